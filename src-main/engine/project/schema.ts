@@ -1,0 +1,171 @@
+import { z } from 'zod';
+
+/**
+ * The project document: everything an artist edits, as plain JSON. It is the one vocabulary shared
+ * by the UI store, the engine host, the CLI and the project file. Heavy data (the photo, its depth,
+ * renders) lives in files beside it and is referenced by name.
+ *
+ * Bump PROJECT_SCHEMA_VERSION on any change that old readers would misread, and add a migration
+ * from the previous version in `migrate.ts`.
+ */
+export const PROJECT_SCHEMA_VERSION = 1;
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+export const Vec3 = z.tuple([finite, finite, finite]);
+export const Quat = z.tuple([finite, finite, finite, finite]);
+
+/** An image or depth file stored inside the project folder, content-addressed by sha256. */
+export const AssetRef = z.object({
+  /** File name inside the project's `assets/` folder. */
+  file: z.string().regex(/^[A-Za-z0-9._-]+$/, 'asset names are plain file names'),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type AssetRef = z.infer<typeof AssetRef>;
+
+export const SourceImage = z.object({
+  asset: AssetRef,
+  /** The name the artist imported it under, for display. */
+  originalName: z.string(),
+  /** Size of the stored (EXIF-oriented) image in pixels. */
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+});
+export type SourceImage = z.infer<typeof SourceImage>;
+
+/**
+ * How depth values in the file become metric z-depth along the optical axis:
+ * kind 'depth': z = scale * v; kind 'disparity': z = scale / v. Then z is clipped to [near, far].
+ * Depth Anything outputs relative disparity; the reference uses disparity, scale 10000, [1e-4, 500].
+ */
+export const DepthMapping = z.object({
+  kind: z.enum(['depth', 'disparity']),
+  scale: finite.refine((v) => v > 0, 'scale must be > 0'),
+  near: finite.refine((v) => v > 0, 'near must be > 0'),
+  far: finite,
+}).refine((m) => m.far > m.near, { message: 'far must be greater than near' });
+export type DepthMapping = z.infer<typeof DepthMapping>;
+
+export const DepthSource = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('file'), asset: AssetRef, originalName: z.string() }),
+  z.object({ type: z.literal('model'), asset: AssetRef, model: z.string() }),
+]);
+export type DepthSource = z.infer<typeof DepthSource>;
+
+export const Depth = z.object({ source: DepthSource, mapping: DepthMapping });
+export type Depth = z.infer<typeof Depth>;
+
+export const Orientation = z.discriminatedUnion('kind', [
+  /** Look at a target point, +Y world up unless `up` says otherwise. */
+  z.object({ kind: z.literal('lookAt'), target: Vec3, up: Vec3.optional() }),
+  /** Camera-to-world rotation (GL camera axes) as a unit quaternion [x, y, z, w]. */
+  z.object({ kind: z.literal('quaternion'), q: Quat }),
+]);
+export type Orientation = z.infer<typeof Orientation>;
+
+export const Easing = z.enum(['linear', 'easeIn', 'easeOut', 'easeInOut']);
+export type Easing = z.infer<typeof Easing>;
+
+export const Keyframe = z.object({
+  id: z.string().min(1),
+  /** Frame index on the timeline; frame 0 is the source camera. */
+  frame: z.number().int().min(0),
+  /** World position (GL world, +Y up). */
+  position: Vec3,
+  orientation: Orientation,
+  /** Vertical field of view in degrees (the focal length, independent of resolution). */
+  fovY: finite.refine((v) => v > 1 && v < 179, 'fovY must be between 1 and 179 degrees'),
+  /** Easing of the segment that starts at this key. */
+  easing: Easing.default('linear'),
+});
+export type Keyframe = z.infer<typeof Keyframe>;
+
+export const Track = z.object({
+  /** The track sets num_frames for the render. */
+  numFrames: z.number().int().min(2).max(1000),
+  fps: finite.refine((v) => v > 0 && v <= 240, 'fps must be in (0, 240]'),
+  keyframes: z.array(Keyframe),
+});
+export type Track = z.infer<typeof Track>;
+
+export const LambdaPreset = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('default'), v1: finite, v2: finite, v3: finite }),
+  z.object({ kind: z.literal('constant'), value: finite }),
+  z.object({ kind: z.literal('ramp'), axis: z.enum(['steps', 'frames']), from: finite, to: finite }),
+  z.object({ kind: z.literal('custom') }),
+]);
+export type LambdaPreset = z.infer<typeof LambdaPreset>;
+
+export const LambdaDoc = z.object({
+  steps: z.number().int().min(1),
+  frames: z.number().int().min(1),
+  /** Row-major [step][frame]. */
+  values: z.array(finite),
+  /** The reference's weight_clamp: every weight is raised to at least this. */
+  lambdaMin: finite.refine((v) => v >= 0 && v <= 1, 'lambdaMin must be in [0, 1]'),
+  /** Where the table came from; 'custom' once the artist has painted it. */
+  preset: LambdaPreset,
+}).refine((l) => l.values.length === l.steps * l.frames, {
+  message: 'the lambda table does not have steps x frames values',
+});
+export type LambdaDoc = z.infer<typeof LambdaDoc>;
+
+export const ExecutionProviderName = z.enum(['auto', 'cuda', 'dml', 'coreml', 'webgpu', 'cpu']);
+export type ExecutionProviderName = z.infer<typeof ExecutionProviderName>;
+
+export const OutputFormat = z.enum(['mp4', 'png', 'webm', 'gif']);
+export type OutputFormat = z.infer<typeof OutputFormat>;
+
+export const RenderSettings = z.object({
+  /** Denoising steps N (the lambda table has N rows). */
+  steps: z.number().int().min(1).max(1000),
+  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  /** 'draft' for the built-in model, else a model folder path. */
+  model: z.string().min(1),
+  executionProvider: ExecutionProviderName,
+  /** Render size; multiples of 64 for SVD. */
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** How the photo fits the render size. */
+  fit: z.enum(['crop', 'pad']),
+  motionBucketId: z.number().int().min(0).max(255),
+  noiseAugStrength: finite.refine((v) => v >= 0, 'noiseAugStrength must be >= 0'),
+  guidanceMin: finite,
+  guidanceMax: finite,
+  decodeChunk: z.number().int().min(1),
+  format: OutputFormat,
+  /** H.264/VP9 constant rate factor: lower is better quality. */
+  crf: z.number().int().min(0).max(63),
+});
+export type RenderSettings = z.infer<typeof RenderSettings>;
+
+export const ProjectDoc = z.object({
+  schemaVersion: z.literal(PROJECT_SCHEMA_VERSION),
+  name: z.string(),
+  createdAt: z.string(),
+  modifiedAt: z.string(),
+  image: SourceImage.nullable(),
+  depth: Depth.nullable(),
+  track: Track,
+  lambda: LambdaDoc,
+  render: RenderSettings,
+});
+export type ProjectDoc = z.infer<typeof ProjectDoc>;
+
+export const DEFAULT_RENDER_SETTINGS: RenderSettings = {
+  steps: 25,
+  seed: 42,
+  model: 'draft',
+  executionProvider: 'auto',
+  width: 1024,
+  height: 576,
+  fit: 'crop',
+  motionBucketId: 127,
+  noiseAugStrength: 0.02,
+  guidanceMin: 1,
+  guidanceMax: 3,
+  decodeChunk: 8,
+  format: 'mp4',
+  crf: 18,
+};
+
+export const DEFAULT_DEPTH_MAPPING: DepthMapping = { kind: 'disparity', scale: 10000, near: 1e-4, far: 500 };
