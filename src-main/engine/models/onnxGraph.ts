@@ -11,7 +11,11 @@
  *
  * onnx-proto is a dev dependency: this module is for scripts and tests, never for the shipped app.
  */
-import { onnx } from 'onnx-proto';
+import onnxProto from 'onnx-proto';
+import type { onnx as OnnxTypes } from 'onnx-proto';
+
+// onnx-proto is CommonJS without static export names: Node's ESM loader only gives its default.
+const { onnx } = onnxProto;
 import { toFloat16 } from './float16';
 
 export type ElemType = 'float32' | 'float16' | 'int64';
@@ -68,9 +72,9 @@ interface PendingInit {
 export const DEFAULT_OPSET = 17;
 
 export class OnnxGraph {
-  private readonly inputs: onnx.IValueInfoProto[] = [];
-  private readonly outputs: onnx.IValueInfoProto[] = [];
-  private readonly nodes: onnx.INodeProto[] = [];
+  private readonly inputs: OnnxTypes.IValueInfoProto[] = [];
+  private readonly outputs: OnnxTypes.IValueInfoProto[] = [];
+  private readonly nodes: OnnxTypes.INodeProto[] = [];
   private readonly inits: PendingInit[] = [];
   private readonly names = new Set<string>();
   private counter = 0;
@@ -124,7 +128,7 @@ export class OnnxGraph {
   serialize(options: SerializeOptions = {}): SerializedModel {
     const chunks: Uint8Array[] = [];
     let offset = 0;
-    const initializer = this.inits.map((init): onnx.ITensorProto => {
+    const initializer = this.inits.map((init): OnnxTypes.ITensorProto => {
       const base = { name: init.name, dataType: DATA_TYPE[init.type], dims: init.dims };
       if (!init.external) return { ...base, rawData: init.bytes };
       if (!options.externalDataFile) throw new Error(`initializer ${init.name} is external but no externalDataFile was given`);
@@ -132,7 +136,7 @@ export class OnnxGraph {
       const pad = (4096 - (offset % 4096)) % 4096;
       if (pad) chunks.push(new Uint8Array(pad));
       offset += pad;
-      const entry: onnx.ITensorProto = {
+      const entry: OnnxTypes.ITensorProto = {
         ...base,
         dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
         externalData: [
@@ -163,7 +167,7 @@ export class OnnxGraph {
   }
 }
 
-function valueInfo(name: string, type: ElemType, dims: Dim[]): onnx.IValueInfoProto {
+function valueInfo(name: string, type: ElemType, dims: Dim[]): OnnxTypes.IValueInfoProto {
   return {
     name,
     type: {
@@ -175,7 +179,7 @@ function valueInfo(name: string, type: ElemType, dims: Dim[]): onnx.IValueInfoPr
   };
 }
 
-function attribute(name: string, a: Attr): onnx.IAttributeProto {
+function attribute(name: string, a: Attr): OnnxTypes.IAttributeProto {
   const T = onnx.AttributeProto.AttributeType;
   switch (a.kind) {
     case 'int':
