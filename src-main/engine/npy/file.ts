@@ -1,0 +1,22 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from '../util/atomic';
+import { CamtrackError, toErrorInfo } from '../util/errors';
+import { readNpy, writeNpy, type NpyArray } from './npy';
+
+/** Edge module: .npy files on disk. The format itself lives in npy.ts (no node imports). */
+export async function readNpyFile(file: string): Promise<NpyArray> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (e) {
+    const info = toErrorInfo(e);
+    throw new CamtrackError(info.code === 'internal' ? 'bad-file' : info.code, info.message, { cause: e });
+  }
+  return readNpy(bytes, path.basename(file));
+}
+
+/** Writes '<f4'/'<f8' by the array type, atomically. */
+export async function writeNpyFile(file: string, data: Float32Array | Float64Array, shape: readonly number[]): Promise<void> {
+  await writeFileAtomic(file, writeNpy(data, shape));
+}
