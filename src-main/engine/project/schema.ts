@@ -84,6 +84,8 @@ export const Track = z.object({
   numFrames: z.number().int().min(2).max(1000),
   fps: finite.refine((v) => v > 0 && v <= 240, 'fps must be in (0, 240]'),
   keyframes: z.array(Keyframe),
+  /** How orientations between quaternion keys are interpolated; absent means 'slerp'. */
+  rotationInterpolation: z.enum(['slerp', 'squad']).optional(),
 });
 export type Track = z.infer<typeof Track>;
 
