@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { CamtrackError } from '../util/errors';
+import { DepthMapping, Track, RenderSettings, SourceImage, DepthSource, LambdaPreset, PROJECT_SCHEMA_VERSION } from './schema';
+import { formatIssues } from './issues';
+
+/**
+ * Schema migrations, run in memory on open: an older project is read, migrated step by step to
+ * PROJECT_SCHEMA_VERSION and validated; the file on disk is only rewritten by the next explicit
+ * Save. `MIGRATIONS[n]` turns a version-n document into a version-(n+1) one. Each step validates
+ * its own input shape, so a damaged old file is reported with paths in the file's own vocabulary.
+ */
+
+/**
+ * Version 0: the early draft format. It differs from version 1 in that the lambda table is stored
+ * as nested rows (`lambda.rows[step][frame]`, shape implied) and render settings have no
+ * `decodeChunk` (the draft decoded a fixed 8 frames at a time).
+ */
+export const ProjectDocV0 = z.object({
+  schemaVersion: z.literal(0),
+  name: z.string(),
+  createdAt: z.string(),
+  modifiedAt: z.string(),
+  image: SourceImage.nullable(),
+  depth: z.object({ source: DepthSource, mapping: DepthMapping }).nullable(),
+  track: Track,
+  lambda: z.object({
+    rows: z.array(z.array(z.number())).min(1),
+    lambdaMin: z.number(),
+    preset: LambdaPreset,
+  }),
+  render: RenderSettings.omit({ decodeChunk: true }),
+});
+export type ProjectDocV0 = z.infer<typeof ProjectDocV0>;
+
+/** The draft's fixed decode chunk, which version 1 made a setting. */
+const V0_DECODE_CHUNK = 8;
+
+function migrateV0toV1(raw: unknown): unknown {
+  const r = ProjectDocV0.safeParse(raw);
+  if (!r.success) {
+    throw new CamtrackError('bad-file', `This version-0 project is damaged: ${formatIssues(r.error.issues)}`);
+  }
+  const v0 = r.data;
+  const frames = v0.lambda.rows[0].length;
+  v0.lambda.rows.forEach((row, i) => {
+    if (row.length !== frames) {
+      throw new CamtrackError('bad-file', `This version-0 project is damaged: lambda row ${i} has ${row.length} values; row 0 has ${frames}.`);
+    }
+  });
+  return {
+    ...v0,
+    schemaVersion: 1,
+    lambda: {
+      steps: v0.lambda.rows.length,
+      frames,
+      values: v0.lambda.rows.flat(),
+      lambdaMin: v0.lambda.lambdaMin,
+      preset: v0.lambda.preset,
+    },
+    render: { ...v0.render, decodeChunk: V0_DECODE_CHUNK },
+  };
+}
+
+/** MIGRATIONS[n]: version n -> n + 1. There must be one for every n below PROJECT_SCHEMA_VERSION. */
+export const MIGRATIONS: Readonly<Record<number, (doc: unknown) => unknown>> = {
+  0: migrateV0toV1,
+};
+
+/**
+ * Brings a parsed document of version `from` up to PROJECT_SCHEMA_VERSION (not validated against
+ * the current schema: the caller does that).
+ */
+export function migrateToCurrent(raw: unknown, from: number): unknown {
+  let doc = raw;
+  for (let v = from; v < PROJECT_SCHEMA_VERSION; v++) {
+    const step = MIGRATIONS[v];
+    if (!step) throw new CamtrackError('bad-file', `Projects of schema version ${v} cannot be read by this build (no migration from version ${v}).`);
+    doc = step(doc);
+  }
+  return doc;
+}

@@ -1,0 +1,102 @@
+import { CamtrackError } from '../util/errors';
+import { ProjectDoc, PROJECT_SCHEMA_VERSION } from './schema';
+import { migrateToCurrent } from './migrate';
+import { formatIssues } from './issues';
+
+/**
+ * Text -> validated ProjectDoc, with no file I/O (the browser UI may use it too). Every refusal is a
+ * CamtrackError naming the file (`label`) and what is wrong in it.
+ */
+
+export interface DecodedProject {
+  doc: ProjectDoc;
+  /** The schema version the text was written in, when it was older and has been migrated. */
+  migratedFrom?: number;
+}
+
+/** 0-based character offset -> 1-based line and column. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(offset, text.length);
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: end - lineStart + 1 };
+}
+
+/** JSON.parse with an error that names the file and the line and column of the fault. */
+export function parseJsonText(text: string, label: string): unknown {
+  if (text.trim() === '') throw new CamtrackError('bad-file', `${label} is empty: it is not a Camtrack project file (the save that wrote it may have been interrupted).`);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    // V8 says "... at position N" (newer versions add the line); "Unexpected end of JSON input" for a truncated file.
+    const m = /at position (\d+)/.exec(msg);
+    const truncated = !m && /end of JSON input/i.test(msg);
+    const offset = m ? Number(m[1]) : text.length;
+    const { line, column } = lineColumn(text, offset);
+    const what = truncated ? 'is cut off (truncated)' : 'is not valid JSON';
+    throw new CamtrackError('bad-file', `${label} ${what}: ${msg.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}.`, { cause: e });
+  }
+}
+
+/** Reads `schemaVersion` from a parsed document, refusing what is not a project at all. */
+export function schemaVersionOf(raw: unknown, label: string): number {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new CamtrackError('bad-file', `${label} is not a Camtrack project: it holds ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : typeof raw}, not an object.`);
+  }
+  const v = (raw as Record<string, unknown>).schemaVersion;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+    throw new CamtrackError('bad-file', `${label} is not a Camtrack project: it has no valid "schemaVersion" (got ${JSON.stringify(v) ?? 'nothing'}).`);
+  }
+  return v;
+}
+
+export function newerVersionError(label: string, version: number): CamtrackError {
+  return new CamtrackError(
+    'newer-version',
+    `${label} was made by a newer Camtrack Studio (schema ${version}); this build reads up to schema ${PROJECT_SCHEMA_VERSION}. Update the studio to open it. The file has not been changed.`,
+  );
+}
+
+/** Checks the version, migrates older documents in memory, then validates against the schema. */
+export function decodeProjectDoc(raw: unknown, label: string): DecodedProject {
+  const version = schemaVersionOf(raw, label);
+  if (version > PROJECT_SCHEMA_VERSION) throw newerVersionError(label, version);
+  let current = raw;
+  if (version < PROJECT_SCHEMA_VERSION) {
+    try {
+      current = migrateToCurrent(raw, version);
+    } catch (e) {
+      if (e instanceof CamtrackError) throw new CamtrackError(e.code, `${label}: ${e.message}`, { cause: e });
+      throw e;
+    }
+  }
+  const r = ProjectDoc.safeParse(current);
+  if (!r.success) throw new CamtrackError('bad-file', `${label} is not a valid project: ${formatIssues(r.error.issues)}`);
+  return version < PROJECT_SCHEMA_VERSION ? { doc: r.data, migratedFrom: version } : { doc: r.data };
+}
+
+export function parseProjectText(text: string, label: string): DecodedProject {
+  return decodeProjectDoc(parseJsonText(text, label), label);
+}
+
+/** Validates a document about to be saved; a refusal lists the first issues with their paths. */
+export function assertValidDoc(doc: unknown, what = 'The project'): ProjectDoc {
+  const r = ProjectDoc.safeParse(doc);
+  if (!r.success) throw new CamtrackError('bad-input', `${what} cannot be saved, it is not valid: ${formatIssues(r.error.issues)}`);
+  return r.data;
+}
+
+/** The asset files a document references (image, depth), in a stable order. */
+export function referencedAssets(doc: ProjectDoc): { file: string; sha256: string; role: string }[] {
+  const out: { file: string; sha256: string; role: string }[] = [];
+  if (doc.image) out.push({ ...doc.image.asset, role: 'source image' });
+  if (doc.depth) out.push({ ...doc.depth.source.asset, role: 'depth' });
+  return out;
+}
