@@ -1,0 +1,240 @@
+import { relativeCvTransform, type Intrinsics, type Mat4 } from '../camera/conventions';
+import type { RgbImage } from '../image/types';
+
+/**
+ * Forward warping of one photo with depth into another camera (DESIGN.md section 4), after the
+ * NVS-Solver reference's bilinear splatting:
+ *  - every source pixel with depth is unprojected through its centre (u + 0.5, v + 0.5) with the
+ *    source K (OpenCV axes), moved by relativeCvTransform(source.c2w, target.c2w) and projected
+ *    with the target K; points with z <= Z_EPSILON (behind or at the camera) are dropped;
+ *  - its colour is splatted onto the 4 target pixels around it with bilinear weights divided by
+ *    exp(50 * log(1 + z) / max log(1 + z)), z the SOURCE depth clamped to [0, 1000] and the max
+ *    taken over the valid source pixels, as in the reference: a soft z-buffer, nearer wins;
+ *  - colours are normalised by the accumulated weight. A pixel is a hole when the sum of the
+ *    plain bilinear weights it received (its coverage) is below `coverageThreshold`: the soft
+ *    z-buffer factor spans e^-50..1 and says nothing about coverage, so it is kept out of the test;
+ *  - holes are dilated by a (2r+1)^2 box (5x5), hole pixels are zeroed, and a latent element
+ *    (8x8 block) is a hole when at least 0.2 of its pixels are.
+ * A projection within 1e-6 px of a pixel centre is snapped onto it, so a point that lands on a
+ * pixel gives weight exactly 1 there and 0 elsewhere: the identity warp reproduces the photo
+ * bit for bit with no holes.
+ */
+export interface WarpSource {
+  image: RgbImage;
+  /** z-depth along the optical axis, width * height; 0 marks a pixel without depth. */
+  depth: Float32Array;
+  intrinsics: Intrinsics;
+  c2w: Mat4;
+}
+
+export interface WarpTarget {
+  intrinsics: Intrinsics;
+  c2w: Mat4;
+}
+
+export interface WarpOptions {
+  /** Minimum splat coverage of a valid pixel (default 0.01; the reference keeps any weight > 0). */
+  coverageThreshold?: number;
+  /** Hole dilation radius: 2 gives the reference's 5x5 box. */
+  dilateRadius?: number;
+  /** Latent downsampling (8) and the hole fraction that makes a latent element a hole (0.2). */
+  latentBlock?: number;
+  latentHoleFraction?: number;
+}
+
+export interface WarpedFrame {
+  width: number;
+  height: number;
+  /** RGB float32 in [0, 1], holes zeroed. */
+  image: Float32Array;
+  /** 1 = hole (after dilation), width * height. */
+  holes: Uint8Array;
+  latentWidth: number;
+  latentHeight: number;
+  /** 1 = hole, latentWidth * latentHeight. */
+  latentHoles: Uint8Array;
+  /** Fraction of pixels that are holes (after dilation). */
+  holeFraction: number;
+}
+
+export const Z_EPSILON = 1e-6;
+const SNAP = 1e-6;
+const SOFT_Z = 50;
+const Z_CLAMP = 1000;
+
+/** Frame-independent data of a source: the soft z-buffer factor of each pixel (0 = no depth). */
+export interface PreparedSource extends WarpSource {
+  /** 1 / exp(50 * log(1 + z) / maxLog) per pixel, 0 where there is no depth. */
+  zWeight: Float64Array;
+}
+
+export function prepareSource(src: WarpSource, zWeight?: Float64Array): PreparedSource {
+  const { width, height } = src.image;
+  const n = width * height;
+  if (src.depth.length !== n) throw new Error(`warp: depth has ${src.depth.length} values for a ${width}x${height} image`);
+  if (src.intrinsics.width !== width || src.intrinsics.height !== height) throw new Error('warp: source intrinsics are for another size');
+  const zw = zWeight ?? new Float64Array(n);
+  let maxLog = 0;
+  for (let i = 0; i < n; i++) {
+    const z = src.depth[i];
+    if (z > 0) {
+      const l = Math.log1p(z < Z_CLAMP ? z : Z_CLAMP);
+      if (l > maxLog) maxLog = l;
+    }
+  }
+  const k = maxLog > 0 ? -SOFT_Z / maxLog : 0;
+  for (let i = 0; i < n; i++) {
+    const z = src.depth[i];
+    zw[i] = z > 0 ? Math.exp(k * Math.log1p(z < Z_CLAMP ? z : Z_CLAMP)) : 0;
+  }
+  return { ...src, zWeight: zw };
+}
+
+export function warpFrame(src: PreparedSource, target: WarpTarget, options: WarpOptions = {}): WarpedFrame {
+  const coverageThreshold = options.coverageThreshold ?? 0.01;
+  const sw = src.image.width;
+  const sh = src.image.height;
+  const tw = target.intrinsics.width;
+  const th = target.intrinsics.height;
+  const tn = tw * th;
+  const color = new Float64Array(tn * 3);
+  const weight = new Float64Array(tn);
+  const cover = new Float64Array(tn);
+
+  const T = relativeCvTransform(src.c2w, target.c2w);
+  const r00 = T[0], r01 = T[1], r02 = T[2], t0 = T[3];
+  const r10 = T[4], r11 = T[5], r12 = T[6], t1 = T[7];
+  const r20 = T[8], r21 = T[9], r22 = T[10], t2 = T[11];
+  const sk = src.intrinsics;
+  const tk = target.intrinsics;
+  const fx = tk.fx, fy = tk.fy;
+  // Target pixel-index coordinates: centre of pixel i is at i + 0.5 in K's coordinates.
+  const cx = tk.cx - 0.5, cy = tk.cy - 0.5;
+  const rayX = new Float64Array(sw);
+  for (let u = 0; u < sw; u++) rayX[u] = (u + 0.5 - sk.cx) / sk.fx;
+  const depth = src.depth;
+  const zw = src.zWeight;
+  const rgb = src.image.data;
+  const maxX = tw - 1, maxY = th - 1;
+
+  for (let v = 0; v < sh; v++) {
+    const ry = (v + 0.5 - sk.cy) / sk.fy;
+    // Rotated ray = column0 * rx + (column1 * ry + column2): the bracket is per row.
+    const b0 = r01 * ry + r02, b1 = r11 * ry + r12, b2 = r21 * ry + r22;
+    const row = v * sw;
+    for (let u = 0; u < sw; u++) {
+      const i = row + u;
+      const z = depth[i];
+      if (!(z > 0)) continue;
+      const rx = rayX[u];
+      const Z = z * (r20 * rx + b2) + t2;
+      if (Z <= Z_EPSILON) continue;
+      const iz = 1 / Z;
+      let px = fx * (z * (r00 * rx + b0) + t0) * iz + cx;
+      let py = fy * (z * (r10 * rx + b1) + t1) * iz + cy;
+      if (!(px > -1 && px < tw && py > -1 && py < th)) continue;
+      const rpx = Math.round(px);
+      if (Math.abs(px - rpx) < SNAP) px = rpx;
+      const rpy = Math.round(py);
+      if (Math.abs(py - rpy) < SNAP) py = rpy;
+      const x0 = Math.floor(px), y0 = Math.floor(py);
+      const ax = px - x0, ay = py - y0;
+      const w = zw[i];
+      const cr = rgb[i * 3], cg = rgb[i * 3 + 1], cb = rgb[i * 3 + 2];
+      const bx0 = 1 - ax, by0 = 1 - ay;
+      // Four neighbours; a zero bilinear weight adds nothing, so skip it (exact identity).
+      if (y0 >= 0) {
+        const o = y0 * tw;
+        if (x0 >= 0 && bx0 * by0 > 0) {
+          const b = bx0 * by0, ww = b * w, j = o + x0;
+          cover[j] += b; weight[j] += ww;
+          color[j * 3] += ww * cr; color[j * 3 + 1] += ww * cg; color[j * 3 + 2] += ww * cb;
+        }
+        if (x0 < maxX && ax * by0 > 0) {
+          const b = ax * by0, ww = b * w, j = o + x0 + 1;
+          cover[j] += b; weight[j] += ww;
+          color[j * 3] += ww * cr; color[j * 3 + 1] += ww * cg; color[j * 3 + 2] += ww * cb;
+        }
+      }
+      if (y0 < maxY) {
+        const o = (y0 + 1) * tw;
+        if (x0 >= 0 && bx0 * ay > 0) {
+          const b = bx0 * ay, ww = b * w, j = o + x0;
+          cover[j] += b; weight[j] += ww;
+          color[j * 3] += ww * cr; color[j * 3 + 1] += ww * cg; color[j * 3 + 2] += ww * cb;
+        }
+        if (x0 < maxX && ax * ay > 0) {
+          const b = ax * ay, ww = b * w, j = o + x0 + 1;
+          cover[j] += b; weight[j] += ww;
+          color[j * 3] += ww * cr; color[j * 3 + 1] += ww * cg; color[j * 3 + 2] += ww * cb;
+        }
+      }
+    }
+  }
+
+  const raw = new Uint8Array(tn);
+  for (let j = 0; j < tn; j++) raw[j] = cover[j] < coverageThreshold || !(weight[j] > 0) ? 1 : 0;
+  const holes = dilateBox(raw, tw, th, options.dilateRadius ?? 2);
+  const image = new Float32Array(tn * 3);
+  let holeCount = 0;
+  for (let j = 0; j < tn; j++) {
+    if (holes[j]) {
+      holeCount++;
+      continue;
+    }
+    const inv = 1 / weight[j];
+    image[j * 3] = color[j * 3] * inv;
+    image[j * 3 + 1] = color[j * 3 + 1] * inv;
+    image[j * 3 + 2] = color[j * 3 + 2] * inv;
+  }
+  const latent = latentHoleMask(holes, tw, th, options.latentBlock ?? 8, options.latentHoleFraction ?? 0.2);
+  return { width: tw, height: th, image, holes, ...latent, holeFraction: holeCount / tn };
+}
+
+/** A pixel is a hole when any pixel of the (2r+1)^2 box around it is; outside the image is not a hole. */
+export function dilateBox(mask: Uint8Array, width: number, height: number, radius: number): Uint8Array {
+  if (radius <= 0) return mask.slice();
+  const tmp = new Uint8Array(mask.length);
+  // Horizontal pass with a running count of holes in the window.
+  for (let y = 0; y < height; y++) {
+    const o = y * width;
+    let count = 0;
+    for (let x = 0; x < Math.min(radius, width); x++) count += mask[o + x];
+    for (let x = 0; x < width; x++) {
+      if (x + radius < width) count += mask[o + x + radius];
+      if (x - radius - 1 >= 0) count -= mask[o + x - radius - 1];
+      tmp[o + x] = count > 0 ? 1 : 0;
+    }
+  }
+  const out = new Uint8Array(mask.length);
+  for (let x = 0; x < width; x++) {
+    let count = 0;
+    for (let y = 0; y < Math.min(radius, height); y++) count += tmp[y * width + x];
+    for (let y = 0; y < height; y++) {
+      if (y + radius < height) count += tmp[(y + radius) * width + x];
+      if (y - radius - 1 >= 0) count -= tmp[(y - radius - 1) * width + x];
+      out[y * width + x] = count > 0 ? 1 : 0;
+    }
+  }
+  return out;
+}
+
+/** Latent-resolution mask: a block (partial at the edges) is a hole when >= `fraction` of its pixels are. */
+export function latentHoleMask(holes: Uint8Array, width: number, height: number, block: number, fraction: number) {
+  const lw = Math.ceil(width / block);
+  const lh = Math.ceil(height / block);
+  const counts = new Int32Array(lw * lh);
+  for (let y = 0; y < height; y++) {
+    const ly = Math.floor(y / block) * lw;
+    for (let x = 0; x < width; x++) if (holes[y * width + x]) counts[ly + Math.floor(x / block)]++;
+  }
+  const latentHoles = new Uint8Array(lw * lh);
+  for (let by = 0; by < lh; by++) {
+    const bh = Math.min(block, height - by * block);
+    for (let bx = 0; bx < lw; bx++) {
+      const bw = Math.min(block, width - bx * block);
+      latentHoles[by * lw + bx] = counts[by * lw + bx] >= fraction * bw * bh ? 1 : 0;
+    }
+  }
+  return { latentWidth: lw, latentHeight: lh, latentHoles };
+}
