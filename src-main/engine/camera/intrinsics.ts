@@ -1,0 +1,97 @@
+import { CamtrackError } from '../util/errors';
+import type { Intrinsics } from './conventions';
+
+/**
+ * The source photo's intrinsics, and the conversions between pixel focal lengths, fields of view
+ * and three.js's (vertical fov, aspect) pair.
+ */
+
+/**
+ * Horizontal field of view assumed when the photo says nothing about its lens: 60 degrees, a
+ * 35mm-equivalent of about 31mm. Phone main cameras (most photos) are 24-28mm (65-75 degrees),
+ * "normal" lenses 40-50mm (40-48 degrees); 60 sits between them, so a wrong guess errs by at most
+ * about 25% in focal length either way. The guess only scales the parallax of a move, and depth
+ * from a monocular model has an unknown scale anyway; an artist who knows better sets the fov.
+ */
+export const DEFAULT_FOV_X_DEG = 60;
+
+/** Diagonal of the 36 x 24 mm full frame that "35mm-equivalent focal length" refers to. */
+const FULL_FRAME_DIAGONAL_MM = Math.hypot(36, 24);
+
+export interface SourceIntrinsicsOptions {
+  /**
+   * EXIF FocalLengthIn35mmFilm (mm). By its definition (CIPA DC-008) the equivalence is by the
+   * diagonal, so the focal length in pixels is f35 * diagonal_px / 43.27 whatever the aspect ratio.
+   */
+  focalLength35mm?: number;
+  /** Horizontal field of view in degrees, used when no focal length is known. Default 60. */
+  fovXDeg?: number;
+}
+
+/**
+ * Intrinsics of the photo at `width` x `height` pixels (the size its focal length refers to):
+ * square pixels, principal point at the centre, focal length from the EXIF 35mm-equivalent focal
+ * length when known, else from a horizontal field of view (default DEFAULT_FOV_X_DEG).
+ */
+export function sourceIntrinsics(width: number, height: number, opts: SourceIntrinsicsOptions = {}): Intrinsics {
+  checkSize(width, height);
+  let f: number;
+  if (opts.focalLength35mm !== undefined && opts.focalLength35mm > 0 && Number.isFinite(opts.focalLength35mm)) {
+    f = (opts.focalLength35mm * Math.hypot(width, height)) / FULL_FRAME_DIAGONAL_MM;
+  } else {
+    const fovX = opts.fovXDeg ?? DEFAULT_FOV_X_DEG;
+    if (!(fovX > 1 && fovX < 179)) throw new CamtrackError('bad-input', `The horizontal field of view must be between 1 and 179 degrees (got ${fovX}).`);
+    f = width / 2 / Math.tan((fovX * Math.PI) / 360);
+  }
+  return { width, height, fx: f, fy: f, cx: width / 2, cy: height / 2 };
+}
+
+/**
+ * Intrinsics after fitting an image to a render size the way the renderer does: 'crop' scales it
+ * to cover the render and cuts the overflow evenly; 'pad' scales it to fit inside and pads evenly.
+ */
+export function fitIntrinsics(k: Intrinsics, width: number, height: number, fit: 'crop' | 'pad'): Intrinsics {
+  checkSize(width, height);
+  const sx = width / k.width;
+  const sy = height / k.height;
+  const s = fit === 'crop' ? Math.max(sx, sy) : Math.min(sx, sy);
+  const ox = (width - k.width * s) / 2;
+  const oy = (height - k.height * s) / 2;
+  return { width, height, fx: k.fx * s, fy: k.fy * s, cx: k.cx * s + ox, cy: k.cy * s + oy };
+}
+
+/** Vertical focal length in pixels of a vertical field of view (degrees) at `height` pixels. */
+export function focalFromFovY(fovYDeg: number, height: number): number {
+  return height / 2 / Math.tan((fovYDeg * Math.PI) / 360);
+}
+
+/** Vertical field of view (degrees) of a vertical focal length in pixels at `height` pixels. */
+export function fovYFromFocal(fy: number, height: number): number {
+  return (2 * Math.atan(height / 2 / fy) * 180) / Math.PI;
+}
+
+/**
+ * three.js PerspectiveCamera parameters for intrinsics: `fov` is vertical in degrees and `aspect`
+ * the ratio of the horizontal to the vertical extent of the view, which is width/height for
+ * square pixels (fx = fy). three.js has no principal point: use projectionMatrixFromIntrinsics
+ * (three-bridge.ts) when it is off-centre.
+ */
+export function perspectiveFromIntrinsics(k: Intrinsics): { fov: number; aspect: number } {
+  return { fov: fovYFromFocal(k.fy, k.height), aspect: (k.width / k.height) * (k.fy / k.fx) };
+}
+
+/** Intrinsics at `width` x `height` for a three.js (vertical fov, aspect); principal point at the centre. */
+export function intrinsicsFromPerspective(fov: number, aspect: number, width: number, height: number): Intrinsics {
+  checkSize(width, height);
+  if (!(fov > 0 && fov < 180)) throw new CamtrackError('bad-input', `A vertical field of view must be between 0 and 180 degrees (got ${fov}).`);
+  if (!(aspect > 0 && Number.isFinite(aspect))) throw new CamtrackError('bad-input', `An aspect ratio must be a positive number (got ${aspect}).`);
+  const fy = focalFromFovY(fov, height);
+  const fx = (fy * (width / height)) / aspect;
+  return { width, height, fx, fy, cx: width / 2, cy: height / 2 };
+}
+
+function checkSize(width: number, height: number): void {
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
+    throw new CamtrackError('bad-input', `An image size must be two positive whole numbers of pixels (got ${width} x ${height}).`);
+  }
+}

@@ -1,0 +1,61 @@
+import { add, distance, scale, sub, type Vec3 } from './math';
+
+/**
+ * Centripetal Catmull-Rom (alpha = 0.5) through a list of points, one segment at a time.
+ * Centripetal knots (t_{i+1} - t_i = |P_{i+1} - P_i|^0.5) never form cusps or self-intersections
+ * inside a segment, unlike the uniform variant, and overshoot less than the chordal one.
+ */
+
+export const CATMULL_ROM_ALPHA = 0.5;
+
+/** Points closer than this are treated as one point (the spline holds still instead of dividing by 0). */
+const COINCIDENT = 1e-9;
+
+/** The four control points and knots of one segment, P1 -> P2. */
+export interface CatmullRomSegment {
+  p: [Vec3, Vec3, Vec3, Vec3];
+  t: [number, number, number, number];
+  /** P1 and P2 coincide: the segment is the single point P1. */
+  still: boolean;
+}
+
+/**
+ * The segment from points[i] to points[i + 1]. Missing neighbours at the ends, and neighbours
+ * that coincide with the segment's end points (which would give a zero knot interval), are
+ * replaced by reflected phantoms: P0 = 2 P1 - P2 and P3 = 2 P2 - P1. A two-point spline is
+ * therefore a straight line at constant speed.
+ */
+export function catmullRomSegment(points: readonly Vec3[], i: number): CatmullRomSegment {
+  const p1 = points[i];
+  const p2 = points[i + 1];
+  const still = distance(p1, p2) < COINCIDENT;
+  let p0 = i > 0 ? points[i - 1] : undefined;
+  let p3 = i + 2 < points.length ? points[i + 2] : undefined;
+  if (!p0 || distance(p0, p1) < COINCIDENT) p0 = sub(scale(p1, 2), p2);
+  if (!p3 || distance(p3, p2) < COINCIDENT) p3 = sub(scale(p2, 2), p1);
+  const t0 = 0;
+  const t1 = t0 + Math.pow(distance(p0, p1), CATMULL_ROM_ALPHA);
+  const t2 = t1 + Math.pow(distance(p1, p2), CATMULL_ROM_ALPHA);
+  const t3 = t2 + Math.pow(distance(p2, p3), CATMULL_ROM_ALPHA);
+  return { p: [p0, p1, p2, p3], t: [t0, t1, t2, t3], still };
+}
+
+/**
+ * Point on a segment at s in [0, 1] (s = 0 is P1, s = 1 is P2), by the Barry-Goldman pyramid.
+ * s maps linearly onto the knot interval [t1, t2].
+ */
+export function evalCatmullRom(seg: CatmullRomSegment, s: number): Vec3 {
+  const [p0, p1, p2, p3] = seg.p;
+  if (seg.still || s <= 0) return [p1[0], p1[1], p1[2]];
+  if (s >= 1) return [p2[0], p2[1], p2[2]];
+  const [t0, t1, t2, t3] = seg.t;
+  const t = t1 + (t2 - t1) * s;
+  const mix = (a: Vec3, b: Vec3, ta: number, tb: number): Vec3 => add(scale(a, (tb - t) / (tb - ta)), scale(b, (t - ta) / (tb - ta)));
+  const a1 = mix(p0, p1, t0, t1);
+  const a2 = mix(p1, p2, t1, t2);
+  const a3 = mix(p2, p3, t2, t3);
+  const b1 = mix(a1, a2, t0, t2);
+  const b2 = mix(a2, a3, t1, t3);
+  return mix(b1, b2, t1, t2);
+}
+
