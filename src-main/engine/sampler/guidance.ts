@@ -1,0 +1,187 @@
+import { CamtrackError } from '../util/errors';
+import { type LatentShape, assertLength, frameSize, latentSize } from './shape';
+import { type KthResult, SelectScratch, selectKth } from './select';
+
+/**
+ * NVS-Solver's posterior guidance (DESIGN.md section 2): the guided estimate D~ from the model's
+ * D(x; sigma), the warped views W and the source latent, for latents laid out [F][C][h][w].
+ *
+ * - frame 0: D~ = the source latent;
+ * - frame f >= 1: over the valid elements V_f (pixels that are not holes, all C channels of each),
+ *   rank by |D_f - W_f| (the float32 absolute difference, per element, not summed over channels);
+ *   lam = clamp(Lambda[i][f], lambda_min, 1); the floor(lam * |V_f|) elements with the smallest
+ *   difference take W's value, ties at the cutoff going to the lower element index (the index in
+ *   the [C][h][w] frame); every other element, holes included, keeps D's value.
+ *
+ * Compared with the reference (ZHU-Zhiyu/NVS_Solver, EulerDiscreteScheduler.step_single_dgs):
+ * - the same: holes per latent pixel, shared by all channels (it averages its per-channel mask
+ *   over channels and thresholds at 0.5); |.| per element; frame 0 replaced whole by the source
+ *   latent; lam clamped to [weight_clamp, 1] (its step_multi variants hard-code 0.4).
+ * - different, following DESIGN.md: it zeroes the hole elements, sorts all C*h*w differences and
+ *   takes the value at int(lam * (C*h*w - holePixels)) + holePixels - 1 as a cutoff, counting the
+ *   holes once per pixel although C*holePixels zeros sort first, and then replaces every valid
+ *   element <= that cutoff, so ties can push it past the count. Here exactly floor(lam * |V_f|)
+ *   elements are replaced, |V_f| = C * valid pixels, with the index tie-break above.
+ */
+
+/**
+ * Hole masks at latent resolution, one per frame: `data` is [F][h][w], nonzero = hole. Per pixel,
+ * not per element, because a hole is a place the photo did not see, the same for every latent
+ * channel (DESIGN.md section 4 marks an 8x8 pixel block as a hole); a per-element mask could say a
+ * pixel is half seen, which means nothing, and would cost C times the memory. Frame 0's mask is
+ * ignored (frame 0 is the source itself); it is kept so that frame f's mask is at f * h * w.
+ */
+export interface HoleMasks {
+  readonly frames: number;
+  readonly height: number;
+  readonly width: number;
+  readonly data: Uint8Array;
+}
+
+export function makeHoleMasks(frames: number, height: number, width: number, data?: Uint8Array): HoleMasks {
+  const n = frames * height * width;
+  if (!Number.isInteger(n) || n < 1) throw new CamtrackError('bad-input', `Hole masks need a positive size (got ${frames} x ${height} x ${width}).`);
+  if (data && data.length !== n) {
+    throw new CamtrackError('shape-mismatch', `Hole masks for ${frames} frames of ${height} x ${width} need ${n} values, got ${data.length}.`);
+  }
+  return { frames, height, width, data: data ?? new Uint8Array(n) };
+}
+
+export function assertHoleMasks(m: HoleMasks, shape: LatentShape, where: string): void {
+  if (m.frames !== shape.frames || m.height !== shape.height || m.width !== shape.width || m.data.length !== shape.frames * shape.height * shape.width) {
+    throw new CamtrackError(
+      'shape-mismatch',
+      `${where}: the hole masks are ${m.frames} frames of ${m.height} x ${m.width} (${m.data.length} values), but the latents are ${shape.frames} frames of ${shape.height} x ${shape.width}.`,
+    );
+  }
+}
+
+/** How the cutoff is found: radix selection (the real one) or a full sort (the baseline, and a check). */
+export type CutoffMethod = 'select' | 'sort';
+
+/** Buffers reused across frames and steps: one frame of keys plus the selection's scratch. */
+export class GuidanceScratch {
+  private keyBuf = new ArrayBuffer(0);
+  keys = new Float32Array(0);
+  keyBits = new Uint32Array(0);
+  readonly select = new SelectScratch();
+  /** Elements that took W (or the source, for frame 0) in the last call, per frame. */
+  replaced = new Int32Array(0);
+
+  ensure(frameElements: number, frames: number): void {
+    if (this.keys.length < frameElements) {
+      this.keyBuf = new ArrayBuffer(frameElements * 4);
+      this.keys = new Float32Array(this.keyBuf);
+      this.keyBits = new Uint32Array(this.keyBuf);
+    }
+    this.select.ensure(frameElements);
+    if (this.replaced.length !== frames) this.replaced = new Int32Array(frames);
+  }
+}
+
+export interface GuidanceInput {
+  readonly shape: LatentShape;
+  /** D(x; sigma) from the model, [F][C][h][w]. */
+  readonly denoised: Float32Array;
+  /** Warped-view latents W, [F][C][h][w] (frame 0 unused). */
+  readonly warped: Float32Array;
+  /** Source image latent, [C][h][w]. */
+  readonly source: Float32Array;
+  readonly holes: HoleMasks;
+  /** This step's row of the lambda table: one value per frame. */
+  readonly lambdas: ArrayLike<number>;
+  readonly lambdaMin: number;
+  /** Receives D~; may be `denoised` itself (then only replaced elements are written). */
+  readonly out: Float32Array;
+  readonly scratch: GuidanceScratch;
+  readonly cutoff?: CutoffMethod;
+}
+
+/** Writes D~ into `input.out`; returns the per-frame replaced counts (owned by the scratch). */
+export function applyPosteriorGuidance(input: GuidanceInput): Int32Array {
+  const { shape, denoised: d, warped: w, source, holes, lambdas, lambdaMin, out, scratch } = input;
+  const where = 'Guidance';
+  const n = latentSize(shape);
+  const fs = frameSize(shape);
+  const hw = shape.height * shape.width;
+  const C = shape.channels;
+  assertLength(d, n, 'the denoised latent', where);
+  assertLength(w, n, 'the warped latents', where);
+  assertLength(out, n, 'the output buffer', where);
+  assertLength(source, fs, 'the source latent', where);
+  assertLength(lambdas, shape.frames, 'the lambda row', where);
+  assertHoleMasks(holes, shape, where);
+  if (!(lambdaMin >= 0 && lambdaMin <= 1)) throw new CamtrackError('bad-input', `${where}: lambda_min must be between 0 and 1 (got ${lambdaMin}).`);
+  scratch.ensure(fs, shape.frames);
+  const keys = scratch.keys;
+  const bits = scratch.keyBits;
+  const inPlace = out === d;
+
+  out.set(source, 0);
+  scratch.replaced[0] = fs;
+
+  for (let f = 1; f < shape.frames; f++) {
+    const base = f * fs;
+    const mask = holes.data.subarray(f * hw, (f + 1) * hw);
+    let validPixels = 0;
+    for (let p = 0; p < hw; p++) if (mask[p] === 0) validPixels++;
+    const nValid = validPixels * C;
+    const L = lambdas[f];
+    if (!Number.isFinite(L)) throw new CamtrackError('bad-input', `${where}: lambda for frame ${f} is not a finite number.`);
+    const lam = Math.min(1, Math.max(lambdaMin, L));
+    const k = Math.floor(lam * nValid);
+    scratch.replaced[f] = k;
+
+    if (k === 0) {
+      if (!inPlace) out.set(d.subarray(base, base + fs), base);
+      continue;
+    }
+    if (k === nValid) {
+      // Every valid element takes W: no ranking needed.
+      for (let c = 0; c < C; c++) {
+        const o = base + c * hw;
+        for (let p = 0; p < hw; p++) out[o + p] = mask[p] === 0 ? w[o + p] : d[o + p];
+      }
+      continue;
+    }
+
+    let m = 0;
+    for (let c = 0; c < C; c++) {
+      const o = base + c * hw;
+      for (let p = 0; p < hw; p++) if (mask[p] === 0) keys[m++] = Math.abs(d[o + p] - w[o + p]);
+    }
+    const cut = input.cutoff === 'sort' ? kthBySort(keys, nValid, k) : selectKth(bits, nValid, k, scratch.select);
+    const tb = cut.bits;
+    let ties = k - cut.less;
+    let j = 0;
+    for (let c = 0; c < C; c++) {
+      const o = base + c * hw;
+      for (let p = 0; p < hw; p++) {
+        const i = o + p;
+        if (mask[p] !== 0) {
+          if (!inPlace) out[i] = d[i];
+          continue;
+        }
+        const kb = bits[j++];
+        if (kb < tb || (kb === tb && ties-- > 0)) out[i] = w[i];
+        else if (!inPlace) out[i] = d[i];
+      }
+    }
+  }
+  return scratch.replaced;
+}
+
+const sortBuf = { keys: new Float32Array(0) };
+
+/** The baseline: the k-th smallest by sorting a copy of all keys. */
+export function kthBySort(keys: Float32Array, n: number, k: number): KthResult {
+  if (sortBuf.keys.length < n) sortBuf.keys = new Float32Array(n);
+  const sorted = sortBuf.keys.subarray(0, n);
+  sorted.set(keys.subarray(0, n));
+  sorted.sort();
+  const v = sorted[k - 1];
+  let lo = k - 1; // first index holding v
+  while (lo > 0 && sorted[lo - 1] === v) lo--;
+  const b = new Uint32Array(sorted.buffer, sorted.byteOffset + (k - 1) * 4, 1)[0];
+  return { bits: b, less: lo };
+}
