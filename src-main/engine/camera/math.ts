@@ -147,5 +147,7 @@ export function mat3ToQuat(m: readonly number[]): Quat {
 
 /** Rotation angle (radians, in [0, pi]) between two unit quaternions. */
 export function quatAngle(a: Readonly<Quat>, b: Readonly<Quat>): number {
-  return 2 * Math.acos(Math.min(1, Math.abs(qdot(a, b))));
+  // atan2 of the relative rotation's vector and scalar parts: accurate for tiny angles, unlike acos.
+  const r = qmul(qconj(a), b);
+  return 2 * Math.atan2(Math.hypot(r[0], r[1], r[2]), Math.abs(r[3]));
 }
