@@ -1,4 +1,5 @@
 import type { Benchmark } from './harness';
+import { warpBenchmark } from './warp.bench';
 
 /** Every benchmark of the project. Add new ones to this list. */
-export const benchmarks: Benchmark[] = [];
+export const benchmarks: Benchmark[] = [warpBenchmark];

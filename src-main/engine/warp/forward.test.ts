@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { IDENTITY4, intrinsicsFromFovY, type FrameCamera, type Mat4 } from '../camera/conventions';
+import { poseAt } from '../scene/poses';
 import { psnr } from '../image/types';
 import { renderScene, sampleScene } from '../scene/scene';
 import { dilateBox, latentHoleMask, prepareSource, warpFrame } from './forward';
-
-/** camera-to-world (GL axes) at `position`, turned by `yawDeg` about world +Y. */
-export function poseAt(position: [number, number, number], yawDeg = 0): Mat4 {
-  const a = (yawDeg * Math.PI) / 180;
-  const c = Math.cos(a), s = Math.sin(a);
-  return [c, 0, s, position[0], 0, 1, 0, position[1], -s, 0, c, position[2], 0, 0, 0, 1];
-}
 
 const K = intrinsicsFromFovY(50, 256, 144);
 const scene = sampleScene();

@@ -90,6 +90,12 @@ export function prepareSource(src: WarpSource, zWeight?: Float64Array): Prepared
   return { ...src, zWeight: zw };
 }
 
+/**
+ * Reusable accumulators (5 float64 per target pixel: r, g, b, weight, coverage), so a worker warping
+ * many frames does not allocate and zero 20+ MB for each.
+ */
+let scratch = new Float64Array(0);
+
 export function warpFrame(src: PreparedSource, target: WarpTarget, options: WarpOptions = {}): WarpedFrame {
   const coverageThreshold = options.coverageThreshold ?? 0.01;
   const sw = src.image.width;
@@ -97,9 +103,9 @@ export function warpFrame(src: PreparedSource, target: WarpTarget, options: Warp
   const tw = target.intrinsics.width;
   const th = target.intrinsics.height;
   const tn = tw * th;
-  const color = new Float64Array(tn * 3);
-  const weight = new Float64Array(tn);
-  const cover = new Float64Array(tn);
+  if (scratch.length < tn * 5) scratch = new Float64Array(tn * 5);
+  else scratch.fill(0, 0, tn * 5);
+  const acc = scratch;
 
   const T = relativeCvTransform(src.c2w, target.c2w);
   const r00 = T[0], r01 = T[1], r02 = T[2], t0 = T[3];
@@ -108,7 +114,7 @@ export function warpFrame(src: PreparedSource, target: WarpTarget, options: Warp
   const sk = src.intrinsics;
   const tk = target.intrinsics;
   const fx = tk.fx, fy = tk.fy;
-  // Target pixel-index coordinates: centre of pixel i is at i + 0.5 in K's coordinates.
+  // Target pixel-index coordinates: the centre of pixel i is at i + 0.5 in K's coordinates.
   const cx = tk.cx - 0.5, cy = tk.cy - 0.5;
   const rayX = new Float64Array(sw);
   for (let u = 0; u < sw; u++) rayX[u] = (u + 0.5 - sk.cx) / sk.fx;
@@ -133,47 +139,47 @@ export function warpFrame(src: PreparedSource, target: WarpTarget, options: Warp
       let px = fx * (z * (r00 * rx + b0) + t0) * iz + cx;
       let py = fy * (z * (r10 * rx + b1) + t1) * iz + cy;
       if (!(px > -1 && px < tw && py > -1 && py < th)) continue;
-      const rpx = Math.round(px);
-      if (Math.abs(px - rpx) < SNAP) px = rpx;
-      const rpy = Math.round(py);
-      if (Math.abs(py - rpy) < SNAP) py = rpy;
-      const x0 = Math.floor(px), y0 = Math.floor(py);
-      const ax = px - x0, ay = py - y0;
+      let x0 = Math.floor(px), y0 = Math.floor(py);
+      let ax = px - x0, ay = py - y0;
+      // Snap onto a pixel centre within SNAP: exact weights 1 and 0.
+      if (ax < SNAP) ax = 0;
+      else if (ax > 1 - SNAP) { ax = 0; x0++; }
+      if (ay < SNAP) ay = 0;
+      else if (ay > 1 - SNAP) { ay = 0; y0++; }
       const w = zw[i];
-      const cr = rgb[i * 3], cg = rgb[i * 3 + 1], cb = rgb[i * 3 + 2];
+      const c3 = i * 3;
+      const cr = rgb[c3] * w, cg = rgb[c3 + 1] * w, cb = rgb[c3 + 2] * w;
       const bx0 = 1 - ax, by0 = 1 - ay;
-      // Four neighbours; a zero bilinear weight adds nothing, so skip it (exact identity).
-      if (y0 >= 0) {
-        const o = y0 * tw;
-        if (x0 >= 0 && bx0 * by0 > 0) {
-          const b = bx0 * by0, ww = b * w, j = o + x0;
-          cover[j] += b; weight[j] += ww;
-          color[j * 3] += ww * cr; color[j * 3 + 1] += ww * cg; color[j * 3 + 2] += ww * cb;
+      // Four neighbours; a zero bilinear weight adds nothing, so it is skipped (exact identity).
+      if (y0 >= 0 && y0 <= maxY) {
+        let j = (y0 * tw + x0) * 5;
+        if (x0 >= 0 && x0 <= maxX) {
+          const b = bx0 * by0;
+          acc[j] += b * cr; acc[j + 1] += b * cg; acc[j + 2] += b * cb; acc[j + 3] += b * w; acc[j + 4] += b;
         }
-        if (x0 < maxX && ax * by0 > 0) {
-          const b = ax * by0, ww = b * w, j = o + x0 + 1;
-          cover[j] += b; weight[j] += ww;
-          color[j * 3] += ww * cr; color[j * 3 + 1] += ww * cg; color[j * 3 + 2] += ww * cb;
+        if (ax > 0 && x0 < maxX) {
+          const b = ax * by0;
+          j += 5;
+          acc[j] += b * cr; acc[j + 1] += b * cg; acc[j + 2] += b * cb; acc[j + 3] += b * w; acc[j + 4] += b;
         }
       }
-      if (y0 < maxY) {
-        const o = (y0 + 1) * tw;
-        if (x0 >= 0 && bx0 * ay > 0) {
-          const b = bx0 * ay, ww = b * w, j = o + x0;
-          cover[j] += b; weight[j] += ww;
-          color[j * 3] += ww * cr; color[j * 3 + 1] += ww * cg; color[j * 3 + 2] += ww * cb;
+      if (ay > 0 && y0 < maxY) {
+        let j = ((y0 + 1) * tw + x0) * 5;
+        if (x0 >= 0 && x0 <= maxX) {
+          const b = bx0 * ay;
+          acc[j] += b * cr; acc[j + 1] += b * cg; acc[j + 2] += b * cb; acc[j + 3] += b * w; acc[j + 4] += b;
         }
-        if (x0 < maxX && ax * ay > 0) {
-          const b = ax * ay, ww = b * w, j = o + x0 + 1;
-          cover[j] += b; weight[j] += ww;
-          color[j * 3] += ww * cr; color[j * 3 + 1] += ww * cg; color[j * 3 + 2] += ww * cb;
+        if (ax > 0 && x0 < maxX) {
+          const b = ax * ay;
+          j += 5;
+          acc[j] += b * cr; acc[j + 1] += b * cg; acc[j + 2] += b * cb; acc[j + 3] += b * w; acc[j + 4] += b;
         }
       }
     }
   }
 
   const raw = new Uint8Array(tn);
-  for (let j = 0; j < tn; j++) raw[j] = cover[j] < coverageThreshold || !(weight[j] > 0) ? 1 : 0;
+  for (let j = 0; j < tn; j++) raw[j] = acc[j * 5 + 4] < coverageThreshold || !(acc[j * 5 + 3] > 0) ? 1 : 0;
   const holes = dilateBox(raw, tw, th, options.dilateRadius ?? 2);
   const image = new Float32Array(tn * 3);
   let holeCount = 0;
@@ -182,10 +188,11 @@ export function warpFrame(src: PreparedSource, target: WarpTarget, options: Warp
       holeCount++;
       continue;
     }
-    const inv = 1 / weight[j];
-    image[j * 3] = color[j * 3] * inv;
-    image[j * 3 + 1] = color[j * 3 + 1] * inv;
-    image[j * 3 + 2] = color[j * 3 + 2] * inv;
+    const k = j * 5;
+    const inv = 1 / acc[k + 3];
+    image[j * 3] = acc[k] * inv;
+    image[j * 3 + 1] = acc[k + 1] * inv;
+    image[j * 3 + 2] = acc[k + 2] * inv;
   }
   const latent = latentHoleMask(holes, tw, th, options.latentBlock ?? 8, options.latentHoleFraction ?? 0.2);
   return { width: tw, height: th, image, holes, ...latent, holeFraction: holeCount / tn };
@@ -206,15 +213,21 @@ export function dilateBox(mask: Uint8Array, width: number, height: number, radiu
       tmp[o + x] = count > 0 ? 1 : 0;
     }
   }
+  // Vertical pass row by row (contiguous memory), with a running count per column.
   const out = new Uint8Array(mask.length);
-  for (let x = 0; x < width; x++) {
-    let count = 0;
-    for (let y = 0; y < Math.min(radius, height); y++) count += tmp[y * width + x];
-    for (let y = 0; y < height; y++) {
-      if (y + radius < height) count += tmp[(y + radius) * width + x];
-      if (y - radius - 1 >= 0) count -= tmp[(y - radius - 1) * width + x];
-      out[y * width + x] = count > 0 ? 1 : 0;
+  const count = new Int32Array(width);
+  for (let y = 0; y < Math.min(radius, height); y++) for (let x = 0; x < width; x++) count[x] += tmp[y * width + x];
+  for (let y = 0; y < height; y++) {
+    if (y + radius < height) {
+      const o = (y + radius) * width;
+      for (let x = 0; x < width; x++) count[x] += tmp[o + x];
     }
+    if (y - radius - 1 >= 0) {
+      const o = (y - radius - 1) * width;
+      for (let x = 0; x < width; x++) count[x] -= tmp[o + x];
+    }
+    const o = y * width;
+    for (let x = 0; x < width; x++) out[o + x] = count[x] > 0 ? 1 : 0;
   }
   return out;
 }

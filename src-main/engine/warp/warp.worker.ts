@@ -1,0 +1,27 @@
+import { parentPort } from 'node:worker_threads';
+import { warpFrame, type PreparedSource, type WarpOptions, type WarpTarget } from './forward';
+import type { WorkerReply, WorkerRequest } from './protocol';
+
+/** Worker thread of the warp pool: holds the shared source, warps the frames it is sent. */
+const port = parentPort;
+if (!port) throw new Error('warp.worker must run in a worker thread');
+let source: PreparedSource | null = null;
+let sourceId = -1;
+
+port.on('message', (msg: WorkerRequest) => {
+  if (msg.type === 'source') {
+    source = msg.source;
+    sourceId = msg.sourceId;
+    return;
+  }
+  try {
+    if (!source || sourceId !== msg.sourceId) throw new Error('warp worker: frame for an unknown source');
+    const t0 = performance.now();
+    const frame = warpFrame(source, msg.target as WarpTarget, msg.options as WarpOptions);
+    const reply: WorkerReply = { type: 'frame', job: msg.job, frame, ms: performance.now() - t0 };
+    port.postMessage(reply, [frame.image.buffer, frame.holes.buffer, frame.latentHoles.buffer] as ArrayBuffer[]);
+  } catch (e) {
+    const reply: WorkerReply = { type: 'error', job: msg.job, message: e instanceof Error ? e.message : String(e) };
+    port.postMessage(reply);
+  }
+});
