@@ -52,6 +52,11 @@ export interface InitializerOptions {
 export interface SerializeOptions {
   /** File name (relative to the model file) for initializers marked external. */
   externalDataFile?: string;
+  /**
+   * With externalDataFile: also store every float initializer of at least this many bytes
+   * externally. int64 initializers stay inline: shape inference must read them (Reshape, Slice).
+   */
+  externalThreshold?: number;
   producer?: string;
 }
 
@@ -130,7 +135,9 @@ export class OnnxGraph {
     let offset = 0;
     const initializer = this.inits.map((init): OnnxTypes.ITensorProto => {
       const base = { name: init.name, dataType: DATA_TYPE[init.type], dims: init.dims };
-      if (!init.external) return { ...base, rawData: init.bytes };
+      const threshold = options.externalThreshold;
+      const external = init.external || (options.externalDataFile !== undefined && threshold !== undefined && init.type !== 'int64' && init.bytes.length >= threshold);
+      if (!external) return { ...base, rawData: init.bytes };
       if (!options.externalDataFile) throw new Error(`initializer ${init.name} is external but no externalDataFile was given`);
       // Offsets aligned to 4096, as onnx's own writer does, so runtimes may memory-map them.
       const pad = (4096 - (offset % 4096)) % 4096;

@@ -1,0 +1,129 @@
+/**
+ * Execution providers: which ones this machine offers, which to try for a user's choice, and
+ * session creation that falls back to CPU with the reason returned (so the UI and CLI can show it),
+ * never only logged.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+
+export const PROVIDERS = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+export type ProviderChoice = ProviderName | 'auto';
+
+export interface ProviderAvailability {
+  name: ProviderName;
+  available: boolean;
+  /** Why it is not available (or a caveat when it is). */
+  note?: string;
+}
+
+/** The folder holding onnxruntime-node's native libraries for this platform. */
+export function ortBinaryDir(): string | null {
+  try {
+    const require = createRequire(import.meta.url);
+    const pkg = path.dirname(require.resolve('onnxruntime-node/package.json'));
+    return path.join(pkg, 'bin', 'napi-v6', process.platform, process.arch);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CUDA needs onnxruntime's CUDA provider library beside the binding (installed by
+ * onnxruntime-node's install script unless `onnxruntime-node-install=skip`), plus the CUDA and
+ * cuDNN runtimes, which only loading a session can prove.
+ */
+export function cudaProviderLibrary(dir = ortBinaryDir()): string | null {
+  if (!dir) return null;
+  const name = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+  const file = path.join(dir, name);
+  return existsSync(file) ? file : null;
+}
+
+/** What onnxruntime-node offers here, as listed by ort.listSupportedBackends() and the files present. */
+export function availableProviders(): ProviderAvailability[] {
+  const backends = new Map<string, { bundled: boolean }>();
+  for (const b of ort.listSupportedBackends()) backends.set(b.name, b);
+  return PROVIDERS.map((name): ProviderAvailability => {
+    const b = backends.get(name);
+    if (!b) return { name, available: false, note: `not built into onnxruntime-node for ${process.platform}-${process.arch}` };
+    if (name === 'cuda') {
+      const lib = cudaProviderLibrary();
+      return lib
+        ? { name, available: true, note: `provider library ${lib}; needs CUDA 12 and cuDNN 9 at run time` }
+        : { name, available: false, note: 'the CUDA provider library is not installed (onnxruntime-node was installed without it; reinstall with --onnxruntime-node-install-cuda)' };
+    }
+    if (name === 'webgpu') return { name, available: true, note: 'needs a GPU adapter (Vulkan, Metal or D3D12); checked when a session is created' };
+    return { name, available: true };
+  });
+}
+
+/**
+ * Providers to try, best first, for a choice on a platform. 'auto': DirectML on Windows, CoreML on
+ * macOS, CUDA on Linux when its library is present; then WebGPU; then CPU. Pure.
+ */
+export function providerOrder(choice: ProviderChoice, platform: NodeJS.Platform, available: readonly ProviderAvailability[]): ProviderName[] {
+  const ok = (n: ProviderName) => available.some((a) => a.name === n && a.available);
+  if (choice !== 'auto') return choice === 'cpu' ? ['cpu'] : [choice, 'cpu'];
+  const order: ProviderName[] = [];
+  if (platform === 'win32' && ok('dml')) order.push('dml');
+  if (platform === 'darwin' && ok('coreml')) order.push('coreml');
+  if (platform === 'linux' && ok('cuda')) order.push('cuda');
+  if (ok('webgpu')) order.push('webgpu');
+  order.push('cpu');
+  return order;
+}
+
+export interface ProviderAttempt {
+  provider: ProviderName;
+  error: string;
+}
+
+export interface CreatedSession {
+  session: ort.InferenceSession;
+  provider: ProviderName;
+  /** Set when a preferred provider failed: which, and onnxruntime's words for why. */
+  fallback?: { attempts: ProviderAttempt[]; reason: string };
+}
+
+/** onnxruntime's messages are long and carry source paths; the first line after the last colon-path is the useful part. */
+export function shortOrtMessage(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const line = text.split('\n').find((l) => l.trim().length > 0) ?? text;
+  return line.replace(/^\/\S+:\d+ \S+(\([^)]*\))?(::<lambda\(\)>)?\s*/, '').trim().slice(0, 400);
+}
+
+export interface SessionOptions {
+  /** For tests: the attempt order, instead of providerOrder(choice, ...). */
+  order?: ProviderName[];
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+}
+
+/**
+ * Creates a session on the first provider of the choice's order that works. Failures on the way
+ * are returned in `fallback`; if even CPU fails the model itself is at fault and the CPU error is
+ * thrown as it is (the caller names the file).
+ */
+export async function createSession(model: string | Uint8Array, choice: ProviderChoice, options: SessionOptions = {}): Promise<CreatedSession> {
+  const order = options.order ?? providerOrder(choice, process.platform, availableProviders());
+  const attempts: ProviderAttempt[] = [];
+  for (const provider of order) {
+    try {
+      const opts: ort.InferenceSession.SessionOptions = {
+        executionProviders: [provider],
+        graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
+        logSeverityLevel: 3,
+      };
+      const session = typeof model === 'string' ? await ort.InferenceSession.create(model, opts) : await ort.InferenceSession.create(model, opts);
+      if (!attempts.length) return { session, provider };
+      const reason = attempts.map((a) => `${a.provider} failed (${a.error})`).join('; ') + `; using ${provider}`;
+      return { session, provider, fallback: { attempts, reason } };
+    } catch (e) {
+      if (provider === 'cpu' || provider === order[order.length - 1]) throw e;
+      attempts.push({ provider, error: shortOrtMessage(e) });
+    }
+  }
+  throw new Error('no execution provider to try');
+}
