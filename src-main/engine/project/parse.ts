@@ -37,8 +37,9 @@ export function parseJsonText(text: string, label: string): unknown {
     const msg = e instanceof Error ? e.message : String(e);
     // V8 says "... at position N" (newer versions add the line); "Unexpected end of JSON input" for a truncated file.
     const m = /at position (\d+)/.exec(msg);
-    const truncated = !m && /end of JSON input/i.test(msg);
     const offset = m ? Number(m[1]) : text.length;
+    // A fault at the very end of the text means the text stops early: an interrupted write or copy.
+    const truncated = offset >= text.trimEnd().length;
     const { line, column } = lineColumn(text, offset);
     const what = truncated ? 'is cut off (truncated)' : 'is not valid JSON';
     throw new CamtrackError('bad-file', `${label} ${what}: ${msg.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}.`, { cause: e });

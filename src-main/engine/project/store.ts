@@ -85,20 +85,24 @@ export async function saveProject(dir: string, doc: ProjectDoc, newAssets: NewAs
   const now = opts.now?.() ?? new Date();
   const toWrite = assertValidDoc({ ...doc, modifiedAt: now.toISOString() });
   await assertWritableProjectDir(paths.dir);
-  await fs.mkdir(paths.assetsDir, { recursive: true }).catch(rethrow);
-
-  for (const a of newAssets) await writeAsset(paths.dir, a);
   const refs = referencedAssets(toWrite);
   const given = new Map(newAssets.map((a) => [a.name, a]));
   for (const ref of refs) {
     const g = given.get(ref.file);
-    if (g) {
-      // The bytes were hashed when written; they must be the ones the document records.
-      if (sha256Hex(g.bytes) !== ref.sha256) throw new CamtrackError('bad-input', `The ${ref.role} asset ${ref.file} given to save does not match the sha256 the project records for it.`);
-    } else if (!(await statOrNull(assetPath(paths.dir, ref.file)))) {
+    if (g && sha256Hex(g.bytes) !== ref.sha256) {
+      throw new CamtrackError('bad-input', `The ${ref.role} asset ${ref.file} given to save does not match the sha256 the project records for it.`);
+    }
+  }
+  for (const ref of refs) {
+    if (!given.has(ref.file) && !(await statOrNull(assetPath(paths.dir, ref.file)))) {
       throw new CamtrackError('not-found', `Cannot save: the ${ref.role} file ${ref.file} is neither in ${paths.assetsDir} nor among the files given to save. Import it again.`);
     }
   }
+
+  // Everything is checked: now write. Assets first (new names only, never over an existing file's
+  // content), the document last.
+  await fs.mkdir(paths.assetsDir, { recursive: true }).catch(rethrow);
+  for (const a of newAssets) await writeAsset(paths.dir, a);
 
   await writeFileAtomic(paths.projectFile, projectJsonText(toWrite)); // the commit point
 

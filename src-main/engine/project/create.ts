@@ -1,0 +1,79 @@
+import { defaultLambda } from '../lambda/search';
+import { sigmasForSteps } from '../schedule/sigmas';
+import {
+  DEFAULT_RENDER_SETTINGS,
+  PROJECT_SCHEMA_VERSION,
+  type Depth,
+  type Keyframe,
+  type LambdaDoc,
+  type ProjectDoc,
+  type RenderSettings,
+  type SourceImage,
+} from './schema';
+import { assertValidDoc } from './parse';
+
+/**
+ * A new project document with working defaults. No file I/O (the UI's File > New uses it too).
+ *
+ * - Track: 25 frames, SVD-XT's native clip length, at 7 fps, the rate SVD-XT's conditioning is
+ *   usually given (added_time_ids carries fps - 1 = 6), so a fresh project renders the model's
+ *   natural motion speed. One key at frame 0: the source camera (identity pose, looking down -Z).
+ * - Lambda: the reference's default table for these steps and frames (NVS-Solver's search_hypers,
+ *   engine/lambda/search.ts), lambda_min 0.3, the middle of the reference runs' 0.2 to 0.4.
+ * - Render settings: DEFAULT_RENDER_SETTINGS.
+ */
+export const DEFAULT_NUM_FRAMES = 25;
+export const DEFAULT_FPS = 7;
+/** Vertical field of view of the source camera when nothing better is known (a normal lens). */
+export const DEFAULT_FOV_Y = 50;
+export const DEFAULT_LAMBDA_MIN = 0.3;
+
+export interface CreateProjectOptions {
+  numFrames?: number;
+  fps?: number;
+  /** Vertical field of view of the source camera, in degrees. */
+  fovY?: number;
+  lambdaMin?: number;
+  /** Overrides of DEFAULT_RENDER_SETTINGS (`steps` also sets the lambda table's rows). */
+  render?: Partial<RenderSettings>;
+  image?: SourceImage | null;
+  depth?: Depth | null;
+  /** Clock for createdAt/modifiedAt (tests). */
+  now?: Date;
+}
+
+/** The source camera: frame 0, at the origin, looking down -Z with +Y up (camera conventions). */
+export function sourceCameraKey(fovY: number = DEFAULT_FOV_Y): Keyframe {
+  return { id: 'source', frame: 0, position: [0, 0, 0], orientation: { kind: 'quaternion', q: [0, 0, 0, 1] }, fovY, easing: 'linear' };
+}
+
+/** The default lambda table for `steps` denoising steps and `frames` frames, as a document. */
+export function defaultLambdaDoc(steps: number, frames: number, lambdaMin: number = DEFAULT_LAMBDA_MIN): LambdaDoc {
+  const d = defaultLambda(sigmasForSteps(steps), frames);
+  return {
+    steps: d.table.steps,
+    frames: d.table.frames,
+    values: Array.from(d.table.data),
+    lambdaMin,
+    preset: { kind: 'default', v1: d.v1, v2: d.v2, v3: d.v3 },
+  };
+}
+
+export function createProject(name: string, opts: CreateProjectOptions = {}): ProjectDoc {
+  const now = (opts.now ?? new Date()).toISOString();
+  const render: RenderSettings = { ...DEFAULT_RENDER_SETTINGS, ...opts.render };
+  const numFrames = opts.numFrames ?? DEFAULT_NUM_FRAMES;
+  const doc: ProjectDoc = {
+    schemaVersion: PROJECT_SCHEMA_VERSION,
+    name,
+    createdAt: now,
+    modifiedAt: now,
+    image: opts.image ?? null,
+    depth: opts.depth ?? null,
+    track: { numFrames, fps: opts.fps ?? DEFAULT_FPS, keyframes: [sourceCameraKey(opts.fovY)] },
+    lambda: defaultLambdaDoc(render.steps, numFrames, opts.lambdaMin),
+    render,
+  };
+  // Options come from people and the CLI: refuse a bad value here, not at the first save.
+  return assertValidDoc(doc, `The new project "${name}"`);
+}
