@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { registerBench } from './bench';
+import { registerServe } from './serve';
 
 /** A CLI command registers itself on the program. Add new commands to this list. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerBench];
+export const commands: RegisterCommand[] = [registerBench, registerServe];

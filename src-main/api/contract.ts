@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import { ProjectDoc } from '../engine/project/schema';
+import type { ErrorInfo } from '../engine/util/errors';
+
+/**
+ * The one API between the studio UI and the engine. Both transports (Electron IPC through the
+ * preload, and the local WebSocket bridge of browser mode) carry exactly these calls and events,
+ * and the engine host validates every input against these schemas before it runs anything.
+ *
+ * This module is shared by the renderer: no node imports here.
+ */
+
+const bytes = z.instanceof(Uint8Array);
+const fileName = z.string().min(1).max(255);
+const path = z.string().min(1).max(4096);
+
+export const apiInputs = {
+  /** Versions, mode, providers, ffmpeg, workspace: what the status bar and Help show. */
+  'app.info': z.object({}),
+
+  /** A fresh, unsaved project (its working folder lives in the app's data folder until saved). */
+  'project.new': z.object({ name: z.string().max(200).optional() }),
+  /** Opens a `NAME.camtrack` folder the user chose. */
+  'project.open': z.object({ path, recoverAutosave: z.boolean().optional() }),
+  /** Saves the document; `path` saves as a new `NAME.camtrack` folder. */
+  'project.save': z.object({ doc: ProjectDoc, path: path.optional() }),
+  /** Stores the document for crash recovery (never over project.json). */
+  'project.autosave': z.object({ doc: ProjectDoc }),
+  'project.recent': z.object({}),
+  /** Browser mode: the projects in the served workspace (Electron uses native dialogs). */
+  'workspace.list': z.object({}),
+
+  /** Imports the photo from its bytes (menu, file picker or drag and drop). */
+  'image.import': z.object({ name: fileName, bytes }),
+  /** Imports a depth file (npy, 16-bit PNG, PFM) from its bytes. */
+  'depth.import': z.object({ name: fileName, bytes }),
+  /** Reads a file of the current project's assets or renders, for display. */
+  'asset.read': z.object({ file: z.string().min(1).max(1024) }),
+  /** Depth data at display resolution for the 3D view (z-depth, row-major, NaN where invalid). */
+  'depth.preview': z.object({ doc: ProjectDoc, maxSide: z.number().int().min(16).max(4096) }),
+
+  /** The warped view of one frame of the track, with its holes. */
+  'warp.frame': z.object({ doc: ProjectDoc, frame: z.number().int().min(0), maxSide: z.number().int().min(16).max(4096).optional() }),
+
+  /** The closed-form default lambda table (and its v1, v2, v3) for steps x frames, or for a given triple. */
+  'lambda.default': z.object({
+    steps: z.number().int().min(1).max(1000),
+    frames: z.number().int().min(2).max(1000),
+    triple: z.tuple([z.number(), z.number(), z.number()]).optional(),
+  }),
+
+  /** Queues a render of the document (with per-job overrides such as the seed). */
+  'render.enqueue': z.object({ doc: ProjectDoc, label: z.string().max(200).optional() }),
+  'render.cancel': z.object({ jobId: z.string().min(1) }),
+  'render.restart': z.object({ jobId: z.string().min(1) }),
+  'render.remove': z.object({ jobId: z.string().min(1) }),
+  'render.reorder': z.object({ jobId: z.string().min(1), toIndex: z.number().int().min(0) }),
+  'render.queue': z.object({}),
+} as const;
+
+export type ApiMethod = keyof typeof apiInputs;
+export type ApiInput<M extends ApiMethod> = z.input<(typeof apiInputs)[M]>;
+
+export interface AppInfo {
+  version: string;
+  mode: 'electron' | 'browser';
+  platform: string;
+  /** The model the current settings would use, and whether it is the built-in draft model. */
+  model: { name: string; family: string; isDraft: boolean } | null;
+  providers: { available: string[]; chosen: string; reason?: string };
+  ffmpeg: { path: string; source: string; version: string } | { error: string };
+  /** Browser mode: the folder projects are opened from and saved to. */
+  workspace?: string;
+}
+
+export interface OpenedProject {
+  /** The project folder, or null for a new project that was never saved. */
+  path: string | null;
+  doc: ProjectDoc;
+  /** A newer autosave than the saved document, offered for recovery. */
+  autosave?: { doc: ProjectDoc; savedAt: string };
+}
+
+export interface ImportedImage {
+  image: NonNullable<ProjectDoc['image']>;
+  /** Warnings worth showing (alpha flattened, EXIF rotated, 16-bit reduced...). */
+  notes: string[];
+}
+
+export interface ImportedDepth {
+  depth: NonNullable<ProjectDoc['depth']>;
+  report: { width: number; height: number; valid: number; invalid: number; min: number; max: number; notes: string[] };
+}
+
+export interface WarpedFrame {
+  frame: number;
+  width: number;
+  height: number;
+  /** PNG of the warped view, holes black. */
+  png: Uint8Array;
+  /** PNG of the hole mask, white = hole. */
+  maskPng: Uint8Array;
+  holeFraction: number;
+}
+
+export interface DepthPreview {
+  width: number;
+  height: number;
+  /** z-depth per pixel, NaN where the depth is invalid. */
+  depth: Float32Array;
+  /** The photo's intrinsics at this size. */
+  fx: number;
+  fy: number;
+  cx: number;
+  cy: number;
+}
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface JobView {
+  id: string;
+  label: string;
+  createdAt: string;
+  status: JobStatus;
+  /** 0..1 */
+  progress: number;
+  stage?: string;
+  seed: number;
+  steps: number;
+  frames: number;
+  /** Relative to the project folder, readable with asset.read. */
+  output?: string;
+  sidecar?: string;
+  thumbnail?: string;
+  error?: ErrorInfo;
+}
+
+export interface ApiOutputs {
+  'app.info': AppInfo;
+  'project.new': OpenedProject;
+  'project.open': OpenedProject;
+  'project.save': { path: string };
+  'project.autosave': { savedAt: string };
+  'project.recent': { projects: { path: string; name: string }[] };
+  'workspace.list': { root: string; projects: { path: string; name: string; modifiedAt: string }[] };
+  'image.import': ImportedImage;
+  'depth.import': ImportedDepth;
+  'asset.read': { mime: string; bytes: Uint8Array };
+  'depth.preview': DepthPreview;
+  'warp.frame': WarpedFrame;
+  'lambda.default': { steps: number; frames: number; v1: number; v2: number; v3: number; values: number[] };
+  'render.enqueue': JobView;
+  'render.cancel': JobView;
+  'render.restart': JobView;
+  'render.remove': { removed: boolean };
+  'render.reorder': JobView[];
+  'render.queue': JobView[];
+}
+
+export type ApiOutput<M extends ApiMethod> = ApiOutputs[M];
+
+/** Events the engine pushes to the UI. */
+export interface ApiEvents {
+  /** A render job changed (progress, stage, status). */
+  'job.update': JobView;
+  /** A live preview of a running job: one small RGB image per frame (cheap latent projection). */
+  'job.preview': { jobId: string; step: number; width: number; height: number; frames: Uint8Array[] };
+  /** The engine process died and was restarted (running renders are marked interrupted). */
+  'engine.restarted': { reason: string };
+  /** Menu commands from the native menu (Electron) reach the UI as events. */
+  'menu.command': { command: MenuCommand; payload?: { name: string; bytes: Uint8Array } | { path: string } };
+}
+export type ApiEvent = keyof ApiEvents;
+
+export type MenuCommand =
+  | 'new' | 'open' | 'save' | 'saveAs' | 'importImage' | 'importDepth' | 'export'
+  | 'undo' | 'redo' | 'openRecent' | 'shortcuts' | 'about';
+
+/** What every transport implements; the UI only ever talks to this. */
+export interface EngineApi {
+  call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>>;
+  on<E extends ApiEvent>(event: E, listener: (data: ApiEvents[E]) => void): () => void;
+}
+
+/** Wire messages, the same on every transport. */
+export type WireRequest = { type: 'call'; id: number; method: string; input: unknown };
+export type WireResponse =
+  | { type: 'result'; id: number; ok: true; value: unknown }
+  | { type: 'result'; id: number; ok: false; error: ErrorInfo };
+export type WireEvent = { type: 'event'; event: string; data: unknown };
+/** Main process only (never forwarded from a renderer): a path the user chose in a native dialog. */
+export type WireGrant = { type: 'grant'; path: string };
+export type WireMessage = WireRequest | WireResponse | WireEvent | WireGrant;
+
+export function isApiMethod(m: unknown): m is ApiMethod {
+  return typeof m === 'string' && Object.prototype.hasOwnProperty.call(apiInputs, m);
+}
+
+/** Validates a call's method and input; throws a readable message for anything else. */
+export function parseCall(method: unknown, input: unknown): { method: ApiMethod; input: unknown } {
+  if (!isApiMethod(method)) throw new Error(`Unknown API method: ${String(method).slice(0, 80)}`);
+  const r = apiInputs[method].safeParse(input);
+  if (!r.success) {
+    const issues = r.error.issues.slice(0, 4).map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
+    throw new Error(`Invalid input for ${method}: ${issues.join('; ')}`);
+  }
+  return { method, input: r.data };
+}

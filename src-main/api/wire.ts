@@ -1,0 +1,48 @@
+/**
+ * JSON encoding for the WebSocket bridge. Electron IPC and Node's advanced IPC serialisation carry
+ * typed arrays natively; over WebSocket they become {"$typed": kind, "b64": ...}.
+ * Shared by the browser client and the Node server: no node imports here.
+ */
+type TypedKind = 'Uint8Array' | 'Float32Array' | 'Float64Array' | 'Uint16Array' | 'Int32Array';
+const CTORS = { Uint8Array, Float32Array, Float64Array, Uint16Array, Int32Array } as const;
+
+function toBase64(u8: Uint8Array): string {
+  let s = '';
+  const CHUNK = 0x8000;
+  for (let i = 0; i < u8.length; i += CHUNK) s += String.fromCharCode.apply(null, Array.from(u8.subarray(i, i + CHUNK)));
+  return btoa(s);
+}
+
+function fromBase64(b64: string): Uint8Array {
+  const s = atob(b64);
+  const u8 = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) u8[i] = s.charCodeAt(i);
+  return u8;
+}
+
+export function encodeWire(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+      const kind = v.constructor.name as TypedKind;
+      if (!(kind in CTORS)) throw new Error(`Cannot send a ${kind} over the bridge`);
+      const u8 = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+      return { $typed: kind, b64: toBase64(u8) };
+    }
+    return v;
+  });
+}
+
+export function decodeWire(text: string): unknown {
+  return JSON.parse(text, (_key, v: unknown) => {
+    if (v && typeof v === 'object' && '$typed' in v && 'b64' in v) {
+      const { $typed, b64 } = v as { $typed: TypedKind; b64: string };
+      const Ctor = CTORS[$typed];
+      if (!Ctor) throw new Error(`Unknown typed array kind on the bridge: ${String($typed)}`);
+      const u8 = fromBase64(b64);
+      if ($typed === 'Uint8Array') return u8;
+      const copy = u8.slice().buffer; // aligned copy
+      return new Ctor(copy);
+    }
+    return v;
+  });
+}

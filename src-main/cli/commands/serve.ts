@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../../server/serve';
+import { parseIntOption } from '../io';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the studio to a browser on 127.0.0.1 (headless servers, end-to-end tests)')
+    .option('--port <n>', 'port (default: a free one)', parseIntOption('port'))
+    .option('--workspace <dir>', 'the folder whose projects the studio may open and save', path.join(os.homedir(), 'Camtrack Projects'))
+    .option('--data <dir>', 'the app data folder', path.join(os.homedir(), '.camtrack'))
+    .action(async (opts: { port?: number; workspace: string; data: string }) => {
+      const server = await startServer({
+        port: opts.port,
+        workspace: path.resolve(opts.workspace),
+        appDataDir: path.resolve(opts.data),
+        rendererDir: path.join(ROOT, 'dist', 'renderer'),
+      });
+      process.stdout.write(`Camtrack Studio is at ${server.url}\n(only this URL, with its token, can drive the engine; Ctrl+C stops)\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          void server.close().then(resolve);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}

@@ -1,0 +1,90 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Handlers, HostContext } from '../context';
+import { openProject, saveProject, saveProjectAs } from '../../engine/project/store';
+import { writeAutosave, untitledDir } from '../../engine/project/autosave';
+import { addRecent, readRecent } from '../../engine/project/recent';
+import { PROJECT_EXTENSION, withProjectExtension, projectNameFromDir } from '../../engine/project/layout';
+import { createProject } from '../../engine/project/create';
+import { CamtrackError } from '../../engine/util/errors';
+
+const MIME: Record<string, string> = {
+  '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.gif': 'image/gif',
+  '.mp4': 'video/mp4', '.webm': 'video/webm', '.json': 'application/json', '.npy': 'application/octet-stream',
+};
+
+/** Resolves a file named relative to the current project folder, refusing anything outside it. */
+export function projectFile(ctx: HostContext, rel: string): string {
+  const full = path.resolve(ctx.project.dir, rel);
+  if (!full.startsWith(path.resolve(ctx.project.dir) + path.sep)) {
+    throw new CamtrackError('permission', `${rel} is outside the project folder.`);
+  }
+  return ctx.guard.check(full);
+}
+
+export const projectHandlers: Handlers = {
+  async 'project.new'(input, ctx) {
+    // A new project works in a fresh folder of the app's data until the artist saves it somewhere.
+    const dir = path.join(untitledDir(ctx.config.appDataDir), `${Date.now().toString(36)}${PROJECT_EXTENSION}`);
+    await fs.mkdir(dir, { recursive: true });
+    ctx.project = { dir, saved: false };
+    return { path: null, doc: createProject(input.name ?? 'Untitled') };
+  },
+
+  async 'project.open'(input, ctx) {
+    // In Electron, projects on the recent list were chosen in a dialog before: they stay granted.
+    if (ctx.config.mode === 'electron') {
+      const recent = await readRecent(ctx.config.appDataDir);
+      if (recent.some((r) => path.resolve(r.dir) === path.resolve(input.path))) ctx.guard.allow(input.path);
+    }
+    const picked = ctx.guard.check(input.path);
+    const opened = await openProject(picked);
+    ctx.guard.allow(opened.dir);
+    ctx.project = { dir: opened.dir, saved: true };
+    await addRecent(ctx.config.appDataDir, opened.dir, opened.doc.name).catch(() => undefined);
+    return { path: opened.dir, doc: opened.doc, autosave: opened.autosave ? { doc: opened.autosave.doc, savedAt: opened.autosave.savedAt } : undefined };
+  },
+
+  async 'project.save'(input, ctx) {
+    const target = input.path ? ctx.guard.check(withProjectExtension(input.path)) : ctx.project.saved ? ctx.project.dir : null;
+    if (!target) throw new CamtrackError('bad-input', 'This project was never saved: choose where to save it (Save As).');
+    const saved = path.resolve(target) === path.resolve(ctx.project.dir)
+      ? await saveProject(target, input.doc)
+      : await saveProjectAs(ctx.project.dir, target, input.doc);
+    ctx.guard.allow(saved.dir);
+    ctx.project = { dir: saved.dir, saved: true };
+    await addRecent(ctx.config.appDataDir, saved.dir, input.doc.name).catch(() => undefined);
+    return { path: saved.dir };
+  },
+
+  async 'project.autosave'(input, ctx) {
+    const now = new Date();
+    await writeAutosave(ctx.project.dir, input.doc, [], now);
+    return { savedAt: now.toISOString() };
+  },
+
+  async 'project.recent'(_input, ctx) {
+    const list = await readRecent(ctx.config.appDataDir);
+    return { projects: list.map((r) => ({ path: r.dir, name: r.name })) };
+  },
+
+  async 'workspace.list'(_input, ctx) {
+    const root = ctx.config.workspace;
+    if (!root) throw new CamtrackError('bad-input', 'There is no workspace folder in this mode: use File › Open.');
+    const names = await fs.readdir(root).catch(() => [] as string[]);
+    const projects: { path: string; name: string; modifiedAt: string }[] = [];
+    for (const n of names.filter((n) => n.endsWith(PROJECT_EXTENSION))) {
+      const dir = path.join(root, n);
+      const st = await fs.stat(path.join(dir, 'project.json')).catch(() => null);
+      if (st) projects.push({ path: dir, name: projectNameFromDir(dir), modifiedAt: st.mtime.toISOString() });
+    }
+    projects.sort((a, b) => b.modifiedAt.localeCompare(a.modifiedAt));
+    return { root, projects };
+  },
+
+  async 'asset.read'(input, ctx) {
+    const file = projectFile(ctx, input.file);
+    const bytes = await fs.readFile(file);
+    return { mime: MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream', bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+  },
+};

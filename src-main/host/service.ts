@@ -1,0 +1,34 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { parseCall, type ApiEvents, type ApiMethod } from '../api/contract';
+import { CamtrackError } from '../engine/util/errors';
+import type { HostConfig } from './config';
+import type { HostContext, Handler, Handlers } from './context';
+import { PathGuard } from './pathGuard';
+import { allHandlers } from './handlers';
+
+/** The engine service: validates each call and runs its handler. Transport-free (tests call it directly). */
+export interface EngineService {
+  handle(method: unknown, input: unknown): Promise<unknown>;
+  context: HostContext;
+}
+
+export function createEngineService(
+  config: HostConfig,
+  emit: <E extends keyof ApiEvents>(event: E, data: ApiEvents[E]) => void,
+  handlers: Handlers = allHandlers,
+): EngineService {
+  mkdirSync(config.appDataDir, { recursive: true });
+  const roots = [config.appDataDir, ...(config.workspace ? [config.workspace] : []), ...(config.granted ?? [])];
+  const untitled = path.join(config.appDataDir, 'untitled', 'Untitled.camtrack');
+  const context: HostContext = { config, guard: new PathGuard(roots), emit, project: { dir: untitled, saved: false } };
+  return {
+    context,
+    async handle(method, input) {
+      const call = parseCall(method, input);
+      const handler = handlers[call.method] as Handler<ApiMethod> | undefined;
+      if (!handler) throw new CamtrackError('internal', `${call.method} is not available in this build.`);
+      return handler(call.input as never, context);
+    },
+  };
+}

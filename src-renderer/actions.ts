@@ -1,0 +1,149 @@
+import { engine, EngineError } from './api/client';
+import { useProject, undo, redo, isDirty } from './state/projectStore';
+import { useUi } from './state/uiStore';
+import type { MenuCommand } from '../src-main/api/contract';
+
+/**
+ * The studio's commands, shared by the in-page menu bar (browser mode), the native menu
+ * (Electron, through 'menu.command' events) and keyboard shortcuts. Every failure becomes a toast
+ * with the engine's message.
+ */
+export async function run<T>(label: string, fn: () => Promise<T>): Promise<T | undefined> {
+  const ui = useUi.getState();
+  ui.set({ busy: label });
+  try {
+    return await fn();
+  } catch (e) {
+    ui.toast('error', e instanceof EngineError || e instanceof Error ? e.message : String(e));
+    return undefined;
+  } finally {
+    useUi.getState().set({ busy: null });
+  }
+}
+
+export function newProject(): Promise<void> {
+  return run('Creating project', async () => {
+    if (isDirty(useProject.getState()) && !confirm('Discard unsaved changes?')) return;
+    useProject.getState().load(await engine.call('project.new', {}));
+    useUi.getState().set({ frame: 0, selectedKeyId: null });
+  }).then(() => undefined);
+}
+
+export function openProject(path: string): Promise<void> {
+  return run('Opening project', async () => {
+    useProject.getState().load(await engine.call('project.open', { path }));
+    useUi.getState().set({ frame: 0, selectedKeyId: null });
+    useUi.getState().toast('success', `Opened ${path}`);
+  }).then(() => undefined);
+}
+
+/** Saves to the project's folder, or to `path` (Save As). */
+export function saveProject(path?: string): Promise<boolean> {
+  return run('Saving', async () => {
+    const { doc, path: current } = useProject.getState();
+    if (!doc) return false;
+    const target = path ?? current ?? undefined;
+    if (!target) throw new Error('Choose where to save the project (File > Save As).');
+    const saved = await engine.call('project.save', { doc, path: target });
+    useProject.getState().markSaved(saved.path, doc);
+    useUi.getState().toast('success', `Saved ${saved.path}`);
+    return true;
+  }).then((ok) => ok === true);
+}
+
+const IMAGE_TYPES = /\.(png|jpe?g|webp)$/i;
+const DEPTH_TYPES = /\.(npy|png|pfm)$/i;
+
+export async function importImageFile(file: File): Promise<void> {
+  await run(`Importing ${file.name}`, async () => {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const r = await engine.call('image.import', { name: file.name, bytes });
+    useProject.getState().update((d) => ({ ...d, image: r.image }));
+    useUi.getState().toast('success', [`Imported ${file.name} (${r.image.width}x${r.image.height})`, ...r.notes].join('. '));
+  });
+}
+
+export async function importDepthFile(file: File): Promise<void> {
+  await run(`Importing depth ${file.name}`, async () => {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const r = await engine.call('depth.import', { name: file.name, bytes });
+    useProject.getState().update((d) => ({ ...d, depth: r.depth }));
+    const rep = r.report;
+    useUi.getState().toast(rep.invalid ? 'info' : 'success', [`Depth ${rep.width}x${rep.height}, range ${rep.min.toPrecision(3)}..${rep.max.toPrecision(3)}`, rep.invalid ? `${rep.invalid} invalid pixels (shown as holes)` : '', ...rep.notes].filter(Boolean).join('. '));
+  });
+}
+
+/** Routes dropped files: images become the photo, depth files its depth. */
+export async function importDroppedFiles(files: FileList | File[]): Promise<void> {
+  for (const f of Array.from(files)) {
+    if (/\.(npy|pfm)$/i.test(f.name) || /depth/i.test(f.name)) {
+      if (DEPTH_TYPES.test(f.name)) await importDepthFile(f);
+    } else if (IMAGE_TYPES.test(f.name) || f.type.startsWith('image/')) {
+      await importImageFile(f);
+    } else {
+      useUi.getState().toast('error', `${f.name}: not an image (PNG, JPEG, WebP) or a depth file (.npy, 16-bit PNG, .pfm).`);
+    }
+  }
+}
+
+/** Opens the browser's file picker. */
+export function pickFile(accept: string): Promise<File | null> {
+  return new Promise((resolve) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = accept;
+    input.addEventListener('change', () => resolve(input.files?.[0] ?? null), { once: true });
+    input.click();
+  });
+}
+
+export type DialogRequest = 'open' | 'saveAs' | 'shortcuts' | 'about' | null;
+export const dialogListeners = new Set<(d: DialogRequest) => void>();
+export function showDialog(d: DialogRequest): void {
+  for (const l of dialogListeners) l(d);
+}
+
+/** Executes a menu command; payloads come from native dialogs in Electron. */
+export async function runMenuCommand(command: MenuCommand, payload?: { name: string; bytes: Uint8Array } | { path: string }): Promise<void> {
+  switch (command) {
+    case 'new':
+      return newProject();
+    case 'open':
+    case 'openRecent':
+      if (payload && 'path' in payload) return openProject(payload.path);
+      return showDialog('open');
+    case 'save':
+      if (!useProject.getState().path) return showDialog('saveAs');
+      await saveProject();
+      return;
+    case 'saveAs':
+      if (payload && 'path' in payload) {
+        await saveProject(payload.path);
+        return;
+      }
+      return showDialog('saveAs');
+    case 'importImage': {
+      if (payload && 'bytes' in payload) return importImageFile(new File([payload.bytes.slice()], payload.name));
+      const f = await pickFile('image/png,image/jpeg,image/webp');
+      if (f) await importImageFile(f);
+      return;
+    }
+    case 'importDepth': {
+      if (payload && 'bytes' in payload) return importDepthFile(new File([payload.bytes.slice()], payload.name));
+      const f = await pickFile('.npy,.png,.pfm');
+      if (f) await importDepthFile(f);
+      return;
+    }
+    case 'export':
+      document.getElementById('render-panel')?.scrollIntoView();
+      return;
+    case 'undo':
+      return undo();
+    case 'redo':
+      return redo();
+    case 'shortcuts':
+      return showDialog('shortcuts');
+    case 'about':
+      return showDialog('about');
+  }
+}

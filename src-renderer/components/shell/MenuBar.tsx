@@ -1,0 +1,85 @@
+import { useEffect, useRef, useState } from 'react';
+import { runMenuCommand } from '../../actions';
+import type { MenuCommand } from '../../../src-main/api/contract';
+import { useHistory } from '../../state/projectStore';
+
+interface Item {
+  label: string;
+  command: MenuCommand;
+  shortcut?: string;
+}
+
+/** The same menus as Electron's native menu, for browser mode. */
+const MENUS: { label: string; items: Item[] }[] = [
+  {
+    label: 'File',
+    items: [
+      { label: 'New', command: 'new', shortcut: 'Ctrl+N' },
+      { label: 'Open…', command: 'open', shortcut: 'Ctrl+O' },
+      { label: 'Save', command: 'save', shortcut: 'Ctrl+S' },
+      { label: 'Save As…', command: 'saveAs', shortcut: 'Ctrl+Shift+S' },
+      { label: 'Import Image…', command: 'importImage', shortcut: 'Ctrl+I' },
+      { label: 'Import Depth…', command: 'importDepth' },
+      { label: 'Export…', command: 'export', shortcut: 'Ctrl+E' },
+    ],
+  },
+  {
+    label: 'Edit',
+    items: [
+      { label: 'Undo', command: 'undo', shortcut: 'Ctrl+Z' },
+      { label: 'Redo', command: 'redo', shortcut: 'Ctrl+Shift+Z' },
+    ],
+  },
+  { label: 'Help', items: [{ label: 'Keyboard Shortcuts', command: 'shortcuts', shortcut: '?' }, { label: 'About Camtrack Studio', command: 'about' }] },
+];
+
+export function MenuBar() {
+  const [open, setOpen] = useState<string | null>(null);
+  const ref = useRef<HTMLElement>(null);
+  const { canUndo, canRedo } = useHistory();
+  useEffect(() => {
+    const close = (e: MouseEvent) => {
+      if (!ref.current?.contains(e.target as Node)) setOpen(null);
+    };
+    window.addEventListener('mousedown', close);
+    return () => window.removeEventListener('mousedown', close);
+  }, []);
+  return (
+    <nav className="menubar" ref={ref} aria-label="Main menu">
+      {MENUS.map((m) => (
+        <div key={m.label} className="menubar__menu">
+          <button
+            className={`menubar__title${open === m.label ? ' is-open' : ''}`}
+            onClick={() => setOpen(open === m.label ? null : m.label)}
+            onMouseEnter={() => open && setOpen(m.label)}
+            aria-haspopup="menu"
+            aria-expanded={open === m.label}
+          >
+            {m.label}
+          </button>
+          {open === m.label && (
+            <div className="menubar__items" role="menu">
+              {m.items.map((it) => {
+                const disabled = (it.command === 'undo' && !canUndo) || (it.command === 'redo' && !canRedo);
+                return (
+                  <button
+                    key={it.command}
+                    role="menuitem"
+                    disabled={disabled}
+                    onClick={() => {
+                      setOpen(null);
+                      void runMenuCommand(it.command);
+                    }}
+                  >
+                    <span>{it.label}</span>
+                    {it.shortcut && <kbd>{it.shortcut}</kbd>}
+                  </button>
+                );
+              })}
+            </div>
+          )}
+        </div>
+      ))}
+    </nav>
+  );
+}

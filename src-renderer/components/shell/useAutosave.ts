@@ -1,0 +1,18 @@
+import { useEffect } from 'react';
+import { engine } from '../../api/client';
+import { useProject, isDirty } from '../../state/projectStore';
+
+/** Autosave: two seconds after the last edit, the document goes to the project's autosave file. */
+export function useAutosave(delayMs = 2000): void {
+  const doc = useProject((s) => s.doc);
+  const dirty = useProject(isDirty);
+  useEffect(() => {
+    if (!doc || !dirty) return;
+    const t = setTimeout(() => {
+      engine.call('project.autosave', { doc }).catch(() => {
+        /* autosave failures are retried on the next edit; explicit Save reports errors */
+      });
+    }, delayMs);
+    return () => clearTimeout(t);
+  }, [doc, dirty, delayMs]);
+}

@@ -1,0 +1,42 @@
+import { create } from 'zustand';
+
+/** View state that is not part of the project (not saved, not undone). */
+export interface Toast {
+  id: number;
+  kind: 'info' | 'error' | 'success';
+  text: string;
+}
+
+export interface UiState {
+  /** The timeline's current frame. */
+  frame: number;
+  playing: boolean;
+  selectedKeyId: string | null;
+  /** 3D view: show the photo as a depth-displaced mesh or as points. */
+  sceneMode: 'mesh' | 'points';
+  /** Show the look-through (warped view) preview of the current frame. */
+  lookThrough: boolean;
+  toasts: Toast[];
+  busy: string | null;
+  set(partial: Partial<Omit<UiState, 'set' | 'toast' | 'dismiss'>>): void;
+  toast(kind: Toast['kind'], text: string): void;
+  dismiss(id: number): void;
+}
+
+let toastId = 1;
+export const useUi = create<UiState>()((set) => ({
+  frame: 0,
+  playing: false,
+  selectedKeyId: null,
+  sceneMode: 'mesh',
+  lookThrough: false,
+  toasts: [],
+  busy: null,
+  set: (partial) => set(partial),
+  toast: (kind, text) => {
+    const id = toastId++;
+    set((s) => ({ toasts: [...s.toasts.slice(-3), { id, kind, text }] }));
+    if (kind !== 'error') setTimeout(() => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), 4000);
+  },
+  dismiss: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+}));
