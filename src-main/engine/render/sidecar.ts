@@ -1,0 +1,276 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { makeLambdaTable, type LambdaTable } from '../lambda/table';
+import { Depth, ExecutionProviderName, LambdaPreset, RenderSettings, SourceImage, Track } from '../project/schema';
+import { writeFileAtomic } from '../util/atomic';
+import { CamtrackError, toErrorInfo } from '../util/errors';
+
+/**
+ * The render sidecar: `<output>.json` beside every render (clip.mp4 -> clip.mp4.json, a PNG
+ * folder frames/ -> frames.json), holding everything needed to render the same frames again:
+ * the inputs (photo and depth by hash, track, lambda table, seed, settings), what was derived
+ * from them (sigma schedule, evaluated frame count) and what the machine actually did (model
+ * file hashes, execution provider and why it fell back, timings).
+ *
+ * Lambda tables up to LAMBDA_INLINE_MAX values are stored inline; larger ones go to
+ * `<output>.lambda.json` beside it, referenced by name, with the sha256 of the values in both
+ * cases (so two renders can be compared by hash without reading the table).
+ *
+ * Bump SIDECAR_VERSION on any change an older reader would misread.
+ */
+export const SIDECAR_VERSION = 1;
+export const SIDECAR_KIND = 'camtrack-render';
+/** 100 x 100: anything larger is written to its own file. */
+export const LAMBDA_INLINE_MAX = 100 * 100;
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
+const PlainFile = z.string().min(1).refine((f) => !/[\\/]/.test(f) && f !== '.' && f !== '..', 'must be a plain file name');
+const Count = z.number().int().min(1);
+const IsoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date-time');
+
+export const SidecarOutput = z.object({
+  /** The video file or PNG folder, by name, beside the sidecar. */
+  file: PlainFile,
+  format: RenderSettings.shape.format,
+  /** Size written (mp4 may be padded to even sides). */
+  width: Count,
+  height: Count,
+  frames: Count,
+  fps: finite.refine((v) => v > 0, 'fps must be > 0'),
+  /** Quality used for mp4/webm; null for gif/png. */
+  crf: z.number().int().min(0).max(63).nullable(),
+  bytes: z.number().int().nonnegative(),
+});
+export type SidecarOutput = z.infer<typeof SidecarOutput>;
+
+export const SidecarCamera = z.object({
+  /** The project's track, as designed. */
+  track: Track,
+  /** Frames the track was evaluated at (num_frames of the render). */
+  evaluatedFrames: z.number().int().min(2),
+  /** Camera-to-world 4x4 poses (GL axes, row-major) per frame, when the renderer records them. */
+  poses: z.array(z.array(finite).length(16)).optional(),
+});
+
+export const SidecarSchedule = z.object({
+  kind: z.literal('karras'),
+  steps: Count,
+  sigmaMin: finite,
+  sigmaMax: finite,
+  rho: finite,
+  /** steps + 1 values (float32-rounded), ending in 0. */
+  sigmas: z.array(finite),
+});
+export type SidecarSchedule = z.infer<typeof SidecarSchedule>;
+
+export const SidecarLambdaTable = z.discriminatedUnion('storage', [
+  z.object({ storage: z.literal('inline'), values: z.array(finite) }),
+  z.object({ storage: z.literal('file'), file: PlainFile }),
+]);
+
+export const SidecarLambda = z.object({
+  steps: Count,
+  frames: Count,
+  lambdaMin: finite.refine((v) => v >= 0 && v <= 1, 'lambdaMin must be in [0, 1]'),
+  preset: LambdaPreset,
+  /** sha256 of the values as little-endian float64, row-major [step][frame]: see lambdaValuesSha256. */
+  sha256: Sha256,
+  table: SidecarLambdaTable,
+});
+export type SidecarLambda = z.infer<typeof SidecarLambda>;
+
+export const SidecarModel = z.object({
+  name: z.string().min(1),
+  /** 'svd', 'svd-xt', 'draft', ... */
+  family: z.string().min(1),
+  dtype: z.enum(['float16', 'float32']),
+  /** The model folder as given in the settings ('draft' for the built-in one). */
+  location: z.string().min(1),
+  files: z.array(z.object({ file: z.string().min(1), sha256: Sha256, bytes: z.number().int().nonnegative().optional() })).min(1),
+});
+export type SidecarModel = z.infer<typeof SidecarModel>;
+
+export const UsedProvider = ExecutionProviderName.exclude(['auto']);
+export const SidecarProvider = z.object({
+  requested: ExecutionProviderName,
+  used: UsedProvider,
+  /** Why the requested (or first automatic) provider was not used; null when it was. */
+  fallbackReason: z.string().nullable(),
+});
+
+export const SidecarTiming = z.object({ stage: z.string().min(1), ms: finite.refine((v) => v >= 0, 'ms must be >= 0') });
+
+export const RenderSidecar = z
+  .object({
+    kind: z.literal(SIDECAR_KIND),
+    sidecarVersion: z.literal(SIDECAR_VERSION),
+    app: z.object({ name: z.string().min(1), version: z.string().min(1) }),
+    createdAt: IsoTime,
+    output: SidecarOutput,
+    source: SourceImage,
+    depth: Depth,
+    camera: SidecarCamera,
+    schedule: SidecarSchedule,
+    lambda: SidecarLambda,
+    /** The project's render settings as rendered (seed, steps, size, fit, fps source, motion bucket, noise aug, guidance range...). */
+    settings: RenderSettings,
+    model: SidecarModel,
+    executionProvider: SidecarProvider,
+    /** Wall time per stage, in the order the stages ran. */
+    timings: z.array(SidecarTiming),
+    host: z.object({ platform: z.string(), arch: z.string(), node: z.string() }).optional(),
+  })
+  .superRefine((s, ctx) => {
+    const bad = (pathParts: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: pathParts, message });
+    if (s.schedule.steps !== s.settings.steps) bad(['schedule', 'steps'], `the schedule has ${s.schedule.steps} steps, the settings ${s.settings.steps}`);
+    if (s.schedule.sigmas.length !== s.schedule.steps + 1) bad(['schedule', 'sigmas'], `${s.schedule.steps} steps need ${s.schedule.steps + 1} sigmas, got ${s.schedule.sigmas.length}`);
+    if (s.lambda.steps !== s.settings.steps) bad(['lambda', 'steps'], `the lambda table has ${s.lambda.steps} steps, the settings ${s.settings.steps}`);
+    if (s.lambda.frames !== s.camera.evaluatedFrames) bad(['lambda', 'frames'], `the lambda table has ${s.lambda.frames} frames, the track ${s.camera.evaluatedFrames}`);
+    if (s.output.frames !== s.camera.evaluatedFrames) bad(['output', 'frames'], `the output has ${s.output.frames} frames, the track ${s.camera.evaluatedFrames}`);
+    if (s.camera.poses && s.camera.poses.length !== s.camera.evaluatedFrames) bad(['camera', 'poses'], `${s.camera.poses.length} poses for ${s.camera.evaluatedFrames} frames`);
+    if (s.output.format !== s.settings.format) bad(['output', 'format'], `the output is ${s.output.format}, the settings say ${s.settings.format}`);
+    if (s.lambda.table.storage === 'inline' && s.lambda.table.values.length !== s.lambda.steps * s.lambda.frames)
+      bad(['lambda', 'table', 'values'], `a ${s.lambda.steps} x ${s.lambda.frames} table needs ${s.lambda.steps * s.lambda.frames} values, got ${s.lambda.table.values.length}`);
+  });
+export type RenderSidecar = z.infer<typeof RenderSidecar>;
+
+/** The lambda table as the renderer has it; writeSidecar decides inline or file and hashes it. */
+export interface SidecarLambdaInput {
+  steps: number;
+  frames: number;
+  /** Row-major [step][frame]. */
+  values: ArrayLike<number>;
+  lambdaMin: number;
+  preset: z.infer<typeof LambdaPreset>;
+}
+
+export type RenderSidecarInput = Omit<RenderSidecar, 'kind' | 'sidecarVersion' | 'lambda' | 'output'> & {
+  lambda: SidecarLambdaInput;
+  /** `file` is taken from the output path given to writeSidecar. */
+  output: Omit<SidecarOutput, 'file'>;
+};
+
+/** `clip.mp4` -> `clip.mp4.json`; a PNG folder `frames/` -> `frames.json`. */
+export function sidecarPathFor(output: string): string {
+  return `${output.replace(/[\\/]+$/, '')}.json`;
+}
+
+/** Where a lambda table too large to inline goes: `clip.mp4` -> `clip.mp4.lambda.json`. */
+export function lambdaFilePathFor(output: string): string {
+  return `${output.replace(/[\\/]+$/, '')}.lambda.json`;
+}
+
+/** sha256 of the values as little-endian float64: the same on every machine and for inline or file storage. */
+export function lambdaValuesSha256(values: ArrayLike<number>): string {
+  const bytes = new Uint8Array(values.length * 8);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < values.length; i++) view.setFloat64(i * 8, values[i], true);
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`;
+}
+
+/** Validates a complete sidecar object; refusals name the first wrong field. */
+export function validateSidecar(value: unknown, where: string): RenderSidecar {
+  const v = value as { kind?: unknown; sidecarVersion?: unknown } | null;
+  if (v && typeof v === 'object' && v.kind === SIDECAR_KIND && typeof v.sidecarVersion === 'number' && v.sidecarVersion > SIDECAR_VERSION)
+    throw new CamtrackError('newer-version', `${where} was written by a newer Camtrack Studio (sidecar version ${v.sidecarVersion}; this one reads ${SIDECAR_VERSION}). Update the app to use it.`);
+  const r = RenderSidecar.safeParse(value);
+  if (!r.success) throw new CamtrackError('bad-file', `${where} is not a valid render sidecar: ${describeIssue(r.error)}.`, { detail: r.error.message });
+  return r.data;
+}
+
+/** Parses sidecar text (pure). */
+export function parseSidecar(text: string, where: string): RenderSidecar {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new CamtrackError('bad-file', `${where} is not valid JSON: ${(e as Error).message}`);
+  }
+  return validateSidecar(raw, where);
+}
+
+/**
+ * Writes the sidecar (and, for a large lambda table, its table file) beside `output`, each
+ * atomically; the table file is written first so a sidecar never names a missing table.
+ */
+export async function writeSidecar(output: string, input: RenderSidecarInput): Promise<{ path: string; lambdaFile: string | null; sidecar: RenderSidecar }> {
+  const { lambda } = input;
+  if (lambda.values.length !== lambda.steps * lambda.frames)
+    throw new CamtrackError('shape-mismatch', `The lambda table given for the sidecar has ${lambda.values.length} values; ${lambda.steps} x ${lambda.frames} needs ${lambda.steps * lambda.frames}.`);
+  const values = Array.from(lambda.values);
+  const sha256 = lambdaValuesSha256(values);
+  const inline = values.length <= LAMBDA_INLINE_MAX;
+  const lambdaFile = inline ? null : lambdaFilePathFor(output);
+  const sidecar = validateSidecar(
+    {
+      kind: SIDECAR_KIND,
+      sidecarVersion: SIDECAR_VERSION,
+      ...input,
+      output: { ...input.output, file: path.basename(output.replace(/[\\/]+$/, '')) },
+      lambda: {
+        steps: lambda.steps,
+        frames: lambda.frames,
+        lambdaMin: lambda.lambdaMin,
+        preset: lambda.preset,
+        sha256,
+        table: inline ? { storage: 'inline', values } : { storage: 'file', file: path.basename(lambdaFile!) },
+      },
+    } satisfies RenderSidecar,
+    `The sidecar for ${output}`,
+  );
+  const file = sidecarPathFor(output);
+  await ioErrors(async () => {
+    if (lambdaFile) await writeFileAtomic(lambdaFile, `${JSON.stringify({ steps: lambda.steps, frames: lambda.frames, sha256, values })}\n`);
+    await writeFileAtomic(file, `${JSON.stringify(sidecar, null, 2)}\n`);
+  });
+  return { path: file, lambdaFile, sidecar };
+}
+
+export async function readSidecar(sidecarPath: string): Promise<RenderSidecar> {
+  const text = await ioErrors(() => fs.readFile(sidecarPath, 'utf8'));
+  return parseSidecar(text, sidecarPath);
+}
+
+/** The sidecar's lambda table, read from its file when not inline; the hash and shape are checked. */
+export async function readSidecarLambda(sidecarPath: string, sidecar: RenderSidecar): Promise<LambdaTable> {
+  const { lambda } = sidecar;
+  let values: number[];
+  if (lambda.table.storage === 'inline') values = lambda.table.values;
+  else {
+    const file = path.join(path.dirname(sidecarPath), lambda.table.file);
+    const text = await ioErrors(() => fs.readFile(file, 'utf8'));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new CamtrackError('bad-file', `${file} is not valid JSON: ${(e as Error).message}`);
+    }
+    const r = z.object({ steps: Count, frames: Count, values: z.array(finite) }).safeParse(parsed);
+    if (!r.success) throw new CamtrackError('bad-file', `${file} is not a lambda table: ${describeIssue(r.error)}.`);
+    if (r.data.steps !== lambda.steps || r.data.frames !== lambda.frames)
+      throw new CamtrackError('shape-mismatch', `${file} holds a ${r.data.steps} x ${r.data.frames} table; the sidecar says ${lambda.steps} x ${lambda.frames}.`);
+    values = r.data.values;
+  }
+  if (lambdaValuesSha256(values) !== lambda.sha256)
+    throw new CamtrackError('bad-file', `The lambda table of ${sidecarPath} does not match its recorded sha256: it was changed after the render.`);
+  return makeLambdaTable(lambda.steps, lambda.frames, values);
+}
+
+async function ioErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof CamtrackError) throw e;
+    const info = toErrorInfo(e);
+    if (info.code === 'internal') throw e;
+    throw new CamtrackError(info.code, info.message, { cause: e });
+  }
+}
