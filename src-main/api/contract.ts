@@ -13,6 +13,8 @@ import type { ErrorInfo } from '../engine/util/errors';
 const bytes = z.instanceof(Uint8Array);
 const fileName = z.string().min(1).max(255);
 const path = z.string().min(1).max(4096);
+/** The project's working folder (OpenedProject.dir): calls name their project, so several windows can work at once. */
+const project = z.string().min(1).max(4096);
 
 export const apiInputs = {
   /** Versions, mode, providers, ffmpeg, workspace: what the status bar and Help show. */
@@ -23,24 +25,32 @@ export const apiInputs = {
   /** Opens a `NAME.camtrack` folder the user chose. */
   'project.open': z.object({ path, recoverAutosave: z.boolean().optional() }),
   /** Saves the document; `path` saves as a new `NAME.camtrack` folder. */
-  'project.save': z.object({ doc: ProjectDoc, path: path.optional() }),
+  'project.save': z.object({ project, doc: ProjectDoc, path: path.optional() }),
   /** Stores the document for crash recovery (never over project.json). */
-  'project.autosave': z.object({ doc: ProjectDoc }),
+  'project.autosave': z.object({ project, doc: ProjectDoc }),
   'project.recent': z.object({}),
   /** Browser mode: the projects in the served workspace (Electron uses native dialogs). */
   'workspace.list': z.object({}),
 
   /** Imports the photo from its bytes (menu, file picker or drag and drop). */
-  'image.import': z.object({ name: fileName, bytes }),
+  'image.import': z.object({ project, name: fileName, bytes }),
   /** Imports a depth file (npy, 16-bit PNG, PFM) from its bytes. */
-  'depth.import': z.object({ name: fileName, bytes }),
+  'depth.import': z.object({ project, name: fileName, bytes }),
   /** Reads a file of the current project's assets or renders, for display. */
-  'asset.read': z.object({ file: z.string().min(1).max(1024) }),
+  'asset.read': z.object({ project, file: z.string().min(1).max(1024) }),
   /** Depth data at display resolution for the 3D view (z-depth, row-major, NaN where invalid). */
-  'depth.preview': z.object({ doc: ProjectDoc, maxSide: z.number().int().min(16).max(4096) }),
+  'depth.preview': z.object({ project, doc: ProjectDoc, maxSide: z.number().int().min(16).max(4096) }),
 
   /** The warped view of one frame of the track, with its holes. */
-  'warp.frame': z.object({ doc: ProjectDoc, frame: z.number().int().min(0), maxSide: z.number().int().min(16).max(4096).optional() }),
+  'warp.frame': z.object({ project, doc: ProjectDoc, frame: z.number().int().min(0), maxSide: z.number().int().min(16).max(4096).optional() }),
+
+  /**
+   * A camera track from a file's text: nerfstudio's camera_path.json (its first camera becomes the
+   * source camera) or the studio's own track JSON. `doc` gives the photo's camera for the import.
+   */
+  'track.import': z.object({ name: fileName, text: z.string().max(50_000_000), doc: ProjectDoc }),
+  /** The document's track as a file's text: nerfstudio's camera_path.json or the studio's own track JSON. */
+  'track.export': z.object({ doc: ProjectDoc, format: z.enum(['nerfstudio', 'camtrack']) }),
 
   /** The closed-form default lambda table (and its v1, v2, v3) for steps x frames, or for a given triple. */
   'lambda.default': z.object({
@@ -50,7 +60,7 @@ export const apiInputs = {
   }),
 
   /** Queues a render of the document (with per-job overrides such as the seed). */
-  'render.enqueue': z.object({ doc: ProjectDoc, label: z.string().max(200).optional() }),
+  'render.enqueue': z.object({ project, doc: ProjectDoc, label: z.string().max(200).optional() }),
   'render.cancel': z.object({ jobId: z.string().min(1) }),
   'render.restart': z.object({ jobId: z.string().min(1) }),
   'render.remove': z.object({ jobId: z.string().min(1) }),
@@ -74,7 +84,9 @@ export interface AppInfo {
 }
 
 export interface OpenedProject {
-  /** The project folder, or null for a new project that was never saved. */
+  /** The project's working folder: every call about this project names it. */
+  dir: string;
+  /** The saved project folder, or null for a new project that was never saved. */
   path: string | null;
   doc: ProjectDoc;
   /** A newer autosave than the saved document, offered for recovery. */
@@ -113,6 +125,14 @@ export interface DepthPreview {
   fy: number;
   cx: number;
   cy: number;
+  /** What the mapping made of the depth (counts, z range, notes). */
+  report?: ImportedDepth['report'];
+}
+
+export interface ImportedTrack {
+  track: ProjectDoc['track'];
+  /** What the import assumed or changed (render size, fps, dropped fields...). */
+  notes: string[];
 }
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
@@ -139,7 +159,7 @@ export interface ApiOutputs {
   'app.info': AppInfo;
   'project.new': OpenedProject;
   'project.open': OpenedProject;
-  'project.save': { path: string };
+  'project.save': { path: string; dir: string };
   'project.autosave': { savedAt: string };
   'project.recent': { projects: { path: string; name: string }[] };
   'workspace.list': { root: string; projects: { path: string; name: string; modifiedAt: string }[] };
@@ -148,6 +168,8 @@ export interface ApiOutputs {
   'asset.read': { mime: string; bytes: Uint8Array };
   'depth.preview': DepthPreview;
   'warp.frame': WarpedFrame;
+  'track.import': ImportedTrack;
+  'track.export': { fileName: string; mime: string; text: string };
   'lambda.default': { steps: number; frames: number; v1: number; v2: number; v3: number; values: number[] };
   'render.enqueue': JobView;
   'render.cancel': JobView;

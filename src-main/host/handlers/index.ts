@@ -2,10 +2,14 @@ import type { Handlers } from '../context';
 import { appHandlers } from './app';
 import { projectHandlers } from './project';
 import { imageHandlers } from './image';
+import { depthHandlers } from './depth';
+import { warpHandlers } from './warp';
 
 /** Every API handler, by area. */
 export const allHandlers: Handlers = {
   ...appHandlers,
   ...projectHandlers,
   ...imageHandlers,
+  ...depthHandlers,
+  ...warpHandlers,
 };

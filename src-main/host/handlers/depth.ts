@@ -1,0 +1,107 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Handlers, HostContext } from '../context';
+import type { ProjectDoc } from '../../engine/project/schema';
+import { DEFAULT_DEPTH_MAPPING } from '../../engine/project/schema';
+import { decodeDepth } from '../../engine/depth/read';
+import { applyDepthMapping, describeInvalid, type DepthReport } from '../../engine/depth/mapping';
+import { depthForRender } from '../../engine/depth/prepare';
+import type { RawDepth } from '../../engine/depth/types';
+import { sniffFormat } from '../../engine/image/sniff';
+import { placeIntrinsics, stretchPlacement } from '../../engine/image/fit';
+import { sourceIntrinsics } from '../../engine/camera/intrinsics';
+import { storeAsset } from '../../engine/project/assets';
+import { CamtrackError } from '../../engine/util/errors';
+
+/**
+ * Depth for the studio: importing a depth file into the project's assets (with a report of what
+ * it holds), and depth at display resolution for the 3D view. The mapping applied is always the
+ * document's (depth or disparity, scale, near, far), so what the view shows is what renders.
+ */
+
+/** The depth file's decoded values, kept for the last asset read (the view asks again on every mapping edit). */
+let rawCache: { key: string; raw: Promise<RawDepth> } | null = null;
+
+/** The raw depth of the document's depth asset (cached by content hash). */
+export function readDepthAsset(ctx: HostContext, doc: ProjectDoc): Promise<RawDepth> {
+  const depth = doc.depth;
+  if (!depth) throw new CamtrackError('bad-input', 'This project has no depth yet: import a depth file first.');
+  const key = `${ctx.project.dir}|${depth.source.asset.sha256}`;
+  if (rawCache?.key !== key) {
+    const file = path.join(ctx.project.dir, 'assets', depth.source.asset.file);
+    const name = depth.source.type === 'file' ? depth.source.originalName : depth.source.asset.file;
+    const raw = fs.readFile(file).then(
+      (bytes) => decodeDepth(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), name),
+      (e: NodeJS.ErrnoException) => {
+        throw e.code === 'ENOENT' ? new CamtrackError('not-found', `The project's depth file ${depth.source.asset.file} is missing from its assets folder; import the depth again.`, { cause: e }) : e;
+      },
+    );
+    rawCache = { key, raw };
+    raw.catch(() => {
+      if (rawCache?.raw === raw) rawCache = null;
+    });
+  }
+  return rawCache.raw;
+}
+
+/** The report the UI shows: counts and the z range after the mapping, plus notes a person can act on. */
+export function depthReportView(r: DepthReport): DepthReportView {
+  const invalid = r.total - r.valid;
+  const notes = [`read as ${r.origin}`];
+  if (invalid) notes.push(`no depth at ${invalid} pixels (${describeInvalid(r)}): they show as holes`);
+  if (r.clippedNear) notes.push(`${r.clippedNear} values clipped to near = ${r.mapping.near}`);
+  if (r.clippedFar) notes.push(`${r.clippedFar} values clipped to far = ${r.mapping.far}`);
+  return { width: r.width, height: r.height, valid: r.valid, invalid, min: r.zMin, max: r.zMax, rawMin: r.rawMin, rawMax: r.rawMax, notes };
+}
+
+export interface DepthReportView {
+  width: number;
+  height: number;
+  valid: number;
+  invalid: number;
+  /** z range after the mapping. */
+  min: number;
+  max: number;
+  /** Range of the file's own values. */
+  rawMin: number;
+  rawMax: number;
+  notes: string[];
+}
+
+/** Size of a grid of at most `maxSide` on its long side with the photo's aspect. */
+export function previewSize(width: number, height: number, maxSide: number): { width: number; height: number } {
+  const s = Math.min(1, maxSide / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * s)), height: Math.max(1, Math.round(height * s)) };
+}
+
+export const depthHandlers: Handlers = {
+  /** Decodes the file (npy, PNG, PFM), refuses unusable ones, stores it as an asset with the default mapping. */
+  async 'depth.import'(input, ctx) {
+    const raw = await decodeDepth(input.bytes, input.name);
+    const mapping = DEFAULT_DEPTH_MAPPING;
+    const { report } = applyDepthMapping(raw, mapping);
+    const format = sniffFormat(input.bytes);
+    const asset = await storeAsset(ctx.project.dir, 'depth', input.bytes, format === 'unknown' ? 'bin' : format);
+    const view = depthReportView(report);
+    view.notes.push(`mapping: ${mapping.kind}, scale ${mapping.scale} (Depth Anything's convention); change it in the Depth panel if the file holds depth`);
+    return { depth: { source: { type: 'file', asset, originalName: input.name }, mapping }, report: view };
+  },
+
+  /**
+   * z-depth on a grid of the whole photo at most maxSide on its long side (NaN where there is no
+   * depth), with the photo's intrinsics on that grid: unprojecting pixel centres (u + 0.5, v + 0.5)
+   * with them gives the points the warp moves.
+   */
+  async 'depth.preview'(input, ctx) {
+    const { doc } = input;
+    if (!doc.image) throw new CamtrackError('bad-input', 'Import a photo before its depth can be shown.');
+    const raw = await readDepthAsset(ctx, doc);
+    const size = previewSize(doc.image.width, doc.image.height, input.maxSide);
+    const placement = stretchPlacement(doc.image.width, doc.image.height, size.width, size.height);
+    const { depth, report } = depthForRender(raw, doc.depth!.mapping, placement);
+    const z = depth.z;
+    for (let i = 0; i < z.length; i++) if (!(z[i] > 0)) z[i] = NaN;
+    const k = placeIntrinsics(sourceIntrinsics(doc.image.width, doc.image.height), placement);
+    return { width: size.width, height: size.height, depth: z, fx: k.fx, fy: k.fy, cx: k.cx, cy: k.cy, report: depthReportView(report) };
+  },
+};

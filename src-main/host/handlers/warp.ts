@@ -1,0 +1,86 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Handlers, HostContext } from '../context';
+import type { ProjectDoc } from '../../engine/project/schema';
+import { createTrackEvaluator } from '../../engine/camera/evaluate';
+import { sourceIntrinsics } from '../../engine/camera/intrinsics';
+import type { Intrinsics } from '../../engine/camera/conventions';
+import { IDENTITY4 } from '../../engine/camera/conventions';
+import { composePlacements, computeFit, placeIntrinsics, stretchPlacement, type Placement } from '../../engine/image/fit';
+import { decodeImage } from '../../engine/image/load';
+import { resampleImage } from '../../engine/image/resample';
+import type { RgbImage } from '../../engine/image/types';
+import { encodeMaskPng, encodePng } from '../../engine/image/encode';
+import { depthForRender } from '../../engine/depth/prepare';
+import { prepareSource, warpFrame, type PreparedSource } from '../../engine/warp/forward';
+import { CamtrackError } from '../../engine/util/errors';
+import { previewSize, readDepthAsset } from './depth';
+
+/**
+ * The look-through preview: the engine's own warp of the photo into one frame of the track, at
+ * the render's framing (size and crop/pad fit) scaled down to at most maxSide. The track is
+ * evaluated against the render-size source intrinsics, as the render does.
+ */
+
+const DEFAULT_PREVIEW_SIDE = 512;
+
+/** The source camera of the track at the render's size and fit (the camera frame 0 renders with). */
+export function renderSourceIntrinsics(doc: ProjectDoc): { intrinsics: Intrinsics; fit: Placement } {
+  if (!doc.image) throw new CamtrackError('bad-input', 'Import a photo first: the track starts from its camera.');
+  const { width, height } = doc.image;
+  const fit = computeFit(width, height, doc.render.width, doc.render.height, doc.render.fit);
+  return { intrinsics: placeIntrinsics(sourceIntrinsics(width, height), fit), fit };
+}
+
+let imageCache: { key: string; image: Promise<RgbImage> } | null = null;
+let sourceCache: { key: string; source: PreparedSource } | null = null;
+
+function readPhoto(ctx: HostContext, doc: ProjectDoc): Promise<RgbImage> {
+  const asset = doc.image!.asset;
+  const key = `${ctx.project.dir}|${asset.sha256}`;
+  if (imageCache?.key !== key) {
+    const file = path.join(ctx.project.dir, 'assets', asset.file);
+    const image = fs.readFile(file).then((bytes) => decodeImage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { name: doc.image!.originalName }).then((l) => l.image));
+    imageCache = { key, image };
+    image.catch(() => {
+      if (imageCache?.image === image) imageCache = null;
+    });
+  }
+  return imageCache.image;
+}
+
+/** Photo and depth on the preview grid, with the soft z-buffer weights (cached: only the camera changes between frames). */
+async function previewSource(ctx: HostContext, doc: ProjectDoc, placement: Placement, k: Intrinsics): Promise<PreparedSource> {
+  const key = JSON.stringify([ctx.project.dir, doc.image!.asset.sha256, doc.depth!.source.asset.sha256, doc.depth!.mapping, placement]);
+  if (sourceCache?.key === key) return sourceCache.source;
+  const [photo, raw] = await Promise.all([readPhoto(ctx, doc), readDepthAsset(ctx, doc)]);
+  const image = resampleImage(photo, placement);
+  const { depth } = depthForRender(raw, doc.depth!.mapping, placement);
+  const source = prepareSource({ image, depth: depth.z, intrinsics: k, c2w: IDENTITY4 });
+  sourceCache = { key, source };
+  return source;
+}
+
+const plain = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+export const warpHandlers: Handlers = {
+  async 'warp.frame'(input, ctx) {
+    const { doc } = input;
+    if (!doc.depth) throw new CamtrackError('bad-input', 'The look-through preview needs depth: import a depth file first.');
+    if (input.frame >= doc.track.numFrames) {
+      throw new CamtrackError('bad-input', `Frame ${input.frame} is past the track's last frame (${doc.track.numFrames - 1}).`);
+    }
+    const { intrinsics: renderK, fit } = renderSourceIntrinsics(doc);
+    const size = previewSize(doc.render.width, doc.render.height, input.maxSide ?? DEFAULT_PREVIEW_SIDE);
+    const shrink = stretchPlacement(doc.render.width, doc.render.height, size.width, size.height);
+    const placement = composePlacements(fit, shrink);
+    const source = await previewSource(ctx, doc, placement, placeIntrinsics(sourceIntrinsics(doc.image!.width, doc.image!.height), placement));
+    const cam = createTrackEvaluator(doc.track, renderK).at(input.frame);
+    const warped = warpFrame(source, { c2w: cam.c2w, intrinsics: placeIntrinsics(cam.intrinsics, shrink) });
+    const [png, maskPng] = await Promise.all([
+      encodePng({ width: warped.width, height: warped.height, data: warped.image }),
+      encodeMaskPng(warped.holes, warped.width, warped.height),
+    ]);
+    return { frame: input.frame, width: warped.width, height: warped.height, png: plain(png), maskPng: plain(maskPng), holeFraction: warped.holeFraction };
+  },
+};
