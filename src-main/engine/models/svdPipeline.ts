@@ -1,0 +1,309 @@
+/**
+ * Stable Video Diffusion on onnxruntime, with the NVS-Solver guided sampler (DESIGN.md sections 2
+ * and 5). The pipeline owns a loaded model folder and provides the pieces the sampler needs:
+ *
+ * - conditioning(source): CLIP image embedding (224x224, CLIP normalisation), the UNet's image
+ *   latent (VAE mode + noise_aug_strength * seeded noise, NOT multiplied by the latent scale, as
+ *   diffusers' pipeline does it) and the source latent for frame 0 (VAE mode * latent scale);
+ * - encodeViews(frames): warped views to latents times the latent scale;
+ * - denoiser(cond, shape): D(x; sigma) = c_skip x + c_out UNet(c_in x, ...) with classifier-free
+ *   guidance ramped over frames (uncond pass: zero embedding, zero image latent; batched as B=2);
+ * - decode(latents): latents / latent scale through the VAE decoder, a few frames at a time.
+ *
+ * render() strings them together with guidedSample from ../sampler.
+ */
+import { stretchPlacement } from '../image/fit';
+import { resampleImage } from '../image/resample';
+import type { RgbImage } from '../image/types';
+import type { LambdaTable } from '../lambda/table';
+import {
+  applyFrameCfg,
+  cfgFrameScales,
+  cfgNeedsUnconditional,
+  denoiseFromModelOutput,
+  gaussianNoise,
+  guidedSample,
+  svdPreconditioning,
+  type HoleMasks,
+  type LatentShape,
+  type SamplerStep,
+} from '../sampler';
+import { CamtrackError } from '../util/errors';
+import { openModel, type LoadedModel, type OpenModelOptions } from './modelFolder';
+import { mapOrtError } from './ortErrors';
+import { floatTensor, int64Scalar, readFloat } from './tensors';
+
+export const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
+export const CLIP_STD = [0.26862954, 0.26130258, 0.27577711] as const;
+export const CLIP_SIZE = 224;
+
+export interface Conditioning {
+  /** CLIP image embedding, 1024 values. */
+  imageEmbeds: Float32Array;
+  /** The UNet's channels 4..7: VAE mode + noise_aug_strength * noise, unscaled, [4][h][w]. */
+  imageLatent: Float32Array;
+  /** Frame 0's latent for the sampler: VAE mode * latent scale, [4][h][w]. */
+  sourceLatent: Float32Array;
+  width: number;
+  height: number;
+}
+
+export interface GuidanceSettings {
+  /** Per-frame CFG ramp, diffusers' defaults 1 and 3; max <= 1 skips the unconditional pass. */
+  minGuidance?: number;
+  maxGuidance?: number;
+  fps?: number;
+  motionBucketId?: number;
+  noiseAugStrength?: number;
+}
+
+export interface RenderRequest extends GuidanceSettings {
+  source: RgbImage;
+  /** One view per frame, frame 0 included (it is not used: frame 0 is the source). */
+  views: RgbImage[];
+  /** Latent-resolution hole masks, 1 = hole. */
+  holes: HoleMasks;
+  sigmas: Float32Array;
+  lambda: LambdaTable;
+  lambdaMin: number;
+  seed: number;
+  /** Frames per VAE decoder call (default 4). */
+  decodeChunk?: number;
+  onStep?(step: SamplerStep): void | Promise<void>;
+  onDecode?(framesDone: number, frames: number): void;
+  signal?: AbortSignal;
+}
+
+export interface RenderResult {
+  frames: RgbImage[];
+  /** The clean latent x_0 the sampler reached, [F][4][h][w] (scaled). */
+  latents: Float32Array;
+  shape: LatentShape;
+  conditioning: Conditioning;
+}
+
+/** Seed of the noise augmentation: a different stream from the sampler's initial noise. */
+export function noiseAugSeed(seed: number): number {
+  return (seed ^ 0x5bd1e995) >>> 0;
+}
+
+/** RGB [0,1] interleaved -> planar [3][H][W] in [-1,1] (the VAE's input range), into `out` at `offset`. */
+export function toPlanarSigned(img: RgbImage, out: Float32Array, offset = 0): void {
+  const n = img.width * img.height;
+  for (let p = 0; p < n; p++) {
+    out[offset + p] = img.data[p * 3] * 2 - 1;
+    out[offset + n + p] = img.data[p * 3 + 1] * 2 - 1;
+    out[offset + 2 * n + p] = img.data[p * 3 + 2] * 2 - 1;
+  }
+}
+
+/** Planar [3][H][W] in [-1,1] -> RGB [0,1] interleaved, clamped. */
+export function fromPlanarSigned(planar: Float32Array, offset: number, width: number, height: number): RgbImage {
+  const n = width * height;
+  const data = new Float32Array(n * 3);
+  for (let p = 0; p < n; p++) {
+    for (let c = 0; c < 3; c++) {
+      const v = (planar[offset + c * n + p] + 1) * 0.5;
+      data[p * 3 + c] = v < 0 ? 0 : v > 1 ? 1 : v;
+    }
+  }
+  return { width, height, data };
+}
+
+/** CLIP preprocessing: antialiased resize to 224x224, then (v - mean) / std per channel, planar. */
+export function clipPixels(img: RgbImage): Float32Array {
+  const small = img.width === CLIP_SIZE && img.height === CLIP_SIZE ? img : resampleImage(img, stretchPlacement(img.width, img.height, CLIP_SIZE, CLIP_SIZE));
+  const n = CLIP_SIZE * CLIP_SIZE;
+  const out = new Float32Array(3 * n);
+  for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) out[c * n + p] = (small.data[p * 3 + c] - CLIP_MEAN[c]) / CLIP_STD[c];
+  return out;
+}
+
+export class SvdPipeline {
+  private constructor(readonly model: LoadedModel) {}
+
+  /** Opens and checks a model folder (see openModel); release() when done. */
+  static async open(dir: string, options: OpenModelOptions = {}): Promise<SvdPipeline> {
+    return new SvdPipeline(await openModel(dir, options));
+  }
+
+  get manifest() {
+    return this.model.manifest;
+  }
+
+  /** Checks that an image size fits the model (multiples of sizeMultiple) and returns the latent size. */
+  latentSize(width: number, height: number): { width: number; height: number } {
+    const m = this.manifest.sizeMultiple;
+    if (width % m || height % m || width < m || height < m)
+      throw new CamtrackError('bad-input', `The render size ${width}x${height} does not fit the model: width and height must be multiples of ${m}.`);
+    return { width: width / this.manifest.downsampling, height: height / this.manifest.downsampling };
+  }
+
+  private async run(component: keyof LoadedModel['sessions'], feeds: Record<string, import('onnxruntime-node').Tensor>, what: string) {
+    const s = this.model.sessions[component];
+    try {
+      return await s.session.run(feeds);
+    } catch (e) {
+      throw mapOrtError(e, what, s.provider);
+    }
+  }
+
+  /** VAE mode latents (unscaled) of images of one size, [N][4][h][w], `batch` images per call. */
+  async encodeMode(images: RgbImage[], batch = 4): Promise<Float32Array> {
+    if (!images.length) return new Float32Array(0);
+    const { width, height } = images[0];
+    const lat = this.latentSize(width, height);
+    const perImage = 4 * lat.width * lat.height;
+    const out = new Float32Array(images.length * perImage);
+    const dtype = this.model.sessions.vae_encoder.dtypes.sample;
+    for (let start = 0; start < images.length; start += batch) {
+      const chunk = images.slice(start, start + batch);
+      const input = new Float32Array(chunk.length * 3 * width * height);
+      chunk.forEach((img, i) => {
+        if (img.width !== width || img.height !== height) throw new CamtrackError('bad-input', `View ${start + i} is ${img.width}x${img.height}; the others are ${width}x${height}.`);
+        toPlanarSigned(img, input, i * 3 * width * height);
+      });
+      const r = await this.run('vae_encoder', { sample: floatTensor(dtype, input, [chunk.length, 3, height, width]) }, 'The VAE encoder');
+      out.set(readFloat(r.latent, chunk.length * perImage, 'The VAE encoder'), start * perImage);
+    }
+    return out;
+  }
+
+  /** Warped views -> latents scaled by the latent scale, [F][4][h][w]. */
+  async encodeViews(views: RgbImage[]): Promise<Float32Array> {
+    const z = await this.encodeMode(views);
+    const k = this.manifest.latentScale;
+    for (let i = 0; i < z.length; i++) z[i] *= k;
+    return z;
+  }
+
+  async imageEmbeds(source: RgbImage): Promise<Float32Array> {
+    const dtype = this.model.sessions.image_encoder.dtypes.pixel_values;
+    const r = await this.run('image_encoder', { pixel_values: floatTensor(dtype, clipPixels(source), [1, 3, CLIP_SIZE, CLIP_SIZE]) }, 'The image encoder');
+    return readFloat(r.image_embeds, 1024, 'The image encoder');
+  }
+
+  async conditioning(source: RgbImage, seed: number, noiseAugStrength = this.manifest.conditioning.noiseAugStrength): Promise<Conditioning> {
+    const mode = await this.encodeMode([source]);
+    const noise = gaussianNoise(mode.length, noiseAugSeed(seed));
+    const imageLatent = new Float32Array(mode.length);
+    const sourceLatent = new Float32Array(mode.length);
+    const k = this.manifest.latentScale;
+    for (let i = 0; i < mode.length; i++) {
+      imageLatent[i] = mode[i] + noiseAugStrength * noise[i];
+      sourceLatent[i] = mode[i] * k;
+    }
+    return { imageEmbeds: await this.imageEmbeds(source), imageLatent, sourceLatent, width: source.width, height: source.height };
+  }
+
+  /**
+   * D(x; sigma) for the whole [F][4][h][w] latent: SVD's preconditioning around the UNet, with
+   * the per-frame CFG ramp when maxGuidance > 1 (one UNet call with B=2: uncond, then cond).
+   */
+  denoiser(cond: Conditioning, shape: LatentShape, settings: GuidanceSettings = {}): (x: Float32Array, sigma: number) => Promise<Float32Array> {
+    const c = this.manifest.conditioning;
+    const fps = settings.fps ?? c.fps;
+    const motion = settings.motionBucketId ?? c.motionBucketId;
+    const aug = settings.noiseAugStrength ?? c.noiseAugStrength;
+    const scales = cfgFrameScales(shape.frames, settings.minGuidance ?? 1, settings.maxGuidance ?? 3);
+    const withUncond = cfgNeedsUnconditional(settings.maxGuidance ?? 3);
+    const B = withUncond ? 2 : 1;
+    const { frames: F, height: h, width: w } = shape;
+    const hw = h * w;
+    const frameIn = 8 * hw;
+    const n = F * 4 * hw;
+    const types = this.model.sessions.unet.dtypes;
+    if (cond.imageLatent.length !== 4 * hw) throw new CamtrackError('shape-mismatch', `The conditioning is for a ${cond.width}x${cond.height} image, but the latents are ${w}x${h}.`);
+    // Constant parts of the feed, built once: image latent channels, embeddings and time ids.
+    const sample = new Float32Array(B * F * frameIn);
+    const condBatch = B - 1;
+    for (let f = 0; f < F; f++) sample.set(cond.imageLatent, (condBatch * F + f) * frameIn + 4 * hw);
+    const embeds = new Float32Array(B * 1024);
+    embeds.set(cond.imageEmbeds, condBatch * 1024);
+    const timeIds = new Float32Array(B * 3);
+    for (let b = 0; b < B; b++) timeIds.set([fps - 1, motion, aug], b * 3);
+    const ehs = floatTensor(types.encoder_hidden_states, embeds, [B, 1, 1024]);
+    const ati = floatTensor(types.added_time_ids, timeIds, [B, 3]);
+
+    return async (x: Float32Array, sigma: number) => {
+      if (x.length !== n) throw new CamtrackError('shape-mismatch', `The denoiser got ${x.length} latent values; the shape needs ${n}.`);
+      const { cIn, cNoise } = svdPreconditioning(sigma);
+      for (let b = 0; b < B; b++) {
+        for (let f = 0; f < F; f++) {
+          const src = f * 4 * hw;
+          const dst = (b * F + f) * frameIn;
+          for (let i = 0; i < 4 * hw; i++) sample[dst + i] = cIn * x[src + i];
+        }
+      }
+      const ts = new Float32Array(B).fill(cNoise);
+      const r = await this.run(
+        'unet',
+        {
+          sample: floatTensor(types.sample, sample, [B, F, 8, h, w]),
+          timestep: floatTensor(types.timestep, ts, [B]),
+          encoder_hidden_states: ehs,
+          added_time_ids: ati,
+        },
+        'The UNet',
+      );
+      const out = readFloat(r.out_sample, B * n, 'The UNet');
+      const modelOut = withUncond ? applyFrameCfg(out.subarray(0, n), out.subarray(n), scales, shape, new Float32Array(n)) : out;
+      return denoiseFromModelOutput(x, modelOut, sigma);
+    };
+  }
+
+  /** Latents (scaled) -> RGB frames, through the VAE decoder `chunk` frames at a time. */
+  async decode(latents: Float32Array, shape: LatentShape, chunk = 4, onChunk?: (done: number, total: number) => void, signal?: AbortSignal): Promise<RgbImage[]> {
+    const { frames: F, height: h, width: w } = shape;
+    const per = 4 * h * w;
+    if (latents.length !== F * per) throw new CamtrackError('shape-mismatch', `decode: ${latents.length} latent values for ${F} frames of 4x${h}x${w}.`);
+    const H = h * this.manifest.downsampling;
+    const W = w * this.manifest.downsampling;
+    const dtype = this.model.sessions.vae_decoder.dtypes.latent_sample;
+    const inv = 1 / this.manifest.latentScale;
+    const frames: RgbImage[] = [];
+    for (let start = 0; start < F; start += chunk) {
+      if (signal?.aborted) throw new CamtrackError('cancelled', `The render was cancelled while decoding (frame ${start + 1} of ${F}).`);
+      const count = Math.min(chunk, F - start);
+      const z = new Float32Array(count * per);
+      for (let i = 0; i < z.length; i++) z[i] = latents[start * per + i] * inv;
+      const r = await this.run('vae_decoder', { latent_sample: floatTensor(dtype, z, [count, 4, h, w]), num_frames: int64Scalar(count) }, 'The VAE decoder');
+      const px = readFloat(r.sample, count * 3 * H * W, 'The VAE decoder');
+      for (let i = 0; i < count; i++) frames.push(fromPlanarSigned(px, i * 3 * H * W, W, H));
+      onChunk?.(start + count, F);
+    }
+    return frames;
+  }
+
+  /** The whole render: conditioning, views, guided sampling, decoding. */
+  async render(req: RenderRequest): Promise<RenderResult> {
+    const F = req.views.length;
+    const lat = this.latentSize(req.source.width, req.source.height);
+    const shape: LatentShape = { frames: F, channels: 4, height: lat.height, width: lat.width };
+    const fc = this.manifest.frameCounts;
+    if (fc !== 'any' && !fc.includes(F))
+      throw new CamtrackError('bad-input', `This model (${this.manifest.name}) makes ${fc.join(' or ')} frames; the track has ${F}.`);
+    const cond = await this.conditioning(req.source, req.seed, req.noiseAugStrength);
+    const warped = await this.encodeViews(req.views);
+    const denoise = this.denoiser(cond, shape, req);
+    const latents = await guidedSample({
+      sigmas: req.sigmas,
+      lambda: req.lambda,
+      lambdaMin: req.lambdaMin,
+      shape,
+      sourceLatent: cond.sourceLatent,
+      warpedLatents: warped,
+      holes: req.holes,
+      start: { seed: req.seed },
+      denoise,
+      onStep: req.onStep,
+      signal: req.signal,
+    });
+    const frames = await this.decode(latents, shape, req.decodeChunk ?? 4, req.onDecode, req.signal);
+    return { frames, latents, shape, conditioning: cond };
+  }
+
+  release(): Promise<void> {
+    return this.model.release();
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Feeding and reading onnxruntime tensors in the dtype a session declares: the engine computes in
+ * float32, float16 models get Uint16Array half floats at the boundary.
+ */
+import * as ort from 'onnxruntime-node';
+import { CamtrackError } from '../util/errors';
+import { fromFloat16, toFloat16 } from './float16';
+
+export type FloatType = 'float32' | 'float16';
+
+export function floatTensor(type: FloatType | 'int64' | undefined, data: Float32Array, dims: number[]): ort.Tensor {
+  if (type === 'float16') return new ort.Tensor('float16', toFloat16(data), dims);
+  return new ort.Tensor('float32', data, dims);
+}
+
+export function int64Scalar(value: number): ort.Tensor {
+  return new ort.Tensor('int64', BigInt64Array.from([BigInt(value)]), []);
+}
+
+/** A float output as float32 (copied out of onnxruntime's buffer either way), checking its size. */
+export function readFloat(t: ort.Tensor | undefined, expected: number, what: string): Float32Array {
+  if (!t) throw new CamtrackError('model', `${what}: the model returned no such output.`);
+  let out: Float32Array;
+  if (t.type === 'float16') out = fromFloat16(t.data as Uint16Array);
+  else if (t.type === 'float32') out = Float32Array.from(t.data as Float32Array);
+  else throw new CamtrackError('model', `${what}: the model returned ${t.type}, expected float32 or float16.`);
+  if (out.length !== expected) throw new CamtrackError('model', `${what}: the model returned ${out.length} values [${t.dims.join(',')}], expected ${expected}.`);
+  for (let i = 0; i < out.length; i++) {
+    if (!Number.isFinite(out[i])) throw new CamtrackError('model', `${what}: the model returned a non-finite value (${out[i]}) at element ${i}; a float16 model may have overflowed.`);
+  }
+  return out;
+}
