@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { CamtrackError } from '../util/errors';
 import { sniffFormat } from './sniff';
 import type { RgbImage } from './types';
@@ -51,7 +51,7 @@ export async function decodeImage(bytes: Uint8Array, options: LoadImageOptions =
     throw new CamtrackError('bad-file', `${name} is ${what}. Use a PNG, JPEG or WebP photo.`);
   }
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch (e) {
@@ -68,7 +68,7 @@ export async function decodeImage(bytes: Uint8Array, options: LoadImageOptions =
   }
   const sixteen = meta.depth === 'ushort';
   const hadAlpha = meta.hasAlpha === true;
-  let raw: { data: Buffer; info: sharp.OutputInfo };
+  let raw: { data: Buffer; info: OutputInfo };
   try {
     let pipe = sharp(input, { limitInputPixels: maxPixels, failOn: 'error' }).autoOrient();
     if (hadAlpha) pipe = pipe.flatten({ background: { r: 0, g: 0, b: 0 } });
