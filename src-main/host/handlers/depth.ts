@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Handlers, HostContext } from '../context';
+import type { Handlers } from '../context';
+import { projectDir } from './project';
 import type { ProjectDoc } from '../../engine/project/schema';
 import { DEFAULT_DEPTH_MAPPING } from '../../engine/project/schema';
 import { decodeDepth } from '../../engine/depth/read';
@@ -23,12 +24,12 @@ import { CamtrackError } from '../../engine/util/errors';
 let rawCache: { key: string; raw: Promise<RawDepth> } | null = null;
 
 /** The raw depth of the document's depth asset (cached by content hash). */
-export function readDepthAsset(ctx: HostContext, doc: ProjectDoc): Promise<RawDepth> {
+export function readDepthAsset(dir: string, doc: ProjectDoc): Promise<RawDepth> {
   const depth = doc.depth;
   if (!depth) throw new CamtrackError('bad-input', 'This project has no depth yet: import a depth file first.');
-  const key = `${ctx.project.dir}|${depth.source.asset.sha256}`;
+  const key = `${dir}|${depth.source.asset.sha256}`;
   if (rawCache?.key !== key) {
-    const file = path.join(ctx.project.dir, 'assets', depth.source.asset.file);
+    const file = path.join(dir, 'assets', depth.source.asset.file);
     const name = depth.source.type === 'file' ? depth.source.originalName : depth.source.asset.file;
     const raw = fs.readFile(file).then(
       (bytes) => decodeDepth(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), name),
@@ -81,7 +82,7 @@ export const depthHandlers: Handlers = {
     const mapping = DEFAULT_DEPTH_MAPPING;
     const { report } = applyDepthMapping(raw, mapping);
     const format = sniffFormat(input.bytes);
-    const asset = await storeAsset(ctx.project.dir, 'depth', input.bytes, format === 'unknown' ? 'bin' : format);
+    const asset = await storeAsset(projectDir(ctx, input.project), 'depth', input.bytes, format === 'unknown' ? 'bin' : format);
     const view = depthReportView(report);
     view.notes.push(`mapping: ${mapping.kind}, scale ${mapping.scale} (Depth Anything's convention); change it in the Depth panel if the file holds depth`);
     return { depth: { source: { type: 'file', asset, originalName: input.name }, mapping }, report: view };
@@ -95,7 +96,7 @@ export const depthHandlers: Handlers = {
   async 'depth.preview'(input, ctx) {
     const { doc } = input;
     if (!doc.image) throw new CamtrackError('bad-input', 'Import a photo before its depth can be shown.');
-    const raw = await readDepthAsset(ctx, doc);
+    const raw = await readDepthAsset(projectDir(ctx, input.project), doc);
     const size = previewSize(doc.image.width, doc.image.height, input.maxSide);
     const placement = stretchPlacement(doc.image.width, doc.image.height, size.width, size.height);
     const { depth, report } = depthForRender(raw, doc.depth!.mapping, placement);

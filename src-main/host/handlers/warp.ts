@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Handlers, HostContext } from '../context';
+import type { Handlers } from '../context';
+import { projectDir } from './project';
 import type { ProjectDoc } from '../../engine/project/schema';
 import { createTrackEvaluator } from '../../engine/camera/evaluate';
 import { sourceIntrinsics } from '../../engine/camera/intrinsics';
@@ -35,11 +36,11 @@ export function renderSourceIntrinsics(doc: ProjectDoc): { intrinsics: Intrinsic
 let imageCache: { key: string; image: Promise<RgbImage> } | null = null;
 let sourceCache: { key: string; source: PreparedSource } | null = null;
 
-function readPhoto(ctx: HostContext, doc: ProjectDoc): Promise<RgbImage> {
+function readPhoto(dir: string, doc: ProjectDoc): Promise<RgbImage> {
   const asset = doc.image!.asset;
-  const key = `${ctx.project.dir}|${asset.sha256}`;
+  const key = `${dir}|${asset.sha256}`;
   if (imageCache?.key !== key) {
-    const file = path.join(ctx.project.dir, 'assets', asset.file);
+    const file = path.join(dir, 'assets', asset.file);
     const image = fs.readFile(file).then((bytes) => decodeImage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { name: doc.image!.originalName }).then((l) => l.image));
     imageCache = { key, image };
     image.catch(() => {
@@ -50,10 +51,10 @@ function readPhoto(ctx: HostContext, doc: ProjectDoc): Promise<RgbImage> {
 }
 
 /** Photo and depth on the preview grid, with the soft z-buffer weights (cached: only the camera changes between frames). */
-async function previewSource(ctx: HostContext, doc: ProjectDoc, placement: Placement, k: Intrinsics): Promise<PreparedSource> {
-  const key = JSON.stringify([ctx.project.dir, doc.image!.asset.sha256, doc.depth!.source.asset.sha256, doc.depth!.mapping, placement]);
+async function previewSource(dir: string, doc: ProjectDoc, placement: Placement, k: Intrinsics): Promise<PreparedSource> {
+  const key = JSON.stringify([dir, doc.image!.asset.sha256, doc.depth!.source.asset.sha256, doc.depth!.mapping, placement]);
   if (sourceCache?.key === key) return sourceCache.source;
-  const [photo, raw] = await Promise.all([readPhoto(ctx, doc), readDepthAsset(ctx, doc)]);
+  const [photo, raw] = await Promise.all([readPhoto(dir, doc), readDepthAsset(dir, doc)]);
   const image = resampleImage(photo, placement);
   const { depth } = depthForRender(raw, doc.depth!.mapping, placement);
   const source = prepareSource({ image, depth: depth.z, intrinsics: k, c2w: IDENTITY4 });
@@ -74,7 +75,7 @@ export const warpHandlers: Handlers = {
     const size = previewSize(doc.render.width, doc.render.height, input.maxSide ?? DEFAULT_PREVIEW_SIDE);
     const shrink = stretchPlacement(doc.render.width, doc.render.height, size.width, size.height);
     const placement = composePlacements(fit, shrink);
-    const source = await previewSource(ctx, doc, placement, placeIntrinsics(sourceIntrinsics(doc.image!.width, doc.image!.height), placement));
+    const source = await previewSource(projectDir(ctx, input.project), doc, placement, placeIntrinsics(sourceIntrinsics(doc.image!.width, doc.image!.height), placement));
     const cam = createTrackEvaluator(doc.track, renderK).at(input.frame);
     const warped = warpFrame(source, { c2w: cam.c2w, intrinsics: placeIntrinsics(cam.intrinsics, shrink) });
     const [png, maskPng] = await Promise.all([
