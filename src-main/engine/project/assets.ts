@@ -45,18 +45,6 @@ export function assetNameHashPrefix(name: string): string | null {
   return ASSET_NAME.exec(name)?.[2] ?? null;
 }
 
-export type ImageType = 'png' | 'jpeg' | 'webp';
-
-/** Image type by magic bytes (never by file name: a `.jpg` may hold PNG data). */
-export function detectImageType(b: Uint8Array): ImageType | null {
-  if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 && b[4] === 0x0d && b[5] === 0x0a && b[6] === 0x1a && b[7] === 0x0a) return 'png';
-  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
-  if (b.length >= 12 && String.fromCharCode(...b.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...b.subarray(8, 12)) === 'WEBP') return 'webp';
-  return null;
-}
-
-export const IMAGE_EXTENSION: Record<ImageType, string> = { png: 'png', jpeg: 'jpg', webp: 'webp' };
-
 async function exists(p: string): Promise<boolean> {
   try {
     await fs.access(p);
