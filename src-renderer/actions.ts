@@ -1,5 +1,5 @@
 import { engine, EngineError } from './api/client';
-import { useProject, undo, redo, isDirty } from './state/projectStore';
+import { useProject, undo, redo, isDirty, projectDirOrThrow } from './state/projectStore';
 import { useUi } from './state/uiStore';
 import type { MenuCommand } from '../src-main/api/contract';
 
@@ -44,8 +44,8 @@ export function saveProject(path?: string): Promise<boolean> {
     if (!doc) return false;
     const target = path ?? current ?? undefined;
     if (!target) throw new Error('Choose where to save the project (File > Save As).');
-    const saved = await engine.call('project.save', { doc, path: target });
-    useProject.getState().markSaved(saved.path, doc);
+    const saved = await engine.call('project.save', { project: projectDirOrThrow(), doc, path: target });
+    useProject.getState().markSaved(saved.path, saved.dir, doc);
     useUi.getState().toast('success', `Saved ${saved.path}`);
     return true;
   }).then((ok) => ok === true);
@@ -57,7 +57,7 @@ const DEPTH_TYPES = /\.(npy|png|pfm)$/i;
 export async function importImageFile(file: File): Promise<void> {
   await run(`Importing ${file.name}`, async () => {
     const bytes = new Uint8Array(await file.arrayBuffer());
-    const r = await engine.call('image.import', { name: file.name, bytes });
+    const r = await engine.call('image.import', { project: projectDirOrThrow(), name: file.name, bytes });
     useProject.getState().update((d) => ({ ...d, image: r.image }));
     useUi.getState().toast('success', [`Imported ${file.name} (${r.image.width}x${r.image.height})`, ...r.notes].join('. '));
   });
@@ -66,7 +66,7 @@ export async function importImageFile(file: File): Promise<void> {
 export async function importDepthFile(file: File): Promise<void> {
   await run(`Importing depth ${file.name}`, async () => {
     const bytes = new Uint8Array(await file.arrayBuffer());
-    const r = await engine.call('depth.import', { name: file.name, bytes });
+    const r = await engine.call('depth.import', { project: projectDirOrThrow(), name: file.name, bytes });
     useProject.getState().update((d) => ({ ...d, depth: r.depth }));
     const rep = r.report;
     useUi.getState().toast(rep.invalid ? 'info' : 'success', [`Depth ${rep.width}x${rep.height}, range ${rep.min.toPrecision(3)}..${rep.max.toPrecision(3)}`, rep.invalid ? `${rep.invalid} invalid pixels (shown as holes)` : '', ...rep.notes].filter(Boolean).join('. '));

@@ -8,8 +8,6 @@ export interface HostContext {
   config: HostConfig;
   guard: PathGuard;
   emit<E extends keyof ApiEvents>(event: E, data: ApiEvents[E]): void;
-  /** The current project's folder (for an unsaved project, a folder in the app's data). */
-  project: { dir: string; saved: boolean };
 }
 
 export type Handler<M extends ApiMethod> = (input: z.output<(typeof apiInputs)[M]>, ctx: HostContext) => Promise<ApiOutput<M>>;

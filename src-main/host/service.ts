@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { parseCall, type ApiEvents, type ApiMethod } from '../api/contract';
 import { CamtrackError } from '../engine/util/errors';
 import type { HostConfig } from './config';
@@ -20,8 +19,7 @@ export function createEngineService(
 ): EngineService {
   mkdirSync(config.appDataDir, { recursive: true });
   const roots = [config.appDataDir, ...(config.workspace ? [config.workspace] : []), ...(config.granted ?? [])];
-  const untitled = path.join(config.appDataDir, 'untitled', 'Untitled.camtrack');
-  const context: HostContext = { config, guard: new PathGuard(roots), emit, project: { dir: untitled, saved: false } };
+  const context: HostContext = { config, guard: new PathGuard(roots), emit };
   return {
     context,
     async handle(method, input) {

@@ -10,7 +10,9 @@ import type { OpenedProject } from '../../src-main/api/contract';
  */
 export interface ProjectState {
   doc: ProjectDoc | null;
-  /** The project folder, or null while it was never saved. */
+  /** The project's working folder: every engine call about this project names it. */
+  dir: string | null;
+  /** The saved project folder, or null while it was never saved. */
   path: string | null;
   /** Canonical JSON of the document as last saved or as created (null: no document). */
   savedKey: string | null;
@@ -18,7 +20,7 @@ export interface ProjectState {
   recovery: OpenedProject['autosave'] | null;
   load(opened: OpenedProject): void;
   update(recipe: (doc: ProjectDoc) => ProjectDoc): void;
-  markSaved(path: string, doc: ProjectDoc): void;
+  markSaved(path: string, dir: string, doc: ProjectDoc): void;
   dismissRecovery(): void;
 }
 
@@ -33,18 +35,19 @@ export const useProject = create<ProjectState>()(
   temporal(
     (set) => ({
       doc: null,
+      dir: null,
       path: null,
       savedKey: null,
       recovery: null,
       load(opened) {
-        set({ doc: opened.doc, path: opened.path, savedKey: docKey(opened.doc), recovery: opened.autosave ?? null });
+        set({ doc: opened.doc, dir: opened.dir, path: opened.path, savedKey: docKey(opened.doc), recovery: opened.autosave ?? null });
         useProject.temporal.getState().clear();
       },
       update(recipe) {
         set((s) => (s.doc ? { doc: recipe(s.doc) } : s));
       },
-      markSaved(path, doc) {
-        set({ path, savedKey: docKey(doc) });
+      markSaved(path, dir, doc) {
+        set({ path, dir, savedKey: docKey(doc) });
       },
       dismissRecovery() {
         set({ recovery: null });
@@ -90,4 +93,11 @@ export function useHistory(): { canUndo: boolean; canRedo: boolean } {
   const canUndo = useStore(useProject.temporal, (t) => t.pastStates.length > 0);
   const canRedo = useStore(useProject.temporal, (t) => t.futureStates.length > 0);
   return { canUndo, canRedo };
+}
+
+/** The working folder of the open project (engine calls name it); throws when none is open. */
+export function projectDirOrThrow(): string {
+  const dir = useProject.getState().dir;
+  if (!dir) throw new Error('No project is open.');
+  return dir;
 }

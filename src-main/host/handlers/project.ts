@@ -4,7 +4,7 @@ import type { Handlers, HostContext } from '../context';
 import { openProject, saveProject, saveProjectAs } from '../../engine/project/store';
 import { writeAutosave, untitledDir } from '../../engine/project/autosave';
 import { addRecent, readRecent } from '../../engine/project/recent';
-import { PROJECT_EXTENSION, withProjectExtension, projectNameFromDir } from '../../engine/project/layout';
+import { PROJECT_EXTENSION, PROJECT_FILE, withProjectExtension, projectNameFromDir } from '../../engine/project/layout';
 import { createProject } from '../../engine/project/create';
 import { CamtrackError } from '../../engine/util/errors';
 
@@ -13,22 +13,30 @@ const MIME: Record<string, string> = {
   '.mp4': 'video/mp4', '.webm': 'video/webm', '.json': 'application/json', '.npy': 'application/octet-stream',
 };
 
-/** Resolves a file named relative to the current project folder, refusing anything outside it. */
-export function projectFile(ctx: HostContext, rel: string): string {
-  const full = path.resolve(ctx.project.dir, rel);
-  if (!full.startsWith(path.resolve(ctx.project.dir) + path.sep)) {
-    throw new CamtrackError('permission', `${rel} is outside the project folder.`);
-  }
+/** The working folder a call names, checked: it must be a folder the user may access. */
+export function projectDir(ctx: HostContext, dir: string): string {
+  return ctx.guard.check(dir);
+}
+
+/** Resolves a file named relative to a project folder, refusing anything outside it. */
+export function projectFile(ctx: HostContext, dir: string, rel: string): string {
+  const root = projectDir(ctx, dir);
+  const full = path.resolve(root, rel);
+  if (!full.startsWith(root + path.sep)) throw new CamtrackError('permission', `${rel} is outside the project folder.`);
   return ctx.guard.check(full);
+}
+
+/** Whether a folder holds a saved project (as opposed to an Untitled working folder). */
+async function isSaved(dir: string): Promise<boolean> {
+  return fs.stat(path.join(dir, PROJECT_FILE)).then((s) => s.isFile(), () => false);
 }
 
 export const projectHandlers: Handlers = {
   async 'project.new'(input, ctx) {
     // A new project works in a fresh folder of the app's data until the artist saves it somewhere.
-    const dir = path.join(untitledDir(ctx.config.appDataDir), `${Date.now().toString(36)}${PROJECT_EXTENSION}`);
+    const dir = path.join(untitledDir(ctx.config.appDataDir), `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}${PROJECT_EXTENSION}`);
     await fs.mkdir(dir, { recursive: true });
-    ctx.project = { dir, saved: false };
-    return { path: null, doc: createProject(input.name ?? 'Untitled') };
+    return { dir, path: null, doc: createProject(input.name ?? 'Untitled') };
   },
 
   async 'project.open'(input, ctx) {
@@ -37,29 +45,30 @@ export const projectHandlers: Handlers = {
       const recent = await readRecent(ctx.config.appDataDir);
       if (recent.some((r) => path.resolve(r.dir) === path.resolve(input.path))) ctx.guard.allow(input.path);
     }
-    const picked = ctx.guard.check(input.path);
-    const opened = await openProject(picked);
+    const opened = await openProject(ctx.guard.check(input.path));
     ctx.guard.allow(opened.dir);
-    ctx.project = { dir: opened.dir, saved: true };
     await addRecent(ctx.config.appDataDir, opened.dir, opened.doc.name).catch(() => undefined);
-    return { path: opened.dir, doc: opened.doc, autosave: opened.autosave ? { doc: opened.autosave.doc, savedAt: opened.autosave.savedAt } : undefined };
+    return {
+      dir: opened.dir,
+      path: opened.dir,
+      doc: opened.doc,
+      autosave: opened.autosave ? { doc: opened.autosave.doc, savedAt: opened.autosave.savedAt } : undefined,
+    };
   },
 
   async 'project.save'(input, ctx) {
-    const target = input.path ? ctx.guard.check(withProjectExtension(input.path)) : ctx.project.saved ? ctx.project.dir : null;
+    const from = projectDir(ctx, input.project);
+    const target = input.path ? ctx.guard.check(withProjectExtension(input.path)) : (await isSaved(from)) ? from : null;
     if (!target) throw new CamtrackError('bad-input', 'This project was never saved: choose where to save it (Save As).');
-    const saved = path.resolve(target) === path.resolve(ctx.project.dir)
-      ? await saveProject(target, input.doc)
-      : await saveProjectAs(ctx.project.dir, target, input.doc);
+    const saved = path.resolve(target) === path.resolve(from) ? await saveProject(target, input.doc) : await saveProjectAs(from, target, input.doc);
     ctx.guard.allow(saved.dir);
-    ctx.project = { dir: saved.dir, saved: true };
     await addRecent(ctx.config.appDataDir, saved.dir, input.doc.name).catch(() => undefined);
-    return { path: saved.dir };
+    return { path: saved.dir, dir: saved.dir };
   },
 
   async 'project.autosave'(input, ctx) {
     const now = new Date();
-    await writeAutosave(ctx.project.dir, input.doc, [], now);
+    await writeAutosave(projectDir(ctx, input.project), input.doc, [], now);
     return { savedAt: now.toISOString() };
   },
 
@@ -75,7 +84,7 @@ export const projectHandlers: Handlers = {
     const projects: { path: string; name: string; modifiedAt: string }[] = [];
     for (const n of names.filter((n) => n.endsWith(PROJECT_EXTENSION))) {
       const dir = path.join(root, n);
-      const st = await fs.stat(path.join(dir, 'project.json')).catch(() => null);
+      const st = await fs.stat(path.join(dir, PROJECT_FILE)).catch(() => null);
       if (st) projects.push({ path: dir, name: projectNameFromDir(dir), modifiedAt: st.mtime.toISOString() });
     }
     projects.sort((a, b) => b.modifiedAt.localeCompare(a.modifiedAt));
@@ -83,7 +92,7 @@ export const projectHandlers: Handlers = {
   },
 
   async 'asset.read'(input, ctx) {
-    const file = projectFile(ctx, input.file);
+    const file = projectFile(ctx, input.project, input.file);
     const bytes = await fs.readFile(file);
     return { mime: MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream', bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
   },

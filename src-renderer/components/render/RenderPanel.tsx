@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { engine } from '../../api/client';
 import { run } from '../../actions';
-import { useProject } from '../../state/projectStore';
+import { useProject, projectDirOrThrow } from '../../state/projectStore';
 import type { JobView } from '../../../src-main/api/contract';
 
 export function RenderPanel() {
@@ -15,7 +15,7 @@ export function RenderPanel() {
     <section className="panel render" id="render-panel" aria-label="Render" data-testid="render-panel">
       <header className="panel__header">
         <h3>Render</h3>
-        <button className="primary" disabled={!doc?.image || !doc.depth} onClick={() => doc && void run('Queueing render', () => engine.call('render.enqueue', { doc }))}>
+        <button className="primary" disabled={!doc?.image || !doc.depth} onClick={() => doc && void run('Queueing render', () => engine.call('render.enqueue', { project: projectDirOrThrow(), doc }))}>
           Render
         </button>
       </header>

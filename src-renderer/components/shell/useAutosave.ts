@@ -6,13 +6,14 @@ import { useProject, isDirty } from '../../state/projectStore';
 export function useAutosave(delayMs = 2000): void {
   const doc = useProject((s) => s.doc);
   const dirty = useProject(isDirty);
+  const dir = useProject((s) => s.dir);
   useEffect(() => {
-    if (!doc || !dirty) return;
+    if (!doc || !dirty || !dir) return;
     const t = setTimeout(() => {
-      engine.call('project.autosave', { doc }).catch(() => {
+      engine.call('project.autosave', { project: dir, doc }).catch(() => {
         /* autosave failures are retried on the next edit; explicit Save reports errors */
       });
     }, delayMs);
     return () => clearTimeout(t);
-  }, [doc, dirty, delayMs]);
+  }, [doc, dirty, dir, delayMs]);
 }

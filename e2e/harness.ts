@@ -1,0 +1,106 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdtempSync, mkdirSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, type RunningServer } from '../src-main/server/serve';
+
+/**
+ * End-to-end harness: starts the studio in browser mode (the built UI in dist/renderer, a real
+ * engine host process) on a free port with a fresh workspace and data folder, and opens it in
+ * Debian's Chromium through playwright-core. WebGL runs on SwiftShader (no GPU here).
+ */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ARTIFACTS = path.join(ROOT, 'e2e', 'artifacts');
+export const SHARED_FIXTURES = path.resolve(ROOT, '../shared/fixtures');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface Studio {
+  server: RunningServer;
+  browser: Browser;
+  page: Page;
+  workspace: string;
+  dataDir: string;
+  /** Page errors and console errors seen so far (tests assert there are none). */
+  errors: string[];
+  /** Opens the studio again in a new page (same server), e.g. after a reload. */
+  reopen(): Promise<Page>;
+  screenshot(name: string, page?: Page): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function launchStudio(opts: { viewport?: { width: number; height: number } } = {}): Promise<Studio> {
+  if (!existsSync(path.join(ROOT, 'dist', 'renderer', 'index.html'))) {
+    throw new Error('dist/renderer is missing: run `npm run build` before the end-to-end tests (npm test does).');
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH).`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const base = mkdtempSync(path.join(os.tmpdir(), 'camtrack-e2e-'));
+  const workspace = path.join(base, 'workspace');
+  const dataDir = path.join(base, 'data');
+  const server = await startServer({ workspace, appDataDir: dataDir, rendererDir: path.join(ROOT, 'dist', 'renderer') });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--use-gl=angle',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--ignore-gpu-blocklist',
+    ],
+  });
+  const errors: string[] = [];
+  const open = async () => {
+    const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1600, height: 1000 } });
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/favicon|GL Driver|WebGL/i.test(m.text())) errors.push(`console: ${m.text()}`);
+    });
+    await page.goto(server.url);
+    await page.waitForSelector('[data-testid="statusbar"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="statusbar"]')?.textContent?.includes('browser'));
+    return page;
+  };
+  const page = await open();
+  return {
+    server,
+    browser,
+    page,
+    workspace,
+    dataDir,
+    errors,
+    reopen: open,
+    async screenshot(name, p = page) {
+      const file = path.join(ARTIFACTS, `${name}.png`);
+      await p.screenshot({ path: file });
+      return file;
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      await server.close();
+    },
+  };
+}
+
+/** Runs a File menu command of the in-page menu bar. */
+export async function menu(page: Page, top: string, item: string): Promise<void> {
+  await page.getByRole('button', { name: top, exact: true }).click();
+  await page.getByRole('menuitem', { name: item }).click();
+}
+
+/** Chooses a file in the picker that a menu command opens. */
+export async function menuWithFile(page: Page, top: string, item: string, file: string): Promise<void> {
+  const chooser = page.waitForEvent('filechooser');
+  await menu(page, top, item);
+  await (await chooser).setFiles(file);
+}
+
+/** Waits until no operation is shown as busy in the status bar. */
+export async function idle(page: Page): Promise<void> {
+  await page.waitForFunction(() => !document.querySelector('.status--busy'));
+}
