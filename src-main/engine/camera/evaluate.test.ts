@@ -7,7 +7,7 @@ import { focalFromFovY, fovYFromFocal, sourceIntrinsics } from './intrinsics';
 import { ease, normalizeKeyframes } from './keyframes';
 import { qmul, qneg, quatAngle, type Quat, type Vec3 } from './math';
 import { lookAtPose, lookAtRotation, poseFromPositionQuaternion, positionQuaternionFromPose } from './pose';
-import { catmullRomSegment, evalCatmullRom } from './spline';
+import { catmullRomSegment, evalCatmullRom, phantomBefore } from './spline';
 
 const SRC = sourceIntrinsics(1024, 576);
 const SRC_FOVY = fovYFromFocal(SRC.fy, SRC.height);
@@ -153,6 +153,16 @@ describe('centripetal Catmull-Rom', () => {
       const dR = [0, 1, 2].map((k) => (c[k] - b[k]) / (h * dtR));
       expectVec(dL, dR, 1e-4);
     }
+  });
+
+  it('extrapolates end phantoms with constant turning: on a circle they are the true neighbours', () => {
+    const on = (deg: number): Vec3 => [Math.sin((deg * Math.PI) / 180), 0, Math.cos((deg * Math.PI) / 180)];
+    expectVec(phantomBefore(on(0), on(20), on(40)), on(-20), 1e-12);
+    expectVec(phantomBefore(on(40), on(20), on(0)), on(60), 1e-12);
+    // On a line, or turning 90 degrees or more, or without a third point: the reflection.
+    expectVec(phantomBefore([0, 0, 0], [1, 0, 0], [2, 0, 0]), [-1, 0, 0]);
+    expectVec(phantomBefore([0, 0, 0], [1, 0, 0], [1, -1, 0]), [-1, 0, 0]);
+    expectVec(phantomBefore([0, 0, 0], [1, 2, 3], undefined), [-1, -2, -3]);
   });
 
   it('has no cusp within a segment even for a tight turn (the centripetal property)', () => {

@@ -1,4 +1,4 @@
-import { add, distance, scale, sub, type Vec3 } from './math';
+import { add, cross, distance, dot, norm, scale, sub, type Vec3 } from './math';
 
 /**
  * Centripetal Catmull-Rom (alpha = 0.5) through a list of points, one segment at a time.
@@ -20,10 +20,11 @@ export interface CatmullRomSegment {
 }
 
 /**
- * The segment from points[i] to points[i + 1]. Missing neighbours at the ends, and neighbours
- * that coincide with the segment's end points (which would give a zero knot interval), are
- * replaced by reflected phantoms: P0 = 2 P1 - P2 and P3 = 2 P2 - P1. A two-point spline is
- * therefore a straight line at constant speed.
+ * The segment from points[i] to points[i + 1]. A missing neighbour at either end, or one that
+ * coincides with the segment's end point (it would give a zero knot interval), is replaced by a
+ * phantom point extrapolated with constant turning (see `phantomBefore`): points on a circle get
+ * their true neighbour on the circle, points on a line the reflected point (so a two-point spline
+ * is a straight line at constant speed).
  */
 export function catmullRomSegment(points: readonly Vec3[], i: number): CatmullRomSegment {
   const p1 = points[i];
@@ -31,8 +32,8 @@ export function catmullRomSegment(points: readonly Vec3[], i: number): CatmullRo
   const still = distance(p1, p2) < COINCIDENT;
   let p0 = i > 0 ? points[i - 1] : undefined;
   let p3 = i + 2 < points.length ? points[i + 2] : undefined;
-  if (!p0 || distance(p0, p1) < COINCIDENT) p0 = sub(scale(p1, 2), p2);
-  if (!p3 || distance(p3, p2) < COINCIDENT) p3 = sub(scale(p2, 2), p1);
+  if (!p0 || distance(p0, p1) < COINCIDENT) p0 = phantomBefore(p1, p2, points[i + 2]);
+  if (!p3 || distance(p3, p2) < COINCIDENT) p3 = phantomBefore(p2, p1, i > 0 ? points[i - 1] : undefined);
   const t0 = 0;
   const t1 = t0 + Math.pow(distance(p0, p1), CATMULL_ROM_ALPHA);
   const t2 = t1 + Math.pow(distance(p1, p2), CATMULL_ROM_ALPHA);
@@ -59,3 +60,24 @@ export function evalCatmullRom(seg: CatmullRomSegment, s: number): Vec3 {
   return mix(b1, b2, t1, t2);
 }
 
+
+/**
+ * A phantom point before `a` on the path a -> b -> c: the chord into `a` repeats the chord a -> b
+ * turned the way b -> c turns into a -> b (same length as a -> b). Without a usable c, or when the
+ * path turns by 90 degrees or more there, it is the reflection 2a - b.
+ */
+export function phantomBefore(a: Vec3, b: Vec3, c: Vec3 | undefined): Vec3 {
+  const reflected = sub(scale(a, 2), b);
+  if (!c || distance(b, c) < COINCIDENT) return reflected;
+  const dab = sub(b, a);
+  const uab = scale(dab, 1 / norm(dab));
+  const ubc = scale(sub(c, b), 1 / distance(b, c));
+  const cosT = dot(ubc, uab);
+  const axis = cross(ubc, uab);
+  const sinT = norm(axis);
+  if (cosT <= 0 || sinT < 1e-12) return reflected;
+  // Rodrigues: turn dab about the axis by the angle from bc to ab.
+  const k = scale(axis, 1 / sinT);
+  const turned = add(add(scale(dab, cosT), scale(cross(k, dab), sinT)), scale(k, dot(k, dab) * (1 - cosT)));
+  return sub(a, turned);
+}
