@@ -9,4 +9,4 @@ import { registerProject } from './project';
 /** A CLI command registers itself on the program. Add new commands to this list. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerBench, registerServe, registerSigmas, registerLambda, registerProject];
+export const commands: RegisterCommand[] = [registerBench, registerServe, registerSigmas, registerLambda, registerProject, registerWarp];

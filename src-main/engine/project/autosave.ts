@@ -29,7 +29,7 @@ export function untitledDir(appDataDir: string): string {
 }
 
 export async function writeAutosave(dir: string, doc: ProjectDoc, newAssets: NewAsset[] = [], now: Date = new Date()): Promise<string> {
-  const valid = assertValidDoc(doc, 'The autosave');
+  const valid = assertValidDoc(doc, 'The autosave cannot be written, the project is not valid');
   const paths = projectPaths(dir);
   try {
     await fs.mkdir(paths.assetsDir, { recursive: true });

@@ -75,5 +75,5 @@ export function createProject(name: string, opts: CreateProjectOptions = {}): Pr
     render,
   };
   // Options come from people and the CLI: refuse a bad value here, not at the first save.
-  return assertValidDoc(doc, `The new project "${name}"`);
+  return assertValidDoc(doc, `The new project "${name}" is not valid`);
 }

@@ -88,9 +88,9 @@ export function parseProjectText(text: string, label: string): DecodedProject {
 }
 
 /** Validates a document about to be saved; a refusal lists the first issues with their paths. */
-export function assertValidDoc(doc: unknown, what = 'The project'): ProjectDoc {
+export function assertValidDoc(doc: unknown, problem = 'The project cannot be saved, it is not valid'): ProjectDoc {
   const r = ProjectDoc.safeParse(doc);
-  if (!r.success) throw new CamtrackError('bad-input', `${what} cannot be saved, it is not valid: ${formatIssues(r.error.issues)}`);
+  if (!r.success) throw new CamtrackError('bad-input', `${problem}: ${formatIssues(r.error.issues)}`);
   return r.data;
 }
 

@@ -1,0 +1,68 @@
+import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main } from '../main';
+import { fixture } from '../../test/fixtures';
+
+let tmp: string;
+let out: string;
+let err: string;
+beforeEach(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'camtrack-cli-project-'));
+  out = '';
+  err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+const run = (...args: string[]) => main(['node', 'camtrack', ...args]);
+const lines = () => out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('camtrack project', () => {
+  it('new (from an image and depth), info and validate', async () => {
+    const dir = path.join(tmp, 'Scan');
+    expect(
+      await run('project', 'new', dir, '--image', fixture('dtu_scan1', '000001.jpg'), '--depth', fixture('dtu_scan1', '000001.pfm'), '--depth-kind', 'depth', '--depth-scale', '1', '--near', '100', '--far', '1500', '--frames', '14', '--steps', '50'),
+    ).toBe(0);
+    const created = lines()[0];
+    expect(created.dir).toBe(`${dir}.camtrack`);
+    expect(created.name).toBe('Scan');
+    expect(created.depth).toMatchObject({ mapping: { kind: 'depth', scale: 1, near: 100, far: 1500 } });
+    expect(created.lambda).toMatchObject({ steps: 50, frames: 14 });
+
+    out = '';
+    expect(await run('project', 'info', path.join(`${dir}.camtrack`, 'project.json'))).toBe(0);
+    expect(lines()[0]).toMatchObject({ name: 'Scan', image: { width: 1600, height: 1200 }, track: { numFrames: 14 } });
+
+    out = '';
+    const empty = path.join(tmp, 'Empty.camtrack');
+    expect(await run('project', 'new', empty)).toBe(0);
+    out = '';
+    expect(await run('project', 'validate', `${dir}.camtrack`, empty)).toBe(0);
+    expect(lines().map((l) => l.ok)).toEqual([true, true]);
+  });
+
+  it('validate reports a corrupt project with its code and exits non-zero without changing it', async () => {
+    const dir = path.join(tmp, 'Bad.camtrack');
+    await run('project', 'new', dir);
+    await fs.writeFile(path.join(dir, 'project.json'), '{"schemaVersion": 1, "name": ');
+    const before = await fs.readFile(path.join(dir, 'project.json'));
+    out = '';
+    expect(await run('project', 'validate', dir)).toBe(1);
+    expect(lines()[0]).toMatchObject({ ok: false, code: 'bad-file' });
+    expect(err).toContain('[bad-file]');
+    expect(await fs.readFile(path.join(dir, 'project.json'))).toEqual(before);
+  });
+
+  it('refuses bad options with a readable message', async () => {
+    expect(await run('project', 'new', path.join(tmp, 'X'), '--fps', '-2')).toBe(1);
+    expect(err).toContain('track.fps');
+    expect(await run('project', 'new', path.join(tmp, 'Y'), '--depth', 'd.npy')).toBe(1);
+    expect(err).toContain('--depth needs --image');
+  });
+});

@@ -1,0 +1,130 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { CamtrackError, toErrorInfo } from '../../engine/util/errors';
+import { createProject } from '../../engine/project/create';
+import { saveProject, openProject, type OpenedProject } from '../../engine/project/store';
+import { writeProjectFromFiles } from '../../engine/project/fromFiles';
+import { withProjectExtension, projectNameFromDir } from '../../engine/project/layout';
+import { DEFAULT_DEPTH_MAPPING, type DepthMapping, type ProjectDoc } from '../../engine/project/schema';
+import { printJson } from '../io';
+
+function num(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`--${name} must be a number (got "${value}").`);
+    return n;
+  };
+}
+function int(name: string) {
+  return (value: string): number => {
+    const n = num(name)(value);
+    if (!Number.isInteger(n)) throw new InvalidArgumentError(`--${name} must be a whole number (got "${value}").`);
+    return n;
+  };
+}
+
+/** What `project info` prints: the facts a person or a script checks, not the whole document. */
+export function projectSummary(p: OpenedProject): Record<string, unknown> {
+  const d: ProjectDoc = p.doc;
+  return {
+    dir: p.dir,
+    name: d.name,
+    schemaVersion: d.schemaVersion,
+    ...(p.migratedFrom !== undefined && { migratedFrom: p.migratedFrom }),
+    createdAt: d.createdAt,
+    modifiedAt: d.modifiedAt,
+    image: d.image && { file: d.image.asset.file, originalName: d.image.originalName, width: d.image.width, height: d.image.height },
+    depth: d.depth && { file: d.depth.source.asset.file, source: d.depth.source.type, mapping: d.depth.mapping },
+    track: { numFrames: d.track.numFrames, fps: d.track.fps, keyframes: d.track.keyframes.length },
+    lambda: { steps: d.lambda.steps, frames: d.lambda.frames, lambdaMin: d.lambda.lambdaMin, preset: d.lambda.preset.kind },
+    render: { steps: d.render.steps, width: d.render.width, height: d.render.height, model: d.render.model, format: d.render.format, seed: d.render.seed },
+    autosave: p.autosave ? { savedAt: p.autosave.savedAt } : null,
+    ...(p.autosaveProblem && { autosaveProblem: p.autosaveProblem }),
+  };
+}
+
+interface NewOptions {
+  name?: string;
+  image?: string;
+  depth?: string;
+  depthKind?: string;
+  depthScale?: number;
+  near?: number;
+  far?: number;
+  frames?: number;
+  fps?: number;
+  steps?: number;
+  fov?: number;
+}
+
+export function registerProject(program: Command): void {
+  const project = program.command('project').description('create, inspect and check NAME.camtrack project folders');
+
+  project
+    .command('new')
+    .description('create a project folder (".camtrack" is added to the name), optionally from an image and a depth file')
+    .argument('<path>', 'the project folder to create')
+    .option('--name <name>', 'display name (default: the folder name)')
+    .option('--image <file>', 'source photo (PNG, JPEG or WebP)')
+    .option('--depth <file>', 'depth file (.npy, PFM, 16-bit PNG or TIFF); needs --image')
+    .option('--depth-kind <kind>', `what the depth file holds: depth or disparity (default ${DEFAULT_DEPTH_MAPPING.kind})`)
+    .option('--depth-scale <n>', `z = scale * v (depth) or scale / v (disparity) (default ${DEFAULT_DEPTH_MAPPING.scale})`, num('depth-scale'))
+    .option('--near <n>', `nearest z kept (default ${DEFAULT_DEPTH_MAPPING.near})`, num('near'))
+    .option('--far <n>', `farthest z kept (default ${DEFAULT_DEPTH_MAPPING.far})`, num('far'))
+    .option('--frames <n>', 'frames of the track (default 25)', int('frames'))
+    .option('--fps <n>', 'frames per second (default 7)', num('fps'))
+    .option('--steps <n>', 'denoising steps (default 25)', int('steps'))
+    .option('--fov <degrees>', 'vertical field of view of the source camera (default 50)', num('fov'))
+    .action(async (target: string, o: NewOptions) => {
+      const dir = withProjectExtension(target);
+      if (o.depth && !o.image) throw new CamtrackError('bad-input', '--depth needs --image: a depth file belongs to a photo.');
+      if (o.depthKind !== undefined && o.depthKind !== 'depth' && o.depthKind !== 'disparity') {
+        throw new CamtrackError('bad-input', `--depth-kind must be "depth" or "disparity" (got "${o.depthKind}").`);
+      }
+      const mapping: DepthMapping = {
+        kind: (o.depthKind as DepthMapping['kind'] | undefined) ?? DEFAULT_DEPTH_MAPPING.kind,
+        scale: o.depthScale ?? DEFAULT_DEPTH_MAPPING.scale,
+        near: o.near ?? DEFAULT_DEPTH_MAPPING.near,
+        far: o.far ?? DEFAULT_DEPTH_MAPPING.far,
+      };
+      const common = {
+        ...(o.frames !== undefined && { numFrames: o.frames }),
+        ...(o.fps !== undefined && { fps: o.fps }),
+        ...(o.fov !== undefined && { fovY: o.fov }),
+        ...(o.steps !== undefined && { render: { steps: o.steps } }),
+      };
+      const saved = o.image
+        ? await writeProjectFromFiles(dir, { imagePath: o.image, ...(o.depth && { depthPath: o.depth, mapping }), ...(o.name && { name: o.name }), ...common })
+        : await saveProject(dir, createProject(o.name ?? projectNameFromDir(dir), common));
+      printJson(projectSummary({ dir: saved.dir, doc: saved.doc }));
+    });
+
+  project
+    .command('info')
+    .description('print a project\'s summary as JSON (the folder or its project.json)')
+    .argument('<path>', 'the project')
+    .action(async (target: string) => {
+      printJson(projectSummary(await openProject(target)));
+    });
+
+  project
+    .command('validate')
+    .description('check projects: JSON, schema version, schema, and every asset\'s presence and sha256; never changes them')
+    .argument('<paths...>', 'projects to check')
+    .action(async (targets: string[]) => {
+      let failed = 0;
+      let last: unknown;
+      for (const t of targets) {
+        try {
+          const p = await openProject(t);
+          printJson({ path: t, ok: true, ...(p.migratedFrom !== undefined && { migratedFrom: p.migratedFrom }), ...(p.autosaveProblem && { warning: p.autosaveProblem }) });
+        } catch (e) {
+          failed++;
+          last = e;
+          const info = toErrorInfo(e);
+          printJson({ path: t, ok: false, code: info.code, message: info.message });
+        }
+      }
+      if (failed === 1 && targets.length === 1) throw last;
+      if (failed > 0) throw new CamtrackError('bad-file', `${failed} of ${targets.length} projects are not valid (see above).`);
+    });
+}
