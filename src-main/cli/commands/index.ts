@@ -3,10 +3,9 @@ import { registerBench } from './bench';
 import { registerServe } from './serve';
 import { registerSigmas } from './sigmas';
 import { registerLambda } from './lambda';
-import { registerWarp } from './warp';
 import { registerProject } from './project';
 
 /** A CLI command registers itself on the program. Add new commands to this list. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerBench, registerServe, registerSigmas, registerLambda, registerProject, registerWarp];
+export const commands: RegisterCommand[] = [registerBench, registerServe, registerSigmas, registerLambda, registerProject];
