@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { ProjectDoc } from '../project/schema';
+import { writeFileAtomic } from '../util/atomic';
+import { CamtrackError, toErrorInfo, type ErrorInfo } from '../util/errors';
+import {
+  QUEUE_VERSION,
+  QueueState,
+  cancelJob,
+  emptyQueue,
+  enqueue,
+  findJob,
+  markDone,
+  markFailed,
+  markInterrupted,
+  markProgress,
+  markRunning,
+  moveJob,
+  removeJob,
+  restartJob,
+  type Job,
+  type JobOutputs,
+  type JobOverrides,
+  type JobProgress,
+} from './model';
+
+/**
+ * The render queue on disk (the project's queue.json): every change is applied in memory, then
+ * the file is rewritten atomically, so a crash leaves the last complete queue. Writes are
+ * coalesced: while one is in flight, later changes are folded into the next write, so a stream
+ * of progress reports costs at most one write at a time.
+ *
+ * Loading repairs what a crash leaves: a job found 'running' becomes 'interrupted' (restartable);
+ * a file that cannot be read is renamed `<file>.corrupt-<time>` and a new queue is started, with
+ * a notice saying so. A file from a newer app is refused and left untouched.
+ */
+export interface QueueStoreOptions {
+  /** Clock (tests). */
+  now?: () => Date;
+  /** Job ids (tests). */
+  newId?: () => string;
+}
+
+export type QueueListener = (state: QueueState) => void;
+
+export interface EnqueueInput {
+  label: string;
+  project: ProjectDoc;
+  overrides?: JobOverrides;
+}
+
+export class RenderQueueStore {
+  private current: QueueState;
+  private readonly listeners = new Set<QueueListener>();
+  private writing: Promise<void> | null = null;
+  private dirty = false;
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+
+  private constructor(
+    readonly file: string,
+    state: QueueState,
+    /** What loading found and did, for the person: interrupted renders, a corrupt file moved aside. */
+    readonly notices: readonly string[],
+    opts: QueueStoreOptions,
+  ) {
+    this.current = state;
+    this.now = opts.now ?? (() => new Date());
+    this.newId = opts.newId ?? randomUUID;
+  }
+
+  static async open(file: string, opts: QueueStoreOptions = {}): Promise<RenderQueueStore> {
+    const now = (opts.now ?? (() => new Date()))();
+    const notices: string[] = [];
+    let state = emptyQueue();
+    let needsWrite = false;
+    const loaded = await loadQueueFile(file, now);
+    if (loaded.kind === 'ok') {
+      state = markInterrupted(loaded.state, now.toISOString());
+      const interrupted = loaded.state.jobs.filter((j) => j.status === 'running');
+      if (interrupted.length > 0) {
+        needsWrite = true;
+        notices.push(`${interrupted.length === 1 ? 'A render was' : `${interrupted.length} renders were`} interrupted when the engine stopped: ${interrupted.map((j) => `"${j.label}"`).join(', ')}. Restart ${interrupted.length === 1 ? 'it' : 'them'} from the queue.`);
+      }
+    } else if (loaded.kind === 'corrupt') {
+      needsWrite = true;
+      notices.push(`The render queue file ${file} could not be read (${loaded.reason}). It was moved to ${loaded.movedTo} and an empty queue was started.`);
+    }
+    const store = new RenderQueueStore(file, state, notices, opts);
+    if (needsWrite) await store.persist();
+    return store;
+  }
+
+  get state(): QueueState {
+    return this.current;
+  }
+
+  job(id: string): Job {
+    return findJob(this.current, id);
+  }
+
+  /** Called after every change with the new state; returns the unsubscribe function. */
+  subscribe(listener: QueueListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Applies a pure change (model.ts) and resolves once a write containing it is on disk. An
+   * invalid change throws before anything is changed or written.
+   */
+  async update(change: (q: QueueState, now: string) => QueueState): Promise<QueueState> {
+    const next = change(this.current, this.now().toISOString());
+    if (next === this.current) return next;
+    this.current = next;
+    const written = this.persist();
+    for (const l of this.listeners) l(next);
+    await written;
+    return next;
+  }
+
+  async enqueue(input: EnqueueInput): Promise<Job> {
+    const id = this.newId();
+    await this.update((q, now) => enqueue(q, { id, createdAt: now, label: input.label, project: input.project, overrides: input.overrides }));
+    return this.job(id);
+  }
+
+  cancel(id: string): Promise<QueueState> {
+    return this.update((q, now) => cancelJob(q, id, now));
+  }
+  move(id: string, toIndex: number): Promise<QueueState> {
+    return this.update((q) => moveJob(q, id, toIndex));
+  }
+  remove(id: string): Promise<QueueState> {
+    return this.update((q) => removeJob(q, id));
+  }
+  restart(id: string): Promise<QueueState> {
+    return this.update((q) => restartJob(q, id));
+  }
+  markRunning(id: string): Promise<QueueState> {
+    return this.update((q, now) => markRunning(q, id, now));
+  }
+  markProgress(id: string, progress: JobProgress): Promise<QueueState> {
+    return this.update((q) => markProgress(q, id, progress));
+  }
+  markDone(id: string, outputs: JobOutputs): Promise<QueueState> {
+    return this.update((q, now) => markDone(q, id, now, outputs));
+  }
+  markFailed(id: string, error: ErrorInfo | unknown): Promise<QueueState> {
+    const info = isErrorInfo(error) ? error : toErrorInfo(error);
+    return this.update((q, now) => markFailed(q, id, now, info));
+  }
+
+  /** Resolves when every change so far is on disk. */
+  async flush(): Promise<void> {
+    if (this.writing) await this.writing;
+  }
+
+  private persist(): Promise<void> {
+    this.dirty = true;
+    this.writing ??= this.writeLoop();
+    return this.writing;
+  }
+
+  private async writeLoop(): Promise<void> {
+    try {
+      while (this.dirty) {
+        this.dirty = false;
+        await fs.mkdir(path.dirname(this.file), { recursive: true });
+        await writeFileAtomic(this.file, `${JSON.stringify(this.current, null, 1)}\n`);
+      }
+    } finally {
+      this.writing = null;
+    }
+  }
+}
+
+function isErrorInfo(e: unknown): e is ErrorInfo {
+  return !!e && typeof e === 'object' && !(e instanceof Error) && typeof (e as ErrorInfo).code === 'string' && typeof (e as ErrorInfo).message === 'string';
+}
+
+type Loaded = { kind: 'missing' } | { kind: 'ok'; state: QueueState } | { kind: 'corrupt'; reason: string; movedTo: string };
+
+/** Reads the queue file; an unreadable one is renamed aside (never deleted). */
+export async function loadQueueFile(file: string, now: Date = new Date()): Promise<Loaded> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    const info = toErrorInfo(e);
+    throw new CamtrackError(info.code === 'internal' ? 'bad-file' : info.code, `The render queue file ${file} could not be opened: ${info.message}`, { cause: e });
+  }
+  let reason: string;
+  try {
+    const raw: unknown = JSON.parse(text);
+    const version = (raw as { version?: unknown } | null)?.version;
+    if (typeof version === 'number' && version > QUEUE_VERSION)
+      throw new CamtrackError('newer-version', `The render queue ${file} was written by a newer Camtrack Studio (queue version ${version}; this one reads ${QUEUE_VERSION}). Update the app to use it.`);
+    const r = QueueState.safeParse(raw);
+    if (r.success) return { kind: 'ok', state: r.data };
+    const issue = r.error.issues[0];
+    reason = `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`;
+  } catch (e) {
+    if (e instanceof CamtrackError) throw e;
+    reason = `not valid JSON: ${(e as Error).message}`;
+  }
+  const movedTo = `${file}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+  await fs.rename(file, movedTo);
+  return { kind: 'corrupt', reason, movedTo };
+}
