@@ -34,8 +34,7 @@ describe('studio shell in browser mode', () => {
     // The title shows the unsaved-changes marker.
     await expect(page.locator('.titlebar .dirty').count()).resolves.toBe(1);
     // The photo is drawn in the viewport: the canvas is no longer only the background colour.
-    await page.waitForTimeout(1500);
-    const colourful = await page.evaluate(() => {
+    const colours = () => page.evaluate(() => {
       const c = document.querySelector('[data-testid="viewport"] canvas') as HTMLCanvasElement;
       const probe = document.createElement('canvas');
       probe.width = 64;
@@ -47,7 +46,8 @@ describe('studio shell in browser mode', () => {
       for (let i = 0; i < d.length; i += 4) seen.add((d[i] >> 4) * 256 + (d[i + 1] >> 4) * 16 + (d[i + 2] >> 4));
       return seen.size;
     });
-    expect(colourful).toBeGreaterThan(40);
+    // The texture loads asynchronously: poll until the photo's colours appear.
+    await expect.poll(colours, { timeout: 20_000, interval: 500 }).toBeGreaterThan(40);
     await studio.screenshot('studio-imported-photo');
   });
 
@@ -58,7 +58,7 @@ describe('studio shell in browser mode', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await idle(page);
     const dir = path.join(studio.workspace, 'Street.camtrack');
-    await expect.poll(() => fs.stat(path.join(dir, 'project.json')).then(() => true, () => false)).toBe(true);
+    await expect.poll(() => fs.stat(path.join(dir, 'project.json')).then(() => true, () => false), { timeout: 20_000 }).toBe(true);
     const saved = JSON.parse(await fs.readFile(path.join(dir, 'project.json'), 'utf8'));
     expect(saved.name).toBe('Street');
     expect(saved.image.width).toBe(1920);
@@ -96,7 +96,7 @@ describe('studio shell in browser mode', () => {
     const before = await fs.readFile(path.join(dir, 'project.json'), 'utf8');
     // Another photo (PNG data behind a .jpg name: the format is sniffed from the bytes).
     await menuWithFile(page, 'File', 'Import Image…', path.join(SHARED_FIXTURES, 'dtu_scan1', '000001.jpg'));
-    await expect.poll(() => page.getByTestId('image-size').textContent()).toBe('1600 × 1200');
+    await expect.poll(() => page.getByTestId('image-size').textContent(), { timeout: 20_000 }).toBe('1600 × 1200');
     await expect(page.locator('.titlebar .dirty').count()).resolves.toBe(1);
     await expect.poll(() => fs.stat(path.join(dir, 'project.autosave.json')).then(() => true, () => false), { timeout: 10_000 }).toBe(true);
     await expect(fs.readFile(path.join(dir, 'project.json'), 'utf8')).resolves.toBe(before);
