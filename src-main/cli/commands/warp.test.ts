@@ -1,0 +1,98 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it, vi } from 'vitest';
+import { IDENTITY4, intrinsicsFromFovY } from '../../engine/camera/conventions';
+import { cameraPathFromFrames, stringifyCameraPath } from '../../engine/camera/nerfstudio';
+import { encodePng } from '../../engine/image/encode';
+import { decodeImage } from '../../engine/image/load';
+import { writeNpy } from '../../engine/npy/npy';
+import { poseAt } from '../../engine/scene/poses';
+import { renderScene, sampleScene } from '../../engine/scene/scene';
+import { main } from '../main';
+
+let tmp: string;
+let out: string;
+let err: string;
+const K = intrinsicsFromFovY(50, 96, 64);
+const shot = renderScene(sampleScene(), { c2w: IDENTITY4, intrinsics: K }, 1);
+const file = (name: string) => path.join(tmp, name);
+
+beforeAll(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'camtrack-cli-warp-'));
+  await fs.writeFile(file('photo.png'), await encodePng(shot.image));
+  await fs.writeFile(file('depth.npy'), writeNpy(shot.depth, [64, 96]));
+  const cams = [0, 1, 2].map((i) => ({ c2w: poseAt([0.1 * i, 0, -0.1 * i], 2 * i), intrinsics: K }));
+  await fs.writeFile(file('path.json'), stringifyCameraPath(cameraPathFromFrames(cams, 10)));
+  await fs.writeFile(file('nan.npy'), writeNpy(new Float32Array(96 * 64).fill(NaN), [64, 96]));
+  await fs.writeFile(file('wrong.npy'), writeNpy(new Float32Array(50 * 50).fill(1), [50, 50]));
+  await fs.writeFile(file('broken.png'), (await fs.readFile(file('photo.png'))).subarray(0, 60));
+});
+afterAll(() => fs.rm(tmp, { recursive: true, force: true }));
+beforeEach(() => {
+  out = '';
+  err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+});
+afterEach(() => vi.restoreAllMocks());
+
+const run = (...args: string[]) => main(['node', 'camtrack', 'warp', ...args]);
+const base = (depth = 'depth.npy', image = 'photo.png') => ['--image', file(image), '--depth', file(depth), '--camera-path', file('path.json')];
+
+describe('camtrack warp', () => {
+  it('writes frames, white-hole masks and warp.json; frame 0 is the photo itself', async () => {
+    const dir = file('out');
+    expect(await run(...base(), '--out', dir)).toBe(0);
+    const printed = JSON.parse(out.trim().split('\n').pop()!);
+    expect(printed).toMatchObject({ frames: 3, width: 96, height: 64, depthInvalid: 0 });
+    const names = (await fs.readdir(dir)).sort();
+    expect(names).toEqual(['frame_0000.png', 'frame_0001.png', 'frame_0002.png', 'mask_0000.png', 'mask_0001.png', 'mask_0002.png', 'warp.json']);
+    const photo = await decodeImage(await fs.readFile(file('photo.png')));
+    const f0 = await decodeImage(await fs.readFile(path.join(dir, 'frame_0000.png')));
+    expect(Buffer.from(f0.image.data.buffer).equals(Buffer.from(photo.image.data.buffer))).toBe(true);
+    const summary = JSON.parse(await fs.readFile(path.join(dir, 'warp.json'), 'utf8'));
+    expect(summary).toMatchObject({ width: 96, height: 64, latentWidth: 12, latentHeight: 8, fit: 'crop', frames: 3 });
+    expect(summary.depth).toMatchObject({ origin: 'npy <f4', valid: 96 * 64, mapping: { kind: 'depth', scale: 1 } });
+    expect(summary.holeFraction[0]).toBe(0);
+    expect(summary.holeFraction[2]).toBeGreaterThan(0);
+    expect(summary.timings.frameMs).toHaveLength(3);
+    // The mask is white exactly where the frame is a hole (and the hole pixels are black).
+    const m2 = await decodeImage(await fs.readFile(path.join(dir, 'mask_0002.png')));
+    const f2 = await decodeImage(await fs.readFile(path.join(dir, 'frame_0002.png')));
+    let holes = 0;
+    for (let p = 0; p < 96 * 64; p++) {
+      if (m2.image.data[p * 3] === 1) {
+        holes++;
+        expect(f2.image.data[p * 3] + f2.image.data[p * 3 + 1] + f2.image.data[p * 3 + 2]).toBe(0);
+      }
+    }
+    expect(holes / (96 * 64)).toBeCloseTo(summary.holeFraction[2], 6);
+  });
+
+  it('renders at another size with pad', async () => {
+    const dir = file('out-pad');
+    expect(await run(...base(), '--out', dir, '--width', '64', '--height', '64', '--fit', 'pad')).toBe(0);
+    const summary = JSON.parse(await fs.readFile(path.join(dir, 'warp.json'), 'utf8'));
+    expect(summary).toMatchObject({ width: 64, height: 64, fit: 'pad' });
+    // Pad bars have no depth: they are holes even in frame 0.
+    expect(summary.holeFraction[0]).toBeGreaterThan(0.2);
+  });
+
+  it('refuses bad inputs with a readable message and exit code 1', async () => {
+    const cases: [string[], RegExp][] = [
+      [[...base('depth.npy', 'missing.png'), '--out', file('x')], /camtrack: Image not found: .*missing\.png \[not-found\]/],
+      [[...base('depth.npy', 'broken.png'), '--out', file('x')], /broken\.png looks like PNG but cannot be decoded .* \[bad-file\]/],
+      [[...base('nan.npy'), '--out', file('x')], /The depth \(npy <f4, 96x64\) has no usable value: 6144 NaN\. .*\[bad-input\]/],
+      [[...base('wrong.npy'), '--out', file('x')], /The depth is 50x50 \(aspect 1\.000\) but the photo is 96x64 .*\[shape-mismatch\]/],
+      [[...base(), '--out', file('x'), '--fit', 'stretch'], /--fit must be crop or pad \(got "stretch"\)/],
+      [[...base(), '--out', file('x'), '--depth-kind', 'disparity', '--near', '5', '--far', '1'], /Depth mapping needs scale > 0 and 0 < near < far/],
+      [['--image', file('photo.png'), '--depth', file('depth.npy'), '--camera-path', file('nope.json'), '--out', file('x')], /Camera path not found: .*nope\.json \[not-found\]/],
+    ];
+    for (const [args, message] of cases) {
+      err = '';
+      expect(await run(...args)).toBe(1);
+      expect(err).toMatch(message);
+    }
+  });
+});

@@ -1,0 +1,103 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { parseCameraPathFile } from '../../engine/camera/nerfstudio';
+import { computeFit, placeIntrinsics } from '../../engine/image/fit';
+import type { DepthMapping } from '../../engine/project/schema';
+import { CamtrackError } from '../../engine/util/errors';
+import { runWarpJob } from '../../engine/warp/job';
+import { printJson, progressLine } from '../io';
+
+interface WarpOptions {
+  image: string;
+  depth: string;
+  depthKind?: string;
+  depthScale?: string;
+  near?: string;
+  far?: string;
+  cameraPath: string;
+  out: string;
+  width?: string;
+  height?: string;
+  fit: string;
+}
+
+/**
+ * `camtrack warp`: the warped view of every camera of a nerfstudio camera_path.json (its first
+ * camera took the photo), with hole masks and a warp.json summary.
+ */
+export function registerWarp(program: Command): void {
+  program
+    .command('warp')
+    .description('warp a photo with its depth into every camera of a camera path: frame_NNNN.png, mask_NNNN.png (white = hole), warp.json')
+    .requiredOption('--image <file>', 'the photo (PNG, JPEG or WebP)')
+    .requiredOption('--depth <file>', 'its depth: .npy (float), 16-bit PNG or PFM')
+    .option('--depth-kind <kind>', 'what the depth file holds: depth (z along the optical axis) or disparity', 'depth')
+    .option('--depth-scale <s>', 'depth: z = s * v; disparity: z = s / v (default 1 for depth, 10000 for disparity)')
+    .option('--near <n>', 'clip z below this (default 1e-4)')
+    .option('--far <f>', 'clip z above this (default 1e6 for depth, 500 for disparity)')
+    .requiredOption('--camera-path <file>', "nerfstudio camera_path.json; its first camera took the photo")
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--width <w>', 'render width (default: the camera path render_width)')
+    .option('--height <h>', 'render height (default: the camera path render_height)')
+    .option('--fit <mode>', 'how the photo fills the render: crop (cover, centred) or pad (contain, black bars)', 'crop')
+    .action(async (opts: WarpOptions) => {
+      if (opts.fit !== 'crop' && opts.fit !== 'pad') throw new CamtrackError('bad-input', `--fit must be crop or pad (got "${opts.fit}").`);
+      if (opts.depthKind !== 'depth' && opts.depthKind !== 'disparity') throw new CamtrackError('bad-input', `--depth-kind must be depth or disparity (got "${opts.depthKind}").`);
+      let text: string;
+      try {
+        text = await readFile(opts.cameraPath, 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new CamtrackError('not-found', `Camera path not found: ${opts.cameraPath}`, { cause: e });
+        throw e;
+      }
+      let cameras = parseCameraPathFile(text);
+      const w0 = cameras[0].intrinsics.width;
+      const h0 = cameras[0].intrinsics.height;
+      const width = opts.width !== undefined ? positiveInt('--width', opts.width) : w0;
+      const height = opts.height !== undefined ? positiveInt('--height', opts.height) : h0;
+      if (width !== w0 || height !== h0) {
+        // Another render size: the path's view, centre-cropped to the new aspect and scaled.
+        const p = computeFit(w0, h0, width, height, 'crop');
+        cameras = cameras.map((c) => ({ c2w: c.c2w, intrinsics: placeIntrinsics(c.intrinsics, p) }));
+      }
+      const mapping: Partial<DepthMapping> = {
+        kind: opts.depthKind,
+        scale: optionalNumber('--depth-scale', opts.depthScale),
+        near: optionalNumber('--near', opts.near),
+        far: optionalNumber('--far', opts.far),
+      };
+      const summary = await runWarpJob({
+        imagePath: opts.image,
+        depthPath: opts.depth,
+        mapping,
+        cameras,
+        fit: opts.fit,
+        outDir: opts.out,
+        onProgress: (done, total) => progressLine(`warped ${done}/${total}`),
+      });
+      printJson({
+        out: path.resolve(opts.out),
+        frames: summary.frames,
+        width: summary.width,
+        height: summary.height,
+        depthInvalid: summary.depth.total - summary.depth.valid,
+        meanHoleFraction: summary.holeFraction.reduce((a, b) => a + b, 0) / summary.frames,
+        warpMs: Math.round(summary.timings.warpMs),
+        totalMs: Math.round(summary.timings.totalMs),
+      });
+    });
+}
+
+function positiveInt(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new CamtrackError('bad-input', `${name} must be a positive integer (got "${v}").`);
+  return n;
+}
+
+function optionalNumber(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new CamtrackError('bad-input', `${name} must be a number (got "${v}").`);
+  return n;
+}

@@ -1,0 +1,118 @@
+import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import type { FrameCamera } from '../camera/conventions';
+import type { DepthReport } from '../depth/mapping';
+import { depthForRender } from '../depth/prepare';
+import { readDepthFile } from '../depth/read';
+import { encodeMaskPng, encodePng } from '../image/encode';
+import { computeFit, type FitMode, type Placement } from '../image/fit';
+import { loadImageFile, type LoadedImage } from '../image/load';
+import { resampleImage } from '../image/resample';
+import type { DepthMapping } from '../project/schema';
+import { writeFileAtomic } from '../util/atomic';
+import { CamtrackError } from '../util/errors';
+import { createWarpPool } from './pool';
+
+/**
+ * A whole warp job from files to files (edge module): the photo placed on the render grid (crop or
+ * pad), its depth mapped and placed the same way, every camera of the track warped in the worker
+ * pool, and frame_NNNN.png / mask_NNNN.png (white = hole) / warp.json written into `outDir`.
+ * The first camera took the photo; its intrinsics are the photo's at the render size.
+ */
+export interface WarpJob {
+  imagePath: string;
+  depthPath: string;
+  /** The mapping to use; undefined picks the default for the depth file (see defaultMapping). */
+  mapping?: Partial<DepthMapping>;
+  cameras: FrameCamera[];
+  fit: FitMode;
+  outDir: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface WarpSummary {
+  width: number;
+  height: number;
+  latentWidth: number;
+  latentHeight: number;
+  fit: FitMode;
+  frames: number;
+  image: { file: string; format: LoadedImage['format']; width: number; height: number; bitDepth: number; hadAlpha: boolean; exifOrientation: number };
+  placement: Placement;
+  depth: DepthReport;
+  holeFraction: number[];
+  latentHoleFraction: number[];
+  files: { frames: string[]; masks: string[] };
+  timings: { loadMs: number; depthMs: number; warpMs: number; frameMs: number[]; writeMs: number; totalMs: number; workers: number };
+}
+
+/** Depth files hold z-depth unless told otherwise; disparity without a scale takes the reference's mapping. */
+export function resolveMapping(given: Partial<DepthMapping> = {}): DepthMapping {
+  const kind = given.kind ?? 'depth';
+  const base: DepthMapping = kind === 'disparity' ? { kind, scale: 10000, near: 1e-4, far: 500 } : { kind, scale: 1, near: 1e-4, far: 1e6 };
+  const m = { ...base, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) } as DepthMapping;
+  if (!(m.scale > 0) || !(m.near > 0) || !(m.far > m.near)) {
+    throw new CamtrackError('bad-input', `Depth mapping needs scale > 0 and 0 < near < far (got scale ${m.scale}, near ${m.near}, far ${m.far}).`);
+  }
+  return m;
+}
+
+export async function runWarpJob(job: WarpJob): Promise<WarpSummary> {
+  const t0 = performance.now();
+  if (job.cameras.length === 0) throw new CamtrackError('bad-input', 'The camera path has no cameras.');
+  const { width, height } = job.cameras[0].intrinsics;
+  for (const [i, c] of job.cameras.entries()) {
+    if (c.intrinsics.width !== width || c.intrinsics.height !== height) {
+      throw new CamtrackError('bad-input', `Camera ${i} renders ${c.intrinsics.width}x${c.intrinsics.height} but camera 0 renders ${width}x${height}; a track has one size.`);
+    }
+  }
+  const mapping = resolveMapping(job.mapping);
+  const [loaded, raw] = await Promise.all([loadImageFile(job.imagePath), readDepthFile(job.depthPath)]);
+  const placement = computeFit(loaded.image.width, loaded.image.height, width, height, job.fit);
+  const image = resampleImage(loaded.image, placement);
+  const t1 = performance.now();
+  const { depth, report } = depthForRender(raw, mapping, placement);
+  const t2 = performance.now();
+
+  const pool = createWarpPool(Math.min(job.cameras.length, availableParallelism()));
+  let result;
+  try {
+    let done = 0;
+    result = await pool.warpFrames({ image, depth: depth.z, intrinsics: job.cameras[0].intrinsics, c2w: job.cameras[0].c2w }, job.cameras, {}, () => job.onProgress?.(++done, job.cameras.length));
+  } finally {
+    await pool.close();
+  }
+  const t3 = performance.now();
+
+  await mkdir(job.outDir, { recursive: true });
+  const frames: string[] = [];
+  const masks: string[] = [];
+  for (const [i, f] of result.frames.entries()) {
+    const id = String(i).padStart(4, '0');
+    frames.push(`frame_${id}.png`);
+    masks.push(`mask_${id}.png`);
+    await writeFileAtomic(path.join(job.outDir, frames[i]), await encodePng({ width: f.width, height: f.height, data: f.image }));
+    await writeFileAtomic(path.join(job.outDir, masks[i]), await encodeMaskPng(f.holes, f.width, f.height));
+  }
+  const first = result.frames[0];
+  const summary: WarpSummary = {
+    width,
+    height,
+    latentWidth: first.latentWidth,
+    latentHeight: first.latentHeight,
+    fit: job.fit,
+    frames: result.frames.length,
+    image: { file: job.imagePath, format: loaded.format, width: loaded.image.width, height: loaded.image.height, bitDepth: loaded.bitDepth, hadAlpha: loaded.hadAlpha, exifOrientation: loaded.exifOrientation },
+    placement,
+    depth: report,
+    holeFraction: result.frames.map((f) => f.holeFraction),
+    latentHoleFraction: result.frames.map((f) => f.latentHoles.reduce((a, b) => a + b, 0) / f.latentHoles.length),
+    files: { frames, masks },
+    timings: { loadMs: t1 - t0, depthMs: t2 - t1, warpMs: t3 - t2, frameMs: result.frameMs, writeMs: 0, totalMs: 0, workers: pool.size },
+  };
+  summary.timings.writeMs = performance.now() - t3;
+  summary.timings.totalMs = performance.now() - t0;
+  await writeFileAtomic(path.join(job.outDir, 'warp.json'), `${JSON.stringify(summary, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  return summary;
+}
