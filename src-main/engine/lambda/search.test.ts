@@ -239,3 +239,20 @@ describe('refusals', () => {
     expect(code(() => lambdaForTriple(s, 25, 0.001, NaN, 10))).toMatch(/finite/);
   });
 });
+
+describe('parameters outside the grid', () => {
+  it('the fast score agrees with the literal entries when Q / v1 is huge (cancellation territory)', () => {
+    // v3 = 1e7 with v1 = 1e-4 puts Q / v1 near 1e11, where the reference's subtraction loses
+    // every digit: whatever it decides, the fast score must decide the same.
+    const s = sigmasForSteps(6);
+    for (const [v1, v2, v3] of [
+      [1e-4, 50, 1e7],
+      [0.001, 1e3, 1e6],
+      [0.002, 1, 3e5],
+    ]) {
+      const t = lambdaForTriple(s, 9, v1, v2, v3);
+      const score = lambdaTripleScore(s, 9, v1, v2, v3);
+      expect(score).toBe(t ? lambdaScore(t) : -1);
+    }
+  });
+});

@@ -126,6 +126,13 @@ function fill(sn: Float64Array, tn: Float64Array, v1: number, v2: number, v3: nu
 const LO = -5;
 const HI = 5.0625;
 const BAND = 1e-6;
+/**
+ * For Q > 0 the accepted root is computed, as in the reference, as a difference of two numbers
+ * near 0.8Q that is about 2.5 v1^2 / Q: it keeps its sign and (0, 1] range while Q / v1 is below
+ * about 1e5 (the grid reaches 1e5 at most). Rows that go further are evaluated exactly, so that
+ * lambdaTripleScore agrees with the reference for any parameters.
+ */
+const FAR = 1e5;
 
 /** The reference's score of one triple (entries > 0.5, column 0 included), or -1 when invalid. */
 function scoreTriple(sn: Float64Array, tn: Float64Array, v1: number, v2: number, v3: number): number {
@@ -135,6 +142,7 @@ function scoreTriple(sn: Float64Array, tn: Float64Array, v1: number, v2: number,
   const loRisk = (LO + BAND) * v1;
   const hiRisk = (HI - BAND) * v1;
   const hiSafe = (HI + BAND) * v1;
+  const hiFar = FAR * v1;
   const tv1 = 2 * v1;
   const kv1 = K * v1;
   const k2v1 = K2 * v1;
@@ -151,9 +159,10 @@ function scoreTriple(sn: Float64Array, tn: Float64Array, v1: number, v2: number,
       else hi = mid;
     }
     score += lo - 1;
+    const farRow = v3 * tn[frames - 1] - v2sn >= hiFar; // the row's largest Q
     for (let t = lo; t < frames; t++) {
       const Q = v3 * tn[t] - v2sn;
-      if (Q > hiSafe) break;
+      if (Q > hiSafe && !farRow) break;
       if (Q > loRisk && Q < hiRisk) return -1;
       const lam = entry(Q, tv1, kv1, k2v1, k4v1);
       if (lam !== lam) return -1;
