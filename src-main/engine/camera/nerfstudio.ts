@@ -1,0 +1,175 @@
+import type { Keyframe, Track } from '../project/schema';
+import { CamtrackError } from '../util/errors';
+import { mat4Multiply, rigidInverse, type FrameCamera, type Intrinsics } from './conventions';
+import { evaluateTrack } from './evaluate';
+import { intrinsicsFromPerspective, perspectiveFromIntrinsics } from './intrinsics';
+import { positionQuaternionFromPose, rigidPoseProblem } from './pose';
+
+/**
+ * nerfstudio's camera_path.json (what `ns-render camera-path` reads and its viewer writes):
+ * top-level `render_width`, `render_height`, `fps`, `seconds`, `camera_type`, and `camera_path`,
+ * one entry per rendered frame with `camera_to_world` (16 numbers, a row-major 4x4 in OpenGL
+ * camera axes: our pose exactly), `fov` (vertical, degrees) and `aspect`.
+ *
+ * On import the path's FIRST camera is the one that took the photo: every pose is re-expressed
+ * relative to it (it becomes the identity), which is what our frame 0 means.
+ */
+
+export interface NerfstudioCamera {
+  camera_to_world: number[];
+  fov: number;
+  aspect: number;
+}
+
+export interface NerfstudioCameraPath {
+  camera_type: 'perspective';
+  render_width: number;
+  render_height: number;
+  fps: number;
+  seconds: number;
+  smoothness_value: number;
+  is_cycle: boolean;
+  crop: null;
+  camera_path: NerfstudioCamera[];
+}
+
+/** fps assumed for a path that gives neither `fps` nor `seconds`. */
+export const DEFAULT_IMPORT_FPS = 24;
+
+/** The camera path of an evaluated track: one camera per frame. */
+export function exportCameraPath(track: Track, source: Intrinsics): NerfstudioCameraPath {
+  return cameraPathFromFrames(evaluateTrack(track, source), track.fps);
+}
+
+/** A camera path from rendered cameras (all at one image size). */
+export function cameraPathFromFrames(frames: readonly FrameCamera[], fps: number): NerfstudioCameraPath {
+  if (frames.length === 0) throw new CamtrackError('bad-input', 'A camera path needs at least one camera.');
+  const { width, height } = frames[0].intrinsics;
+  return {
+    camera_type: 'perspective',
+    render_width: width,
+    render_height: height,
+    fps,
+    seconds: frames.length / fps,
+    smoothness_value: 0,
+    is_cycle: false,
+    crop: null,
+    camera_path: frames.map((f) => {
+      const { fov, aspect } = perspectiveFromIntrinsics(f.intrinsics);
+      return { camera_to_world: [...f.c2w], fov, aspect };
+    }),
+  };
+}
+
+/** JSON text of a camera path (full float64 precision, so a re-import is exact). */
+export function stringifyCameraPath(path: NerfstudioCameraPath): string {
+  return `${JSON.stringify(path, null, 2)}\n`;
+}
+
+export interface ParseCameraPathOptions {
+  /** Image size to use when the file has no render_width/render_height. */
+  width?: number;
+  height?: number;
+}
+
+export interface ParsedCameraPath {
+  /** One camera per entry, relative to the first (frames[0].c2w is the identity). */
+  frames: FrameCamera[];
+  fps: number;
+  width: number;
+  height: number;
+}
+
+/** Reads camera_path.json text; refuses anything malformed with a CamtrackError ('bad-file') naming the problem. */
+export function parseCameraPath(text: string, opts: ParseCameraPathOptions = {}): ParsedCameraPath {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new CamtrackError('bad-file', `This camera path is not JSON: ${(e as Error).message}`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw bad('it is not a JSON object');
+  const o = doc as Record<string, unknown>;
+  if (!('camera_path' in o)) throw bad('it has no "camera_path" list');
+  const list = o.camera_path;
+  if (!Array.isArray(list) || list.length === 0) throw bad('"camera_path" must be a non-empty list of cameras');
+  const width = sizeField(o, 'render_width', opts.width);
+  const height = sizeField(o, 'render_height', opts.height);
+  const fps = fpsOf(o, list.length);
+
+  const raw = list.map((cam, i) => cameraEntry(cam, i, width, height));
+  const toFirst = rigidInverse(raw[0].c2w);
+  const frames = raw.map((f) => ({ c2w: i0(mat4Multiply(toFirst, f.c2w)), intrinsics: f.intrinsics }));
+  return { frames, fps, width, height };
+}
+
+/** The cameras of a camera_path.json, relative to its first camera (what `camtrack warp` needs). */
+export function parseCameraPathFile(text: string, opts: ParseCameraPathOptions = {}): FrameCamera[] {
+  return parseCameraPath(text, opts).frames;
+}
+
+/**
+ * A camera path as an editable track: one quaternion key per camera, relative to the first, and
+ * the source intrinsics (the first camera's field of view at the render size).
+ * evaluateTrack(track, source) reproduces every imported camera.
+ */
+export function importCameraPath(text: string, opts: ParseCameraPathOptions = {}): { track: Track; source: Intrinsics } {
+  const parsed = parseCameraPath(text, opts);
+  const n = parsed.frames.length;
+  if (n < 2 || n > 1000) throw bad(`it has ${n} camera${n === 1 ? '' : 's'}; a track has 2 to 1000 frames`);
+  const keyframes: Keyframe[] = parsed.frames.map((f, i) => {
+    const { position, quaternion } = positionQuaternionFromPose(f.c2w);
+    const { fov } = perspectiveFromIntrinsics(f.intrinsics);
+    return { id: `key-${i}`, frame: i, position, orientation: { kind: 'quaternion', q: quaternion }, fovY: fov, easing: 'linear' };
+  });
+  const fps = Math.min(240, parsed.fps);
+  return { track: { numFrames: n, fps, keyframes }, source: parsed.frames[0].intrinsics };
+}
+
+function cameraEntry(cam: unknown, i: number, width: number, height: number): FrameCamera {
+  const where = `camera ${i} of "camera_path"`;
+  if (typeof cam !== 'object' || cam === null) throw bad(`${where} is not an object`);
+  const c = cam as Record<string, unknown>;
+  const m = c.camera_to_world;
+  if (!Array.isArray(m)) throw bad(`${where} has no "camera_to_world" list of 16 numbers`);
+  if (m.length !== 16) throw bad(`${where} has ${m.length} numbers in "camera_to_world", not 16 (a row-major 4x4)`);
+  const problem = rigidPoseProblem(m as number[]);
+  if (problem) throw bad(`the "camera_to_world" of ${where} is not a rigid camera pose: ${problem}`);
+  const fov = c.fov;
+  if (typeof fov !== 'number' || !(fov > 0 && fov < 180)) throw bad(`${where} needs a vertical "fov" in degrees between 0 and 180 (got ${JSON.stringify(fov)})`);
+  const aspect = c.aspect ?? width / height;
+  if (typeof aspect !== 'number' || !(aspect > 0) || !Number.isFinite(aspect)) throw bad(`${where} has an "aspect" that is not a positive number`);
+  return { c2w: [...(m as number[])], intrinsics: intrinsicsFromPerspective(fov, aspect, width, height) };
+}
+
+function sizeField(o: Record<string, unknown>, name: string, fallback: number | undefined): number {
+  const v = o[name] ?? fallback;
+  if (v === undefined) throw bad(`it has no "${name}"; give the render size`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw bad(`"${name}" must be a positive whole number of pixels (got ${JSON.stringify(v)})`);
+  return v;
+}
+
+function fpsOf(o: Record<string, unknown>, n: number): number {
+  if (o.fps !== undefined) {
+    if (typeof o.fps !== 'number' || !(o.fps > 0) || !Number.isFinite(o.fps)) throw bad(`"fps" must be a positive number (got ${JSON.stringify(o.fps)})`);
+    return o.fps;
+  }
+  if (o.seconds !== undefined) {
+    if (typeof o.seconds !== 'number' || !(o.seconds > 0) || !Number.isFinite(o.seconds)) throw bad(`"seconds" must be a positive number (got ${JSON.stringify(o.seconds)})`);
+    return n / o.seconds;
+  }
+  return DEFAULT_IMPORT_FPS;
+}
+
+/** Clears the rounding noise of the bottom row a product leaves (it is exactly 0 0 0 1 for rigid poses). */
+function i0(m: number[]): number[] {
+  m[12] = 0;
+  m[13] = 0;
+  m[14] = 0;
+  m[15] = 1;
+  return m;
+}
+
+function bad(what: string): CamtrackError {
+  return new CamtrackError('bad-file', `This camera path cannot be read: ${what}.`);
+}
