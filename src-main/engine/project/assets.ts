@@ -73,7 +73,12 @@ export async function writeAsset(dir: string, asset: NewAsset): Promise<string> 
     throw new CamtrackError('bad-input', `Asset "${asset.name}" does not hold the bytes its name promises (their sha256 starts ${sha.slice(0, HASH_PREFIX)}).`);
   }
   const target = assetPath(dir, asset.name);
-  if ((await exists(target)) && (await sha256File(target)) === sha) return sha;
+  if ((await exists(target)) && (await sha256File(target)) === sha) {
+    // Stored again: refresh its time, so a concurrent save's garbage collection sees it as new.
+    const now = new Date();
+    await fs.utimes(target, now, now).catch(() => {});
+    return sha;
+  }
   await fs.mkdir(path.dirname(target), { recursive: true }).catch(rethrow);
   await writeFileAtomic(target, asset.bytes);
   return sha;
@@ -123,10 +128,12 @@ export async function copyFileAtomic(src: string, dst: string): Promise<void> {
 }
 
 /**
- * Removes content-addressed assets that none of `keep` names. Files with any other name (including
- * temporary files of a write in progress) are left alone. Returns the removed names.
+ * Removes content-addressed assets that none of `keep` names and that were last written more than
+ * `graceMs` ago. The grace period protects an asset just stored by an import that is still on its
+ * way into the document when a save runs. Files with any other name (including temporary files of
+ * a write in progress) are left alone. Returns the removed names.
  */
-export async function removeUnreferencedAssets(dir: string, keep: Iterable<string>): Promise<string[]> {
+export async function removeUnreferencedAssets(dir: string, keep: Iterable<string>, graceMs = 0): Promise<string[]> {
   const keepSet = new Set(keep);
   const assetsDir = path.join(path.resolve(dir), ASSETS_DIR);
   let names: string[];
@@ -135,10 +142,14 @@ export async function removeUnreferencedAssets(dir: string, keep: Iterable<strin
   } catch {
     return [];
   }
+  const cutoff = Date.now() - graceMs;
   const removed: string[] = [];
   for (const name of names) {
     if (keepSet.has(name) || !assetNameHashPrefix(name)) continue;
-    await fs.rm(path.join(assetsDir, name), { force: true });
+    const file = path.join(assetsDir, name);
+    const st = await fs.stat(file).catch(() => null);
+    if (!st || st.mtimeMs > cutoff) continue;
+    await fs.rm(file, { force: true });
     removed.push(name);
   }
   return removed;

@@ -85,9 +85,19 @@ describe('save and open', () => {
     expect((await fs.stat(imgPath)).ino).toBe(inode);
 
     const second = docWithAssets(2); // a new image and depth
-    const r = await saveProject(dir, second.doc, second.assets, { keepAssets: [first.assets[1].name] });
+    const r = await saveProject(dir, second.doc, second.assets, { keepAssets: [first.assets[1].name], gcGraceMs: 0 });
     expect(r.removedAssets).toEqual([first.assets[0].name]);
     expect((await fs.readdir(path.join(dir, 'assets'))).sort()).toEqual([first.assets[1].name, ...second.assets.map((a) => a.name)].sort());
+  });
+
+  it('keeps a just-stored unreferenced asset (an import in flight) for the grace period', async () => {
+    const dir = path.join(tmp, 'G.camtrack');
+    await saveProject(dir, createProject('G'));
+    const inFlight = await storeAsset(dir, 'image', fakePng(7), 'png');
+    expect((await saveProject(dir, createProject('G'))).removedAssets).toEqual([]);
+    const old = new Date(Date.now() - 11 * 60 * 1000);
+    await fs.utimes(path.join(dir, 'assets', inFlight.file), old, old);
+    expect((await saveProject(dir, createProject('G'))).removedAssets).toEqual([inFlight.file]);
   });
 
   it('refuses assets whose bytes are not the ones the document records', async () => {
@@ -149,7 +159,7 @@ describe('atomic save', () => {
     expect(opened.doc.name).toBe('Street');
     expect(canonicalJson(opened.doc.image)).toBe(canonicalJson(one.doc.image));
     // The next successful save collects the orphans.
-    const r = await saveProject(dir, opened.doc);
+    const r = await saveProject(dir, opened.doc, [], { gcGraceMs: 0 });
     expect(r.removedAssets.sort()).toEqual(two.assets.map((a) => a.name).sort());
   });
 });
@@ -333,6 +343,9 @@ describe('save as', () => {
     const e = await errorOf(saveProjectAs(from, other, doc));
     expect(e.code).toBe('bad-input');
     expect((await openProject(other)).doc.name).toBe('Other');
+
+    const inside = path.join(from, 'renders', 'Copy.camtrack');
+    expect((await errorOf(saveProjectAs(from, inside, doc))).message).toContain('inside the project');
 
     await fs.rm(path.join(from, 'assets', assets[1].name));
     const to = path.join(tmp, 'C.camtrack');

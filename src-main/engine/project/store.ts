@@ -20,9 +20,16 @@ import { isDirty } from './dirty';
 export interface SaveOptions {
   /** Asset names to keep even if the saved document does not reference them (e.g. the undo history's). */
   keepAssets?: Iterable<string>;
+  /**
+   * Unreferenced assets written less than this long ago survive the save's garbage collection
+   * (default 10 minutes): an image being imported while the artist saves is not yet in the document.
+   */
+  gcGraceMs?: number;
   /** Clock for `modifiedAt` (tests). */
   now?: () => Date;
 }
+
+export const DEFAULT_GC_GRACE_MS = 10 * 60 * 1000;
 
 export interface SavedProject {
   dir: string;
@@ -110,7 +117,7 @@ export async function saveProject(dir: string, doc: ProjectDoc, newAssets: NewAs
   // here cost disk space, never data, so they do not fail the save.
   await fs.rm(paths.autosaveFile, { force: true }).catch(() => {});
   const keep = new Set<string>([...refs.map((r) => r.file), ...(opts.keepAssets ?? [])]);
-  const removedAssets = await removeUnreferencedAssets(paths.dir, keep).catch(() => []);
+  const removedAssets = await removeUnreferencedAssets(paths.dir, keep, opts.gcGraceMs ?? DEFAULT_GC_GRACE_MS).catch(() => []);
   return { dir: paths.dir, doc: toWrite, removedAssets };
 }
 
@@ -133,6 +140,9 @@ export async function saveProjectAs(
 ): Promise<SavedProject> {
   const to = projectPaths(toDir);
   if (fromDir !== null && path.resolve(fromDir) === to.dir) return saveProject(toDir, doc, newAssets, opts);
+  if (fromDir !== null && to.dir.startsWith(path.resolve(fromDir) + path.sep)) {
+    throw new CamtrackError('bad-input', `${to.dir} is inside the project's own folder ${path.resolve(fromDir)}. Save the copy somewhere else.`);
+  }
   const st = await statOrNull(to.dir);
   if (st && (!st.isDirectory() || (await fs.readdir(to.dir).catch(rethrow)).length > 0)) {
     throw new CamtrackError('bad-input', `${to.dir} already exists. Save As does not replace an existing folder: choose a new name, or delete that folder first.`);
