@@ -6,7 +6,11 @@
 type TypedKind = 'Uint8Array' | 'Float32Array' | 'Float64Array' | 'Uint16Array' | 'Int32Array';
 const CTORS = { Uint8Array, Float32Array, Float64Array, Uint16Array, Int32Array } as const;
 
+/** Node's Buffer when present (the server): much faster than btoa for megabytes. */
+const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferView | string, enc?: string): Uint8Array & { toString(enc: string): string } } }).Buffer;
+
 function toBase64(u8: Uint8Array): string {
+  if (NodeBuffer) return NodeBuffer.from(u8 as ArrayBufferView).toString('base64');
   let s = '';
   const CHUNK = 0x8000;
   for (let i = 0; i < u8.length; i += CHUNK) s += String.fromCharCode.apply(null, Array.from(u8.subarray(i, i + CHUNK)));
@@ -14,6 +18,7 @@ function toBase64(u8: Uint8Array): string {
 }
 
 function fromBase64(b64: string): Uint8Array {
+  if (NodeBuffer) return new Uint8Array(NodeBuffer.from(b64, 'base64'));
   const s = atob(b64);
   const u8 = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) u8[i] = s.charCodeAt(i);

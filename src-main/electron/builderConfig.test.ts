@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { REPO_ROOT } from '../test/fixtures';
+
+// electron-builder cannot run here (no Electron binary, no network), so its configuration is kept
+// correct by validating it against the JSON schema that electron-builder itself ships.
+const require = createRequire(import.meta.url);
+const schema = require('app-builder-lib/scheme.json') as object;
+const config = parse(readFileSync(path.join(REPO_ROOT, 'electron-builder.yml'), 'utf8')) as Record<string, any>;
+const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+
+describe('electron-builder.yml', () => {
+  it('is valid against electron-builder\'s schema', () => {
+    const ok = validate(config);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it('rejects a configuration with a typo (the check is real)', () => {
+    expect(validate({ ...config, asarUnpak: ['x'] })).toBe(false);
+    expect(validate({ ...config, linux: { target: 'AppImage', category: 42 } })).toBe(false);
+  });
+
+  it('packages Linux AppImage and deb, Windows nsis and macOS dmg', () => {
+    expect(config.linux.target).toEqual(expect.arrayContaining(['AppImage', 'deb']));
+    expect(config.win.target).toContain('nsis');
+    expect(config.mac.target).toContain('dmg');
+  });
+
+  it('unpacks the native modules and the ffmpeg binary from the asar archive', () => {
+    expect(config.asar).toBe(true);
+    for (const mod of ['onnxruntime-node', 'sharp', 'ffmpeg-static']) {
+      expect(config.asarUnpack.some((p: string) => p.startsWith(`node_modules/${mod}/`))).toBe(true);
+    }
+  });
+
+  it('starts the built main process and ships the draft model', () => {
+    const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+    expect(config.extraMetadata.main).toBe(pkg.main);
+    expect(config.files).toEqual(expect.arrayContaining(['dist/**/*', 'assets/models/draft/**/*']));
+  });
+});
