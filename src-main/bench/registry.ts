@@ -1,6 +1,8 @@
 import type { Benchmark } from './harness';
 import { warpBenchmark } from './warp.bench';
 import { lambdaBenchmark } from './lambda.bench';
+import { exportBenchmark } from './export.bench';
+import { projectBenchmark } from './project.bench';
 
 /** Every benchmark of the project. Add new ones to this list. */
-export const benchmarks: Benchmark[] = [warpBenchmark, lambdaBenchmark];
+export const benchmarks: Benchmark[] = [warpBenchmark, lambdaBenchmark, exportBenchmark, projectBenchmark];
