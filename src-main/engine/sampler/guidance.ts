@@ -1,6 +1,9 @@
 import { CamtrackError } from '../util/errors';
 import { type LatentShape, assertLength, frameSize, latentSize } from './shape';
-import { type KthResult, SelectScratch, selectKth } from './select';
+import { type KthResult, SelectScratch, selectKth, topBucket } from './select';
+
+/** Key of a hole element: a pattern above every |a - b| (sign bit set), so holes rank last. */
+const HOLE_KEY = 0xffffffff;
 
 /**
  * NVS-Solver's posterior guidance (DESIGN.md section 2): the guided estimate D~ from the model's
@@ -67,12 +70,20 @@ export class GuidanceScratch {
   readonly select = new SelectScratch();
   /** Elements that took W (or the source, for frame 0) in the last call, per frame. */
   replaced = new Int32Array(0);
+  /** One frame's hole pixel indices. */
+  holePixels = new Int32Array(0);
+  /** Keys of the cutoff's bucket and their offsets in the frame (one spare slot for the branch-free gather). */
+  bucketKeys = new Uint32Array(0);
+  bucketOffsets = new Int32Array(0);
 
-  ensure(frameElements: number, frames: number): void {
+  ensure(frameElements: number, frames: number, framePixels: number): void {
+    if (this.holePixels.length < framePixels) this.holePixels = new Int32Array(framePixels);
     if (this.keys.length < frameElements) {
       this.keyBuf = new ArrayBuffer(frameElements * 4);
       this.keys = new Float32Array(this.keyBuf);
       this.keyBits = new Uint32Array(this.keyBuf);
+      this.bucketKeys = new Uint32Array(frameElements + 1);
+      this.bucketOffsets = new Int32Array(frameElements + 1);
     }
     this.select.ensure(frameElements);
     if (this.replaced.length !== frames) this.replaced = new Int32Array(frames);
@@ -112,7 +123,7 @@ export function applyPosteriorGuidance(input: GuidanceInput): Int32Array {
   assertLength(lambdas, shape.frames, 'the lambda row', where);
   assertHoleMasks(holes, shape, where);
   if (!(lambdaMin >= 0 && lambdaMin <= 1)) throw new CamtrackError('bad-input', `${where}: lambda_min must be between 0 and 1 (got ${lambdaMin}).`);
-  scratch.ensure(fs, shape.frames);
+  scratch.ensure(fs, shape.frames, hw);
   const keys = scratch.keys;
   const bits = scratch.keyBits;
   const inPlace = out === d;
@@ -120,12 +131,16 @@ export function applyPosteriorGuidance(input: GuidanceInput): Int32Array {
   out.set(source, 0);
   scratch.replaced[0] = fs;
 
+  const holeList = scratch.holePixels;
+  const ob = new Uint32Array(out.buffer, out.byteOffset, out.length);
+  const db = new Uint32Array(d.buffer, d.byteOffset, d.length);
+  const wb = new Uint32Array(w.buffer, w.byteOffset, w.length);
   for (let f = 1; f < shape.frames; f++) {
     const base = f * fs;
     const mask = holes.data.subarray(f * hw, (f + 1) * hw);
-    let validPixels = 0;
-    for (let p = 0; p < hw; p++) if (mask[p] === 0) validPixels++;
-    const nValid = validPixels * C;
+    let nh = 0;
+    for (let p = 0; p < hw; p++) if (mask[p] !== 0) holeList[nh++] = p;
+    const nValid = (hw - nh) * C;
     const L = lambdas[f];
     if (!Number.isFinite(L)) throw new CamtrackError('bad-input', `${where}: lambda for frame ${f} is not a finite number.`);
     const lam = Math.min(1, Math.max(lambdaMin, L));
@@ -140,35 +155,69 @@ export function applyPosteriorGuidance(input: GuidanceInput): Int32Array {
       // Every valid element takes W: no ranking needed.
       for (let c = 0; c < C; c++) {
         const o = base + c * hw;
-        for (let p = 0; p < hw; p++) out[o + p] = mask[p] === 0 ? w[o + p] : d[o + p];
+        for (let p = 0; p < hw; p++) ob[o + p] = mask[p] === 0 ? wb[o + p] : db[o + p];
       }
       continue;
     }
 
-    let m = 0;
+    // Keys for the whole frame in element order; holes parked at HOLE_KEY, after every real key,
+    // so the k-th smallest of all (k <= |V|) is the k-th smallest of the valid ones.
+    for (let m = 0; m < fs; m++) keys[m] = Math.abs(d[base + m] - w[base + m]);
     for (let c = 0; c < C; c++) {
-      const o = base + c * hw;
-      for (let p = 0; p < hw; p++) if (mask[p] === 0) keys[m++] = Math.abs(d[o + p] - w[o + p]);
+      const o = c * hw;
+      for (let j = 0; j < nh; j++) bits[o + holeList[j]] = HOLE_KEY;
     }
-    const cut = input.cutoff === 'sort' ? kthBySort(keys, nValid, k) : selectKth(bits, nValid, k, scratch.select);
+    if (input.cutoff === 'sort') {
+      blendBySort(keys, bits, fs, k, base, ob, wb, db);
+      continue;
+    }
+    // Pass 1 of the radix selection: the 12-bit bucket of the k-th key. Then one pass decides
+    // every element outside that bucket (below: W, above: D, holes included) with a branch-free
+    // blend of the bit patterns, since the choice is a coin toss per element that a branch would
+    // mispredict, and gathers the bucket's keys with their element offsets, in element order.
+    const top = topBucket(bits, fs, k, scratch.select);
+    const p1 = top.bucket;
+    const cKey = scratch.bucketKeys;
+    const cOff = scratch.bucketOffsets;
+    let nc = 0;
+    for (let m = 0; m < fs; m++) {
+      const v = bits[m];
+      const t = v >>> 20;
+      const sel = (t - p1) >> 31; // -1 (all ones) when t < p1, else 0; t, p1 < 4096
+      const i = base + m;
+      ob[i] = (wb[i] & sel) | (db[i] & ~sel);
+      cKey[nc] = v;
+      cOff[nc] = m;
+      nc += ((t ^ p1) - 1) >>> 31; // 1 when t === p1, else 0
+    }
+    // Inside the bucket: the (k - less) smallest by (key, element order) take W.
+    const r = k - top.less;
+    const cut = selectKth(cKey, nc, r, scratch.select);
     const tb = cut.bits;
-    let ties = k - cut.less;
-    let j = 0;
-    for (let c = 0; c < C; c++) {
-      const o = base + c * hw;
-      for (let p = 0; p < hw; p++) {
-        const i = o + p;
-        if (mask[p] !== 0) {
-          if (!inPlace) out[i] = d[i];
-          continue;
-        }
-        const kb = bits[j++];
-        if (kb < tb || (kb === tb && ties-- > 0)) out[i] = w[i];
-        else if (!inPlace) out[i] = d[i];
+    let ties = r - cut.less;
+    for (let j = 0; j < nc; j++) {
+      const v = cKey[j];
+      if (v < tb || (v === tb && ties-- > 0)) {
+        const i = base + cOff[j];
+        ob[i] = wb[i];
       }
     }
   }
   return scratch.replaced;
+}
+
+/** The baseline's last stage: k-th key by a full sort, then W below it and for the first ties. */
+function blendBySort(keys: Float32Array, bits: Uint32Array, fs: number, k: number, base: number, ob: Uint32Array, wb: Uint32Array, db: Uint32Array): void {
+  const cut = kthBySort(keys, fs, k);
+  const tb = cut.bits;
+  for (let m = 0; m < fs; m++) ob[base + m] = bits[m] < tb ? wb[base + m] : db[base + m];
+  let ties = k - cut.less;
+  for (let m = 0; ties > 0 && m < fs; m++) {
+    if (bits[m] === tb) {
+      ob[base + m] = wb[base + m];
+      ties--;
+    }
+  }
 }
 
 const sortBuf = { keys: new Float32Array(0) };
