@@ -7,8 +7,9 @@ import { registerWarp } from './warp';
 import { registerProject } from './project';
 import { registerDoctor } from './doctor';
 import { registerModels } from './models';
+import { registerTrack } from './track';
 
 /** A CLI command registers itself on the program. Add new commands to this list. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerBench, registerServe, registerSigmas, registerLambda, registerProject, registerWarp, registerDoctor, registerModels];
+export const commands: RegisterCommand[] = [registerBench, registerServe, registerSigmas, registerLambda, registerProject, registerWarp, registerDoctor, registerModels, registerTrack];

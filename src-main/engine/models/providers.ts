@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { CamtrackError } from '../util/errors';
 
 export const PROVIDERS = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -92,7 +93,8 @@ export interface CreatedSession {
 export function shortOrtMessage(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
   const line = text.split('\n').find((l) => l.trim().length > 0) ?? text;
-  return line.replace(/^\/\S+:\d+ \S+(\([^)]*\))?(::<lambda\(\)>)?\s*/, '').trim().slice(0, 400);
+  // "<source file>:<line> <function signature> <message>": keep the message.
+  return line.replace(/^\/\S+:\d+ .*?\)(::<lambda\(\)>)?( const)? /, '').trim().slice(0, 400);
 }
 
 export interface SessionOptions {
@@ -126,4 +128,13 @@ export async function createSession(model: string | Uint8Array, choice: Provider
     }
   }
   throw new Error('no execution provider to try');
+}
+
+/** Parses a user's provider choice (CLI flag, settings), refusing unknown names. */
+export function parseProviderChoice(value: string): ProviderChoice {
+  const v = value.trim().toLowerCase();
+  const alias: Record<string, ProviderName> = { directml: 'dml', gpu: 'webgpu' };
+  const name: string = alias[v] ?? v;
+  if (name === 'auto' || (PROVIDERS as readonly string[]).includes(name)) return name as ProviderChoice;
+  throw new CamtrackError('bad-input', `Unknown execution provider "${value}". Choose auto, ${PROVIDERS.join(', ')}.`);
 }

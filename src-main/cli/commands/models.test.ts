@@ -1,0 +1,45 @@
+import { mkdtempSync, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { writeDraftModel } from '../../engine/models/draftModel';
+import { builtinDraftModelDir } from '../../engine/models/modelFolder';
+import { main } from '../main';
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  try {
+    return { code: await main(['node', 'camtrack', ...args]), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('camtrack models check', () => {
+  it('verifies the built-in draft model and opens its sessions', async () => {
+    const r = await run('models', 'check', builtinDraftModelDir(), '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ family: 'draft', dtype: 'float32', provider: 'cpu', fallbackReason: null });
+  });
+
+  it('names the missing file of a broken folder and exits 1', async () => {
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'camtrack-cli-models-')), 'm');
+    await writeDraftModel(dir);
+    await fs.rm(path.join(dir, 'unet.onnx'));
+    const r = await run('models', 'check', dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/unet model file unet\.onnx is missing .*\[model\]/);
+  });
+
+  it('refuses an unknown provider', async () => {
+    const r = await run('models', 'check', builtinDraftModelDir(), '--ep', 'tpu');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/Unknown execution provider "tpu"/);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { CamtrackError } from '../util/errors';
+import { formatDoctor, runDoctor } from './doctor';
+import { mapOrtError } from './ortErrors';
+import { parseProviderChoice, providerOrder, shortOrtMessage, type ProviderAvailability } from './providers';
+
+const all = (names: string[]): ProviderAvailability[] =>
+  (['cuda', 'dml', 'coreml', 'webgpu', 'cpu'] as const).map((name) => ({ name, available: names.includes(name) }));
+
+describe('provider order', () => {
+  it("'auto' prefers the platform's GPU provider, then WebGPU, then CPU", () => {
+    expect(providerOrder('auto', 'win32', all(['dml', 'webgpu', 'cpu']))).toEqual(['dml', 'webgpu', 'cpu']);
+    expect(providerOrder('auto', 'darwin', all(['coreml', 'webgpu', 'cpu']))).toEqual(['coreml', 'webgpu', 'cpu']);
+    expect(providerOrder('auto', 'linux', all(['cuda', 'webgpu', 'cpu']))).toEqual(['cuda', 'webgpu', 'cpu']);
+    // Linux without the CUDA provider library (onnxruntime-node-install=skip): straight to WebGPU.
+    expect(providerOrder('auto', 'linux', all(['webgpu', 'cpu']))).toEqual(['webgpu', 'cpu']);
+    expect(providerOrder('auto', 'linux', all(['cpu']))).toEqual(['cpu']);
+  });
+
+  it('a named provider is tried first, with CPU as the fallback', () => {
+    expect(providerOrder('webgpu', 'linux', all(['cpu']))).toEqual(['webgpu', 'cpu']);
+    expect(providerOrder('cpu', 'linux', all(['webgpu', 'cpu']))).toEqual(['cpu']);
+  });
+
+  it('parses choices and refuses unknown names', () => {
+    expect(parseProviderChoice('DirectML')).toBe('dml');
+    expect(parseProviderChoice(' auto ')).toBe('auto');
+    expect(() => parseProviderChoice('tpu')).toThrow(/Unknown execution provider "tpu"\. Choose auto, cuda, dml, coreml, webgpu, cpu/);
+  });
+});
+
+describe("onnxruntime's error text", () => {
+  const webgpu =
+    '/onnxruntime_src/onnxruntime/core/providers/webgpu/webgpu_context.cc:136 onnxruntime::webgpu::WebGpuContext::Initialize(const onnxruntime::webgpu::WebGpuContextConfig&)::<lambda()> Failed to get a WebGPU adapter: No supported adapters';
+  it('keeps the message and drops the source location', () => {
+    expect(shortOrtMessage(new Error(webgpu))).toBe('Failed to get a WebGPU adapter: No supported adapters');
+  });
+
+  it('maps out-of-memory and provider failures to codes a person can act on', () => {
+    const oom = mapOrtError(new Error('/x/bfc_arena.cc:376 void* Alloc(size_t) Failed to allocate memory for requested buffer of size 123'), 'The UNet', 'cuda');
+    expect([oom.code, oom.message]).toEqual(['out-of-memory', expect.stringMatching(/^The UNet ran out of memory on cuda: .*Try fewer frames/)]);
+    const prov = mapOrtError(new Error(webgpu), 'The UNet', 'webgpu');
+    expect([prov.code, prov.message]).toEqual(['provider', expect.stringMatching(/failed on the webgpu provider: Failed to get a WebGPU adapter.*--ep cpu/)]);
+    const other = mapOrtError(new Error('Unexpected input data type'), 'The UNet', 'cpu');
+    expect(other).toBeInstanceOf(CamtrackError);
+    expect(other.code).toBe('model');
+  });
+});
+
+describe('doctor', () => {
+  it('reports versions, ffmpeg, providers probed with a session, and the draft model', async () => {
+    const r = await runDoctor({ modelsDir: '/nonexistent-camtrack-models' });
+    expect(r.versions.onnxruntime).toMatch(/^1\.\d+\.\d+/);
+    expect(r.ffmpeg.ok).toBe(true); // Debian's ffmpeg is installed on this machine
+    const cpu = r.providers.find((p) => p.name === 'cpu')!;
+    expect(cpu.probe).toMatchObject({ ok: true });
+    const webgpu = r.providers.find((p) => p.name === 'webgpu')!;
+    // Without a GPU adapter the probe fails and says why; with one it opens.
+    if (webgpu.probe && !webgpu.probe.ok) expect(webgpu.probe.reason).toMatch(/adapter|WebGPU|Dawn/i);
+    expect(r.models.draft).toMatchObject({ ok: true, family: 'draft', dtype: 'float32' });
+    expect(r.models.user).toEqual([]);
+    const text = formatDoctor(r).join('\n');
+    expect(text).toMatch(/^camtrack \S+, node \S+, onnxruntime-node 1\./);
+    expect(text).toMatch(/cpu +works/);
+    expect(text).toMatch(/built-in draft model: Camtrack draft model/);
+  });
+});
