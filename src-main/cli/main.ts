@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { toErrorInfo } from '../engine/util/errors';
 import { commands } from './commands';
+import { appVersion } from '../engine/util/appRoot';
 
 /**
  * Entry of the `camtrack` command line. Each command lives in `commands/<name>.ts` and registers
@@ -11,7 +12,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .name('camtrack')
     .description('Camtrack Studio: camera-track video from one photo, headless.')
-    .version(await readVersion())
+    .version(appVersion())
     .exitOverride()
     .showHelpAfterError();
   for (const register of commands) register(program);
@@ -25,10 +26,4 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.CAMTRACK_DEBUG && info.detail) process.stderr.write(`${info.detail}\n`);
     return info.code === 'internal' ? 70 : 1;
   }
-}
-
-async function readVersion(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
 }

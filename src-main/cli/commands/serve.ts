@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServer } from '../../server/serve';
 import { parseIntOption } from '../io';
+import { appPath } from '../../engine/util/appRoot';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export function registerServe(program: Command): void {
   program
@@ -19,7 +18,7 @@ export function registerServe(program: Command): void {
         port: opts.port,
         workspace: path.resolve(opts.workspace),
         appDataDir: path.resolve(opts.data),
-        rendererDir: path.join(ROOT, 'dist', 'renderer'),
+        rendererDir: appPath('dist', 'renderer'),
       });
       process.stdout.write(`Camtrack Studio is at ${server.url}\n(only this URL, with its token, can drive the engine; Ctrl+C stops)\n`);
       await new Promise<void>((resolve) => {

@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
 import type { Handlers } from '../context';
-
-const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+import { appVersion } from '../../engine/util/appRoot';
 
 export const appHandlers: Handlers = {
   async 'app.info'(_input, ctx) {
     const ort = await import('onnxruntime-node');
     const available = ort.listSupportedBackends().filter((b) => b.bundled).map((b) => b.name);
     return {
-      version: pkg.version,
+      version: appVersion(),
       mode: ctx.config.mode,
       platform: `${process.platform}-${process.arch}`,
       model: null,
