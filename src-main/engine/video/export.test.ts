@@ -43,7 +43,10 @@ describe('exportFrames: every format checked with ffprobe', () => {
     expect(r).toMatchObject({ out, frames: N, width: W, height: H, padded: false });
     expect(r.bytes).toBe((await fs.stat(out)).size);
     expect(await probeVideo(out)).toMatchObject({ codec: 'h264', pixFmt: 'yuv420p', frames: N, width: W, height: H, fps: FPS });
-    expect(seen.filter((p) => p.phase === 'encoding').map((p) => p.framesWritten).slice(0, N)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // Reports from ffmpeg's -progress may repeat a framesWritten value; each frame is reported in order.
+    const written = seen.filter((p) => p.phase === 'encoding').map((p) => p.framesWritten);
+    expect([...new Set(written)]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(written.every((v, i) => i === 0 || v >= written[i - 1])).toBe(true);
     expect(seen.at(-1)).toMatchObject({ phase: 'done', fraction: 1, framesEncoded: N });
     expect(seen.slice(0, -1).every((p) => p.fraction < 1)).toBe(true);
     // faststart: the index (moov) precedes the media data (mdat).
