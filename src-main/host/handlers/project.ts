@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Handlers, HostContext } from '../context';
 import { openProject, saveProject, saveProjectAs } from '../../engine/project/store';
-import { writeAutosave, untitledDir } from '../../engine/project/autosave';
+import { writeAutosave } from '../../engine/project/autosave';
 import { addRecent, readRecent } from '../../engine/project/recent';
 import { PROJECT_EXTENSION, PROJECT_FILE, withProjectExtension, projectNameFromDir } from '../../engine/project/layout';
 import { createProject } from '../../engine/project/create';
@@ -34,7 +34,8 @@ async function isSaved(dir: string): Promise<boolean> {
 export const projectHandlers: Handlers = {
   async 'project.new'(input, ctx) {
     // A new project works in a fresh folder of the app's data until the artist saves it somewhere.
-    const dir = path.join(untitledDir(ctx.config.appDataDir), `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}${PROJECT_EXTENSION}`);
+    // Each new project gets its own folder, so several windows never share one.
+    const dir = path.join(ctx.config.appDataDir, 'untitled', `Untitled-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}${PROJECT_EXTENSION}`);
     await fs.mkdir(dir, { recursive: true });
     return { dir, path: null, doc: createProject(input.name ?? 'Untitled') };
   },
