@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it, vi } from 'vitest';
 import { IDENTITY4, intrinsicsFromFovY } from '../../engine/camera/conventions';
 import { cameraPathFromFrames, stringifyCameraPath } from '../../engine/camera/nerfstudio';
+import { buildTestDepthModel } from '../../engine/depth/testModel';
 import { encodePng } from '../../engine/image/encode';
 import { decodeImage } from '../../engine/image/load';
 import { writeNpy } from '../../engine/npy/npy';
@@ -26,6 +27,7 @@ beforeAll(async () => {
   await fs.writeFile(file('path.json'), stringifyCameraPath(cameraPathFromFrames(cams, 10)));
   await fs.writeFile(file('nan.npy'), writeNpy(new Float32Array(96 * 64).fill(NaN), [64, 96]));
   await fs.writeFile(file('wrong.npy'), writeNpy(new Float32Array(50 * 50).fill(1), [50, 50]));
+  await fs.writeFile(file('depth-model.onnx'), buildTestDepthModel());
   await fs.writeFile(file('broken.png'), (await fs.readFile(file('photo.png'))).subarray(0, 60));
 });
 afterAll(() => fs.rm(tmp, { recursive: true, force: true }));
@@ -79,6 +81,14 @@ describe('camtrack warp', () => {
     expect(summary.holeFraction[0]).toBeGreaterThan(0.2);
   });
 
+  it('estimates the depth with a model (its output is disparity)', async () => {
+    const dir = file('out-model');
+    expect(await run('--image', file('photo.png'), '--depth-model', file('depth-model.onnx'), '--camera-path', file('path.json'), '--out', dir)).toBe(0);
+    const summary = JSON.parse(await fs.readFile(path.join(dir, 'warp.json'), 'utf8'));
+    expect(summary.depth).toMatchObject({ origin: 'depth model depth-model.onnx (relative disparity)', mapping: { kind: 'disparity', scale: 10000, near: 1e-4, far: 500 } });
+    expect(summary.holeFraction[0]).toBe(0);
+  });
+
   it('refuses bad inputs with a readable message and exit code 1', async () => {
     const cases: [string[], RegExp][] = [
       [[...base('depth.npy', 'missing.png'), '--out', file('x')], /camtrack: Image not found: .*missing\.png \[not-found\]/],
@@ -88,6 +98,7 @@ describe('camtrack warp', () => {
       [[...base(), '--out', file('x'), '--fit', 'stretch'], /--fit must be crop or pad \(got "stretch"\)/],
       [[...base(), '--out', file('x'), '--depth-kind', 'disparity', '--near', '5', '--far', '1'], /Depth mapping needs scale > 0 and 0 < near < far/],
       [['--image', file('photo.png'), '--depth', file('depth.npy'), '--camera-path', file('nope.json'), '--out', file('x')], /Camera path not found: .*nope\.json \[not-found\]/],
+      [['--image', file('photo.png'), '--camera-path', file('path.json'), '--out', file('x')], /Give the depth either as a file \(--depth FILE\) or as a model/],
     ];
     for (const [args, message] of cases) {
       err = '';

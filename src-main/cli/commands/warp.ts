@@ -10,7 +10,8 @@ import { printJson, progressLine } from '../io';
 
 interface WarpOptions {
   image: string;
-  depth: string;
+  depth?: string;
+  depthModel?: string;
   depthKind?: string;
   depthScale?: string;
   near?: string;
@@ -31,8 +32,9 @@ export function registerWarp(program: Command): void {
     .command('warp')
     .description('warp a photo with its depth into every camera of a camera path: frame_NNNN.png, mask_NNNN.png (white = hole), warp.json')
     .requiredOption('--image <file>', 'the photo (PNG, JPEG or WebP)')
-    .requiredOption('--depth <file>', 'its depth: .npy (float), 16-bit PNG or PFM')
-    .option('--depth-kind <kind>', 'what the depth file holds: depth (z along the optical axis) or disparity', 'depth')
+    .option('--depth <file>', 'its depth: .npy (float), 16-bit PNG or PFM')
+    .option('--depth-model <path>', 'or estimate it: a Depth Anything V2 ONNX model file or folder (onnx-community/depth-anything-v2-small)')
+    .option('--depth-kind <kind>', 'what the depth holds: depth (z along the optical axis; the default for files) or disparity (the default for a model)')
     .option('--depth-scale <s>', 'depth: z = s * v; disparity: z = s / v (default 1 for depth, 10000 for disparity)')
     .option('--near <n>', 'clip z below this (default 1e-4)')
     .option('--far <f>', 'clip z above this (default 1e6 for depth, 500 for disparity)')
@@ -43,7 +45,8 @@ export function registerWarp(program: Command): void {
     .option('--fit <mode>', 'how the photo fills the render: crop (cover, centred) or pad (contain, black bars)', 'crop')
     .action(async (opts: WarpOptions) => {
       if (opts.fit !== 'crop' && opts.fit !== 'pad') throw new CamtrackError('bad-input', `--fit must be crop or pad (got "${opts.fit}").`);
-      if (opts.depthKind !== 'depth' && opts.depthKind !== 'disparity') throw new CamtrackError('bad-input', `--depth-kind must be depth or disparity (got "${opts.depthKind}").`);
+      if ((opts.depth === undefined) === (opts.depthModel === undefined)) throw new CamtrackError('bad-input', 'Give the depth either as a file (--depth FILE) or as a model to estimate it with (--depth-model PATH), not both.');
+      if (opts.depthKind !== undefined && opts.depthKind !== 'depth' && opts.depthKind !== 'disparity') throw new CamtrackError('bad-input', `--depth-kind must be depth or disparity (got "${opts.depthKind}").`);
       let text: string;
       try {
         text = await readFile(opts.cameraPath, 'utf8');
@@ -62,14 +65,14 @@ export function registerWarp(program: Command): void {
         cameras = cameras.map((c) => ({ c2w: c.c2w, intrinsics: placeIntrinsics(c.intrinsics, p) }));
       }
       const mapping: Partial<DepthMapping> = {
-        kind: opts.depthKind,
+        kind: opts.depthKind as DepthMapping['kind'] | undefined,
         scale: optionalNumber('--depth-scale', opts.depthScale),
         near: optionalNumber('--near', opts.near),
         far: optionalNumber('--far', opts.far),
       };
       const summary = await runWarpJob({
         imagePath: opts.image,
-        depthPath: opts.depth,
+        depth: opts.depth !== undefined ? { kind: 'file', path: opts.depth } : { kind: 'model', path: opts.depthModel! },
         mapping,
         cameras,
         fit: opts.fit,

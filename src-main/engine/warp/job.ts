@@ -4,15 +4,22 @@ import path from 'node:path';
 import type { FrameCamera } from '../camera/conventions';
 import type { DepthReport } from '../depth/mapping';
 import { depthForRender } from '../depth/prepare';
+import { estimateDepth, loadDepthModel } from '../depth/estimate';
 import { readDepthFile } from '../depth/read';
+import type { RawDepth } from '../depth/types';
 import { encodeMaskPng, encodePng } from '../image/encode';
 import { computeFit, type FitMode, type Placement } from '../image/fit';
 import { loadImageFile, type LoadedImage } from '../image/load';
 import { resampleImage } from '../image/resample';
+import type { RgbImage } from '../image/types';
 import type { DepthMapping } from '../project/schema';
 import { writeFileAtomic } from '../util/atomic';
 import { CamtrackError } from '../util/errors';
-import { createWarpPool } from './pool';
+import { prepareSource, warpFrame } from './forward';
+import { createWarpPool, type WarpResult } from './pool';
+
+/** Below this many target pixels in all (frames x width x height) a job warps on the calling thread. */
+const IN_THREAD_BELOW = 2_000_000;
 
 /**
  * A whole warp job from files to files (edge module): the photo placed on the render grid (crop or
@@ -22,8 +29,9 @@ import { createWarpPool } from './pool';
  */
 export interface WarpJob {
   imagePath: string;
-  depthPath: string;
-  /** The mapping to use; undefined picks the default for the depth file (see defaultMapping). */
+  /** A depth file, or an ONNX depth model (Depth Anything V2 contract) to estimate it with. */
+  depth: { kind: 'file'; path: string } | { kind: 'model'; path: string };
+  /** The mapping; what is left out takes resolveMapping's defaults (a model's output is disparity). */
   mapping?: Partial<DepthMapping>;
   cameras: FrameCamera[];
   fit: FitMode;
@@ -44,6 +52,7 @@ export interface WarpSummary {
   holeFraction: number[];
   latentHoleFraction: number[];
   files: { frames: string[]; masks: string[] };
+  /** workers: 0 when the frames were warped on the calling thread. */
   timings: { loadMs: number; depthMs: number; warpMs: number; frameMs: number[]; writeMs: number; totalMs: number; workers: number };
 }
 
@@ -51,7 +60,7 @@ export interface WarpSummary {
 export function resolveMapping(given: Partial<DepthMapping> = {}): DepthMapping {
   const kind = given.kind ?? 'depth';
   const base: DepthMapping = kind === 'disparity' ? { kind, scale: 10000, near: 1e-4, far: 500 } : { kind, scale: 1, near: 1e-4, far: 1e6 };
-  const m = { ...base, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) } as DepthMapping;
+  const m = { ...base, ...definedOnly(given) } as DepthMapping;
   if (!(m.scale > 0) || !(m.near > 0) || !(m.far > m.near)) {
     throw new CamtrackError('bad-input', `Depth mapping needs scale > 0 and 0 < near < far (got scale ${m.scale}, near ${m.near}, far ${m.far}).`);
   }
@@ -67,21 +76,40 @@ export async function runWarpJob(job: WarpJob): Promise<WarpSummary> {
       throw new CamtrackError('bad-input', `Camera ${i} renders ${c.intrinsics.width}x${c.intrinsics.height} but camera 0 renders ${width}x${height}; a track has one size.`);
     }
   }
-  const mapping = resolveMapping(job.mapping);
-  const [loaded, raw] = await Promise.all([loadImageFile(job.imagePath), readDepthFile(job.depthPath)]);
+  const mapping = resolveMapping({ kind: job.depth.kind === 'model' ? 'disparity' : 'depth', ...definedOnly(job.mapping ?? {}) });
+  const loaded = await loadImageFile(job.imagePath);
+  const raw = job.depth.kind === 'file' ? await readDepthFile(job.depth.path) : await estimateWith(job.depth.path, loaded.image);
   const placement = computeFit(loaded.image.width, loaded.image.height, width, height, job.fit);
   const image = resampleImage(loaded.image, placement);
   const t1 = performance.now();
   const { depth, report } = depthForRender(raw, mapping, placement);
   const t2 = performance.now();
 
-  const pool = createWarpPool(Math.min(job.cameras.length, availableParallelism()));
-  let result;
-  try {
-    let done = 0;
-    result = await pool.warpFrames({ image, depth: depth.z, intrinsics: job.cameras[0].intrinsics, c2w: job.cameras[0].c2w }, job.cameras, {}, () => job.onProgress?.(++done, job.cameras.length));
-  } finally {
-    await pool.close();
+  const source = { image, depth: depth.z, intrinsics: job.cameras[0].intrinsics, c2w: job.cameras[0].c2w };
+  let done = 0;
+  const progress = () => job.onProgress?.(++done, job.cameras.length);
+  let result: WarpResult;
+  let workers = 0;
+  if (job.cameras.length * width * height < IN_THREAD_BELOW) {
+    // Small jobs: starting workers would cost more than it saves.
+    const prepared = prepareSource(source);
+    const frameMs: number[] = [];
+    const frames = job.cameras.map((c) => {
+      const s = performance.now();
+      const f = warpFrame(prepared, c);
+      frameMs.push(performance.now() - s);
+      progress();
+      return f;
+    });
+    result = { frames, frameMs };
+  } else {
+    const pool = createWarpPool(Math.min(job.cameras.length, availableParallelism()));
+    workers = pool.size;
+    try {
+      result = await pool.warpFrames(source, job.cameras, {}, progress);
+    } finally {
+      await pool.close();
+    }
   }
   const t3 = performance.now();
 
@@ -109,10 +137,23 @@ export async function runWarpJob(job: WarpJob): Promise<WarpSummary> {
     holeFraction: result.frames.map((f) => f.holeFraction),
     latentHoleFraction: result.frames.map((f) => f.latentHoles.reduce((a, b) => a + b, 0) / f.latentHoles.length),
     files: { frames, masks },
-    timings: { loadMs: t1 - t0, depthMs: t2 - t1, warpMs: t3 - t2, frameMs: result.frameMs, writeMs: 0, totalMs: 0, workers: pool.size },
+    timings: { loadMs: t1 - t0, depthMs: t2 - t1, warpMs: t3 - t2, frameMs: result.frameMs, writeMs: 0, totalMs: 0, workers },
   };
   summary.timings.writeMs = performance.now() - t3;
   summary.timings.totalMs = performance.now() - t0;
   await writeFileAtomic(path.join(job.outDir, 'warp.json'), `${JSON.stringify(summary, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
   return summary;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+async function estimateWith(modelPath: string, image: RgbImage): Promise<RawDepth> {
+  const model = await loadDepthModel(modelPath);
+  try {
+    return await estimateDepth(model, image);
+  } finally {
+    await model.session.release();
+  }
 }
