@@ -54,6 +54,10 @@ describe('parseJsonText', () => {
     expect(e.message).toContain('line 3');
   });
 
+  it('reads a file that starts with a byte-order mark', () => {
+    expect(parseJsonText('\ufeff{"a": [1, 2]}', 'x.json')).toEqual({ a: [1, 2] });
+  });
+
   it('reports an empty file', () => {
     expect(caught(() => parseJsonText('  \n', 'x.json')).message).toContain('is empty');
   });

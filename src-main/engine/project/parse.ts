@@ -29,7 +29,9 @@ export function lineColumn(text: string, offset: number): { line: number; column
 }
 
 /** JSON.parse with an error that names the file and the line and column of the fault. */
-export function parseJsonText(text: string, label: string): unknown {
+export function parseJsonText(textIn: string, label: string): unknown {
+  // A byte-order mark (some Windows editors add one) is not JSON, but it is not damage either.
+  const text = textIn.charCodeAt(0) === 0xfeff ? textIn.slice(1) : textIn;
   if (text.trim() === '') throw new CamtrackError('bad-file', `${label} is empty: it is not a Camtrack project file (the save that wrote it may have been interrupted).`);
   try {
     return JSON.parse(text);
