@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { runMenuCommand } from '../../actions';
+import { runMenuCommand, openProject } from '../../actions';
+import { engine } from '../../api/client';
 import type { MenuCommand } from '../../../src-main/api/contract';
 import { useHistory } from '../../state/projectStore';
 
@@ -37,6 +38,10 @@ export function MenuBar() {
   const [open, setOpen] = useState<string | null>(null);
   const ref = useRef<HTMLElement>(null);
   const { canUndo, canRedo } = useHistory();
+  const [recent, setRecent] = useState<{ path: string; name: string }[]>([]);
+  useEffect(() => {
+    if (open === 'File') engine.call('project.recent', {}).then((r) => setRecent(r.projects), () => setRecent([]));
+  }, [open]);
   useEffect(() => {
     const close = (e: MouseEvent) => {
       if (!ref.current?.contains(e.target as Node)) setOpen(null);
@@ -76,6 +81,25 @@ export function MenuBar() {
                   </button>
                 );
               })}
+              {m.label === 'File' && (
+                <>
+                  <div className="menubar__section">Open Recent</div>
+                  {recent.length === 0 && <div className="menubar__empty">No recent projects</div>}
+                  {recent.map((r) => (
+                    <button
+                      key={r.path}
+                      role="menuitem"
+                      title={r.path}
+                      onClick={() => {
+                        setOpen(null);
+                        void openProject(r.path);
+                      }}
+                    >
+                      <span>{r.name}</span>
+                    </button>
+                  ))}
+                </>
+              )}
             </div>
           )}
         </div>
