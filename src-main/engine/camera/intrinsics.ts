@@ -24,20 +24,26 @@ export interface SourceIntrinsicsOptions {
    * diagonal, so the focal length in pixels is f35 * diagonal_px / 43.27 whatever the aspect ratio.
    */
   focalLength35mm?: number;
-  /** Horizontal field of view in degrees, used when no focal length is known. Default 60. */
+  /** Vertical field of view in degrees, when known (a synthetic or calibrated camera). */
+  fovYDeg?: number;
+  /** Horizontal field of view in degrees, used when neither of the above is given. Default 60. */
   fovXDeg?: number;
 }
 
 /**
  * Intrinsics of the photo at `width` x `height` pixels (the size its focal length refers to):
  * square pixels, principal point at the centre, focal length from the EXIF 35mm-equivalent focal
- * length when known, else from a horizontal field of view (default DEFAULT_FOV_X_DEG).
+ * length when known, else a vertical field of view when given, else a horizontal one (default
+ * DEFAULT_FOV_X_DEG).
  */
 export function sourceIntrinsics(width: number, height: number, opts: SourceIntrinsicsOptions = {}): Intrinsics {
   checkSize(width, height);
   let f: number;
   if (opts.focalLength35mm !== undefined && opts.focalLength35mm > 0 && Number.isFinite(opts.focalLength35mm)) {
     f = (opts.focalLength35mm * Math.hypot(width, height)) / FULL_FRAME_DIAGONAL_MM;
+  } else if (opts.fovYDeg !== undefined) {
+    if (!(opts.fovYDeg > 1 && opts.fovYDeg < 179)) throw new CamtrackError('bad-input', `The vertical field of view must be between 1 and 179 degrees (got ${opts.fovYDeg}).`);
+    f = focalFromFovY(opts.fovYDeg, height);
   } else {
     const fovX = opts.fovXDeg ?? DEFAULT_FOV_X_DEG;
     if (!(fovX > 1 && fovX < 179)) throw new CamtrackError('bad-input', `The horizontal field of view must be between 1 and 179 degrees (got ${fovX}).`);

@@ -61,9 +61,12 @@ export function cameraPathFromFrames(frames: readonly FrameCamera[], fps: number
   };
 }
 
-/** JSON text of a camera path (full float64 precision, so a re-import is exact). */
+/** JSON text of a camera path, one camera per line, full float64 precision (a re-import is exact). */
 export function stringifyCameraPath(path: NerfstudioCameraPath): string {
-  return `${JSON.stringify(path, null, 2)}\n`;
+  const { camera_path: cameras, ...head } = path;
+  const headText = JSON.stringify(head, null, 2);
+  const lines = cameras.map((c) => `    ${JSON.stringify(c)}`);
+  return `${headText.slice(0, -2)},\n  "camera_path": [\n${lines.join(',\n')}\n  ]\n}\n`;
 }
 
 export interface ParseCameraPathOptions {

@@ -127,6 +127,9 @@ describe('intrinsics', () => {
     expect(k.fx).toBeCloseTo(512 / Math.tan(Math.PI / 6), 9);
     expect(k.fy).toBe(k.fx);
     expect([k.cx, k.cy]).toEqual([512, 288]);
+    expect(sourceIntrinsics(1024, 576, { fovYDeg: 50 }).fy).toBeCloseTo(288 / Math.tan((25 * Math.PI) / 180), 9);
+    expect(() => sourceIntrinsics(1024, 576, { fovXDeg: 200 })).toThrow(CamtrackError);
+    expect(() => sourceIntrinsics(10.5, 576)).toThrow(/positive whole numbers/);
   });
 
   it('uses the EXIF 35mm-equivalent focal length by the diagonal', () => {

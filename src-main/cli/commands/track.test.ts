@@ -1,0 +1,94 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { evaluateTrack } from '../../engine/camera/evaluate';
+import { sourceIntrinsics } from '../../engine/camera/intrinsics';
+import { parseCameraPath } from '../../engine/camera/nerfstudio';
+import { parseTrack } from '../../engine/camera/track-json';
+import { main } from '../main';
+
+/** Runs main() in-process, capturing stdout and stderr. */
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  try {
+    return { code: await main(['node', 'camtrack', ...args]), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'camtrack-track-'));
+afterEach(() => vi.restoreAllMocks());
+
+describe('camtrack track preset', () => {
+  it('writes an orbit as a camera path: 90 degrees around a target 2 ahead ends at (2, 0, -2), yawed +90', async () => {
+    const out = path.join(dir, 'orbit.json');
+    const trackOut = path.join(dir, 'orbit.track.json');
+    const r = await run('track', 'preset', 'orbit', '--frames', '25', '--degrees-per-frame', '3.75', '--depth', '2', '--width', '1024', '--height', '576', '--out', out, '--track-out', trackOut);
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ preset: 'orbit', frames: 25, fps: 7, keys: 7 });
+    const p = parseCameraPath(readFileSync(out, 'utf8'));
+    expect([p.frames.length, p.width, p.height, p.fps]).toEqual([25, 1024, 576, 7]);
+    const last = p.frames[24].c2w;
+    const expected = [0, 0, 1, 2, 0, 1, 0, 0, -1, 0, 0, -2, 0, 0, 0, 1];
+    last.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThan(1e-12));
+    // The default source camera: 60 degrees horizontal.
+    expect(p.frames[0].intrinsics.fx).toBeCloseTo(512 / Math.tan(Math.PI / 6), 9);
+    // The track file evaluates to the same cameras.
+    const cams = evaluateTrack(parseTrack(readFileSync(trackOut, 'utf8')), sourceIntrinsics(1024, 576));
+    cams.forEach((c, f) => c.c2w.forEach((v, i) => expect(Math.abs(v - p.frames[f].c2w[i])).toBeLessThan(1e-12)));
+  });
+
+  it('passes preset options through (dolly with easing, zoom, crane, arc) and the source focal length', async () => {
+    const out = path.join(dir, 'dolly.json');
+    expect((await run('track', 'preset', 'dolly', '--frames', '14', '--distance', '1.5', '--easing', 'easeInOut', '--width', '640', '--height', '480', '--focal35', '36', '--out', out)).code).toBe(0);
+    const d = parseCameraPath(readFileSync(out, 'utf8'));
+    expect(d.frames[13].c2w[11]).toBeCloseTo(-1.5, 12);
+    expect(d.frames[1].c2w[11]).toBeGreaterThan(-1.5 / 13); // eased: slower than linear at the start
+    expect(d.frames[0].intrinsics.fx).toBeCloseTo((36 * 800) / Math.hypot(36, 24), 9);
+    expect((await run('track', 'preset', 'zoom', '--frames', '5', '--factor', '2', '--width', '64', '--height', '64', '--out', out)).code).toBe(0);
+    const z = parseCameraPath(readFileSync(out, 'utf8'));
+    expect(z.frames[4].intrinsics.fy / z.frames[0].intrinsics.fy).toBeCloseTo(2, 9);
+    expect((await run('track', 'preset', 'crane', '--frames', '5', '--rise-by', '1', '--depth', '2', '--width', '64', '--height', '64', '--out', out)).code).toBe(0);
+    expect(parseCameraPath(readFileSync(out, 'utf8')).frames[4].c2w[6]).toBeCloseTo(1 / Math.sqrt(5), 12);
+    expect((await run('track', 'preset', 'arc', '--frames', '9', '--end', '1,0,-1', '--depth', '1', '--width', '64', '--height', '64', '--out', out)).code).toBe(0);
+    expect(parseCameraPath(readFileSync(out, 'utf8')).frames[8].c2w[3]).toBeCloseTo(1, 12);
+  });
+
+  it('exports a track file to a camera path at another size', async () => {
+    const trackOut = path.join(dir, 't.json');
+    await run('track', 'preset', 'truck', '--frames', '5', '--distance', '1', '--width', '64', '--height', '64', '--out', path.join(dir, 'x.json'), '--track-out', trackOut);
+    const out = path.join(dir, 'exported.json');
+    const r = await run('track', 'export', trackOut, '--width', '320', '--height', '180', '--out', out);
+    expect(r.code, r.err).toBe(0);
+    const p = parseCameraPath(readFileSync(out, 'utf8'));
+    expect([p.width, p.height, p.frames.length]).toEqual([320, 180, 5]);
+    expect(p.frames[4].c2w[3]).toBeCloseTo(1, 12);
+  });
+
+  it('refuses unknown presets, missing and bad options with a readable line', async () => {
+    const out = path.join(dir, 'bad.json');
+    const common = ['--frames', '14', '--width', '64', '--height', '64', '--out', out];
+    const cases: [string[], RegExp][] = [
+      [['spin', ...common], /Unknown preset "spin"/],
+      [['dolly', ...common], /dolly preset needs --distance/],
+      [['arc', ...common], /needs --end/],
+      [['zoom', ...common], /needs --factor or --end-fov/],
+      [['orbit', '--direction', 'up', ...common], /direction is "ccw" or "cw"/],
+      [['truck', '--distance', 'far', ...common], /--distance must be a number/],
+      [['dolly', '--distance', '1', '--easing', 'bounce', ...common], /--easing is one of/],
+      [['arc', '--end', '1,2', ...common], /--end must be three numbers/],
+    ];
+    for (const [args, re] of cases) {
+      const r = await run('track', 'preset', ...args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.err).toMatch(re);
+      expect(r.err).toMatch(/\[bad-input\]/);
+    }
+  });
+});

@@ -1,0 +1,161 @@
+import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { fovYFromFocal, sourceIntrinsics } from '../../engine/camera/intrinsics';
+import { exportCameraPath, stringifyCameraPath } from '../../engine/camera/nerfstudio';
+import { presetTrack, PRESET_KINDS, type OrbitDirection, type PresetKind, type PresetSpec } from '../../engine/camera/presets';
+import { parseTrack, stringifyTrack } from '../../engine/camera/track-json';
+import type { Easing, Track } from '../../engine/project/schema';
+import { CamtrackError } from '../../engine/util/errors';
+import { writeFileAtomic } from '../../engine/util/atomic';
+import { parseIntOption, printJson } from '../io';
+
+/**
+ * `camtrack track preset <kind> ...`: a preset camera move written as a nerfstudio camera_path.json
+ * (one camera per frame; `camtrack warp --camera-path` reads it), optionally also as an editable
+ * Camtrack track file. `camtrack track export`: a track file to camera_path.json.
+ */
+
+interface SourceOpts {
+  width: number;
+  height: number;
+  focal35?: number;
+  fovX?: number;
+  fovY?: number;
+}
+
+interface PresetOpts extends SourceOpts {
+  frames: number;
+  fps: number;
+  out: string;
+  trackOut?: string;
+  depth: number;
+  degreesPerFrame: number;
+  direction: string;
+  radiusX?: number;
+  radiusZ?: number;
+  distance?: number;
+  riseBy?: number;
+  keepTarget: boolean;
+  end?: number[];
+  target?: number[];
+  dolly?: number;
+  rise?: number;
+  factor?: number;
+  endFov?: number;
+  easing?: string;
+}
+
+export function registerTrack(program: Command): void {
+  const track = program.command('track').description('camera tracks: presets and nerfstudio camera_path.json files');
+
+  const preset = track
+    .command('preset')
+    .description(`write a preset camera move (${PRESET_KINDS.join(', ')}) as a nerfstudio camera_path.json`)
+    .argument('<kind>', PRESET_KINDS.join(' | '));
+  sourceOptions(preset)
+    .requiredOption('--frames <n>', 'number of frames (SVD renders 14, SVD-XT 25)', parseIntOption('frames'))
+    .option('--fps <f>', 'frames per second of the video', floatOption('fps'), 7)
+    .requiredOption('--out <camera_path.json>', 'where to write the nerfstudio camera path')
+    .option('--track-out <track.json>', 'also write the editable Camtrack track (keyframes)')
+    .option('--depth <d>', 'depth of the target straight ahead, in scene units (e.g. the median of the depth map)', floatOption('depth'), 1)
+    .option('--degrees-per-frame <deg>', 'orbit, spiral: turn per frame', floatOption('degrees-per-frame'), 1)
+    .option('--direction <ccw|cw>', 'orbit, spiral: ccw (seen from above; the camera sets off to its right) or cw', 'ccw')
+    .option('--radius-x <r>', 'orbit: ellipse radius across (default --depth)', floatOption('radius-x'))
+    .option('--radius-z <r>', 'orbit: ellipse radius in depth (default --depth)', floatOption('radius-z'))
+    .option('--distance <d>', 'dolly (forward +), truck (right +), pedestal (up +): how far', floatOption('distance'))
+    .option('--rise-by <h>', 'crane: how far up (+) or down', floatOption('rise-by'))
+    .option('--no-keep-target', 'crane: do not tilt to keep the target centred')
+    .option('--end <x,y,z>', 'arc: end position', vecOption('end'))
+    .option('--target <x,y,z>', 'arc: the point looked at (default straight ahead at --depth)', vecOption('target'))
+    .option('--dolly <d>', 'spiral: how much closer to the target it ends', floatOption('dolly'))
+    .option('--rise <h>', 'spiral: how far it rises', floatOption('rise'))
+    .option('--factor <k>', 'zoom: end focal length as a multiple of the source (2 = twice as close)', floatOption('factor'))
+    .option('--end-fov <deg>', 'zoom: end vertical field of view instead of --factor', floatOption('end-fov'))
+    .option('--easing <e>', 'dolly, truck, pedestal, crane, zoom: linear | easeIn | easeOut | easeInOut', 'linear')
+    .action(async (kind: string, opts: PresetOpts) => {
+      if (!PRESET_KINDS.includes(kind as PresetKind)) throw new CamtrackError('bad-input', `Unknown preset "${kind}". Known: ${PRESET_KINDS.join(', ')}.`);
+      const source = sourceFrom(opts);
+      const spec = presetSpec(kind as PresetKind, opts);
+      const t = presetTrack(spec, { numFrames: opts.frames, fps: opts.fps, sourceFovY: fovYFromFocal(source.fy, source.height), targetDepth: opts.depth });
+      await writeFileAtomic(opts.out, stringifyCameraPath(exportCameraPath(t, source)));
+      if (opts.trackOut) await writeFileAtomic(opts.trackOut, stringifyTrack(t));
+      printJson({ preset: kind, out: opts.out, trackOut: opts.trackOut ?? null, frames: t.numFrames, fps: t.fps, keys: t.keyframes.length, width: source.width, height: source.height, fx: source.fx });
+    });
+
+  const exp = track
+    .command('export')
+    .description('write a Camtrack track file as a nerfstudio camera_path.json (one camera per frame)')
+    .argument('<track.json>', 'a Camtrack track file');
+  sourceOptions(exp)
+    .requiredOption('--out <camera_path.json>', 'where to write the camera path')
+    .action(async (file: string, opts: SourceOpts & { out: string }) => {
+      const t: Track = parseTrack(await readFile(file, 'utf8'));
+      const source = sourceFrom(opts);
+      await writeFileAtomic(opts.out, stringifyCameraPath(exportCameraPath(t, source)));
+      printJson({ out: opts.out, frames: t.numFrames, fps: t.fps, keys: t.keyframes.length });
+    });
+}
+
+/** The photo's camera options shared by the subcommands. */
+function sourceOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--width <w>', 'render width in pixels', parseIntOption('width'))
+    .requiredOption('--height <h>', 'render height in pixels', parseIntOption('height'))
+    .option('--focal35 <mm>', "the photo's 35mm-equivalent focal length (EXIF FocalLengthIn35mmFilm)", floatOption('focal35'))
+    .option('--fov-y <deg>', "the photo's vertical field of view, when known", floatOption('fov-y'))
+    .option('--fov-x <deg>', 'horizontal field of view when nothing else is known (default 60)', floatOption('fov-x'));
+}
+
+function sourceFrom(o: SourceOpts) {
+  return sourceIntrinsics(o.width, o.height, { focalLength35mm: o.focal35, fovYDeg: o.fovY, fovXDeg: o.fovX });
+}
+
+function presetSpec(kind: PresetKind, o: PresetOpts): PresetSpec {
+  const need = (v: number | undefined, flag: string): number => {
+    if (v === undefined) throw new CamtrackError('bad-input', `The ${kind} preset needs ${flag}.`);
+    return v;
+  };
+  const easing = easingOf(o.easing);
+  const direction = o.direction as OrbitDirection;
+  switch (kind) {
+    case 'orbit':
+      return { kind, degreesPerFrame: o.degreesPerFrame, direction, radiusX: o.radiusX, radiusZ: o.radiusZ };
+    case 'dolly':
+    case 'truck':
+    case 'pedestal':
+      return { kind, distance: need(o.distance, '--distance'), easing };
+    case 'crane':
+      return { kind, height: need(o.riseBy, '--rise-by'), keepTarget: o.keepTarget, easing };
+    case 'arc':
+      if (!o.end) throw new CamtrackError('bad-input', 'The arc preset needs --end x,y,z.');
+      return { kind, end: o.end as [number, number, number], target: o.target as [number, number, number] | undefined };
+    case 'spiral':
+      return { kind, degreesPerFrame: o.degreesPerFrame, direction, dolly: need(o.dolly, '--dolly'), rise: o.rise };
+    case 'zoom':
+      if (o.factor === undefined && o.endFov === undefined) throw new CamtrackError('bad-input', 'The zoom preset needs --factor or --end-fov.');
+      return { kind, factor: o.factor, endFovY: o.endFov, easing };
+  }
+}
+
+function easingOf(e: string | undefined): Easing {
+  const all: Easing[] = ['linear', 'easeIn', 'easeOut', 'easeInOut'];
+  if (e === undefined) return 'linear';
+  if (!all.includes(e as Easing)) throw new CamtrackError('bad-input', `--easing is one of ${all.join(', ')} (got "${e}").`);
+  return e as Easing;
+}
+
+function floatOption(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n)) throw new CamtrackError('bad-input', `--${name} must be a number (got "${value}").`);
+    return n;
+  };
+}
+
+function vecOption(name: string) {
+  return (value: string): number[] => {
+    const parts = value.split(',').map((s) => Number(s));
+    if (parts.length !== 3 || !parts.every(Number.isFinite)) throw new CamtrackError('bad-input', `--${name} must be three numbers x,y,z (got "${value}").`);
+    return parts;
+  };
+}
