@@ -95,10 +95,39 @@ describe('RenderQueueStore', () => {
     expect(store.notices[0]).toMatch(/not valid JSON/);
     expect(await fs.readFile(aside, 'utf8')).toBe('{"version": 1, "jobs": [ {"id": "half-writ');
     expect(await onDisk(file)).toEqual({ version: 1, jobs: [] });
-    // Valid JSON of the wrong shape is corrupt too, and the reason names the field.
-    await fs.writeFile(file, JSON.stringify({ version: 1, jobs: [{ id: 'x', status: 'exploded' }] }));
+    // Valid JSON that is not a queue at all is moved aside too, and the reason says why.
+    await fs.writeFile(file, JSON.stringify({ jobs: 'none' }));
     const s2 = await RenderQueueStore.open(file, { now: () => new Date('2026-11-25T18:00:01.000Z') });
-    expect(s2.notices[0]).toMatch(/jobs\.0\.status/);
+    expect(s2.notices[0]).toMatch(/is not a render queue .* moved to .*corrupt-2026-11-25T18-00-01-000Z/);
+  });
+
+  it('one unreadable job is left out with a notice; the others and the original file are kept', async () => {
+    const file = path.join(dir, 'g', 'queue.json');
+    const store = await RenderQueueStore.open(file, opts());
+    await store.enqueue({ label: 'good one', project });
+    await store.enqueue({ label: 'good two', project });
+    const raw = await onDisk(file);
+    raw.jobs.splice(1, 0, { ...raw.jobs[0], id: 'mangled', label: 'mangled', status: 'exploded' });
+    await fs.writeFile(file, JSON.stringify(raw));
+    const again = await RenderQueueStore.open(file, opts());
+    expect(again.state.jobs.map((j) => j.label)).toEqual(['good one', 'good two']);
+    expect(again.notices[0]).toMatch(/One render job in .* could not be read and was left out \("mangled": status: /);
+    const kept = path.join(path.dirname(file), 'queue.json.corrupt-2026-11-25T18-00-00-000Z');
+    expect(again.notices[0]).toContain(kept);
+    expect((await onDisk(kept)).jobs).toHaveLength(3);
+    expect((await onDisk(file)).jobs).toHaveLength(2);
+  });
+
+  it('a job queued by an older app (project schema 0) is migrated, not lost', async () => {
+    const file = path.join(dir, 'h.json');
+    const { decodeChunk: _dropped, ...renderV0 } = project.render;
+    const rows = Array.from({ length: project.lambda.steps }, (_, i) => project.lambda.values.slice(i * project.lambda.frames, (i + 1) * project.lambda.frames));
+    const v0 = { ...project, schemaVersion: 0, lambda: { rows, lambdaMin: project.lambda.lambdaMin, preset: project.lambda.preset }, render: renderV0 };
+    const job = { id: 'old', createdAt: '2026-01-01T00:00:00.000Z', label: 'from last year', project: v0, overrides: {}, attempts: 0, status: 'queued' };
+    await fs.writeFile(file, JSON.stringify({ version: 1, jobs: [job] }));
+    const store = await RenderQueueStore.open(file, opts());
+    expect(store.notices).toEqual([]);
+    expect(store.job('old').project).toEqual({ ...project, render: { ...project.render, decodeChunk: 8 } });
   });
 
   it('a queue from a newer app is refused and left untouched', async () => {

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { decodeProjectDoc } from '../project/parse';
 import type { ProjectDoc } from '../project/schema';
 import { writeFileAtomic } from '../util/atomic';
 import { CamtrackError, toErrorInfo, type ErrorInfo } from '../util/errors';
 import {
+  Job,
   QUEUE_VERSION,
-  QueueState,
+  type QueueState,
   cancelJob,
   emptyQueue,
   enqueue,
@@ -19,7 +21,6 @@ import {
   moveJob,
   removeJob,
   restartJob,
-  type Job,
   type JobOutputs,
   type JobOverrides,
   type JobProgress,
@@ -31,9 +32,11 @@ import {
  * coalesced: while one is in flight, later changes are folded into the next write, so a stream
  * of progress reports costs at most one write at a time.
  *
- * Loading repairs what a crash leaves: a job found 'running' becomes 'interrupted' (restartable);
- * a file that cannot be read is renamed `<file>.corrupt-<time>` and a new queue is started, with
- * a notice saying so. A file from a newer app is refused and left untouched.
+ * Loading repairs what a crash leaves: a job found 'running' becomes 'interrupted' (restartable).
+ * Nothing unreadable is dropped silently: a job that cannot be read is left out with a notice
+ * and the original file copied to `<file>.corrupt-<time>`; a file that is not a queue at all is
+ * renamed so and a new queue started, with a notice. A file from a newer app is refused and left
+ * untouched.
  */
 export interface QueueStoreOptions {
   /** Clock (tests). */
@@ -76,7 +79,11 @@ export class RenderQueueStore {
     let state = emptyQueue();
     let needsWrite = false;
     const loaded = await loadQueueFile(file, now);
-    if (loaded.kind === 'ok') {
+    if (loaded.kind === 'partial') {
+      needsWrite = true;
+      notices.push(`${loaded.dropped.length === 1 ? 'One render job' : `${loaded.dropped.length} render jobs`} in ${file} could not be read and ${loaded.dropped.length === 1 ? 'was' : 'were'} left out (${loaded.dropped.join('; ')}). The original file was kept as ${loaded.copiedTo}.`);
+    }
+    if (loaded.kind === 'ok' || loaded.kind === 'partial') {
       state = markInterrupted(loaded.state, now.toISOString());
       const interrupted = loaded.state.jobs.filter((j) => j.status === 'running');
       if (interrupted.length > 0) {
@@ -180,7 +187,52 @@ function isErrorInfo(e: unknown): e is ErrorInfo {
   return !!e && typeof e === 'object' && !(e instanceof Error) && typeof (e as ErrorInfo).code === 'string' && typeof (e as ErrorInfo).message === 'string';
 }
 
-type Loaded = { kind: 'missing' } | { kind: 'ok'; state: QueueState } | { kind: 'corrupt'; reason: string; movedTo: string };
+type Loaded =
+  | { kind: 'missing' }
+  | { kind: 'ok'; state: QueueState }
+  /** Some jobs could not be read: the readable ones are kept, the whole file was copied aside. */
+  | { kind: 'partial'; state: QueueState; dropped: string[]; copiedTo: string }
+  | { kind: 'corrupt'; reason: string; movedTo: string };
+
+export interface DecodedQueue {
+  state: QueueState;
+  /** One line per job left out, naming it and why. */
+  dropped: string[];
+}
+
+/**
+ * Raw JSON -> queue, salvaging what can be read: each job's project snapshot is migrated like a
+ * project file (a queue written by an older app keeps its history), and a job that still does
+ * not parse, or repeats an id, is left out with a reason instead of costing the whole queue.
+ * Throws 'newer-version' for a queue from a newer app, 'bad-file' when there is no queue at all.
+ */
+export function decodeQueue(raw: unknown, label: string): DecodedQueue {
+  const obj = raw as { version?: unknown; jobs?: unknown } | null;
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new CamtrackError('bad-file', `${label} is not a render queue (not a JSON object).`);
+  if (typeof obj.version === 'number' && obj.version > QUEUE_VERSION)
+    throw new CamtrackError('newer-version', `The render queue ${label} was written by a newer Camtrack Studio (queue version ${obj.version}; this one reads ${QUEUE_VERSION}). Update the app to use it.`);
+  if (obj.version !== QUEUE_VERSION || !Array.isArray(obj.jobs)) throw new CamtrackError('bad-file', `${label} is not a render queue (no version ${QUEUE_VERSION} and jobs list).`);
+  const jobs: Job[] = [];
+  const dropped: string[] = [];
+  obj.jobs.forEach((rawJob: unknown, i: number) => {
+    const r = rawJob as { id?: unknown; label?: unknown; project?: unknown } | null;
+    const name = r && typeof r === 'object' && typeof r.label === 'string' ? `"${r.label}"` : `job ${i + 1}`;
+    try {
+      const project = r && typeof r === 'object' ? decodeProjectDoc(r.project, `the project of ${name}`).doc : undefined;
+      const parsed = Job.safeParse({ ...(r as object), project });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new Error(`${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
+      }
+      if (jobs.some((j) => j.id === parsed.data.id)) throw new Error(`its id ${parsed.data.id} repeats an earlier job`);
+      jobs.push(parsed.data);
+    } catch (e) {
+      dropped.push(`${name}: ${(e as Error).message}`);
+    }
+  });
+  // Two jobs "running" can only come from a damaged file; loading interrupts them all anyway.
+  return { state: { version: QUEUE_VERSION, jobs }, dropped };
+}
 
 /** Reads the queue file; an unreadable one is renamed aside (never deleted). */
 export async function loadQueueFile(file: string, now: Date = new Date()): Promise<Loaded> {
@@ -192,21 +244,17 @@ export async function loadQueueFile(file: string, now: Date = new Date()): Promi
     const info = toErrorInfo(e);
     throw new CamtrackError(info.code === 'internal' ? 'bad-file' : info.code, `The render queue file ${file} could not be opened: ${info.message}`, { cause: e });
   }
+  const aside = `${file}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
   let reason: string;
   try {
-    const raw: unknown = JSON.parse(text);
-    const version = (raw as { version?: unknown } | null)?.version;
-    if (typeof version === 'number' && version > QUEUE_VERSION)
-      throw new CamtrackError('newer-version', `The render queue ${file} was written by a newer Camtrack Studio (queue version ${version}; this one reads ${QUEUE_VERSION}). Update the app to use it.`);
-    const r = QueueState.safeParse(raw);
-    if (r.success) return { kind: 'ok', state: r.data };
-    const issue = r.error.issues[0];
-    reason = `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`;
+    const decoded = decodeQueue(JSON.parse(text), file);
+    if (decoded.dropped.length === 0) return { kind: 'ok', state: decoded.state };
+    await fs.copyFile(file, aside);
+    return { kind: 'partial', state: decoded.state, dropped: decoded.dropped, copiedTo: aside };
   } catch (e) {
-    if (e instanceof CamtrackError) throw e;
-    reason = `not valid JSON: ${(e as Error).message}`;
+    if (e instanceof CamtrackError && e.code === 'newer-version') throw e;
+    reason = e instanceof SyntaxError ? `not valid JSON: ${e.message}` : (e as Error).message;
   }
-  const movedTo = `${file}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
-  await fs.rename(file, movedTo);
-  return { kind: 'corrupt', reason, movedTo };
+  await fs.rename(file, aside);
+  return { kind: 'corrupt', reason, movedTo: aside };
 }
