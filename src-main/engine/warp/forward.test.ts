@@ -109,3 +109,25 @@ function countDifferent(a: Float32Array, b: Float32Array): number {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
   return n;
 }
+
+describe('5x5 dilation on words', () => {
+  it('matches the general dilation on random masks (widths that are and are not multiples of 4)', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    for (const [w, h, density] of [[16, 9, 0.05], [32, 5, 0.2], [12, 12, 0.01], [8, 3, 0.5], [10, 7, 0.1], [13, 4, 0.3]] as const) {
+      const m = Uint8Array.from({ length: w * h }, () => (rand() < density ? 1 : 0));
+      const fast = dilateBox(m, w, h, 2);
+      // Brute force oracle.
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          let any = 0;
+          for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) {
+            const yy = y + dy, xx = x + dx;
+            if (yy >= 0 && yy < h && xx >= 0 && xx < w && m[yy * w + xx]) any = 1;
+          }
+          expect(fast[y * w + x]).toBe(any);
+        }
+      }
+    }
+  });
+});
