@@ -4,6 +4,8 @@ import { lambdaBenchmark } from './lambda.bench';
 import { exportBenchmark } from './export.bench';
 import { projectBenchmark } from './project.bench';
 import { guidanceBenchmark, samplerBenchmark } from './sampler.bench';
+import { modelsBenchmark } from './models.bench';
+import { cameraBenchmark } from './camera.bench';
 
 /** Every benchmark of the project. Add new ones to this list. */
-export const benchmarks: Benchmark[] = [warpBenchmark, lambdaBenchmark, exportBenchmark, projectBenchmark, guidanceBenchmark, samplerBenchmark];
+export const benchmarks: Benchmark[] = [warpBenchmark, lambdaBenchmark, exportBenchmark, projectBenchmark, modelsBenchmark, guidanceBenchmark, samplerBenchmark, cameraBenchmark];

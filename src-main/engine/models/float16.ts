@@ -41,14 +41,36 @@ export function float16BitsToFloat32(h: number): number {
   return sign * (1 + mant / 1024) * 2 ** (exp - 15);
 }
 
-export function toFloat16(src: ArrayLike<number>): Uint16Array {
-  const out = new Uint16Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = float32ToFloat16Bits(src[i]);
+/**
+ * Array conversion: reads the float32 bit patterns through a Uint32Array view (no per-value store
+ * and reload), with the normal-range case inline; the rare cases go through float32ToFloat16Bits.
+ */
+export function toFloat16(src: ArrayLike<number>, out: Uint16Array = new Uint16Array(src.length)): Uint16Array {
+  const f = src instanceof Float32Array ? src : Float32Array.from(src);
+  const bits = new Uint32Array(f.buffer, f.byteOffset, f.length);
+  for (let i = 0; i < bits.length; i++) {
+    const x = bits[i];
+    const exp = (x >>> 23) & 0xff;
+    // Normal halves: float32 exponents 113..142 (2^-14 up to below 2^16).
+    if (exp > 112 && exp < 143) {
+      const rest = x & 0x1fff;
+      let h = ((x >>> 16) & 0x8000) | ((exp - 112) << 10) | ((x >>> 13) & 0x3ff);
+      if (rest > 0x1000 || (rest === 0x1000 && h & 1)) h++;
+      out[i] = h;
+    } else out[i] = float32ToFloat16Bits(f[i]);
+  }
   return out;
 }
 
-export function fromFloat16(src: Uint16Array): Float32Array {
-  const out = new Float32Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = float16BitsToFloat32(src[i]);
+let halfTable: Float32Array | null = null;
+
+/** Half to float32 through a 65536-entry table (256 KB, built once): every half is exact in float32. */
+export function fromFloat16(src: Uint16Array, out: Float32Array = new Float32Array(src.length)): Float32Array {
+  if (!halfTable) {
+    halfTable = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) halfTable[h] = float16BitsToFloat32(h);
+  }
+  const t = halfTable;
+  for (let i = 0; i < src.length; i++) out[i] = t[src[i]];
   return out;
 }

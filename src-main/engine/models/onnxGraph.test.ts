@@ -29,6 +29,18 @@ describe('float16 conversion', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('converts arrays exactly as the scalar conversion does, in every range', () => {
+    const src = new Float32Array(200_000);
+    for (let i = 0; i < src.length; i++) src[i] = (Math.sin(i * 12.9898) * 43758.5453 % 1) * 2 ** ((i % 60) - 30);
+    src.set([0, -0, 65504, 65520, -70000, 2 ** -25, 2 ** -24 * 1.5, Infinity, -Infinity], 0);
+    const bulk = toFloat16(src);
+    const wrong: number[] = [];
+    for (let i = 0; i < src.length; i++) if (bulk[i] !== float32ToFloat16Bits(src[i])) wrong.push(i);
+    expect(wrong).toEqual([]);
+    const back = fromFloat16(bulk);
+    for (let i = 0; i < 20_000; i++) expect(back[i]).toBe(float16BitsToFloat32(bulk[i]));
+  });
+
   it('converts arrays both ways within half precision', () => {
     const src = Float32Array.from([0.1, -3.7, 1234.5, 1e-5]);
     const back = fromFloat16(toFloat16(src));

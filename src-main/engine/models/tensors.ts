@@ -17,16 +17,21 @@ export function int64Scalar(value: number): ort.Tensor {
   return new ort.Tensor('int64', BigInt64Array.from([BigInt(value)]), []);
 }
 
-/** A float output as float32 (copied out of onnxruntime's buffer either way), checking its size. */
+/**
+ * A float output as float32, checking its size and that it is finite. onnxruntime-node hands each
+ * run's outputs over in fresh buffers, so float32 data is used as it is, without a copy.
+ */
 export function readFloat(t: ort.Tensor | undefined, expected: number, what: string): Float32Array {
   if (!t) throw new CamtrackError('model', `${what}: the model returned no such output.`);
   let out: Float32Array;
   if (t.type === 'float16') out = fromFloat16(t.data as Uint16Array);
-  else if (t.type === 'float32') out = Float32Array.from(t.data as Float32Array);
+  else if (t.type === 'float32') out = t.data as Float32Array;
   else throw new CamtrackError('model', `${what}: the model returned ${t.type}, expected float32 or float16.`);
   if (out.length !== expected) throw new CamtrackError('model', `${what}: the model returned ${out.length} values [${t.dims.join(',')}], expected ${expected}.`);
   for (let i = 0; i < out.length; i++) {
-    if (!Number.isFinite(out[i])) throw new CamtrackError('model', `${what}: the model returned a non-finite value (${out[i]}) at element ${i}; a float16 model may have overflowed.`);
+    const v = out[i];
+    // v - v is 0 for finite v and NaN for NaN and +-Infinity.
+    if (v - v !== 0) throw new CamtrackError('model', `${what}: the model returned a non-finite value (${out[i]}) at element ${i}; a float16 model may have overflowed.`);
   }
   return out;
 }
