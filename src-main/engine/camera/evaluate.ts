@@ -78,8 +78,14 @@ export function createTrackEvaluator(track: Track, source: Intrinsics): TrackEva
 
   const sample = (frameIn: number): TrackSample => {
     const frame = Math.min(Math.max(frameIn, 0), last);
+    // The last key at or before `frame` (binary search: imported paths have a key per frame).
     let i = 0;
-    while (i + 1 < keys.length && keys[i + 1].frame <= frame) i++;
+    let hi = keys.length - 1;
+    while (i < hi) {
+      const mid = (i + hi + 1) >> 1;
+      if (keys[mid].frame <= frame) i = mid;
+      else hi = mid - 1;
+    }
     const a = keys[i];
     if (frame === a.frame || i + 1 >= keys.length) return keySample(a);
     const b = keys[i + 1];
