@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../test/fixtures';
 import { createProject } from '../project/create';
 import { DEFAULT_RENDER_SETTINGS } from '../project/schema';
 import { karrasSigmas, RHO, SIGMA_MAX, SIGMA_MIN } from '../schedule/karras';
@@ -85,6 +86,13 @@ describe('render sidecar', () => {
     f.values[5] = 0.123;
     await fs.writeFile(w.lambdaFile!, JSON.stringify(f));
     await expect(readSidecarLambda(w.path, back)).rejects.toThrow(/does not match its recorded sha256/);
+  });
+
+  it('app and host default to this build and this machine', async () => {
+    const { app: _a, host: _h, ...rest } = input(3, 2);
+    const w = await writeSidecar(path.join(dir, 'defaults.mp4'), rest);
+    expect(w.sidecar.app).toEqual({ name: 'Camtrack Studio', version: JSON.parse(await fs.readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')).version });
+    expect(w.sidecar.host).toEqual({ platform: process.platform, arch: process.arch, node: process.version });
   });
 
   it('the hash is of the values, not of how they are stored', () => {

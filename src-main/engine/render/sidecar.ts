@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { makeLambdaTable, type LambdaTable } from '../lambda/table';
 import { Depth, ExecutionProviderName, LambdaPreset, RenderSettings, SourceImage, Track } from '../project/schema';
+import { appVersion } from '../util/appRoot';
 import { writeFileAtomic } from '../util/atomic';
 import { CamtrackError, toErrorInfo } from '../util/errors';
 
@@ -147,7 +148,11 @@ export interface SidecarLambdaInput {
   preset: z.infer<typeof LambdaPreset>;
 }
 
-export type RenderSidecarInput = Omit<RenderSidecar, 'kind' | 'sidecarVersion' | 'lambda' | 'output'> & {
+export type RenderSidecarInput = Omit<RenderSidecar, 'kind' | 'sidecarVersion' | 'lambda' | 'output' | 'app' | 'host'> & {
+  /** Default: Camtrack Studio and this build's version. */
+  app?: RenderSidecar['app'];
+  /** Default: this process's platform, arch and Node version. */
+  host?: RenderSidecar['host'];
   lambda: SidecarLambdaInput;
   /** `file` is taken from the output path given to writeSidecar. */
   output: Omit<SidecarOutput, 'file'>;
@@ -214,6 +219,8 @@ export async function writeSidecar(output: string, input: RenderSidecarInput): P
       kind: SIDECAR_KIND,
       sidecarVersion: SIDECAR_VERSION,
       ...input,
+      app: input.app ?? { name: 'Camtrack Studio', version: appVersion() },
+      host: input.host ?? { platform: process.platform, arch: process.arch, node: process.version },
       output: { ...input.output, file: path.basename(output.replace(/[\\/]+$/, '')) },
       lambda: {
         steps: lambda.steps,
