@@ -119,7 +119,8 @@ export async function warpTrack(source: WarpSource, targets: WarpTarget[], optio
  * source (tsx, vitest), a tiny bootstrap that registers tsx in the worker and imports the source.
  */
 function workerSpec(): { file: URL | string; eval: boolean } {
-  const here: string | undefined = typeof import.meta !== 'undefined' && typeof import.meta.url === 'string' ? import.meta.url : undefined;
+  // The app's build defines import.meta.url for its CommonJS bundles; a bundle without it falls back to __dirname.
+  const here: string | undefined = import.meta.url || undefined;
   if (here && /\.[cm]?ts$/.test(here)) {
     const tsxDir = path.dirname(createRequire(here).resolve('tsx/package.json'));
     const tsxApi = pathToFileURL(path.join(tsxDir, 'dist/esm/api/index.mjs')).href;
