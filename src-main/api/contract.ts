@@ -20,6 +20,9 @@ export const apiInputs = {
   /** Versions, mode, providers, ffmpeg, workspace: what the status bar and Help show. */
   'app.info': z.object({}),
 
+  /** The model a render setting names ('draft' or a folder): its name, family and native frame counts. */
+  'model.info': z.object({ model: z.string().min(1).max(4096) }),
+
   /** A fresh, unsaved project (its working folder lives in the app's data folder until saved). */
   'project.new': z.object({ name: z.string().max(200).optional() }),
   /** Opens a `NAME.camtrack` folder the user chose. */
@@ -75,12 +78,20 @@ export interface AppInfo {
   version: string;
   mode: 'electron' | 'browser';
   platform: string;
-  /** The model the current settings would use, and whether it is the built-in draft model. */
-  model: { name: string; family: string; isDraft: boolean } | null;
   providers: { available: string[]; chosen: string; reason?: string };
   ffmpeg: { path: string; source: string; version: string } | { error: string };
   /** Browser mode: the folder projects are opened from and saved to. */
   workspace?: string;
+}
+
+export interface ModelInfo {
+  name: string;
+  family: 'svd' | 'svd-xt' | 'draft';
+  isDraft: boolean;
+  /** Frame counts the model renders natively ('any' for the draft model). */
+  frameCounts: number[] | 'any';
+  size: { width: number; height: number };
+  dtype: string;
 }
 
 export interface OpenedProject {
@@ -157,6 +168,7 @@ export interface JobView {
 
 export interface ApiOutputs {
   'app.info': AppInfo;
+  'model.info': ModelInfo;
   'project.new': OpenedProject;
   'project.open': OpenedProject;
   'project.save': { path: string; dir: string };
