@@ -18,5 +18,7 @@ if (only !== 'renderer') {
   await esbuild({ ...common, entryPoints: { main: path.join(root, 'src-main/electron/main.ts') }, outdir: path.join(root, 'dist/main'), outExtension: { '.js': '.cjs' } });
   await esbuild({ ...common, entryPoints: { preload: path.join(root, 'src-main/electron/preload.ts') }, outdir: path.join(root, 'dist/main'), outExtension: { '.js': '.cjs' } });
   await esbuild({ ...common, entryPoints: { host: path.join(root, 'src-main/host/entry.ts') }, outdir: path.join(root, 'dist/main'), outExtension: { '.js': '.cjs' } });
+  // Worker threads the engine starts (frames warped in parallel): a bundle each, beside host.cjs.
+  await esbuild({ ...common, entryPoints: { 'warp.worker': path.join(root, 'src-main/engine/warp/warp.worker.ts') }, outdir: path.join(root, 'dist/main'), outExtension: { '.js': '.cjs' } });
 }
 console.log(`build: ${only} done`);
