@@ -4,11 +4,10 @@
  * folders found. Every probe is caught: the report says what is wrong instead of failing.
  */
 import { execFile } from 'node:child_process';
-import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
+import { appVersion } from '../util/appRoot';
 import { resolveFfmpeg } from '../video/resolve-ffmpeg';
 import { builtinDraftModelDir, listModelFolders, userModelsDir, verifyModelFolder } from './modelFolder';
 import { availableProviders, createSession, shortOrtMessage, type ProviderAvailability, type ProviderName } from './providers';
@@ -35,14 +34,6 @@ export interface DoctorReport {
   models: { draft: ModelReport; userDir: string; user: ModelReport[] };
 }
 
-async function camtrackVersion(): Promise<string> {
-  const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'package.json');
-  try {
-    return (JSON.parse(await fs.readFile(pkg, 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** `nvidia-smi` one line per GPU (name, memory, driver), or null when it is absent or fails. */
 export function nvidiaGpus(timeoutMs = 5000): Promise<string[] | null> {
@@ -99,7 +90,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   const userDir = options.modelsDir ?? userModelsDir();
   const user = await Promise.all((await listModelFolders(userDir)).map((f) => (f.problem ? { dir: f.dir, ok: false, problem: f.problem } : modelReport(f.dir, options.hashes ?? false))));
   return {
-    versions: { camtrack: await camtrackVersion(), node: process.versions.node, onnxruntime: ort.env.versions.node ?? 'unknown', platform: `${process.platform}-${process.arch} (${os.release()})` },
+    versions: { camtrack: appVersion(), node: process.versions.node, onnxruntime: ort.env.versions.node ?? 'unknown', platform: `${process.platform}-${process.arch} (${os.release()})` },
     ffmpeg,
     providers,
     gpu: gpus ? { nvidiaSmi: true, gpus } : { nvidiaSmi: false },

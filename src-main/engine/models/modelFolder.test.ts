@@ -8,7 +8,7 @@ import { checkComponent, type ValueMeta } from './contract';
 import { draftManifestMeta, writeDraftModel, writeModelFolder } from './draftModel';
 import { buildDraftComponents } from './draftGraphs';
 import { MANIFEST_FILE } from './manifest';
-import { builtinDraftModelDir, openModel, verifyModelFolder } from './modelFolder';
+import { builtinDraftModelDir, openModel, resolveModelRef, verifyModelFolder } from './modelFolder';
 import { OnnxGraph, type Dim, type ElemType } from './onnxGraph';
 
 const tmpRoot = await fs.mkdtemp(path.join(tmpdir(), 'camtrack-models-'));
@@ -54,6 +54,12 @@ describe('the committed draft model', () => {
     const fresh = await writeDraftModel(dir);
     const committed = JSON.parse(await fs.readFile(path.join(builtinDraftModelDir(), MANIFEST_FILE), 'utf8'));
     expect(committed.components).toEqual(fresh.components);
+  });
+
+  it("is what a project's model setting 'draft' names; other settings are folders", () => {
+    expect(resolveModelRef('draft')).toBe(builtinDraftModelDir());
+    expect(resolveModelRef('models/svd', '/projects/a')).toBe(path.resolve('/projects/a/models/svd'));
+    expect(builtinDraftModelDir().endsWith(path.join('assets', 'models', 'draft'))).toBe(true);
   });
 
   it('verifies and opens on CPU with every tensor of the contract', async () => {

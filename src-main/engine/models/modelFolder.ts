@@ -6,8 +6,8 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type * as ort from 'onnxruntime-node';
+import { appPath } from '../util/appRoot';
 import { CamtrackError } from '../util/errors';
 import { COMPONENTS, checkComponent, type ComponentName, type SessionDtypes, type ValueMeta } from './contract';
 import { sha256File } from './hashing';
@@ -15,9 +15,18 @@ import { MANIFEST_FILE, manifestFiles, parseManifest, type ModelManifest } from 
 import { mapOrtError } from './ortErrors';
 import { availableProviders, createSession, providerOrder, type ProviderChoice, type ProviderName } from './providers';
 
-/** The built-in draft model committed in assets/models/draft. */
+/**
+ * The built-in draft model committed in assets/models/draft. onnxruntime reads files natively, so
+ * a packaged app must keep this folder outside app.asar (asarUnpack).
+ */
 export function builtinDraftModelDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'assets', 'models', 'draft');
+  return appPath('assets', 'models', 'draft').replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+}
+
+/** A project's model setting ('draft' or a folder path) as a folder. */
+export function resolveModelRef(model: string, projectDir?: string): string {
+  if (model === 'draft') return builtinDraftModelDir();
+  return path.resolve(projectDir ?? process.cwd(), model);
 }
 
 /** Where downloaded models go unless the user says otherwise: CAMTRACK_MODELS_DIR or ~/.camtrack/models. */
