@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Track } from '../project/schema';
 import { CamtrackError } from '../util/errors';
-import { copyKeys, deleteKeys, insertKeyAt, moveKey, pasteKeys, setNumFrames, shiftKeys, updateKey } from './edit';
+import { copyKeys, deleteKeys, insertKeyAt, moveKey, pasteKeys, setKeyOrientationKind, setNumFrames, shiftKeys, updateKey } from './edit';
 import { evaluateTrack } from './evaluate';
 import { checkFrameCount, SVD_FRAME_COUNTS } from './frame-count';
 import { fovYFromFocal, sourceIntrinsics } from './intrinsics';
@@ -55,6 +55,26 @@ describe('keyframe edits', () => {
     expect(u.keyframes[1]).toMatchObject({ id: 'b', frame: 8, position: [3, 3, 3], easing: 'easeIn' });
     expect(() => updateKey(t, 'c', { position: [0, 0, -4] })).toThrow(/looks at its own position/);
     expect(() => updateKey(t, 'b', { fovY: 0.5 })).toThrow(/between 1 and 179/);
+  });
+
+  it('switches a key between quaternion and look-at without turning the camera', () => {
+    const t = base();
+    const before = evaluateTrack(t, SRC)[8];
+    const l = setKeyOrientationKind(t, 'b', 'lookAt', 2);
+    const o = l.keyframes[1].orientation;
+    expect(o.kind).toBe('lookAt');
+    // 2 ahead along the view: -Z column of the rotation.
+    if (o.kind === 'lookAt') expect(Math.hypot(o.target[0] - 1, o.target[1], o.target[2] + 1)).toBeCloseTo(2, 12);
+    evaluateTrack(l, SRC)[8].c2w.forEach((v, i) => expect(Math.abs(v - before.c2w[i])).toBeLessThan(1e-12));
+    const q = setKeyOrientationKind(l, 'b', 'quaternion');
+    evaluateTrack(q, SRC)[8].c2w.forEach((v, i) => expect(Math.abs(v - before.c2w[i])).toBeLessThan(1e-12));
+    // A rolled camera keeps its roll through its own up vector.
+    const rolled = updateKey(t, 'b', { orientation: { kind: 'quaternion', q: [0.1, 0.3, 0.2, 0.92] } });
+    const r0 = evaluateTrack(rolled, SRC)[8];
+    const rl = setKeyOrientationKind(rolled, 'b', 'lookAt');
+    expect(rl.keyframes[1].orientation).toHaveProperty('up');
+    evaluateTrack(rl, SRC)[8].c2w.forEach((v, i) => expect(Math.abs(v - r0.c2w[i])).toBeLessThan(1e-12));
+    expect(() => setKeyOrientationKind(t, 'b', 'lookAt', 0)).toThrow(/positive/);
   });
 
   it('copies and pastes keys with a frame offset under new ids', () => {

@@ -3,6 +3,8 @@ import { CamtrackError } from '../util/errors';
 import type { Intrinsics } from './conventions';
 import { createTrackEvaluator } from './evaluate';
 import { newKeyId, validateTrack } from './keyframes';
+import { qnormalize, quatToMat3 } from './math';
+import { lookAtRotation, WORLD_UP } from './pose';
 
 /**
  * Timeline edits as pure functions: each takes a Track and returns a new, validated Track with its
@@ -72,6 +74,27 @@ export function shiftKeys(track: Track, ids: readonly string[], delta: number): 
 export function updateKey(track: Track, id: string, patch: KeyPatch): Track {
   requireIds(track, [id]);
   return finish(track, track.keyframes.map((k) => (k.id === id ? { ...k, ...patch } : k)));
+}
+
+/**
+ * Switches a key between a quaternion and a look-at orientation without turning the camera:
+ * a look-at key gets a target `distance` ahead along its view and, when the camera is rolled, the
+ * camera's own up axis as `up` (so its rotation is exactly kept).
+ */
+export function setKeyOrientationKind(track: Track, id: string, kind: 'quaternion' | 'lookAt', distance = 1): Track {
+  const key = requireIds(track, [id])[0];
+  if (key.orientation.kind === kind) return finish(track, track.keyframes);
+  const q = key.orientation.kind === 'lookAt' ? lookAtRotation(key.position, key.orientation.target, key.orientation.up ?? WORLD_UP) : key.orientation.q;
+  let orientation: Keyframe['orientation'];
+  if (kind === 'quaternion') orientation = { kind, q };
+  else {
+    if (!(distance > 0 && Number.isFinite(distance))) throw new CamtrackError('bad-input', `A look-at distance must be a positive number (got ${distance}).`);
+    const r = quatToMat3(qnormalize(q)!);
+    const p = key.position;
+    const target: [number, number, number] = [p[0] - r[2] * distance, p[1] - r[5] * distance, p[2] - r[8] * distance];
+    orientation = lookAtOrientation(target, [r[1], r[4], r[7]]);
+  }
+  return finish(track, track.keyframes.map((k) => (k.id === id ? { ...k, orientation } : k)));
 }
 
 /** Copies keys (deep) with frames relative to the earliest of them. */
@@ -151,6 +174,6 @@ function checkFrame(track: Track, frame: number, what: string): void {
 }
 
 function lookAtOrientation(target: [number, number, number], up: [number, number, number]): Keyframe['orientation'] {
-  const isWorldUp = Math.abs(up[0]) < 1e-12 && Math.abs(up[1] - 1) < 1e-12 && Math.abs(up[2]) < 1e-12;
+  const isWorldUp = Math.abs(up[0]) < 1e-9 && Math.abs(up[1] - 1) < 1e-9 && Math.abs(up[2]) < 1e-9;
   return isWorldUp ? { kind: 'lookAt', target } : { kind: 'lookAt', target, up };
 }

@@ -5,6 +5,7 @@ import { glPoseToCv, intrinsicsFromFovY, projectCv, relativeCvTransform, IDENTIT
 import { fitIntrinsics, intrinsicsFromPerspective, perspectiveFromIntrinsics, sourceIntrinsics } from './intrinsics';
 import { mat3ToQuat, quatAngle, quatToMat3, type Quat, type Vec3 } from './math';
 import { lookAtPose, lookAtRotation, poseFromPositionQuaternion, positionQuaternionFromPose, rigidPoseProblem } from './pose';
+import { frustumCorners, unprojectPixel } from './frustum';
 import { applyFrameCamera, matrix4ToPose, poseToMatrix4, projectionMatrixFromIntrinsics } from './three-bridge';
 
 const rot = (q: Quat) => quatToMat3(q);
@@ -118,6 +119,23 @@ describe('three.js bridge', () => {
     const cam = new PerspectiveCamera(40, 1024 / 576, 0.1, 50);
     const ours = projectionMatrixFromIntrinsics(k, 0.1, 50, new Matrix4());
     expectClose(ours.elements, cam.projectionMatrix.elements, 1e-12);
+  });
+});
+
+describe('frustum', () => {
+  it('unprojects image corners through the pinhole into world coordinates', () => {
+    const k = { width: 640, height: 480, fx: 400, fy: 410, cx: 300, cy: 250 };
+    const src = frustumCorners({ c2w: [...IDENTITY4], intrinsics: k }, 2);
+    expectClose(src.apex, [0, 0, 0]);
+    expectClose(src.corners[0], [(-300 / 400) * 2, (250 / 410) * 2, -2]); // top-left: left and up in GL
+    expectClose(src.corners[2], [(340 / 400) * 2, (-230 / 410) * 2, -2]);
+    // A moved camera: the unprojected point projects back to the same pixel (conventions.ts oracle).
+    const pose = lookAtPose([1, 0.5, 0.2], [0, 0, -3]);
+    const w = unprojectPixel({ c2w: pose, intrinsics: k }, 123, 45, 3.5);
+    const inv = relativeCvTransform(IDENTITY4, pose); // source (world) CV axes -> this camera's CV axes
+    const xs = [w[0], -w[1], -w[2]];
+    const xt = [0, 1, 2].map((i) => inv[i * 4] * xs[0] + inv[i * 4 + 1] * xs[1] + inv[i * 4 + 2] * xs[2] + inv[i * 4 + 3]);
+    expectClose(projectCv(k, xt[0], xt[1], xt[2]), [123, 45, 3.5], 1e-9);
   });
 });
 
