@@ -4,6 +4,7 @@ import { projectHandlers } from './project';
 import { imageHandlers } from './image';
 import { depthHandlers } from './depth';
 import { warpHandlers } from './warp';
+import { trackHandlers } from './track';
 
 /** Every API handler, by area. */
 export const allHandlers: Handlers = {
@@ -12,4 +13,5 @@ export const allHandlers: Handlers = {
   ...imageHandlers,
   ...depthHandlers,
   ...warpHandlers,
+  ...trackHandlers,
 };

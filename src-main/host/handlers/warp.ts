@@ -27,7 +27,11 @@ const DEFAULT_PREVIEW_SIDE = 512;
 
 /** The source camera of the track at the render's size and fit (the camera frame 0 renders with). */
 export function renderSourceIntrinsics(doc: ProjectDoc): { intrinsics: Intrinsics; fit: Placement } {
-  if (!doc.image) throw new CamtrackError('bad-input', 'Import a photo first: the track starts from its camera.');
+  if (!doc.image) {
+    // No photo yet: a default camera at the render size (the UI's 3D view uses the same).
+    const { width, height } = doc.render;
+    return { intrinsics: sourceIntrinsics(width, height), fit: stretchPlacement(width, height, width, height) };
+  }
   const { width, height } = doc.image;
   const fit = computeFit(width, height, doc.render.width, doc.render.height, doc.render.fit);
   return { intrinsics: placeIntrinsics(sourceIntrinsics(width, height), fit), fit };
@@ -71,6 +75,7 @@ export const warpHandlers: Handlers = {
     if (input.frame >= doc.track.numFrames) {
       throw new CamtrackError('bad-input', `Frame ${input.frame} is past the track's last frame (${doc.track.numFrames - 1}).`);
     }
+    if (!doc.image) throw new CamtrackError('bad-input', 'Import a photo first: the look-through preview warps it.');
     const { intrinsics: renderK, fit } = renderSourceIntrinsics(doc);
     const size = previewSize(doc.render.width, doc.render.height, input.maxSide ?? DEFAULT_PREVIEW_SIDE);
     const shrink = stretchPlacement(doc.render.width, doc.render.height, size.width, size.height);

@@ -1,23 +1,57 @@
+import { useState, type ReactNode } from 'react';
 import { useProject } from '../../state/projectStore';
+import { KeyframeFields } from './KeyframeFields';
+import { DepthPanel } from './DepthPanel';
+import { PresetsPanel } from './PresetsPanel';
+import { TrackFiles } from './TrackFiles';
+import './inspector.css';
 
+/** A titled, collapsible inspector section. */
+export function Section({ title, id, children, open: initiallyOpen = true }: { title: string; id: string; children: ReactNode; open?: boolean }) {
+  const [open, setOpen] = useState(initiallyOpen);
+  return (
+    <section className="insp-section" data-testid={`section-${id}`}>
+      <button className="insp-section__title" aria-expanded={open} onClick={() => setOpen(!open)}>
+        <span className="insp-caret">{open ? '▾' : '▸'}</span>
+        {title}
+      </button>
+      {open && <div className="insp-section__body">{children}</div>}
+    </section>
+  );
+}
+
+/**
+ * The inspector: the photo, the selected keyframe, the track's presets and files, and depth.
+ * Sections stack in this order; the render settings (the render engineer's panel) are one more
+ * <Section> appended after Depth.
+ */
 export function Inspector() {
   const doc = useProject((s) => s.doc);
   if (!doc) return <aside className="panel inspector" />;
   return (
     <aside className="panel inspector" aria-label="Inspector" data-testid="inspector">
-      <header className="panel__header">
-        <h3>Photo</h3>
-      </header>
-      {doc.image ? (
-        <dl className="props">
-          <dt>File</dt>
-          <dd data-testid="image-name">{doc.image.originalName}</dd>
-          <dt>Size</dt>
-          <dd data-testid="image-size">{doc.image.width} × {doc.image.height}</dd>
-        </dl>
-      ) : (
-        <p className="muted">No photo yet.</p>
-      )}
+      <Section title="Photo" id="photo">
+        {doc.image ? (
+          <dl className="props">
+            <dt>File</dt>
+            <dd data-testid="image-name">{doc.image.originalName}</dd>
+            <dt>Size</dt>
+            <dd data-testid="image-size">{doc.image.width} × {doc.image.height}</dd>
+          </dl>
+        ) : (
+          <p className="muted insp-hint">No photo yet.</p>
+        )}
+      </Section>
+      <Section title="Keyframe" id="keyframe">
+        <KeyframeFields />
+      </Section>
+      <Section title="Track presets" id="presets">
+        <PresetsPanel />
+        <TrackFiles />
+      </Section>
+      <Section title="Depth" id="depth">
+        <DepthPanel />
+      </Section>
     </aside>
   );
 }

@@ -1,36 +1,120 @@
-import { Suspense } from 'react';
-import { Canvas } from '@react-three/fiber';
-import { OrbitControls, Grid, GizmoHelper, GizmoViewport, useTexture } from '@react-three/drei';
+import { Suspense, useEffect, useMemo, useState } from 'react';
+import { Canvas, useThree } from '@react-three/fiber';
+import { OrbitControls, Grid, GizmoHelper, GizmoViewport } from '@react-three/drei';
+import type { OrbitControls as OrbitControlsImpl } from 'three-stdlib';
 import { useProject } from '../../state/projectStore';
+import { useUi } from '../../state/uiStore';
 import { useAssetUrl } from '../../hooks/useAssetUrl';
+import { useDepthPreviewSync, useScene, useSceneDepth, useTrackEvaluator } from './sceneStore';
+import { DepthMesh, DepthPoints, PhotoPlane, SourceFrustum } from './SceneObjects';
+import { TrackView, type GizmoMode } from './TrackView';
+import { LookThrough } from './LookThrough';
+import './viewport.css';
 
-/** The photo as a plane one unit in front of the source camera, sized by its aspect. */
-function PhotoPlane({ url, aspect }: { url: string; aspect: number }) {
-  const texture = useTexture(url);
-  return (
-    <mesh position={[0, 0, -2]}>
-      <planeGeometry args={[2 * aspect, 2]} />
-      <meshBasicMaterial map={texture} toneMapped={false} />
-    </mesh>
-  );
-}
-
+/**
+ * The 3D view: the photo lifted by its depth (mesh or points), the source camera, the track with
+ * a frustum per frame and its key handles, a gizmo on the selected key, and the look-through
+ * inset. Everything is drawn from the engine's own evaluation of the track.
+ */
 export function Viewport() {
+  useDepthPreviewSync();
   const image = useProject((s) => s.doc?.image ?? null);
+  const hasDepth = useProject((s) => !!s.doc?.depth);
   const url = useAssetUrl(image ? `assets/${image.asset.file}` : null);
+  const sceneMode = useUi((s) => s.sceneMode);
+  const lookThrough = useUi((s) => s.lookThrough);
+  const { geometry, preview, loading, error: depthError } = useScene();
+  const { ev, error: trackError, source } = useTrackEvaluator();
+  const depth = useSceneDepth();
+  const [gizmo, setGizmo] = useState<GizmoMode>('move');
+
+  // The gizmo keys of three.js editors: W move, E rotate, T target.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (e.ctrlKey || e.metaKey || e.altKey || (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA'))) return;
+      const m = ({ w: 'move', e: 'rotate', t: 'target' } as const)[e.key.toLowerCase() as 'w' | 'e' | 't'];
+      if (m) setGizmo(m);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
   return (
     <section className="panel viewport" aria-label="3D viewport" data-testid="viewport">
-      <Canvas camera={{ position: [2.5, 1.5, 2.5], fov: 50, near: 0.01, far: 1000 }} gl={{ preserveDrawingBuffer: true }}>
+      <Canvas
+        camera={{ position: [3, 2, 3], fov: 50, near: 0.01, far: 5000 }}
+        gl={{ preserveDrawingBuffer: true, antialias: true }}
+        dpr={[1, 2]}
+        onPointerMissed={() => useUi.getState().set({ selectedKeyId: null })}
+      >
         <color attach="background" args={['#15171c']} />
-        <Grid infiniteGrid cellColor="#2a2f3a" sectionColor="#3b4252" fadeDistance={40} />
-        <axesHelper args={[0.5]} />
-        <Suspense fallback={null}>{url && image && <PhotoPlane url={url} aspect={image.width / image.height} />}</Suspense>
-        <OrbitControls makeDefault target={[0, 0, -2]} />
+        <Grid infiniteGrid cellSize={depth / 10} sectionSize={depth} cellColor="#2a2f3a" sectionColor="#3b4252" fadeDistance={depth * 12} position={[0, -depth * 0.3, 0]} />
+        <axesHelper args={[depth * 0.1]} />
+        <Suspense fallback={null}>
+          {url && geometry && preview && sceneMode === 'mesh' && <DepthMesh geometry={geometry} url={url} />}
+          {url && geometry && preview && sceneMode === 'points' && <DepthPoints geometry={geometry} grid={preview} url={url} />}
+          {url && !hasDepth && source && <PhotoPlane url={url} intrinsics={source} distance={depth} />}
+        </Suspense>
+        {source && <SourceFrustum intrinsics={source} size={depth * 0.25} />}
+        {ev && <TrackView ev={ev} size={depth * 0.25} gizmo={gizmo} />}
+        <OrbitControls makeDefault enableDamping={false} />
+        <FrameScene depth={depth} />
         <GizmoHelper alignment="bottom-right" margin={[64, 64]}>
           <GizmoViewport labelColor="white" axisHeadScale={0.9} />
         </GizmoHelper>
       </Canvas>
+      <div className="viewport__toolbar" role="toolbar" aria-label="View options">
+        <div className="seg" role="group" aria-label="Photo as">
+          <button aria-pressed={sceneMode === 'mesh'} onClick={() => useUi.getState().set({ sceneMode: 'mesh' })} disabled={!hasDepth}>Mesh</button>
+          <button aria-pressed={sceneMode === 'points'} onClick={() => useUi.getState().set({ sceneMode: 'points' })} disabled={!hasDepth}>Points</button>
+        </div>
+        <div className="seg" role="group" aria-label="Gizmo">
+          <button aria-pressed={gizmo === 'move'} onClick={() => setGizmo('move')} title="Move the selected key (W)">Move</button>
+          <button aria-pressed={gizmo === 'target'} onClick={() => setGizmo('target')} title="Move its look-at target (T)">Target</button>
+          <button aria-pressed={gizmo === 'rotate'} onClick={() => setGizmo('rotate')} title="Rotate a quaternion key (E)">Rotate</button>
+        </div>
+        <button aria-pressed={lookThrough} onClick={() => useUi.getState().set({ lookThrough: !lookThrough })} data-testid="toggle-lookthrough">
+          Look through
+        </button>
+        <button onClick={() => window.dispatchEvent(new Event('camtrack:frame-scene'))} title="Frame the scene">Frame</button>
+      </div>
+      {(loading || depthError || trackError) && (
+        <div className="viewport__notes">
+          {loading && <span className="muted">Loading depth…</span>}
+          {depthError && <span className="error" data-testid="depth-error">{depthError}</span>}
+          {trackError && <span className="error">{trackError}</span>}
+        </div>
+      )}
+      {lookThrough && <LookThrough />}
       {!image && <div className="viewport__empty">Drop a photo here, or File › Import Image</div>}
     </section>
   );
+}
+
+/** Puts the view behind and above the source camera, looking at the scene, whenever the scene's scale changes (or on request). */
+function FrameScene({ depth }: { depth: number }) {
+  const camera = useThree((s) => s.camera);
+  const controls = useThree((s) => s.controls) as OrbitControlsImpl | null;
+  const frame = useMemo(
+    () => () => {
+      camera.position.set(depth * 0.55, depth * 0.4, depth * 0.75);
+      camera.near = depth / 1000;
+      camera.far = depth * 200;
+      camera.updateProjectionMatrix();
+      if (controls) {
+        controls.target.set(0, 0, -depth * 0.6);
+        controls.update();
+      } else {
+        camera.lookAt(0, 0, -depth * 0.6);
+      }
+    },
+    [camera, controls, depth],
+  );
+  useEffect(frame, [frame]);
+  useEffect(() => {
+    window.addEventListener('camtrack:frame-scene', frame);
+    return () => window.removeEventListener('camtrack:frame-scene', frame);
+  }, [frame]);
+  return null;
 }

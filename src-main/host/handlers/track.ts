@@ -1,0 +1,62 @@
+import type { Handlers } from '../context';
+import { exportCameraPath, importCameraPath, stringifyCameraPath } from '../../engine/camera/nerfstudio';
+import { parseTrack, stringifyTrack } from '../../engine/camera/track-json';
+import { fovYFromFocal } from '../../engine/camera/intrinsics';
+import { CamtrackError } from '../../engine/util/errors';
+import { renderSourceIntrinsics } from './warp';
+
+/**
+ * Track files: nerfstudio's camera_path.json and the studio's own track JSON, as text (the UI
+ * reads and writes the files: a picker and a download link in the browser, dialogs in Electron).
+ * The track's source camera is the render-size camera of the photo, as for the render.
+ */
+
+/** What kind of track file some JSON text is, from its content (never its name). */
+export function sniffTrackText(text: string): 'nerfstudio' | 'camtrack' {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new CamtrackError('bad-file', `This file is not JSON (${(e as Error).message}); a track is a nerfstudio camera_path.json or a Camtrack track file.`);
+  }
+  if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
+    if ('camera_path' in doc) return 'nerfstudio';
+    if ('format' in doc || 'keyframes' in doc) return 'camtrack';
+  }
+  throw new CamtrackError('bad-file', 'This JSON is neither a nerfstudio camera_path.json (no "camera_path" list) nor a Camtrack track file (no "format" or "keyframes").');
+}
+
+const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'track';
+
+export const trackHandlers: Handlers = {
+  async 'track.import'(input) {
+    const kind = sniffTrackText(input.text);
+    const notes: string[] = [];
+    if (kind === 'camtrack') {
+      const track = parseTrack(input.text);
+      notes.push(`${track.keyframes.length} keys, ${track.numFrames} frames at ${track.fps} fps`);
+      return { track, notes };
+    }
+    const { intrinsics: k } = renderSourceIntrinsics(input.doc);
+    const { track, source } = importCameraPath(input.text, { width: input.doc.render.width, height: input.doc.render.height });
+    notes.push(`${track.numFrames} cameras at ${+track.fps.toFixed(3)} fps; the first is the photo's camera`);
+    const fileFov = fovYFromFocal(source.fy, source.height);
+    const photoFov = fovYFromFocal(k.fy, k.height);
+    if (Math.abs(fileFov - photoFov) > 0.5) {
+      notes.push(`its first camera has a ${fileFov.toFixed(1)}° vertical field of view, the photo ${photoFov.toFixed(1)}°: frame 0 uses the photo's`);
+    }
+    if (source.width / source.height !== input.doc.render.width / input.doc.render.height) {
+      notes.push(`it was made for ${source.width}x${source.height}, the render is ${input.doc.render.width}x${input.doc.render.height}`);
+    }
+    return { track, notes };
+  },
+
+  async 'track.export'(input) {
+    const { doc } = input;
+    if (input.format === 'camtrack') {
+      return { fileName: `${safeName(doc.name)}.track.json`, mime: 'application/json', text: stringifyTrack(doc.track) };
+    }
+    const { intrinsics } = renderSourceIntrinsics(doc);
+    return { fileName: 'camera_path.json', mime: 'application/json', text: stringifyCameraPath(exportCameraPath(doc.track, intrinsics)) };
+  },
+};

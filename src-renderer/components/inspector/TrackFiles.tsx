@@ -1,0 +1,60 @@
+import { engine, isElectron } from '../../api/client';
+import { pickFile, run } from '../../actions';
+import { useProject, projectDirOrThrow } from '../../state/projectStore';
+import { useUi } from '../../state/uiStore';
+
+/**
+ * Track import and export: nerfstudio's camera_path.json and the studio's own track JSON. The
+ * engine converts; here the text goes to and from files (a picker, and a download link).
+ */
+export async function importTrackFile(file: File): Promise<void> {
+  await run(`Importing ${file.name}`, async () => {
+    const doc = useProject.getState().doc;
+    if (!doc) return;
+    projectDirOrThrow();
+    const text = await file.text();
+    const r = await engine.call('track.import', { name: file.name, text, doc });
+    useProject.getState().update((d) => ({ ...d, track: r.track }));
+    useUi.getState().set({ selectedKeyId: null, frame: 0 });
+    useUi.getState().toast('success', [`Imported the track from ${file.name}`, ...r.notes].join('. '));
+  });
+}
+
+export async function exportTrack(format: 'nerfstudio' | 'camtrack'): Promise<void> {
+  await run('Exporting the track', async () => {
+    const doc = useProject.getState().doc;
+    if (!doc) return;
+    const r = await engine.call('track.export', { doc, format });
+    download(r.fileName, r.text, r.mime);
+    useUi.getState().toast('success', `Exported ${r.fileName}${isElectron ? ' to your downloads' : ''}.`);
+  });
+}
+
+function download(name: string, text: string, mime: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function TrackFiles() {
+  return (
+    <div className="insp-actions insp-actions--wrap" data-testid="track-files">
+      <button
+        data-testid="import-track"
+        onClick={async () => {
+          const f = await pickFile('.json,application/json');
+          if (f) await importTrackFile(f);
+        }}
+      >
+        Import track…
+      </button>
+      <button data-testid="export-nerfstudio" onClick={() => void exportTrack('nerfstudio')}>Export camera_path.json</button>
+      <button data-testid="export-track" onClick={() => void exportTrack('camtrack')}>Export track JSON</button>
+    </div>
+  );
+}

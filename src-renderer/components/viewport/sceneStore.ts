@@ -1,0 +1,110 @@
+import { useEffect, useMemo } from 'react';
+import { create } from 'zustand';
+import type { DepthPreview, ImportedDepth } from '../../../src-main/api/contract';
+import type { Intrinsics } from '../../../src-main/engine/camera/conventions';
+import { createTrackEvaluator, type TrackEvaluator } from '../../../src-main/engine/camera/evaluate';
+import { sourceIntrinsics } from '../../../src-main/engine/camera/intrinsics';
+import { computeFit, placeIntrinsics } from '../../../src-main/engine/image/fit';
+import type { ProjectDoc, Track } from '../../../src-main/engine/project/schema';
+import { engine } from '../../api/client';
+import { useProject } from '../../state/projectStore';
+import { buildDepthGeometry, type DepthGeometry } from './sceneMath';
+
+/**
+ * What the 3D view, the inspector and the timeline share beyond the document: the depth at
+ * display resolution (fetched from the engine with the document's mapping) and the geometry
+ * built from it once per change, never per frame.
+ */
+
+/** Long side of the depth grid of the 3D view: 256 px keeps the mesh light (about 37k vertices for 16:9). */
+export const DEPTH_PREVIEW_SIDE = 256;
+/** Distance of the photo plane when there is no depth, and the default target depth of presets. */
+export const NOMINAL_DEPTH = 5;
+
+export interface SceneState {
+  /** Identity of the depth shown: project folder, image, depth asset and mapping. */
+  key: string | null;
+  preview: DepthPreview | null;
+  geometry: DepthGeometry | null;
+  report: ImportedDepth['report'] | null;
+  loading: boolean;
+  error: string | null;
+}
+
+export const useScene = create<SceneState>()(() => ({ key: null, preview: null, geometry: null, report: null, loading: false, error: null }));
+
+function depthKey(dir: string | null, doc: ProjectDoc | null): string | null {
+  if (!dir || !doc?.image || !doc.depth) return null;
+  return JSON.stringify([dir, doc.image.asset.sha256, doc.depth.source.asset.sha256, doc.depth.mapping]);
+}
+
+/** Keeps useScene in step with the document: mount once (the viewport does). Mapping edits are debounced. */
+export function useDepthPreviewSync(): void {
+  const dir = useProject((s) => s.dir);
+  const doc = useProject((s) => s.doc);
+  const key = depthKey(dir, doc);
+  useEffect(() => {
+    if (key === useScene.getState().key) return;
+    if (!key) {
+      useScene.setState({ key: null, preview: null, geometry: null, report: null, loading: false, error: null });
+      return;
+    }
+    useScene.setState({ loading: true });
+    let stale = false;
+    const timer = setTimeout(() => {
+      const current = useProject.getState();
+      if (!current.doc || !current.dir) return;
+      engine.call('depth.preview', { project: current.dir, doc: current.doc, maxSide: DEPTH_PREVIEW_SIDE }).then(
+        (preview) => {
+          if (stale) return;
+          useScene.setState({ key, preview, geometry: buildDepthGeometry(preview), report: preview.report ?? null, loading: false, error: null });
+        },
+        (e: Error) => {
+          if (stale) return;
+          useScene.setState({ key, preview: null, geometry: null, report: null, loading: false, error: e.message });
+        },
+      );
+    }, 120);
+    return () => {
+      stale = true;
+      clearTimeout(timer);
+    };
+  }, [key]);
+}
+
+/**
+ * The source camera the track starts from, at the render's size and fit (what frame 0 renders):
+ * the photo's intrinsics placed on the render grid. Without a photo, a 60-degree camera at the
+ * render size. The engine's warp.frame uses the same construction.
+ */
+export function renderSourceIntrinsics(doc: ProjectDoc): Intrinsics {
+  const { width, height, fit } = doc.render;
+  if (!doc.image) return sourceIntrinsics(width, height);
+  return placeIntrinsics(sourceIntrinsics(doc.image.width, doc.image.height), computeFit(doc.image.width, doc.image.height, width, height, fit));
+}
+
+export function useRenderSource(): Intrinsics | null {
+  const image = useProject((s) => s.doc?.image ?? null);
+  const render = useProject((s) => s.doc?.render ?? null);
+  return useMemo(() => (render ? renderSourceIntrinsics({ image, render } as ProjectDoc) : null), [image, render]);
+}
+
+/** The engine's evaluator of the current track (memoised on the track), or the reason it cannot be evaluated. */
+export function useTrackEvaluator(): { ev: TrackEvaluator | null; error: string | null; track: Track | null; source: Intrinsics | null } {
+  const track = useProject((s) => s.doc?.track ?? null);
+  const source = useRenderSource();
+  return useMemo(() => {
+    if (!track || !source) return { ev: null, error: null, track, source };
+    try {
+      return { ev: createTrackEvaluator(track, source), error: null, track, source };
+    } catch (e) {
+      return { ev: null, error: (e as Error).message, track, source };
+    }
+  }, [track, source]);
+}
+
+/** Scene scale: the median depth of the photo, or the nominal distance without depth. */
+export function useSceneDepth(): number {
+  const median = useScene((s) => s.geometry?.medianDepth ?? NaN);
+  return Number.isFinite(median) && median > 0 ? median : NOMINAL_DEPTH;
+}
