@@ -4,11 +4,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '../image/types';
 import { makeLambdaTable } from '../lambda/table';
-import { cfgFrameScales, eulerGaussianFactor, exactGaussianFactor, initialLatent, makeHoleMasks, type LatentShape } from '../sampler';
+import { gaussianNoise, cfgFrameScales, eulerGaussianFactor, exactGaussianFactor, initialLatent, makeHoleMasks, type LatentShape } from '../sampler';
 import { karrasSigmas } from '../schedule/karras';
 import { writeDraftModel } from './draftModel';
 import { builtinDraftModelDir } from './modelFolder';
-import { SvdPipeline } from './svdPipeline';
+import { DRAFT_VAE_MATRIX } from './draftGraphs';
+import { SvdPipeline, noiseAugSeed } from './svdPipeline';
 
 // Tiny renders: 3 frames of 64x64 pixels, latents 3 x 4 x 8 x 8.
 const W = 64;
@@ -155,6 +156,30 @@ describe('guidance and determinism through onnxruntime', () => {
           worst = Math.max(worst, Math.abs(img.data[(y * W + x) * 3 + c] - mean / 64));
         }
     expect(worst).toBeLessThan(1e-5);
+  });
+
+  it('noise-augments the source in pixel space before encoding, as diffusers does', async () => {
+    const a = 0.02;
+    const cond = await pipe.conditioning(source, 5, a);
+    const noise = gaussianNoise(3 * W * H, noiseAugSeed(5));
+    const k = pipe.manifest.latentScale;
+    const hw = 64;
+    let worst = 0;
+    for (let c = 0; c < 4; c++)
+      for (let by = 0; by < 8; by++)
+        for (let bx = 0; bx < 8; bx++) {
+          // the linear draft VAE: latent(noisy) - latent(clean) = a * M * mean8x8(noise)
+          let expected = 0;
+          for (let ch = 0; ch < 3; ch++) {
+            let mean = 0;
+            for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) mean += noise[ch * W * H + (by * 8 + y) * W + bx * 8 + x] / 64;
+            expected += a * DRAFT_VAE_MATRIX[c][ch] * mean;
+          }
+          const i = c * hw + by * 8 + bx;
+          worst = Math.max(worst, Math.abs(cond.imageLatent[i] - cond.sourceLatent[i] / k - expected));
+        }
+    expect(worst).toBeLessThan(1e-6);
+    expect(cond.imageEmbeds.length).toBe(1024);
   });
 
   it('refuses a size that is not a multiple of 64', () => {

@@ -3,8 +3,9 @@
  * and 5). The pipeline owns a loaded model folder and provides the pieces the sampler needs:
  *
  * - conditioning(source): CLIP image embedding (224x224, CLIP normalisation), the UNet's image
- *   latent (VAE mode + noise_aug_strength * seeded noise, NOT multiplied by the latent scale, as
- *   diffusers' pipeline does it) and the source latent for frame 0 (VAE mode * latent scale);
+ *   latent (VAE mode of the source plus noise_aug_strength * seeded noise in pixel space, NOT
+ *   multiplied by the latent scale, as diffusers' pipeline does it) and the source latent for
+ *   frame 0 (VAE mode of the clean source * latent scale);
  * - encodeViews(frames): warped views to latents times the latent scale;
  * - denoiser(cond, shape): D(x; sigma) = c_skip x + c_out UNet(c_in x, ...) with classifier-free
  *   guidance ramped over frames (uncond pass: zero embedding, zero image latent; batched as B=2);
@@ -40,7 +41,7 @@ export const CLIP_SIZE = 224;
 export interface Conditioning {
   /** CLIP image embedding, 1024 values. */
   imageEmbeds: Float32Array;
-  /** The UNet's channels 4..7: VAE mode + noise_aug_strength * noise, unscaled, [4][h][w]. */
+  /** The UNet's channels 4..7: VAE mode of (source + noise_aug_strength * noise), unscaled, [4][h][w]. */
   imageLatent: Float32Array;
   /** Frame 0's latent for the sampler: VAE mode * latent scale, [4][h][w]. */
   sourceLatent: Float32Array;
@@ -183,17 +184,23 @@ export class SvdPipeline {
     return readFloat(r.image_embeds, 1024, 'The image encoder');
   }
 
+  /**
+   * The conditioning of a source image. Noise augmentation is done as diffusers' pipeline does it
+   * (and as SVD was trained, `cond_aug` in Stability's code): the seeded noise is added to the
+   * image in [-1, 1] pixel space, [3][H][W] order, and the noisy image is VAE-encoded (mode).
+   */
   async conditioning(source: RgbImage, seed: number, noiseAugStrength = this.manifest.conditioning.noiseAugStrength): Promise<Conditioning> {
-    const mode = await this.encodeMode([source]);
-    const noise = gaussianNoise(mode.length, noiseAugSeed(seed));
-    const imageLatent = new Float32Array(mode.length);
-    const sourceLatent = new Float32Array(mode.length);
+    const n = source.width * source.height;
+    const noise = gaussianNoise(3 * n, noiseAugSeed(seed));
+    // RGB in [0,1] maps to 2v - 1; adding a * eps there is adding a * eps / 2 here.
+    const noisy = new Float32Array(source.data.length);
+    for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) noisy[p * 3 + c] = source.data[p * 3 + c] + 0.5 * noiseAugStrength * noise[c * n + p];
+    const both = await this.encodeMode([source, { width: source.width, height: source.height, data: noisy }]);
+    const per = both.length / 2;
+    const sourceLatent = both.slice(0, per);
     const k = this.manifest.latentScale;
-    for (let i = 0; i < mode.length; i++) {
-      imageLatent[i] = mode[i] + noiseAugStrength * noise[i];
-      sourceLatent[i] = mode[i] * k;
-    }
-    return { imageEmbeds: await this.imageEmbeds(source), imageLatent, sourceLatent, width: source.width, height: source.height };
+    for (let i = 0; i < per; i++) sourceLatent[i] *= k;
+    return { imageEmbeds: await this.imageEmbeds(source), imageLatent: both.slice(per), sourceLatent, width: source.width, height: source.height };
   }
 
   /**
