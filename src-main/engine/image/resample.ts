@@ -14,17 +14,18 @@ export function resampleImage(src: RgbImage, p: Placement): RgbImage {
   const sw = src.width;
   const tmp = new Float32Array(src.height * p.width * 3);
   const s = src.data;
+  const cStart = cols.start, cCount = cols.count, cOff = cols.offset, cW = cols.weights;
   // Horizontal pass: every source row onto the output columns.
   for (let y = 0; y < src.height; y++) {
     const rowIn = y * sw * 3;
     const rowOut = y * p.width * 3;
     for (let u = 0; u < p.width; u++) {
-      const start = cols.start[u];
-      const count = cols.count[u];
-      const w0 = cols.offset[u];
+      const start = cStart[u];
+      const count = cCount[u];
+      const w0 = cOff[u];
       let r = 0, g = 0, b = 0;
       for (let k = 0; k < count; k++) {
-        const w = cols.weights[w0 + k];
+        const w = cW[w0 + k];
         const i = rowIn + (start + k) * 3;
         r += w * s[i];
         g += w * s[i + 1];
