@@ -5,7 +5,7 @@ import { IDENTITY4, mat4Multiply, type FrameCamera } from './conventions';
 import { evaluateTrack } from './evaluate';
 import { fovYFromFocal, sourceIntrinsics } from './intrinsics';
 import { cameraPathFromFrames, exportCameraPath, importCameraPath, parseCameraPath, parseCameraPathFile, stringifyCameraPath } from './nerfstudio';
-import { lookAtPose } from './pose';
+import { lookAtPose, rigidPoseProblem } from './pose';
 import { presetTrack } from './presets';
 import { parseTrack, stringifyTrack } from './track-json';
 
@@ -93,6 +93,13 @@ describe('nerfstudio camera_path.json', () => {
     expect(p.fps).toBe(4);
     expect(p.frames[1].intrinsics.fx).toBeCloseTo(p.frames[1].intrinsics.fy, 12);
     expect(p.frames[1].c2w[3]).toBeCloseTo(0.1, 15);
+    // Rows nested as 4 x 4, and rotations rounded to 4 decimals, are accepted (and made rigid).
+    const c = Math.cos(0.3);
+    const sn = Math.sin(0.3);
+    const rounded = [[+c.toFixed(4), 0, +sn.toFixed(4), 1], [0, 1, 0, 0], [-(+sn.toFixed(4)), 0, +c.toFixed(4), 2], [0, 0, 0, 1]];
+    const nested = parseCameraPath(JSON.stringify({ ...minimal, camera_path: [minimal.camera_path[0], { camera_to_world: rounded, fov: 50 }] }), { width: 64, height: 64 });
+    expect(rigidPoseProblem(nested.frames[1].c2w, 1e-12)).toBeNull();
+    expect(nested.frames[1].c2w[2]).toBeCloseTo(sn, 4);
     const noTime = { ...minimal, seconds: undefined, render_width: 64, render_height: 64 };
     expect(parseCameraPath(JSON.stringify(noTime)).fps).toBe(24);
   });
@@ -107,6 +114,8 @@ describe('nerfstudio camera_path.json', () => {
       [doc({ camera_path: [] }), /non-empty list/],
       [doc({ camera_path: [cam, { ...cam, camera_to_world: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0] }] }), /camera 1 .* 12 numbers/],
       [doc({ camera_path: [{ ...cam, camera_to_world: [2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 1] }] }), /camera 0 .* not a rigid camera pose: .*orthonormal/],
+      [doc({ camera_path: [{ ...cam, camera_to_world: [1.01, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1] }] }), /orthonormal/],
+      [doc({ camera_path: [{ ...cam, camera_to_world: [1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1] }] }), /reflection/],
       [doc({ camera_path: [{ ...cam, camera_to_world: [1, 0, 0, null, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1] }] }), /finite/],
       [doc({ camera_path: [{ ...cam, fov: 0 }] }), /"fov"/],
       [doc({ camera_path: [{ ...cam, aspect: -1 }] }), /"aspect"/],

@@ -3,7 +3,7 @@ import { CamtrackError } from '../util/errors';
 import { mat4Multiply, rigidInverse, type FrameCamera, type Intrinsics } from './conventions';
 import { evaluateTrack } from './evaluate';
 import { intrinsicsFromPerspective, perspectiveFromIntrinsics } from './intrinsics';
-import { positionQuaternionFromPose, rigidPoseProblem } from './pose';
+import { poseFromPositionQuaternion, positionQuaternionFromPose, rigidPoseProblem } from './pose';
 
 /**
  * nerfstudio's camera_path.json (what `ns-render camera-path` reads and its viewer writes):
@@ -32,6 +32,12 @@ export interface NerfstudioCameraPath {
   crop: null;
   camera_path: NerfstudioCamera[];
 }
+
+/**
+ * How far a rotation block may be from orthonormal (|R^T R - I|, per entry): files written with 4
+ * decimals are accepted, a 1% scale or a shear is refused.
+ */
+const RIGID_TOLERANCE = 1e-3;
 
 /** fps assumed for a path that gives neither `fps` nor `seconds`. */
 export const DEFAULT_IMPORT_FPS = 24;
@@ -102,7 +108,11 @@ export function parseCameraPath(text: string, opts: ParseCameraPathOptions = {})
 
   const raw = list.map((cam, i) => cameraEntry(cam, i, width, height));
   const toFirst = rigidInverse(raw[0].c2w);
-  const frames = raw.map((f) => ({ c2w: i0(mat4Multiply(toFirst, f.c2w)), intrinsics: f.intrinsics }));
+  // Through position + quaternion: exactly rigid even when the file's rotations were rounded.
+  const frames = raw.map((f) => {
+    const { position, quaternion } = positionQuaternionFromPose(mat4Multiply(toFirst, f.c2w));
+    return { c2w: poseFromPositionQuaternion(position, quaternion), intrinsics: f.intrinsics };
+  });
   return { frames, fps, width, height };
 }
 
@@ -133,10 +143,13 @@ function cameraEntry(cam: unknown, i: number, width: number, height: number): Fr
   const where = `camera ${i} of "camera_path"`;
   if (typeof cam !== 'object' || cam === null) throw bad(`${where} is not an object`);
   const c = cam as Record<string, unknown>;
-  const m = c.camera_to_world;
-  if (!Array.isArray(m)) throw bad(`${where} has no "camera_to_world" list of 16 numbers`);
+  const given = c.camera_to_world;
+  if (!Array.isArray(given)) throw bad(`${where} has no "camera_to_world" list of 16 numbers`);
+  // Some writers nest the matrix as 4 rows of 4.
+  const nested = given.length === 4 && given.every((row) => Array.isArray(row) && row.length === 4);
+  const m: unknown[] = nested ? (given as unknown[][]).flat() : given;
   if (m.length !== 16) throw bad(`${where} has ${m.length} numbers in "camera_to_world", not 16 (a row-major 4x4)`);
-  const problem = rigidPoseProblem(m as number[]);
+  const problem = rigidPoseProblem(m as number[], RIGID_TOLERANCE);
   if (problem) throw bad(`the "camera_to_world" of ${where} is not a rigid camera pose: ${problem}`);
   const fov = c.fov;
   if (typeof fov !== 'number' || !(fov > 0 && fov < 180)) throw bad(`${where} needs a vertical "fov" in degrees between 0 and 180 (got ${JSON.stringify(fov)})`);
@@ -162,15 +175,6 @@ function fpsOf(o: Record<string, unknown>, n: number): number {
     return n / o.seconds;
   }
   return DEFAULT_IMPORT_FPS;
-}
-
-/** Clears the rounding noise of the bottom row a product leaves (it is exactly 0 0 0 1 for rigid poses). */
-function i0(m: number[]): number[] {
-  m[12] = 0;
-  m[13] = 0;
-  m[14] = 0;
-  m[15] = 1;
-  return m;
 }
 
 function bad(what: string): CamtrackError {
