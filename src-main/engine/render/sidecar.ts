@@ -123,6 +123,8 @@ export const RenderSidecar = z
     /** Wall time per stage, in the order the stages ran. */
     timings: z.array(SidecarTiming),
     host: z.object({ platform: z.string(), arch: z.string(), node: z.string() }).optional(),
+    /** The project folder the render was made in (its assets/ hold the photo and depth by hash). */
+    projectDir: z.string().min(1).optional(),
   })
   .superRefine((s, ctx) => {
     const bad = (pathParts: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: pathParts, message });

@@ -1,0 +1,118 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { parseProviderChoice } from '../../engine/models/providers';
+import { openProject } from '../../engine/project/store';
+import { OutputFormat, type ExecutionProviderName } from '../../engine/project/schema';
+import { applyRenderOverrides, renderFromSidecar, renderProject, type RenderProgress, type RenderResult } from '../../engine/render';
+import { CamtrackError } from '../../engine/util/errors';
+import { printJson, progressLine } from '../io';
+
+interface RenderFlags {
+  out: string;
+  model?: string;
+  ep?: string;
+  steps?: string;
+  seed?: string;
+  format?: string;
+}
+
+const EXTENSION_FORMAT: Record<string, OutputFormat> = { '.mp4': 'mp4', '.webm': 'webm', '.gif': 'gif' };
+
+function wholeNumber(flag: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new CamtrackError('bad-input', `${flag} must be a whole number from ${min} to ${max} (got "${value}").`);
+  return n;
+}
+
+/** The output format: --format, else the --out extension, else the project's setting. A contradiction is refused. */
+export function outputFormat(out: string, flag: string | undefined, projectFormat: OutputFormat): OutputFormat {
+  const byExt = EXTENSION_FORMAT[path.extname(out).toLowerCase()];
+  if (flag === undefined) return byExt ?? projectFormat;
+  const r = OutputFormat.safeParse(flag);
+  if (!r.success) throw new CamtrackError('bad-input', `--format must be mp4, png, webm or gif (got "${flag}").`);
+  if (byExt && byExt !== r.data) throw new CamtrackError('bad-input', `--out ${out} is a .${byExt} file name but --format is ${r.data}. Make them agree.`);
+  if (!byExt && r.data !== 'png' && path.extname(out)) throw new CamtrackError('bad-input', `--out ${out} has an extension that is not .${r.data}.`);
+  return r.data;
+}
+
+function progressPrinter(): (p: RenderProgress) => void {
+  let last = '';
+  return (p) => {
+    const pct = Math.floor(p.fraction * 100);
+    const line = p.stage === 'denoise' && p.steps ? `render ${pct}%  denoise step ${p.step}/${p.steps}` : `render ${pct}%  ${p.stage}`;
+    if (line === last) return;
+    last = line;
+    progressLine(line);
+  };
+}
+
+function report(r: RenderResult): void {
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  const { sidecar } = r;
+  const ep = sidecar.executionProvider;
+  process.stderr.write(`wrote ${r.out} (${sidecar.output.frames} frames, ${sidecar.output.width}x${sidecar.output.height}, ${sidecar.output.format}) and ${r.sidecarPath}\n`);
+  if (ep.fallbackReason) process.stderr.write(`execution provider: ${ep.used} (${ep.fallbackReason})\n`);
+  printJson({
+    out: r.out,
+    sidecar: r.sidecarPath,
+    frames: sidecar.output.frames,
+    width: sidecar.output.width,
+    height: sidecar.output.height,
+    format: sidecar.output.format,
+    model: sidecar.model.name,
+    executionProvider: ep.used,
+    timingsMs: Object.fromEntries(r.timings.map((t) => [t.stage, Math.round(t.ms)])),
+  });
+}
+
+/**
+ * `camtrack render PROJECT --out OUT.mp4`: renders a project headless, with the built-in draft
+ * model unless --model names a model folder. PROJECT may also be a render's sidecar JSON, which
+ * renders the same frames again.
+ */
+export function registerRender(program: Command): void {
+  program
+    .command('render')
+    .description('render a project (NAME.camtrack) to a video with its camera track, lambda table and seed; or re-render a sidecar (OUT.mp4.json)')
+    .argument('<project>', 'the project folder (or its project.json), or a render sidecar .json')
+    .requiredOption('--out <file>', 'the video to write (.mp4, .webm, .gif), or a folder for --format png')
+    .option('--model <dir>', 'a model folder (model.json + ONNX files); default: the project setting, "draft" = the built-in draft model')
+    .option('--ep <name>', 'execution provider: auto, cuda, dml, coreml, webgpu or cpu (default: the project setting)')
+    .option('--steps <n>', 'denoising steps (the lambda table is remade or resampled to match)')
+    .option('--seed <s>', 'noise seed, 0 to 4294967295')
+    .option('--format <f>', 'mp4 | png | webm | gif (default: from --out, else the project setting)')
+    .action(async (target: string, flags: RenderFlags) => {
+      const executionProvider = flags.ep !== undefined ? (parseProviderChoice(flags.ep) as ExecutionProviderName) : undefined;
+      const controller = new AbortController();
+      const onSignal = () => controller.abort();
+      process.once('SIGINT', onSignal);
+      try {
+        const st = await fs.stat(target).catch(() => null);
+        if (!st) throw new CamtrackError('not-found', `No such project or sidecar: ${target}`);
+        if (st.isFile() && target.endsWith('.json') && path.basename(target) !== 'project.json') {
+          if (flags.steps !== undefined || flags.seed !== undefined || flags.format !== undefined)
+            throw new CamtrackError('bad-input', 'A sidecar re-renders exactly what it records: --steps, --seed and --format do not apply.');
+          const r = await renderFromSidecar(target, { out: flags.out, model: flags.model, executionProvider, signal: controller.signal, onProgress: progressPrinter() });
+          report(r);
+          return;
+        }
+        const opened = await openProject(target);
+        const format = outputFormat(flags.out, flags.format, opened.doc.render.format);
+        const { doc, notes } = applyRenderOverrides(opened.doc, {
+          model: flags.model,
+          executionProvider,
+          format,
+          ...(flags.steps !== undefined && { steps: wholeNumber('--steps', flags.steps, 1, 1000) }),
+          ...(flags.seed !== undefined && { seed: wholeNumber('--seed', flags.seed, 0, 2 ** 32 - 1) }),
+        });
+        for (const n of notes) process.stderr.write(`${n}\n`);
+        if (doc.render.model === 'draft')
+          process.stderr.write('Using the built-in draft model: it needs no download and shows the whole pipeline working, but it is a stand-in, not Stable Video Diffusion. Give --model DIR for a real model.\n');
+        const r = await renderProject({ projectDir: opened.dir, doc, out: flags.out, signal: controller.signal, onProgress: progressPrinter() });
+        report(r);
+      } finally {
+        process.off('SIGINT', onSignal);
+      }
+    });
+}

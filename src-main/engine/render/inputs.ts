@@ -1,0 +1,76 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { FrameCamera, Intrinsics } from '../camera/conventions';
+import { evaluateTrack } from '../camera/evaluate';
+import { sourceIntrinsics } from '../camera/intrinsics';
+import type { DepthReport } from '../depth/mapping';
+import { depthForRender } from '../depth/prepare';
+import { decodeDepth } from '../depth/read';
+import { computeFit, placeIntrinsics, type Placement } from '../image/fit';
+import { decodeImage } from '../image/load';
+import { resampleImage } from '../image/resample';
+import type { RgbImage } from '../image/types';
+import { sha256Hex } from '../project/assets';
+import { assetPath } from '../project/layout';
+import type { AssetRef, ProjectDoc } from '../project/schema';
+import { CamtrackError, toErrorInfo } from '../util/errors';
+
+/**
+ * The render's inputs from a project folder: the photo and its depth placed on the render grid
+ * (size and crop/pad fit of doc.render), the photo's camera at that size, and the track evaluated
+ * against it (frame 0 is that camera). Asset bytes are checked against their recorded sha256, so
+ * a render (and its sidecar) can never describe a photo other than the one it used.
+ */
+export interface RenderInputs {
+  /** The photo on the render grid. */
+  image: RgbImage;
+  /** z-depth on the render grid (0 = no depth). */
+  depth: Float32Array;
+  placement: Placement;
+  /** The photo's camera at the render size: frame 0's intrinsics. */
+  intrinsics: Intrinsics;
+  cameras: FrameCamera[];
+  depthReport: DepthReport;
+}
+
+/** The photo's intrinsics at the render size and fit (what frame 0 renders with). */
+export function renderIntrinsics(doc: ProjectDoc): { intrinsics: Intrinsics; placement: Placement } {
+  if (!doc.image) throw new CamtrackError('bad-input', 'The project has no photo: import one before rendering.');
+  const { width, height, fit } = doc.render;
+  const placement = computeFit(doc.image.width, doc.image.height, width, height, fit);
+  return { intrinsics: placeIntrinsics(sourceIntrinsics(doc.image.width, doc.image.height), placement), placement };
+}
+
+/** Reads an asset of the project and checks its sha256. */
+export async function readCheckedAsset(assetsDir: string | null, projectDir: string, ref: AssetRef, what: string): Promise<Uint8Array> {
+  const file = assetsDir ? path.join(assetsDir, ref.file) : assetPath(projectDir, ref.file);
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (e) {
+    const info = toErrorInfo(e);
+    if (info.code === 'not-found') throw new CamtrackError('not-found', `The ${what} ${ref.file} is missing from ${path.dirname(file)}.`, { cause: e });
+    throw new CamtrackError(info.code === 'internal' ? 'bad-file' : info.code, `The ${what} ${file} cannot be read: ${info.message}`, { cause: e });
+  }
+  const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (sha256Hex(data) !== ref.sha256) throw new CamtrackError('bad-file', `The ${what} ${file} does not match its recorded sha256: it was changed or damaged.`);
+  return data;
+}
+
+export async function loadRenderInputs(projectDir: string, doc: ProjectDoc, assetsDir: string | null = null): Promise<RenderInputs> {
+  if (!doc.image) throw new CamtrackError('bad-input', 'The project has no photo: import one before rendering.');
+  if (!doc.depth) throw new CamtrackError('bad-input', 'The project has no depth: import a depth file (or estimate one) before rendering.');
+  const [imageBytes, depthBytes] = await Promise.all([
+    readCheckedAsset(assetsDir, projectDir, doc.image.asset, 'photo'),
+    readCheckedAsset(assetsDir, projectDir, doc.depth.source.asset, 'depth file'),
+  ]);
+  const photo = (await decodeImage(imageBytes, { name: doc.image.originalName })).image;
+  if (photo.width !== doc.image.width || photo.height !== doc.image.height)
+    throw new CamtrackError('bad-file', `The photo ${doc.image.asset.file} is ${photo.width}x${photo.height}, but the project records ${doc.image.width}x${doc.image.height}.`);
+  const raw = await decodeDepth(depthBytes, doc.depth.source.asset.file);
+  const { intrinsics, placement } = renderIntrinsics(doc);
+  const image = resampleImage(photo, placement);
+  const { depth, report } = depthForRender(raw, doc.depth.mapping, placement);
+  const cameras = evaluateTrack(doc.track, intrinsics);
+  return { image, depth: depth.z, placement, intrinsics, cameras, depthReport: report };
+}

@@ -1,0 +1,73 @@
+import { lambdaDocFromTable, lambdaTableFromDoc } from '../lambda/doc';
+import { resampleLambda } from '../lambda/resample';
+import { constantLambda, rampLambda } from '../lambda/summary';
+import { defaultLambdaDoc } from '../project/create';
+import type { ExecutionProviderName, LambdaDoc, OutputFormat, ProjectDoc } from '../project/schema';
+import { sigmasForSteps } from '../schedule/sigmas';
+import { CamtrackError } from '../util/errors';
+
+/** Per-render changes to a project's settings (CLI flags, queue overrides). */
+export interface RenderOverrides {
+  seed?: number;
+  steps?: number;
+  /** 'draft' or a model folder. */
+  model?: string;
+  executionProvider?: ExecutionProviderName;
+  format?: OutputFormat;
+}
+
+/**
+ * The lambda table for another step count. Tables made from a preset are made again for the new
+ * steps (the default one by the reference's search, exactly as a new project gets it); a painted
+ * ('custom') table is resampled by log-sigma, so an edit made at some noise level stays there.
+ */
+export function lambdaForSteps(lambda: LambdaDoc, steps: number, frames: number): { lambda: LambdaDoc; note: string } {
+  const { preset, lambdaMin } = lambda;
+  const shape = `${lambda.steps} x ${lambda.frames}`;
+  switch (preset.kind) {
+    case 'default':
+      return { lambda: defaultLambdaDoc(steps, frames, lambdaMin), note: `The lambda table (${shape}, the default preset) was recomputed for ${steps} steps x ${frames} frames.` };
+    case 'constant':
+      return { lambda: lambdaDocFromTable(constantLambda(steps, frames, preset.value), lambdaMin, preset), note: `The constant lambda table (${shape}) was remade for ${steps} steps x ${frames} frames.` };
+    case 'ramp':
+      return {
+        lambda: lambdaDocFromTable(rampLambda(steps, frames, preset.axis, preset.from, preset.to), lambdaMin, preset),
+        note: `The ramp lambda table (${shape}) was remade for ${steps} steps x ${frames} frames.`,
+      };
+    case 'custom': {
+      const table = lambdaTableFromDoc(lambda);
+      const resampled = resampleLambda(table, sigmasForSteps(lambda.steps), sigmasForSteps(steps), frames);
+      return { lambda: lambdaDocFromTable(resampled, lambdaMin, preset), note: `The painted lambda table (${shape}) was resampled to ${steps} steps x ${frames} frames (by log-sigma and frame position).` };
+    }
+  }
+}
+
+/**
+ * The project with per-render overrides applied. A step count that differs from the project's
+ * changes the lambda table to match (see lambdaForSteps), and says so in `notes`; without a
+ * steps override the table is left as it is (a mismatch is refused later, never resampled silently).
+ */
+export function applyRenderOverrides(doc: ProjectDoc, overrides: RenderOverrides = {}): { doc: ProjectDoc; notes: string[] } {
+  const notes: string[] = [];
+  const render = { ...doc.render };
+  if (overrides.seed !== undefined) {
+    if (!Number.isInteger(overrides.seed) || overrides.seed < 0 || overrides.seed > 2 ** 32 - 1)
+      throw new CamtrackError('bad-input', `The seed must be a whole number from 0 to ${2 ** 32 - 1} (got ${overrides.seed}).`);
+    render.seed = overrides.seed;
+  }
+  if (overrides.model !== undefined) render.model = overrides.model;
+  if (overrides.executionProvider !== undefined) render.executionProvider = overrides.executionProvider;
+  if (overrides.format !== undefined) render.format = overrides.format;
+  let lambda = doc.lambda;
+  if (overrides.steps !== undefined) {
+    if (!Number.isInteger(overrides.steps) || overrides.steps < 1 || overrides.steps > 1000)
+      throw new CamtrackError('bad-input', `The number of steps must be a whole number from 1 to 1000 (got ${overrides.steps}).`);
+    render.steps = overrides.steps;
+    if (lambda.steps !== overrides.steps || lambda.frames !== doc.track.numFrames) {
+      const r = lambdaForSteps(lambda, overrides.steps, doc.track.numFrames);
+      lambda = r.lambda;
+      notes.push(r.note);
+    }
+  }
+  return { doc: { ...doc, render, lambda }, notes };
+}

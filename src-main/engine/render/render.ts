@@ -1,0 +1,303 @@
+import path from 'node:path';
+import { availableParallelism } from 'node:os';
+import type { FrameCamera } from '../camera/conventions';
+import type { RgbImage } from '../image/types';
+import { lambdaTableFromDoc } from '../lambda/doc';
+import { sha256File } from '../models/hashing';
+import { builtinDraftModelDir } from '../models/modelFolder';
+import { SvdPipeline } from '../models/svdPipeline';
+import type { ProjectDoc } from '../project/schema';
+import { guidedSample, latentPreview, makeHoleMasks, type LatentShape } from '../sampler';
+import { RHO, SIGMA_MAX, SIGMA_MIN } from '../schedule/karras';
+import { sigmasForSteps } from '../schedule/sigmas';
+import { CamtrackError } from '../util/errors';
+import { exportFrames, thumbnailPathFor, writeThumbnail } from '../video';
+import { prepareSource, warpFrame, type WarpedFrame } from '../warp/forward';
+import { createWarpPool } from '../warp/pool';
+import { loadRenderInputs } from './inputs';
+import { applyRenderOverrides, type RenderOverrides } from './overrides';
+import { writeSidecar, type RenderSidecar, type SidecarModel } from './sidecar';
+
+/**
+ * A whole render, project to video: the photo and depth on the render grid, the track's cameras,
+ * every frame warped, the warped views VAE-encoded, NVS-Solver's guided sampler through the model
+ * (the project's lambda table, lambda_min, seed and CFG ramp), decoding, the frames piped to
+ * ffmpeg, then the sidecar beside the output. The output is replaced atomically (exportFrames
+ * renames a finished temporary file into place), so a failed or cancelled render leaves the
+ * previous output as it was. `signal` is checked between stages, between sampler steps and
+ * between decoder chunks, and kills ffmpeg during the export.
+ */
+export type RenderStage = 'load' | 'warp' | 'model' | 'encode' | 'denoise' | 'decode' | 'export' | 'sidecar';
+
+export interface RenderProgress {
+  stage: RenderStage;
+  /** Denoising step just finished (1-based) and the step count, in the 'denoise' stage. */
+  step?: number;
+  steps?: number;
+  /** 0..1 over the whole render. */
+  fraction: number;
+}
+
+/** A live preview: one small RGB24 image per frame, the cheap latent projection of the current x0 estimate. */
+export interface RenderPreview {
+  step: number;
+  steps: number;
+  width: number;
+  height: number;
+  frames: Uint8Array[];
+}
+
+export interface RenderOptions {
+  /** The project's working folder (its assets/ hold the photo and depth). */
+  projectDir: string;
+  doc: ProjectDoc;
+  overrides?: RenderOverrides;
+  /** The video file (mp4/webm/gif) or, for png, the folder of frames. */
+  out: string;
+  signal?: AbortSignal;
+  onProgress?(p: RenderProgress): void;
+  onPreview?(p: RenderPreview): void;
+  /** Minimum time between previews (the last step always gets one); default 0. */
+  previewIntervalMs?: number;
+  /** Also write a thumbnail (the middle frame) beside the output: `<out>.thumb.jpg`. */
+  thumbnail?: boolean;
+  /** Where the assets are when not in projectDir/assets (re-rendering from a sidecar). */
+  assetsDir?: string;
+  /** The sigma schedule, when not the Karras schedule of the step count (re-rendering from a sidecar). */
+  sigmas?: Float32Array;
+}
+
+export interface StageTiming {
+  stage: RenderStage;
+  ms: number;
+}
+
+export interface RenderResult {
+  out: string;
+  sidecarPath: string;
+  thumbnail: string | null;
+  sidecar: RenderSidecar;
+  /** What overrides changed beyond the plain values (a lambda table remade for other steps...). */
+  notes: string[];
+  timings: StageTiming[];
+  /** The RGB24 frames as exported (frame-major), e.g. for comparisons. */
+  frames: Uint8Array[];
+}
+
+/** Share of the whole render each stage stands for, for one progress bar (the sampler dominates). */
+const STAGE_SPAN: Record<RenderStage, [number, number]> = {
+  load: [0, 0.03],
+  warp: [0.03, 0.1],
+  model: [0.1, 0.13],
+  encode: [0.13, 0.18],
+  denoise: [0.18, 0.88],
+  decode: [0.88, 0.94],
+  export: [0.94, 0.99],
+  sidecar: [0.99, 1],
+};
+
+/** Below this many target pixels in all (frames x width x height), frames warp on this thread: starting workers would cost more. */
+const WARP_IN_THREAD_BELOW = 2_000_000;
+
+/** The model folder a render setting names: 'draft' is the built-in model. */
+export function modelDirFor(model: string): string {
+  return model === 'draft' ? builtinDraftModelDir() : path.resolve(model);
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, stage: RenderStage): void {
+  if (signal?.aborted) throw new CamtrackError('cancelled', `The render was cancelled (${stage}).`);
+}
+
+/** Float RGB [0,1] -> RGB24, rounding to nearest. */
+export function toRgb24(img: RgbImage): Uint8Array {
+  const out = new Uint8Array(img.width * img.height * 3);
+  const d = img.data;
+  for (let i = 0; i < out.length; i++) {
+    const v = d[i];
+    out[i] = v <= 0 ? 0 : v >= 1 ? 255 : Math.round(v * 255);
+  }
+  return out;
+}
+
+async function warpAll(source: Parameters<typeof prepareSource>[0], cameras: FrameCamera[], onFrame: () => void): Promise<WarpedFrame[]> {
+  const { width, height } = source.image;
+  if (cameras.length * width * height < WARP_IN_THREAD_BELOW) {
+    const prepared = prepareSource(source);
+    return cameras.map((c) => {
+      const f = warpFrame(prepared, c);
+      onFrame();
+      return f;
+    });
+  }
+  const pool = createWarpPool(Math.min(cameras.length, availableParallelism()));
+  try {
+    return (await pool.warpFrames(source, cameras, {}, () => onFrame())).frames;
+  } finally {
+    await pool.close();
+  }
+}
+
+async function modelRecord(dir: string, location: string, manifest: SvdPipeline['manifest']): Promise<SidecarModel> {
+  const files: SidecarModel['files'] = [];
+  for (const c of ['image_encoder', 'vae_encoder', 'unet', 'vae_decoder'] as const) {
+    const comp = manifest.components[c];
+    for (const e of [comp, ...comp.externalData]) {
+      // The folder was verified against these hashes when it was opened; hash files the manifest leaves unhashed.
+      const sha256 = e.sha256 ?? (await sha256File(path.join(dir, e.file)));
+      files.push(e.bytes === undefined ? { file: e.file, sha256 } : { file: e.file, sha256, bytes: e.bytes });
+    }
+  }
+  return { name: manifest.name, family: manifest.family, dtype: manifest.dtype, location, files };
+}
+
+export async function renderProject(opts: RenderOptions): Promise<RenderResult> {
+  const { signal } = opts;
+  const { doc, notes } = applyRenderOverrides(opts.doc, opts.overrides);
+  const settings = doc.render;
+  const F = doc.track.numFrames;
+  const steps = settings.steps;
+  const sigmas = opts.sigmas ?? sigmasForSteps(steps);
+  if (sigmas.length !== steps + 1) throw new CamtrackError('shape-mismatch', `The sigma schedule has ${sigmas.length - 1} steps, the render ${steps}.`);
+  // The table must fit the render exactly: a mismatch is refused here, before anything heavy runs.
+  const lambda = lambdaTableFromDoc(doc.lambda, { steps, frames: F });
+  const timings: StageTiming[] = [];
+  let stageStart = performance.now();
+  const progress = (stage: RenderStage, within: number, extra: Partial<RenderProgress> = {}) => {
+    const [a, b] = STAGE_SPAN[stage];
+    opts.onProgress?.({ stage, fraction: a + (b - a) * Math.min(1, Math.max(0, within)), ...extra });
+  };
+  const endStage = (stage: RenderStage) => {
+    const now = performance.now();
+    timings.push({ stage, ms: now - stageStart });
+    stageStart = now;
+  };
+
+  progress('load', 0);
+  const inputs = await loadRenderInputs(opts.projectDir, doc, opts.assetsDir ?? null);
+  endStage('load');
+  throwIfAborted(signal, 'load');
+
+  progress('warp', 0);
+  let warpedCount = 0;
+  const warped = await warpAll(
+    { image: inputs.image, depth: inputs.depth, intrinsics: inputs.intrinsics, c2w: inputs.cameras[0].c2w },
+    inputs.cameras,
+    () => progress('warp', ++warpedCount / F),
+  );
+  endStage('warp');
+  throwIfAborted(signal, 'warp');
+
+  progress('model', 0);
+  const modelDir = modelDirFor(settings.model);
+  const pipeline = await SvdPipeline.open(modelDir, { provider: settings.executionProvider });
+  let frames: Uint8Array[];
+  let model: SidecarModel;
+  try {
+    model = await modelRecord(modelDir, settings.model, pipeline.manifest);
+    const lat = pipeline.latentSize(settings.width, settings.height);
+    const fc = pipeline.manifest.frameCounts;
+    if (fc !== 'any' && !fc.includes(F))
+      throw new CamtrackError('bad-input', `This model (${pipeline.manifest.name}) makes ${fc.join(' or ')} frames; the track has ${F}.`);
+    const shape: LatentShape = { frames: F, channels: 4, height: lat.height, width: lat.width };
+    endStage('model');
+    throwIfAborted(signal, 'model');
+
+    progress('encode', 0);
+    const cond = await pipeline.conditioning(inputs.image, settings.seed, settings.noiseAugStrength);
+    progress('encode', 0.3);
+    const views = await pipeline.encodeViews(warped.map((w) => ({ width: w.width, height: w.height, data: w.image })));
+    const holes = new Uint8Array(F * lat.height * lat.width);
+    warped.forEach((w, f) => holes.set(w.latentHoles, f * lat.height * lat.width));
+    endStage('encode');
+    throwIfAborted(signal, 'encode');
+
+    progress('denoise', 0, { step: 0, steps });
+    const denoise = pipeline.denoiser(cond, shape, {
+      minGuidance: settings.guidanceMin,
+      maxGuidance: settings.guidanceMax,
+      fps: Math.max(1, Math.round(doc.track.fps)),
+      motionBucketId: settings.motionBucketId,
+      noiseAugStrength: settings.noiseAugStrength,
+    });
+    let lastPreview = -Infinity;
+    const interval = opts.previewIntervalMs ?? 0;
+    const latents = await guidedSample({
+      sigmas,
+      lambda,
+      lambdaMin: doc.lambda.lambdaMin,
+      shape,
+      sourceLatent: cond.sourceLatent,
+      warpedLatents: views,
+      holes: makeHoleMasks(F, lat.height, lat.width, holes),
+      start: { seed: settings.seed },
+      denoise,
+      signal,
+      onStep: (s) => {
+        progress('denoise', (s.step + 1) / s.steps, { step: s.step + 1, steps: s.steps });
+        const now = performance.now();
+        if (opts.onPreview && (now - lastPreview >= interval || s.step + 1 === s.steps)) {
+          lastPreview = now;
+          const previews = latentPreview(s.denoised, shape);
+          opts.onPreview({ step: s.step + 1, steps: s.steps, width: previews[0].width, height: previews[0].height, frames: previews.map((p) => p.data) });
+        }
+      },
+    });
+    endStage('denoise');
+
+    progress('decode', 0);
+    const decoded = await pipeline.decode(latents, shape, settings.decodeChunk, (done, total) => progress('decode', done / total), signal);
+    frames = decoded.map(toRgb24);
+    endStage('decode');
+  } finally {
+    await pipeline.release();
+  }
+  throwIfAborted(signal, 'decode');
+
+  progress('export', 0);
+  const { width, height } = settings;
+  const exported = await exportFrames({
+    format: settings.format,
+    width,
+    height,
+    fps: doc.track.fps,
+    crf: settings.format === 'mp4' || settings.format === 'webm' ? settings.crf : undefined,
+    frames,
+    count: F,
+    out: opts.out,
+    signal,
+    onProgress: (p) => progress('export', p.fraction),
+  });
+  endStage('export');
+
+  let thumbnail: string | null = null;
+  if (opts.thumbnail) {
+    const mid = frames[Math.floor(F / 2)];
+    thumbnail = (await writeThumbnail({ rgb: mid, width, height, out: thumbnailPathFor(exported.out) })).out;
+  }
+  const sidecarStart = performance.now();
+  const written = await writeSidecar(exported.out, {
+    createdAt: new Date().toISOString(),
+    output: {
+      format: settings.format,
+      width: exported.width,
+      height: exported.height,
+      frames: exported.frames,
+      fps: doc.track.fps,
+      crf: settings.format === 'mp4' || settings.format === 'webm' ? settings.crf : null,
+      bytes: exported.bytes,
+    },
+    source: doc.image!,
+    depth: doc.depth!,
+    camera: { track: doc.track, evaluatedFrames: F, poses: inputs.cameras.map((c) => [...c.c2w]) },
+    schedule: { kind: 'karras', steps, sigmaMin: SIGMA_MIN, sigmaMax: SIGMA_MAX, rho: RHO, sigmas: Array.from(sigmas) },
+    lambda: { steps, frames: F, values: doc.lambda.values, lambdaMin: doc.lambda.lambdaMin, preset: doc.lambda.preset },
+    settings,
+    model,
+    executionProvider: { requested: settings.executionProvider, used: pipeline.model.provider, fallbackReason: pipeline.model.fallbackReason },
+    timings: [...timings, { stage: 'sidecar', ms: performance.now() - sidecarStart }],
+    projectDir: path.resolve(opts.projectDir),
+  });
+  timings.push({ stage: 'sidecar', ms: performance.now() - sidecarStart });
+  progress('sidecar', 1);
+  return { out: exported.out, sidecarPath: written.path, thumbnail, sidecar: written.sidecar, notes, timings, frames };
+}
