@@ -231,6 +231,10 @@ export class SvdPipeline {
     for (let b = 0; b < B; b++) timeIds.set([fps - 1, motion, aug], b * 3);
     const ehs = floatTensor(types.encoder_hidden_states, embeds, [B, 1, 1024]);
     const ati = floatTensor(types.added_time_ids, timeIds, [B, 3]);
+    // Buffers reused across steps (the sampler reads D only until the next call).
+    const half = types.sample === 'float16' ? new Uint16Array(sample.length) : undefined;
+    const guidedOut = withUncond ? new Float32Array(n) : undefined;
+    const dOut = new Float32Array(n);
 
     return async (x: Float32Array, sigma: number) => {
       if (x.length !== n) throw new CamtrackError('shape-mismatch', `The denoiser got ${x.length} latent values; the shape needs ${n}.`);
@@ -246,7 +250,7 @@ export class SvdPipeline {
       const r = await this.run(
         'unet',
         {
-          sample: floatTensor(types.sample, sample, [B, F, 8, h, w]),
+          sample: floatTensor(types.sample, sample, [B, F, 8, h, w], half),
           timestep: floatTensor(types.timestep, ts, [B]),
           encoder_hidden_states: ehs,
           added_time_ids: ati,
@@ -254,8 +258,8 @@ export class SvdPipeline {
         'The UNet',
       );
       const out = readFloat(r.out_sample, B * n, 'The UNet');
-      const modelOut = withUncond ? applyFrameCfg(out.subarray(0, n), out.subarray(n), scales, shape, new Float32Array(n)) : out;
-      return denoiseFromModelOutput(x, modelOut, sigma);
+      const modelOut = guidedOut ? applyFrameCfg(out.subarray(0, n), out.subarray(n), scales, shape, guidedOut) : out;
+      return denoiseFromModelOutput(x, modelOut, sigma, dOut);
     };
   }
 

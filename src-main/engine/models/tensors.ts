@@ -8,8 +8,9 @@ import { fromFloat16, toFloat16 } from './float16';
 
 export type FloatType = 'float32' | 'float16';
 
-export function floatTensor(type: FloatType | 'int64' | undefined, data: Float32Array, dims: number[]): ort.Tensor {
-  if (type === 'float16') return new ort.Tensor('float16', toFloat16(data), dims);
+/** A float tensor of the session's type; `half` is an optional reusable buffer for the float16 bits. */
+export function floatTensor(type: FloatType | 'int64' | undefined, data: Float32Array, dims: number[], half?: Uint16Array): ort.Tensor {
+  if (type === 'float16') return new ort.Tensor('float16', toFloat16(data, half && half.length === data.length ? half : undefined), dims);
   return new ort.Tensor('float32', data, dims);
 }
 
