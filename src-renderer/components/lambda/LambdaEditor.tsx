@@ -1,30 +1,128 @@
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useMemo } from 'react';
+import { sigmasForSteps } from '../../../src-main/engine/schedule/sigmas';
 import { useProject } from '../../state/projectStore';
+import { useLambdaEditor } from './editorStore';
+import { applyTyped, copySelection, moveBy, pasteClipboard, selectAll } from './commands';
+import { Heatmap } from './Heatmap';
+import { Legend } from './Legend';
+import { Profile, profileTitle } from './Profile';
+import { PresetBar, ToolBar } from './Toolbar';
+import { formatSigma } from './raster';
+import { useLambdaShapeSync } from './useLambdaShapeSync';
+import { working } from './working';
+import './lambda.css';
 
+const NAV_KEYS = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown']);
+
+/**
+ * The lambda heatmap editor: the guidance table [steps][frames] painted as a heatmap, with brush
+ * and selection tools, a profile curve, presets, lambda_min, import and export.
+ */
 export function LambdaEditor() {
   const lambda = useProject((s) => s.doc?.lambda);
-  const ref = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const c = ref.current;
-    if (!c || !lambda) return;
-    c.width = lambda.frames;
-    c.height = lambda.steps;
-    const ctx = c.getContext('2d')!;
-    const img = ctx.createImageData(lambda.frames, lambda.steps);
-    lambda.values.forEach((v, i) => {
-      const g = Math.round(255 * Math.min(1, Math.max(0, v)));
-      img.data.set([g, g, g, 255], i * 4);
-    });
-    ctx.putImageData(img, 0, 0);
-  }, [lambda]);
+  useLambdaShapeSync();
+  useLayoutEffect(() => working.sync(lambda ?? null), [lambda]);
+  const steps = lambda?.steps ?? 0;
+  const sigmas = useMemo(() => (steps > 0 ? sigmasForSteps(steps) : new Float32Array(1)), [steps]);
+  const cursor = useLambdaEditor((s) => s.cursor);
+  const hover = useLambdaEditor((s) => s.hover);
+  const selection = useLambdaEditor((s) => s.selection);
+  const typed = useLambdaEditor((s) => s.typed);
+  const axis = useLambdaEditor((s) => s.profileAxis);
+  const set = useLambdaEditor((s) => s.set);
   if (!lambda) return null;
+  const frames = lambda.frames;
+  const cur = { row: Math.min(cursor.row, steps - 1), col: Math.min(cursor.col, frames - 1) };
+  const valueAt = (r: number, c: number) => lambda.values[r * frames + c];
+  const describe = (r: number, c: number) => {
+    const v = valueAt(r, c);
+    const base = `step ${r}, σ ${formatSigma(sigmas[r])}, frame ${c}, λ ${v.toFixed(3)}`;
+    if (c === 0) return `${base} (source photo, not guided)`;
+    return v < lambda.lambdaMin ? `${base} (below λ min: used as ${lambda.lambdaMin})` : base;
+  };
+  const hoverCell = hover && hover.row >= 0 && hover.col >= 0 && hover.row < steps && hover.col < frames ? hover : null;
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if ((e.target as HTMLElement).closest('input, select, textarea')) return;
+    const mod = e.ctrlKey || e.metaKey;
+    if (NAV_KEYS.has(e.key)) {
+      e.preventDefault();
+      moveBy(e.key, e.shiftKey, mod);
+    } else if (mod && e.key.toLowerCase() === 'c') {
+      e.preventDefault();
+      copySelection();
+    } else if (mod && e.key.toLowerCase() === 'v') {
+      e.preventDefault();
+      pasteClipboard();
+    } else if (mod && e.key.toLowerCase() === 'a') {
+      e.preventDefault();
+      selectAll();
+    } else if (!mod && /^[0-9.%]$/.test(e.key)) {
+      e.preventDefault();
+      set({ typed: useLambdaEditor.getState().typed + e.key });
+    } else if (e.key === 'Backspace' && typed) {
+      e.preventDefault();
+      set({ typed: typed.slice(0, -1) });
+    } else if (e.key === 'Enter' && typed) {
+      e.preventDefault();
+      applyTyped();
+    } else if (e.key === 'Escape') {
+      set(typed ? { typed: '' } : { selection: null });
+    } else if (!mod && (e.key === 'b' || e.key === 'B')) {
+      set({ tool: 'brush' });
+    } else if (!mod && (e.key === 'm' || e.key === 'M')) {
+      set({ tool: 'select' });
+    }
+  };
+
+  const selText = selection ? `${selection.r1 - selection.r0 + 1} steps × ${selection.c1 - selection.c0 + 1} frames selected` : '';
   return (
-    <section className="panel lambda" aria-label="Lambda heatmap" data-testid="lambda-editor">
+    <section className="panel lambda lh" aria-label="Lambda heatmap" data-testid="lambda-editor">
       <header className="panel__header">
         <h3>Lambda</h3>
-        <span className="muted">{lambda.steps} steps × {lambda.frames} frames</span>
+        <span className="muted" data-testid="lambda-shape">
+          {lambda.steps} steps × {lambda.frames} frames · {lambda.preset.kind === 'custom' ? 'painted' : lambda.preset.kind}
+        </span>
       </header>
-      <canvas ref={ref} className="lambda__canvas" />
+      <ToolBar />
+      <PresetBar lambda={lambda} />
+      <div
+        className="lh-body"
+        tabIndex={0}
+        data-own-keys
+        data-testid="lambda-grid"
+        role="application"
+        aria-roledescription="heatmap"
+        aria-label={`Lambda table, ${steps} denoising steps (rows, by sigma from ${formatSigma(sigmas[0])} down to ${formatSigma(sigmas[steps - 1])}) by ${frames} frames (columns). Arrow keys move the cell cursor, Shift+arrows select, type a value and press Enter to set it.`}
+        onKeyDown={onKeyDown}
+      >
+        <Heatmap lambda={lambda} sigmas={sigmas} />
+        <Legend lambdaMin={lambda.lambdaMin} />
+        <div className="lh-profile">
+          <div className="lh-profile__head">
+            <span className="lh-seg" role="radiogroup" aria-label="Profile">
+              <button role="radio" aria-checked={axis === 'col'} className={axis === 'col' ? 'is-on' : ''} onClick={() => set({ profileAxis: 'col' })} title="The cursor's frame across the steps">
+                Frame
+              </button>
+              <button role="radio" aria-checked={axis === 'row'} className={axis === 'row' ? 'is-on' : ''} onClick={() => set({ profileAxis: 'row' })} title="The cursor's step across the frames">
+                Step
+              </button>
+            </span>
+            <span className="muted">{profileTitle(axis, cur.row, cur.col, sigmas)}</span>
+          </div>
+          <div className="lh-profile__plot">
+            <Profile sigmas={sigmas} lambdaMin={lambda.lambdaMin} />
+          </div>
+        </div>
+      </div>
+      <footer className="lh-readout">
+        <span data-testid="lambda-readout">{hoverCell ? describe(hoverCell.row, hoverCell.col) : `cursor: ${describe(cur.row, cur.col)}`}</span>
+        {selText && <span className="muted">{selText}</span>}
+        {typed && <span className="lh-typing">typing {typed}▏ Enter sets {selection ? 'the selection' : 'the cursor cell'}</span>}
+      </footer>
+      <div className="sr-only" aria-live="polite" data-testid="lambda-live">
+        {describe(cur.row, cur.col)}
+      </div>
     </section>
   );
 }

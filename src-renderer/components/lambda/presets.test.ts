@@ -40,7 +40,7 @@ describe('presets', () => {
 
 describe('reshapeLambda', () => {
   const painted = (): LambdaDoc => {
-    const values = Array.from({ length: 25 * 25 }, (_, k) => (k % 25 === 0 ? 1 : 0.4));
+    const values: number[] = Array.from({ length: 25 * 25 }, (_, k) => (k % 25 === 0 ? 1 : 0.4));
     for (let i = 10; i <= 14; i++) for (let f = 10; f <= 14; f++) values[i * 25 + f] = 0.9;
     return { steps: 25, frames: 25, values, lambdaMin: 0.3, preset: { kind: 'custom' } };
   };

@@ -1,0 +1,108 @@
+import type { LambdaDoc, ProjectDoc } from '../../../src-main/engine/project/schema';
+import { beginGesture, endGesture, useProject } from '../../state/projectStore';
+import { makeGrid, type CellRect, type Grid } from './edit';
+
+/**
+ * The table being edited. Strokes and drags change a working copy of the project's lambda values
+ * in place (so a pointer move costs only the cells it touches) and commit it to the project at
+ * most once per animation frame, inside a gesture so the whole stroke is one undo step. Any other
+ * change of the project's table (undo, a preset, a resample, an import) replaces the copy.
+ */
+export type DirtyListener = (rect: CellRect | 'all') => void;
+
+class WorkingTable {
+  grid: Grid | null = null;
+  /** The project's lambda document the grid mirrors. */
+  private source: LambdaDoc | null = null;
+  private listeners = new Set<DirtyListener>();
+  private pending = false;
+  private frame = 0;
+  private inGesture = false;
+
+  /** Follows the project's table; called on every render of the editor. */
+  sync(doc: LambdaDoc | null): void {
+    if (doc === this.source) return;
+    this.source = doc;
+    this.grid = doc ? makeGrid(doc.steps, doc.frames, doc.values) : null;
+    this.emit('all');
+  }
+
+  subscribe(fn: DirtyListener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private emit(rect: CellRect | 'all'): void {
+    for (const fn of this.listeners) fn(rect);
+  }
+
+  /** Runs an edit on the grid; redraws what it changed and schedules the commit. */
+  edit(fn: (g: Grid) => CellRect | null, opts: { now?: boolean } = {}): CellRect | null {
+    const g = this.grid;
+    if (!g) return null;
+    const changed = fn(g);
+    if (!changed) return null;
+    this.emit(changed);
+    this.pending = true;
+    if (opts.now || !this.inGesture) this.commit();
+    else if (!this.frame) this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.commit();
+    });
+    return changed;
+  }
+
+  begin(): void {
+    if (this.inGesture) return;
+    this.inGesture = true;
+    beginGesture();
+  }
+
+  end(): void {
+    if (!this.inGesture) return;
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.commit();
+    this.inGesture = false;
+    endGesture();
+  }
+
+  /** Writes the grid into the project (preset becomes 'custom': the table is painted now). */
+  commit(): void {
+    const g = this.grid;
+    if (!this.pending || !g) return;
+    this.pending = false;
+    const values = Array.from(g.data);
+    useProject.getState().update((d: ProjectDoc) =>
+      d.lambda.steps === g.steps && d.lambda.frames === g.frames ? { ...d, lambda: { ...d.lambda, values, preset: { kind: 'custom' } } } : d,
+    );
+    const now = useProject.getState().doc?.lambda ?? null;
+    if (now && now.values === values) this.source = now;
+  }
+}
+
+export const working = new WorkingTable();
+
+/** Replaces the project's lambda document as one undo step. */
+export function setLambdaDoc(lambda: LambdaDoc): void {
+  useProject.getState().update((d) => ({ ...d, lambda }));
+}
+
+/**
+ * Replaces the lambda document without a history entry of its own: the change belongs to the edit
+ * that caused it (a new frame count), so undoing that edit restores both together. Inside a
+ * gesture the history is paused already and the gesture's end records it.
+ */
+export function setLambdaDocWithPreviousStep(lambda: LambdaDoc): void {
+  const t = useProject.temporal.getState();
+  if (!t.isTracking) {
+    setLambdaDoc(lambda);
+    return;
+  }
+  t.pause();
+  try {
+    setLambdaDoc(lambda);
+  } finally {
+    t.resume();
+  }
+}
