@@ -66,7 +66,7 @@ export function App() {
       </header>
       <main className="workspace">
         <Group orientation="vertical" id="studio-rows">
-          <Panel defaultSize="62" minSize="25">
+          <Panel defaultSize="52" minSize="25">
             <Group orientation="horizontal" id="studio-top">
               <Panel defaultSize="74" minSize="30">
                 <Viewport />
@@ -78,13 +78,20 @@ export function App() {
             </Group>
           </Panel>
           <Separator className="sep sep--h" />
-          <Panel defaultSize="38" minSize="15">
+          <Panel defaultSize="48" minSize="15">
             <Group orientation="horizontal" id="studio-bottom">
               <Panel defaultSize="70" minSize="30">
-                <div className="stack">
-                  <Timeline />
-                  <LambdaEditor />
-                </div>
+                <Group orientation="vertical" id="studio-bottom-left">
+                  <Panel defaultSize="30" minSize="12">
+                    <div className="stack">
+                      <Timeline />
+                    </div>
+                  </Panel>
+                  <Separator className="sep sep--h" />
+                  <Panel defaultSize="70" minSize="25">
+                    <LambdaEditor />
+                  </Panel>
+                </Group>
               </Panel>
               <Separator className="sep sep--v" />
               <Panel defaultSize="30" minSize="15">
