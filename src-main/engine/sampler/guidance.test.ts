@@ -58,6 +58,22 @@ describe('applyPosteriorGuidance', () => {
     }
   });
 
+  it('matches the definition on larger frames, including differences that are periodic in element order', () => {
+    const big: LatentShape = { frames: 4, channels: 4, height: 24, width: 32 };
+    const scratch = new GuidanceScratch();
+    for (let seed = 30; seed < 36; seed++) {
+      const c = randomCase(seed, big, seed === 31, 0.2);
+      if (seed >= 34) {
+        // Every 8th element has a tiny difference.
+        for (let i = 0; i < c.d.length; i += 8) c.w[i] = c.d[i] + 1e-6;
+      }
+      const want = naiveGuidance(big, c.d, c.w, c.src, c.holes, c.lambdas, 0.2);
+      const out = new Float32Array(c.d.length);
+      applyPosteriorGuidance({ shape: big, denoised: c.d, warped: c.w, source: c.src, holes: c.holes, lambdas: c.lambdas, lambdaMin: 0.2, out, scratch });
+      expect(out).toEqual(want);
+    }
+  });
+
   it('works a small case by hand: clamp, hole, and the index tie-break at the cutoff', () => {
     // 2 frames, 2 channels of 1 x 3 pixels. Frame 1, pixel 1 is a hole, so |V| = 2 channels x 2 pixels = 4.
     const s: LatentShape = { frames: 2, channels: 2, height: 1, width: 3 };
