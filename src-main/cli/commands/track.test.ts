@@ -29,7 +29,7 @@ describe('camtrack track preset', () => {
   it('writes an orbit as a camera path: 90 degrees around a target 2 ahead ends at (2, 0, -2), yawed +90', async () => {
     const out = path.join(dir, 'orbit.json');
     const trackOut = path.join(dir, 'orbit.track.json');
-    const r = await run('track', 'preset', 'orbit', '--frames', '25', '--degrees-per-frame', '3.75', '--depth', '2', '--width', '1024', '--height', '576', '--out', out, '--track-out', trackOut);
+    const r = await run('track', 'preset', 'orbit', '--frames', '25', '--degrees-per-frame', '3.75', '--target-depth', '2', '--width', '1024', '--height', '576', '--out', out, '--track-out', trackOut);
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ preset: 'orbit', frames: 25, fps: 7, keys: 7 });
     const p = parseCameraPath(readFileSync(out, 'utf8'));
@@ -54,9 +54,9 @@ describe('camtrack track preset', () => {
     expect((await run('track', 'preset', 'zoom', '--frames', '5', '--factor', '2', '--width', '64', '--height', '64', '--out', out)).code).toBe(0);
     const z = parseCameraPath(readFileSync(out, 'utf8'));
     expect(z.frames[4].intrinsics.fy / z.frames[0].intrinsics.fy).toBeCloseTo(2, 9);
-    expect((await run('track', 'preset', 'crane', '--frames', '5', '--rise-by', '1', '--depth', '2', '--width', '64', '--height', '64', '--out', out)).code).toBe(0);
+    expect((await run('track', 'preset', 'crane', '--frames', '5', '--rise-by', '1', '--target-depth', '2', '--width', '64', '--height', '64', '--out', out)).code).toBe(0);
     expect(parseCameraPath(readFileSync(out, 'utf8')).frames[4].c2w[6]).toBeCloseTo(1 / Math.sqrt(5), 12);
-    expect((await run('track', 'preset', 'arc', '--frames', '9', '--end', '1,0,-1', '--depth', '1', '--width', '64', '--height', '64', '--out', out)).code).toBe(0);
+    expect((await run('track', 'preset', 'arc', '--frames', '9', '--end', '1,0,-1', '--target-depth', '1', '--width', '64', '--height', '64', '--out', out)).code).toBe(0);
     expect(parseCameraPath(readFileSync(out, 'utf8')).frames[8].c2w[3]).toBeCloseTo(1, 12);
   });
 

@@ -28,7 +28,7 @@ interface PresetOpts extends SourceOpts {
   fps: number;
   out: string;
   trackOut?: string;
-  depth: number;
+  targetDepth: number;
   degreesPerFrame: number;
   direction: string;
   radiusX?: number;
@@ -57,16 +57,16 @@ export function registerTrack(program: Command): void {
     .option('--fps <f>', 'frames per second of the video', floatOption('fps'), 7)
     .requiredOption('--out <camera_path.json>', 'where to write the nerfstudio camera path')
     .option('--track-out <track.json>', 'also write the editable Camtrack track (keyframes)')
-    .option('--depth <d>', 'depth of the target straight ahead, in scene units (e.g. the median of the depth map)', floatOption('depth'), 1)
+    .option('--target-depth <d>', 'depth of the target straight ahead, in scene units (e.g. the median of the depth map)', floatOption('target-depth'), 1)
     .option('--degrees-per-frame <deg>', 'orbit, spiral: turn per frame', floatOption('degrees-per-frame'), 1)
     .option('--direction <ccw|cw>', 'orbit, spiral: ccw (seen from above; the camera sets off to its right) or cw', 'ccw')
-    .option('--radius-x <r>', 'orbit: ellipse radius across (default --depth)', floatOption('radius-x'))
-    .option('--radius-z <r>', 'orbit: ellipse radius in depth (default --depth)', floatOption('radius-z'))
+    .option('--radius-x <r>', 'orbit: ellipse radius across (default --target-depth)', floatOption('radius-x'))
+    .option('--radius-z <r>', 'orbit: ellipse radius in depth (default --target-depth)', floatOption('radius-z'))
     .option('--distance <d>', 'dolly (forward +), truck (right +), pedestal (up +): how far', floatOption('distance'))
     .option('--rise-by <h>', 'crane: how far up (+) or down', floatOption('rise-by'))
     .option('--no-keep-target', 'crane: do not tilt to keep the target centred')
     .option('--end <x,y,z>', 'arc: end position', vecOption('end'))
-    .option('--target <x,y,z>', 'arc: the point looked at (default straight ahead at --depth)', vecOption('target'))
+    .option('--target <x,y,z>', 'arc: the point looked at (default straight ahead at --target-depth)', vecOption('target'))
     .option('--dolly <d>', 'spiral: how much closer to the target it ends', floatOption('dolly'))
     .option('--rise <h>', 'spiral: how far it rises', floatOption('rise'))
     .option('--factor <k>', 'zoom: end focal length as a multiple of the source (2 = twice as close)', floatOption('factor'))
@@ -76,7 +76,7 @@ export function registerTrack(program: Command): void {
       if (!PRESET_KINDS.includes(kind as PresetKind)) throw new CamtrackError('bad-input', `Unknown preset "${kind}". Known: ${PRESET_KINDS.join(', ')}.`);
       const source = sourceFrom(opts);
       const spec = presetSpec(kind as PresetKind, opts);
-      const t = presetTrack(spec, { numFrames: opts.frames, fps: opts.fps, sourceFovY: fovYFromFocal(source.fy, source.height), targetDepth: opts.depth });
+      const t = presetTrack(spec, { numFrames: opts.frames, fps: opts.fps, sourceFovY: fovYFromFocal(source.fy, source.height), targetDepth: opts.targetDepth });
       await writeFileAtomic(opts.out, stringifyCameraPath(exportCameraPath(t, source)));
       if (opts.trackOut) await writeFileAtomic(opts.trackOut, stringifyTrack(t));
       printJson({ preset: kind, out: opts.out, trackOut: opts.trackOut ?? null, frames: t.numFrames, fps: t.fps, keys: t.keyframes.length, width: source.width, height: source.height, fx: source.fx });
