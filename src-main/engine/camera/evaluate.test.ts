@@ -165,6 +165,21 @@ describe('centripetal Catmull-Rom', () => {
     expectVec(phantomBefore([0, 0, 0], [1, 2, 3], undefined), [-1, -2, -3]);
   });
 
+  it('in frame time the direction is continuous at a key even with uneven timing (G1)', () => {
+    const keys = [key('a', 3, [1, 0.5, -1]), key('b', 11, [1.5, 1, -3]), key('c', 13, [3, 0.8, -3.5])];
+    const ev = createTrackEvaluator(track(14, keys), SRC);
+    for (const f of [3, 11]) {
+      const h = 1e-5;
+      const p = ev.sample(f).position;
+      const l = ev.sample(f - h).position;
+      const r = ev.sample(f + h).position;
+      const dl = [0, 1, 2].map((i) => p[i] - l[i]);
+      const dr = [0, 1, 2].map((i) => r[i] - p[i]);
+      const cos = (dl[0] * dr[0] + dl[1] * dr[1] + dl[2] * dr[2]) / (Math.hypot(...dl) * Math.hypot(...dr));
+      expect(cos).toBeGreaterThan(1 - 1e-6);
+    }
+  });
+
   it('has no cusp within a segment even for a tight turn (the centripetal property)', () => {
     const tight: Vec3[] = [[0, 0, 0], [1, 0, 0], [1.01, 0.01, 0], [0, 0.02, 0]];
     const seg = catmullRomSegment(tight, 1);

@@ -14,7 +14,11 @@ import { catmullRomSegment, evalCatmullRom, type CatmullRomSegment } from './spl
  *   says. A key on frame 0 only lends the first segment its easing, and its look-at target when
  *   that target is straight ahead (so the camera keeps aiming at it). Without a key on frame 0 the
  *   source camera is the first key anyway: the track always starts from the photo.
- * - Positions: centripetal Catmull-Rom through the key positions (spline.ts).
+ * - Positions: centripetal Catmull-Rom through the key positions (spline.ts), each segment's
+ *   frames spread evenly over its knot interval. The path is C1 in its own parameter, so in frame
+ *   time its direction never jumps at a key; its speed is continuous where neighbouring segments
+ *   spend frames in proportion to their knot lengths (evenly spaced keys, as presets make) and
+ *   otherwise changes at the key, as the keys' timing asks.
  * - Orientation: a segment whose two keys both look at a target stays aimed at the target, which
  *   moves linearly between the two keys' targets (an orbit keeps its subject centred between keys).
  *   Any other segment interpolates the keys' rotations: slerp on the shortest arc, or squad when
