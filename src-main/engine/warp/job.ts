@@ -114,15 +114,20 @@ export async function runWarpJob(job: WarpJob): Promise<WarpSummary> {
   const t3 = performance.now();
 
   await mkdir(job.outDir, { recursive: true });
-  const frames: string[] = [];
-  const masks: string[] = [];
-  for (const [i, f] of result.frames.entries()) {
-    const id = String(i).padStart(4, '0');
-    frames.push(`frame_${id}.png`);
-    masks.push(`mask_${id}.png`);
-    await writeFileAtomic(path.join(job.outDir, frames[i]), await encodePng({ width: f.width, height: f.height, data: f.image }));
-    await writeFileAtomic(path.join(job.outDir, masks[i]), await encodeMaskPng(f.holes, f.width, f.height));
-  }
+  const names = result.frames.map((_, i) => String(i).padStart(4, '0'));
+  const frames = names.map((id) => `frame_${id}.png`);
+  const masks = names.map((id) => `mask_${id}.png`);
+  // PNG encoding runs on sharp's thread pool: a few frames at a time keep it busy.
+  const frameList = result.frames;
+  let nextWrite = 0;
+  const writer = async () => {
+    for (let i = nextWrite++; i < frameList.length; i = nextWrite++) {
+      const f = frameList[i];
+      await writeFileAtomic(path.join(job.outDir, frames[i]), await encodePng({ width: f.width, height: f.height, data: f.image }));
+      await writeFileAtomic(path.join(job.outDir, masks[i]), await encodeMaskPng(f.holes, f.width, f.height));
+    }
+  };
+  await Promise.all([writer(), writer(), writer(), writer()]);
   const first = result.frames[0];
   const summary: WarpSummary = {
     width,
