@@ -1,31 +1,176 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { engine } from '../../api/client';
 import { run } from '../../actions';
 import { useProject, projectDirOrThrow } from '../../state/projectStore';
+import { useUi } from '../../state/uiStore';
 import type { JobView } from '../../../src-main/api/contract';
+import { RenderSettings } from './RenderSettings';
+import { JobItem, type JobAction } from './JobItem';
+import { CompareModal, PlayModal, SidecarModal } from './ResultModals';
+import { listenToJobs, useQueue } from './queueStore';
+import { dropTarget, moveTarget, splitQueue } from './queue';
+import { renderBlockers, variantSeeds, withRender } from './settings';
+import { useAppInfo, useModelInfo } from './useEngineInfo';
+import './render.css';
 
+const VARIANT_COUNTS = [1, 2, 3, 4, 6, 8];
+
+/** Loads the project's queue and history from the engine (on open, and after an engine restart). */
+async function loadQueue(project: string): Promise<void> {
+  try {
+    useQueue.getState().setJobs(await engine.call('render.queue', {}));
+  } catch (e) {
+    useQueue.getState().setLoadError((e as Error).message);
+  }
+}
+
+/** Moves a job in the engine's queue, showing the move at once. */
+function reorder(jobId: string, toIndex: number): void {
+  useQueue.getState().moveLocal(jobId, toIndex);
+  void run('Reordering', async () => useQueue.getState().setJobs(await engine.call('render.reorder', { jobId, toIndex })));
+}
+
+/**
+ * The render panel: the Render button (one job, or several seeds as variants), the queue with
+ * live progress and previews, the history of finished renders (play, sidecar, download,
+ * compare two side by side), and the render settings in their own tab.
+ */
 export function RenderPanel() {
   const doc = useProject((s) => s.doc);
-  const [jobs, setJobs] = useState<JobView[]>([]);
+  const dir = useProject((s) => s.dir);
+  const jobs = useQueue((s) => s.jobs);
+  const compare = useQueue((s) => s.compare);
+  const loadError = useQueue((s) => s.loadError);
+  const model = useModelInfo(doc?.render.model);
+  const app = useAppInfo();
+  const [tab, setTab] = useState<'queue' | 'settings'>('queue');
+  const [variants, setVariants] = useState(1);
+  const [action, setAction] = useState<JobAction | { kind: 'compare' } | null>(null);
+
+  useEffect(() => listenToJobs(), []);
   useEffect(() => {
-    engine.call('render.queue', {}).then(setJobs, () => setJobs([]));
-    return engine.on('job.update', (job) => setJobs((js) => (js.some((j) => j.id === job.id) ? js.map((j) => (j.id === job.id ? job : j)) : [...js, job])));
-  }, []);
+    if (!dir) return;
+    void loadQueue(dir);
+    return engine.on('engine.restarted', () => void loadQueue(dir));
+  }, [dir]);
+
+  const blockers = useMemo(() => renderBlockers(doc, model), [doc, model]);
+  const { active, history } = useMemo(() => splitQueue(jobs), [jobs]);
+  const compared = compare.map((id) => jobs.find((j) => j.id === id)).filter((j): j is JobView => !!j && j.status === 'done');
+  const fps = doc?.track.fps ?? 7;
+  const seeds = doc ? variantSeeds(doc.render.seed, variants) : [];
+
+  const enqueue = () =>
+    void run(variants > 1 ? `Queueing ${variants} renders` : 'Queueing render', async () => {
+      const current = useProject.getState().doc;
+      if (!current) return;
+      const project = projectDirOrThrow();
+      for (const seed of variantSeeds(current.render.seed, variants)) {
+        const job = await engine.call('render.enqueue', { project, doc: withRender(current, { seed }), label: `${current.name} · seed ${seed}` });
+        useQueue.getState().applyUpdate(job);
+      }
+      setTab('queue');
+      if (variants > 1) useUi.getState().toast('success', `Queued ${variants} renders with seeds ${seeds[0]}–${seeds[seeds.length - 1]}.`);
+    });
+
+  const item = (job: JobView, list: JobView[], i: number) => (
+    <JobItem
+      key={job.id}
+      job={job}
+      fps={fps}
+      onAction={setAction}
+      onMove={
+        list === active
+          ? {
+              up: i > 0 ? () => move(job.id, list, -1) : undefined,
+              down: i < list.length - 1 ? () => move(job.id, list, 1) : undefined,
+            }
+          : undefined
+      }
+      onDrop={(dragged) => {
+        const to = dropTarget(jobs, dragged, job.id);
+        if (to !== null) reorder(dragged, to);
+      }}
+    />
+  );
+  const move = (id: string, list: JobView[], dir: -1 | 1) => {
+    const to = moveTarget(jobs, list, id, dir);
+    if (to !== null) reorder(id, to);
+  };
+
   return (
     <section className="panel render" id="render-panel" aria-label="Render" data-testid="render-panel">
-      <header className="panel__header">
+      <header className="panel__header render__header">
         <h3>Render</h3>
-        <button className="primary" disabled={!doc?.image || !doc.depth} onClick={() => doc && void run('Queueing render', () => engine.call('render.enqueue', { project: projectDirOrThrow(), doc }))}>
-          Render
+        <div className="tabs" role="tablist">
+          <button role="tab" aria-selected={tab === 'queue'} className={tab === 'queue' ? 'is-on' : undefined} onClick={() => setTab('queue')} data-testid="render-tab-queue">
+            Queue{active.length ? ` (${active.length})` : ''}
+          </button>
+          <button role="tab" aria-selected={tab === 'settings'} className={tab === 'settings' ? 'is-on' : undefined} onClick={() => setTab('settings')} data-testid="render-tab-settings">
+            Settings
+          </button>
+        </div>
+        <label className="render__variants" title="Queue variants: one render per seed, from the current seed up">
+          <span>Seeds</span>
+          <select aria-label="Number of seeds to queue" value={variants} onChange={(e) => setVariants(Number(e.target.value))} data-testid="render-variants">
+            {VARIANT_COUNTS.map((n) => (
+              <option key={n} value={n}>
+                ×{n}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button className="primary" disabled={blockers.length > 0} title={blockers.join('\n') || (variants > 1 ? `Queue ${variants} renders, seeds ${seeds[0]}–${seeds[seeds.length - 1]}` : `Queue a render with seed ${seeds[0]}`)} onClick={enqueue} data-testid="render-button">
+          {variants > 1 ? `Render ×${variants}` : 'Render'}
         </button>
       </header>
-      <ul className="jobs">
-        {jobs.map((j) => (
-          <li key={j.id}>
-            {j.label} — {j.status} {Math.round(j.progress * 100)}%
-          </li>
-        ))}
-      </ul>
+      {doc && blockers.length > 0 && (
+        <ul className="render__blockers" data-testid="render-blockers">
+          {blockers.map((b) => (
+            <li key={b}>{b}</li>
+          ))}
+        </ul>
+      )}
+      {model.status === 'ok' && model.info.isDraft && tab === 'queue' && (
+        <p className="render__draft" data-testid="render-draft-note">
+          <span className="badge badge--draft">DRAFT</span> Rendering with the built-in draft model: a fast placeholder, not SVD.{' '}
+          <button className="link" onClick={() => setTab('settings')}>
+            Choose a model
+          </button>
+        </p>
+      )}
+
+      {tab === 'settings' ? (
+        <RenderSettings model={model} app={app} />
+      ) : (
+        <div className="render__queue">
+          {loadError && <p className="error render__msg">The queue could not be read: {loadError}</p>}
+          {jobs.length === 0 && !loadError && <p className="muted render__msg">No renders yet. With a photo, its depth and a track, press Render.</p>}
+          {active.length > 0 && (
+            <ol className="jobs" aria-label="Queue" data-testid="queue-list">
+              {active.map((j, i) => item(j, active, i))}
+            </ol>
+          )}
+          {history.length > 0 && (
+            <>
+              <div className="render__subhead">
+                <h4>History</h4>
+                <span className="muted">{compared.length === 2 ? 'Two chosen' : compared.length === 1 ? 'Choose one more to compare' : 'Tick two to compare'}</span>
+                <button disabled={compared.length !== 2} onClick={() => setAction({ kind: 'compare' })} data-testid="compare-button">
+                  Compare
+                </button>
+              </div>
+              <ol className="jobs jobs--history" aria-label="History" data-testid="history-list">
+                {history.map((j, i) => item(j, history, i))}
+              </ol>
+            </>
+          )}
+        </div>
+      )}
+
+      {action?.kind === 'play' && <PlayModal job={action.job} onClose={() => setAction(null)} />}
+      {action?.kind === 'sidecar' && <SidecarModal job={action.job} onClose={() => setAction(null)} />}
+      {action?.kind === 'compare' && compared.length === 2 && <CompareModal a={compared[0]} b={compared[1]} fps={fps} onClose={() => setAction(null)} />}
     </section>
   );
 }

@@ -1,0 +1,200 @@
+import { useState } from 'react';
+import { engine } from '../../api/client';
+import { run } from '../../actions';
+import { projectDirOrThrow } from '../../state/projectStore';
+import { useAssetUrl } from '../../hooks/useAssetUrl';
+import type { JobView } from '../../../src-main/api/contract';
+import { PreviewCanvas } from './PreviewCanvas';
+import { useQueue } from './queueStore';
+import { STATUS_LABEL, baseName, canCancel, canRemove, canRestart, progressText } from './queue';
+import { outputKind } from './ResultModals';
+
+export type JobAction = { kind: 'play' | 'sidecar'; job: JobView };
+
+/** Saves a project file through the browser's download (works the same in Electron and browser mode). */
+export async function downloadAsset(file: string): Promise<void> {
+  const r = await engine.call('asset.read', { project: projectDirOrThrow(), file });
+  const url = URL.createObjectURL(new Blob([r.bytes.slice()], { type: r.mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = baseName(file);
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * One job of the queue: status, stage and progress, the live preview while it renders, the
+ * engine's message when it failed, and what can be done with it now. Queue entries can be
+ * dragged onto another entry, or moved with the arrow buttons.
+ */
+export function JobItem({
+  job,
+  fps,
+  onMove,
+  onDrop,
+  onAction,
+}: {
+  job: JobView;
+  fps: number;
+  /** Moves the job one place up or down; absent at the list's ends or in the history. */
+  onMove?: { up?: () => void; down?: () => void };
+  /** Dropping another job's card onto this one moves it here. */
+  onDrop?: (draggedId: string) => void;
+  onAction: (a: JobAction) => void;
+}) {
+  const preview = useQueue((s) => s.previews[job.id]);
+  const comparing = useQueue((s) => s.compare.includes(job.id));
+  const thumb = useAssetUrl(job.status === 'done' ? job.thumbnail : null);
+  const [dragOver, setDragOver] = useState(false);
+  const [showDetail, setShowDetail] = useState(false);
+  const call = (label: string, fn: () => Promise<unknown>) => void run(label, fn);
+  const done = job.status === 'done';
+  const showBar = job.status === 'running' || job.status === 'interrupted';
+
+  return (
+    <li
+      className={`job job--${job.status}${dragOver ? ' job--over' : ''}${comparing ? ' job--compare' : ''}`}
+      data-testid="job"
+      data-job-id={job.id}
+      data-status={job.status}
+      draggable={!!onDrop}
+      onDragStart={(e) => {
+        e.dataTransfer.setData('application/x-camtrack-job', job.id);
+        e.dataTransfer.effectAllowed = 'move';
+      }}
+      onDragOver={(e) => {
+        if (onDrop && e.dataTransfer.types.includes('application/x-camtrack-job')) {
+          e.preventDefault();
+          setDragOver(true);
+        }
+      }}
+      onDragLeave={() => setDragOver(false)}
+      onDrop={(e) => {
+        setDragOver(false);
+        const id = e.dataTransfer.getData('application/x-camtrack-job');
+        if (onDrop && id) {
+          e.preventDefault();
+          e.stopPropagation();
+          onDrop(id);
+        }
+      }}
+    >
+      <div className="job__thumb">
+        {preview && job.status === 'running' ? (
+          <PreviewCanvas preview={preview} fps={fps} />
+        ) : thumb ? (
+          <button className="job__thumbbtn" title="Play" onClick={() => onAction({ kind: 'play', job })}>
+            <img src={thumb} alt={`Thumbnail of ${job.label}`} data-testid="job-thumbnail" />
+          </button>
+        ) : (
+          <span className={`job__glyph job__glyph--${job.status}`} aria-hidden>
+            {GLYPH[job.status]}
+          </span>
+        )}
+      </div>
+      <div className="job__main">
+        <div className="job__title">
+          <span className={`status status-${job.status}`} data-testid="job-status">
+            {STATUS_LABEL[job.status]}
+          </span>
+          <span className="job__label" title={job.label}>
+            {job.label}
+          </span>
+        </div>
+        <div className="job__meta muted">
+          seed {job.seed} · {job.steps} steps · {job.frames} frames{done && job.output ? ` · ${baseName(job.output)}` : ''}
+        </div>
+        {showBar && (
+          <div className="job__progress" data-testid="job-progress">
+            <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(job.progress * 100)}>
+              <div className="bar__fill" style={{ width: `${Math.round(job.progress * 100)}%` }} />
+            </div>
+            <span className="job__stage">{progressText(job)}</span>
+          </div>
+        )}
+        {job.status === 'failed' && job.error && (
+          <div className="job__error" role="alert" data-testid="job-error">
+            {job.error.message}
+            {job.error.detail && (
+              <>
+                {' '}
+                <button className="link" onClick={() => setShowDetail(!showDetail)}>
+                  {showDetail ? 'hide details' : 'details'}
+                </button>
+                {showDetail && <pre className="job__detail">{job.error.detail}</pre>}
+              </>
+            )}
+          </div>
+        )}
+        <div className="job__actions">
+          {done && (
+            <>
+              <button onClick={() => onAction({ kind: 'play', job })} data-testid="job-play">
+                Play
+              </button>
+              {job.sidecar && (
+                <button onClick={() => onAction({ kind: 'sidecar', job })} data-testid="job-sidecar" title="The settings that reproduce this render">
+                  Sidecar
+                </button>
+              )}
+              {job.output && outputKind(job.output) !== 'folder' && (
+                <button onClick={() => call('Downloading', () => downloadAsset(job.output!))} title="Save the video">
+                  Download
+                </button>
+              )}
+              <label className="job__check" title="Choose two done renders to compare side by side">
+                <input type="checkbox" checked={comparing} onChange={() => useQueue.getState().toggleCompare(job.id)} data-testid="job-compare" /> Compare
+              </label>
+            </>
+          )}
+          {canCancel(job.status) && (
+            <button onClick={() => call('Cancelling render', () => engine.call('render.cancel', { jobId: job.id }))} data-testid="job-cancel">
+              Cancel
+            </button>
+          )}
+          {canRestart(job.status) && (
+            <button className={job.status === 'interrupted' ? 'primary' : undefined} onClick={() => call('Restarting render', () => engine.call('render.restart', { jobId: job.id }))} data-testid="job-restart">
+              Restart
+            </button>
+          )}
+          <span className="job__spacer" />
+          {onMove && (
+            <>
+              <button className="icon" aria-label="Move up" title="Move up" disabled={!onMove.up} onClick={onMove.up}>
+                ↑
+              </button>
+              <button className="icon" aria-label="Move down" title="Move down" disabled={!onMove.down} onClick={onMove.down}>
+                ↓
+              </button>
+            </>
+          )}
+          {canRemove(job.status) && (
+            <button
+              className="icon"
+              aria-label="Remove from the list"
+              title={done ? 'Remove from the history (the files stay)' : 'Remove from the queue'}
+              onClick={() =>
+                call('Removing render', async () => {
+                  await engine.call('render.remove', { jobId: job.id });
+                  useQueue.getState().dropLocal(job.id);
+                })
+              }
+              data-testid="job-remove"
+            >
+              ✕
+            </button>
+          )}
+        </div>
+      </div>
+    </li>
+  );
+}
+
+const GLYPH: Record<JobView['status'], string> = {
+  queued: '⋯',
+  running: '◔',
+  done: '✓',
+  failed: '!',
+  cancelled: '⊘',
+  interrupted: '⚡',
+};

@@ -1,0 +1,255 @@
+import { useEffect, useState } from 'react';
+import { engine } from '../../api/client';
+import { useProject } from '../../state/projectStore';
+import type { AppInfo } from '../../../src-main/api/contract';
+import { ExecutionProviderName, type OutputFormat, type RenderSettings as Settings } from '../../../src-main/engine/project/schema';
+import { NumberInput, Row, Segmented } from './fields';
+import { MAX_SEED, SIZE_PRESETS, crfRange, intError, presetOf, randomSeed, sizeError, withRender, type ModelState } from './settings';
+
+/** One undoable edit of the render settings. */
+function set(patch: Partial<Settings>): void {
+  useProject.getState().update((d) => withRender(d, patch));
+}
+
+/**
+ * The render settings of the project: model, execution provider, steps and seed, size and fit,
+ * output format and quality, and SVD's conditioning (motion bucket, noise augmentation, CFG
+ * ramp). Every change is one undo step. Changing the steps reshapes the lambda table (the lambda
+ * editor does that when it sees the new step count).
+ */
+export function RenderSettings({ model, app }: { model: ModelState; app: AppInfo | null }) {
+  const r = useProject((s) => s.doc?.render);
+  if (!r) return null;
+  const crf = crfRange(r.format);
+  const preset = presetOf(r.width, r.height);
+  return (
+    <div className="rsettings" data-testid="render-settings">
+      <ModelPicker value={r.model} state={model} />
+      <ProviderPicker value={r.executionProvider} app={app} />
+
+      <h4 className="rsettings__group">Sampling</h4>
+      <Row label="Steps" hint="Denoising steps: the lambda table has one row per step.">
+        <NumberInput label="Steps" testId="render-steps" value={r.steps} check={(v) => intError('Steps', v, 1, 1000)} onCommit={(steps) => set({ steps })} />
+      </Row>
+      <Row label="Seed" hint="The same seed and settings give the same video.">
+        <div className="rfield__pair">
+          <NumberInput label="Seed" testId="render-seed" value={r.seed} check={(v) => intError('Seed', v, 0, MAX_SEED)} onCommit={(seed) => set({ seed })} />
+          <button className="icon" title="A random seed" aria-label="Random seed" data-testid="render-dice" onClick={() => set({ seed: randomSeed() })}>
+            🎲
+          </button>
+        </div>
+      </Row>
+
+      <h4 className="rsettings__group">Size</h4>
+      <Row label="Preset">
+        <select
+          aria-label="Size preset"
+          data-testid="render-size-preset"
+          value={preset}
+          onChange={(e) => {
+            const p = SIZE_PRESETS.find((x) => x.id === e.target.value);
+            if (p) set({ width: p.width, height: p.height });
+          }}
+        >
+          {SIZE_PRESETS.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.label}
+            </option>
+          ))}
+          <option value="custom" disabled={preset !== 'custom'}>
+            Custom {preset === 'custom' ? `${r.width} × ${r.height}` : ''}
+          </option>
+        </select>
+      </Row>
+      <Row label="Width × height" hint="Multiples of 64 (the model's latent grid is 1/8 of the size, in blocks of 8).">
+        <div className="rfield__pair">
+          <NumberInput label="Width" testId="render-width" value={r.width} check={(v) => sizeError('Width', v)} onCommit={(width) => set({ width })} />
+          <span className="muted">×</span>
+          <NumberInput label="Height" testId="render-height" value={r.height} check={(v) => sizeError('Height', v)} onCommit={(height) => set({ height })} />
+        </div>
+      </Row>
+      <Row label="Fit" hint="Crop: the photo fills the frame, edges cut. Pad: the whole photo, with borders.">
+        <Segmented
+          label="Fit"
+          testId="render-fit"
+          value={r.fit}
+          options={[
+            { value: 'crop', label: 'Crop' },
+            { value: 'pad', label: 'Pad' },
+          ]}
+          onChange={(fit) => set({ fit })}
+        />
+      </Row>
+
+      <h4 className="rsettings__group">Output</h4>
+      <Row label="Format">
+        <Segmented<OutputFormat>
+          label="Format"
+          testId="render-format"
+          value={r.format}
+          options={[
+            { value: 'mp4', label: 'MP4', title: 'H.264, yuv420p, faststart' },
+            { value: 'webm', label: 'WebM', title: 'VP9' },
+            { value: 'gif', label: 'GIF', title: 'Animated GIF with a palette' },
+            { value: 'png', label: 'PNG', title: 'A folder of PNG frames' },
+          ]}
+          onChange={(format) => {
+            const range = crfRange(format);
+            set(range && r.crf > range.max ? { format, crf: range.max } : { format });
+          }}
+        />
+      </Row>
+      <Row label="Quality (CRF)" hint="Constant rate factor: lower is better quality and a bigger file. 18 is visually lossless for H.264.">
+        {crf ? (
+          <NumberInput label="CRF" testId="render-crf" value={r.crf} check={(v) => intError('CRF', v, crf.min, crf.max)} onCommit={(v) => set({ crf: v })} />
+        ) : (
+          <span className="muted">Lossless for {r.format.toUpperCase()}</span>
+        )}
+      </Row>
+
+      <h4 className="rsettings__group">Conditioning</h4>
+      <Row label="Motion bucket" hint="SVD's motion_bucket_id (0..255): more motion with higher values. 127 is SVD's default.">
+        <NumberInput label="Motion bucket" testId="render-motion" value={r.motionBucketId} check={(v) => intError('Motion bucket', v, 0, 255)} onCommit={(motionBucketId) => set({ motionBucketId })} />
+      </Row>
+      <Row label="Noise aug" hint="Noise added to the conditioning image (SVD's noise_aug_strength, 0.02 by default).">
+        <NumberInput label="Noise augmentation" testId="render-noise-aug" value={r.noiseAugStrength} check={(v) => (v < 0 || v > 10 ? 'Noise augmentation must be between 0 and 10.' : null)} onCommit={(noiseAugStrength) => set({ noiseAugStrength })} />
+      </Row>
+      <Row label="Guidance" hint="Classifier-free guidance, ramped from min at the first frame to max at the last.">
+        <div className="rfield__pair">
+          <NumberInput label="Guidance min" testId="render-guidance-min" value={r.guidanceMin} check={(v) => (v < 0 ? 'Guidance must be ≥ 0.' : v > r.guidanceMax ? `Min must not exceed max (${r.guidanceMax}).` : null)} onCommit={(guidanceMin) => set({ guidanceMin })} />
+          <span className="muted">to</span>
+          <NumberInput label="Guidance max" testId="render-guidance-max" value={r.guidanceMax} check={(v) => (v < r.guidanceMin ? `Max must not be below min (${r.guidanceMin}).` : v > 30 ? 'Guidance above 30 is not useful.' : null)} onCommit={(guidanceMax) => set({ guidanceMax })} />
+        </div>
+      </Row>
+      <Row label="Decode chunk" hint="Frames the VAE decodes at once: lower uses less memory.">
+        <NumberInput label="Decode chunk" testId="render-decode-chunk" value={r.decodeChunk} check={(v) => intError('Decode chunk', v, 1, 1000)} onCommit={(decodeChunk) => set({ decodeChunk })} />
+      </Row>
+    </div>
+  );
+}
+
+/** The model: the built-in draft model or a model folder, checked with 'model.info' before it is used. */
+function ModelPicker({ value, state }: { value: string; state: ModelState }) {
+  const isDraft = value === 'draft';
+  const [folderMode, setFolderMode] = useState(!isDraft);
+  const [path, setPath] = useState(isDraft ? '' : value);
+  const [checking, setChecking] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setFolderMode(value !== 'draft');
+    if (value !== 'draft') setPath(value);
+  }, [value]);
+
+  const applyFolder = async () => {
+    const p = path.trim();
+    if (!p) return setError('Type the path of a model folder (it holds model.json).');
+    setChecking(true);
+    try {
+      await engine.call('model.info', { model: p });
+      setError(null);
+      if (p !== value) set({ model: p });
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setChecking(false);
+    }
+  };
+
+  return (
+    <div className="rmodel" data-testid="render-model">
+      <Row label="Model">
+        <Segmented
+          label="Model"
+          testId="render-model-kind"
+          value={folderMode ? 'folder' : 'draft'}
+          options={[
+            { value: 'draft', label: 'Draft (built in)' },
+            { value: 'folder', label: 'Model folder' },
+          ]}
+          onChange={(k) => {
+            setError(null);
+            if (k === 'draft') {
+              setFolderMode(false);
+              if (!isDraft) set({ model: 'draft' });
+            } else setFolderMode(true);
+          }}
+        />
+      </Row>
+      {folderMode && (
+        <div className="rmodel__path">
+          <input
+            type="text"
+            aria-label="Model folder"
+            placeholder="/path/to/svd-xt (the folder with model.json)"
+            data-testid="render-model-path"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            onKeyDown={(e) => e.key === 'Enter' && void applyFolder()}
+          />
+          <button onClick={() => void applyFolder()} disabled={checking} data-testid="render-model-use">
+            {checking ? 'Checking…' : 'Use'}
+          </button>
+          {error && (
+            <p className="rfield__error" role="alert" data-testid="render-model-error">
+              {error}
+            </p>
+          )}
+        </div>
+      )}
+      <ModelCard state={state} />
+    </div>
+  );
+}
+
+function ModelCard({ state }: { state: ModelState }) {
+  if (state.status === 'loading') return <p className="rmodel__card muted">Checking the model…</p>;
+  if (state.status === 'error')
+    return (
+      <p className="rmodel__card rmodel__card--error" data-testid="render-model-card">
+        {state.message}
+      </p>
+    );
+  const { info } = state;
+  return (
+    <div className={`rmodel__card${info.isDraft ? ' rmodel__card--draft' : ''}`} data-testid="render-model-card">
+      <div className="rmodel__name">
+        {info.isDraft && <span className="badge badge--draft">DRAFT</span>}
+        <span>{info.name}</span>
+      </div>
+      <div className="muted">
+        {info.family.toUpperCase()} · {info.dtype} · native {info.size.width} × {info.size.height} · frames {info.frameCounts === 'any' ? 'any count' : info.frameCounts.join(' or ')}
+      </div>
+      {info.isDraft && (
+        <p className="rmodel__note">
+          The draft model is a tiny stand-in built into the app: it runs the whole pipeline in seconds on any machine, but its video is a rough
+          placeholder, not Stable Video Diffusion. Use it to check a track; render finals with an SVD model folder.
+        </p>
+      )}
+    </div>
+  );
+}
+
+function ProviderPicker({ value, app }: { value: Settings['executionProvider']; app: AppInfo | null }) {
+  const available = app?.providers.available ?? [];
+  return (
+    <>
+      <Row label="Runs on" hint="The ONNX Runtime execution provider. Auto picks the best one found and falls back to the CPU.">
+        <select aria-label="Execution provider" data-testid="render-provider" value={value} onChange={(e) => set({ executionProvider: e.target.value as Settings['executionProvider'] })}>
+          {ExecutionProviderName.options.map((p) => {
+            const usable = p === 'auto' || available.includes(p);
+            return (
+              <option key={p} value={p} disabled={!usable && p !== value}>
+                {p === 'auto' ? `Auto${app ? ` (${app.providers.chosen})` : ''}` : `${p.toUpperCase()}${usable ? '' : ' — not available here'}`}
+              </option>
+            );
+          })}
+        </select>
+      </Row>
+      {app && (value === 'auto' ? app.providers.reason : !available.includes(value)) && (
+        <p className="rsettings__note" data-testid="render-provider-note">
+          {value === 'auto' ? app.providers.reason : `${value.toUpperCase()} is not available on this machine; the render will fail to start. Available: ${available.join(', ') || 'none'}.`}
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,207 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { engine } from '../../api/client';
+import { useProject } from '../../state/projectStore';
+import type { JobView } from '../../../src-main/api/contract';
+import { useAssetUrl } from '../../hooks/useAssetUrl';
+import { baseName } from './queue';
+
+/** A modal for render results (wider than the shell's dialogs: videos and JSON). */
+export function ResultModal({ title, onClose, wide, children, testId }: { title: string; onClose: () => void; wide?: boolean; children: ReactNode; testId?: string }) {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  return (
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className={`modal rmodal${wide ? ' rmodal--wide' : ''}`} role="dialog" aria-modal="true" aria-label={title} data-testid={testId} data-own-keys>
+        <header className="modal__title">
+          <h2>{title}</h2>
+          <button aria-label="Close" onClick={onClose}>
+            ×
+          </button>
+        </header>
+        <div className="modal__body">{children}</div>
+      </div>
+    </div>
+  );
+}
+
+/** Whether an output can be shown in a <video> (mp4, webm), an <img> (gif), or is a folder of PNGs. */
+export function outputKind(file: string | undefined): 'video' | 'image' | 'folder' | null {
+  if (!file) return null;
+  if (/\.(mp4|webm|mov)$/i.test(file)) return 'video';
+  if (/\.gif$/i.test(file)) return 'image';
+  return 'folder';
+}
+
+/** The rendered result, playable, with a download link. */
+export function PlayModal({ job, onClose }: { job: JobView; onClose: () => void }) {
+  const kind = outputKind(job.output);
+  const url = useAssetUrl(kind === 'folder' ? job.thumbnail : job.output);
+  return (
+    <ResultModal title={job.label} onClose={onClose} wide testId="play-modal">
+      <div className="rplay">
+        {!url ? (
+          <p className="muted">Loading…</p>
+        ) : kind === 'video' ? (
+          <video src={url} controls autoPlay loop playsInline data-testid="play-video" />
+        ) : (
+          <img src={url} alt={job.label} />
+        )}
+      </div>
+      <p className="muted">
+        {kind === 'folder' ? `PNG frames in ${job.output} (the middle frame is shown).` : job.output} · seed {job.seed} · {job.steps} steps · {job.frames} frames
+      </p>
+      <div className="modal__actions">
+        {url && kind !== 'folder' && job.output && (
+          <a className="button" href={url} download={baseName(job.output)}>
+            Download
+          </a>
+        )}
+        <button onClick={onClose}>Close</button>
+      </div>
+    </ResultModal>
+  );
+}
+
+/** The sidecar JSON beside a render: everything needed to reproduce it. */
+export function SidecarModal({ job, onClose }: { job: JobView; onClose: () => void }) {
+  const project = useProject((s) => s.dir);
+  const [text, setText] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!project || !job.sidecar) return;
+    let live = true;
+    engine.call('asset.read', { project, file: job.sidecar }).then(
+      (r) => {
+        if (!live) return;
+        const raw = new TextDecoder().decode(r.bytes);
+        try {
+          setText(JSON.stringify(JSON.parse(raw), null, 2));
+        } catch {
+          setText(raw);
+        }
+      },
+      (e: Error) => live && setError(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [project, job.sidecar]);
+  return (
+    <ResultModal title={`Sidecar · ${job.sidecar ? baseName(job.sidecar) : job.label}`} onClose={onClose} wide testId="sidecar-modal">
+      {error ? <p className="error">{error}</p> : <pre className="rsidecar" data-testid="sidecar-json">{text ?? 'Loading…'}</pre>}
+      <div className="modal__actions">
+        {text && (
+          <button onClick={() => void navigator.clipboard?.writeText(text)} title="Copy the JSON">
+            Copy
+          </button>
+        )}
+        <button onClick={onClose}>Close</button>
+      </div>
+    </ResultModal>
+  );
+}
+
+/**
+ * Two renders side by side on one clock: the left video drives, the right one follows (it is
+ * re-seeked when it drifts by more than a frame), with one play button and one scrubber.
+ */
+export function CompareModal({ a, b, fps, onClose }: { a: JobView; b: JobView; fps: number; onClose: () => void }) {
+  const left = useRef<HTMLVideoElement>(null);
+  const right = useRef<HTMLVideoElement>(null);
+  const [playing, setPlaying] = useState(true);
+  const [time, setTime] = useState(0);
+  const [duration, setDuration] = useState(0);
+  const urlA = useAssetUrl(outputKind(a.output) === 'folder' ? a.thumbnail : a.output);
+  const urlB = useAssetUrl(outputKind(b.output) === 'folder' ? b.thumbnail : b.output);
+
+  useEffect(() => {
+    let raf = 0;
+    const tick = () => {
+      const l = left.current;
+      const r = right.current;
+      if (l && r) {
+        if (Math.abs(r.currentTime - l.currentTime) > 1 / 30) r.currentTime = l.currentTime;
+        if (l.paused !== r.paused) void (l.paused ? r.pause() : r.play().catch(() => undefined));
+        setTime(l.currentTime);
+        if (Number.isFinite(l.duration)) setDuration(l.duration);
+      }
+      raf = requestAnimationFrame(tick);
+    };
+    raf = requestAnimationFrame(tick);
+    return () => cancelAnimationFrame(raf);
+  }, []);
+
+  const toggle = () => {
+    const l = left.current;
+    if (!l) return;
+    if (l.paused) void l.play().catch(() => undefined);
+    else l.pause();
+    setPlaying(l.paused === false);
+  };
+  const seek = (t: number) => {
+    for (const v of [left.current, right.current]) if (v) v.currentTime = t;
+    setTime(t);
+  };
+  const step = (dir: -1 | 1) => {
+    left.current?.pause();
+    setPlaying(false);
+    seek(Math.max(0, Math.min(duration, time + dir / fps)));
+  };
+
+  const side = (job: JobView, url: string | null, ref: React.RefObject<HTMLVideoElement | null>) => (
+    <figure className="rcompare__side">
+      {!url ? (
+        <div className="rcompare__empty muted">Loading…</div>
+      ) : outputKind(job.output) === 'video' ? (
+        <video ref={ref} src={url} muted loop playsInline autoPlay={playing} data-testid="compare-video" />
+      ) : (
+        <img src={url} alt={job.label} />
+      )}
+      <figcaption>
+        <strong>{job.label}</strong>
+        <span className="muted">
+          seed {job.seed} · {job.steps} steps · {job.frames} frames
+        </span>
+      </figcaption>
+    </figure>
+  );
+
+  return (
+    <ResultModal title="Compare renders" onClose={onClose} wide testId="compare-modal">
+      <div className="rcompare">
+        {side(a, urlA, left)}
+        {side(b, urlB, right)}
+      </div>
+      <div className="rcompare__controls">
+        <button onClick={() => step(-1)} aria-label="Previous frame" title="Previous frame">
+          ◀
+        </button>
+        <button className="primary" onClick={toggle} data-testid="compare-play">
+          {playing ? 'Pause' : 'Play'}
+        </button>
+        <button onClick={() => step(1)} aria-label="Next frame" title="Next frame">
+          ▶
+        </button>
+        <input
+          type="range"
+          aria-label="Time"
+          min={0}
+          max={duration || 1}
+          step={0.001}
+          value={Math.min(time, duration || 1)}
+          onChange={(e) => {
+            left.current?.pause();
+            setPlaying(false);
+            seek(Number(e.target.value));
+          }}
+        />
+        <span className="muted rcompare__time">
+          {time.toFixed(2)} / {duration.toFixed(2)} s
+        </span>
+      </div>
+    </ResultModal>
+  );
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import type { JobStatus, JobView } from '../../../src-main/api/contract';
+import { canCancel, canRemove, canRestart, dropTarget, moveLocal, moveTarget, progressText, splitQueue, toggleCompare, upsertJob, baseName } from './queue';
+import { frameAt, rgbToRgba } from './preview';
+
+function job(id: string, status: JobStatus = 'queued', progress = 0): JobView {
+  return { id, label: id, createdAt: '2026-11-25T18:00:00.000Z', status, progress, seed: 1, steps: 4, frames: 14 };
+}
+const ids = (js: JobView[]) => js.map((j) => j.id);
+
+describe('queue list', () => {
+  it('an update replaces its job in place, a new job is appended', () => {
+    const jobs = [job('a'), job('b'), job('c')];
+    const updated = upsertJob(jobs, job('b', 'running', 0.5));
+    expect(ids(updated)).toEqual(['a', 'b', 'c']);
+    expect(updated[1].status).toBe('running');
+    expect(jobs[1].status).toBe('queued');
+    expect(ids(upsertJob(jobs, job('d')))).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('done jobs are the history, everything else the queue, both in queue order', () => {
+    const jobs = [job('a', 'done'), job('b', 'running'), job('c', 'failed'), job('d', 'done'), job('e', 'interrupted')];
+    const { active, history } = splitQueue(jobs);
+    expect(ids(active)).toEqual(['b', 'c', 'e']);
+    expect(ids(history)).toEqual(['a', 'd']);
+  });
+
+  it('moving up or down among the visible jobs targets the neighbour’s index in the whole list', () => {
+    // Engine order: a(done) b c(done) d e; visible queue: b d e.
+    const all = [job('a', 'done'), job('b'), job('c', 'done'), job('d'), job('e')];
+    const visible = splitQueue(all).active;
+    expect(moveTarget(all, visible, 'd', -1)).toBe(1); // swap with b
+    expect(moveTarget(all, visible, 'b', 1)).toBe(3); // swap with d
+    expect(moveTarget(all, visible, 'b', -1)).toBeNull();
+    expect(moveTarget(all, visible, 'e', 1)).toBeNull();
+    expect(moveTarget(all, visible, 'zz', 1)).toBeNull();
+    // The engine's moveJob removes then inserts at toIndex: the same semantics locally.
+    expect(ids(moveLocal(all, 'd', 1))).toEqual(['a', 'd', 'b', 'c', 'e']);
+    expect(ids(moveLocal(all, 'b', 3))).toEqual(['a', 'c', 'd', 'b', 'e']);
+    expect(ids(moveLocal(all, 'a', 99))).toEqual(['b', 'c', 'd', 'e', 'a']);
+  });
+
+  it('a drop lands the dragged job at the target’s place', () => {
+    const all = [job('a'), job('b'), job('c')];
+    expect(dropTarget(all, 'c', 'a')).toBe(0);
+    expect(ids(moveLocal(all, 'c', dropTarget(all, 'c', 'a')!))).toEqual(['c', 'a', 'b']);
+    expect(ids(moveLocal(all, 'a', dropTarget(all, 'a', 'c')!))).toEqual(['b', 'c', 'a']);
+    expect(dropTarget(all, 'b', 'b')).toBeNull();
+  });
+
+  it('actions follow the status', () => {
+    const table = (['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const).map((s) => [s, canCancel(s), canRestart(s), canRemove(s)]);
+    expect(table).toEqual([
+      ['queued', true, false, true],
+      ['running', true, false, false],
+      ['done', false, false, true],
+      ['failed', false, true, true],
+      ['cancelled', false, true, true],
+      ['interrupted', true, true, true],
+    ]);
+  });
+
+  it('compare keeps the last two choices and toggles off', () => {
+    expect(toggleCompare([], 'a')).toEqual(['a']);
+    expect(toggleCompare(['a'], 'b')).toEqual(['a', 'b']);
+    expect(toggleCompare(['a', 'b'], 'c')).toEqual(['b', 'c']);
+    expect(toggleCompare(['a', 'b'], 'a')).toEqual(['b']);
+  });
+
+  it('progress text names the stage, and says an interrupted job stopped', () => {
+    expect(progressText({ status: 'running', progress: 0.456, stage: 'denoise 3/4' })).toBe('denoise 3/4 · 46%');
+    expect(progressText({ status: 'interrupted', progress: 0.3, stage: 'decode' })).toBe('Stopped at 30% (decode): the engine quit mid-render.');
+    expect(progressText({ status: 'queued', progress: 0 })).toBe('');
+    expect(baseName('renders/job-1/out.mp4')).toBe('out.mp4');
+    expect(baseName('renders\\x.webm')).toBe('x.webm');
+  });
+});
+
+describe('preview frames', () => {
+  it('RGB24 becomes opaque RGBA, pixel for pixel', () => {
+    const rgb = Uint8Array.from([1, 2, 3, 250, 251, 252]);
+    expect(Array.from(rgbToRgba(rgb, 2, 1))).toEqual([1, 2, 3, 255, 250, 251, 252, 255]);
+    expect(() => rgbToRgba(rgb, 2, 2)).toThrow(/needs 12 RGB bytes, got 6/);
+  });
+  it('frames loop at the track rate', () => {
+    expect(frameAt(0, 7, 14)).toBe(0);
+    expect(frameAt(1000 / 7 - 1, 7, 14)).toBe(0);
+    expect(frameAt(1000 / 7 + 1, 7, 14)).toBe(1);
+    expect(frameAt(2000 + 1, 7, 14)).toBe(0); // 14 frames at 7 fps: two seconds per loop
+    expect(frameAt(500, 7, 0)).toBe(0);
+  });
+});

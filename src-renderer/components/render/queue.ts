@@ -1,0 +1,85 @@
+import type { JobStatus, JobView } from '../../../src-main/api/contract';
+
+/**
+ * The queue as the panel shows it: the engine's jobs in queue order, kept current by
+ * 'job.update' events. Pure helpers: merging an update, what each job allows, and the
+ * toIndex a move up or down sends to 'render.reorder' (an index in the engine's whole list).
+ */
+
+/** The job replaced in place, or appended when new. */
+export function upsertJob(jobs: readonly JobView[], job: JobView): JobView[] {
+  const i = jobs.findIndex((j) => j.id === job.id);
+  if (i < 0) return [...jobs, job];
+  const out = jobs.slice();
+  out[i] = job;
+  return out;
+}
+
+export const canCancel = (s: JobStatus): boolean => s === 'queued' || s === 'running' || s === 'interrupted';
+export const canRestart = (s: JobStatus): boolean => s === 'failed' || s === 'cancelled' || s === 'interrupted';
+/** A running job must be cancelled before it can be removed. */
+export const canRemove = (s: JobStatus): boolean => s !== 'running';
+export const isFinished = (s: JobStatus): boolean => s === 'done' || s === 'failed' || s === 'cancelled';
+
+/** Jobs still to run or needing attention (shown as the queue) and finished renders (the history). */
+export function splitQueue(jobs: readonly JobView[]): { active: JobView[]; history: JobView[] } {
+  return { active: jobs.filter((j) => j.status !== 'done'), history: jobs.filter((j) => j.status === 'done') };
+}
+
+/**
+ * Where 'render.reorder' must move a job so it swaps with its neighbour in the visible list
+ * (`visible` is a subsequence of `all`, e.g. the active jobs); null at either end.
+ */
+export function moveTarget(all: readonly JobView[], visible: readonly JobView[], id: string, dir: -1 | 1): number | null {
+  const v = visible.findIndex((j) => j.id === id);
+  const neighbour = visible[v + dir];
+  if (v < 0 || !neighbour) return null;
+  const to = all.findIndex((j) => j.id === neighbour.id);
+  return to < 0 ? null : to;
+}
+
+/** Where a dragged job lands when dropped on `targetId` in the visible list. */
+export function dropTarget(all: readonly JobView[], dragId: string, targetId: string): number | null {
+  if (dragId === targetId) return null;
+  const to = all.findIndex((j) => j.id === targetId);
+  return to < 0 ? null : to;
+}
+
+/** The same move applied locally, so the list responds before the engine's answer arrives. */
+export function moveLocal(jobs: readonly JobView[], id: string, toIndex: number): JobView[] {
+  const from = jobs.findIndex((j) => j.id === id);
+  if (from < 0) return jobs.slice();
+  const out = jobs.slice();
+  const [job] = out.splice(from, 1);
+  out.splice(Math.max(0, Math.min(out.length, toIndex)), 0, job);
+  return out;
+}
+
+/** Two done jobs chosen for a side-by-side compare: choosing a third drops the oldest choice. */
+export function toggleCompare(selected: readonly string[], id: string): string[] {
+  if (selected.includes(id)) return selected.filter((s) => s !== id);
+  return [...selected, id].slice(-2);
+}
+
+export const STATUS_LABEL: Record<JobStatus, string> = {
+  queued: 'Queued',
+  running: 'Rendering',
+  done: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  interrupted: 'Interrupted',
+};
+
+/** "denoise 12/25 · 48%" style line for a job's progress. */
+export function progressText(job: Pick<JobView, 'status' | 'progress' | 'stage'>): string {
+  const pct = `${Math.round(job.progress * 100)}%`;
+  if (job.status === 'interrupted') return `Stopped at ${pct}${job.stage ? ` (${job.stage})` : ''}: the engine quit mid-render.`;
+  if (job.status === 'running') return job.stage ? `${job.stage} · ${pct}` : pct;
+  return '';
+}
+
+/** The output's file name, for downloads. */
+export function baseName(file: string): string {
+  const parts = file.split(/[\\/]/);
+  return parts[parts.length - 1] || file;
+}

@@ -1,0 +1,67 @@
+import { create } from 'zustand';
+import { engine } from '../../api/client';
+import type { ApiEvents, JobView } from '../../../src-main/api/contract';
+import { moveLocal, toggleCompare, upsertJob } from './queue';
+
+export type JobPreview = ApiEvents['job.preview'];
+
+/**
+ * The render queue as the studio sees it (view state: not part of the project document, not
+ * undone). Loaded with 'render.queue' when a project opens, then kept current by 'job.update'
+ * and 'job.preview' events.
+ */
+interface QueueState {
+  jobs: JobView[];
+  /** The latest live preview of each running job. */
+  previews: Record<string, JobPreview>;
+  /** Done jobs chosen for a side-by-side compare (at most two). */
+  compare: string[];
+  loadError: string | null;
+  setJobs(jobs: JobView[]): void;
+  applyUpdate(job: JobView): void;
+  applyPreview(p: JobPreview): void;
+  moveLocal(id: string, toIndex: number): void;
+  dropLocal(id: string): void;
+  toggleCompare(id: string): void;
+  setLoadError(message: string | null): void;
+}
+
+export const useQueue = create<QueueState>()((set) => ({
+  jobs: [],
+  previews: {},
+  compare: [],
+  loadError: null,
+  setJobs: (jobs) =>
+    set((s) => ({ jobs, compare: s.compare.filter((id) => jobs.some((j) => j.id === id && j.status === 'done')), loadError: null })),
+  applyUpdate: (job) =>
+    set((s) => {
+      const previews = job.status === 'running' ? s.previews : omit(s.previews, job.id);
+      return { jobs: upsertJob(s.jobs, job), previews };
+    }),
+  applyPreview: (p) =>
+    set((s) => {
+      const job = s.jobs.find((j) => j.id === p.jobId);
+      if (job && job.status !== 'running') return s; // a late preview of a finished job
+      return { previews: { ...s.previews, [p.jobId]: p } };
+    }),
+  moveLocal: (id, toIndex) => set((s) => ({ jobs: moveLocal(s.jobs, id, toIndex) })),
+  dropLocal: (id) => set((s) => ({ jobs: s.jobs.filter((j) => j.id !== id), previews: omit(s.previews, id), compare: s.compare.filter((c) => c !== id) })),
+  toggleCompare: (id) => set((s) => ({ compare: toggleCompare(s.compare, id) })),
+  setLoadError: (loadError) => set({ loadError }),
+}));
+
+function omit<T>(rec: Record<string, T>, key: string): Record<string, T> {
+  if (!(key in rec)) return rec;
+  const { [key]: _dropped, ...rest } = rec;
+  return rest;
+}
+
+/** Subscribes the store to the engine's job events; returns the unsubscribe. */
+export function listenToJobs(): () => void {
+  const offUpdate = engine.on('job.update', (job) => useQueue.getState().applyUpdate(job));
+  const offPreview = engine.on('job.preview', (p) => useQueue.getState().applyPreview(p));
+  return () => {
+    offUpdate();
+    offPreview();
+  };
+}
