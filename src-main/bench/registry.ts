@@ -6,6 +6,7 @@ import { projectBenchmark } from './project.bench';
 import { guidanceBenchmark, samplerBenchmark } from './sampler.bench';
 import { modelsBenchmark } from './models.bench';
 import { cameraBenchmark } from './camera.bench';
+import { heatmapBenchmark } from './heatmap.bench';
 
 /** Every benchmark of the project. Add new ones to this list. */
-export const benchmarks: Benchmark[] = [warpBenchmark, lambdaBenchmark, exportBenchmark, projectBenchmark, modelsBenchmark, guidanceBenchmark, samplerBenchmark, cameraBenchmark];
+export const benchmarks: Benchmark[] = [warpBenchmark, lambdaBenchmark, exportBenchmark, projectBenchmark, modelsBenchmark, guidanceBenchmark, samplerBenchmark, cameraBenchmark, heatmapBenchmark];
