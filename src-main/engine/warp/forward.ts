@@ -178,21 +178,30 @@ export function warpFrame(src: PreparedSource, target: WarpTarget, options: Warp
     }
   }
 
+  // One pass over the accumulators: raw holes, and colours everywhere else; hole pixels after
+  // dilation are zeroed afterwards (they are few).
   const raw = new Uint8Array(tn);
-  for (let j = 0; j < tn; j++) raw[j] = acc[j * 5 + 4] < coverageThreshold || !(acc[j * 5 + 3] > 0) ? 1 : 0;
-  const holes = dilateBox(raw, tw, th, options.dilateRadius ?? 2);
   const image = new Float32Array(tn * 3);
+  for (let j = 0, k = 0; j < tn; j++, k += 5) {
+    const w = acc[k + 3];
+    if (acc[k + 4] < coverageThreshold || !(w > 0)) {
+      raw[j] = 1;
+      continue;
+    }
+    const inv = 1 / w;
+    image[j * 3] = acc[k] * inv;
+    image[j * 3 + 1] = acc[k + 1] * inv;
+    image[j * 3 + 2] = acc[k + 2] * inv;
+  }
+  const holes = dilateBox(raw, tw, th, options.dilateRadius ?? 2);
   let holeCount = 0;
   for (let j = 0; j < tn; j++) {
     if (holes[j]) {
       holeCount++;
-      continue;
+      image[j * 3] = 0;
+      image[j * 3 + 1] = 0;
+      image[j * 3 + 2] = 0;
     }
-    const k = j * 5;
-    const inv = 1 / acc[k + 3];
-    image[j * 3] = acc[k] * inv;
-    image[j * 3 + 1] = acc[k + 1] * inv;
-    image[j * 3 + 2] = acc[k + 2] * inv;
   }
   const latent = latentHoleMask(holes, tw, th, options.latentBlock ?? 8, options.latentHoleFraction ?? 0.2);
   return { width: tw, height: th, image, holes, ...latent, holeFraction: holeCount / tn };
@@ -277,8 +286,14 @@ export function latentHoleMask(holes: Uint8Array, width: number, height: number,
   const lh = Math.ceil(height / block);
   const counts = new Int32Array(lw * lh);
   for (let y = 0; y < height; y++) {
-    const ly = Math.floor(y / block) * lw;
-    for (let x = 0; x < width; x++) if (holes[y * width + x]) counts[ly + Math.floor(x / block)]++;
+    const ly = ((y / block) | 0) * lw;
+    const row = y * width;
+    for (let bx = 0, x = 0; bx < lw; bx++) {
+      const end = Math.min(width, x + block);
+      let c = 0;
+      for (; x < end; x++) c += holes[row + x];
+      counts[ly + bx] += c;
+    }
   }
   const latentHoles = new Uint8Array(lw * lh);
   for (let by = 0; by < lh; by++) {
