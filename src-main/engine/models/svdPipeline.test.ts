@@ -186,6 +186,12 @@ describe('guidance and determinism through onnxruntime', () => {
     expect(() => pipe.latentSize(72, 64)).toThrow(/multiples of 64/);
     expect(pipe.latentSize(1024, 576)).toEqual({ width: 128, height: 72 });
   });
+
+  it('refuses warped views of another size than the source, naming the view', async () => {
+    const small: RgbImage = { width: 128, height: 64, data: new Float32Array(128 * 64 * 3) };
+    const req = { source, views: [source, small, source], holes: allHoles(), sigmas: karrasSigmas(2), lambda: makeLambdaTable(2, F), lambdaMin: 0.2, seed: 1 };
+    await expect(pipe.render(req)).rejects.toThrow(/Warped view 1 is 128x64, but the source is 64x64/);
+  });
 });
 
 describe('float16 models', () => {

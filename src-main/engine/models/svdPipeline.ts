@@ -294,6 +294,10 @@ export class SvdPipeline {
     const fc = this.manifest.frameCounts;
     if (fc !== 'any' && !fc.includes(F))
       throw new CamtrackError('bad-input', `This model (${this.manifest.name}) makes ${fc.join(' or ')} frames; the track has ${F}.`);
+    req.views.forEach((v, i) => {
+      if (v.width !== req.source.width || v.height !== req.source.height)
+        throw new CamtrackError('shape-mismatch', `Warped view ${i} is ${v.width}x${v.height}, but the source is ${req.source.width}x${req.source.height}.`);
+    });
     const cond = await this.conditioning(req.source, req.seed, req.noiseAugStrength);
     const warped = await this.encodeViews(req.views);
     const denoise = this.denoiser(cond, shape, req);
