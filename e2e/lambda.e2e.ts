@@ -91,4 +91,120 @@ describe('lambda heatmap editor', () => {
     await page.keyboard.press('Control+Shift+z');
     expect(await exportTable(page)).toEqual(after);
   });
+
+  it('fills a selection and sets typed values exactly where they should land', async () => {
+    const before = await exportTable(page);
+    await page.getByRole('radio', { name: /Select/ }).click();
+    const a = await cellPoint(page, before, 10, 12);
+    const b = await cellPoint(page, before, 12, 15);
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    await page.mouse.move(b.x, b.y, { steps: 6 });
+    await page.mouse.up();
+    await page.getByTestId('lambda-value').fill('0.25');
+    await page.getByTestId('lambda-value').press('Enter');
+    const filled = await exportTable(page);
+    const region: string[] = [];
+    for (let i = 10; i <= 12; i++) for (let f = 12; f <= 15; f++) region.push(`${i},${f}`);
+    expect(diff(before, filled).sort()).toEqual(region.filter((k) => before.lambda[+k.split(',')[0]][+k.split(',')[1]] !== 0.25).sort());
+    for (const k of region) expect(filled.lambda[+k.split(',')[0]][+k.split(',')[1]]).toBe(0.25);
+
+    // A click moves the cell cursor; typing a number and Enter sets that cell.
+    const c = await cellPoint(page, before, 2, 20);
+    await page.mouse.click(c.x, c.y);
+    await page.keyboard.type('0.4');
+    await expect(page.locator('.lh-typing').textContent()).resolves.toContain('0.4');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('lambda-live').textContent()).resolves.toBe('step 2, σ 422, frame 20, λ 0.400');
+    // Arrow keys move the cursor: one step down, then type.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.type('0.6');
+    await page.keyboard.press('Enter');
+    const typed = await exportTable(page);
+    expect(diff(filled, typed)).toEqual(['2,20', '3,20']);
+    expect([typed.lambda[2][20], typed.lambda[3][20]]).toEqual([0.4, 0.6]);
+    await page.getByTestId('lambda-editor').screenshot({ path: 'e2e/artifacts/lambda-editor-selection.png' });
+  });
+
+  it('resamples to a new frame count keeping the painted region, and undoes both together', async () => {
+    const before = await exportTable(page);
+    const field = page.getByTestId('frame-count');
+    await field.fill('49');
+    await field.press('Enter');
+    await expect.poll(() => page.getByTestId('lambda-shape').textContent()).toContain('25 steps × 49 frames');
+    await expect.poll(() => page.locator('.toast').allTextContents()).toContainEqual(expect.stringMatching(/resampled from 25 × 25 to 25 steps × 49 frames/));
+    const after = await exportTable(page);
+    expect(after.frames).toBe(49);
+    // Old frame f sits at new frame 2f: the filled block (frames 12..15) spans new frames 24..30.
+    for (let i = 10; i <= 12; i++) for (let f = 24; f <= 30; f++) expect(after.lambda[i][f]).toBeCloseTo(0.25, 12);
+    expect(after.lambda[2][40]).toBeCloseTo(0.4, 12);
+    expect(after.lambda[3][40]).toBeCloseTo(0.6, 12);
+    for (let i = 0; i < 25; i++) expect(after.lambda[i][0]).toBe(1);
+    await page.waitForTimeout(200);
+    await page.getByTestId('lambda-editor').screenshot({ path: 'e2e/artifacts/lambda-editor-resampled.png' });
+
+    await page.getByTestId('lambda-grid').focus();
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.getByTestId('lambda-shape').textContent()).toContain('25 steps × 25 frames');
+    expect(await exportTable(page)).toEqual(before);
+    await expect(field.inputValue()).resolves.toBe('25');
+  });
+
+  it('refuses a bad file with the parser\'s message and resamples a table of another shape', async () => {
+    const before = await exportTable(page);
+    await page.getByTestId('lambda-import').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('0.5,abc\n') });
+    await expect.poll(() => page.locator('.toast--error').allTextContents()).toContainEqual(expect.stringContaining('bad.csv: line 1, column 2 is "abc", not a number.'));
+    expect(await exportTable(page)).toEqual(before);
+    const rows = Array.from({ length: 50 }, () => [1, ...Array.from({ length: 24 }, (_, f) => (f + 1) / 24)].join(',')).join('\n');
+    await page.getByTestId('lambda-import').setInputFiles({ name: 'ramp.csv', mimeType: 'text/csv', buffer: Buffer.from(rows) });
+    await expect.poll(() => page.locator('.toast--success').allTextContents()).toContainEqual(expect.stringContaining('Imported ramp.csv (50 × 25), resampled to 25 steps × 25 frames.'));
+    const imported = await exportTable(page);
+    for (let f = 1; f < 25; f++) expect(imported.lambda[7][f]).toBeCloseTo(f / 24, 12);
+  });
+
+  it('the default preset: (v1, v2, v3) editable, an invalid triple refused with the table unchanged', async () => {
+    await page.getByRole('button', { name: 'Reset to default' }).click();
+    await expect(page.getByTestId('lambda-v1').inputValue()).resolves.toBe('0.001');
+    const def = await exportTable(page);
+    await page.getByTestId('lambda-v3').fill('50');
+    await page.getByTestId('lambda-v3').press('Enter');
+    const v3 = await exportTable(page);
+    expect(diff(def, v3).length).toBeGreaterThan(0);
+    await page.getByTestId('lambda-v1').fill('0.5');
+    await page.getByTestId('lambda-v1').press('Enter');
+    await expect(page.getByTestId('lambda-preset-error').textContent()).resolves.toContain('table is unchanged');
+    expect(await exportTable(page)).toEqual(v3);
+    await expect(page.getByTestId('lambda-v1').inputValue()).resolves.toBe('0.001');
+  });
+
+  it('paints with a soft brush on a 100-frame table (screenshot)', async () => {
+    const field = page.getByTestId('frame-count');
+    await field.fill('100');
+    await field.press('Enter');
+    await expect.poll(() => page.getByTestId('lambda-shape').textContent()).toContain('25 steps × 100 frames');
+    await page.getByRole('radio', { name: /Brush/ }).click();
+    await page.getByRole('radio', { name: 'Set' }).click();
+    await page.getByTestId('brush-amount').fill('0.55');
+    await page.getByTestId('brush-amount').press('Enter');
+    const size = page.getByRole('slider', { name: 'Size' });
+    await size.focus();
+    for (let k = 0; k < 8; k++) await size.press('ArrowRight');
+    const t = { steps: 25, frames: 100 };
+    const pts = [[3, 20], [10, 40], [16, 55], [20, 85]];
+    const p0 = await cellPoint(page, t, pts[0][0], pts[0][1]);
+    await page.mouse.move(p0.x, p0.y);
+    await page.mouse.down();
+    for (const [r, c] of pts.slice(1)) {
+      const p = await cellPoint(page, t, r, c);
+      await page.mouse.move(p.x, p.y, { steps: 15 });
+    }
+    await page.mouse.up();
+    const hover = await cellPoint(page, t, 12, 70);
+    await page.mouse.move(hover.x, hover.y);
+    await page.waitForTimeout(200);
+    await expect(page.getByTestId('lambda-readout').textContent()).resolves.toMatch(/^step 12, σ [0-9.]+, frame 70, λ /);
+    await studio.screenshot('lambda-studio');
+    await page.getByTestId('lambda-editor').screenshot({ path: 'e2e/artifacts/lambda-editor-100.png' });
+    expect(studio.errors).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { LambdaDoc } from '../../../src-main/engine/project/schema';
 import type { LambdaFormat } from '../../../src-main/engine/lambda/formats';
 import { useUi } from '../../state/uiStore';
@@ -129,6 +129,8 @@ export function PresetBar({ lambda }: { lambda: LambdaDoc }) {
   const [format, setFormat] = useState<LambdaFormat>('json');
   const fileRef = useRef<HTMLInputElement>(null);
   const kind = p.kind === 'ramp' ? `ramp-${p.axis}` : p.kind;
+  // A refusal is about the preset as it was: any change of the table's preset retires it.
+  useEffect(() => useLambdaEditor.getState().set({ presetError: null }), [p]);
   const choose = (v: string) => {
     if (v === 'default') resetToDefault();
     else if (v === 'constant') applyPresetCommand({ kind: 'constant', value: 0.5 });
