@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProjectDoc } from '../engine/project/schema';
+import { JobOverrides } from '../engine/queue/model';
 import type { ErrorInfo } from '../engine/util/errors';
 
 /**
@@ -63,12 +64,13 @@ export const apiInputs = {
   }),
 
   /** Queues a render of the document (with per-job overrides such as the seed). */
-  'render.enqueue': z.object({ project, doc: ProjectDoc, label: z.string().max(200).optional() }),
-  'render.cancel': z.object({ jobId: z.string().min(1) }),
-  'render.restart': z.object({ jobId: z.string().min(1) }),
-  'render.remove': z.object({ jobId: z.string().min(1) }),
-  'render.reorder': z.object({ jobId: z.string().min(1), toIndex: z.number().int().min(0) }),
-  'render.queue': z.object({}),
+  'render.enqueue': z.object({ project, doc: ProjectDoc, label: z.string().max(200).optional(), overrides: JobOverrides.optional() }),
+  /** Each project folder has its own queue (its queue.json): queue calls name the project. */
+  'render.cancel': z.object({ project, jobId: z.string().min(1) }),
+  'render.restart': z.object({ project, jobId: z.string().min(1) }),
+  'render.remove': z.object({ project, jobId: z.string().min(1) }),
+  'render.reorder': z.object({ project, jobId: z.string().min(1), toIndex: z.number().int().min(0) }),
+  'render.queue': z.object({ project }),
 } as const;
 
 export type ApiMethod = keyof typeof apiInputs;
@@ -149,6 +151,8 @@ export interface ImportedTrack {
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
 export interface JobView {
+  /** The project's working folder whose queue holds the job (events from several projects share one stream). */
+  project: string;
   id: string;
   label: string;
   createdAt: string;
@@ -198,7 +202,7 @@ export interface ApiEvents {
   /** A render job changed (progress, stage, status). */
   'job.update': JobView;
   /** A live preview of a running job: one small RGB image per frame (cheap latent projection). */
-  'job.preview': { jobId: string; step: number; width: number; height: number; frames: Uint8Array[] };
+  'job.preview': { project: string; jobId: string; step: number; width: number; height: number; frames: Uint8Array[] };
   /** The engine process died and was restarted (running renders are marked interrupted). */
   'engine.restarted': { reason: string };
   /** Menu commands from the native menu (Electron) reach the UI as events. */

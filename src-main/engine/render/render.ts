@@ -59,6 +59,8 @@ export interface RenderOptions {
   onPreview?(p: RenderPreview): void;
   /** Minimum time between previews (the last step always gets one); default 0. */
   previewIntervalMs?: number;
+  /** Longest side of a preview frame: latent pixels are averaged in blocks to fit (default: one pixel per latent pixel). */
+  previewMaxSide?: number;
   /** Also write a thumbnail (the middle frame) beside the output: `<out>.thumb.jpg`. */
   thumbnail?: boolean;
   /** Where the assets are when not in projectDir/assets (re-rendering from a sidecar). */
@@ -220,6 +222,7 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
       noiseAugStrength: settings.noiseAugStrength,
     });
     let lastPreview = -Infinity;
+    const previewStride = Math.max(1, Math.ceil(Math.max(lat.width, lat.height) / (opts.previewMaxSide ?? Infinity)));
     const interval = opts.previewIntervalMs ?? 0;
     const latents = await guidedSample({
       sigmas,
@@ -237,7 +240,7 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
         const now = performance.now();
         if (opts.onPreview && (now - lastPreview >= interval || s.step + 1 === s.steps)) {
           lastPreview = now;
-          const previews = latentPreview(s.denoised, shape);
+          const previews = latentPreview(s.denoised, shape, previewStride);
           opts.onPreview({ step: s.step + 1, steps: s.steps, width: previews[0].width, height: previews[0].height, frames: previews.map((p) => p.data) });
         }
       },

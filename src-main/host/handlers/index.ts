@@ -5,6 +5,7 @@ import { imageHandlers } from './image';
 import { depthHandlers } from './depth';
 import { warpHandlers } from './warp';
 import { trackHandlers } from './track';
+import { renderHandlers } from './render';
 
 /** Every API handler, by area. */
 export const allHandlers: Handlers = {
@@ -14,4 +15,5 @@ export const allHandlers: Handlers = {
   ...depthHandlers,
   ...warpHandlers,
   ...trackHandlers,
+  ...renderHandlers,
 };

@@ -1,0 +1,205 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { JobView } from '../../api/contract';
+import { projectPaths } from '../../engine/project/layout';
+import { effectiveProject, type Job } from '../../engine/queue/model';
+import { RenderQueueStore } from '../../engine/queue/store';
+import { renderProject, sidecarPathFor, type RenderProgress } from '../../engine/render';
+import { toErrorInfo } from '../../engine/util/errors';
+import { removeStalePartials } from '../../engine/video';
+import type { Handlers, HostContext } from '../context';
+import { projectDir } from './project';
+
+/**
+ * The render queue of the engine host. Each project folder has its own queue, persisted in its
+ * queue.json (engine/queue); a job snapshots the document when it is queued. One job renders at
+ * a time in the whole host: the runner takes the first queued job of the queues in the order they
+ * were opened. Outputs go to the project's renders/ folder (video, sidecar, thumbnail), named by
+ * time, seed and job, so a render never replaces another. Progress reaches the UI as 'job.update'
+ * (at most about 4 a second, and on every stage or status change) and previews as 'job.preview'
+ * (about 2 a second). A queue found with a 'running' job when opened (the engine died mid-render)
+ * shows it as 'interrupted'; stale partial files of that render are removed.
+ */
+
+const UPDATE_INTERVAL_MS = 250;
+const PREVIEW_INTERVAL_MS = 500;
+const PREVIEW_MAX_SIDE = 96;
+
+const queues = new Map<string, Promise<RenderQueueStore>>();
+let running: { dir: string; jobId: string; controller: AbortController } | null = null;
+let pumping = false;
+
+function queueFor(dir: string): Promise<RenderQueueStore> {
+  let q = queues.get(dir);
+  if (!q) {
+    const paths = projectPaths(dir);
+    q = (async () => {
+      await removeStalePartials(paths.rendersDir);
+      return RenderQueueStore.open(paths.queueFile);
+    })();
+    queues.set(dir, q);
+    q.catch(() => queues.delete(dir));
+  }
+  return q;
+}
+
+const rel = (dir: string, file: string) => path.relative(dir, file).split(path.sep).join('/');
+
+export function jobView(dir: string, job: Job): JobView {
+  const doc = effectiveProject(job);
+  const view: JobView = {
+    project: dir,
+    id: job.id,
+    label: job.label,
+    createdAt: job.createdAt,
+    status: job.status,
+    progress: job.status === 'done' ? 1 : job.status === 'running' || job.status === 'interrupted' ? job.progress.fraction : 0,
+    seed: doc.render.seed,
+    steps: doc.render.steps,
+    frames: doc.track.numFrames,
+  };
+  if (job.status === 'running' || job.status === 'interrupted') view.stage = job.progress.stage;
+  if (job.status === 'done') {
+    view.output = job.outputs.video;
+    view.sidecar = job.outputs.sidecar;
+    if (job.outputs.thumbnail) view.thumbnail = job.outputs.thumbnail;
+  }
+  if (job.status === 'failed') view.error = job.error;
+  return view;
+}
+
+/** `renders/20261125-180102-seed42-1a2b3c4d.mp4` (a folder without extension for png). */
+export function outputName(job: Job, now: Date): string {
+  const doc = effectiveProject(job);
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const base = `${stamp}-seed${doc.render.seed}-${job.id.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}`;
+  return doc.render.format === 'png' ? base : `${base}.${doc.render.format}`;
+}
+
+async function runJob(ctx: HostContext, dir: string, store: RenderQueueStore, job: Job): Promise<void> {
+  const controller = new AbortController();
+  running = { dir, jobId: job.id, controller };
+  await store.markRunning(job.id);
+  ctx.emit('job.update', jobView(dir, store.job(job.id)));
+  const rendersDir = projectPaths(dir).rendersDir;
+  const out = path.join(rendersDir, outputName(job, new Date()));
+  let lastUpdate = 0;
+  let lastStage = '';
+  const onProgress = (p: RenderProgress) => {
+    const now = Date.now();
+    if (p.stage === lastStage && now - lastUpdate < UPDATE_INTERVAL_MS && p.fraction < 1) return;
+    lastUpdate = now;
+    lastStage = p.stage;
+    const message = p.stage === 'denoise' && p.steps ? `step ${p.step} of ${p.steps}` : undefined;
+    // The store applies the change at once and writes queue.json in the background (coalesced).
+    void store.markProgress(job.id, { fraction: p.fraction, stage: p.stage, ...(message && { message }) }).catch(() => undefined);
+    const current = store.state.jobs.find((j) => j.id === job.id);
+    if (current?.status === 'running') ctx.emit('job.update', jobView(dir, current));
+  };
+  try {
+    await fs.mkdir(rendersDir, { recursive: true });
+    const result = await renderProject({
+      projectDir: dir,
+      doc: effectiveProject(job),
+      out,
+      signal: controller.signal,
+      thumbnail: true,
+      onProgress,
+      previewIntervalMs: PREVIEW_INTERVAL_MS,
+      previewMaxSide: PREVIEW_MAX_SIDE,
+      onPreview: (p) => ctx.emit('job.preview', { project: dir, jobId: job.id, step: p.step, width: p.width, height: p.height, frames: p.frames }),
+    });
+    await store.markDone(job.id, { video: rel(dir, result.out), sidecar: rel(dir, sidecarPathFor(result.out)), thumbnail: result.thumbnail ? rel(dir, result.thumbnail) : null });
+  } catch (e) {
+    // A cancel already marked the job; markFailed ignores a job that is no longer running.
+    await store.markFailed(job.id, toErrorInfo(e));
+  } finally {
+    running = null;
+  }
+  const final = store.state.jobs.find((j) => j.id === job.id);
+  if (final) ctx.emit('job.update', jobView(dir, final));
+}
+
+/** Runs queued jobs one at a time until no queue has one. */
+async function pump(ctx: HostContext): Promise<void> {
+  if (pumping) return;
+  pumping = true;
+  try {
+    for (;;) {
+      let next: { dir: string; store: RenderQueueStore; job: Job } | null = null;
+      for (const [dir, q] of queues) {
+        const store = await q.catch(() => null);
+        const job = store?.state.jobs.find((j) => j.status === 'queued');
+        if (store && job) {
+          next = { dir, store, job };
+          break;
+        }
+      }
+      if (!next) return;
+      await runJob(ctx, next.dir, next.store, next.job);
+    }
+  } finally {
+    pumping = false;
+  }
+}
+
+function startPump(ctx: HostContext): void {
+  // The runner outlives the call that started it; its failures are reported per job.
+  void pump(ctx).catch(() => undefined);
+}
+
+export const renderHandlers: Handlers = {
+  async 'render.enqueue'(input, ctx) {
+    const dir = projectDir(ctx, input.project);
+    const store = await queueFor(dir);
+    const doc = input.doc;
+    const label = input.label ?? `${doc.name} · seed ${input.overrides?.render?.seed ?? doc.render.seed}`;
+    const job = await store.enqueue({ label, project: doc, overrides: input.overrides });
+    const view = jobView(dir, job);
+    ctx.emit('job.update', view);
+    startPump(ctx);
+    return view;
+  },
+
+  async 'render.cancel'(input, ctx) {
+    const dir = projectDir(ctx, input.project);
+    const store = await queueFor(dir);
+    await store.cancel(input.jobId);
+    if (running && running.dir === dir && running.jobId === input.jobId) running.controller.abort();
+    const view = jobView(dir, store.job(input.jobId));
+    ctx.emit('job.update', view);
+    return view;
+  },
+
+  async 'render.restart'(input, ctx) {
+    const dir = projectDir(ctx, input.project);
+    const store = await queueFor(dir);
+    await store.restart(input.jobId);
+    const view = jobView(dir, store.job(input.jobId));
+    ctx.emit('job.update', view);
+    startPump(ctx);
+    return view;
+  },
+
+  async 'render.remove'(input, ctx) {
+    const dir = projectDir(ctx, input.project);
+    const store = await queueFor(dir);
+    await store.remove(input.jobId);
+    return { removed: true };
+  },
+
+  async 'render.reorder'(input, ctx) {
+    const dir = projectDir(ctx, input.project);
+    const store = await queueFor(dir);
+    const state = await store.move(input.jobId, input.toIndex);
+    return state.jobs.map((j) => jobView(dir, j));
+  },
+
+  async 'render.queue'(input, ctx) {
+    const dir = projectDir(ctx, input.project);
+    const store = await queueFor(dir);
+    // Queued jobs left from before the engine started (or restarted) run now.
+    if (store.state.jobs.some((j) => j.status === 'queued')) startPump(ctx);
+    return store.state.jobs.map((j) => jobView(dir, j));
+  },
+};
