@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '../image/types';
 import { makeLambdaTable } from '../lambda/table';
-import { gaussianNoise, cfgFrameScales, eulerGaussianFactor, exactGaussianFactor, initialLatent, makeHoleMasks, type LatentShape } from '../sampler';
+import { gaussianNoise, latentPreview, cfgFrameScales, eulerGaussianFactor, exactGaussianFactor, initialLatent, makeHoleMasks, type LatentShape } from '../sampler';
 import { karrasSigmas } from '../schedule/karras';
 import { writeDraftModel } from './draftModel';
 import { builtinDraftModelDir } from './modelFolder';
@@ -180,6 +180,17 @@ describe('guidance and determinism through onnxruntime', () => {
         }
     expect(worst).toBeLessThan(1e-6);
     expect(cond.imageEmbeds.length).toBe(1024);
+  });
+
+  it("previews a draft latent exactly as its decoder would (at latent resolution)", async () => {
+    const z = await pipe.encodeViews([source]);
+    const [img] = await pipe.decode(z, { frames: 1, channels: 4, height: 8, width: 8 }, 1);
+    const [preview] = latentPreview(z, { frames: 1, channels: 4, height: 8, width: 8 }, 1, pipe.previewProjection);
+    let worst = 0;
+    for (let by = 0; by < 8; by++)
+      for (let bx = 0; bx < 8; bx++)
+        for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(preview.data[(by * 8 + bx) * 3 + c] - img.data[(by * 8 * W + bx * 8) * 3 + c] * 255));
+    expect(worst).toBeLessThanOrEqual(0.5 + 1e-3); // byte rounding only
   });
 
   it('refuses a size that is not a multiple of 64', () => {

@@ -25,11 +25,14 @@ import {
   gaussianNoise,
   guidedSample,
   svdPreconditioning,
+  SD_LATENT_RGB,
   type HoleMasks,
+  type LatentRgbProjection,
   type LatentShape,
   type SamplerStep,
 } from '../sampler';
 import { CamtrackError } from '../util/errors';
+import { draftPreviewProjection } from './draftConstants';
 import { openModel, type LoadedModel, type OpenModelOptions } from './modelFolder';
 import { mapOrtError } from './ortErrors';
 import { floatTensor, int64Scalar, readFloat } from './tensors';
@@ -130,6 +133,11 @@ export class SvdPipeline {
 
   get manifest() {
     return this.model.manifest;
+  }
+
+  /** Latent-to-RGB projection for live previews: exact for the draft model, SD's factors otherwise. */
+  get previewProjection(): LatentRgbProjection {
+    return this.manifest.family === 'draft' ? draftPreviewProjection(this.manifest.latentScale) : SD_LATENT_RGB;
   }
 
   /** Checks that an image size fits the model (multiples of sizeMultiple) and returns the latent size. */
