@@ -72,7 +72,7 @@ export class GuidanceScratch {
   replaced = new Int32Array(0);
   /** One frame's hole pixel indices. */
   holePixels = new Int32Array(0);
-  /** Keys of the cutoff's bucket and their offsets in the frame (one spare slot for the branch-free gather). */
+  /** Keys of the cutoff's bucket and their offsets in the frame. */
   bucketKeys = new Uint32Array(0);
   bucketOffsets = new Int32Array(0);
 
@@ -162,7 +162,9 @@ export function applyPosteriorGuidance(input: GuidanceInput): Int32Array {
 
     // Keys for the whole frame in element order; holes parked at HOLE_KEY, after every real key,
     // so the k-th smallest of all (k <= |V|) is the k-th smallest of the valid ones.
-    for (let m = 0; m < fs; m++) keys[m] = Math.abs(d[base + m] - w[base + m]);
+    const df = d.subarray(base, base + fs);
+    const wf = w.subarray(base, base + fs);
+    for (let m = 0; m < fs; m++) keys[m] = Math.abs(df[m] - wf[m]);
     for (let c = 0; c < C; c++) {
       const o = c * hw;
       for (let j = 0; j < nh; j++) bits[o + holeList[j]] = HOLE_KEY;
@@ -186,9 +188,11 @@ export function applyPosteriorGuidance(input: GuidanceInput): Int32Array {
       const sel = (t - p1) >> 31; // -1 (all ones) when t < p1, else 0; t, p1 < 4096
       const i = base + m;
       ob[i] = (wb[i] & sel) | (db[i] & ~sel);
-      cKey[nc] = v;
-      cOff[nc] = m;
-      nc += ((t ^ p1) - 1) >>> 31; // 1 when t === p1, else 0
+      if (t === p1) {
+        // Rare (one bucket of thousands), so this branch predicts well.
+        cKey[nc] = v;
+        cOff[nc++] = m;
+      }
     }
     // Inside the bucket: the (k - less) smallest by (key, element order) take W.
     const r = k - top.less;
