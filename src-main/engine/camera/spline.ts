@@ -51,13 +51,20 @@ export function evalCatmullRom(seg: CatmullRomSegment, s: number): Vec3 {
   if (s >= 1) return [p2[0], p2[1], p2[2]];
   const [t0, t1, t2, t3] = seg.t;
   const t = t1 + (t2 - t1) * s;
-  const mix = (a: Vec3, b: Vec3, ta: number, tb: number): Vec3 => add(scale(a, (tb - t) / (tb - ta)), scale(b, (t - ta) / (tb - ta)));
-  const a1 = mix(p0, p1, t0, t1);
-  const a2 = mix(p1, p2, t1, t2);
-  const a3 = mix(p2, p3, t2, t3);
-  const b1 = mix(a1, a2, t0, t2);
-  const b2 = mix(a2, a3, t1, t3);
-  return mix(b1, b2, t1, t2);
+  // The pyramid's blend weights are the same for x, y and z: compute them once.
+  const a1p = (t1 - t) / (t1 - t0), a1q = (t - t0) / (t1 - t0);
+  const a2p = (t2 - t) / (t2 - t1), a2q = (t - t1) / (t2 - t1);
+  const a3p = (t3 - t) / (t3 - t2), a3q = (t - t2) / (t3 - t2);
+  const b1p = (t2 - t) / (t2 - t0), b1q = (t - t0) / (t2 - t0);
+  const b2p = (t3 - t) / (t3 - t1), b2q = (t - t1) / (t3 - t1);
+  const out: Vec3 = [0, 0, 0];
+  for (let c = 0; c < 3; c++) {
+    const a1 = a1p * p0[c] + a1q * p1[c];
+    const a2 = a2p * p1[c] + a2q * p2[c];
+    const a3 = a3p * p2[c] + a3q * p3[c];
+    out[c] = a2p * (b1p * a1 + b1q * a2) + a2q * (b2p * a2 + b2q * a3);
+  }
+  return out;
 }
 
 
