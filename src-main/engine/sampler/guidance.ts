@@ -102,7 +102,7 @@ export interface GuidanceInput {
   /** This step's row of the lambda table: one value per frame. */
   readonly lambdas: ArrayLike<number>;
   readonly lambdaMin: number;
-  /** Receives D~; may be `denoised` itself (then only replaced elements are written). */
+  /** Receives D~; may be `denoised` itself (guidance in place). */
   readonly out: Float32Array;
   readonly scratch: GuidanceScratch;
   readonly cutoff?: CutoffMethod;
