@@ -164,8 +164,11 @@ export const renderHandlers: Handlers = {
   async 'render.cancel'(input, ctx) {
     const dir = projectDir(ctx, input.project);
     const store = await queueFor(dir);
-    await store.cancel(input.jobId);
+    // The store applies the cancel at once (a refusal throws here); the runner is stopped before
+    // the write to queue.json completes, so the sampler stops at its next step.
+    const written = store.cancel(input.jobId);
     if (running && running.dir === dir && running.jobId === input.jobId) running.controller.abort();
+    await written;
     const view = jobView(dir, store.job(input.jobId));
     ctx.emit('job.update', view);
     return view;

@@ -1,0 +1,93 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobView } from '../../api/contract';
+import type { ProjectDoc } from '../../engine/project/schema';
+import { writeTinyProject } from '../../engine/render/testProject';
+import { createEngineService, type EngineService } from '../service';
+
+/** The render queue handlers in-process, on a tiny project with the draft model. */
+let base: string;
+let project: string;
+let doc: ProjectDoc;
+let service: EngineService;
+const events: { event: string; data: unknown }[] = [];
+let onUpdate: ((j: JobView) => void) | null = null;
+
+const call = <T>(method: string, input: unknown) => service.handle(method, input) as Promise<T>;
+const queue = () => call<JobView[]>('render.queue', { project });
+async function settled(jobId: string): Promise<JobView> {
+  let job: JobView | undefined;
+  await expect
+    .poll(async () => {
+      job = (await queue()).find((j) => j.id === jobId);
+      return job && ['done', 'failed', 'cancelled'].includes(job.status);
+    }, { timeout: 30_000, interval: 50 })
+    .toBe(true);
+  return job!;
+}
+
+beforeAll(async () => {
+  base = await fs.mkdtemp(path.join(os.tmpdir(), 'camtrack-host-render-'));
+  const workspace = path.join(base, 'ws');
+  project = path.join(workspace, 'tiny.camtrack');
+  doc = await writeTinyProject(project, { render: { steps: 25 } });
+  service = createEngineService({ mode: 'browser', appDataDir: path.join(base, 'data'), workspace }, (event, data) => {
+    events.push({ event, data });
+    if (event === 'job.update') onUpdate?.(data as JobView);
+  });
+});
+afterAll(() => fs.rm(base, { recursive: true, force: true }));
+
+describe('render queue handlers', () => {
+  it('cancels a running render at its next step and a queued one before it starts; no output is left', async () => {
+    const updatesAfterCancel: JobView[] = [];
+    let cancelled = false;
+    onUpdate = (j) => {
+      if (cancelled) updatesAfterCancel.push(j);
+      else if (j.status === 'running' && j.stage === 'denoise') {
+        cancelled = true;
+        void call('render.cancel', { project, jobId: j.id });
+      }
+    };
+    const a = await call<JobView>('render.enqueue', { project, doc, overrides: { render: { seed: 1 } } });
+    const b = await call<JobView>('render.enqueue', { project, doc, overrides: { render: { seed: 2 } } });
+    expect(await call<JobView>('render.cancel', { project, jobId: b.id })).toMatchObject({ status: 'cancelled' });
+    const endA = await settled(a.id);
+    onUpdate = null;
+    expect(endA.status).toBe('cancelled');
+    expect(updatesAfterCancel.filter((u) => u.status === 'running' && u.stage !== 'denoise')).toEqual([]);
+    expect((await queue()).find((j) => j.id === b.id)?.status).toBe('cancelled');
+    expect(events.some((e) => e.event === 'job.update' && (e.data as JobView).id === b.id && (e.data as JobView).status === 'running')).toBe(false);
+    const renders = await fs.readdir(path.join(project, 'renders')).catch(() => []);
+    expect(renders.filter((n) => n.endsWith('.mp4'))).toEqual([]);
+    // Persisted: a fresh read of queue.json has both cancelled.
+    const saved = async () => (JSON.parse(await fs.readFile(path.join(project, 'queue.json'), 'utf8')) as { jobs: { status: string }[] }).jobs.map((j) => j.status);
+    await expect.poll(saved, { timeout: 5_000, interval: 50 }).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it('restarts a cancelled job to completion, reorders and removes jobs', async () => {
+    const [a, b] = await queue();
+    const moved = await call<JobView[]>('render.reorder', { project, jobId: b.id, toIndex: 0 });
+    expect(moved.map((j) => j.id)).toEqual([b.id, a.id]);
+    await call('render.restart', { project, jobId: a.id });
+    const done = await settled(a.id);
+    expect(done).toMatchObject({ status: 'done', progress: 1, seed: 1, frames: 4, steps: 25 });
+    expect(done.output).toMatch(/^renders\/[\w-]+\.mp4$/);
+    expect(done.thumbnail).toBe(`${done.output}.thumb.jpg`);
+    await expect(fs.stat(path.join(project, done.sidecar!))).resolves.toBeTruthy();
+    const previews = events.filter((e) => e.event === 'job.preview').map((e) => e.data as { jobId: string; frames: Uint8Array[]; width: number });
+    expect(previews.some((p) => p.jobId === a.id && p.frames.length === 4 && p.width === 16)).toBe(true);
+    expect(await call('render.remove', { project, jobId: b.id })).toEqual({ removed: true });
+    expect((await queue()).map((j) => j.id)).toEqual([a.id]);
+    await expect(call('render.cancel', { project, jobId: a.id })).rejects.toMatchObject({ code: 'bad-input', message: expect.stringMatching(/is done; it cannot be cancelled/) });
+  });
+
+  it('refuses a lambda table that does not fit, naming both shapes', async () => {
+    await expect(call('render.enqueue', { project, doc, overrides: { render: { steps: 5 } } })).rejects.toMatchObject({
+      code: 'shape-mismatch',
+      message: expect.stringMatching(/25 steps x 4 frames.*5 steps x 4 frames/),
+    });
+  });
+});
