@@ -16,6 +16,7 @@ export const SHORTCUTS: { keys: string; does: string }[] = [
   { keys: 'K', does: 'Insert a keyframe at the current frame' },
   { keys: 'Delete', does: 'Delete the selected keyframe' },
   { keys: 'Ctrl+C / Ctrl+V', does: 'Copy / paste keyframes (timeline) or cells (heatmap)' },
+  { keys: 'W / T / E', does: '3D view gizmo: move the key / move its look-at target / rotate' },
   { keys: '?', does: 'This list' },
 ];
 

@@ -5,13 +5,15 @@ import type { Intrinsics } from '../../../src-main/engine/camera/conventions';
 import { IDENTITY4 } from '../../../src-main/engine/camera/conventions';
 import type { DepthGeometry, DepthGrid } from './sceneMath';
 import { frustumSegments, photoPlaneCorners } from './sceneMath';
+import { SOFTWARE_GL } from './gpu';
 
 /** Loads the photo as an sRGB texture (shared by the mesh, the points and the plane). */
 export function usePhotoTexture(url: string): THREE.Texture {
   const texture = useTexture(url);
   useMemo(() => {
     texture.colorSpace = THREE.SRGBColorSpace;
-    texture.anisotropy = 4;
+    // The ground recedes at grazing angles in most views: anisotropic filtering keeps it sharp.
+    texture.anisotropy = SOFTWARE_GL ? 1 : 8;
     texture.needsUpdate = true;
   }, [texture]);
   return texture;

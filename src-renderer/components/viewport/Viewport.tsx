@@ -1,5 +1,6 @@
-import { Suspense, useEffect, useMemo, useState } from 'react';
-import { Canvas, useThree } from '@react-three/fiber';
+import { Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { Vector3 } from 'three';
+import { Canvas, useFrame, useThree } from '@react-three/fiber';
 import { OrbitControls, Grid, GizmoHelper, GizmoViewport } from '@react-three/drei';
 import type { OrbitControls as OrbitControlsImpl } from 'three-stdlib';
 import { useProject } from '../../state/projectStore';
@@ -9,6 +10,7 @@ import { useDepthPreviewSync, useScene, useSceneDepth, useTrackEvaluator } from 
 import { DepthMesh, DepthPoints, PhotoPlane, SourceFrustum } from './SceneObjects';
 import { TrackView, type GizmoMode } from './TrackView';
 import { LookThrough } from './LookThrough';
+import { SOFTWARE_GL } from './gpu';
 import './viewport.css';
 
 /**
@@ -44,8 +46,9 @@ export function Viewport() {
     <section className="panel viewport" aria-label="3D viewport" data-testid="viewport">
       <Canvas
         camera={{ position: [3, 2, 3], fov: 50, near: 0.01, far: 5000 }}
-        gl={{ preserveDrawingBuffer: true, antialias: true }}
+        gl={{ preserveDrawingBuffer: true, antialias: !SOFTWARE_GL }}
         dpr={[1, 2]}
+        frameloop="demand"
         onPointerMissed={() => useUi.getState().set({ selectedKeyId: null })}
       >
         <color attach="background" args={['#15171c']} />
@@ -60,6 +63,7 @@ export function Viewport() {
         {ev && <TrackView ev={ev} size={depth * 0.25} gizmo={gizmo} />}
         <OrbitControls makeDefault enableDamping={false} />
         <FrameScene depth={depth} />
+        <ViewProbe />
         <GizmoHelper alignment="bottom-right" margin={[64, 64]}>
           <GizmoViewport labelColor="white" axisHeadScale={0.9} />
         </GizmoHelper>
@@ -90,6 +94,49 @@ export function Viewport() {
       {!image && <div className="viewport__empty">Drop a photo here, or File › Import Image</div>}
     </section>
   );
+}
+
+declare global {
+  interface Window {
+    /** Where a world point appears in the viewport (page pixels) and how fast the view draws: for automation (end-to-end tests, benchmarks). */
+    camtrackView?: { toPage(p: [number, number, number]): [number, number]; frames(): number; renderMs(n: number): number };
+  }
+}
+
+/** Publishes window.camtrackView: world -> page pixels through the view camera, and a count of drawn frames. */
+function ViewProbe() {
+  const camera = useThree((s) => s.camera);
+  const gl = useThree((s) => s.gl);
+  const scene = useThree((s) => s.scene);
+  const count = useRef(0);
+  useFrame(() => {
+    count.current++;
+  });
+  useEffect(() => {
+    window.camtrackView = {
+      toPage([x, y, z]) {
+        const v = new Vector3(x, y, z).project(camera);
+        const r = gl.domElement.getBoundingClientRect();
+        return [r.left + ((v.x + 1) / 2) * r.width, r.top + ((1 - v.y) / 2) * r.height];
+      },
+      frames: () => count.current,
+      renderMs(n) {
+        // Synchronous renders, each waited for with a 1-pixel read-back so the GPU's time counts.
+        const px = new Uint8Array(4);
+        const ctx = gl.getContext();
+        const t0 = performance.now();
+        for (let i = 0; i < n; i++) {
+          gl.render(scene, camera);
+          ctx.readPixels(0, 0, 1, 1, ctx.RGBA, ctx.UNSIGNED_BYTE, px);
+        }
+        return (performance.now() - t0) / n;
+      },
+    };
+    return () => {
+      delete window.camtrackView;
+    };
+  }, [camera, gl, scene]);
+  return null;
 }
 
 /** Puts the view behind and above the source camera, looking at the scene, whenever the scene's scale changes (or on request). */
