@@ -36,6 +36,8 @@ describe('electron-builder.yml', () => {
     for (const mod of ['onnxruntime-node', 'sharp', 'ffmpeg-static']) {
       expect(config.asarUnpack.some((p: string) => p.startsWith(`node_modules/${mod}/`))).toBe(true);
     }
+    // ONNX Runtime opens model files natively: the draft model must live outside the archive too.
+    expect(config.asarUnpack).toContain('assets/models/draft/**/*');
   });
 
   it('starts the built main process and ships the draft model', () => {
