@@ -7,7 +7,8 @@ import { createTrackEvaluator } from '../../engine/camera/evaluate';
 import { sourceIntrinsics } from '../../engine/camera/intrinsics';
 import type { Intrinsics } from '../../engine/camera/conventions';
 import { IDENTITY4 } from '../../engine/camera/conventions';
-import { composePlacements, computeFit, placeIntrinsics, stretchPlacement, type Placement } from '../../engine/image/fit';
+import { composePlacements, placeIntrinsics, stretchPlacement, type Placement } from '../../engine/image/fit';
+import { renderIntrinsics } from '../../engine/render/inputs';
 import { decodeImage } from '../../engine/image/load';
 import { resampleImage } from '../../engine/image/resample';
 import type { RgbImage } from '../../engine/image/types';
@@ -25,16 +26,15 @@ import { previewSize, readDepthAsset } from './depth';
 
 const DEFAULT_PREVIEW_SIDE = 512;
 
-/** The source camera of the track at the render's size and fit (the camera frame 0 renders with). */
+/** The source camera of the track at the render's size and fit (the camera frame 0 renders with): the render's own renderIntrinsics. */
 export function renderSourceIntrinsics(doc: ProjectDoc): { intrinsics: Intrinsics; fit: Placement } {
   if (!doc.image) {
     // No photo yet: a default camera at the render size (the UI's 3D view uses the same).
     const { width, height } = doc.render;
     return { intrinsics: sourceIntrinsics(width, height), fit: stretchPlacement(width, height, width, height) };
   }
-  const { width, height } = doc.image;
-  const fit = computeFit(width, height, doc.render.width, doc.render.height, doc.render.fit);
-  return { intrinsics: placeIntrinsics(sourceIntrinsics(width, height), fit), fit };
+  const { intrinsics, placement } = renderIntrinsics(doc);
+  return { intrinsics, fit: placement };
 }
 
 let imageCache: { key: string; image: Promise<RgbImage> } | null = null;

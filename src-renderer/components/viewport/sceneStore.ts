@@ -3,12 +3,13 @@ import { create } from 'zustand';
 import type { DepthPreview, ImportedDepth } from '../../../src-main/api/contract';
 import type { Intrinsics } from '../../../src-main/engine/camera/conventions';
 import { createTrackEvaluator, type TrackEvaluator } from '../../../src-main/engine/camera/evaluate';
-import { sourceIntrinsics } from '../../../src-main/engine/camera/intrinsics';
-import { computeFit, placeIntrinsics } from '../../../src-main/engine/image/fit';
 import type { ProjectDoc, Track } from '../../../src-main/engine/project/schema';
 import { engine } from '../../api/client';
 import { useProject } from '../../state/projectStore';
 import { buildDepthGeometry, type DepthGeometry } from './sceneMath';
+import { renderSourceIntrinsics } from './docCamera';
+
+export { renderSourceIntrinsics };
 
 /**
  * What the 3D view, the inspector and the timeline share beyond the document: the depth at
@@ -70,17 +71,6 @@ export function useDepthPreviewSync(): void {
       clearTimeout(timer);
     };
   }, [key]);
-}
-
-/**
- * The source camera the track starts from, at the render's size and fit (what frame 0 renders):
- * the photo's intrinsics placed on the render grid. Without a photo, a 60-degree camera at the
- * render size. The engine's warp.frame uses the same construction.
- */
-export function renderSourceIntrinsics(doc: ProjectDoc): Intrinsics {
-  const { width, height, fit } = doc.render;
-  if (!doc.image) return sourceIntrinsics(width, height);
-  return placeIntrinsics(sourceIntrinsics(doc.image.width, doc.image.height), computeFit(doc.image.width, doc.image.height, width, height, fit));
 }
 
 export function useRenderSource(): Intrinsics | null {
