@@ -11,7 +11,7 @@ import { prepareSource, warpFrame } from '../warp/forward';
 import type { ProjectDoc } from '../project/schema';
 import { loadRenderInputs } from './inputs';
 import { renderFromSidecar } from './fromSidecar';
-import { renderProject, type RenderProgress } from './render';
+import { modelDirFor, renderProject, type RenderProgress } from './render';
 import { readSidecar } from './sidecar';
 import { writeTinyProject } from './testProject';
 
@@ -142,6 +142,21 @@ describe('renderProject with the draft model', () => {
     expect((await fs.readFile(out)).equals(before)).toBe(true);
     expect(await fs.readFile(`${out}.json`, 'utf8')).toBe(sidecarBefore);
     expect((await fs.readdir(root)).filter((n) => n.includes('partial'))).toEqual([]);
+  });
+
+  it('re-hashes a model folder whose files changed since this process last verified it', async () => {
+    const model = path.join(root, 'model-copy');
+    await fs.cp(modelDirFor('draft'), model, { recursive: true });
+    const out = path.join(root, 'model-copy.mp4');
+    await renderProject({ projectDir, doc, out, overrides: { model } });
+    // Same size, other bytes: only the sha256 can tell.
+    const file = path.join(model, 'vae_decoder.onnx');
+    const bytes = await fs.readFile(file);
+    bytes[bytes.length - 1] ^= 0xff;
+    await fs.writeFile(file, bytes);
+    const e = await expectRejects(renderProject({ projectDir, doc, out, overrides: { model } }));
+    expect(e.code).toBe('model');
+    expect(e.message).toMatch(/vae_decoder\.onnx has sha256/);
   });
 
   it("shows ffmpeg's own message when it fails, and leaves the previous output and sidecar intact", async () => {

@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { FrameCamera } from '../camera/conventions';
@@ -139,6 +140,23 @@ async function warpAll(source: Parameters<typeof prepareSource>[0], cameras: Fra
   }
 }
 
+/**
+ * Model folders whose files were hashed by this process, by a stamp of their files' sizes and
+ * modification times: a real model is gigabytes, so a queue of renders hashes it once, and again
+ * only when a file changed.
+ */
+const verifiedModels = new Map<string, string>();
+
+async function modelFilesStamp(dir: string): Promise<string> {
+  const names = await fs.readdir(dir, { recursive: true }).catch(() => [] as string[]);
+  const parts: string[] = [];
+  for (const n of names.sort()) {
+    const st = await fs.stat(path.join(dir, n)).catch(() => null);
+    if (st?.isFile()) parts.push(`${n}:${st.size}:${st.mtimeMs}`);
+  }
+  return parts.join('|');
+}
+
 async function modelRecord(dir: string, location: string, manifest: SvdPipeline['manifest']): Promise<SidecarModel> {
   const files: SidecarModel['files'] = [];
   for (const c of ['image_encoder', 'vae_encoder', 'unet', 'vae_decoder'] as const) {
@@ -191,7 +209,9 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
 
   progress('model', 0);
   const modelDir = modelDirFor(settings.model);
-  const pipeline = await SvdPipeline.open(modelDir, { provider: settings.executionProvider });
+  const stamp = await modelFilesStamp(modelDir);
+  const pipeline = await SvdPipeline.open(modelDir, { provider: settings.executionProvider, hashes: verifiedModels.get(modelDir) !== stamp });
+  verifiedModels.set(modelDir, stamp);
   let frames: Uint8Array[];
   let model: SidecarModel;
   try {
