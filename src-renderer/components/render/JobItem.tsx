@@ -102,7 +102,7 @@ export function JobItem({
           </span>
         </div>
         <div className="job__meta muted">
-          seed {job.seed} · {job.steps} steps · {job.frames} frames{done && job.output ? ` · ${baseName(job.output)}` : ''}
+          seed {job.seed} · {job.steps} steps · {job.frames} frames · <time dateTime={job.createdAt}>{queuedAt(job.createdAt)}</time>
         </div>
         {showBar && (
           <div className="job__progress" data-testid="job-progress">
@@ -148,12 +148,12 @@ export function JobItem({
             </>
           )}
           {canCancel(job.status) && (
-            <button onClick={() => call('Cancelling render', () => engine.call('render.cancel', { jobId: job.id }))} data-testid="job-cancel">
+            <button onClick={() => call('Cancelling render', () => engine.call('render.cancel', { project: job.project, jobId: job.id }))} data-testid="job-cancel">
               Cancel
             </button>
           )}
           {canRestart(job.status) && (
-            <button className={job.status === 'interrupted' ? 'primary' : undefined} onClick={() => call('Restarting render', () => engine.call('render.restart', { jobId: job.id }))} data-testid="job-restart">
+            <button className={job.status === 'interrupted' ? 'primary' : undefined} onClick={() => call('Restarting render', () => engine.call('render.restart', { project: job.project, jobId: job.id }))} data-testid="job-restart">
               Restart
             </button>
           )}
@@ -175,7 +175,7 @@ export function JobItem({
               title={done ? 'Remove from the history (the files stay)' : 'Remove from the queue'}
               onClick={() =>
                 call('Removing render', async () => {
-                  await engine.call('render.remove', { jobId: job.id });
+                  await engine.call('render.remove', { project: job.project, jobId: job.id });
                   useQueue.getState().dropLocal(job.id);
                 })
               }
@@ -188,6 +188,13 @@ export function JobItem({
       </div>
     </li>
   );
+}
+
+/** When a job was queued: the time today, else the date and time. */
+function queuedAt(iso: string): string {
+  const d = new Date(iso);
+  const today = new Date().toDateString() === d.toDateString();
+  return today ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
 const GLYPH: Record<JobView['status'], string> = {

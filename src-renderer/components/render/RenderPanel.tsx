@@ -9,7 +9,7 @@ import { JobItem, type JobAction } from './JobItem';
 import { CompareModal, PlayModal, SidecarModal } from './ResultModals';
 import { listenToJobs, useQueue } from './queueStore';
 import { dropTarget, moveTarget, splitQueue } from './queue';
-import { renderBlockers, variantSeeds, withRender } from './settings';
+import { renderBlockers, variantSeeds } from './settings';
 import { useAppInfo, useModelInfo } from './useEngineInfo';
 import './render.css';
 
@@ -18,7 +18,8 @@ const VARIANT_COUNTS = [1, 2, 3, 4, 6, 8];
 /** Loads the project's queue and history from the engine (on open, and after an engine restart). */
 async function loadQueue(project: string): Promise<void> {
   try {
-    useQueue.getState().setJobs(await engine.call('render.queue', {}));
+    useQueue.getState().setProject(project);
+    useQueue.getState().setJobs(await engine.call('render.queue', { project }));
   } catch (e) {
     useQueue.getState().setLoadError((e as Error).message);
   }
@@ -27,7 +28,7 @@ async function loadQueue(project: string): Promise<void> {
 /** Moves a job in the engine's queue, showing the move at once. */
 function reorder(jobId: string, toIndex: number): void {
   useQueue.getState().moveLocal(jobId, toIndex);
-  void run('Reordering', async () => useQueue.getState().setJobs(await engine.call('render.reorder', { jobId, toIndex })));
+  void run('Reordering', async () => useQueue.getState().setJobs(await engine.call('render.reorder', { project: projectDirOrThrow(), jobId, toIndex })));
 }
 
 /**
@@ -65,10 +66,11 @@ export function RenderPanel() {
       const current = useProject.getState().doc;
       if (!current) return;
       const project = projectDirOrThrow();
-      for (const seed of variantSeeds(current.render.seed, variants)) {
-        const job = await engine.call('render.enqueue', { project, doc: withRender(current, { seed }), label: `${current.name} · seed ${seed}` });
-        useQueue.getState().applyUpdate(job);
-      }
+      // Sent together: the engine queues them in this order before the first one starts rendering.
+      const calls = variantSeeds(current.render.seed, variants).map((seed) =>
+        engine.call('render.enqueue', { project, doc: current, label: `${current.name} · seed ${seed}`, overrides: { render: { seed } } }),
+      );
+      for (const job of await Promise.all(calls)) useQueue.getState().applyUpdate(job);
       setTab('queue');
       if (variants > 1) useUi.getState().toast('success', `Queued ${variants} renders with seeds ${seeds[0]}–${seeds[seeds.length - 1]}.`);
     });

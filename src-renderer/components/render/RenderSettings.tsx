@@ -35,7 +35,7 @@ export function RenderSettings({ model, app }: { model: ModelState; app: AppInfo
         <div className="rfield__pair">
           <NumberInput label="Seed" testId="render-seed" value={r.seed} check={(v) => intError('Seed', v, 0, MAX_SEED)} onCommit={(seed) => set({ seed })} />
           <button className="icon" title="A random seed" aria-label="Random seed" data-testid="render-dice" onClick={() => set({ seed: randomSeed() })}>
-            🎲
+            ⚄
           </button>
         </div>
       </Row>

@@ -105,26 +105,27 @@ export function SidecarModal({ job, onClose }: { job: JobView; onClose: () => vo
 }
 
 /**
- * Two renders side by side on one clock: the left video drives, the right one follows (it is
- * re-seeked when it drifts by more than a frame), with one play button and one scrubber.
+ * Two renders side by side on one clock: the left video drives, the right one follows. Seeks and
+ * frame steps pause both and set both; while playing, the right one is re-seeked when it drifts by
+ * more than a frame. One play button and one scrubber for both.
  */
 export function CompareModal({ a, b, fps, onClose }: { a: JobView; b: JobView; fps: number; onClose: () => void }) {
   const left = useRef<HTMLVideoElement>(null);
   const right = useRef<HTMLVideoElement>(null);
-  const [playing, setPlaying] = useState(true);
+  const [playing, setPlaying] = useState(false);
   const [time, setTime] = useState(0);
   const [duration, setDuration] = useState(0);
   const urlA = useAssetUrl(outputKind(a.output) === 'folder' ? a.thumbnail : a.output);
   const urlB = useAssetUrl(outputKind(b.output) === 'folder' ? b.thumbnail : b.output);
+  const frame = 1 / Math.max(1, fps);
 
   useEffect(() => {
     let raf = 0;
     const tick = () => {
       const l = left.current;
       const r = right.current;
-      if (l && r) {
-        if (Math.abs(r.currentTime - l.currentTime) > 1 / 30) r.currentTime = l.currentTime;
-        if (l.paused !== r.paused) void (l.paused ? r.pause() : r.play().catch(() => undefined));
+      if (l) {
+        if (r && !l.paused && !r.seeking && Math.abs(r.currentTime - l.currentTime) > frame) r.currentTime = l.currentTime;
         setTime(l.currentTime);
         if (Number.isFinite(l.duration)) setDuration(l.duration);
       }
@@ -132,31 +133,32 @@ export function CompareModal({ a, b, fps, onClose }: { a: JobView; b: JobView; f
     };
     raf = requestAnimationFrame(tick);
     return () => cancelAnimationFrame(raf);
-  }, []);
+  }, [frame]);
 
-  const toggle = () => {
+  const videos = () => [left.current, right.current].filter((v): v is HTMLVideoElement => !!v);
+  const pause = () => {
+    for (const v of videos()) v.pause();
+    setPlaying(false);
+  };
+  const play = () => {
     const l = left.current;
-    if (!l) return;
-    if (l.paused) void l.play().catch(() => undefined);
-    else l.pause();
-    setPlaying(l.paused === false);
+    if (right.current && l) right.current.currentTime = l.currentTime;
+    for (const v of videos()) void v.play().catch(() => undefined);
+    setPlaying(true);
   };
   const seek = (t: number) => {
-    for (const v of [left.current, right.current]) if (v) v.currentTime = t;
+    pause();
+    for (const v of videos()) v.currentTime = t;
     setTime(t);
   };
-  const step = (dir: -1 | 1) => {
-    left.current?.pause();
-    setPlaying(false);
-    seek(Math.max(0, Math.min(duration, time + dir / fps)));
-  };
+  const step = (dir: -1 | 1) => seek(Math.max(0, Math.min(duration, time + dir * frame)));
 
   const side = (job: JobView, url: string | null, ref: React.RefObject<HTMLVideoElement | null>) => (
     <figure className="rcompare__side">
       {!url ? (
         <div className="rcompare__empty muted">Loading…</div>
       ) : outputKind(job.output) === 'video' ? (
-        <video ref={ref} src={url} muted loop playsInline autoPlay={playing} data-testid="compare-video" />
+        <video ref={ref} src={url} muted loop playsInline preload="auto" data-testid="compare-video" />
       ) : (
         <img src={url} alt={job.label} />
       )}
@@ -179,7 +181,7 @@ export function CompareModal({ a, b, fps, onClose }: { a: JobView; b: JobView; f
         <button onClick={() => step(-1)} aria-label="Previous frame" title="Previous frame">
           ◀
         </button>
-        <button className="primary" onClick={toggle} data-testid="compare-play">
+        <button className="primary" onClick={playing ? pause : play} data-testid="compare-play">
           {playing ? 'Pause' : 'Play'}
         </button>
         <button onClick={() => step(1)} aria-label="Next frame" title="Next frame">
@@ -192,11 +194,7 @@ export function CompareModal({ a, b, fps, onClose }: { a: JobView; b: JobView; f
           max={duration || 1}
           step={0.001}
           value={Math.min(time, duration || 1)}
-          onChange={(e) => {
-            left.current?.pause();
-            setPlaying(false);
-            seek(Number(e.target.value));
-          }}
+          onChange={(e) => seek(Number(e.target.value))}
         />
         <span className="muted rcompare__time">
           {time.toFixed(2)} / {duration.toFixed(2)} s

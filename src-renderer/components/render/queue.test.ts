@@ -4,7 +4,7 @@ import { canCancel, canRemove, canRestart, dropTarget, moveLocal, moveTarget, pr
 import { frameAt, rgbToRgba } from './preview';
 
 function job(id: string, status: JobStatus = 'queued', progress = 0): JobView {
-  return { id, label: id, createdAt: '2026-11-25T18:00:00.000Z', status, progress, seed: 1, steps: 4, frames: 14 };
+  return { project: '/p', id, label: id, createdAt: '2026-11-25T18:00:00.000Z', status, progress, seed: 1, steps: 4, frames: 14 };
 }
 const ids = (js: JobView[]) => js.map((j) => j.id);
 

@@ -11,12 +11,15 @@ export type JobPreview = ApiEvents['job.preview'];
  * and 'job.preview' events.
  */
 interface QueueState {
+  /** The project whose queue is shown: events about other projects' jobs are ignored. */
+  project: string | null;
   jobs: JobView[];
   /** The latest live preview of each running job. */
   previews: Record<string, JobPreview>;
   /** Done jobs chosen for a side-by-side compare (at most two). */
   compare: string[];
   loadError: string | null;
+  setProject(project: string): void;
   setJobs(jobs: JobView[]): void;
   applyUpdate(job: JobView): void;
   applyPreview(p: JobPreview): void;
@@ -27,19 +30,23 @@ interface QueueState {
 }
 
 export const useQueue = create<QueueState>()((set) => ({
+  project: null,
   jobs: [],
   previews: {},
   compare: [],
   loadError: null,
+  setProject: (project) => set((s) => (s.project === project ? s : { project, jobs: [], previews: {}, compare: [], loadError: null })),
   setJobs: (jobs) =>
     set((s) => ({ jobs, compare: s.compare.filter((id) => jobs.some((j) => j.id === id && j.status === 'done')), loadError: null })),
   applyUpdate: (job) =>
     set((s) => {
+      if (job.project !== s.project) return s;
       const previews = job.status === 'running' ? s.previews : omit(s.previews, job.id);
       return { jobs: upsertJob(s.jobs, job), previews };
     }),
   applyPreview: (p) =>
     set((s) => {
+      if (p.project !== s.project) return s;
       const job = s.jobs.find((j) => j.id === p.jobId);
       if (job && job.status !== 'running') return s; // a late preview of a finished job
       return { previews: { ...s.previews, [p.jobId]: p } };

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { launchStudio, menu, idle, ARTIFACTS, ROOT, type Studio } from './harness';
+
+/**
+ * The render panel in browser mode: settings on the sample project (the built-in draft model),
+ * two renders queued with different seeds at 256x128 and 4 steps, both done with thumbnails,
+ * their sidecar, and a side-by-side compare on one clock. Screenshots: e2e/artifacts/queue.png,
+ * render-settings.png and compare.png.
+ */
+const SAMPLE = path.join(ROOT, 'assets', 'samples', 'synthetic-orbit.camtrack');
+
+async function setField(page: Page, testId: string, value: string): Promise<void> {
+  const f = page.getByTestId(testId);
+  await f.fill(value);
+  await f.press('Enter');
+}
+
+async function shot(el: Locator, name: string): Promise<void> {
+  await el.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}
+
+describe('render queue in browser mode', () => {
+  let studio: Studio;
+  let page: Page;
+  beforeAll(async () => {
+    studio = await launchStudio();
+    page = studio.page;
+    await fs.cp(SAMPLE, path.join(studio.workspace, 'Orbit.camtrack'), { recursive: true });
+    await menu(page, 'File', 'Open…');
+    await page.getByRole('button', { name: /^Orbit/ }).click();
+    await page.getByTestId('image-size').waitFor();
+    await idle(page);
+  });
+  afterAll(async () => {
+    await studio?.close();
+  });
+
+  it('shows the draft model, and edits settings as undoable steps with checks', async () => {
+    await page.getByTestId('render-tab-settings').click();
+    const card = page.getByTestId('render-model-card');
+    await expect.poll(() => card.textContent()).toMatch(/DRAFT/);
+    await expect(card.textContent()).resolves.toMatch(/frames any count/);
+
+    await page.getByTestId('render-size-preset').selectOption('draft');
+    await expect(page.getByTestId('render-width').inputValue()).resolves.toBe('256');
+    await expect(page.getByTestId('render-height').inputValue()).resolves.toBe('128');
+
+    // A width that is not a multiple of 64 is refused with the neighbours to use.
+    await setField(page, 'render-width', '300');
+    await expect(page.getByTestId('render-width-error').textContent()).resolves.toBe('Width must be a multiple of 64 (try 256 or 320).');
+    await expect(page.getByTestId('render-width').inputValue()).resolves.toBe('256');
+
+    await setField(page, 'render-steps', '4');
+    await setField(page, 'render-seed', '1000');
+    // One undo step per change: undo brings the seed back, redo sets it again.
+    const seedBefore = await page.getByTestId('render-seed').inputValue();
+    expect(seedBefore).toBe('1000');
+    await menu(page, 'Edit', 'Undo');
+    await expect.poll(() => page.getByTestId('render-seed').inputValue()).not.toBe('1000');
+    await menu(page, 'Edit', 'Redo');
+    await expect.poll(() => page.getByTestId('render-seed').inputValue()).toBe('1000');
+
+    // A model folder is checked before it is used; the document keeps the draft model.
+    await page.getByTestId('render-model-kind').getByRole('radio', { name: 'Model folder' }).click();
+    await page.getByTestId('render-model-path').fill(path.join(studio.workspace, 'no-such-model'));
+    await page.getByTestId('render-model-use').click();
+    await page.getByTestId('render-model-error').waitFor();
+    await expect(card.textContent()).resolves.toMatch(/DRAFT/);
+    await page.getByTestId('render-model-kind').getByRole('radio', { name: /Draft/ }).click();
+
+    // The lambda editor follows the new step count: the Render button becomes available.
+    await expect.poll(() => page.getByTestId('render-button').isEnabled(), { timeout: 20_000 }).toBe(true);
+    await shot(page.getByTestId('render-panel'), 'render-settings');
+  });
+
+  it('queues two renders with different seeds and lists both as done with thumbnails', async () => {
+    await page.getByTestId('render-tab-queue').click();
+    await page.getByTestId('render-variants').selectOption('2');
+    await page.getByTestId('render-button').click();
+    const jobs = page.getByTestId('job');
+    await expect.poll(() => jobs.count(), { timeout: 30_000 }).toBe(2);
+    const labels = await jobs.allTextContents();
+    expect(labels.some((t) => /seed 1000/.test(t))).toBe(true);
+    expect(labels.some((t) => /seed 1001/.test(t))).toBe(true);
+    // A job runs: its progress (stage and percentage) and a live preview of the frames show on the card.
+    await page.locator('[data-testid="job"][data-status="running"] [data-testid="job-progress"]').first().waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="job"][data-status="running"] [data-testid="job-preview"]').first().waitFor({ timeout: 60_000 });
+    await shot(page.getByTestId('render-panel'), 'queue-running');
+
+    const done = page.locator('[data-testid="job"][data-status="done"]');
+    await expect.poll(() => done.count(), { timeout: 110_000, interval: 500 }).toBe(2);
+    const failed = await page.locator('[data-testid="job-error"]').allTextContents();
+    expect(failed).toEqual([]);
+    const thumbs = page.locator('[data-testid="history-list"] [data-testid="job-thumbnail"]');
+    await expect.poll(() => thumbs.count(), { timeout: 20_000 }).toBe(2);
+    await expect
+      .poll(() => thumbs.evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0)))
+      .toBe(true);
+    await shot(page.getByTestId('render-panel'), 'queue');
+  }, 180_000);
+
+  it('shows a render’s sidecar', async () => {
+    await page.locator('[data-testid="job"][data-status="done"]').first().getByTestId('job-sidecar').click();
+    const json = page.getByTestId('sidecar-json');
+    await expect.poll(() => json.textContent()).toMatch(/"seed": 100[01]/);
+    await page.getByTestId('sidecar-modal').getByRole('button', { name: 'Close' }).last().click();
+  });
+
+  it('compares two renders side by side on one clock', async () => {
+    const done = page.locator('[data-testid="job"][data-status="done"]');
+    await done.nth(0).getByTestId('job-compare').check();
+    await done.nth(1).getByTestId('job-compare').check();
+    await page.getByTestId('compare-button').click();
+    const videos = page.getByTestId('compare-modal').getByTestId('compare-video');
+    await expect.poll(() => videos.count(), { timeout: 20_000 }).toBe(2);
+    await expect.poll(() => videos.evaluateAll((vs) => vs.every((v) => (v as HTMLVideoElement).readyState >= 2)), { timeout: 20_000 }).toBe(true);
+    // Play: both run on one clock (within a frame at 7 fps).
+    await page.getByTestId('compare-play').click();
+    await expect.poll(() => videos.evaluateAll((vs) => vs.every((v) => !(v as HTMLVideoElement).paused && (v as HTMLVideoElement).currentTime > 0.2))).toBe(true);
+    const [t0, t1] = await videos.evaluateAll((vs) => vs.map((v) => (v as HTMLVideoElement).currentTime));
+    expect(Math.abs(t0 - t1)).toBeLessThan(1 / 7);
+    // Seek with the scrubber: both pause and show the same moment.
+    await page.getByTestId('compare-modal').getByLabel('Time').fill('0.5');
+    await expect
+      .poll(() => videos.evaluateAll((vs) => vs.map((v) => (v as HTMLVideoElement).currentTime)))
+      .toEqual([0.5, 0.5]);
+    await expect.poll(() => videos.evaluateAll((vs) => vs.every((v) => !(v as HTMLVideoElement).seeking && (v as HTMLVideoElement).paused))).toBe(true);
+    await page.waitForTimeout(300); // the seeked frame reaches the compositor
+    await shot(page.getByTestId('compare-modal'), 'compare');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('compare-modal').waitFor({ state: 'detached' });
+  });
+
+  it('shows a render the engine crash stopped as interrupted, and restarts it', async () => {
+    // Long enough to be caught mid-render: 25 steps (the lambda table follows).
+    await page.getByTestId('render-tab-settings').click();
+    await setField(page, 'render-steps', '25');
+    await expect.poll(() => page.getByTestId('render-button').isEnabled(), { timeout: 20_000 }).toBe(true);
+    await page.getByTestId('render-tab-queue').click();
+    await page.getByTestId('render-variants').selectOption('1');
+    await page.getByTestId('render-button').click();
+    const running = page.locator('[data-testid="job"][data-status="running"]');
+    await running.waitFor({ timeout: 60_000 });
+    const id = await running.getAttribute('data-job-id');
+    await expect.poll(() => running.getByRole('progressbar').getAttribute('aria-valuenow'), { timeout: 60_000 }).not.toBe('0');
+    studio.server.relay.crashForTest();
+
+    const job = page.locator(`[data-testid="job"][data-job-id="${id}"]`);
+    await expect.poll(() => job.getAttribute('data-status'), { timeout: 60_000 }).toBe('interrupted');
+    await expect(job.textContent()).resolves.toMatch(/the engine quit mid-render/);
+    await shot(page.getByTestId('render-panel'), 'queue-interrupted');
+    // The two earlier renders are still listed as done.
+    await expect(page.locator('[data-testid="history-list"] [data-testid="job"]').count()).resolves.toBe(2);
+
+    await job.getByTestId('job-restart').click();
+    await expect.poll(() => job.getAttribute('data-status'), { timeout: 150_000, interval: 500 }).toBe('done');
+    await expect.poll(() => page.locator('[data-testid="history-list"] [data-testid="job"]').count()).toBe(3);
+    // The only page errors allowed are the crash's own (the toast and any call the crash cut off).
+    expect(studio.errors.filter((e) => !/stopped unexpectedly/.test(e))).toEqual([]);
+  }, 240_000);
+});
