@@ -148,7 +148,8 @@ describe('renderProject with the draft model', () => {
     const model = path.join(root, 'model-copy');
     await fs.cp(modelDirFor('draft'), model, { recursive: true });
     const out = path.join(root, 'model-copy.mp4');
-    await renderProject({ projectDir, doc, out, overrides: { model } });
+    const first = await renderProject({ projectDir, doc, out, overrides: { model: path.relative(process.cwd(), model) } });
+    expect(first.sidecar.model.location).toBe(model);
     // Same size, other bytes: only the sha256 can tell.
     const file = path.join(model, 'vae_decoder.onnx');
     const bytes = await fs.readFile(file);

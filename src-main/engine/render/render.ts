@@ -173,6 +173,8 @@ async function modelRecord(dir: string, location: string, manifest: SvdPipeline[
 export async function renderProject(opts: RenderOptions): Promise<RenderResult> {
   const { signal } = opts;
   const { doc, notes } = applyRenderOverrides(opts.doc, opts.overrides);
+  // The sidecar records the model folder as an absolute path, so it re-renders from anywhere.
+  if (doc.render.model !== 'draft') doc.render = { ...doc.render, model: path.resolve(doc.render.model) };
   const settings = doc.render;
   const F = doc.track.numFrames;
   const steps = settings.steps;
