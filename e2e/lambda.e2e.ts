@@ -177,6 +177,47 @@ describe('lambda heatmap editor', () => {
     await expect(page.getByTestId('lambda-v1').inputValue()).resolves.toBe('0.001');
   });
 
+  it('copies and pastes a region with Ctrl+C / Ctrl+V, and draws a column profile as one undo step', async () => {
+    const before = await exportTable(page);
+    await page.getByRole('radio', { name: /Select/ }).click();
+    const a = await cellPoint(page, before, 14, 2);
+    const b = await cellPoint(page, before, 15, 4);
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    await page.mouse.move(b.x, b.y, { steps: 4 });
+    await page.mouse.up();
+    await page.keyboard.press('Control+c');
+    const c = await cellPoint(page, before, 20, 18);
+    await page.mouse.click(c.x, c.y);
+    await page.keyboard.press('Control+v');
+    const pasted = await exportTable(page);
+    for (let i = 0; i < 2; i++) for (let f = 0; f < 3; f++) expect(pasted.lambda[20 + i][18 + f]).toBe(before.lambda[14 + i][2 + f]);
+    for (const k of diff(before, pasted)) {
+      const [i, f] = k.split(',').map(Number);
+      expect(i >= 20 && i <= 21 && f >= 18 && f <= 20).toBe(true);
+    }
+
+    // The profile of the cursor's frame (18) across the steps: drag a straight line from 0.2 to 0.8.
+    await page.getByRole('radio', { name: 'Frame' }).click();
+    const plot = (await page.getByTestId('lambda-profile').boundingBox())!;
+    const px = (step: number) => plot.x + 26 + ((step + 0.5) / 25) * (plot.width - 34);
+    const py = (v: number) => plot.y + 8 + (1 - v) * (plot.height - 24);
+    await page.mouse.move(px(0), py(0.2));
+    await page.mouse.down();
+    await page.mouse.move(px(24), py(0.8), { steps: 30 });
+    await page.mouse.up();
+    const drawn = await exportTable(page);
+    const col = drawn.lambda.map((r) => r[18]);
+    expect(col[0]).toBeCloseTo(0.2, 1);
+    expect(col[24]).toBeCloseTo(0.8, 1);
+    for (let i = 1; i < 25; i++) expect(col[i]).toBeGreaterThanOrEqual(col[i - 1] - 1e-9);
+    for (const k of diff(pasted, drawn)) expect(k.split(',')[1]).toBe('18');
+    await page.getByTestId('lambda-editor').screenshot({ path: 'e2e/artifacts/lambda-editor-profile.png' });
+    await page.getByTestId('lambda-grid').focus();
+    await page.keyboard.press('Control+z');
+    expect(await exportTable(page)).toEqual(pasted);
+  });
+
   it('paints with a soft brush on a 100-frame table (screenshot)', async () => {
     const field = page.getByTestId('frame-count');
     await field.fill('100');
@@ -205,6 +246,90 @@ describe('lambda heatmap editor', () => {
     await expect(page.getByTestId('lambda-readout').textContent()).resolves.toMatch(/^step 12, σ [0-9.]+, frame 70, λ /);
     await studio.screenshot('lambda-studio');
     await page.getByTestId('lambda-editor').screenshot({ path: 'e2e/artifacts/lambda-editor-100.png' });
+    expect(studio.errors).toEqual([]);
+  });
+
+  it('paints a 100 x 100 table while the page keeps drawing frames (frame times recorded, not asserted)', async () => {
+    await page.getByTestId('frame-count').fill('100');
+    await page.getByTestId('frame-count').press('Enter');
+    await page.getByTestId('render-tab-settings').click();
+    const stepsField = page.getByTestId('render-steps');
+    await stepsField.fill('100');
+    await stepsField.press('Enter');
+    await expect.poll(() => page.getByTestId('lambda-shape').textContent()).toContain('100 steps × 100 frames');
+    await page.getByRole('radio', { name: 'Smooth' }).click();
+    const t = { steps: 100, frames: 100 };
+    const p0 = await cellPoint(page, t, 10, 10);
+    const p1 = await cellPoint(page, t, 90, 90);
+    // Frame intervals while idle (the same page, the same machine load) and while painting.
+    const startRecording = () =>
+      page.evaluate(() => {
+        const w = window as unknown as { __frames: number[]; __rec: boolean; __gen: number };
+        const gen = (w.__gen = (w.__gen ?? 0) + 1);
+        w.__frames = [];
+        w.__rec = true;
+        const loop = (ts: number) => {
+          if (gen !== w.__gen) return; // a loop left from an earlier recording
+          w.__frames.push(ts);
+          if (w.__rec) requestAnimationFrame(loop);
+        };
+        requestAnimationFrame(loop);
+      });
+    const stopRecording = async () => {
+      const frames = await page.evaluate(() => {
+        const w = window as unknown as { __frames: number[]; __rec: boolean };
+        w.__rec = false;
+        return w.__frames;
+      });
+      const gaps = frames.slice(1).map((v, i) => v - frames[i]).sort((x, y) => x - y);
+      return { frames: frames.length, medianMs: gaps[Math.floor(gaps.length / 2)], p90Ms: gaps[Math.floor(gaps.length * 0.9)], maxMs: gaps.at(-1) };
+    };
+    await page.mouse.move(p0.x, p0.y);
+    await startRecording();
+    await page.waitForTimeout(2000);
+    const idle = await stopRecording();
+    // Baseline: the smallest change a frame can have (a 40 x 12 px text changed every frame): in
+    // this environment any change makes Chromium composite the whole window on the CPU.
+    const minimalChange = await page.evaluate(
+      () =>
+        new Promise<{ frames: number; medianMs: number; p90Ms: number }>((resolve) => {
+          const el = document.createElement('div');
+          el.style.cssText = 'position:fixed;left:4px;top:4px;width:40px;height:12px;font-size:10px;z-index:999';
+          document.body.appendChild(el);
+          const f: number[] = [];
+          const loop = (t: number) => {
+            f.push(t);
+            el.textContent = String(f.length);
+            if (f.length < 40) return requestAnimationFrame(loop);
+            el.remove();
+            const g = f.slice(1).map((v, i) => v - f[i]).sort((x, y) => x - y);
+            resolve({ frames: f.length, medianMs: g[g.length >> 1], p90Ms: g[Math.floor(g.length * 0.9)] });
+          };
+          requestAnimationFrame(loop);
+        }),
+    );
+    await startRecording();
+    // The editor's own script time per pointer event: from a window capture listener (before
+    // React's) to a window bubble listener (after it).
+    await page.evaluate(() => {
+      const w = window as unknown as { __handler: number[] };
+      w.__handler = [];
+      let t0 = 0;
+      window.addEventListener('pointermove', () => (t0 = performance.now()), { capture: true });
+      window.addEventListener('pointermove', () => w.__handler.push(performance.now() - t0));
+    });
+    await page.mouse.down();
+    await page.mouse.move(p1.x, p1.y, { steps: 120 });
+    await page.mouse.up();
+    const painting = await stopRecording();
+    const handler = await page.evaluate(() => {
+      const h = (window as unknown as { __handler: number[] }).__handler.sort((x, y) => x - y);
+      return { events: h.length, medianMs: h[Math.floor(h.length / 2)], p90Ms: h[Math.floor(h.length * 0.9)], maxMs: h.at(-1) };
+    });
+    const stats = { idle, minimalChange, painting, pointermoveScript: handler, note: 'rAF intervals in headless Chromium with SwiftShader on a shared machine: compare painting with minimalChange (any repaint), and pointermoveScript (the editor\'s own script per event) with the 16.7 ms frame' };
+    await fs.writeFile('e2e/artifacts/lambda-paint-frames.json', JSON.stringify(stats, null, 2));
+    console.log('lambda paint, 100 x 100, smooth brush, 120 pointer moves:', JSON.stringify(stats));
+    await page.getByTestId('lambda-editor').screenshot({ path: 'e2e/artifacts/lambda-editor-100x100.png' });
     expect(studio.errors).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
-import { useLayoutEffect, useMemo } from 'react';
+import { useEffect, useLayoutEffect, useMemo } from 'react';
 import { sigmasForSteps } from '../../../src-main/engine/schedule/sigmas';
+import type { LambdaDoc } from '../../../src-main/engine/project/schema';
 import { useProject } from '../../state/projectStore';
 import { useLambdaEditor } from './editorStore';
 import { applyTyped, copySelection, moveBy, pasteClipboard, selectAll } from './commands';
@@ -25,23 +26,21 @@ export function LambdaEditor() {
   const steps = lambda?.steps ?? 0;
   const sigmas = useMemo(() => (steps > 0 ? sigmasForSteps(steps) : new Float32Array(1)), [steps]);
   const cursor = useLambdaEditor((s) => s.cursor);
-  const hover = useLambdaEditor((s) => s.hover);
-  const selection = useLambdaEditor((s) => s.selection);
-  const typed = useLambdaEditor((s) => s.typed);
   const axis = useLambdaEditor((s) => s.profileAxis);
   const set = useLambdaEditor((s) => s.set);
+  const frames0 = lambda?.frames ?? 0;
+  // A new shape: keep the cursor inside the table and drop a selection made for the old one.
+  useEffect(() => {
+    if (steps < 1 || frames0 < 1) return;
+    const st = useLambdaEditor.getState();
+    const c = st.cursor;
+    if (c.row >= steps || c.col >= frames0 || st.selection) {
+      st.set({ cursor: { row: Math.min(c.row, steps - 1), col: Math.min(c.col, frames0 - 1) }, selection: null, anchor: null, hover: null });
+    }
+  }, [steps, frames0]);
   if (!lambda) return null;
   const frames = lambda.frames;
   const cur = { row: Math.min(cursor.row, steps - 1), col: Math.min(cursor.col, frames - 1) };
-  const valueAt = (r: number, c: number) => lambda.values[r * frames + c];
-  const describe = (r: number, c: number) => {
-    const v = valueAt(r, c);
-    const base = `step ${r}, σ ${formatSigma(sigmas[r])}, frame ${c}, λ ${v.toFixed(3)}`;
-    if (c === 0) return `${base} (source photo, not guided)`;
-    return v < lambda.lambdaMin ? `${base} (below λ min: used as ${lambda.lambdaMin})` : base;
-  };
-  const hoverCell = hover && hover.row >= 0 && hover.col >= 0 && hover.row < steps && hover.col < frames ? hover : null;
-
   const onKeyDown = (e: React.KeyboardEvent) => {
     if ((e.target as HTMLElement).closest('input, select, textarea')) return;
     const mod = e.ctrlKey || e.metaKey;
@@ -60,14 +59,15 @@ export function LambdaEditor() {
     } else if (!mod && /^[0-9.%]$/.test(e.key)) {
       e.preventDefault();
       set({ typed: useLambdaEditor.getState().typed + e.key });
-    } else if (e.key === 'Backspace' && typed) {
+    } else if (e.key === 'Backspace' && useLambdaEditor.getState().typed) {
+      const typed = useLambdaEditor.getState().typed;
       e.preventDefault();
       set({ typed: typed.slice(0, -1) });
-    } else if (e.key === 'Enter' && typed) {
+    } else if (e.key === 'Enter' && useLambdaEditor.getState().typed) {
       e.preventDefault();
       applyTyped();
     } else if (e.key === 'Escape') {
-      set(typed ? { typed: '' } : { selection: null });
+      set(useLambdaEditor.getState().typed ? { typed: '' } : { selection: null });
     } else if (!mod && (e.key === 'b' || e.key === 'B')) {
       set({ tool: 'brush' });
     } else if (!mod && (e.key === 'm' || e.key === 'M')) {
@@ -75,7 +75,6 @@ export function LambdaEditor() {
     }
   };
 
-  const selText = selection ? `${selection.r1 - selection.r0 + 1} steps × ${selection.c1 - selection.c0 + 1} frames selected` : '';
   return (
     <section className="panel lambda lh" aria-label="Lambda heatmap" data-testid="lambda-editor">
       <header className="panel__header">
@@ -115,6 +114,32 @@ export function LambdaEditor() {
           </div>
         </div>
       </div>
+      <Readout lambda={lambda} sigmas={sigmas} />
+    </section>
+  );
+}
+
+/** The readout under the map and the screen reader's live line; re-rendered on hover alone. */
+function Readout({ lambda, sigmas }: { lambda: LambdaDoc; sigmas: ArrayLike<number> }) {
+  const cursor = useLambdaEditor((s) => s.cursor);
+  const hover = useLambdaEditor((s) => s.hover);
+  const selection = useLambdaEditor((s) => s.selection);
+  const typed = useLambdaEditor((s) => s.typed);
+  const { steps, frames } = lambda;
+  const cur = { row: Math.min(cursor.row, steps - 1), col: Math.min(cursor.col, frames - 1) };
+  // The working copy: during a stroke it is ahead of the project, which takes it when the stroke ends.
+  const g = working.grid;
+  const values: ArrayLike<number> = g && g.steps === steps && g.frames === frames ? g.data : lambda.values;
+  const describe = (r: number, c: number) => {
+    const v = values[r * frames + c];
+    const base = `step ${r}, σ ${formatSigma(sigmas[r])}, frame ${c}, λ ${v.toFixed(3)}`;
+    if (c === 0) return `${base} (source photo, not guided)`;
+    return v < lambda.lambdaMin ? `${base} (below λ min: used as ${lambda.lambdaMin})` : base;
+  };
+  const hoverCell = hover && hover.row >= 0 && hover.col >= 0 && hover.row < steps && hover.col < frames ? hover : null;
+  const selText = selection ? `${selection.r1 - selection.r0 + 1} steps × ${selection.c1 - selection.c0 + 1} frames selected` : '';
+  return (
+    <>
       <footer className="lh-readout">
         <span data-testid="lambda-readout">{hoverCell ? describe(hoverCell.row, hoverCell.col) : `cursor: ${describe(cur.row, cur.col)}`}</span>
         {selText && <span className="muted">{selText}</span>}
@@ -123,6 +148,6 @@ export function LambdaEditor() {
       <div className="sr-only" aria-live="polite" data-testid="lambda-live">
         {describe(cur.row, cur.col)}
       </div>
-    </section>
+    </>
   );
 }

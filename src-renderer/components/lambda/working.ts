@@ -4,9 +4,12 @@ import { makeGrid, type CellRect, type Grid } from './edit';
 
 /**
  * The table being edited. Strokes and drags change a working copy of the project's lambda values
- * in place (so a pointer move costs only the cells it touches) and commit it to the project at
- * most once per animation frame, inside a gesture so the whole stroke is one undo step. Any other
- * change of the project's table (undo, a preset, a resample, an import) replaces the copy.
+ * in place (so a pointer move costs only the cells it touches, and the heatmap redraws only
+ * those) and commit it to the project when the gesture ends, inside beginGesture/endGesture so
+ * the whole stroke is one undo step. Committing on every pointer move would re-render the whole
+ * studio and serialise the document for its dirty check each time: a 100 x 100 table is 10,000
+ * numbers. Discrete edits commit at once. Any other change of the project's table (undo, a
+ * preset, a resample, an import) replaces the copy.
  */
 export type DirtyListener = (rect: CellRect | 'all') => void;
 
@@ -16,7 +19,8 @@ class WorkingTable {
   private source: LambdaDoc | null = null;
   private listeners = new Set<DirtyListener>();
   private pending = false;
-  private frame = 0;
+  /** Bumped on every edit, for views that show values (the readout). */
+  version = 0;
   private inGesture = false;
 
   /** Follows the project's table; called on every render of the editor. */
@@ -42,13 +46,10 @@ class WorkingTable {
     if (!g) return null;
     const changed = fn(g);
     if (!changed) return null;
+    this.version++;
     this.emit(changed);
     this.pending = true;
     if (opts.now || !this.inGesture) this.commit();
-    else if (!this.frame) this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.commit();
-    });
     return changed;
   }
 
@@ -60,8 +61,6 @@ class WorkingTable {
 
   end(): void {
     if (!this.inGesture) return;
-    if (this.frame) cancelAnimationFrame(this.frame);
-    this.frame = 0;
     this.commit();
     this.inGesture = false;
     endGesture();
