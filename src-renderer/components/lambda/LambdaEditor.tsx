@@ -68,6 +68,9 @@ export function LambdaEditor() {
       applyTyped();
     } else if (e.key === 'Escape') {
       set(useLambdaEditor.getState().typed ? { typed: '' } : { selection: null });
+    } else if (!mod && (e.key === '[' || e.key === ']')) {
+      const st = useLambdaEditor.getState();
+      st.setBrush({ size: Math.min(31, Math.max(1, st.brush.size + (e.key === ']' ? 1 : -1))) });
     } else if (!mod && (e.key === 'b' || e.key === 'B')) {
       set({ tool: 'brush' });
     } else if (!mod && (e.key === 'm' || e.key === 'M')) {
@@ -92,7 +95,7 @@ export function LambdaEditor() {
         data-testid="lambda-grid"
         role="application"
         aria-roledescription="heatmap"
-        aria-label={`Lambda table, ${steps} denoising steps (rows, by sigma from ${formatSigma(sigmas[0])} down to ${formatSigma(sigmas[steps - 1])}) by ${frames} frames (columns). Arrow keys move the cell cursor, Shift+arrows select, type a value and press Enter to set it.`}
+        aria-label={`Lambda table, ${steps} denoising steps (rows, by sigma from ${formatSigma(sigmas[0])} down to ${formatSigma(sigmas[steps - 1])}) by ${frames} frames (columns). Arrow keys move the cell cursor, Shift+arrows select, type a value and press Enter to set it; B brush, M select, [ and ] brush size.`}
         onKeyDown={onKeyDown}
       >
         <Heatmap lambda={lambda} sigmas={sigmas} />
