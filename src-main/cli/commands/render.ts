@@ -93,14 +93,15 @@ export function registerRender(program: Command): void {
         if (st.isFile() && target.endsWith('.json') && path.basename(target) !== 'project.json') {
           if (flags.steps !== undefined || flags.seed !== undefined || flags.format !== undefined)
             throw new CamtrackError('bad-input', 'A sidecar re-renders exactly what it records: --steps, --seed and --format do not apply.');
-          const r = await renderFromSidecar(target, { out: flags.out, model: flags.model, executionProvider, signal: controller.signal, onProgress: progressPrinter() });
+          const r = await renderFromSidecar(target, { out: flags.out, model: flags.model === undefined || flags.model === 'draft' ? flags.model : path.resolve(flags.model), executionProvider, signal: controller.signal, onProgress: progressPrinter() });
           report(r);
           return;
         }
         const opened = await openProject(target);
         const format = outputFormat(flags.out, flags.format, opened.doc.render.format);
         const { doc, notes } = applyRenderOverrides(opened.doc, {
-          model: flags.model,
+          // --model is a path from here; the project's own setting is relative to the project.
+          model: flags.model === undefined || flags.model === 'draft' ? flags.model : path.resolve(flags.model),
           executionProvider,
           format,
           ...(flags.steps !== undefined && { steps: wholeNumber('--steps', flags.steps, 1, 1000) }),

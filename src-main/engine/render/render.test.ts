@@ -144,11 +144,11 @@ describe('renderProject with the draft model', () => {
     expect((await fs.readdir(root)).filter((n) => n.includes('partial'))).toEqual([]);
   });
 
-  it('re-hashes a model folder whose files changed since this process last verified it', async () => {
+  it("takes a model folder relative to the project, records it absolute, and re-hashes it when its files changed", async () => {
     const model = path.join(root, 'model-copy');
     await fs.cp(modelDirFor('draft'), model, { recursive: true });
     const out = path.join(root, 'model-copy.mp4');
-    const first = await renderProject({ projectDir, doc, out, overrides: { model: path.relative(process.cwd(), model) } });
+    const first = await renderProject({ projectDir, doc, out, overrides: { model: path.relative(projectDir, model) } });
     expect(first.sidecar.model.location).toBe(model);
     // Same size, other bytes: only the sha256 can tell.
     const file = path.join(model, 'vae_decoder.onnx');

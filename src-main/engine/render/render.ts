@@ -5,7 +5,7 @@ import type { FrameCamera } from '../camera/conventions';
 import type { RgbImage } from '../image/types';
 import { lambdaTableFromDoc } from '../lambda/doc';
 import { sha256File } from '../models/hashing';
-import { builtinDraftModelDir } from '../models/modelFolder';
+import { resolveModelRef } from '../models/modelFolder';
 import { SvdPipeline } from '../models/svdPipeline';
 import type { ProjectDoc } from '../project/schema';
 import { guidedSample, latentPreview, makeHoleMasks, type LatentShape } from '../sampler';
@@ -102,9 +102,9 @@ const STAGE_SPAN: Record<RenderStage, [number, number]> = {
 /** Below this many target pixels in all (frames x width x height), frames warp on this thread: starting workers would cost more. */
 const WARP_IN_THREAD_BELOW = 2_000_000;
 
-/** The model folder a render setting names: 'draft' is the built-in model. */
+/** The model folder a render setting names: 'draft' is the built-in model; a relative path is taken from the working directory. */
 export function modelDirFor(model: string): string {
-  return model === 'draft' ? builtinDraftModelDir() : path.resolve(model);
+  return resolveModelRef(model);
 }
 
 function throwIfAborted(signal: AbortSignal | undefined, stage: RenderStage): void {
@@ -173,8 +173,8 @@ async function modelRecord(dir: string, location: string, manifest: SvdPipeline[
 export async function renderProject(opts: RenderOptions): Promise<RenderResult> {
   const { signal } = opts;
   const { doc, notes } = applyRenderOverrides(opts.doc, opts.overrides);
-  // The sidecar records the model folder as an absolute path, so it re-renders from anywhere.
-  if (doc.render.model !== 'draft') doc.render = { ...doc.render, model: path.resolve(doc.render.model) };
+  // A model folder is relative to the project; the sidecar records it absolute, so it re-renders from anywhere.
+  if (doc.render.model !== 'draft') doc.render = { ...doc.render, model: resolveModelRef(doc.render.model, opts.projectDir) };
   const settings = doc.render;
   const F = doc.track.numFrames;
   const steps = settings.steps;
