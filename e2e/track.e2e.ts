@@ -215,6 +215,12 @@ describe('camera track designer in browser mode', () => {
     await studio.screenshot('track-viewport');
     await page.getByTestId('lookthrough').screenshot({ path: path.join(ARTIFACTS, 'track-lookthrough.png') });
     expect(await canvasColours(page, '.lookthrough__canvas')).toBeGreaterThan(30);
+    // The live camera view of the same frame, beside the engine's warp of it.
+    await page.getByTestId('toggle-camera-view').click();
+    await page.waitForTimeout(1500);
+    await page.getByTestId('viewport').screenshot({ path: path.join(ARTIFACTS, 'track-camera-view.png') });
+    expect(await canvasColours(page, '[data-testid="viewport"] canvas')).toBeGreaterThan(40);
+    await page.getByTestId('toggle-camera-view').click();
   });
 
   it('exports camera_path.json and imports it back to the same poses; refuses a bad file', async () => {

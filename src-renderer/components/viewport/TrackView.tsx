@@ -18,7 +18,8 @@ const SELECTED_COLOUR = '#ffffff';
 const TARGET_COLOUR = '#3ecf8e';
 
 /** The track: its curve, a small frustum per frame, the current frame's frustum highlighted, and key handles. */
-export function TrackView({ ev, size, gizmo }: { ev: TrackEvaluator; size: number; gizmo: GizmoMode }) {
+/** `throughCamera`: the view looks through the current frame's camera, so its own frustum and the per-frame frustums (lines across the picture) are left out. */
+export function TrackView({ ev, size, gizmo, throughCamera = false }: { ev: TrackEvaluator; size: number; gizmo: GizmoMode; throughCamera?: boolean }) {
   const frame = useUi((s) => s.frame);
   const selected = useUi((s) => s.selectedKeyId);
   const keys = useProject((s) => s.doc?.track.keyframes ?? []);
@@ -42,8 +43,8 @@ export function TrackView({ ev, size, gizmo }: { ev: TrackEvaluator; size: numbe
   return (
     <group name="track">
       <Polyline points={curve} color={KEY_COLOUR} name="track-curve" />
-      <Segments points={frustums} color="#7d8799" opacity={0.55} name="track-frustums" />
-      <Segments points={current} color="#4c9aff" name="current-frustum" />
+      {!throughCamera && <Segments points={frustums} color="#7d8799" opacity={0.55} name="track-frustums" />}
+      {!throughCamera && <Segments points={current} color="#4c9aff" name="current-frustum" />}
       {targets.length > 0 && <Segments points={targets} color={TARGET_COLOUR} opacity={0.5} name="target-lines" />}
       {ev.keys.map((k) => (
         <mesh key={`${k.id ?? 'source'}-${k.frame}`} position={k.position} onClick={pick(k.id, k.frame)} renderOrder={4}>

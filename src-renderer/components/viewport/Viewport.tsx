@@ -10,6 +10,7 @@ import { useDepthPreviewSync, useScene, useSceneDepth, useTrackEvaluator } from 
 import { DepthMesh, DepthPoints, PhotoPlane, SourceFrustum } from './SceneObjects';
 import { TrackView, type GizmoMode } from './TrackView';
 import { LookThrough } from './LookThrough';
+import { FrameCameraView } from './FrameCameraView';
 import { SOFTWARE_GL } from './gpu';
 import './viewport.css';
 
@@ -29,14 +30,22 @@ export function Viewport() {
   const { ev, error: trackError, source } = useTrackEvaluator();
   const depth = useSceneDepth();
   const [gizmo, setGizmo] = useState<GizmoMode>('move');
+  const [cameraView, setCameraView] = useState(false);
+  const frame = useUi((s) => s.frame);
 
   // The gizmo keys of three.js editors: W move, E rotate, T target.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
       if (e.ctrlKey || e.metaKey || e.altKey || (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA'))) return;
-      const m = ({ w: 'move', e: 'rotate', t: 'target' } as const)[e.key.toLowerCase() as 'w' | 'e' | 't'];
+      const key = e.key.toLowerCase();
+      const m = ({ w: 'move', e: 'rotate', t: 'target' } as const)[key as 'w' | 'e' | 't'];
       if (m) setGizmo(m);
+      else if (key === 'c' && !(t && t.closest('[data-own-keys]'))) setCameraView((v) => !v);
+      else if (key === 'f' && !(t && t.closest('[data-own-keys]'))) {
+        setCameraView(false);
+        window.dispatchEvent(new Event('camtrack:frame-scene'));
+      }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -52,7 +61,9 @@ export function Viewport() {
         onPointerMissed={() => useUi.getState().set({ selectedKeyId: null })}
       >
         <color attach="background" args={['#15171c']} />
-        <Grid infiniteGrid cellSize={depth / 10} sectionSize={depth} cellColor="#2a2f3a" sectionColor="#3b4252" fadeDistance={depth * 12} position={[0, -depth * 0.3, 0]} />
+        {!cameraView && (
+          <Grid infiniteGrid cellSize={depth / 10} sectionSize={depth} cellColor="#2a2f3a" sectionColor="#3b4252" fadeDistance={depth * 12} position={[0, -depth * 0.3, 0]} />
+        )}
         <axesHelper args={[depth * 0.1]} />
         <Suspense fallback={null}>
           {url && geometry && preview && sceneMode === 'mesh' && <DepthMesh geometry={geometry} url={url} />}
@@ -60,13 +71,16 @@ export function Viewport() {
           {url && !hasDepth && source && <PhotoPlane url={url} intrinsics={source} distance={depth} />}
         </Suspense>
         {source && <SourceFrustum intrinsics={source} size={depth * 0.25} />}
-        {ev && <TrackView ev={ev} size={depth * 0.25} gizmo={gizmo} />}
-        <OrbitControls makeDefault enableDamping={false} />
-        <FrameScene depth={depth} />
+        {ev && <TrackView ev={ev} size={depth * 0.25} gizmo={gizmo} throughCamera={cameraView} />}
+        {ev && cameraView && <FrameCameraView ev={ev} frame={frame} depth={depth} />}
+        {!cameraView && <OrbitControls makeDefault enableDamping={false} />}
+        {!cameraView && <FrameScene depth={depth} />}
         <ViewProbe />
-        <GizmoHelper alignment="bottom-right" margin={[64, 64]}>
-          <GizmoViewport labelColor="white" axisHeadScale={0.9} />
-        </GizmoHelper>
+        {!cameraView && (
+          <GizmoHelper alignment="bottom-right" margin={[64, 64]}>
+            <GizmoViewport labelColor="white" axisHeadScale={0.9} />
+          </GizmoHelper>
+        )}
       </Canvas>
       <div className="viewport__toolbar" role="toolbar" aria-label="View options">
         <div className="seg" role="group" aria-label="Photo as">
@@ -81,7 +95,10 @@ export function Viewport() {
         <button aria-pressed={lookThrough} onClick={() => useUi.getState().set({ lookThrough: !lookThrough })} data-testid="toggle-lookthrough">
           Look through
         </button>
-        <button onClick={() => window.dispatchEvent(new Event('camtrack:frame-scene'))} title="Frame the scene">Frame</button>
+        <button aria-pressed={cameraView} onClick={() => setCameraView(!cameraView)} disabled={!ev} data-testid="toggle-camera-view" title="See the scene through the current frame's camera (C)">
+          Camera view
+        </button>
+        <button onClick={() => (setCameraView(false), window.dispatchEvent(new Event('camtrack:frame-scene')))} title="Back to the free view, framing the scene (F)">Frame</button>
       </div>
       {(loading || depthError || trackError) && (
         <div className="viewport__notes">
