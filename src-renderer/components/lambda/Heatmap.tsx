@@ -205,7 +205,7 @@ function drawAxes(ctx: CanvasRenderingContext2D, l: MapLayout, sigmas: ArrayLike
   ctx.font = FONT;
   ctx.textBaseline = 'middle';
   // Step axis: the step index (muted) and its sigma, every few rows.
-  const rowStride = labelStride(l.steps, l.mapH, 13);
+  const rowStride = labelStride(l.steps, l.mapH, 12);
   const cellH = l.mapH / l.steps;
   for (let i = 0; i < l.steps; i += rowStride) {
     const y = l.mapY + (i + 0.5) * cellH;

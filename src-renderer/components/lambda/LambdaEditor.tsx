@@ -7,7 +7,7 @@ import { applyTyped, copySelection, moveBy, pasteClipboard, selectAll } from './
 import { Heatmap } from './Heatmap';
 import { Legend } from './Legend';
 import { Profile, profileTitle } from './Profile';
-import { PresetBar, ToolBar } from './Toolbar';
+import { FileControls, PresetBar, ToolBar } from './Toolbar';
 import { formatSigma } from './raster';
 import { useLambdaShapeSync } from './useLambdaShapeSync';
 import { working } from './working';
@@ -82,9 +82,10 @@ export function LambdaEditor() {
     <section className="panel lambda lh" aria-label="Lambda heatmap" data-testid="lambda-editor">
       <header className="panel__header">
         <h3>Lambda</h3>
-        <span className="muted" data-testid="lambda-shape">
+        <span className="lh-shape" data-testid="lambda-shape">
           {lambda.steps} steps × {lambda.frames} frames · {lambda.preset.kind === 'custom' ? 'painted' : lambda.preset.kind}
         </span>
+        <FileControls lambda={lambda} />
       </header>
       <ToolBar />
       <PresetBar lambda={lambda} />

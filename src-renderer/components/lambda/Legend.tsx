@@ -18,7 +18,7 @@ export function Legend({ lambdaMin }: { lambdaMin: number }) {
     const c = ref.current;
     if (!c || h < 40) return;
     const dpr = window.devicePixelRatio || 1;
-    const w = 62;
+    const w = 66;
     c.width = Math.round(w * dpr);
     c.height = Math.round(h * dpr);
     c.style.width = `${w}px`;
@@ -56,20 +56,24 @@ export function Legend({ lambdaMin }: { lambdaMin: number }) {
     ctx.font = FONT;
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'left';
-    for (const v of [0, 0.25, 0.5, 0.75, 1]) {
+    // Ticks every 0.25 when there is room for their labels, else at 0, 0.5 and 1 (or the ends).
+    const span = bottom - top;
+    const ticks = span >= 4 * 14 ? [0, 0.25, 0.5, 0.75, 1] : span >= 2 * 14 ? [0, 0.5, 1] : [0, 1];
+    // The floor's label keeps clear of the bar's ends; tick labels keep clear of it.
+    const floorLabelY = Math.min(bottom - 5, Math.max(top + 5, floorY));
+    for (const v of ticks) {
       const y = Math.round(yOf(v)) + 0.5;
       ctx.fillStyle = '#8a93a3';
       ctx.fillRect(barX + barW, y - 0.5, 3, 1);
-      if (Math.abs(y - floorY) > 9) {
+      if (Math.abs(y - floorLabelY) >= 11) {
         ctx.fillStyle = '#c9d0db';
         ctx.fillText(v === 0 ? '0' : v === 1 ? '1' : String(v).replace(/^0/, ''), barX + barW + 5, y);
       }
     }
-    // The floor line, labelled.
+    // The floor line, labelled on one line.
     ctx.fillStyle = '#f5a524';
     ctx.fillRect(barX - 3, Math.round(floorY) - 1, barW + 6, 2);
-    ctx.fillText(`min`, barX + barW + 5, floorY - 6);
-    ctx.fillText(String(Math.round(lambdaMin * 100) / 100).replace(/^0\./, '.'), barX + barW + 5, floorY + 6);
+    ctx.fillText(`min${String(Math.round(lambdaMin * 100) / 100).replace(/^0\./, '.')}`, barX + barW + 4, floorLabelY);
     ctx.fillStyle = '#8a93a3';
     ctx.fillText('λ', barX + 2, top / 2);
   }, [h, lambdaMin]);

@@ -126,8 +126,6 @@ const PRESET_OPTIONS = [
 export function PresetBar({ lambda }: { lambda: LambdaDoc }) {
   const p = lambda.preset;
   const error = useLambdaEditor((s) => s.presetError);
-  const [format, setFormat] = useState<LambdaFormat>('json');
-  const fileRef = useRef<HTMLInputElement>(null);
   const kind = p.kind === 'ramp' ? `ramp-${p.axis}` : p.kind;
   // A refusal is about the preset as it was: any change of the table's preset retires it.
   useEffect(() => useLambdaEditor.getState().set({ presetError: null }), [p]);
@@ -184,7 +182,16 @@ export function PresetBar({ lambda }: { lambda: LambdaDoc }) {
           {error}
         </span>
       )}
-      <span className="lh-spacer" />
+    </div>
+  );
+}
+
+/** lambda_min, import and export (in the editor's header). */
+export function FileControls({ lambda }: { lambda: LambdaDoc }) {
+  const [format, setFormat] = useState<LambdaFormat>('json');
+  const fileRef = useRef<HTMLInputElement>(null);
+  return (
+    <div className="lh-files" role="toolbar" aria-label="Lambda floor and files">
       <label className="lh-field" title="The reference's weight_clamp: every weight is raised to at least this">
         λ min
         <NumberField value={lambda.lambdaMin} label="Lambda min" testId="lambda-min" onCommit={setLambdaMin} />
