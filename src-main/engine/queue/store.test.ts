@@ -68,6 +68,30 @@ describe('RenderQueueStore', () => {
     expect(store.job(j.id)).toMatchObject({ status: 'failed', error: { code: 'internal', message: 'Internal error: boom' } });
   });
 
+  it('a change resolves once it is written, even while progress reports keep coming', async () => {
+    const file = path.join(dir, 'stream.json');
+    const store = await RenderQueueStore.open(file, opts());
+    const a = await store.enqueue({ label: 'running', project });
+    const b = await store.enqueue({ label: 'waiting', project });
+    await store.markRunning(a.id);
+    let streaming = true;
+    const stop = setTimeout(() => (streaming = false), 3000);
+    const stream = (async () => {
+      for (let i = 0; streaming; i++) {
+        void store.markProgress(a.id, { fraction: (i % 100) / 100, stage: 'denoise' });
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    // The writer never goes idle while reports stream in; the cancel must not wait for that.
+    const resolvedWhileStreaming = await store.cancel(b.id).then(() => streaming);
+    streaming = false;
+    clearTimeout(stop);
+    await stream;
+    await store.flush();
+    expect(resolvedWhileStreaming).toBe(true);
+    expect((await onDisk(file)).jobs.map((j: { status: string }) => j.status)).toEqual(['running', 'cancelled']);
+  });
+
   it('a job left running becomes interrupted on load, with a notice, and can be restarted', async () => {
     const file = path.join(dir, 'd.json');
     const engine = await RenderQueueStore.open(file, opts());

@@ -57,7 +57,10 @@ export class RenderQueueStore {
   private current: QueueState;
   private readonly listeners = new Set<QueueListener>();
   private writing: Promise<void> | null = null;
-  private dirty = false;
+  /** Changes made so far, and changes already on disk: a change resolves once a write that includes it is done. */
+  private changes = 0;
+  private written = 0;
+  private waiters: { change: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private readonly now: () => Date;
   private readonly newId: () => string;
 
@@ -164,19 +167,35 @@ export class RenderQueueStore {
     if (this.writing) await this.writing;
   }
 
+  /**
+   * Resolves when a write that includes the change just made is on disk, not when the writer goes
+   * idle: under a steady stream of progress reports the writer never idles, and an enqueue or a
+   * cancel must not wait for the render to end.
+   */
   private persist(): Promise<void> {
-    this.dirty = true;
+    const change = ++this.changes;
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ change, resolve, reject }));
     this.writing ??= this.writeLoop();
-    return this.writing;
+    return done;
   }
 
   private async writeLoop(): Promise<void> {
     try {
-      while (this.dirty) {
-        this.dirty = false;
+      while (this.written < this.changes) {
+        const upTo = this.changes;
         await fs.mkdir(path.dirname(this.file), { recursive: true });
         await writeFileAtomic(this.file, `${JSON.stringify(this.current, null, 1)}\n`);
+        this.written = upTo;
+        const ready = this.waiters.filter((w) => w.change <= upTo);
+        this.waiters = this.waiters.filter((w) => w.change > upTo);
+        for (const w of ready) w.resolve();
       }
+    } catch (e) {
+      // A failed write fails every change waiting for it; the next change tries again.
+      const failed = this.waiters;
+      this.waiters = [];
+      this.written = this.changes;
+      for (const w of failed) w.reject(e);
     } finally {
       this.writing = null;
     }
