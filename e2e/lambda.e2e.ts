@@ -332,4 +332,21 @@ describe('lambda heatmap editor', () => {
     await page.getByTestId('lambda-editor').screenshot({ path: 'e2e/artifacts/lambda-editor-100x100.png' });
     expect(studio.errors).toEqual([]);
   });
+
+  it('draws at device resolution on a 2x display', async () => {
+    const hi = await studio.browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 });
+    await hi.goto(studio.server.url);
+    await hi.getByTestId('lambda-canvas').waitFor();
+    // The canvas is sized once its box is measured (a ResizeObserver callback).
+    const dims = () =>
+      hi.evaluate(() => {
+        const c = document.querySelector('[data-testid="lambda-canvas"]') as HTMLCanvasElement;
+        const r = c.getBoundingClientRect();
+        return { w: c.width, h: c.height, twiceW: 2 * Math.floor(r.width), twiceH: 2 * Math.floor(r.height) };
+      });
+    await expect.poll(async () => { const d = await dims(); return d.w === d.twiceW && d.h === d.twiceH; }, { timeout: 15_000 }).toBe(true);
+    await hi.waitForTimeout(300);
+    await hi.getByTestId('lambda-editor').screenshot({ path: 'e2e/artifacts/lambda-editor-dpr2.png' });
+    await hi.close();
+  });
 });
