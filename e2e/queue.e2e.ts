@@ -28,17 +28,24 @@ describe('render queue in browser mode', () => {
   beforeAll(async () => {
     studio = await launchStudio();
     page = studio.page;
-    await fs.cp(SAMPLE, path.join(studio.workspace, 'Orbit.camtrack'), { recursive: true });
-    await menu(page, 'File', 'Open…');
-    await page.getByRole('button', { name: /^Orbit/ }).click();
-    await page.getByTestId('image-size').waitFor();
-    await idle(page);
   });
   afterAll(async () => {
     await studio?.close();
   });
 
+  it('says why a new, empty project cannot render yet', async () => {
+    // The new, empty project: the Render button says what is missing.
+    await expect.poll(() => page.getByTestId('render-blockers').textContent(), { timeout: 20_000 }).toMatch(/Import a photo first.*Import or estimate a depth map first/);
+    await expect(page.getByTestId('render-button').isDisabled()).resolves.toBe(true);
+    await shot(page.getByTestId('render-panel'), 'render-blocked');
+  });
+
   it('shows the draft model, and edits settings as undoable steps with checks', async () => {
+    await fs.cp(SAMPLE, path.join(studio.workspace, 'Orbit.camtrack'), { recursive: true });
+    await menu(page, 'File', 'Open…');
+    await page.getByRole('button', { name: /^Orbit/ }).click();
+    await page.getByTestId('image-size').waitFor();
+    await idle(page);
     await page.getByTestId('render-tab-settings').click();
     const card = page.getByTestId('render-model-card');
     await expect.poll(() => card.textContent()).toMatch(/DRAFT/);
@@ -100,12 +107,24 @@ describe('render queue in browser mode', () => {
       .poll(() => thumbs.evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0)))
       .toBe(true);
     await shot(page.getByTestId('render-panel'), 'queue');
+    await studio.screenshot('queue-page');
   }, 180_000);
+
+  it('plays a render', async () => {
+    await page.locator('[data-testid="job"][data-status="done"]').first().getByTestId('job-play').click();
+    const video = page.getByTestId('play-video');
+    await expect.poll(() => video.evaluate((v) => (v as HTMLVideoElement).readyState >= 2 && (v as HTMLVideoElement).videoWidth), { timeout: 20_000 }).toBe(256);
+    await page.waitForTimeout(300);
+    await shot(page.getByTestId('play-modal'), 'play');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('play-modal').waitFor({ state: 'detached' });
+  });
 
   it('shows a render’s sidecar', async () => {
     await page.locator('[data-testid="job"][data-status="done"]').first().getByTestId('job-sidecar').click();
     const json = page.getByTestId('sidecar-json');
     await expect.poll(() => json.textContent()).toMatch(/"seed": 100[01]/);
+    await shot(page.getByTestId('sidecar-modal'), 'sidecar');
     await page.getByTestId('sidecar-modal').getByRole('button', { name: 'Close' }).last().click();
   });
 
@@ -161,4 +180,60 @@ describe('render queue in browser mode', () => {
     // The only page errors allowed are the crash's own (the toast and any call the crash cut off).
     expect(studio.errors.filter((e) => !/stopped unexpectedly/.test(e))).toEqual([]);
   }, 240_000);
+
+  it('reorders queued renders, cancels one and removes it', async () => {
+    await page.getByTestId('render-tab-settings').click();
+    await setField(page, 'render-steps', '25');
+    await setField(page, 'render-seed', '2000');
+    await page.getByTestId('render-tab-queue').click();
+    await expect.poll(() => page.getByTestId('render-button').isEnabled(), { timeout: 20_000 }).toBe(true);
+    await page.getByTestId('render-variants').selectOption('3');
+    await page.getByTestId('render-button').click();
+    const queue = page.getByTestId('queue-list').getByTestId('job');
+    // The first may already be rendering (or even done): the two that wait are what is reordered.
+    const waiting = () => queue.evaluateAll((els) => els.map((e) => /seed (\d+)/.exec(e.textContent ?? '')?.[1]).filter((s) => s !== '2000'));
+    await expect.poll(waiting, { timeout: 30_000 }).toEqual(['2001', '2002']);
+
+    // The last one moves above the other: the engine answers with the new order.
+    await queue.filter({ hasText: 'seed 2002' }).getByRole('button', { name: 'Move up' }).click();
+    await expect.poll(waiting).toEqual(['2002', '2001']);
+    // The one now last is cancelled while it waits, then removed from the list.
+    const last = page.locator('[data-testid="job"]').filter({ hasText: 'seed 2001' });
+    await last.getByTestId('job-cancel').click();
+    await expect.poll(() => last.getAttribute('data-status'), { timeout: 10_000 }).toBe('cancelled');
+    await expect(last.getByTestId('job-restart').count()).resolves.toBe(1);
+    await last.getByTestId('job-remove').click();
+    await expect.poll(() => last.count()).toBe(0);
+
+    // The others render in the new order: both end up done, 2000 then 2002 in the history.
+    const history = page.getByTestId('history-list').getByTestId('job');
+    await expect.poll(() => page.getByTestId('queue-list').count(), { timeout: 120_000, interval: 500 }).toBe(0);
+    const done = await history.evaluateAll((els) => els.map((e) => /seed (\d+)/.exec(e.textContent ?? '')?.[1]));
+    expect(done.slice(-2)).toEqual(['2000', '2002']);
+  }, 180_000);
+
+  it('shows the engine’s message on a failed render, and restarts it once the cause is fixed', async () => {
+    // The project's depth file disappears: the render fails when it loads its inputs.
+    const assets = path.join(studio.workspace, 'Orbit.camtrack', 'assets');
+    const depth = (await fs.readdir(assets)).find((f) => f.endsWith('.npy'))!;
+    await fs.rename(path.join(assets, depth), path.join(assets, `${depth}.aside`));
+    await page.getByTestId('render-tab-settings').click();
+    await setField(page, 'render-steps', '4');
+    await page.getByTestId('render-tab-queue').click();
+    await page.getByTestId('render-variants').selectOption('1');
+    await expect.poll(() => page.getByTestId('render-button').isEnabled(), { timeout: 20_000 }).toBe(true);
+    await page.getByTestId('render-button').click();
+    // The earlier renders are done: the only failed job is this one.
+    const fresh = page.locator('[data-testid="job"][data-status="failed"]');
+    await fresh.waitFor({ timeout: 60_000 });
+    const message = await fresh.getByTestId('job-error').textContent();
+    expect(message).toMatch(/depth/i);
+    await shot(page.getByTestId('render-panel'), 'queue-failed');
+
+    await fs.rename(path.join(assets, `${depth}.aside`), path.join(assets, depth));
+    await fresh.getByTestId('job-restart').click();
+    await expect.poll(() => page.locator('[data-testid="job"][data-status="failed"]').count(), { timeout: 60_000 }).toBe(0);
+    await expect.poll(() => page.locator('[data-testid="history-list"] [data-testid="job"]').count(), { timeout: 60_000 }).toBe(6);
+    expect(studio.errors.filter((e) => !/stopped unexpectedly/.test(e))).toEqual([]);
+  }, 180_000);
 });

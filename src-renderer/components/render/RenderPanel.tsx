@@ -28,7 +28,7 @@ async function loadQueue(project: string): Promise<void> {
 /** Moves a job in the engine's queue, showing the move at once. */
 function reorder(jobId: string, toIndex: number): void {
   useQueue.getState().moveLocal(jobId, toIndex);
-  void run('Reordering', async () => useQueue.getState().setJobs(await engine.call('render.reorder', { project: projectDirOrThrow(), jobId, toIndex })));
+  void run('Reordering', async () => useQueue.getState().applyOrder(await engine.call('render.reorder', { project: projectDirOrThrow(), jobId, toIndex })));
 }
 
 /**
@@ -70,7 +70,7 @@ export function RenderPanel() {
       const calls = variantSeeds(current.render.seed, variants).map((seed) =>
         engine.call('render.enqueue', { project, doc: current, label: `${current.name} · seed ${seed}`, overrides: { render: { seed } } }),
       );
-      for (const job of await Promise.all(calls)) useQueue.getState().applyUpdate(job);
+      for (const job of await Promise.all(calls)) useQueue.getState().addAnswer(job);
       setTab('queue');
       if (variants > 1) useUi.getState().toast('success', `Queued ${variants} renders with seeds ${seeds[0]}–${seeds[seeds.length - 1]}.`);
     });

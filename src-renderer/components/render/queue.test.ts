@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobStatus, JobView } from '../../../src-main/api/contract';
-import { canCancel, canRemove, canRestart, dropTarget, moveLocal, moveTarget, progressText, splitQueue, toggleCompare, upsertJob, baseName } from './queue';
+import { addIfNew, orderLike, canCancel, canRemove, canRestart, dropTarget, moveLocal, moveTarget, progressText, splitQueue, toggleCompare, upsertJob, baseName } from './queue';
 import { frameAt, rgbToRgba } from './preview';
 
 function job(id: string, status: JobStatus = 'queued', progress = 0): JobView {
@@ -16,6 +16,21 @@ describe('queue list', () => {
     expect(updated[1].status).toBe('running');
     expect(jobs[1].status).toBe('queued');
     expect(ids(upsertJob(jobs, job('d')))).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('answers give the order and new jobs; statuses come from the events', () => {
+    // The cancel event of c arrived before the reorder answer that still says 'queued'.
+    const current = [job('a', 'running', 0.4), job('b'), job('c', 'cancelled'), job('d')];
+    const answer = [job('a', 'running', 0.1), job('c'), job('b')];
+    const merged = orderLike(current, answer);
+    expect(ids(merged)).toEqual(['a', 'c', 'b', 'd']);
+    expect(merged.map((j) => j.status)).toEqual(['running', 'cancelled', 'queued', 'queued']);
+    expect(merged[0].progress).toBe(0.4);
+    // A job the list does not know yet is taken from the answer.
+    expect(ids(orderLike([job('a')], [job('a'), job('x')]))).toEqual(['a', 'x']);
+    // An enqueue answer never turns a running job (its event came first) back to queued.
+    expect(addIfNew([job('a', 'running')], job('a'))[0].status).toBe('running');
+    expect(ids(addIfNew([job('a')], job('b')))).toEqual(['a', 'b']);
   });
 
   it('done jobs are the history, everything else the queue, both in queue order', () => {

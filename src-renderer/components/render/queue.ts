@@ -15,6 +15,22 @@ export function upsertJob(jobs: readonly JobView[], job: JobView): JobView[] {
   return out;
 }
 
+/**
+ * The engine's order from a call's answer, with each job's state as the events last reported it.
+ * Answers and events travel separately, so an answer can be older than an event already applied
+ * (a reorder answered after the cancel event that followed it): statuses come from events only.
+ */
+export function orderLike(jobs: readonly JobView[], order: readonly JobView[]): JobView[] {
+  const known = new Map(jobs.map((j) => [j.id, j]));
+  const ids = new Set(order.map((j) => j.id));
+  return [...order.map((o) => known.get(o.id) ?? o), ...jobs.filter((j) => !ids.has(j.id))];
+}
+
+/** A call's answer about one job: added when the list does not have it yet, else the events' state stays. */
+export function addIfNew(jobs: readonly JobView[], job: JobView): JobView[] {
+  return jobs.some((j) => j.id === job.id) ? jobs.slice() : [...jobs, job];
+}
+
 export const canCancel = (s: JobStatus): boolean => s === 'queued' || s === 'running' || s === 'interrupted';
 export const canRestart = (s: JobStatus): boolean => s === 'failed' || s === 'cancelled' || s === 'interrupted';
 /** A running job must be cancelled before it can be removed. */

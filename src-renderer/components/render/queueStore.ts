@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { engine } from '../../api/client';
 import type { ApiEvents, JobView } from '../../../src-main/api/contract';
-import { moveLocal, toggleCompare, upsertJob } from './queue';
+import { addIfNew, moveLocal, orderLike, toggleCompare, upsertJob } from './queue';
 
 export type JobPreview = ApiEvents['job.preview'];
 
@@ -21,7 +21,12 @@ interface QueueState {
   loadError: string | null;
   setProject(project: string): void;
   setJobs(jobs: JobView[]): void;
+  /** A 'job.update' event: the job's current state. */
   applyUpdate(job: JobView): void;
+  /** The answer to render.enqueue: a new job, unless its events arrived first. */
+  addAnswer(job: JobView): void;
+  /** The answer to render.reorder: the new order (states stay as the events said). */
+  applyOrder(order: JobView[]): void;
   applyPreview(p: JobPreview): void;
   moveLocal(id: string, toIndex: number): void;
   dropLocal(id: string): void;
@@ -44,6 +49,8 @@ export const useQueue = create<QueueState>()((set) => ({
       const previews = job.status === 'running' ? s.previews : omit(s.previews, job.id);
       return { jobs: upsertJob(s.jobs, job), previews };
     }),
+  addAnswer: (job) => set((s) => (job.project === s.project ? { jobs: addIfNew(s.jobs, job) } : s)),
+  applyOrder: (order) => set((s) => ({ jobs: orderLike(s.jobs, order.filter((j) => j.project === s.project)) })),
   applyPreview: (p) =>
     set((s) => {
       if (p.project !== s.project) return s;
