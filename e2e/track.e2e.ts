@@ -113,6 +113,12 @@ describe('camera track designer in browser mode', () => {
     await expect.poll(() => page.locator('.ruler .diamond').count()).toBe(4);
     await expect(page.getByTestId('key-24').isVisible()).resolves.toBe(true);
     await expect(page.getByTestId('frame-count').inputValue()).resolves.toBe('25');
+    // Applying is one undo step: undo brings back the lone source key, redo the preset.
+    await page.getByTestId('ruler').focus();
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('.ruler .diamond').count()).toBe(1);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => page.locator('.ruler .diamond').count()).toBe(4);
   });
 
   it('moves a keyframe through its fields, and undo brings the value back', async () => {
