@@ -144,6 +144,32 @@ describe('renderProject with the draft model', () => {
     expect((await fs.readdir(root)).filter((n) => n.includes('partial'))).toEqual([]);
   });
 
+  it('stops the warp worker pool at once when cancelled during a large warp', async () => {
+    const controller = new AbortController();
+    const stages: string[] = [];
+    let framesAfterAbort = 0;
+    const e = await expectRejects(
+      renderProject({
+        projectDir,
+        // 4 frames of 1024x512: enough pixels for the worker pool.
+        doc: { ...doc, render: { ...doc.render, width: 1024, height: 512 } },
+        out: path.join(root, 'warp-cancel.mp4'),
+        signal: controller.signal,
+        onProgress: (p) => {
+          stages.push(p.stage);
+          if (p.stage !== 'warp' || p.fraction <= 0.03) return;
+          if (controller.signal.aborted) framesAfterAbort++;
+          else controller.abort();
+        },
+      }),
+    );
+    expect(e.code).toBe('cancelled');
+    expect(e.message).toMatch(/warp/);
+    expect(stages.filter((s) => s !== 'load' && s !== 'warp')).toEqual([]);
+    // The frame the other worker had in flight may land; the two not started yet never do.
+    expect(framesAfterAbort).toBeLessThanOrEqual(1);
+  });
+
   it("takes a model folder relative to the project, records it absolute, and re-hashes it when its files changed", async () => {
     const model = path.join(root, 'model-copy');
     await fs.cp(modelDirFor('draft'), model, { recursive: true });

@@ -122,7 +122,7 @@ export function toRgb24(img: RgbImage): Uint8Array {
   return out;
 }
 
-async function warpAll(source: Parameters<typeof prepareSource>[0], cameras: FrameCamera[], onFrame: () => void): Promise<WarpedFrame[]> {
+async function warpAll(source: Parameters<typeof prepareSource>[0], cameras: FrameCamera[], onFrame: () => void, signal?: AbortSignal): Promise<WarpedFrame[]> {
   const { width, height } = source.image;
   if (cameras.length * width * height < WARP_IN_THREAD_BELOW) {
     const prepared = prepareSource(source);
@@ -133,9 +133,17 @@ async function warpAll(source: Parameters<typeof prepareSource>[0], cameras: Fra
     });
   }
   const pool = createWarpPool(Math.min(cameras.length, availableParallelism()));
+  // A cancel stops the warp at once: the workers are terminated and the frames in flight dropped.
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new CamtrackError('cancelled', 'The render was cancelled (warp).'));
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+  });
   try {
-    return (await pool.warpFrames(source, cameras, {}, () => onFrame())).frames;
+    return (await Promise.race([pool.warpFrames(source, cameras, {}, () => onFrame()), aborted])).frames;
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     await pool.close();
   }
 }
@@ -205,6 +213,7 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
     { image: inputs.image, depth: inputs.depth, intrinsics: inputs.intrinsics, c2w: inputs.cameras[0].c2w },
     inputs.cameras,
     () => progress('warp', ++warpedCount / F),
+    signal,
   );
   endStage('warp');
   throwIfAborted(signal, 'warp');
