@@ -114,6 +114,8 @@ describe('renderProject with the draft model', () => {
     expect(e.code).toBe('shape-mismatch');
     expect(e.message).toMatch(/3 steps x 4 frames.*4 steps x 4 frames/);
     await expect(fs.stat(out)).rejects.toThrow();
+    const size = await expectRejects(renderProject({ projectDir, doc: { ...doc, render: { ...doc.render, width: 100 } }, out }));
+    expect(size.message).toMatch(/100x64 .*multiples of 64/);
   });
 
   it('stops within one step when cancelled, leaving the previous output in place', async () => {

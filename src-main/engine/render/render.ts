@@ -190,6 +190,9 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
   if (sigmas.length !== steps + 1) throw new CamtrackError('shape-mismatch', `The sigma schedule has ${sigmas.length - 1} steps, the render ${steps}.`);
   // The table must fit the render exactly: a mismatch is refused here, before anything heavy runs.
   const lambda = lambdaTableFromDoc(doc.lambda, { steps, frames: F });
+  // Every model folder's contract has sizes in multiples of 64 (manifest.sizeMultiple): refuse early too.
+  if (settings.width % 64 || settings.height % 64)
+    throw new CamtrackError('bad-input', `The render size ${settings.width}x${settings.height} does not fit the model: width and height must be multiples of 64.`);
   const timings: StageTiming[] = [];
   let stageStart = performance.now();
   const progress = (stage: RenderStage, within: number, extra: Partial<RenderProgress> = {}) => {
