@@ -283,24 +283,24 @@ function KeyDiamond({ id, frame, last, selected, frameAt }: { id: string; frame:
   );
 }
 
-/** Plays the track at its fps, looping, while `playing` is set. */
+/** Plays the track at its fps, looping, while `playing` is set; keeps the current frame on the track when it gets shorter. */
 function usePlayback(): void {
   const playing = useUi((s) => s.playing);
+  const numFrames = useProject((s) => s.doc?.track.numFrames ?? 0);
+  useEffect(() => {
+    const ui = useUi.getState();
+    if (numFrames > 0 && ui.frame > numFrames - 1) ui.set({ frame: numFrames - 1 });
+  }, [numFrames]);
   useEffect(() => {
     if (!playing) return;
     let raf = 0;
-    let t0 = performance.now();
-    let start = useUi.getState().frame;
+    const t0 = performance.now();
+    const start = useUi.getState().frame;
     const tick = (now: number) => {
       const track = useProject.getState().doc?.track;
       if (!track) return;
-      const f = Math.floor(((now - t0) / 1000) * track.fps);
-      const frame = (start + f) % track.numFrames;
+      const frame = (start + Math.floor(((now - t0) / 1000) * track.fps)) % track.numFrames;
       if (frame !== useUi.getState().frame) useUi.getState().set({ frame });
-      if (start + f >= track.numFrames * 1000) {
-        t0 = now;
-        start = frame;
-      }
       raf = requestAnimationFrame(tick);
     };
     raf = requestAnimationFrame(tick);
