@@ -19,6 +19,8 @@ async function setField(page: Page, testId: string, value: string): Promise<void
 }
 
 async function shot(el: Locator, name: string): Promise<void> {
+  // Toasts float over the panel's corner: close them so the screenshot shows the panel.
+  for (const close of await el.page().locator('.toast button').all()) await close.click().catch(() => undefined);
   await el.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 }
 
@@ -76,11 +78,28 @@ describe('render queue in browser mode', () => {
     await page.getByTestId('render-model-use').click();
     await page.getByTestId('render-model-error').waitFor();
     await expect(card.textContent()).resolves.toMatch(/DRAFT/);
+
+    // A model that renders 25 frames only: the 14-frame track is flagged and Render is disabled.
+    const fake = path.join(studio.workspace, 'svd-xt-e2e');
+    await fs.cp(path.join(ROOT, 'assets', 'models', 'draft'), fake, { recursive: true });
+    const manifest = JSON.parse(await fs.readFile(path.join(fake, 'model.json'), 'utf8'));
+    delete manifest.draft;
+    await fs.writeFile(path.join(fake, 'model.json'), JSON.stringify({ ...manifest, family: 'svd-xt', name: 'SVD-XT stand-in', frameCounts: [25] }));
+    await page.getByTestId('render-model-path').fill(fake);
+    await page.getByTestId('render-model-use').click();
+    await expect.poll(() => card.textContent()).toMatch(/^SVD-XT stand-in/);
+    await expect(page.getByTestId('render-blockers').textContent()).resolves.toMatch(/renders 25 frames natively; the track has 14/);
+    await expect(page.getByTestId('render-button').isDisabled()).resolves.toBe(true);
+    await shot(page.getByTestId('render-panel'), 'render-frame-count');
     await page.getByTestId('render-model-kind').getByRole('radio', { name: /Draft/ }).click();
+    await expect.poll(() => card.textContent()).toMatch(/DRAFT/);
 
     // The lambda editor follows the new step count: the Render button becomes available.
     await expect.poll(() => page.getByTestId('render-button').isEnabled(), { timeout: 20_000 }).toBe(true);
     await shot(page.getByTestId('render-panel'), 'render-settings');
+    await page.getByTestId('render-panel').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await shot(page.getByTestId('render-panel'), 'render-settings-bottom');
+    await page.getByTestId('render-panel').evaluate((el) => el.scrollTo(0, 0));
   });
 
   it('queues two renders with different seeds and lists both as done with thumbnails', async () => {

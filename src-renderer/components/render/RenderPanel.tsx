@@ -102,6 +102,7 @@ export function RenderPanel() {
 
   return (
     <section className="panel render" id="render-panel" aria-label="Render" data-testid="render-panel">
+      <div className="render__top">
       <header className="panel__header render__header">
         <h3>Render</h3>
         <div className="tabs" role="tablist">
@@ -141,6 +142,7 @@ export function RenderPanel() {
           </button>
         </p>
       )}
+      </div>
 
       {tab === 'settings' ? (
         <RenderSettings model={model} app={app} />

@@ -245,9 +245,13 @@ function ProviderPicker({ value, app }: { value: Settings['executionProvider']; 
           })}
         </select>
       </Row>
-      {app && (value === 'auto' ? app.providers.reason : !available.includes(value)) && (
-        <p className="rsettings__note" data-testid="render-provider-note">
-          {value === 'auto' ? app.providers.reason : `${value.toUpperCase()} is not available on this machine; the render will fail to start. Available: ${available.join(', ') || 'none'}.`}
+      {app && (
+        <p className={`rsettings__note${value !== 'auto' && !available.includes(value) ? ' rsettings__note--warn' : ''}`} data-testid="render-provider-note">
+          {value === 'auto'
+            ? `Auto runs on ${app.providers.chosen.toUpperCase()}${app.providers.reason ? `: ${app.providers.reason}` : ', and falls back to the CPU if it cannot start.'}`
+            : available.includes(value)
+              ? `Available here: ${available.join(', ')}.`
+              : `${value.toUpperCase()} is not available on this machine, so the render will fail to start. Available: ${available.join(', ') || 'none'}.`}
         </p>
       )}
     </>
