@@ -205,6 +205,7 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
     stageStart = now;
   };
 
+  throwIfAborted(signal, 'load');
   progress('load', 0);
   const inputs = await loadRenderInputs(opts.projectDir, doc, opts.assetsDir ?? null);
   endStage('load');

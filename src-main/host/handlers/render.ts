@@ -77,9 +77,17 @@ export function outputName(job: Job, now: Date): string {
 }
 
 async function runJob(ctx: HostContext, dir: string, store: RenderQueueStore, job: Job): Promise<void> {
+  // The store applies the change at once; from then on a cancel finds this job running and aborts it.
+  const started = store.markRunning(job.id);
   const controller = new AbortController();
   running = { dir, jobId: job.id, controller };
-  await store.markRunning(job.id);
+  try {
+    await started;
+  } catch {
+    // Cancelled or removed between being picked and being started: the runner goes on to the next.
+    running = null;
+    return;
+  }
   ctx.emit('job.update', jobView(dir, store.job(job.id)));
   const rendersDir = projectPaths(dir).rendersDir;
   const out = path.join(rendersDir, outputName(job, new Date()));
