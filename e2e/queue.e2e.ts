@@ -20,7 +20,7 @@ async function setField(page: Page, testId: string, value: string): Promise<void
 
 async function shot(el: Locator, name: string): Promise<void> {
   // Toasts float over the panel's corner: close them so the screenshot shows the panel.
-  for (const close of await el.page().locator('.toast button').all()) await close.click().catch(() => undefined);
+  for (const close of await el.page().locator('.toast button').all()) await close.click({ timeout: 500 }).catch(() => undefined);
   await el.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 }
 
@@ -135,6 +135,9 @@ describe('render queue in browser mode', () => {
     await expect.poll(() => video.evaluate((v) => (v as HTMLVideoElement).readyState >= 2 && (v as HTMLVideoElement).videoWidth), { timeout: 20_000 }).toBe(256);
     await page.waitForTimeout(300);
     await shot(page.getByTestId('play-modal'), 'play');
+    const download = page.waitForEvent('download');
+    await page.getByTestId('play-modal').getByRole('link', { name: 'Download' }).click();
+    expect((await download).suggestedFilename()).toMatch(/seed100[01].*\.mp4$/);
     await page.keyboard.press('Escape');
     await page.getByTestId('play-modal').waitFor({ state: 'detached' });
   });

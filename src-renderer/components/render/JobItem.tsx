@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { engine } from '../../api/client';
 import { run } from '../../actions';
-import { projectDirOrThrow } from '../../state/projectStore';
 import { useAssetUrl } from '../../hooks/useAssetUrl';
 import type { JobView } from '../../../src-main/api/contract';
 import { PreviewCanvas } from './PreviewCanvas';
@@ -12,8 +11,8 @@ import { outputKind } from './ResultModals';
 export type JobAction = { kind: 'play' | 'sidecar'; job: JobView };
 
 /** Saves a project file through the browser's download (works the same in Electron and browser mode). */
-export async function downloadAsset(file: string): Promise<void> {
-  const r = await engine.call('asset.read', { project: projectDirOrThrow(), file });
+export async function downloadAsset(project: string, file: string): Promise<void> {
+  const r = await engine.call('asset.read', { project, file });
   const url = URL.createObjectURL(new Blob([r.bytes.slice()], { type: r.mime }));
   const a = document.createElement('a');
   a.href = url;
@@ -138,7 +137,7 @@ export function JobItem({
                 </button>
               )}
               {job.output && outputKind(job.output) !== 'folder' && (
-                <button onClick={() => call('Downloading', () => downloadAsset(job.output!))} title="Save the video">
+                <button onClick={() => call('Downloading', () => downloadAsset(job.project, job.output!))} title="Save the video">
                   Download
                 </button>
               )}
