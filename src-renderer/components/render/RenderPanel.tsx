@@ -7,13 +7,23 @@ import type { JobView } from '../../../src-main/api/contract';
 import { RenderSettings } from './RenderSettings';
 import { JobItem, type JobAction } from './JobItem';
 import { CompareModal, PlayModal, SidecarModal } from './ResultModals';
-import { listenToJobs, useQueue } from './queueStore';
+import { useQueue } from './queueStore';
 import { dropTarget, moveTarget, splitQueue } from './queue';
 import { renderBlockers, variantSeeds } from './settings';
 import { useAppInfo, useModelInfo } from './useEngineInfo';
 import './render.css';
 
 const VARIANT_COUNTS = [1, 2, 3, 4, 6, 8];
+
+/** Subscribes the queue to the engine's job events; returns the unsubscribe. */
+function listenToJobs(): () => void {
+  const offUpdate = engine.on('job.update', (job) => useQueue.getState().applyUpdate(job));
+  const offPreview = engine.on('job.preview', (p) => useQueue.getState().applyPreview(p));
+  return () => {
+    offUpdate();
+    offPreview();
+  };
+}
 
 /** Loads the project's queue and history from the engine (on open, and after an engine restart). */
 async function loadQueue(project: string): Promise<void> {

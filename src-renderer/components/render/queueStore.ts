@@ -1,5 +1,4 @@
 import { create } from 'zustand';
-import { engine } from '../../api/client';
 import type { ApiEvents, JobView } from '../../../src-main/api/contract';
 import { addIfNew, moveLocal, orderLike, toggleCompare, upsertJob } from './queue';
 
@@ -68,14 +67,4 @@ function omit<T>(rec: Record<string, T>, key: string): Record<string, T> {
   if (!(key in rec)) return rec;
   const { [key]: _dropped, ...rest } = rec;
   return rest;
-}
-
-/** Subscribes the store to the engine's job events; returns the unsubscribe. */
-export function listenToJobs(): () => void {
-  const offUpdate = engine.on('job.update', (job) => useQueue.getState().applyUpdate(job));
-  const offPreview = engine.on('job.preview', (p) => useQueue.getState().applyPreview(p));
-  return () => {
-    offUpdate();
-    offPreview();
-  };
 }
