@@ -102,6 +102,29 @@ describe('studio shell in browser mode', () => {
     await expect(fs.readFile(path.join(dir, 'project.json'), 'utf8')).resolves.toBe(before);
   });
 
+  it('imports a photo by drag and drop', async () => {
+    const { page } = studio;
+    const b64 = (await fs.readFile(PHOTO)).toString('base64');
+    await page.evaluate(async (data) => {
+      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'dropped.jpg', { type: 'image/jpeg' }));
+      const target = document.querySelector('[data-testid="viewport"]')!;
+      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, b64);
+    await expect.poll(() => page.getByTestId('image-name').textContent(), { timeout: 20_000 }).toBe('dropped.jpg');
+    await expect(page.getByTestId('image-size').textContent()).resolves.toBe('1920 × 1080');
+  });
+
+  it('lists the saved project under File > Open Recent', async () => {
+    const { page } = studio;
+    await page.getByRole('button', { name: 'File', exact: true }).click();
+    await expect(page.getByRole('menuitem', { name: 'Street' }).isVisible()).resolves.toBe(true);
+    await page.keyboard.press('Escape');
+    await page.mouse.click(800, 500);
+  });
+
   it('had no page errors', () => {
     expect(studio.errors).toEqual([]);
   });
