@@ -1,19 +1,7 @@
-import { describe, expect, it, vi } from 'vitest';
-import { main } from './main';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../test/cli';
 
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    const code = await main(['node', 'camtrack', ...argv]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const capture = (argv: string[]) => runCli(...argv);
 
 describe('camtrack command line', () => {
   it('--help lists the commands', async () => {

@@ -9,22 +9,9 @@ import { defaultLambda } from '../../engine/lambda/search';
 import { readNpy, writeNpy } from '../../engine/npy/npy';
 import { sigmasForSteps } from '../../engine/schedule/sigmas';
 import { REPO_ROOT } from '../../test/fixtures';
-import { main } from '../main';
+import { runCli } from '../../test/cli';
 
-/** Runs main() in-process, capturing stdout and stderr. */
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await main(['node', 'camtrack', ...args]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runCli;
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'camtrack-cli-'));
 afterEach(() => vi.restoreAllMocks());

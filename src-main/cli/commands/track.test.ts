@@ -6,21 +6,9 @@ import { evaluateTrack } from '../../engine/camera/evaluate';
 import { sourceIntrinsics } from '../../engine/camera/intrinsics';
 import { parseCameraPath } from '../../engine/camera/nerfstudio';
 import { parseTrack } from '../../engine/camera/track-json';
-import { main } from '../main';
+import { runCli } from '../../test/cli';
 
-/** Runs main() in-process, capturing stdout and stderr. */
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    return { code: await main(['node', 'camtrack', ...args]), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runCli;
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'camtrack-track-'));
 afterEach(() => vi.restoreAllMocks());

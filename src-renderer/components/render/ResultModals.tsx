@@ -4,26 +4,14 @@ import { useProject } from '../../state/projectStore';
 import type { JobView } from '../../../src-main/api/contract';
 import { useAssetUrl } from '../../hooks/useAssetUrl';
 import { baseName } from './queue';
+import { Modal } from '../shell/Dialogs';
 
 /** A modal for render results (wider than the shell's dialogs: videos and JSON). */
 export function ResultModal({ title, onClose, wide, children, testId }: { title: string; onClose: () => void; wide?: boolean; children: ReactNode; testId?: string }) {
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className={`modal rmodal${wide ? ' rmodal--wide' : ''}`} role="dialog" aria-modal="true" aria-label={title} data-testid={testId} data-own-keys>
-        <header className="modal__title">
-          <h2>{title}</h2>
-          <button aria-label="Close" onClick={onClose}>
-            ×
-          </button>
-        </header>
-        <div className="modal__body">{children}</div>
-      </div>
-    </div>
+    <Modal title={title} onClose={onClose} className={`rmodal${wide ? ' rmodal--wide' : ''}`} testId={testId}>
+      {children}
+    </Modal>
   );
 }
 

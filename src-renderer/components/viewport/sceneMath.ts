@@ -1,3 +1,4 @@
+import type { DepthPreview } from '../../../src-main/api/contract';
 import type { FrameCamera, Intrinsics, Mat4 } from '../../../src-main/engine/camera/conventions';
 import type { TrackEvaluator } from '../../../src-main/engine/camera/evaluate';
 
@@ -8,16 +9,8 @@ import type { TrackEvaluator } from '../../../src-main/engine/camera/evaluate';
  * because the source camera is the identity pose (conventions.ts).
  */
 
-export interface DepthGrid {
-  width: number;
-  height: number;
-  /** z-depth per pixel (OpenCV z, > 0), NaN where there is none. */
-  depth: Float32Array;
-  fx: number;
-  fy: number;
-  cx: number;
-  cy: number;
-}
+/** The engine's depth preview (z-depth, NaN where there is none, and the photo's intrinsics on that grid). */
+export type DepthGrid = Omit<DepthPreview, 'report'>;
 
 export interface DepthGeometry {
   /** xyz per grid pixel (GL world); pixels without depth sit at the origin and are never indexed. */
