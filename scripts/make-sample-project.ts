@@ -59,7 +59,9 @@ try {
     depthPath,
     mapping: { kind: 'depth', scale: 1, near: 1e-4, far: 1000 },
     track,
-    render: { ...RENDER, fit: 'crop', steps: 25, seed: 42, model: 'draft', executionProvider: 'auto', format: 'mp4', decodeChunk: 7 },
+    // Guidance 1 throughout: the draft UNet's unconditional pass has no image to follow, so a guidance
+    // scale g renders the draft's Gaussian mean g times brighter (exact, but not what a preview wants).
+    render: { ...RENDER, fit: 'crop', steps: 25, seed: 42, model: 'draft', executionProvider: 'auto', format: 'mp4', decodeChunk: 7, guidanceMin: 1, guidanceMax: 1 },
     name: 'Synthetic orbit (sample)',
     now: NOW,
   });

@@ -111,6 +111,7 @@ export function registerRender(program: Command): void {
         if (doc.render.model === 'draft')
           process.stderr.write('Using the built-in draft model: it needs no download and shows the whole pipeline working, but it is a stand-in, not Stable Video Diffusion. Give --model DIR for a real model.\n');
         const r = await renderProject({ projectDir: opened.dir, doc, out: flags.out, signal: controller.signal, onProgress: progressPrinter() });
+        for (const n of r.notes.filter((n) => !notes.includes(n))) process.stderr.write(`${n}\n`);
         report(r);
       } finally {
         process.off('SIGINT', onSignal);

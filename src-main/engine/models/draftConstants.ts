@@ -4,7 +4,7 @@
  */
 import type { LatentRgbProjection } from '../sampler/preview';
 
-export const DRAFT_DATA_STD = 0.5;
+export const DRAFT_DATA_STD = 0.005;
 export const DRAFT_LATENT_SCALE = 0.18215;
 
 /** Encoder colour matrix (rows: latent channels; columns: R, G, B) and bias. */

@@ -45,6 +45,14 @@ function blockAverage(img: Float32Array, width: number, lx: number, ly: number):
 }
 
 describe('renderProject with the draft model', () => {
+  it('renders the draft at guidance 1 whatever the project asks, and says so in the notes and the sidecar', async () => {
+    const out = path.join(root, 'guided.mp4');
+    const r = await renderProject({ projectDir, doc: { ...doc, render: { ...doc.render, guidanceMin: 1, guidanceMax: 3 } }, out });
+    expect(r.notes.join('\n')).toMatch(/draft model renders at guidance 1 \(the project asks 1 to 3/);
+    const side = await readSidecar(r.sidecarPath);
+    expect(side.settings).toMatchObject({ guidanceMin: 1, guidanceMax: 1 });
+  });
+
   it('with lambda = 1 the frames are the warped views where they are valid, frame 0 the photo; mp4 checked with ffprobe', async () => {
     const lambda = lambdaDocFromTable(constantLambda(4, 4, 1), 0.3, { kind: 'constant', value: 1 });
     const out = path.join(root, 'lambda1.mp4');

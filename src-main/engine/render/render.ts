@@ -183,7 +183,7 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
   const { doc, notes } = applyRenderOverrides(opts.doc, opts.overrides);
   // A model folder is relative to the project; the sidecar records it absolute, so it re-renders from anywhere.
   if (doc.render.model !== 'draft') doc.render = { ...doc.render, model: resolveModelRef(doc.render.model, opts.projectDir) };
-  const settings = doc.render;
+  let settings = doc.render;
   const F = doc.track.numFrames;
   const steps = settings.steps;
   const sigmas = opts.sigmas ?? sigmasForSteps(steps);
@@ -231,6 +231,12 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
   let model: SidecarModel;
   try {
     model = await modelRecord(modelDir, settings.model, pipeline.manifest);
+    if (pipeline.manifest.family === 'draft' && (settings.guidanceMin !== 1 || settings.guidanceMax !== 1)) {
+      // The draft UNet's unconditional pass sees no image, so guidance g would render the photo g
+      // times brighter: a preview renders at guidance 1, and the sidecar records what was used.
+      notes.push(`The draft model renders at guidance 1 (the project asks ${settings.guidanceMin} to ${settings.guidanceMax}, which only a real SVD model uses).`);
+      settings = { ...settings, guidanceMin: 1, guidanceMax: 1 };
+    }
     const lat = pipeline.latentSize(settings.width, settings.height);
     const fc = pipeline.manifest.frameCounts;
     if (fc !== 'any' && !fc.includes(F))
