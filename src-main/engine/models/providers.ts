@@ -54,7 +54,7 @@ export function availableProviders(): ProviderAvailability[] {
       const lib = cudaProviderLibrary();
       return lib
         ? { name, available: true, note: `provider library ${lib}; needs CUDA 12 and cuDNN 9 at run time` }
-        : { name, available: false, note: 'the CUDA provider library is not installed (onnxruntime-node was installed without it; run npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12)' };
+        : { name, available: false, note: 'the CUDA provider library is not installed (onnxruntime-node was installed without it; run ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js, see README "GPU: adding CUDA")' };
     }
     if (name === 'webgpu') return { name, available: true, note: 'needs a GPU adapter (Vulkan, Metal or D3D12); checked when a session is created' };
     return { name, available: true };

@@ -1,15 +1,32 @@
 import type { Handlers } from '../context';
 import { appVersion } from '../../engine/util/appRoot';
-import { availableProviders, providerOrder } from '../../engine/models/providers';
+import path from 'node:path';
+import { availableProviders, createSession, type ProviderName } from '../../engine/models/providers';
 import { resolveFfmpeg } from '../../engine/video/resolve-ffmpeg';
 import { builtinDraftModelDir, readManifest } from '../../engine/models/modelFolder';
 import { toErrorInfo } from '../../engine/util/errors';
 
+/**
+ * What 'auto' really gets here: a provider can be built in yet unusable (WebGPU with no adapter),
+ * so the host opens the draft model's smallest session once, the way a render would, and keeps
+ * the answer.
+ */
+let probed: Promise<{ chosen: ProviderName; reason?: string }> | undefined;
+function probeAutoProvider(): Promise<{ chosen: ProviderName; reason?: string }> {
+  probed ??= createSession(path.join(builtinDraftModelDir(), 'vae_decoder.onnx'), 'auto').then(
+    async ({ session, provider, fallback }) => {
+      await session.release();
+      return { chosen: provider, reason: fallback?.reason };
+    },
+    (e: unknown) => ({ chosen: 'cpu', reason: toErrorInfo(e).message }),
+  );
+  return probed;
+}
+
 export const appHandlers: Handlers = {
   async 'app.info'(_input, ctx) {
     const providers = availableProviders();
-    const order = providerOrder('auto', process.platform, providers);
-    const skipped = providers.filter((p) => !p.available && p.name !== 'cpu' && p.note).map((p) => `${p.name}: ${p.note}`);
+    const auto = await probeAutoProvider();
     const ffmpeg = await resolveFfmpeg().then(
       (f) => ({ path: f.path, source: f.source, version: f.version }),
       (e: unknown) => ({ error: toErrorInfo(e).message }),
@@ -20,9 +37,8 @@ export const appHandlers: Handlers = {
       platform: `${process.platform}-${process.arch}`,
       providers: {
         available: providers.filter((p) => p.available).map((p) => p.name),
-        // The best provider 'auto' will try first; a failing one falls back at session creation.
-        chosen: order[0],
-        reason: order[0] === 'cpu' ? `No GPU execution provider is usable here${skipped.length ? ` (${skipped.join('; ')})` : ''}.` : undefined,
+        chosen: auto.chosen,
+        reason: auto.chosen === 'cpu' ? `No GPU execution provider is usable here${auto.reason ? `: ${auto.reason}` : ''}.` : auto.reason,
       },
       ffmpeg,
       workspace: ctx.config.workspace,
