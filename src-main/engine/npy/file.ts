@@ -1,18 +1,11 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/atomic';
-import { CamtrackError, toErrorInfo } from '../util/errors';
+import { readBytes } from '../util/readBytes';
 import { readNpy, writeNpy, type NpyArray } from './npy';
 
 /** Edge module: .npy files on disk. The format itself lives in npy.ts (no node imports). */
 export async function readNpyFile(file: string): Promise<NpyArray> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await fs.readFile(file);
-  } catch (e) {
-    const info = toErrorInfo(e);
-    throw new CamtrackError(info.code === 'internal' ? 'bad-file' : info.code, info.message, { cause: e });
-  }
+  const bytes = await readBytes(file);
   return readNpy(bytes, path.basename(file));
 }
 
