@@ -150,6 +150,15 @@ describe('render queue in browser mode', () => {
     await page.getByTestId('sidecar-modal').getByRole('button', { name: 'Close' }).last().click();
   });
 
+  it('tells where a render is on disk (browser mode has no file manager to open)', async () => {
+    await page.locator('[data-testid="job"][data-status="done"]').first().getByTestId('job-reveal').click();
+    const toast = page.locator('.toast', { hasText: 'Saved at' }).last();
+    await toast.waitFor();
+    const shown = (await toast.textContent())!.match(/Saved at (\S+\.mp4)/)![1];
+    await expect(fs.stat(shown).then((st) => st.size > 0)).resolves.toBe(true);
+    await toast.getByRole('button', { name: 'Dismiss' }).click();
+  });
+
   it('compares two renders side by side on one clock', async () => {
     const done = page.locator('[data-testid="job"][data-status="done"]');
     await done.nth(0).getByTestId('job-compare').check();

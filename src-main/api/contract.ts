@@ -42,6 +42,8 @@ export const apiInputs = {
   'depth.import': z.object({ project, name: fileName, bytes }),
   /** Reads a file of the current project's assets or renders, for display. */
   'asset.read': z.object({ project, file: z.string().min(1).max(1024) }),
+  /** Where a project file (a render, its folder) is on disk; the Electron shell also shows it in the file manager. */
+  'file.reveal': z.object({ project, file: z.string().min(1).max(1024) }),
   /** Depth data at display resolution for the 3D view (z-depth, row-major, NaN where invalid). */
   'depth.preview': z.object({ project, doc: ProjectDoc, maxSide: z.number().int().min(16).max(4096) }),
 
@@ -182,6 +184,7 @@ export interface ApiOutputs {
   'image.import': ImportedImage;
   'depth.import': ImportedDepth;
   'asset.read': { mime: string; bytes: Uint8Array };
+  'file.reveal': { path: string; revealed: boolean };
   'depth.preview': DepthPreview;
   'warp.frame': WarpedFrame;
   'track.import': ImportedTrack;

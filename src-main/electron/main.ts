@@ -190,6 +190,12 @@ void app.whenReady().then(async () => {
     try {
       const value = await relay.call(method, input);
       if (method === 'project.save' || method === 'project.open') void buildMenu();
+      if (method === 'file.reveal') {
+        // The host checked the path against what the user chose; only the main process can show it.
+        const revealed = value as { path: string; revealed: boolean };
+        shell.showItemInFolder(revealed.path);
+        return { ok: true, value: { ...revealed, revealed: true } };
+      }
       return { ok: true, value };
     } catch (e) {
       return { ok: false, error: e && typeof e === 'object' && 'code' in e ? e : toErrorInfo(e) };

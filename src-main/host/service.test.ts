@@ -49,6 +49,10 @@ describe('engine service', () => {
     const asset = (await svc.handle('asset.read', { project: opened.dir, file: `assets/${img.image.asset.file}` })) as ApiOutputs['asset.read'];
     expect(asset.mime).toBe('image/png');
     expect(Array.from(asset.bytes.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
+    const where = (await svc.handle('file.reveal', { project: opened.dir, file: `assets/${img.image.asset.file}` })) as ApiOutputs['file.reveal'];
+    expect(where).toEqual({ path: path.join(opened.dir, 'assets', img.image.asset.file), revealed: false });
+    await expect(svc.handle('file.reveal', { project: opened.dir, file: 'renders/none.mp4' })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(svc.handle('file.reveal', { project: opened.dir, file: '../../x' })).rejects.toMatchObject({ code: 'permission' });
     const list = (await svc.handle('workspace.list', {})) as ApiOutputs['workspace.list'];
     expect(list.projects.map((p) => p.name)).toEqual(['Shot']);
   });

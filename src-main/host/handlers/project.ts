@@ -92,6 +92,14 @@ export const projectHandlers: Handlers = {
     return { root, projects };
   },
 
+  async 'file.reveal'(input, ctx) {
+    const file = projectFile(ctx, input.project, input.file);
+    // A missing file is reported now, not by the file manager.
+    if (!(await fs.stat(file).then(() => true, () => false))) throw new CamtrackError('not-found', `${input.file} is no longer in the project folder.`);
+    // The engine host has no window system: the Electron main process reveals the path it returns.
+    return { path: file, revealed: false };
+  },
+
   async 'asset.read'(input, ctx) {
     const file = projectFile(ctx, input.project, input.file);
     const bytes = await fs.readFile(file);

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { engine } from '../../api/client';
 import { run } from '../../actions';
+import { useUi } from '../../state/uiStore';
 import { useAssetUrl } from '../../hooks/useAssetUrl';
 import type { JobView } from '../../../src-main/api/contract';
 import { PreviewCanvas } from './PreviewCanvas';
@@ -139,6 +140,20 @@ export function JobItem({
               {job.output && outputKind(job.output) !== 'folder' && (
                 <button onClick={() => call('Downloading', () => downloadAsset(job.project, job.output!))} title="Save the video">
                   Download
+                </button>
+              )}
+              {job.output && (
+                <button
+                  onClick={() =>
+                    call('Locating render', async () => {
+                      const r = await engine.call('file.reveal', { project: job.project, file: job.output! });
+                      if (!r.revealed) useUi.getState().toast('info', `Saved at ${r.path}`);
+                    })
+                  }
+                  title="Show the result in its folder"
+                  data-testid="job-reveal"
+                >
+                  Show in folder
                 </button>
               )}
               <label className="job__check" title="Choose two done renders to compare side by side">
