@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 
 /**
- * A number input that commits on Enter or blur; invalid text is refused with a message under it
- * and the field returns to the document's value.
+ * A number input that commits on Enter or blur (one undo step per commit); invalid text, or a
+ * value `check` rejects, is refused with the message under it and the field returns to the
+ * document's value. Used by the inspector and, with its own classes, the render settings.
  */
 export function NumberField({
   value,
@@ -11,6 +12,10 @@ export function NumberField({
   label,
   testId,
   step,
+  check,
+  disabled,
+  className = 'numfield',
+  errorClassName = 'numfield__error',
 }: {
   value: number;
   onCommit: (v: number) => boolean | void;
@@ -18,6 +23,10 @@ export function NumberField({
   label: string;
   testId?: string;
   step?: number;
+  check?: (v: number) => string | null;
+  disabled?: boolean;
+  className?: string;
+  errorClassName?: string;
 }) {
   const [text, setText] = useState(fmt(value));
   const [error, setError] = useState<string | null>(null);
@@ -30,8 +39,9 @@ export function NumberField({
       setText(fmt(value));
       return;
     }
-    if (integer && !Number.isInteger(v)) {
-      setError(`${label} must be a whole number.`);
+    const problem = integer && !Number.isInteger(v) ? `${label} must be a whole number.` : (check?.(v) ?? null);
+    if (problem) {
+      setError(problem);
       setText(fmt(value));
       return;
     }
@@ -44,7 +54,7 @@ export function NumberField({
     setError(null);
   };
   return (
-    <span className="numfield">
+    <span className={className}>
       <input
         type="text"
         inputMode="decimal"
@@ -52,6 +62,7 @@ export function NumberField({
         data-testid={testId}
         value={text}
         step={step}
+        disabled={disabled}
         aria-invalid={!!error}
         onChange={(e) => setText(e.target.value)}
         onBlur={commit}
@@ -65,7 +76,11 @@ export function NumberField({
           }
         }}
       />
-      {error && <span className="numfield__error" role="alert">{error}</span>}
+      {error && (
+        <span className={errorClassName} role="alert" data-testid={testId ? `${testId}-error` : undefined}>
+          {error}
+        </span>
+      )}
     </span>
   );
 }

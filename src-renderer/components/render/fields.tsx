@@ -1,17 +1,8 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { type ReactNode } from 'react';
+import { NumberField } from '../inspector/NumberField';
 
-/**
- * A number input for render settings: commits on Enter or blur (one undo step per commit), and
- * refuses a value its check rejects with the check's message under it, keeping the document's value.
- */
-export function NumberInput({
-  value,
-  label,
-  testId,
-  check,
-  onCommit,
-  disabled,
-}: {
+/** A number input for render settings: the inspector's NumberField with this form's classes. */
+export function NumberInput(props: {
   value: number;
   label: string;
   testId?: string;
@@ -19,48 +10,7 @@ export function NumberInput({
   onCommit: (v: number) => void;
   disabled?: boolean;
 }) {
-  const [text, setText] = useState(String(value));
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => setText(String(value)), [value]);
-  const commit = () => {
-    const t = text.trim();
-    const v = Number(t);
-    const problem = t === '' || !Number.isFinite(v) ? `"${t}" is not a number.` : check(v);
-    if (problem) {
-      setError(problem);
-      setText(String(value));
-      return;
-    }
-    setError(null);
-    if (v !== value) onCommit(v);
-  };
-  return (
-    <span className="rfield__input">
-      <input
-        type="text"
-        inputMode="decimal"
-        aria-label={label}
-        data-testid={testId}
-        value={text}
-        disabled={disabled}
-        aria-invalid={!!error}
-        onChange={(e) => setText(e.target.value)}
-        onBlur={commit}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') commit();
-          else if (e.key === 'Escape') {
-            setText(String(value));
-            setError(null);
-          }
-        }}
-      />
-      {error && (
-        <span className="rfield__error" role="alert" data-testid={testId ? `${testId}-error` : undefined}>
-          {error}
-        </span>
-      )}
-    </span>
-  );
+  return <NumberField {...props} className="rfield__input" errorClassName="rfield__error" />;
 }
 
 /** A labelled row of the settings form. */
