@@ -104,3 +104,19 @@ export async function menuWithFile(page: Page, top: string, item: string, file: 
 export async function idle(page: Page): Promise<void> {
   await page.waitForFunction(() => !document.querySelector('.status--busy'));
 }
+
+/** Distinct coarse colours (4 bits a channel) in a canvas scaled to 64x40: how much picture it shows. */
+export async function canvasColours(page: Page, selector: string): Promise<number> {
+  return page.evaluate((sel) => {
+    const c = document.querySelector(sel) as HTMLCanvasElement;
+    const probe = document.createElement('canvas');
+    probe.width = 64;
+    probe.height = 40;
+    const ctx = probe.getContext('2d')!;
+    ctx.drawImage(c, 0, 0, 64, 40);
+    const d = ctx.getImageData(0, 0, 64, 40).data;
+    const seen = new Set<number>();
+    for (let i = 0; i < d.length; i += 4) seen.add((d[i] >> 4) * 256 + (d[i + 1] >> 4) * 16 + (d[i + 2] >> 4));
+    return seen.size;
+  }, selector);
+}

@@ -3,9 +3,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
-import type { JobView, WireMessage } from '../src-main/api/contract';
-import { decodeWire, encodeWire } from '../src-main/api/wire';
+import type { JobView } from '../src-main/api/contract';
+import { connectBridge } from '../src-main/test/bridgeClient';
 import { readSidecar } from '../src-main/engine/render/sidecar';
 import { probeVideo } from '../src-main/engine/video';
 import { startServer, type RunningServer } from '../src-main/server/serve';
@@ -18,41 +17,12 @@ import { ROOT } from './harness';
  */
 const SAMPLE = path.join(ROOT, 'assets', 'samples', 'synthetic-orbit.camtrack');
 
-interface Client {
-  events: { event: string; data: unknown }[];
-  call<T>(method: string, input: unknown): Promise<T>;
-  close(): void;
-}
+type Client = ReturnType<typeof connectBridge>;
 
 async function connect(server: RunningServer): Promise<Client> {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api?token=${server.token}`);
-  const events: { event: string; data: unknown }[] = [];
-  const waiting = new Map<number, (m: WireMessage) => void>();
-  let id = 1;
-  ws.on('message', (raw) => {
-    const m = decodeWire(raw.toString()) as WireMessage;
-    if (m.type === 'result') waiting.get(m.id)?.(m);
-    if (m.type === 'event') events.push({ event: m.event, data: m.data });
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  return {
-    events,
-    call<T>(method: string, input: unknown): Promise<T> {
-      const n = id++;
-      return new Promise((resolve, reject) => {
-        waiting.set(n, (m) => {
-          if (m.type !== 'result') return;
-          if (m.ok) resolve(m.value as T);
-          else reject(Object.assign(new Error(m.error.message), m.error));
-        });
-        ws.send(encodeWire({ type: 'call', id: n, method, input }));
-      });
-    },
-    close: () => ws.close(),
-  };
+  const client = connectBridge(`ws://127.0.0.1:${server.port}/api?token=${server.token}`);
+  await client.opened;
+  return client;
 }
 
 async function sha(file: string): Promise<string> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { launchStudio, menu, menuWithFile, idle, SHARED_FIXTURES, type Studio } from './harness';
+import { launchStudio, menu, menuWithFile, idle, canvasColours, SHARED_FIXTURES, type Studio } from './harness';
 
 const PHOTO = path.join(SHARED_FIXTURES, 'photo', 'street_1920x1080.jpg');
 
@@ -34,18 +34,7 @@ describe('studio shell in browser mode', () => {
     // The title shows the unsaved-changes marker.
     await expect(page.locator('.titlebar .dirty').count()).resolves.toBe(1);
     // The photo is drawn in the viewport: the canvas is no longer only the background colour.
-    const colours = () => page.evaluate(() => {
-      const c = document.querySelector('[data-testid="viewport"] canvas') as HTMLCanvasElement;
-      const probe = document.createElement('canvas');
-      probe.width = 64;
-      probe.height = 40;
-      const ctx = probe.getContext('2d')!;
-      ctx.drawImage(c, 0, 0, 64, 40);
-      const d = ctx.getImageData(0, 0, 64, 40).data;
-      const seen = new Set<number>();
-      for (let i = 0; i < d.length; i += 4) seen.add((d[i] >> 4) * 256 + (d[i + 1] >> 4) * 16 + (d[i + 2] >> 4));
-      return seen.size;
-    });
+    const colours = () => canvasColours(page, '[data-testid="viewport"] canvas');
     // The texture loads asynchronously: poll until the photo's colours appear.
     await expect.poll(colours, { timeout: 20_000, interval: 500 }).toBeGreaterThan(40);
     await studio.screenshot('studio-imported-photo');

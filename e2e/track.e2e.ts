@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchStudio, menuWithFile, idle, ARTIFACTS, SHARED_FIXTURES, type Studio } from './harness';
+import { launchStudio, menuWithFile, idle, canvasColours, ARTIFACTS, SHARED_FIXTURES, type Studio } from './harness';
 import { writeNpy } from '../src-main/engine/npy/npy';
 
 const PHOTO = path.join(SHARED_FIXTURES, 'photo', 'street_1920x1080.jpg');
@@ -37,22 +37,6 @@ async function setField(page: Page, testId: string, value: string): Promise<void
   const f = page.getByTestId(testId);
   await f.fill(value);
   await f.press('Enter');
-}
-
-/** Number of distinct coarse colours in an element's screenshot-free canvas (WebGL drawing buffer is preserved). */
-async function canvasColours(page: Page, selector: string): Promise<number> {
-  return page.evaluate((sel) => {
-    const c = document.querySelector(sel) as HTMLCanvasElement;
-    const probe = document.createElement('canvas');
-    probe.width = 64;
-    probe.height = 40;
-    const ctx = probe.getContext('2d')!;
-    ctx.drawImage(c, 0, 0, 64, 40);
-    const d = ctx.getImageData(0, 0, 64, 40).data;
-    const seen = new Set<number>();
-    for (let i = 0; i < d.length; i += 4) seen.add((d[i] >> 4) * 256 + (d[i + 1] >> 4) * 16 + (d[i + 2] >> 4));
-    return seen.size;
-  }, selector);
 }
 
 describe('camera track designer in browser mode', () => {

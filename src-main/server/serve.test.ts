@@ -3,39 +3,13 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
 import { startServer, type RunningServer } from './serve';
-import { decodeWire, encodeWire } from '../api/wire';
-import type { WireMessage } from '../api/contract';
+import { connectBridge } from '../test/bridgeClient';
 
-/** A small client speaking the bridge's protocol. */
+/** The bridge client, with `call` answering the raw result message (these tests look at errors). */
 function connect(url: string, headers: Record<string, string> = {}) {
-  const ws = new WebSocket(url, { headers });
-  const events: { event: string; data: unknown }[] = [];
-  const waiting = new Map<number, (m: WireMessage) => void>();
-  let id = 1;
-  ws.on('message', (raw) => {
-    const m = decodeWire(raw.toString()) as WireMessage;
-    if (m.type === 'result') waiting.get(m.id)?.(m);
-    if (m.type === 'event') events.push({ event: m.event, data: m.data });
-  });
-  const opened = new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once('error', reject);
-  });
-  return {
-    ws,
-    events,
-    opened,
-    call(method: string, input: unknown): Promise<WireMessage> {
-      const n = id++;
-      return new Promise((resolve) => {
-        waiting.set(n, resolve);
-        ws.send(encodeWire({ type: 'call', id: n, method, input }));
-      });
-    },
-  };
+  const c = connectBridge(url, headers);
+  return { ws: c.ws, events: c.events, opened: c.opened, call: c.send };
 }
 
 function get(port: number, host: string): Promise<number> {
