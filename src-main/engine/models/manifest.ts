@@ -18,9 +18,14 @@ const RelativeFile = z
 export const FileEntry = z.object({ file: RelativeFile, sha256: Sha256.optional(), bytes: z.number().int().nonnegative().optional() });
 export type FileEntry = z.infer<typeof FileEntry>;
 
+const Dtype = z.enum(['float16', 'float32']);
+
 export const ComponentFiles = FileEntry.extend({
   /** Weight files the .onnx refers to (ONNX external data), which must sit beside it. */
   externalData: z.array(FileEntry).default([]),
+  /** This component's dtype when it differs from the folder's: an fp16 SVD folder keeps its VAE
+   * encoder in float32, as diffusers runs it (force_upcast). Absent: the manifest's `dtype`. */
+  dtype: Dtype.optional(),
 });
 export type ComponentFiles = z.infer<typeof ComponentFiles>;
 
@@ -30,7 +35,7 @@ export const ModelManifest = z.object({
   format: z.literal(1),
   family: z.enum(['svd', 'svd-xt', 'draft']),
   name: z.string().min(1),
-  dtype: z.enum(['float16', 'float32']),
+  dtype: Dtype,
   components: z.object({
     image_encoder: ComponentFiles,
     vae_encoder: ComponentFiles,
@@ -75,6 +80,11 @@ export function parseManifest(text: string, where: string): ModelManifest {
   }
   if (r.data.family === 'draft' && !r.data.draft) throw new CamtrackError('model', `${where}: a draft model needs "draft": { "dataStd": ... }`);
   return r.data;
+}
+
+/** The dtype a component's image, latent and embedding tensors must have. */
+export function componentDtype(m: ModelManifest, c: ComponentName): ModelManifest['dtype'] {
+  return m.components[c].dtype ?? m.dtype;
 }
 
 /** Every file of the folder, with the component it belongs to. */

@@ -169,6 +169,24 @@ describe('wrong model folders get a message naming the problem', () => {
     await expectModelError(openModel(await folderWithUnet(unetWith(inputs)), { provider: 'cpu' }), /input "encoder_hidden_states" is float16, expected float32 \(the dtype in model\.json\)/);
   });
 
+  it('a float16 folder with a float32 VAE encoder: refused unless model.json gives that component its dtype', async () => {
+    // What scripts/export_svd_onnx.py writes for SVD: the VAE encoder upcast, as diffusers runs it.
+    const dir = freshDir();
+    const graphs = { ...buildDraftComponents('float16'), vae_encoder: buildDraftComponents('float32').vae_encoder };
+    await writeModelFolder(dir, draftManifestMeta('float16'), graphs);
+    await expectModelError(openModel(dir, { provider: 'cpu' }), /vae_encoder does not match the contract: input "sample" is float32, expected float16 \(the dtype in model\.json\)/);
+    const m = JSON.parse(await fs.readFile(path.join(dir, MANIFEST_FILE), 'utf8'));
+    m.components.vae_encoder.dtype = 'float32';
+    await fs.writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify(m));
+    const model = await openModel(dir, { provider: 'cpu' });
+    try {
+      expect(model.sessions.vae_encoder.dtypes).toEqual({ sample: 'float32', latent: 'float32' });
+      expect(model.sessions.unet.dtypes.sample).toBe('float16');
+    } finally {
+      await model.release();
+    }
+  });
+
   it('a wrong fixed size and an input the contract does not feed (pure check)', () => {
     const meta = (name: string, shape: (number | string)[], type = 'float32'): ValueMeta => ({ name, isTensor: true, type, shape });
     expect(() => checkComponent('image_encoder', 'float32', [meta('pixel_values', ['B', 3, 256, 256])], [meta('image_embeds', ['B', 1024])])).toThrow(

@@ -11,7 +11,7 @@ import { appPath } from '../util/appRoot';
 import { CamtrackError } from '../util/errors';
 import { COMPONENTS, checkComponent, type ComponentName, type SessionDtypes, type ValueMeta } from './contract';
 import { sha256File } from './hashing';
-import { MANIFEST_FILE, manifestFiles, parseManifest, type ModelManifest } from './manifest';
+import { MANIFEST_FILE, componentDtype, manifestFiles, parseManifest, type ModelManifest } from './manifest';
 import { mapOrtError } from './ortErrors';
 import { availableProviders, createSession, providerOrder, type ProviderChoice, type ProviderName } from './providers';
 
@@ -122,7 +122,7 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
     order = order.slice(order.indexOf(created.provider));
     const s = created.session;
     try {
-      const dtypes = checkComponent(component, manifest.dtype, s.inputMetadata as readonly ValueMeta[], s.outputMetadata as readonly ValueMeta[]);
+      const dtypes = checkComponent(component, componentDtype(manifest, component), s.inputMetadata as readonly ValueMeta[], s.outputMetadata as readonly ValueMeta[]);
       sessions[component] = { session: s, dtypes, provider: created.provider };
     } catch (e) {
       await s.release().catch(() => {});
