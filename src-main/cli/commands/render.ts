@@ -6,6 +6,7 @@ import { openProject } from '../../engine/project/store';
 import { OutputFormat, type ExecutionProviderName } from '../../engine/project/schema';
 import { applyRenderOverrides, renderFromSidecar, renderProject, type RenderProgress, type RenderResult } from '../../engine/render';
 import { CamtrackError } from '../../engine/util/errors';
+import { removeOwnTemporariesSync, removeStalePartials } from '../../engine/video';
 import { printJson, progressLine } from '../io';
 
 interface RenderFlags {
@@ -85,9 +86,26 @@ export function registerRender(program: Command): void {
     .action(async (target: string, flags: RenderFlags) => {
       const executionProvider = flags.ep !== undefined ? (parseProviderChoice(flags.ep) as ExecutionProviderName) : undefined;
       const controller = new AbortController();
-      const onSignal = () => controller.abort();
-      process.once('SIGINT', onSignal);
+      const outDir = path.dirname(path.resolve(flags.out));
+      // The first SIGINT/SIGTERM cancels: the render stops at its next check, kills ffmpeg and
+      // removes its temporaries, and the command exits with the cancel message. A second one
+      // removes this process's temporaries at once and exits.
+      let signalled = 0;
+      const onSignal = (sig: NodeJS.Signals) => {
+        signalled++;
+        if (signalled === 1) {
+          process.stderr.write(`\n${sig}: cancelling the render; the previous output is kept.\n`);
+          controller.abort();
+          return;
+        }
+        removeOwnTemporariesSync(outDir);
+        process.exit(130);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       try {
+        // A render killed before (SIGKILL, power loss) may have left temporaries or a half-committed pair.
+        await removeStalePartials(outDir);
         const st = await fs.stat(target).catch(() => null);
         if (!st) throw new CamtrackError('not-found', `No such project or sidecar: ${target}`);
         if (st.isFile() && target.endsWith('.json') && path.basename(target) !== 'project.json') {
@@ -115,6 +133,7 @@ export function registerRender(program: Command): void {
         report(r);
       } finally {
         process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
     });
 }

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { constantLambda } from '../lambda/summary';
 import { lambdaDocFromTable } from '../lambda/doc';
 import { sigmasForSteps } from '../schedule/sigmas';
@@ -215,5 +215,31 @@ describe('renderProject with the draft model', () => {
     }
     expect((await fs.readFile(out)).equals(before)).toBe(true);
     expect(await fs.readFile(`${out}.json`, 'utf8')).toBe(sidecarBefore);
+  });
+
+  it('commits the video and its sidecar as a pair: a failure writing the sidecar into place leaves the old video and old sidecar (issue 12, item 6)', async () => {
+    const out = path.join(root, 'pair.mp4');
+    await renderProject({ projectDir, doc, out, thumbnail: true });
+    const before = await fs.readFile(out);
+    const sidecarBefore = await fs.readFile(`${out}.json`, 'utf8');
+    const thumbBefore = await fs.readFile(`${out}.thumb.jpg`);
+    const rename = fs.rename.bind(fs);
+    const spy = vi.spyOn(fs, 'rename').mockImplementation(async (from, to) => {
+      if (String(to) === `${out}.json`) throw Object.assign(new Error('ENOSPC: no space left on device, rename'), { code: 'ENOSPC' });
+      return rename(from, to);
+    });
+    try {
+      await expectRejects(renderProject({ projectDir, doc, out, thumbnail: true, overrides: { seed: 12345 } }));
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await fs.readFile(out)).equals(before)).toBe(true);
+    expect(await fs.readFile(`${out}.json`, 'utf8')).toBe(sidecarBefore);
+    expect((await fs.readFile(`${out}.thumb.jpg`)).equals(thumbBefore)).toBe(true);
+    expect((await fs.readdir(root)).filter((n) => /\.(partial|tmp|commit)|\.old$/.test(n))).toEqual([]);
+    // And the next render that succeeds replaces the whole set.
+    const r = await renderProject({ projectDir, doc, out, thumbnail: true, overrides: { seed: 12345 } });
+    expect(r.sidecar.settings.seed).toBe(12345);
+    expect((await readSidecar(`${out}.json`)).output.bytes).toBe((await fs.stat(out)).size);
   });
 });

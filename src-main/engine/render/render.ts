@@ -12,20 +12,20 @@ import { guidedSample, latentPreview, makeHoleMasks, type LatentShape } from '..
 import { RHO, SIGMA_MAX, SIGMA_MIN } from '../schedule/karras';
 import { sigmasForSteps } from '../schedule/sigmas';
 import { CamtrackError } from '../util/errors';
-import { exportFrames, thumbnailPathFor, writeThumbnail } from '../video';
+import { commitGroup, discardStaged, exportFrames, tempPathBeside, thumbnailPathFor, writeThumbnail, type StagedFile } from '../video';
 import { prepareSource, warpFrame, type WarpedFrame } from '../warp/forward';
 import { createWarpPool } from '../warp/pool';
 import { loadRenderInputs } from './inputs';
 import { applyRenderOverrides, type RenderOverrides } from './overrides';
-import { writeSidecar, type RenderSidecar, type SidecarModel } from './sidecar';
+import { stageSidecar, type RenderSidecar, type SidecarModel } from './sidecar';
 
 /**
  * A whole render, project to video: the photo and depth on the render grid, the track's cameras,
  * every frame warped, the warped views VAE-encoded, NVS-Solver's guided sampler through the model
  * (the project's lambda table, lambda_min, seed and CFG ramp), decoding, the frames piped to
- * ffmpeg, then the sidecar beside the output. The output is replaced atomically (exportFrames
- * renames a finished temporary file into place), so a failed or cancelled render leaves the
- * previous output as it was. `signal` is checked between stages, between sampler steps and
+ * ffmpeg, then the sidecar beside the output. The video, thumbnail and sidecar are committed as
+ * one group (video/commit.ts), so a failed, cancelled or crashed render leaves the previous pair
+ * as it was, never a new video beside an old sidecar. `signal` is checked between stages, between sampler steps and
  * between decoder chunks, and kills ffmpeg during the export.
  */
 export type RenderStage = 'load' | 'warp' | 'model' | 'encode' | 'denoise' | 'decode' | 'export' | 'sidecar';
@@ -299,49 +299,68 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
 
   progress('export', 0);
   const { width, height } = settings;
-  const exported = await exportFrames({
-    format: settings.format,
-    width,
-    height,
-    fps: doc.track.fps,
-    crf: settings.format === 'mp4' || settings.format === 'webm' ? settings.crf : undefined,
-    frames,
-    count: F,
-    out: opts.out,
-    signal,
-    onProgress: (p) => progress('export', p.fraction),
-  });
-  endStage('export');
-
-  let thumbnail: string | null = null;
-  if (opts.thumbnail) {
-    const mid = frames[Math.floor(F / 2)];
-    thumbnail = (await writeThumbnail({ rgb: mid, width, height, out: thumbnailPathFor(exported.out) })).out;
-  }
-  const sidecarStart = performance.now();
-  const written = await writeSidecar(exported.out, {
-    createdAt: new Date().toISOString(),
-    output: {
+  // Video, thumbnail, lambda table file and sidecar are written to temporaries and committed as
+  // one group (video/commit.ts): a failure, a cancel or a crash leaves the old set or the new one.
+  const staged: StagedFile[] = [];
+  let committed = false;
+  try {
+    const exported = await exportFrames({
       format: settings.format,
-      width: exported.width,
-      height: exported.height,
-      frames: exported.frames,
+      width,
+      height,
       fps: doc.track.fps,
-      crf: settings.format === 'mp4' || settings.format === 'webm' ? settings.crf : null,
-      bytes: exported.bytes,
-    },
-    source: doc.image!,
-    depth: doc.depth!,
-    camera: { track: doc.track, evaluatedFrames: F, poses: inputs.cameras.map((c) => [...c.c2w]) },
-    schedule: { kind: 'karras', steps, sigmaMin: SIGMA_MIN, sigmaMax: SIGMA_MAX, rho: RHO, sigmas: Array.from(sigmas) },
-    lambda: { steps, frames: F, values: doc.lambda.values, lambdaMin: doc.lambda.lambdaMin, preset: doc.lambda.preset },
-    settings,
-    model,
-    executionProvider: { requested: settings.executionProvider, used: pipeline.model.provider, fallbackReason: pipeline.model.fallbackReason },
-    timings: [...timings, { stage: 'sidecar', ms: performance.now() - sidecarStart }],
-    projectDir: path.resolve(opts.projectDir),
-  });
-  timings.push({ stage: 'sidecar', ms: performance.now() - sidecarStart });
-  progress('sidecar', 1);
-  return { out: exported.out, sidecarPath: written.path, thumbnail, sidecar: written.sidecar, notes, timings, frames };
+      crf: settings.format === 'mp4' || settings.format === 'webm' ? settings.crf : undefined,
+      frames,
+      count: F,
+      out: opts.out,
+      signal,
+      stage: true,
+      onProgress: (p) => progress('export', p.fraction),
+    });
+    staged.push({ tmp: exported.staged!, target: exported.out });
+    endStage('export');
+
+    let thumbnail: string | null = null;
+    if (opts.thumbnail) {
+      const mid = frames[Math.floor(F / 2)];
+      thumbnail = thumbnailPathFor(exported.out);
+      const tmp = tempPathBeside(thumbnail);
+      staged.push({ tmp, target: thumbnail });
+      await writeThumbnail({ rgb: mid, width, height, out: tmp });
+    }
+    const sidecarStart = performance.now();
+    const written = await stageSidecar(exported.out, {
+      createdAt: new Date().toISOString(),
+      output: {
+        format: settings.format,
+        width: exported.width,
+        height: exported.height,
+        frames: exported.frames,
+        fps: doc.track.fps,
+        crf: settings.format === 'mp4' || settings.format === 'webm' ? settings.crf : null,
+        bytes: exported.bytes,
+      },
+      source: doc.image!,
+      depth: doc.depth!,
+      camera: { track: doc.track, evaluatedFrames: F, poses: inputs.cameras.map((c) => [...c.c2w]) },
+      schedule: { kind: 'karras', steps, sigmaMin: SIGMA_MIN, sigmaMax: SIGMA_MAX, rho: RHO, sigmas: Array.from(sigmas) },
+      lambda: { steps, frames: F, values: doc.lambda.values, lambdaMin: doc.lambda.lambdaMin, preset: doc.lambda.preset },
+      settings,
+      model,
+      executionProvider: { requested: settings.executionProvider, used: pipeline.model.provider, fallbackReason: pipeline.model.fallbackReason },
+      timings: [...timings, { stage: 'sidecar', ms: performance.now() - sidecarStart }],
+      projectDir: path.resolve(opts.projectDir),
+    });
+    // The table file first, then the video and thumbnail, the sidecar last.
+    staged.unshift(...written.staged.filter((f) => f.target !== written.path));
+    staged.push(...written.staged.filter((f) => f.target === written.path));
+    throwIfAborted(signal, 'sidecar');
+    await commitGroup(staged);
+    committed = true;
+    timings.push({ stage: 'sidecar', ms: performance.now() - sidecarStart });
+    progress('sidecar', 1);
+    return { out: exported.out, sidecarPath: written.path, thumbnail, sidecar: written.sidecar, notes, timings, frames };
+  } finally {
+    if (!committed) await discardStaged(staged);
+  }
 }

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { makeLambdaTable, type LambdaTable } from '../lambda/table';
 import { Depth, ExecutionProviderName, LambdaPreset, RenderSettings, SourceImage, Track } from '../project/schema';
 import { appVersion } from '../util/appRoot';
-import { writeFileAtomic } from '../util/atomic';
+import { tempPathBeside, writeFileAtomic } from '../util/atomic';
+import { commitGroup, discardStaged, type StagedFile } from '../video/commit';
 import { CamtrackError, toErrorInfo } from '../util/errors';
 
 /**
@@ -204,11 +205,20 @@ export function parseSidecar(text: string, where: string): RenderSidecar {
   return validateSidecar(raw, where);
 }
 
+/** What stageSidecar wrote: the final paths, the sidecar, and the temporaries to commit (table file first, sidecar last). */
+export interface StagedSidecar {
+  path: string;
+  lambdaFile: string | null;
+  sidecar: RenderSidecar;
+  staged: StagedFile[];
+}
+
 /**
- * Writes the sidecar (and, for a large lambda table, its table file) beside `output`, each
- * atomically; the table file is written first so a sidecar never names a missing table.
+ * Writes the sidecar (and, for a large lambda table, its table file) for `output` to temporaries
+ * beside their targets, without putting them in place: a render commits them together with its
+ * video (commitGroup), so the pair on disk is always the old one or the new one.
  */
-export async function writeSidecar(output: string, input: RenderSidecarInput): Promise<{ path: string; lambdaFile: string | null; sidecar: RenderSidecar }> {
+export async function stageSidecar(output: string, input: RenderSidecarInput): Promise<StagedSidecar> {
   const { lambda } = input;
   if (lambda.values.length !== lambda.steps * lambda.frames)
     throw new CamtrackError('shape-mismatch', `The lambda table given for the sidecar has ${lambda.values.length} values; ${lambda.steps} x ${lambda.frames} needs ${lambda.steps * lambda.frames}.`);
@@ -236,11 +246,30 @@ export async function writeSidecar(output: string, input: RenderSidecarInput): P
     `The sidecar for ${output}`,
   );
   const file = sidecarPathFor(output);
-  await ioErrors(async () => {
-    if (lambdaFile) await writeFileAtomic(lambdaFile, `${JSON.stringify({ steps: lambda.steps, frames: lambda.frames, sha256, values })}\n`);
-    await writeFileAtomic(file, `${JSON.stringify(sidecar, null, 2)}\n`);
-  });
-  return { path: file, lambdaFile, sidecar };
+  const staged: StagedFile[] = [];
+  try {
+    await ioErrors(async () => {
+      if (lambdaFile) {
+        const tmp = tempPathBeside(lambdaFile);
+        staged.push({ tmp, target: lambdaFile });
+        await writeFileAtomic(tmp, `${JSON.stringify({ steps: lambda.steps, frames: lambda.frames, sha256, values })}\n`);
+      }
+      const tmp = tempPathBeside(file);
+      staged.push({ tmp, target: file });
+      await writeFileAtomic(tmp, `${JSON.stringify(sidecar, null, 2)}\n`);
+    });
+  } catch (e) {
+    await discardStaged(staged);
+    throw e;
+  }
+  return { path: file, lambdaFile, sidecar, staged };
+}
+
+/** Writes the sidecar (and its table file) beside `output` and commits them together. */
+export async function writeSidecar(output: string, input: RenderSidecarInput): Promise<{ path: string; lambdaFile: string | null; sidecar: RenderSidecar }> {
+  const { staged, ...written } = await stageSidecar(output, input);
+  await commitGroup(staged);
+  return written;
 }
 
 export async function readSidecar(sidecarPath: string): Promise<RenderSidecar> {

@@ -23,6 +23,11 @@ export interface ExportOptions extends EncodeSpec {
   signal?: AbortSignal;
   /** ffmpeg to run; resolved with resolveFfmpeg() when absent. */
   ffmpegPath?: string;
+  /**
+   * Leave the finished output in its temporary (result.staged) instead of renaming it to `out`:
+   * the caller commits it together with other files (commit.ts) or discards it.
+   */
+  stage?: boolean;
 }
 
 export interface ExportProgress {
@@ -47,6 +52,8 @@ export interface ExportResult {
   /** Bytes written (the sum of the frame files for png). */
   bytes: number;
   ffmpeg: string;
+  /** With `stage`: the complete temporary beside `out`, not yet in place. */
+  staged?: string;
 }
 
 const STDERR_KEEP = 64 * 1024;
@@ -162,6 +169,7 @@ export async function exportFrames(opts: ExportOptions): Promise<ExportResult> {
     const bytes = await withFsErrors(out, async () => {
       const b = await outputBytes(tmp, format);
       if (b === 0) throw new CamtrackError('ffmpeg', `ffmpeg reported success but wrote nothing for ${out}.`, { detail: stderrTail(stderr) });
+      if (opts.stage) return b;
       if (format === 'png') await replaceFolder(tmp, out);
       else await fs.rename(tmp, out);
       return b;
@@ -169,7 +177,7 @@ export async function exportFrames(opts: ExportOptions): Promise<ExportResult> {
     progress.phase = 'done';
     progress.framesEncoded = count;
     report();
-    return { out, format, frames: count, width: size.width, height: size.height, padded: size.padded, bytes, ffmpeg };
+    return { out, format, frames: count, width: size.width, height: size.height, padded: size.padded, bytes, ffmpeg, ...(opts.stage && { staged: tmp }) };
   } catch (e) {
     await fs.rm(tmp, { recursive: true, force: true }).catch(() => {});
     throw e;

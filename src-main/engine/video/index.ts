@@ -4,4 +4,6 @@ export { exportFrames, type ExportOptions, type ExportProgress, type ExportResul
 export { buildFfmpegArgs, outputSize, pngFrameName, DEFAULT_CRF, X264_PRESETS, type ExportFormat, type X264Preset, type EvenSizePolicy, type EncodeSpec } from './ffmpeg-args';
 export { probeVideo, type VideoProbe } from './probe';
 export { writeThumbnail, thumbnailPathFor, type ThumbnailOptions, type ThumbnailResult } from './thumbnail';
-export { removeStalePartials } from './partials';
+export { removeStalePartials, removeOwnTemporariesSync } from './partials';
+export { commitGroup, discardStaged, recoverCommits, type StagedFile, type RecoveredCommit } from './commit';
+export { tempPathBeside } from '../util/atomic';
