@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One temporary folder per run, removed at its end (see the file).
+    globalSetup: ['src-main/test/tempRoot.ts'],
   },
 });

@@ -1,9 +1,10 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { mkdtempSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, type RunningServer } from '../src-main/server/serve';
+import { makeTestPhoto } from '../src-main/test/photo';
 
 /**
  * End-to-end harness: starts the studio in browser mode (the built UI in dist/renderer, a real
@@ -12,7 +13,8 @@ import { startServer, type RunningServer } from '../src-main/server/serve';
  */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const ARTIFACTS = path.join(ROOT, 'e2e', 'artifacts');
-export const SHARED_FIXTURES = path.resolve(ROOT, '../shared/fixtures');
+/** The repository's own test data (fixtures/): the end-to-end tests read nothing outside the checkout. */
+export const FIXTURES = path.join(ROOT, 'fixtures');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface Studio {
@@ -21,6 +23,10 @@ export interface Studio {
   page: Page;
   workspace: string;
   dataDir: string;
+  /** A scratch folder inside this studio's temporary folder (removed by close()). */
+  scratch: string;
+  /** A 1920x1080 JPEG photo with EXIF data that the tests made (see src-main/test/photo.ts). */
+  photo(): Promise<string>;
   /** Page errors and console errors seen so far (tests assert there are none). */
   errors: string[];
   /** Opens the studio again in a new page (same server), e.g. after a reload. */
@@ -38,6 +44,9 @@ export async function launchStudio(opts: { viewport?: { width: number; height: n
   const base = mkdtempSync(path.join(os.tmpdir(), 'camtrack-e2e-'));
   const workspace = path.join(base, 'workspace');
   const dataDir = path.join(base, 'data');
+  const scratch = path.join(base, 'scratch');
+  mkdirSync(scratch, { recursive: true });
+  let photo: string | undefined;
   const server = await startServer({ workspace, appDataDir: dataDir, rendererDir: path.join(ROOT, 'dist', 'renderer') });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -73,6 +82,14 @@ export async function launchStudio(opts: { viewport?: { width: number; height: n
     page,
     workspace,
     dataDir,
+    scratch,
+    async photo() {
+      if (!photo) {
+        photo = path.join(scratch, 'street_1920x1080.jpg');
+        writeFileSync(photo, await makeTestPhoto());
+      }
+      return photo;
+    },
     errors,
     reopen: open,
     async screenshot(name, p = page) {
@@ -83,6 +100,7 @@ export async function launchStudio(opts: { viewport?: { width: number; height: n
     async close() {
       await browser.close().catch(() => undefined);
       await server.close();
+      rmSync(base, { recursive: true, force: true });
     },
   };
 }

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { launchStudio, menu, menuWithFile, idle, canvasColours, SHARED_FIXTURES, type Studio } from './harness';
-
-const PHOTO = path.join(SHARED_FIXTURES, 'photo', 'street_1920x1080.jpg');
+import { launchStudio, menu, menuWithFile, idle, canvasColours, FIXTURES, type Studio } from './harness';
 
 describe('studio shell in browser mode', () => {
   let studio: Studio;
+  let PHOTO: string;
   beforeAll(async () => {
     studio = await launchStudio();
+    PHOTO = await studio.photo();
   });
   afterAll(async () => {
     await studio?.close();
@@ -84,7 +84,7 @@ describe('studio shell in browser mode', () => {
     const dir = path.join(studio.workspace, 'Street.camtrack');
     const before = await fs.readFile(path.join(dir, 'project.json'), 'utf8');
     // Another photo (PNG data behind a .jpg name: the format is sniffed from the bytes).
-    await menuWithFile(page, 'File', 'Import Image…', path.join(SHARED_FIXTURES, 'dtu_scan1', '000001.jpg'));
+    await menuWithFile(page, 'File', 'Import Image…', path.join(FIXTURES, 'dtu_scan1', '000001.jpg'));
     await expect.poll(() => page.getByTestId('image-size').textContent(), { timeout: 20_000 }).toBe('1600 × 1200');
     await expect(page.locator('.titlebar .dirty').count()).resolves.toBe(1);
     await expect.poll(() => fs.stat(path.join(dir, 'project.autosave.json')).then(() => true, () => false), { timeout: 10_000 }).toBe(true);

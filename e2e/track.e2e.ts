@@ -3,10 +3,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchStudio, menuWithFile, idle, canvasColours, ARTIFACTS, SHARED_FIXTURES, type Studio } from './harness';
+import { launchStudio, menuWithFile, idle, canvasColours, ARTIFACTS, type Studio } from './harness';
 import { writeNpy } from '../src-main/engine/npy/npy';
-
-const PHOTO = path.join(SHARED_FIXTURES, 'photo', 'street_1920x1080.jpg');
 
 /**
  * A street-like disparity map for the 16:9 photo, 480x270 (the engine stretches depth over the
@@ -42,13 +40,16 @@ async function setField(page: Page, testId: string, value: string): Promise<void
 describe('camera track designer in browser mode', () => {
   let studio: Studio;
   let tmp: string;
+  let PHOTO: string;
   beforeAll(async () => {
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'camtrack-track-e2e-'));
     await fs.writeFile(path.join(tmp, 'street_depth.npy'), writeNpy(streetDisparity(), [270, 480]));
     studio = await launchStudio();
+    PHOTO = await studio.photo();
   });
   afterAll(async () => {
     await studio?.close();
+    await fs.rm(tmp, { recursive: true, force: true });
   });
 
   it('imports the photo and its depth, and reports the depth', async () => {

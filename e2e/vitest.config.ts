@@ -10,5 +10,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     fileParallelism: false,
     pool: 'forks',
+    // One temporary folder per run, removed at its end (see the file).
+    globalSetup: ['src-main/test/tempRoot.ts'],
   },
 });

@@ -1,11 +1,11 @@
+import { tempDir } from '../test/tmp';
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, symlinkSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { PathGuard } from './pathGuard';
 
 describe('PathGuard', () => {
-  const base = mkdtempSync(path.join(os.tmpdir(), 'guard-'));
+  const base = tempDir('guard-');
   const allowed = path.join(base, 'allowed');
   const outside = path.join(base, 'outside');
   mkdirSync(allowed);

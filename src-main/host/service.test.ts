@@ -1,13 +1,13 @@
+import { tempDir } from '../test/tmp';
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createEngineService } from './service';
 import type { ApiOutputs } from '../api/contract';
 import { fixture } from '../test/fixtures';
 
 function service() {
-  const base = mkdtempSync(path.join(os.tmpdir(), 'svc-'));
+  const base = tempDir('svc-');
   const events: string[] = [];
   const svc = createEngineService({ mode: 'browser', appDataDir: path.join(base, 'data'), workspace: path.join(base, 'ws') }, (e) => events.push(e));
   return { svc, base, events };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,7 +31,10 @@ describe('browser-mode server', () => {
     writeFileSync(path.join(ui, 'index.html'), '<!doctype html><title>studio</title>');
     server = await startServer({ workspace: path.join(base, 'ws'), appDataDir: path.join(base, 'data'), rendererDir: ui });
   });
-  afterAll(async () => server?.close());
+  afterAll(async () => {
+    await server?.close();
+    rmSync(base, { recursive: true, force: true });
+  });
 
   it('listens on 127.0.0.1 only and serves the UI to the right Host', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}$/);

@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 /** The repository root, for tests. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** `../shared/fixtures` beside the checkout (real data; read it in place, never copy it). */
-export const SHARED_FIXTURES = path.resolve(REPO_ROOT, '../shared/fixtures');
+/** The repository's own test data (`fixtures/`, see its README): tests never read outside the checkout. */
+export const FIXTURES = path.join(REPO_ROOT, 'fixtures');
 
 export function fixture(...parts: string[]): string {
-  return path.join(SHARED_FIXTURES, ...parts);
+  return path.join(FIXTURES, ...parts);
 }

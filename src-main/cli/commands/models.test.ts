@@ -1,5 +1,5 @@
-import { mkdtempSync, promises as fs } from 'node:fs';
-import os from 'node:os';
+import { tempDir } from '../../test/tmp';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeDraftModel } from '../../engine/models/draftModel';
@@ -18,7 +18,7 @@ describe('camtrack models check', () => {
   });
 
   it('names the missing file of a broken folder and exits 1', async () => {
-    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'camtrack-cli-models-')), 'm');
+    const dir = path.join(tempDir('camtrack-cli-models-'), 'm');
     await writeDraftModel(dir);
     await fs.rm(path.join(dir, 'unet.onnx'));
     const r = await run('models', 'check', dir);

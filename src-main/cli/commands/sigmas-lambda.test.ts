@@ -1,6 +1,6 @@
+import { tempDir } from '../../test/tmp';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -13,7 +13,7 @@ import { runCli } from '../../test/cli';
 
 const run = runCli;
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'camtrack-cli-'));
+const dir = tempDir('camtrack-cli-');
 afterEach(() => vi.restoreAllMocks());
 
 describe('camtrack sigmas', () => {

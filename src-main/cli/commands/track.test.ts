@@ -1,5 +1,5 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { tempDir } from '../../test/tmp';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { evaluateTrack } from '../../engine/camera/evaluate';
@@ -10,7 +10,7 @@ import { runCli } from '../../test/cli';
 
 const run = runCli;
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'camtrack-track-'));
+const dir = tempDir('camtrack-track-');
 afterEach(() => vi.restoreAllMocks());
 
 describe('camtrack track preset', () => {

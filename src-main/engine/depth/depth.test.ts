@@ -1,5 +1,5 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../../test/tmp';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -78,7 +78,7 @@ describe('depth files', () => {
   });
 
   it('refuses missing, empty and unsupported depth files with their reason', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'camtrack-depth-'));
+    const dir = tempDir('camtrack-depth-');
     await expect(readDepthFile(path.join(dir, 'nope.npy'))).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/Depth file not found/) });
     await writeFile(path.join(dir, 'empty.pfm'), '');
     await expect(readDepthFile(path.join(dir, 'empty.pfm'))).rejects.toMatchObject({ code: 'bad-file', message: 'empty.pfm is empty (0 bytes).' });

@@ -1,7 +1,8 @@
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rm } from 'node:fs/promises';
 import { IMAGENET_MEAN, IMAGENET_STD, depthModelInputSize, toPixelValues } from './estimate-tensor';
 import { estimateDepth, loadDepthModel } from './estimate';
 import { applyDepthMapping } from './mapping';
@@ -16,6 +17,9 @@ beforeAll(async () => {
   await writeFile(path.join(dir, 'half.onnx'), buildTestDepthModel({ pool: 28, upscale: 14 }));
   await writeFile(path.join(dir, 'garbage.onnx'), 'not a model');
   await mkdir(path.join(dir, 'empty'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
 });
 
 describe('depth model contract', () => {

@@ -1,5 +1,5 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../../test/tmp';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
@@ -62,7 +62,7 @@ describe('image loading', () => {
   });
 
   it('refuses missing, empty, corrupt, unsupported and oversized images with a clear message', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'camtrack-img-'));
+    const dir = tempDir('camtrack-img-');
     await expect(loadImageFile(path.join(dir, 'missing.png'))).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/^Image not found: .*missing\.png$/) });
     await writeFile(path.join(dir, 'empty.png'), '');
     await expect(loadImageFile(path.join(dir, 'empty.png'))).rejects.toMatchObject({ code: 'bad-file', message: expect.stringMatching(/empty\.png is empty \(0 bytes\)\./) });

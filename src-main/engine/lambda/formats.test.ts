@@ -1,5 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { tempDir } from '../../test/tmp';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeNpy } from '../npy/npy';
@@ -104,7 +104,7 @@ describe('refusals, each naming the problem', () => {
 });
 
 describe('files by extension', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'camtrack-lambda-'));
+  const dir = tempDir('camtrack-lambda-');
   it('writes and reads back .npy, .csv and .json', async () => {
     for (const ext of ['npy', 'csv', 'json']) {
       const file = path.join(dir, `t.${ext}`);

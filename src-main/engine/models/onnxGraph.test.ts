@@ -1,5 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../../test/tmp';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
@@ -96,7 +96,7 @@ describe('OnnxGraph', () => {
   });
 
   it('stores initializers as external data that onnxruntime loads from the model folder', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'onnxgraph-'));
+    const dir = tempDir('onnxgraph-');
     const g = new OnnxGraph('ext');
     const x = g.input('x', 'float32', [4]);
     const w = g.constant('w', 'float32', [4], [1, 2, 3, 4], { external: true });

@@ -6,6 +6,7 @@ import { fixture } from '../../test/fixtures';
 import { writeProjectFromFiles } from './fromFiles';
 import { openProject } from './store';
 import { sha256Hex } from './assets';
+import { makeTestPhoto } from '../../test/photo';
 
 let tmp: string;
 beforeEach(async () => {
@@ -48,18 +49,27 @@ describe('writeProjectFromFiles', () => {
     expect(sha256Hex(await fs.readFile(path.join(dir, 'assets', doc.image!.asset.file)))).toBe(sha256Hex(imgBytes));
   });
 
-  it('imports a JPEG photo without depth', async () => {
-    const saved = await writeProjectFromFiles(path.join(tmp, 'Street.camtrack'), { imagePath: fixture('photo', 'street_1920x1080.jpg') });
+  it('imports a JPEG photo with EXIF data without depth, at its upright size', async () => {
+    const photo = path.join(tmp, 'street_1920x1080.jpg');
+    await fs.writeFile(photo, await makeTestPhoto());
+    const saved = await writeProjectFromFiles(path.join(tmp, 'Street.camtrack'), { imagePath: photo });
     expect(saved.doc.image?.asset.file).toMatch(/^image-[0-9a-f]{16}\.jpg$/);
     expect([saved.doc.image?.width, saved.doc.image?.height]).toEqual([1920, 1080]);
     expect(saved.doc.depth).toBeNull();
+    // A phone photo held upright: stored landscape with EXIF orientation 6, imported portrait.
+    const portrait = path.join(tmp, 'portrait.jpg');
+    await fs.writeFile(portrait, await makeTestPhoto({ width: 640, height: 360, orientation: 6 }));
+    const turned = await writeProjectFromFiles(path.join(tmp, 'Portrait.camtrack'), { imagePath: portrait });
+    expect([turned.doc.image?.width, turned.doc.image?.height]).toEqual([360, 640]);
   });
 
   it('refuses a depth file it does not know and a missing image, and writes nothing', async () => {
     const notDepth = path.join(tmp, 'depth.txt');
     await fs.writeFile(notDepth, 'hello');
     const dir = path.join(tmp, 'X.camtrack');
-    await expect(writeProjectFromFiles(dir, { imagePath: fixture('photo', 'street_1920x1080.jpg'), depthPath: notDepth })).rejects.toMatchObject({ code: 'bad-file' });
+    const photo = path.join(tmp, 'photo.jpg');
+    await fs.writeFile(photo, await makeTestPhoto({ width: 64, height: 36 }));
+    await expect(writeProjectFromFiles(dir, { imagePath: photo, depthPath: notDepth })).rejects.toMatchObject({ code: 'bad-file' });
     await expect(writeProjectFromFiles(dir, { imagePath: path.join(tmp, 'nope.png') })).rejects.toMatchObject({ code: 'not-found' });
     await expect(fs.stat(dir)).rejects.toThrow();
   });

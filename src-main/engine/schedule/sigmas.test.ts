@@ -1,5 +1,5 @@
-import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { tempDir } from '../../test/tmp';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../test/fixtures';
@@ -64,7 +64,7 @@ describe('validateSigmas', () => {
 });
 
 describe('loadSigmasFile', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'camtrack-sigmas-'));
+  const dir = tempDir('camtrack-sigmas-');
   it('loads a committed file', async () => {
     const s = await loadSigmasFile(path.join(REPO_ROOT, 'sigmas', 'sigmas_50.npy'));
     expect(Array.from(s)).toEqual(Array.from(sigmasForSteps(50)));

@@ -1,6 +1,5 @@
+import { tempDir } from '../../test/tmp';
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { createEngineService } from '../service';
@@ -20,7 +19,7 @@ const W = 64;
 const H = 48;
 
 async function setup() {
-  const base = mkdtempSync(path.join(os.tmpdir(), 'designer-'));
+  const base = tempDir('designer-');
   const svc = createEngineService({ mode: 'browser', appDataDir: path.join(base, 'data'), workspace: path.join(base, 'ws') }, () => undefined);
   const created = (await svc.handle('project.new', {})) as ApiOutputs['project.new'];
   const px = Buffer.alloc(W * H * 3);

@@ -1,0 +1,40 @@
+import sharp from 'sharp';
+
+/**
+ * A test photo the project makes itself (no downloaded picture in the repository): a colourful
+ * procedural street-like scene, written as a JPEG with EXIF data (camera make/model, orientation)
+ * the way a phone or camera writes it.
+ */
+export async function makeTestPhoto(opts: { width?: number; height?: number; orientation?: number } = {}): Promise<Buffer> {
+  const width = opts.width ?? 1920;
+  const height = opts.height ?? 1080;
+  const px = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    const v = y / height;
+    for (let x = 0; x < width; x++) {
+      const u = x / width;
+      const i = (y * width + x) * 3;
+      // Sky gradient above the horizon, a checkered "road" below it, coloured "buildings" between.
+      if (v < 0.4) {
+        px[i] = 90 + 80 * v;
+        px[i + 1] = 140 + 100 * v;
+        px[i + 2] = 230 - 40 * u;
+      } else if (v < 0.7) {
+        const block = Math.floor(u * 12);
+        px[i] = (block * 67) % 256;
+        px[i + 1] = (block * 151 + Math.floor(v * 40) * 9) % 256;
+        px[i + 2] = (block * 29 + 80) % 256;
+      } else {
+        const check = (Math.floor(u * 24) + Math.floor(v * 16)) % 2;
+        px[i] = check ? 60 + 120 * u : 200 - 80 * v;
+        px[i + 1] = check ? 60 : 180 * u;
+        px[i + 2] = check ? 40 + 100 * v : 90;
+      }
+    }
+  }
+  return sharp(px, { raw: { width, height, channels: 3 } })
+    .withExif({ IFD0: { Make: 'Camtrack', Model: 'Test Photo', Software: 'camtrack tests' } })
+    .withMetadata({ orientation: opts.orientation ?? 1 })
+    .jpeg({ quality: 88 })
+    .toBuffer();
+}
