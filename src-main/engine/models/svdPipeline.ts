@@ -13,8 +13,6 @@
  *
  * render() strings them together with guidedSample from ../sampler.
  */
-import { stretchPlacement } from '../image/fit';
-import { resampleImage } from '../image/resample';
 import type { RgbImage } from '../image/types';
 import type { LambdaTable } from '../lambda/table';
 import {
@@ -32,14 +30,13 @@ import {
   type SamplerStep,
 } from '../sampler';
 import { CamtrackError } from '../util/errors';
+import { CLIP_SIZE, clipPixels } from './clipPreprocess';
 import { draftPreviewProjection } from './draftConstants';
 import { openModel, type LoadedModel, type OpenModelOptions } from './modelFolder';
 import { mapOrtError } from './ortErrors';
 import { floatTensor, int64Scalar, readFloat } from './tensors';
 
-export const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
-export const CLIP_STD = [0.26862954, 0.26130258, 0.27577711] as const;
-export const CLIP_SIZE = 224;
+export { CLIP_MEAN, CLIP_SIZE, CLIP_STD, clipPixels } from './clipPreprocess';
 
 export interface Conditioning {
   /** CLIP image embedding, 1024 values. */
@@ -112,15 +109,6 @@ export function fromPlanarSigned(planar: Float32Array, offset: number, width: nu
     }
   }
   return { width, height, data };
-}
-
-/** CLIP preprocessing: antialiased resize to 224x224, then (v - mean) / std per channel, planar. */
-export function clipPixels(img: RgbImage): Float32Array {
-  const small = img.width === CLIP_SIZE && img.height === CLIP_SIZE ? img : resampleImage(img, stretchPlacement(img.width, img.height, CLIP_SIZE, CLIP_SIZE));
-  const n = CLIP_SIZE * CLIP_SIZE;
-  const out = new Float32Array(3 * n);
-  for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) out[c * n + p] = (small.data[p * 3 + c] - CLIP_MEAN[c]) / CLIP_STD[c];
-  return out;
 }
 
 export class SvdPipeline {
