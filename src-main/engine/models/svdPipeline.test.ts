@@ -160,7 +160,7 @@ describe('guidance and determinism through onnxruntime', () => {
 
   it('noise-augments the source in pixel space before encoding, as diffusers does', async () => {
     const a = 0.02;
-    const cond = await pipe.conditioning(source, 5, a);
+    const cond = await pipe.conditioning(source, 5, { noiseAugStrength: a });
     const noise = gaussianNoise(3 * W * H, noiseAugSeed(5));
     const k = pipe.manifest.latentScale;
     const hw = 64;

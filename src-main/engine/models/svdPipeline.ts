@@ -56,6 +56,18 @@ export interface GuidanceSettings {
   fps?: number;
   motionBucketId?: number;
   noiseAugStrength?: number;
+  /**
+   * Classifier-free guidance as one UNet call with batch 2 (uncond, cond), or as two calls with
+   * batch 1 each, which needs about half the activation memory for the same result.
+   */
+  cfgTwoPass?: boolean;
+}
+
+export interface ConditioningOptions {
+  /** noise_aug_strength; the model folder's value when not given. */
+  noiseAugStrength?: number;
+  /** The augmentation noise, [3][H][W] N(0,1); drawn from the seed when not given. */
+  noise?: Float32Array;
 }
 
 export interface RenderRequest extends GuidanceSettings {
@@ -149,17 +161,26 @@ export class SvdPipeline {
   async encodeMode(images: RgbImage[], batch = 4): Promise<Float32Array> {
     if (!images.length) return new Float32Array(0);
     const { width, height } = images[0];
+    const planes = images.map((img, i) => {
+      if (img.width !== width || img.height !== height) throw new CamtrackError('bad-input', `View ${i} is ${img.width}x${img.height}; the others are ${width}x${height}.`);
+      const p = new Float32Array(3 * width * height);
+      toPlanarSigned(img, p);
+      return p;
+    });
+    return this.encodePlanar(planes, width, height, batch);
+  }
+
+  /** VAE mode latents (unscaled) of planar [3][H][W] images in [-1,1], `batch` per call. */
+  async encodePlanar(images: Float32Array[], width: number, height: number, batch = 4): Promise<Float32Array> {
     const lat = this.latentSize(width, height);
     const perImage = 4 * lat.width * lat.height;
+    const perInput = 3 * width * height;
     const out = new Float32Array(images.length * perImage);
     const dtype = this.model.sessions.vae_encoder.dtypes.sample;
     for (let start = 0; start < images.length; start += batch) {
       const chunk = images.slice(start, start + batch);
-      const input = new Float32Array(chunk.length * 3 * width * height);
-      chunk.forEach((img, i) => {
-        if (img.width !== width || img.height !== height) throw new CamtrackError('bad-input', `View ${start + i} is ${img.width}x${img.height}; the others are ${width}x${height}.`);
-        toPlanarSigned(img, input, i * 3 * width * height);
-      });
+      const input = new Float32Array(chunk.length * perInput);
+      chunk.forEach((img, i) => input.set(img, i * perInput));
       const r = await this.run('vae_encoder', { sample: floatTensor(dtype, input, [chunk.length, 3, height, width]) }, 'The VAE encoder');
       out.set(readFloat(r.latent, chunk.length * perImage, 'The VAE encoder'), start * perImage);
     }
@@ -182,16 +203,21 @@ export class SvdPipeline {
 
   /**
    * The conditioning of a source image. Noise augmentation is done as diffusers' pipeline does it
-   * (and as SVD was trained, `cond_aug` in Stability's code): the seeded noise is added to the
-   * image in [-1, 1] pixel space, [3][H][W] order, and the noisy image is VAE-encoded (mode).
+   * (and as SVD was trained, `cond_aug` in Stability's code): the noise is added to the image in
+   * [-1, 1] pixel space, [3][H][W] order, and the noisy image is VAE-encoded (mode). The noise is
+   * drawn from the seed unless given (`noise`, [3][H][W], for checks against diffusers' own).
    */
-  async conditioning(source: RgbImage, seed: number, noiseAugStrength = this.manifest.conditioning.noiseAugStrength): Promise<Conditioning> {
+  async conditioning(source: RgbImage, seed: number, options: ConditioningOptions = {}): Promise<Conditioning> {
+    const noiseAugStrength = options.noiseAugStrength ?? this.manifest.conditioning.noiseAugStrength;
     const n = source.width * source.height;
-    const noise = gaussianNoise(3 * n, noiseAugSeed(seed));
-    // RGB in [0,1] maps to 2v - 1; adding a * eps there is adding a * eps / 2 here.
-    const noisy = new Float32Array(source.data.length);
-    for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) noisy[p * 3 + c] = source.data[p * 3 + c] + 0.5 * noiseAugStrength * noise[c * n + p];
-    const both = await this.encodeMode([source, { width: source.width, height: source.height, data: noisy }]);
+    const noise = options.noise ?? gaussianNoise(3 * n, noiseAugSeed(seed));
+    if (noise.length !== 3 * n) throw new CamtrackError('shape-mismatch', `The augmentation noise has ${noise.length} values; a ${source.width}x${source.height} image needs ${3 * n}.`);
+    // The VAE input is 2v - 1 per channel: the noisy image goes in as 2v - 1 + a * eps.
+    const clean = new Float32Array(3 * n);
+    toPlanarSigned(source, clean);
+    const noisy = new Float32Array(3 * n);
+    for (let i = 0; i < noisy.length; i++) noisy[i] = clean[i] + noiseAugStrength * noise[i];
+    const both = await this.encodePlanar([clean, noisy], source.width, source.height);
     const per = both.length / 2;
     const sourceLatent = both.slice(0, per);
     const k = this.manifest.latentScale;
@@ -201,7 +227,9 @@ export class SvdPipeline {
 
   /**
    * D(x; sigma) for the whole [F][4][h][w] latent: SVD's preconditioning around the UNet, with
-   * the per-frame CFG ramp when maxGuidance > 1 (one UNet call with B=2: uncond, then cond).
+   * the per-frame CFG ramp when maxGuidance > 1. The unconditional pass (zero embedding, zero
+   * image latent) and the conditional one run as one UNet call with batch 2 (uncond first, as
+   * diffusers), or as two batch-1 calls when `cfgTwoPass` is set.
    */
   denoiser(cond: Conditioning, shape: LatentShape, settings: GuidanceSettings = {}): (x: Float32Array, sigma: number) => Promise<Float32Array> {
     const c = this.manifest.conditioning;
@@ -210,51 +238,71 @@ export class SvdPipeline {
     const aug = settings.noiseAugStrength ?? c.noiseAugStrength;
     const scales = cfgFrameScales(shape.frames, settings.minGuidance ?? 1, settings.maxGuidance ?? 3);
     const withUncond = cfgNeedsUnconditional(settings.maxGuidance ?? 3);
-    const B = withUncond ? 2 : 1;
     const { frames: F, height: h, width: w } = shape;
     const hw = h * w;
     const frameIn = 8 * hw;
     const n = F * 4 * hw;
     const types = this.model.sessions.unet.dtypes;
     if (cond.imageLatent.length !== 4 * hw) throw new CamtrackError('shape-mismatch', `The conditioning is for a ${cond.width}x${cond.height} image, but the latents are ${w}x${h}.`);
-    // Constant parts of the feed, built once: image latent channels, embeddings and time ids.
-    const sample = new Float32Array(B * F * frameIn);
-    const condBatch = B - 1;
-    for (let f = 0; f < F; f++) sample.set(cond.imageLatent, (condBatch * F + f) * frameIn + 4 * hw);
-    const embeds = new Float32Array(B * 1024);
-    embeds.set(cond.imageEmbeds, condBatch * 1024);
-    const timeIds = new Float32Array(B * 3);
-    for (let b = 0; b < B; b++) timeIds.set([fps - 1, motion, aug], b * 3);
-    const ehs = floatTensor(types.encoder_hidden_states, embeds, [B, 1, 1024]);
-    const ati = floatTensor(types.added_time_ids, timeIds, [B, 3]);
-    // Buffers reused across steps (the sampler reads D only until the next call).
-    const half = types.sample === 'float16' ? new Uint16Array(sample.length) : undefined;
+    // The UNet calls: their rows (false = unconditional), and the constant parts of each feed
+    // (image latent channels, embeddings, time ids), built once. Buffers are reused across steps.
+    const rowsPerCall: boolean[][] = !withUncond ? [[true]] : settings.cfgTwoPass ? [[false], [true]] : [[false, true]];
+    const calls = rowsPerCall.map((rows) => {
+      const B = rows.length;
+      const sample = new Float32Array(B * F * frameIn);
+      const embeds = new Float32Array(B * 1024);
+      const timeIds = new Float32Array(B * 3);
+      rows.forEach((isCond, b) => {
+        if (isCond) {
+          for (let f = 0; f < F; f++) sample.set(cond.imageLatent, (b * F + f) * frameIn + 4 * hw);
+          embeds.set(cond.imageEmbeds, b * 1024);
+        }
+        timeIds.set([fps - 1, motion, aug], b * 3);
+      });
+      return {
+        rows,
+        sample,
+        half: types.sample === 'float16' ? new Uint16Array(sample.length) : undefined,
+        ehs: floatTensor(types.encoder_hidden_states, embeds, [B, 1, 1024]),
+        ati: floatTensor(types.added_time_ids, timeIds, [B, 3]),
+        ts: new Float32Array(B),
+      };
+    });
     const guidedOut = withUncond ? new Float32Array(n) : undefined;
     const dOut = new Float32Array(n);
 
     return async (x: Float32Array, sigma: number) => {
       if (x.length !== n) throw new CamtrackError('shape-mismatch', `The denoiser got ${x.length} latent values; the shape needs ${n}.`);
       const { cIn, cNoise } = svdPreconditioning(sigma);
-      for (let b = 0; b < B; b++) {
-        for (let f = 0; f < F; f++) {
-          const src = f * 4 * hw;
-          const dst = (b * F + f) * frameIn;
-          for (let i = 0; i < 4 * hw; i++) sample[dst + i] = cIn * x[src + i];
+      let uncondOut: Float32Array | undefined;
+      let condOut: Float32Array | undefined;
+      for (const call of calls) {
+        const B = call.rows.length;
+        for (let b = 0; b < B; b++) {
+          for (let f = 0; f < F; f++) {
+            const src = f * 4 * hw;
+            const dst = (b * F + f) * frameIn;
+            for (let i = 0; i < 4 * hw; i++) call.sample[dst + i] = cIn * x[src + i];
+          }
         }
+        call.ts.fill(cNoise);
+        const r = await this.run(
+          'unet',
+          {
+            sample: floatTensor(types.sample, call.sample, [B, F, 8, h, w], call.half),
+            timestep: floatTensor(types.timestep, call.ts, [B]),
+            encoder_hidden_states: call.ehs,
+            added_time_ids: call.ati,
+          },
+          'The UNet',
+        );
+        const out = readFloat(r.out_sample, B * n, 'The UNet');
+        call.rows.forEach((isCond, b) => {
+          if (isCond) condOut = out.subarray(b * n, (b + 1) * n);
+          else uncondOut = out.subarray(b * n, (b + 1) * n);
+        });
       }
-      const ts = new Float32Array(B).fill(cNoise);
-      const r = await this.run(
-        'unet',
-        {
-          sample: floatTensor(types.sample, sample, [B, F, 8, h, w], half),
-          timestep: floatTensor(types.timestep, ts, [B]),
-          encoder_hidden_states: ehs,
-          added_time_ids: ati,
-        },
-        'The UNet',
-      );
-      const out = readFloat(r.out_sample, B * n, 'The UNet');
-      const modelOut = guidedOut ? applyFrameCfg(out.subarray(0, n), out.subarray(n), scales, shape, guidedOut) : out;
+      const modelOut = guidedOut ? applyFrameCfg(uncondOut!, condOut!, scales, shape, guidedOut) : condOut!;
       return denoiseFromModelOutput(x, modelOut, sigma, dOut);
     };
   }
@@ -294,7 +342,7 @@ export class SvdPipeline {
       if (v.width !== req.source.width || v.height !== req.source.height)
         throw new CamtrackError('shape-mismatch', `Warped view ${i} is ${v.width}x${v.height}, but the source is ${req.source.width}x${req.source.height}.`);
     });
-    const cond = await this.conditioning(req.source, req.seed, req.noiseAugStrength);
+    const cond = await this.conditioning(req.source, req.seed, { noiseAugStrength: req.noiseAugStrength });
     const warped = await this.encodeViews(req.views);
     const denoise = this.denoiser(cond, shape, req);
     const latents = await guidedSample({

@@ -246,7 +246,7 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
     throwIfAborted(signal, 'model');
 
     progress('encode', 0);
-    const cond = await pipeline.conditioning(inputs.image, settings.seed, settings.noiseAugStrength);
+    const cond = await pipeline.conditioning(inputs.image, settings.seed, { noiseAugStrength: settings.noiseAugStrength });
     progress('encode', 0.3);
     const views = await pipeline.encodeViews(warped.map((w) => ({ width: w.width, height: w.height, data: w.image })));
     const holes = new Uint8Array(F * lat.height * lat.width);

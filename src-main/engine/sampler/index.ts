@@ -8,3 +8,4 @@ export * from './guidance';
 export * from './oracle';
 export * from './sampler';
 export * from './preview';
+export * from './euler';
