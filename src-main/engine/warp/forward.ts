@@ -68,20 +68,30 @@ export interface PreparedSource extends WarpSource {
   zWeight: Float64Array;
 }
 
-export function prepareSource(src: WarpSource, zWeight?: Float64Array): PreparedSource {
-  const { width, height } = src.image;
-  const n = width * height;
-  if (src.depth.length !== n) throw new Error(`warp: depth has ${src.depth.length} values for a ${width}x${height} image`);
-  if (src.intrinsics.width !== width || src.intrinsics.height !== height) throw new Error('warp: source intrinsics are for another size');
-  const zw = zWeight ?? new Float64Array(n);
+/** max log(1 + z) over the pixels with depth (z clamped to 1000): the soft z-buffer's scale. */
+export function depthMaxLog(depth: Float32Array): number {
   let maxLog = 0;
-  for (let i = 0; i < n; i++) {
-    const z = src.depth[i];
+  for (let i = 0; i < depth.length; i++) {
+    const z = depth[i];
     if (z > 0) {
       const l = Math.log1p(z < Z_CLAMP ? z : Z_CLAMP);
       if (l > maxLog) maxLog = l;
     }
   }
+  return maxLog;
+}
+
+/**
+ * `maxLog` defaults to the source's own (the reference's single view). Sources splatted into one
+ * frame must share it, or their soft z-buffer factors would not compare (engine/sources).
+ */
+export function prepareSource(src: WarpSource, zWeight?: Float64Array, sharedMaxLog?: number): PreparedSource {
+  const { width, height } = src.image;
+  const n = width * height;
+  if (src.depth.length !== n) throw new Error(`warp: depth has ${src.depth.length} values for a ${width}x${height} image`);
+  if (src.intrinsics.width !== width || src.intrinsics.height !== height) throw new Error('warp: source intrinsics are for another size');
+  const zw = zWeight ?? new Float64Array(n);
+  const maxLog = sharedMaxLog ?? depthMaxLog(src.depth);
   const k = maxLog > 0 ? -SOFT_Z / maxLog : 0;
   for (let i = 0; i < n; i++) {
     const z = src.depth[i];
@@ -97,15 +107,32 @@ export function prepareSource(src: WarpSource, zWeight?: Float64Array): Prepared
 let scratch = new Float64Array(0);
 
 export function warpFrame(src: PreparedSource, target: WarpTarget, options: WarpOptions = {}): WarpedFrame {
-  const coverageThreshold = options.coverageThreshold ?? 0.01;
+  const acc = clearedAccumulator(target);
+  splatSource(src, target, acc);
+  return resolveFrame(acc, target, options);
+}
+
+/**
+ * The shared accumulator, zeroed for `target`: 5 float64 per pixel (r, g, b, weight, coverage).
+ * Valid until the next call; several sources may be splatted into it before resolveFrame.
+ */
+export function clearedAccumulator(target: WarpTarget): Float64Array {
+  const tn = target.intrinsics.width * target.intrinsics.height;
+  if (scratch.length < tn * 5) scratch = new Float64Array(tn * 5);
+  else scratch.fill(0, 0, tn * 5);
+  return scratch;
+}
+
+/**
+ * Splats one prepared source into `acc` (see warpFrame). `blend` scales this source's colour
+ * weights (not its coverage): 1 for a single view; engine/sources gives a source nearer the target
+ * camera more say where several see the same surface.
+ */
+export function splatSource(src: PreparedSource, target: WarpTarget, acc: Float64Array, blend = 1): void {
   const sw = src.image.width;
   const sh = src.image.height;
   const tw = target.intrinsics.width;
   const th = target.intrinsics.height;
-  const tn = tw * th;
-  if (scratch.length < tn * 5) scratch = new Float64Array(tn * 5);
-  else scratch.fill(0, 0, tn * 5);
-  const acc = scratch;
 
   const T = relativeCvTransform(src.c2w, target.c2w);
   const r00 = T[0], r01 = T[1], r02 = T[2], t0 = T[3];
@@ -146,7 +173,7 @@ export function warpFrame(src: PreparedSource, target: WarpTarget, options: Warp
       else if (ax > 1 - SNAP) { ax = 0; x0++; }
       if (ay < SNAP) ay = 0;
       else if (ay > 1 - SNAP) { ay = 0; y0++; }
-      const w = zw[i];
+      const w = blend === 1 ? zw[i] : zw[i] * blend;
       const c3 = i * 3;
       const cr = rgb[c3] * w, cg = rgb[c3 + 1] * w, cb = rgb[c3 + 2] * w;
       const bx0 = 1 - ax, by0 = 1 - ay;
@@ -178,6 +205,14 @@ export function warpFrame(src: PreparedSource, target: WarpTarget, options: Warp
     }
   }
 
+}
+
+/** Colours, holes (dilated), the latent hole mask and the hole fraction from a filled accumulator. */
+export function resolveFrame(acc: Float64Array, target: WarpTarget, options: WarpOptions = {}): WarpedFrame {
+  const coverageThreshold = options.coverageThreshold ?? 0.01;
+  const tw = target.intrinsics.width;
+  const th = target.intrinsics.height;
+  const tn = tw * th;
   // One pass over the accumulators: raw holes, and colours everywhere else; hole pixels after
   // dilation are zeroed afterwards (they are few).
   const raw = new Uint8Array(tn);
