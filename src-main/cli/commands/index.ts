@@ -9,8 +9,9 @@ import { registerDoctor } from './doctor';
 import { registerModels } from './models';
 import { registerTrack } from './track';
 import { registerRender } from './render';
+import { registerFarm } from './farm';
 
 /** A CLI command registers itself on the program. Add new commands to this list. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerBench, registerServe, registerSigmas, registerLambda, registerProject, registerWarp, registerDoctor, registerModels, registerTrack, registerRender];
+export const commands: RegisterCommand[] = [registerBench, registerServe, registerSigmas, registerLambda, registerProject, registerWarp, registerDoctor, registerModels, registerTrack, registerRender, registerFarm];

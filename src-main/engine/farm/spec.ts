@@ -1,0 +1,139 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { LambdaDoc, RenderSettings, SourceImage, Depth, Track, PROJECT_SCHEMA_VERSION, type DepthSource, type ProjectDoc } from '../project/schema';
+import { CamtrackError } from '../util/errors';
+import { FARM_ASSETS_DIR } from './paths';
+
+/**
+ * A farm job: everything a sidecar records that decides the frames (photo and depth by hash,
+ * depth mapping, track, lambda table, schedule, seed, size, format and the other settings, the
+ * model by name and file hashes), plus where the output goes. Any worker that has the same model
+ * files renders the same frames from it. Pure: building a spec from a project, a project document
+ * from a spec, and validation.
+ */
+export const FARM_SPEC_KIND = 'camtrack-farm-job';
+export const FARM_SPEC_VERSION = 1;
+
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
+/** A path as the queue carries it: checked against the farm root by the worker, never trusted. */
+const FarmPath = z.string().min(1).max(1024);
+
+export const FarmAsset = z.object({ path: FarmPath, sha256: Sha256 });
+export type FarmAsset = z.infer<typeof FarmAsset>;
+
+export const FarmModel = z.object({
+  /** The manifest's name: workers look the model up by it. */
+  name: z.string().min(1),
+  family: z.string().min(1),
+  files: z.array(z.object({ file: z.string().min(1), sha256: Sha256 })).min(1),
+});
+export type FarmModel = z.infer<typeof FarmModel>;
+
+export const FarmJobSpec = z.object({
+  kind: z.literal(FARM_SPEC_KIND),
+  specVersion: z.literal(FARM_SPEC_VERSION),
+  /** The project's name, for display. */
+  name: z.string(),
+  /** Where the output goes, relative to the farm root (renders/NAME.mp4, or a folder for png). */
+  output: FarmPath,
+  assets: z.object({ image: FarmAsset, depth: FarmAsset }),
+  source: SourceImage.omit({ asset: true }),
+  depth: z.object({ source: z.discriminatedUnion('type', [z.object({ type: z.literal('file'), originalName: z.string() }), z.object({ type: z.literal('model'), model: z.string() })]), mapping: Depth.shape.mapping }),
+  track: Track,
+  lambda: LambdaDoc,
+  /** The project's render settings; `model` is replaced by the worker's own copy of `model`. */
+  settings: RenderSettings,
+  /** The sigma schedule (steps + 1 values), as a sidecar records it. */
+  sigmas: z.array(z.number()).min(2),
+  model: FarmModel,
+  submittedAt: z.string(),
+  submittedFrom: z.string(),
+});
+export type FarmJobSpec = z.infer<typeof FarmJobSpec>;
+
+/** A job's data from the queue as a spec; a refusal names the first wrong field. */
+export function parseFarmSpec(value: unknown): FarmJobSpec {
+  const r = FarmJobSpec.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new CamtrackError('bad-input', `The farm job is not a valid render spec: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}.`);
+  }
+  if (r.data.sigmas.length !== r.data.settings.steps + 1)
+    throw new CamtrackError('shape-mismatch', `The farm job's schedule has ${r.data.sigmas.length - 1} steps, its settings ${r.data.settings.steps}.`);
+  return r.data;
+}
+
+/** The content-addressed name of an asset on the farm root: assets/<sha256><ext>. */
+export function farmAssetPath(sha256: string, originalFile: string): string {
+  const ext = path.extname(originalFile).toLowerCase().replace(/[^.a-z0-9]/g, '');
+  return `${FARM_ASSETS_DIR}/${sha256}${ext}`;
+}
+
+/** A plain output name: letters, digits, '.', '_', '-' (what `--out NAME` may be). */
+export function checkOutputName(name: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || name.length > 200)
+    throw new CamtrackError('bad-input', `The output name "${name}" must be a plain file name (letters, digits, ".", "_", "-"), without folders.`);
+  return name;
+}
+
+export interface SpecInput {
+  doc: ProjectDoc;
+  sigmas: ArrayLike<number>;
+  model: FarmModel;
+  /** The output's file name inside renders/ (its extension must match the format; png: a folder name). */
+  outputName: string;
+  submittedFrom: string;
+  now?: Date;
+}
+
+/** The spec of a render of `doc` (the overrides already applied). */
+export function specFromDoc(input: SpecInput): FarmJobSpec {
+  const { doc } = input;
+  if (!doc.image) throw new CamtrackError('bad-input', 'The project has no photo: import one before rendering.');
+  if (!doc.depth) throw new CamtrackError('bad-input', 'The project has no depth: import a depth file (or estimate one) before rendering.');
+  const name = checkOutputName(input.outputName);
+  const ext = path.extname(name).slice(1).toLowerCase();
+  const format = doc.render.format;
+  if (format !== 'png' && ext !== format) throw new CamtrackError('bad-input', `The output name "${name}" must end in .${format} (the render format).`);
+  const { asset: imageAsset, ...source } = doc.image;
+  const { asset: depthAsset, ...depthSource } = doc.depth.source;
+  return parseFarmSpec({
+    kind: FARM_SPEC_KIND,
+    specVersion: FARM_SPEC_VERSION,
+    name: doc.name,
+    output: `renders/${name}`,
+    assets: {
+      image: { path: farmAssetPath(imageAsset.sha256, imageAsset.file), sha256: imageAsset.sha256 },
+      depth: { path: farmAssetPath(depthAsset.sha256, depthAsset.file), sha256: depthAsset.sha256 },
+    },
+    source,
+    depth: { source: depthSource, mapping: doc.depth.mapping },
+    track: doc.track,
+    lambda: doc.lambda,
+    settings: doc.render,
+    sigmas: Array.from(input.sigmas),
+    model: input.model,
+    submittedAt: (input.now ?? new Date()).toISOString(),
+    submittedFrom: input.submittedFrom,
+  });
+}
+
+/**
+ * The project document a spec describes, its assets named by their file names in the farm's
+ * assets/ folder (the worker has checked they are there and hash right), rendering with `model`.
+ */
+export function docFromSpec(spec: FarmJobSpec, model: string): ProjectDoc {
+  const imageFile = path.posix.basename(spec.assets.image.path);
+  const depthFile = path.posix.basename(spec.assets.depth.path);
+  return {
+    schemaVersion: PROJECT_SCHEMA_VERSION,
+    name: spec.name,
+    createdAt: spec.submittedAt,
+    modifiedAt: spec.submittedAt,
+    image: { ...spec.source, asset: { file: imageFile, sha256: spec.assets.image.sha256 } },
+    depth: { source: { ...spec.depth.source, asset: { file: depthFile, sha256: spec.assets.depth.sha256 } } as DepthSource, mapping: spec.depth.mapping },
+    track: spec.track,
+    lambda: spec.lambda,
+    render: { ...spec.settings, model },
+  };
+}

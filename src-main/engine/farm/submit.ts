@@ -1,0 +1,161 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Queue, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { sha256File } from '../models/hashing';
+import { resolveModelRef } from '../models/modelFolder';
+import { copyFileAtomic } from '../project/assets';
+import { assetPath } from '../project/layout';
+import type { ProjectDoc } from '../project/schema';
+import { applyRenderOverrides, type RenderOverrides } from '../render/overrides';
+import { sigmasForSteps } from '../schedule/sigmas';
+import { CamtrackError } from '../util/errors';
+import { checkConnection, connectRedis, farmKeys, FARM_QUEUE } from './connection';
+import { checkFarmRoot, resolveUnderRoot } from './paths';
+import { specFromDoc, type FarmJobSpec } from './spec';
+import { farmModelOf } from './verify';
+import { failureCode } from './worker';
+
+/**
+ * The submitting side of the farm (the CLI and the studio's host): copying a project's assets onto
+ * the farm root once by hash, adding a render job, and cancelling, retrying and waiting for jobs.
+ */
+export interface FarmJobData {
+  spec: FarmJobSpec;
+}
+
+export interface FarmJobResult {
+  output: string;
+  sidecar: string;
+  thumbnail: string | null;
+  worker: string;
+  host: string;
+  provider: string;
+  ms: number;
+}
+
+export interface FarmClient {
+  redis: Redis;
+  queue: Queue<FarmJobData, FarmJobResult>;
+  close(): Promise<void>;
+}
+
+export async function openFarmClient(redisUrl: string): Promise<FarmClient> {
+  const redis = connectRedis(redisUrl, 'client');
+  try {
+    await checkConnection(redis, redisUrl);
+  } catch (e) {
+    redis.disconnect();
+    throw e;
+  }
+  const queue = new Queue<FarmJobData, FarmJobResult>(FARM_QUEUE, { connection: redis });
+  return {
+    redis,
+    queue,
+    async close() {
+      await queue.close().catch(() => {});
+      redis.disconnect();
+    },
+  };
+}
+
+/** Copies an asset to FARM_ROOT/assets/<sha256><ext> unless it is there with the right bytes. */
+async function publishAsset(projectDir: string, file: string, sha256: string, farmRoot: string, rel: string): Promise<void> {
+  const dst = resolveUnderRoot(farmRoot, rel, 'asset path');
+  if ((await fs.stat(dst).catch(() => null)) && (await sha256File(dst)) === sha256) return;
+  const src = assetPath(projectDir, file);
+  if ((await sha256File(src).catch(() => null)) !== sha256) throw new CamtrackError('bad-file', `The project's asset ${src} is missing or does not match its recorded sha256.`);
+  await fs.mkdir(path.dirname(dst), { recursive: true });
+  await copyFileAtomic(src, dst);
+}
+
+const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'render';
+
+export interface SubmitOptions {
+  projectDir: string;
+  doc: ProjectDoc;
+  farmRoot: string;
+  overrides?: RenderOverrides;
+  /** The output's name in renders/ (default: project-seedN-<id>.<format>). */
+  outputName?: string;
+}
+
+/** The spec of a project render and its job id (the assets are copied onto the farm root). */
+export async function prepareFarmJob(opts: SubmitOptions): Promise<{ jobId: string; spec: FarmJobSpec }> {
+  const root = await checkFarmRoot(opts.farmRoot);
+  const { doc } = applyRenderOverrides(opts.doc, opts.overrides);
+  const modelDir = resolveModelRef(doc.render.model, opts.projectDir);
+  const model = await farmModelOf(modelDir);
+  const jobId = randomUUID();
+  const ext = doc.render.format === 'png' ? '' : `.${doc.render.format}`;
+  const outputName = opts.outputName ?? `${slug(doc.name)}-seed${doc.render.seed}-${jobId.slice(0, 8)}${ext}`;
+  const spec = specFromDoc({ doc, sigmas: sigmasForSteps(doc.render.steps), model, outputName, submittedFrom: os.hostname() });
+  await publishAsset(opts.projectDir, doc.image!.asset.file, doc.image!.asset.sha256, root, spec.assets.image.path);
+  await publishAsset(opts.projectDir, doc.depth!.source.asset.file, doc.depth!.source.asset.sha256, root, spec.assets.depth.path);
+  return { jobId, spec };
+}
+
+/** Adds a job: one attempt (a render that fails fails the same way again); a worker that dies hands it on through stalled detection, not a retry. */
+export async function addFarmJob(client: FarmClient, jobId: string, spec: FarmJobSpec): Promise<Job<FarmJobData, FarmJobResult>> {
+  return client.queue.add('render', { spec }, { jobId, attempts: 1, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } });
+}
+
+export async function submitFarmRender(client: FarmClient, opts: SubmitOptions): Promise<{ jobId: string; spec: FarmJobSpec }> {
+  const prepared = await prepareFarmJob(opts);
+  await addFarmJob(client, prepared.jobId, prepared.spec);
+  return prepared;
+}
+
+async function getJob(client: FarmClient, jobId: string): Promise<Job<FarmJobData, FarmJobResult>> {
+  const job = await client.queue.getJob(jobId);
+  if (!job) throw new CamtrackError('not-found', `The farm has no job ${jobId}.`);
+  return job;
+}
+
+/** Cancels a job: a waiting one is removed; a running one is flagged, and its worker aborts the render. */
+export async function cancelFarmJob(client: FarmClient, jobId: string): Promise<'removed' | 'cancelling' | 'finished'> {
+  const job = await getJob(client, jobId);
+  const state = await job.getState();
+  if (state === 'completed' || state === 'failed') return 'finished';
+  if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
+    try {
+      await job.remove();
+      return 'removed';
+    } catch {
+      // Taken by a worker meanwhile: flag it like a running job.
+    }
+  }
+  await client.redis.set(farmKeys.cancel(jobId), '1', 'EX', 24 * 3600);
+  return 'cancelling';
+}
+
+/** Runs a failed (or cancelled) job again, from the start. */
+export async function retryFarmJob(client: FarmClient, jobId: string): Promise<void> {
+  const job = await getJob(client, jobId);
+  const state = await job.getState();
+  if (state !== 'failed') throw new CamtrackError('bad-input', `The farm job ${jobId} is ${state}: only a failed or cancelled job can be retried.`);
+  await client.redis.del(farmKeys.cancel(jobId));
+  await job.retry('failed');
+}
+
+/** Waits until the job completes (its result) or fails (an error with its reason). */
+export async function waitForFarmJob(
+  client: FarmClient,
+  jobId: string,
+  onProgress?: (p: unknown) => void,
+  pollMs = 500,
+): Promise<FarmJobResult> {
+  for (;;) {
+    const job = await getJob(client, jobId);
+    const state = await job.getState();
+    if (state === 'completed') return job.returnvalue;
+    if (state === 'failed') {
+      const code = failureCode(job.failedReason);
+      throw new CamtrackError(code, `The farm job ${jobId} ${code === 'cancelled' ? 'was cancelled' : 'failed'}: ${job.failedReason.replace(/\s*\[[a-z-]+\]$/, '')}`);
+    }
+    onProgress?.(job.progress);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
