@@ -48,7 +48,10 @@ export function connectRedis(url: string, kind: 'worker' | 'client' = 'client'):
     kind === 'worker'
       ? { maxRetriesPerRequest: null }
       : { maxRetriesPerRequest: 2, connectTimeout: 5000, retryStrategy: (times) => (times > 3 ? null : 200 * times) };
-  return new Redis(url, options);
+  const redis = new Redis(url, options);
+  // Connection errors reach the caller through the commands that fail (checkConnection names them); without a listener ioredis prints each retry.
+  redis.on('error', () => {});
+  return redis;
 }
 
 /** Waits until the connection answers (PING), or fails with a message naming the URL (password hidden). */
