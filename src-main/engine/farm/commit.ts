@@ -2,24 +2,16 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { sidecarPathFor } from '../render/sidecar';
 import { tempPathBeside } from '../util/atomic';
+import { commitGroup, type StagedFile } from '../video';
 import { CamtrackError, toErrorInfo } from '../util/errors';
 
 /**
  * Moves a finished render from its staging folder into renders/ as one committed group: the video
  * (or PNG folder), its thumbnail and lambda table file, and the sidecar last. Each member is first
- * renamed to a temporary beside its target (same file system: the farm root), then the temporaries
- * are renamed into place, the sidecar last, so a reader who sees the sidecar sees the whole render.
+ * renamed to a temporary beside its target (same file system: the farm root), then the engine's
+ * commitGroup puts them in place together (a journal makes a crash roll forward or back, never
+ * leaving a video without its sidecar).
  */
-export interface StagedMember {
-  tmp: string;
-  target: string;
-}
-
-/** Puts staged members in place in order (the sidecar is last). */
-async function commitMembers(members: readonly StagedMember[]): Promise<void> {
-  for (const m of members) await fs.rename(m.tmp, m.target);
-}
-
 export async function commitStagedRender(stagedOut: string, finalOut: string): Promise<string[]> {
   const stagingDir = path.dirname(stagedOut);
   const base = path.basename(stagedOut);
@@ -30,7 +22,7 @@ export async function commitStagedRender(stagedOut: string, finalOut: string): P
   if (!names.includes(base) || !names.includes(sidecar)) throw new CamtrackError('internal', `The staged render ${stagedOut} is incomplete (${names.join(', ') || 'empty'}).`);
   // The sidecar goes last: it is what marks the render complete.
   const ordered = [...names.filter((n) => n !== sidecar), sidecar];
-  const members: StagedMember[] = [];
+  const members: StagedFile[] = [];
   try {
     await fs.mkdir(targetDir, { recursive: true });
     for (const n of ordered) {
@@ -39,7 +31,7 @@ export async function commitStagedRender(stagedOut: string, finalOut: string): P
       await fs.rename(path.join(stagingDir, n), tmp);
       members.push({ tmp, target });
     }
-    await commitMembers(members);
+    await commitGroup(members);
   } catch (e) {
     for (const m of members) await fs.rm(m.tmp, { recursive: true, force: true }).catch(() => {});
     const info = toErrorInfo(e);
