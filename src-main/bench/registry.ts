@@ -7,6 +7,7 @@ import { guidanceBenchmark, samplerBenchmark } from './sampler.bench';
 import { modelsBenchmark } from './models.bench';
 import { cameraBenchmark } from './camera.bench';
 import { heatmapBenchmark } from './heatmap.bench';
+import { previewBenchmark } from './preview.bench';
 
 /** Every benchmark of the project. Add new ones to this list. */
-export const benchmarks: Benchmark[] = [warpBenchmark, lambdaBenchmark, exportBenchmark, projectBenchmark, modelsBenchmark, guidanceBenchmark, samplerBenchmark, cameraBenchmark, heatmapBenchmark];
+export const benchmarks: Benchmark[] = [warpBenchmark, lambdaBenchmark, exportBenchmark, projectBenchmark, modelsBenchmark, guidanceBenchmark, samplerBenchmark, cameraBenchmark, heatmapBenchmark, previewBenchmark];

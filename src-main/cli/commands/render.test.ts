@@ -5,6 +5,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { readSidecar } from '../../engine/render/sidecar';
 import { sampleProjectDir, writeTinyProject } from '../../engine/render/testProject';
 import { probeVideo } from '../../engine/video';
+import { frameSimilarity } from '../../engine/preview';
+import sharp from 'sharp';
 import { main } from '../main';
 import { outputFormat } from './render';
 
@@ -65,6 +67,27 @@ describe('camtrack render', () => {
     expect(gif.fps).toBeCloseTo(7, 0);
     expect(await run(file('first.gif.json'), '--out', file('again.gif'))).toBe(0);
     expect((await fs.readFile(file('again.gif'))).equals(await fs.readFile(file('first.gif')))).toBe(true);
+  });
+
+  it('--preview renders the sample without a model at any even size (--width/--height), and the camera visibly moves', async () => {
+    const target = file('preview-frames');
+    expect(await run(sampleProjectDir(), '--preview', '--width', '258', '--height', '146', '--format', 'png', '--out', target)).toBe(0);
+    expect(err).toMatch(/Preview: no model/);
+    const summary = JSON.parse(out.trim().split('\n').at(-1)!);
+    expect(summary).toMatchObject({ frames: 14, width: 258, height: 146, format: 'png' });
+    expect(Object.keys(summary.timingsMs)).toEqual(['load', 'warp', 'export', 'sidecar']);
+    expect((await readSidecar(file('preview-frames.json'))).renderKind).toBe('preview');
+    const names = (await fs.readdir(target)).filter((n) => n.endsWith('.png')).sort();
+    expect(names).toHaveLength(14);
+    const read = async (n: string) => new Uint8Array((await sharp(path.join(target, n)).removeAlpha().raw().toBuffer()).buffer);
+    const similarity = frameSimilarity(await read(names[0]), await read(names[13]), 258, 146);
+    expect(similarity).toBeLessThan(0.7);
+    err = '';
+    expect(await run(sampleProjectDir(), '--preview', '--width', '257', '--out', file('odd.mp4'))).toBe(1);
+    expect(err).toMatch(/257x192 must have even width and height/);
+    err = '';
+    expect(await run(sampleProjectDir(), '--model', 'draft', '--width', '250', '--out', file('odd.mp4'))).toBe(1);
+    expect(err).toMatch(/multiples of 64/);
   });
 
   it('fails with a clear message and a non-zero exit code', async () => {

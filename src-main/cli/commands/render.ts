@@ -5,6 +5,7 @@ import { parseProviderChoice } from '../../engine/models/providers';
 import { openProject } from '../../engine/project/store';
 import { OutputFormat, type ExecutionProviderName } from '../../engine/project/schema';
 import { applyRenderOverrides, renderFromSidecar, renderProject, type RenderProgress, type RenderResult } from '../../engine/render';
+import { isPreviewModel, PREVIEW_MODEL } from '../../engine/preview/kind';
 import { CamtrackError } from '../../engine/util/errors';
 import { removeOwnTemporariesSync, removeStalePartials } from '../../engine/video';
 import { printJson, progressLine } from '../io';
@@ -16,6 +17,9 @@ interface RenderFlags {
   steps?: string;
   seed?: string;
   format?: string;
+  preview?: boolean;
+  width?: string;
+  height?: string;
 }
 
 const EXTENSION_FORMAT: Record<string, OutputFormat> = { '.mp4': 'mp4', '.webm': 'webm', '.gif': 'gif' };
@@ -78,11 +82,14 @@ export function registerRender(program: Command): void {
     .description('render a project (NAME.camtrack) to a video with its camera track, lambda table and seed; or re-render a sidecar (OUT.mp4.json)')
     .argument('<project>', 'the project folder (or its project.json), or a render sidecar .json')
     .requiredOption('--out <file>', 'the video to write (.mp4, .webm, .gif), or a folder for --format png')
-    .option('--model <dir>', 'a model folder (model.json + ONNX files); default: the project setting, "draft" = the built-in draft model')
+    .option('--model <dir>', 'a model folder (model.json + ONNX files); default: the project setting, "draft" = the built-in draft model, "preview" = no model')
     .option('--ep <name>', 'execution provider: auto, cuda, dml, coreml, webgpu or cpu (default: the project setting)')
     .option('--steps <n>', 'denoising steps (the lambda table is remade or resampled to match)')
     .option('--seed <s>', 'noise seed, 0 to 4294967295')
     .option('--format <f>', 'mp4 | png | webm | gif (default: from --out, else the project setting)')
+    .option('--preview', 'no model: each frame is the photo warped into its camera with the holes filled (fast, any even size)')
+    .option('--width <px>', 'render width (a preview: any even size; a model: a multiple of 64)')
+    .option('--height <px>', 'render height (a preview: any even size; a model: a multiple of 64)')
     .action(async (target: string, flags: RenderFlags) => {
       const executionProvider = flags.ep !== undefined ? (parseProviderChoice(flags.ep) as ExecutionProviderName) : undefined;
       const controller = new AbortController();
@@ -109,25 +116,30 @@ export function registerRender(program: Command): void {
         const st = await fs.stat(target).catch(() => null);
         if (!st) throw new CamtrackError('not-found', `No such project or sidecar: ${target}`);
         if (st.isFile() && target.endsWith('.json') && path.basename(target) !== 'project.json') {
-          if (flags.steps !== undefined || flags.seed !== undefined || flags.format !== undefined)
-            throw new CamtrackError('bad-input', 'A sidecar re-renders exactly what it records: --steps, --seed and --format do not apply.');
+          if (flags.steps !== undefined || flags.seed !== undefined || flags.format !== undefined || flags.preview || flags.width !== undefined || flags.height !== undefined)
+            throw new CamtrackError('bad-input', 'A sidecar re-renders exactly what it records: --steps, --seed, --format, --preview, --width and --height do not apply.');
           const r = await renderFromSidecar(target, { out: flags.out, model: flags.model === undefined || flags.model === 'draft' ? flags.model : path.resolve(flags.model), executionProvider, signal: controller.signal, onProgress: progressPrinter() });
           report(r);
           return;
         }
+        if (flags.preview && flags.model !== undefined) throw new CamtrackError('bad-input', '--preview renders without a model: leave out --model (or leave out --preview).');
         const opened = await openProject(target);
         const format = outputFormat(flags.out, flags.format, opened.doc.render.format);
         const { doc, notes } = applyRenderOverrides(opened.doc, {
           // --model is a path from here; the project's own setting is relative to the project.
-          model: flags.model === undefined || flags.model === 'draft' ? flags.model : path.resolve(flags.model),
+          model: flags.preview ? PREVIEW_MODEL : flags.model === undefined || flags.model === 'draft' || isPreviewModel(flags.model) ? flags.model : path.resolve(flags.model),
           executionProvider,
           format,
           ...(flags.steps !== undefined && { steps: wholeNumber('--steps', flags.steps, 1, 1000) }),
           ...(flags.seed !== undefined && { seed: wholeNumber('--seed', flags.seed, 0, 2 ** 32 - 1) }),
+          ...(flags.width !== undefined && { width: wholeNumber('--width', flags.width, 2, 8192) }),
+          ...(flags.height !== undefined && { height: wholeNumber('--height', flags.height, 2, 8192) }),
         });
         for (const n of notes) process.stderr.write(`${n}\n`);
         if (doc.render.model === 'draft')
           process.stderr.write('Using the built-in draft model: it needs no download and shows the whole pipeline working, but it is a stand-in, not Stable Video Diffusion. Give --model DIR for a real model.\n');
+        if (isPreviewModel(doc.render.model))
+          process.stderr.write('Preview: no model; each frame is the photo warped into its camera, with the holes filled. Give --model DIR for a generated video.\n');
         const r = await renderProject({ projectDir: opened.dir, doc, out: flags.out, signal: controller.signal, onProgress: progressPrinter() });
         for (const n of r.notes.filter((n) => !notes.includes(n))) process.stderr.write(`${n}\n`);
         report(r);

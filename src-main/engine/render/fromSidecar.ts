@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readManifest } from '../models/modelFolder';
+import { isPreviewModel } from '../preview/kind';
 import { ASSETS_DIR } from '../project/layout';
 import { PROJECT_SCHEMA_VERSION, type ProjectDoc } from '../project/schema';
 import { CamtrackError } from '../util/errors';
@@ -62,6 +63,8 @@ function findAssetsDir(sidecarPath: string, sidecar: RenderSidecar, given?: stri
 
 /** Refuses a model whose files are not the recorded ones: the frames could not be the same. */
 async function checkModel(sidecar: RenderSidecar, modelRef: string): Promise<void> {
+  // A preview runs no model: nothing to compare.
+  if (isPreviewModel(modelRef)) return;
   const manifest = await readManifest(modelDirFor(modelRef));
   const now = new Map<string, string | undefined>();
   for (const c of ['image_encoder', 'vae_encoder', 'unet', 'vae_decoder'] as const) {

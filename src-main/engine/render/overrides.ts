@@ -14,6 +14,9 @@ export interface RenderOverrides {
   model?: string;
   executionProvider?: ExecutionProviderName;
   format?: OutputFormat;
+  /** Render size: a preview takes any even size, a model render multiples of 64 (checked when the render starts). */
+  width?: number;
+  height?: number;
 }
 
 /**
@@ -58,6 +61,12 @@ export function applyRenderOverrides(doc: ProjectDoc, overrides: RenderOverrides
   if (overrides.model !== undefined) render.model = overrides.model;
   if (overrides.executionProvider !== undefined) render.executionProvider = overrides.executionProvider;
   if (overrides.format !== undefined) render.format = overrides.format;
+  for (const axis of ['width', 'height'] as const) {
+    const v = overrides[axis];
+    if (v === undefined) continue;
+    if (!Number.isInteger(v) || v < 2 || v > 8192) throw new CamtrackError('bad-input', `The render ${axis} must be a whole number of pixels from 2 to 8192 (got ${v}).`);
+    render[axis] = v;
+  }
   let lambda = doc.lambda;
   if (overrides.steps !== undefined) {
     if (!Number.isInteger(overrides.steps) || overrides.steps < 1 || overrides.steps > 1000)

@@ -13,6 +13,7 @@ import { RHO, SIGMA_MAX, SIGMA_MIN } from '../schedule/karras';
 import { sigmasForSteps } from '../schedule/sigmas';
 import { CamtrackError } from '../util/errors';
 import { commitGroup, discardStaged, exportFrames, tempPathBeside, thumbnailPathFor, writeThumbnail, type StagedFile } from '../video';
+import { fillWarpedFrame, isPreviewModel, PREVIEW_MODEL_RECORD, renderSizeError } from '../preview';
 import { prepareSource, warpFrame, type WarpedFrame } from '../warp/forward';
 import { createWarpPool } from '../warp/pool';
 import { loadRenderInputs } from './inputs';
@@ -29,6 +30,14 @@ import { stageSidecar, type RenderSidecar, type SidecarModel } from './sidecar';
  * between decoder chunks, and kills ffmpeg during the export.
  */
 export type RenderStage = 'load' | 'warp' | 'model' | 'encode' | 'denoise' | 'decode' | 'export' | 'sidecar';
+
+/** A preview (model 'preview') runs load, warp (with the fill), export and sidecar: its own spans. */
+const PREVIEW_SPAN: Partial<Record<RenderStage, [number, number]>> = {
+  load: [0, 0.05],
+  warp: [0.05, 0.6],
+  export: [0.6, 0.99],
+  sidecar: [0.99, 1],
+};
 
 export interface RenderProgress {
   stage: RenderStage;
@@ -122,12 +131,13 @@ export function toRgb24(img: RgbImage): Uint8Array {
   return out;
 }
 
-async function warpAll(source: Parameters<typeof prepareSource>[0], cameras: FrameCamera[], onFrame: () => void, signal?: AbortSignal): Promise<WarpedFrame[]> {
+/** Every frame warped; with `fill` (the preview) each frame's holes are filled as well, in the same worker. */
+async function warpAll(source: Parameters<typeof prepareSource>[0], cameras: FrameCamera[], onFrame: () => void, signal?: AbortSignal, fill = false): Promise<WarpedFrame[]> {
   const { width, height } = source.image;
   if (cameras.length * width * height < WARP_IN_THREAD_BELOW) {
     const prepared = prepareSource(source);
     return cameras.map((c) => {
-      const f = warpFrame(prepared, c);
+      const f = fill ? fillWarpedFrame(warpFrame(prepared, c, { withDepth: true })) : warpFrame(prepared, c);
       onFrame();
       return f;
     });
@@ -141,7 +151,7 @@ async function warpAll(source: Parameters<typeof prepareSource>[0], cameras: Fra
     else signal?.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    return (await Promise.race([pool.warpFrames(source, cameras, {}, () => onFrame()), aborted])).frames;
+    return (await Promise.race([pool.warpFrames(source, cameras, { fill }, () => onFrame()), aborted])).frames;
   } finally {
     signal?.removeEventListener('abort', onAbort);
     await pool.close();
@@ -182,21 +192,22 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
   const { signal } = opts;
   const { doc, notes } = applyRenderOverrides(opts.doc, opts.overrides);
   // A model folder is relative to the project; the sidecar records it absolute, so it re-renders from anywhere.
-  if (doc.render.model !== 'draft') doc.render = { ...doc.render, model: resolveModelRef(doc.render.model, opts.projectDir) };
+  if (doc.render.model !== 'draft' && !isPreviewModel(doc.render.model)) doc.render = { ...doc.render, model: resolveModelRef(doc.render.model, opts.projectDir) };
   let settings = doc.render;
   const F = doc.track.numFrames;
   const steps = settings.steps;
+  const preview = isPreviewModel(settings.model);
   const sigmas = opts.sigmas ?? sigmasForSteps(steps);
   if (sigmas.length !== steps + 1) throw new CamtrackError('shape-mismatch', `The sigma schedule has ${sigmas.length - 1} steps, the render ${steps}.`);
-  // The table must fit the render exactly: a mismatch is refused here, before anything heavy runs.
-  const lambda = lambdaTableFromDoc(doc.lambda, { steps, frames: F });
-  // Every model folder's contract has sizes in multiples of 64 (manifest.sizeMultiple): refuse early too.
-  if (settings.width % 64 || settings.height % 64)
-    throw new CamtrackError('bad-input', `The render size ${settings.width}x${settings.height} does not fit the model: width and height must be multiples of 64.`);
+  // The table must fit a model render exactly: a mismatch is refused here, before anything heavy runs (a preview does not use it).
+  const lambda = preview ? null : lambdaTableFromDoc(doc.lambda, { steps, frames: F });
+  // Every model folder's contract has sizes in multiples of 64 (manifest.sizeMultiple); a preview any even size: refuse early too.
+  const sizeError = renderSizeError(settings.model, settings.width, settings.height);
+  if (sizeError) throw new CamtrackError('bad-input', sizeError);
   const timings: StageTiming[] = [];
   let stageStart = performance.now();
   const progress = (stage: RenderStage, within: number, extra: Partial<RenderProgress> = {}) => {
-    const [a, b] = STAGE_SPAN[stage];
+    const [a, b] = (preview ? PREVIEW_SPAN[stage] : undefined) ?? STAGE_SPAN[stage];
     opts.onProgress?.({ stage, fraction: a + (b - a) * Math.min(1, Math.max(0, within)), ...extra });
   };
   const endStage = (stage: RenderStage) => {
@@ -218,84 +229,101 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
     inputs.cameras,
     () => progress('warp', ++warpedCount / F),
     signal,
+    preview,
   );
   endStage('warp');
   throwIfAborted(signal, 'warp');
 
-  progress('model', 0);
-  const modelDir = modelDirFor(settings.model);
-  const stamp = await modelFilesStamp(modelDir);
-  const pipeline = await SvdPipeline.open(modelDir, { provider: settings.executionProvider, hashes: verifiedModels.get(modelDir) !== stamp });
-  verifiedModels.set(modelDir, stamp);
   let frames: Uint8Array[];
   let model: SidecarModel;
-  try {
-    model = await modelRecord(modelDir, settings.model, pipeline.manifest);
-    if (pipeline.manifest.family === 'draft' && (settings.guidanceMin !== 1 || settings.guidanceMax !== 1)) {
-      // The draft UNet's unconditional pass sees no image, so guidance g would render the photo g
-      // times brighter: a preview renders at guidance 1, and the sidecar records what was used.
-      notes.push(`The draft model renders at guidance 1 (the project asks ${settings.guidanceMin} to ${settings.guidanceMax}, which only a real SVD model uses).`);
-      settings = { ...settings, guidanceMin: 1, guidanceMax: 1 };
-    }
-    const lat = pipeline.latentSize(settings.width, settings.height);
-    const fc = pipeline.manifest.frameCounts;
-    if (fc !== 'any' && !fc.includes(F))
-      throw new CamtrackError('bad-input', `This model (${pipeline.manifest.name}) makes ${fc.join(' or ')} frames; the track has ${F}.`);
-    const shape: LatentShape = { frames: F, channels: 4, height: lat.height, width: lat.width };
-    endStage('model');
-    throwIfAborted(signal, 'model');
-
-    progress('encode', 0);
-    const cond = await pipeline.conditioning(inputs.image, settings.seed, { noiseAugStrength: settings.noiseAugStrength });
-    progress('encode', 0.3);
-    const views = await pipeline.encodeViews(warped.map((w) => ({ width: w.width, height: w.height, data: w.image })));
-    const holes = new Uint8Array(F * lat.height * lat.width);
-    warped.forEach((w, f) => holes.set(w.latentHoles, f * lat.height * lat.width));
-    endStage('encode');
-    throwIfAborted(signal, 'encode');
-
-    progress('denoise', 0, { step: 0, steps });
-    const denoise = pipeline.denoiser(cond, shape, {
-      minGuidance: settings.guidanceMin,
-      maxGuidance: settings.guidanceMax,
-      fps: Math.max(1, Math.round(doc.track.fps)),
-      motionBucketId: settings.motionBucketId,
-      noiseAugStrength: settings.noiseAugStrength,
-    });
-    let lastPreview = -Infinity;
-    const previewStride = Math.max(1, Math.ceil(Math.max(lat.width, lat.height) / (opts.previewMaxSide ?? Infinity)));
-    const interval = opts.previewIntervalMs ?? 0;
-    const latents = await guidedSample({
-      sigmas,
-      lambda,
-      lambdaMin: doc.lambda.lambdaMin,
-      shape,
-      sourceLatent: cond.sourceLatent,
-      warpedLatents: views,
-      holes: makeHoleMasks(F, lat.height, lat.width, holes),
-      start: { seed: settings.seed },
-      denoise,
-      signal,
-      onStep: (s) => {
-        progress('denoise', (s.step + 1) / s.steps, { step: s.step + 1, steps: s.steps });
-        const now = performance.now();
-        if (opts.onPreview && (now - lastPreview >= interval || s.step + 1 === s.steps)) {
-          lastPreview = now;
-          const previews = latentPreview(s.denoised, shape, previewStride);
-          opts.onPreview({ step: s.step + 1, steps: s.steps, width: previews[0].width, height: previews[0].height, frames: previews.map((p) => p.data) });
-        }
-      },
-    });
-    endStage('denoise');
-
-    progress('decode', 0);
-    const decoded = await pipeline.decode(latents, shape, settings.decodeChunk, (done, total) => progress('decode', done / total), signal);
-    frames = decoded.map(toRgb24);
-    endStage('decode');
-  } finally {
-    await pipeline.release();
+  let used: RenderSidecar['executionProvider'];
+  if (preview) {
+    // No model: the filled warps are the frames. The sidecar says so (model family 'preview').
+    frames = warped.map((w) => toRgb24({ width: w.width, height: w.height, data: w.image }));
+    model = { ...PREVIEW_MODEL_RECORD, files: [] };
+    used = { requested: settings.executionProvider, used: 'cpu', fallbackReason: null };
+    opts.onPreview?.({ step: 1, steps: 1, ...previewThumbs(frames, settings.width, settings.height, opts.previewMaxSide) });
+  } else {
+    ({ frames, model, used } = await runModel());
   }
-  throwIfAborted(signal, 'decode');
+
+  async function runModel(): Promise<{ frames: Uint8Array[]; model: SidecarModel; used: RenderSidecar['executionProvider'] }> {
+    progress('model', 0);
+    const modelDir = modelDirFor(settings.model);
+    const stamp = await modelFilesStamp(modelDir);
+    const pipeline = await SvdPipeline.open(modelDir, { provider: settings.executionProvider, hashes: verifiedModels.get(modelDir) !== stamp });
+    verifiedModels.set(modelDir, stamp);
+    let frames: Uint8Array[];
+    let model: SidecarModel;
+    try {
+      model = await modelRecord(modelDir, settings.model, pipeline.manifest);
+      if (pipeline.manifest.family === 'draft' && (settings.guidanceMin !== 1 || settings.guidanceMax !== 1)) {
+        // The draft UNet's unconditional pass sees no image, so guidance g would render the photo g
+        // times brighter: a preview renders at guidance 1, and the sidecar records what was used.
+        notes.push(`The draft model renders at guidance 1 (the project asks ${settings.guidanceMin} to ${settings.guidanceMax}, which only a real SVD model uses).`);
+        settings = { ...settings, guidanceMin: 1, guidanceMax: 1 };
+      }
+      const lat = pipeline.latentSize(settings.width, settings.height);
+      const fc = pipeline.manifest.frameCounts;
+      if (fc !== 'any' && !fc.includes(F))
+        throw new CamtrackError('bad-input', `This model (${pipeline.manifest.name}) makes ${fc.join(' or ')} frames; the track has ${F}.`);
+      const shape: LatentShape = { frames: F, channels: 4, height: lat.height, width: lat.width };
+      endStage('model');
+      throwIfAborted(signal, 'model');
+
+      progress('encode', 0);
+      const cond = await pipeline.conditioning(inputs.image, settings.seed, { noiseAugStrength: settings.noiseAugStrength });
+      progress('encode', 0.3);
+      const views = await pipeline.encodeViews(warped.map((w) => ({ width: w.width, height: w.height, data: w.image })));
+      const holes = new Uint8Array(F * lat.height * lat.width);
+      warped.forEach((w, f) => holes.set(w.latentHoles, f * lat.height * lat.width));
+      endStage('encode');
+      throwIfAborted(signal, 'encode');
+
+      progress('denoise', 0, { step: 0, steps });
+      const denoise = pipeline.denoiser(cond, shape, {
+        minGuidance: settings.guidanceMin,
+        maxGuidance: settings.guidanceMax,
+        fps: Math.max(1, Math.round(doc.track.fps)),
+        motionBucketId: settings.motionBucketId,
+        noiseAugStrength: settings.noiseAugStrength,
+      });
+      let lastPreview = -Infinity;
+      const previewStride = Math.max(1, Math.ceil(Math.max(lat.width, lat.height) / (opts.previewMaxSide ?? Infinity)));
+      const interval = opts.previewIntervalMs ?? 0;
+      const latents = await guidedSample({
+        sigmas,
+        lambda: lambda!,
+        lambdaMin: doc.lambda.lambdaMin,
+        shape,
+        sourceLatent: cond.sourceLatent,
+        warpedLatents: views,
+        holes: makeHoleMasks(F, lat.height, lat.width, holes),
+        start: { seed: settings.seed },
+        denoise,
+        signal,
+        onStep: (s) => {
+          progress('denoise', (s.step + 1) / s.steps, { step: s.step + 1, steps: s.steps });
+          const now = performance.now();
+          if (opts.onPreview && (now - lastPreview >= interval || s.step + 1 === s.steps)) {
+            lastPreview = now;
+            const previews = latentPreview(s.denoised, shape, previewStride);
+            opts.onPreview({ step: s.step + 1, steps: s.steps, width: previews[0].width, height: previews[0].height, frames: previews.map((p) => p.data) });
+          }
+        },
+      });
+      endStage('denoise');
+
+      progress('decode', 0);
+      const decoded = await pipeline.decode(latents, shape, settings.decodeChunk, (done, total) => progress('decode', done / total), signal);
+      frames = decoded.map(toRgb24);
+      endStage('decode');
+    } finally {
+      await pipeline.release();
+    }
+    throwIfAborted(signal, 'decode');
+    return { frames, model, used: { requested: settings.executionProvider, used: pipeline.model.provider, fallbackReason: pipeline.model.fallbackReason } };
+  }
 
   progress('export', 0);
   const { width, height } = settings;
@@ -347,7 +375,8 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
       lambda: { steps, frames: F, values: doc.lambda.values, lambdaMin: doc.lambda.lambdaMin, preset: doc.lambda.preset },
       settings,
       model,
-      executionProvider: { requested: settings.executionProvider, used: pipeline.model.provider, fallbackReason: pipeline.model.fallbackReason },
+      executionProvider: used,
+      ...(preview && { renderKind: 'preview' as const }),
       timings: [...timings, { stage: 'sidecar', ms: performance.now() - sidecarStart }],
       projectDir: path.resolve(opts.projectDir),
     });
@@ -363,4 +392,25 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
   } finally {
     if (!committed) await discardStaged(staged);
   }
+}
+
+/** Small RGB24 thumbnails of finished frames (nearest pixel), for the queue's live preview. */
+function previewThumbs(frames: Uint8Array[], width: number, height: number, maxSide = Infinity): { width: number; height: number; frames: Uint8Array[] } {
+  const stride = Math.max(1, Math.ceil(Math.max(width, height) / maxSide));
+  const w = Math.ceil(width / stride), h = Math.ceil(height / stride);
+  return {
+    width: w,
+    height: h,
+    frames: frames.map((f) => {
+      const out = new Uint8Array(w * h * 3);
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) {
+          const s = ((y * stride) * width + x * stride) * 3, d = (y * w + x) * 3;
+          out[d] = f[s];
+          out[d + 1] = f[s + 1];
+          out[d + 2] = f[s + 2];
+        }
+      return out;
+    }),
+  };
 }

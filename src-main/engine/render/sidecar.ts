@@ -91,7 +91,8 @@ export const SidecarModel = z.object({
   dtype: z.enum(['float16', 'float32']),
   /** The model folder as given in the settings ('draft' for the built-in one). */
   location: z.string().min(1),
-  files: z.array(z.object({ file: z.string().min(1), sha256: Sha256, bytes: z.number().int().nonnegative().optional() })).min(1),
+  /** Every file of the model (none for a preview, which runs no model). */
+  files: z.array(z.object({ file: z.string().min(1), sha256: Sha256, bytes: z.number().int().nonnegative().optional() })),
 });
 export type SidecarModel = z.infer<typeof SidecarModel>;
 
@@ -126,13 +127,17 @@ export const RenderSidecar = z
     host: z.object({ platform: z.string(), arch: z.string(), node: z.string() }).optional(),
     /** The project folder the render was made in (its assets/ hold the photo and depth by hash). */
     projectDir: z.string().min(1).optional(),
+    /** 'preview': warped frames with filled holes, no model (schedule and lambda table recorded but unused). Absent: a model render. */
+    renderKind: z.literal('preview').optional(),
   })
   .superRefine((s, ctx) => {
     const bad = (pathParts: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: pathParts, message });
     if (s.schedule.steps !== s.settings.steps) bad(['schedule', 'steps'], `the schedule has ${s.schedule.steps} steps, the settings ${s.settings.steps}`);
     if (s.schedule.sigmas.length !== s.schedule.steps + 1) bad(['schedule', 'sigmas'], `${s.schedule.steps} steps need ${s.schedule.steps + 1} sigmas, got ${s.schedule.sigmas.length}`);
-    if (s.lambda.steps !== s.settings.steps) bad(['lambda', 'steps'], `the lambda table has ${s.lambda.steps} steps, the settings ${s.settings.steps}`);
-    if (s.lambda.frames !== s.camera.evaluatedFrames) bad(['lambda', 'frames'], `the lambda table has ${s.lambda.frames} frames, the track ${s.camera.evaluatedFrames}`);
+    const preview = s.renderKind === 'preview';
+    if (!preview && s.model.files.length === 0) bad(['model', 'files'], 'a model render lists its model files');
+    if (!preview && s.lambda.steps !== s.settings.steps) bad(['lambda', 'steps'], `the lambda table has ${s.lambda.steps} steps, the settings ${s.settings.steps}`);
+    if (!preview && s.lambda.frames !== s.camera.evaluatedFrames) bad(['lambda', 'frames'], `the lambda table has ${s.lambda.frames} frames, the track ${s.camera.evaluatedFrames}`);
     if (s.output.frames !== s.camera.evaluatedFrames) bad(['output', 'frames'], `the output has ${s.output.frames} frames, the track ${s.camera.evaluatedFrames}`);
     if (s.camera.poses && s.camera.poses.length !== s.camera.evaluatedFrames) bad(['camera', 'poses'], `${s.camera.poses.length} poses for ${s.camera.evaluatedFrames} frames`);
     if (s.output.format !== s.settings.format) bad(['output', 'format'], `the output is ${s.output.format}, the settings say ${s.settings.format}`);

@@ -40,6 +40,8 @@ export interface WarpOptions {
   /** Latent downsampling (8) and the hole fraction that makes a latent element a hole (0.2). */
   latentBlock?: number;
   latentHoleFraction?: number;
+  /** Also return each target pixel's depth (its splats' z in the target camera, averaged like colour). */
+  withDepth?: boolean;
 }
 
 export interface WarpedFrame {
@@ -55,6 +57,8 @@ export interface WarpedFrame {
   latentHoles: Uint8Array;
   /** Fraction of pixels that are holes (after dilation). */
   holeFraction: number;
+  /** Target-camera z per pixel (0 in holes), with `withDepth`. */
+  depth?: Float32Array;
 }
 
 export const Z_EPSILON = 1e-6;
@@ -105,11 +109,22 @@ export function prepareSource(src: WarpSource, zWeight?: Float64Array, sharedMax
  * many frames does not allocate and zero 20+ MB for each.
  */
 let scratch = new Float64Array(0);
+/** Weighted target z per pixel, with `withDepth`. */
+let zScratch = new Float64Array(0);
 
 export function warpFrame(src: PreparedSource, target: WarpTarget, options: WarpOptions = {}): WarpedFrame {
   const acc = clearedAccumulator(target);
-  splatSource(src, target, acc);
-  return resolveFrame(acc, target, options);
+  const zacc = options.withDepth ? clearedDepthAccumulator(target) : undefined;
+  splatSource(src, target, acc, 1, zacc);
+  return resolveFrame(acc, target, options, zacc);
+}
+
+/** The shared depth accumulator (weighted target z per pixel), zeroed for `target`; see warpFrame's withDepth. */
+export function clearedDepthAccumulator(target: WarpTarget): Float64Array {
+  const tn = target.intrinsics.width * target.intrinsics.height;
+  if (zScratch.length < tn) zScratch = new Float64Array(tn);
+  else zScratch.fill(0, 0, tn);
+  return zScratch;
 }
 
 /**
@@ -126,9 +141,10 @@ export function clearedAccumulator(target: WarpTarget): Float64Array {
 /**
  * Splats one prepared source into `acc` (see warpFrame). `blend` scales this source's colour
  * weights (not its coverage): 1 for a single view; engine/sources gives a source nearer the target
- * camera more say where several see the same surface.
+ * camera more say where several see the same surface. `zacc`, when given, sums each splat's
+ * target z times its colour weight (resolveFrame turns it into the pixel's depth).
  */
-export function splatSource(src: PreparedSource, target: WarpTarget, acc: Float64Array, blend = 1): void {
+export function splatSource(src: PreparedSource, target: WarpTarget, acc: Float64Array, blend = 1, zacc?: Float64Array): void {
   const sw = src.image.width;
   const sh = src.image.height;
   const tw = target.intrinsics.width;
@@ -183,11 +199,13 @@ export function splatSource(src: PreparedSource, target: WarpTarget, acc: Float6
         if (x0 >= 0 && x0 <= maxX) {
           const b = bx0 * by0;
           acc[j] += b * cr; acc[j + 1] += b * cg; acc[j + 2] += b * cb; acc[j + 3] += b * w; acc[j + 4] += b;
+          if (zacc) zacc[j / 5] += b * w * Z;
         }
         if (ax > 0 && x0 < maxX) {
           const b = ax * by0;
           j += 5;
           acc[j] += b * cr; acc[j + 1] += b * cg; acc[j + 2] += b * cb; acc[j + 3] += b * w; acc[j + 4] += b;
+          if (zacc) zacc[j / 5] += b * w * Z;
         }
       }
       if (ay > 0 && y0 < maxY) {
@@ -195,20 +213,21 @@ export function splatSource(src: PreparedSource, target: WarpTarget, acc: Float6
         if (x0 >= 0 && x0 <= maxX) {
           const b = bx0 * ay;
           acc[j] += b * cr; acc[j + 1] += b * cg; acc[j + 2] += b * cb; acc[j + 3] += b * w; acc[j + 4] += b;
+          if (zacc) zacc[j / 5] += b * w * Z;
         }
         if (ax > 0 && x0 < maxX) {
           const b = ax * ay;
           j += 5;
           acc[j] += b * cr; acc[j + 1] += b * cg; acc[j + 2] += b * cb; acc[j + 3] += b * w; acc[j + 4] += b;
+          if (zacc) zacc[j / 5] += b * w * Z;
         }
       }
     }
   }
-
 }
 
 /** Colours, holes (dilated), the latent hole mask and the hole fraction from a filled accumulator. */
-export function resolveFrame(acc: Float64Array, target: WarpTarget, options: WarpOptions = {}): WarpedFrame {
+export function resolveFrame(acc: Float64Array, target: WarpTarget, options: WarpOptions = {}, zacc?: Float64Array): WarpedFrame {
   const coverageThreshold = options.coverageThreshold ?? 0.01;
   const tw = target.intrinsics.width;
   const th = target.intrinsics.height;
@@ -239,7 +258,13 @@ export function resolveFrame(acc: Float64Array, target: WarpTarget, options: War
     }
   }
   const latent = latentHoleMask(holes, tw, th, options.latentBlock ?? 8, options.latentHoleFraction ?? 0.2);
-  return { width: tw, height: th, image, holes, ...latent, holeFraction: holeCount / tn };
+  const frame: WarpedFrame = { width: tw, height: th, image, holes, ...latent, holeFraction: holeCount / tn };
+  if (zacc) {
+    const z = new Float32Array(tn);
+    for (let j = 0; j < tn; j++) if (!holes[j]) z[j] = zacc[j] / acc[j * 5 + 3];
+    frame.depth = z;
+  }
+  return frame;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;

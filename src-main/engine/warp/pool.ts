@@ -18,9 +18,12 @@ import { WARP_WORKER_BUNDLE } from './worker-entry';
 export interface WarpPool {
   readonly size: number;
   /** Warps every target; `onFrame` sees each frame as it completes (in completion order). */
-  warpFrames(source: WarpSource, targets: WarpTarget[], options?: WarpOptions, onFrame?: (index: number, frame: WarpedFrame, ms: number) => void): Promise<WarpResult>;
+  warpFrames(source: WarpSource, targets: WarpTarget[], options?: PoolOptions, onFrame?: (index: number, frame: WarpedFrame, ms: number) => void): Promise<WarpResult>;
   close(): Promise<void>;
 }
+
+/** The warp's options, and `fill`: the workers also fill each frame's holes (the preview render). */
+export type PoolOptions = WarpOptions & { fill?: boolean };
 
 export interface WarpResult {
   frames: WarpedFrame[];
@@ -36,10 +39,11 @@ export function createWarpPool(size = availableParallelism()): WarpPool {
   let busy = false;
   let closed = false;
 
-  async function warpFrames(source: WarpSource, targets: WarpTarget[], options: WarpOptions = {}, onFrame?: (index: number, frame: WarpedFrame, ms: number) => void): Promise<WarpResult> {
+  async function warpFrames(source: WarpSource, targets: WarpTarget[], poolOptions: PoolOptions = {}, onFrame?: (index: number, frame: WarpedFrame, ms: number) => void): Promise<WarpResult> {
     if (closed) throw new Error('warp pool is closed');
     if (busy) throw new Error('warp pool is busy with another track');
     busy = true;
+    const { fill, ...options } = poolOptions;
     try {
       const image = toSharedImage(source.image);
       const depth = new Float32Array(new SharedArrayBuffer(source.depth.length * 4));
@@ -66,7 +70,7 @@ export function createWarpPool(size = availableParallelism()): WarpPool {
           if (next >= targets.length) return;
           const job = next++;
           const t = targets[job];
-          w.postMessage({ type: 'frame', sourceId, job, target: { c2w: [...t.c2w], intrinsics: { ...t.intrinsics } }, options } satisfies WorkerRequest);
+          w.postMessage({ type: 'frame', sourceId, job, target: { c2w: [...t.c2w], intrinsics: { ...t.intrinsics } }, options, fill } satisfies WorkerRequest);
         };
         if (targets.length === 0) return resolve();
         for (const w of workers) {

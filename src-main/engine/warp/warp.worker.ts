@@ -1,8 +1,9 @@
 import { parentPort } from 'node:worker_threads';
 import { warpFrame, type PreparedSource, type WarpOptions, type WarpTarget } from './forward';
+import { fillWarpedFrame } from '../preview/frame';
 import type { WorkerReply, WorkerRequest } from './protocol';
 
-/** Worker thread of the warp pool: holds the shared source, warps the frames it is sent. */
+/** Worker thread of the warp pool: holds the shared source, warps the frames it is sent (and fills their holes for a preview). */
 const port = parentPort;
 if (!port) throw new Error('warp.worker must run in a worker thread');
 let source: PreparedSource | null = null;
@@ -17,9 +18,12 @@ port.on('message', (msg: WorkerRequest) => {
   try {
     if (!source || sourceId !== msg.sourceId) throw new Error('warp worker: frame for an unknown source');
     const t0 = performance.now();
-    const frame = warpFrame(source, msg.target as WarpTarget, msg.options as WarpOptions);
+    const warped = warpFrame(source, msg.target as WarpTarget, { ...(msg.options as WarpOptions), withDepth: msg.fill || (msg.options as WarpOptions).withDepth });
+    const frame = msg.fill ? fillWarpedFrame(warped) : warped;
     const reply: WorkerReply = { type: 'frame', job: msg.job, frame, ms: performance.now() - t0 };
-    port.postMessage(reply, [frame.image.buffer, frame.holes.buffer, frame.latentHoles.buffer] as ArrayBuffer[]);
+    const buffers = [frame.image.buffer, frame.holes.buffer, frame.latentHoles.buffer];
+    if (frame.depth) buffers.push(frame.depth.buffer);
+    port.postMessage(reply, buffers as ArrayBuffer[]);
   } catch (e) {
     const reply: WorkerReply = { type: 'error', job: msg.job, message: e instanceof Error ? e.message : String(e) };
     port.postMessage(reply);
