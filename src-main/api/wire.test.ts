@@ -25,6 +25,17 @@ describe('WebSocket wire encoding', () => {
   });
 });
 
+describe('wire codec refusals (issue 12, item 10)', () => {
+  it('looks $typed up among its own kinds only: "constructor", "__proto__", "toString" are refused', () => {
+    for (const kind of ['constructor', '__proto__', 'toString', 'hasOwnProperty'])
+      expect(() => decodeWire(JSON.stringify({ x: { $typed: kind, b64: '' } }))).toThrow(/Unknown typed array kind/);
+  });
+  it('refuses a typed array whose bytes are not whole elements, or whose b64 is not text', () => {
+    expect(() => decodeWire(JSON.stringify({ x: { $typed: 'Float32Array', b64: 'AAAA' } }))).toThrow(/not a whole number of elements/);
+    expect(() => decodeWire(JSON.stringify({ x: { $typed: 'Uint8Array', b64: 5 } }))).toThrow(/no base64 text/);
+  });
+});
+
 describe('API call validation', () => {
   it('accepts a well-formed call', () => {
     expect(parseCall('lambda.default', { steps: 25, frames: 14 }).method).toBe('lambda.default');

@@ -29,7 +29,7 @@ export function encodeWire(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
       const kind = v.constructor.name as TypedKind;
-      if (!(kind in CTORS)) throw new Error(`Cannot send a ${kind} over the bridge`);
+      if (!Object.hasOwn(CTORS, kind)) throw new Error(`Cannot send a ${kind} over the bridge`);
       const u8 = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
       return { $typed: kind, b64: toBase64(u8) };
     }
@@ -41,10 +41,13 @@ export function decodeWire(text: string): unknown {
   return JSON.parse(text, (_key, v: unknown) => {
     if (v && typeof v === 'object' && '$typed' in v && 'b64' in v) {
       const { $typed, b64 } = v as { $typed: TypedKind; b64: string };
-      const Ctor = CTORS[$typed];
+      // Own keys only: "constructor" or "__proto__" must not find Object's members.
+      const Ctor = typeof $typed === 'string' && Object.hasOwn(CTORS, $typed) ? CTORS[$typed] : undefined;
       if (!Ctor) throw new Error(`Unknown typed array kind on the bridge: ${String($typed)}`);
+      if (typeof b64 !== 'string') throw new Error(`The ${$typed} on the bridge has no base64 text.`);
       const u8 = fromBase64(b64);
       if ($typed === 'Uint8Array') return u8;
+      if (u8.byteLength % Ctor.BYTES_PER_ELEMENT) throw new Error(`The ${$typed} on the bridge has ${u8.byteLength} bytes, not a whole number of elements.`);
       const copy = u8.slice().buffer; // aligned copy
       return new Ctor(copy);
     }

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createEngineService } from './service';
-import type { ApiOutputs } from '../api/contract';
+import { apiInputs, type ApiOutputs } from '../api/contract';
+import { allHandlers } from './handlers';
+import { defaultLambda } from '../engine/lambda/search';
+import { sigmasForSteps } from '../engine/schedule/sigmas';
 import { fixture } from '../test/fixtures';
 
 function service() {
@@ -70,5 +73,17 @@ describe('engine service', () => {
     const { svc } = service();
     const created = (await svc.handle('project.new', {})) as ApiOutputs['project.new'];
     await expect(svc.handle('image.import', { project: created.dir, name: 'broken.png', bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]) })).rejects.toThrow(/broken\.png/);
+  });
+
+  it('has a handler for every method of the contract; lambda.default gives the reference table (issue 12, item 10)', async () => {
+    for (const method of Object.keys(apiInputs)) expect(allHandlers[method as keyof typeof allHandlers], method).toBeTypeOf('function');
+    const { svc } = service();
+    const d = (await svc.handle('lambda.default', { steps: 25, frames: 14 })) as ApiOutputs['lambda.default'];
+    const ref = defaultLambda(sigmasForSteps(25), 14);
+    expect(d).toMatchObject({ steps: 25, frames: 14, v1: ref.v1, v2: ref.v2, v3: ref.v3 });
+    expect(d.values).toEqual(Array.from(ref.table.data));
+    const t = (await svc.handle('lambda.default', { steps: 25, frames: 14, triple: [ref.v1, ref.v2, ref.v3] })) as ApiOutputs['lambda.default'];
+    expect(t.values).toEqual(d.values);
+    await expect(svc.handle('lambda.default', { steps: 25, frames: 14, triple: [-1, 1, 1] })).rejects.toMatchObject({ code: 'bad-input' });
   });
 });

@@ -13,12 +13,17 @@ export function registerServe(program: Command): void {
     .option('--port <n>', 'port (default: a free one)', parseIntOption('port'))
     .option('--workspace <dir>', 'the folder whose projects the studio may open and save', path.join(os.homedir(), 'Camtrack Projects'))
     .option('--data <dir>', 'the app data folder', path.join(os.homedir(), '.camtrack'))
-    .action(async (opts: { port?: number; workspace: string; data: string }) => {
+    .option('--ui <dir>', 'the built studio UI to serve', appPath('dist', 'renderer'))
+    .action(async (opts: { port?: number; workspace: string; data: string; ui: string }) => {
       const server = await startServer({
         port: opts.port,
         workspace: path.resolve(opts.workspace),
         appDataDir: path.resolve(opts.data),
-        rendererDir: appPath('dist', 'renderer'),
+        rendererDir: path.resolve(opts.ui),
+      });
+      // A bug in one request must not stop the server for everyone: it is reported, and serving goes on.
+      process.on('unhandledRejection', (e) => {
+        process.stderr.write(`camtrack serve: unexpected error (still serving): ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
       });
       process.stdout.write(`Camtrack Studio is at ${server.url}\n(only this URL, with its token, can drive the engine; Ctrl+C stops)\n`);
       await new Promise<void>((resolve) => {

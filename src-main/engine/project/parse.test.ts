@@ -54,6 +54,16 @@ describe('parseJsonText', () => {
     expect(e.message).toContain('line 3');
   });
 
+  it('a fault V8 gives no position for is "not valid JSON", never "cut off" (issue 12, item 10)', () => {
+    for (const text of ['xyz', '[1,]', '{"a": tru}x'.replace('x', '')]) {
+      const e = caught(() => parseJsonText(text, 'x.json'));
+      expect(e.code).toBe('bad-file');
+      expect(e.message).not.toMatch(/cut off/);
+      expect(e.message).toMatch(/x\.json is not valid JSON/);
+    }
+    expect(caught(() => parseJsonText('{"a": [1, 2', 'x.json')).message).toMatch(/cut off/);
+  });
+
   it('reads a file that starts with a byte-order mark', () => {
     expect(parseJsonText('\ufeff{"a": [1, 2]}', 'x.json')).toEqual({ a: [1, 2] });
   });

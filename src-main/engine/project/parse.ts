@@ -37,11 +37,14 @@ export function parseJsonText(textIn: string, label: string): unknown {
     return JSON.parse(text);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    // V8 says "... at position N" (newer versions add the line); "Unexpected end of JSON input" for a truncated file.
+    // V8 says "... at position N" (newer versions add the line), "Unexpected end of JSON input" for
+    // a truncated text, and for some faults (`Unexpected token 'x', "x..." is not valid JSON`) no position.
     const m = /at position (\d+)/.exec(msg);
+    const ended = /Unexpected end of JSON input/i.test(msg);
+    if (!m && !ended) throw new CamtrackError('bad-file', `${label} is not valid JSON: ${msg}`, { cause: e });
     const offset = m ? Number(m[1]) : text.length;
     // A fault at the very end of the text means the text stops early: an interrupted write or copy.
-    const truncated = offset >= text.trimEnd().length;
+    const truncated = ended || offset >= text.trimEnd().length;
     const { line, column } = lineColumn(text, offset);
     const what = truncated ? 'is cut off (truncated)' : 'is not valid JSON';
     throw new CamtrackError('bad-file', `${label} ${what}: ${msg.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}.`, { cause: e });

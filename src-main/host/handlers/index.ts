@@ -6,6 +6,7 @@ import { depthHandlers } from './depth';
 import { warpHandlers } from './warp';
 import { trackHandlers } from './track';
 import { renderHandlers } from './render';
+import { lambdaHandlers } from './lambda';
 
 /** Every API handler, by area. */
 export const allHandlers: Handlers = {
@@ -16,4 +17,5 @@ export const allHandlers: Handlers = {
   ...warpHandlers,
   ...trackHandlers,
   ...renderHandlers,
+  ...lambdaHandlers,
 };
