@@ -1,24 +1,54 @@
 #!/usr/bin/env node
-// Builds the studio: the React UI with Vite, and the Electron main, preload and engine host with
-// esbuild (CommonJS; native modules stay external and are unpacked from the asar by electron-builder).
-import { build as viteBuild } from 'vite';
-import { build as esbuild } from 'esbuild';
+// Builds the studio: the React UI with Vite, and the Electron main, preload, engine host, warp
+// worker and `camtrack` command line with esbuild (CommonJS; native modules stay external and are
+// unpacked from the asar by electron-builder). `--main` builds only the esbuild bundles (a few
+// seconds: `npm install` runs it, so the CLI starts fast), `--renderer` only the UI. With
+// `--if-possible` (npm install's prepare step) a missing esbuild (an install without dev
+// dependencies) is a note, not a failure: bin/camtrack.mjs then runs the sources.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const only = process.argv.includes('--renderer') ? 'renderer' : process.argv.includes('--main') ? 'main' : 'all';
 
-if (only !== 'main') {
+/** The bundles of the Node side into `outdir` (dist/main by default). */
+export async function buildMain(outdir = path.join(root, 'dist/main')) {
+  const { build: esbuild } = await import('esbuild');
+  const external = ['electron', 'onnxruntime-node', 'sharp', 'ffmpeg-static', 'ws', 'bufferutil', 'utf-8-validate'];
+  const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, external, logLevel: 'warning', metafile: true, outdir, outExtension: { '.js': '.cjs' }, define: { 'import.meta.url': 'importMetaUrl' }, banner: { js: 'const importMetaUrl = require("url").pathToFileURL(__filename).href;' } };
+  const entries = {
+    main: 'src-main/electron/main.ts',
+    preload: 'src-main/electron/preload.ts',
+    host: 'src-main/host/entry.ts',
+    // Worker threads the engine starts (frames warped in parallel): a bundle each, beside host.cjs.
+    'warp.worker': 'src-main/engine/warp/warp.worker.ts',
+    cli: 'src-main/cli/main.ts',
+  };
+  const inputs = new Set();
+  for (const [name, file] of Object.entries(entries)) {
+    const r = await esbuild({ ...common, entryPoints: { [name]: path.join(root, file) } });
+    // bin/camtrack.mjs runs cli.cjs only while none of these sources is newer (else it runs the sources).
+    if (name !== 'main' && name !== 'preload') for (const f of Object.keys(r.metafile.inputs)) if (!f.includes('node_modules')) inputs.add(path.relative(root, path.resolve(f)));
+  }
+  writeFileSync(path.join(outdir, 'cli.inputs.json'), JSON.stringify([...inputs].sort(), null, 1));
+}
+
+export async function buildRenderer() {
+  const { build: viteBuild } = await import('vite');
   await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
 }
-if (only !== 'renderer') {
-  const external = ['electron', 'onnxruntime-node', 'sharp', 'ffmpeg-static', 'ws', 'bufferutil', 'utf-8-validate'];
-  const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, external, logLevel: 'warning', define: { 'import.meta.url': 'importMetaUrl' }, banner: { js: 'const importMetaUrl = require("url").pathToFileURL(__filename).href;' } };
-  await esbuild({ ...common, entryPoints: { main: path.join(root, 'src-main/electron/main.ts') }, outdir: path.join(root, 'dist/main'), outExtension: { '.js': '.cjs' } });
-  await esbuild({ ...common, entryPoints: { preload: path.join(root, 'src-main/electron/preload.ts') }, outdir: path.join(root, 'dist/main'), outExtension: { '.js': '.cjs' } });
-  await esbuild({ ...common, entryPoints: { host: path.join(root, 'src-main/host/entry.ts') }, outdir: path.join(root, 'dist/main'), outExtension: { '.js': '.cjs' } });
-  // Worker threads the engine starts (frames warped in parallel): a bundle each, beside host.cjs.
-  await esbuild({ ...common, entryPoints: { 'warp.worker': path.join(root, 'src-main/engine/warp/warp.worker.ts') }, outdir: path.join(root, 'dist/main'), outExtension: { '.js': '.cjs' } });
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const only = process.argv.includes('--renderer') ? 'renderer' : process.argv.includes('--main') ? 'main' : 'all';
+  if (only !== 'main') await buildRenderer();
+  if (only !== 'renderer') {
+    try {
+      await buildMain();
+    } catch (e) {
+      if (!process.argv.includes('--if-possible')) throw e;
+      console.log(`build: the CLI bundle was not built (${String(e?.message ?? e).split('\n')[0]}); camtrack runs from the sources`);
+      process.exit(0);
+    }
+  }
+  console.log(`build: ${only} done`);
 }
-console.log(`build: ${only} done`);

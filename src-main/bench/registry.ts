@@ -8,6 +8,7 @@ import { modelsBenchmark } from './models.bench';
 import { cameraBenchmark } from './camera.bench';
 import { heatmapBenchmark } from './heatmap.bench';
 import { previewBenchmark } from './preview.bench';
+import { cliBenchmark } from './cli.bench';
 
 /** Every benchmark of the project. Add new ones to this list. */
-export const benchmarks: Benchmark[] = [warpBenchmark, lambdaBenchmark, exportBenchmark, projectBenchmark, modelsBenchmark, guidanceBenchmark, samplerBenchmark, cameraBenchmark, heatmapBenchmark, previewBenchmark];
+export const benchmarks: Benchmark[] = [warpBenchmark, lambdaBenchmark, exportBenchmark, projectBenchmark, modelsBenchmark, guidanceBenchmark, samplerBenchmark, cameraBenchmark, heatmapBenchmark, previewBenchmark, cliBenchmark];

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer } from '../../server/serve';
 import { parseIntOption } from '../io';
-import { appPath } from '../../engine/util/appRoot';
+import { appRoot } from '../../engine/util/appRoot';
+import { ensureStudioUi } from '../ensureUi';
 
 
 export function registerServe(program: Command): void {
@@ -13,13 +14,14 @@ export function registerServe(program: Command): void {
     .option('--port <n>', 'port (default: a free one)', parseIntOption('port'))
     .option('--workspace <dir>', 'the folder whose projects the studio may open and save', path.join(os.homedir(), 'Camtrack Projects'))
     .option('--data <dir>', 'the app data folder', path.join(os.homedir(), '.camtrack'))
-    .option('--ui <dir>', 'the built studio UI to serve', appPath('dist', 'renderer'))
-    .action(async (opts: { port?: number; workspace: string; data: string; ui: string }) => {
+    .option('--ui <dir>', 'the built studio UI to serve (default: dist/renderer, built on the first run)')
+    .action(async (opts: { port?: number; workspace: string; data: string; ui?: string }) => {
+      const rendererDir = opts.ui ? path.resolve(opts.ui) : ensureStudioUi(appRoot(), (line) => process.stderr.write(`${line}\n`));
       const server = await startServer({
         port: opts.port,
         workspace: path.resolve(opts.workspace),
         appDataDir: path.resolve(opts.data),
-        rendererDir: path.resolve(opts.ui),
+        rendererDir,
       });
       // A bug in one request must not stop the server for everyone: it is reported, and serving goes on.
       process.on('unhandledRejection', (e) => {

@@ -1,0 +1,1 @@
+export function cliBundleState(root: string): { fresh: boolean; reason: string };
