@@ -4,6 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { main } from '../main';
 import { fixture } from '../../test/fixtures';
+import { intrinsicsFromFovY, mat4Multiply, rigidInverse } from '../../engine/camera/conventions';
+import { cameraPathFromFrames, stringifyCameraPath } from '../../engine/camera/nerfstudio';
+import { evaluateTrack } from '../../engine/camera/evaluate';
+import { poseAt } from '../../engine/scene/poses';
+import { openProject } from '../../engine/project/store';
 
 let tmp: string;
 let out: string;
@@ -45,6 +50,31 @@ describe('camtrack project', () => {
     out = '';
     expect(await run('project', 'validate', `${dir}.camtrack`, empty)).toBe(0);
     expect(lines().map((l) => l.ok)).toEqual([true, true]);
+  });
+
+  it('new --camera-path imports a nerfstudio path as the track: one key per camera, its frame count and fps, the first camera as the photo\'s', async () => {
+    // Five cameras at the photo's size (1600x1200), the first one NOT at the origin, 40 degrees vertical field of view.
+    const K = intrinsicsFromFovY(40, 1600, 1200);
+    const frames = Array.from({ length: 5 }, (_, i) => ({ c2w: poseAt([1 + 0.1 * i, 2, 3 - 0.2 * i], 10 + 3 * i), intrinsics: K }));
+    const file = path.join(tmp, 'camera_path.json');
+    await fs.writeFile(file, stringifyCameraPath(cameraPathFromFrames(frames, 12)));
+    const dir = path.join(tmp, 'Imported');
+    expect(await run('project', 'new', dir, '--image', fixture('dtu_scan1', '000001.jpg'), '--depth', fixture('dtu_scan1', '000001.pfm'), '--camera-path', file)).toBe(0);
+    expect(lines()[0]).toMatchObject({ track: { numFrames: 5, fps: 12, keyframes: 5 }, lambda: { frames: 5 } });
+    const { doc } = await openProject(`${dir}.camtrack`);
+    expect(doc.track.keyframes[0].fovY).toBeCloseTo(40, 6);
+    // Relative to the first camera: the track reproduces each camera's pose relative to camera 0.
+    const cams = evaluateTrack(doc.track, intrinsicsFromFovY(40, 1600, 1200));
+    const rel = (i: number) => mat4Multiply(rigidInverse(frames[0].c2w), frames[i].c2w);
+    for (let i = 0; i < 5; i++) for (let k = 0; k < 16; k++) expect(cams[i].c2w[k]).toBeCloseTo(rel(i)[k], 5);
+    out = '';
+    err = '';
+    expect(await run('project', 'new', path.join(tmp, 'Bad'), '--image', fixture('dtu_scan1', '000001.jpg'), '--camera-path', file, '--frames', '9')).toBe(1);
+    expect(err).toMatch(/--camera-path sets the frame count/);
+    err = '';
+    await fs.writeFile(file, '{"camera_path": []}');
+    expect(await run('project', 'new', path.join(tmp, 'Bad2'), '--image', fixture('dtu_scan1', '000001.jpg'), '--camera-path', file)).toBe(1);
+    expect(err).toMatch(/non-empty list of cameras/);
   });
 
   it('validate reports a corrupt project with its code and exits non-zero without changing it', async () => {

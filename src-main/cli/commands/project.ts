@@ -6,6 +6,10 @@ import { writeProjectFromFiles } from '../../engine/project/fromFiles';
 import { withProjectExtension, projectNameFromDir } from '../../engine/project/layout';
 import { DEFAULT_DEPTH_MAPPING, type DepthMapping, type ProjectDoc } from '../../engine/project/schema';
 import { printJson } from '../io';
+import { promises as fs } from 'node:fs';
+import sharp from 'sharp';
+import { importCameraPath } from '../../engine/camera/nerfstudio';
+import type { Track } from '../../engine/project/schema';
 
 function num(name: string) {
   return (value: string): number => {
@@ -54,6 +58,17 @@ interface NewOptions {
   fps?: number;
   steps?: number;
   fov?: number;
+  cameraPath?: string;
+}
+
+/** A camera_path.json as a track at the photo's size (render_width/height in the file win). */
+async function cameraPathTrack(file: string, image: string): Promise<Track> {
+  const text = await fs.readFile(file, 'utf8').catch((e: unknown) => {
+    throw new CamtrackError('not-found', `The camera path ${file} cannot be read: ${toErrorInfo(e).message}`);
+  });
+  const meta = await sharp(image).metadata().catch(() => null);
+  const upright = meta && (meta.orientation ?? 1) >= 5 ? { width: meta.height, height: meta.width } : { width: meta?.width, height: meta?.height };
+  return importCameraPath(text, { width: upright.width, height: upright.height }).track;
 }
 
 export function registerProject(program: Command): void {
@@ -74,6 +89,7 @@ export function registerProject(program: Command): void {
     .option('--fps <n>', 'frames per second (default 7)', num('fps'))
     .option('--steps <n>', 'denoising steps (default 25)', int('steps'))
     .option('--fov <degrees>', 'vertical field of view of the source camera (default 50)', num('fov'))
+    .option('--camera-path <file>', "a nerfstudio camera_path.json as the track: one key per camera, its frame count and fps, the photo's camera from its first camera")
     .action(async (target: string, o: NewOptions) => {
       const dir = withProjectExtension(target);
       if (o.depth && !o.image) throw new CamtrackError('bad-input', '--depth needs --image: a depth file belongs to a photo.');
@@ -92,8 +108,11 @@ export function registerProject(program: Command): void {
         ...(o.fov !== undefined && { fovY: o.fov }),
         ...(o.steps !== undefined && { render: { steps: o.steps } }),
       };
+      if (o.cameraPath && o.frames !== undefined) throw new CamtrackError('bad-input', '--camera-path sets the frame count (one frame per camera): leave out --frames.');
+      if (o.cameraPath && !o.image) throw new CamtrackError('bad-input', '--camera-path needs --image: the path is imported at the photo\'s size.');
+      const track = o.cameraPath ? await cameraPathTrack(o.cameraPath, o.image!) : undefined;
       const saved = o.image
-        ? await writeProjectFromFiles(dir, { imagePath: o.image, ...(o.depth && { depthPath: o.depth, mapping }), ...(o.name && { name: o.name }), ...common })
+        ? await writeProjectFromFiles(dir, { imagePath: o.image, ...(o.depth && { depthPath: o.depth, mapping }), ...(o.name && { name: o.name }), ...common, ...(track && { track, fovY: track.keyframes[0].fovY }) })
         : await saveProject(dir, createProject(o.name ?? projectNameFromDir(dir), common));
       printJson(projectSummary({ dir: saved.dir, doc: saved.doc }));
     });
