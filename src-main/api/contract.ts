@@ -73,6 +73,19 @@ export const apiInputs = {
   'render.remove': z.object({ project, jobId: z.string().min(1) }),
   'render.reorder': z.object({ project, jobId: z.string().min(1), toIndex: z.number().int().min(0) }),
   'render.queue': z.object({ project }),
+
+  /** The render farm (BullMQ on Redis, a shared farm root): its settings as saved (the password hidden). */
+  'farm.settings': z.object({}),
+  /** Checks and saves the farm's Redis URL (redis:// or rediss://, with a password) and the farm root every machine mounts. */
+  'farm.configure': z.object({ url: z.string().min(1).max(2048), root: path }),
+  /** Sends a render of the document to the farm instead of this machine. */
+  'farm.submit': z.object({ project, doc: ProjectDoc, label: z.string().max(200).optional(), overrides: JobOverrides.optional() }),
+  /** The farm jobs this project sent (they then arrive as 'job.update' events like local ones). */
+  'farm.jobs': z.object({ project }),
+  'farm.cancel': z.object({ project, jobId: z.string().min(1) }),
+  'farm.retry': z.object({ project, jobId: z.string().min(1) }),
+  /** Copies a finished farm render (video, sidecar, thumbnail) from the farm root into the project's renders/. */
+  'farm.download': z.object({ project, jobId: z.string().min(1) }),
 } as const;
 
 export type ApiMethod = keyof typeof apiInputs;
@@ -170,6 +183,21 @@ export interface JobView {
   sidecar?: string;
   thumbnail?: string;
   error?: ErrorInfo;
+  /** Where it renders: this machine's queue (absent) or the render farm. */
+  where?: 'farm';
+  /** Farm jobs: the worker running it or that rendered it. */
+  worker?: string | null;
+  /** Farm jobs: the output's path on the farm root (output/sidecar/thumbnail are set once it is downloaded into the project). */
+  farmOutput?: string;
+}
+
+export interface FarmSettingsView {
+  configured: boolean;
+  /** The Redis URL with its password hidden. */
+  url: string | null;
+  root: string | null;
+  /** Workers seen now (name, host, provider, GPU). */
+  workers: { name: string; host: string; provider: string; gpus: string[]; jobs: number }[];
 }
 
 export interface ApiOutputs {
@@ -196,6 +224,13 @@ export interface ApiOutputs {
   'render.remove': { removed: boolean };
   'render.reorder': JobView[];
   'render.queue': JobView[];
+  'farm.settings': FarmSettingsView;
+  'farm.configure': FarmSettingsView;
+  'farm.submit': JobView;
+  'farm.jobs': JobView[];
+  'farm.cancel': JobView;
+  'farm.retry': JobView;
+  'farm.download': JobView;
 }
 
 export type ApiOutput<M extends ApiMethod> = ApiOutputs[M];

@@ -8,6 +8,7 @@ export type FarmJobState = 'waiting' | 'active' | 'completed' | 'failed' | 'canc
 
 export interface FarmJobView {
   id: string;
+  origin: FarmJobData['origin'] | null;
   state: FarmJobState;
   name: string;
   output: string;
@@ -37,6 +38,7 @@ export function farmJobView(job: Job<FarmJobData, FarmJobResult>, state: string)
   const code = state === 'failed' ? failureCode(job.failedReason) : null;
   const view: FarmJobView = {
     id: job.id!,
+    origin: job.data?.origin ?? null,
     state: state === 'failed' && code === 'cancelled' ? 'cancelled' : state === 'waiting' || state === 'delayed' || state === 'prioritized' ? 'waiting' : state === 'active' || state === 'completed' || state === 'failed' ? state : 'unknown',
     name: spec?.name ?? '',
     output: spec?.output ?? '',
@@ -81,4 +83,10 @@ export async function farmStatus(client: FarmClient, limit = 50): Promise<FarmSt
   }
   jobs.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
   return { workers: await farmWorkers(client), jobs };
+}
+
+/** One job's view, or null when the farm no longer has it. */
+export async function farmJob(client: FarmClient, jobId: string): Promise<FarmJobView | null> {
+  const job = await client.queue.getJob(jobId);
+  return job ? farmJobView(job, await job.getState()) : null;
 }

@@ -24,6 +24,8 @@ import { failureCode } from './worker';
  */
 export interface FarmJobData {
   spec: FarmJobSpec;
+  /** Who sent it (the studio's project folder and a label), for the submitter's own queue view; workers do not read it. */
+  origin?: { project: string; label: string };
 }
 
 export interface FarmJobResult {
@@ -98,8 +100,8 @@ export async function prepareFarmJob(opts: SubmitOptions): Promise<{ jobId: stri
 }
 
 /** Adds a job: one attempt (a render that fails fails the same way again); a worker that dies hands it on through stalled detection, not a retry. */
-export async function addFarmJob(client: FarmClient, jobId: string, spec: FarmJobSpec): Promise<Job<FarmJobData, FarmJobResult>> {
-  return client.queue.add('render', { spec }, { jobId, attempts: 1, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } });
+export async function addFarmJob(client: FarmClient, jobId: string, spec: FarmJobSpec, origin?: FarmJobData['origin']): Promise<Job<FarmJobData, FarmJobResult>> {
+  return client.queue.add('render', origin ? { spec, origin } : { spec }, { jobId, attempts: 1, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } });
 }
 
 export async function submitFarmRender(client: FarmClient, opts: SubmitOptions): Promise<{ jobId: string; spec: FarmJobSpec }> {

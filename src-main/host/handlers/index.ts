@@ -7,6 +7,7 @@ import { warpHandlers } from './warp';
 import { trackHandlers } from './track';
 import { renderHandlers } from './render';
 import { lambdaHandlers } from './lambda';
+import { farmHandlers } from './farm';
 
 /** Every API handler, by area. */
 export const allHandlers: Handlers = {
@@ -18,4 +19,5 @@ export const allHandlers: Handlers = {
   ...trackHandlers,
   ...renderHandlers,
   ...lambdaHandlers,
+  ...farmHandlers,
 };

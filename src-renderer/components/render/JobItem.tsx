@@ -50,6 +50,7 @@ export function JobItem({
   const call = (label: string, fn: () => Promise<unknown>) => void run(label, fn);
   const done = job.status === 'done';
   const showBar = job.status === 'running' || job.status === 'interrupted';
+  const farm = job.where === 'farm';
 
   return (
     <li
@@ -104,6 +105,11 @@ export function JobItem({
         <div className="job__meta muted">
           seed {job.seed} · {job.steps} steps · {job.frames} frames · <time dateTime={job.createdAt}>{queuedAt(job.createdAt)}</time>
         </div>
+        {farm && (
+          <div className="job__meta job__farm" data-testid="job-farm" title={job.farmOutput}>
+            <span className="badge badge--farm">FARM</span> {job.worker ? `worker ${job.worker}` : 'waiting for a worker'}
+          </div>
+        )}
         {showBar && (
           <div className="job__progress" data-testid="job-progress">
             <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(job.progress * 100)}>
@@ -127,7 +133,22 @@ export function JobItem({
           </div>
         )}
         <div className="job__actions">
-          {done && (
+          {done && farm && (
+            <button
+              onClick={() =>
+                call('Downloading from the farm', async () => {
+                  const view = await engine.call('farm.download', { project: job.project, jobId: job.id });
+                  useQueue.getState().applyUpdate(view);
+                  if (view.output && outputKind(view.output) !== 'folder') await downloadAsset(view.project, view.output);
+                })
+              }
+              title="Copy the render and its sidecar from the farm root into this project, and save the video"
+              data-testid="job-farm-download"
+            >
+              Download
+            </button>
+          )}
+          {done && job.output && (
             <>
               <button onClick={() => onAction({ kind: 'play', job })} data-testid="job-play">
                 Play
@@ -137,7 +158,7 @@ export function JobItem({
                   Sidecar
                 </button>
               )}
-              {job.output && outputKind(job.output) !== 'folder' && (
+              {!farm && job.output && outputKind(job.output) !== 'folder' && (
                 <button onClick={() => call('Downloading', () => downloadAsset(job.project, job.output!))} title="Save the video">
                   Download
                 </button>
@@ -162,17 +183,32 @@ export function JobItem({
             </>
           )}
           {canCancel(job.status) && (
-            <button onClick={() => call('Cancelling render', () => engine.call('render.cancel', { project: job.project, jobId: job.id }))} data-testid="job-cancel">
+            <button
+              onClick={() =>
+                call('Cancelling render', async () => {
+                  if (!farm) return engine.call('render.cancel', { project: job.project, jobId: job.id });
+                  useQueue.getState().applyUpdate(await engine.call('farm.cancel', { project: job.project, jobId: job.id }));
+                })
+              }
+              data-testid="job-cancel"
+            >
               Cancel
             </button>
           )}
           {canRestart(job.status) && (
-            <button className={job.status === 'interrupted' ? 'primary' : undefined} onClick={() => call('Restarting render', () => engine.call('render.restart', { project: job.project, jobId: job.id }))} data-testid="job-restart">
-              Restart
+            <button className={job.status === 'interrupted' ? 'primary' : undefined} onClick={() =>
+                call('Restarting render', async () => {
+                  if (!farm) return engine.call('render.restart', { project: job.project, jobId: job.id });
+                  useQueue.getState().applyUpdate(await engine.call('farm.retry', { project: job.project, jobId: job.id }));
+                })
+              }
+              data-testid="job-restart"
+            >
+              {farm ? 'Retry' : 'Restart'}
             </button>
           )}
           <span className="job__spacer" />
-          {onMove && (
+          {onMove && !farm && (
             <>
               <button className="icon" aria-label="Move up" title="Move up" disabled={!onMove.up} onClick={onMove.up}>
                 ↑
@@ -182,7 +218,7 @@ export function JobItem({
               </button>
             </>
           )}
-          {canRemove(job.status) && (
+          {!farm && canRemove(job.status) && (
             <button
               className="icon"
               aria-label="Remove from the list"

@@ -11,6 +11,7 @@ import { useQueue } from './queueStore';
 import { dropTarget, moveTarget, splitQueue } from './queue';
 import { renderBlockers, variantSeeds } from './settings';
 import { useAppInfo, useModelInfo } from './useEngineInfo';
+import { FarmSettings, TargetPicker, useFarm } from './FarmSettings';
 import './render.css';
 
 const VARIANT_COUNTS = [1, 2, 3, 4, 6, 8];
@@ -29,7 +30,9 @@ function listenToJobs(): () => void {
 async function loadQueue(project: string): Promise<void> {
   try {
     useQueue.getState().setProject(project);
-    useQueue.getState().setJobs(await engine.call('render.queue', { project }));
+    // Farm jobs this project sent show in the same list (an unreachable farm leaves the local queue shown).
+    const [local, farm] = await Promise.all([engine.call('render.queue', { project }), engine.call('farm.jobs', { project }).catch(() => [])]);
+    useQueue.getState().setJobs([...local, ...farm]);
   } catch (e) {
     useQueue.getState().setLoadError((e as Error).message);
   }
@@ -67,6 +70,7 @@ export function RenderPanel() {
 
   const blockers = useMemo(() => renderBlockers(doc, model), [doc, model]);
   const { active, history } = useMemo(() => splitQueue(jobs), [jobs]);
+  const localJobs = useMemo(() => jobs.filter((j) => j.where !== 'farm'), [jobs]);
   const compared = compare.map((id) => jobs.find((j) => j.id === id)).filter((j): j is JobView => !!j && j.status === 'done');
   const fps = doc?.track.fps ?? 7;
   const seeds = doc ? variantSeeds(doc.render.seed, variants) : [];
@@ -76,9 +80,10 @@ export function RenderPanel() {
       const current = useProject.getState().doc;
       if (!current) return;
       const project = projectDirOrThrow();
+      const method = useFarm.getState().target === 'farm' ? 'farm.submit' : 'render.enqueue';
       // Sent together: the engine queues them in this order before the first one starts rendering.
       const calls = variantSeeds(current.render.seed, variants).map((seed) =>
-        engine.call('render.enqueue', { project, doc: current, label: `${current.name} · seed ${seed}`, overrides: { render: { seed } } }),
+        engine.call(method, { project, doc: current, label: `${current.name} · seed ${seed}`, overrides: { render: { seed } } }),
       );
       for (const job of await Promise.all(calls)) useQueue.getState().addAnswer(job);
       setTab('queue');
@@ -99,14 +104,19 @@ export function RenderPanel() {
             }
           : undefined
       }
-      onDrop={(dragged) => {
-        const to = dropTarget(jobs, dragged, job.id);
-        if (to !== null) reorder(dragged, to);
-      }}
+      onDrop={
+        job.where === 'farm'
+          ? undefined
+          : (dragged) => {
+              const to = dropTarget(localJobs, dragged, job.id);
+              if (to !== null) reorder(dragged, to);
+            }
+      }
     />
   );
   const move = (id: string, list: JobView[], dir: -1 | 1) => {
-    const to = moveTarget(jobs, list, id, dir);
+    // The engine's order covers this machine's jobs only: farm jobs are left out of the index.
+    const to = moveTarget(localJobs, list.filter((j) => j.where !== 'farm'), id, dir);
     if (to !== null) reorder(id, to);
   };
 
@@ -133,6 +143,7 @@ export function RenderPanel() {
             ))}
           </select>
         </label>
+        <TargetPicker />
         <button className="primary" disabled={blockers.length > 0} title={blockers.join('\n') || (variants > 1 ? `Queue ${variants} renders, seeds ${seeds[0]}–${seeds[seeds.length - 1]}` : `Queue a render with seed ${seeds[0]}`)} onClick={enqueue} data-testid="render-button">
           {variants > 1 ? `Render ×${variants}` : 'Render'}
         </button>
@@ -155,7 +166,10 @@ export function RenderPanel() {
       </div>
 
       {tab === 'settings' ? (
-        <RenderSettings model={model} app={app} />
+        <>
+          <RenderSettings model={model} app={app} />
+          <FarmSettings />
+        </>
       ) : (
         <div className="render__queue">
           {loadError && <p className="error render__msg">The queue could not be read: {loadError}</p>}
