@@ -1,5 +1,4 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
+import { readCheckedAsset } from '../../engine/render/inputs';
 import type { Handlers } from '../context';
 import { projectDir } from './project';
 import type { ProjectDoc } from '../../engine/project/schema';
@@ -23,18 +22,22 @@ import { CamtrackError } from '../../engine/util/errors';
 /** The depth file's decoded values, kept for the last asset read (the view asks again on every mapping edit). */
 let rawCache: { key: string; raw: Promise<RawDepth> } | null = null;
 
-/** The raw depth of the document's depth asset (cached by content hash). */
+/**
+ * The raw depth of the document's depth asset, read through readCheckedAsset (inside the assets
+ * folder, bytes matching the sha256) and cached by file and verified hash.
+ */
 export function readDepthAsset(dir: string, doc: ProjectDoc): Promise<RawDepth> {
   const depth = doc.depth;
   if (!depth) throw new CamtrackError('bad-input', 'This project has no depth yet: import a depth file first.');
-  const key = `${dir}|${depth.source.asset.sha256}`;
+  const key = `${dir}|${depth.source.asset.file}|${depth.source.asset.sha256}`;
   if (rawCache?.key !== key) {
-    const file = path.join(dir, 'assets', depth.source.asset.file);
     const name = depth.source.type === 'file' ? depth.source.originalName : depth.source.asset.file;
-    const raw = fs.readFile(file).then(
-      (bytes) => decodeDepth(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), name),
-      (e: NodeJS.ErrnoException) => {
-        throw e.code === 'ENOENT' ? new CamtrackError('not-found', `The project's depth file ${depth.source.asset.file} is missing from its assets folder; import the depth again.`, { cause: e }) : e;
+    const raw = readCheckedAsset(null, dir, depth.source.asset, 'depth file').then(
+      (bytes) => decodeDepth(bytes, name),
+      (e: unknown) => {
+        throw e instanceof CamtrackError && e.code === 'not-found'
+          ? new CamtrackError('not-found', `The project's depth file ${depth.source.asset.file} is missing from its assets folder; import the depth again.`, { cause: e })
+          : e;
       },
     );
     rawCache = { key, raw };

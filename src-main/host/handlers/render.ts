@@ -6,6 +6,7 @@ import { effectiveProject, type Job } from '../../engine/queue/model';
 import { RenderQueueStore } from '../../engine/queue/store';
 import { renderProject, sidecarPathFor, type RenderProgress } from '../../engine/render';
 import { toErrorInfo } from '../../engine/util/errors';
+import { resolveModelRef } from '../../engine/models/modelFolder';
 import { removeStalePartials } from '../../engine/video';
 import type { Handlers, HostContext } from '../context';
 import { projectDir } from './project';
@@ -41,6 +42,17 @@ function queueFor(dir: string): Promise<RenderQueueStore> {
     q.catch(() => queues.delete(dir));
   }
   return q;
+}
+
+/**
+ * The model folder a job renders with (the project's setting or the job's override), checked
+ * against the guard as model.info checks it. A folder the user may not access is refused with the
+ * same message whether it exists or not, and nothing in it is read.
+ */
+export function checkJobModel(ctx: HostContext, dir: string, job: Pick<Job, 'project' | 'overrides'>): void {
+  const model = effectiveProject(job).render.model;
+  if (model === 'draft') return;
+  ctx.guard.check(resolveModelRef(model, dir));
 }
 
 const rel = (dir: string, file: string) => path.relative(dir, file).split(path.sep).join('/');
@@ -89,6 +101,16 @@ async function runJob(ctx: HostContext, dir: string, store: RenderQueueStore, jo
     return;
   }
   ctx.emit('job.update', jobView(dir, store.job(job.id)));
+  try {
+    // A queue.json edited by hand (or from an older version) is checked again before anything is read.
+    checkJobModel(ctx, dir, job);
+  } catch (e) {
+    await store.markFailed(job.id, toErrorInfo(e));
+    running = null;
+    const failed = store.state.jobs.find((j) => j.id === job.id);
+    if (failed) ctx.emit('job.update', jobView(dir, failed));
+    return;
+  }
   const rendersDir = projectPaths(dir).rendersDir;
   const out = path.join(rendersDir, outputName(job, new Date()));
   let lastUpdate = 0;
@@ -161,6 +183,7 @@ export const renderHandlers: Handlers = {
     const dir = projectDir(ctx, input.project);
     const store = await queueFor(dir);
     const doc = input.doc;
+    checkJobModel(ctx, dir, { project: doc, overrides: input.overrides ?? {} });
     const label = input.label ?? `${doc.name} · seed ${input.overrides?.render?.seed ?? doc.render.seed}`;
     const job = await store.enqueue({ label, project: doc, overrides: input.overrides });
     const view = jobView(dir, job);

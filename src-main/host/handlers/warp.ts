@@ -1,5 +1,3 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import type { Handlers } from '../context';
 import { projectDir } from './project';
 import type { ProjectDoc } from '../../engine/project/schema';
@@ -8,7 +6,7 @@ import { sourceIntrinsics } from '../../engine/camera/intrinsics';
 import type { Intrinsics } from '../../engine/camera/conventions';
 import { IDENTITY4 } from '../../engine/camera/conventions';
 import { composePlacements, placeIntrinsics, stretchPlacement, type Placement } from '../../engine/image/fit';
-import { renderIntrinsics } from '../../engine/render/inputs';
+import { readCheckedAsset, renderIntrinsics } from '../../engine/render/inputs';
 import { decodeImage } from '../../engine/image/load';
 import { resampleImage } from '../../engine/image/resample';
 import type { RgbImage } from '../../engine/image/types';
@@ -40,12 +38,16 @@ export function renderSourceIntrinsics(doc: ProjectDoc): { intrinsics: Intrinsic
 let imageCache: { key: string; image: Promise<RgbImage> } | null = null;
 let sourceCache: { key: string; source: PreparedSource } | null = null;
 
+/**
+ * The photo, decoded. It is read through readCheckedAsset (inside the assets folder, bytes matching
+ * the sha256), so the cache only ever holds bytes verified against the hash in its key: a client
+ * naming a hash cannot get an image it did not have.
+ */
 function readPhoto(dir: string, doc: ProjectDoc): Promise<RgbImage> {
   const asset = doc.image!.asset;
-  const key = `${dir}|${asset.sha256}`;
+  const key = `${dir}|${asset.file}|${asset.sha256}`;
   if (imageCache?.key !== key) {
-    const file = path.join(dir, 'assets', asset.file);
-    const image = fs.readFile(file).then((bytes) => decodeImage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { name: doc.image!.originalName }).then((l) => l.image));
+    const image = readCheckedAsset(null, dir, asset, 'photo').then((bytes) => decodeImage(bytes, { name: doc.image!.originalName }).then((l) => l.image));
     imageCache = { key, image };
     image.catch(() => {
       if (imageCache?.image === image) imageCache = null;
@@ -56,7 +58,7 @@ function readPhoto(dir: string, doc: ProjectDoc): Promise<RgbImage> {
 
 /** Photo and depth on the preview grid, with the soft z-buffer weights (cached: only the camera changes between frames). */
 async function previewSource(dir: string, doc: ProjectDoc, placement: Placement, k: Intrinsics): Promise<PreparedSource> {
-  const key = JSON.stringify([dir, doc.image!.asset.sha256, doc.depth!.source.asset.sha256, doc.depth!.mapping, placement]);
+  const key = JSON.stringify([dir, doc.image!.asset, doc.depth!.source.asset, doc.depth!.mapping, placement]);
   if (sourceCache?.key === key) return sourceCache.source;
   const [photo, raw] = await Promise.all([readPhoto(dir, doc), readDepthAsset(dir, doc)]);
   const image = resampleImage(photo, placement);
