@@ -88,7 +88,7 @@ describe('render.enqueue checks the model folder', () => {
     const missing = path.join(outside, 'no-such-model');
     const errors: { code: string; message: string }[] = [];
     for (const model of [real, missing]) {
-      const e = await call('render.enqueue', { project, doc, overrides: { render: { model } } }).catch((x) => x);
+      const e = (await call('render.enqueue', { project, doc, overrides: { render: { model } } }).catch((x: unknown) => x)) as { code: string; message: string };
       errors.push(e);
       const viaDoc = await call('render.enqueue', { project, doc: { ...doc, render: { ...doc.render, model: path.relative(project, model) } } }).catch((x) => x);
       expect(viaDoc).toMatchObject({ code: 'permission' });
