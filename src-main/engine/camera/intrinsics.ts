@@ -101,3 +101,8 @@ function checkSize(width: number, height: number): void {
     throw new CamtrackError('bad-input', `An image size must be two positive whole numbers of pixels (got ${width} x ${height}).`);
   }
 }
+
+/** The intrinsics of a stored photo: its calibrated K when the project has one, else sourceIntrinsics' assumption. */
+export function photoIntrinsics(image: { width: number; height: number; intrinsics?: { fx: number; fy: number; cx: number; cy: number } }): Intrinsics {
+  return image.intrinsics ? { width: image.width, height: image.height, ...image.intrinsics } : sourceIntrinsics(image.width, image.height);
+}

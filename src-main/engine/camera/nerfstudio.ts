@@ -1,6 +1,6 @@
 import type { Keyframe, Track } from '../project/schema';
 import { CamtrackError } from '../util/errors';
-import { mat4Multiply, rigidInverse, type FrameCamera, type Intrinsics } from './conventions';
+import { mat4Multiply, rigidInverse, type FrameCamera, type Intrinsics, type Mat4 } from './conventions';
 import { evaluateTrack } from './evaluate';
 import { intrinsicsFromPerspective, perspectiveFromIntrinsics } from './intrinsics';
 import { poseFromPositionQuaternion, positionQuaternionFromPose, rigidPoseProblem } from './pose';
@@ -79,10 +79,12 @@ export interface ParseCameraPathOptions {
   /** Image size to use when the file has no render_width/render_height. */
   width?: number;
   height?: number;
+  /** The pose (in the file's world) that becomes the identity; default the path's first camera. */
+  origin?: Mat4;
 }
 
 export interface ParsedCameraPath {
-  /** One camera per entry, relative to the first (frames[0].c2w is the identity). */
+  /** One camera per entry, relative to `origin` (by default the first: frames[0].c2w is the identity). */
   frames: FrameCamera[];
   fps: number;
   width: number;
@@ -107,7 +109,7 @@ export function parseCameraPath(text: string, opts: ParseCameraPathOptions = {})
   const fps = fpsOf(o, list.length);
 
   const raw = list.map((cam, i) => cameraEntry(cam, i, width, height));
-  const toFirst = rigidInverse(raw[0].c2w);
+  const toFirst = rigidInverse(opts.origin ?? raw[0].c2w);
   // Through position + quaternion: exactly rigid even when the file's rotations were rounded.
   const frames = raw.map((f) => {
     const { position, quaternion } = positionQuaternionFromPose(mat4Multiply(toFirst, f.c2w));

@@ -70,6 +70,7 @@ export function createProject(name: string, opts: CreateProjectOptions = {}): Pr
     modifiedAt: now,
     image: opts.image ?? null,
     depth: opts.depth ?? null,
+    sources: [],
     track: { numFrames, fps: opts.fps ?? DEFAULT_FPS, keyframes: [sourceCameraKey(opts.fovY)] },
     lambda: defaultLambdaDoc(render.steps, numFrames, opts.lambdaMin),
     render,

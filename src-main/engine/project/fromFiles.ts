@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CamtrackError, toErrorInfo } from '../util/errors';
 import { sniffFormat, type SniffedFormat } from '../image/sniff';
 import { decodeImage } from '../image/load';
-import { DEFAULT_DEPTH_MAPPING, type DepthMapping, type LambdaDoc, type RenderSettings, type Track } from './schema';
+import { DEFAULT_DEPTH_MAPPING, type Depth, type DepthMapping, type SourceImage, type LambdaDoc, type RenderSettings, type Track } from './schema';
 import { createProject } from './create';
 import { saveProject, type SavedProject } from './store';
 import { assetFileName, sha256Hex, type NewAsset } from './assets';
@@ -48,31 +48,43 @@ async function readInput(file: string, what: string): Promise<Uint8Array> {
   }
 }
 
-export async function writeProjectFromFiles(dir: string, opts: ProjectFromFilesOptions): Promise<SavedProject> {
-  const imageBytes = await readInput(opts.imagePath, 'image');
+/** A photo file as a project asset: bytes stored as they are, kind from the bytes, upright size decoded. */
+export async function imageAssetFromFile(imagePath: string): Promise<{ asset: NewAsset; image: SourceImage }> {
+  const imageBytes = await readInput(imagePath, 'image');
   const imageExt = IMAGE_EXTENSION[sniffFormat(imageBytes)];
   // decodeImage refuses anything that is not a readable PNG, JPEG or WebP, with a message.
-  const decoded = await decodeImage(imageBytes, { name: opts.imagePath });
-  if (!imageExt) throw new CamtrackError('bad-file', `${opts.imagePath} is not a PNG, JPEG or WebP image.`);
+  const decoded = await decodeImage(imageBytes, { name: imagePath });
+  if (!imageExt) throw new CamtrackError('bad-file', `${imagePath} is not a PNG, JPEG or WebP image.`);
   const imageSha = sha256Hex(imageBytes);
-  const imageAsset: NewAsset = { name: assetFileName('image', imageSha, imageExt), bytes: imageBytes };
-  const assets: NewAsset[] = [imageAsset];
+  const asset: NewAsset = { name: assetFileName('image', imageSha, imageExt), bytes: imageBytes };
+  return {
+    asset,
+    image: { asset: { file: asset.name, sha256: imageSha }, originalName: path.basename(imagePath), width: decoded.image.width, height: decoded.image.height },
+  };
+}
+
+/** A depth file as a project asset (npy, PFM, 16-bit PNG or TIFF, told by its bytes) with its mapping. */
+export async function depthAssetFromFile(depthPath: string, mapping: DepthMapping): Promise<{ asset: NewAsset; depth: Depth }> {
+  const depthBytes = await readInput(depthPath, 'depth file');
+  const format = sniffFormat(depthBytes);
+  const ext = DEPTH_EXTENSION[format];
+  if (!ext) {
+    throw new CamtrackError('bad-file', `${depthPath} is ${format === 'unknown' ? 'not a depth file this studio knows' : `a ${format.toUpperCase()} file`}. Use .npy, PFM, 16-bit PNG or TIFF depth.`);
+  }
+  const sha = sha256Hex(depthBytes);
+  const asset: NewAsset = { name: assetFileName('depth', sha, ext), bytes: depthBytes };
+  return { asset, depth: { source: { type: 'file', asset: { file: asset.name, sha256: sha }, originalName: path.basename(depthPath) }, mapping } };
+}
+
+export async function writeProjectFromFiles(dir: string, opts: ProjectFromFilesOptions): Promise<SavedProject> {
+  const photo = await imageAssetFromFile(opts.imagePath);
+  const assets: NewAsset[] = [photo.asset];
 
   let depth = null;
   if (opts.depthPath) {
-    const depthBytes = await readInput(opts.depthPath, 'depth file');
-    const format = sniffFormat(depthBytes);
-    const ext = DEPTH_EXTENSION[format];
-    if (!ext) {
-      throw new CamtrackError('bad-file', `${opts.depthPath} is ${format === 'unknown' ? 'not a depth file this studio knows' : `a ${format.toUpperCase()} file`}. Use .npy, PFM, 16-bit PNG or TIFF depth.`);
-    }
-    const sha = sha256Hex(depthBytes);
-    const asset: NewAsset = { name: assetFileName('depth', sha, ext), bytes: depthBytes };
-    assets.push(asset);
-    depth = {
-      source: { type: 'file' as const, asset: { file: asset.name, sha256: sha }, originalName: path.basename(opts.depthPath) },
-      mapping: opts.mapping ?? DEFAULT_DEPTH_MAPPING,
-    };
+    const d = await depthAssetFromFile(opts.depthPath, opts.mapping ?? DEFAULT_DEPTH_MAPPING);
+    assets.push(d.asset);
+    depth = d.depth;
   }
 
   const numFrames = opts.track?.numFrames ?? opts.numFrames;
@@ -82,12 +94,7 @@ export async function writeProjectFromFiles(dir: string, opts: ProjectFromFilesO
     ...(opts.fovY !== undefined && { fovY: opts.fovY }),
     ...(opts.render && { render: opts.render }),
     ...(opts.now && { now: opts.now }),
-    image: {
-      asset: { file: imageAsset.name, sha256: imageSha },
-      originalName: path.basename(opts.imagePath),
-      width: decoded.image.width,
-      height: decoded.image.height,
-    },
+    image: photo.image,
     depth,
   });
   if (opts.track) doc.track = opts.track;

@@ -61,9 +61,19 @@ function migrateV0toV1(raw: unknown): unknown {
   };
 }
 
+/**
+ * Version 1 -> 2: sparse views. A version-1 project holds one photo (`image` and `depth`, the camera
+ * of frame 0); version 2 keeps those as they are and adds the list of further source views, empty.
+ */
+function migrateV1toV2(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CamtrackError('bad-file', 'This version-1 project is damaged: it is not a JSON object.');
+  return { ...(raw as Record<string, unknown>), schemaVersion: 2, sources: [] };
+}
+
 /** MIGRATIONS[n]: version n -> n + 1. There must be one for every n below PROJECT_SCHEMA_VERSION. */
 export const MIGRATIONS: Readonly<Record<number, (doc: unknown) => unknown>> = {
   0: migrateV0toV1,
+  1: migrateV1toV2,
 };
 
 /**

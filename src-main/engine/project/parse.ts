@@ -104,5 +104,9 @@ export function referencedAssets(doc: ProjectDoc): { file: string; sha256: strin
   const out: { file: string; sha256: string; role: string }[] = [];
   if (doc.image) out.push({ ...doc.image.asset, role: 'source image' });
   if (doc.depth) out.push({ ...doc.depth.source.asset, role: 'depth' });
+  for (const v of doc.sources) {
+    out.push({ ...v.image.asset, role: `source view "${v.name}" image` });
+    out.push({ ...v.depth.source.asset, role: `source view "${v.name}" depth` });
+  }
   return out;
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
  * Bump PROJECT_SCHEMA_VERSION on any change that old readers would misread, and add a migration
  * from the previous version in `migrate.ts`.
  */
-export const PROJECT_SCHEMA_VERSION = 1;
+export const PROJECT_SCHEMA_VERSION = 2;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 export const Vec3 = z.tuple([finite, finite, finite]);
@@ -22,6 +22,15 @@ export const AssetRef = z.object({
 });
 export type AssetRef = z.infer<typeof AssetRef>;
 
+/** A pinhole K in pixels for an image at its stored size (OpenCV axes: x right, y down). */
+export const PixelIntrinsics = z.object({
+  fx: finite.refine((v) => v > 0, 'fx must be > 0'),
+  fy: finite.refine((v) => v > 0, 'fy must be > 0'),
+  cx: finite,
+  cy: finite,
+});
+export type PixelIntrinsics = z.infer<typeof PixelIntrinsics>;
+
 export const SourceImage = z.object({
   asset: AssetRef,
   /** The name the artist imported it under, for display. */
@@ -29,6 +38,8 @@ export const SourceImage = z.object({
   /** Size of the stored (EXIF-oriented) image in pixels. */
   width: z.number().int().positive(),
   height: z.number().int().positive(),
+  /** The camera's K when known (an imported calibrated camera); else a 60 degree horizontal fov is assumed. */
+  intrinsics: PixelIntrinsics.optional(),
 });
 export type SourceImage = z.infer<typeof SourceImage>;
 
@@ -53,6 +64,25 @@ export type DepthSource = z.infer<typeof DepthSource>;
 
 export const Depth = z.object({ source: DepthSource, mapping: DepthMapping });
 export type Depth = z.infer<typeof Depth>;
+
+/** A camera-to-world pose: 16 numbers, row-major 4x4, GL camera axes (camera/conventions.ts). */
+export const Pose = z.array(finite).length(16, 'a pose has 16 numbers (a row-major 4x4)');
+
+/**
+ * A further source view (sparse views, engine/sources): a photo, its depth and its camera. The
+ * project's `image` and `depth` are the first view, the camera of frame 0 at the identity pose;
+ * `c2w` places this one in that world. Every frame is warped from all enabled views at once.
+ */
+export const SourceView = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  image: SourceImage.required({ intrinsics: true }),
+  depth: Depth,
+  c2w: Pose,
+  /** Off: kept in the project, left out of warps and renders. */
+  enabled: z.boolean(),
+});
+export type SourceView = z.infer<typeof SourceView>;
 
 export const Orientation = z.discriminatedUnion('kind', [
   /** Look at a target point, +Y world up unless `up` says otherwise. */
@@ -147,6 +177,8 @@ export const ProjectDoc = z.object({
   modifiedAt: z.string(),
   image: SourceImage.nullable(),
   depth: Depth.nullable(),
+  /** Further source views besides `image` (empty for a single photo). */
+  sources: z.array(SourceView),
   track: Track,
   lambda: LambdaDoc,
   render: RenderSettings,

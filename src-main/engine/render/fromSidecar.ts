@@ -33,6 +33,7 @@ export function docFromSidecar(sidecar: RenderSidecar, lambdaValues: ArrayLike<n
     modifiedAt: sidecar.createdAt,
     image: sidecar.source,
     depth: sidecar.depth,
+    sources: sidecar.sources ?? [],
     track: sidecar.camera.track,
     lambda: {
       steps: sidecar.lambda.steps,

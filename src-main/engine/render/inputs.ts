@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { FrameCamera, Intrinsics } from '../camera/conventions';
 import { evaluateTrack } from '../camera/evaluate';
-import { sourceIntrinsics } from '../camera/intrinsics';
+import { photoIntrinsics } from '../camera/intrinsics';
 import type { DepthReport } from '../depth/mapping';
 import { depthForRender } from '../depth/prepare';
 import { decodeDepth } from '../depth/read';
@@ -38,7 +38,7 @@ export function renderIntrinsics(doc: ProjectDoc): { intrinsics: Intrinsics; pla
   if (!doc.image) throw new CamtrackError('bad-input', 'The project has no photo: import one before rendering.');
   const { width, height, fit } = doc.render;
   const placement = computeFit(doc.image.width, doc.image.height, width, height, fit);
-  return { intrinsics: placeIntrinsics(sourceIntrinsics(doc.image.width, doc.image.height), placement), placement };
+  return { intrinsics: placeIntrinsics(photoIntrinsics(doc.image), placement), placement };
 }
 
 /**

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { makeLambdaTable, type LambdaTable } from '../lambda/table';
-import { Depth, ExecutionProviderName, LambdaPreset, RenderSettings, SourceImage, Track } from '../project/schema';
+import { Depth, ExecutionProviderName, LambdaPreset, RenderSettings, SourceImage, SourceView, Track } from '../project/schema';
 import { appVersion } from '../util/appRoot';
 import { tempPathBeside, writeFileAtomic } from '../util/atomic';
 import { commitGroup, discardStaged, type StagedFile } from '../video/commit';
@@ -115,6 +115,10 @@ export const RenderSidecar = z
     output: SidecarOutput,
     source: SourceImage,
     depth: Depth,
+    /** Further source views (sparse views), as the project held them; absent or empty for one photo. */
+    sources: z.array(SourceView).optional(),
+    /** Frames anchored to a source view's photo, and the lambda floor the sampler used (sparse views). */
+    anchors: z.object({ frames: z.array(z.number().int().min(0)), lambdaFloor: finite }).optional(),
     camera: SidecarCamera,
     schedule: SidecarSchedule,
     lambda: SidecarLambda,

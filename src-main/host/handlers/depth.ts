@@ -9,7 +9,7 @@ import { depthForRender } from '../../engine/depth/prepare';
 import type { RawDepth } from '../../engine/depth/types';
 import { sniffFormat } from '../../engine/image/sniff';
 import { placeIntrinsics, stretchPlacement } from '../../engine/image/fit';
-import { sourceIntrinsics } from '../../engine/camera/intrinsics';
+import { photoIntrinsics, sourceIntrinsics } from '../../engine/camera/intrinsics';
 import { storeAsset } from '../../engine/project/assets';
 import { CamtrackError } from '../../engine/util/errors';
 
@@ -105,7 +105,7 @@ export const depthHandlers: Handlers = {
     const { depth, report } = depthForRender(raw, doc.depth!.mapping, placement);
     const z = depth.z;
     for (let i = 0; i < z.length; i++) if (!(z[i] > 0)) z[i] = NaN;
-    const k = placeIntrinsics(sourceIntrinsics(doc.image.width, doc.image.height), placement);
+    const k = placeIntrinsics(photoIntrinsics(doc.image), placement);
     return { width: size.width, height: size.height, depth: z, fx: k.fx, fy: k.fy, cx: k.cx, cy: k.cy, report: depthReportView(report) };
   },
 };

@@ -2,7 +2,7 @@ import type { Handlers } from '../context';
 import { projectDir } from './project';
 import type { ProjectDoc } from '../../engine/project/schema';
 import { createTrackEvaluator } from '../../engine/camera/evaluate';
-import { sourceIntrinsics } from '../../engine/camera/intrinsics';
+import { photoIntrinsics, sourceIntrinsics } from '../../engine/camera/intrinsics';
 import type { Intrinsics } from '../../engine/camera/conventions';
 import { IDENTITY4 } from '../../engine/camera/conventions';
 import { composePlacements, placeIntrinsics, stretchPlacement, type Placement } from '../../engine/image/fit';
@@ -82,7 +82,7 @@ export const warpHandlers: Handlers = {
     const size = previewSize(doc.render.width, doc.render.height, input.maxSide ?? DEFAULT_PREVIEW_SIDE);
     const shrink = stretchPlacement(doc.render.width, doc.render.height, size.width, size.height);
     const placement = composePlacements(fit, shrink);
-    const source = await previewSource(projectDir(ctx, input.project), doc, placement, placeIntrinsics(sourceIntrinsics(doc.image!.width, doc.image!.height), placement));
+    const source = await previewSource(projectDir(ctx, input.project), doc, placement, placeIntrinsics(photoIntrinsics(doc.image!), placement));
     const cam = createTrackEvaluator(doc.track, renderK).at(input.frame);
     const warped = warpFrame(source, { c2w: cam.c2w, intrinsics: placeIntrinsics(cam.intrinsics, shrink) });
     const [png, maskPng] = await Promise.all([

@@ -1,5 +1,5 @@
 import type { Intrinsics } from '../../../src-main/engine/camera/conventions';
-import { sourceIntrinsics } from '../../../src-main/engine/camera/intrinsics';
+import { photoIntrinsics, sourceIntrinsics } from '../../../src-main/engine/camera/intrinsics';
 import { computeFit, placeIntrinsics } from '../../../src-main/engine/image/fit';
 import type { ProjectDoc } from '../../../src-main/engine/project/schema';
 
@@ -12,6 +12,6 @@ import type { ProjectDoc } from '../../../src-main/engine/project/schema';
 export function renderSourceIntrinsics(doc: ProjectDoc): Intrinsics {
   const { width, height, fit } = doc.render;
   if (!doc.image) return sourceIntrinsics(width, height);
-  return placeIntrinsics(sourceIntrinsics(doc.image.width, doc.image.height), computeFit(doc.image.width, doc.image.height, width, height, fit));
+  return placeIntrinsics(photoIntrinsics(doc.image), computeFit(doc.image.width, doc.image.height, width, height, fit));
 }
 

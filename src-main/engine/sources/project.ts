@@ -1,0 +1,103 @@
+import { readFile } from 'node:fs/promises';
+import { mat4Multiply, rigidInverse, type Mat4 } from '../camera/conventions';
+import { fovYFromFocal } from '../camera/intrinsics';
+import { importCameraPath } from '../camera/nerfstudio';
+import { poseFromPositionQuaternion, positionQuaternionFromPose } from '../camera/pose';
+import { createProject } from '../project/create';
+import { depthAssetFromFile, imageAssetFromFile } from '../project/fromFiles';
+import type { NewAsset } from '../project/assets';
+import { projectNameFromDir } from '../project/layout';
+import type { Keyframe, PixelIntrinsics, ProjectDoc, RenderSettings, SourceView, Track } from '../project/schema';
+import { saveProject, type SavedProject } from '../project/store';
+import { CamtrackError } from '../util/errors';
+import { TWO_VIEW_LAMBDA_FLOOR } from './anchors';
+import { parseTransforms, type TransformsView } from './transforms';
+
+/**
+ * A project from several posed views (sparse views). The first view becomes the project's photo
+ * and depth, the camera of frame 0 at the identity pose; every other view is a source view placed
+ * relative to it. Without a camera path the track runs through the views' cameras in order, one
+ * key each, evenly spaced: the first frame at the first view, the last at the last (the
+ * reference's two-view setting); a camera path (nerfstudio camera_path.json, in the same world as
+ * the views) replaces that track.
+ */
+export interface ProjectFromViewsOptions {
+  /** camera_path.json text, in the views' world. */
+  cameraPath?: string;
+  numFrames?: number;
+  fps?: number;
+  render?: Partial<RenderSettings>;
+  name?: string;
+  now?: Date;
+}
+
+/** Views as read from an importer: a photo, its depth and its camera in the importer's world. */
+export type ViewFiles = TransformsView;
+
+export async function writeProjectFromTransforms(dir: string, transformsPath: string, opts: ProjectFromViewsOptions = {}): Promise<SavedProject> {
+  let text: string;
+  try {
+    text = await readFile(transformsPath, 'utf8');
+  } catch (e) {
+    throw new CamtrackError('not-found', `The transforms file ${transformsPath} cannot be read: ${(e as Error).message}`, { cause: e });
+  }
+  return writeProjectFromViews(dir, parseTransforms(text, transformsPath), opts);
+}
+
+export async function writeProjectFromViews(dir: string, views: readonly ViewFiles[], opts: ProjectFromViewsOptions = {}): Promise<SavedProject> {
+  if (views.length === 0) throw new CamtrackError('bad-input', 'A project needs at least one view.');
+  const missing = views.find((v) => !v.depthPath);
+  if (missing) throw new CamtrackError('bad-input', `The view ${missing.name} has no depth file: every view of a sparse-view project needs one (depth_file_path).`);
+  const assets: NewAsset[] = [];
+  const origin = views[0].c2w;
+  const toOrigin = rigidInverse(origin);
+  const placed = [];
+  for (const v of views) {
+    const photo = await imageAssetFromFile(v.imagePath);
+    const depth = await depthAssetFromFile(v.depthPath as string, v.mapping);
+    assets.push(photo.asset, depth.asset);
+    // K is for v.width x v.height; the stored image may be a scaled copy.
+    const sx = photo.image.width / v.width, sy = photo.image.height / v.height;
+    const intrinsics: PixelIntrinsics = { fx: v.intrinsics.fx * sx, fy: v.intrinsics.fy * sy, cx: v.intrinsics.cx * sx, cy: v.intrinsics.cy * sy };
+    placed.push({ view: v, image: { ...photo.image, intrinsics }, depth: depth.depth, c2w: rigid(mat4Multiply(toOrigin, v.c2w)) });
+  }
+
+  const first = placed[0];
+  let track: Track | undefined;
+  if (opts.cameraPath !== undefined) {
+    track = importCameraPath(opts.cameraPath, { origin, width: first.image.width, height: first.image.height }).track;
+    if (opts.fps !== undefined) track = { ...track, fps: opts.fps };
+  }
+  const numFrames = track?.numFrames ?? opts.numFrames ?? 25;
+  const doc: ProjectDoc = createProject(opts.name ?? projectNameFromDir(dir), {
+    numFrames,
+    ...(opts.fps !== undefined && { fps: opts.fps }),
+    ...(opts.render && { render: opts.render }),
+    ...(opts.now && { now: opts.now }),
+    // The reference's two-view floor, shown in the lambda editor from the start (the render enforces it too).
+    ...(views.length > 1 && { lambdaMin: TWO_VIEW_LAMBDA_FLOOR }),
+    image: first.image,
+    depth: first.depth,
+  });
+  doc.track = track ?? { ...doc.track, keyframes: keysThroughViews(placed.map((p) => ({ c2w: p.c2w, fy: p.image.intrinsics.fy, height: p.image.height })), numFrames) };
+  doc.sources = placed.slice(1).map(
+    (p, i): SourceView => ({ id: `view-${i + 1}`, name: p.view.name, image: p.image, depth: p.depth, c2w: p.c2w, enabled: true }),
+  );
+  return saveProject(dir, doc, assets, opts.now ? { now: () => opts.now as Date } : {});
+}
+
+/** One quaternion key per view camera, the first on frame 0 and the last on the last frame. */
+export function keysThroughViews(views: readonly { c2w: Mat4; fy: number; height: number }[], numFrames: number): Keyframe[] {
+  if (views.length > numFrames) throw new CamtrackError('bad-input', `${views.length} views do not fit on a ${numFrames}-frame track (one key per view).`);
+  return views.map((v, i) => {
+    const { position, quaternion } = positionQuaternionFromPose(v.c2w);
+    const frame = views.length === 1 ? 0 : Math.round((i * (numFrames - 1)) / (views.length - 1));
+    return { id: i === 0 ? 'source' : `view-${i}`, frame, position, orientation: { kind: 'quaternion', q: quaternion }, fovY: fovYFromFocal(v.fy, v.height), easing: 'linear' };
+  });
+}
+
+/** Exactly rigid again after the products (through position + quaternion). */
+function rigid(m: Mat4): number[] {
+  const { position, quaternion } = positionQuaternionFromPose(m);
+  return poseFromPositionQuaternion(position, quaternion);
+}
