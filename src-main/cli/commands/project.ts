@@ -10,6 +10,8 @@ import { promises as fs } from 'node:fs';
 import sharp from 'sharp';
 import { importCameraPath } from '../../engine/camera/nerfstudio';
 import type { Track } from '../../engine/project/schema';
+import { readFile } from 'node:fs/promises';
+import { writeProjectFromTransforms } from '../../engine/sources/project';
 
 function num(name: string) {
   return (value: string): number => {
@@ -38,6 +40,7 @@ export function projectSummary(p: OpenedProject): Record<string, unknown> {
     modifiedAt: d.modifiedAt,
     image: d.image && { file: d.image.asset.file, originalName: d.image.originalName, width: d.image.width, height: d.image.height },
     depth: d.depth && { file: d.depth.source.asset.file, source: d.depth.source.type, mapping: d.depth.mapping },
+    sources: d.sources.map((v) => ({ id: v.id, name: v.name, enabled: v.enabled, width: v.image.width, height: v.image.height, position: [v.c2w[3], v.c2w[7], v.c2w[11]] })),
     track: { numFrames: d.track.numFrames, fps: d.track.fps, keyframes: d.track.keyframes.length },
     lambda: { steps: d.lambda.steps, frames: d.lambda.frames, lambdaMin: d.lambda.lambdaMin, preset: d.lambda.preset.kind },
     render: { steps: d.render.steps, width: d.render.width, height: d.render.height, model: d.render.model, format: d.render.format, seed: d.render.seed },
@@ -59,6 +62,7 @@ interface NewOptions {
   steps?: number;
   fov?: number;
   cameraPath?: string;
+  transforms?: string;
 }
 
 /** A camera_path.json as a track at the photo's size (render_width/height in the file win). */
@@ -88,8 +92,9 @@ export function registerProject(program: Command): void {
     .option('--frames <n>', 'frames of the track (default 25)', int('frames'))
     .option('--fps <n>', 'frames per second (default 7)', num('fps'))
     .option('--steps <n>', 'denoising steps (default 25)', int('steps'))
+    .option('--transforms <file>', 'a nerfstudio transforms.json: posed photos with depth (sparse views); the first frame is the photo')
     .option('--fov <degrees>', 'vertical field of view of the source camera (default 50)', num('fov'))
-    .option('--camera-path <file>', "a nerfstudio camera_path.json as the track: one key per camera, its frame count and fps, the photo's camera from its first camera")
+    .option('--camera-path <file>', "a nerfstudio camera_path.json as the track: one key per camera, its frame count and fps, the photo's camera from its first camera (with --transforms: in the views' world, default a track through the views)")
     .action(async (target: string, o: NewOptions) => {
       const dir = withProjectExtension(target);
       if (o.depth && !o.image) throw new CamtrackError('bad-input', '--depth needs --image: a depth file belongs to a photo.');
@@ -108,6 +113,21 @@ export function registerProject(program: Command): void {
         ...(o.fov !== undefined && { fovY: o.fov }),
         ...(o.steps !== undefined && { render: { steps: o.steps } }),
       };
+      if (o.transforms) {
+        if (o.image || o.depth) throw new CamtrackError('bad-input', '--transforms brings its own photos and depth: leave out --image and --depth.');
+        const cameraPath = o.cameraPath === undefined ? undefined : await readFile(o.cameraPath, 'utf8').catch((e: Error) => {
+          throw new CamtrackError('not-found', `The camera path ${o.cameraPath} cannot be read: ${e.message}`, { cause: e });
+        });
+        const saved = await writeProjectFromTransforms(dir, o.transforms, {
+          ...(cameraPath !== undefined && { cameraPath }),
+          ...(o.frames !== undefined && { numFrames: o.frames }),
+          ...(o.fps !== undefined && { fps: o.fps }),
+          ...(o.steps !== undefined && { render: { steps: o.steps } }),
+          ...(o.name && { name: o.name }),
+        });
+        printJson(projectSummary({ dir: saved.dir, doc: saved.doc }));
+        return;
+      }
       if (o.cameraPath && o.frames !== undefined) throw new CamtrackError('bad-input', '--camera-path sets the frame count (one frame per camera): leave out --frames.');
       if (o.cameraPath && !o.image) throw new CamtrackError('bad-input', '--camera-path needs --image: the path is imported at the photo\'s size.');
       const track = o.cameraPath ? await cameraPathTrack(o.cameraPath, o.image!) : undefined;

@@ -91,6 +91,9 @@ export function specFromDoc(input: SpecInput): FarmJobSpec {
   const { doc } = input;
   if (!doc.image) throw new CamtrackError('bad-input', 'The project has no photo: import one before rendering.');
   if (!doc.depth) throw new CamtrackError('bad-input', 'The project has no depth: import a depth file (or estimate one) before rendering.');
+  // A farm job carries one photo and its depth; sending it without the further views would render another shot.
+  if (doc.sources.some((v) => v.enabled))
+    throw new CamtrackError('bad-input', 'The render farm renders single-photo projects: this one has further source views (sparse views). Render it locally, or turn the views off.');
   const name = checkOutputName(input.outputName);
   const ext = path.extname(name).slice(1).toLowerCase();
   const format = doc.render.format;
@@ -132,6 +135,7 @@ export function docFromSpec(spec: FarmJobSpec, model: string): ProjectDoc {
     modifiedAt: spec.submittedAt,
     image: { ...spec.source, asset: { file: imageFile, sha256: spec.assets.image.sha256 } },
     depth: { source: { ...spec.depth.source, asset: { file: depthFile, sha256: spec.assets.depth.sha256 } } as DepthSource, mapping: spec.depth.mapping },
+    sources: [],
     track: spec.track,
     lambda: spec.lambda,
     render: { ...spec.settings, model },

@@ -16,6 +16,9 @@ import { commitGroup, discardStaged, exportFrames, tempPathBeside, thumbnailPath
 import { fillWarpedFrame, isPreviewModel, PREVIEW_MODEL_RECORD, renderSizeError } from '../preview';
 import { prepareSource, warpFrame, type WarpedFrame } from '../warp/forward';
 import { createWarpPool } from '../warp/pool';
+import { anchorLambda, lambdaFloor } from '../sources/anchors';
+import { loadSourceViews } from '../sources/inputs';
+import { warpTrackFromViews } from '../sources/track';
 import { loadRenderInputs } from './inputs';
 import { applyRenderOverrides, type RenderOverrides } from './overrides';
 import { stageSidecar, type RenderSidecar, type SidecarModel } from './sidecar';
@@ -222,15 +225,21 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
   endStage('load');
   throwIfAborted(signal, 'load');
 
+  // Further source views (sparse views): every frame warped from all of them with one z-buffer.
+  const views = await loadSourceViews(opts.projectDir, doc, opts.assetsDir ?? null);
+  throwIfAborted(signal, 'load');
   progress('warp', 0);
   let warpedCount = 0;
-  const warped = await warpAll(
-    { image: inputs.image, depth: inputs.depth, intrinsics: inputs.intrinsics, c2w: inputs.cameras[0].c2w },
-    inputs.cameras,
-    () => progress('warp', ++warpedCount / F),
-    signal,
-    preview,
-  );
+  const photo = { image: inputs.image, depth: inputs.depth, intrinsics: inputs.intrinsics, c2w: inputs.cameras[0].c2w };
+  const onWarped = () => progress('warp', ++warpedCount / F);
+  let warped: WarpedFrame[];
+  let anchors: number[] = [];
+  if (views.length > 0) {
+    ({ frames: warped, anchors } = warpTrackFromViews(photo, views.map((v) => v.source), inputs.cameras, { fill: preview, onFrame: onWarped, signal }));
+  } else {
+    warped = await warpAll(photo, inputs.cameras, onWarped, signal, preview);
+  }
+  const lambdaMin = lambdaFloor(doc.lambda.lambdaMin, views.length);
   endStage('warp');
   throwIfAborted(signal, 'warp');
 
@@ -276,7 +285,10 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
       progress('encode', 0.3);
       const views = await pipeline.encodeViews(warped.map((w) => ({ width: w.width, height: w.height, data: w.image })));
       const holes = new Uint8Array(F * lat.height * lat.width);
-      warped.forEach((w, f) => holes.set(w.latentHoles, f * lat.height * lat.width));
+      // An anchored frame (at a source camera) takes its warped view whole: no holes, lambda 1.
+      warped.forEach((w, f) => {
+        if (!anchors.includes(f)) holes.set(w.latentHoles, f * lat.height * lat.width);
+      });
       endStage('encode');
       throwIfAborted(signal, 'encode');
 
@@ -293,8 +305,8 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
       const interval = opts.previewIntervalMs ?? 0;
       const latents = await guidedSample({
         sigmas,
-        lambda: lambda!,
-        lambdaMin: doc.lambda.lambdaMin,
+        lambda: anchorLambda(lambda!, anchors),
+        lambdaMin,
         shape,
         sourceLatent: cond.sourceLatent,
         warpedLatents: views,
@@ -370,6 +382,7 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
       },
       source: doc.image!,
       depth: doc.depth!,
+      ...(doc.sources.length > 0 && { sources: doc.sources, anchors: { frames: anchors, lambdaFloor: lambdaMin } }),
       camera: { track: doc.track, evaluatedFrames: F, poses: inputs.cameras.map((c) => [...c.c2w]) },
       schedule: { kind: 'karras', steps, sigmaMin: SIGMA_MIN, sigmaMax: SIGMA_MAX, rho: RHO, sigmas: Array.from(sigmas) },
       lambda: { steps, frames: F, values: doc.lambda.values, lambdaMin: doc.lambda.lambdaMin, preset: doc.lambda.preset },

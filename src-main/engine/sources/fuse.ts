@@ -1,5 +1,5 @@
 import type { Mat4 } from '../camera/conventions';
-import { clearedAccumulator, depthMaxLog, prepareSource, resolveFrame, splatSource, type PreparedSource, type WarpedFrame, type WarpOptions, type WarpSource, type WarpTarget } from '../warp/forward';
+import { clearedAccumulator, clearedDepthAccumulator, depthMaxLog, prepareSource, resolveFrame, splatSource, type PreparedSource, type WarpedFrame, type WarpOptions, type WarpSource, type WarpTarget } from '../warp/forward';
 
 /**
  * Sparse views: several photos, each with its depth and camera, warped into one frame camera with
@@ -53,12 +53,13 @@ export function blendWeights(fused: FusedSources, target: Mat4): number[] {
 /** Warps all sources into `target` with one z-buffer; `enabled` (default all) picks the sources that take part. */
 export function warpFused(fused: FusedSources, target: WarpTarget, options: WarpOptions = {}, enabled?: readonly boolean[]): WarpedFrame {
   const acc = clearedAccumulator(target);
+  const zacc = options.withDepth ? clearedDepthAccumulator(target) : undefined;
   const blend = blendWeights(fused, target.c2w);
   fused.sources.forEach((s, i) => {
     if (enabled && !enabled[i]) return;
-    splatSource(s, target, acc, blend[i]);
+    splatSource(s, target, acc, blend[i], zacc);
   });
-  return resolveFrame(acc, target, options);
+  return resolveFrame(acc, target, options, zacc);
 }
 
 /** Camera-centre distance plus the optical-axis angle (radians) times `depth`. Poses are GL camera-to-world. */
