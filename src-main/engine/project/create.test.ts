@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { createProject, DEFAULT_FPS, DEFAULT_NUM_FRAMES } from './create';
+import { createProject, DEFAULT_FPS, DEFAULT_LAMBDA_MIN, DEFAULT_NUM_FRAMES } from './create';
+import { parseProjectText } from './parse';
 import { DEFAULT_RENDER_SETTINGS, ProjectDoc } from './schema';
 import { CamtrackError } from '../util/errors';
 import { defaultLambda } from '../lambda/search';
@@ -30,6 +31,17 @@ describe('createProject', () => {
     expect(preset).toEqual({ kind: 'default', v1: ref.v1, v2: ref.v2, v3: ref.v3 });
     for (let s = 0; s < steps; s++) expect(values[s * frames]).toBe(1); // frame 0 is the photo itself
     expect(new Set(values.map((v) => v.toFixed(6))).size).toBeGreaterThan(25);
+  });
+
+  it('puts no floor under the lambda table (lambda_min 0), as the reference DGS sampler passes weight_clamp=None', () => {
+    expect(DEFAULT_LAMBDA_MIN).toBe(0);
+    expect(createProject('A').lambda.lambdaMin).toBe(0);
+    expect(createProject('A', { lambdaMin: 0.25 }).lambda.lambdaMin).toBe(0.25); // still an option
+  });
+
+  it('keeps the floor an older project stored (a re-render must give the same video)', () => {
+    const old = { ...createProject('Old'), lambda: { ...createProject('Old').lambda, lambdaMin: 0.3 } };
+    expect(parseProjectText(JSON.stringify(old), 'old.json').doc.lambda.lambdaMin).toBe(0.3);
   });
 
   it('sizes the table to other steps and frames', () => {

@@ -19,14 +19,16 @@ import { assertValidDoc } from './parse';
  *   usually given (added_time_ids carries fps - 1 = 6), so a fresh project renders the model's
  *   natural motion speed. One key at frame 0: the source camera (identity pose, looking down -Z).
  * - Lambda: the reference's default table for these steps and frames (NVS-Solver's search_hypers,
- *   engine/lambda/search.ts), lambda_min 0.3, the middle of the reference runs' 0.2 to 0.4.
+ *   engine/lambda/search.ts), lambda_min 0: no floor, as the reference's gradient-free sampler
+ *   (step_single_dgs is called with weight_clamp=None; its 0.2 to 0.4 belong to the gradient variant
+ *   and the two-view path). Projects that stored another floor keep it: a re-render must not change.
  * - Render settings: DEFAULT_RENDER_SETTINGS.
  */
 export const DEFAULT_NUM_FRAMES = 25;
 export const DEFAULT_FPS = 7;
 /** Vertical field of view of the source camera when nothing better is known (a normal lens). */
 export const DEFAULT_FOV_Y = 50;
-export const DEFAULT_LAMBDA_MIN = 0.3;
+export const DEFAULT_LAMBDA_MIN = 0;
 
 export interface CreateProjectOptions {
   numFrames?: number;

@@ -132,7 +132,7 @@ export const LambdaDoc = z.object({
   frames: z.number().int().min(1),
   /** Row-major [step][frame]. */
   values: z.array(finite),
-  /** The reference's weight_clamp: every weight is raised to at least this. */
+  /** A user floor: every weight is raised to at least this (0 = none, the reference's DGS sampler). */
   lambdaMin: finite.refine((v) => v >= 0 && v <= 1, 'lambdaMin must be in [0, 1]'),
   /** Where the table came from; 'custom' once the artist has painted it. */
   preset: LambdaPreset,

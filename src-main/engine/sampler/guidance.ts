@@ -19,7 +19,9 @@ const HOLE_KEY = 0xffffffff;
  * Compared with the reference (ZHU-Zhiyu/NVS_Solver, EulerDiscreteScheduler.step_single_dgs):
  * - the same: holes per latent pixel, shared by all channels (it averages its per-channel mask
  *   over channels and thresholds at 0.5); |.| per element; frame 0 replaced whole by the source
- *   latent; lam clamped to [weight_clamp, 1] (its step_multi variants hard-code 0.4).
+ *   latent; lam clamped to at most 1. Its single-view DGS path passes weight_clamp=None, so no
+ *   floor: lambda_min 0 reproduces it (a higher lambda_min is a user option; the reference's 0.2 to
+ *   0.4 belong to its gradient variant and to step_multi_dgs, which hard-codes 0.4).
  * - different, following DESIGN.md: it zeroes the hole elements, sorts all C*h*w differences and
  *   takes the value at int(lam * (C*h*w - holePixels)) + holePixels - 1 as a cutoff, counting the
  *   holes once per pixel although C*holePixels zeros sort first, and then replaces every valid

@@ -38,7 +38,7 @@ export interface GuidedSampleOptions {
   readonly sigmas: Float32Array;
   /** N steps x F frames. */
   readonly lambda: LambdaTable;
-  /** lambda_min in [0, 1] (the reference's weight_clamp). */
+  /** lambda_min in [0, 1]: a user floor; 0 (no floor) is the reference's gradient-free sampler. */
   readonly lambdaMin: number;
   readonly shape: LatentShape;
   /** The source image latent, [C][h][w], scaled as the warped latents are. */

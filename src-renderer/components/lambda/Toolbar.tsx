@@ -192,7 +192,7 @@ export function FileControls({ lambda }: { lambda: LambdaDoc }) {
   const fileRef = useRef<HTMLInputElement>(null);
   return (
     <div className="lh-files" role="toolbar" aria-label="Lambda floor and files">
-      <label className="lh-field" title="The reference's weight_clamp: every weight is raised to at least this">
+      <label className="lh-field" title="Floor: every weight below it is raised to it (hatched on the map). 0 = no floor, as the reference's gradient-free sampler">
         λ min
         <NumberField value={lambda.lambdaMin} label="Lambda min" testId="lambda-min" onCommit={setLambdaMin} />
       </label>
