@@ -12,6 +12,8 @@ import { depthForRender } from './prepare';
 import { decodeDepth, readDepthFile } from './read';
 import { resizeDepth } from './resize';
 import type { RawDepth } from './types';
+import { IDENTITY4 } from '../camera/conventions';
+import { prepareSource, warpFrame } from '../warp/forward';
 
 const DEPTH = { kind: 'depth', scale: 1, near: 0.1, far: 100 } as const;
 
@@ -100,6 +102,26 @@ describe('depth mapping', () => {
     expect([disp.report.zMin, disp.report.zMax, disp.report.rawMin, disp.report.rawMax]).toEqual([1, 500, Math.fround(0.01), 10000]);
   });
 
+  it('floors disparity at 1e-5 as the reference: zero or negative disparity is the far plane, not a hole (hand-computed)', () => {
+    // scale 10000: 0, -2 and 1e-6 become 1e-5 -> 10000 / 1e-5 = 1e9 -> clipped to far = 500;
+    // 20000 -> 0.5; 100 -> 100. Under a depth mapping 0 and -2 are still "no depth".
+    const disp = applyDepthMapping(raw([0, -2, 1e-6, 20000, 100]), { kind: 'disparity', scale: 10000, near: 1e-4, far: 500 });
+    expect(Array.from(disp.depth.z)).toEqual([500, 500, 500, 0.5, 100]);
+    const r = disp.report;
+    expect([r.valid, r.zero, r.negative, r.flooredDisparity, r.clippedFar]).toEqual([5, 0, 0, 3, 3]);
+    const dep = applyDepthMapping(raw([0, -2, 3]), { kind: 'depth', scale: 1, near: 1e-4, far: 500 });
+    expect(Array.from(dep.depth.z)).toEqual([0, 0, 3]);
+    expect([dep.report.zero, dep.report.negative, dep.report.flooredDisparity]).toEqual([1, 1, 0]);
+    // So a zero-disparity sky pixel is warped (guided), not a hole: identity warp of a 4x4 photo
+    // whose disparity is 0 at one pixel and 1 elsewhere keeps every pixel.
+    const d4 = applyDepthMapping(raw([0, ...new Array(15).fill(1)], 4, 4), { kind: 'disparity', scale: 10000, near: 1e-4, far: 500 }).depth;
+    const k = { width: 4, height: 4, fx: 4, fy: 4, cx: 2, cy: 2 };
+    const img = { width: 4, height: 4, data: new Float32Array(48).fill(0.5) };
+    const out = warpFrame(prepareSource({ image: img, depth: d4.z, intrinsics: k, c2w: IDENTITY4 }), { intrinsics: k, c2w: IDENTITY4 }, { dilateRadius: 0 });
+    expect(out.holes[0]).toBe(0);
+    expect(out.holeFraction).toBe(0);
+  });
+
   it('counts NaN, infinities, zero and negative values and leaves those pixels without depth', () => {
     const d = applyDepthMapping(raw([NaN, Infinity, -Infinity, 0, -3, 4, NaN]), DEPTH);
     const r = d.report;
@@ -124,6 +146,16 @@ describe('depth resizing', () => {
     // The second output has 3/4 weight on the valid pixel: it keeps z = 2; the third only 1/4: no depth.
     expect(Array.from(resizeDepth(holey, p).z)).toEqual([2, 2, 0, 0]);
     expect(Array.from(resizeDepth(two, p, 'nearest').z)).toEqual([2, 2, 4, 4]);
+  });
+
+  it('resizes depth for a render with nearest, as the reference: no depth invented across an edge (hand-computed)', () => {
+    // A 2x1 depth [2, 8] (an object edge) on a 2x1 photo rendered at 4x1: output centres fall at
+    // source x = 0.25, 0.75, 1.25, 1.75, so nearest copies [2, 2, 8, 8]. Bilinear (pixel-index
+    // coordinates clamped to [0, 1]: 0, 0.25, 0.75, 1) would invent 3.5 and 6.5 between them.
+    const r: RawDepth = { width: 2, height: 1, values: Float32Array.from([2, 8]), origin: 'test' };
+    const fit = computeFit(2, 1, 4, 1, 'crop');
+    expect(Array.from(depthForRender(r, DEPTH, fit).depth.z)).toEqual([2, 2, 8, 8]);
+    expect(Array.from(depthForRender(r, DEPTH, fit, 'bilinear').depth.z)).toEqual([2, 3.5, 6.5, 8]);
   });
 
   it('places depth like the photo (pad bars have no depth) and refuses another aspect', () => {

@@ -4,8 +4,11 @@ import type { DepthMap, RawDepth } from './types';
 
 /**
  * What applying a depth mapping found: how many values could not be used, by reason, and the
- * range of the z-depth that came out. NaN, +-infinity, zero and negative values have no depth:
- * those pixels do not splat and become holes in every warped frame.
+ * range of the z-depth that came out. NaN and +-infinity have no depth: those pixels do not splat
+ * and become holes in every warped frame. So do zero and negative values of a depth mapping; a
+ * disparity below DISPARITY_FLOOR (zero and negative included) is raised to it, as the reference
+ * does (`depth[depth < 1e-5] = 1e-5` before 10000 / disparity), so it maps to the far plane and is
+ * still warped and guided: a depth model's "infinitely far" sky is a far surface, not a hole.
  */
 export interface DepthReport {
   width: number;
@@ -19,6 +22,8 @@ export interface DepthReport {
   negInf: number;
   zero: number;
   negative: number;
+  /** Disparities below DISPARITY_FLOOR (zero and negative included) raised to it: valid, far. */
+  flooredDisparity: number;
   /** Valid values whose z fell outside [near, far] and were clipped to it. */
   clippedNear: number;
   clippedFar: number;
@@ -29,20 +34,23 @@ export interface DepthReport {
   zMax: number;
 }
 
-/** depth: z = scale * v; disparity: z = scale / v; then z is clipped to [near, far]. */
+export const DISPARITY_FLOOR = 1e-5;
+
+/** depth: z = scale * v; disparity: z = scale / max(v, 1e-5); then z is clipped to [near, far]. */
 export function applyDepthMapping(raw: RawDepth, mapping: DepthMapping): { depth: DepthMap; report: DepthReport } {
   const { kind, scale, near, far } = mapping;
   const n = raw.width * raw.height;
   if (raw.values.length !== n) throw new CamtrackError('bad-file', `The depth (${raw.origin}) has ${raw.values.length} values for ${raw.width}x${raw.height}.`);
   const z = new Float32Array(n);
-  let nan = 0, posInf = 0, negInf = 0, zero = 0, negative = 0, clippedNear = 0, clippedFar = 0;
+  let nan = 0, posInf = 0, negInf = 0, zero = 0, negative = 0, flooredDisparity = 0, clippedNear = 0, clippedFar = 0;
   let rawMin = Infinity, rawMax = -Infinity, zMin = Infinity, zMax = -Infinity;
   const disparity = kind === 'disparity';
   for (let i = 0; i < n; i++) {
-    const v = raw.values[i];
+    let v = raw.values[i];
     if (v !== v) { nan++; continue; }
     if (v === Infinity) { posInf++; continue; }
     if (v === -Infinity) { negInf++; continue; }
+    if (disparity && v < DISPARITY_FLOOR) { v = DISPARITY_FLOOR; flooredDisparity++; }
     if (v === 0) { zero++; continue; }
     if (v < 0) { negative++; continue; }
     if (v < rawMin) rawMin = v;
@@ -57,7 +65,7 @@ export function applyDepthMapping(raw: RawDepth, mapping: DepthMapping): { depth
   const valid = n - nan - posInf - negInf - zero - negative;
   const report: DepthReport = {
     width: raw.width, height: raw.height, origin: raw.origin, mapping, total: n, valid,
-    nan, posInf, negInf, zero, negative, clippedNear, clippedFar,
+    nan, posInf, negInf, zero, negative, flooredDisparity, clippedNear, clippedFar,
     rawMin: valid ? rawMin : NaN, rawMax: valid ? rawMax : NaN, zMin: valid ? zMin : NaN, zMax: valid ? zMax : NaN,
   };
   if (valid === 0) {

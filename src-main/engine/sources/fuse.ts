@@ -23,7 +23,7 @@ export interface FusedSources {
 export function prepareSources(sources: readonly WarpSource[]): FusedSources {
   if (sources.length === 0) throw new Error('fuse: no sources');
   const maxLog = Math.max(...sources.map((s) => depthMaxLog(s.depth)));
-  return { sources: sources.map((s) => prepareSource(s, undefined, maxLog)), sceneDepth: medianDepth(sources) };
+  return { sources: sources.map((s) => prepareSource(s, maxLog)), sceneDepth: medianDepth(sources) };
 }
 
 /**

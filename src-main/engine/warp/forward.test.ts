@@ -68,6 +68,31 @@ describe('forward warp', () => {
     expect(out.image[6 * 3 + 1]).toBeLessThan(1e-11);
   });
 
+  it('orders occlusion by the TARGET camera depth, as the reference splats (hand-computed)', () => {
+    // One row, fx = 2, cx = 4.5 (so pixel u looks along x/z = (u + 0.5 - 4.5) / 2). In the source
+    // camera (OpenCV axes) red A = (-1, 0, 1) is pixel 2 at depth 1, green B = (2, 0, 4) pixel 5 at
+    // depth 4: A is the nearer one. C = (5, 0, 7) lies on the line A + t (3, 0, 3) at t = 2, beyond
+    // B (t = 1). A target camera at C looking back along (-1, 0, -1)/sqrt2 (GL world: position
+    // (5, 0, -7), yaw 135 degrees) sees A and B on its optical axis, pixel 4 (x = cx = 4.5, index
+    // 4.0), at target depths |CB| = 3 sqrt2 = 4.243 and |CA| = 6 sqrt2 = 8.485: B hides A.
+    // Weights (1 + Z)^(-50 / ln(1 + 6 sqrt2)): A e^-50, B exp(-50 ln(1 + 3 sqrt2) / ln(1 + 6 sqrt2))
+    // = exp(-50 * 1.65685 / 2.24972) = e^-36.824; red's share is 1 / (1 + e^13.176) = 1.9e-6.
+    // (Ordered by source depth, ln 2 against ln 5, red would take all but e^-28 of the pixel.)
+    const k = { width: 8, height: 1, fx: 2, fy: 2, cx: 4.5, cy: 0.5 };
+    const img = { width: 8, height: 1, data: new Float32Array(24) };
+    const depth = new Float32Array(8);
+    img.data[2 * 3] = 1;
+    depth[2] = 1;
+    img.data[5 * 3 + 1] = 1;
+    depth[5] = 4;
+    const out = warpFrame(prepareSource({ image: img, depth, intrinsics: k, c2w: IDENTITY4 }), { intrinsics: k, c2w: poseAt([5, 0, -7], 135) }, { dilateRadius: 0 });
+    expect(Array.from(out.holes)).toEqual([1, 1, 1, 1, 0, 1, 1, 1]);
+    const redShare = 1 / (1 + Math.exp(50 - (50 * Math.log(1 + 3 * Math.SQRT2)) / Math.log(1 + 6 * Math.SQRT2)));
+    expect(redShare).toBeCloseTo(1.9e-6, 7);
+    expect(out.image[4 * 3]).toBeCloseTo(redShare, 9);
+    expect(out.image[4 * 3 + 1]).toBeCloseTo(1 - redShare, 6);
+  });
+
   it('drops points behind the target camera', () => {
     const k = { width: 4, height: 4, fx: 4, fy: 4, cx: 2, cy: 2 };
     const img = { width: 4, height: 4, data: new Float32Array(48).fill(0.5) };

@@ -8,8 +8,11 @@ import type { RgbImage } from '../image/types';
  *    source K (OpenCV axes), moved by relativeCvTransform(source.c2w, target.c2w) and projected
  *    with the target K; points with z <= Z_EPSILON (behind or at the camera) are dropped;
  *  - its colour is splatted onto the 4 target pixels around it with bilinear weights divided by
- *    exp(50 * log(1 + z) / max log(1 + z)), z the SOURCE depth clamped to [0, 1000] and the max
- *    taken over the valid source pixels, as in the reference: a soft z-buffer, nearer wins;
+ *    exp(50 * log(1 + z) / max log(1 + z)), z the point's depth in the TARGET camera clamped to
+ *    [0, 5000] and the max taken over every point of the source in front of the target camera (in
+ *    view or not), as the reference's bilinear_splatting does with trans_depth1: a soft z-buffer
+ *    in which the point nearer to the camera that sees it wins (ordering by source depth gets it
+ *    wrong when the camera turns: two points on one target ray can be in the opposite order);
  *  - colours are normalised by the accumulated weight. A pixel is a hole when the sum of the
  *    plain bilinear weights it received (its coverage) is below `coverageThreshold`: the soft
  *    z-buffer factor spans e^-50..1 and says nothing about coverage, so it is kept out of the test;
@@ -64,15 +67,18 @@ export interface WarpedFrame {
 export const Z_EPSILON = 1e-6;
 const SNAP = 1e-6;
 const SOFT_Z = 50;
-const Z_CLAMP = 1000;
+/** The reference clips the target depth to [0, 5000] before the log. */
+const Z_CLAMP = 5000;
 
-/** Frame-independent data of a source: the soft z-buffer factor of each pixel (0 = no depth). */
+/**
+ * A source checked for warping. The soft z-buffer depends on the target, so nothing per pixel is
+ * precomputed; `maxLog`, when set, fixes its scale (sources fused into one frame share one).
+ */
 export interface PreparedSource extends WarpSource {
-  /** 1 / exp(50 * log(1 + z) / maxLog) per pixel, 0 where there is no depth. */
-  zWeight: Float64Array;
+  maxLog?: number;
 }
 
-/** max log(1 + z) over the pixels with depth (z clamped to 1000): the soft z-buffer's scale. */
+/** max log(1 + z) over the pixels with depth (z clamped to 5000): a scale sources can share. */
 export function depthMaxLog(depth: Float32Array): number {
   let maxLog = 0;
   for (let i = 0; i < depth.length; i++) {
@@ -86,22 +92,16 @@ export function depthMaxLog(depth: Float32Array): number {
 }
 
 /**
- * `maxLog` defaults to the source's own (the reference's single view). Sources splatted into one
- * frame must share it, or their soft z-buffer factors would not compare (engine/sources).
+ * `sharedMaxLog` unset: each frame's scale is the max over this source's target depths (the
+ * reference's single view). Sources splatted into one frame pass one shared scale instead, or
+ * their soft z-buffer factors would not compare (engine/sources).
  */
-export function prepareSource(src: WarpSource, zWeight?: Float64Array, sharedMaxLog?: number): PreparedSource {
+export function prepareSource(src: WarpSource, sharedMaxLog?: number): PreparedSource {
   const { width, height } = src.image;
   const n = width * height;
   if (src.depth.length !== n) throw new Error(`warp: depth has ${src.depth.length} values for a ${width}x${height} image`);
   if (src.intrinsics.width !== width || src.intrinsics.height !== height) throw new Error('warp: source intrinsics are for another size');
-  const zw = zWeight ?? new Float64Array(n);
-  const maxLog = sharedMaxLog ?? depthMaxLog(src.depth);
-  const k = maxLog > 0 ? -SOFT_Z / maxLog : 0;
-  for (let i = 0; i < n; i++) {
-    const z = src.depth[i];
-    zw[i] = z > 0 ? Math.exp(k * Math.log1p(z < Z_CLAMP ? z : Z_CLAMP)) : 0;
-  }
-  return { ...src, zWeight: zw };
+  return sharedMaxLog === undefined ? src : { ...src, maxLog: sharedMaxLog };
 }
 
 /**
@@ -109,6 +109,8 @@ export function prepareSource(src: WarpSource, zWeight?: Float64Array, sharedMax
  * many frames does not allocate and zero 20+ MB for each.
  */
 let scratch = new Float64Array(0);
+/** Target depth of each source pixel (0 = no point), per splat. */
+let targetZ = new Float64Array(0);
 /** Weighted target z per pixel, with `withDepth`. */
 let zScratch = new Float64Array(0);
 
@@ -162,22 +164,42 @@ export function splatSource(src: PreparedSource, target: WarpTarget, acc: Float6
   const rayX = new Float64Array(sw);
   for (let u = 0; u < sw; u++) rayX[u] = (u + 0.5 - sk.cx) / sk.fx;
   const depth = src.depth;
-  const zw = src.zWeight;
   const rgb = src.image.data;
   const maxX = tw - 1, maxY = th - 1;
+  const sn = sw * sh;
+  if (targetZ.length < sn) targetZ = new Float64Array(sn);
+  const zt = targetZ;
 
+  // Pass 1: each point's depth in the target camera (0 = no point, or behind it), and the largest.
+  let maxZ = 0;
   for (let v = 0; v < sh; v++) {
-    const ry = (v + 0.5 - sk.cy) / sk.fy;
-    // Rotated ray = column0 * rx + (column1 * ry + column2): the bracket is per row.
-    const b0 = r01 * ry + r02, b1 = r11 * ry + r12, b2 = r21 * ry + r22;
+    const b2 = r21 * ((v + 0.5 - sk.cy) / sk.fy) + r22;
     const row = v * sw;
     for (let u = 0; u < sw; u++) {
       const i = row + u;
       const z = depth[i];
-      if (!(z > 0)) continue;
+      const Z = z > 0 ? z * (r20 * rayX[u] + b2) + t2 : 0;
+      if (Z > Z_EPSILON) {
+        zt[i] = Z;
+        if (Z > maxZ) maxZ = Z;
+      } else zt[i] = 0;
+    }
+  }
+  // Soft z-buffer weight exp(-50 log(1 + Z) / maxLog) = (1 + Z)^k.
+  const maxLog = src.maxLog ?? Math.log1p(maxZ < Z_CLAMP ? maxZ : Z_CLAMP);
+  const k = maxLog > 0 ? -SOFT_Z / maxLog : 0;
+
+  for (let v = 0; v < sh; v++) {
+    const ry = (v + 0.5 - sk.cy) / sk.fy;
+    // Rotated ray = column0 * rx + (column1 * ry + column2): the bracket is per row.
+    const b0 = r01 * ry + r02, b1 = r11 * ry + r12;
+    const row = v * sw;
+    for (let u = 0; u < sw; u++) {
+      const i = row + u;
+      const Z = zt[i];
+      if (Z === 0) continue;
+      const z = depth[i];
       const rx = rayX[u];
-      const Z = z * (r20 * rx + b2) + t2;
-      if (Z <= Z_EPSILON) continue;
       const iz = 1 / Z;
       let px = fx * (z * (r00 * rx + b0) + t0) * iz + cx;
       let py = fy * (z * (r10 * rx + b1) + t1) * iz + cy;
@@ -189,7 +211,8 @@ export function splatSource(src: PreparedSource, target: WarpTarget, acc: Float6
       else if (ax > 1 - SNAP) { ax = 0; x0++; }
       if (ay < SNAP) ay = 0;
       else if (ay > 1 - SNAP) { ay = 0; y0++; }
-      const w = blend === 1 ? zw[i] : zw[i] * blend;
+      const zw = Math.pow(1 + (Z < Z_CLAMP ? Z : Z_CLAMP), k);
+      const w = blend === 1 ? zw : zw * blend;
       const c3 = i * 3;
       const cr = rgb[c3] * w, cg = rgb[c3 + 1] * w, cb = rgb[c3 + 2] * w;
       const bx0 = 1 - ax, by0 = 1 - ay;

@@ -48,8 +48,7 @@ export function createWarpPool(size = availableParallelism()): WarpPool {
       const image = toSharedImage(source.image);
       const depth = new Float32Array(new SharedArrayBuffer(source.depth.length * 4));
       depth.set(source.depth);
-      const zWeight = new Float64Array(new SharedArrayBuffer(depth.length * 8));
-      const prepared = prepareSource({ ...source, image, depth }, zWeight);
+      const prepared = prepareSource({ ...source, image, depth });
       const sourceId = ++sourceCounter;
       for (const w of workers) w.postMessage({ type: 'source', sourceId, source: prepared } satisfies WorkerRequest);
       const frames = new Array<WarpedFrame>(targets.length);

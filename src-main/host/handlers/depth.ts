@@ -53,6 +53,7 @@ export function depthReportView(r: DepthReport): DepthReportView {
   const invalid = r.total - r.valid;
   const notes = [`read as ${r.origin}`];
   if (invalid) notes.push(`no depth at ${invalid} pixels (${describeInvalid(r)}): they show as holes`);
+  if (r.flooredDisparity) notes.push(`${r.flooredDisparity} disparities <= 1e-5 (zero or negative included) taken as 1e-5: far away, not holes`);
   if (r.clippedNear) notes.push(`${r.clippedNear} values clipped to near = ${r.mapping.near}`);
   if (r.clippedFar) notes.push(`${r.clippedFar} values clipped to far = ${r.mapping.far}`);
   return { width: r.width, height: r.height, valid: r.valid, invalid, min: r.zMin, max: r.zMax, rawMin: r.rawMin, rawMax: r.rawMax, notes };
