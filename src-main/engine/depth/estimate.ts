@@ -56,7 +56,7 @@ export async function estimateDepth(model: DepthModel, image: RgbImage, shortSid
     const result = await model.session.run({ [DEPTH_MODEL_INPUT]: input });
     out = result[DEPTH_MODEL_OUTPUT];
   } catch (e) {
-    throw mapOrtError(e, 'Depth estimation', model.provider);
+    throw mapOrtError(e, 'Depth estimation', model.provider, 'Try the CPU provider, or a depth file made elsewhere');
   } finally {
     input.dispose();
   }

@@ -38,7 +38,10 @@ describe("onnxruntime's error text", () => {
 
   it('maps out-of-memory and provider failures to codes a person can act on', () => {
     const oom = mapOrtError(new Error('/x/bfc_arena.cc:376 void* Alloc(size_t) Failed to allocate memory for requested buffer of size 123'), 'The UNet', 'cuda');
-    expect([oom.code, oom.message]).toEqual(['out-of-memory', expect.stringMatching(/^The UNet ran out of memory on cuda: .*Try fewer frames/)]);
+    expect([oom.code, oom.message]).toEqual(['out-of-memory', expect.stringMatching(/^The UNet ran out of memory on cuda: .*float16.*two batch-1 passes.*decode chunk.*multiples of 64/)]);
+    // SVD cannot take fewer frames (its temporal layers are trained for 14 or 25): never advised.
+    expect(oom.message).not.toMatch(/frames/);
+    expect(mapOrtError(new Error('bad_alloc'), 'Depth estimation', 'cpu', 'Try a depth file').message).toBe('Depth estimation ran out of memory on cpu: bad_alloc. Try a depth file.');
     const prov = mapOrtError(new Error(webgpu), 'The UNet', 'webgpu');
     expect([prov.code, prov.message]).toEqual(['provider', expect.stringMatching(/failed on the webgpu provider: Failed to get a WebGPU adapter.*--ep cpu/)]);
     const other = mapOrtError(new Error('Unexpected input data type'), 'The UNet', 'cpu');
