@@ -19,10 +19,13 @@ export interface FusedSources {
   readonly sceneDepth: number;
 }
 
-/** Prepares every source with one shared soft z-buffer scale. */
+/**
+ * Prepares every source with one shared soft z-buffer scale (from their depths; a single source
+ * keeps the single-view warp's per-frame scale from its target depths, exactly).
+ */
 export function prepareSources(sources: readonly WarpSource[]): FusedSources {
   if (sources.length === 0) throw new Error('fuse: no sources');
-  const maxLog = Math.max(...sources.map((s) => depthMaxLog(s.depth)));
+  const maxLog = sources.length === 1 ? undefined : Math.max(...sources.map((s) => depthMaxLog(s.depth)));
   return { sources: sources.map((s) => prepareSource(s, maxLog)), sceneDepth: medianDepth(sources) };
 }
 
