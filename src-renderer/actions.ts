@@ -21,16 +21,31 @@ export async function run<T>(label: string, fn: () => Promise<T>): Promise<T | u
   }
 }
 
-export function newProject(): Promise<void> {
+/**
+ * Whether the open project may be replaced: true when it has no unsaved changes, or the artist
+ * agrees to discard them. New, Open and Open Recent all ask here first.
+ */
+export function confirmDiscard(): boolean {
+  const s = useProject.getState();
+  if (!isDirty(s)) return true;
+  return confirm(`"${s.doc?.name ?? 'Untitled'}" has unsaved changes. Discard them?`);
+}
+
+/**
+ * A new Untitled project. At start (`resume`), the newest autosave of a never-saved project is
+ * offered back; `discardUntitled` drops such a folder whose recovery was declined.
+ */
+export function newProject(opts: { resume?: boolean; discardUntitled?: string } = {}): Promise<void> {
   return run('Creating project', async () => {
-    if (isDirty(useProject.getState()) && !confirm('Discard unsaved changes?')) return;
-    useProject.getState().load(await engine.call('project.new', {}));
+    if (!opts.resume && !opts.discardUntitled && !confirmDiscard()) return;
+    useProject.getState().load(await engine.call('project.new', { resumeUntitled: opts.resume, discardUntitled: opts.discardUntitled }));
     useUi.getState().set({ frame: 0, selectedKeyId: null });
   }).then(() => undefined);
 }
 
 export function openProject(path: string): Promise<void> {
   return run('Opening project', async () => {
+    if (!confirmDiscard()) return;
     useProject.getState().load(await engine.call('project.open', { path }));
     useUi.getState().set({ frame: 0, selectedKeyId: null });
     useUi.getState().toast('success', `Opened ${path}`);

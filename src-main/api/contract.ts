@@ -25,7 +25,11 @@ export const apiInputs = {
   'model.info': z.object({ model: z.string().min(1).max(4096) }),
 
   /** A fresh, unsaved project (its working folder lives in the app's data folder until saved). */
-  'project.new': z.object({ name: z.string().max(200).optional() }),
+  /**
+   * A new Untitled project. `resumeUntitled` (at start) offers the newest autosave of a never-saved
+   * project back; `discardUntitled` deletes such a working folder whose recovery was declined.
+   */
+  'project.new': z.object({ name: z.string().max(200).optional(), resumeUntitled: z.boolean().optional(), discardUntitled: project.optional() }),
   /** Opens a `NAME.camtrack` folder the user chose. */
   'project.open': z.object({ path, recoverAutosave: z.boolean().optional() }),
   /** Saves the document; `path` saves as a new `NAME.camtrack` folder. */

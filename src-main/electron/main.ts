@@ -148,6 +148,20 @@ function createWindow(): void {
     },
   });
   win.once('ready-to-show', () => win?.show());
+  // The studio refuses to unload with unsaved changes (beforeunload); Electron shows no prompt of its
+  // own, so closing or reloading the window asks here. Leaving anyway lets the unload go on.
+  win.webContents.on('will-prevent-unload', (e) => {
+    const choice = dialog.showMessageBoxSync(win!, {
+      type: 'question',
+      buttons: ['Discard changes', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'Unsaved changes',
+      message: 'This project has unsaved changes.',
+      detail: 'Discard them and close? (An Untitled project stays autosaved and is offered back at the next start.)',
+    });
+    if (choice === 0) e.preventDefault();
+  });
   void win.loadURL(`${APP_ORIGIN}/index.html`);
   win.on('closed', () => {
     win = null;

@@ -62,6 +62,22 @@ export async function readAutosave(dir: string): Promise<RecoveredAutosave | nul
   return decoded.migratedFrom !== undefined ? { doc: decoded.doc, savedAt, migratedFrom: decoded.migratedFrom } : { doc: decoded.doc, savedAt };
 }
 
+/**
+ * The newest autosave among the Untitled working folders in `root` (appData/untitled): the work of
+ * a never-saved project when the window was closed or the page reloaded. Damaged ones are skipped.
+ */
+export async function latestUntitledAutosave(root: string): Promise<(RecoveredAutosave & { dir: string }) | null> {
+  const names = await fs.readdir(root).catch(() => [] as string[]);
+  let best: (RecoveredAutosave & { dir: string }) | null = null;
+  for (const name of names) {
+    if (!name.endsWith(PROJECT_EXTENSION)) continue;
+    const dir = path.join(root, name);
+    const found = await readAutosave(dir).catch(() => null);
+    if (found && (!best || Date.parse(found.savedAt) > Date.parse(best.savedAt))) best = { ...found, dir };
+  }
+  return best;
+}
+
 /** Deletes a folder's autosave (the artist declined recovery, or closed without saving). */
 export async function discardAutosave(dir: string): Promise<void> {
   await fs.rm(projectPaths(dir).autosaveFile, { force: true });

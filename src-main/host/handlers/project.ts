@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Handlers, HostContext } from '../context';
 import { openProject, saveProject, saveProjectAs } from '../../engine/project/store';
-import { writeAutosave } from '../../engine/project/autosave';
+import { latestUntitledAutosave, writeAutosave } from '../../engine/project/autosave';
 import { addRecent, readRecent } from '../../engine/project/recent';
 import { PROJECT_EXTENSION, PROJECT_FILE, withProjectExtension, projectNameFromDir } from '../../engine/project/layout';
 import { createProject } from '../../engine/project/create';
@@ -26,6 +26,12 @@ export function projectFile(ctx: HostContext, dir: string, rel: string): string 
   return ctx.guard.check(full);
 }
 
+/** Whether `dir` is a folder strictly inside `root`. */
+function isInside(root: string, dir: string): boolean {
+  const rel = path.relative(path.resolve(root), path.resolve(dir));
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
 /** Whether a folder holds a saved project (as opposed to an Untitled working folder). */
 async function isSaved(dir: string): Promise<boolean> {
   return fs.stat(path.join(dir, PROJECT_FILE)).then((s) => s.isFile(), () => false);
@@ -33,6 +39,13 @@ async function isSaved(dir: string): Promise<boolean> {
 
 export const projectHandlers: Handlers = {
   async 'project.new'(input, ctx) {
+    const untitledRoot = path.join(ctx.config.appDataDir, 'untitled');
+    if (input.discardUntitled && isInside(untitledRoot, input.discardUntitled)) await fs.rm(input.discardUntitled, { recursive: true, force: true });
+    // At start: the newest autosave of a never-saved project is offered back (in its own folder, with its assets).
+    if (input.resumeUntitled) {
+      const found = await latestUntitledAutosave(untitledRoot);
+      if (found) return { dir: found.dir, path: null, doc: createProject(input.name ?? 'Untitled'), autosave: { doc: found.doc, savedAt: found.savedAt } };
+    }
     // A new project works in a fresh folder of the app's data until the artist saves it somewhere.
     // Each new project gets its own folder, so several windows never share one.
     const dir = path.join(ctx.config.appDataDir, 'untitled', `Untitled-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}${PROJECT_EXTENSION}`);
@@ -62,6 +75,8 @@ export const projectHandlers: Handlers = {
     const target = input.path ? ctx.guard.check(withProjectExtension(input.path)) : (await isSaved(from)) ? from : null;
     if (!target) throw new CamtrackError('bad-input', 'This project was never saved: choose where to save it (Save As).');
     const saved = path.resolve(target) === path.resolve(from) ? await saveProject(target, input.doc) : await saveProjectAs(from, target, input.doc);
+    // A never-saved project's working folder is done with once saved: its autosave must not be offered back at the next start.
+    if (isInside(path.join(ctx.config.appDataDir, 'untitled'), from)) await fs.rm(from, { recursive: true, force: true }).catch(() => undefined);
     ctx.guard.allow(saved.dir);
     await addRecent(ctx.config.appDataDir, saved.dir, input.doc.name).catch(() => undefined);
     return { path: saved.dir, dir: saved.dir };

@@ -27,8 +27,18 @@ export function App() {
 
   useEffect(() => {
     engine.call('app.info', {}).then(setInfo, (e: Error) => useUi.getState().toast('error', e.message));
-    void newProject();
+    void newProject({ resume: true });
     return engine.on('menu.command', ({ command, payload }) => void runMenuCommand(command, payload));
+  }, []);
+  // Reload or close with unsaved changes: the browser asks (in Electron, the main process shows the prompt).
+  useEffect(() => {
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      if (!isDirty(useProject.getState())) return;
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
   }, []);
   useEffect(() => engine.on('engine.restarted', () => useUi.getState().toast('error', 'The render engine stopped unexpectedly and was restarted. Your project is safe.')), []);
   useShortcuts();

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { engine } from '../../api/client';
-import { dialogListeners, openProject, saveProject, type DialogRequest } from '../../actions';
+import { dialogListeners, newProject, openProject, saveProject, type DialogRequest } from '../../actions';
 import { useProject } from '../../state/projectStore';
 import type { AppInfo } from '../../../src-main/api/contract';
 import { SHORTCUTS } from './shortcuts';
@@ -9,6 +9,7 @@ import { SHORTCUTS } from './shortcuts';
 export function Dialogs({ info }: { info: AppInfo | null }) {
   const [dialog, setDialog] = useState<DialogRequest>(null);
   const recovery = useProject((s) => s.recovery);
+  const projectPath = useProject((s) => s.path);
   useEffect(() => {
     dialogListeners.add(setDialog);
     return () => {
@@ -41,10 +42,29 @@ export function Dialogs({ info }: { info: AppInfo | null }) {
         </Modal>
       )}
       {recovery && (
-        <Modal title="Recover unsaved changes?" onClose={() => useProject.getState().dismissRecovery()}>
-          <p>This project has changes autosaved at {new Date(recovery.savedAt).toLocaleString()} that were never saved.</p>
+        <Modal title="Recover unsaved changes?" onClose={() => useProject.getState().dismissRecovery()} testId="recovery-dialog">
+          {projectPath ? (
+            <p>This project has changes autosaved at {new Date(recovery.savedAt).toLocaleString()} that were never saved.</p>
+          ) : (
+            <p>
+              An Untitled project “{recovery.doc.name}” was autosaved at {new Date(recovery.savedAt).toLocaleString()} and never saved. Recover it, or start
+              empty (it is then deleted).
+            </p>
+          )}
           <div className="modal__actions">
-            <button onClick={() => useProject.getState().dismissRecovery()}>Keep saved version</button>
+            {projectPath ? (
+              <button onClick={() => useProject.getState().dismissRecovery()}>Keep saved version</button>
+            ) : (
+              <button
+                onClick={() => {
+                  const dir = useProject.getState().dir;
+                  useProject.getState().dismissRecovery();
+                  if (dir) void newProject({ discardUntitled: dir });
+                }}
+              >
+                Start empty
+              </button>
+            )}
             <button
               className="primary"
               onClick={() => {
