@@ -113,6 +113,8 @@ export interface ModelInfo {
   frameCounts: number[] | 'any';
   size: { width: number; height: number };
   dtype: string;
+  /** The SVD conditioning the folder's model.json gives (what render settings left empty use). */
+  conditioning?: { fps: number; motionBucketId: number; noiseAugStrength: number };
 }
 
 export interface OpenedProject {

@@ -132,3 +132,46 @@ export function graphHasFusedAttention(file: string): Promise<boolean> {
     s.on('error', reject);
   });
 }
+
+export interface MemoryPlan {
+  /** Run CFG as two batch-1 UNet calls. */
+  cfgTwoPass: boolean;
+  cfgReason: string;
+  /** Frames per VAE decoder call. */
+  decodeChunk: number;
+  /** The provider's free memory when the render started; null when unknown. */
+  freeBytes: number | null;
+  /** The estimates the plan was made from. */
+  unetBatch2PeakBytes: number;
+  decodeBytesPerFrame: number;
+}
+
+export interface MemoryPlanInput {
+  cfgMode: CfgMode;
+  /** Whether the UNet runs an unconditional pass at all (max guidance > 1). */
+  withUncond: boolean;
+  requestedDecodeChunk: number;
+  frames: number;
+  latentHeight: number;
+  latentWidth: number;
+  unetBytesPerValue: number;
+  decoderBytesPerValue: number;
+  unetWeightsBytes: number;
+  attention: AttentionKind;
+  freeBytes: number | null;
+}
+
+/** The CFG split and the decode chunk for one render (pure). */
+export function planMemory(m: MemoryPlanInput): MemoryPlan {
+  const unetBatch2PeakBytes = estimateUnetPeakBytes({ batch: 2, frames: m.frames, latentHeight: m.latentHeight, latentWidth: m.latentWidth, bytesPerValue: m.unetBytesPerValue, weightsBytes: m.unetWeightsBytes, attention: m.attention });
+  const cfg = m.withUncond ? chooseCfgPasses(m.cfgMode, unetBatch2PeakBytes, m.freeBytes) : { twoPass: false, reason: 'no unconditional pass (max guidance 1)' };
+  const decodeBytesPerFrame = estimateDecodeBytesPerFrame(m.latentHeight, m.latentWidth, m.decoderBytesPerValue);
+  return {
+    cfgTwoPass: cfg.twoPass,
+    cfgReason: cfg.reason,
+    decodeChunk: chooseDecodeChunk(m.requestedDecodeChunk, m.frames, decodeBytesPerFrame, m.freeBytes),
+    freeBytes: m.freeBytes,
+    unetBatch2PeakBytes,
+    decodeBytesPerFrame,
+  };
+}

@@ -30,7 +30,10 @@ import {
   type SamplerStep,
 } from '../sampler';
 import { CamtrackError } from '../util/errors';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { CLIP_SIZE, clipPixels } from './clipPreprocess';
+import { graphHasFusedAttention, planMemory, providerFreeBytes, type CfgMode, type MemoryPlan } from './memory';
 import { draftPreviewProjection } from './draftConstants';
 import { openModel, type LoadedModel, type OpenModelOptions } from './modelFolder';
 import { mapOrtError } from './ortErrors';
@@ -360,6 +363,30 @@ export class SvdPipeline {
     });
     const frames = await this.decode(latents, shape, req.decodeChunk ?? 4, req.onDecode, req.signal);
     return { frames, latents, shape, conditioning: cond };
+  }
+
+  /**
+   * How this render fits the provider's memory: CFG as one or two UNet calls, and the decode
+   * chunk (see memory.ts). `freeBytes` overrides the probe (tests, benchmarks).
+   */
+  async memoryPlan(shape: LatentShape, o: { cfgMode: CfgMode; maxGuidance: number; decodeChunk: number; freeBytes?: number | null }): Promise<MemoryPlan> {
+    const unet = this.manifest.components.unet;
+    let weights = 0;
+    for (const e of [unet, ...unet.externalData]) weights += e.bytes ?? (await fs.stat(path.join(this.model.dir, e.file))).size;
+    const bytes = (t: string | undefined) => (t === 'float16' ? 2 : 4);
+    return planMemory({
+      cfgMode: o.cfgMode,
+      withUncond: cfgNeedsUnconditional(o.maxGuidance),
+      requestedDecodeChunk: o.decodeChunk,
+      frames: shape.frames,
+      latentHeight: shape.height,
+      latentWidth: shape.width,
+      unetBytesPerValue: bytes(this.model.sessions.unet.dtypes.sample),
+      decoderBytesPerValue: bytes(this.model.sessions.vae_decoder.dtypes.latent_sample),
+      unetWeightsBytes: weights,
+      attention: (await graphHasFusedAttention(path.join(this.model.dir, unet.file))) ? 'fused' : 'plain',
+      freeBytes: o.freeBytes !== undefined ? o.freeBytes : await providerFreeBytes(this.model.provider),
+    });
   }
 
   release(): Promise<void> {

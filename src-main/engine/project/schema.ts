@@ -159,10 +159,22 @@ export const RenderSettings = z.object({
   height: z.number().int().positive(),
   /** How the photo fits the render size. */
   fit: z.enum(['crop', 'pad']),
-  motionBucketId: z.number().int().min(0).max(255),
-  noiseAugStrength: finite.refine((v) => v >= 0, 'noiseAugStrength must be >= 0'),
+  /**
+   * SVD's conditioning: the fps the model is told (added_time_ids[0] + 1, NOT the export frame
+   * rate), motion_bucket_id and noise_aug_strength. null takes the model folder's value
+   * (model.json `conditioning`: 7, 127 and 0.02 for SVD-XT); a number overrides it.
+   */
+  conditioningFps: z.number().int().min(1).max(240).nullable().default(null),
+  motionBucketId: z.number().int().min(0).max(255).nullable().default(null),
+  noiseAugStrength: finite.refine((v) => v >= 0, 'noiseAugStrength must be >= 0').nullable().default(null),
   guidanceMin: finite,
   guidanceMax: finite,
+  /**
+   * Classifier-free guidance as one batch-2 UNet call or two batch-1 calls (half the activation
+   * memory, same result): 'auto' splits when the estimated peak exceeds the provider's free memory.
+   */
+  cfgMode: z.enum(['auto', 'batch', 'two-pass']).default('auto'),
+  /** Frames per VAE decoder call, at most: lowered to what the provider's free memory holds. */
   decodeChunk: z.number().int().min(1),
   format: OutputFormat,
   /** H.264/VP9 constant rate factor: lower is better quality. */
@@ -193,10 +205,12 @@ export const DEFAULT_RENDER_SETTINGS: RenderSettings = {
   width: 1024,
   height: 576,
   fit: 'crop',
-  motionBucketId: 127,
-  noiseAugStrength: 0.02,
+  conditioningFps: null,
+  motionBucketId: null,
+  noiseAugStrength: null,
   guidanceMin: 1,
   guidanceMax: 3,
+  cfgMode: 'auto',
   decodeChunk: 8,
   format: 'mp4',
   crf: 18,

@@ -42,7 +42,13 @@ export function docFromSidecar(sidecar: RenderSidecar, lambdaValues: ArrayLike<n
       lambdaMin: sidecar.lambda.lambdaMin,
       preset: sidecar.lambda.preset,
     },
-    render: sidecar.settings,
+    // The conditioning and decode chunk the render used, so a model folder whose defaults
+    // changed, or less free memory, cannot change the frames.
+    render: {
+      ...sidecar.settings,
+      ...(sidecar.conditioning && { conditioningFps: sidecar.conditioning.fps, motionBucketId: sidecar.conditioning.motionBucketId, noiseAugStrength: sidecar.conditioning.noiseAugStrength }),
+      ...(sidecar.memory && { decodeChunk: sidecar.memory.decodeChunk, cfgMode: sidecar.memory.cfgTwoPass ? ('two-pass' as const) : ('batch' as const) }),
+    },
   };
 }
 

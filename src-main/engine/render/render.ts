@@ -6,6 +6,8 @@ import type { RgbImage } from '../image/types';
 import { lambdaTableFromDoc } from '../lambda/doc';
 import { sha256File } from '../models/hashing';
 import { resolveModelRef } from '../models/modelFolder';
+import type { ModelManifest } from '../models/manifest';
+import type { MemoryPlan } from '../models/memory';
 import { SvdPipeline } from '../models/svdPipeline';
 import type { ProjectDoc } from '../project/schema';
 import { guidedSample, latentPreview, makeHoleMasks, type LatentShape } from '../sampler';
@@ -21,7 +23,7 @@ import { loadSourceViews } from '../sources/inputs';
 import { warpTrackFromViews } from '../sources/track';
 import { loadRenderInputs } from './inputs';
 import { applyRenderOverrides, type RenderOverrides } from './overrides';
-import { stageSidecar, type RenderSidecar, type SidecarModel } from './sidecar';
+import { stageSidecar, type RenderSidecar, type SidecarConditioning, type SidecarModel } from './sidecar';
 
 /**
  * A whole render, project to video: the photo and depth on the render grid, the track's cameras,
@@ -191,6 +193,20 @@ async function modelRecord(dir: string, location: string, manifest: SvdPipeline[
   return { name: manifest.name, family: manifest.family, dtype: manifest.dtype, location, files };
 }
 
+/** The conditioning values a render uses: the settings' overrides, else the model folder's. */
+export function resolveConditioning(model: ModelManifest['conditioning'], settings: Pick<ProjectDoc['render'], 'conditioningFps' | 'motionBucketId' | 'noiseAugStrength'>): SidecarConditioning {
+  return {
+    fps: settings.conditioningFps ?? model.fps,
+    motionBucketId: settings.motionBucketId ?? model.motionBucketId,
+    noiseAugStrength: settings.noiseAugStrength ?? model.noiseAugStrength,
+    from: {
+      fps: settings.conditioningFps === null ? 'model' : 'settings',
+      motionBucketId: settings.motionBucketId === null ? 'model' : 'settings',
+      noiseAugStrength: settings.noiseAugStrength === null ? 'model' : 'settings',
+    },
+  };
+}
+
 export async function renderProject(opts: RenderOptions): Promise<RenderResult> {
   const { signal } = opts;
   const { doc, notes } = applyRenderOverrides(opts.doc, opts.overrides);
@@ -245,6 +261,9 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
 
   let frames: Uint8Array[];
   let model: SidecarModel;
+  // What the model was conditioned on and how the render fitted memory (absent for a preview).
+  let conditioning: SidecarConditioning | undefined;
+  let memory: MemoryPlan | undefined;
   let used: RenderSidecar['executionProvider'];
   if (preview) {
     // No model: the filled warps are the frames. The sidecar says so (model family 'preview').
@@ -281,7 +300,14 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
       throwIfAborted(signal, 'model');
 
       progress('encode', 0);
-      const cond = await pipeline.conditioning(inputs.image, settings.seed, { noiseAugStrength: settings.noiseAugStrength });
+        // SVD's conditioning comes from the model folder unless the settings override it; never
+      // from the export frame rate (SVD-XT is told fps 7 whatever the video plays at).
+      conditioning = resolveConditioning(pipeline.manifest.conditioning, settings);
+      memory = await pipeline.memoryPlan(shape, { cfgMode: settings.cfgMode, maxGuidance: settings.guidanceMax, decodeChunk: settings.decodeChunk });
+      if (memory.decodeChunk < Math.min(settings.decodeChunk, F))
+        notes.push(`Decoding ${memory.decodeChunk} frames at a time (the settings ask ${settings.decodeChunk}): the provider has ${((memory.freeBytes ?? 0) / 2 ** 30).toFixed(1)} GB free.`);
+      if (memory.cfgTwoPass && settings.cfgMode === 'auto') notes.push(`Guidance runs as ${memory.cfgReason}.`);
+      const cond = await pipeline.conditioning(inputs.image, settings.seed, { noiseAugStrength: conditioning.noiseAugStrength });
       progress('encode', 0.3);
       const views = await pipeline.encodeViews(warped.map((w) => ({ width: w.width, height: w.height, data: w.image })));
       const holes = new Uint8Array(F * lat.height * lat.width);
@@ -296,9 +322,10 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
       const denoise = pipeline.denoiser(cond, shape, {
         minGuidance: settings.guidanceMin,
         maxGuidance: settings.guidanceMax,
-        fps: Math.max(1, Math.round(doc.track.fps)),
-        motionBucketId: settings.motionBucketId,
-        noiseAugStrength: settings.noiseAugStrength,
+        fps: conditioning.fps,
+        motionBucketId: conditioning.motionBucketId,
+        noiseAugStrength: conditioning.noiseAugStrength,
+        cfgTwoPass: memory.cfgTwoPass,
       });
       let lastPreview = -Infinity;
       const previewStride = Math.max(1, Math.ceil(Math.max(lat.width, lat.height) / (opts.previewMaxSide ?? Infinity)));
@@ -327,7 +354,7 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
       endStage('denoise');
 
       progress('decode', 0);
-      const decoded = await pipeline.decode(latents, shape, settings.decodeChunk, (done, total) => progress('decode', done / total), signal);
+      const decoded = await pipeline.decode(latents, shape, memory.decodeChunk, (done, total) => progress('decode', done / total), signal);
       frames = decoded.map(toRgb24);
       endStage('decode');
     } finally {
@@ -387,6 +414,8 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
       schedule: { kind: 'karras', steps, sigmaMin: SIGMA_MIN, sigmaMax: SIGMA_MAX, rho: RHO, sigmas: Array.from(sigmas) },
       lambda: { steps, frames: F, values: doc.lambda.values, lambdaMin: doc.lambda.lambdaMin, preset: doc.lambda.preset },
       settings,
+      ...(conditioning && { conditioning }),
+      ...(memory && { memory: { cfgTwoPass: memory.cfgTwoPass, cfgReason: memory.cfgReason, decodeChunk: memory.decodeChunk, freeBytes: memory.freeBytes } }),
       model,
       executionProvider: used,
       ...(preview && { renderKind: 'preview' as const }),

@@ -96,6 +96,25 @@ export const SidecarModel = z.object({
 });
 export type SidecarModel = z.infer<typeof SidecarModel>;
 
+const ValueSource = z.enum(['model', 'settings']);
+/** SVD's conditioning as the render used it, and where each value came from. */
+export const SidecarConditioning = z.object({
+  fps: z.number().int().min(1),
+  motionBucketId: z.number().int().min(0).max(255),
+  noiseAugStrength: finite.refine((v) => v >= 0, 'must be >= 0'),
+  from: z.object({ fps: ValueSource, motionBucketId: ValueSource, noiseAugStrength: ValueSource }),
+});
+export type SidecarConditioning = z.infer<typeof SidecarConditioning>;
+
+/** How the render fitted the provider's memory (models/memory.ts). */
+export const SidecarMemory = z.object({
+  cfgTwoPass: z.boolean(),
+  cfgReason: z.string(),
+  /** Frames per VAE decoder call actually used (the temporal decoder's output depends on it). */
+  decodeChunk: z.number().int().min(1),
+  freeBytes: z.number().nonnegative().nullable(),
+});
+
 export const UsedProvider = ExecutionProviderName.exclude(['auto']);
 export const SidecarProvider = z.object({
   requested: ExecutionProviderName,
@@ -124,6 +143,9 @@ export const RenderSidecar = z
     lambda: SidecarLambda,
     /** The project's render settings as rendered (seed, steps, size, fit, fps source, motion bucket, noise aug, guidance range...). */
     settings: RenderSettings,
+    /** SVD conditioning used (absent in sidecars written before it was recorded). */
+    conditioning: SidecarConditioning.optional(),
+    memory: SidecarMemory.optional(),
     model: SidecarModel,
     executionProvider: SidecarProvider,
     /** Wall time per stage, in the order the stages ran. */

@@ -55,6 +55,7 @@ export const appHandlers: Handlers = {
       frameCounts: m.frameCounts,
       size: m.size,
       dtype: m.dtype,
+      conditioning: m.conditioning,
     };
   },
 };

@@ -108,12 +108,6 @@ export function RenderSettings({ model, app }: { model: ModelState; app: AppInfo
       </Row>
 
       <h4 className="rsettings__group">Conditioning</h4>
-      <Row label="Motion bucket" hint="SVD's motion_bucket_id (0..255): more motion with higher values. 127 is SVD's default.">
-        <NumberInput label="Motion bucket" testId="render-motion" value={r.motionBucketId} check={(v) => intError('Motion bucket', v, 0, 255)} onCommit={(motionBucketId) => set({ motionBucketId })} />
-      </Row>
-      <Row label="Noise aug" hint="Noise added to the conditioning image (SVD's noise_aug_strength, 0.02 by default).">
-        <NumberInput label="Noise augmentation" testId="render-noise-aug" value={r.noiseAugStrength} check={(v) => (v < 0 || v > 10 ? 'Noise augmentation must be between 0 and 10.' : null)} onCommit={(noiseAugStrength) => set({ noiseAugStrength })} />
-      </Row>
       <Row label="Guidance" hint="Classifier-free guidance, ramped from min at the first frame to max at the last.">
         <div className="rfield__pair">
           <NumberInput label="Guidance min" testId="render-guidance-min" value={r.guidanceMin} check={(v) => (v < 0 ? 'Guidance must be ≥ 0.' : v > r.guidanceMax ? `Min must not exceed max (${r.guidanceMax}).` : null)} onCommit={(guidanceMin) => set({ guidanceMin })} />
@@ -121,10 +115,91 @@ export function RenderSettings({ model, app }: { model: ModelState; app: AppInfo
           <NumberInput label="Guidance max" testId="render-guidance-max" value={r.guidanceMax} check={(v) => (v < r.guidanceMin ? `Max must not be below min (${r.guidanceMin}).` : v > 30 ? 'Guidance above 30 is not useful.' : null)} onCommit={(guidanceMax) => set({ guidanceMax })} />
         </div>
       </Row>
-      <Row label="Decode chunk" hint="Frames the VAE decodes at once: lower uses less memory.">
+      <Row label="Decode chunk" hint="Frames the VAE decodes at once, at most: lowered to what the GPU's free memory holds. Fewer use less memory.">
         <NumberInput label="Decode chunk" testId="render-decode-chunk" value={r.decodeChunk} check={(v) => intError('Decode chunk', v, 1, 1000)} onCommit={(decodeChunk) => set({ decodeChunk })} />
       </Row>
+      <AdvancedConditioning r={r} model={model} />
     </div>
+  );
+}
+
+/**
+ * SVD's conditioning (fps told to the model, motion bucket, noise augmentation) and the CFG memory
+ * mode. Each value is the model folder's unless overridden here; the export frame rate is not the
+ * conditioning fps (SVD-XT is conditioned on 7 whatever the video plays at).
+ */
+function AdvancedConditioning({ r, model }: { r: Settings; model: ModelState }) {
+  const defaults = (model.status === 'ok' && model.info.conditioning) || { fps: 7, motionBucketId: 127, noiseAugStrength: 0.02 };
+  const fromModel = model.status === 'ok' ? 'the model folder' : 'SVD-XT';
+  const overridden = r.conditioningFps !== null || r.motionBucketId !== null || r.noiseAugStrength !== null;
+  return (
+    <details className="rsettings__advanced" data-testid="render-advanced" open={overridden || r.cfgMode !== 'auto'}>
+      <summary>Advanced: SVD conditioning and memory</summary>
+      <Override
+        label="Conditioning fps"
+        testId="render-cond-fps"
+        hint="The frame rate SVD is told (added_time_ids): not the video's frame rate."
+        value={r.conditioningFps}
+        fallback={defaults.fps}
+        source={fromModel}
+        check={(v) => intError('Conditioning fps', v, 1, 240)}
+        onCommit={(conditioningFps) => set({ conditioningFps })}
+      />
+      <Override
+        label="Motion bucket"
+        testId="render-motion"
+        hint="SVD's motion_bucket_id (0..255): more motion with higher values."
+        value={r.motionBucketId}
+        fallback={defaults.motionBucketId}
+        source={fromModel}
+        check={(v) => intError('Motion bucket', v, 0, 255)}
+        onCommit={(motionBucketId) => set({ motionBucketId })}
+      />
+      <Override
+        label="Noise aug"
+        testId="render-noise-aug"
+        hint="Noise added to the conditioning image (SVD's noise_aug_strength)."
+        value={r.noiseAugStrength}
+        fallback={defaults.noiseAugStrength}
+        source={fromModel}
+        check={(v) => (v < 0 || v > 10 ? 'Noise augmentation must be between 0 and 10.' : null)}
+        onCommit={(noiseAugStrength) => set({ noiseAugStrength })}
+      />
+      <Row label="Guidance passes" hint="Classifier-free guidance as one UNet call with batch 2, or two calls with batch 1 (about half the memory, same result). Auto splits when the GPU's free memory is too small.">
+        <Segmented
+          label="Guidance passes"
+          testId="render-cfg-mode"
+          value={r.cfgMode}
+          options={[
+            { value: 'auto', label: 'Auto' },
+            { value: 'batch', label: 'One (batch 2)' },
+            { value: 'two-pass', label: 'Two (batch 1)' },
+          ]}
+          onChange={(cfgMode) => set({ cfgMode })}
+        />
+      </Row>
+    </details>
+  );
+}
+
+/** A number that is the model's value until edited; the reset button goes back to it. */
+function Override(props: { label: string; testId: string; hint: string; value: number | null; fallback: number; source: string; check: (v: number) => string | null; onCommit: (v: number | null) => void }) {
+  const { value, fallback } = props;
+  return (
+    <Row label={props.label} hint={props.hint}>
+      <div className="rfield__pair">
+        <NumberInput label={props.label} testId={props.testId} value={value ?? fallback} check={props.check} onCommit={(v) => props.onCommit(v)} />
+        {value === null ? (
+          <span className="muted" data-testid={`${props.testId}-source`}>
+            from {props.source}
+          </span>
+        ) : (
+          <button className="icon" title={`Back to ${props.source}'s value (${fallback})`} aria-label={`Reset ${props.label}`} data-testid={`${props.testId}-reset`} onClick={() => props.onCommit(null)}>
+            ↺
+          </button>
+        )}
+      </div>
+    </Row>
   );
 }
 
