@@ -42,22 +42,20 @@ export function float16BitsToFloat32(h: number): number {
 }
 
 /**
- * Array conversion: reads the float32 bit patterns through a Uint32Array view (no per-value store
- * and reload), with the normal-range case inline; the rare cases go through float32ToFloat16Bits.
+ * Array conversion: reads the float32 bit patterns through a Uint32Array view. Normal halves
+ * (|v| in [2^-14, 2^16)) take a branch-free path: adding 0xfff plus the lowest kept bit rounds
+ * the 13 dropped mantissa bits to nearest-even in place, carrying into the exponent when it must
+ * (up to Infinity at 65520); subtracting 112 << 23 re-biases the exponent. The rest (zeros,
+ * subnormals, overflow, NaN) go through float32ToFloat16Bits. Bit-identical to it for every input.
  */
 export function toFloat16(src: ArrayLike<number>, out: Uint16Array = new Uint16Array(src.length)): Uint16Array {
   const f = src instanceof Float32Array ? src : Float32Array.from(src);
   const bits = new Uint32Array(f.buffer, f.byteOffset, f.length);
   for (let i = 0; i < bits.length; i++) {
     const x = bits[i];
-    const exp = (x >>> 23) & 0xff;
-    // Normal halves: float32 exponents 113..142 (2^-14 up to below 2^16).
-    if (exp > 112 && exp < 143) {
-      const rest = x & 0x1fff;
-      let h = ((x >>> 16) & 0x8000) | ((exp - 112) << 10) | ((x >>> 13) & 0x3ff);
-      if (rest > 0x1000 || (rest === 0x1000 && h & 1)) h++;
-      out[i] = h;
-    } else out[i] = float32ToFloat16Bits(f[i]);
+    const a = x & 0x7fffffff;
+    if (a >= 0x38800000 && a < 0x47800000) out[i] = ((x >>> 16) & 0x8000) | ((a + 0x0fff + ((a >>> 13) & 1) - 0x38000000) >>> 13);
+    else out[i] = float32ToFloat16Bits(f[i]);
   }
   return out;
 }

@@ -41,6 +41,23 @@ describe('float16 conversion', () => {
     for (let i = 0; i < 20_000; i++) expect(back[i]).toBe(float16BitsToFloat32(bulk[i]));
   });
 
+  it('rounds ties to even exactly as the scalar conversion, at every half value of both signs', () => {
+    // For each half h: its float32, the value just below the midpoint to h+1, the midpoint (a tie)
+    // and just above it, as float32 bit patterns.
+    const bits = new Uint32Array(4 * 0x10000);
+    for (let h = 0; h < 0x10000; h++) {
+      if ((h & 0x7c00) === 0x7c00) continue;
+      const f = new Float32Array([float16BitsToFloat32(h)]);
+      const b = new Uint32Array(f.buffer)[0];
+      bits.set([b, b + 0xfff, b + 0x1000, b + 0x1001], 4 * h);
+    }
+    const src = new Float32Array(bits.buffer);
+    const bulk = toFloat16(src);
+    const wrong: number[] = [];
+    for (let i = 0; i < src.length; i++) if (!Number.isNaN(src[i]) && bulk[i] !== float32ToFloat16Bits(src[i])) wrong.push(i);
+    expect(wrong).toEqual([]);
+  });
+
   it('converts arrays both ways within half precision', () => {
     const src = Float32Array.from([0.1, -3.7, 1234.5, 1e-5]);
     const back = fromFloat16(toFloat16(src));

@@ -37,6 +37,8 @@ import { graphHasFusedAttention, planMemory, providerFreeBytes, type CfgMode, ty
 import { draftPreviewProjection } from './draftConstants';
 import { openModel, type LoadedModel, type OpenModelOptions } from './modelFolder';
 import { mapOrtError } from './ortErrors';
+import * as ort from 'onnxruntime-node';
+import { toFloat16 } from './float16';
 import { floatTensor, int64Scalar, readFloat } from './tensors';
 
 export { CLIP_MEAN, CLIP_SIZE, CLIP_STD, clipPixels } from './clipPreprocess';
@@ -250,6 +252,7 @@ export class SvdPipeline {
     // The UNet calls: their rows (false = unconditional), and the constant parts of each feed
     // (image latent channels, embeddings, time ids), built once. Buffers are reused across steps.
     const rowsPerCall: boolean[][] = !withUncond ? [[true]] : settings.cfgTwoPass ? [[false], [true]] : [[false, true]];
+    const half = types.sample === 'float16';
     const calls = rowsPerCall.map((rows) => {
       const B = rows.length;
       const sample = new Float32Array(B * F * frameIn);
@@ -265,18 +268,27 @@ export class SvdPipeline {
       return {
         rows,
         sample,
-        half: types.sample === 'float16' ? new Uint16Array(sample.length) : undefined,
+        // A float16 UNet gets its feed as half bits; the image-latent channels never change, so
+        // they are converted once here and each step only writes the 4 latent channels.
+        sampleHalf: half ? toFloat16(sample) : undefined,
         ehs: floatTensor(types.encoder_hidden_states, embeds, [B, 1, 1024]),
         ati: floatTensor(types.added_time_ids, timeIds, [B, 3]),
         ts: new Float32Array(B),
       };
     });
+    const scaled = half ? new Float32Array(n) : undefined;
+    const scaledHalf = half ? new Uint16Array(n) : undefined;
     const guidedOut = withUncond ? new Float32Array(n) : undefined;
     const dOut = new Float32Array(n);
 
     return async (x: Float32Array, sigma: number) => {
       if (x.length !== n) throw new CamtrackError('shape-mismatch', `The denoiser got ${x.length} latent values; the shape needs ${n}.`);
       const { cIn, cNoise } = svdPreconditioning(sigma);
+      // float16: c_in x is converted once per step (not once per batch row) and copied into place.
+      if (scaled && scaledHalf) {
+        for (let i = 0; i < n; i++) scaled[i] = cIn * x[i];
+        toFloat16(scaled, scaledHalf);
+      }
       let uncondOut: Float32Array | undefined;
       let condOut: Float32Array | undefined;
       for (const call of calls) {
@@ -285,14 +297,16 @@ export class SvdPipeline {
           for (let f = 0; f < F; f++) {
             const src = f * 4 * hw;
             const dst = (b * F + f) * frameIn;
-            for (let i = 0; i < 4 * hw; i++) call.sample[dst + i] = cIn * x[src + i];
+            if (call.sampleHalf) call.sampleHalf.set(scaledHalf!.subarray(src, src + 4 * hw), dst);
+            else for (let i = 0; i < 4 * hw; i++) call.sample[dst + i] = cIn * x[src + i];
           }
         }
         call.ts.fill(cNoise);
+        const dims = [B, F, 8, h, w];
         const r = await this.run(
           'unet',
           {
-            sample: floatTensor(types.sample, call.sample, [B, F, 8, h, w], call.half),
+            sample: call.sampleHalf ? new ort.Tensor('float16', call.sampleHalf, dims) : floatTensor(types.sample, call.sample, dims),
             timestep: floatTensor(types.timestep, call.ts, [B]),
             encoder_hidden_states: call.ehs,
             added_time_ids: call.ati,
