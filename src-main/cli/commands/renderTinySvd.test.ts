@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => fs.rm(tmp, { recursive: true, force: true }));
 
 describe('camtrack with the tiny SVD model folders', () => {
-  it.each(['fp32', 'fp16'] as const)('models check accepts the %s folder', async (dtype) => {
+  it.each(['fp32', 'fp16'] as const)('models check accepts the %s folder', { timeout: 300_000 }, async (dtype) => {
     const r = await runCli('models', 'check', tinyModelDir(dtype), '--json');
     expect(r.code, r.err).toBe(0);
     const summary = JSON.parse(r.out.trim().split('\n').at(-1)!);
