@@ -4,6 +4,7 @@ import { KeyframeFields } from './KeyframeFields';
 import { DepthPanel } from './DepthPanel';
 import { PresetsPanel } from './PresetsPanel';
 import { TrackFiles } from './TrackFiles';
+import { SourcesPanel } from './SourcesPanel';
 import './inspector.css';
 
 /** A titled, collapsible inspector section. */
@@ -42,6 +43,11 @@ export function Inspector() {
           <p className="muted insp-hint">No photo yet.</p>
         )}
       </Section>
+      {doc.sources.length > 0 && (
+        <Section title={`Source views (${doc.sources.filter((v) => v.enabled).length} of ${doc.sources.length} on)`} id="sources">
+          <SourcesPanel />
+        </Section>
+      )}
       <Section title="Keyframe" id="keyframe">
         <KeyframeFields />
       </Section>

@@ -136,3 +136,19 @@ export function SourceFrustum({ intrinsics, size }: { intrinsics: Intrinsics; si
   const pts = useMemo(() => Float32Array.from(frustumSegments({ c2w: IDENTITY4, intrinsics }, size)), [intrinsics, size]);
   return <Segments points={pts} color="#e8e8e8" name="source-frustum" />;
 }
+
+/** The further source views (sparse views): one frustum each at its pose; a view that is off is drawn dim. */
+export function SourceViewFrustums({ views, size }: { views: readonly { id: string; c2w: readonly number[]; intrinsics: Intrinsics; enabled: boolean }[]; size: number }) {
+  return (
+    <>
+      {views.map((v) => (
+        <ViewFrustum key={v.id} c2w={v.c2w} intrinsics={v.intrinsics} size={size} color={v.enabled ? '#f0a040' : '#555555'} name={`source-view-${v.id}`} />
+      ))}
+    </>
+  );
+}
+
+function ViewFrustum({ c2w, intrinsics, size, color, name }: { c2w: readonly number[]; intrinsics: Intrinsics; size: number; color: string; name: string }) {
+  const pts = useMemo(() => Float32Array.from(frustumSegments({ c2w, intrinsics }, size)), [c2w, intrinsics, size]);
+  return <Segments points={pts} color={color} name={name} />;
+}

@@ -7,7 +7,8 @@ import { useProject } from '../../state/projectStore';
 import { useUi } from '../../state/uiStore';
 import { useAssetUrl } from '../../hooks/useAssetUrl';
 import { useDepthPreviewSync, useScene, useSceneDepth, useTrackEvaluator } from './sceneStore';
-import { DepthMesh, DepthPoints, PhotoPlane, SourceFrustum } from './SceneObjects';
+import { DepthMesh, DepthPoints, PhotoPlane, SourceFrustum, SourceViewFrustums } from './SceneObjects';
+import { photoIntrinsics } from '../../../src-main/engine/camera/intrinsics';
 import { TrackView, type GizmoMode } from './TrackView';
 import { LookThrough } from './LookThrough';
 import { FrameCameraView } from './FrameCameraView';
@@ -23,6 +24,9 @@ export function Viewport() {
   useDepthPreviewSync();
   const image = useProject((s) => s.doc?.image ?? null);
   const hasDepth = useProject((s) => !!s.doc?.depth);
+  const views = useProject((s) => s.doc?.sources);
+  // Further source views (sparse views): a frustum each, at the pose the project records.
+  const sourceViews = useMemo(() => (views ?? []).map((v) => ({ id: v.id, c2w: v.c2w, intrinsics: photoIntrinsics(v.image), enabled: v.enabled })), [views]);
   const url = useAssetUrl(image ? `assets/${image.asset.file}` : null);
   const sceneMode = useUi((s) => s.sceneMode);
   const lookThrough = useUi((s) => s.lookThrough);
@@ -71,6 +75,7 @@ export function Viewport() {
           {url && !hasDepth && source && <PhotoPlane url={url} intrinsics={source} distance={depth} />}
         </Suspense>
         {source && <SourceFrustum intrinsics={source} size={depth * 0.25} />}
+        {sourceViews.length > 0 && <SourceViewFrustums views={sourceViews} size={depth * 0.25} />}
         {ev && <TrackView ev={ev} size={depth * 0.25} gizmo={gizmo} throughCamera={cameraView} />}
         {ev && cameraView && <FrameCameraView ev={ev} frame={frame} depth={depth} />}
         {!cameraView && <OrbitControls makeDefault enableDamping={false} />}
