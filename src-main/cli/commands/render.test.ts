@@ -108,5 +108,7 @@ describe('camtrack render', () => {
     expect(outputFormat('frames', 'png', 'mp4')).toBe('png');
     expect(() => outputFormat('a.mp4', 'webm', 'mp4')).toThrow(/--format is webm/);
     expect(() => outputFormat('a.mov', 'mp4', 'mp4')).toThrow(/not \.mp4/);
+    // An extension camtrack does not write is refused, not filled with MP4 bytes.
+    expect(() => outputFormat('clip.mkv', undefined, 'mp4')).toThrow('--out clip.mkv: camtrack does not write .mkv files. Use .mp4, .webm or .gif (or --format png with a folder).');
   });
 });

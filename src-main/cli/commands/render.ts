@@ -32,7 +32,10 @@ function wholeNumber(flag: string, value: string, min: number, max: number): num
 
 /** The output format: --format, else the --out extension, else the project's setting. A contradiction is refused. */
 export function outputFormat(out: string, flag: string | undefined, projectFormat: OutputFormat): OutputFormat {
-  const byExt = EXTENSION_FORMAT[path.extname(out).toLowerCase()];
+  const ext = path.extname(out).toLowerCase();
+  const byExt = EXTENSION_FORMAT[ext];
+  // An extension camtrack does not write (.mkv, .mov) would get another container's bytes: refused.
+  if (flag === undefined && ext && !byExt) throw new CamtrackError('bad-input', `--out ${out}: camtrack does not write ${ext} files. Use .mp4, .webm or .gif (or --format png with a folder).`);
   if (flag === undefined) return byExt ?? projectFormat;
   const r = OutputFormat.safeParse(flag);
   if (!r.success) throw new CamtrackError('bad-input', `--format must be mp4, png, webm or gif (got "${flag}").`);

@@ -80,3 +80,11 @@ describe('camtrack track preset', () => {
     }
   });
 });
+
+describe('camtrack track preset bounds', () => {
+  it('refuses a turn per frame beyond 90 degrees (-1e9 made a chaotic track)', async () => {
+    const r = await run('track', 'preset', 'orbit', '--frames', '25', '--degrees-per-frame', '-1e9', '--width', '1024', '--height', '576', '--out', path.join(dir, 'chaos.json'));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/Degrees per frame must be from -90 to 90 \(got -1000000000\)/);
+  });
+});

@@ -65,6 +65,7 @@ export function presetTrack(spec: PresetSpec, ctx: PresetContext): Track {
       const b = spec.radiusZ ?? ctx.targetDepth;
       positive('radiusX', a);
       positive('radiusZ', b);
+      degreesParam(spec.degreesPerFrame);
       const sign = directionSign(spec.direction);
       keyframes = curveFrames(last, spec.degreesPerFrame).map((f) => {
         const th = (sign * spec.degreesPerFrame * f * Math.PI) / 180;
@@ -112,6 +113,7 @@ export function presetTrack(spec: PresetSpec, ctx: PresetContext): Track {
       break;
     }
     case 'spiral': {
+      degreesParam(spec.degreesPerFrame);
       finiteParam('dolly', spec.dolly);
       const rise = spec.rise ?? 0;
       finiteParam('rise', rise);
@@ -215,4 +217,13 @@ function positive(name: string, v: number): void {
 
 function vecParam(name: string, v: readonly number[]): void {
   if (!Array.isArray(v) || v.length !== 3 || !v.every(Number.isFinite)) throw new CamtrackError('bad-input', `The preset parameter ${name} must be three finite numbers x, y, z.`);
+}
+
+/** The turn per frame of an orbit or spiral: beyond 90 degrees between frames no video model can follow it (and -1e9 made chaos). */
+export const MAX_DEGREES_PER_FRAME = 90;
+function degreesParam(v: number): void {
+  finiteParam('degreesPerFrame', v);
+  if (Math.abs(v) > MAX_DEGREES_PER_FRAME) {
+    throw new CamtrackError('bad-input', `Degrees per frame must be from -${MAX_DEGREES_PER_FRAME} to ${MAX_DEGREES_PER_FRAME} (got ${v}): a larger turn between frames cannot be followed.`);
+  }
 }
