@@ -89,6 +89,18 @@ describe('camtrack project', () => {
     expect(await fs.readFile(path.join(dir, 'project.json'))).toEqual(before);
   });
 
+  it('new --depth decodes the depth: a .npy that will not load is refused, no project is made (issue 12, item 5)', async () => {
+    // A valid .npy header of a 1-D array: it passes the format sniff and the hash, but is no depth map.
+    const head = "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }\n";
+    const npy = Buffer.concat([Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, head.length, 0]), Buffer.from(head, 'latin1'), Buffer.alloc(12)]);
+    const depth = path.join(tmp, 'flat.npy');
+    await fs.writeFile(depth, npy);
+    const dir = path.join(tmp, 'Bad.camtrack');
+    expect(await run('project', 'new', dir, '--image', fixture('dtu_scan1', '000001.jpg'), '--depth', depth)).toBe(1);
+    expect(err).toMatch(/flat\.npy has shape \(3\); a depth map is 2-D/);
+    expect(await fs.stat(path.join(dir, 'project.json')).catch(() => null)).toBeNull();
+  });
+
   it('refuses bad options with a readable message', async () => {
     expect(await run('project', 'new', path.join(tmp, 'X'), '--fps', '-2')).toBe(1);
     expect(err).toContain('track.fps');

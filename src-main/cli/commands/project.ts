@@ -1,4 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { decodeDepth } from '../../engine/depth/read';
+import { readCheckedAsset } from '../../engine/render/inputs';
 import { CamtrackError, toErrorInfo } from '../../engine/util/errors';
 import { createProject } from '../../engine/project/create';
 import { saveProject, openProject, type OpenedProject } from '../../engine/project/store';
@@ -147,7 +149,7 @@ export function registerProject(program: Command): void {
 
   project
     .command('validate')
-    .description('check projects: JSON, schema version, schema, and every asset\'s presence and sha256; never changes them')
+    .description('check projects: JSON, schema version, schema, every asset\'s presence and sha256, and that the depth decodes; never changes them')
     .argument('<paths...>', 'projects to check')
     .action(async (targets: string[]) => {
       let failed = 0;
@@ -155,6 +157,9 @@ export function registerProject(program: Command): void {
       for (const t of targets) {
         try {
           const p = await openProject(t);
+          // The depth must also decode: a file that passes its hash check can still be unreadable.
+          const depth = p.doc.depth?.source.asset;
+          if (depth) await decodeDepth(await readCheckedAsset(null, p.dir, depth, 'depth file'), depth.file);
           printJson({ path: t, ok: true, ...(p.migratedFrom !== undefined && { migratedFrom: p.migratedFrom }), ...(p.autosaveProblem && { warning: p.autosaveProblem }) });
         } catch (e) {
           failed++;

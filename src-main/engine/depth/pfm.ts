@@ -1,5 +1,6 @@
 import { CamtrackError } from '../util/errors';
 import type { RawDepth } from './types';
+import { checkDepthPixels } from './limits';
 
 /**
  * PFM (portable float map): "Pf" greyscale or "PF" colour (the first channel is taken), then
@@ -25,6 +26,7 @@ export function parsePfm(bytes: Uint8Array, name = 'the PFM file'): RawDepth {
   if (!Number.isFinite(scale) || scale === 0) throw bad(`its scale "${scaleText}" is not a non-zero number`);
   pos++; // exactly one whitespace byte ends the header
   const channels = kind === 'PF' ? 3 : 1;
+  checkDepthPixels(name, width, height);
   const need = width * height * channels * 4;
   if (bytes.length - pos < need) throw bad(`it holds ${bytes.length - pos} bytes of pixels, ${need} are needed for ${width}x${height}x${channels}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset + pos, need);

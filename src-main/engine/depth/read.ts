@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { sniffFormat } from '../image/sniff';
+import { checkDepthPixels, MAX_DEPTH_PIXELS } from './limits';
 import { readNpy } from '../npy/npy';
 import { CamtrackError } from '../util/errors';
 import { parsePfm } from './pfm';
@@ -37,12 +38,18 @@ export async function decodeDepth(bytes: Uint8Array, name = 'the depth file'): P
 function npyDepth(bytes: Uint8Array, name: string): RawDepth {
   const arr = readNpy(bytes, name);
   // (H, W), (1, H, W), (1, 1, H, W), (H, W, 1): drop axes of size 1 at either end.
-  const dims = [...arr.shape];
-  while (dims.length > 2 && dims[0] === 1) dims.shift();
-  while (dims.length > 2 && dims[dims.length - 1] === 1) dims.pop();
+  // One pass from each end (linear in the number of axes), then one slice.
+  const s = arr.shape;
+  let lo = 0;
+  let hi = s.length;
+  while (hi - lo > 2 && s[lo] === 1) lo++;
+  while (hi - lo > 2 && s[hi - 1] === 1) hi--;
+  const dims = s.slice(lo, hi);
+  const shown = s.length > 8 ? `${s.slice(0, 8).join(', ')}, ... ${s.length} axes` : s.join(', ');
   if (dims.length !== 2 || dims[0] < 1 || dims[1] < 1) {
-    throw new CamtrackError('bad-file', `${name} has shape (${arr.shape.join(', ')}); a depth map is 2-D (height, width), optionally with leading or trailing axes of size 1.`);
+    throw new CamtrackError('bad-file', `${name} has shape (${shown}); a depth map is 2-D (height, width), optionally with leading or trailing axes of size 1.`);
   }
+  checkDepthPixels(name, dims[1], dims[0]);
   return { height: dims[0], width: dims[1], values: arr.data, origin: `npy ${arr.dtype}` };
 }
 
@@ -50,13 +57,19 @@ async function pngDepth(bytes: Uint8Array, name: string): Promise<RawDepth> {
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let raw: { data: Buffer; info: OutputInfo };
   let sixteen: boolean;
+  let meta: Metadata;
   try {
-    const meta = await sharp(input).metadata();
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
+  } catch (e) {
+    throw new CamtrackError('bad-file', `${name} looks like PNG but cannot be decoded (${e instanceof Error ? e.message.split('\n')[0] : String(e)}).`, { cause: e });
+  }
+  checkDepthPixels(name, meta.width ?? 0, meta.height ?? 0);
+  try {
     sixteen = meta.depth === 'ushort';
     const grey = (meta.channels ?? 1) - (meta.hasAlpha ? 1 : 0) === 1;
     // Without an explicit colour space sharp hands back 8-bit sRGB even from 16-bit greyscale.
     const space = grey ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb';
-    raw = await sharp(input, { failOn: 'error' }).removeAlpha().toColourspace(space).raw(sixteen ? { depth: 'ushort' } : {}).toBuffer({ resolveWithObject: true });
+    raw = await sharp(input, { failOn: 'error', limitInputPixels: MAX_DEPTH_PIXELS }).removeAlpha().toColourspace(space).raw(sixteen ? { depth: 'ushort' } : {}).toBuffer({ resolveWithObject: true });
   } catch (e) {
     throw new CamtrackError('bad-file', `${name} looks like PNG but cannot be decoded (${e instanceof Error ? e.message.split('\n')[0] : String(e)}).`, { cause: e });
   }

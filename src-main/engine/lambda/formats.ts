@@ -54,6 +54,8 @@ export function lambdaFromNpy(bytes: Uint8Array, opts: LambdaParseOptions = {}):
     throw new CamtrackError('shape-mismatch', `${name} must hold a 2-D array [steps, frames]; its shape is (${a.shape.join(', ')}).`);
   }
   const [steps, frames] = a.shape;
+  // Checked before any loop over the steps: a (1e11, 0) array holds no values but names 1e11 rows.
+  if (steps < 1 || frames < 1) throw new CamtrackError('bad-input', `${name} has shape (${steps}, ${frames}): it holds no lambda values.`);
   const rows: number[][] = [];
   for (let i = 0; i < steps; i++) rows.push(Array.from(a.data.subarray(i * frames, (i + 1) * frames)));
   return finish(rows, opts, name);

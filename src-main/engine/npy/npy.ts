@@ -23,6 +23,14 @@ const ARRAY_ALIGN = 64;
 const GROWTH_AXIS_MAX_DIGITS = 21;
 const DTYPES: readonly string[] = ['<f2', '>f2', '<f4', '>f4', '<f8', '>f8'];
 
+/**
+ * Bounds that no real array comes near: numpy itself refuses headers over 10,000 bytes unless told
+ * otherwise, and has at most 64 dimensions. An element count above 2^32 cannot be held anyway.
+ */
+export const NPY_MAX_HEADER_BYTES = 65_536;
+export const NPY_MAX_DIMS = 64;
+export const NPY_MAX_ELEMENTS = 2 ** 32;
+
 /** Parses a .npy file. `name` is used in messages (a file name, or a description). */
 export function readNpy(bytes: Uint8Array, name = 'the .npy file'): NpyArray {
   const bad = (what: string) => new CamtrackError('bad-file', `${name} is not a readable .npy file: ${what}.`);
@@ -37,6 +45,7 @@ export function readNpy(bytes: Uint8Array, name = 'the .npy file'): NpyArray {
   const prefix = 8 + lenBytes;
   if (bytes.length < prefix) throw bad('the file is truncated inside its header length');
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  if (headerLen > NPY_MAX_HEADER_BYTES) throw bad(`its header is ${headerLen} bytes long; a .npy header of a plain array is a few hundred (at most ${NPY_MAX_HEADER_BYTES} are read)`);
   const dataStart = prefix + headerLen;
   if (bytes.length < dataStart) throw bad(`the file is truncated: its header says ${headerLen} bytes but only ${bytes.length - prefix} follow`);
   const headerBytes = bytes.subarray(prefix, dataStart);
@@ -59,7 +68,13 @@ export function readNpy(bytes: Uint8Array, name = 'the .npy file'): NpyArray {
   if (!Array.isArray(shape)) throw bad(`the header's 'shape' is ${describe(shape)}, not a tuple`);
   const dtype = descr as NpyDtype;
   const itemSize = Number(dtype[2]);
+  if (shape.length > NPY_MAX_DIMS) throw bad(`its shape has ${shape.length} dimensions (at most ${NPY_MAX_DIMS})`);
+  // Every axis is checked, not only the product: a zero-sized axis beside a huge one is refused too.
+  for (const d of shape) {
+    if (d > NPY_MAX_ELEMENTS) throw bad(`its shape (${shape.join(', ')}) has an axis of ${d} elements, beyond what a file can hold`);
+  }
   const count = shape.reduce((a, b) => a * b, 1);
+  if (count > NPY_MAX_ELEMENTS) throw bad(`its shape (${shape.join(', ')}) holds ${count} elements, beyond what a file can hold`);
   const need = count * itemSize;
   const have = bytes.length - dataStart;
   if (have < need) {
@@ -110,6 +125,8 @@ function describe(v: unknown): string {
  * `{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }`. Only the three keys numpy writes
  * are understood; values are strings, True/False or tuples of integers (Python 2's `3L` included).
  */
+const DIM = /(\d{1,30})L?/y;
+
 function parseHeader(text: string, bad: (what: string) => CamtrackError): Record<string, HeaderValue> {
   let i = 0;
   const ws = () => {
@@ -151,8 +168,11 @@ function parseHeader(text: string, bad: (what: string) => CamtrackError): Record
           i++;
           return dims;
         }
-        const m = /^(\d+)L?/.exec(text.slice(i));
+        // A sticky regex reads at i without copying the rest of the header: linear in its length.
+        DIM.lastIndex = i;
+        const m = DIM.exec(text);
         if (!m) throw bad(`its header's shape is not a tuple of non-negative integers (at character ${i})`);
+        if (dims.length >= NPY_MAX_DIMS) throw bad(`its shape has more than ${NPY_MAX_DIMS} dimensions`);
         dims.push(Number(m[1]));
         i += m[0].length;
         ws();

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { decodeDepth } from '../depth/read';
 import { CamtrackError, toErrorInfo } from '../util/errors';
 import { sniffFormat, type SniffedFormat } from '../image/sniff';
 import { decodeImage } from '../image/load';
@@ -71,6 +72,8 @@ export async function depthAssetFromFile(depthPath: string, mapping: DepthMappin
   if (!ext) {
     throw new CamtrackError('bad-file', `${depthPath} is ${format === 'unknown' ? 'not a depth file this studio knows' : `a ${format.toUpperCase()} file`}. Use .npy, PFM, 16-bit PNG or TIFF depth.`);
   }
+  // Decoded now, so a project is never made around a depth file that will not load.
+  await decodeDepth(depthBytes, path.basename(depthPath));
   const sha = sha256Hex(depthBytes);
   const asset: NewAsset = { name: assetFileName('depth', sha, ext), bytes: depthBytes };
   return { asset, depth: { source: { type: 'file', asset: { file: asset.name, sha256: sha }, originalName: path.basename(depthPath) }, mapping } };
