@@ -10,6 +10,11 @@ import { DEFAULT_DEPTH_MAPPING, type DepthMapping, type ProjectDoc } from '../..
 import { printJson } from '../io';
 import { promises as fs } from 'node:fs';
 import sharp from 'sharp';
+import os from 'node:os';
+import path from 'node:path';
+import { estimateImageDepth } from '../../engine/depth/estimateImage';
+import { loadImageFile } from '../../engine/image/load';
+import { writeNpyFile } from '../../engine/npy/file';
 import { importCameraPath } from '../../engine/camera/nerfstudio';
 import type { Track } from '../../engine/project/schema';
 import { readFile } from 'node:fs/promises';
@@ -65,6 +70,8 @@ interface NewOptions {
   fov?: number;
   cameraPath?: string;
   transforms?: string;
+  estimateDepth?: boolean;
+  depthModel?: string;
 }
 
 /** A camera_path.json as a track at the photo's size (render_width/height in the file win). */
@@ -96,6 +103,8 @@ export function registerProject(program: Command): void {
     .option('--steps <n>', 'denoising steps (default 25)', int('steps'))
     .option('--transforms <file>', 'a nerfstudio transforms.json: posed photos with depth (sparse views); the first frame is the photo')
     .option('--fov <degrees>', 'vertical field of view of the source camera (default 50)', num('fov'))
+    .option('--estimate-depth', 'estimate the depth with Depth Anything V2 (the installed model, or --depth-model)')
+    .option('--depth-model <file>', 'the Depth Anything V2 model.onnx for --estimate-depth')
     .option('--camera-path <file>', "a nerfstudio camera_path.json as the track: one key per camera, its frame count and fps, the photo's camera from its first camera (with --transforms: in the views' world, default a track through the views)")
     .action(async (target: string, o: NewOptions) => {
       const dir = withProjectExtension(target);
@@ -133,6 +142,31 @@ export function registerProject(program: Command): void {
       if (o.cameraPath && o.frames !== undefined) throw new CamtrackError('bad-input', '--camera-path sets the frame count (one frame per camera): leave out --frames.');
       if (o.cameraPath && !o.image) throw new CamtrackError('bad-input', '--camera-path needs --image: the path is imported at the photo\'s size.');
       const track = o.cameraPath ? await cameraPathTrack(o.cameraPath, o.image!) : undefined;
+      if (o.estimateDepth) {
+        if (!o.image) throw new CamtrackError('bad-input', '--estimate-depth needs --image.');
+        if (o.depth) throw new CamtrackError('bad-input', 'Give --depth or --estimate-depth, not both.');
+        const photo = await loadImageFile(o.image);
+        const est = await estimateImageDepth(photo.image, o.depthModel ? { model: path.resolve(o.depthModel) } : {});
+        const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'camtrack-depth-'));
+        try {
+          const file = path.join(tmp, 'estimated-depth.npy');
+          await writeNpyFile(file, Float32Array.from(est.raw.values), [est.raw.height, est.raw.width]);
+          const given = o.depthKind !== undefined || o.depthScale !== undefined || o.near !== undefined || o.far !== undefined;
+          const saved = await writeProjectFromFiles(dir, {
+            imagePath: o.image,
+            depthPath: file,
+            depthModel: path.basename(path.dirname(est.modelFile)) + '/' + path.basename(est.modelFile),
+            mapping: given ? mapping : est.mapping,
+            ...(o.name && { name: o.name }),
+            ...common,
+            ...(track && { track, fovY: track.keyframes[0].fovY }),
+          });
+          printJson({ ...projectSummary({ dir: saved.dir, doc: saved.doc }), depthEstimateMs: Math.round(est.timings.loadMs + est.timings.estimateMs) });
+        } finally {
+          await fs.rm(tmp, { recursive: true, force: true });
+        }
+        return;
+      }
       const saved = o.image
         ? await writeProjectFromFiles(dir, { imagePath: o.image, ...(o.depth && { depthPath: o.depth, mapping }), ...(o.name && { name: o.name }), ...common, ...(track && { track, fovY: track.keyframes[0].fovY }) })
         : await saveProject(dir, createProject(o.name ?? projectNameFromDir(dir), common));

@@ -78,61 +78,9 @@ export async function downloadModel(manifestUrl: string, dir: string, options: D
       progress(entry.bytes ?? 0, entry.bytes ?? null, 'skipped');
       continue;
     }
-    const partial = `${target}.partial`;
-    const have = (await fs.stat(partial).catch(() => null))?.size ?? 0;
-    const url = new URL(entry.file, base);
-    const headers: Record<string, string> = {};
-    if (have > 0) headers.Range = `bytes=${have}-`;
-    const r = await fetchOrFail(url, { headers, signal: options.signal }, entry.file);
-    let offset = 0;
-    if (r.status === 206) {
-      const m = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(r.headers.get('content-range') ?? '');
-      if (!m || Number(m[1]) !== have) throw new CamtrackError('bad-file', `${url.href} answered a resume request with the wrong range (${r.headers.get('content-range')}).`);
-      offset = have;
-      resumedFiles.push(entry.file);
-    } else if (r.status === 416 && have > 0) {
-      // The partial file already holds every byte: verify it below.
-      offset = have;
-      await r.body?.cancel();
-    } else if (!r.ok) {
-      throw new CamtrackError('not-found', `${url.href} answered HTTP ${r.status} ${r.statusText}.`);
-    }
-    const lengthHeader = Number(r.headers.get('content-length'));
-    const total = entry.bytes ?? (r.status !== 416 && Number.isFinite(lengthHeader) ? offset + lengthHeader : null);
-    if (r.status !== 416 && r.body) {
-      let done = offset;
-      progress(done, total, 'downloading');
-      const counter = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          done += chunk.length;
-          bytesFetched += chunk.length;
-          progress(done, total, 'downloading');
-          cb(null, chunk);
-        },
-      });
-      try {
-        // flags 'a' appends to a resumed partial; 'w' starts over when the server sent the whole file.
-        await pipeline(Readable.fromWeb(r.body as WebReadableStream<Uint8Array>), counter, createWriteStream(partial, { flags: offset > 0 ? 'a' : 'w' }));
-      } catch (e) {
-        if (options.signal?.aborted) throw new CamtrackError('cancelled', `The download of ${entry.file} was cancelled; run it again to resume from ${done} bytes.`);
-        throw new CamtrackError('not-found', `The download of ${entry.file} was interrupted at ${done} bytes (${(e as Error).message}). Run it again to resume.`, { cause: e });
-      }
-    }
-    const size = (await fs.stat(partial)).size;
-    if (entry.bytes !== undefined && size !== entry.bytes) {
-      if (size > entry.bytes) await fs.rm(partial, { force: true });
-      throw new CamtrackError('bad-file', `${entry.file} is ${size} bytes after downloading, but model.json says ${entry.bytes}.${size > entry.bytes ? ' The file was removed.' : ' Run the download again to resume.'}`);
-    }
-    if (entry.sha256) {
-      progress(size, total, 'verifying');
-      const got = await sha256File(partial);
-      if (got !== entry.sha256) {
-        await fs.rm(partial, { force: true });
-        throw new CamtrackError('bad-file', `${entry.file} was refused: its sha256 is ${got}, but model.json says ${entry.sha256}. The server sent a different or corrupt file; it was removed.`);
-      }
-    }
-    await fs.rename(partial, target);
-    progress(size, total, 'done');
+    const r = await downloadFile(new URL(entry.file, base), target, { bytes: entry.bytes, sha256: entry.sha256, what: 'model.json' }, progress, options.signal);
+    bytesFetched += r.bytesFetched;
+    if (r.resumed) resumedFiles.push(entry.file);
   }
   await writeFileAtomic(path.join(dir, MANIFEST_FILE), manifestText);
   return { dir, manifest, bytesFetched, resumedFiles };
@@ -144,4 +92,83 @@ async function isComplete(file: string, bytes: number | undefined, sha256: strin
   if (bytes !== undefined && st.size !== bytes) return false;
   if (!sha256) return bytes !== undefined;
   return (await sha256File(file)) === sha256;
+}
+
+/** What a downloaded file must be: its size and sha256 when known, and who says so (for messages). */
+export interface ExpectedFile {
+  bytes?: number;
+  sha256?: string;
+  what: string;
+}
+
+/**
+ * One file from `url` to `target`, resumable: bytes go to `<target>.partial` (resumed with an HTTP
+ * Range request when it exists), are checked against the expected size and sha256, and only then
+ * take the target's name.
+ */
+export async function downloadFile(
+  url: URL,
+  target: string,
+  expect: ExpectedFile,
+  progress: (fileBytes: number, fileTotal: number | null, state: DownloadProgress['state']) => void,
+  signal?: AbortSignal,
+): Promise<{ bytesFetched: number; resumed: boolean; bytes: number }> {
+  const name = path.basename(target);
+  let bytesFetched = 0;
+  let resumed = false;
+  const partial = `${target}.partial`;
+  const have = (await fs.stat(partial).catch(() => null))?.size ?? 0;
+  const headers: Record<string, string> = {};
+  if (have > 0) headers.Range = `bytes=${have}-`;
+  const r = await fetchOrFail(url, { headers, signal: signal }, name);
+  let offset = 0;
+  if (r.status === 206) {
+    const m = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(r.headers.get('content-range') ?? '');
+    if (!m || Number(m[1]) !== have) throw new CamtrackError('bad-file', `${url.href} answered a resume request with the wrong range (${r.headers.get('content-range')}).`);
+    offset = have;
+    resumed = true;
+  } else if (r.status === 416 && have > 0) {
+    // The partial file already holds every byte: verify it below.
+    offset = have;
+    await r.body?.cancel();
+  } else if (!r.ok) {
+    throw new CamtrackError('not-found', `${url.href} answered HTTP ${r.status} ${r.statusText}.`);
+  }
+  const lengthHeader = Number(r.headers.get('content-length'));
+  const total = expect.bytes ?? (r.status !== 416 && Number.isFinite(lengthHeader) ? offset + lengthHeader : null);
+  if (r.status !== 416 && r.body) {
+    let done = offset;
+    progress(done, total, 'downloading');
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        done += chunk.length;
+        bytesFetched += chunk.length;
+        progress(done, total, 'downloading');
+        cb(null, chunk);
+      },
+    });
+    try {
+      // flags 'a' appends to a resumed partial; 'w' starts over when the server sent the whole file.
+      await pipeline(Readable.fromWeb(r.body as WebReadableStream<Uint8Array>), counter, createWriteStream(partial, { flags: offset > 0 ? 'a' : 'w' }));
+    } catch (e) {
+      if (signal?.aborted) throw new CamtrackError('cancelled', `The download of ${name} was cancelled; run it again to resume from ${done} bytes.`);
+      throw new CamtrackError('not-found', `The download of ${name} was interrupted at ${done} bytes (${(e as Error).message}). Run it again to resume.`, { cause: e });
+    }
+  }
+  const size = (await fs.stat(partial)).size;
+  if (expect.bytes !== undefined && size !== expect.bytes) {
+    if (size > expect.bytes) await fs.rm(partial, { force: true });
+    throw new CamtrackError('bad-file', `${name} is ${size} bytes after downloading, but ${expect.what} says ${expect.bytes}.${size > expect.bytes ? ' The file was removed.' : ' Run the download again to resume.'}`);
+  }
+  if (expect.sha256) {
+    progress(size, total, 'verifying');
+    const got = await sha256File(partial);
+    if (got !== expect.sha256) {
+      await fs.rm(partial, { force: true });
+      throw new CamtrackError('bad-file', `${name} was refused: its sha256 is ${got}, but ${expect.what} says ${expect.sha256}. The server sent a different or corrupt file; it was removed.`);
+    }
+  }
+  await fs.rename(partial, target);
+  progress(size, total, 'done');
+  return { bytesFetched, resumed, bytes: size };
 }

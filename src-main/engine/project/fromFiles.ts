@@ -19,6 +19,8 @@ import { projectNameFromDir } from './layout';
 export interface ProjectFromFilesOptions {
   imagePath: string;
   depthPath?: string;
+  /** The depth file was estimated by this model (its file name is recorded as the depth's source). */
+  depthModel?: string;
   /** How the depth file's values become z-depth (default: disparity, 10000, [1e-4, 500]). */
   mapping?: DepthMapping;
   /** A whole track; else createProject's default with `numFrames`, `fps` and `fovY`. */
@@ -87,7 +89,7 @@ export async function writeProjectFromFiles(dir: string, opts: ProjectFromFilesO
   if (opts.depthPath) {
     const d = await depthAssetFromFile(opts.depthPath, opts.mapping ?? DEFAULT_DEPTH_MAPPING);
     assets.push(d.asset);
-    depth = d.depth;
+    depth = opts.depthModel ? { ...d.depth, source: { type: 'model' as const, asset: d.depth.source.asset, model: opts.depthModel } } : d.depth;
   }
 
   const numFrames = opts.track?.numFrames ?? opts.numFrames;

@@ -1,0 +1,69 @@
+import type { RgbImage } from '../image/types';
+import type { DepthMapping } from '../project/schema';
+import { CamtrackError } from '../util/errors';
+import { estimateDepth, loadDepthModel } from './estimate';
+import { depthModelHint, installedDepthModel, verifyDepthModel } from './models';
+import type { RawDepth } from './types';
+
+/**
+ * Depth for a photo with the installed (or a given) Depth Anything V2 model: relative disparity at
+ * the model's resolution, and a mapping to depth that suits it: z = scale / disparity with the
+ * scale putting the median pixel at MEDIAN_DEPTH scene units (the camera presets move about a unit
+ * per second around such a scene), clipped to [near, far]. The depth panel's mapping controls
+ * adjust it afterwards like any other.
+ */
+export const MEDIAN_DEPTH = 4;
+
+export interface EstimateOptions {
+  /** A model file or folder; default: the installed model (small, base, large in that order). */
+  model?: string;
+  signal?: AbortSignal;
+  onProgress?: (stage: 'load' | 'estimate' | 'done', fraction: number) => void;
+}
+
+export interface Estimated {
+  raw: RawDepth;
+  mapping: DepthMapping;
+  modelFile: string;
+  provider: string;
+  timings: { loadMs: number; estimateMs: number };
+}
+
+/** A disparity mapping whose median depth is MEDIAN_DEPTH. */
+export function mappingForDisparity(values: ArrayLike<number>): DepthMapping {
+  const positive: number[] = [];
+  for (let i = 0; i < values.length; i++) if (values[i] > 0 && Number.isFinite(values[i])) positive.push(values[i]);
+  if (positive.length === 0) throw new CamtrackError('model', 'The depth model gave no positive disparity anywhere: its output cannot be turned into depth.');
+  positive.sort((a, b) => a - b);
+  const median = positive[positive.length >> 1];
+  return { kind: 'disparity', scale: MEDIAN_DEPTH * median, near: 0.05, far: 1000 };
+}
+
+export async function estimateImageDepth(image: RgbImage, opts: EstimateOptions = {}): Promise<Estimated> {
+  const check = () => {
+    if (opts.signal?.aborted) throw new CamtrackError('cancelled', 'The depth estimation was cancelled.');
+  };
+  let file = opts.model;
+  if (!file) {
+    const installed = await installedDepthModel();
+    if (!installed) throw new CamtrackError('not-found', depthModelHint());
+    file = installed.file;
+    await verifyDepthModel(file);
+  }
+  check();
+  opts.onProgress?.('load', 0);
+  const t0 = performance.now();
+  const model = await loadDepthModel(file);
+  const t1 = performance.now();
+  try {
+    check();
+    opts.onProgress?.('estimate', 0.2);
+    const raw = await estimateDepth(model, image);
+    const t2 = performance.now();
+    check();
+    opts.onProgress?.('done', 1);
+    return { raw, mapping: mappingForDisparity(raw.values), modelFile: model.file, provider: model.provider, timings: { loadMs: t1 - t0, estimateMs: t2 - t1 } };
+  } finally {
+    await model.session.release();
+  }
+}
