@@ -211,7 +211,8 @@ export function splatSource(src: PreparedSource, target: WarpTarget, acc: Float6
       else if (ax > 1 - SNAP) { ax = 0; x0++; }
       if (ay < SNAP) ay = 0;
       else if (ay > 1 - SNAP) { ay = 0; y0++; }
-      const zw = Math.pow(1 + (Z < Z_CLAMP ? Z : Z_CLAMP), k);
+      // exp(k log1p Z) is (1 + Z)^k; V8 runs it about twice as fast as Math.pow with a fractional k.
+      const zw = Math.exp(k * Math.log1p(Z < Z_CLAMP ? Z : Z_CLAMP));
       const w = blend === 1 ? zw : zw * blend;
       const c3 = i * 3;
       const cr = rgb[c3] * w, cg = rgb[c3 + 1] * w, cb = rgb[c3 + 2] * w;
