@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Track } from '../project/schema';
+import { Track } from '../project/schema';
 import { CamtrackError } from '../util/errors';
 import { IDENTITY4, mat4Multiply, type FrameCamera } from './conventions';
 import { evaluateTrack } from './evaluate';
@@ -135,6 +135,48 @@ describe('nerfstudio camera_path.json', () => {
       expect((err as CamtrackError).message).toMatch(re);
     }
     expect(() => importCameraPath(doc({ camera_path: [cam] }))).toThrow(/1 camera; a track has 2 to 1000 frames/);
+  });
+
+  // Issue 12, item 8: every imported track passes the project schema, or the file is refused naming the camera.
+  it('refuses a fov outside the schema\'s (1, 179), naming the camera', () => {
+    const cam = { camera_to_world: [...IDENTITY4], fov: 50, aspect: 1 };
+    const doc = (fov: number) => JSON.stringify({ render_width: 64, render_height: 64, fps: 8, camera_path: [cam, { ...cam, fov }, cam] });
+    for (const fov of [0.5, 1, 179, 179.5]) {
+      expect(() => importCameraPath(doc(fov)), String(fov)).toThrow(/camera 1 of "camera_path" needs a vertical "fov" in degrees between 1 and 179/);
+    }
+    const ok = importCameraPath(doc(1.5)).track;
+    expect(ok.keyframes[1].fovY).toBeCloseTo(1.5, 9);
+    expect(Track.safeParse(ok).success).toBe(true);
+  });
+
+  it('refuses absurd or overflowing translations instead of returning Infinity', () => {
+    const at = (x: number) => ({ camera_to_world: [1, 0, 0, x, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], fov: 50, aspect: 1 });
+    const doc = (a: number, b: number) => JSON.stringify({ render_width: 64, render_height: 64, fps: 8, camera_path: [at(a), at(b)] });
+    // The old reader re-expressed 1e308 relative to -1e308 and returned a position of Infinity.
+    expect(() => importCameraPath(doc(-1e308, 1e308))).toThrow(/camera 0 of "camera_path" is 1\.00e\+308 units from the origin/);
+    expect(() => importCameraPath(doc(0, 2e6))).toThrow(/camera 1 of "camera_path" is 2\.00e\+6 units/);
+    const far = importCameraPath(doc(-1e6, 1e6)).track;
+    expect(far.keyframes[1].position[0]).toBe(2e6);
+    expect(Track.safeParse(far).success).toBe(true);
+    expect(() => parseCameraPath(JSON.stringify({ render_width: 4, render_height: 4, seconds: 5e-324, camera_path: [at(0), at(1)] }))).toThrow(/"seconds" is too small/);
+  });
+
+  it('refuses a path with too many cameras before reading them (300k cameras: fast, no per-camera work)', () => {
+    const cam = JSON.stringify({ camera_to_world: [...IDENTITY4], fov: 50, aspect: 1 });
+    const head = '{"render_width": 64, "render_height": 64, "fps": 8, "camera_path": [';
+    const huge = `${head}${Array(300_000).fill(cam).join(',')}]}`;
+    let t0 = performance.now();
+    expect(() => importCameraPath(huge)).toThrow(/more than 1000 cameras can take/);
+    const importMs = performance.now() - t0;
+    t0 = performance.now();
+    expect(() => parseCameraPath(huge)).toThrow(/it has 300000 cameras; at most 10000 can be used/);
+    const parseMs = performance.now() - t0;
+    // Generous bounds (a loaded CI machine): the old reader took about 4 s and 390 MB here.
+    expect(importMs).toBeLessThan(1000);
+    expect(parseMs).toBeLessThan(3000);
+    // 1001 compact cameras fit in the size bound and are refused by count.
+    expect(() => importCameraPath(`${head}${Array(1001).fill(cam).join(',')}]}`)).toThrow(/it has 1001 cameras; at most 1000 can be used/);
+    expect(importCameraPath(`${head}${Array(1000).fill(cam).join(',')}]}`).track.numFrames).toBe(1000);
   });
 });
 

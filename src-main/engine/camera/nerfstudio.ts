@@ -1,4 +1,4 @@
-import type { Keyframe, Track } from '../project/schema';
+import { Track, type Keyframe } from '../project/schema';
 import { CamtrackError } from '../util/errors';
 import { mat4Multiply, rigidInverse, type FrameCamera, type Intrinsics, type Mat4 } from './conventions';
 import { evaluateTrack } from './evaluate';
@@ -42,6 +42,22 @@ const RIGID_TOLERANCE = 1e-3;
 /** fps assumed for a path that gives neither `fps` nor `seconds`. */
 export const DEFAULT_IMPORT_FPS = 24;
 
+/** Most cameras a path may hold when read for a warp (one image per camera). */
+export const MAX_PATH_CAMERAS = 10000;
+/** Most frames an imported track may have (the project schema's numFrames limit). */
+export const MAX_TRACK_FRAMES = 1000;
+/**
+ * Most bytes of JSON text per allowed camera: a camera written at full float64 precision and
+ * pretty-printed as 4 nested rows is under 1 KiB. Checked before JSON.parse, so a huge file is
+ * refused without building its objects.
+ */
+const MAX_BYTES_PER_CAMERA = 4096;
+/** Largest |translation| a camera may have (scene units); beyond it relative poses overflow or lose all precision. */
+export const MAX_TRANSLATION = 1e6;
+/** The project schema's open range for a vertical field of view (degrees). */
+export const MIN_FOV = 1;
+export const MAX_FOV = 179;
+
 /** The camera path of an evaluated track: one camera per frame. */
 export function exportCameraPath(track: Track, source: Intrinsics): NerfstudioCameraPath {
   return cameraPathFromFrames(evaluateTrack(track, source), track.fps);
@@ -81,6 +97,8 @@ export interface ParseCameraPathOptions {
   height?: number;
   /** The pose (in the file's world) that becomes the identity; default the path's first camera. */
   origin?: Mat4;
+  /** Refuse a path with more cameras than this (checked before any camera is read); default MAX_PATH_CAMERAS. */
+  maxCameras?: number;
 }
 
 export interface ParsedCameraPath {
@@ -93,6 +111,11 @@ export interface ParsedCameraPath {
 
 /** Reads camera_path.json text; refuses anything malformed with a CamtrackError ('bad-file') naming the problem. */
 export function parseCameraPath(text: string, opts: ParseCameraPathOptions = {}): ParsedCameraPath {
+  const maxCameras = opts.maxCameras ?? MAX_PATH_CAMERAS;
+  const maxBytes = maxCameras * MAX_BYTES_PER_CAMERA + 65536;
+  if (text.length > maxBytes) {
+    throw bad(`the file is ${(text.length / 1e6).toFixed(1)} MB, more than ${maxCameras} cameras can take (at most ${(maxBytes / 1e6).toFixed(1)} MB)`);
+  }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -104,6 +127,8 @@ export function parseCameraPath(text: string, opts: ParseCameraPathOptions = {})
   if (!('camera_path' in o)) throw bad('it has no "camera_path" list');
   const list = o.camera_path;
   if (!Array.isArray(list) || list.length === 0) throw bad('"camera_path" must be a non-empty list of cameras');
+  // Before any camera is read: a huge list is refused without converting its entries.
+  if (list.length > maxCameras) throw bad(`it has ${list.length} cameras; at most ${maxCameras} can be used`);
   const width = sizeField(o, 'render_width', opts.width);
   const height = sizeField(o, 'render_height', opts.height);
   const fps = fpsOf(o, list.length);
@@ -129,16 +154,23 @@ export function parseCameraPathFile(text: string, opts: ParseCameraPathOptions =
  * evaluateTrack(track, source) reproduces every imported camera.
  */
 export function importCameraPath(text: string, opts: ParseCameraPathOptions = {}): { track: Track; source: Intrinsics } {
-  const parsed = parseCameraPath(text, opts);
+  const parsed = parseCameraPath(text, { ...opts, maxCameras: Math.min(opts.maxCameras ?? MAX_TRACK_FRAMES, MAX_TRACK_FRAMES) });
   const n = parsed.frames.length;
-  if (n < 2 || n > 1000) throw bad(`it has ${n} camera${n === 1 ? '' : 's'}; a track has 2 to 1000 frames`);
+  if (n < 2) throw bad(`it has ${n} camera; a track has 2 to ${MAX_TRACK_FRAMES} frames`);
   const keyframes: Keyframe[] = parsed.frames.map((f, i) => {
     const { position, quaternion } = positionQuaternionFromPose(f.c2w);
     const { fov } = perspectiveFromIntrinsics(f.intrinsics);
     return { id: `key-${i}`, frame: i, position, orientation: { kind: 'quaternion', q: quaternion }, fovY: fov, easing: 'linear' };
   });
   const fps = Math.min(240, parsed.fps);
-  return { track: { numFrames: n, fps, keyframes }, source: parsed.frames[0].intrinsics };
+  const track: Track = { numFrames: n, fps, keyframes };
+  // The file's checks should make this hold; a track the project would refuse is never returned.
+  const r = Track.safeParse(track);
+  if (!r.success) {
+    const issues = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(track)'}: ${i.message}`);
+    throw bad(`the track made from it is not valid (${issues.join('; ')})`);
+  }
+  return { track: r.data, source: parsed.frames[0].intrinsics };
 }
 
 function cameraEntry(cam: unknown, i: number, width: number, height: number): FrameCamera {
@@ -153,8 +185,14 @@ function cameraEntry(cam: unknown, i: number, width: number, height: number): Fr
   if (m.length !== 16) throw bad(`${where} has ${m.length} numbers in "camera_to_world", not 16 (a row-major 4x4)`);
   const problem = rigidPoseProblem(m as number[], RIGID_TOLERANCE);
   if (problem) throw bad(`the "camera_to_world" of ${where} is not a rigid camera pose: ${problem}`);
+  const t = [m[3], m[7], m[11]] as number[];
+  if (t.some((v) => Math.abs(v) > MAX_TRANSLATION)) {
+    throw bad(`${where} is ${Math.max(...t.map(Math.abs)).toExponential(2)} units from the origin; positions beyond ±${MAX_TRANSLATION.toExponential(0)} are refused`);
+  }
   const fov = c.fov;
-  if (typeof fov !== 'number' || !(fov > 0 && fov < 180)) throw bad(`${where} needs a vertical "fov" in degrees between 0 and 180 (got ${JSON.stringify(fov)})`);
+  if (typeof fov !== 'number' || !(fov > MIN_FOV && fov < MAX_FOV)) {
+    throw bad(`${where} needs a vertical "fov" in degrees between ${MIN_FOV} and ${MAX_FOV} (got ${JSON.stringify(fov)})`);
+  }
   const aspect = c.aspect ?? width / height;
   if (typeof aspect !== 'number' || !(aspect > 0) || !Number.isFinite(aspect)) throw bad(`${where} has an "aspect" that is not a positive number`);
   return { c2w: [...(m as number[])], intrinsics: intrinsicsFromPerspective(fov, aspect, width, height) };
@@ -174,7 +212,9 @@ function fpsOf(o: Record<string, unknown>, n: number): number {
   }
   if (o.seconds !== undefined) {
     if (typeof o.seconds !== 'number' || !(o.seconds > 0) || !Number.isFinite(o.seconds)) throw bad(`"seconds" must be a positive number (got ${JSON.stringify(o.seconds)})`);
-    return n / o.seconds;
+    const fps = n / o.seconds;
+    if (!Number.isFinite(fps)) throw bad(`"seconds" is too small for ${n} cameras (got ${o.seconds})`);
+    return fps;
   }
   return DEFAULT_IMPORT_FPS;
 }

@@ -103,4 +103,18 @@ describe('track designer calls', () => {
     await expect(svc.handle('track.import', { name: 'x.json', text: '{"frames": []}', doc: d })).rejects.toThrow(/neither a nerfstudio camera_path\.json/);
     await expect(svc.handle('track.import', { name: 'x.json', text: '{"camera_path": [{"camera_to_world": [1]}]}', doc: d })).rejects.toThrow(/camera_to_world/);
   });
+
+  // Issue 12, item 8: the old handler returned a track with fovY 0.5, which the project schema refuses.
+  it('track.import refuses a camera path whose track the project schema would refuse', async () => {
+    const { svc, doc } = await setup();
+    const cam = (fov: number, x = 0) => ({ camera_to_world: [1, 0, 0, x, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], fov, aspect: W / H });
+    const text = (cams: object[]) => JSON.stringify({ render_width: W, render_height: H, fps: 8, camera_path: cams });
+    await expect(svc.handle('track.import', { name: 'c.json', text: text([cam(40), cam(0.5)]), doc })).rejects.toMatchObject({
+      code: 'bad-file',
+      message: expect.stringMatching(/camera 1 of "camera_path" needs a vertical "fov" in degrees between 1 and 179 \(got 0\.5\)/),
+    });
+    await expect(svc.handle('track.import', { name: 'c.json', text: text([cam(40, -1e308), cam(40, 1e308)]), doc })).rejects.toThrow(/camera 0 .* units from the origin/);
+    const ok = (await svc.handle('track.import', { name: 'c.json', text: text([cam(40), cam(30, 1)]), doc })) as ApiOutputs['track.import'];
+    expect(ok.track.keyframes.map((k) => k.fovY.toFixed(6))).toEqual(['40.000000', '30.000000']);
+  });
 });

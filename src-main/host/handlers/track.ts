@@ -1,6 +1,8 @@
 import type { Handlers } from '../context';
 import { exportCameraPath, importCameraPath, stringifyCameraPath } from '../../engine/camera/nerfstudio';
 import { parseTrack, stringifyTrack } from '../../engine/camera/track-json';
+import { validateTrack } from '../../engine/camera/keyframes';
+import { Track } from '../../engine/project/schema';
 import { fovYFromFocal } from '../../engine/camera/intrinsics';
 import { CamtrackError } from '../../engine/util/errors';
 import { renderSourceIntrinsics } from './warp';
@@ -26,6 +28,21 @@ export function sniffTrackText(text: string): 'nerfstudio' | 'camtrack' {
   throw new CamtrackError('bad-file', 'This JSON is neither a nerfstudio camera_path.json (no "camera_path" list) nor a Camtrack track file (no "format" or "keyframes").');
 }
 
+/** The imported track as the project schema accepts it, or a 'bad-file' error naming the first problems. */
+function checkedTrack(track: Track): Track {
+  const r = Track.safeParse(track);
+  if (!r.success) {
+    const issues = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(track)'}: ${i.message}`);
+    throw new CamtrackError('bad-file', `The imported track is not valid: ${issues.join('; ')}.`);
+  }
+  try {
+    validateTrack(r.data);
+  } catch (e) {
+    throw new CamtrackError('bad-file', `The imported track is not valid: ${(e as Error).message}`, { cause: e });
+  }
+  return r.data;
+}
+
 const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'track';
 
 export const trackHandlers: Handlers = {
@@ -33,12 +50,14 @@ export const trackHandlers: Handlers = {
     const kind = sniffTrackText(input.text);
     const notes: string[] = [];
     if (kind === 'camtrack') {
-      const track = parseTrack(input.text);
+      const track = checkedTrack(parseTrack(input.text));
       notes.push(`${track.keyframes.length} keys, ${track.numFrames} frames at ${track.fps} fps`);
       return { track, notes };
     }
     const { intrinsics: k } = renderSourceIntrinsics(input.doc);
-    const { track, source } = importCameraPath(input.text, { width: input.doc.render.width, height: input.doc.render.height });
+    const imported = importCameraPath(input.text, { width: input.doc.render.width, height: input.doc.render.height });
+    const track = checkedTrack(imported.track);
+    const source = imported.source;
     notes.push(`${track.numFrames} cameras at ${+track.fps.toFixed(3)} fps; the first is the photo's camera`);
     const fileFov = fovYFromFocal(source.fy, source.height);
     const photoFov = fovYFromFocal(k.fy, k.height);
