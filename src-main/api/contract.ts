@@ -77,6 +77,11 @@ export const apiInputs = {
   'render.remove': z.object({ project, jobId: z.string().min(1) }),
   'render.reorder': z.object({ project, jobId: z.string().min(1), toIndex: z.number().int().min(0) }),
   'render.queue': z.object({ project }),
+  /**
+   * What opening the project's queue.json found and did, for the person to read (an unreadable
+   * file kept aside, jobs left out, renders interrupted); `dismiss` clears them once shown.
+   */
+  'render.notices': z.object({ project, dismiss: z.boolean().optional() }),
 
   /** The render farm (BullMQ on Redis, a shared farm root): its settings as saved (the password hidden). */
   'farm.settings': z.object({}),
@@ -230,6 +235,7 @@ export interface ApiOutputs {
   'render.remove': { removed: boolean };
   'render.reorder': JobView[];
   'render.queue': JobView[];
+  'render.notices': { notices: string[] };
   'farm.settings': FarmSettingsView;
   'farm.configure': FarmSettingsView;
   'farm.submit': JobView;

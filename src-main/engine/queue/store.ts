@@ -64,14 +64,17 @@ export class RenderQueueStore {
   private readonly now: () => Date;
   private readonly newId: () => string;
 
+  /** What loading found and did, for the person: interrupted renders, a corrupt file moved aside. */
+  private loadNotices: readonly string[];
+
   private constructor(
     readonly file: string,
     state: QueueState,
-    /** What loading found and did, for the person: interrupted renders, a corrupt file moved aside. */
-    readonly notices: readonly string[],
+    notices: readonly string[],
     opts: QueueStoreOptions,
   ) {
     this.current = state;
+    this.loadNotices = notices;
     this.now = opts.now ?? (() => new Date());
     this.newId = opts.newId ?? randomUUID;
   }
@@ -104,6 +107,15 @@ export class RenderQueueStore {
 
   get state(): QueueState {
     return this.current;
+  }
+
+  /** The notices of loading the file, until the person has read them (dismissNotices). */
+  get notices(): readonly string[] {
+    return this.loadNotices;
+  }
+
+  dismissNotices(): void {
+    this.loadNotices = [];
   }
 
   job(id: string): Job {

@@ -91,3 +91,25 @@ describe('render queue handlers', () => {
     });
   });
 });
+
+// Issue 12, item 7: the store built this notice, but no call gave it to the UI.
+describe('render.notices', () => {
+  it('tells what opening an unreadable queue.json did, until dismissed', async () => {
+    const other = path.join(base, 'ws', 'corrupt.camtrack');
+    await writeTinyProject(other);
+    await fs.writeFile(path.join(other, 'queue.json'), '{"version": 1, "jobs": [');
+    expect(await call<JobView[]>('render.queue', { project: other })).toEqual([]);
+    const { notices } = await call<{ notices: string[] }>('render.notices', { project: other });
+    expect(notices).toHaveLength(1);
+    const aside = (await fs.readdir(other)).find((n) => n.startsWith('queue.json.corrupt-'));
+    expect(aside).toBeDefined();
+    expect(notices[0]).toContain(`could not be read (`);
+    expect(notices[0]).toContain(`It was moved to ${path.join(other, aside!)} and an empty queue was started.`);
+    // The bytes are kept aside untouched.
+    expect(await fs.readFile(path.join(other, aside!), 'utf8')).toBe('{"version": 1, "jobs": [');
+    expect(await call('render.notices', { project: other, dismiss: true })).toEqual({ notices });
+    expect(await call('render.notices', { project: other })).toEqual({ notices: [] });
+    // A readable queue has nothing to tell.
+    expect(await call('render.notices', { project })).toEqual({ notices: [] });
+  });
+});

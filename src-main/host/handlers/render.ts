@@ -236,4 +236,12 @@ export const renderHandlers: Handlers = {
     if (store.state.jobs.some((j) => j.status === 'queued')) startPump(ctx);
     return store.state.jobs.map((j) => jobView(dir, j));
   },
+
+  async 'render.notices'(input, ctx) {
+    const dir = projectDir(ctx, input.project);
+    const store = await queueFor(dir);
+    const notices = [...store.notices];
+    if (input.dismiss) store.dismissNotices();
+    return { notices };
+  },
 };

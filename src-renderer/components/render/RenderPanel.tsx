@@ -33,9 +33,18 @@ async function loadQueue(project: string): Promise<void> {
     // Farm jobs this project sent show in the same list (an unreachable farm leaves the local queue shown).
     const [local, farm] = await Promise.all([engine.call('render.queue', { project }), engine.call('farm.jobs', { project }).catch(() => [])]);
     useQueue.getState().setJobs([...local, ...farm]);
+    // What opening queue.json found (an unreadable file kept aside): shown until dismissed.
+    const { notices } = await engine.call('render.notices', { project });
+    if (useQueue.getState().project === project) useQueue.getState().setNotices(notices);
   } catch (e) {
     useQueue.getState().setLoadError((e as Error).message);
   }
+}
+
+/** Hides the queue notices here and in the engine (so a reload does not show them again). */
+function dismissNotices(project: string): void {
+  useQueue.getState().setNotices([]);
+  void run('Dismissing', async () => void (await engine.call('render.notices', { project, dismiss: true })));
 }
 
 /** Moves a job in the engine's queue, showing the move at once. */
@@ -55,6 +64,7 @@ export function RenderPanel() {
   const jobs = useQueue((s) => s.jobs);
   const compare = useQueue((s) => s.compare);
   const loadError = useQueue((s) => s.loadError);
+  const notices = useQueue((s) => s.notices);
   const model = useModelInfo(doc?.render.model);
   const app = useAppInfo();
   const [tab, setTab] = useState<'queue' | 'settings'>('queue');
@@ -154,6 +164,18 @@ export function RenderPanel() {
             <li key={b}>{b}</li>
           ))}
         </ul>
+      )}
+      {dir && notices.length > 0 && (
+        <div className="render__notice" role="alert" data-testid="queue-notice">
+          <ul>
+            {notices.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+          <button onClick={() => dismissNotices(dir)} data-testid="queue-notice-dismiss">
+            Dismiss
+          </button>
+        </div>
       )}
       {model.status === 'ok' && model.info.isDraft && tab === 'queue' && (
         <p className="render__draft" data-testid="render-draft-note">

@@ -18,6 +18,8 @@ interface QueueState {
   /** Done jobs chosen for a side-by-side compare (at most two). */
   compare: string[];
   loadError: string | null;
+  /** What the engine found opening the queue file (an unreadable file kept aside, jobs left out), until dismissed. */
+  notices: string[];
   setProject(project: string): void;
   setJobs(jobs: JobView[]): void;
   /** A 'job.update' event: the job's current state. */
@@ -31,6 +33,7 @@ interface QueueState {
   dropLocal(id: string): void;
   toggleCompare(id: string): void;
   setLoadError(message: string | null): void;
+  setNotices(notices: string[]): void;
 }
 
 export const useQueue = create<QueueState>()((set) => ({
@@ -39,7 +42,8 @@ export const useQueue = create<QueueState>()((set) => ({
   previews: {},
   compare: [],
   loadError: null,
-  setProject: (project) => set((s) => (s.project === project ? s : { project, jobs: [], previews: {}, compare: [], loadError: null })),
+  notices: [],
+  setProject: (project) => set((s) => (s.project === project ? s : { project, jobs: [], previews: {}, compare: [], loadError: null, notices: [] })),
   setJobs: (jobs) =>
     set((s) => ({ jobs, compare: s.compare.filter((id) => jobs.some((j) => j.id === id && j.status === 'done')), loadError: null })),
   applyUpdate: (job) =>
@@ -61,6 +65,7 @@ export const useQueue = create<QueueState>()((set) => ({
   dropLocal: (id) => set((s) => ({ jobs: s.jobs.filter((j) => j.id !== id), previews: omit(s.previews, id), compare: s.compare.filter((c) => c !== id) })),
   toggleCompare: (id) => set((s) => ({ compare: toggleCompare(s.compare, id) })),
   setLoadError: (loadError) => set({ loadError }),
+  setNotices: (notices) => set({ notices }),
 }));
 
 function omit<T>(rec: Record<string, T>, key: string): Record<string, T> {
