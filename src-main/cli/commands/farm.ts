@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { cancelFarmJob, farmStatus, openFarmClient, retryFarmJob, startFarmWorker, submitFarmRender, waitForFarmJob, type FarmProgress } from '../../engine/farm';
+import { cancelFarmJob, farmStatus, openFarmClient, retryFarmJob, startFarmWorker, submitFarmRender, waitForFarmJob, type FarmClient, type FarmProgress } from '../../engine/farm';
 import { parseProviderChoice } from '../../engine/models/providers';
 import { openProject } from '../../engine/project/store';
 import { CamtrackError } from '../../engine/util/errors';
@@ -9,11 +9,13 @@ import { parseIntOption, printJson, progressLine } from '../io';
 /**
  * The render farm from the command line: `camtrack worker` takes jobs; `camtrack farm submit`,
  * `status`, `cancel` and `retry` drive the queue. The Redis URL may carry a password and use
- * rediss:// (TLS); CAMTRACK_REDIS_URL and CAMTRACK_FARM_ROOT stand in for the flags, which keeps
+ * rediss:// (TLS, with --redis-ca for a studio's own certificate authority); CAMTRACK_REDIS_URL,
+ * CAMTRACK_REDIS_CA and CAMTRACK_FARM_ROOT stand in for the flags, which keeps
  * a password out of the process list.
  */
 interface FarmFlags {
   redis?: string;
+  redisCa?: string;
   farmRoot?: string;
 }
 
@@ -29,8 +31,32 @@ function farmRoot(flags: FarmFlags): string {
   return path.resolve(root);
 }
 
-const withRedis = (c: Command) => c.option('--redis <url>', 'the farm\'s Redis: redis://[:password@]host:port[/db], rediss:// for TLS (default: $CAMTRACK_REDIS_URL)');
+/** A farm client for the command's flags, closed when `fn` is done. */
+async function withFarmClient<T>(flags: FarmFlags, fn: (client: FarmClient) => Promise<T>): Promise<T> {
+  const client = await openFarmClient(redisUrl(flags), { caFile: flags.redisCa && path.resolve(flags.redisCa) });
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+  }
+}
+
+const withRedis = (c: Command) =>
+  c
+    .option('--redis <url>', 'the farm\'s Redis: redis://[:password@]host:port[/db], rediss:// for TLS (default: $CAMTRACK_REDIS_URL)')
+    .option('--redis-ca <file>', 'a PEM certificate authority to trust for a rediss:// server, beside the system\'s (default: $CAMTRACK_REDIS_CA)');
 const withRoot = (c: Command) => c.option('--farm-root <dir>', 'the shared farm folder every machine mounts (default: $CAMTRACK_FARM_ROOT)');
+
+/** `farm cancel|retry <job>`: one job id, the Redis flags, a JSON line with the outcome. */
+function jobCommand(farm: Command, name: string, description: string, act: (client: FarmClient, jobId: string) => Promise<string>): void {
+  withRedis(farm.command(name))
+    .description(description)
+    .argument('<job>', 'the job id')
+    .action(async (jobId: string, flags: FarmFlags) => {
+      const result = await withFarmClient(flags, (client) => act(client, jobId));
+      printJson({ job: jobId, result });
+    });
+}
 
 export function registerFarm(program: Command): void {
   withRoot(withRedis(program.command('worker')))
@@ -45,6 +71,7 @@ export function registerFarm(program: Command): void {
       if (flags.concurrency < 1) throw new CamtrackError('bad-input', '--concurrency must be at least 1.');
       const running = await startFarmWorker({
         redisUrl: redisUrl(flags),
+        redisCaFile: flags.redisCa && path.resolve(flags.redisCa),
         farmRoot: farmRoot(flags),
         modelDir: flags.modelDir && path.resolve(flags.modelDir),
         executionProvider: flags.ep !== undefined ? parseProviderChoice(flags.ep) : undefined,
@@ -75,8 +102,7 @@ export function registerFarm(program: Command): void {
     .option('--wait', 'wait for the render and print where the output is')
     .action(async (target: string, flags: FarmFlags & { out?: string; wait?: boolean }) => {
       const opened = await openProject(target);
-      const client = await openFarmClient(redisUrl(flags));
-      try {
+      await withFarmClient(flags, async (client) => {
         const { jobId, spec } = await submitFarmRender(client, { projectDir: opened.dir, doc: opened.doc, farmRoot: farmRoot(flags), outputName: flags.out });
         process.stderr.write(`submitted ${jobId}: ${spec.output}\n`);
         if (!flags.wait) {
@@ -93,16 +119,13 @@ export function registerFarm(program: Command): void {
         const root = farmRoot(flags);
         process.stderr.write(`done by ${r.worker} (${r.provider}) in ${(r.ms / 1000).toFixed(1)} s: ${path.join(root, r.output)}\n`);
         printJson({ job: jobId, output: path.join(root, r.output), sidecar: path.join(root, r.sidecar), worker: r.worker, provider: r.provider, ms: r.ms });
-      } finally {
-        await client.close();
-      }
+      });
     });
   withRedis(farm.command('status'))
     .description('list the workers (host, provider, GPU, current job) and the recent jobs')
     .option('--json', 'print as JSON')
     .action(async (flags: FarmFlags & { json?: boolean }) => {
-      const client = await openFarmClient(redisUrl(flags));
-      try {
+      await withFarmClient(flags, async (client) => {
         const s = await farmStatus(client);
         if (flags.json) {
           printJson({ workers: s.workers, jobs: s.jobs.map(({ preview: _p, ...j }) => j) });
@@ -118,31 +141,11 @@ export function registerFarm(program: Command): void {
           const detail = j.state === 'active' ? `${Math.floor(j.fraction * 100)}% ${j.stage}` : j.state === 'failed' || j.state === 'cancelled' ? j.error?.message ?? '' : j.state === 'completed' ? j.result?.output ?? '' : '';
           process.stdout.write(`  ${j.id}  ${j.state.padEnd(9)}  ${j.worker ?? '-'}  ${j.output}  ${detail}\n`);
         }
-      } finally {
-        await client.close();
-      }
+      });
     });
-  withRedis(farm.command('cancel'))
-    .description('cancel a farm job (a waiting job is removed; a running one stops)')
-    .argument('<job>', 'the job id')
-    .action(async (jobId: string, flags: FarmFlags) => {
-      const client = await openFarmClient(redisUrl(flags));
-      try {
-        printJson({ job: jobId, result: await cancelFarmJob(client, jobId) });
-      } finally {
-        await client.close();
-      }
-    });
-  withRedis(farm.command('retry'))
-    .description('run a failed or cancelled farm job again')
-    .argument('<job>', 'the job id')
-    .action(async (jobId: string, flags: FarmFlags) => {
-      const client = await openFarmClient(redisUrl(flags));
-      try {
-        await retryFarmJob(client, jobId);
-        printJson({ job: jobId, result: 'queued' });
-      } finally {
-        await client.close();
-      }
-    });
+  jobCommand(farm, 'cancel', 'cancel a farm job (a waiting one is marked cancelled and never runs; a running one stops)', (client, jobId) => cancelFarmJob(client, jobId));
+  jobCommand(farm, 'retry', 'run a failed or cancelled farm job again', async (client, jobId) => {
+    await retryFarmJob(client, jobId);
+    return 'queued';
+  });
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,6 @@ import type { ProjectDoc } from '../project/schema';
 import { renderProject } from '../render/render';
 import { readSidecar } from '../render/sidecar';
 import { sampleProjectDir } from '../render/testProject';
-import { appPath } from '../util/appRoot';
 import { probeVideo } from '../video';
 import { resolveFfmpeg } from '../video/resolve-ffmpeg';
 import { builtinDraftModelDir } from '../models/modelFolder';
@@ -16,6 +15,7 @@ import { farmStatus } from './status';
 import { addFarmJob, cancelFarmJob, openFarmClient, prepareFarmJob, retryFarmJob, submitFarmRender, waitForFarmJob, type FarmClient } from './submit';
 import { startTestRedis, type TestRedis } from './testRedis';
 import { startFarmWorker, type FarmProgress, type RunningFarmWorker } from './worker';
+import { startWorkerProcess, stopProcess, until, type WorkerProcess } from './testWorkers';
 
 /**
  * The farm end to end: a private redis-server with a password, workers as separate `camtrack
@@ -26,6 +26,7 @@ import { startFarmWorker, type FarmProgress, type RunningFarmWorker } from './wo
 // loaded test machine: the lock must outlast that, or a live worker's job would be taken over.
 const LOCK_MS = 10_000;
 const STALLED_MS = 1000;
+const timing = { lockMs: LOCK_MS, stalledMs: STALLED_MS };
 
 let redis: TestRedis;
 let tmp: string;
@@ -56,57 +57,6 @@ async function decodeFrames(file: string): Promise<Buffer> {
   });
 }
 
-interface WorkerProcess {
-  name: string;
-  child: ChildProcess;
-  events: Record<string, unknown>[];
-  stderr: string;
-}
-
-function startWorkerProcess(name: string, root: string, url: string): WorkerProcess {
-  const child = spawn(
-    process.execPath,
-    [appPath('bin', 'camtrack.mjs'), 'worker', '--farm-root', root, '--ep', 'cpu', '--name', name, '--lock-duration', String(LOCK_MS), '--stalled-interval', String(STALLED_MS)],
-    // The URL (with its password) through the environment, as a studio would keep it out of `ps`.
-    { env: { ...process.env, CAMTRACK_REDIS_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const w: WorkerProcess = { name, child, events: [], stderr: '' };
-  let buf = '';
-  child.stdout!.on('data', (d) => {
-    buf += d;
-    let i: number;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      try {
-        w.events.push(JSON.parse(line));
-      } catch {
-        w.events.push({ event: 'text', line });
-      }
-    }
-  });
-  child.stderr!.on('data', (d) => (w.stderr += d));
-  return w;
-}
-
-async function until<T>(what: string, timeoutMs: number, fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, everyMs = 200): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-async function stopProcess(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null || p.signalCode !== null) return;
-  const exited = new Promise((r) => p.once('exit', r));
-  p.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
-}
-
 describe('two worker processes, one killed mid-job', () => {
   const workers: WorkerProcess[] = [];
   let client: FarmClient;
@@ -119,7 +69,7 @@ describe('two worker processes, one killed mid-job', () => {
     const t0 = Date.now();
     const root = path.join(tmp, 'farm-root');
     await fs.mkdir(root);
-    workers.push(startWorkerProcess('worker-a', root, redis.url), startWorkerProcess('worker-b', root, redis.url));
+    workers.push(startWorkerProcess('worker-a', root, redis.url, timing), startWorkerProcess('worker-b', root, redis.url, timing));
     await until('both workers to start', 90_000, () => workers.every((w) => w.events.some((e) => e.event === 'started')));
     client = await openFarmClient(redis.url);
     const seeds = [42, 7, 1234];

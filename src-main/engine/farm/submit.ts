@@ -12,7 +12,7 @@ import type { ProjectDoc } from '../project/schema';
 import { applyRenderOverrides, type RenderOverrides } from '../render/overrides';
 import { sigmasForSteps } from '../schedule/sigmas';
 import { CamtrackError } from '../util/errors';
-import { checkConnection, connectRedis, farmKeys, FARM_QUEUE } from './connection';
+import { checkConnection, connectRedis, farmKeys, FARM_QUEUE, type RedisConnectOptions } from './connection';
 import { checkFarmRoot, resolveUnderRoot } from './paths';
 import { specFromDoc, type FarmJobSpec } from './spec';
 import { farmModelOf } from './verify';
@@ -44,8 +44,8 @@ export interface FarmClient {
   close(): Promise<void>;
 }
 
-export async function openFarmClient(redisUrl: string): Promise<FarmClient> {
-  const redis = connectRedis(redisUrl, 'client');
+export async function openFarmClient(redisUrl: string, connect: RedisConnectOptions = {}): Promise<FarmClient> {
+  const redis = connectRedis(redisUrl, 'client', connect);
   try {
     await checkConnection(redis, redisUrl);
   } catch (e) {

@@ -27,6 +27,8 @@ import { findFarmModel, verifyFarmAsset, verifyFarmModel } from './verify';
  */
 export interface FarmWorkerOptions {
   redisUrl: string;
+  /** A PEM CA file to trust for a rediss:// server (default $CAMTRACK_REDIS_CA). */
+  redisCaFile?: string;
   farmRoot: string;
   /** A folder of model folders (or one model folder) to look models up in by name; the built-in draft model is always there. */
   modelDir?: string;
@@ -93,7 +95,7 @@ export function failureCode(reason: string | undefined): ErrorCode {
 export async function startFarmWorker(opts: FarmWorkerOptions): Promise<RunningFarmWorker> {
   const root = await checkFarmRoot(opts.farmRoot);
   const log = opts.log ?? (() => {});
-  const redis = connectRedis(opts.redisUrl, 'worker');
+  const redis = connectRedis(opts.redisUrl, 'worker', { caFile: opts.redisCaFile });
   await checkConnection(redis, opts.redisUrl).catch((e) => {
     redis.disconnect();
     throw e;
