@@ -45,4 +45,23 @@ describe('electron-builder.yml', () => {
     expect(config.extraMetadata.main).toBe(pkg.main);
     expect(config.files).toEqual(expect.arrayContaining(['dist/**/*', 'assets/models/draft/**/*']));
   });
+
+  // Issue 12, item 11. Key names as electron-builder 26's FuseOptionsV1 (app-builder-lib/scheme.json).
+  it('flips the Electron fuses that let other code run as the app', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    const fuseKeys = Object.keys((schema as { definitions: Record<string, { properties: object }> }).definitions.FuseOptionsV1.properties);
+    expect(fuseKeys).toEqual(expect.arrayContaining(Object.keys(config.electronFuses)));
+    // A misspelt fuse is refused by the schema (so the check above is against real names).
+    expect(validate({ ...config, electronFuses: { runAsnode: false } })).toBe(false);
+    // onlyLoadAppFromAsar needs the app in an asar.
+    expect(config.asar).toBe(true);
+  });
 });

@@ -14,20 +14,11 @@ import { APP_ORIGIN, APP_SCHEME, CHANNEL_CALL, CHANNEL_EVENT } from './channels'
 import type { MenuCommand } from '../api/contract';
 import { toErrorInfo } from '../engine/util/errors';
 import { readRecent } from '../engine/project/recent';
+import { contentSecurityPolicyHeader } from '../api/csp';
+import { isAllowedExternalUrl, isPermissionAllowed, resolveAppRequest } from './policy';
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' blob: data:",
-  "media-src 'self' blob:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+// connect-src 'self' only: the page reaches the engine over IPC, never over the network.
+const CSP = contentSecurityPolicyHeader({ kind: 'electron' });
 
 const rendererDir = path.join(__dirname, '..', 'renderer');
 let win: BrowserWindow | null = null;
@@ -174,7 +165,8 @@ app.on('web-contents-created', (_e, contents) => {
     if (!url.startsWith(`${APP_ORIGIN}/`)) e.preventDefault();
   });
   contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    // Only https links to the listed hosts (policy.ts) reach the system browser.
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   contents.on('will-attach-webview', (e) => e.preventDefault());
@@ -182,17 +174,25 @@ app.on('web-contents-created', (_e, contents) => {
 
 void app.whenReady().then(async () => {
   // Serve the built UI from app://studio with the CSP header; refuse anything outside its folder.
+  // A malformed URL (a bad % escape) is answered 400, not thrown inside the handler.
   protocol.handle(APP_SCHEME, async (request) => {
-    const url = new URL(request.url);
-    const file = path.normalize(path.join(rendererDir, decodeURIComponent(url.pathname)));
-    if (url.host !== 'studio' || !file.startsWith(rendererDir + path.sep)) return new Response('Forbidden', { status: 403 });
-    const res = await net.fetch(pathToFileURL(file).toString());
-    const headers = new Headers(res.headers);
-    headers.set('Content-Security-Policy', CSP);
-    headers.set('X-Content-Type-Options', 'nosniff');
-    return new Response(res.body, { status: res.status, headers });
+    const target = resolveAppRequest(request.url, rendererDir);
+    if (!target.ok) return new Response(target.status === 400 ? 'Bad request' : 'Forbidden', { status: target.status });
+    try {
+      const res = await net.fetch(pathToFileURL(target.file).toString());
+      const headers = new Headers(res.headers);
+      headers.set('Content-Security-Policy', CSP);
+      headers.set('X-Content-Type-Options', 'nosniff');
+      return new Response(res.body, { status: res.status, headers });
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
   });
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // Deny by default, for permission checks (queried synchronously, e.g. navigator.permissions) and requests alike.
+  session.defaultSession.setPermissionCheckHandler((_wc, permission, requestingOrigin) => isPermissionAllowed(permission, requestingOrigin));
+  session.defaultSession.setPermissionRequestHandler((wc, permission, callback, details) =>
+    callback(isPermissionAllowed(permission, details.requestingUrl ?? wc?.getURL())),
+  );
 
   relay = new EngineRelay(() => spawnUtilityEngine({ mode: 'electron', appDataDir: app.getPath('userData') }));
   relay.onEvent((event, data) => win?.webContents.send(CHANNEL_EVENT, event, data));

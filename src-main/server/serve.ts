@@ -10,6 +10,7 @@ import { decodeWire, encodeWire } from '../api/wire';
 import type { WireRequest } from '../api/contract';
 import type { Duplex } from 'node:stream';
 import { CamtrackError, toErrorInfo } from '../engine/util/errors';
+import { contentSecurityPolicy, contentSecurityPolicyHeader, withCspMeta } from '../api/csp';
 
 /**
  * Browser mode: serves the studio UI and a WebSocket bridge to the engine on 127.0.0.1 only.
@@ -128,11 +129,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       res.writeHead(404).end('Not found');
       return;
     }
+    const isHtml = path.extname(file) === '.html';
+    // The page may connect to this bridge's port only (the built page says 'self' only, for Electron).
+    if (isHtml) body = Buffer.from(withCspMeta(body.toString('utf8'), contentSecurityPolicy({ kind: 'browser', port })));
     res.writeHead(200, {
       'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
+      ...(isHtml && { 'content-security-policy': contentSecurityPolicyHeader({ kind: 'browser', port }) }),
     });
     res.end(req.method === 'HEAD' ? undefined : body);
   };
