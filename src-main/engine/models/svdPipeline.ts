@@ -38,7 +38,7 @@ import { draftPreviewProjection } from './draftConstants';
 import { openModel, type LoadedModel, type OpenModelOptions } from './modelFolder';
 import { mapOrtError } from './ortErrors';
 import * as ort from 'onnxruntime-node';
-import { toFloat16 } from './float16';
+import { scaleToFloat16, toFloat16 } from './float16';
 import { floatTensor, int64Scalar, readFloat } from './tensors';
 
 export { CLIP_MEAN, CLIP_SIZE, CLIP_STD, clipPixels } from './clipPreprocess';
@@ -276,31 +276,26 @@ export class SvdPipeline {
         ts: new Float32Array(B),
       };
     });
-    const scaled = half ? new Float32Array(n) : undefined;
-    const scaledHalf = half ? new Uint16Array(n) : undefined;
     const guidedOut = withUncond ? new Float32Array(n) : undefined;
     const dOut = new Float32Array(n);
 
     return async (x: Float32Array, sigma: number) => {
       if (x.length !== n) throw new CamtrackError('shape-mismatch', `The denoiser got ${x.length} latent values; the shape needs ${n}.`);
       const { cIn, cNoise } = svdPreconditioning(sigma);
-      // float16: c_in x is converted once per step (not once per batch row) and copied into place.
-      if (scaled && scaledHalf) {
-        for (let i = 0; i < n; i++) scaled[i] = cIn * x[i];
-        toFloat16(scaled, scaledHalf);
-      }
       let uncondOut: Float32Array | undefined;
       let condOut: Float32Array | undefined;
       for (const call of calls) {
         const B = call.rows.length;
-        for (let b = 0; b < B; b++) {
-          for (let f = 0; f < F; f++) {
-            const src = f * 4 * hw;
-            const dst = (b * F + f) * frameIn;
-            if (call.sampleHalf) call.sampleHalf.set(scaledHalf!.subarray(src, src + 4 * hw), dst);
-            else for (let i = 0; i < 4 * hw; i++) call.sample[dst + i] = cIn * x[src + i];
-          }
+        // c_in x into the 4 latent channels of each frame of row 0; float16 converts it in the
+        // same pass. Other rows get the same values by copy (converted once per step, not per row).
+        for (let f = 0; f < F; f++) {
+          const src = f * 4 * hw;
+          const dst = f * frameIn;
+          if (call.sampleHalf) scaleToFloat16(x, cIn, call.sampleHalf, dst, src, 4 * hw);
+          else for (let i = 0; i < 4 * hw; i++) call.sample[dst + i] = cIn * x[src + i];
         }
+        const feed = call.sampleHalf ?? call.sample;
+        for (let b = 1; b < B; b++) for (let f = 0; f < F; f++) feed.copyWithin((b * F + f) * frameIn, f * frameIn, f * frameIn + 4 * hw);
         call.ts.fill(cNoise);
         const dims = [B, F, 8, h, w];
         const r = await this.run(
