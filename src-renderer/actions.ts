@@ -67,7 +67,7 @@ export function saveProject(path?: string): Promise<boolean> {
 }
 
 const IMAGE_TYPES = /\.(png|jpe?g|webp)$/i;
-const DEPTH_TYPES = /\.(npy|png|pfm)$/i;
+const DEPTH_TYPES = /\.(npy|png|pfm|tiff?)$/i;
 
 export async function importImageFile(file: File): Promise<void> {
   await run(`Importing ${file.name}`, async () => {
@@ -145,7 +145,7 @@ export async function runMenuCommand(command: MenuCommand, payload?: { name: str
     }
     case 'importDepth': {
       if (payload && 'bytes' in payload) return importDepthFile(new File([payload.bytes.slice()], payload.name));
-      const f = await pickFile('.npy,.png,.pfm');
+      const f = await pickFile('.npy,.png,.pfm,.tif,.tiff');
       if (f) await importDepthFile(f);
       return;
     }

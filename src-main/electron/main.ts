@@ -52,7 +52,7 @@ async function chooseSaveAs(): Promise<void> {
 async function chooseFileToImport(command: 'importImage' | 'importDepth'): Promise<void> {
   const filters = command === 'importImage'
     ? [{ name: 'Images', extensions: ['png', 'jpg', 'jpeg', 'webp'] }]
-    : [{ name: 'Depth', extensions: ['npy', 'png', 'pfm'] }];
+    : [{ name: 'Depth', extensions: ['npy', 'png', 'pfm', 'tif', 'tiff'] }];
   const r = await dialog.showOpenDialog(win!, { properties: ['openFile'], filters });
   if (r.canceled || !r.filePaths[0]) return;
   const bytes = await fs.readFile(r.filePaths[0]);

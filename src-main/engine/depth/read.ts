@@ -9,8 +9,9 @@ import { parsePfm } from './pfm';
 import type { RawDepth } from './types';
 
 /**
- * Depth files (edge module): .npy (float16/32/64), PNG (16-bit greyscale; 8-bit is read too and
- * said so in `origin`) and PFM, recognised from their bytes. Values come back as stored; the
+ * Depth files (edge module): .npy (float16/32/64), PNG and TIFF (16-bit greyscale; 8-bit is read
+ * too and said so in `origin`; TIFF also 32/64-bit float greyscale) and PFM, recognised from
+ * their bytes. PNG and TIFF are capped at 100 MP from their header, before they are decoded. Values come back as stored; the
  * DepthMapping turns them into z-depth.
  */
 export async function readDepthFile(file: string): Promise<RawDepth> {
@@ -31,8 +32,9 @@ export async function decodeDepth(bytes: Uint8Array, name = 'the depth file'): P
   const format = sniffFormat(bytes);
   if (format === 'npy') return npyDepth(bytes, name);
   if (format === 'pfm') return parsePfm(bytes, name);
-  if (format === 'png') return pngDepth(bytes, name);
-  throw new CamtrackError('bad-file', `${name} is not a depth file this studio reads (${format === 'unknown' ? 'unrecognised content' : format.toUpperCase()}). Use .npy (float), 16-bit greyscale PNG or PFM.`);
+  if (format === 'png') return rasterDepth(bytes, name, 'PNG');
+  if (format === 'tiff') return rasterDepth(bytes, name, 'TIFF');
+  throw new CamtrackError('bad-file', `${name} is not a depth file this studio reads (${format === 'unknown' ? 'unrecognised content' : format.toUpperCase()}). Use .npy (float), 16-bit greyscale PNG or TIFF, float TIFF or PFM.`);
 }
 
 function npyDepth(bytes: Uint8Array, name: string): RawDepth {
@@ -53,36 +55,54 @@ function npyDepth(bytes: Uint8Array, name: string): RawDepth {
   return { height: dims[0], width: dims[1], values: arr.data, origin: `npy ${arr.dtype}` };
 }
 
-async function pngDepth(bytes: Uint8Array, name: string): Promise<RawDepth> {
+async function rasterDepth(bytes: Uint8Array, name: string, kind: 'PNG' | 'TIFF'): Promise<RawDepth> {
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const undecodable = (e: unknown) =>
+    new CamtrackError('bad-file', `${name} looks like ${kind} but cannot be decoded (${e instanceof Error ? e.message.split('\n')[0] : String(e)}).`, { cause: e });
   let raw: { data: Buffer; info: OutputInfo };
-  let sixteen: boolean;
   let meta: Metadata;
   try {
+    // The header only: the size is checked before any pixel is decoded.
     meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch (e) {
-    throw new CamtrackError('bad-file', `${name} looks like PNG but cannot be decoded (${e instanceof Error ? e.message.split('\n')[0] : String(e)}).`, { cause: e });
+    throw undecodable(e);
   }
   checkDepthPixels(name, meta.width ?? 0, meta.height ?? 0);
+  const grey = (meta.channels ?? 1) - (meta.hasAlpha ? 1 : 0) === 1;
+  const colour = () => new CamtrackError('bad-file', `${name} is a colour image (a depth visualisation?); a depth ${kind} is greyscale, ideally 16-bit${kind === 'TIFF' ? ' or float' : ''}.`);
+  const isFloat = meta.depth === 'float' || meta.depth === 'double';
+  if (isFloat) {
+    if (!grey) throw colour();
+    try {
+      raw = await sharp(input, { failOn: 'error', limitInputPixels: MAX_DEPTH_PIXELS }).removeAlpha().toColourspace('b-w').raw({ depth: 'float' }).toBuffer({ resolveWithObject: true });
+    } catch (e) {
+      throw undecodable(e);
+    }
+    const { width, height } = raw.info;
+    // A copy: the decoded buffer may sit at an offset that is not a multiple of 4.
+    const values = new Float32Array(width * height);
+    new Uint8Array(values.buffer).set(raw.data.subarray(0, width * height * 4));
+    return { width, height, values, origin: `${kind.toLowerCase()} float` };
+  }
+  const sixteen = meta.depth === 'ushort';
+  if (meta.depth !== undefined && meta.depth !== 'uchar' && !sixteen) {
+    throw new CamtrackError('bad-file', `${name} holds ${meta.depth} samples; a depth ${kind} holds 8-bit, 16-bit${kind === 'TIFF' ? ' or float' : ''} greyscale.`);
+  }
   try {
-    sixteen = meta.depth === 'ushort';
-    const grey = (meta.channels ?? 1) - (meta.hasAlpha ? 1 : 0) === 1;
     // Without an explicit colour space sharp hands back 8-bit sRGB even from 16-bit greyscale.
     const space = grey ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb';
     raw = await sharp(input, { failOn: 'error', limitInputPixels: MAX_DEPTH_PIXELS }).removeAlpha().toColourspace(space).raw(sixteen ? { depth: 'ushort' } : {}).toBuffer({ resolveWithObject: true });
   } catch (e) {
-    throw new CamtrackError('bad-file', `${name} looks like PNG but cannot be decoded (${e instanceof Error ? e.message.split('\n')[0] : String(e)}).`, { cause: e });
+    throw undecodable(e);
   }
   const { width, height, channels } = raw.info;
   const src = sixteen ? new Uint16Array(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength / 2) : raw.data;
-  const colour = channels >= 3;
+  const isColour = channels >= 3;
   const values = new Float32Array(width * height);
   for (let p = 0; p < width * height; p++) {
     const i = p * channels;
-    if (colour && (src[i] !== src[i + 1] || src[i] !== src[i + 2])) {
-      throw new CamtrackError('bad-file', `${name} is a colour image (a depth visualisation?); a depth PNG is greyscale, ideally 16-bit.`);
-    }
+    if (isColour && (src[i] !== src[i + 1] || src[i] !== src[i + 2])) throw colour();
     values[p] = src[i];
   }
-  return { width, height, values, origin: sixteen ? 'png 16-bit' : 'png 8-bit' };
+  return { width, height, values, origin: `${kind.toLowerCase()} ${sixteen ? '16-bit' : '8-bit'}` };
 }

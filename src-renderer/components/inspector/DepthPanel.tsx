@@ -48,7 +48,7 @@ export function DepthPanel() {
         <button
           data-testid="import-depth"
           onClick={async () => {
-            const f = await pickFile('.npy,.png,.pfm');
+            const f = await pickFile('.npy,.png,.pfm,.tif,.tiff');
             if (f) await importDepthFile(f);
           }}
         >
