@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { main } from '../main';
 import { fixture } from '../../test/fixtures';
@@ -99,6 +100,30 @@ describe('camtrack project', () => {
     expect(await run('project', 'new', dir, '--image', fixture('dtu_scan1', '000001.jpg'), '--depth', depth)).toBe(1);
     expect(err).toMatch(/flat\.npy has shape \(3\); a depth map is 2-D/);
     expect(await fs.stat(path.join(dir, 'project.json')).catch(() => null)).toBeNull();
+  });
+
+  it('validate fails with a clear message on a depth that passes its hash check but does not decode (issue 12, item 5)', async () => {
+    const dir = path.join(tmp, 'Scan.camtrack');
+    expect(await run('project', 'new', dir, '--image', fixture('dtu_scan1', '000001.jpg'), '--depth', fixture('dtu_scan1', '000001.pfm'))).toBe(0);
+    const docFile = path.join(dir, 'project.json');
+    const doc = JSON.parse(await fs.readFile(docFile, 'utf8'));
+    const asset = doc.depth.source.asset as { file: string; sha256: string };
+    // A PFM whose header promises 160x128 pixels but that holds 10 bytes of them; the project records its sha256.
+    const broken = Buffer.concat([Buffer.from('Pf\n160 128\n-1\n', 'latin1'), Buffer.alloc(10)]);
+    await fs.writeFile(path.join(dir, 'assets', asset.file), broken);
+    asset.sha256 = createHash('sha256').update(broken).digest('hex');
+    await fs.writeFile(docFile, JSON.stringify(doc, null, 2));
+    const before = await fs.readFile(docFile);
+    out = '';
+    err = '';
+    const t0 = performance.now();
+    expect(await run('project', 'validate', dir)).toBe(1);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(lines()[0]).toMatchObject({ path: dir, ok: false, code: 'bad-file', message: expect.stringMatching(new RegExp(`${asset.file.replace('.', '\\.')} is not a readable PFM file: it holds 10 bytes of pixels, 81920 are needed`)) });
+    expect(err).toMatch(/^camtrack: depth-[\w-]+\.pfm is not a readable PFM file: .* \[bad-file\]\n$/);
+    expect(err).not.toMatch(/TypeError|Cannot read|\n\s+at /);
+    // validate never changes the project.
+    expect(await fs.readFile(docFile)).toEqual(before);
   });
 
   it('refuses bad options with a readable message', async () => {
