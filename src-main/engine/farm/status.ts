@@ -35,11 +35,14 @@ export interface FarmStatus {
 export function farmJobView(job: Job<FarmJobData, FarmJobResult>, state: string): FarmJobView {
   const spec = job.data?.spec;
   const progress = (typeof job.progress === 'object' && job.progress ? job.progress : null) as FarmProgress | null;
-  const code = state === 'failed' ? failureCode(job.failedReason) : null;
+  const waiting = state === 'waiting' || state === 'delayed' || state === 'prioritized';
+  // Cancelled while waiting: still in BullMQ's waiting list (it cannot fail a job no worker holds), marked in its data.
+  const cancelledWaiting = waiting && job.data?.cancelled === true;
+  const code = state === 'failed' ? failureCode(job.failedReason) : cancelledWaiting ? 'cancelled' : null;
   const view: FarmJobView = {
     id: job.id!,
     origin: job.data?.origin ?? null,
-    state: state === 'failed' && code === 'cancelled' ? 'cancelled' : state === 'waiting' || state === 'delayed' || state === 'prioritized' ? 'waiting' : state === 'active' || state === 'completed' || state === 'failed' ? state : 'unknown',
+    state: code === 'cancelled' ? 'cancelled' : waiting ? 'waiting' : state === 'active' || state === 'completed' || state === 'failed' ? state : 'unknown',
     name: spec?.name ?? '',
     output: spec?.output ?? '',
     seed: spec?.settings.seed ?? 0,
@@ -51,7 +54,7 @@ export function farmJobView(job: Job<FarmJobData, FarmJobResult>, state: string)
     stage: state === 'active' ? (progress?.stage ?? 'starting') : null,
     attemptsStarted: job.attemptsStarted ?? 0,
     result: state === 'completed' ? job.returnvalue : null,
-    error: state === 'failed' ? { code: code!, message: job.failedReason.replace(/\s*\[[a-z-]+\]$/, '') } : null,
+    error: state === 'failed' ? { code: code!, message: job.failedReason.replace(/\s*\[[a-z-]+\]$/, '') } : cancelledWaiting ? { code: 'cancelled', message: 'Cancelled before it started.' } : null,
     preview: state === 'active' ? (progress?.preview ?? null) : null,
   };
   return view;

@@ -26,6 +26,8 @@ export interface FarmJobData {
   spec: FarmJobSpec;
   /** Who sent it (the studio's project folder and a label), for the submitter's own queue view; workers do not read it. */
   origin?: { project: string; label: string };
+  /** Cancelled while it waited: it stays in the queue, shown as cancelled, and a worker that takes it fails it at once. */
+  cancelled?: boolean;
 }
 
 export interface FarmJobResult {
@@ -101,6 +103,8 @@ export async function prepareFarmJob(opts: SubmitOptions): Promise<{ jobId: stri
 
 /** Adds a job: one attempt (a render that fails fails the same way again); a worker that dies hands it on through stalled detection, not a retry. */
 export async function addFarmJob(client: FarmClient, jobId: string, spec: FarmJobSpec, origin?: FarmJobData['origin']): Promise<Job<FarmJobData, FarmJobResult>> {
+  // A staging folder is <job id>.<worker id>: the id must not hold the separator.
+  if (!/^[A-Za-z0-9_-]+$/.test(jobId)) throw new CamtrackError('bad-input', `A farm job id is letters, digits, - and _ only (got "${jobId}").`);
   return client.queue.add('render', origin ? { spec, origin } : { spec }, { jobId, attempts: 1, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } });
 }
 
@@ -116,30 +120,36 @@ async function getJob(client: FarmClient, jobId: string): Promise<Job<FarmJobDat
   return job;
 }
 
-/** Cancels a job: a waiting one is removed; a running one is flagged, and its worker aborts the render. */
-export async function cancelFarmJob(client: FarmClient, jobId: string): Promise<'removed' | 'cancelling' | 'finished'> {
+/**
+ * Cancels a job. BullMQ can fail only an active job, so a waiting one is marked cancelled in its
+ * data: status shows it cancelled, it can be retried, and a worker that takes it fails it at once
+ * without rendering. A running one is flagged, and its worker aborts the render.
+ */
+export async function cancelFarmJob(client: FarmClient, jobId: string): Promise<'cancelled' | 'cancelling' | 'finished'> {
   const job = await getJob(client, jobId);
   const state = await job.getState();
   if (state === 'completed' || state === 'failed') return 'finished';
-  if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
-    try {
-      await job.remove();
-      return 'removed';
-    } catch {
-      // Taken by a worker meanwhile: flag it like a running job.
-    }
-  }
+  // The flag first: a worker that takes the job between these calls still sees it and stops.
   await client.redis.set(farmKeys.cancel(jobId), '1', 'EX', 24 * 3600);
+  if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
+    await job.updateData({ ...job.data, cancelled: true });
+    return 'cancelled';
+  }
   return 'cancelling';
 }
 
-/** Runs a failed (or cancelled) job again, from the start. */
+/** Runs a failed or cancelled job again, from the start. */
 export async function retryFarmJob(client: FarmClient, jobId: string): Promise<void> {
   const job = await getJob(client, jobId);
   const state = await job.getState();
-  if (state !== 'failed') throw new CamtrackError('bad-input', `The farm job ${jobId} is ${state}: only a failed or cancelled job can be retried.`);
+  const waitingCancelled = job.data?.cancelled && (state === 'waiting' || state === 'delayed' || state === 'prioritized');
+  if (state !== 'failed' && !waitingCancelled) throw new CamtrackError('bad-input', `The farm job ${jobId} is ${state}: only a failed or cancelled job can be retried.`);
   await client.redis.del(farmKeys.cancel(jobId));
-  await job.retry('failed');
+  if (job.data?.cancelled) {
+    const { cancelled: _c, ...data } = job.data;
+    await job.updateData(data);
+  }
+  if (state === 'failed') await job.retry('failed');
 }
 
 /** Waits until the job completes (its result) or fails (an error with its reason). */
@@ -153,6 +163,7 @@ export async function waitForFarmJob(
     const job = await getJob(client, jobId);
     const state = await job.getState();
     if (state === 'completed') return job.returnvalue;
+    if (job.data?.cancelled) throw new CamtrackError('cancelled', `The farm job ${jobId} was cancelled before it started.`);
     if (state === 'failed') {
       const code = failureCode(job.failedReason);
       throw new CamtrackError(code, `The farm job ${jobId} ${code === 'cancelled' ? 'was cancelled' : 'failed'}: ${job.failedReason.replace(/\s*\[[a-z-]+\]$/, '')}`);

@@ -2,11 +2,12 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { nvidiaGpus } from '../models/doctor';
 import type { ProviderChoice } from '../models/providers';
 import { renderProject, type RenderPreview, type RenderProgress } from '../render/render';
 import { CamtrackError, toErrorInfo, type ErrorCode } from '../util/errors';
+import { cleanFarmRoot } from './cleanup';
 import { commitStagedRender } from './commit';
 import { checkConnection, connectRedis, farmKeys, FARM_QUEUE, redactRedisUrl } from './connection';
 import { checkFarmRoot, FARM_ASSETS_DIR, FARM_RENDERS_DIR, FARM_STAGING_DIR, resolveUnderRootReal } from './paths';
@@ -39,7 +40,9 @@ export interface FarmWorkerOptions {
   /** BullMQ's lock duration and stalled check interval (ms): how soon a dead worker's job moves on. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
-  /** One event per line (started, job started, progress stages, completed, failed). */
+  /** How old a temporary or commit journal in renders/ must be before this worker treats it as abandoned (default 10 min). */
+  staleAfterMs?: number;
+  /** One event per line (started, cleaned, job started, progress stages, completed, failed). */
   log?: (event: Record<string, unknown>) => void;
 }
 
@@ -100,6 +103,14 @@ export async function startFarmWorker(opts: FarmWorkerOptions): Promise<RunningF
     redis.disconnect();
     throw e;
   });
+  // What crashed workers left on the farm root: half-done commits finished, stray temporaries and staging folders removed.
+  const tidy = new Queue(FARM_QUEUE, { connection: redis });
+  try {
+    const cleaned = await cleanFarmRoot(root, tidy, opts.staleAfterMs);
+    if (cleaned.recovered.length || cleaned.removed.length || cleaned.staging.length) log({ event: 'cleaned', ...cleaned });
+  } finally {
+    await tidy.close();
+  }
   const host = os.hostname();
   const id = `${host}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const name = opts.name ?? `${host}-${process.pid}`;
@@ -135,7 +146,7 @@ export async function startFarmWorker(opts: FarmWorkerOptions): Promise<RunningF
     }, CANCEL_POLL_MS);
     let staging: string | null = null;
     try {
-      if (await redis.exists(farmKeys.cancel(jobId))) throw new CamtrackError('cancelled', 'The render was cancelled before it started.');
+      if (job.data?.cancelled || (await redis.exists(farmKeys.cancel(jobId)))) throw new CamtrackError('cancelled', 'The render was cancelled before it started.');
       const spec = parseFarmSpec(job.data?.spec);
       current.output = spec.output;
       log({ event: 'job', job: jobId, output: spec.output, attempt: job.attemptsStarted });

@@ -166,6 +166,12 @@ function parseJournal(text: string): Journal | null {
   }
 }
 
+/**
+ * Whether the writer of a journal or temporary may still be at work: by default its pid is alive
+ * on this machine. A folder other machines write too (a farm root) judges by the file's age instead.
+ */
+export type WriterAlive = (pid: number, name: string) => boolean;
+
 export interface RecoveredCommit {
   journal: string;
   /** Targets whose temporary was renamed into place now (the rest were already in place). */
@@ -178,12 +184,12 @@ export interface RecoveredCommit {
  * removed. An unreadable journal is removed (it was written atomically, so it only happens if
  * someone else wrote it). Returns what was done.
  */
-export async function recoverCommits(folder: string, alive: (pid: number) => boolean = isProcessAlive): Promise<RecoveredCommit[]> {
+export async function recoverCommits(folder: string, alive: WriterAlive = isProcessAlive): Promise<RecoveredCommit[]> {
   const names = await fs.readdir(folder).catch(() => [] as string[]);
   const done: RecoveredCommit[] = [];
   for (const name of names) {
     const m = JOURNAL.exec(name);
-    if (!m || alive(Number(m[1]))) continue;
+    if (!m || alive(Number(m[1]), name)) continue;
     const journalPath = path.join(folder, name);
     const journal = parseJournal(await fs.readFile(journalPath, 'utf8').catch(() => ''));
     const rolledForward: string[] = [];

@@ -5,5 +5,5 @@ export { buildFfmpegArgs, outputSize, pngFrameName, DEFAULT_CRF, X264_PRESETS, t
 export { probeVideo, type VideoProbe } from './probe';
 export { writeThumbnail, thumbnailPathFor, type ThumbnailOptions, type ThumbnailResult } from './thumbnail';
 export { removeStalePartials, removeOwnTemporariesSync } from './partials';
-export { commitGroup, discardStaged, recoverCommits, type StagedFile, type RecoveredCommit } from './commit';
+export { commitGroup, discardStaged, recoverCommits, type StagedFile, type RecoveredCommit, type WriterAlive } from './commit';
 export { tempPathBeside } from '../util/atomic';

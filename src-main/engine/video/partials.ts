@@ -1,6 +1,6 @@
 import { promises as fs, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { recoverCommits } from './commit';
+import { recoverCommits, type WriterAlive } from './commit';
 import { isProcessAlive } from './liveness';
 
 export { isProcessAlive };
@@ -15,13 +15,13 @@ export { isProcessAlive };
  */
 const PARTIAL = /^\..+\.(\d+)\.[0-9a-f]{8}\.(partial|tmp)/;
 
-export async function removeStalePartials(folder: string, alive: (pid: number) => boolean = isProcessAlive): Promise<string[]> {
+export async function removeStalePartials(folder: string, alive: WriterAlive = isProcessAlive): Promise<string[]> {
   await recoverCommits(folder, alive);
   const names = await fs.readdir(folder).catch(() => [] as string[]);
   const removed: string[] = [];
   for (const name of names) {
     const m = PARTIAL.exec(name);
-    if (!m || alive(Number(m[1]))) continue;
+    if (!m || alive(Number(m[1]), name)) continue;
     await fs.rm(path.join(folder, name), { recursive: true, force: true });
     removed.push(name);
   }

@@ -201,11 +201,10 @@ export const farmHandlers: Handlers = {
 
   async 'farm.cancel'(input, ctx) {
     const dir = projectDir(ctx, input.project);
-    const view = await viewOf(ctx, dir, input.jobId);
+    await viewOf(ctx, dir, input.jobId);
     const { client: c } = await farmClient(ctx);
-    const r = await cancelFarmJob(c, input.jobId);
-    // A waiting job is gone from the farm: it shows as cancelled here, and leaves the list with the next load.
-    return r === 'removed' ? { ...view, status: 'cancelled' } : viewOf(ctx, dir, input.jobId);
+    await cancelFarmJob(c, input.jobId);
+    return viewOf(ctx, dir, input.jobId);
   },
 
   async 'farm.retry'(input, ctx) {
