@@ -4,13 +4,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestDepthModel } from '../../engine/depth/testModel';
 import { depthModelFile } from '../../engine/depth/models';
 import { readNpyFile } from '../../engine/npy/file';
 import { openProject } from '../../engine/project/store';
 import { sampleProjectDir } from '../../engine/render/testProject';
-import { main } from '../main';
+import { runCli } from '../../test/cli';
 
 /** The tiny generated Depth Anything V2 stand-in, served from 127.0.0.1 with HTTP Range support. */
 let tmp: string;
@@ -18,11 +18,8 @@ let server: http.Server;
 let url: string;
 let model: Uint8Array;
 const ranges: (string | undefined)[] = [];
-let out = '';
-let err = '';
 const savedModelsDir = process.env.CAMTRACK_MODELS_DIR;
-const run = (...args: string[]) => main(['node', 'camtrack', ...args]);
-const json = () => out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const json = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 let photo: string;
 
 beforeAll(async () => {
@@ -48,43 +45,40 @@ afterAll(async () => {
   else process.env.CAMTRACK_MODELS_DIR = savedModelsDir;
   await fs.rm(tmp, { recursive: true, force: true });
 });
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-});
-afterEach(() => vi.restoreAllMocks());
 
 describe('camtrack depth', () => {
   it('says exactly what to do while no depth model is installed', async () => {
-    expect(await run('depth', 'status')).toBe(0);
-    expect(json()[0]).toMatchObject({ size: 'small', installed: false });
-    expect(String(json()[0].hint)).toMatch(/npx camtrack depth download --size small/);
-    expect(await run('depth', 'estimate', '--image', photo, '--out', path.join(tmp, 'd.npy'))).toBe(1);
-    expect(err).toMatch(/No depth model is installed\. Run "npx camtrack depth download --size small"/);
+    const status = await runCli('depth', 'status');
+    expect(status.code).toBe(0);
+    expect(json(status.out)[0]).toMatchObject({ size: 'small', installed: false });
+    expect(String(json(status.out)[0].hint)).toMatch(/npx camtrack depth download --size small/);
+    const estimate = await runCli('depth', 'estimate', '--image', photo, '--out', path.join(tmp, 'd.npy'));
+    expect(estimate.code).toBe(1);
+    expect(estimate.err).toMatch(/No depth model is installed\. Run "npx camtrack depth download --size small"/);
   });
 
   it('downloads the model from a local server, resuming a partial file, records its sha256 and refuses a wrong hash', async () => {
     const file = depthModelFile('small');
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(`${file}.partial`, model.subarray(0, 100));
-    expect(await run('depth', 'download', '--url', url)).toBe(0);
+    const download = await runCli('depth', 'download', '--url', url);
+    expect(download.code).toBe(0);
     const sha = createHash('sha256').update(model).digest('hex');
-    expect(json()[0]).toMatchObject({ size: 'small', sha256: sha, bytes: model.length });
+    expect(json(download.out)[0]).toMatchObject({ size: 'small', sha256: sha, bytes: model.length });
     expect(ranges.at(-1)).toBe('bytes=100-');
     expect((await fs.readFile(file)).equals(Buffer.from(model))).toBe(true);
     expect((await fs.readFile(`${file}.sha256`, 'utf8')).trim()).toBe(sha);
-    out = '';
-    expect(await run('depth', 'download', '--size', 'base', '--url', url, '--sha256', '0'.repeat(64))).toBe(1);
-    expect(err).toMatch(/refused: its sha256 is [0-9a-f]{64}, but the expected hash says 0{64}/);
+    const wrong = await runCli('depth', 'download', '--size', 'base', '--url', url, '--sha256', '0'.repeat(64));
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toMatch(/refused: its sha256 is [0-9a-f]{64}, but the expected hash says 0{64}/);
     await expect(fs.stat(depthModelFile('base'))).rejects.toThrow();
   });
 
   it('estimates depth to .npy and makes a project with --estimate-depth; a damaged model is refused by its recorded hash', async () => {
     const npy = path.join(tmp, 'depth.npy');
-    expect(await run('depth', 'estimate', '--image', photo, '--out', npy)).toBe(0);
-    const r = json()[0];
+    const estimate = await runCli('depth', 'estimate', '--image', photo, '--out', npy);
+    expect(estimate.code).toBe(0);
+    const r = json(estimate.out)[0];
     expect(r).toMatchObject({ holds: 'disparity', mapping: { kind: 'disparity' } });
     const arr = await readNpyFile(npy);
     expect(arr.shape).toEqual([r.height, r.width]);
@@ -92,9 +86,8 @@ describe('camtrack depth', () => {
     // The test model's output is the patch mean of the normalised pixels + 3: positive everywhere, like a disparity.
     expect(Array.from(arr.data).reduce((a, b) => Math.min(a, b), Infinity)).toBeGreaterThan(0);
 
-    out = '';
     const dir = path.join(tmp, 'Estimated');
-    expect(await run('project', 'new', dir, '--image', photo, '--estimate-depth')).toBe(0);
+    expect((await runCli('project', 'new', dir, '--image', photo, '--estimate-depth')).code).toBe(0);
     const { doc } = await openProject(`${dir}.camtrack`);
     expect(doc.depth!.source).toMatchObject({ type: 'model', model: 'depth-anything-v2-small/model.onnx' });
     expect(doc.depth!.mapping.kind).toBe('disparity');
@@ -103,8 +96,8 @@ describe('camtrack depth', () => {
     const bytes = await fs.readFile(file);
     bytes[bytes.length - 1] ^= 1;
     await fs.writeFile(file, bytes);
-    err = '';
-    expect(await run('depth', 'estimate', '--image', photo, '--out', npy)).toBe(1);
-    expect(err).toMatch(/does not match the sha256 recorded when it was installed/);
+    const damaged = await runCli('depth', 'estimate', '--image', photo, '--out', npy);
+    expect(damaged.code).toBe(1);
+    expect(damaged.err).toMatch(/does not match the sha256 recorded when it was installed/);
   });
 });
