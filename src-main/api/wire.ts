@@ -43,7 +43,7 @@ export function decodeWire(text: string): unknown {
       const { $typed, b64 } = v as { $typed: TypedKind; b64: string };
       // Own keys only: "constructor" or "__proto__" must not find Object's members.
       const Ctor = typeof $typed === 'string' && Object.hasOwn(CTORS, $typed) ? CTORS[$typed] : undefined;
-      if (!Ctor) throw new Error(`Unknown typed array kind on the bridge: ${String($typed)}`);
+      if (!Ctor) throw new Error(`Unknown typed array kind on the bridge: ${JSON.stringify($typed) ?? String($typed)}.`);
       if (typeof b64 !== 'string') throw new Error(`The ${$typed} on the bridge has no base64 text.`);
       const u8 = fromBase64(b64);
       if ($typed === 'Uint8Array') return u8;
