@@ -24,9 +24,28 @@ export async function buildMain(outdir = path.join(root, 'dist/main')) {
     'warp.worker': 'src-main/engine/warp/warp.worker.ts',
     cli: 'src-main/cli/main.ts',
   };
+  // The command line loads each command's module only when it runs (src-main/cli/commands/index.ts):
+  // each becomes a bundle of its own, cli-<module>.cjs beside cli.cjs, which the entry requires by
+  // that name. cli.cjs itself holds only the program and the command list, so `camtrack --help`
+  // compiles a small file instead of the whole engine.
+  const commandModules = new Set();
+  const splitCommands = {
+    name: 'cli-command-modules',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/[A-Za-z0-9_-]+$/ }, (args) => {
+        if (args.kind !== 'dynamic-import' || path.resolve(args.importer) !== path.join(root, 'src-main', 'cli', 'commands', 'index.ts')) return undefined;
+        const name = args.path.slice(2);
+        commandModules.add(name);
+        return { path: `./cli-${name}.cjs`, external: true };
+      });
+    },
+  };
   const inputs = new Set();
-  for (const [name, file] of Object.entries(entries)) {
-    const r = await esbuild({ ...common, entryPoints: { [name]: path.join(root, file) } });
+  const builds = Object.entries(entries).map(([name, file]) => [name, file, name === 'cli' ? [splitCommands] : []]);
+  for (let i = 0; i < builds.length; i++) {
+    const [name, file, plugins] = builds[i];
+    const r = await esbuild({ ...common, plugins, entryPoints: { [name]: path.join(root, file) } });
+    if (name === 'cli') for (const m of [...commandModules].sort()) builds.push([`cli-${m}`, `src-main/cli/commands/${m}.ts`, []]);
     // bin/camtrack.mjs runs cli.cjs only while none of these sources is newer (else it runs the sources).
     if (name !== 'main' && name !== 'preload') for (const f of Object.keys(r.metafile.inputs)) if (!f.includes('node_modules')) inputs.add(path.relative(root, path.resolve(f)));
   }

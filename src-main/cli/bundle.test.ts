@@ -13,7 +13,7 @@ import { renderScene, sampleScene } from '../engine/scene/scene';
 import { cliBundleState } from '../../bin/freshness.mjs';
 import { REPO_ROOT } from '../test/fixtures';
 import { tempDir } from '../test/tmp';
-import { commands } from './commands';
+import { registerAllCommands } from './commands';
 
 const run = promisify(execFile);
 
@@ -57,7 +57,7 @@ describe('the bundled CLI (what `npm install` and `npm run build` make)', () => 
 
   it('lists every command the sources register, and each one answers --help', async () => {
     const program = new Command();
-    for (const register of commands) register(program);
+    await registerAllCommands(program);
     const names = program.commands.map((c) => c.name());
     expect(names.length).toBeGreaterThanOrEqual(10);
     const { stdout } = await cli('--help');
@@ -66,6 +66,26 @@ describe('the bundled CLI (what `npm install` and `npm run build` make)', () => 
       const help = await cli(name, '--help');
       expect(help.stdout).toMatch(new RegExp(`^Usage: camtrack ${name}\\b`));
     }
+  });
+
+  it('loads only the module of the command that runs: --help loads no command module, no sharp, onnxruntime-node or ws', async () => {
+    // Every module file in require's cache once the command is done, as the bundle ran it.
+    const loaded = async (...args: string[]) => {
+      const probe = `require(${JSON.stringify(path.join(out, 'cli.cjs'))}).main(['node', 'camtrack', ...JSON.parse(process.env.ARGS)]).then((c) => { process.exitCode = c; process.stderr.write('LOADED' + JSON.stringify(Object.keys(require.cache))); })`;
+      const r = await run(process.execPath, ['-e', probe], { cwd: REPO_ROOT, env: { ...process.env, ARGS: JSON.stringify(args) } });
+      return (JSON.parse(r.stderr.slice(r.stderr.indexOf('LOADED') + 6)) as string[]).map((f) => path.relative(REPO_ROOT, f));
+    };
+    const heavy = (files: string[]) => files.filter((f) => /node_modules[\\/](sharp|onnxruntime-node|ws|@img)[\\/]/.test(f));
+    const commandModules = (files: string[]) => files.filter((f) => /cli-[a-z]+\.cjs$/.test(f)).map((f) => path.basename(f));
+    const help = await loaded('--help');
+    expect(commandModules(help)).toEqual([]);
+    expect(heavy(help)).toEqual([]);
+    const lambda = await loaded('lambda', '--steps', '4', '--frames', '2');
+    expect(commandModules(lambda)).toEqual(['cli-lambda.cjs']);
+    expect(heavy(lambda)).toEqual([]);
+    // A heavy command still gets what it needs.
+    const render = await loaded('render', '--help');
+    expect(commandModules(render)).toEqual(['cli-render.cjs']);
   });
 
   it('computes what the sources compute (lambda table), and warps frames with its bundled worker', async () => {
