@@ -52,6 +52,8 @@ export async function judge<T>(run: () => T | Promise<T>, v: Verdict<T>, input: 
 
 /** fast-check settings shared by the property tests: bounded so all of them run in well under a minute. */
 export const RUNS = { numRuns: 200 } as const;
+/** FUZZ_SCALE=10 runs ten times as many cases (a longer hunt by hand; CI uses 1). */
+const SCALE = Math.max(1, Number(process.env.FUZZ_SCALE) || 1);
 
 // Byte mutations
 
@@ -200,7 +202,7 @@ export async function checkAll<I>(
     fc.asyncProperty(arb, async (input) => {
       counts[await run(input)]++;
     }),
-    { ...RUNS, ...params },
+    { ...RUNS, ...params, numRuns: (params.numRuns ?? RUNS.numRuns) * SCALE },
   );
   // Both outcomes must occur: a property where everything is refused (or accepted) tests too little.
   expect(counts.parsed, 'some inputs parse').toBeGreaterThan(0);

@@ -40,6 +40,17 @@ describe('TIFF depth', () => {
     expect(under.err.message).toMatch(/^under\.tif looks like TIFF but cannot be decoded \(/);
   });
 
+  it('a header of a very long, thin image is refused by its side before sharp reads rows (found by depth.prop.test.ts)', async () => {
+    // 50,000,000 x 2 is under 100 MP; sharp took about 4 s to find this 150-byte file holds no pixels.
+    const { err, ms } = await refused(() => decodeDepth(makeTiff({ width: 50_000_000, height: 2, type: 'u16', dataBytes: 16 }), 'thin.tif'));
+    expect(err.message).toBe('thin.tif is 50000000x2 pixels; a depth map may be at most 65535 pixels on a side.');
+    expect(ms).toBeLessThan(1000);
+    // The longest allowed side, at the full pixel budget, is refused for its missing pixels quickly too.
+    const edge = await refused(() => decodeDepth(makeTiff({ width: 65535, height: 1525, type: 'f32', dataBytes: 16 }), 'edge.tif'));
+    expect(edge.err.message).toMatch(/^edge\.tif looks like TIFF but cannot be decoded/);
+    expect(edge.ms).toBeLessThan(1000);
+  });
+
   it('refuses colour and cut-off TIFFs with a message naming the file', async () => {
     const rgb = makeTiff({ width: 2, height: 1, type: 'u8', samples: 3, values: [10, 200, 30, 40, 50, 60] });
     expect((await refused(() => decodeDepth(rgb, 'viz.tif'))).err.message).toMatch(/viz\.tif is a colour image .* a depth TIFF is greyscale, ideally 16-bit or float/);
