@@ -22,6 +22,8 @@ export async function buildMain(outdir = path.join(root, 'dist/main')) {
     host: 'src-main/host/entry.ts',
     // Worker threads the engine starts (frames warped in parallel): a bundle each, beside host.cjs.
     'warp.worker': 'src-main/engine/warp/warp.worker.ts',
+    // Depth estimation runs its model in a worker thread (a cancel ends the thread).
+    'depth.worker': 'src-main/engine/depth/estimate.worker.ts',
     cli: 'src-main/cli/main.ts',
   };
   // The command line loads each command's module only when it runs (src-main/cli/commands/index.ts):

@@ -52,6 +52,16 @@ export function openProject(path: string): Promise<void> {
   }).then(() => undefined);
 }
 
+/** The bundled sample, as a copy the artist can change and render (Save asks where to keep it). */
+export function openSample(): Promise<void> {
+  return run('Opening the sample', async () => {
+    if (!confirmDiscard()) return;
+    useProject.getState().load(await engine.call('project.openSample', {}));
+    useUi.getState().set({ frame: 0, selectedKeyId: null });
+    useUi.getState().toast('success', 'Opened the sample project: a synthetic scene with its depth and an orbit. Press Render to see the move.');
+  }).then(() => undefined);
+}
+
 /** Saves to the project's folder, or to `path` (Save As). */
 export function saveProject(path?: string): Promise<boolean> {
   return run('Saving', async () => {
@@ -127,6 +137,8 @@ export async function runMenuCommand(command: MenuCommand, payload?: { name: str
     case 'openRecent':
       if (payload && 'path' in payload) return openProject(payload.path);
       return showDialog('open');
+    case 'openSample':
+      return openSample();
     case 'save':
       if (!useProject.getState().path) return showDialog('saveAs');
       await saveProject();

@@ -44,6 +44,21 @@ export const apiInputs = {
   'image.import': z.object({ project, name: fileName, bytes }),
   /** Imports a depth file (npy, 16-bit PNG, PFM) from its bytes. */
   'depth.import': z.object({ project, name: fileName, bytes }),
+  /**
+   * Estimates the photo's depth with the installed Depth Anything V2 model (engine/depth), stores it
+   * as the project's depth asset and returns it with a disparity mapping that puts the median at 4
+   * units (the CLI's default). Progress arrives as 'depth.progress'; 'depth.cancel' stops it.
+   */
+  'depth.estimate': z.object({ project, doc: ProjectDoc }),
+  'depth.cancel': z.object({ project }),
+  /** Which depth models and SVD model folders are installed, and what to do when none is. */
+  'models.status': z.object({}),
+  /** Depth whose aspect differs from the photo's: resampled (stretched) onto the photo's grid, stored as a new depth asset. */
+  'depth.fitToPhoto': z.object({ project, doc: ProjectDoc }),
+  /** The photo centre-cropped to the depth's aspect and scaled to keep its width or height, intrinsics adjusted; stored as a new photo asset. */
+  'image.cropToDepth': z.object({ project, doc: ProjectDoc }),
+  /** The bundled sample project, copied into a fresh working folder (the committed sample is never written). */
+  'project.openSample': z.object({}),
   /** Reads a file of the current project's assets or renders, for display. */
   'asset.read': z.object({ project, file: z.string().min(1).max(1024) }),
   /** Where a project file (a render, its folder) is on disk; the Electron shell also shows it in the file manager. */
@@ -100,6 +115,25 @@ export const apiInputs = {
 export type ApiMethod = keyof typeof apiInputs;
 export type ApiInput<M extends ApiMethod> = z.input<(typeof apiInputs)[M]>;
 
+export interface EstimatedDepth extends ImportedDepth {
+  /** The model file that ran and the provider it ran on. */
+  model: string;
+  provider: string;
+  timings: { loadMs: number; estimateMs: number; totalMs: number };
+}
+
+export interface ModelsStatus {
+  /** The models folder ($CAMTRACK_MODELS_DIR, else ~/.camtrack/models). */
+  dir: string;
+  depth: { size: 'small' | 'base' | 'large'; installed: boolean; file: string }[];
+  /** What to do while no depth model is installed (the CLI commands), else null. */
+  depthHint: string | null;
+  /** SVD model folders found in the models folder (usable ones only). */
+  svd: { dir: string; name: string }[];
+  /** The render model a new project gets: the first SVD folder, else the preview (no model). */
+  defaultRenderModel: string;
+}
+
 export interface AppInfo {
   version: string;
   mode: 'electron' | 'browser';
@@ -112,8 +146,10 @@ export interface AppInfo {
 
 export interface ModelInfo {
   name: string;
-  family: 'svd' | 'svd-xt' | 'draft';
+  family: 'svd' | 'svd-xt' | 'draft' | 'preview';
   isDraft: boolean;
+  /** The preview render kind: the photo warped into each frame, holes filled; no model runs. */
+  isPreview: boolean;
   /** Frame counts the model renders natively ('any' for the draft model). */
   frameCounts: number[] | 'any';
   size: { width: number; height: number };
@@ -194,6 +230,8 @@ export interface JobView {
   sidecar?: string;
   thumbnail?: string;
   error?: ErrorInfo;
+  /** The render kind: a preview (warp + fill, no model) or a model render. */
+  preview?: boolean;
   /** Where it renders: this machine's queue (absent) or the render farm. */
   where?: 'farm';
   /** Farm jobs: the worker running it or that rendered it. */
@@ -223,6 +261,12 @@ export interface ApiOutputs {
   'image.import': ImportedImage;
   'depth.import': ImportedDepth;
   'asset.read': { mime: string; bytes: Uint8Array };
+  'depth.estimate': EstimatedDepth;
+  'depth.cancel': { cancelled: boolean };
+  'models.status': ModelsStatus;
+  'depth.fitToPhoto': ImportedDepth;
+  'image.cropToDepth': ImportedImage;
+  'project.openSample': OpenedProject;
   'file.reveal': { path: string; revealed: boolean };
   'depth.preview': DepthPreview;
   'warp.frame': WarpedFrame;
@@ -253,6 +297,8 @@ export interface ApiEvents {
   'job.update': JobView;
   /** A live preview of a running job: one small RGB image per frame (cheap latent projection). */
   'job.preview': { project: string; jobId: string; step: number; width: number; height: number; frames: Uint8Array[] };
+  /** A running depth estimation's progress (0..1) and stage. */
+  'depth.progress': { project: string; stage: 'load' | 'estimate' | 'done'; fraction: number };
   /** The engine process died and was restarted (running renders are marked interrupted). */
   'engine.restarted': { reason: string };
   /** Menu commands from the native menu (Electron) reach the UI as events. */
@@ -261,7 +307,7 @@ export interface ApiEvents {
 export type ApiEvent = keyof ApiEvents;
 
 export type MenuCommand =
-  | 'new' | 'open' | 'save' | 'saveAs' | 'importImage' | 'importDepth' | 'export'
+  | 'new' | 'open' | 'openSample' | 'save' | 'saveAs' | 'importImage' | 'importDepth' | 'export'
   | 'undo' | 'redo' | 'openRecent' | 'shortcuts' | 'about';
 
 /** What every transport implements; the UI only ever talks to this. */

@@ -69,6 +69,7 @@ async function buildMenu(): Promise<void> {
       submenu: [
         { label: 'New', accelerator: 'CmdOrCtrl+N', click: () => sendMenu('new') },
         { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => void chooseProjectToOpen() },
+        { label: 'Open Sample Project', click: () => sendMenu('openSample') },
         {
           label: 'Open Recent',
           submenu: recent.length

@@ -2,6 +2,7 @@ import type { RgbImage } from '../image/types';
 import type { DepthMapping } from '../project/schema';
 import { CamtrackError } from '../util/errors';
 import { estimateDepth, loadDepthModel } from './estimate';
+import { estimateInWorker } from './estimateWorker';
 import { depthModelHint, installedDepthModel, verifyDepthModel } from './models';
 import type { RawDepth } from './types';
 
@@ -19,6 +20,11 @@ export interface EstimateOptions {
   model?: string;
   signal?: AbortSignal;
   onProgress?: (stage: 'load' | 'estimate' | 'done', fraction: number) => void;
+  /**
+   * Run the model in a worker thread (the engine host: it stays responsive while the model runs,
+   * and a cancel stops the run at once instead of after it).
+   */
+  worker?: boolean;
 }
 
 export interface Estimated {
@@ -52,6 +58,12 @@ export async function estimateImageDepth(image: RgbImage, opts: EstimateOptions 
   }
   check();
   opts.onProgress?.('load', 0);
+  if (opts.worker) {
+    const r = await estimateInWorker(file, image, { ...(opts.signal && { signal: opts.signal }), onProgress: (stage, fraction) => opts.onProgress?.(stage, fraction) });
+    check();
+    opts.onProgress?.('done', 1);
+    return { raw: r.raw, mapping: mappingForDisparity(r.raw.values), modelFile: r.file, provider: r.provider, timings: { loadMs: r.loadMs, estimateMs: r.estimateMs } };
+  }
   const t0 = performance.now();
   const model = await loadDepthModel(file);
   const t1 = performance.now();

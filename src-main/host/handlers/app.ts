@@ -4,6 +4,8 @@ import path from 'node:path';
 import { availableProviders, createSession, type ProviderName } from '../../engine/models/providers';
 import { resolveFfmpeg } from '../../engine/video/resolve-ffmpeg';
 import { builtinDraftModelDir, readManifest } from '../../engine/models/modelFolder';
+import { isPreviewModel } from '../../engine/preview/kind';
+import { modelsStatus } from './modelsStatus';
 import { toErrorInfo } from '../../engine/util/errors';
 
 /**
@@ -46,16 +48,23 @@ export const appHandlers: Handlers = {
   },
 
   async 'model.info'(input, ctx) {
+    // The preview render kind: no model at all, any frame count, any even size.
+    if (isPreviewModel(input.model)) return { name: 'Preview (warp + fill, no model)', family: 'preview', isDraft: false, isPreview: true, frameCounts: 'any', size: { width: 1024, height: 576 }, dtype: 'float32' };
     const dir = input.model === 'draft' ? builtinDraftModelDir() : ctx.guard.check(input.model);
     const m = await readManifest(dir);
     return {
       name: m.name,
       family: m.family,
       isDraft: m.family === 'draft',
+      isPreview: false,
       frameCounts: m.frameCounts,
       size: m.size,
       dtype: m.dtype,
       conditioning: m.conditioning,
     };
   },
+};
+
+export const modelsHandlers: Handlers = {
+  'models.status': () => modelsStatus(),
 };

@@ -1,5 +1,6 @@
 import type { Handlers } from '../context';
-import { appHandlers } from './app';
+import { appHandlers, modelsHandlers } from './app';
+import { depthEstimateHandlers } from './depthEstimate';
 import { projectHandlers } from './project';
 import { imageHandlers } from './image';
 import { depthHandlers } from './depth';
@@ -15,6 +16,8 @@ export const allHandlers: Handlers = {
   ...projectHandlers,
   ...imageHandlers,
   ...depthHandlers,
+  ...depthEstimateHandlers,
+  ...modelsHandlers,
   ...warpHandlers,
   ...trackHandlers,
   ...renderHandlers,

@@ -7,6 +7,21 @@ import { addRecent, readRecent } from '../../engine/project/recent';
 import { PROJECT_EXTENSION, PROJECT_FILE, withProjectExtension, projectNameFromDir } from '../../engine/project/layout';
 import { createProject } from '../../engine/project/create';
 import { CamtrackError } from '../../engine/util/errors';
+import { appPath } from '../../engine/util/appRoot';
+import type { ProjectDoc } from '../../engine/project/schema';
+import { defaultRenderModel } from './modelsStatus';
+
+/** The bundled sample (assets/samples); opened as a copy, never written. */
+export const SAMPLE_PROJECT = () => appPath('assets', 'samples', 'synthetic-orbit.camtrack');
+
+/** A document set to render with what is installed: an SVD folder when there is one, else the preview. */
+async function withDefaultModel(doc: ProjectDoc): Promise<ProjectDoc> {
+  return { ...doc, render: { ...doc.render, model: await defaultRenderModel() } };
+}
+
+function untitledFolder(appDataDir: string, stem: string): string {
+  return path.join(appDataDir, 'untitled', `${stem}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}${PROJECT_EXTENSION}`);
+}
 
 const MIME: Record<string, string> = {
   '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.gif': 'image/gif',
@@ -44,13 +59,26 @@ export const projectHandlers: Handlers = {
     // At start: the newest autosave of a never-saved project is offered back (in its own folder, with its assets).
     if (input.resumeUntitled) {
       const found = await latestUntitledAutosave(untitledRoot);
-      if (found) return { dir: found.dir, path: null, doc: createProject(input.name ?? 'Untitled'), autosave: { doc: found.doc, savedAt: found.savedAt } };
+      if (found) return { dir: found.dir, path: null, doc: await withDefaultModel(createProject(input.name ?? 'Untitled')), autosave: { doc: found.doc, savedAt: found.savedAt } };
     }
     // A new project works in a fresh folder of the app's data until the artist saves it somewhere.
     // Each new project gets its own folder, so several windows never share one.
-    const dir = path.join(ctx.config.appDataDir, 'untitled', `Untitled-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}${PROJECT_EXTENSION}`);
+    const dir = untitledFolder(ctx.config.appDataDir, 'Untitled');
     await fs.mkdir(dir, { recursive: true });
-    return { dir, path: null, doc: createProject(input.name ?? 'Untitled') };
+    return { dir, path: null, doc: await withDefaultModel(createProject(input.name ?? 'Untitled')) };
+  },
+
+  /**
+   * The sample, copied with its assets into a fresh working folder of the app's data (like an
+   * Untitled project: Save asks where). Its renders, queue and autosaves go into the copy.
+   */
+  async 'project.openSample'(_input, ctx) {
+    const dir = untitledFolder(ctx.config.appDataDir, 'Sample');
+    await fs.mkdir(path.dirname(dir), { recursive: true });
+    await fs.cp(SAMPLE_PROJECT(), dir, { recursive: true, filter: (src) => !/[\\/](renders|queue\.json|autosave)/.test(path.relative(SAMPLE_PROJECT(), src)) || path.relative(SAMPLE_PROJECT(), src) === '' });
+    const opened = await openProject(dir);
+    await fs.rm(path.join(dir, PROJECT_FILE), { force: true });
+    return { dir: opened.dir, path: null, doc: await withDefaultModel(opened.doc) };
   },
 
   async 'project.open'(input, ctx) {

@@ -10,6 +10,7 @@ import { resolveModelRef } from '../../engine/models/modelFolder';
 import { removeStalePartials } from '../../engine/video';
 import type { Handlers, HostContext } from '../context';
 import { projectDir } from './project';
+import { isPreviewModel } from '../../engine/preview/kind';
 
 /**
  * The render queue of the engine host. Each project folder has its own queue, persisted in its
@@ -51,7 +52,7 @@ function queueFor(dir: string): Promise<RenderQueueStore> {
  */
 export function checkJobModel(ctx: HostContext, dir: string, job: Pick<Job, 'project' | 'overrides'>): void {
   const model = effectiveProject(job).render.model;
-  if (model === 'draft') return;
+  if (model === 'draft' || isPreviewModel(model)) return;
   ctx.guard.check(resolveModelRef(model, dir));
 }
 
@@ -70,6 +71,7 @@ export function jobView(dir: string, job: Job): JobView {
     steps: doc.render.steps,
     frames: doc.track.numFrames,
   };
+  if (isPreviewModel(doc.render.model)) view.preview = true;
   if (job.status === 'running' || job.status === 'interrupted') view.stage = job.progress.stage;
   if (job.status === 'done') {
     view.output = job.outputs.video;

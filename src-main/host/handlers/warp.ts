@@ -43,7 +43,7 @@ let sourceCache: { key: string; source: PreparedSource } | null = null;
  * the sha256), so the cache only ever holds bytes verified against the hash in its key: a client
  * naming a hash cannot get an image it did not have.
  */
-function readPhoto(dir: string, doc: ProjectDoc): Promise<RgbImage> {
+export function readPhoto(dir: string, doc: ProjectDoc): Promise<RgbImage> {
   const asset = doc.image!.asset;
   const key = `${dir}|${asset.file}|${asset.sha256}`;
   if (imageCache?.key !== key) {

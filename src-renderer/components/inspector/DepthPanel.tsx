@@ -5,6 +5,9 @@ import { useProject } from '../../state/projectStore';
 import { useUi } from '../../state/uiStore';
 import { useScene } from '../viewport/sceneStore';
 import { NumberField } from './NumberField';
+import { Hint } from '../welcome/Hint';
+import { DepthEstimate } from './DepthEstimate';
+import { DepthMismatch } from './DepthMismatch';
 
 /** Depth: import (button or drop), the mapping from file values to z-depth, and what the mapping made of the file. */
 export function DepthPanel() {
@@ -54,9 +57,16 @@ export function DepthPanel() {
         >
           Import depth…
         </button>
-        <span className="muted">{depth ? (depth.source.type === 'file' ? depth.source.originalName : depth.source.model) : 'or drop .npy / 16-bit PNG / .pfm here'}</span>
+        <span className="muted" data-testid="depth-source">{depth ? (depth.source.type === 'file' ? depth.source.originalName : `estimated (${depth.source.model})`) : 'or drop .npy / 16-bit PNG / .pfm here'}</span>
       </div>
+      {!depth && (
+        <Hint id="depth" className="hint--inline">
+          Depth places every pixel of the photo in 3D, so the camera can move. Import a depth file, or estimate one from the photo.
+        </Hint>
+      )}
+      <DepthEstimate />
       {!hasImage && depth && <p className="muted insp-hint">Import the photo this depth belongs to.</p>}
+      <DepthMismatch />
       {depth && (
         <>
           <div className="field">

@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { useProject } from '../../state/projectStore';
+import { Hint } from '../welcome/Hint';
 import { KeyframeFields } from './KeyframeFields';
 import { DepthPanel } from './DepthPanel';
 import { PresetsPanel } from './PresetsPanel';
@@ -49,6 +50,9 @@ export function Inspector() {
         </Section>
       )}
       <Section title="Keyframe" id="keyframe">
+        <Hint id="keyframe" className="hint--inline">
+          A track is keys on the timeline; the camera moves smoothly between them. Pick a preset below for a whole move at once.
+        </Hint>
         <KeyframeFields />
       </Section>
       <Section title="Track presets" id="presets">

@@ -4,6 +4,7 @@ import { run } from '../../actions';
 import { useUi } from '../../state/uiStore';
 import { useAssetUrl } from '../../hooks/useAssetUrl';
 import type { JobView } from '../../../src-main/api/contract';
+import { KindBadge } from './KindBadge';
 import { PreviewCanvas } from './PreviewCanvas';
 import { useQueue } from './queueStore';
 import { STATUS_LABEL, baseName, canCancel, canRemove, canRestart, progressText } from './queue';
@@ -98,6 +99,7 @@ export function JobItem({
           <span className={`status status-${job.status}`} data-testid="job-status">
             {STATUS_LABEL[job.status]}
           </span>
+          <KindBadge job={job} />
           <span className="job__label" title={job.label}>
             {job.label}
           </span>

@@ -12,6 +12,7 @@ import { dropTarget, moveTarget, splitQueue } from './queue';
 import { renderBlockers, variantSeeds } from './settings';
 import { useAppInfo, useModelInfo } from './useEngineInfo';
 import { FarmSettings, TargetPicker, useFarm } from './FarmSettings';
+import { useScene } from '../viewport/sceneStore';
 import './render.css';
 
 const VARIANT_COUNTS = [1, 2, 3, 4, 6, 8];
@@ -78,7 +79,9 @@ export function RenderPanel() {
     return engine.on('engine.restarted', () => void loadQueue(dir));
   }, [dir]);
 
-  const blockers = useMemo(() => renderBlockers(doc, model), [doc, model]);
+  const depthError = useScene((s) => s.error);
+  const depthErrorCode = useScene((s) => s.errorCode);
+  const blockers = useMemo(() => renderBlockers(doc, model, depthError ? { code: depthErrorCode, message: depthError } : null), [doc, model, depthError, depthErrorCode]);
   const { active, history } = useMemo(() => splitQueue(jobs), [jobs]);
   const localJobs = useMemo(() => jobs.filter((j) => j.where !== 'farm'), [jobs]);
   const compared = compare.map((id) => jobs.find((j) => j.id === id)).filter((j): j is JobView => !!j && j.status === 'done');
@@ -155,7 +158,7 @@ export function RenderPanel() {
         </label>
         <TargetPicker />
         <button className="primary" disabled={blockers.length > 0} title={blockers.join('\n') || (variants > 1 ? `Queue ${variants} renders, seeds ${seeds[0]}–${seeds[seeds.length - 1]}` : `Queue a render with seed ${seeds[0]}`)} onClick={enqueue} data-testid="render-button">
-          {variants > 1 ? `Render ×${variants}` : 'Render'}
+          {model.status === 'ok' && model.info.isPreview ? (variants > 1 ? `Preview ×${variants}` : 'Render preview') : variants > 1 ? `Render ×${variants}` : 'Render'}
         </button>
       </header>
       {doc && blockers.length > 0 && (
@@ -176,6 +179,15 @@ export function RenderPanel() {
             Dismiss
           </button>
         </div>
+      )}
+      {model.status === 'ok' && model.info.isPreview && tab === 'queue' && (
+        <p className="render__draft" data-testid="render-preview-note">
+          <span className="badge badge--preview">PREVIEW</span> Renders are previews: the photo warped into each frame, holes filled. No model runs, so
+          it is quick and shows the camera move; an SVD model renders the final.{' '}
+          <button className="link" onClick={() => setTab('settings')}>
+            Choose a model
+          </button>
+        </p>
       )}
       {model.status === 'ok' && model.info.isDraft && tab === 'queue' && (
         <p className="render__draft" data-testid="render-draft-note">

@@ -1,3 +1,4 @@
+import { PREVIEW_MODEL } from '../../../src-main/engine/preview/kind';
 import { useEffect, useState } from 'react';
 import { engine } from '../../api/client';
 import { useProject } from '../../state/projectStore';
@@ -61,11 +62,11 @@ export function RenderSettings({ model, app }: { model: ModelState; app: AppInfo
           </option>
         </select>
       </Row>
-      <Row label="Width × height" hint="Multiples of 64 (the model's latent grid is 1/8 of the size, in blocks of 8).">
+      <Row label="Width × height" hint={r.model === PREVIEW_MODEL ? 'Any even size for a preview (model renders need multiples of 64).' : "Multiples of 64 (the model's latent grid is 1/8 of the size, in blocks of 8)."}>
         <div className="rfield__pair">
-          <NumberInput label="Width" testId="render-width" value={r.width} check={(v) => sizeError('Width', v)} onCommit={(width) => set({ width })} />
+          <NumberInput label="Width" testId="render-width" value={r.width} check={(v) => sizeError('Width', v, r.model === PREVIEW_MODEL)} onCommit={(width) => set({ width })} />
           <span className="muted">×</span>
-          <NumberInput label="Height" testId="render-height" value={r.height} check={(v) => sizeError('Height', v)} onCommit={(height) => set({ height })} />
+          <NumberInput label="Height" testId="render-height" value={r.height} check={(v) => sizeError('Height', v, r.model === PREVIEW_MODEL)} onCommit={(height) => set({ height })} />
         </div>
       </Row>
       <Row label="Fit" hint="Crop: the photo fills the frame, edges cut. Pad: the whole photo, with borders.">
@@ -205,14 +206,15 @@ function Override(props: { label: string; testId: string; hint: string; value: n
 
 /** The model: the built-in draft model or a model folder, checked with 'model.info' before it is used. */
 function ModelPicker({ value, state }: { value: string; state: ModelState }) {
-  const isDraft = value === 'draft';
-  const [folderMode, setFolderMode] = useState(!isDraft);
-  const [path, setPath] = useState(isDraft ? '' : value);
+  const builtIn = value === 'draft' || value === PREVIEW_MODEL;
+  const [folderMode, setFolderMode] = useState(!builtIn);
+  const [path, setPath] = useState(builtIn ? '' : value);
   const [checking, setChecking] = useState(false);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    setFolderMode(value !== 'draft');
-    if (value !== 'draft') setPath(value);
+    const isBuiltIn = value === 'draft' || value === PREVIEW_MODEL;
+    setFolderMode(!isBuiltIn);
+    if (!isBuiltIn) setPath(value);
   }, [value]);
 
   const applyFolder = async () => {
@@ -236,17 +238,18 @@ function ModelPicker({ value, state }: { value: string; state: ModelState }) {
         <Segmented
           label="Model"
           testId="render-model-kind"
-          value={folderMode ? 'folder' : 'draft'}
+          value={folderMode ? 'folder' : value === PREVIEW_MODEL ? 'preview' : 'draft'}
           options={[
+            { value: 'preview', label: 'Preview (no model)' },
             { value: 'draft', label: 'Draft (built in)' },
             { value: 'folder', label: 'Model folder' },
           ]}
           onChange={(k) => {
             setError(null);
-            if (k === 'draft') {
-              setFolderMode(false);
-              if (!isDraft) set({ model: 'draft' });
-            } else setFolderMode(true);
+            if (k === 'folder') return setFolderMode(true);
+            setFolderMode(false);
+            const next = k === 'preview' ? PREVIEW_MODEL : 'draft';
+            if (value !== next) set({ model: next });
           }}
         />
       </Row>
@@ -289,11 +292,18 @@ function ModelCard({ state }: { state: ModelState }) {
     <div className={`rmodel__card${info.isDraft ? ' rmodel__card--draft' : ''}`} data-testid="render-model-card">
       <div className="rmodel__name">
         {info.isDraft && <span className="badge badge--draft">DRAFT</span>}
+        {info.isPreview && <span className="badge badge--preview">PREVIEW</span>}
         <span>{info.name}</span>
       </div>
       <div className="muted">
-        {info.family.toUpperCase()} · {info.dtype} · native {info.size.width} × {info.size.height} · frames {info.frameCounts === 'any' ? 'any count' : info.frameCounts.join(' or ')}
+        {info.isPreview ? 'warp + push-pull fill · any even size · any frame count' : `${info.family.toUpperCase()} · ${info.dtype} · native ${info.size.width} × ${info.size.height} · frames ${info.frameCounts === 'any' ? 'any count' : info.frameCounts.join(' or ')}`}
       </div>
+      {info.isPreview && (
+        <p className="rmodel__note" data-testid="render-preview-card-note">
+          A preview needs no model: each frame is the photo warped into that frame's camera, with the holes the move opens filled from the
+          background. It shows the camera move in seconds, at any even size. Use an SVD model folder for the final render.
+        </p>
+      )}
       {info.isDraft && (
         <p className="rmodel__note">
           The draft model is a tiny stand-in built into the app: it runs the whole pipeline in seconds on any machine, but its video is a rough

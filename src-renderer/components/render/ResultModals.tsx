@@ -1,3 +1,4 @@
+import { KindBadge } from './KindBadge';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { engine } from '../../api/client';
 import { useProject } from '../../state/projectStore';
@@ -151,6 +152,7 @@ export function CompareModal({ a, b, fps, onClose }: { a: JobView; b: JobView; f
         <img src={url} alt={job.label} />
       )}
       <figcaption>
+        <KindBadge job={job} />
         <strong>{job.label}</strong>
         <span className="muted">
           seed {job.seed} · {job.steps} steps · {job.frames} frames

@@ -4,9 +4,9 @@ import { ProjectDoc } from '../../../src-main/engine/project/schema';
 import { createProject } from '../../../src-main/engine/project/create';
 import { crfRange, frameCountIssue, intError, presetOf, randomSeed, renderBlockers, sizeError, variantSeeds, withRender, type ModelState } from './settings';
 
-const svdXt: ModelInfo = { name: 'SVD-XT 1.1', family: 'svd-xt', isDraft: false, frameCounts: [25], size: { width: 1024, height: 576 }, dtype: 'float16' };
+const svdXt: ModelInfo = { name: 'SVD-XT 1.1', family: 'svd-xt', isDraft: false, isPreview: false, frameCounts: [25], size: { width: 1024, height: 576 }, dtype: 'float16' };
 const svd: ModelInfo = { ...svdXt, name: 'SVD', family: 'svd', frameCounts: [25, 14] };
-const draft: ModelInfo = { name: 'Draft', family: 'draft', isDraft: true, frameCounts: 'any', size: { width: 1024, height: 576 }, dtype: 'float32' };
+const draft: ModelInfo = { name: 'Draft', family: 'draft', isDraft: true, isPreview: false, frameCounts: 'any', size: { width: 1024, height: 576 }, dtype: 'float32' };
 
 function readyDoc(): ProjectDoc {
   const doc = createProject('Test');
@@ -82,6 +82,19 @@ describe('frame counts and blockers', () => {
     expect(renderBlockers(mismatch, ok)).toHaveLength(1);
     expect(renderBlockers(mismatch, ok)[0]).toMatch(/^The lambda table is \d+ steps × \d+ frames but the render needs/);
     expect(renderBlockers(null, ok)).toEqual(['No project is open.']);
+  });
+
+  it('a preview takes any even size; a depth of another aspect blocks the render with what to do', () => {
+    const preview: ModelState = { status: 'ok', info: { ...draft, name: 'Preview', family: 'preview', isDraft: false, isPreview: true } };
+    const doc = readyDoc();
+    expect(renderBlockers(withRender(doc, { width: 300, height: 170 }), preview)).toEqual([]);
+    expect(renderBlockers(withRender(doc, { width: 301, height: 170 }), preview)).toEqual(['Width must be even (the video\'s colour planes are half size).']);
+    expect(renderBlockers(withRender(doc, { width: 300, height: 170 }), { status: 'ok', info: draft })).toHaveLength(2);
+    const mismatch = { code: 'shape-mismatch', message: 'The depth is 160x128 (aspect 1.250) but the photo is 1600x1200 (aspect 1.333): they cannot be the same view. Use the depth map made for this photo.' };
+    expect(renderBlockers(doc, preview, mismatch)).toEqual([
+      'The depth is 160x128 (aspect 1.250) but the photo is 1600x1200 (aspect 1.333): they cannot be the same view. Fit the depth to the photo or crop the photo to the depth (Inspector > Depth).',
+    ]);
+    expect(renderBlockers(doc, preview, { code: 'not-found', message: 'The depth file is missing.' })).toEqual(['The depth cannot be used: The depth file is missing.']);
   });
 
   it('withRender changes only the render settings', () => {

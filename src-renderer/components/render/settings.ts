@@ -28,10 +28,11 @@ export function presetOf(width: number, height: number): string {
 export const SIZE_MULTIPLE = 64;
 export const MAX_SIDE = 4096;
 
-/** Why a render width or height is refused, or null. SVD's latent grid needs multiples of 64. */
-export function sizeError(axis: 'Width' | 'Height', v: number): string | null {
+/** Why a render width or height is refused, or null. SVD's latent grid needs multiples of 64; a preview any even size. */
+export function sizeError(axis: 'Width' | 'Height', v: number, preview = false): string | null {
   if (!Number.isInteger(v) || v <= 0) return `${axis} must be a positive whole number of pixels.`;
-  if (v % SIZE_MULTIPLE !== 0) {
+  if (preview && v % 2 !== 0) return `${axis} must be even (the video's colour planes are half size).`;
+  if (!preview && v % SIZE_MULTIPLE !== 0) {
     const lo = Math.max(SIZE_MULTIPLE, Math.floor(v / SIZE_MULTIPLE) * SIZE_MULTIPLE);
     const hi = Math.ceil(v / SIZE_MULTIPLE) * SIZE_MULTIPLE;
     return `${axis} must be a multiple of ${SIZE_MULTIPLE} (try ${lo === hi ? lo : `${lo} or ${hi}`}).`;
@@ -77,12 +78,18 @@ export function frameCountIssue(info: ModelInfo, frames: number): string | null 
 
 export type ModelState = { status: 'loading' } | { status: 'ok'; info: ModelInfo } | { status: 'error'; message: string };
 
-/** Every reason the Render button is disabled right now (empty: it can render). */
-export function renderBlockers(doc: ProjectDoc | null, model: ModelState): string[] {
+/**
+ * Every reason the Render button is disabled right now (empty: it can render). `depthIssue` is
+ * why the engine could not read the depth against the photo (a depth of another aspect, a missing
+ * file): such inputs would fail after the render starts, so it does not start.
+ */
+export function renderBlockers(doc: ProjectDoc | null, model: ModelState, depthIssue: { code: string | null; message: string } | null = null): string[] {
   if (!doc) return ['No project is open.'];
   const out: string[] = [];
   if (!doc.image) out.push('Import a photo first (File > Import Image).');
   if (!doc.depth) out.push('Import or estimate a depth map first (Inspector > Depth).');
+  else if (doc.image && depthIssue)
+    out.push(depthIssue.code === 'shape-mismatch' ? `${depthIssue.message.replace(/ Use the depth map made for this photo\.$/, '')} Fit the depth to the photo or crop the photo to the depth (Inspector > Depth).` : `The depth cannot be used: ${depthIssue.message}`);
   if (model.status === 'loading') out.push('Checking the model…');
   else if (model.status === 'error') out.push(`The model cannot be used: ${model.message}`);
   else {
@@ -90,8 +97,9 @@ export function renderBlockers(doc: ProjectDoc | null, model: ModelState): strin
     if (issue) out.push(issue);
   }
   const { render } = doc;
-  const w = sizeError('Width', render.width);
-  const h = sizeError('Height', render.height);
+  const preview = model.status === 'ok' && model.info.isPreview;
+  const w = sizeError('Width', render.width, preview);
+  const h = sizeError('Height', render.height, preview);
   if (w) out.push(w);
   if (h) out.push(h);
   if (render.guidanceMin > render.guidanceMax) out.push(`Guidance min (${render.guidanceMin}) is above guidance max (${render.guidanceMax}).`);

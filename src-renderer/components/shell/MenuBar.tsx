@@ -17,6 +17,7 @@ const MENUS: { label: string; items: Item[] }[] = [
     items: [
       { label: 'New', command: 'new', shortcut: 'Ctrl+N' },
       { label: 'Open…', command: 'open', shortcut: 'Ctrl+O' },
+      { label: 'Open Sample Project', command: 'openSample' },
       { label: 'Save', command: 'save', shortcut: 'Ctrl+S' },
       { label: 'Save As…', command: 'saveAs', shortcut: 'Ctrl+Shift+S' },
       { label: 'Import Image…', command: 'importImage', shortcut: 'Ctrl+I' },

@@ -13,6 +13,8 @@ import { TrackView, type GizmoMode } from './TrackView';
 import { LookThrough } from './LookThrough';
 import { FrameCameraView } from './FrameCameraView';
 import { SOFTWARE_GL } from './gpu';
+import { Welcome, useWelcomeWanted } from '../welcome/Welcome';
+import { Hint } from '../welcome/Hint';
 import './viewport.css';
 
 /**
@@ -36,6 +38,10 @@ export function Viewport() {
   const [gizmo, setGizmo] = useState<GizmoMode>('move');
   const [cameraView, setCameraView] = useState(false);
   const frame = useUi((s) => s.frame);
+  const welcome = useWelcomeWanted();
+  const dir = useProject((s) => s.dir);
+  const [welcomeDismissed, setWelcomeDismissed] = useState(false);
+  useEffect(() => setWelcomeDismissed(false), [dir]);
 
   // The gizmo keys of three.js editors: W move, E rotate, T target.
   useEffect(() => {
@@ -72,7 +78,8 @@ export function Viewport() {
         <Suspense fallback={null}>
           {url && geometry && preview && sceneMode === 'mesh' && <DepthMesh geometry={geometry} url={url} />}
           {url && geometry && preview && sceneMode === 'points' && <DepthPoints geometry={geometry} grid={preview} url={url} />}
-          {url && !hasDepth && source && <PhotoPlane url={url} intrinsics={source} distance={depth} />}
+          {/* Without usable depth (none yet, or one the engine cannot use) the photo still shows, as a flat plane. */}
+          {url && (!hasDepth || (!!depthError && !geometry)) && source && <PhotoPlane url={url} intrinsics={source} distance={depth} />}
         </Suspense>
         {source && <SourceFrustum intrinsics={source} size={depth * 0.25} />}
         {sourceViews.length > 0 && <SourceViewFrustums views={sourceViews} size={depth * 0.25} />}
@@ -113,7 +120,13 @@ export function Viewport() {
         </div>
       )}
       {lookThrough && <LookThrough />}
-      {!image && <div className="viewport__empty">Drop a photo here, or File › Import Image</div>}
+      {image && (
+        <Hint id="viewport" className="hint--float">
+          Drag to orbit, scroll to zoom. Click a camera to select its key; W move, T target, E rotate. C looks through the camera, F frames the scene.
+        </Hint>
+      )}
+      {!image && welcome && !welcomeDismissed && <Welcome onDismiss={() => setWelcomeDismissed(true)} />}
+      {!image && !(welcome && !welcomeDismissed) && <div className="viewport__empty">Drop a photo here, or File › Import Image</div>}
     </section>
   );
 }

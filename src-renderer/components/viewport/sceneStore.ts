@@ -30,9 +30,11 @@ export interface SceneState {
   report: ImportedDepth['report'] | null;
   loading: boolean;
   error: string | null;
+  /** The engine's code for `error` ('shape-mismatch': a depth of another aspect than the photo). */
+  errorCode: string | null;
 }
 
-export const useScene = create<SceneState>()(() => ({ key: null, preview: null, geometry: null, report: null, loading: false, error: null }));
+export const useScene = create<SceneState>()(() => ({ key: null, preview: null, geometry: null, report: null, loading: false, error: null, errorCode: null }));
 
 function depthKey(dir: string | null, doc: ProjectDoc | null): string | null {
   if (!dir || !doc?.image || !doc.depth) return null;
@@ -47,7 +49,7 @@ export function useDepthPreviewSync(): void {
   useEffect(() => {
     if (key === useScene.getState().key) return;
     if (!key) {
-      useScene.setState({ key: null, preview: null, geometry: null, report: null, loading: false, error: null });
+      useScene.setState({ key: null, preview: null, geometry: null, report: null, loading: false, error: null, errorCode: null });
       return;
     }
     useScene.setState({ loading: true });
@@ -58,11 +60,11 @@ export function useDepthPreviewSync(): void {
       engine.call('depth.preview', { project: current.dir, doc: current.doc, maxSide: DEPTH_PREVIEW_SIDE }).then(
         (preview) => {
           if (stale) return;
-          useScene.setState({ key, preview, geometry: buildDepthGeometry(preview), report: preview.report ?? null, loading: false, error: null });
+          useScene.setState({ key, preview, geometry: buildDepthGeometry(preview), report: preview.report ?? null, loading: false, error: null, errorCode: null });
         },
-        (e: Error) => {
+        (e: Error & { code?: string }) => {
           if (stale) return;
-          useScene.setState({ key, preview: null, geometry: null, report: null, loading: false, error: e.message });
+          useScene.setState({ key, preview: null, geometry: null, report: null, loading: false, error: e.message, errorCode: e.code ?? null });
         },
       );
     }, 120);
