@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { rigidPoseProblem } from '../camera/pose';
+import { MAX_TRANSLATION } from '../camera/nerfstudio';
 import type { DepthMapping, PixelIntrinsics } from '../project/schema';
 import { CamtrackError } from '../util/errors';
 
@@ -73,6 +74,9 @@ export function parseTransforms(text: string, file: string): TransformsView[] {
     if (!Array.isArray(flat) || flat.length !== 16 || flat.some((v) => typeof v !== 'number')) throw bad(file, `${where} needs "transform_matrix" as a 4x4 list of numbers`);
     const problem = rigidPoseProblem(flat as number[], RIGID_TOLERANCE);
     if (problem) throw bad(file, `the "transform_matrix" of ${where} is not a rigid camera pose: ${problem}`);
+    // As for camera paths: poses are re-expressed relative to the first view, which overflows (or loses all precision) far out.
+    const far = Math.max(Math.abs(flat[3] as number), Math.abs(flat[7] as number), Math.abs(flat[11] as number));
+    if (far > MAX_TRANSLATION) throw bad(file, `${where} is ${far.toExponential(2)} units from the origin; positions beyond ±${MAX_TRANSLATION.toExponential(0)} are refused`);
     let depthPath: string | null = null;
     let mapping: DepthMapping = { kind: 'depth', scale: 1, near: 1e-4, far: 1e6 };
     if (f.depth_file_path !== undefined) {
