@@ -59,8 +59,12 @@ describe('render queue in browser mode', () => {
 
     // A width that is not a multiple of 64 is refused with the neighbours to use.
     await setField(page, 'render-width', '300');
-    await expect(page.getByTestId('render-width-error').textContent()).resolves.toBe('Width must be a multiple of 64 (try 256 or 320).');
+    await expect(page.getByTestId('render-width-error').textContent()).resolves.toBe('Width must be a multiple of 64 (try 256 or 320). Kept 256.');
     await expect(page.getByTestId('render-width').inputValue()).resolves.toBe('256');
+    // The message does not outlive the field's revert: typing again clears it.
+    await page.getByTestId('render-width').fill('25');
+    await expect(page.getByTestId('render-width-error').count()).resolves.toBe(0);
+    await page.getByTestId('render-width').fill('256');
 
     await setField(page, 'render-steps', '4');
     await setField(page, 'render-seed', '1000');

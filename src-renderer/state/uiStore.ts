@@ -14,8 +14,10 @@ export interface UiState {
   selectedKeyId: string | null;
   /** 3D view: show the photo as a depth-displaced mesh or as points. */
   sceneMode: 'mesh' | 'points';
-  /** Show the look-through (warped view) preview of the current frame. */
+  /** Show the warp preview inset: the photo warped into the current frame's camera. */
   lookThrough: boolean;
+  /** 3D view: a frustum at each key (readable) or at every frame (up to about 60). */
+  frustums: 'keys' | 'all';
   toasts: Toast[];
   busy: string | null;
   set(partial: Partial<Omit<UiState, 'set' | 'toast' | 'dismiss'>>): void;
@@ -30,6 +32,7 @@ export const useUi = create<UiState>()((set) => ({
   selectedKeyId: null,
   sceneMode: 'mesh',
   lookThrough: false,
+  frustums: 'keys',
   toasts: [],
   busy: null,
   set: (partial) => set(partial),

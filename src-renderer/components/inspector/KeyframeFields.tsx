@@ -7,12 +7,15 @@ import { deleteSelectedKey, editTrack, EASINGS } from '../timeline/Timeline';
 import { moveKey, updateKey, type KeyPatch } from '../../../src-main/engine/camera/edit';
 import { useSceneDepth } from '../viewport/sceneStore';
 import { NumberField } from './NumberField';
+import { focalMmFromFovY, fovYFromFocalMm } from '../../../src-main/engine/camera/lens';
 
 /** The selected keyframe's fields. Every typed edit is one undo step; the engine refuses invalid keys with its message. */
 export function KeyframeFields() {
   const id = useUi((s) => s.selectedKeyId);
   const key = useProject((s) => s.doc?.track.keyframes.find((k) => k.id === id) ?? null);
   const depth = useSceneDepth();
+  // The frame the track renders into: its aspect turns fovY into a 35 mm focal length.
+  const aspect = useProject((s) => (s.doc ? s.doc.render.width / s.doc.render.height : 16 / 9));
   if (!key) {
     return <p className="muted insp-hint">Select a keyframe in the timeline or the view; K inserts one at the current frame.</p>;
   }
@@ -70,6 +73,16 @@ export function KeyframeFields() {
       <div className="field">
         <span>fovY (deg)</span>
         <NumberField value={key.fovY} label="Vertical field of view" testId="key-fov" onCommit={(v) => edit({ fovY: v })} />
+      </div>
+      <div className="field" title="Focal length as Blender shows it: a 36 mm (full-frame) sensor across the frame's longer side. Either field sets the other.">
+        <span>Focal (mm)</span>
+        <NumberField
+          value={Math.round(focalMmFromFovY(key.fovY, aspect) * 100) / 100}
+          label="Focal length in mm (36 mm sensor)"
+          testId="key-focal-mm"
+          check={(mm) => (mm > 0 ? null : 'The focal length must be above 0 mm.')}
+          onCommit={(mm) => edit({ fovY: Math.round(fovYFromFocalMm(mm, aspect) * 1e4) / 1e4 })}
+        />
       </div>
       <div className="field">
         <span>Easing</span>

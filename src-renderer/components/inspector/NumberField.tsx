@@ -2,8 +2,9 @@ import { useEffect, useState } from 'react';
 
 /**
  * A number input that commits on Enter or blur (one undo step per commit); invalid text, or a
- * value `check` rejects, is refused with the message under it and the field returns to the
- * document's value. Used by the inspector and, with its own classes, the render settings.
+ * value `check` rejects, is refused with the message under it (saying which value was kept) and
+ * the field returns to the document's value. The message goes when the user types again, when the
+ * value changes, or after a few seconds: it never outlives what it is about. Used by the inspector and, with its own classes, the render settings.
  */
 export function NumberField({
   value,
@@ -30,18 +31,26 @@ export function NumberField({
 }) {
   const [text, setText] = useState(fmt(value));
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => setText(fmt(value)), [value]);
+  useEffect(() => {
+    setText(fmt(value));
+    setError(null);
+  }, [value]);
+  useEffect(() => {
+    if (!error) return;
+    const t = setTimeout(() => setError(null), ERROR_MS);
+    return () => clearTimeout(t);
+  }, [error]);
   const commit = () => {
     const t = text.trim();
     const v = Number(t);
     if (t === '' || !Number.isFinite(v)) {
-      setError(`"${t}" is not a number.`);
+      setError(`"${t}" is not a number; kept ${fmt(value)}.`);
       setText(fmt(value));
       return;
     }
     const problem = integer && !Number.isInteger(v) ? `${label} must be a whole number.` : (check?.(v) ?? null);
     if (problem) {
-      setError(problem);
+      setError(`${problem} Kept ${fmt(value)}.`);
       setText(fmt(value));
       return;
     }
@@ -64,7 +73,10 @@ export function NumberField({
         step={step}
         disabled={disabled}
         aria-invalid={!!error}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => {
+          setText(e.target.value);
+          setError(null);
+        }}
         onBlur={commit}
         onKeyDown={(e) => {
           if (e.key === 'Enter') {
@@ -84,6 +96,9 @@ export function NumberField({
     </span>
   );
 }
+
+/** How long a refusal stays under the field. */
+const ERROR_MS = 6000;
 
 export function fmt(v: number): string {
   if (!Number.isFinite(v)) return String(v);

@@ -225,7 +225,8 @@ function drawAxes(ctx: CanvasRenderingContext2D, l: MapLayout, sigmas: ArrayLike
   ctx.textAlign = 'right';
   ctx.fillText('σ', l.mapX - 7, l.mapY / 2);
   // Frame axis: the frame index above its column.
-  const colStride = labelStride(l.frames, l.mapW, 24);
+  // Labels at least as far apart as the widest one (1000 frames: "999") plus a gap.
+  const colStride = labelStride(l.frames, l.mapW, ctx.measureText(String(l.frames - 1)).width + 10);
   const cellW = l.mapW / l.frames;
   ctx.textAlign = 'center';
   ctx.fillStyle = TEXT;

@@ -1,4 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
+import type { ReactNode } from 'react';
+import { Paintbrush, SquareDashed } from 'lucide-react';
+import { ICON } from '../shell/icons';
 import type { LambdaDoc } from '../../../src-main/engine/project/schema';
 import type { LambdaFormat } from '../../../src-main/engine/lambda/formats';
 import { useUi } from '../../state/uiStore';
@@ -19,7 +22,7 @@ const MODES: { mode: BrushMode; label: string; title: string }[] = [
   { mode: 'smooth', label: 'Smooth', title: 'Blend toward the neighbourhood mean' },
 ];
 
-function Seg<T extends string>({ value, options, onChange, label }: { value: T; options: { v: T; label: string; title?: string }[]; onChange: (v: T) => void; label: string }) {
+function Seg<T extends string>({ value, options, onChange, label }: { value: T; options: { v: T; label: ReactNode; title?: string }[]; onChange: (v: T) => void; label: string }) {
   return (
     <span className="lh-seg" role="radiogroup" aria-label={label}>
       {options.map((o) => (
@@ -59,8 +62,8 @@ export function ToolBar() {
         value={tool}
         onChange={(t) => set({ tool: t })}
         options={[
-          { v: 'brush', label: '🖌 Brush', title: 'Paint (B). Alt+click picks the value under the pointer.' },
-          { v: 'select', label: '⬚ Select', title: 'Select cells (M); click the axis labels for whole steps or frames' },
+          { v: 'brush', label: <><Paintbrush {...ICON} /> Brush</>, title: 'Paint (B). Alt+click picks the value under the pointer.' },
+          { v: 'select', label: <><SquareDashed {...ICON} /> Select</>, title: 'Select cells (M); click the axis labels for whole steps or frames' },
         ]}
       />
       {tool === 'brush' ? (
@@ -69,7 +72,13 @@ export function ToolBar() {
           {brush.mode !== 'smooth' && (
             <label className="lh-field">
               {amountLabel}
-              <NumberField value={brush.amount} label={`Brush ${amountLabel.toLowerCase()}`} testId="brush-amount" onCommit={(v) => (brush.mode === 'set' && (v < 0 || v > 1) ? false : (setBrush({ amount: v }), true))} />
+              <NumberField
+                value={brush.amount}
+                label={`Brush ${amountLabel.toLowerCase()}`}
+                testId="brush-amount"
+                check={(v) => brushAmountProblem(brush.mode, v)}
+                onCommit={(v) => setBrush({ amount: v })}
+              />
             </label>
           )}
           <Slider label="Size" value={brush.size} min={1} max={31} step={1} onChange={(size) => setBrush({ size })} />
@@ -81,12 +90,12 @@ export function ToolBar() {
           <button onClick={() => { const p = parseLambdaValue(typed || String(brush.amount)); if ('value' in p) opFill(p.value); }} title="Fill the selection with the value in the Set field (or the brush value)">Fill</button>
           <span className="lh-group">
             <button onClick={() => opScale(factor)} title="Multiply the selection by the factor">Scale ×</button>
-            <NumberField value={factor} label="Scale factor" onCommit={(v) => (v >= 0 ? (setFactor(v), true) : false)} />
+            <NumberField value={factor} label="Scale factor" testId="scale-factor" check={(v) => (v >= 0 ? null : 'The factor cannot be negative.')} onCommit={setFactor} />
           </span>
           <span className="lh-group">
             <button onClick={() => opClamp(lo, hi)} title="Clamp the selection into [low, high]">Clamp</button>
-            <NumberField value={lo} label="Clamp low" onCommit={(v) => (v >= 0 && v <= 1 ? (setLo(v), true) : false)} />
-            <NumberField value={hi} label="Clamp high" onCommit={(v) => (v >= 0 && v <= 1 ? (setHi(v), true) : false)} />
+            <NumberField value={lo} label="Clamp low" testId="clamp-low" check={unitProblem} onCommit={setLo} />
+            <NumberField value={hi} label="Clamp high" testId="clamp-high" check={unitProblem} onCommit={setHi} />
           </span>
           <button onClick={opInvert} title="1 − value">Invert</button>
           <button onClick={() => opInterpolate('steps')} title="Linear from the selection's first step to its last, per frame">Interp ↕</button>
@@ -112,6 +121,19 @@ export function ToolBar() {
       </label>
     </div>
   );
+}
+
+/** λ weights live in [0, 1]: a value outside is refused with this message (NumberField says what it kept). */
+function unitProblem(v: number): string | null {
+  return v >= 0 && v <= 1 ? null : `λ is between 0 and 1 (got ${v}).`;
+}
+
+/** What each brush mode's amount may be: a λ to set, a change to add, a factor to multiply by. */
+function brushAmountProblem(mode: string, v: number): string | null {
+  if (mode === 'set') return unitProblem(v);
+  if (mode === 'add') return v >= -1 && v <= 1 ? null : `The amount to add is between -1 and 1 (got ${v}).`;
+  if (mode === 'multiply') return v >= 0 && v <= 10 ? null : `The factor is between 0 and 10 (got ${v}).`;
+  return null;
 }
 
 const PRESET_OPTIONS = [

@@ -17,6 +17,28 @@ describe('layout and hit testing', () => {
     expect(rectPx(l, { r0: 1, r1: 2, c0: 10, c1: 19 })).toEqual({ x: AXIS_LEFT + 40, y: AXIS_TOP + 8, w: 40, h: 16 });
   });
 
+  it('fits a table with more frames than pixels into the canvas, every pixel column showing one cell', () => {
+    // 1000 frames on a 700 px map (the lambda panel at 1600 px): before, the map was 1000 px wide and clipped at frame ~700.
+    const wide = computeLayout(AXIS_LEFT + 4 + 700, AXIS_TOP + 4 + 200, 1, 25, 1000);
+    expect(wide.mapW).toBe(700);
+    expect(wide.devW).toBe(700);
+    expect(wide.xEdges[1000]).toBe(700);
+    expect(rectPx(wide, { r0: 0, r1: 24, c0: 999, c1: 999 }).x + rectPx(wide, { r0: 0, r1: 24, c0: 999, c1: 999 }).w).toBe(AXIS_LEFT + 700);
+    expect(hitTest(wide, AXIS_LEFT + 699.5, AXIS_TOP + 1)).toMatchObject({ kind: 'cell', col: 999 });
+    // Every device column lies in exactly one cell's [x0, x1), so painting all cells covers the map once.
+    const owners = new Int32Array(700);
+    for (let f = 0; f < 1000; f++) for (let x = wide.xEdges[f]; x < wide.xEdges[f + 1]; x++) owners[x]++;
+    expect(owners.every((n) => n === 1)).toBe(true);
+    const px = new Uint8ClampedArray(wide.devW * wide.devH * 4);
+    const values = new Float32Array(25 * 1000).fill(0.5);
+    rasterCells(px, wide, values, { r0: 0, r1: 24, c0: 0, c1: 999 }, { lut: viridisLut(), lambdaMin: 0 });
+    let unpainted = 0;
+    for (let i = 3; i < px.length; i += 4) if (px[i] === 0) unpainted++;
+    expect(unpainted).toBe(0);
+    // Labels for 1000 frames: a stride that leaves room for "999" (about 24 px) at 0.7 px a frame.
+    expect(labelStride(1000, 700, 34)).toBe(50);
+  });
+
   it('picks nice label strides with room between labels', () => {
     expect(labelStride(25, 250, 14)).toBe(2); // 10 px a row
     expect(labelStride(100, 200, 14)).toBe(10); // 2 px a row

@@ -33,6 +33,8 @@ export const AXIS_LEFT = 86;
 export const AXIS_TOP = 20;
 const PAD_RIGHT = 4;
 const PAD_BOTTOM = 4;
+/** The smallest map drawn (CSS px), when the panel is squeezed. */
+const MIN_MAP = 16;
 
 function edges(n: number, px: number): Int32Array {
   const e = new Int32Array(n + 1);
@@ -40,15 +42,20 @@ function edges(n: number, px: number): Int32Array {
   return e;
 }
 
+/**
+ * The map always fits the canvas: with more frames (or steps) than device pixels, cells are
+ * narrower than a pixel and each pixel column shows the one cell whose edge range holds it (the
+ * others have no pixels of their own), so a 1000-frame table is seen whole, not clipped.
+ */
 export function computeLayout(width: number, height: number, dpr: number, steps: number, frames: number): MapLayout {
   const mapX = AXIS_LEFT;
   const mapY = AXIS_TOP;
-  const mapW = Math.max(frames, width - AXIS_LEFT - PAD_RIGHT);
-  const mapH = Math.max(steps, height - AXIS_TOP - PAD_BOTTOM);
+  const mapW = Math.max(MIN_MAP, width - AXIS_LEFT - PAD_RIGHT);
+  const mapH = Math.max(MIN_MAP, height - AXIS_TOP - PAD_BOTTOM);
   const devX = Math.round(mapX * dpr);
   const devY = Math.round(mapY * dpr);
-  const devW = Math.max(frames, Math.round(mapW * dpr));
-  const devH = Math.max(steps, Math.round(mapH * dpr));
+  const devW = Math.max(1, Math.round(mapW * dpr));
+  const devH = Math.max(1, Math.round(mapH * dpr));
   return { width, height, dpr, steps, frames, mapX, mapY, mapW, mapH, devX, devY, devW, devH, xEdges: edges(frames, devW), yEdges: edges(steps, devH) };
 }
 

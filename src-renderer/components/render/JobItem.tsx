@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { X } from 'lucide-react';
+import { ICON } from '../shell/icons';
 import { engine } from '../../api/client';
 import { run } from '../../actions';
 import { useUi } from '../../state/uiStore';
@@ -233,7 +235,7 @@ export function JobItem({
               }
               data-testid="job-remove"
             >
-              ✕
+              <X {...ICON} />
             </button>
           )}
         </div>

@@ -1,5 +1,7 @@
 import { KindBadge } from './KindBadge';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { ChevronLeft, ChevronRight } from 'lucide-react';
+import { ICON } from '../shell/icons';
 import { engine } from '../../api/client';
 import { useProject } from '../../state/projectStore';
 import type { JobView } from '../../../src-main/api/contract';
@@ -169,13 +171,13 @@ export function CompareModal({ a, b, fps, onClose }: { a: JobView; b: JobView; f
       </div>
       <div className="rcompare__controls">
         <button onClick={() => step(-1)} aria-label="Previous frame" title="Previous frame">
-          ◀
+          <ChevronLeft {...ICON} />
         </button>
         <button className="primary" onClick={playing ? pause : play} data-testid="compare-play">
           {playing ? 'Pause' : 'Play'}
         </button>
         <button onClick={() => step(1)} aria-label="Next frame" title="Next frame">
-          ▶
+          <ChevronRight {...ICON} />
         </button>
         <input
           type="range"

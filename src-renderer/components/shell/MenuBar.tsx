@@ -50,6 +50,19 @@ export function MenuBar() {
     window.addEventListener('mousedown', close);
     return () => window.removeEventListener('mousedown', close);
   }, []);
+  // Escape closes an open menu (and only that: the key does not reach the panels underneath).
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      setOpen(null);
+      ref.current?.querySelector<HTMLButtonElement>('.menubar__title.is-open')?.focus();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [open]);
   return (
     <nav className="menubar" ref={ref} aria-label="Main menu">
       {MENUS.map((m) => (

@@ -1,4 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
+import { Diamond, Pause, Play, SkipBack, SkipForward, TriangleAlert } from 'lucide-react';
+import { ICON } from '../shell/icons';
 import type { ModelInfo } from '../../../src-main/api/contract';
 import type { Easing, Track } from '../../../src-main/engine/project/schema';
 import { engine } from '../../api/client';
@@ -109,7 +111,7 @@ export function Timeline() {
         </label>
         {check.problem && (
           <span className="tl-flag" role="alert" data-testid="frame-count-flag" title={check.problem}>
-            ⚠ {check.problem}
+            <TriangleAlert {...ICON} /> {check.problem}
           </span>
         )}
         <span className="tl-readout" data-testid="frame-readout">
@@ -117,13 +119,13 @@ export function Timeline() {
         </span>
       </header>
       <div className="timeline__controls">
-        <button onClick={() => useUi.getState().set({ frame: 0 })} title="First frame (Home)" aria-label="First frame">⏮</button>
+        <button onClick={() => useUi.getState().set({ frame: 0 })} title="First frame (Home)" aria-label="First frame"><SkipBack {...ICON} /></button>
         <button onClick={() => useUi.getState().set({ playing: !playing })} title="Play / pause (Space)" aria-label={playing ? 'Pause' : 'Play'} data-testid="play">
-          {playing ? '⏸' : '▶'}
+          {playing ? <Pause {...ICON} /> : <Play {...ICON} />}
         </button>
-        <button onClick={() => useUi.getState().set({ frame: last })} title="Last frame (End)" aria-label="Last frame">⏭</button>
+        <button onClick={() => useUi.getState().set({ frame: last })} title="Last frame (End)" aria-label="Last frame"><SkipForward {...ICON} /></button>
         <span className="tl-sep" />
-        <button onClick={insertKeyAtCurrentFrame} title="Insert a keyframe at the current frame (K)" data-testid="insert-key">◆ Insert key</button>
+        <button onClick={insertKeyAtCurrentFrame} title="Insert a keyframe at the current frame (K)" data-testid="insert-key"><Diamond {...ICON} /> Insert key</button>
         <button onClick={deleteSelectedKey} disabled={!selectedKey} title="Delete the selected keyframe (Delete)">Delete</button>
         <button onClick={() => selectedKey && (clipboard = copyKeys(track, [selectedKey.id]))} disabled={!selectedKey} title="Copy the selected key (Ctrl+C)">Copy</button>
         <button onClick={pasteAtCurrentFrame} title="Paste keys at the current frame (Ctrl+V)">Paste</button>

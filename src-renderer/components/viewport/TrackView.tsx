@@ -7,7 +7,7 @@ import type { Keyframe } from '../../../src-main/engine/project/schema';
 import { useProject, beginGesture, endGesture } from '../../state/projectStore';
 import { useUi } from '../../state/uiStore';
 import { updateKey } from '../../../src-main/engine/camera/edit';
-import { frustumSegments, trackCurve, trackFrustums } from './sceneMath';
+import { frustumsAt, frustumSegments, trackCurve, trackFrustums } from './sceneMath';
 import { Polyline, Segments } from './SceneObjects';
 
 /** What the gizmo moves: the selected key's position, its look-at target, or its rotation (quaternion keys). */
@@ -17,15 +17,20 @@ const KEY_COLOUR = '#f5a524';
 const SELECTED_COLOUR = '#ffffff';
 const TARGET_COLOUR = '#3ecf8e';
 
-/** The track: its curve, a small frustum per frame, the current frame's frustum highlighted, and key handles. */
+/** The track: its curve, small frustums at the keys (or at every frame), the current frame's frustum highlighted, and key handles. */
 /** `throughCamera`: the view looks through the current frame's camera, so its own frustum and the per-frame frustums (lines across the picture) are left out. */
 export function TrackView({ ev, size, gizmo, throughCamera = false }: { ev: TrackEvaluator; size: number; gizmo: GizmoMode; throughCamera?: boolean }) {
   const frame = useUi((s) => s.frame);
   const selected = useUi((s) => s.selectedKeyId);
   const keys = useProject((s) => s.doc?.track.keyframes ?? []);
   const curve = useMemo(() => trackCurve(ev), [ev]);
-  // Small frustums: at most about 60 so long tracks stay readable and cheap.
-  const frustums = useMemo(() => trackFrustums(ev, size * 0.35, Math.max(1, Math.ceil(ev.numFrames / 60))), [ev, size]);
+  const which = useUi((s) => s.frustums);
+  // Small frustums at the keys by default, so the path reads clearly; every frame on request (at
+  // most about 60, so long tracks stay readable and cheap).
+  const frustums = useMemo(
+    () => (which === 'keys' ? frustumsAt(ev, ev.keys.map((k) => k.frame), size * 0.35) : trackFrustums(ev, size * 0.35, Math.max(1, Math.ceil(ev.numFrames / 60)))),
+    [ev, size, which],
+  );
   const current = useMemo(() => Float32Array.from(frustumSegments(ev.at(Math.min(frame, ev.numFrames - 1)), size * 0.6)), [ev, frame, size]);
   const targets = useMemo(() => {
     const out: number[] = [];

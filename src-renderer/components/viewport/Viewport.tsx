@@ -15,6 +15,10 @@ import { FrameCameraView } from './FrameCameraView';
 import { SOFTWARE_GL } from './gpu';
 import { Welcome, useWelcomeWanted } from '../welcome/Welcome';
 import { Hint } from '../welcome/Hint';
+import { framePoints } from './sceneMath';
+import type { TrackEvaluator } from '../../../src-main/engine/camera/evaluate';
+import { Maximize, PictureInPicture2, Video } from 'lucide-react';
+import { ICON } from '../shell/icons';
 import './viewport.css';
 
 /**
@@ -42,6 +46,8 @@ export function Viewport() {
   const dir = useProject((s) => s.dir);
   const [welcomeDismissed, setWelcomeDismissed] = useState(false);
   useEffect(() => setWelcomeDismissed(false), [dir]);
+  const frustums = useUi((s) => s.frustums);
+  const projectPath = useProject((s) => s.path);
 
   // The gizmo keys of three.js editors: W move, E rotate, T target.
   useEffect(() => {
@@ -50,9 +56,11 @@ export function Viewport() {
       if (e.ctrlKey || e.metaKey || e.altKey || (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA'))) return;
       const key = e.key.toLowerCase();
       const m = ({ w: 'move', e: 'rotate', t: 'target' } as const)[key as 'w' | 'e' | 't'];
+      const own = !!(t && t.closest('[data-own-keys]'));
+      // Blender's keys as well: Numpad 0 toggles the camera view, Numpad . frames.
       if (m) setGizmo(m);
-      else if (key === 'c' && !(t && t.closest('[data-own-keys]'))) setCameraView((v) => !v);
-      else if (key === 'f' && !(t && t.closest('[data-own-keys]'))) {
+      else if ((key === 'c' || e.code === 'Numpad0') && !own) setCameraView((v) => !v);
+      else if ((key === 'f' || e.code === 'NumpadDecimal') && !own) {
         setCameraView(false);
         window.dispatchEvent(new Event('camtrack:frame-scene'));
       }
@@ -86,7 +94,7 @@ export function Viewport() {
         {ev && <TrackView ev={ev} size={depth * 0.25} gizmo={gizmo} throughCamera={cameraView} />}
         {ev && cameraView && <FrameCameraView ev={ev} frame={frame} depth={depth} />}
         {!cameraView && <OrbitControls makeDefault enableDamping={false} />}
-        {!cameraView && <FrameScene depth={depth} />}
+        {!cameraView && <FrameScene depth={depth} ev={ev} reframeKey={projectPath ?? ''} />}
         <ViewProbe />
         {!cameraView && (
           <GizmoHelper alignment="bottom-right" margin={[64, 64]}>
@@ -104,13 +112,20 @@ export function Viewport() {
           <button aria-pressed={gizmo === 'target'} onClick={() => setGizmo('target')} title="Move its look-at target (T)">Target</button>
           <button aria-pressed={gizmo === 'rotate'} onClick={() => setGizmo('rotate')} title="Rotate a quaternion key (E)">Rotate</button>
         </div>
-        <button aria-pressed={lookThrough} onClick={() => useUi.getState().set({ lookThrough: !lookThrough })} data-testid="toggle-lookthrough">
-          Look through
+        <div className="seg" role="group" aria-label="Frustums">
+          <button aria-pressed={frustums === 'keys'} onClick={() => useUi.getState().set({ frustums: 'keys' })} title="Draw a camera frustum at each key only" data-testid="frustums-keys">Keys</button>
+          <button aria-pressed={frustums === 'all'} onClick={() => useUi.getState().set({ frustums: 'all' })} title="Draw a camera frustum at every frame" data-testid="frustums-all">All frames</button>
+        </div>
+        {/* Named as in Blender: "Camera view" looks through the camera (Numpad 0); the inset is a separate preview. */}
+        <button aria-pressed={cameraView} onClick={() => setCameraView(!cameraView)} disabled={!ev} data-testid="toggle-camera-view" title="Look through the current frame's camera, as Blender's camera view (Numpad 0 or C)">
+          <Video {...ICON} /> Camera view
         </button>
-        <button aria-pressed={cameraView} onClick={() => setCameraView(!cameraView)} disabled={!ev} data-testid="toggle-camera-view" title="See the scene through the current frame's camera (C)">
-          Camera view
+        <button aria-pressed={lookThrough} onClick={() => useUi.getState().set({ lookThrough: !lookThrough })} data-testid="toggle-lookthrough" title="Show an inset with the photo warped into the current frame's camera: what the model is guided by">
+          <PictureInPicture2 {...ICON} /> Warp preview
         </button>
-        <button onClick={() => (setCameraView(false), window.dispatchEvent(new Event('camtrack:frame-scene')))} title="Back to the free view, framing the scene (F)">Frame</button>
+        <button onClick={() => (setCameraView(false), window.dispatchEvent(new Event('camtrack:frame-scene')))} title="Back to the free view, framing the camera path and the photo (F or Numpad .), as Blender's Frame All" data-testid="frame-all">
+          <Maximize {...ICON} /> Frame All
+        </button>
       </div>
       {(loading || depthError || trackError) && (
         <div className="viewport__notes">
@@ -134,7 +149,13 @@ export function Viewport() {
 declare global {
   interface Window {
     /** Where a world point appears in the viewport (page pixels) and how fast the view draws: for automation (end-to-end tests, benchmarks). */
-    camtrackView?: { toPage(p: [number, number, number]): [number, number]; frames(): number; renderMs(n: number): number };
+    camtrackView?: {
+      toPage(p: [number, number, number]): [number, number];
+      frames(): number;
+      renderMs(n: number): number;
+      /** Vertices in the named scene object's geometry (0 when absent), e.g. 'track-frustums'. */
+      vertices(name: string): number;
+    };
   }
 }
 
@@ -155,6 +176,10 @@ function ViewProbe() {
         return [r.left + ((v.x + 1) / 2) * r.width, r.top + ((1 - v.y) / 2) * r.height];
       },
       frames: () => count.current,
+      vertices(name) {
+        const o = scene.getObjectByName(name) as { geometry?: { getAttribute(n: string): { count: number } | undefined } } | undefined;
+        return o?.geometry?.getAttribute('position')?.count ?? 0;
+      },
       renderMs(n) {
         // Synchronous renders, each waited for with a 1-pixel read-back so the GPU's time counts.
         const px = new Uint8Array(4);
@@ -174,26 +199,44 @@ function ViewProbe() {
   return null;
 }
 
-/** Puts the view behind and above the source camera, looking at the scene, whenever the scene's scale changes (or on request). */
-function FrameScene({ depth }: { depth: number }) {
+/**
+ * Frames the camera path and the photo's centre from above and to the side, when a project opens,
+ * when the scene's scale changes, and on request (F). Editing the track does not move the view: it
+ * reads the latest track through a ref.
+ */
+function FrameScene({ depth, ev, reframeKey }: { depth: number; ev: TrackEvaluator | null; reframeKey: string }) {
   const camera = useThree((s) => s.camera);
   const controls = useThree((s) => s.controls) as OrbitControlsImpl | null;
+  const evRef = useRef(ev);
+  evRef.current = ev;
+  const hasTrack = !!ev;
   const frame = useMemo(
     () => () => {
-      camera.position.set(depth * 0.55, depth * 0.4, depth * 0.75);
+      const track = evRef.current;
+      // The path and the photo's middle distance, so the path is seen against what it films.
+      const pts: number[] = [0, 0, 0, 0, 0, -depth];
+      if (track) {
+        for (let f = 0; f < track.numFrames; f += Math.max(1, Math.floor(track.numFrames / 200))) {
+          const m = track.at(f).c2w;
+          pts.push(m[3], m[7], m[11]);
+        }
+      }
+      const fov = 'fov' in camera ? (camera as { fov: number }).fov : 50;
+      const view = framePoints(pts, fov, [0.55, 0.5, 0.75], depth * 0.35);
+      camera.position.set(...view.position);
       camera.near = depth / 1000;
       camera.far = depth * 200;
       camera.updateProjectionMatrix();
       if (controls) {
-        controls.target.set(0, 0, -depth * 0.6);
+        controls.target.set(...view.target);
         controls.update();
       } else {
-        camera.lookAt(0, 0, -depth * 0.6);
+        camera.lookAt(...view.target);
       }
     },
     [camera, controls, depth],
   );
-  useEffect(frame, [frame]);
+  useEffect(frame, [frame, reframeKey, hasTrack]);
   useEffect(() => {
     window.addEventListener('camtrack:frame-scene', frame);
     return () => window.removeEventListener('camtrack:frame-scene', frame);

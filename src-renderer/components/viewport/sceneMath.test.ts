@@ -3,7 +3,7 @@ import { createTrackEvaluator } from '../../../src-main/engine/camera/evaluate';
 import { projectCv, rigidInverse, mat4Multiply, GL_CV_FLIP } from '../../../src-main/engine/camera/conventions';
 import { lookAtPose } from '../../../src-main/engine/camera/pose';
 import type { Track } from '../../../src-main/engine/project/schema';
-import { buildDepthGeometry, frustumCorners, frustumSegments, trackCurve, trackFrustums, transformPoint } from './sceneMath';
+import { buildDepthGeometry, framePoints, frustumCorners, frustumSegments, frustumsAt, trackCurve, trackFrustums, transformPoint } from './sceneMath';
 import { frameAtX, xOfFrame } from '../timeline/ruler';
 import { tintHolePixels, HOLE_RGB } from './tint';
 import { frameCountView } from '../timeline/frameCount';
@@ -88,6 +88,23 @@ describe('frustums and the track curve', () => {
     expect(curve[4 * 3]).toBeCloseTo(ev.sample(2).position[0], 6);
     expect(trackFrustums(ev, 0.1).length).toBe(5 * 60);
     expect(trackFrustums(ev, 0.1, 3).length).toBe(2 * 60 + 60); // frames 0, 3 and the last
+  });
+
+  it('draws frustums at the given frames only (each once), and frames a path whole', () => {
+    const ev = createTrackEvaluator(
+      { numFrames: 5, fps: 7, keyframes: [{ id: 'k', frame: 4, position: [2, 0, 0], orientation: { kind: 'quaternion', q: [0, 0, 0, 1] }, fovY: 40, easing: 'linear' }] },
+      K,
+    );
+    expect(frustumsAt(ev, [0, 4, 4, 9], 0.1).length).toBe(2 * 60); // frame 9 is past the track
+    expect(Array.from(frustumsAt(ev, [4], 0.1))).toEqual(Array.from(trackFrustums(ev, 0.1).slice(4 * 60, 5 * 60)));
+    // A path from (0,0,0) to (2,0,0): centre (1,0,0), radius 1; at 60 degrees the sphere fits at 1.15 / sin(30deg) = 2.3.
+    const view = framePoints([0, 0, 0, 2, 0, 0], 60, [0, 0, 2], 0.1);
+    expect(view.target).toEqual([1, 0, 0]);
+    expect(view.position[0]).toBeCloseTo(1, 12);
+    expect(view.position[2]).toBeCloseTo(2.3, 12);
+    // A path shorter than minRadius is framed at minRadius; no points falls back to the origin.
+    expect(framePoints([0, 0, 0, 0.01, 0, 0], 60, [1, 0, 0], 1).position[0]).toBeCloseTo(0.005 + 2.3, 12);
+    expect(framePoints([], 60, [1, 0, 0], 1).target).toEqual([0, 0, 0]);
   });
 });
 

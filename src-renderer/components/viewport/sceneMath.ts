@@ -114,6 +114,35 @@ export function frustumSegments(cam: FrameCamera, s: number, out: number[] = [])
   return out;
 }
 
+/** Frustum segments of the given frames only (e.g. the keys), one flat array. */
+export function frustumsAt(ev: TrackEvaluator, frames: readonly number[], s: number): Float32Array {
+  const out: number[] = [];
+  for (const f of new Set(frames)) if (f >= 0 && f < ev.numFrames) frustumSegments(ev.at(f), s, out);
+  return Float32Array.from(out);
+}
+
+/**
+ * Where a free view should stand to show `points` (xyz triples) whole: their bounding box centre
+ * and a distance along `direction` at which a sphere around the box fits a vertical field of view
+ * `fovDeg` with 15% margin. `minRadius` keeps a short path (a small dolly) from filling the screen.
+ */
+export function framePoints(points: ArrayLike<number>, fovDeg: number, direction: readonly [number, number, number], minRadius: number): { target: [number, number, number]; position: [number, number, number] } {
+  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i + 2 < points.length; i += 3) {
+    for (let a = 0; a < 3; a++) {
+      const v = points[i + a];
+      if (v < lo[a]) lo[a] = v;
+      if (v > hi[a]) hi[a] = v;
+    }
+  }
+  if (!(lo[0] <= hi[0])) return { target: [0, 0, 0], position: [direction[0] * minRadius * 3, direction[1] * minRadius * 3, direction[2] * minRadius * 3] };
+  const target: [number, number, number] = [(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, (lo[2] + hi[2]) / 2];
+  const radius = Math.max(minRadius, Math.hypot(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]) / 2);
+  const dist = (radius * 1.15) / Math.sin(((fovDeg / 2) * Math.PI) / 180);
+  const n = Math.hypot(direction[0], direction[1], direction[2]) || 1;
+  return { target, position: [target[0] + (direction[0] / n) * dist, target[1] + (direction[1] / n) * dist, target[2] + (direction[2] / n) * dist] };
+}
+
 /** Frustum segments of frames [0, numFrames) (every `step`-th frame and the last), one flat array. */
 export function trackFrustums(ev: TrackEvaluator, s: number, step = 1): Float32Array {
   const out: number[] = [];
