@@ -6,6 +6,7 @@ import { evaluateTrack } from '../../engine/camera/evaluate';
 import { sourceIntrinsics } from '../../engine/camera/intrinsics';
 import { parseCameraPath } from '../../engine/camera/nerfstudio';
 import { parseTrack } from '../../engine/camera/track-json';
+import { writeTinyProject } from '../../engine/render/testProject';
 import { runCli } from '../../test/cli';
 
 const run = runCli;
@@ -78,6 +79,22 @@ describe('camtrack track preset', () => {
       expect(r.err).toMatch(re);
       expect(r.err).toMatch(/\[bad-input\]/);
     }
+  });
+});
+
+describe('camtrack track preset size', () => {
+  it('defaults the size to 1024x576, or to the --project render size; a flag still wins', async () => {
+    const plain = await run('track', 'preset', 'orbit', '--frames', '5', '--out', path.join(dir, 'default.json'));
+    expect(plain.code).toBe(0);
+    expect(JSON.parse(plain.out)).toMatchObject({ width: 1024, height: 576 });
+    const project = path.join(dir, 'sized.camtrack');
+    await writeTinyProject(project, { render: { width: 320, height: 192 } });
+    const fromProject = await run('track', 'preset', 'orbit', '--frames', '5', '--project', project, '--out', path.join(dir, 'project.json'));
+    expect(JSON.parse(fromProject.out)).toMatchObject({ width: 320, height: 192 });
+    const path0 = JSON.parse(readFileSync(path.join(dir, 'project.json'), 'utf8')) as { render_width: number; render_height: number };
+    expect([path0.render_width, path0.render_height]).toEqual([320, 192]);
+    const override = await run('track', 'preset', 'orbit', '--frames', '5', '--project', project, '--width', '256', '--out', path.join(dir, 'override.json'));
+    expect(JSON.parse(override.out)).toMatchObject({ width: 256, height: 192 });
   });
 });
 

@@ -4,7 +4,8 @@ import { fovYFromFocal, sourceIntrinsics } from '../../engine/camera/intrinsics'
 import { exportCameraPath, stringifyCameraPath } from '../../engine/camera/nerfstudio';
 import { presetTrack, PRESET_KINDS, type OrbitDirection, type PresetKind, type PresetSpec } from '../../engine/camera/presets';
 import { parseTrack, stringifyTrack } from '../../engine/camera/track-json';
-import type { Easing, Track } from '../../engine/project/schema';
+import { DEFAULT_RENDER_SETTINGS, type Easing, type Track } from '../../engine/project/schema';
+import { openProject } from '../../engine/project/store';
 import { CamtrackError } from '../../engine/util/errors';
 import { writeFileAtomic } from '../../engine/util/atomic';
 import { parseIntOption, printJson } from '../io';
@@ -16,8 +17,9 @@ import { parseIntOption, printJson } from '../io';
  */
 
 interface SourceOpts {
-  width: number;
-  height: number;
+  width?: number;
+  height?: number;
+  project?: string;
   focal35?: number;
   fovX?: number;
   fovY?: number;
@@ -74,7 +76,7 @@ export function registerTrack(program: Command): void {
     .option('--easing <e>', 'dolly, truck, pedestal, crane, zoom: linear | easeIn | easeOut | easeInOut', 'linear')
     .action(async (kind: string, opts: PresetOpts) => {
       if (!PRESET_KINDS.includes(kind as PresetKind)) throw new CamtrackError('bad-input', `Unknown preset "${kind}". Known: ${PRESET_KINDS.join(', ')}.`);
-      const source = sourceFrom(opts);
+      const source = await sourceFrom(opts);
       const spec = presetSpec(kind as PresetKind, opts);
       const t = presetTrack(spec, { numFrames: opts.frames, fps: opts.fps, sourceFovY: fovYFromFocal(source.fy, source.height), targetDepth: opts.targetDepth });
       await writeFileAtomic(opts.out, stringifyCameraPath(exportCameraPath(t, source)));
@@ -90,7 +92,7 @@ export function registerTrack(program: Command): void {
     .requiredOption('--out <camera_path.json>', 'where to write the camera path')
     .action(async (file: string, opts: SourceOpts & { out: string }) => {
       const t: Track = parseTrack(await readFile(file, 'utf8'));
-      const source = sourceFrom(opts);
+      const source = await sourceFrom(opts);
       await writeFileAtomic(opts.out, stringifyCameraPath(exportCameraPath(t, source)));
       printJson({ out: opts.out, frames: t.numFrames, fps: t.fps, keys: t.keyframes.length });
     });
@@ -99,15 +101,21 @@ export function registerTrack(program: Command): void {
 /** The photo's camera options shared by the subcommands. */
 function sourceOptions(cmd: Command): Command {
   return cmd
-    .requiredOption('--width <w>', 'render width in pixels', parseIntOption('width'))
-    .requiredOption('--height <h>', 'render height in pixels', parseIntOption('height'))
+    .option('--width <w>', `render width in pixels (default: the --project's, else ${DEFAULT_SIZE.width})`, parseIntOption('width'))
+    .option('--height <h>', `render height in pixels (default: the --project's, else ${DEFAULT_SIZE.height})`, parseIntOption('height'))
+    .option('--project <dir>', 'a project (NAME.camtrack) whose render size is the default')
     .option('--focal35 <mm>', "the photo's 35mm-equivalent focal length (EXIF FocalLengthIn35mmFilm)", floatOption('focal35'))
     .option('--fov-y <deg>', "the photo's vertical field of view, when known", floatOption('fov-y'))
     .option('--fov-x <deg>', 'horizontal field of view when nothing else is known (default 60)', floatOption('fov-x'));
 }
 
-function sourceFrom(o: SourceOpts) {
-  return sourceIntrinsics(o.width, o.height, { focalLength35mm: o.focal35, fovYDeg: o.fovY, fovXDeg: o.fovX });
+/** A new project's render size (SVD's native 1024x576). */
+const DEFAULT_SIZE = { width: DEFAULT_RENDER_SETTINGS.width, height: DEFAULT_RENDER_SETTINGS.height };
+
+/** The source camera: the size from the flags, else the project's render size, else 1024x576. */
+async function sourceFrom(o: SourceOpts) {
+  const size = o.project ? (await openProject(o.project)).doc.render : DEFAULT_SIZE;
+  return sourceIntrinsics(o.width ?? size.width, o.height ?? size.height, { focalLength35mm: o.focal35, fovYDeg: o.fovY, fovXDeg: o.fovX });
 }
 
 function presetSpec(kind: PresetKind, o: PresetOpts): PresetSpec {
