@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../engine/util/zod';
 import { ProjectDoc } from '../engine/project/schema';
 import { JobOverrides } from '../engine/queue/model';
 import type { ErrorInfo } from '../engine/util/errors';

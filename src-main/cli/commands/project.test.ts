@@ -90,6 +90,22 @@ describe('camtrack project', () => {
     expect(await fs.readFile(path.join(dir, 'project.json'))).toEqual(before);
   });
 
+  it('validate names each schema problem on one line: the field, what it must be, what it was', async () => {
+    const dir = path.join(tmp, 'Wrong.camtrack');
+    await run('project', 'new', dir);
+    const doc = JSON.parse(await fs.readFile(path.join(dir, 'project.json'), 'utf8'));
+    await fs.writeFile(path.join(dir, 'project.json'), JSON.stringify({ ...doc, render: { ...doc.render, steps: 'x', seed: 1e12, format: 'mkv' } }));
+    err = '';
+    expect(await run('project', 'validate', dir)).toBe(1);
+    const line = err.trim();
+    expect(line.split('\n')).toHaveLength(1);
+    expect(line).toMatch(/project\.json is not a valid project: /);
+    expect(line).toContain('render.steps must be a number (got "x")');
+    expect(line).toContain('render.seed must be a number ≤ 4294967295 (got 1000000000000)');
+    expect(line).toMatch(/render\.format must be one of "mp4", .* \(got "mkv"\)/);
+    expect(line).toMatch(/\[bad-file\]$/);
+  });
+
   it('new --depth decodes the depth: a .npy that will not load is refused, no project is made (issue 12, item 5)', async () => {
     // A valid .npy header of a 1-D array: it passes the format sniff and the hash, but is no depth map.
     const head = "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }\n";

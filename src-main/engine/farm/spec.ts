@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { z } from 'zod';
+import { z } from '../util/zod';
 import { LambdaDoc, RenderSettings, SourceImage, Depth, Track, PROJECT_SCHEMA_VERSION, type DepthSource, type ProjectDoc } from '../project/schema';
 import { CamtrackError } from '../util/errors';
 import { FARM_ASSETS_DIR } from './paths';

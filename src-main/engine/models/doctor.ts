@@ -10,7 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { appVersion } from '../util/appRoot';
 import { resolveFfmpeg } from '../video/resolve-ffmpeg';
 import { builtinDraftModelDir, listModelFolders, userModelsDir, verifyModelFolder } from './modelFolder';
-import { availableProviders, createSession, shortOrtMessage, type ProviderAvailability, type ProviderName } from './providers';
+import { availableProviders, createSession, providerProblem, shortOrtMessage, type ProviderAvailability, type ProviderName } from './providers';
 
 export interface ProviderReport extends ProviderAvailability {
   /** With probing: whether a session really opened on it, and onnxruntime's reason when not. */
@@ -53,7 +53,7 @@ export async function probeProvider(name: ProviderName): Promise<NonNullable<Pro
     await session.release();
     return { ok: true, ms: performance.now() - t0 };
   } catch (e) {
-    return { ok: false, reason: shortOrtMessage(e) };
+    return { ok: false, reason: providerProblem(name, shortOrtMessage(e)) };
   }
 }
 

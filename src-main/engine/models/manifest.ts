@@ -2,7 +2,7 @@
  * `model.json`, the manifest of a model folder (DESIGN.md section 5). Pure: parsing and the schema
  * only; reading and hashing the files is in modelFolder.ts.
  */
-import { z } from 'zod';
+import { z } from '../util/zod';
 import { CamtrackError } from '../util/errors';
 import { COMPONENTS, type ComponentName } from './contract';
 

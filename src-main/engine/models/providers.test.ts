@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CamtrackError } from '../util/errors';
 import { formatDoctor, runDoctor } from './doctor';
 import { mapOrtError } from './ortErrors';
-import { parseProviderChoice, providerOrder, shortOrtMessage, type ProviderAvailability } from './providers';
+import { parseProviderChoice, providerOrder, providerProblem, shortOrtMessage, type ProviderAvailability } from './providers';
 
 const all = (names: string[]): ProviderAvailability[] =>
   (['cuda', 'dml', 'coreml', 'webgpu', 'cpu'] as const).map((name) => ({ name, available: names.includes(name) }));
@@ -66,5 +66,15 @@ describe('doctor', () => {
     expect(text).toMatch(/^camtrack \S+, node \S+, onnxruntime-node 1\./);
     expect(text).toMatch(/cpu +works/);
     expect(text).toMatch(/built-in draft model: Camtrack draft model/);
+  });
+});
+
+describe('a provider that cannot start, in one readable line', () => {
+  it('names the usual causes and strips assertion text (messages as onnxruntime-node 1.30 gives them on Linux)', () => {
+    expect(providerProblem('webgpu', 'adapter_result.status == wgpu::RequestAdapterStatus::Success was false. Failed to get a WebGPU adapter: No supported adapters')).toBe('no WebGPU adapter: no usable GPU or driver was found');
+    expect(providerProblem('cuda', 'OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library')).toMatch(/^the CUDA libraries could not be loaded: the CUDA 12 runtime and cuDNN 9/);
+    expect(providerProblem('coreml', 'no available backend found. ERR: [coreml] backend not found.')).toBe(`this onnxruntime-node has no coreml provider on ${process.platform} ([coreml] backend not found.)`);
+    expect(providerProblem('dml', 'x == y was false. Something else went wrong')).toBe('Something else went wrong');
+    expect(providerProblem('dml', 'z'.repeat(500))).toHaveLength(160);
   });
 });

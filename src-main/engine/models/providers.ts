@@ -97,6 +97,22 @@ export function shortOrtMessage(e: unknown): string {
   return line.replace(/^\/\S+:\d+ .*?\)(::<lambda\(\)>)?( const)? /, '').trim().slice(0, 400);
 }
 
+/**
+ * Why a provider could not start, in words a person can act on: the usual causes named (no GPU
+ * adapter, CUDA libraries missing, a provider this build lacks), else onnxruntime's own message
+ * without its assertion text. One line; onnxruntime's full log shows with CAMTRACK_DEBUG=1.
+ */
+export function providerProblem(provider: ProviderName, message: string): string {
+  if (/adapter/i.test(message) && /webgpu|wgpu/i.test(message)) return 'no WebGPU adapter: no usable GPU or driver was found';
+  if (/vulkan/i.test(message)) return 'Vulkan is not available: no usable GPU or driver was found';
+  if (/backend not found|no available backend|not (built|compiled) with|is not enabled in this build/i.test(message)) return `this onnxruntime-node has no ${provider} provider on ${process.platform} (${message.replace(/^.*ERR: /, '').slice(0, 80)})`;
+  if (provider === 'cuda' && /shared (object|library)|load library|libcu|cudnn|providers_shared/i.test(message))
+    return 'the CUDA libraries could not be loaded: the CUDA 12 runtime and cuDNN 9 must be installed and on the library path';
+  // "a == b was false. The reason." -> "The reason."
+  const plain = message.replace(/^.*? was (false|true)\.\s*/, '').trim();
+  return plain.length > 160 ? `${plain.slice(0, 157)}...` : plain;
+}
+
 export interface SessionOptions {
   /** For tests: the attempt order, instead of providerOrder(choice, ...). */
   order?: ProviderName[];
@@ -109,6 +125,8 @@ export interface SessionOptions {
  * thrown as it is (the caller names the file).
  */
 export async function createSession(model: string | Uint8Array, choice: ProviderChoice, options: SessionOptions = {}): Promise<CreatedSession> {
+  // onnxruntime logs a failing provider's error to stderr itself (a screenful for CUDA); the failure comes back in words here instead.
+  if (!process.env.CAMTRACK_DEBUG && !ort.env.logLevel) ort.env.logLevel = 'fatal';
   const order = options.order ?? providerOrder(choice, process.platform, availableProviders());
   const attempts: ProviderAttempt[] = [];
   for (const provider of order) {
@@ -120,7 +138,7 @@ export async function createSession(model: string | Uint8Array, choice: Provider
       };
       const session = typeof model === 'string' ? await ort.InferenceSession.create(model, opts) : await ort.InferenceSession.create(model, opts);
       if (!attempts.length) return { session, provider };
-      const reason = attempts.map((a) => `${a.provider} failed (${a.error})`).join('; ') + `; using ${provider}`;
+      const reason = attempts.map((a) => `${a.provider} failed (${providerProblem(a.provider, a.error)})`).join('; ') + `; using ${provider}`;
       return { session, provider, fallback: { attempts, reason } };
     } catch (e) {
       if (provider === 'cpu' || provider === order[order.length - 1]) throw e;

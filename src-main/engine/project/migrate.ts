@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import { z } from '../util/zod';
 import { CamtrackError } from '../util/errors';
 import { DepthMapping, Track, RenderSettings, SourceImage, DepthSource, LambdaPreset, PROJECT_SCHEMA_VERSION } from './schema';
-import { formatIssues } from './issues';
+import { formatIssues } from '../util/issues';
 
 /**
  * Schema migrations, run in memory on open: an older project is read, migrated step by step to

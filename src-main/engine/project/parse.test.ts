@@ -3,7 +3,7 @@ import { CamtrackError } from '../util/errors';
 import { lineColumn, parseJsonText, parseProjectText, assertValidDoc } from './parse';
 import { createProject } from './create';
 import { PROJECT_SCHEMA_VERSION, type ProjectDoc } from './schema';
-import { jsonPath } from './issues';
+import { jsonPath } from '../util/issues';
 import { canonicalJson, isDirty } from './dirty';
 
 function caught(fn: () => unknown): CamtrackError {

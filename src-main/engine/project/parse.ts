@@ -1,7 +1,7 @@
 import { CamtrackError } from '../util/errors';
 import { ProjectDoc, PROJECT_SCHEMA_VERSION } from './schema';
 import { migrateToCurrent } from './migrate';
-import { formatIssues } from './issues';
+import { formatIssues } from '../util/issues';
 
 /**
  * Text -> validated ProjectDoc, with no file I/O (the browser UI may use it too). Every refusal is a

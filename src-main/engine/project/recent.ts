@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import { z } from '../util/zod';
 import { writeFileAtomic } from '../util/atomic';
 import { PROJECT_FILE, projectNameFromDir } from './layout';
 

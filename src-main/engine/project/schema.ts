@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../util/zod';
 
 /**
  * The project document: everything an artist edits, as plain JSON. It is the one vocabulary shared

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../util/zod';
 import { LambdaDoc, ProjectDoc, RenderSettings } from '../project/schema';
 import { CamtrackError, type ErrorInfo } from '../util/errors';
 

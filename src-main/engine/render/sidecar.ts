@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import { z } from '../util/zod';
 import { makeLambdaTable, type LambdaTable } from '../lambda/table';
 import { Depth, ExecutionProviderName, LambdaPreset, RenderSettings, SourceImage, SourceView, Track } from '../project/schema';
 import { appVersion } from '../util/appRoot';

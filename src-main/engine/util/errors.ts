@@ -1,3 +1,5 @@
+import { formatIssues, isZodError } from './issues';
+
 /**
  * Errors a person can act on. Every failure that reaches the UI or the CLI is a CamtrackError:
  * `code` is stable (tests and the UI branch on it), `message` names the problem and, where one
@@ -53,6 +55,8 @@ export function toErrorInfo(e: unknown): ErrorInfo {
     case 'EPERM':
       return { code: 'permission', message: `Permission denied: ${err.path ?? '(unknown path)'}` };
   }
+  // A schema check that threw instead of being caught where it ran: its issues, on one line, not zod's JSON dump.
+  if (isZodError(e)) return { code: 'bad-input', message: `Invalid value: ${formatIssues(e.issues)}`, detail: e.stack };
   const message = e instanceof Error ? e.message : String(e);
   return { code: 'internal', message: `Internal error: ${message}`, detail: e instanceof Error ? e.stack : undefined };
 }
