@@ -12,8 +12,19 @@ const q = () => useQueue.getState();
 
 describe('render queue store', () => {
   beforeEach(() => {
-    useQueue.setState({ project: null, jobs: [], previews: {}, compare: [], loadError: null });
+    useQueue.setState({ project: null, jobs: [], previews: {}, compare: [], loadError: null, notices: [] });
     q().setProject('/a');
+  });
+
+  it('holds the queue notices of the open project (issue 12, item 7) and drops them with it', () => {
+    const n = 'The render queue file /a/queue.json could not be read (not valid JSON). It was moved to /a/queue.json.corrupt-x and an empty queue was started.';
+    q().setNotices([n]);
+    q().setJobs([]);
+    expect(q().notices).toEqual([n]);
+    q().setProject('/a');
+    expect(q().notices).toEqual([n]);
+    q().setProject('/b');
+    expect(q().notices).toEqual([]);
   });
 
   it('takes only the open project’s events', () => {
