@@ -129,6 +129,11 @@ describe('render queue in browser mode', () => {
     await expect
       .poll(() => thumbs.evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0)))
       .toBe(true);
+    // Each card shows its λ table and track by kind and hash: the two variants share both.
+    const prints = await page.locator('[data-testid="history-list"] [data-testid="job-fingerprint"]').allTextContents();
+    expect(prints).toHaveLength(2);
+    expect(prints[0]).toMatch(/^λ \w+ #[0-9a-f]{8}.* · track \d+ keys? #[0-9a-f]{8}$/);
+    expect(prints[1]).toBe(prints[0]);
     await shot(page.getByTestId('render-panel'), 'queue');
     await studio.screenshot('queue-page');
   }, 180_000);
@@ -182,6 +187,10 @@ describe('render queue in browser mode', () => {
       .poll(() => videos.evaluateAll((vs) => vs.map((v) => (v as HTMLVideoElement).currentTime)))
       .toEqual([0.5, 0.5]);
     await expect.poll(() => videos.evaluateAll((vs) => vs.every((v) => !(v as HTMLVideoElement).seeking && (v as HTMLVideoElement).paused))).toBe(true);
+    // What sets them apart is said: only the seed here (same λ table and track, by hash).
+    const diff = await page.getByTestId('compare-differences').textContent();
+    expect(diff).toMatch(/seed: 100[01] → 100[01]/);
+    expect(diff).not.toMatch(/λ table|track/);
     await page.waitForTimeout(300); // the seeked frame reaches the compositor
     await shot(page.getByTestId('compare-modal'), 'compare');
     await page.keyboard.press('Escape');

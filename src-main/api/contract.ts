@@ -1,4 +1,5 @@
 import { z } from '../engine/util/zod';
+import type { RenderFingerprint } from '../engine/render/fingerprint';
 import { ProjectDoc } from '../engine/project/schema';
 import { JobOverrides } from '../engine/queue/model';
 import type { ErrorInfo } from '../engine/util/errors';
@@ -232,6 +233,8 @@ export interface JobView {
   error?: ErrorInfo;
   /** The render kind: a preview (warp + fill, no model) or a model render. */
   preview?: boolean;
+  /** What defines the picture (λ table and track hashes, size, model…), to show how two renders differ. Local jobs. */
+  fingerprint?: RenderFingerprint;
   /** Where it renders: this machine's queue (absent) or the render farm. */
   where?: 'farm';
   /** Farm jobs: the worker running it or that rendered it. */

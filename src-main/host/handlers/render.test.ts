@@ -74,7 +74,11 @@ describe('render queue handlers', () => {
     await call('render.restart', { project, jobId: a.id });
     const done = await settled(a.id);
     expect(done).toMatchObject({ status: 'done', progress: 1, seed: 1, frames: 4, steps: 25 });
-    expect(done.output).toMatch(/^renders\/[\w-]+\.mp4$/);
+    // Named by project, seed and time (the tiny project is called "tiny", seed 1).
+    expect(done.output).toMatch(/^renders\/tiny-seed1-\d{8}-\d{6}-\w{4}\.mp4$/);
+    // The fingerprint says what defines the picture.
+    expect(done.fingerprint).toMatchObject({ seed: 1, steps: 25, frames: 4, model: 'draft' });
+    expect(done.fingerprint!.lambda).toMatch(/ #[0-9a-f]{8}/);
     expect(done.thumbnail).toBe(`${done.output}.thumb.jpg`);
     await expect(fs.stat(path.join(project, done.sidecar!))).resolves.toBeTruthy();
     const previews = events.filter((e) => e.event === 'job.preview').map((e) => e.data as { jobId: string; frames: Uint8Array[]; width: number });

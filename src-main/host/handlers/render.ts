@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import { renderFingerprint } from '../../engine/render/fingerprint';
 import path from 'node:path';
 import type { JobView } from '../../api/contract';
 import { projectPaths } from '../../engine/project/layout';
@@ -70,6 +71,7 @@ export function jobView(dir: string, job: Job): JobView {
     seed: doc.render.seed,
     steps: doc.render.steps,
     frames: doc.track.numFrames,
+    fingerprint: renderFingerprint(doc),
   };
   if (isPreviewModel(doc.render.model)) view.preview = true;
   if (job.status === 'running' || job.status === 'interrupted') view.stage = job.progress.stage;
@@ -82,11 +84,16 @@ export function jobView(dir: string, job: Job): JobView {
   return view;
 }
 
-/** `renders/20261125-180102-seed42-1a2b3c4d.mp4` (a folder without extension for png). */
+/**
+ * `renders/Street-seed42-20261125-180102-1a2b.mp4`: project, seed and time, so a file found later
+ * says what it is; the job id's start keeps two renders of the same second apart. A folder without
+ * extension for png.
+ */
 export function outputName(job: Job, now: Date): string {
   const doc = effectiveProject(job);
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const base = `${stamp}-seed${doc.render.seed}-${job.id.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}`;
+  const project = doc.name.normalize('NFKD').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'render';
+  const base = `${project}-seed${doc.render.seed}-${stamp}-${job.id.replace(/[^A-Za-z0-9]/g, '').slice(0, 4)}`;
   return doc.render.format === 'png' ? base : `${base}.${doc.render.format}`;
 }
 

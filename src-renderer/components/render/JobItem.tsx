@@ -109,6 +109,12 @@ export function JobItem({
         <div className="job__meta muted">
           seed {job.seed} · {job.steps} steps · {job.frames} frames · <time dateTime={job.createdAt}>{queuedAt(job.createdAt)}</time>
         </div>
+        {job.fingerprint && (
+          // Two renders with the same seed, steps and frames still differ when their λ table or track does: the hashes show it.
+          <div className="job__meta job__fingerprint muted" data-testid="job-fingerprint" title={fingerprintTitle(job.fingerprint)}>
+            λ {job.fingerprint.lambda} · track {job.fingerprint.track}
+          </div>
+        )}
         {farm && (
           <div className="job__meta job__farm" data-testid="job-farm" title={job.farmOutput}>
             <span className="badge badge--farm">FARM</span> {job.worker ? `worker ${job.worker}` : 'waiting for a worker'}
@@ -259,3 +265,8 @@ const GLYPH: Record<JobView['status'], string> = {
   cancelled: '⊘',
   interrupted: '⚡',
 };
+
+/** Every field of a render's fingerprint, one per line, for the tooltip. */
+function fingerprintTitle(fp: NonNullable<JobView['fingerprint']>): string {
+  return `model ${fp.model} · ${fp.size} · ${fp.fps} fps · guidance ${fp.guidance}\nλ table ${fp.lambda}\ntrack ${fp.track}\ndepth ${fp.depth} · photo ${fp.photo}`;
+}

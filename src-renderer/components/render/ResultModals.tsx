@@ -1,4 +1,5 @@
 import { KindBadge } from './KindBadge';
+import { renderDifferences } from '../../../src-main/engine/render/fingerprint';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { ChevronLeft, ChevronRight } from 'lucide-react';
 import { ICON } from '../shell/icons';
@@ -169,6 +170,7 @@ export function CompareModal({ a, b, fps, onClose }: { a: JobView; b: JobView; f
         {side(a, urlA, left)}
         {side(b, urlB, right)}
       </div>
+      <CompareDifferences a={a} b={b} />
       <div className="rcompare__controls">
         <button onClick={() => step(-1)} aria-label="Previous frame" title="Previous frame">
           <ChevronLeft {...ICON} />
@@ -193,5 +195,27 @@ export function CompareModal({ a, b, fps, onClose }: { a: JobView; b: JobView; f
         </span>
       </div>
     </ResultModal>
+  );
+}
+
+/** What sets the two renders apart, beyond what their captions show: λ table, track, size, model… */
+function CompareDifferences({ a, b }: { a: JobView; b: JobView }) {
+  if (!a.fingerprint || !b.fingerprint) return null;
+  const diff = renderDifferences(a.fingerprint, b.fingerprint);
+  return (
+    <div className="rcompare__diff" data-testid="compare-differences">
+      {diff.length === 0 ? (
+        <span className="muted">Same settings: these renders should be identical.</span>
+      ) : (
+        <>
+          <strong>Differs (left → right):</strong>
+          <ul>
+            {diff.map((d) => (
+              <li key={d}>{d}</li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
   );
 }
