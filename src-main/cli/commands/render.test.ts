@@ -1,13 +1,13 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSidecar } from '../../engine/render/sidecar';
 import { sampleProjectDir, writeTinyProject } from '../../engine/render/testProject';
 import { probeVideo } from '../../engine/video';
 import { frameSimilarity } from '../../engine/preview';
 import sharp from 'sharp';
-import { main } from '../main';
+import { runCli } from '../../test/cli';
 import { outputFormat } from './render';
 
 let tmp: string;
@@ -15,7 +15,13 @@ let tiny: string;
 let out: string;
 let err: string;
 const file = (name: string) => path.join(tmp, name);
-const run = (...args: string[]) => main(['node', 'camtrack', 'render', ...args]);
+/** `camtrack render ARGS` through the shared in-process runner; what it printed stays in `out` and `err` for the assertions. */
+const run = async (...args: string[]) => {
+  const r = await runCli('render', ...args);
+  out = r.out;
+  err = r.err;
+  return r.code;
+};
 
 beforeAll(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'camtrack-cli-render-'));
@@ -23,13 +29,6 @@ beforeAll(async () => {
   await writeTinyProject(tiny);
 });
 afterAll(() => fs.rm(tmp, { recursive: true, force: true }));
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-});
-afterEach(() => vi.restoreAllMocks());
 
 describe('camtrack render', () => {
   it('renders the committed sample project with the draft model to a playable mp4, and says the draft model is used', async () => {

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDENTITY4, intrinsicsFromFovY } from '../../engine/camera/conventions';
 import { cameraPathFromFrames, stringifyCameraPath } from '../../engine/camera/nerfstudio';
 import { buildTestDepthModel } from '../../engine/depth/testModel';
@@ -10,7 +10,7 @@ import { decodeImage } from '../../engine/image/load';
 import { writeNpy } from '../../engine/npy/npy';
 import { poseAt } from '../../engine/scene/poses';
 import { renderScene, sampleScene } from '../../engine/scene/scene';
-import { main } from '../main';
+import { runCli } from '../../test/cli';
 
 let tmp: string;
 let out: string;
@@ -31,15 +31,14 @@ beforeAll(async () => {
   await fs.writeFile(file('broken.png'), (await fs.readFile(file('photo.png'))).subarray(0, 60));
 });
 afterAll(() => fs.rm(tmp, { recursive: true, force: true }));
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-});
-afterEach(() => vi.restoreAllMocks());
 
-const run = (...args: string[]) => main(['node', 'camtrack', 'warp', ...args]);
+/** `camtrack warp ARGS` through the shared in-process runner; what it printed stays in `out` and `err` for the assertions. */
+const run = async (...args: string[]) => {
+  const r = await runCli('warp', ...args);
+  out = r.out;
+  err = r.err;
+  return r.code;
+};
 const base = (depth = 'depth.npy', image = 'photo.png') => ['--image', file(image), '--depth', file(depth), '--camera-path', file('path.json')];
 
 describe('camtrack warp', () => {
