@@ -140,11 +140,31 @@ describe('first run: welcome, sample preview, depth estimation, mismatched depth
     await expect(page.getByTestId('depth-source').textContent()).resolves.toBe(before);
   });
 
-  it('estimates depth for the sample photo with the installed model; the mapping still adjusts it', async () => {
+  it('installs a model file chosen in the panel, then estimates depth for the sample photo; the mapping still adjusts it', async () => {
     const { page } = studio;
+    // The model goes away behind the studio's back: Estimate says what to do and the panel offers the fixes.
+    await fs.rm(path.join(models, 'depth-anything-v2-small'), { recursive: true, force: true });
+    await page.getByTestId('estimate-depth').click();
+    await expect.poll(() => page.locator('.toast--error').allTextContents(), { timeout: 30_000 }).toContainEqual(expect.stringContaining('npx camtrack depth download --size small'));
+    await page.getByTestId('depth-model-missing').waitFor();
+    // A file that is not a model is refused with the reason.
+    const notModel = path.join(studio.scratch, 'not-a-model.onnx');
+    await fs.writeFile(notModel, 'not an onnx model');
+    let chooser = page.waitForEvent('filechooser');
+    await page.getByTestId('depth-model-choose').click();
+    await (await chooser).setFiles(notModel);
+    await expect.poll(() => page.locator('.toast--error').allTextContents(), { timeout: 30_000 }).toContainEqual(expect.stringContaining('not-a-model.onnx cannot be used as a depth model'));
+    await expect(page.getByTestId('estimate-depth').isDisabled()).resolves.toBe(true);
+    // The tiny Depth Anything-style model is installed from the browser.
     const fast = path.join(studio.scratch, 'model.onnx');
     await fs.writeFile(fast, buildTestDepthModel());
-    await installDepthModelFile(fast, 'small', models);
+    chooser = page.waitForEvent('filechooser');
+    await page.getByTestId('depth-model-choose').click();
+    await (await chooser).setFiles(fast);
+    await expect.poll(() => page.getByTestId('estimate-depth').isDisabled(), { timeout: 30_000 }).toBe(false);
+    await expect(fs.readFile(path.join(models, 'depth-anything-v2-small', 'model.onnx'))).resolves.toEqual(await fs.readFile(fast));
+    await expect(fs.readFile(path.join(models, 'depth-anything-v2-small', 'model.onnx.sha256'), 'utf8')).resolves.toMatch(/^[0-9a-f]{64}\n$/);
+
     const rangeBefore = await page.getByTestId('depth-range').textContent();
     const t0 = performance.now();
     await page.getByTestId('estimate-depth').click();
@@ -154,7 +174,7 @@ describe('first run: welcome, sample preview, depth estimation, mismatched depth
     const done = (await page.getByTestId('estimate-done').textContent()) ?? '';
     console.log(`estimate depth in the UI (sample 512x288 photo, tiny test model): ${(uiMs / 1000).toFixed(2)} s click to depth; engine: ${done}`);
     // The sample photo is 512x288: the model's input is 518 on the short side, multiples of 14.
-    expect(done).toMatch(/^Estimated 924 × 518 in \d+\.\d s \(CPU\)\.$/);
+    expect(done).toMatch(/^Estimated 924 × 518 in \d+\.\d s \(CPU; model load \d+\.\d s, run \d+\.\d s\)\.$/);
     await expect(page.getByTestId('depth-kind').inputValue()).resolves.toBe('disparity');
     await expect.poll(() => page.getByTestId('depth-range').textContent(), { timeout: 20_000 }).not.toBe(rangeBefore);
     const range = (await page.getByTestId('depth-range').textContent())!;

@@ -52,6 +52,8 @@ export const apiInputs = {
    */
   'depth.estimate': z.object({ project, doc: ProjectDoc }),
   'depth.cancel': z.object({ project }),
+  /** Installs a Depth Anything V2 model.onnx the user chose (its bytes) into the models folder, after checking it loads with the right inputs and outputs. */
+  'depth.installModel': z.object({ name: fileName, bytes, size: z.enum(['small', 'base', 'large']).optional() }),
   /** Which depth models and SVD model folders are installed, and what to do when none is. */
   'models.status': z.object({}),
   /** Depth whose aspect differs from the photo's: resampled (stretched) onto the photo's grid, stored as a new depth asset. */
@@ -266,6 +268,7 @@ export interface ApiOutputs {
   'asset.read': { mime: string; bytes: Uint8Array };
   'depth.estimate': EstimatedDepth;
   'depth.cancel': { cancelled: boolean };
+  'depth.installModel': { file: string; sha256: string };
   'models.status': ModelsStatus;
   'depth.fitToPhoto': ImportedDepth;
   'image.cropToDepth': ImportedImage;

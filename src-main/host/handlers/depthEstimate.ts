@@ -1,4 +1,8 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { loadDepthModel } from '../../engine/depth/estimate';
+import { installDepthModelFile } from '../../engine/depth/models';
 import type { Handlers } from '../context';
 import { projectDir } from './project';
 import { readPhoto } from './warp';
@@ -13,7 +17,7 @@ import { cropToAspect } from '../../engine/image/cropToAspect';
 import { photoIntrinsics } from '../../engine/camera/intrinsics';
 import { writeNpy } from '../../engine/npy/npy';
 import { storeAsset } from '../../engine/project/assets';
-import { CamtrackError } from '../../engine/util/errors';
+import { CamtrackError, toErrorInfo } from '../../engine/util/errors';
 
 /**
  * Depth the studio makes itself: estimation with the installed Depth Anything V2 model (one at a
@@ -57,6 +61,26 @@ export const depthEstimateHandlers: Handlers = {
       };
     } finally {
       running.delete(dir);
+    }
+  },
+
+  /**
+   * A model file the artist chose: written to a temporary file, opened with onnxruntime and checked
+   * against the Depth Anything V2 contract, then installed (copied in, its sha256 recorded).
+   */
+  async 'depth.installModel'(input) {
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'camtrack-depth-model-'));
+    try {
+      const file = path.join(tmp, 'model.onnx');
+      await fs.writeFile(file, input.bytes);
+      const model = await loadDepthModel(file).catch((e: unknown) => {
+        const info = toErrorInfo(e);
+        throw new CamtrackError(info.code === 'internal' ? 'bad-file' : info.code, `${input.name} cannot be used as a depth model: ${info.message}`);
+      });
+      await model.session.release();
+      return await installDepthModelFile(file, input.size ?? 'small');
+    } finally {
+      await fs.rm(tmp, { recursive: true, force: true });
     }
   },
 

@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'react';
-import { engine } from '../../api/client';
+import { engine, isElectron } from '../../api/client';
+import { pickFile, run as runBusy } from '../../actions';
 import { useProject, projectDirOrThrow } from '../../state/projectStore';
 import { useUi } from '../../state/uiStore';
 import { useModels } from '../../state/modelsStatus';
+
+const BROWSER_MAX_BYTES = 90 * 1048576;
 
 type Run = { stage: 'start' | 'load' | 'estimate' | 'done'; fraction: number; cancelling?: boolean };
 
@@ -46,7 +49,8 @@ export function DepthEstimate() {
       if (useProject.getState().dir !== project) return;
       useProject.getState().update((d) => ({ ...d, depth: r.depth }));
       const secs = (r.timings.totalMs / 1000).toFixed(1);
-      setLast(`Estimated ${r.report.width} × ${r.report.height} in ${secs} s (${r.provider.toUpperCase()}).`);
+      const s1 = (ms: number) => (ms / 1000).toFixed(1);
+      setLast(`Estimated ${r.report.width} × ${r.report.height} in ${secs} s (${r.provider.toUpperCase()}; model load ${s1(r.timings.loadMs)} s, run ${s1(r.timings.estimateMs)} s).`);
       ui.toast('success', `Depth estimated in ${secs} s: ${r.report.width}x${r.report.height}, z ${r.report.min.toPrecision(3)}..${r.report.max.toPrecision(3)}. Adjust scale, near and far below.`);
     } catch (e) {
       const err = e as Error & { code?: string };
@@ -58,6 +62,19 @@ export function DepthEstimate() {
     } finally {
       setRun(null);
     }
+  };
+
+  /** A model.onnx the artist has: checked and installed by the engine (the browser bridge carries at most about 90 MB). */
+  const chooseModel = async () => {
+    const f = await pickFile('.onnx');
+    if (!f) return;
+    if (!isElectron && f.size > BROWSER_MAX_BYTES)
+      return useUi.getState().toast('error', `${f.name} is ${(f.size / 1048576).toFixed(0)} MB, more than the browser connection carries (${BROWSER_MAX_BYTES / 1048576} MB). Install it from a terminal: npx camtrack depth install "${f.name}"`);
+    await runBusy(`Installing ${f.name}`, async () => {
+      const r = await engine.call('depth.installModel', { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) });
+      await refresh();
+      useUi.getState().toast('success', `Depth model installed: ${r.file}`);
+    });
   };
 
   const cancel = () => {
@@ -97,6 +114,11 @@ export function DepthEstimate() {
           <code>npx camtrack depth download --size small</code>
           <p>or install a model.onnx you already have:</p>
           <code>npx camtrack depth install path/to/model.onnx</code>
+          <p>
+            <button onClick={() => void chooseModel()} data-testid="depth-model-choose">
+              Choose model.onnx…
+            </button>
+          </p>
           <p>
             Then{' '}
             <button className="link" onClick={() => void refresh()} data-testid="depth-model-recheck">

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { engine } from '../../api/client';
+import { engine, isElectron } from '../../api/client';
 import { openProject, openSample, pickFile, importImageFile, showDialog } from '../../actions';
 import { useProject } from '../../state/projectStore';
 import { useModels } from '../../state/modelsStatus';
@@ -38,9 +38,12 @@ export function Welcome({ onDismiss }: { onDismiss: () => void }) {
           <button onClick={() => void importPhoto()} data-testid="welcome-import">
             Import a photo…
           </button>
-          <button onClick={() => showDialog('open')} data-testid="welcome-open">
-            Open a project…
-          </button>
+          {/* Electron opens projects through its native File › Open dialog; browser mode through the workspace list. */}
+          {!isElectron && (
+            <button onClick={() => showDialog('open')} data-testid="welcome-open">
+              Open a project…
+            </button>
+          )}
         </div>
 
         <div className="welcome__cols">
@@ -54,9 +57,17 @@ export function Welcome({ onDismiss }: { onDismiss: () => void }) {
               <ul className="welcome__recent" data-testid="welcome-recent">
                 {recent.slice(0, 6).map((r) => (
                   <li key={r.path}>
-                    <button className="link" title={r.path} onClick={() => void openProject(r.path)}>
+                    {/* Links, not buttons: the Open dialog lists the same names as buttons. */}
+                    <a
+                      href="#"
+                      title={r.path}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        void openProject(r.path);
+                      }}
+                    >
                       {r.name}
-                    </button>
+                    </a>
                   </li>
                 ))}
               </ul>
