@@ -137,7 +137,7 @@ export function Viewport() {
       {lookThrough && <LookThrough />}
       {image && (
         <Hint id="viewport" className="hint--float">
-          Drag to orbit, scroll to zoom. Click a camera to select its key; W move, T target, E rotate. C looks through the camera, F frames the scene.
+          Drag to orbit, scroll to zoom. Click a camera to select its key; W move, T target, E rotate. C (Numpad 0) looks through the camera, F (Numpad .) frames all.
         </Hint>
       )}
       {!image && welcome && !welcomeDismissed && <Welcome onDismiss={() => setWelcomeDismissed(true)} />}
