@@ -83,6 +83,13 @@ describe('the bundled CLI (what `npm install` and `npm run build` make)', () => 
     const lambda = await loaded('lambda', '--steps', '4', '--frames', '2');
     expect(commandModules(lambda)).toEqual(['cli-lambda.cjs']);
     expect(heavy(lambda)).toEqual([]);
+    // A command module's own CamtrackError (its own copy of the class) still prints as one line with its code.
+    const failed = await run(process.execPath, ['-e', start], { cwd: REPO_ROOT, env: { ...process.env, CAMTRACK_REDIS_URL: '', ARGS: JSON.stringify(['farm', 'status']) } }).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toMatch(/^camtrack: Give the farm's Redis with --redis .* \[bad-input\]\n$/);
     // A heavy command still gets what it needs.
     const render = await loaded('render', '--help');
     expect(commandModules(render)).toEqual(['cli-render.cjs']);

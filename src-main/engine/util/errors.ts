@@ -31,8 +31,13 @@ export class CamtrackError extends Error {
   }
 }
 
+/**
+ * By shape as well as by class: the command line runs each command from a bundle of its own
+ * (scripts/build.mjs), each with its own copy of this class, and the entry that prints the error
+ * must still see its code.
+ */
 export function isCamtrackError(e: unknown): e is CamtrackError {
-  return e instanceof CamtrackError;
+  return e instanceof CamtrackError || (e instanceof Error && e.name === 'CamtrackError' && typeof (e as { code?: unknown }).code === 'string');
 }
 
 /** Plain, serialisable form of an error, for IPC, WebSocket and CLI output. */
