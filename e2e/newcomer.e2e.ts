@@ -95,6 +95,30 @@ describe('a newcomer finds the studio unsurprising', () => {
     await expect(page.getByTestId('brush-amount').inputValue()).resolves.toBe('0.8');
   });
 
+  it('exports from File › Export…: the track, the camera path and the λ table, and says why there is no video yet', async () => {
+    await menu(page, 'File', 'Export…');
+    const dialog = page.getByTestId('export-dialog');
+    await dialog.waitFor();
+    await expect(dialog.getByTestId('export-render').isDisabled()).resolves.toBe(true);
+    await expect(dialog.textContent()).resolves.toContain('No finished video yet');
+    const lambda = page.waitForEvent('download');
+    await dialog.getByTestId('export-lambda-format').selectOption('csv');
+    await dialog.getByTestId('export-lambda').click();
+    const lambdaFile = await lambda;
+    expect(lambdaFile.suggestedFilename()).toBe('lambda_25x14.csv');
+    const csv = readFileSync((await lambdaFile.path())!, 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(25);
+    expect(csv[0].split(',')).toHaveLength(14);
+    const cameraPath = page.waitForEvent('download');
+    await dialog.getByTestId('export-camera-path').click();
+    const cp = await cameraPath;
+    expect(cp.suggestedFilename()).toMatch(/camera_path\.json$/);
+    expect(JSON.parse(readFileSync((await cp.path())!, 'utf8')).camera_path).toHaveLength(14);
+    await studio.screenshot('newcomer-export-dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it('shows a 1000-frame heatmap whole: the right edge of the map is frame 999', async () => {
     const f = page.getByTestId('frame-count');
     await f.fill('1000');

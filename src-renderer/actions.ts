@@ -122,7 +122,7 @@ export function pickFile(accept: string): Promise<File | null> {
   });
 }
 
-export type DialogRequest = 'open' | 'saveAs' | 'shortcuts' | 'about' | null;
+export type DialogRequest = 'open' | 'saveAs' | 'shortcuts' | 'about' | 'export' | null;
 export const dialogListeners = new Set<(d: DialogRequest) => void>();
 export function showDialog(d: DialogRequest): void {
   for (const l of dialogListeners) l(d);
@@ -162,8 +162,7 @@ export async function runMenuCommand(command: MenuCommand, payload?: { name: str
       return;
     }
     case 'export':
-      document.getElementById('render-panel')?.scrollIntoView();
-      return;
+      return showDialog('export');
     case 'undo':
       return undo();
     case 'redo':

@@ -1,4 +1,5 @@
 import { engine, isElectron } from '../../api/client';
+import { downloadBlob } from '../../util/download';
 import { pickFile, run } from '../../actions';
 import { useProject, projectDirOrThrow } from '../../state/projectStore';
 import { useUi } from '../../state/uiStore';
@@ -25,20 +26,9 @@ export async function exportTrack(format: 'nerfstudio' | 'camtrack'): Promise<vo
     const doc = useProject.getState().doc;
     if (!doc) return;
     const r = await engine.call('track.export', { doc, format });
-    download(r.fileName, r.text, r.mime);
+    downloadBlob(r.fileName, new Blob([r.text], { type: r.mime }));
     useUi.getState().toast('success', `Exported ${r.fileName}${isElectron ? ' to your downloads' : ''}.`);
   });
-}
-
-function download(name: string, text: string, mime: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mime }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export function TrackFiles() {

@@ -17,18 +17,7 @@ export function exportLambda(doc: LambdaDoc, format: LambdaFormat): { name: stri
   return { name: exportFileName(doc, format), blob: new Blob([content as BlobPart], { type }) };
 }
 
-/** Saves through a download link (browser: the downloads folder; Electron: a save dialog). */
-export function downloadBlob(name: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.style.display = 'none';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+export { downloadBlob } from '../../util/download';
 
 /**
  * A lambda file as the project's table: parsed by its extension, refused with the parser's message

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { downloadBlob } from '../../util/download';
 import { X } from 'lucide-react';
 import { ICON } from '../shell/icons';
 import { engine } from '../../api/client';
@@ -17,12 +18,7 @@ export type JobAction = { kind: 'play' | 'sidecar'; job: JobView };
 /** Saves a project file through the browser's download (works the same in Electron and browser mode). */
 export async function downloadAsset(project: string, file: string): Promise<void> {
   const r = await engine.call('asset.read', { project, file });
-  const url = URL.createObjectURL(new Blob([r.bytes.slice()], { type: r.mime }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = baseName(file);
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadBlob(baseName(file), new Blob([r.bytes.slice()], { type: r.mime }));
 }
 
 /**

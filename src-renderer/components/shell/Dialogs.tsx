@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { ExportDialog } from './ExportDialog';
 import { engine } from '../../api/client';
 import { dialogListeners, newProject, openProject, saveProject, type DialogRequest } from '../../actions';
 import { useProject } from '../../state/projectStore';
@@ -21,6 +22,7 @@ export function Dialogs({ info }: { info: AppInfo | null }) {
     <>
       {dialog === 'open' && <OpenDialog onClose={close} />}
       {dialog === 'saveAs' && <SaveAsDialog info={info} onClose={close} />}
+      {dialog === 'export' && <ExportDialog onClose={close} />}
       {dialog === 'shortcuts' && (
         <Modal title="Keyboard shortcuts" onClose={close}>
           <table className="shortcuts">
