@@ -48,7 +48,8 @@ function progressPrinter(): (p: RenderProgress) => void {
   let last = '';
   return (p) => {
     const pct = Math.floor(p.fraction * 100);
-    const line = p.stage === 'denoise' && p.steps ? `render ${pct}%  denoise step ${p.step}/${p.steps}` : `render ${pct}%  ${p.stage}`;
+    const stage = p.window && p.windows ? `${p.stage}, window ${p.window}/${p.windows}` : p.stage;
+    const line = p.stage === 'denoise' && p.steps ? `render ${pct}%  denoise step ${p.step}/${p.steps}` : `render ${pct}%  ${stage}`;
     if (line === last) return;
     last = line;
     progressLine(line);

@@ -179,6 +179,13 @@ export const RenderSettings = z.object({
   format: OutputFormat,
   /** H.264/VP9 constant rate factor: lower is better quality. */
   crf: z.number().int().min(0).max(63),
+  /**
+   * Tracks longer than the model (engine/windows): frames per window. A model render uses the
+   * model's frame count; a preview has none, so this sets it. Absent: one window for the track.
+   */
+  windowFrames: z.number().int().min(2).max(1000).optional(),
+  /** Frames consecutive windows share at least (cross-faded); default 4. */
+  windowOverlap: z.number().int().min(1).max(999).optional(),
 });
 export type RenderSettings = z.infer<typeof RenderSettings>;
 

@@ -23,6 +23,7 @@ import { loadSourceViews } from '../sources/inputs';
 import { warpTrackFromViews } from '../sources/track';
 import { loadRenderInputs } from './inputs';
 import { applyRenderOverrides, type RenderOverrides } from './overrides';
+import { DEFAULT_OVERLAP, planWindows, renderWindowedPreview, type FrameWindow } from '../windows';
 import { stageSidecar, type RenderSidecar, type SidecarConditioning, type SidecarModel } from './sidecar';
 
 /**
@@ -51,6 +52,9 @@ export interface RenderProgress {
   steps?: number;
   /** 0..1 over the whole render. */
   fraction: number;
+  /** A track rendered in windows (engine/windows): the window being made (1-based) and their count. */
+  window?: number;
+  windows?: number;
 }
 
 /** A live preview: one small RGB24 image per frame, the cheap latent projection of the current x0 estimate. */
@@ -248,9 +252,21 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
   let warpedCount = 0;
   const photo = { image: inputs.image, depth: inputs.depth, intrinsics: inputs.intrinsics, c2w: inputs.cameras[0].c2w };
   const onWarped = () => progress('warp', ++warpedCount / F);
-  let warped: WarpedFrame[];
+  let warped: WarpedFrame[] = [];
   let anchors: number[] = [];
-  if (views.length > 0) {
+  // A preview longer than its window (settings.windowFrames) is made window by window, each from the previous one's last frame.
+  const windowed = preview && settings.windowFrames !== undefined && F > settings.windowFrames;
+  const overlap = settings.windowOverlap ?? DEFAULT_OVERLAP;
+  let windows: FrameWindow[] | null = null;
+  let windowedFrames: Float32Array[] | null = null;
+  if (windowed) {
+    if (views.length > 0) throw new CamtrackError('bad-input', 'A windowed preview (render.windowFrames) renders from one photo; this project has further source views. Remove render.windowFrames or the views.');
+    windows = planWindows(F, settings.windowFrames!, overlap);
+    windowedFrames = renderWindowedPreview(photo, inputs.cameras, windows, {
+      signal,
+      onFrame: (k, n) => progress('warp', ++warpedCount / (windows!.reduce((a, w) => a + w.end - w.start, 0)), { window: k, windows: n }),
+    });
+  } else if (views.length > 0) {
     ({ frames: warped, anchors } = warpTrackFromViews(photo, views.map((v) => v.source), inputs.cameras, { fill: preview, onFrame: onWarped, signal }));
   } else {
     warped = await warpAll(photo, inputs.cameras, onWarped, signal, preview);
@@ -267,7 +283,9 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
   let used: RenderSidecar['executionProvider'];
   if (preview) {
     // No model: the filled warps are the frames. The sidecar says so (model family 'preview').
-    frames = warped.map((w) => toRgb24({ width: w.width, height: w.height, data: w.image }));
+    frames = windowedFrames
+      ? windowedFrames.map((data) => toRgb24({ width: settings.width, height: settings.height, data }))
+      : warped.map((w) => toRgb24({ width: w.width, height: w.height, data: w.image }));
     model = { ...PREVIEW_MODEL_RECORD, files: [] };
     used = { requested: settings.executionProvider, used: 'cpu', fallbackReason: null };
     opts.onPreview?.({ step: 1, steps: 1, ...previewThumbs(frames, settings.width, settings.height, opts.previewMaxSide) });
@@ -419,6 +437,7 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
       model,
       executionProvider: used,
       ...(preview && { renderKind: 'preview' as const }),
+      ...(windows && { windows: { overlap, list: windows } }),
       timings: [...timings, { stage: 'sidecar', ms: performance.now() - sidecarStart }],
       projectDir: path.resolve(opts.projectDir),
     });

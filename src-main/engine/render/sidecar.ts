@@ -155,6 +155,10 @@ export const RenderSidecar = z
     projectDir: z.string().min(1).optional(),
     /** 'preview': warped frames with filled holes, no model (schedule and lambda table recorded but unused). Absent: a model render. */
     renderKind: z.literal('preview').optional(),
+    /** Tracks longer than the model: the windows rendered one after another (end exclusive), each overlapping the next by `overlap` frames or more. Absent: one window. */
+    windows: z
+      .object({ overlap: z.number().int().min(1), list: z.array(z.object({ start: z.number().int().min(0), end: z.number().int().min(1) })).min(2) })
+      .optional(),
   })
   .superRefine((s, ctx) => {
     const bad = (pathParts: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: pathParts, message });
@@ -164,6 +168,7 @@ export const RenderSidecar = z
     if (!preview && s.model.files.length === 0) bad(['model', 'files'], 'a model render lists its model files');
     if (!preview && s.lambda.steps !== s.settings.steps) bad(['lambda', 'steps'], `the lambda table has ${s.lambda.steps} steps, the settings ${s.settings.steps}`);
     if (!preview && s.lambda.frames !== s.camera.evaluatedFrames) bad(['lambda', 'frames'], `the lambda table has ${s.lambda.frames} frames, the track ${s.camera.evaluatedFrames}`);
+    if (s.windows && s.windows.list.at(-1)!.end !== s.camera.evaluatedFrames) bad(['windows', 'list'], `the windows end at frame ${s.windows.list.at(-1)!.end}, the track has ${s.camera.evaluatedFrames}`);
     if (s.output.frames !== s.camera.evaluatedFrames) bad(['output', 'frames'], `the output has ${s.output.frames} frames, the track ${s.camera.evaluatedFrames}`);
     if (s.camera.poses && s.camera.poses.length !== s.camera.evaluatedFrames) bad(['camera', 'poses'], `${s.camera.poses.length} poses for ${s.camera.evaluatedFrames} frames`);
     if (s.output.format !== s.settings.format) bad(['output', 'format'], `the output is ${s.output.format}, the settings say ${s.settings.format}`);

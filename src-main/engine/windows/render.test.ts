@@ -1,0 +1,66 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProjectDoc } from '../project/schema';
+import { renderFromSidecar } from '../render/fromSidecar';
+import { renderProject, type RenderProgress } from '../render/render';
+import { readSidecar } from '../render/sidecar';
+import { writeTinyProject } from '../render/testProject';
+import { probeVideo } from '../video';
+
+/**
+ * A 60-frame orbit of the sample project (the ray-cast sample scene) as a preview with a 25-frame
+ * window: three windows, each from the previous one's last frame, cross-faded where they overlap.
+ */
+let root: string;
+let projectDir: string;
+let doc: ProjectDoc;
+beforeAll(async () => {
+  root = await fs.mkdtemp(path.join(os.tmpdir(), 'camtrack-windows-'));
+  projectDir = path.join(root, 'tiny.camtrack');
+  doc = await writeTinyProject(projectDir, { frames: 60, degreesPerFrame: 0.5, render: { model: 'preview', width: 128, height: 64, windowFrames: 25, windowOverlap: 4 } });
+});
+afterAll(async () => {
+  await fs.rm(root, { recursive: true, force: true });
+});
+
+const meanAbs = (a: Uint8Array, b: Uint8Array) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
+  return s / a.length;
+};
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+describe('a preview longer than its window', () => {
+  it('renders 60 frames in three overlapping windows with no seam; the sidecar lists them and re-renders the same frames', async () => {
+    const out = path.join(root, 'long.mp4');
+    const progress: RenderProgress[] = [];
+    const r = await renderProject({ projectDir, doc, out, onProgress: (p) => progress.push(p) });
+    expect(await probeVideo(out)).toMatchObject({ codec: 'h264', frames: 60, width: 128, height: 64 });
+    const side = await readSidecar(r.sidecarPath);
+    expect(side.windows).toEqual({ overlap: 4, list: [{ start: 0, end: 25 }, { start: 21, end: 46 }, { start: 35, end: 60 }] });
+    // Progress is per window, in order, ending with window 3/3.
+    const seen = [...new Set(progress.filter((p) => p.window).map((p) => `${p.window}/${p.windows}`))];
+    expect(seen).toEqual(['1/3', '2/3', '3/3']);
+
+    // Frame-to-frame change (mean abs, RGB24): where a window's own frames meet the cross-fade
+    // (entering and leaving each overlap), against the median of steps inside one window.
+    const d = r.frames.slice(1).map((f, i) => meanAbs(r.frames[i], f)); // d[i]: frame i -> i+1
+    const boundaries = [20, 24, 34, 45]; // 20->21 and 24->25 (overlap 21..24), 34->35 and 45->46 (overlap 35..45)
+    const inside = d.filter((_, i) => !boundaries.includes(i) && !(i >= 20 && i <= 24) && !(i >= 34 && i <= 45));
+    const med = median(inside);
+    const worst = Math.max(...boundaries.map((i) => d[i]));
+    console.log(`window boundaries: max ${worst.toFixed(3)} (${boundaries.map((i) => d[i].toFixed(3)).join(', ')}), median inside ${med.toFixed(3)}, ratio ${(worst / med).toFixed(2)}`);
+    expect(med).toBeGreaterThan(0); // the camera moves
+    expect(worst).toBeLessThanOrEqual(2 * med);
+
+    // The sidecar reproduces the video: the same frames, bit for bit.
+    const again = await renderFromSidecar(r.sidecarPath, { out: path.join(root, 'again.mp4') });
+    expect(again.frames.length).toBe(60);
+    expect(again.frames.every((f, i) => Buffer.from(f).equals(Buffer.from(r.frames[i])))).toBe(true);
+  }, 120_000);
+});
