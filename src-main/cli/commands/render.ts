@@ -20,6 +20,8 @@ interface RenderFlags {
   preview?: boolean;
   width?: string;
   height?: string;
+  windowFrames?: string;
+  windowOverlap?: string;
 }
 
 const EXTENSION_FORMAT: Record<string, OutputFormat> = { '.mp4': 'mp4', '.webm': 'webm', '.gif': 'gif' };
@@ -94,6 +96,8 @@ export function registerRender(program: Command): void {
     .option('--preview', 'no model: each frame is the photo warped into its camera with the holes filled (fast, any even size)')
     .option('--width <px>', 'render width (a preview: any even size; a model: a multiple of 64)')
     .option('--height <px>', 'render height (a preview: any even size; a model: a multiple of 64)')
+    .option('--window-frames <n>', 'a preview longer than this many frames renders in overlapping windows, each from the last frame of the one before (default: one window)')
+    .option('--window-overlap <n>', 'frames consecutive windows share at least, cross-faded (default 4)')
     .action(async (target: string, flags: RenderFlags) => {
       const executionProvider = flags.ep !== undefined ? (parseProviderChoice(flags.ep) as ExecutionProviderName) : undefined;
       const controller = new AbortController();
@@ -120,8 +124,8 @@ export function registerRender(program: Command): void {
         const st = await fs.stat(target).catch(() => null);
         if (!st) throw new CamtrackError('not-found', `No such project or sidecar: ${target}`);
         if (st.isFile() && target.endsWith('.json') && path.basename(target) !== 'project.json') {
-          if (flags.steps !== undefined || flags.seed !== undefined || flags.format !== undefined || flags.preview || flags.width !== undefined || flags.height !== undefined)
-            throw new CamtrackError('bad-input', 'A sidecar re-renders exactly what it records: --steps, --seed, --format, --preview, --width and --height do not apply.');
+          if (flags.steps !== undefined || flags.seed !== undefined || flags.format !== undefined || flags.preview || flags.width !== undefined || flags.height !== undefined || flags.windowFrames !== undefined || flags.windowOverlap !== undefined)
+            throw new CamtrackError('bad-input', 'A sidecar re-renders exactly what it records: --steps, --seed, --format, --preview, --width, --height, --window-frames and --window-overlap do not apply.');
           const r = await renderFromSidecar(target, { out: flags.out, model: flags.model === undefined || flags.model === 'draft' ? flags.model : path.resolve(flags.model), executionProvider, signal: controller.signal, onProgress: progressPrinter() });
           report(r);
           return;
@@ -138,6 +142,8 @@ export function registerRender(program: Command): void {
           ...(flags.seed !== undefined && { seed: wholeNumber('--seed', flags.seed, 0, 2 ** 32 - 1) }),
           ...(flags.width !== undefined && { width: wholeNumber('--width', flags.width, 2, 8192) }),
           ...(flags.height !== undefined && { height: wholeNumber('--height', flags.height, 2, 8192) }),
+          ...(flags.windowFrames !== undefined && { windowFrames: wholeNumber('--window-frames', flags.windowFrames, 2, 1000) }),
+          ...(flags.windowOverlap !== undefined && { windowOverlap: wholeNumber('--window-overlap', flags.windowOverlap, 1, 999) }),
         });
         for (const n of notes) process.stderr.write(`${n}\n`);
         if (doc.render.model === 'draft')

@@ -17,6 +17,9 @@ export interface RenderOverrides {
   /** Render size: a preview takes any even size, a model render multiples of 64 (checked when the render starts). */
   width?: number;
   height?: number;
+  /** Tracks longer than the model: frames per window and the least overlap (engine/windows). */
+  windowFrames?: number;
+  windowOverlap?: number;
 }
 
 /**
@@ -66,6 +69,16 @@ export function applyRenderOverrides(doc: ProjectDoc, overrides: RenderOverrides
     if (v === undefined) continue;
     if (!Number.isInteger(v) || v < 2 || v > 8192) throw new CamtrackError('bad-input', `The render ${axis} must be a whole number of pixels from 2 to 8192 (got ${v}).`);
     render[axis] = v;
+  }
+  if (overrides.windowFrames !== undefined) {
+    if (!Number.isInteger(overrides.windowFrames) || overrides.windowFrames < 2 || overrides.windowFrames > 1000)
+      throw new CamtrackError('bad-input', `The window must be a whole number of frames from 2 to 1000 (got ${overrides.windowFrames}).`);
+    render.windowFrames = overrides.windowFrames;
+  }
+  if (overrides.windowOverlap !== undefined) {
+    if (!Number.isInteger(overrides.windowOverlap) || overrides.windowOverlap < 1 || overrides.windowOverlap > 999)
+      throw new CamtrackError('bad-input', `The window overlap must be a whole number of frames from 1 to 999 (got ${overrides.windowOverlap}).`);
+    render.windowOverlap = overrides.windowOverlap;
   }
   let lambda = doc.lambda;
   if (overrides.steps !== undefined) {
