@@ -10,7 +10,7 @@ import type { JobView } from '../../../src-main/api/contract';
 import { KindBadge } from './KindBadge';
 import { PreviewCanvas } from './PreviewCanvas';
 import { useQueue } from './queueStore';
-import { STATUS_LABEL, baseName, canCancel, canRemove, canRestart, progressText } from './queue';
+import { STATUS_LABEL, baseName, canCancel, canRemove, canRestart, jobSettings, progressText } from './queue';
 import { outputKind } from './ResultModals';
 
 export type JobAction = { kind: 'play' | 'sidecar'; job: JobView };
@@ -103,7 +103,7 @@ export function JobItem({
           </span>
         </div>
         <div className="job__meta muted">
-          seed {job.seed} · {job.steps} steps · {job.frames} frames · <time dateTime={job.createdAt}>{queuedAt(job.createdAt)}</time>
+          {jobSettings(job)} · <time dateTime={job.createdAt}>{queuedAt(job.createdAt)}</time>
         </div>
         {job.fingerprint && (
           // Two renders with the same seed, steps and frames still differ when their λ table or track does: the hashes show it.

@@ -7,7 +7,7 @@ import { engine } from '../../api/client';
 import { useProject } from '../../state/projectStore';
 import type { JobView } from '../../../src-main/api/contract';
 import { useAssetUrl } from '../../hooks/useAssetUrl';
-import { baseName } from './queue';
+import { baseName, jobSettings } from './queue';
 import { Modal } from '../shell/Dialogs';
 
 /** A modal for render results (wider than the shell's dialogs: videos and JSON). */
@@ -43,7 +43,7 @@ export function PlayModal({ job, onClose }: { job: JobView; onClose: () => void 
         )}
       </div>
       <p className="muted">
-        {kind === 'folder' ? `PNG frames in ${job.output} (the middle frame is shown).` : job.output} · seed {job.seed} · {job.steps} steps · {job.frames} frames
+        {kind === 'folder' ? `PNG frames in ${job.output} (the middle frame is shown).` : job.output} · {jobSettings(job)}
       </p>
       <div className="modal__actions">
         {url && kind !== 'folder' && job.output && (
@@ -158,7 +158,7 @@ export function CompareModal({ a, b, fps, onClose }: { a: JobView; b: JobView; f
         <KindBadge job={job} />
         <strong>{job.label}</strong>
         <span className="muted">
-          seed {job.seed} · {job.steps} steps · {job.frames} frames
+          {jobSettings(job)}
         </span>
       </figcaption>
     </figure>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobStatus, JobView } from '../../../src-main/api/contract';
-import { addIfNew, orderLike, canCancel, canRemove, canRestart, dropTarget, moveLocal, moveTarget, progressText, splitQueue, toggleCompare, upsertJob, baseName } from './queue';
+import { addIfNew, orderLike, canCancel, canRemove, canRestart, dropTarget, moveLocal, moveTarget, progressText, splitQueue, toggleCompare, upsertJob, baseName, jobSettings } from './queue';
 import { frameAt, rgbToRgba } from './preview';
 
 function job(id: string, status: JobStatus = 'queued', progress = 0): JobView {
@@ -103,5 +103,15 @@ describe('preview frames', () => {
     expect(frameAt(1000 / 7 + 1, 7, 14)).toBe(1);
     expect(frameAt(2000 + 1, 7, 14)).toBe(0); // 14 frames at 7 fps: two seconds per loop
     expect(frameAt(500, 7, 0)).toBe(0);
+  });
+});
+
+describe('job settings line', () => {
+  it('shows seed and steps for a model render, frames and size for a preview', () => {
+    const base = { seed: 42, steps: 25, frames: 14 };
+    expect(jobSettings(base)).toBe('seed 42 · 25 steps · 14 frames');
+    const fp = { seed: 42, steps: 25, frames: 14, model: 'preview', size: '1024x576', fps: 7, guidance: '1-3', lambda: 'default #0', track: '2 keys #0', depth: 'none', photo: 'none' };
+    expect(jobSettings({ ...base, preview: true, fingerprint: fp })).toBe('preview · 14 frames · 1024x576');
+    expect(jobSettings({ ...base, preview: true })).toBe('preview · 14 frames');
   });
 });
