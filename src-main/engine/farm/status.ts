@@ -54,7 +54,7 @@ export function farmJobView(job: Job<FarmJobData, FarmJobResult>, state: string)
     stage: state === 'active' ? (progress?.stage ?? 'starting') : null,
     attemptsStarted: job.attemptsStarted ?? 0,
     result: state === 'completed' ? job.returnvalue : null,
-    error: state === 'failed' ? { code: code!, message: job.failedReason.replace(/\s*\[[a-z-]+\]$/, '') } : cancelledWaiting ? { code: 'cancelled', message: 'Cancelled before it started.' } : null,
+    error: state === 'failed' ? { code: code!, message: (job.failedReason ?? 'no reason recorded').replace(/\s*\[[a-z-]+\]$/, '') } : cancelledWaiting ? { code: 'cancelled', message: 'Cancelled before it started.' } : null,
     preview: state === 'active' ? (progress?.preview ?? null) : null,
   };
   return view;
@@ -90,6 +90,8 @@ export async function farmStatus(client: FarmClient, limit = 50): Promise<FarmSt
 
 /** One job's view, or null when the farm no longer has it. */
 export async function farmJob(client: FarmClient, jobId: string): Promise<FarmJobView | null> {
+  // The state before the job (see waitForFarmJob): the job read afterwards carries what that state says.
+  const state = await client.queue.getJobState(jobId);
   const job = await client.queue.getJob(jobId);
-  return job ? farmJobView(job, await job.getState()) : null;
+  return job ? farmJobView(job, state) : null;
 }

@@ -160,13 +160,14 @@ export async function waitForFarmJob(
   pollMs = 500,
 ): Promise<FarmJobResult> {
   for (;;) {
+    // The state first, then the job: a job read before its state could predate the failure or result that state reports.
+    const state = await client.queue.getJobState(jobId);
     const job = await getJob(client, jobId);
-    const state = await job.getState();
     if (state === 'completed') return job.returnvalue;
     if (job.data?.cancelled) throw new CamtrackError('cancelled', `The farm job ${jobId} was cancelled before it started.`);
     if (state === 'failed') {
       const code = failureCode(job.failedReason);
-      throw new CamtrackError(code, `The farm job ${jobId} ${code === 'cancelled' ? 'was cancelled' : 'failed'}: ${job.failedReason.replace(/\s*\[[a-z-]+\]$/, '')}`);
+      throw new CamtrackError(code, `The farm job ${jobId} ${code === 'cancelled' ? 'was cancelled' : 'failed'}: ${(job.failedReason ?? 'no reason recorded').replace(/\s*\[[a-z-]+\]$/, '')}`);
     }
     onProgress?.(job.progress);
     await new Promise((r) => setTimeout(r, pollMs));
