@@ -201,7 +201,8 @@ export function CompareModal({ a, b, fps, onClose }: { a: JobView; b: JobView; f
 /** What sets the two renders apart, beyond what their captions show: λ table, track, size, model… */
 function CompareDifferences({ a, b }: { a: JobView; b: JobView }) {
   if (!a.fingerprint || !b.fingerprint) return null;
-  const diff = renderDifferences(a.fingerprint, b.fingerprint);
+  // Previews use neither a seed nor denoising steps: a difference there changes nothing.
+  const diff = renderDifferences(a.fingerprint, b.fingerprint).filter((d) => !(a.preview && b.preview && /^(seed|steps):/.test(d)));
   return (
     <div className="rcompare__diff" data-testid="compare-differences">
       {diff.length === 0 ? (
