@@ -16,14 +16,15 @@ import { sigmasForSteps } from '../schedule/sigmas';
 import { CamtrackError } from '../util/errors';
 import { commitGroup, discardStaged, exportFrames, tempPathBeside, thumbnailPathFor, writeThumbnail, type StagedFile } from '../video';
 import { fillWarpedFrame, isPreviewModel, PREVIEW_MODEL_RECORD, renderSizeError } from '../preview';
-import { prepareSource, warpFrame, type WarpedFrame } from '../warp/forward';
+import { prepareSource, warpFrame, type WarpSource, type WarpedFrame } from '../warp/forward';
 import { createWarpPool } from '../warp/pool';
 import { anchorLambda, lambdaFloor } from '../sources/anchors';
 import { loadSourceViews } from '../sources/inputs';
 import { warpTrackFromViews } from '../sources/track';
 import { loadRenderInputs } from './inputs';
 import { applyRenderOverrides, type RenderOverrides } from './overrides';
-import { DEFAULT_OVERLAP, planWindows, renderWindowedPreview, type FrameWindow } from '../windows';
+import { DEFAULT_OVERLAP, filledDepth, planWindows, renderWindowedPreview, stitch, type FrameWindow } from '../windows';
+import { makeLambdaTable, type LambdaTable } from '../lambda/table';
 import { stageSidecar, type RenderSidecar, type SidecarConditioning, type SidecarModel } from './sidecar';
 
 /**
@@ -311,9 +312,15 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
       }
       const lat = pipeline.latentSize(settings.width, settings.height);
       const fc = pipeline.manifest.frameCounts;
-      if (fc !== 'any' && !fc.includes(F))
-        throw new CamtrackError('bad-input', `This model (${pipeline.manifest.name}) makes ${fc.join(' or ')} frames; the track has ${F}.`);
-      const shape: LatentShape = { frames: F, channels: 4, height: lat.height, width: lat.width };
+      // Tracks longer than the model (engine/windows): windows of the model's largest count, or of render.windowFrames.
+      const windowLength = settings.windowFrames ?? (fc !== 'any' && F > Math.max(...fc) ? Math.max(...fc) : undefined);
+      const plan = windowLength !== undefined && F > windowLength ? planWindows(F, windowLength, overlap) : [{ start: 0, end: F }];
+      if (plan.length > 1 && views.length > 0)
+        throw new CamtrackError('bad-input', 'A track longer than the model renders from one photo; this project has further source views. Shorten the track or remove the views.');
+      const W = plan[0].end - plan[0].start;
+      if (fc !== 'any' && !fc.includes(W))
+        throw new CamtrackError('bad-input', `This model (${pipeline.manifest.name}) makes ${fc.join(' or ')} frames; the track has ${F}${plan.length > 1 ? ` (windows of ${W})` : ''}.`);
+      const shape: LatentShape = { frames: W, channels: 4, height: lat.height, width: lat.width };
       endStage('model');
       throwIfAborted(signal, 'model');
 
@@ -322,58 +329,87 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
       // from the export frame rate (SVD-XT is told fps 7 whatever the video plays at).
       conditioning = resolveConditioning(pipeline.manifest.conditioning, settings);
       memory = await pipeline.memoryPlan(shape, { cfgMode: settings.cfgMode, maxGuidance: settings.guidanceMax, decodeChunk: settings.decodeChunk });
-      if (memory.decodeChunk < Math.min(settings.decodeChunk, F))
+      if (memory.decodeChunk < Math.min(settings.decodeChunk, W))
         notes.push(`Decoding ${memory.decodeChunk} frames at a time (the settings ask ${settings.decodeChunk}): the provider has ${((memory.freeBytes ?? 0) / 2 ** 30).toFixed(1)} GB free.`);
       if (memory.cfgTwoPass && settings.cfgMode === 'auto') notes.push(`Guidance runs as ${memory.cfgReason}.`);
-      const cond = await pipeline.conditioning(inputs.image, settings.seed, { noiseAugStrength: conditioning.noiseAugStrength });
-      progress('encode', 0.3);
-      const views = await pipeline.encodeViews(warped.map((w) => ({ width: w.width, height: w.height, data: w.image })));
-      const holes = new Uint8Array(F * lat.height * lat.width);
-      // An anchored frame (at a source camera) takes its warped view whole: no holes, lambda 1.
-      warped.forEach((w, f) => {
-        if (!anchors.includes(f)) holes.set(w.latentHoles, f * lat.height * lat.width);
-      });
-      endStage('encode');
-      throwIfAborted(signal, 'encode');
+      const perWindow: Float32Array[][] = [];
+      // Window 1 starts from the photo; each later one from the previous window's last decoded frame and its warped depth.
+      let windowSource: WarpSource = photo;
+      for (let k = 0; k < plan.length; k++) {
+        const win = plan[k];
+        const tag = plan.length > 1 ? { window: k + 1, windows: plan.length } : {};
+        // Progress: with windows, each window takes its share of the encode..decode span, so the fraction only rises.
+        const wprog = (stage: RenderStage, within: number, extra: Partial<RenderProgress> = {}) => {
+          if (plan.length === 1) return progress(stage, within, extra);
+          const [a, b] = STAGE_SPAN[stage];
+          const lo = STAGE_SPAN.encode[0], hi = STAGE_SPAN.decode[1];
+          const local = (a + (b - a) * Math.min(1, Math.max(0, within)) - lo) / (hi - lo);
+          opts.onProgress?.({ stage, fraction: lo + ((hi - lo) * (k + local)) / plan.length, ...extra, ...tag });
+        };
+        let winWarped: WarpedFrame[];
+        if (k === 0) winWarped = warped.slice(win.start, win.end);
+        else {
+          const prevCam = inputs.cameras[plan[k - 1].end - 1];
+          const lastImage: RgbImage = { width: settings.width, height: settings.height, data: perWindow[k - 1][perWindow[k - 1].length - 1] };
+          const depthAtLast = filledDepth(warpFrame(prepareSource(windowSource), prevCam, { withDepth: true }));
+          windowSource = { image: lastImage, depth: depthAtLast, intrinsics: prevCam.intrinsics, c2w: prevCam.c2w };
+          const prepared = prepareSource(windowSource);
+          winWarped = inputs.cameras.slice(win.start, win.end).map((c) => warpFrame(prepared, c));
+        }
+        const cond = await pipeline.conditioning(windowSource.image, settings.seed, { noiseAugStrength: conditioning.noiseAugStrength });
+        wprog('encode', 0.3);
+        const encoded = await pipeline.encodeViews(winWarped.map((w) => ({ width: w.width, height: w.height, data: w.image })));
+        const holes = new Uint8Array(W * lat.height * lat.width);
+        // An anchored frame (at a source camera) takes its warped view whole: no holes, lambda 1.
+        winWarped.forEach((w, f) => {
+          if (!anchors.includes(f)) holes.set(w.latentHoles, f * lat.height * lat.width);
+        });
+        if (k === plan.length - 1) endStage('encode');
+        throwIfAborted(signal, 'encode');
 
-      progress('denoise', 0, { step: 0, steps });
-      const denoise = pipeline.denoiser(cond, shape, {
-        minGuidance: settings.guidanceMin,
-        maxGuidance: settings.guidanceMax,
-        fps: conditioning.fps,
-        motionBucketId: conditioning.motionBucketId,
-        noiseAugStrength: conditioning.noiseAugStrength,
-        cfgTwoPass: memory.cfgTwoPass,
-      });
-      let lastPreview = -Infinity;
-      const previewStride = Math.max(1, Math.ceil(Math.max(lat.width, lat.height) / (opts.previewMaxSide ?? Infinity)));
-      const interval = opts.previewIntervalMs ?? 0;
-      const latents = await guidedSample({
-        sigmas,
-        lambda: anchorLambda(lambda!, anchors),
-        lambdaMin,
-        shape,
-        sourceLatent: cond.sourceLatent,
-        warpedLatents: views,
-        holes: makeHoleMasks(F, lat.height, lat.width, holes),
-        start: { seed: settings.seed },
-        denoise,
-        signal,
-        onStep: (s) => {
-          progress('denoise', (s.step + 1) / s.steps, { step: s.step + 1, steps: s.steps });
-          const now = performance.now();
-          if (opts.onPreview && (now - lastPreview >= interval || s.step + 1 === s.steps)) {
-            lastPreview = now;
-            const previews = latentPreview(s.denoised, shape, previewStride);
-            opts.onPreview({ step: s.step + 1, steps: s.steps, width: previews[0].width, height: previews[0].height, frames: previews.map((p) => p.data) });
-          }
-        },
-      });
-      endStage('denoise');
+        wprog('denoise', 0, { step: 0, steps });
+        const denoise = pipeline.denoiser(cond, shape, {
+          minGuidance: settings.guidanceMin,
+          maxGuidance: settings.guidanceMax,
+          fps: conditioning.fps,
+          motionBucketId: conditioning.motionBucketId,
+          noiseAugStrength: conditioning.noiseAugStrength,
+          cfgTwoPass: memory.cfgTwoPass,
+        });
+        let lastPreview = -Infinity;
+        const previewStride = Math.max(1, Math.ceil(Math.max(lat.width, lat.height) / (opts.previewMaxSide ?? Infinity)));
+        const interval = opts.previewIntervalMs ?? 0;
+        // The window's own columns of the track's lambda table.
+        const winLambda = plan.length === 1 ? lambda! : sliceLambda(lambda!, win.start, win.end);
+        const latents = await guidedSample({
+          sigmas,
+          lambda: anchorLambda(winLambda, anchors),
+          lambdaMin,
+          shape,
+          sourceLatent: cond.sourceLatent,
+          warpedLatents: encoded,
+          holes: makeHoleMasks(W, lat.height, lat.width, holes),
+          start: { seed: settings.seed },
+          denoise,
+          signal,
+          onStep: (s) => {
+            wprog('denoise', (s.step + 1) / s.steps, { step: s.step + 1, steps: s.steps });
+            const now = performance.now();
+            if (opts.onPreview && (now - lastPreview >= interval || s.step + 1 === s.steps)) {
+              lastPreview = now;
+              const previews = latentPreview(s.denoised, shape, previewStride);
+              opts.onPreview({ step: s.step + 1, steps: s.steps, width: previews[0].width, height: previews[0].height, frames: previews.map((p) => p.data) });
+            }
+          },
+        });
+        if (k === plan.length - 1) endStage('denoise');
 
-      progress('decode', 0);
-      const decoded = await pipeline.decode(latents, shape, memory.decodeChunk, (done, total) => progress('decode', done / total), signal);
-      frames = decoded.map(toRgb24);
+        wprog('decode', 0);
+        const decoded = await pipeline.decode(latents, shape, memory.decodeChunk, (done, total) => wprog('decode', done / total), signal);
+        perWindow.push(decoded.map((d) => d.data));
+      }
+      if (plan.length > 1) windows = plan;
+      frames = stitch(plan, perWindow).map((data) => toRgb24({ width: settings.width, height: settings.height, data }));
       endStage('decode');
     } finally {
       await pipeline.release();
@@ -453,6 +489,14 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
   } finally {
     if (!committed) await discardStaged(staged);
   }
+}
+
+/** Frames start..end-1 of a lambda table (every step): one window's table. */
+function sliceLambda(t: LambdaTable, start: number, end: number): LambdaTable {
+  const n = end - start;
+  const data = new Float64Array(t.steps * n);
+  for (let i = 0; i < t.steps; i++) for (let j = 0; j < n; j++) data[i * n + j] = t.data[i * t.frames + start + j];
+  return makeLambdaTable(t.steps, n, data);
 }
 
 /** Small RGB24 thumbnails of finished frames (nearest pixel), for the queue's live preview. */

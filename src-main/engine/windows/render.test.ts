@@ -64,3 +64,25 @@ describe('a preview longer than its window', () => {
     expect(again.frames.every((f, i) => Buffer.from(f).equals(Buffer.from(r.frames[i])))).toBe(true);
   }, 120_000);
 });
+
+describe('a draft-model render longer than its window', () => {
+  it('samples 60 frames as three 25-frame windows, each conditioned on the previous window\'s last frame; the sidecar lists them and re-renders the same frames', async () => {
+    const dir = path.join(root, 'draft.camtrack');
+    const draftDoc = await writeTinyProject(dir, { frames: 60, degreesPerFrame: 0.5, render: { model: 'draft', steps: 3, width: 128, height: 64, windowFrames: 25 } });
+    const out = path.join(root, 'draft.mp4');
+    const progress: RenderProgress[] = [];
+    const r = await renderProject({ projectDir: dir, doc: draftDoc, out, onProgress: (p) => progress.push(p) });
+    expect(await probeVideo(out)).toMatchObject({ frames: 60, width: 128, height: 64 });
+    const side = await readSidecar(r.sidecarPath);
+    expect(side.windows).toEqual({ overlap: 4, list: [{ start: 0, end: 25 }, { start: 21, end: 46 }, { start: 35, end: 60 }] });
+    expect([...new Set(progress.filter((p) => p.stage === 'denoise' && p.window).map((p) => `${p.window}/${p.windows}`))]).toEqual(['1/3', '2/3', '3/3']);
+    for (let i = 1; i < progress.length; i++) expect(progress[i].fraction).toBeGreaterThanOrEqual(progress[i - 1].fraction);
+    const d = r.frames.slice(1).map((f, i) => meanAbs(r.frames[i], f));
+    const boundaries = [20, 24, 34, 45];
+    const inside = d.filter((_, i) => !(i >= 20 && i <= 24) && !(i >= 34 && i <= 45));
+    console.log(`draft window boundaries: max ${Math.max(...boundaries.map((i) => d[i])).toFixed(3)} (${boundaries.map((i) => d[i].toFixed(3)).join(', ')}), median inside ${median(inside).toFixed(3)}`);
+    expect(Math.max(...boundaries.map((i) => d[i]))).toBeLessThanOrEqual(2 * median(inside));
+    const again = await renderFromSidecar(r.sidecarPath, { out: path.join(root, 'draft-again.mp4') });
+    expect(again.frames.every((f, i) => Buffer.from(f).equals(Buffer.from(r.frames[i])))).toBe(true);
+  }, 240_000);
+});
