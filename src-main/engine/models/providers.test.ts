@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CamtrackError } from '../util/errors';
 import { formatDoctor, runDoctor } from './doctor';
 import { mapOrtError } from './ortErrors';
-import { parseProviderChoice, providerOrder, providerProblem, shortOrtMessage, type ProviderAvailability } from './providers';
+import { parseProviderChoice, providerOrder, providerProblem, shortOrtMessage, vulkanIcdFiles, type ProviderAvailability } from './providers';
 
 const all = (names: string[]): ProviderAvailability[] =>
   (['cuda', 'dml', 'coreml', 'webgpu', 'cpu'] as const).map((name) => ({ name, available: names.includes(name) }));
@@ -76,5 +76,20 @@ describe('a provider that cannot start, in one readable line', () => {
     expect(providerProblem('coreml', 'no available backend found. ERR: [coreml] backend not found.')).toBe(`this onnxruntime-node has no coreml provider on ${process.platform} ([coreml] backend not found.)`);
     expect(providerProblem('dml', 'x == y was false. Something else went wrong')).toBe('Something else went wrong');
     expect(providerProblem('dml', 'z'.repeat(500))).toHaveLength(160);
+  });
+});
+
+describe('Vulkan drivers for WebGPU on Linux', () => {
+  const tree: Record<string, string[]> = { '/usr/share/vulkan/icd.d': ['nvidia_icd.json', 'README'], '/etc/vulkan/icd.d': [] };
+  const list = (d: string) => tree[d] ?? [];
+  it('finds ICD manifests on the loader\'s search path, and none on a machine without a driver', () => {
+    expect(vulkanIcdFiles({ HOME: '/home/a' }, list)).toEqual(['/usr/share/vulkan/icd.d/nvidia_icd.json']);
+    expect(vulkanIcdFiles({ HOME: '/home/a' }, () => [])).toEqual([]);
+    // XDG_DATA_DIRS replaces the default data folders.
+    expect(vulkanIcdFiles({ XDG_DATA_DIRS: '/opt/share' }, list)).toEqual([]);
+  });
+  it('uses only the files VK_DRIVER_FILES names when it is set (missing files: no driver)', () => {
+    expect(vulkanIcdFiles({ VK_DRIVER_FILES: '/nonexistent/icd.json' }, list)).toEqual([]);
+    expect(vulkanIcdFiles({ VK_DRIVER_FILES: __filename }, list)).toEqual([__filename]);
   });
 });

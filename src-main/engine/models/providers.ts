@@ -3,7 +3,7 @@
  * session creation that falls back to CPU with the reason returned (so the UI and CLI can show it),
  * never only logged.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -43,6 +43,29 @@ export function cudaProviderLibrary(dir = ortBinaryDir()): string | null {
   return existsSync(file) ? file : null;
 }
 
+/**
+ * The Vulkan driver manifests (ICD files) the Vulkan loader would find on Linux: the files named
+ * by VK_DRIVER_FILES / VK_ICD_FILENAMES / VK_ADD_DRIVER_FILES, else the JSON files in the icd.d
+ * folders of its search path (XDG config and data dirs, /etc, /usr/local/share, /usr/share).
+ */
+export function vulkanIcdFiles(env: NodeJS.ProcessEnv = process.env, list: (dir: string) => string[] = listDir): string[] {
+  const named = [env.VK_DRIVER_FILES, env.VK_ICD_FILENAMES, env.VK_ADD_DRIVER_FILES].filter((v): v is string => !!v).flatMap((v) => v.split(':')).filter((f) => f && existsSync(f));
+  if (named.length > 0 || env.VK_DRIVER_FILES || env.VK_ICD_FILENAMES) return named;
+  const home = env.HOME ?? '';
+  const config = (env.XDG_CONFIG_DIRS || '/etc/xdg').split(':');
+  const data = [env.XDG_DATA_HOME || (home && path.join(home, '.local', 'share')), ...(env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':')];
+  const dirs = [...config, '/etc', ...data].filter(Boolean).map((d) => path.join(d, 'vulkan', 'icd.d'));
+  return [...new Set(dirs)].flatMap((d) => list(d).filter((f) => f.endsWith('.json')).map((f) => path.join(d, f)));
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
 /** What onnxruntime-node offers here, as listed by ort.listSupportedBackends() and the files present. */
 export function availableProviders(): ProviderAvailability[] {
   const backends = new Map<string, { bundled: boolean }>();
@@ -56,7 +79,14 @@ export function availableProviders(): ProviderAvailability[] {
         ? { name, available: true, note: `provider library ${lib}; needs CUDA 12 and cuDNN 9 at run time` }
         : { name, available: false, note: 'the CUDA provider library is not installed (onnxruntime-node was installed without it; run ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js, see README "GPU: adding CUDA")' };
     }
-    if (name === 'webgpu') return { name, available: true, note: 'needs a GPU adapter (Vulkan, Metal or D3D12); checked when a session is created' };
+    if (name === 'webgpu') {
+      // On Linux WebGPU (Dawn) runs on Vulkan: with no Vulkan driver it can only fail, after
+      // printing Vulkan's own warnings to stderr, so 'auto' does not try it.
+      if (process.platform === 'linux' && vulkanIcdFiles().length === 0) {
+        return { name, available: false, note: 'no Vulkan driver is installed (no ICD file in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d), so WebGPU has no GPU to use' };
+      }
+      return { name, available: true, note: 'needs a GPU adapter (Vulkan, Metal or D3D12); checked when a session is created' };
+    }
     return { name, available: true };
   });
 }
