@@ -109,6 +109,11 @@ export function Timeline() {
           fps
           <NumberField value={track.fps} label="Frames per second" testId="fps" onCommit={(v) => editTrack((t) => setFps(t, v))} />
         </label>
+        {check.windows && (
+          <span className="tl-note muted" data-testid="frame-count-windows" title={check.windows}>
+            {check.windows}
+          </span>
+        )}
         {check.problem && (
           <span className="tl-flag" role="alert" data-testid="frame-count-flag" title={check.problem}>
             <TriangleAlert {...ICON} /> {check.problem}

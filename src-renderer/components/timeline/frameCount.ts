@@ -1,5 +1,6 @@
 import type { ModelInfo } from '../../../src-main/api/contract';
-import { checkFrameCount, SVD_FRAME_COUNTS } from '../../../src-main/engine/camera/frame-count';
+import { checkFrameCount, SVD_FRAME_COUNTS, windowedNote } from '../../../src-main/engine/camera/frame-count';
+import { planWindows } from '../../../src-main/engine/windows/plan';
 
 /**
  * The timeline's view of the engine's frame-count check: the native counts to show as badges
@@ -10,10 +11,13 @@ import { checkFrameCount, SVD_FRAME_COUNTS } from '../../../src-main/engine/came
 export interface FrameCountView {
   native: number[];
   problem: string | null;
+  /** Set when the track is longer than the model: how the render splits it into windows. */
+  windows: string | null;
 }
 
 export function frameCountView(numFrames: number, model: Pick<ModelInfo, 'frameCounts'> | null): FrameCountView {
   const native = [SVD_FRAME_COUNTS.svd, SVD_FRAME_COUNTS['svd-xt']];
-  if (!model) return { native, problem: null };
-  return { native, problem: checkFrameCount(numFrames, model.frameCounts === 'any' ? [] : model.frameCounts) };
+  if (!model) return { native, problem: null, windows: null };
+  const counts = model.frameCounts === 'any' ? [] : model.frameCounts;
+  return { native, problem: checkFrameCount(numFrames, counts), windows: windowedNote(numFrames, counts, (f, n) => planWindows(f, n).length) };
 }

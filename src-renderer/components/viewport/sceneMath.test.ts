@@ -128,6 +128,8 @@ describe('timeline ruler, hole tint and frame-count badges', () => {
     expect(frameCountView(25, { frameCounts: [25] }).problem).toBeNull();
     expect(frameCountView(14, { frameCounts: [25] }).problem).toMatch(/renders 25 frames, but the track has 14/);
     expect(frameCountView(31, { frameCounts: 'any' }).problem).toBeNull();
-    expect(frameCountView(31, null)).toEqual({ native: [14, 25], problem: null });
+    expect(frameCountView(31, null)).toEqual({ native: [14, 25], problem: null, windows: null });
+    // 60 frames with SVD-XT: renders in windows [0,25), [21,46), [35,60).
+    expect(frameCountView(60, { frameCounts: [25] })).toMatchObject({ problem: null, windows: "Longer than the model's 25 frames: renders in 3 overlapping windows of 25." });
   });
 });
