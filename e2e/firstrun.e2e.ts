@@ -120,9 +120,10 @@ describe('first run: welcome, sample preview, depth estimation, mismatched depth
 
   it('cancels a running estimation and keeps the depth it had', async () => {
     const { page } = studio;
-    // A model that takes a while (60 whole-image convolutions before the real work: seconds).
+    // A model that takes a while (400 whole-image convolutions before the real work: several seconds
+    // even on a fast idle machine, so the run is still going when Cancel is clicked).
     const slow = path.join(studio.scratch, 'slow.onnx');
-    await fs.writeFile(slow, buildTestDepthModel({ slowOps: 60 }));
+    await fs.writeFile(slow, buildTestDepthModel({ slowOps: 400 }));
     await installDepthModelFile(slow, 'small', models);
     await page.getByTestId('depth-model-recheck').click();
     await expect.poll(() => page.getByTestId('estimate-depth').isDisabled()).toBe(false);
