@@ -23,8 +23,7 @@ import { loadSourceViews } from '../sources/inputs';
 import { warpTrackFromViews } from '../sources/track';
 import { loadRenderInputs } from './inputs';
 import { applyRenderOverrides, type RenderOverrides } from './overrides';
-import { DEFAULT_OVERLAP, filledDepth, planWindows, renderWindowedPreview, stitch, type FrameWindow } from '../windows';
-import { makeLambdaTable, type LambdaTable } from '../lambda/table';
+import { DEFAULT_OVERLAP, filledDepth, renderWindowPlan, renderWindowedPreview, stitch, windowLambda, type FrameWindow } from '../windows';
 import { stageSidecar, type RenderSidecar, type SidecarConditioning, type SidecarModel } from './sidecar';
 
 /**
@@ -256,13 +255,13 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
   let warped: WarpedFrame[] = [];
   let anchors: number[] = [];
   // A preview longer than its window (settings.windowFrames) is made window by window, each from the previous one's last frame.
-  const windowed = preview && settings.windowFrames !== undefined && F > settings.windowFrames;
+  const previewPlan = preview ? renderWindowPlan(F, settings, 'any') : null;
   const overlap = settings.windowOverlap ?? DEFAULT_OVERLAP;
   let windows: FrameWindow[] | null = null;
   let windowedFrames: Float32Array[] | null = null;
-  if (windowed) {
+  if (previewPlan) {
     if (views.length > 0) throw new CamtrackError('bad-input', 'A windowed preview (render.windowFrames) renders from one photo; this project has further source views. Remove render.windowFrames or the views.');
-    windows = planWindows(F, settings.windowFrames!, overlap);
+    windows = previewPlan;
     windowedFrames = renderWindowedPreview(photo, inputs.cameras, windows, {
       signal,
       onFrame: (k, n) => progress('warp', ++warpedCount / (windows!.reduce((a, w) => a + w.end - w.start, 0)), { window: k, windows: n }),
@@ -313,8 +312,7 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
       const lat = pipeline.latentSize(settings.width, settings.height);
       const fc = pipeline.manifest.frameCounts;
       // Tracks longer than the model (engine/windows): windows of the model's largest count, or of render.windowFrames.
-      const windowLength = settings.windowFrames ?? (fc !== 'any' && F > Math.max(...fc) ? Math.max(...fc) : undefined);
-      const plan = windowLength !== undefined && F > windowLength ? planWindows(F, windowLength, overlap) : [{ start: 0, end: F }];
+      const plan = renderWindowPlan(F, settings, fc) ?? [{ start: 0, end: F }];
       if (plan.length > 1 && views.length > 0)
         throw new CamtrackError('bad-input', 'A track longer than the model renders from one photo; this project has further source views. Shorten the track or remove the views.');
       const W = plan[0].end - plan[0].start;
@@ -379,8 +377,8 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
         let lastPreview = -Infinity;
         const previewStride = Math.max(1, Math.ceil(Math.max(lat.width, lat.height) / (opts.previewMaxSide ?? Infinity)));
         const interval = opts.previewIntervalMs ?? 0;
-        // The window's own columns of the track's lambda table.
-        const winLambda = plan.length === 1 ? lambda! : sliceLambda(lambda!, win.start, win.end);
+        // The window's own columns of the track's lambda table (overlap columns serve both windows: engine/windows/lambda.ts).
+        const winLambda = plan.length === 1 ? lambda! : windowLambda(lambda!, win);
         const latents = await guidedSample({
           sigmas,
           lambda: anchorLambda(winLambda, anchors),
@@ -489,14 +487,6 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
   } finally {
     if (!committed) await discardStaged(staged);
   }
-}
-
-/** Frames start..end-1 of a lambda table (every step): one window's table. */
-function sliceLambda(t: LambdaTable, start: number, end: number): LambdaTable {
-  const n = end - start;
-  const data = new Float64Array(t.steps * n);
-  for (let i = 0; i < t.steps; i++) for (let j = 0; j < n; j++) data[i * n + j] = t.data[i * t.frames + start + j];
-  return makeLambdaTable(t.steps, n, data);
 }
 
 /** Small RGB24 thumbnails of finished frames (nearest pixel), for the queue's live preview. */

@@ -1,3 +1,4 @@
-/** Tracks longer than the model: overlapping windows, their cross-fade and the stitch. */
-export { planWindows, blendWeights, stitch, DEFAULT_OVERLAP, type FrameWindow, type FrameData } from './plan';
+/** Tracks longer than the model: overlapping windows, their cross-fade, the stitch and their lambda columns. */
+export { planWindows, renderWindowPlan, blendWeights, stitch, DEFAULT_OVERLAP, type FrameWindow, type FrameData } from './plan';
 export { renderWindowedPreview, filledDepth, type WindowedPreviewOptions } from './preview';
+export { windowLambda, windowsAt, mirrorColumns, shareAcrossWindows, type TableRect } from './lambda';

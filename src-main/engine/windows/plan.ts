@@ -89,3 +89,20 @@ export function stitch<T extends FrameData>(windows: readonly FrameWindow[], win
   }
   return out;
 }
+
+/**
+ * The windows a render of `numFrames` frames uses, or null when it is one piece: windows of
+ * `render.windowFrames` when set, else of the model's largest frame count when the track is longer
+ * ('any', the preview and the draft model, needs `windowFrames`). The render, the timeline's note
+ * and the lambda editor all ask this, so they show what the render does.
+ */
+export function renderWindowPlan(
+  numFrames: number,
+  render: { windowFrames?: number; windowOverlap?: number },
+  modelFrameCounts: readonly number[] | 'any',
+): FrameWindow[] | null {
+  const longest = modelFrameCounts === 'any' || modelFrameCounts.length === 0 ? undefined : Math.max(...modelFrameCounts);
+  const length = render.windowFrames ?? (longest !== undefined && numFrames > longest ? longest : undefined);
+  if (length === undefined || !(numFrames > length)) return null;
+  return planWindows(numFrames, length, render.windowOverlap ?? DEFAULT_OVERLAP);
+}

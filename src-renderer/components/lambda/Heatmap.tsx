@@ -4,7 +4,8 @@ import { useUi } from '../../state/uiStore';
 import { viridisLut } from './colormap';
 import { rectOf, unionRect, type CellRect } from './edit';
 import { Stroke } from './brush';
-import { AXIS_LEFT, AXIS_TOP, cellAt, computeLayout, formatSigma, hitTest, labelStride, rasterCells, rectPx, type MapLayout } from './raster';
+import { AXIS_LEFT, AXIS_TOP, cellAt, computeLayout, formatSigma, hitTest, labelStride, rasterCells, rectPx, WINDOW_BAND, type MapLayout } from './raster';
+import { mirrorColumns, type FrameWindow } from '../../../src-main/engine/windows';
 import { useLambdaEditor } from './editorStore';
 import { working } from './working';
 
@@ -22,7 +23,7 @@ type Drag =
  * The heatmap: a base canvas (axes and cells, cells rewritten only where they changed) under an
  * overlay canvas (current frame, selection, cursor, hover, brush outline) that is cheap to redraw.
  */
-export function Heatmap({ lambda, sigmas }: { lambda: LambdaDoc; sigmas: ArrayLike<number> }) {
+export function Heatmap({ lambda, sigmas, windows = null }: { lambda: LambdaDoc; sigmas: ArrayLike<number>; windows?: FrameWindow[] | null }) {
   const wrapRef = useRef<HTMLDivElement>(null);
   const baseRef = useRef<HTMLCanvasElement>(null);
   const overRef = useRef<HTMLCanvasElement>(null);
@@ -73,7 +74,7 @@ export function Heatmap({ lambda, sigmas }: { lambda: LambdaDoc; sigmas: ArrayLi
     const base = baseRef.current!;
     const over = overRef.current!;
     if (size.w < AXIS_LEFT + 20 || size.h < AXIS_TOP + 10) return;
-    const l = computeLayout(size.w, size.h, size.dpr, steps, frames);
+    const l = computeLayout(size.w, size.h, size.dpr, steps, frames, windows ? WINDOW_BAND : 0);
     layoutRef.current = l;
     for (const c of [base, over]) {
       c.width = Math.round(size.w * size.dpr);
@@ -84,9 +85,10 @@ export function Heatmap({ lambda, sigmas }: { lambda: LambdaDoc; sigmas: ArrayLi
     const ctx = base.getContext('2d')!;
     imageRef.current = ctx.createImageData(l.devW, l.devH);
     drawAxes(ctx, l, sigmas);
+    if (windows) drawWindowBand(ctx, l, windows);
     invalidate('all');
     flush();
-  }, [size, steps, frames, sigmas]);
+  }, [size, steps, frames, sigmas, windows]);
 
   useEffect(() => invalidate('all'), [lambda.lambdaMin]);
 
@@ -97,8 +99,11 @@ export function Heatmap({ lambda, sigmas }: { lambda: LambdaDoc; sigmas: ArrayLi
     const l = layoutRef.current;
     const c = overRef.current;
     if (!l || !c) return;
-    drawOverlay(c.getContext('2d')!, l, { frame, selection: ed.selection, cursor: ed.cursor, hover: ed.hover, tool: ed.tool, brushSize: ed.brush.size });
-  }, [size, steps, frames, frame, ed.selection, ed.cursor, ed.hover, ed.tool, ed.brush.size]);
+    drawOverlay(c.getContext('2d')!, l, {
+      frame, selection: ed.selection, cursor: ed.cursor, hover: ed.hover, tool: ed.tool, brushSize: ed.brush.size,
+      windows: windows && windows[windows.length - 1].end === l.frames ? windows : null, together: ed.windowEdit === 'together',
+    });
+  }, [size, steps, frames, frame, ed.selection, ed.cursor, ed.hover, ed.tool, ed.brush.size, windows, ed.windowEdit]);
 
   const local = (e: React.PointerEvent) => {
     const r = overRef.current!.getBoundingClientRect();
@@ -221,16 +226,49 @@ function drawAxes(ctx: CanvasRenderingContext2D, l: MapLayout, sigmas: ArrayLike
   // Header of the step axis.
   ctx.fillStyle = MUTED;
   ctx.textAlign = 'left';
-  ctx.fillText('step', 4, l.mapY / 2);
+  ctx.fillText('step', 4, AXIS_TOP / 2);
   ctx.textAlign = 'right';
-  ctx.fillText('σ', l.mapX - 7, l.mapY / 2);
+  ctx.fillText('σ', l.mapX - 7, AXIS_TOP / 2);
   // Frame axis: the frame index above its column.
   // Labels at least as far apart as the widest one (1000 frames: "999") plus a gap.
   const colStride = labelStride(l.frames, l.mapW, ctx.measureText(String(l.frames - 1)).width + 10);
   const cellW = l.mapW / l.frames;
   ctx.textAlign = 'center';
   ctx.fillStyle = TEXT;
-  for (let f = 0; f < l.frames; f += colStride) ctx.fillText(String(f), l.mapX + (f + 0.5) * cellW, l.mapY / 2);
+  for (let f = 0; f < l.frames; f += colStride) ctx.fillText(String(f), l.mapX + (f + 0.5) * cellW, AXIS_TOP / 2);
+}
+
+/** Two alternating hues, so neighbouring windows (and where they overlap) read apart. */
+const WINDOW_HUES = ['#5aa9ff', '#ffb347'] as const;
+
+/**
+ * The window strip between the frame axis and the map: each window a bar over its frames in one of
+ * two lanes (odd windows above, even below), so an overlap is where the two bars sit over each other.
+ */
+function drawWindowBand(ctx: CanvasRenderingContext2D, l: MapLayout, windows: readonly FrameWindow[]): void {
+  const lane = (WINDOW_BAND - 4) / 2;
+  ctx.font = FONT;
+  ctx.textBaseline = 'middle';
+  ctx.fillStyle = MUTED;
+  ctx.textAlign = 'right';
+  ctx.fillText('windows', l.mapX - 7, AXIS_TOP + WINDOW_BAND / 2);
+  windows.forEach((w, k) => {
+    if (w.end > l.frames) return;
+    const x0 = l.mapX + l.xEdges[w.start] / l.dpr;
+    const x1 = l.mapX + l.xEdges[w.end] / l.dpr;
+    const y = AXIS_TOP + 1 + (k % 2) * (lane + 1);
+    const hue = WINDOW_HUES[k % 2];
+    ctx.fillStyle = hue + '55';
+    ctx.fillRect(x0, y, x1 - x0, lane);
+    ctx.fillStyle = hue;
+    ctx.fillRect(x0, y, 2, lane);
+    ctx.fillRect(x1 - 2, y, 2, lane);
+    ctx.fillStyle = '#e8edf5';
+    ctx.textAlign = 'left';
+    const full = `W${k + 1}  ${w.start}–${w.end - 1}`;
+    const label = ctx.measureText(full).width + 10 < x1 - x0 ? full : ctx.measureText(`W${k + 1}`).width + 8 < x1 - x0 ? `W${k + 1}` : '';
+    if (label) ctx.fillText(label, x0 + 5, y + lane / 2 + 0.5);
+  });
 }
 
 interface OverlayState {
@@ -240,6 +278,9 @@ interface OverlayState {
   hover: { row: number; col: number; fr?: number; fc?: number } | null;
   tool: 'brush' | 'select';
   brushSize: number;
+  /** The render's windows (engine/windows), null for a track in one piece. */
+  windows: readonly FrameWindow[] | null;
+  together: boolean;
 }
 
 function drawOverlay(ctx: CanvasRenderingContext2D, l: MapLayout, s: OverlayState): void {
@@ -247,6 +288,20 @@ function drawOverlay(ctx: CanvasRenderingContext2D, l: MapLayout, s: OverlayStat
   ctx.clearRect(0, 0, l.width, l.height);
   const cellW = l.mapW / l.frames;
   const cellH = l.mapH / l.steps;
+  if (s.windows) drawWindowMarks(ctx, l, s.windows);
+  // Editing together: the hovered frame's copies in the other windows, outlined.
+  const hv = s.hover;
+  if (s.windows && s.together && hv && hv.row >= 0 && hv.col >= 1) {
+    ctx.setLineDash([3, 3]);
+    ctx.strokeStyle = 'rgba(255,255,255,0.9)';
+    ctx.lineWidth = 1;
+    for (const m of mirrorColumns(s.windows, hv.col)) {
+      if (m === hv.col) continue;
+      const r = rectPx(l, { r0: 0, r1: l.steps - 1, c0: m, c1: m });
+      ctx.strokeRect(r.x + 0.5, r.y + 0.5, Math.max(1, r.w - 1), r.h - 1);
+    }
+    ctx.setLineDash([]);
+  }
   // The timeline's current frame: a light band over its column and a marker on the axis.
   if (s.frame >= 0 && s.frame < l.frames) {
     const r = rectPx(l, { r0: 0, r1: l.steps - 1, c0: s.frame, c1: s.frame });
@@ -264,9 +319,9 @@ function drawOverlay(ctx: CanvasRenderingContext2D, l: MapLayout, s: OverlayStat
     const tw = ctx.measureText(label).width + 6;
     const cx = Math.min(l.width - tw / 2, Math.max(l.mapX + tw / 2, r.x + r.w / 2));
     ctx.fillStyle = '#f5a524';
-    ctx.fillRect(cx - tw / 2, 1, tw, l.mapY - 6);
+    ctx.fillRect(cx - tw / 2, 1, tw, AXIS_TOP - 6);
     ctx.fillStyle = '#111318';
-    ctx.fillText(label, cx, (l.mapY - 4) / 2);
+    ctx.fillText(label, cx, (AXIS_TOP - 4) / 2);
   }
   // Selection, with its rows and columns marked on the axes.
   if (s.selection) {
@@ -274,7 +329,7 @@ function drawOverlay(ctx: CanvasRenderingContext2D, l: MapLayout, s: OverlayStat
     ctx.fillStyle = 'rgba(76,154,255,0.16)';
     ctx.fillRect(r.x, r.y, r.w, r.h);
     ctx.fillRect(0, r.y, l.mapX - 2, r.h);
-    ctx.fillRect(r.x, 0, r.w, l.mapY - 5);
+    ctx.fillRect(r.x, 0, r.w, AXIS_TOP - 5);
     ctx.setLineDash([4, 3]);
     ctx.strokeStyle = '#8cc0ff';
     ctx.lineWidth = 1.5;
@@ -309,4 +364,56 @@ function drawOverlay(ctx: CanvasRenderingContext2D, l: MapLayout, s: OverlayStat
   ctx.strokeStyle = '#ffffff';
   ctx.lineWidth = 1.5;
   ctx.strokeRect(c.x - 0.5, c.y - 0.5, c.w + 1, c.h + 1);
+}
+
+/**
+ * Window boundaries over the map: every overlap (frames two windows share, one column used by
+ * both) lightly hatched, a later window's first frame marked by a dashed line in its hue and an
+ * earlier window's end by a solid one, each with a dark edge so it reads on any colour.
+ */
+function drawWindowMarks(ctx: CanvasRenderingContext2D, l: MapLayout, windows: readonly FrameWindow[]): void {
+  const top = l.mapY, h = l.mapH;
+  const xOf = (f: number) => l.mapX + l.xEdges[f] / l.dpr;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(l.mapX, top, l.mapW, h);
+  ctx.clip();
+  for (let k = 0; k + 1 < windows.length; k++) {
+    const a = xOf(windows[k + 1].start), b = xOf(windows[k].end);
+    ctx.fillStyle = 'rgba(255,255,255,0.10)';
+    ctx.fillRect(a, top, b - a, h);
+    ctx.strokeStyle = 'rgba(255,255,255,0.22)';
+    ctx.lineWidth = 1;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(a, top, b - a, h);
+    ctx.clip();
+    ctx.beginPath();
+    for (let d = -h; d < b - a; d += 7) {
+      ctx.moveTo(a + d, top + h);
+      ctx.lineTo(a + d + h, top);
+    }
+    ctx.stroke();
+    ctx.restore();
+  }
+  const line = (x: number, hue: string, dashed: boolean) => {
+    ctx.setLineDash([]);
+    ctx.strokeStyle = 'rgba(0,0,0,0.75)';
+    ctx.lineWidth = 4;
+    ctx.beginPath();
+    ctx.moveTo(x, top);
+    ctx.lineTo(x, top + h);
+    ctx.stroke();
+    ctx.setLineDash(dashed ? [6, 4] : []);
+    ctx.strokeStyle = hue;
+    ctx.lineWidth = 2;
+    ctx.stroke();
+  };
+  windows.forEach((w, k) => {
+    const hue = WINDOW_HUES[k % 2];
+    if (k > 0) line(xOf(w.start), hue, true);
+    if (k + 1 < windows.length) line(xOf(w.end), hue, false);
+  });
+  ctx.setLineDash([]);
+  ctx.restore();
 }

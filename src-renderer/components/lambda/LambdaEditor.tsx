@@ -11,6 +11,9 @@ import { FileControls, PresetBar, ToolBar } from './Toolbar';
 import { formatSigma } from './raster';
 import { useLambdaShapeSync } from './useLambdaShapeSync';
 import { working } from './working';
+import { windowPlace, windowsSummary } from './windowsView';
+import { useLambdaWindows } from './useLambdaWindows';
+import type { FrameWindow } from '../../../src-main/engine/windows';
 import './lambda.css';
 
 const NAV_KEYS = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown']);
@@ -22,6 +25,8 @@ const NAV_KEYS = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Ho
 export function LambdaEditor() {
   const lambda = useProject((s) => s.doc?.lambda);
   useLambdaShapeSync();
+  const windows = useLambdaWindows();
+  const windowEdit = useLambdaEditor((s) => s.windowEdit);
   useLayoutEffect(() => working.sync(lambda ?? null), [lambda]);
   const steps = lambda?.steps ?? 0;
   const sigmas = useMemo(() => (steps > 0 ? sigmasForSteps(steps) : new Float32Array(1)), [steps]);
@@ -85,6 +90,24 @@ export function LambdaEditor() {
         <span className="lh-shape" data-testid="lambda-shape">
           {lambda.steps} steps × {lambda.frames} frames · {lambda.preset.kind === 'custom' ? 'painted' : lambda.preset.kind}
         </span>
+        {windows && (
+          <span className="lh-windows" data-testid="lambda-windows">
+            <span className="lh-windows__note" title={`The render makes the track in ${windowsSummary(windows)}. Each window samples its own columns; a frame two windows share is one column used by both.`}>
+              {windowsSummary(windows)}
+            </span>
+            <span className="lh-field">
+              Edit windows
+              <span className="lh-seg" role="radiogroup" aria-label="Edit windows">
+                <button role="radio" aria-checked={windowEdit === 'together'} className={windowEdit === 'together' ? 'is-on' : ''} data-testid="windows-together" onClick={() => set({ windowEdit: 'together' })} title="An edit of a frame goes to the same frame of every window: the windows share one pattern">
+                  together
+                </button>
+                <button role="radio" aria-checked={windowEdit === 'apart'} className={windowEdit === 'apart' ? 'is-on' : ''} data-testid="windows-apart" onClick={() => set({ windowEdit: 'apart' })} title="An edit changes only the cells it touches">
+                  apart
+                </button>
+              </span>
+            </span>
+          </span>
+        )}
         <FileControls lambda={lambda} />
       </header>
       <ToolBar />
@@ -99,7 +122,7 @@ export function LambdaEditor() {
         aria-label={`Lambda table, ${steps} denoising steps (rows, by sigma from ${formatSigma(sigmas[0])} down to ${formatSigma(sigmas[steps - 1])}) by ${frames} frames (columns). Arrow keys move the cell cursor, Shift+arrows select, type a value and press Enter to set it; B brush, M select, [ and ] brush size.`}
         onKeyDown={onKeyDown}
       >
-        <Heatmap lambda={lambda} sigmas={sigmas} />
+        <Heatmap lambda={lambda} sigmas={sigmas} windows={windows} />
         <Legend lambdaMin={lambda.lambdaMin} />
         <div className="lh-profile">
           <div className="lh-profile__head">
@@ -118,13 +141,13 @@ export function LambdaEditor() {
           </div>
         </div>
       </div>
-      <Readout lambda={lambda} sigmas={sigmas} />
+      <Readout lambda={lambda} sigmas={sigmas} windows={windows} />
     </section>
   );
 }
 
 /** The readout under the map and the screen reader's live line; re-rendered on hover alone. */
-function Readout({ lambda, sigmas }: { lambda: LambdaDoc; sigmas: ArrayLike<number> }) {
+function Readout({ lambda, sigmas, windows }: { lambda: LambdaDoc; sigmas: ArrayLike<number>; windows: FrameWindow[] | null }) {
   const cursor = useLambdaEditor((s) => s.cursor);
   const hover = useLambdaEditor((s) => s.hover);
   const selection = useLambdaEditor((s) => s.selection);
@@ -136,7 +159,7 @@ function Readout({ lambda, sigmas }: { lambda: LambdaDoc; sigmas: ArrayLike<numb
   const values: ArrayLike<number> = g && g.steps === steps && g.frames === frames ? g.data : lambda.values;
   const describe = (r: number, c: number) => {
     const v = values[r * frames + c];
-    const base = `step ${r}, σ ${formatSigma(sigmas[r])}, frame ${c}, λ ${v.toFixed(3)}`;
+    const base = `step ${r}, σ ${formatSigma(sigmas[r])}, frame ${c}${windows ? ` (${windowPlace(windows, c)})` : ''}, λ ${v.toFixed(3)}`;
     if (c === 0) return `${base} (source photo, not guided)`;
     return v < lambda.lambdaMin ? `${base} (below λ min: used as ${lambda.lambdaMin})` : base;
   };

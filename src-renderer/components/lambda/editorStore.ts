@@ -5,6 +5,9 @@ import type { Cell, CellRect, Clip, ProfileAxis } from './edit';
 /** Editor state that is not part of the project (not saved, not undone). */
 export type Tool = 'brush' | 'select';
 
+/** A track in windows: 'together' copies an edit to the same window-relative frame of every window; 'apart' edits only the cells touched. */
+export type WindowEdit = 'together' | 'apart';
+
 /** What the pointer is over: a cell, or a step label (col -1) or a frame label (row -1). */
 export interface HoverCell {
   row: number;
@@ -29,6 +32,7 @@ export interface LambdaEditorState {
   typed: string;
   /** Why the last preset edit was refused (shown beside the preset fields). */
   presetError: string | null;
+  windowEdit: WindowEdit;
   set(partial: Partial<Omit<LambdaEditorState, 'set' | 'setBrush'>>): void;
   setBrush(partial: Partial<BrushSettings>): void;
 }
@@ -44,6 +48,7 @@ export const useLambdaEditor = create<LambdaEditorState>()((set) => ({
   profileAxis: 'col',
   typed: '',
   presetError: null,
+  windowEdit: 'apart',
   set: (partial) => set(partial),
   setBrush: (partial) => set((s) => ({ brush: { ...s.brush, ...partial } })),
 }));

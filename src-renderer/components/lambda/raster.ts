@@ -3,7 +3,7 @@ import type { CellRect } from './edit';
 
 /**
  * Geometry and pixels of the heatmap. The canvas holds the step axis on the left, the frame axis
- * on top and the map; the map is drawn into an ImageData at device resolution, and only the cells
+ * on top (with the window strip under it when the track renders in windows: `band`) and the map; the map is drawn into an ImageData at device resolution, and only the cells
  * that changed are rewritten and put back (one putImageData of their bounding box per frame).
  */
 export interface MapLayout {
@@ -31,6 +31,8 @@ export interface MapLayout {
 /** Room for the step axis (step index and sigma) and the frame axis. */
 export const AXIS_LEFT = 86;
 export const AXIS_TOP = 20;
+/** Height of the window strip under the frame axis, for a track rendered in windows (two lanes, so overlaps show). */
+export const WINDOW_BAND = 30;
 const PAD_RIGHT = 4;
 const PAD_BOTTOM = 4;
 /** The smallest map drawn (CSS px), when the panel is squeezed. */
@@ -47,11 +49,11 @@ function edges(n: number, px: number): Int32Array {
  * narrower than a pixel and each pixel column shows the one cell whose edge range holds it (the
  * others have no pixels of their own), so a 1000-frame table is seen whole, not clipped.
  */
-export function computeLayout(width: number, height: number, dpr: number, steps: number, frames: number): MapLayout {
+export function computeLayout(width: number, height: number, dpr: number, steps: number, frames: number, band = 0): MapLayout {
   const mapX = AXIS_LEFT;
-  const mapY = AXIS_TOP;
+  const mapY = AXIS_TOP + band;
   const mapW = Math.max(MIN_MAP, width - AXIS_LEFT - PAD_RIGHT);
-  const mapH = Math.max(MIN_MAP, height - AXIS_TOP - PAD_BOTTOM);
+  const mapH = Math.max(MIN_MAP, height - mapY - PAD_BOTTOM);
   const devX = Math.round(mapX * dpr);
   const devY = Math.round(mapY * dpr);
   const devW = Math.max(1, Math.round(mapW * dpr));

@@ -1,4 +1,5 @@
 import type { LambdaDoc, ProjectDoc } from '../../../src-main/engine/project/schema';
+import { shareAcrossWindows, type FrameWindow } from '../../../src-main/engine/windows';
 import { beginGesture, endGesture, useProject } from '../../state/projectStore';
 import { makeGrid, type CellRect, type Grid } from './edit';
 
@@ -22,6 +23,13 @@ class WorkingTable {
   /** Bumped on every edit, for views that show values (the readout). */
   version = 0;
   private inGesture = false;
+  /**
+   * The render's windows when the track is longer than the model, and whether edits go to every
+   * window ('together': each edit is copied to the same window-relative frame of every window,
+   * engine/windows/lambda.ts). Set by the editor from the project and the model.
+   */
+  windows: FrameWindow[] | null = null;
+  together = false;
 
   /** Follows the project's table; called on every render of the editor. */
   sync(doc: LambdaDoc | null): void {
@@ -44,13 +52,16 @@ class WorkingTable {
   edit(fn: (g: Grid) => CellRect | null, opts: { now?: boolean } = {}): CellRect | null {
     const g = this.grid;
     if (!g) return null;
-    const changed = fn(g);
-    if (!changed) return null;
+    const edited = fn(g);
+    if (!edited) return null;
+    const w = this.windows;
+    const changed = this.together && w && w.length > 1 && w[w.length - 1].end === g.frames ? shareAcrossWindows(g, w, edited) : edited;
     this.version++;
     this.emit(changed);
     this.pending = true;
     if (opts.now || !this.inGesture) this.commit();
-    return changed;
+    // The caller's own cells (a paste selects them), not the copies in the other windows.
+    return edited;
   }
 
   begin(): void {

@@ -81,6 +81,7 @@ function useModelInfo(): ModelInfo | null {
 
 export function Timeline() {
   const track = useProject((s) => s.doc?.track);
+  const render = useProject((s) => s.doc?.render);
   const frame = useUi((s) => s.frame);
   const playing = useUi((s) => s.playing);
   const selected = useUi((s) => s.selectedKeyId);
@@ -88,7 +89,7 @@ export function Timeline() {
   usePlayback();
   useKeyShortcuts();
   if (!track) return null;
-  const check = frameCountView(track.numFrames, model);
+  const check = frameCountView(track.numFrames, model, render ?? {});
   const last = track.numFrames - 1;
   const selectedKey = track.keyframes.find((k) => k.id === selected) ?? null;
 

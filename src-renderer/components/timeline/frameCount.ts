@@ -1,6 +1,7 @@
 import type { ModelInfo } from '../../../src-main/api/contract';
-import { checkFrameCount, SVD_FRAME_COUNTS, windowedNote } from '../../../src-main/engine/camera/frame-count';
-import { planWindows } from '../../../src-main/engine/windows/plan';
+import { checkFrameCount, SVD_FRAME_COUNTS } from '../../../src-main/engine/camera/frame-count';
+import type { RenderSettings } from '../../../src-main/engine/project/schema';
+import { renderWindowPlan } from '../../../src-main/engine/windows/plan';
 
 /**
  * The timeline's view of the engine's frame-count check: the native counts to show as badges
@@ -15,9 +16,19 @@ export interface FrameCountView {
   windows: string | null;
 }
 
-export function frameCountView(numFrames: number, model: Pick<ModelInfo, 'frameCounts'> | null): FrameCountView {
+export function frameCountView(numFrames: number, model: Pick<ModelInfo, 'frameCounts'> | null, render: Pick<RenderSettings, 'windowFrames' | 'windowOverlap'> = {}): FrameCountView {
   const native = [SVD_FRAME_COUNTS.svd, SVD_FRAME_COUNTS['svd-xt']];
   if (!model) return { native, problem: null, windows: null };
   const counts = model.frameCounts === 'any' ? [] : model.frameCounts;
-  return { native, problem: checkFrameCount(numFrames, counts), windows: windowedNote(numFrames, counts, (f, n) => planWindows(f, n).length) };
+  // The same plan the render makes (render.windowFrames first), so the note says what will happen.
+  try {
+    const plan = renderWindowPlan(numFrames, render, model.frameCounts);
+    if (!plan) return { native, problem: checkFrameCount(numFrames, counts), windows: null };
+    const len = plan[0].end - plan[0].start;
+    const why = render.windowFrames !== undefined ? `Windows of ${len} frames (render settings)` : `Longer than the model's ${len} frames`;
+    const problem = counts.length > 0 && !counts.includes(len) ? `The chosen model renders ${counts.join(' or ')} frames; the render settings ask for windows of ${len}.` : null;
+    return { native, problem, windows: `${why}: renders in ${plan.length} overlapping windows of ${len}.` };
+  } catch (e) {
+    return { native, problem: (e as Error).message, windows: null };
+  }
 }

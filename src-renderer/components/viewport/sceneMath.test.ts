@@ -131,5 +131,9 @@ describe('timeline ruler, hole tint and frame-count badges', () => {
     expect(frameCountView(31, null)).toEqual({ native: [14, 25], problem: null, windows: null });
     // 60 frames with SVD-XT: renders in windows [0,25), [21,46), [35,60).
     expect(frameCountView(60, { frameCounts: [25] })).toMatchObject({ problem: null, windows: "Longer than the model's 25 frames: renders in 3 overlapping windows of 25." });
+    // render.windowFrames decides the windows, as in the render; the preview ('any') windows only then.
+    expect(frameCountView(96, { frameCounts: 'any' }, { windowFrames: 25, windowOverlap: 4 })).toMatchObject({ problem: null, windows: 'Windows of 25 frames (render settings): renders in 5 overlapping windows of 25.' });
+    expect(frameCountView(60, { frameCounts: [25] }, { windowFrames: 20 }).problem).toMatch(/renders 25 frames; the render settings ask for windows of 20/);
+    expect(frameCountView(60, { frameCounts: [25] }, { windowFrames: 25, windowOverlap: 25 }).problem).toMatch(/overlap \(25\) must be smaller/);
   });
 });
