@@ -225,6 +225,10 @@ export interface JobView {
   /** 0..1 */
   progress: number;
   stage?: string;
+  /** While running: 'step 5 of 25' in the denoise stage. */
+  detail?: string;
+  /** While running a track in windows: the window being made (1-based) and their count. */
+  window?: { index: number; count: number };
   seed: number;
   steps: number;
   frames: number;

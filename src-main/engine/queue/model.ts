@@ -30,6 +30,9 @@ export const JobProgress = z.object({
   message: z.string().optional(),
   /** Latest preview image of this job (a file path), for the queue's per-job preview. */
   preview: z.string().optional(),
+  /** A track rendered in windows (engine/windows): the window being made (1-based) and their count. */
+  window: z.number().int().min(1).optional(),
+  windows: z.number().int().min(1).optional(),
 });
 export type JobProgress = z.infer<typeof JobProgress>;
 

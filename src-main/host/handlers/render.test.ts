@@ -117,3 +117,25 @@ describe('render.notices', () => {
     expect(await call('render.notices', { project })).toEqual({ notices: [] });
   });
 });
+
+describe('progress of a track in windows', () => {
+  it('job updates carry the window being made, in order, and the queue line names it', async () => {
+    const { progressText } = await import('../../../src-renderer/components/render/queue');
+    const seen: JobView[] = [];
+    const long = await writeTinyProject(path.join(base, 'ws', 'long.camtrack'), { frames: 30, degreesPerFrame: 0.5, render: { model: 'preview', width: 64, height: 32, windowFrames: 14, windowOverlap: 4 } });
+    const longProject = path.join(base, 'ws', 'long.camtrack');
+    onUpdate = (j) => {
+      if (j.project === longProject && j.status === 'running') seen.push(j);
+    };
+    const job = await call<JobView>('render.enqueue', { project: longProject, doc: long });
+    await expect
+      .poll(async () => (await call<JobView[]>('render.queue', { project: longProject })).find((j) => j.id === job.id)?.status, { timeout: 60_000, interval: 50 })
+      .toBe('done');
+    onUpdate = null;
+    // 30 frames in windows of 14, overlap 4: [0,14) [10,24) [16,30).
+    const windows = [...new Set(seen.filter((j) => j.window).map((j) => `${j.window!.index}/${j.window!.count}`))];
+    expect(windows).toEqual(['1/3', '2/3', '3/3']);
+    const line = progressText(seen.find((j) => j.window?.index === 2)!);
+    expect(line).toMatch(/^window 2\/3 · warp · \d+%$/);
+  }, 90_000);
+});

@@ -74,7 +74,11 @@ export function jobView(dir: string, job: Job): JobView {
     fingerprint: renderFingerprint(doc),
   };
   if (isPreviewModel(doc.render.model)) view.preview = true;
-  if (job.status === 'running' || job.status === 'interrupted') view.stage = job.progress.stage;
+  if (job.status === 'running' || job.status === 'interrupted') {
+    view.stage = job.progress.stage;
+    if (job.progress.message) view.detail = job.progress.message;
+    if (job.progress.window && job.progress.windows) view.window = { index: job.progress.window, count: job.progress.windows };
+  }
   if (job.status === 'done') {
     view.output = job.outputs.video;
     view.sidecar = job.outputs.sidecar;
@@ -126,12 +130,16 @@ async function runJob(ctx: HostContext, dir: string, store: RenderQueueStore, jo
   let lastStage = '';
   const onProgress = (p: RenderProgress) => {
     const now = Date.now();
-    if (p.stage === lastStage && now - lastUpdate < UPDATE_INTERVAL_MS && p.fraction < 1) return;
+    // A new stage or a new window is always shown; within one, updates are spaced out.
+    const stageKey = `${p.stage}:${p.window ?? 0}`;
+    if (stageKey === lastStage && now - lastUpdate < UPDATE_INTERVAL_MS && p.fraction < 1) return;
     lastUpdate = now;
-    lastStage = p.stage;
+    lastStage = stageKey;
     const message = p.stage === 'denoise' && p.steps ? `step ${p.step} of ${p.steps}` : undefined;
     // The store applies the change at once and writes queue.json in the background (coalesced).
-    void store.markProgress(job.id, { fraction: p.fraction, stage: p.stage, ...(message && { message }) }).catch(() => undefined);
+    void store
+      .markProgress(job.id, { fraction: p.fraction, stage: p.stage, ...(message && { message }), ...(p.window && p.windows && { window: p.window, windows: p.windows }) })
+      .catch(() => undefined);
     const current = store.state.jobs.find((j) => j.id === job.id);
     if (current?.status === 'running') ctx.emit('job.update', jobView(dir, current));
   };

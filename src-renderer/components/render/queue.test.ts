@@ -86,6 +86,10 @@ describe('queue list', () => {
     expect(progressText({ status: 'running', progress: 0.456, stage: 'denoise 3/4' })).toBe('denoise 3/4 · 46%');
     expect(progressText({ status: 'interrupted', progress: 0.3, stage: 'decode' })).toBe('Stopped at 30% (decode): the engine quit mid-render.');
     expect(progressText({ status: 'queued', progress: 0 })).toBe('');
+    // A track in windows: which window, then the stage and its step.
+    expect(progressText({ status: 'running', progress: 0.5, stage: 'denoise', detail: 'step 2 of 4', window: { index: 2, count: 3 } })).toBe('window 2/3 · denoise step 2 of 4 · 50%');
+    expect(progressText({ status: 'running', progress: 0.2, stage: 'warp', window: { index: 1, count: 5 } })).toBe('window 1/5 · warp · 20%');
+    expect(progressText({ status: 'interrupted', progress: 0.7, stage: 'decode', window: { index: 3, count: 3 } })).toBe('Stopped at 70% (window 3/3, decode): the engine quit mid-render.');
     expect(baseName('renders/job-1/out.mp4')).toBe('out.mp4');
     expect(baseName('renders\\x.webm')).toBe('x.webm');
   });

@@ -86,11 +86,12 @@ export const STATUS_LABEL: Record<JobStatus, string> = {
   interrupted: 'Interrupted',
 };
 
-/** "denoise 12/25 · 48%" style line for a job's progress. */
-export function progressText(job: Pick<JobView, 'status' | 'progress' | 'stage'>): string {
+/** "window 2/3 · denoise step 12 of 25 · 48%" style line for a job's progress. */
+export function progressText(job: Pick<JobView, 'status' | 'progress' | 'stage' | 'detail' | 'window'>): string {
   const pct = `${Math.round(job.progress * 100)}%`;
-  if (job.status === 'interrupted') return `Stopped at ${pct}${job.stage ? ` (${job.stage})` : ''}: the engine quit mid-render.`;
-  if (job.status === 'running') return job.stage ? `${job.stage} · ${pct}` : pct;
+  const win = job.window ? `window ${job.window.index}/${job.window.count}` : '';
+  if (job.status === 'interrupted') return `Stopped at ${pct}${job.stage ? ` (${[win, job.stage].filter(Boolean).join(', ')})` : ''}: the engine quit mid-render.`;
+  if (job.status === 'running') return [win, job.stage && (job.detail ? `${job.stage} ${job.detail}` : job.stage), pct].filter(Boolean).join(' · ');
   return '';
 }
 
