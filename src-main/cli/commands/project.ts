@@ -18,7 +18,8 @@ import { writeNpyFile } from '../../engine/npy/file';
 import { importCameraPath } from '../../engine/camera/nerfstudio';
 import type { Track } from '../../engine/project/schema';
 import { readFile } from 'node:fs/promises';
-import { writeProjectFromTransforms } from '../../engine/sources/project';
+import { writeProjectFromMvsnet, writeProjectFromTransforms } from '../../engine/sources/project';
+import { parseViewList } from '../../engine/sources/mvsnetFolder';
 
 function num(name: string) {
   return (value: string): number => {
@@ -70,6 +71,8 @@ interface NewOptions {
   fov?: number;
   cameraPath?: string;
   transforms?: string;
+  mvsnet?: string;
+  views?: string;
   estimateDepth?: boolean;
   depthModel?: string;
 }
@@ -102,6 +105,8 @@ export function registerProject(program: Command): void {
     .option('--fps <n>', 'frames per second (default 7)', num('fps'))
     .option('--steps <n>', 'denoising steps (default 25)', int('steps'))
     .option('--transforms <file>', 'a nerfstudio transforms.json: posed photos with depth (sparse views); the first frame is the photo')
+    .option('--mvsnet <dir>', 'an MVSNet / DTU folder (cams/NNNNNNNN_cam.txt, images/, depths/ as .pfm or .npy): posed photos with depth (sparse views)')
+    .option('--views <list>', 'with --mvsnet: the view numbers to use, e.g. 23,26; the first is the photo (default: every view in cams/)')
     .option('--fov <degrees>', 'vertical field of view of the source camera (default 50)', num('fov'))
     .option('--estimate-depth', 'estimate the depth with Depth Anything V2 (the installed model, or --depth-model)')
     .option('--depth-model <file>', 'the Depth Anything V2 model.onnx for --estimate-depth')
@@ -124,18 +129,24 @@ export function registerProject(program: Command): void {
         ...(o.fov !== undefined && { fovY: o.fov }),
         ...(o.steps !== undefined && { render: { steps: o.steps } }),
       };
-      if (o.transforms) {
-        if (o.image || o.depth) throw new CamtrackError('bad-input', '--transforms brings its own photos and depth: leave out --image and --depth.');
+      if (o.views !== undefined && !o.mvsnet) throw new CamtrackError('bad-input', '--views picks views of an MVSNet folder: give --mvsnet DIR too.');
+      if (o.transforms && o.mvsnet) throw new CamtrackError('bad-input', 'Give --transforms or --mvsnet, not both.');
+      if (o.transforms || o.mvsnet) {
+        const flag = o.transforms ? '--transforms' : '--mvsnet';
+        if (o.image || o.depth) throw new CamtrackError('bad-input', `${flag} brings its own photos and depth: leave out --image and --depth.`);
         const cameraPath = o.cameraPath === undefined ? undefined : await readFile(o.cameraPath, 'utf8').catch((e: Error) => {
           throw new CamtrackError('not-found', `The camera path ${o.cameraPath} cannot be read: ${e.message}`, { cause: e });
         });
-        const saved = await writeProjectFromTransforms(dir, o.transforms, {
+        const opts = {
           ...(cameraPath !== undefined && { cameraPath }),
           ...(o.frames !== undefined && { numFrames: o.frames }),
           ...(o.fps !== undefined && { fps: o.fps }),
           ...(o.steps !== undefined && { render: { steps: o.steps } }),
           ...(o.name && { name: o.name }),
-        });
+        };
+        const saved = o.transforms
+          ? await writeProjectFromTransforms(dir, o.transforms, opts)
+          : await writeProjectFromMvsnet(dir, o.mvsnet!, { ...opts, ...(o.views !== undefined && { views: parseViewList(o.views) }) });
         printJson(projectSummary({ dir: saved.dir, doc: saved.doc }));
         return;
       }

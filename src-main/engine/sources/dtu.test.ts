@@ -1,5 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { IDENTITY4 } from '../camera/conventions';
+import { loadRenderInputs } from '../render/inputs';
+import { loadSourceViews } from './inputs';
+import { writeProjectFromMvsnet } from './project';
+import { warpTrackFromViews } from './track';
 import { fixture } from '../../test/fixtures';
 import { applyDepthMapping } from '../depth/mapping';
 import { readDepthFile } from '../depth/read';
@@ -56,5 +63,38 @@ describe('sparse views on real cameras (DTU scan 1, views 1 and 2)', () => {
     const singles = [v1, v2].map((v) => warpFrame(prepareSource(v.source), mid));
     console.log(`DTU halfway: fused holes ${(100 * fused.holeFraction).toFixed(1)}%, view 1 alone ${(100 * singles[0].holeFraction).toFixed(1)}%, view 2 alone ${(100 * singles[1].holeFraction).toFixed(1)}%`);
     for (const s of singles) expect(fused.holeFraction).toBeLessThan(s.holeFraction);
+  });
+
+  it('imported with the MVSNet folder importer (fixtures/dtu_scan1_mvsnet), the project warps each view into the other camera through the multi-view path at least as well as one view, with the figures of the files read directly', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'camtrack-dtu-'));
+    try {
+      const dir = path.join(root, 'Scan1.camtrack');
+      const { doc } = await writeProjectFromMvsnet(dir, fixture('dtu_scan1_mvsnet'), { views: [1, 2], numFrames: 5, render: { model: 'preview', width: 160, height: 128 } });
+      // The render's own inputs: the photo (view 1) and the source view (view 2) on the 160x128 grid.
+      const inputs = await loadRenderInputs(dir, doc);
+      const [{ source: s2 }] = await loadSourceViews(dir, doc);
+      const photo = { image: inputs.image, depth: inputs.depth, intrinsics: inputs.intrinsics, c2w: IDENTITY4 };
+      const cams = { '1': { c2w: IDENTITY4, intrinsics: inputs.intrinsics }, '2': { c2w: s2.c2w, intrinsics: s2.intrinsics } };
+      // The whole multi-view path the render runs (one z-buffer, both views), at the two view cameras.
+      const { frames, anchors } = warpTrackFromViews(photo, [s2], [cams['1'], cams['2']]);
+      expect(anchors).toEqual([1]);
+      const [v1, v2] = [await view('000001'), await view('000002')];
+      for (const [from, to, fused, direct, name] of [[photo, s2, frames[1], [v1, v2], '1 -> 2'], [s2, photo, frames[0], [v2, v1], '2 -> 1']] as const) {
+        const target = to === s2 ? cams['2'] : cams['1'];
+        const single = warpFrame(prepareSource(from), target);
+        const mask = (p: number) => !single.holes[p] && to.depth[p] > 0;
+        const s = psnr(img(single), to.image, mask);
+        const m = psnr(img(fused), to.image, mask);
+        // The same figure as the files read directly (first test): the importer changes nothing on the way.
+        const directSingle = warpFrame(prepareSource(direct[0].source), direct[1].camera);
+        const d = psnr(img(directSingle), direct[1].image, (p) => !directSingle.holes[p] && direct[1].depth[p] > 0);
+        console.log(`DTU via the MVSNet folder ${name}: single view ${s.toFixed(2)} dB, multi-view ${m.toFixed(2)} dB (files read directly: ${d.toFixed(2)} dB)`);
+        expect(Math.abs(s - d)).toBeLessThan(0.05);
+        expect(m).toBeGreaterThanOrEqual(s);
+        expect(fused.holeFraction).toBeLessThanOrEqual(single.holeFraction);
+      }
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

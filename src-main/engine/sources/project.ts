@@ -11,6 +11,7 @@ import type { Keyframe, PixelIntrinsics, ProjectDoc, RenderSettings, SourceView,
 import { saveProject, type SavedProject } from '../project/store';
 import { CamtrackError } from '../util/errors';
 import { TWO_VIEW_LAMBDA_FLOOR } from './anchors';
+import { readMvsnetFolder } from './mvsnetFolder';
 import { parseTransforms, type TransformsView } from './transforms';
 
 /**
@@ -34,14 +35,20 @@ export interface ProjectFromViewsOptions {
 /** Views as read from an importer: a photo, its depth and its camera in the importer's world. */
 export type ViewFiles = TransformsView;
 
-export async function writeProjectFromTransforms(dir: string, transformsPath: string, opts: ProjectFromViewsOptions = {}): Promise<SavedProject> {
+/** `confine`: files named in the transforms.json must lie inside its folder (see parseTransforms). */
+export async function writeProjectFromTransforms(dir: string, transformsPath: string, opts: ProjectFromViewsOptions & { confine?: boolean } = {}): Promise<SavedProject> {
   let text: string;
   try {
     text = await readFile(transformsPath, 'utf8');
   } catch (e) {
     throw new CamtrackError('not-found', `The transforms file ${transformsPath} cannot be read: ${(e as Error).message}`, { cause: e });
   }
-  return writeProjectFromViews(dir, parseTransforms(text, transformsPath), opts);
+  return writeProjectFromViews(dir, parseTransforms(text, transformsPath, { confine: !!opts.confine }), opts);
+}
+
+/** A project from an MVSNet / DTU folder (mvsnetFolder.ts): `views` in order, the first the photo. */
+export async function writeProjectFromMvsnet(dir: string, folder: string, opts: ProjectFromViewsOptions & { views?: readonly number[] } = {}): Promise<SavedProject> {
+  return writeProjectFromViews(dir, await readMvsnetFolder(folder, opts.views ? { views: opts.views } : {}), opts);
 }
 
 export async function writeProjectFromViews(dir: string, views: readonly ViewFiles[], opts: ProjectFromViewsOptions = {}): Promise<SavedProject> {

@@ -48,3 +48,34 @@ export async function writeSparseViewDataset(dir: string): Promise<{ transforms:
   await fs.writeFile(file, JSON.stringify(transforms, null, 2));
   return { transforms: file, truth };
 }
+
+/**
+ * The same two views as an MVSNet folder (cams/, images/, depths/ as .npy), for the second
+ * importer. The extrinsic is written the way MVSNet defines it, by hand: an OpenCV camera looks
+ * down +z with y down, so its rotation's rows are the GL camera's x, -y and -z axes in world
+ * coordinates, and t = -R C for the camera centre C.
+ */
+export async function writeSparseViewMvsnet(dir: string): Promise<{ truth: Record<'left' | 'middle' | 'right', SceneRender> }> {
+  const scene = sampleScene();
+  const truth = {
+    left: renderScene(scene, SPARSE_CAMERAS.left, 2),
+    middle: renderScene(scene, SPARSE_CAMERAS.middle, 2),
+    right: renderScene(scene, SPARSE_CAMERAS.right, 2),
+  };
+  const { width: w, height: h, fx, fy, cx, cy } = SPARSE_K;
+  for (const sub of ['cams', 'images', 'depths']) await fs.mkdir(path.join(dir, sub), { recursive: true });
+  const views = [['00000023', 'left'], ['00000026', 'right']] as const;
+  for (const [id, side] of views) {
+    const m = SPARSE_CAMERAS[side].c2w;
+    const axis = (c: number, sign: number) => [sign * m[c], sign * m[4 + c], sign * m[8 + c]];
+    const R = [axis(0, 1), axis(1, -1), axis(2, -1)];
+    const C = [m[3], m[7], m[11]];
+    const t = R.map((row) => -(row[0] * C[0] + row[1] * C[1] + row[2] * C[2]));
+    const ext = R.map((row, i) => [...row, t[i]].join(' ')).concat('0 0 0 1').join('\n');
+    const text = `extrinsic\n${ext}\n\nintrinsic\n${fx} 0 ${cx}\n0 ${fy} ${cy}\n0 0 1\n\n0.5 0.01\n`;
+    await fs.writeFile(path.join(dir, 'cams', `${id}_cam.txt`), text);
+    await fs.writeFile(path.join(dir, 'images', `${id}.png`), await encodePng(truth[side].image));
+    await fs.writeFile(path.join(dir, 'depths', `${id}.npy`), writeNpy(truth[side].depth, [h, w]));
+  }
+  return { truth };
+}

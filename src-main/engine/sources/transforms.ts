@@ -36,7 +36,12 @@ const DISTORTION = ['k1', 'k2', 'k3', 'k4', 'p1', 'p2'] as const;
 /** Poses written with 4 decimals pass; a scaled or sheared matrix does not. */
 const RIGID_TOLERANCE = 1e-3;
 
-export function parseTransforms(text: string, file: string): TransformsView[] {
+/**
+ * `confine`: every file_path and depth_file_path must lead to a file inside the folder of the
+ * transforms.json (the studio reads only the folder the person chose); `..` or an absolute path
+ * is refused by name.
+ */
+export function parseTransforms(text: string, file: string, opts: { confine?: boolean } = {}): TransformsView[] {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -56,6 +61,12 @@ export function parseTransforms(text: string, file: string): TransformsView[] {
     if (typeof raw !== 'object' || raw === null) throw bad(file, `${where} is not an object`);
     const f = raw as Record<string, unknown>;
     const field = (name: string): unknown => f[name] ?? top[name];
+    const inside = (key: string, p: string): string => {
+      const full = path.resolve(dir, p);
+      const rel = path.relative(dir, full);
+      if (opts.confine && (rel === '' || rel.startsWith('..') || path.isAbsolute(rel) || path.isAbsolute(p))) throw bad(file, `${where}: "${key}" ${p} leads outside the folder of the transforms.json; only files inside that folder are read`);
+      return full;
+    };
     const num = (name: string, positive: boolean): number => {
       const v = field(name);
       if (typeof v !== 'number' || !Number.isFinite(v) || (positive && !(v > 0))) throw bad(file, `${where} needs "${name}" as a ${positive ? 'positive ' : ''}number (got ${JSON.stringify(v)})`);
@@ -81,12 +92,12 @@ export function parseTransforms(text: string, file: string): TransformsView[] {
     let mapping: DepthMapping = { kind: 'depth', scale: 1, near: 1e-4, far: 1e6 };
     if (f.depth_file_path !== undefined) {
       if (typeof f.depth_file_path !== 'string' || f.depth_file_path === '') throw bad(file, `${where}: "depth_file_path" must be a file name`);
-      depthPath = path.resolve(dir, f.depth_file_path);
+      depthPath = inside('depth_file_path', f.depth_file_path);
       const ext = path.extname(depthPath).toLowerCase();
       if (ext === '.png') mapping = { ...mapping, scale: pngScale };
       else if (ext !== '.npy') throw bad(file, `${where}: "depth_file_path" must be a .npy (z-depth) or a 16-bit .png (times depth_unit_scale_factor); got ${f.depth_file_path}`);
     }
-    return { name: path.basename(f.file_path), imagePath: path.resolve(dir, f.file_path), depthPath, mapping, width, height, intrinsics, c2w: flat as number[] };
+    return { name: path.basename(f.file_path), imagePath: inside('file_path', f.file_path), depthPath, mapping, width, height, intrinsics, c2w: flat as number[] };
   });
 }
 
