@@ -60,34 +60,6 @@ export function toFloat16(src: ArrayLike<number>, out: Uint16Array = new Uint16A
   return out;
 }
 
-const CHUNK = 4096;
-const chunkF32 = new Float32Array(CHUNK);
-const chunkBits = new Uint32Array(chunkF32.buffer);
-
-/**
- * out[outOffset + i] = half(fround(scale * src[start + i])) for i < count: the float16 feed of a
- * scaled latent in one pass, through a 16 KB float32 scratch that stays in cache, so no
- * full-size float32 or half intermediate is written and read back. Bit-identical to scaling into
- * a Float32Array and calling toFloat16.
- */
-export function scaleToFloat16(src: Float32Array, scale: number, out: Uint16Array, outOffset: number, start = 0, count = src.length - start): void {
-  if (start < 0 || count < 0 || start + count > src.length || outOffset < 0 || outOffset + count > out.length) {
-    throw new RangeError(`scaleToFloat16: ${count} values from ${start} into ${outOffset} do not fit (${src.length} -> ${out.length})`);
-  }
-  for (let base = 0; base < count; base += CHUNK) {
-    const m = Math.min(CHUNK, count - base);
-    const s0 = start + base;
-    for (let i = 0; i < m; i++) chunkF32[i] = scale * src[s0 + i];
-    const o = outOffset + base;
-    for (let i = 0; i < m; i++) {
-      const x = chunkBits[i];
-      const a = x & 0x7fffffff;
-      if (a >= 0x38800000 && a < 0x47800000) out[o + i] = ((x >>> 16) & 0x8000) | ((a + 0x0fff + ((a >>> 13) & 1) - 0x38000000) >>> 13);
-      else out[o + i] = float32ToFloat16Bits(chunkF32[i]);
-    }
-  }
-}
-
 let halfTable: Float32Array | null = null;
 
 /** Half to float32 through a 65536-entry table (256 KB, built once): every half is exact in float32. */

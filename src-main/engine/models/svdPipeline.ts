@@ -38,7 +38,8 @@ import { draftPreviewProjection } from './draftConstants';
 import { openModel, type LoadedModel, type OpenModelOptions } from './modelFolder';
 import { mapOrtError } from './ortErrors';
 import * as ort from 'onnxruntime-node';
-import { scaleToFloat16, toFloat16 } from './float16';
+import { toFloat16 } from './float16';
+import { Float16Feed } from '../kernels/float16Feed';
 import { floatTensor, int64Scalar, readFloat } from './tensors';
 
 export { CLIP_MEAN, CLIP_SIZE, CLIP_STD, clipPixels } from './clipPreprocess';
@@ -270,7 +271,7 @@ export class SvdPipeline {
         sample,
         // A float16 UNet gets its feed as half bits; the image-latent channels never change, so
         // they are converted once here and each step only writes the 4 latent channels.
-        sampleHalf: half ? toFloat16(sample) : undefined,
+        sampleHalf: half ? halfFeed(sample, 4 * hw) : undefined,
         ehs: floatTensor(types.encoder_hidden_states, embeds, [B, 1, 1024]),
         ati: floatTensor(types.added_time_ids, timeIds, [B, 3]),
         ts: new Float32Array(B),
@@ -291,17 +292,17 @@ export class SvdPipeline {
         for (let f = 0; f < F; f++) {
           const src = f * 4 * hw;
           const dst = f * frameIn;
-          if (call.sampleHalf) scaleToFloat16(x, cIn, call.sampleHalf, dst, src, 4 * hw);
+          if (call.sampleHalf) call.sampleHalf.writeScaled(x, cIn, dst, src, 4 * hw);
           else for (let i = 0; i < 4 * hw; i++) call.sample[dst + i] = cIn * x[src + i];
         }
-        const feed = call.sampleHalf ?? call.sample;
+        const feed = call.sampleHalf?.data ?? call.sample;
         for (let b = 1; b < B; b++) for (let f = 0; f < F; f++) feed.copyWithin((b * F + f) * frameIn, f * frameIn, f * frameIn + 4 * hw);
         call.ts.fill(cNoise);
         const dims = [B, F, 8, h, w];
         const r = await this.run(
           'unet',
           {
-            sample: call.sampleHalf ? new ort.Tensor('float16', call.sampleHalf, dims) : floatTensor(types.sample, call.sample, dims),
+            sample: call.sampleHalf ? new ort.Tensor('float16', call.sampleHalf.data, dims) : floatTensor(types.sample, call.sample, dims),
             timestep: floatTensor(types.timestep, call.ts, [B]),
             encoder_hidden_states: call.ehs,
             added_time_ids: call.ati,
@@ -401,4 +402,11 @@ export class SvdPipeline {
   release(): Promise<void> {
     return this.model.release();
   }
+}
+
+/** The float16 feed of `sample` (converted once), whose latent channels each step rewrites `chunk` values at a time. */
+function halfFeed(sample: Float32Array, chunk: number): Float16Feed {
+  const feed = new Float16Feed(sample.length, chunk);
+  toFloat16(sample, feed.data);
+  return feed;
 }
