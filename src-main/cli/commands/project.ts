@@ -20,6 +20,7 @@ import type { Track } from '../../engine/project/schema';
 import { readFile } from 'node:fs/promises';
 import { writeProjectFromMvsnet, writeProjectFromTransforms } from '../../engine/sources/project';
 import { parseViewList } from '../../engine/sources/mvsnetFolder';
+import { writeProjectFromVideo } from '../../engine/video-input';
 
 function num(name: string) {
   return (value: string): number => {
@@ -49,6 +50,7 @@ export function projectSummary(p: OpenedProject): Record<string, unknown> {
     image: d.image && { file: d.image.asset.file, originalName: d.image.originalName, width: d.image.width, height: d.image.height },
     depth: d.depth && { file: d.depth.source.asset.file, source: d.depth.source.type, mapping: d.depth.mapping },
     sources: d.sources.map((v) => ({ id: v.id, name: v.name, enabled: v.enabled, width: v.image.width, height: v.image.height, position: [v.c2w[3], v.c2w[7], v.c2w[11]] })),
+    ...(d.video && { video: { originalName: d.video.originalName, depthFolder: d.video.depthFolder, frames: d.video.frames.length, width: d.video.width, height: d.video.height, fps: d.video.fps, depthMapping: d.video.mapping } }),
     track: { numFrames: d.track.numFrames, fps: d.track.fps, keyframes: d.track.keyframes.length },
     lambda: { steps: d.lambda.steps, frames: d.lambda.frames, lambdaMin: d.lambda.lambdaMin, preset: d.lambda.preset.kind },
     render: { steps: d.render.steps, width: d.render.width, height: d.render.height, model: d.render.model, format: d.render.format, seed: d.render.seed },
@@ -73,6 +75,9 @@ interface NewOptions {
   transforms?: string;
   mvsnet?: string;
   views?: string;
+  video?: string;
+  videoDepth?: string;
+  depthUnitScale?: number;
   estimateDepth?: boolean;
   depthModel?: string;
 }
@@ -107,6 +112,9 @@ export function registerProject(program: Command): void {
     .option('--transforms <file>', 'a nerfstudio transforms.json: posed photos with depth (sparse views); the first frame is the photo')
     .option('--mvsnet <dir>', 'an MVSNet / DTU folder (cams/NNNNNNNN_cam.txt, images/, depths/ as .pfm or .npy): posed photos with depth (sparse views)')
     .option('--views <list>', 'with --mvsnet: the view numbers to use, e.g. 23,26; the first is the photo (default: every view in cams/)')
+    .option('--video <file>', 'a video (any format ffmpeg reads) of a moving scene; frame k of the track is warped from video frame k (needs --video-depth)')
+    .option('--video-depth <dir>', 'a folder with one depth file per video frame, ordered by name: .npy z-depth, or 16-bit PNG times --depth-unit-scale')
+    .option('--depth-unit-scale <n>', 'z-depth per unit of a 16-bit depth PNG of --video-depth (default 0.001: millimetres)', num('depth-unit-scale'))
     .option('--fov <degrees>', 'vertical field of view of the source camera (default 50)', num('fov'))
     .option('--estimate-depth', 'estimate the depth with Depth Anything V2 (the installed model, or --depth-model)')
     .option('--depth-model <file>', 'the Depth Anything V2 model.onnx for --estimate-depth')
@@ -129,6 +137,23 @@ export function registerProject(program: Command): void {
         ...(o.fov !== undefined && { fovY: o.fov }),
         ...(o.steps !== undefined && { render: { steps: o.steps } }),
       };
+      if (o.video || o.videoDepth) {
+        if (!o.video || !o.videoDepth) throw new CamtrackError('bad-input', '--video and --video-depth go together: a video needs one depth file per frame.');
+        if (o.image || o.depth || o.transforms || o.mvsnet || o.estimateDepth) throw new CamtrackError('bad-input', '--video brings its own frames and depth: leave out --image, --depth, --transforms, --mvsnet and --estimate-depth.');
+        const cameraPath = o.cameraPath === undefined ? undefined : await readFile(o.cameraPath, 'utf8').catch((e: Error) => {
+          throw new CamtrackError('not-found', `The camera path ${o.cameraPath} cannot be read: ${e.message}`, { cause: e });
+        });
+        const saved = await writeProjectFromVideo(dir, o.video, o.videoDepth, {
+          ...(o.depthUnitScale !== undefined && { depthUnitScale: o.depthUnitScale }),
+          ...(cameraPath !== undefined && { cameraPath }),
+          ...(o.frames !== undefined && { numFrames: o.frames }),
+          ...(o.fps !== undefined && { fps: o.fps }),
+          ...(o.steps !== undefined && { render: { steps: o.steps } }),
+          ...(o.name && { name: o.name }),
+        });
+        printJson(projectSummary({ dir: saved.dir, doc: saved.doc }));
+        return;
+      }
       if (o.views !== undefined && !o.mvsnet) throw new CamtrackError('bad-input', '--views picks views of an MVSNet folder: give --mvsnet DIR too.');
       if (o.transforms && o.mvsnet) throw new CamtrackError('bad-input', 'Give --transforms or --mvsnet, not both.');
       if (o.transforms || o.mvsnet) {

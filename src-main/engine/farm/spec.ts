@@ -94,6 +94,7 @@ export function specFromDoc(input: SpecInput): FarmJobSpec {
   // A farm job carries one photo and its depth; sending it without the further views would render another shot.
   if (doc.sources.some((v) => v.enabled))
     throw new CamtrackError('bad-input', 'The render farm renders single-photo projects: this one has further source views (sparse views). Render it locally, or turn the views off.');
+  if (doc.video) throw new CamtrackError('bad-input', 'The render farm renders single-photo projects: this one renders from a source video. Render it locally.');
   const name = checkOutputName(input.outputName);
   const ext = path.extname(name).slice(1).toLowerCase();
   const format = doc.render.format;

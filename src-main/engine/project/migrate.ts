@@ -70,10 +70,20 @@ function migrateV1toV2(raw: unknown): unknown {
   return { ...(raw as Record<string, unknown>), schemaVersion: 2, sources: [] };
 }
 
+/**
+ * Version 2 -> 3: video input. Version 3 may hold a source video (`video`); a version-2 project has
+ * none and reads unchanged. The bump keeps older builds from opening a video project as a still photo.
+ */
+function migrateV2toV3(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CamtrackError('bad-file', 'This version-2 project is damaged: it is not a JSON object.');
+  return { ...(raw as Record<string, unknown>), schemaVersion: 3 };
+}
+
 /** MIGRATIONS[n]: version n -> n + 1. There must be one for every n below PROJECT_SCHEMA_VERSION. */
 export const MIGRATIONS: Readonly<Record<number, (doc: unknown) => unknown>> = {
   0: migrateV0toV1,
   1: migrateV1toV2,
+  2: migrateV2toV3,
 };
 
 /**

@@ -108,5 +108,14 @@ export function referencedAssets(doc: ProjectDoc): { file: string; sha256: strin
     out.push({ ...v.image.asset, role: `source view "${v.name}" image` });
     out.push({ ...v.depth.source.asset, role: `source view "${v.name}" depth` });
   }
+  // Video frames (frame 0 is also `image`/`depth`: listed once).
+  const seen = new Set(out.map((r) => r.file));
+  doc.video?.frames.forEach((f, k) => {
+    for (const [ref, what] of [[f.image, 'image'], [f.depth, 'depth']] as const) {
+      if (seen.has(ref.file)) continue;
+      seen.add(ref.file);
+      out.push({ ...ref, role: `video frame ${k} ${what}` });
+    }
+  });
   return out;
 }

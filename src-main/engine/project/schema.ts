@@ -8,7 +8,7 @@ import { z } from '../util/zod';
  * Bump PROJECT_SCHEMA_VERSION on any change that old readers would misread, and add a migration
  * from the previous version in `migrate.ts`.
  */
-export const PROJECT_SCHEMA_VERSION = 2;
+export const PROJECT_SCHEMA_VERSION = 3;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 export const Vec3 = z.tuple([finite, finite, finite]);
@@ -83,6 +83,32 @@ export const SourceView = z.object({
   enabled: z.boolean(),
 });
 export type SourceView = z.infer<typeof SourceView>;
+
+/**
+ * A source video with per-frame depth (dynamic scenes, engine/video-input). Every frame was
+ * decoded to a PNG asset; its depth file is stored as it came (.npy or 16-bit PNG). The project's
+ * `image` and `depth` are frame 0. The video is taken as shot from the photo's camera (identity
+ * pose, the photo's intrinsics): frame k of the track is warped from source frame k into the
+ * track's camera k, and from the last source frame when the track is longer than the video.
+ */
+export const VideoFrame = z.object({ image: AssetRef, depth: AssetRef });
+export type VideoFrame = z.infer<typeof VideoFrame>;
+
+export const VideoInput = z.object({
+  /** The file the artist imported, for display. */
+  originalName: z.string(),
+  /** The depth folder's name, for display. */
+  depthFolder: z.string(),
+  /** Frame size in pixels (every frame; the same as `image`). */
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** The video's own frame rate (null when the container gives none). */
+  fps: finite.refine((v) => v > 0, 'fps must be > 0').nullable(),
+  frames: z.array(VideoFrame).min(1),
+  /** How every depth file's values become z-depth (one mapping for the whole sequence). */
+  mapping: DepthMapping,
+});
+export type VideoInput = z.infer<typeof VideoInput>;
 
 export const Orientation = z.discriminatedUnion('kind', [
   /** Look at a target point, +Y world up unless `up` says otherwise. */
@@ -198,6 +224,8 @@ export const ProjectDoc = z.object({
   depth: Depth.nullable(),
   /** Further source views besides `image` (empty for a single photo). */
   sources: z.array(SourceView),
+  /** A source video (dynamic scene); absent for a photo project. */
+  video: VideoInput.optional(),
   track: Track,
   lambda: LambdaDoc,
   render: RenderSettings,

@@ -69,7 +69,7 @@ async function statOrNull(p: string) {
 const PROJECT_MARKERS = [PROJECT_FILE, AUTOSAVE_FILE, ASSETS_DIR];
 
 /** Refuses to write into a file, or into a non-empty folder that is not a project folder. */
-async function assertWritableProjectDir(dir: string): Promise<void> {
+export async function assertWritableProjectDir(dir: string): Promise<void> {
   const st = await statOrNull(dir);
   if (!st) return;
   if (!st.isDirectory()) throw new CamtrackError('bad-input', `${dir} is a file, not a project folder. Choose another name.`);

@@ -34,6 +34,7 @@ export function docFromSidecar(sidecar: RenderSidecar, lambdaValues: ArrayLike<n
     image: sidecar.source,
     depth: sidecar.depth,
     sources: sidecar.sources ?? [],
+    ...(sidecar.video && { video: sidecar.video }),
     track: sidecar.camera.track,
     lambda: {
       steps: sidecar.lambda.steps,

@@ -21,6 +21,7 @@ import { createWarpPool } from '../warp/pool';
 import { anchorLambda, lambdaFloor } from '../sources/anchors';
 import { loadSourceViews } from '../sources/inputs';
 import { warpTrackFromViews } from '../sources/track';
+import { videoSourceLoader, warpTrackFromVideo } from '../video-input';
 import { loadRenderInputs } from './inputs';
 import { applyRenderOverrides, type RenderOverrides } from './overrides';
 import { DEFAULT_OVERLAP, filledDepth, renderWindowPlan, renderWindowedPreview, stitch, windowLambda, type FrameWindow } from '../windows';
@@ -247,6 +248,9 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
 
   // Further source views (sparse views): every frame warped from all of them with one z-buffer.
   const views = await loadSourceViews(opts.projectDir, doc, opts.assetsDir ?? null);
+  // A source video (dynamic scene): frame k is warped from video frame k (engine/video-input).
+  const video = videoSourceLoader(opts.projectDir, doc, opts.assetsDir ?? null);
+  if (video && views.length > 0) throw new CamtrackError('bad-input', 'A video project renders from its video; this one also has further source views. Turn the views off.');
   throwIfAborted(signal, 'load');
   progress('warp', 0);
   let warpedCount = 0;
@@ -255,7 +259,8 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
   let warped: WarpedFrame[] = [];
   let anchors: number[] = [];
   // A preview longer than its window (settings.windowFrames) is made window by window, each from the previous one's last frame.
-  const previewPlan = preview ? renderWindowPlan(F, settings, 'any') : null;
+  // A video preview needs no windows: every frame is warped from its own source frame.
+  const previewPlan = preview && !video ? renderWindowPlan(F, settings, 'any') : null;
   const overlap = settings.windowOverlap ?? DEFAULT_OVERLAP;
   let windows: FrameWindow[] | null = null;
   let windowedFrames: Float32Array[] | null = null;
@@ -266,6 +271,8 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
       signal,
       onFrame: (k, n) => progress('warp', ++warpedCount / (windows!.reduce((a, w) => a + w.end - w.start, 0)), { window: k, windows: n }),
     });
+  } else if (video) {
+    warped = await warpTrackFromVideo(video, inputs.cameras, { sourcePose: photo.c2w, fill: preview, onFrame: onWarped, signal });
   } else if (views.length > 0) {
     ({ frames: warped, anchors } = warpTrackFromViews(photo, views.map((v) => v.source), inputs.cameras, { fill: preview, onFrame: onWarped, signal }));
   } else {
@@ -346,7 +353,14 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
         };
         let winWarped: WarpedFrame[];
         if (k === 0) winWarped = warped.slice(win.start, win.end);
-        else {
+        else if (video) {
+          // Dynamic scene: the frames keep their warps from their own video frames (the scene goes on
+          // moving); the window is conditioned on the previous window's last generated frame.
+          const prevCam = inputs.cameras[plan[k - 1].end - 1];
+          const lastImage: RgbImage = { width: settings.width, height: settings.height, data: perWindow[k - 1][perWindow[k - 1].length - 1] };
+          windowSource = { image: lastImage, depth: new Float32Array(settings.width * settings.height), intrinsics: prevCam.intrinsics, c2w: prevCam.c2w };
+          winWarped = warped.slice(win.start, win.end);
+        } else {
           const prevCam = inputs.cameras[plan[k - 1].end - 1];
           const lastImage: RgbImage = { width: settings.width, height: settings.height, data: perWindow[k - 1][perWindow[k - 1].length - 1] };
           const depthAtLast = filledDepth(warpFrame(prepareSource(windowSource), prevCam, { withDepth: true }));
@@ -462,6 +476,7 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
       source: doc.image!,
       depth: doc.depth!,
       ...(doc.sources.length > 0 && { sources: doc.sources, anchors: { frames: anchors, lambdaFloor: lambdaMin } }),
+      ...(doc.video && { video: doc.video }),
       camera: { track: doc.track, evaluatedFrames: F, poses: inputs.cameras.map((c) => [...c.c2w]) },
       schedule: { kind: 'karras', steps, sigmaMin: SIGMA_MIN, sigmaMax: SIGMA_MAX, rho: RHO, sigmas: Array.from(sigmas) },
       lambda: { steps, frames: F, values: doc.lambda.values, lambdaMin: doc.lambda.lambdaMin, preset: doc.lambda.preset },

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from '../util/zod';
 import { makeLambdaTable, type LambdaTable } from '../lambda/table';
-import { Depth, ExecutionProviderName, LambdaPreset, RenderSettings, SourceImage, SourceView, Track } from '../project/schema';
+import { Depth, ExecutionProviderName, LambdaPreset, RenderSettings, SourceImage, SourceView, Track, VideoInput } from '../project/schema';
 import { appVersion } from '../util/appRoot';
 import { tempPathBeside, writeFileAtomic } from '../util/atomic';
 import { commitGroup, discardStaged, type StagedFile } from '../video/commit';
@@ -138,6 +138,8 @@ export const RenderSidecar = z
     sources: z.array(SourceView).optional(),
     /** Frames anchored to a source view's photo, and the lambda floor the sampler used (sparse views). */
     anchors: z.object({ frames: z.array(z.number().int().min(0)), lambdaFloor: finite }).optional(),
+    /** The source video (dynamic scene) as the project held it: frame k was warped from video frame k. */
+    video: VideoInput.optional(),
     camera: SidecarCamera,
     schedule: SidecarSchedule,
     lambda: SidecarLambda,

@@ -6,7 +6,7 @@ import { runCli } from '../../test/cli';
 import { psnr, type RgbImage } from '../image/types';
 import { parseProjectText } from '../project/parse';
 import { openProject, saveProject } from '../project/store';
-import type { ProjectDoc } from '../project/schema';
+import { PROJECT_SCHEMA_VERSION, type ProjectDoc } from '../project/schema';
 import { renderProject } from '../render/render';
 import { readSidecar } from '../render/sidecar';
 import { TWO_VIEW_LAMBDA_FLOOR } from './anchors';
@@ -35,7 +35,7 @@ async function newProject(name: string, ...extra: string[]): Promise<ProjectDoc>
 describe('sparse-view projects from a nerfstudio transforms.json', () => {
   it('camtrack project new --transforms: the first view is the photo (identity, its own K), the second a source view; the track runs from one to the other', async () => {
     const doc = await newProject('Pair');
-    expect(doc.schemaVersion).toBe(2);
+    expect(doc.schemaVersion).toBe(PROJECT_SCHEMA_VERSION);
     expect(doc.image).toMatchObject({ width: 128, height: 64, intrinsics: { fx: 80, fy: 80, cx: 64, cy: 32 } });
     expect(doc.depth!.mapping).toMatchObject({ kind: 'depth', scale: 1 });
     expect(doc.sources).toHaveLength(1);
@@ -118,7 +118,7 @@ describe('sparse-view projects from a nerfstudio transforms.json', () => {
     expect(r.err).toContain('--transforms brings its own photos');
   });
 
-  it('a version-1 project (one photo) opens as version 2 with no source views, and saves as version 2', async () => {
+  it('a version-1 project (one photo) opens at the current version with no source views, and saves at it', async () => {
     const doc = await newProject('Old');
     const v1 = { ...doc, schemaVersion: 1 } as Record<string, unknown>;
     delete v1.sources;
@@ -126,6 +126,6 @@ describe('sparse-view projects from a nerfstudio transforms.json', () => {
     expect(parsed.migratedFrom).toBe(1);
     expect(parsed.doc.sources).toEqual([]);
     const saved = await saveProject(path.join(root, 'Old.camtrack'), parsed.doc, []);
-    expect(JSON.parse(await fs.readFile(path.join(saved.dir, 'project.json'), 'utf8')).schemaVersion).toBe(2);
+    expect(JSON.parse(await fs.readFile(path.join(saved.dir, 'project.json'), 'utf8')).schemaVersion).toBe(PROJECT_SCHEMA_VERSION);
   });
 });
