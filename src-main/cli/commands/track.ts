@@ -61,9 +61,9 @@ export function registerTrack(program: Command): void {
     .option('--track-out <track.json>', 'also write the editable Camtrack track (keyframes)')
     .option('--target-depth <d>', 'depth of the target straight ahead, in scene units (e.g. the median of the depth map)', floatOption('target-depth'), 1)
     .option('--degrees-per-frame <deg>', 'orbit, spiral: turn per frame', floatOption('degrees-per-frame'), 1)
-    .option('--direction <ccw|cw>', 'orbit, spiral: ccw (seen from above; the camera sets off to its right) or cw', 'ccw')
-    .option('--radius-x <r>', 'orbit: ellipse radius across (default --target-depth)', floatOption('radius-x'))
-    .option('--radius-z <r>', 'orbit: ellipse radius in depth (default --target-depth)', floatOption('radius-z'))
+    .option('--direction <ccw|cw>', 'orbit, orbit360, spiral: ccw (seen from above; the camera sets off to its right) or cw', 'ccw')
+    .option('--radius-x <r>', 'orbit, orbit360: ellipse radius across (default --target-depth)', floatOption('radius-x'))
+    .option('--radius-z <r>', 'orbit, orbit360: ellipse radius in depth (default --target-depth)', floatOption('radius-z'))
     .option('--distance <d>', 'dolly (forward +), truck (right +), pedestal (up +): how far', floatOption('distance'))
     .option('--rise-by <h>', 'crane: how far up (+) or down', floatOption('rise-by'))
     .option('--no-keep-target', 'crane: do not tilt to keep the target centred')
@@ -128,6 +128,8 @@ function presetSpec(kind: PresetKind, o: PresetOpts): PresetSpec {
   switch (kind) {
     case 'orbit':
       return { kind, degreesPerFrame: o.degreesPerFrame, direction, radiusX: o.radiusX, radiusZ: o.radiusZ };
+    case 'orbit360':
+      return { kind, direction, radiusX: o.radiusX, radiusZ: o.radiusZ };
     case 'dolly':
     case 'truck':
     case 'pedestal':

@@ -35,6 +35,12 @@ export type PresetSpec =
    * a circle around the target), centred radiusZ ahead. The camera keeps looking at the target.
    */
   | { kind: 'orbit'; degreesPerFrame: number; direction?: OrbitDirection; radiusX?: number; radiusZ?: number }
+  /**
+   * The showcase: a full 360° orbit around the target (the scene's focus point), `frames` frames
+   * (default the track's) turning 360 / frames degrees each, so the frame after the last would be
+   * frame 0 again and the clip loops. Longer than any model, it renders in windows (engine/windows).
+   */
+  | { kind: 'orbit360'; frames?: number; direction?: OrbitDirection; radiusX?: number; radiusZ?: number }
   /** Straight towards the scene (distance > 0) or away from it, looking ahead. */
   | { kind: 'dolly'; distance: number; easing?: Easing }
   /** Sideways: to the right for distance > 0, looking ahead. */
@@ -51,10 +57,16 @@ export type PresetSpec =
   | { kind: 'zoom'; factor?: number; endFovY?: number; easing?: Easing };
 
 export type PresetKind = PresetSpec['kind'];
-export const PRESET_KINDS: readonly PresetKind[] = ['orbit', 'dolly', 'truck', 'pedestal', 'crane', 'arc', 'spiral', 'zoom'];
+export const PRESET_KINDS: readonly PresetKind[] = ['orbit', 'orbit360', 'dolly', 'truck', 'pedestal', 'crane', 'arc', 'spiral', 'zoom'];
 
 /** The keyframed track of a preset. Throws a CamtrackError naming a bad parameter. */
 export function presetTrack(spec: PresetSpec, ctx: PresetContext): Track {
+  if (spec.kind === 'orbit360') {
+    const frames = spec.frames ?? ctx.numFrames;
+    if (!Number.isInteger(frames) || frames < 3 || frames > 1000) throw new CamtrackError('bad-input', `A full orbit needs a whole number of frames from 3 to 1000 (got ${frames}).`);
+    const { frames: _frames, ...orbit } = spec;
+    return presetTrack({ ...orbit, kind: 'orbit', degreesPerFrame: 360 / frames }, { ...ctx, numFrames: frames });
+  }
   checkContext(ctx);
   const last = ctx.numFrames - 1;
   const target: Vec3 = [0, 0, -ctx.targetDepth];

@@ -22,6 +22,7 @@ import { anchorLambda, lambdaFloor } from '../sources/anchors';
 import { loadSourceViews } from '../sources/inputs';
 import { warpTrackFromViews } from '../sources/track';
 import { videoSourceLoader, warpTrackFromVideo } from '../video-input';
+import { prepareSources, warpFused } from '../sources/fuse';
 import { loadRenderInputs } from './inputs';
 import { applyRenderOverrides, type RenderOverrides } from './overrides';
 import { DEFAULT_OVERLAP, filledDepth, renderWindowPlan, renderWindowedPreview, stitch, windowLambda, type FrameWindow } from '../windows';
@@ -363,10 +364,13 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
         } else {
           const prevCam = inputs.cameras[plan[k - 1].end - 1];
           const lastImage: RgbImage = { width: settings.width, height: settings.height, data: perWindow[k - 1][perWindow[k - 1].length - 1] };
-          const depthAtLast = filledDepth(warpFrame(prepareSource(windowSource), prevCam, { withDepth: true }));
+          // Window 2 onwards warps from the previous window's source and the photo with one z-buffer (as the windowed preview does).
+          const previous = k === 1 ? prepareSource(windowSource) : null;
+          const depthAtLast = filledDepth(previous ? warpFrame(previous, prevCam, { withDepth: true }) : warpFused(prepareSources([photo, windowSource]), prevCam, { withDepth: true }));
           windowSource = { image: lastImage, depth: depthAtLast, intrinsics: prevCam.intrinsics, c2w: prevCam.c2w };
-          const prepared = prepareSource(windowSource);
-          winWarped = inputs.cameras.slice(win.start, win.end).map((c) => warpFrame(prepared, c));
+          // The previous window's last frame and the photo, one z-buffer: surfaces lean on the nearer camera, so the photo returns as the camera does.
+          const fused = prepareSources([photo, windowSource]);
+          winWarped = inputs.cameras.slice(win.start, win.end).map((c) => warpFused(fused, c));
         }
         const cond = await pipeline.conditioning(windowSource.image, settings.seed, { noiseAugStrength: conditioning.noiseAugStrength });
         wprog('encode', 0.3);

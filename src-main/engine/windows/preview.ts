@@ -10,6 +10,7 @@ import type { FrameCamera } from '../camera/conventions';
 import { fillWarpedFrame, pushPullFill } from '../preview';
 import { CamtrackError } from '../util/errors';
 import { prepareSource, warpFrame, type WarpSource, type WarpedFrame } from '../warp/forward';
+import { prepareSources, warpFused } from '../sources/fuse';
 import { stitch, type FrameWindow } from './plan';
 
 export interface WindowedPreviewOptions {
@@ -38,11 +39,15 @@ export function renderWindowedPreview(photo: WarpSource, cameras: readonly Frame
   const perWindow: Float32Array[][] = [];
   let source: WarpSource = photo;
   windows.forEach((w, k) => {
-    const prepared = prepareSource(source);
+    // Later windows warp from the previous window's last frame AND the photo, with one z-buffer
+    // (sources/fuse): each surface's colour leans on the source whose camera is nearer, so the
+    // photo comes back as the camera does (a 360° orbit closes on it).
+    const fused = k === 0 ? null : prepareSources([photo, source]);
+    const prepared = k === 0 ? prepareSource(source) : null;
     const made: WarpedFrame[] = [];
     for (let t = w.start; t < w.end; t++) {
       if (opts.signal?.aborted) throw new CamtrackError('cancelled', `The render was cancelled (warp, window ${k + 1}/${windows.length}).`);
-      made.push(fillWarpedFrame(warpFrame(prepared, cameras[t], { withDepth: true })));
+      made.push(fillWarpedFrame(fused ? warpFused(fused, cameras[t], { withDepth: true }) : warpFrame(prepared!, cameras[t], { withDepth: true })));
       opts.onFrame?.(k + 1, windows.length, t - w.start);
     }
     perWindow.push(made.map((f) => f.image));

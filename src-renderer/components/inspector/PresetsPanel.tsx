@@ -2,7 +2,9 @@ import { useMemo, useState } from 'react';
 import { PRESET_KINDS, presetTrack, type PresetKind, type PresetSpec } from '../../../src-main/engine/camera/presets';
 import { defaults, PRESET_PARAMS, specFromValues, type Values } from './presetParams';
 import { fovYFromFocal } from '../../../src-main/engine/camera/intrinsics';
-import { useProject } from '../../state/projectStore';
+import { beginGesture, endGesture, useProject } from '../../state/projectStore';
+import { isPreviewModel } from '../../../src-main/engine/preview/kind';
+import { SVD_FRAME_COUNTS } from '../../../src-main/engine/camera/frame-count';
 import { useUi } from '../../state/uiStore';
 import { editTrack } from '../timeline/Timeline';
 import { renderSourceIntrinsics, useSceneDepth } from '../viewport/sceneStore';
@@ -31,10 +33,19 @@ export function PresetsPanel() {
       return;
     }
     const k = renderSourceIntrinsics(doc);
+    // One undo step, the track and (for the 360° showcase) the window setting together.
+    beginGesture();
     const ok = editTrack((t) => ({
       ...presetTrack(spec, { numFrames: t.numFrames, fps: t.fps, sourceFovY: fovYFromFocal(k.fy, k.height), targetDepth: depth }),
       rotationInterpolation: t.rotationInterpolation,
     }));
+    // The 360° showcase renders in windows: the preview and the draft model (any frame count)
+    // get SVD-XT's 25-frame windows unless the settings name a size, so they render as the model will.
+    const d = useProject.getState().doc;
+    if (ok && spec.kind === 'orbit360' && d && d.render.windowFrames === undefined && (isPreviewModel(d.render.model) || d.render.model === 'draft')) {
+      useProject.getState().update((x) => ({ ...x, render: { ...x.render, windowFrames: SVD_FRAME_COUNTS['svd-xt'] } }));
+    }
+    endGesture();
     if (ok) {
       useUi.getState().set({ selectedKeyId: null });
       useUi.getState().toast('success', `Applied ${kind}: ${useProject.getState().doc?.track.keyframes.length ?? 0} keys.`);

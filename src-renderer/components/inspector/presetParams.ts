@@ -23,6 +23,15 @@ export const PRESET_PARAMS: Record<PresetKind, { title: string; params: Param[] 
       { name: 'radiusZ', label: 'Radius in depth', kind: 'number', def: (d) => r3(d) },
     ],
   },
+  orbit360: {
+    title: 'Full orbit (360°), renders in windows',
+    params: [
+      { name: 'frames', label: 'Frames', kind: 'number', def: () => 96 },
+      DIRECTION,
+      { name: 'radiusX', label: 'Radius across', kind: 'number', def: (d) => r3(d) },
+      { name: 'radiusZ', label: 'Radius in depth', kind: 'number', def: (d) => r3(d) },
+    ],
+  },
   dolly: { title: 'Dolly in (+) or out (−)', params: [{ name: 'distance', label: 'Distance', kind: 'number', def: (d) => r3(d * 0.3) }, EASING] },
   truck: { title: 'Truck right (+) or left (−)', params: [{ name: 'distance', label: 'Distance', kind: 'number', def: (d) => r3(d * 0.2) }, EASING] },
   pedestal: { title: 'Pedestal up (+) or down (−)', params: [{ name: 'distance', label: 'Distance', kind: 'number', def: (d) => r3(d * 0.1) }, EASING] },
