@@ -10,6 +10,7 @@ import { cameraPathFromFrames, stringifyCameraPath } from '../../engine/camera/n
 import { evaluateTrack } from '../../engine/camera/evaluate';
 import { poseAt } from '../../engine/scene/poses';
 import { openProject } from '../../engine/project/store';
+import { sampleProjectDir } from '../../engine/render/testProject';
 
 let tmp: string;
 let out: string;
@@ -148,4 +149,37 @@ describe('camtrack project', () => {
     expect(await run('project', 'new', path.join(tmp, 'Y'), '--depth', 'd.npy')).toBe(1);
     expect(err).toContain('--depth needs --image');
   });
+});
+
+describe('camtrack project new --orbit 360 (the showcase)', () => {
+  it('makes a full orbit around the focus point that renders in windows; refuses what it cannot orbit', async () => {
+    const sample = path.join(sampleProjectDir(), 'assets');
+    const files = await fs.readdir(sample);
+    const image = path.join(sample, files.find((f) => f.endsWith('.png'))!);
+    const depth = path.join(sample, files.find((f) => f.endsWith('.npy'))!);
+    const dir = path.join(tmp, 'Orbit');
+    expect(await run('project', 'new', dir, '--image', image, '--depth', depth, '--orbit', '360', '--frames', '48', '--steps', '4'), err).toBe(0);
+    expect(lines()[0]).toMatchObject({ track: { numFrames: 48 }, lambda: { steps: 4, frames: 48 } });
+    const { doc } = await openProject(`${dir}.camtrack`);
+    // A key at least every 15 degrees of the 360 / 48 = 7.5 degrees a frame: frames 0, 2, 4, ..., 46, 47.
+    expect(doc.track.keyframes.map((k) => k.frame)).toEqual([...Array.from({ length: 24 }, (_, i) => 2 * i), 47]);
+    // The camera goes round the focus point: half-way (frame 24, 180 degrees) it is on the far side.
+    const cams = evaluateTrack(doc.track, intrinsicsFromFovY(50, 64, 32));
+    const focus = -(doc.track.keyframes[0].orientation as { target: number[] }).target[2];
+    expect(cams[24].c2w[11]).toBeCloseTo(-2 * focus, 6);
+    expect(cams[24].c2w[3]).toBeCloseTo(0, 6);
+    if (doc.render.model === 'preview' || doc.render.model === 'draft') expect(doc.render.windowFrames).toBe(25);
+
+    out = '';
+    const video = path.join(tmp, 'orbit.mp4');
+    expect(await run('render', `${dir}.camtrack`, '--preview', '--width', '64', '--height', '32', '--window-frames', '25', '--out', video), err).toBe(0);
+    const side = JSON.parse(await fs.readFile(`${video}.json`, 'utf8'));
+    expect(side.windows).toEqual({ overlap: 4, list: [{ start: 0, end: 25 }, { start: 21, end: 46 }, { start: 23, end: 48 }] });
+    expect(side.output.frames).toBe(48);
+
+    expect(await run('project', 'new', path.join(tmp, 'Half'), '--image', image, '--depth', depth, '--orbit', '180')).toBe(1);
+    expect(err).toMatch(/--orbit takes 360, a full orbit \(got "180"\)/);
+    expect(await run('project', 'new', path.join(tmp, 'Flat'), '--image', image, '--orbit', '360')).toBe(1);
+    expect(err).toMatch(/--orbit 360 needs --image and --depth/);
+  }, 60_000);
 });

@@ -21,6 +21,7 @@ import { readFile } from 'node:fs/promises';
 import { writeProjectFromMvsnet, writeProjectFromTransforms } from '../../engine/sources/project';
 import { parseViewList } from '../../engine/sources/mvsnetFolder';
 import { writeProjectFromVideo } from '../../engine/video-input';
+import { orbit360Doc, ORBIT360_DEFAULT_FRAMES } from '../../engine/render/orbitShowcase';
 
 function num(name: string) {
   return (value: string): number => {
@@ -80,6 +81,13 @@ interface NewOptions {
   depthUnitScale?: number;
   estimateDepth?: boolean;
   depthModel?: string;
+  orbit?: string;
+}
+
+/** `--orbit 360`: the track becomes the full orbit around the scene's focus point (engine/render/orbitShowcase). */
+async function withOrbit(saved: { dir: string; doc: ProjectDoc }, orbit: string | undefined): Promise<{ dir: string; doc: ProjectDoc }> {
+  if (orbit === undefined) return saved;
+  return saveProject(saved.dir, await orbit360Doc(saved.dir, saved.doc));
 }
 
 /** A camera_path.json as a track at the photo's size (render_width/height in the file win). */
@@ -119,8 +127,15 @@ export function registerProject(program: Command): void {
     .option('--estimate-depth', 'estimate the depth with Depth Anything V2 (the installed model, or --depth-model)')
     .option('--depth-model <file>', 'the Depth Anything V2 model.onnx for --estimate-depth')
     .option('--camera-path <file>', "a nerfstudio camera_path.json as the track: one key per camera, its frame count and fps, the photo's camera from its first camera (with --transforms: in the views' world, default a track through the views)")
+    .option('--orbit <degrees>', `360: the track is a full orbit around the scene's focus point (the median depth), --frames frames (default ${ORBIT360_DEFAULT_FRAMES}), rendered in windows; needs --image and depth`)
     .action(async (target: string, o: NewOptions) => {
       const dir = withProjectExtension(target);
+      if (o.orbit !== undefined) {
+        if (o.orbit.trim() !== '360') throw new CamtrackError('bad-input', `--orbit takes 360, a full orbit (got "${o.orbit}"); for a partial orbit write a track with \`camtrack track preset orbit --degrees-per-frame D\` and pass it as --camera-path.`);
+        if (!o.image || (!o.depth && !o.estimateDepth)) throw new CamtrackError('bad-input', '--orbit 360 needs --image and --depth (or --estimate-depth): the orbit turns around the depth\'s focus point.');
+        if (o.cameraPath || o.transforms || o.mvsnet || o.video) throw new CamtrackError('bad-input', '--orbit 360 makes the track from one photo: leave out --camera-path, --transforms, --mvsnet and --video.');
+        o.frames ??= ORBIT360_DEFAULT_FRAMES;
+      }
       if (o.depth && !o.image) throw new CamtrackError('bad-input', '--depth needs --image: a depth file belongs to a photo.');
       if (o.depthKind !== undefined && o.depthKind !== 'depth' && o.depthKind !== 'disparity') {
         throw new CamtrackError('bad-input', `--depth-kind must be "depth" or "disparity" (got "${o.depthKind}").`);
@@ -197,7 +212,8 @@ export function registerProject(program: Command): void {
             ...common,
             ...(track && { track, fovY: track.keyframes[0].fovY }),
           });
-          printJson({ ...projectSummary({ dir: saved.dir, doc: saved.doc }), depthEstimateMs: Math.round(est.timings.loadMs + est.timings.estimateMs) });
+          const done = await withOrbit(saved, o.orbit);
+          printJson({ ...projectSummary({ dir: done.dir, doc: done.doc }), depthEstimateMs: Math.round(est.timings.loadMs + est.timings.estimateMs) });
         } finally {
           await fs.rm(tmp, { recursive: true, force: true });
         }
@@ -206,7 +222,8 @@ export function registerProject(program: Command): void {
       const saved = o.image
         ? await writeProjectFromFiles(dir, { imagePath: o.image, ...(o.depth && { depthPath: o.depth, mapping }), ...(o.name && { name: o.name }), ...common, ...(track && { track, fovY: track.keyframes[0].fovY }) })
         : await saveProject(dir, createProject(o.name ?? projectNameFromDir(dir), common));
-      printJson(projectSummary({ dir: saved.dir, doc: saved.doc }));
+      const done = await withOrbit(saved, o.orbit);
+      printJson(projectSummary({ dir: done.dir, doc: done.doc }));
     });
 
   project
