@@ -1,5 +1,5 @@
 import type { Mat4 } from '../camera/conventions';
-import { clearedAccumulator, clearedDepthAccumulator, depthMaxLog, prepareSource, resolveFrame, splatSource, type PreparedSource, type WarpedFrame, type WarpOptions, type WarpSource, type WarpTarget } from '../warp/forward';
+import { beginAccumulation, depthMaxLog, prepareSource, resolveFrame, splatSource, type PreparedSource, type WarpedFrame, type WarpOptions, type WarpSource, type WarpTarget } from '../warp/forward';
 
 /**
  * Sparse views: several photos, each with its depth and camera, warped into one frame camera with
@@ -55,14 +55,13 @@ export function blendWeights(fused: FusedSources, target: Mat4): number[] {
 
 /** Warps all sources into `target` with one z-buffer; `enabled` (default all) picks the sources that take part. */
 export function warpFused(fused: FusedSources, target: WarpTarget, options: WarpOptions = {}, enabled?: readonly boolean[]): WarpedFrame {
-  const acc = clearedAccumulator(target);
-  const zacc = options.withDepth ? clearedDepthAccumulator(target) : undefined;
+  const acc = beginAccumulation(target, options.withDepth ?? false);
   const blend = blendWeights(fused, target.c2w);
   fused.sources.forEach((s, i) => {
     if (enabled && !enabled[i]) return;
-    splatSource(s, target, acc, blend[i], zacc);
+    splatSource(s, acc, blend[i]);
   });
-  return resolveFrame(acc, target, options, zacc);
+  return resolveFrame(acc, options);
 }
 
 /** Camera-centre distance plus the optical-axis angle (radians) times `depth`. Poses are GL camera-to-world. */

@@ -1,5 +1,6 @@
 import { relativeCvTransform, type Intrinsics, type Mat4 } from '../camera/conventions';
 import type { RgbImage } from '../image/types';
+import { splatKernel } from '../kernels/splatKernel';
 
 /**
  * Forward warping of one photo with depth into another camera (DESIGN.md section 4), after the
@@ -65,8 +66,6 @@ export interface WarpedFrame {
 }
 
 export const Z_EPSILON = 1e-6;
-const SNAP = 1e-6;
-const SOFT_Z = 50;
 /** The reference clips the target depth to [0, 5000] before the log. */
 const Z_CLAMP = 5000;
 
@@ -105,160 +104,52 @@ export function prepareSource(src: WarpSource, sharedMaxLog?: number): PreparedS
 }
 
 /**
- * Reusable accumulators (5 float64 per target pixel: r, g, b, weight, coverage), so a worker warping
- * many frames does not allocate and zero 20+ MB for each.
+ * The frame being made: its target and whether target depth is accumulated too. The sums live in
+ * this thread's splat kernel (kernels/splatKernel.ts), so only one accumulation is open at a time:
+ * beginAccumulation, splatSource for each source, then resolveFrame.
  */
-let scratch = new Float64Array(0);
-/** Target depth of each source pixel (0 = no point), per splat. */
-let targetZ = new Float64Array(0);
-/** Soft z-buffer weight of each source pixel with a point, per splat. */
-let weights = new Float64Array(0);
-/** Weighted target z per pixel, with `withDepth`. */
-let zScratch = new Float64Array(0);
+export interface Accumulation {
+  readonly target: WarpTarget;
+  readonly withDepth: boolean;
+}
 
 export function warpFrame(src: PreparedSource, target: WarpTarget, options: WarpOptions = {}): WarpedFrame {
-  const acc = clearedAccumulator(target);
-  const zacc = options.withDepth ? clearedDepthAccumulator(target) : undefined;
-  splatSource(src, target, acc, 1, zacc);
-  return resolveFrame(acc, target, options, zacc);
+  const acc = beginAccumulation(target, options.withDepth ?? false);
+  splatSource(src, acc, 1);
+  return resolveFrame(acc, options);
 }
 
-/** The shared depth accumulator (weighted target z per pixel), zeroed for `target`; see warpFrame's withDepth. */
-export function clearedDepthAccumulator(target: WarpTarget): Float64Array {
-  const tn = target.intrinsics.width * target.intrinsics.height;
-  if (zScratch.length < tn) zScratch = new Float64Array(tn);
-  else zScratch.fill(0, 0, tn);
-  return zScratch;
+/** Zeroed accumulators for `target` (r, g, b, weight, coverage per pixel, and weighted z with `withDepth`). */
+export function beginAccumulation(target: WarpTarget, withDepth: boolean): Accumulation {
+  splatKernel().begin(target.intrinsics.width * target.intrinsics.height, withDepth);
+  return { target, withDepth };
 }
 
 /**
- * The shared accumulator, zeroed for `target`: 5 float64 per pixel (r, g, b, weight, coverage).
- * Valid until the next call; several sources may be splatted into it before resolveFrame.
+ * Splats one prepared source into the open accumulation (see the top of this file; the loops run
+ * in a WebAssembly kernel, kernels/assembly/splat.ts). `blend` scales this source's colour weights
+ * (not its coverage): 1 for a single view; engine/sources gives a source nearer the target camera
+ * more say where several see the same surface.
  */
-export function clearedAccumulator(target: WarpTarget): Float64Array {
-  const tn = target.intrinsics.width * target.intrinsics.height;
-  if (scratch.length < tn * 5) scratch = new Float64Array(tn * 5);
-  else scratch.fill(0, 0, tn * 5);
-  return scratch;
-}
-
-/**
- * Splats one prepared source into `acc` (see warpFrame). `blend` scales this source's colour
- * weights (not its coverage): 1 for a single view; engine/sources gives a source nearer the target
- * camera more say where several see the same surface. `zacc`, when given, sums each splat's
- * target z times its colour weight (resolveFrame turns it into the pixel's depth).
- */
-export function splatSource(src: PreparedSource, target: WarpTarget, acc: Float64Array, blend = 1, zacc?: Float64Array): void {
-  const sw = src.image.width;
-  const sh = src.image.height;
-  const tw = target.intrinsics.width;
-  const th = target.intrinsics.height;
-
-  const T = relativeCvTransform(src.c2w, target.c2w);
-  const r00 = T[0], r01 = T[1], r02 = T[2], t0 = T[3];
-  const r10 = T[4], r11 = T[5], r12 = T[6], t1 = T[7];
-  const r20 = T[8], r21 = T[9], r22 = T[10], t2 = T[11];
+export function splatSource(src: PreparedSource, acc: Accumulation, blend = 1): void {
   const sk = src.intrinsics;
-  const tk = target.intrinsics;
-  const fx = tk.fx, fy = tk.fy;
-  // Target pixel-index coordinates: the centre of pixel i is at i + 0.5 in K's coordinates.
-  const cx = tk.cx - 0.5, cy = tk.cy - 0.5;
-  const rayX = new Float64Array(sw);
-  for (let u = 0; u < sw; u++) rayX[u] = (u + 0.5 - sk.cx) / sk.fx;
-  const depth = src.depth;
-  const rgb = src.image.data;
-  const maxX = tw - 1, maxY = th - 1;
-  const sn = sw * sh;
-  if (targetZ.length < sn) targetZ = new Float64Array(sn);
-  const zt = targetZ;
-
-  // Pass 1: each point's depth in the target camera (0 = no point, or behind it), and the largest.
-  let maxZ = 0;
-  for (let v = 0; v < sh; v++) {
-    const b2 = r21 * ((v + 0.5 - sk.cy) / sk.fy) + r22;
-    const row = v * sw;
-    for (let u = 0; u < sw; u++) {
-      const i = row + u;
-      const z = depth[i];
-      const Z = z > 0 ? z * (r20 * rayX[u] + b2) + t2 : 0;
-      if (Z > Z_EPSILON) {
-        zt[i] = Z;
-        if (Z > maxZ) maxZ = Z;
-      } else zt[i] = 0;
-    }
-  }
-  // Soft z-buffer weight exp(-50 log(1 + Z) / maxLog) = (1 + Z)^k, in a tight loop of its own:
-  // inside the splat loop below the Math.exp/log1p calls cost V8 about 10x their own time.
-  const maxLog = src.maxLog ?? Math.log1p(maxZ < Z_CLAMP ? maxZ : Z_CLAMP);
-  const k = maxLog > 0 ? -SOFT_Z / maxLog : 0;
-  if (weights.length < sn) weights = new Float64Array(sn);
-  const zw = weights;
-  for (let i = 0; i < sn; i++) {
-    const Z = zt[i];
-    if (Z !== 0) zw[i] = Math.exp(k * Math.log1p(Z < Z_CLAMP ? Z : Z_CLAMP));
-  }
-
-  for (let v = 0; v < sh; v++) {
-    const ry = (v + 0.5 - sk.cy) / sk.fy;
-    // Rotated ray = column0 * rx + (column1 * ry + column2): the bracket is per row.
-    const b0 = r01 * ry + r02, b1 = r11 * ry + r12;
-    const row = v * sw;
-    for (let u = 0; u < sw; u++) {
-      const i = row + u;
-      const Z = zt[i];
-      if (Z === 0) continue;
-      const z = depth[i];
-      const rx = rayX[u];
-      const iz = 1 / Z;
-      let px = fx * (z * (r00 * rx + b0) + t0) * iz + cx;
-      let py = fy * (z * (r10 * rx + b1) + t1) * iz + cy;
-      if (!(px > -1 && px < tw && py > -1 && py < th)) continue;
-      let x0 = Math.floor(px), y0 = Math.floor(py);
-      let ax = px - x0, ay = py - y0;
-      // Snap onto a pixel centre within SNAP: exact weights 1 and 0.
-      if (ax < SNAP) ax = 0;
-      else if (ax > 1 - SNAP) { ax = 0; x0++; }
-      if (ay < SNAP) ay = 0;
-      else if (ay > 1 - SNAP) { ay = 0; y0++; }
-      const w = zw[i] * blend;
-      const c3 = i * 3;
-      const cr = rgb[c3] * w, cg = rgb[c3 + 1] * w, cb = rgb[c3 + 2] * w;
-      const bx0 = 1 - ax, by0 = 1 - ay;
-      // Four neighbours; a zero bilinear weight adds nothing, so it is skipped (exact identity).
-      if (y0 >= 0 && y0 <= maxY) {
-        let j = (y0 * tw + x0) * 5;
-        if (x0 >= 0 && x0 <= maxX) {
-          const b = bx0 * by0;
-          acc[j] += b * cr; acc[j + 1] += b * cg; acc[j + 2] += b * cb; acc[j + 3] += b * w; acc[j + 4] += b;
-          if (zacc) zacc[j / 5] += b * w * Z;
-        }
-        if (ax > 0 && x0 < maxX) {
-          const b = ax * by0;
-          j += 5;
-          acc[j] += b * cr; acc[j + 1] += b * cg; acc[j + 2] += b * cb; acc[j + 3] += b * w; acc[j + 4] += b;
-          if (zacc) zacc[j / 5] += b * w * Z;
-        }
-      }
-      if (ay > 0 && y0 < maxY) {
-        let j = ((y0 + 1) * tw + x0) * 5;
-        if (x0 >= 0 && x0 <= maxX) {
-          const b = bx0 * ay;
-          acc[j] += b * cr; acc[j + 1] += b * cg; acc[j + 2] += b * cb; acc[j + 3] += b * w; acc[j + 4] += b;
-          if (zacc) zacc[j / 5] += b * w * Z;
-        }
-        if (ax > 0 && x0 < maxX) {
-          const b = ax * ay;
-          j += 5;
-          acc[j] += b * cr; acc[j + 1] += b * cg; acc[j + 2] += b * cb; acc[j + 3] += b * w; acc[j + 4] += b;
-          if (zacc) zacc[j / 5] += b * w * Z;
-        }
-      }
-    }
-  }
+  const tk = acc.target.intrinsics;
+  const T = relativeCvTransform(src.c2w, acc.target.c2w);
+  splatKernel().splat(
+    { rgb: src.image.data, depth: src.depth, width: src.image.width, height: src.image.height, fx: sk.fx, fy: sk.fy, cx: sk.cx, cy: sk.cy },
+    T,
+    // Target pixel-index coordinates: the centre of pixel i is at i + 0.5 in K's coordinates.
+    { width: tk.width, height: tk.height, fx: tk.fx, fy: tk.fy, cx: tk.cx - 0.5, cy: tk.cy - 0.5 },
+    blend,
+    src.maxLog,
+    acc.withDepth,
+  );
 }
 
 /** Colours, holes (dilated), the latent hole mask and the hole fraction from a filled accumulator. */
-export function resolveFrame(acc: Float64Array, target: WarpTarget, options: WarpOptions = {}, zacc?: Float64Array): WarpedFrame {
+export function resolveFrame(accumulation: Accumulation, options: WarpOptions = {}): WarpedFrame {
+  const { target } = accumulation;
+  const { acc, zacc } = splatKernel().views();
   const coverageThreshold = options.coverageThreshold ?? 0.01;
   const tw = target.intrinsics.width;
   const th = target.intrinsics.height;
@@ -290,7 +181,7 @@ export function resolveFrame(acc: Float64Array, target: WarpTarget, options: War
   }
   const latent = latentHoleMask(holes, tw, th, options.latentBlock ?? 8, options.latentHoleFraction ?? 0.2);
   const frame: WarpedFrame = { width: tw, height: th, image, holes, ...latent, holeFraction: holeCount / tn };
-  if (zacc) {
+  if (accumulation.withDepth) {
     const z = new Float32Array(tn);
     for (let j = 0; j < tn; j++) if (!holes[j]) z[j] = zacc[j] / acc[j * 5 + 3];
     frame.depth = z;

@@ -1,0 +1,139 @@
+import { WASM_BASE64 } from './splat.wasm';
+
+/**
+ * The forward warp's splatting kernel (assembly/splat.ts) and its memory, one per thread (the warp
+ * pool's workers each load their own). The memory holds, from its heap base:
+ *   acc   r, g, b, weight, coverage per target pixel (float64 x 5)   - the frame being made
+ *   zacc  weighted target z per target pixel (float64)
+ *   T     the 3x4 source-to-target transform (float64 x 12)
+ *   rayX  (u + 0.5 - cx) / fx per source column (float64)
+ *   zt, zw  each source pixel's target depth and soft z-buffer weight (float64)
+ *   rgb, depth  the source being splatted (float32), kept while the next splat uses the same one,
+ *               so a worker warping a track copies its photo in once.
+ * The accumulators come first so that a larger source, which grows the memory, leaves them where
+ * they are. Views of the memory are made anew after every call that may grow it.
+ */
+interface SplatExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  targetDepths(depth: number, sw: number, sh: number, sfy: number, cy: number, T: number, rayX: number, zt: number): number;
+  softZWeights(zt: number, zw: number, n: number, maxLog: number): void;
+  splatPoints(
+    rgb: number, depth: number, sw: number, sh: number, sfy: number, cy: number, T: number, rayX: number, zt: number, zw: number,
+    tw: number, th: number, fx: number, fy: number, tcx: number, tcy: number, blend: number, acc: number, zacc: number,
+  ): void;
+}
+
+export interface KernelSource {
+  rgb: Float32Array;
+  depth: Float32Array;
+  width: number;
+  height: number;
+  fx: number;
+  fy: number;
+  cx: number;
+  cy: number;
+}
+
+export interface KernelTarget {
+  width: number;
+  height: number;
+  fx: number;
+  fy: number;
+  /** Principal point in pixel-index coordinates (K's cx, cy less 0.5). */
+  cx: number;
+  cy: number;
+}
+
+const align = (n: number) => (n + 15) & ~15;
+
+class SplatMemory {
+  private readonly k: SplatExports;
+  private pixels = 0;
+  private accPtr = 0;
+  private zaccPtr = 0;
+  private tPtr = 0;
+  /** Source region: capacity in pixels and columns, and where its arrays start. */
+  private srcPixels = 0;
+  private srcColumns = 0;
+  private rayPtr = 0;
+  private ztPtr = 0;
+  private zwPtr = 0;
+  private rgbPtr = 0;
+  private depthPtr = 0;
+  private resident: { rgb: Float32Array; depth: Float32Array } | null = null;
+
+  constructor() {
+    const module = new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'));
+    const instance = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error('splat kernel aborted'); } } });
+    this.k = instance.exports as unknown as SplatExports;
+  }
+
+  /** Zeroes the accumulators for a target of `pixels` pixels (laying the memory out anew for a new size). */
+  begin(pixels: number, withDepth: boolean): void {
+    if (pixels !== this.pixels) {
+      this.pixels = pixels;
+      this.accPtr = align(this.k.heapBase());
+      this.zaccPtr = align(this.accPtr + pixels * 40);
+      this.tPtr = align(this.zaccPtr + pixels * 8);
+      this.srcPixels = 0;
+      this.srcColumns = 0;
+      this.resident = null;
+      this.ensure(this.tPtr + 96);
+    }
+    new Float64Array(this.k.memory.buffer, this.accPtr, pixels * 5).fill(0);
+    if (withDepth) new Float64Array(this.k.memory.buffer, this.zaccPtr, pixels).fill(0);
+  }
+
+  /** Splats `src` through the 3x4 transform `T` into the accumulators (see forward.ts). */
+  splat(src: KernelSource, T: ArrayLike<number>, target: KernelTarget, blend: number, maxLog: number | undefined, withDepth: boolean): void {
+    if (target.width * target.height !== this.pixels) throw new Error('splat kernel: begin() was for another target size');
+    const sw = src.width, sh = src.height, sn = sw * sh;
+    if (sn > this.srcPixels || sw > this.srcColumns) {
+      this.srcPixels = Math.max(sn, this.srcPixels);
+      this.srcColumns = Math.max(sw, this.srcColumns);
+      this.rayPtr = align(this.tPtr + 96);
+      this.ztPtr = align(this.rayPtr + this.srcColumns * 8);
+      this.zwPtr = align(this.ztPtr + this.srcPixels * 8);
+      this.rgbPtr = align(this.zwPtr + this.srcPixels * 8);
+      this.depthPtr = align(this.rgbPtr + this.srcPixels * 12);
+      this.ensure(this.depthPtr + this.srcPixels * 4);
+      this.resident = null;
+    }
+    const buf = this.k.memory.buffer;
+    if (!this.resident || this.resident.rgb !== src.rgb || this.resident.depth !== src.depth) {
+      new Float32Array(buf, this.rgbPtr, sn * 3).set(src.rgb);
+      new Float32Array(buf, this.depthPtr, sn).set(src.depth);
+      this.resident = { rgb: src.rgb, depth: src.depth };
+    }
+    const tv = new Float64Array(buf, this.tPtr, 12);
+    for (let i = 0; i < 12; i++) tv[i] = T[i];
+    const ray = new Float64Array(buf, this.rayPtr, sw);
+    for (let u = 0; u < sw; u++) ray[u] = (u + 0.5 - src.cx) / src.fx;
+    const maxZ = this.k.targetDepths(this.depthPtr, sw, sh, src.fy, src.cy, this.tPtr, this.rayPtr, this.ztPtr);
+    this.k.softZWeights(this.ztPtr, this.zwPtr, sn, maxLog ?? Math.log1p(maxZ < 5000 ? maxZ : 5000));
+    this.k.splatPoints(
+      this.rgbPtr, this.depthPtr, sw, sh, src.fy, src.cy, this.tPtr, this.rayPtr, this.ztPtr, this.zwPtr,
+      target.width, target.height, target.fx, target.fy, target.cx, target.cy, blend, this.accPtr, withDepth ? this.zaccPtr : 0,
+    );
+  }
+
+  /** Views of the accumulators as they are now (valid until the next begin or splat). */
+  views(): { acc: Float64Array; zacc: Float64Array } {
+    const buf = this.k.memory.buffer;
+    return { acc: new Float64Array(buf, this.accPtr, this.pixels * 5), zacc: new Float64Array(buf, this.zaccPtr, this.pixels) };
+  }
+
+  private ensure(end: number): void {
+    const have = this.k.memory.buffer.byteLength;
+    if (end > have) this.k.memory.grow(Math.ceil((end - have) / 65536));
+  }
+}
+
+let shared: SplatMemory | null = null;
+
+/** This thread's splat kernel (made on first use). */
+export function splatKernel(): SplatMemory {
+  shared ??= new SplatMemory();
+  return shared;
+}
