@@ -56,27 +56,14 @@ export function pushPullFill(input: FillInput): Float32Array {
   if (holeCount === 0) return out;
   if (holeCount === n) return out.fill(0);
 
-  // Level 0: known pixels with confidence 1 and their background weight.
+  // Level 0 is the frame itself: known pixels have confidence 1 and mass (depth / farthest)^8.
+  // It is never materialised: level 1 is pulled straight from the frame, and only the holes of
+  // level 0 are pushed into (they take the coarse colour alone, their own confidence being 0).
   let zMax = 0;
   if (depth) for (let i = 0; i < n; i++) if (!holes[i] && depth[i] > zMax) zMax = depth[i];
-  const base: Level = { w: width, h: height, rgb: image, conf: new Float32Array(n), mass: new Float64Array(n) };
-  const invZ = zMax > 0 ? 1 / zMax : 0;
-  for (let i = 0; i < n; i++) {
-    if (holes[i]) continue;
-    base.conf[i] = 1;
-    let m = 1;
-    if (depth && invZ > 0) {
-      const r = depth[i] * invZ;
-      const r2 = r * r, r4 = r2 * r2;
-      m = r4 * r4; // r^BACKGROUND_POWER
-      if (!(m > MIN_WEIGHT)) m = MIN_WEIGHT;
-    }
-    base.mass[i] = m;
-  }
-
-  // Pull: halve until one pixel is left (or the level is fully confident).
-  const levels: Level[] = [base];
-  for (let cur = base; cur.w > 1 || cur.h > 1; ) {
+  const levels: Level[] = [pullFrame(width, height, image, holes, depth && zMax > 0 ? depth : undefined, zMax > 0 ? 1 / zMax : 0)];
+  // Pull: halve until one pixel is left.
+  for (let cur = levels[0]; cur.w > 1 || cur.h > 1; ) {
     const next = pull(cur);
     levels.push(next);
     cur = next;
@@ -85,13 +72,52 @@ export function pushPullFill(input: FillInput): Float32Array {
   // Push: coarsest to finest; each level's holes take the upsampled colour of the level below.
   let below = levels[levels.length - 1].rgb;
   for (let l = levels.length - 2; l >= 0; l--) {
-    const lv = levels[l];
-    const coarse = levels[l + 1];
-    const target = l === 0 ? out : lv.rgb;
-    pushInto(target, lv, coarse, below, l === 0 ? holes : null);
-    below = target;
+    pushInto(levels[l].rgb, levels[l], levels[l + 1], below);
+    below = levels[l].rgb;
   }
+  pushIntoHoles(out, width, height, holes, levels[0]);
   return out;
+}
+
+/** The background weight of a known pixel at depth z: (z / zMax)^BACKGROUND_POWER, at least MIN_WEIGHT; 1 without depth. */
+function backgroundMass(depth: Float32Array | undefined, i: number, invZ: number): number {
+  if (!depth) return 1;
+  const r = depth[i] * invZ;
+  const r2 = r * r, r4 = r2 * r2;
+  const m = r4 * r4; // r^BACKGROUND_POWER
+  return m > MIN_WEIGHT ? m : MIN_WEIGHT;
+}
+
+/** Level 1 from the frame: pull() over a level whose known pixels have confidence 1 (see pull). */
+function pullFrame(fw: number, fh: number, frgb: Float32Array, holes: Uint8Array, depth: Float32Array | undefined, invZ: number): Level {
+  const w = (fw + 1) >> 1;
+  const h = (fh + 1) >> 1;
+  const rgb = new Float32Array(w * h * 3);
+  const conf = new Float32Array(w * h);
+  const mass = new Float64Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const r0 = 2 * y * fw;
+    const dy = 2 * y + 1 < fh ? fw : 0;
+    for (let x = 0; x < w; x++) {
+      const i00 = r0 + 2 * x;
+      const dx = 2 * x + 1 < fw ? 1 : 0;
+      const k00 = holes[i00] === 0, k01 = dx !== 0 && holes[i00 + 1] === 0, k10 = dy !== 0 && holes[i00 + dy] === 0, k11 = dx !== 0 && dy !== 0 && holes[i00 + dy + 1] === 0;
+      const c = (k00 ? 1 : 0) + (k01 ? 1 : 0) + (k10 ? 1 : 0) + (k11 ? 1 : 0);
+      if (c === 0) continue;
+      const m00 = k00 ? backgroundMass(depth, i00, invZ) : 0, m01 = k01 ? backgroundMass(depth, i00 + 1, invZ) : 0;
+      const m10 = k10 ? backgroundMass(depth, i00 + dy, invZ) : 0, m11 = k11 ? backgroundMass(depth, i00 + dy + 1, invZ) : 0;
+      const m = m00 + m01 + m10 + m11;
+      const inv = 1 / m;
+      const p00 = i00 * 3, p01 = p00 + 3, p10 = (i00 + dy) * 3, p11 = p10 + 3;
+      const j = y * w + x;
+      rgb[j * 3] = (frgb[p00] * m00 + (m01 ? frgb[p01] * m01 : 0) + (m10 ? frgb[p10] * m10 : 0) + (m11 ? frgb[p11] * m11 : 0)) * inv;
+      rgb[j * 3 + 1] = (frgb[p00 + 1] * m00 + (m01 ? frgb[p01 + 1] * m01 : 0) + (m10 ? frgb[p10 + 1] * m10 : 0) + (m11 ? frgb[p11 + 1] * m11 : 0)) * inv;
+      rgb[j * 3 + 2] = (frgb[p00 + 2] * m00 + (m01 ? frgb[p01 + 2] * m01 : 0) + (m10 ? frgb[p10 + 2] * m10 : 0) + (m11 ? frgb[p11 + 2] * m11 : 0)) * inv;
+      conf[j] = c > 1 ? 1 : c;
+      mass[j] = m / c;
+    }
+  }
+  return { w, h, rgb, conf, mass };
 }
 
 function pull(fine: Level): Level {
@@ -147,11 +173,8 @@ function taps(fine: number, n: number): { i0: Int32Array; i1: Int32Array; f: Flo
   return { i0, i1, f };
 }
 
-/**
- * target = conf * own + (1 - conf) * bilinear(coarse). With `onlyHoles` (full resolution) only hole
- * pixels are written and they take the coarse colour alone (their own confidence is 0).
- */
-function pushInto(target: Float32Array, lv: Level, coarseLevel: Level, coarse: Float32Array, onlyHoles: Uint8Array | null): void {
+/** target = conf * own + (1 - conf) * bilinear(coarse), the confidence lowered where the coarser level holds more mass. */
+function pushInto(target: Float32Array, lv: Level, coarseLevel: Level, coarse: Float32Array): void {
   const { w, h, conf, mass } = lv;
   const own = lv.rgb;
   const cw = coarseLevel.w, ch = coarseLevel.h;
@@ -161,7 +184,6 @@ function pushInto(target: Float32Array, lv: Level, coarseLevel: Level, coarse: F
     const r0 = ty.i0[y] * cw, r1 = ty.i1[y] * cw, fy = ty.f[y];
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
-      if (onlyHoles && !onlyHoles[i]) continue;
       let a = conf[i];
       const x0 = tx.i0[x], x1 = tx.i1[x], fx = tx.f[x];
       const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
@@ -170,7 +192,7 @@ function pushInto(target: Float32Array, lv: Level, coarseLevel: Level, coarse: F
       if (a > 0 && mUp > mass[i]) a *= mass[i] / mUp;
       const k = 1 - a;
       // The pushed mass goes down with the colour, so a finer level compares against what it received.
-      if (!onlyHoles) mass[i] = a * mass[i] + k * mUp;
+      mass[i] = a * mass[i] + k * mUp;
       const p00 = q00 * 3, p01 = q01 * 3, p10 = q10 * 3, p11 = q11 * 3, o = i * 3;
       const u0 = coarse[p00] * w00 + coarse[p01] * w01 + coarse[p10] * w10 + coarse[p11] * w11;
       const u1 = coarse[p00 + 1] * w00 + coarse[p01 + 1] * w01 + coarse[p10 + 1] * w10 + coarse[p11 + 1] * w11;
@@ -184,6 +206,26 @@ function pushInto(target: Float32Array, lv: Level, coarseLevel: Level, coarse: F
         target[o + 1] = u1;
         target[o + 2] = u2;
       }
+    }
+  }
+}
+
+/** The frame's holes take the bilinear upsampling of level 1's pushed colour; other pixels are left as they are. */
+function pushIntoHoles(out: Float32Array, w: number, h: number, holes: Uint8Array, coarseLevel: Level): void {
+  const cw = coarseLevel.w, ch = coarseLevel.h;
+  const coarse = coarseLevel.rgb;
+  const tx = taps(w, cw), ty = taps(h, ch);
+  for (let y = 0; y < h; y++) {
+    const r0 = ty.i0[y] * cw, r1 = ty.i1[y] * cw, fy = ty.f[y];
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      if (!holes[row + x]) continue;
+      const x0 = tx.i0[x], x1 = tx.i1[x], fx = tx.f[x];
+      const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+      const p00 = (r0 + x0) * 3, p01 = (r0 + x1) * 3, p10 = (r1 + x0) * 3, p11 = (r1 + x1) * 3, o = (row + x) * 3;
+      out[o] = coarse[p00] * w00 + coarse[p01] * w01 + coarse[p10] * w10 + coarse[p11] * w11;
+      out[o + 1] = coarse[p00 + 1] * w00 + coarse[p01 + 1] * w01 + coarse[p10 + 1] * w10 + coarse[p11 + 1] * w11;
+      out[o + 2] = coarse[p00 + 2] * w00 + coarse[p01 + 2] * w01 + coarse[p10 + 2] * w10 + coarse[p11 + 2] * w11;
     }
   }
 }
