@@ -5,6 +5,7 @@ import { WASM_BASE64 } from './splat.wasm';
  * pool's workers each load their own). The memory holds, from its heap base:
  *   acc   r, g, b, weight, coverage per target pixel (float64 x 5)   - the frame being made
  *   zacc  weighted target z per target pixel (float64)
+ *   image, raw, holes, z  the resolved frame: colours (float32 RGB), raw and dilated hole masks, depth
  *   T     the 3x4 source-to-target transform (float64 x 12)
  *   rayX  (u + 0.5 - cx) / fx per source column (float64)
  *   zt, zw  each source pixel's target depth and soft z-buffer weight (float64)
@@ -22,6 +23,8 @@ interface SplatExports {
     rgb: number, depth: number, sw: number, sh: number, sfy: number, cy: number, T: number, rayX: number, zt: number, zw: number,
     tw: number, th: number, fx: number, fy: number, tcx: number, tcy: number, blend: number, acc: number, zacc: number,
   ): void;
+  resolveColours(acc: number, n: number, threshold: number, image: number, raw: number): void;
+  applyHoles(image: number, holes: number, n: number, acc: number, zacc: number, zOut: number): number;
 }
 
 export interface KernelSource {
@@ -52,6 +55,10 @@ class SplatMemory {
   private pixels = 0;
   private accPtr = 0;
   private zaccPtr = 0;
+  private imagePtr = 0;
+  private rawPtr = 0;
+  private holesPtr = 0;
+  private zPtr = 0;
   private tPtr = 0;
   /** Source region: capacity in pixels and columns, and where its arrays start. */
   private srcPixels = 0;
@@ -75,7 +82,11 @@ class SplatMemory {
       this.pixels = pixels;
       this.accPtr = align(this.k.heapBase());
       this.zaccPtr = align(this.accPtr + pixels * 40);
-      this.tPtr = align(this.zaccPtr + pixels * 8);
+      this.imagePtr = align(this.zaccPtr + pixels * 8);
+      this.rawPtr = align(this.imagePtr + pixels * 12);
+      this.holesPtr = align(this.rawPtr + pixels);
+      this.zPtr = align(this.holesPtr + pixels);
+      this.tPtr = align(this.zPtr + pixels * 4);
       this.srcPixels = 0;
       this.srcColumns = 0;
       this.resident = null;
@@ -118,10 +129,22 @@ class SplatMemory {
     );
   }
 
-  /** Views of the accumulators as they are now (valid until the next begin or splat). */
-  views(): { acc: Float64Array; zacc: Float64Array } {
+  /**
+   * The frame's colours from the sums and its raw hole mask (coverage below `threshold`, or no
+   * weight): a view of the kernel's memory, valid until the next call.
+   */
+  resolveColours(threshold: number): Uint8Array {
+    this.k.resolveColours(this.accPtr, this.pixels, threshold, this.imagePtr, this.rawPtr);
+    return new Uint8Array(this.k.memory.buffer, this.rawPtr, this.pixels);
+  }
+
+  /** The colours with `holes` (the dilated mask) zeroed, the hole count and, with depth, each pixel's z: arrays of their own. */
+  applyHoles(holes: Uint8Array, withDepth: boolean): { image: Float32Array; holeCount: number; depth?: Float32Array } {
     const buf = this.k.memory.buffer;
-    return { acc: new Float64Array(buf, this.accPtr, this.pixels * 5), zacc: new Float64Array(buf, this.zaccPtr, this.pixels) };
+    new Uint8Array(buf, this.holesPtr, this.pixels).set(holes);
+    const holeCount = this.k.applyHoles(this.imagePtr, this.holesPtr, this.pixels, this.accPtr, withDepth ? this.zaccPtr : 0, this.zPtr);
+    const image = new Float32Array(buf, this.imagePtr, this.pixels * 3).slice();
+    return withDepth ? { image, holeCount, depth: new Float32Array(buf, this.zPtr, this.pixels).slice() } : { image, holeCount };
   }
 
   private ensure(end: number): void {

@@ -148,44 +148,15 @@ export function splatSource(src: PreparedSource, acc: Accumulation, blend = 1): 
 
 /** Colours, holes (dilated), the latent hole mask and the hole fraction from a filled accumulator. */
 export function resolveFrame(accumulation: Accumulation, options: WarpOptions = {}): WarpedFrame {
-  const { target } = accumulation;
-  const { acc, zacc } = splatKernel().views();
-  const coverageThreshold = options.coverageThreshold ?? 0.01;
-  const tw = target.intrinsics.width;
-  const th = target.intrinsics.height;
-  const tn = tw * th;
-  // One pass over the accumulators: raw holes, and colours everywhere else; hole pixels after
-  // dilation are zeroed afterwards (they are few).
-  const raw = new Uint8Array(tn);
-  const image = new Float32Array(tn * 3);
-  for (let j = 0, k = 0; j < tn; j++, k += 5) {
-    const w = acc[k + 3];
-    if (acc[k + 4] < coverageThreshold || !(w > 0)) {
-      raw[j] = 1;
-      continue;
-    }
-    const inv = 1 / w;
-    image[j * 3] = acc[k] * inv;
-    image[j * 3 + 1] = acc[k + 1] * inv;
-    image[j * 3 + 2] = acc[k + 2] * inv;
-  }
+  const tw = accumulation.target.intrinsics.width;
+  const th = accumulation.target.intrinsics.height;
+  const kernel = splatKernel();
+  const raw = kernel.resolveColours(options.coverageThreshold ?? 0.01);
   const holes = dilateBox(raw, tw, th, options.dilateRadius ?? 2);
-  let holeCount = 0;
-  for (let j = 0; j < tn; j++) {
-    if (holes[j]) {
-      holeCount++;
-      image[j * 3] = 0;
-      image[j * 3 + 1] = 0;
-      image[j * 3 + 2] = 0;
-    }
-  }
+  const { image, holeCount, depth } = kernel.applyHoles(holes, accumulation.withDepth);
   const latent = latentHoleMask(holes, tw, th, options.latentBlock ?? 8, options.latentHoleFraction ?? 0.2);
-  const frame: WarpedFrame = { width: tw, height: th, image, holes, ...latent, holeFraction: holeCount / tn };
-  if (accumulation.withDepth) {
-    const z = new Float32Array(tn);
-    for (let j = 0; j < tn; j++) if (!holes[j]) z[j] = zacc[j] / acc[j * 5 + 3];
-    frame.depth = z;
-  }
+  const frame: WarpedFrame = { width: tw, height: th, image, holes, ...latent, holeFraction: holeCount / (tw * th) };
+  if (depth) frame.depth = depth;
   return frame;
 }
 

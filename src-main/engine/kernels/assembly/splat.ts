@@ -127,6 +127,50 @@ export function splatPoints(
   }
 }
 
+/**
+ * Colours from the sums: weighted colour / weight where the pixel's coverage reaches `threshold`
+ * and its weight is positive, else a raw hole (raw = 1, colour 0). image is float32 RGB.
+ */
+export function resolveColours(acc: usize, n: i32, threshold: f64, image: usize, raw: usize): void {
+  for (let j: usize = 0; j < <usize>n; j++) {
+    const a = acc + j * 40;
+    const w = load<f64>(a, 24);
+    const px = image + j * 12;
+    if (load<f64>(a, 32) < threshold || !(w > 0)) {
+      store<u8>(raw + j, 1);
+      store<f32>(px, 0);
+      store<f32>(px, 0, 4);
+      store<f32>(px, 0, 8);
+      continue;
+    }
+    store<u8>(raw + j, 0);
+    const inv = 1 / w;
+    store<f32>(px, <f32>(load<f64>(a) * inv));
+    store<f32>(px, <f32>(load<f64>(a, 8) * inv), 4);
+    store<f32>(px, <f32>(load<f64>(a, 16) * inv), 8);
+  }
+}
+
+/**
+ * Zeroes the colour of every hole (after dilation) and returns how many there are; with zacc
+ * (0 = none), writes each other pixel's depth (weighted z / weight) into zOut, 0 in holes.
+ */
+export function applyHoles(image: usize, holes: usize, n: i32, acc: usize, zacc: usize, zOut: usize): i32 {
+  let count = 0;
+  for (let j: usize = 0; j < <usize>n; j++) {
+    const hole = load<u8>(holes + j) != 0;
+    if (hole) {
+      count++;
+      const px = image + j * 12;
+      store<f32>(px, 0);
+      store<f32>(px, 0, 4);
+      store<f32>(px, 0, 8);
+    }
+    if (zacc) store<f32>(zOut + (j << 2), hole ? 0 : <f32>(load<f64>(zacc + (j << 3)) / load<f64>(acc + j * 40, 24)));
+  }
+  return count;
+}
+
 /** The first byte after the module's own data: the caller's buffers start here. */
 export function heapBase(): usize {
   return __heap_base;
