@@ -38,6 +38,19 @@ export const apiInputs = {
   /** Stores the document for crash recovery (never over project.json). */
   'project.autosave': z.object({ project, doc: ProjectDoc }),
   'project.recent': z.object({}),
+  /**
+   * A new sparse-view project from posed views the person chose: the files of a folder (names
+   * relative to it, bytes), holding a nerfstudio transforms.json with its photos and depth files,
+   * or an MVSNet folder (cams/NNNNNNNN_cam.txt, images/, depths/). `views` picks MVSNet views by
+   * number (the first becomes the photo). Opens as a never-saved project.
+   */
+  'project.fromViews': z.object({
+    files: z.array(z.object({ path: z.string().min(1).max(1024), bytes })).min(1).max(5000),
+    format: z.enum(['transforms', 'mvsnet']).optional(),
+    views: z.array(z.number().int().min(0)).min(1).max(1000).optional(),
+    numFrames: z.number().int().min(2).max(10_000).optional(),
+    name: z.string().max(200).optional(),
+  }),
   /** Browser mode: the projects in the served workspace (Electron uses native dialogs). */
   'workspace.list': z.object({}),
 
@@ -66,8 +79,8 @@ export const apiInputs = {
   'asset.read': z.object({ project, file: z.string().min(1).max(1024) }),
   /** Where a project file (a render, its folder) is on disk; the Electron shell also shows it in the file manager. */
   'file.reveal': z.object({ project, file: z.string().min(1).max(1024) }),
-  /** Depth data at display resolution for the 3D view (z-depth, row-major, NaN where invalid). */
-  'depth.preview': z.object({ project, doc: ProjectDoc, maxSide: z.number().int().min(16).max(4096) }),
+  /** Depth data at display resolution for the 3D view (z-depth, row-major, NaN where invalid); `view`: a source view's (its id), else the photo's. */
+  'depth.preview': z.object({ project, doc: ProjectDoc, maxSide: z.number().int().min(16).max(4096), view: z.string().min(1).max(200).optional() }),
 
   /** The warped view of one frame of the track, with its holes. */
   'warp.frame': z.object({ project, doc: ProjectDoc, frame: z.number().int().min(0), maxSide: z.number().int().min(16).max(4096).optional() }),
@@ -265,6 +278,7 @@ export interface ApiOutputs {
   'project.open': OpenedProject;
   'project.save': { path: string; dir: string };
   'project.autosave': { savedAt: string };
+  'project.fromViews': OpenedProject;
   'project.recent': { projects: { path: string; name: string }[] };
   'workspace.list': { root: string; projects: { path: string; name: string; modifiedAt: string }[] };
   'image.import': ImportedImage;
@@ -317,7 +331,7 @@ export interface ApiEvents {
 export type ApiEvent = keyof ApiEvents;
 
 export type MenuCommand =
-  | 'new' | 'open' | 'openSample' | 'save' | 'saveAs' | 'importImage' | 'importDepth' | 'export'
+  | 'new' | 'newFromViews' | 'open' | 'openSample' | 'save' | 'saveAs' | 'importImage' | 'importDepth' | 'export'
   | 'undo' | 'redo' | 'openRecent' | 'shortcuts' | 'about';
 
 /** What every transport implements; the UI only ever talks to this. */

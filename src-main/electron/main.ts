@@ -68,6 +68,8 @@ async function buildMenu(): Promise<void> {
       label: 'File',
       submenu: [
         { label: 'New', accelerator: 'CmdOrCtrl+N', click: () => sendMenu('new') },
+        // The renderer asks for the folder (its own dialog lists the views found) and sends the chosen files.
+        { label: 'New Project from Views…', click: () => sendMenu('newFromViews') },
         { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => void chooseProjectToOpen() },
         { label: 'Open Sample Project', click: () => sendMenu('openSample') },
         {

@@ -1,7 +1,7 @@
 import { readCheckedAsset } from '../../engine/render/inputs';
 import type { Handlers } from '../context';
 import { projectDir } from './project';
-import type { ProjectDoc } from '../../engine/project/schema';
+import type { Depth, ProjectDoc } from '../../engine/project/schema';
 import { DEFAULT_DEPTH_MAPPING } from '../../engine/project/schema';
 import { decodeDepth } from '../../engine/depth/read';
 import { applyDepthMapping, describeInvalid, type DepthReport } from '../../engine/depth/mapping';
@@ -19,20 +19,23 @@ import { CamtrackError } from '../../engine/util/errors';
  * document's (depth or disparity, scale, near, far), so what the view shows is what renders.
  */
 
-/** The depth file's decoded values, kept for the last asset read (the view asks again on every mapping edit). */
-let rawCache: { key: string; raw: Promise<RawDepth> } | null = null;
+/** Decoded depth files of the last few assets read (the view asks again on every mapping edit, and once per source view). */
+const rawCache = new Map<string, Promise<RawDepth>>();
+const RAW_CACHE_SIZE = 8;
 
 /**
- * The raw depth of the document's depth asset, read through readCheckedAsset (inside the assets
- * folder, bytes matching the sha256) and cached by file and verified hash.
+ * The raw depth of a depth asset (the document's, or `depth` given: a source view's), read through
+ * readCheckedAsset (inside the assets folder, bytes matching the sha256) and cached by file and
+ * verified hash.
  */
-export function readDepthAsset(dir: string, doc: ProjectDoc): Promise<RawDepth> {
-  const depth = doc.depth;
+export function readDepthAsset(dir: string, doc: ProjectDoc, given?: Depth): Promise<RawDepth> {
+  const depth = given ?? doc.depth;
   if (!depth) throw new CamtrackError('bad-input', 'This project has no depth yet: import a depth file first.');
   const key = `${dir}|${depth.source.asset.file}|${depth.source.asset.sha256}`;
-  if (rawCache?.key !== key) {
+  let raw = rawCache.get(key);
+  if (!raw) {
     const name = depth.source.type === 'file' ? depth.source.originalName : depth.source.asset.file;
-    const raw = readCheckedAsset(null, dir, depth.source.asset, 'depth file').then(
+    const loading = readCheckedAsset(null, dir, depth.source.asset, 'depth file').then(
       (bytes) => decodeDepth(bytes, name),
       (e: unknown) => {
         throw e instanceof CamtrackError && e.code === 'not-found'
@@ -40,12 +43,15 @@ export function readDepthAsset(dir: string, doc: ProjectDoc): Promise<RawDepth> 
           : e;
       },
     );
-    rawCache = { key, raw };
-    raw.catch(() => {
-      if (rawCache?.raw === raw) rawCache = null;
+    raw = loading;
+    loading.catch(() => {
+      if (rawCache.get(key) === loading) rawCache.delete(key);
     });
-  }
-  return rawCache.raw;
+  } else rawCache.delete(key);
+  // Most recently used last; the oldest goes first.
+  rawCache.set(key, raw);
+  while (rawCache.size > RAW_CACHE_SIZE) rawCache.delete(rawCache.keys().next().value as string);
+  return raw;
 }
 
 /** The report the UI shows: counts and the z range after the mapping, plus notes a person can act on. */
@@ -99,14 +105,18 @@ export const depthHandlers: Handlers = {
    */
   async 'depth.preview'(input, ctx) {
     const { doc } = input;
-    if (!doc.image) throw new CamtrackError('bad-input', 'Import a photo before its depth can be shown.');
-    const raw = await readDepthAsset(projectDir(ctx, input.project), doc);
-    const size = previewSize(doc.image.width, doc.image.height, input.maxSide);
-    const placement = stretchPlacement(doc.image.width, doc.image.height, size.width, size.height);
-    const { depth, report } = depthForRender(raw, doc.depth!.mapping, placement);
+    // A source view of a sparse-view project (its own photo, depth and intrinsics), else the photo.
+    const view = input.view === undefined ? null : doc.sources.find((v) => v.id === input.view);
+    if (view === undefined) throw new CamtrackError('not-found', `The project has no source view "${input.view}".`);
+    const image = view ? view.image : doc.image;
+    if (!image) throw new CamtrackError('bad-input', 'Import a photo before its depth can be shown.');
+    const raw = await readDepthAsset(projectDir(ctx, input.project), doc, view?.depth);
+    const size = previewSize(image.width, image.height, input.maxSide);
+    const placement = stretchPlacement(image.width, image.height, size.width, size.height);
+    const { depth, report } = depthForRender(raw, (view?.depth ?? doc.depth!).mapping, placement);
     const z = depth.z;
     for (let i = 0; i < z.length; i++) if (!(z[i] > 0)) z[i] = NaN;
-    const k = placeIntrinsics(photoIntrinsics(doc.image), placement);
+    const k = placeIntrinsics(photoIntrinsics(image), placement);
     return { width: size.width, height: size.height, depth: z, fx: k.fx, fy: k.fy, cx: k.cx, cy: k.cy, report: depthReportView(report) };
   },
 };

@@ -9,6 +9,7 @@ import { trackHandlers } from './track';
 import { renderHandlers } from './render';
 import { lambdaHandlers } from './lambda';
 import { farmHandlers } from './farm';
+import { viewsHandlers } from './views';
 
 /** Every API handler, by area. */
 export const allHandlers: Handlers = {
@@ -23,4 +24,5 @@ export const allHandlers: Handlers = {
   ...renderHandlers,
   ...lambdaHandlers,
   ...farmHandlers,
+  ...viewsHandlers,
 };
