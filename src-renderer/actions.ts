@@ -122,7 +122,7 @@ export function pickFile(accept: string): Promise<File | null> {
   });
 }
 
-export type DialogRequest = 'open' | 'saveAs' | 'shortcuts' | 'about' | 'export' | null;
+export type DialogRequest = 'newFromViews' | 'open' | 'saveAs' | 'shortcuts' | 'about' | 'export' | null;
 export const dialogListeners = new Set<(d: DialogRequest) => void>();
 export function showDialog(d: DialogRequest): void {
   for (const l of dialogListeners) l(d);
@@ -133,6 +133,8 @@ export async function runMenuCommand(command: MenuCommand, payload?: { name: str
   switch (command) {
     case 'new':
       return newProject();
+    case 'newFromViews':
+      return showDialog('newFromViews');
     case 'open':
     case 'openRecent':
       if (payload && 'path' in payload) return openProject(payload.path);

@@ -47,6 +47,7 @@ describe('project.fromViews', () => {
     expect(opened.doc.image).toMatchObject({ originalName: '00000002.png', width: 160, height: 128 });
     expect(opened.doc.sources.map((v) => v.name)).toEqual(['00000001.png']);
     expect(opened.doc.track.numFrames).toBe(9);
+    expect(opened.doc.name).toBe('dtu_scan1_mvsnet');
     expect(await leftovers()).toEqual([]);
     // The working folder is usable at once: the source view's own depth for the 3D view.
     const preview = await call<ApiOutputs['depth.preview']>('depth.preview', { project: opened.dir, doc: opened.doc, maxSide: 80, view: opened.doc.sources[0].id });
@@ -68,6 +69,7 @@ describe('project.fromViews', () => {
       await bridge.opened;
       const opened = await bridge.call<Opened>('project.fromViews', { files: await chosenFiles(path.dirname(set.transforms)), numFrames: 5 });
       expect(opened.doc.sources.map((v) => v.name)).toEqual(['right.png']);
+      expect(opened.doc.name).toBe('set');
       expect(opened.doc.image).toMatchObject({ originalName: 'left.png', width: 128, height: 64 });
       await expect(bridge.call('project.fromViews', { files: [] })).rejects.toThrow(/Invalid input for project\.fromViews: files/);
     } finally {

@@ -61,7 +61,10 @@ export const viewsHandlers: Handlers = {
       }
       const at = path.join(staging, ...set.at.split('/').filter((p) => p !== '.'));
       const render = { model: await defaultRenderModel() };
-      const opts = { ...(input.numFrames !== undefined && { numFrames: input.numFrames }), ...(input.name && { name: input.name }), render };
+      // Named after the chosen folder (the working folder's name is a random one).
+      const folderName = path.posix.basename(set.format === 'transforms' ? path.posix.dirname(set.at) : set.at).replace(/^\.$/, '');
+      const name = input.name || folderName || 'Untitled';
+      const opts = { ...(input.numFrames !== undefined && { numFrames: input.numFrames }), name, render };
       await fs.mkdir(path.dirname(dir), { recursive: true });
       const label = (p: string) => path.relative(staging, p).split(path.sep).join('/');
       try {

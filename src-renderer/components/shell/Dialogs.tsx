@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ExportDialog } from './ExportDialog';
+import { ViewsDialog } from '../views/ViewsDialog';
 import { engine } from '../../api/client';
 import { dialogListeners, newProject, openProject, saveProject, type DialogRequest } from '../../actions';
 import { useProject } from '../../state/projectStore';
@@ -21,6 +22,7 @@ export function Dialogs({ info }: { info: AppInfo | null }) {
   return (
     <>
       {dialog === 'open' && <OpenDialog onClose={close} />}
+      {dialog === 'newFromViews' && <ViewsDialog onClose={close} />}
       {dialog === 'saveAs' && <SaveAsDialog info={info} onClose={close} />}
       {dialog === 'export' && <ExportDialog onClose={close} />}
       {dialog === 'shortcuts' && (

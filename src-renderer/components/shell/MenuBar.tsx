@@ -16,6 +16,7 @@ const MENUS: { label: string; items: Item[] }[] = [
     label: 'File',
     items: [
       { label: 'New', command: 'new', shortcut: 'Ctrl+N' },
+      { label: 'New Project from Views…', command: 'newFromViews' },
       { label: 'Open…', command: 'open', shortcut: 'Ctrl+O' },
       { label: 'Open Sample Project', command: 'openSample' },
       { label: 'Save', command: 'save', shortcut: 'Ctrl+S' },

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { Suspense, useEffect, useMemo } from 'react';
 import { useTexture } from '@react-three/drei';
 import * as THREE from 'three';
 import type { Intrinsics } from '../../../src-main/engine/camera/conventions';
@@ -6,6 +6,10 @@ import { IDENTITY4 } from '../../../src-main/engine/camera/conventions';
 import type { DepthGeometry, DepthGrid } from './sceneMath';
 import { frustumSegments, photoPlaneCorners } from './sceneMath';
 import { SOFTWARE_GL } from './gpu';
+import { useSourceViewGeometry } from './sceneStore';
+import { useAssetUrl } from '../../hooks/useAssetUrl';
+import { photoIntrinsics } from '../../../src-main/engine/camera/intrinsics';
+import type { SourceView } from '../../../src-main/engine/project/schema';
 
 /** Loads the photo as an sRGB texture (shared by the mesh, the points and the plane). */
 export function usePhotoTexture(url: string): THREE.Texture {
@@ -20,7 +24,7 @@ export function usePhotoTexture(url: string): THREE.Texture {
 }
 
 /** The photo lifted by its depth: a textured mesh torn at depth discontinuities. */
-export function DepthMesh({ geometry, url }: { geometry: DepthGeometry; url: string }) {
+export function DepthMesh({ geometry, url, name = 'depth-mesh' }: { geometry: DepthGeometry; url: string; name?: string }) {
   const texture = usePhotoTexture(url);
   const geo = useMemo(() => {
     const g = new THREE.BufferGeometry();
@@ -32,14 +36,14 @@ export function DepthMesh({ geometry, url }: { geometry: DepthGeometry; url: str
   }, [geometry]);
   useEffect(() => () => geo.dispose(), [geo]);
   return (
-    <mesh geometry={geo} name="depth-mesh">
+    <mesh geometry={geo} name={name}>
       <meshBasicMaterial map={texture} side={THREE.DoubleSide} toneMapped={false} />
     </mesh>
   );
 }
 
 /** The same lifted photo as one point per depth pixel, coloured from the photo at the grid's resolution. */
-export function DepthPoints({ geometry, grid, url }: { geometry: DepthGeometry; grid: DepthGrid; url: string }) {
+export function DepthPoints({ geometry, grid, url, name = 'depth-points' }: { geometry: DepthGeometry; grid: DepthGrid; url: string; name?: string }) {
   const texture = usePhotoTexture(url);
   const geo = useMemo(() => {
     const g = new THREE.BufferGeometry();
@@ -51,7 +55,7 @@ export function DepthPoints({ geometry, grid, url }: { geometry: DepthGeometry; 
   }, [geometry, grid.width, grid.height, texture]);
   useEffect(() => () => geo.dispose(), [geo]);
   return (
-    <points geometry={geo} name="depth-points">
+    <points geometry={geo} name={name}>
       <pointsMaterial vertexColors size={3} sizeAttenuation={false} toneMapped={false} />
     </points>
   );
@@ -137,13 +141,43 @@ export function SourceFrustum({ intrinsics, size }: { intrinsics: Intrinsics; si
   return <Segments points={pts} color="#e8e8e8" name="source-frustum" />;
 }
 
-/** The further source views (sparse views): one frustum each at its pose; a view that is off is drawn dim. */
-export function SourceViewFrustums({ views, size }: { views: readonly { id: string; c2w: readonly number[]; intrinsics: Intrinsics; enabled: boolean }[]; size: number }) {
+/**
+ * The further source views (sparse views) that are on: each its frustum and its own photo lifted by
+ * its depth (as the photo's, mesh or points), placed by the view's camera-to-world. A view turned
+ * off in the Source views panel is left out of the scene, as it is left out of renders.
+ */
+export function SourceViews({ views, size, mode }: { views: readonly SourceView[]; size: number; mode: 'mesh' | 'points' }) {
   return (
     <>
-      {views.map((v) => (
-        <ViewFrustum key={v.id} c2w={v.c2w} intrinsics={v.intrinsics} size={size} color={v.enabled ? '#f0a040' : '#555555'} name={`source-view-${v.id}`} />
-      ))}
+      {views
+        .filter((v) => v.enabled)
+        .map((v) => (
+          <SourceViewObject key={v.id} view={v} size={size} mode={mode} />
+        ))}
+    </>
+  );
+}
+
+function SourceViewObject({ view, size, mode }: { view: SourceView; size: number; mode: 'mesh' | 'points' }) {
+  const intrinsics = useMemo(() => photoIntrinsics(view.image), [view.image]);
+  const url = useAssetUrl(`assets/${view.image.asset.file}`);
+  const lifted = useSourceViewGeometry(view);
+  // three.js matrices are set row-major, as the project stores poses.
+  const matrix = useMemo(() => new THREE.Matrix4().set(...(view.c2w as Parameters<THREE.Matrix4['set']>)), [view.c2w]);
+  return (
+    <>
+      <ViewFrustum c2w={view.c2w} intrinsics={intrinsics} size={size} color="#f0a040" name={`source-view-${view.id}`} />
+      {url && lifted && (
+        <group matrix={matrix} matrixAutoUpdate={false}>
+          <Suspense fallback={null}>
+            {mode === 'mesh' ? (
+              <DepthMesh geometry={lifted.geometry} url={url} name={`source-mesh-${view.id}`} />
+            ) : (
+              <DepthPoints geometry={lifted.geometry} grid={lifted.preview} url={url} name={`source-points-${view.id}`} />
+            )}
+          </Suspense>
+        </group>
+      )}
     </>
   );
 }

@@ -7,7 +7,7 @@ import { useProject } from '../../state/projectStore';
 import { useUi } from '../../state/uiStore';
 import { useAssetUrl } from '../../hooks/useAssetUrl';
 import { useDepthPreviewSync, useScene, useSceneDepth, useTrackEvaluator } from './sceneStore';
-import { DepthMesh, DepthPoints, PhotoPlane, SourceFrustum, SourceViewFrustums } from './SceneObjects';
+import { DepthMesh, DepthPoints, PhotoPlane, SourceFrustum, SourceViews } from './SceneObjects';
 import { photoIntrinsics } from '../../../src-main/engine/camera/intrinsics';
 import { TrackView, type GizmoMode } from './TrackView';
 import { LookThrough } from './LookThrough';
@@ -30,9 +30,8 @@ export function Viewport() {
   useDepthPreviewSync();
   const image = useProject((s) => s.doc?.image ?? null);
   const hasDepth = useProject((s) => !!s.doc?.depth);
-  const views = useProject((s) => s.doc?.sources);
-  // Further source views (sparse views): a frustum each, at the pose the project records.
-  const sourceViews = useMemo(() => (views ?? []).map((v) => ({ id: v.id, c2w: v.c2w, intrinsics: photoIntrinsics(v.image), enabled: v.enabled })), [views]);
+  // Further source views (sparse views): a frustum and a depth mesh each, at the pose the project records.
+  const sourceViews = useProject((s) => s.doc?.sources);
   const url = useAssetUrl(image ? `assets/${image.asset.file}` : null);
   const sceneMode = useUi((s) => s.sceneMode);
   const lookThrough = useUi((s) => s.lookThrough);
@@ -90,7 +89,7 @@ export function Viewport() {
           {url && (!hasDepth || (!!depthError && !geometry)) && source && <PhotoPlane url={url} intrinsics={source} distance={depth} />}
         </Suspense>
         {source && <SourceFrustum intrinsics={source} size={depth * 0.25} />}
-        {sourceViews.length > 0 && <SourceViewFrustums views={sourceViews} size={depth * 0.25} />}
+        {sourceViews && sourceViews.length > 0 && <SourceViews views={sourceViews} size={depth * 0.25} mode={sceneMode} />}
         {ev && <TrackView ev={ev} size={depth * 0.25} gizmo={gizmo} throughCamera={cameraView} />}
         {ev && cameraView && <FrameCameraView ev={ev} frame={frame} depth={depth} />}
         {!cameraView && <OrbitControls makeDefault enableDamping={false} />}

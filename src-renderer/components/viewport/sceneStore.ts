@@ -1,9 +1,9 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
 import type { DepthPreview, ImportedDepth } from '../../../src-main/api/contract';
 import type { Intrinsics } from '../../../src-main/engine/camera/conventions';
 import { createTrackEvaluator, type TrackEvaluator } from '../../../src-main/engine/camera/evaluate';
-import type { ProjectDoc, Track } from '../../../src-main/engine/project/schema';
+import type { ProjectDoc, SourceView, Track } from '../../../src-main/engine/project/schema';
 import { engine } from '../../api/client';
 import { useProject } from '../../state/projectStore';
 import { buildDepthGeometry, type DepthGeometry } from './sceneMath';
@@ -99,4 +99,37 @@ export function useTrackEvaluator(): { ev: TrackEvaluator | null; error: string 
 export function useSceneDepth(): number {
   const median = useScene((s) => s.geometry?.medianDepth ?? NaN);
   return Number.isFinite(median) && median > 0 ? median : NOMINAL_DEPTH;
+}
+
+/** Depth grids of source views, by project folder, view and depth identity (toggling a view off and on does not fetch again). */
+const viewDepthCache = new Map<string, Promise<{ preview: DepthPreview; geometry: DepthGeometry }>>();
+
+/**
+ * A source view's depth at display resolution and the mesh built from it (sparse views), in the
+ * view's own camera frame: the caller places it by the view's camera-to-world.
+ */
+export function useSourceViewGeometry(view: SourceView): { preview: DepthPreview; geometry: DepthGeometry } | null {
+  const dir = useProject((s) => s.dir);
+  const key = dir ? JSON.stringify([dir, view.id, view.image.asset.sha256, view.depth.source.asset.sha256, view.depth.mapping]) : null;
+  const [state, setState] = useState<{ key: string; value: { preview: DepthPreview; geometry: DepthGeometry } } | null>(null);
+  useEffect(() => {
+    if (!key || !dir) return;
+    let stale = false;
+    let pending = viewDepthCache.get(key);
+    if (!pending) {
+      const doc = useProject.getState().doc;
+      if (!doc) return;
+      pending = engine.call('depth.preview', { project: dir, doc, maxSide: DEPTH_PREVIEW_SIDE, view: view.id }).then((preview) => ({ preview, geometry: buildDepthGeometry(preview) }));
+      viewDepthCache.set(key, pending);
+      pending.catch(() => viewDepthCache.delete(key!));
+    }
+    pending.then(
+      (value) => !stale && setState({ key, value }),
+      () => !stale && setState(null),
+    );
+    return () => {
+      stale = true;
+    };
+  }, [key, dir, view.id]);
+  return state && state.key === key ? state.value : null;
 }

@@ -38,6 +38,9 @@ export function Welcome({ onDismiss }: { onDismiss: () => void }) {
           <button onClick={() => void importPhoto()} data-testid="welcome-import">
             Import a photo…
           </button>
+          <button onClick={() => showDialog('newFromViews')} data-testid="welcome-views" title="Several photos with known cameras and depth: a nerfstudio transforms.json or an MVSNet / DTU folder">
+            New project from views…
+          </button>
           {/* Electron opens projects through its native File › Open dialog; browser mode through the workspace list. */}
           {!isElectron && (
             <button onClick={() => showDialog('open')} data-testid="welcome-open">
