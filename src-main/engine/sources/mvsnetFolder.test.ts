@@ -87,6 +87,10 @@ describe('the MVSNet / DTU folder importer', () => {
     await fs.writeFile(path.join(corrupt, 'cams', '00000002_cam.txt'), 'extrinsic\n2 0 0 0\n0 1 0 0\n0 0 1 0\n0 0 0 1\n\nintrinsic\n100 0 80\n0 100 64\n0 0 1\n');
     await expect(readMvsnetFolder(corrupt)).rejects.toThrow(/00000002_cam\.txt: the extrinsic is not a rigid camera pose/);
 
+    const badImage = await dtuCopy('badimage');
+    await fs.writeFile(path.join(badImage, 'images', '00000002.png'), 'not a picture');
+    await expect(readMvsnetFolder(badImage)).rejects.toThrow(/images\/00000002\.png is not a readable image/);
+
     const badDepth = await dtuCopy('baddepth');
     await fs.writeFile(path.join(badDepth, 'depths', '00000001.pfm'), 'Pf\n160 128\n-1\nshort');
     await expect(readMvsnetFolder(badDepth)).rejects.toThrow(/00000001\.pfm/);
