@@ -98,6 +98,23 @@ export async function importDepthFile(file: File): Promise<void> {
   });
 }
 
+/**
+ * A new project from a video and its per-frame depth files (the Import video dialog): the files'
+ * bytes go to the engine, which makes an Untitled project whose photo is the first frame.
+ */
+export function importVideoProject(video: File, depth: readonly File[], depthUnitScale: number): Promise<boolean> {
+  return run(`Importing ${video.name}`, async () => {
+    if (!confirmDiscard()) return false;
+    const bytesOf = async (f: File) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) });
+    const opened = await engine.call('project.newFromVideo', { video: await bytesOf(video), depth: await Promise.all(depth.map(bytesOf)), depthUnitScale });
+    useProject.getState().load(opened);
+    useUi.getState().set({ frame: 0, selectedKeyId: null });
+    const v = opened.doc.video!;
+    useUi.getState().toast('success', `Imported ${v.originalName}: ${v.frames.length} frames of ${v.width}x${v.height}${v.fps ? ` at ${Number(v.fps.toFixed(3))} fps` : ''}, each with its depth.`);
+    return true;
+  }).then((ok) => ok === true);
+}
+
 /** Routes dropped files: images become the photo, depth files its depth. */
 export async function importDroppedFiles(files: FileList | File[]): Promise<void> {
   for (const f of Array.from(files)) {
@@ -122,7 +139,7 @@ export function pickFile(accept: string): Promise<File | null> {
   });
 }
 
-export type DialogRequest = 'newFromViews' | 'open' | 'saveAs' | 'shortcuts' | 'about' | 'export' | null;
+export type DialogRequest = 'newFromViews' | 'open' | 'saveAs' | 'shortcuts' | 'about' | 'export' | 'importVideo' | null;
 export const dialogListeners = new Set<(d: DialogRequest) => void>();
 export function showDialog(d: DialogRequest): void {
   for (const l of dialogListeners) l(d);
@@ -163,6 +180,8 @@ export async function runMenuCommand(command: MenuCommand, payload?: { name: str
       if (f) await importDepthFile(f);
       return;
     }
+    case 'importVideo':
+      return showDialog('importVideo');
     case 'export':
       return showDialog('export');
     case 'undo':

@@ -75,6 +75,18 @@ export const apiInputs = {
   'image.cropToDepth': z.object({ project, doc: ProjectDoc }),
   /** The bundled sample project, copied into a fresh working folder (the committed sample is never written). */
   'project.openSample': z.object({}),
+  /**
+   * A new Untitled project from a video and one depth file per frame (engine/video-input), sent as
+   * bytes: the engine reads no path the person did not choose. Frame 0 becomes the photo.
+   */
+  'project.newFromVideo': z.object({
+    video: z.object({ name: fileName, bytes }),
+    depth: z.array(z.object({ name: fileName, bytes })).min(1).max(1000),
+    /** z-depth per unit of a 16-bit depth PNG (default 0.001). */
+    depthUnitScale: z.number().positive().finite().optional(),
+  }),
+  /** Small JPEG thumbnails of the source video's frames, `height` pixels high (the timeline shows them under the frame ticks). */
+  'video.thumbnails': z.object({ project, doc: ProjectDoc, height: z.number().int().min(8).max(256) }),
   /** Reads a file of the current project's assets or renders, for display. */
   'asset.read': z.object({ project, file: z.string().min(1).max(1024) }),
   /** Where a project file (a render, its folder) is on disk; the Electron shell also shows it in the file manager. */
@@ -291,6 +303,8 @@ export interface ApiOutputs {
   'depth.fitToPhoto': ImportedDepth;
   'image.cropToDepth': ImportedImage;
   'project.openSample': OpenedProject;
+  'project.newFromVideo': OpenedProject;
+  'video.thumbnails': { width: number; height: number; frames: Uint8Array[] };
   'file.reveal': { path: string; revealed: boolean };
   'depth.preview': DepthPreview;
   'warp.frame': WarpedFrame;
@@ -331,7 +345,7 @@ export interface ApiEvents {
 export type ApiEvent = keyof ApiEvents;
 
 export type MenuCommand =
-  | 'new' | 'newFromViews' | 'open' | 'openSample' | 'save' | 'saveAs' | 'importImage' | 'importDepth' | 'export'
+  | 'new' | 'newFromViews' | 'open' | 'openSample' | 'save' | 'saveAs' | 'importImage' | 'importDepth' | 'importVideo' | 'export'
   | 'undo' | 'redo' | 'openRecent' | 'shortcuts' | 'about';
 
 /** What every transport implements; the UI only ever talks to this. */

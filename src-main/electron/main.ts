@@ -84,6 +84,8 @@ async function buildMenu(): Promise<void> {
         { type: 'separator' },
         { label: 'Import Image…', accelerator: 'CmdOrCtrl+I', click: () => void chooseFileToImport('importImage') },
         { label: 'Import Depth…', click: () => void chooseFileToImport('importDepth') },
+        // The studio's own dialog picks the video and its depth folder; the engine gets their bytes, never a path.
+        { label: 'New Project from Video…', click: () => sendMenu('importVideo') },
         { label: 'Export…', accelerator: 'CmdOrCtrl+E', click: () => sendMenu('export') },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },

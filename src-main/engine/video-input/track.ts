@@ -3,6 +3,7 @@ import { fillWarpedFrame } from '../preview';
 import { CamtrackError } from '../util/errors';
 import { prepareSource, warpFrame, type PreparedSource, type WarpedFrame } from '../warp/forward';
 import type { VideoSourceLoader } from './inputs';
+import { sourceFrameFor } from './frames';
 
 /**
  * NVS-Solver's dynamic mode (svd_interpolate_dyn_img*): frame k of the track is warped from
@@ -10,9 +11,7 @@ import type { VideoSourceLoader } from './inputs';
  * k, so the scene moves as in the video while the camera follows the track. A track longer than
  * the video holds the last source frame (the scene stops, the camera goes on).
  */
-export function sourceFrameFor(trackFrame: number, sourceFrames: number): number {
-  return Math.min(trackFrame, sourceFrames - 1);
-}
+export { sourceFrameFor };
 
 export interface VideoWarpOptions {
   /** The source camera's pose (the project's frame-0 camera). */

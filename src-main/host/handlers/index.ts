@@ -10,6 +10,7 @@ import { renderHandlers } from './render';
 import { lambdaHandlers } from './lambda';
 import { farmHandlers } from './farm';
 import { viewsHandlers } from './views';
+import { videoHandlers } from './video';
 
 /** Every API handler, by area. */
 export const allHandlers: Handlers = {
@@ -25,4 +26,5 @@ export const allHandlers: Handlers = {
   ...lambdaHandlers,
   ...farmHandlers,
   ...viewsHandlers,
+  ...videoHandlers,
 };

@@ -15,11 +15,11 @@ import { defaultRenderModel } from './modelsStatus';
 export const SAMPLE_PROJECT = () => appPath('assets', 'samples', 'synthetic-orbit.camtrack');
 
 /** A document set to render with what is installed: an SVD folder when there is one, else the preview. */
-async function withDefaultModel(doc: ProjectDoc): Promise<ProjectDoc> {
+export async function withDefaultModel(doc: ProjectDoc): Promise<ProjectDoc> {
   return { ...doc, render: { ...doc.render, model: await defaultRenderModel() } };
 }
 
-function untitledFolder(appDataDir: string, stem: string): string {
+export function untitledFolder(appDataDir: string, stem: string): string {
   return path.join(appDataDir, 'untitled', `${stem}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}${PROJECT_EXTENSION}`);
 }
 

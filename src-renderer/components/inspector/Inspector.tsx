@@ -6,6 +6,7 @@ import { DepthPanel } from './DepthPanel';
 import { PresetsPanel } from './PresetsPanel';
 import { TrackFiles } from './TrackFiles';
 import { SourcesPanel } from './SourcesPanel';
+import { VideoPanel } from '../video/VideoPanel';
 import './inspector.css';
 
 /** A titled, collapsible inspector section. */
@@ -44,6 +45,11 @@ export function Inspector() {
           <p className="muted insp-hint">No photo yet.</p>
         )}
       </Section>
+      {doc.video && (
+        <Section title="Source video" id="video">
+          <VideoPanel />
+        </Section>
+      )}
       {doc.sources.length > 0 && (
         <Section title={`Source views (${doc.sources.filter((v) => v.enabled).length} of ${doc.sources.length} on)`} id="sources">
           <SourcesPanel />

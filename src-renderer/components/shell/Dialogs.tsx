@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ExportDialog } from './ExportDialog';
 import { ViewsDialog } from '../views/ViewsDialog';
+import { VideoImportDialog } from '../video/VideoImportDialog';
 import { engine } from '../../api/client';
 import { dialogListeners, newProject, openProject, saveProject, type DialogRequest } from '../../actions';
 import { useProject } from '../../state/projectStore';
@@ -25,6 +26,7 @@ export function Dialogs({ info }: { info: AppInfo | null }) {
       {dialog === 'newFromViews' && <ViewsDialog onClose={close} />}
       {dialog === 'saveAs' && <SaveAsDialog info={info} onClose={close} />}
       {dialog === 'export' && <ExportDialog onClose={close} />}
+      {dialog === 'importVideo' && <VideoImportDialog onClose={close} />}
       {dialog === 'shortcuts' && (
         <Modal title="Keyboard shortcuts" onClose={close}>
           <table className="shortcuts">

@@ -23,6 +23,7 @@ const MENUS: { label: string; items: Item[] }[] = [
       { label: 'Save As…', command: 'saveAs', shortcut: 'Ctrl+Shift+S' },
       { label: 'Import Image…', command: 'importImage', shortcut: 'Ctrl+I' },
       { label: 'Import Depth…', command: 'importDepth' },
+      { label: 'New Project from Video…', command: 'importVideo' },
       { label: 'Export…', command: 'export', shortcut: 'Ctrl+E' },
     ],
   },

@@ -12,6 +12,7 @@ import { frameCountView } from './frameCount';
 import { copyKeys, deleteKeys, insertKeyAt, moveKey, pasteKeys, setNumFrames, updateKey, type KeyClipboard } from '../../../src-main/engine/camera/edit';
 import { CamtrackError } from '../../../src-main/engine/util/errors';
 import { frameAtX, xOfFrame } from './ruler';
+import { VideoStrip } from '../video/VideoStrip';
 import './timeline.css';
 
 export const EASINGS: readonly Easing[] = ['linear', 'easeIn', 'easeOut', 'easeInOut'];
@@ -151,6 +152,7 @@ export function Timeline() {
         )}
       </div>
       <Ruler track={track} frame={frame} selected={selected} />
+      <VideoStrip last={last} />
     </section>
   );
 }

@@ -41,6 +41,9 @@ export function Welcome({ onDismiss }: { onDismiss: () => void }) {
           <button onClick={() => showDialog('newFromViews')} data-testid="welcome-views" title="Several photos with known cameras and depth: a nerfstudio transforms.json or an MVSNet / DTU folder">
             New project from views…
           </button>
+          <button onClick={() => showDialog('importVideo')} data-testid="welcome-import-video" title="A moving scene: a video and one depth file per frame">
+            New project from a video…
+          </button>
           {/* Electron opens projects through its native File › Open dialog; browser mode through the workspace list. */}
           {!isElectron && (
             <button onClick={() => showDialog('open')} data-testid="welcome-open">
