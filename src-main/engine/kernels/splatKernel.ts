@@ -1,3 +1,4 @@
+import type { Intrinsics } from '../camera/conventions';
 import { WASM_BASE64 } from './splat.wasm';
 
 /**
@@ -25,27 +26,6 @@ interface SplatExports {
   ): void;
   resolveColours(acc: number, n: number, threshold: number, image: number, raw: number): void;
   applyHoles(image: number, holes: number, n: number, acc: number, zacc: number, zOut: number): number;
-}
-
-export interface KernelSource {
-  rgb: Float32Array;
-  depth: Float32Array;
-  width: number;
-  height: number;
-  fx: number;
-  fy: number;
-  cx: number;
-  cy: number;
-}
-
-export interface KernelTarget {
-  width: number;
-  height: number;
-  fx: number;
-  fy: number;
-  /** Principal point in pixel-index coordinates (K's cx, cy less 0.5). */
-  cx: number;
-  cy: number;
 }
 
 const align = (n: number) => (n + 15) & ~15;
@@ -97,9 +77,13 @@ class SplatMemory {
   }
 
   /** Splats `src` through the 3x4 transform `T` into the accumulators (see forward.ts). */
-  splat(src: KernelSource, T: ArrayLike<number>, target: KernelTarget, blend: number, maxLog: number | undefined, withDepth: boolean): void {
-    if (target.width * target.height !== this.pixels) throw new Error('splat kernel: begin() was for another target size');
-    const sw = src.width, sh = src.height, sn = sw * sh;
+  /**
+   * Splats the photo `rgb` with z-depth `depth` seen through `sk` into the target camera `tk`,
+   * `T` the 3x4 source-to-target transform (OpenCV axes), into the accumulators (see forward.ts).
+   */
+  splat(rgb: Float32Array, depth: Float32Array, sk: Intrinsics, T: ArrayLike<number>, tk: Intrinsics, blend: number, maxLog: number | undefined, withDepth: boolean): void {
+    if (tk.width * tk.height !== this.pixels) throw new Error('splat kernel: begin() was for another target size');
+    const sw = sk.width, sh = sk.height, sn = sw * sh;
     if (sn > this.srcPixels || sw > this.srcColumns) {
       this.srcPixels = Math.max(sn, this.srcPixels);
       this.srcColumns = Math.max(sw, this.srcColumns);
@@ -112,20 +96,21 @@ class SplatMemory {
       this.resident = null;
     }
     const buf = this.k.memory.buffer;
-    if (!this.resident || this.resident.rgb !== src.rgb || this.resident.depth !== src.depth) {
-      new Float32Array(buf, this.rgbPtr, sn * 3).set(src.rgb);
-      new Float32Array(buf, this.depthPtr, sn).set(src.depth);
-      this.resident = { rgb: src.rgb, depth: src.depth };
+    if (!this.resident || this.resident.rgb !== rgb || this.resident.depth !== depth) {
+      new Float32Array(buf, this.rgbPtr, sn * 3).set(rgb);
+      new Float32Array(buf, this.depthPtr, sn).set(depth);
+      this.resident = { rgb, depth };
     }
     const tv = new Float64Array(buf, this.tPtr, 12);
     for (let i = 0; i < 12; i++) tv[i] = T[i];
     const ray = new Float64Array(buf, this.rayPtr, sw);
-    for (let u = 0; u < sw; u++) ray[u] = (u + 0.5 - src.cx) / src.fx;
-    const maxZ = this.k.targetDepths(this.depthPtr, sw, sh, src.fy, src.cy, this.tPtr, this.rayPtr, this.ztPtr);
+    for (let u = 0; u < sw; u++) ray[u] = (u + 0.5 - sk.cx) / sk.fx;
+    const maxZ = this.k.targetDepths(this.depthPtr, sw, sh, sk.fy, sk.cy, this.tPtr, this.rayPtr, this.ztPtr);
     this.k.softZWeights(this.ztPtr, this.zwPtr, sn, maxLog ?? Math.log1p(maxZ < 5000 ? maxZ : 5000));
     this.k.splatPoints(
-      this.rgbPtr, this.depthPtr, sw, sh, src.fy, src.cy, this.tPtr, this.rayPtr, this.ztPtr, this.zwPtr,
-      target.width, target.height, target.fx, target.fy, target.cx, target.cy, blend, this.accPtr, withDepth ? this.zaccPtr : 0,
+      this.rgbPtr, this.depthPtr, sw, sh, sk.fy, sk.cy, this.tPtr, this.rayPtr, this.ztPtr, this.zwPtr,
+      // Target pixel-index coordinates: the centre of pixel i is at i + 0.5 in K's coordinates.
+      tk.width, tk.height, tk.fx, tk.fy, tk.cx - 0.5, tk.cy - 0.5, blend, this.accPtr, withDepth ? this.zaccPtr : 0,
     );
   }
 

@@ -56,12 +56,18 @@ export function pushPullFill(input: FillInput): Float32Array {
   if (holeCount === 0) return out;
   if (holeCount === n) return out.fill(0);
 
-  // Level 0 is the frame itself: known pixels have confidence 1 and mass (depth / farthest)^8.
-  // It is never materialised: level 1 is pulled straight from the frame, and only the holes of
-  // level 0 are pushed into (they take the coarse colour alone, their own confidence being 0).
+  // Level 0: known pixels with confidence 1 and their background weight (depth / farthest)^8.
   let zMax = 0;
   if (depth) for (let i = 0; i < n; i++) if (!holes[i] && depth[i] > zMax) zMax = depth[i];
-  const levels: Level[] = [pullFrame(width, height, image, holes, depth && zMax > 0 ? depth : undefined, zMax > 0 ? 1 / zMax : 0)];
+  const base: Level = { w: width, h: height, rgb: image, conf: new Float32Array(n), mass: new Float64Array(n) };
+  const invZ = zMax > 0 ? 1 / zMax : 0;
+  const weighing = invZ > 0 ? depth : undefined;
+  for (let i = 0; i < n; i++) {
+    if (holes[i]) continue;
+    base.conf[i] = 1;
+    base.mass[i] = backgroundMass(weighing, i, invZ);
+  }
+  const levels: Level[] = [base];
   // Pull: halve until one pixel is left.
   for (let cur = levels[0]; cur.w > 1 || cur.h > 1; ) {
     const next = pull(cur);
@@ -70,12 +76,13 @@ export function pushPullFill(input: FillInput): Float32Array {
   }
 
   // Push: coarsest to finest; each level's holes take the upsampled colour of the level below.
+  // Level 0's own pixels are final; only its holes take level 1's colour.
   let below = levels[levels.length - 1].rgb;
-  for (let l = levels.length - 2; l >= 0; l--) {
+  for (let l = levels.length - 2; l >= 1; l--) {
     pushInto(levels[l].rgb, levels[l], levels[l + 1], below);
     below = levels[l].rgb;
   }
-  pushIntoHoles(out, width, height, holes, levels[0]);
+  pushIntoHoles(out, width, height, holes, levels[1]);
   return out;
 }
 
@@ -88,36 +95,12 @@ function backgroundMass(depth: Float32Array | undefined, i: number, invZ: number
   return m > MIN_WEIGHT ? m : MIN_WEIGHT;
 }
 
-/** Level 1 from the frame: pull() over a level whose known pixels have confidence 1 (see pull). */
-function pullFrame(fw: number, fh: number, frgb: Float32Array, holes: Uint8Array, depth: Float32Array | undefined, invZ: number): Level {
-  const w = (fw + 1) >> 1;
-  const h = (fh + 1) >> 1;
-  const rgb = new Float32Array(w * h * 3);
-  const conf = new Float32Array(w * h);
-  const mass = new Float64Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const r0 = 2 * y * fw;
-    const dy = 2 * y + 1 < fh ? fw : 0;
-    for (let x = 0; x < w; x++) {
-      const i00 = r0 + 2 * x;
-      const dx = 2 * x + 1 < fw ? 1 : 0;
-      const k00 = holes[i00] === 0, k01 = dx !== 0 && holes[i00 + 1] === 0, k10 = dy !== 0 && holes[i00 + dy] === 0, k11 = dx !== 0 && dy !== 0 && holes[i00 + dy + 1] === 0;
-      const c = (k00 ? 1 : 0) + (k01 ? 1 : 0) + (k10 ? 1 : 0) + (k11 ? 1 : 0);
-      if (c === 0) continue;
-      const m00 = k00 ? backgroundMass(depth, i00, invZ) : 0, m01 = k01 ? backgroundMass(depth, i00 + 1, invZ) : 0;
-      const m10 = k10 ? backgroundMass(depth, i00 + dy, invZ) : 0, m11 = k11 ? backgroundMass(depth, i00 + dy + 1, invZ) : 0;
-      const m = m00 + m01 + m10 + m11;
-      const inv = 1 / m;
-      const p00 = i00 * 3, p01 = p00 + 3, p10 = (i00 + dy) * 3, p11 = p10 + 3;
-      const j = y * w + x;
-      rgb[j * 3] = (frgb[p00] * m00 + (m01 ? frgb[p01] * m01 : 0) + (m10 ? frgb[p10] * m10 : 0) + (m11 ? frgb[p11] * m11 : 0)) * inv;
-      rgb[j * 3 + 1] = (frgb[p00 + 1] * m00 + (m01 ? frgb[p01 + 1] * m01 : 0) + (m10 ? frgb[p10 + 1] * m10 : 0) + (m11 ? frgb[p11 + 1] * m11 : 0)) * inv;
-      rgb[j * 3 + 2] = (frgb[p00 + 2] * m00 + (m01 ? frgb[p01 + 2] * m01 : 0) + (m10 ? frgb[p10 + 2] * m10 : 0) + (m11 ? frgb[p11 + 2] * m11 : 0)) * inv;
-      conf[j] = c > 1 ? 1 : c;
-      mass[j] = m / c;
-    }
+/** rgb[j] = the mass-weighted mean colour of the 2x2 children at i00 (dy: the row step, 0 on an odd last row); a child without mass is left out. */
+function storeAverage(rgb: Float32Array, j: number, frgb: Float32Array, i00: number, dy: number, m00: number, m01: number, m10: number, m11: number, inv: number): void {
+  const p00 = i00 * 3, p01 = p00 + 3, p10 = (i00 + dy) * 3, p11 = p10 + 3;
+  for (let c = 0; c < 3; c++) {
+    rgb[j * 3 + c] = (frgb[p00 + c] * m00 + (m01 ? frgb[p01 + c] * m01 : 0) + (m10 ? frgb[p10 + c] * m10 : 0) + (m11 ? frgb[p11 + c] * m11 : 0)) * inv;
   }
-  return { w, h, rgb, conf, mass };
 }
 
 function pull(fine: Level): Level {
@@ -144,12 +127,8 @@ function pull(fine: Level): Level {
       const m00 = fm[i00] * c00, m01 = c01 > 0 ? fm[i00 + 1] * c01 : 0, m10 = c10 > 0 ? fm[i00 + dy] * c10 : 0, m11 = c11 > 0 ? fm[i00 + dy + 1] * c11 : 0;
       const m = m00 + m01 + m10 + m11;
       if (!(m > 0)) continue;
-      const inv = 1 / m;
-      const p00 = i00 * 3, p01 = p00 + 3, p10 = (i00 + dy) * 3, p11 = p10 + 3;
       const j = y * w + x;
-      rgb[j * 3] = (frgb[p00] * m00 + (m01 ? frgb[p01] * m01 : 0) + (m10 ? frgb[p10] * m10 : 0) + (m11 ? frgb[p11] * m11 : 0)) * inv;
-      rgb[j * 3 + 1] = (frgb[p00 + 1] * m00 + (m01 ? frgb[p01 + 1] * m01 : 0) + (m10 ? frgb[p10 + 1] * m10 : 0) + (m11 ? frgb[p11 + 1] * m11 : 0)) * inv;
-      rgb[j * 3 + 2] = (frgb[p00 + 2] * m00 + (m01 ? frgb[p01 + 2] * m01 : 0) + (m10 ? frgb[p10 + 2] * m10 : 0) + (m11 ? frgb[p11 + 2] * m11 : 0)) * inv;
+      storeAverage(rgb, j, frgb, i00, dy, m00, m01, m10, m11, 1 / m);
       conf[j] = c > 1 ? 1 : c;
       // Mean mass of the children that carried colour: keeps the background weight per level.
       mass[j] = m / c;

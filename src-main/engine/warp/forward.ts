@@ -132,18 +132,9 @@ export function beginAccumulation(target: WarpTarget, withDepth: boolean): Accum
  * more say where several see the same surface.
  */
 export function splatSource(src: PreparedSource, acc: Accumulation, blend = 1): void {
-  const sk = src.intrinsics;
-  const tk = acc.target.intrinsics;
+  if (src.image.width !== src.intrinsics.width || src.image.height !== src.intrinsics.height) throw new Error('warp: source intrinsics are for another size');
   const T = relativeCvTransform(src.c2w, acc.target.c2w);
-  splatKernel().splat(
-    { rgb: src.image.data, depth: src.depth, width: src.image.width, height: src.image.height, fx: sk.fx, fy: sk.fy, cx: sk.cx, cy: sk.cy },
-    T,
-    // Target pixel-index coordinates: the centre of pixel i is at i + 0.5 in K's coordinates.
-    { width: tk.width, height: tk.height, fx: tk.fx, fy: tk.fy, cx: tk.cx - 0.5, cy: tk.cy - 0.5 },
-    blend,
-    src.maxLog,
-    acc.withDepth,
-  );
+  splatKernel().splat(src.image.data, src.depth, src.intrinsics, T, acc.target.intrinsics, blend, src.maxLog, acc.withDepth);
 }
 
 /** Colours, holes (dilated), the latent hole mask and the hole fraction from a filled accumulator. */

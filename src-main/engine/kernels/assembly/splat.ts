@@ -43,18 +43,17 @@ export function softZWeights(zt: usize, zw: usize, n: i32, maxLog: f64): void {
   }
 }
 
-@inline function add5(j: usize, b: f64, cr: f64, cg: f64, cb: f64, w: f64): void {
+/** Adds one bilinear share b of a point (colour times weight cr, cg, cb; weight w; target z Z) to pixel p. */
+@inline function deposit(acc: usize, zacc: usize, p: i32, b: f64, cr: f64, cg: f64, cb: f64, w: f64, Z: f64): void {
+  const j = acc + <usize>p * 40;
   store<f64>(j, load<f64>(j) + b * cr);
   store<f64>(j, load<f64>(j, 8) + b * cg, 8);
   store<f64>(j, load<f64>(j, 16) + b * cb, 16);
   store<f64>(j, load<f64>(j, 24) + b * w, 24);
   store<f64>(j, load<f64>(j, 32) + b, 32);
-}
-
-@inline function addZ(zacc: usize, p: i32, bw: f64, Z: f64): void {
   if (zacc) {
     const q = zacc + (<usize>p << 3);
-    store<f64>(q, load<f64>(q) + bw * Z);
+    store<f64>(q, load<f64>(q) + b * w * Z);
   }
 }
 
@@ -97,31 +96,15 @@ export function splatPoints(
       const cr = <f64>load<f32>(c) * w, cg = <f64>load<f32>(c, 4) * w, cb = <f64>load<f32>(c, 8) * w;
       const bx0 = 1 - ax, by0 = 1 - ay;
       // Four neighbours; a zero bilinear weight adds nothing, so it is skipped (exact identity).
+      const p = y0 * tw + x0;
+      const left = x0 >= 0 && x0 <= maxX, right = ax > 0 && x0 < maxX;
       if (y0 >= 0 && y0 <= maxY) {
-        const p = y0 * tw + x0;
-        if (x0 >= 0 && x0 <= maxX) {
-          const b = bx0 * by0;
-          add5(acc + <usize>p * 40, b, cr, cg, cb, w);
-          addZ(zacc, p, b * w, Z);
-        }
-        if (ax > 0 && x0 < maxX) {
-          const b = ax * by0;
-          add5(acc + <usize>(p + 1) * 40, b, cr, cg, cb, w);
-          addZ(zacc, p + 1, b * w, Z);
-        }
+        if (left) deposit(acc, zacc, p, bx0 * by0, cr, cg, cb, w, Z);
+        if (right) deposit(acc, zacc, p + 1, ax * by0, cr, cg, cb, w, Z);
       }
       if (ay > 0 && y0 < maxY) {
-        const p = (y0 + 1) * tw + x0;
-        if (x0 >= 0 && x0 <= maxX) {
-          const b = bx0 * ay;
-          add5(acc + <usize>p * 40, b, cr, cg, cb, w);
-          addZ(zacc, p, b * w, Z);
-        }
-        if (ax > 0 && x0 < maxX) {
-          const b = ax * ay;
-          add5(acc + <usize>(p + 1) * 40, b, cr, cg, cb, w);
-          addZ(zacc, p + 1, b * w, Z);
-        }
+        if (left) deposit(acc, zacc, p + tw, bx0 * ay, cr, cg, cb, w, Z);
+        if (right) deposit(acc, zacc, p + tw + 1, ax * ay, cr, cg, cb, w, Z);
       }
     }
   }
