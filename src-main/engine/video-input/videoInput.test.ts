@@ -9,7 +9,9 @@ import { evaluateTrack } from '../camera/evaluate';
 import { fovYFromFocal } from '../camera/intrinsics';
 import { positionQuaternionFromPose } from '../camera/pose';
 import { writeNpy } from '../npy/npy';
-import { openProject } from '../project/store';
+import { openProject, saveProjectAs } from '../project/store';
+import { renderFromSidecar } from '../render/fromSidecar';
+import { specFromDoc } from '../farm/spec';
 import { parseProjectText, referencedAssets } from '../project/parse';
 import { PROJECT_SCHEMA_VERSION, type Keyframe, type ProjectDoc } from '../project/schema';
 import { renderIntrinsics } from '../render/inputs';
@@ -231,6 +233,22 @@ describe('rendering a video project: frame k warped from video frame k (NVS-Solv
       // The still photo's ball stays at its time-0 place in the world: k > 0 is off by the ball's motion.
       if (k > 0) expect(stillErrs[k]).toBeGreaterThan(5);
     }
+  });
+
+  it('a re-render from the sidecar gives the same frames; Save As carries every frame; the farm refuses a video project', async () => {
+    const first = await renderProject({ projectDir: videoDir, doc: previewOf(movingTrack(videoDoc)), out: path.join(root, 'again-a.mp4') });
+    const again = await renderFromSidecar(first.sidecarPath, { out: path.join(root, 'again-b.mp4') });
+    expect(again.frames.length).toBe(N);
+    again.frames.forEach((f, k) => expect(Buffer.compare(Buffer.from(f), Buffer.from(first.frames[k]))).toBe(0));
+
+    const copy = await saveProjectAs(videoDir, path.join(root, 'Copy.camtrack'), videoDoc);
+    const reopened = await openProject(copy.dir);
+    expect(reopened.doc.video?.frames).toEqual(videoDoc.video!.frames);
+    for (const f of videoDoc.video!.frames) await fs.access(path.join(copy.dir, 'assets', f.depth.file));
+
+    expect(() => specFromDoc({ doc: videoDoc, sigmas: [1, 0], model: { name: 'draft', family: 'draft', dtype: 'float32', files: [] } as never, outputName: 'x.mp4', submittedFrom: 'test' })).toThrow(
+      'The render farm renders single-photo projects: this one renders from a source video. Render it locally.',
+    );
   });
 
   it('a track longer than the video holds the last source frame', async () => {
