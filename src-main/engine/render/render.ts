@@ -353,22 +353,23 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
           opts.onProgress?.({ stage, fraction: lo + ((hi - lo) * (k + local)) / plan.length, ...extra, ...tag });
         };
         let winWarped: WarpedFrame[];
-        if (k === 0) winWarped = warped.slice(win.start, win.end);
+        // The sampler keeps a window's frame 0 as its conditioning image, so a later window is
+        // conditioned on the frame the previous window generated AT this window's first frame (its
+        // camera): the last frame of the previous window would stand at a camera (overlap - 1) frames on.
+        const startCam = inputs.cameras[win.start];
+        const startImage: RgbImage | null = k === 0 ? null : { width: settings.width, height: settings.height, data: perWindow[k - 1][win.start - plan[k - 1].start] };
+        if (k === 0 || !startImage) winWarped = warped.slice(win.start, win.end);
         else if (video) {
           // Dynamic scene: the frames keep their warps from their own video frames (the scene goes on
-          // moving); the window is conditioned on the previous window's last generated frame.
-          const prevCam = inputs.cameras[plan[k - 1].end - 1];
-          const lastImage: RgbImage = { width: settings.width, height: settings.height, data: perWindow[k - 1][perWindow[k - 1].length - 1] };
-          windowSource = { image: lastImage, depth: new Float32Array(settings.width * settings.height), intrinsics: prevCam.intrinsics, c2w: prevCam.c2w };
+          // moving); the window is conditioned on the previous window's generated frame at its start.
+          windowSource = { image: startImage, depth: new Float32Array(settings.width * settings.height), intrinsics: startCam.intrinsics, c2w: startCam.c2w };
           winWarped = warped.slice(win.start, win.end);
         } else {
-          const prevCam = inputs.cameras[plan[k - 1].end - 1];
-          const lastImage: RgbImage = { width: settings.width, height: settings.height, data: perWindow[k - 1][perWindow[k - 1].length - 1] };
           // Window 2 onwards warps from the previous window's source and the photo with one z-buffer (as the windowed preview does).
           const previous = k === 1 ? prepareSource(windowSource) : null;
-          const depthAtLast = filledDepth(previous ? warpFrame(previous, prevCam, { withDepth: true }) : warpFused(prepareSources([photo, windowSource]), prevCam, { withDepth: true }));
-          windowSource = { image: lastImage, depth: depthAtLast, intrinsics: prevCam.intrinsics, c2w: prevCam.c2w };
-          // The previous window's last frame and the photo, one z-buffer: surfaces lean on the nearer camera, so the photo returns as the camera does.
+          const depthAtStart = filledDepth(previous ? warpFrame(previous, startCam, { withDepth: true }) : warpFused(prepareSources([photo, windowSource]), startCam, { withDepth: true }));
+          windowSource = { image: startImage, depth: depthAtStart, intrinsics: startCam.intrinsics, c2w: startCam.c2w };
+          // That frame and the photo, one z-buffer: surfaces lean on the nearer camera, so the photo returns as the camera does.
           const fused = prepareSources([photo, windowSource]);
           winWarped = inputs.cameras.slice(win.start, win.end).map((c) => warpFused(fused, c));
         }

@@ -1,8 +1,8 @@
 /**
  * The preview render (warp + fill, no model) of a track longer than its window: window 1 is warped
- * from the photo; every later window is warped from the previous window's LAST generated frame
- * (its filled image, and its warped depth with the warp's holes filled the same background-first
- * way), placed at that frame's camera. So each window starts from what the previous one made,
+ * from the photo; every later window is warped from the frame the previous window generated at
+ * the later window's first frame (its filled image, and its warped depth with the warp's holes
+ * filled the same background-first way), placed at that frame's camera, and from the photo. So each window starts from what the previous one made,
  * as a model render chained window by window would, and the overlap frames are cross-faded
  * (stitch). Runs on this thread: windows depend on each other, so they cannot go to the pool.
  */
@@ -51,8 +51,12 @@ export function renderWindowedPreview(photo: WarpSource, cameras: readonly Frame
       opts.onFrame?.(k + 1, windows.length, t - w.start);
     }
     perWindow.push(made.map((f) => f.image));
-    const last = made[made.length - 1];
-    const cam = cameras[w.end - 1];
+    const next = windows[k + 1];
+    if (!next) return;
+    // The next window starts from this window's frame at its first frame (as the model render,
+    // whose sampler keeps a window's frame 0 as its conditioning image).
+    const last = made[next.start - w.start];
+    const cam = cameras[next.start];
     source = { image: { width: last.width, height: last.height, data: last.image }, depth: filledDepth(last), intrinsics: cam.intrinsics, c2w: cam.c2w };
   });
   return stitch(windows, perWindow);

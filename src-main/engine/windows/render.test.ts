@@ -65,8 +65,24 @@ describe('a preview longer than its window', () => {
   }, 120_000);
 });
 
+describe("a later window starts at its own first frame", () => {
+  it('window 2 starts from the frame window 1 made at frame 21 (its camera), so track frame 21 is window 1\'s frame 21', async () => {
+    // Window 1 of the windowed preview is frames 0..24 of the same track rendered in one piece (every frame from the photo).
+    const one = await renderProject({ projectDir, doc: { ...doc, render: { ...doc.render, windowFrames: undefined } }, out: path.join(root, 'one-piece.mp4') });
+    const long = await renderProject({ projectDir, doc, out: path.join(root, 'long-start.mp4') });
+    for (let f = 0; f < 21; f++) expect(Buffer.from(long.frames[f]).equals(Buffer.from(one.frames[f])), `frame ${f}`).toBe(true);
+    // Frame 21 is 4/5 window 1's and 1/5 window 2's frame 0, which is window 2's source warped to
+    // its own camera: window 1's frame 21 again. Starting from window 1's last frame (24) instead
+    // would mix in the view three frames on.
+    const d21 = meanAbs(long.frames[21], one.frames[21]);
+    const step = meanAbs(one.frames[21], one.frames[24]);
+    console.log(`frame 21: windowed vs one piece ${d21.toFixed(3)} (frames 21 -> 24 of the orbit differ by ${step.toFixed(3)})`);
+    expect(d21).toBeLessThan(0.05 * step);
+  }, 120_000);
+});
+
 describe('a draft-model render longer than its window', () => {
-  it('samples 60 frames as three 25-frame windows, each conditioned on the previous window\'s last frame; the sidecar lists them and re-renders the same frames', async () => {
+  it('samples 60 frames as three 25-frame windows, each conditioned on the frame the previous window made at its start; the sidecar lists them and re-renders the same frames', async () => {
     const dir = path.join(root, 'draft.camtrack');
     const draftDoc = await writeTinyProject(dir, { frames: 60, degreesPerFrame: 0.5, render: { model: 'draft', steps: 3, width: 128, height: 64, windowFrames: 25 } });
     const out = path.join(root, 'draft.mp4');
