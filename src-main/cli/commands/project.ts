@@ -153,12 +153,14 @@ export function registerProject(program: Command): void {
         ...(o.steps !== undefined && { render: { steps: o.steps } }),
       };
       if (o.video || o.videoDepth) {
-        if (!o.video || !o.videoDepth) throw new CamtrackError('bad-input', '--video and --video-depth go together: a video needs one depth file per frame.');
-        if (o.image || o.depth || o.transforms || o.mvsnet || o.estimateDepth) throw new CamtrackError('bad-input', '--video brings its own frames and depth: leave out --image, --depth, --transforms, --mvsnet and --estimate-depth.');
+        if (!o.video || (!o.videoDepth && !o.estimateDepth)) throw new CamtrackError('bad-input', '--video needs --video-depth DIR (one depth file per frame) or --estimate-depth.');
+        if (o.videoDepth && o.estimateDepth) throw new CamtrackError('bad-input', 'Give --video-depth or --estimate-depth, not both.');
+        if (o.image || o.depth || o.transforms || o.mvsnet) throw new CamtrackError('bad-input', '--video brings its own frames and depth: leave out --image, --depth, --transforms and --mvsnet.');
         const cameraPath = o.cameraPath === undefined ? undefined : await readFile(o.cameraPath, 'utf8').catch((e: Error) => {
           throw new CamtrackError('not-found', `The camera path ${o.cameraPath} cannot be read: ${e.message}`, { cause: e });
         });
-        const saved = await writeProjectFromVideo(dir, o.video, o.videoDepth, {
+        const saved = await writeProjectFromVideo(dir, o.video, o.videoDepth ?? null, {
+          ...(o.estimateDepth && { estimateDepth: o.depthModel ? { model: path.resolve(o.depthModel) } : {} }),
           ...(o.depthUnitScale !== undefined && { depthUnitScale: o.depthUnitScale }),
           ...(cameraPath !== undefined && { cameraPath }),
           ...(o.frames !== undefined && { numFrames: o.frames }),

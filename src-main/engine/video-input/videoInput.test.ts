@@ -9,6 +9,8 @@ import { evaluateTrack } from '../camera/evaluate';
 import { fovYFromFocal } from '../camera/intrinsics';
 import { positionQuaternionFromPose } from '../camera/pose';
 import { writeNpy } from '../npy/npy';
+import { buildTestDepthModel } from '../depth/testModel';
+import { decodeDepth } from '../depth/read';
 import { openProject, saveProjectAs } from '../project/store';
 import { renderFromSidecar } from '../render/fromSidecar';
 import { specFromDoc } from '../farm/spec';
@@ -169,10 +171,28 @@ describe('importing a video with per-frame depth', () => {
     expect(() => checkVideoSize('a.mp4', 1000, 1920, 1080)).not.toThrow();
   });
 
+  it('--estimate-depth: Depth Anything V2 per frame (the test model), one disparity mapping for the clip from frame 0', async () => {
+    const model = path.join(root, 'depth-model.onnx');
+    await fs.writeFile(model, buildTestDepthModel());
+    const r = await runCli('project', 'new', path.join(root, 'Estimated'), '--video', data.video, '--estimate-depth', '--depth-model', model, '--frames', '3');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const { doc, dir } = await openProject(path.join(root, 'Estimated.camtrack'));
+    expect(doc.video!.frames).toHaveLength(3);
+    expect(doc.video!.mapping).toMatchObject({ kind: 'disparity', near: 0.05, far: 1000 });
+    expect(doc.depth!.source).toMatchObject({ type: 'model', model: `${path.basename(root)}/depth-model.onnx` });
+    expect(doc.video!.depthFolder).toBe(`estimated by ${path.basename(root)}/depth-model.onnx`);
+    // On the model's grid (short side 518, multiples of 14, the frame's aspect): 924x518 for a 128x72 frame.
+    const raw = await decodeDepth(await fs.readFile(path.join(dir, 'assets', doc.video!.frames[2].depth.file)));
+    expect([raw.width, raw.height]).toEqual([924, 518]);
+    const still = await renderProject({ projectDir: dir, doc: previewOf(doc), out: path.join(root, 'estimated.mp4') });
+    for (let k = 0; k < 3; k++) expect(Math.abs(ballCentroid(still.frames[k], W, H, 255).x - ballCentroid(data.truth[k].image.data, W, H).x)).toBeLessThan(1);
+  });
+
   it('the CLI refuses --video without --video-depth, and with --image', async () => {
     const a = await runCli('project', 'new', path.join(root, 'X'), '--video', data.video);
     expect(a.code).toBe(1);
-    expect(a.err).toContain('--video and --video-depth go together');
+    expect(a.err).toContain('--video needs --video-depth DIR (one depth file per frame) or --estimate-depth.');
     const b = await runCli('project', 'new', path.join(root, 'Y'), '--video', data.video, '--video-depth', data.depthDir, '--image', data.video);
     expect(b.code).toBe(1);
     expect(b.err).toContain('--video brings its own frames and depth');
