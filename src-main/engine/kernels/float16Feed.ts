@@ -1,4 +1,5 @@
 import { WASM_BASE64 } from './float16.wasm';
+import { align16, growTo, instantiateKernel, type KernelExports } from './wasm';
 
 /**
  * The float16 feed of a float16 UNet, written by a WebAssembly SIMD kernel (assembly/float16.ts):
@@ -10,12 +11,8 @@ import { WASM_BASE64 } from './float16.wasm';
  * as a float32 tensor op does) and rounded to nearest-even halves; float16.test.ts checks every
  * case against float32ToFloat16Bits.
  */
-let compiled: WebAssembly.Module | null = null;
-
-interface Float16Exports {
-  memory: WebAssembly.Memory;
+interface Float16Exports extends KernelExports {
   scaleToHalf(src: number, dst: number, count: number, scale: number): void;
-  heapBase(): number;
 }
 
 export class Float16Feed {
@@ -29,16 +26,11 @@ export class Float16Feed {
   /** A feed of `length` halves, written `maxChunk` float32 values at most per call. */
   constructor(length: number, maxChunk: number) {
     if (!Number.isInteger(length) || length <= 0 || !Number.isInteger(maxChunk) || maxChunk <= 0) throw new RangeError(`Float16Feed: bad sizes ${length}, ${maxChunk}`);
-    compiled ??= new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'));
-    // The stub runtime never allocates; abort is only reachable through assertions, compiled out.
-    const instance = new WebAssembly.Instance(compiled, { env: { abort: () => { throw new Error('float16 kernel aborted'); } } });
-    this.kernel = instance.exports as unknown as Float16Exports;
+    this.kernel = instantiateKernel<Float16Exports>('float16', WASM_BASE64);
     const memory = this.kernel.memory;
-    const align = (n: number) => (n + 15) & ~15;
-    this.stagingPtr = align(this.kernel.heapBase());
-    this.dataPtr = align(this.stagingPtr + maxChunk * 4);
-    const end = this.dataPtr + length * 2;
-    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+    this.stagingPtr = align16(this.kernel.heapBase());
+    this.dataPtr = align16(this.stagingPtr + maxChunk * 4);
+    growTo(memory, this.dataPtr + length * 2);
     this.staging = new Float32Array(memory.buffer, this.stagingPtr, maxChunk);
     this.data = new Uint16Array(memory.buffer, this.dataPtr, length);
   }

@@ -1,5 +1,6 @@
 import type { Intrinsics } from '../camera/conventions';
 import { WASM_BASE64 } from './splat.wasm';
+import { align16 as align, growTo, instantiateKernel, type KernelExports } from './wasm';
 
 /**
  * The forward warp's splatting kernel (assembly/splat.ts) and its memory, one per thread (the warp
@@ -15,9 +16,7 @@ import { WASM_BASE64 } from './splat.wasm';
  * The accumulators come first so that a larger source, which grows the memory, leaves them where
  * they are. Views of the memory are made anew after every call that may grow it.
  */
-interface SplatExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
+interface SplatExports extends KernelExports {
   targetDepths(depth: number, sw: number, sh: number, sfy: number, cy: number, T: number, rayX: number, zt: number): number;
   softZWeights(zt: number, zw: number, n: number, maxLog: number): void;
   splatPoints(
@@ -27,8 +26,6 @@ interface SplatExports {
   resolveColours(acc: number, n: number, threshold: number, image: number, raw: number): void;
   applyHoles(image: number, holes: number, n: number, acc: number, zacc: number, zOut: number): number;
 }
-
-const align = (n: number) => (n + 15) & ~15;
 
 class SplatMemory {
   private readonly k: SplatExports;
@@ -51,9 +48,7 @@ class SplatMemory {
   private resident: { rgb: Float32Array; depth: Float32Array } | null = null;
 
   constructor() {
-    const module = new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'));
-    const instance = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error('splat kernel aborted'); } } });
-    this.k = instance.exports as unknown as SplatExports;
+    this.k = instantiateKernel<SplatExports>('splat', WASM_BASE64);
   }
 
   /** Zeroes the accumulators for a target of `pixels` pixels (laying the memory out anew for a new size). */
@@ -70,7 +65,7 @@ class SplatMemory {
       this.srcPixels = 0;
       this.srcColumns = 0;
       this.resident = null;
-      this.ensure(this.tPtr + 96);
+      growTo(this.k.memory, this.tPtr + 96);
     }
     new Float64Array(this.k.memory.buffer, this.accPtr, pixels * 5).fill(0);
     if (withDepth) new Float64Array(this.k.memory.buffer, this.zaccPtr, pixels).fill(0);
@@ -92,7 +87,7 @@ class SplatMemory {
       this.zwPtr = align(this.ztPtr + this.srcPixels * 8);
       this.rgbPtr = align(this.zwPtr + this.srcPixels * 8);
       this.depthPtr = align(this.rgbPtr + this.srcPixels * 12);
-      this.ensure(this.depthPtr + this.srcPixels * 4);
+      growTo(this.k.memory, this.depthPtr + this.srcPixels * 4);
       this.resident = null;
     }
     const buf = this.k.memory.buffer;
@@ -130,11 +125,6 @@ class SplatMemory {
     const holeCount = this.k.applyHoles(this.imagePtr, this.holesPtr, this.pixels, this.accPtr, withDepth ? this.zaccPtr : 0, this.zPtr);
     const image = new Float32Array(buf, this.imagePtr, this.pixels * 3).slice();
     return withDepth ? { image, holeCount, depth: new Float32Array(buf, this.zPtr, this.pixels).slice() } : { image, holeCount };
-  }
-
-  private ensure(end: number): void {
-    const have = this.k.memory.buffer.byteLength;
-    if (end > have) this.k.memory.grow(Math.ceil((end - have) / 65536));
   }
 }
 

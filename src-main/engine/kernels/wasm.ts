@@ -1,0 +1,31 @@
+/**
+ * Loading a kernel (assembly/*.ts compiled into a base64 module by scripts/build-kernels.mjs) and
+ * laying out its memory. Kernels are built with AssemblyScript's stub runtime and never allocate:
+ * the caller places its arrays from the module's heap base on, 16-byte aligned for SIMD loads.
+ */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+}
+
+const modules = new Map<string, WebAssembly.Module>();
+
+/** A fresh instance (its own memory) of the kernel whose bytes are `base64`; the module is compiled once per thread. */
+export function instantiateKernel<T extends KernelExports>(name: string, base64: string): T {
+  let module = modules.get(name);
+  if (!module) {
+    module = new WebAssembly.Module(Buffer.from(base64, 'base64'));
+    modules.set(name, module);
+  }
+  // abort is only reachable through assertions, which the build compiles out.
+  const instance = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error(`${name} kernel aborted`); } } });
+  return instance.exports as unknown as T;
+}
+
+export const align16 = (n: number): number => (n + 15) & ~15;
+
+/** Grows `memory` so that it holds `end` bytes (what it held stays; views made before are detached). */
+export function growTo(memory: WebAssembly.Memory, end: number): void {
+  const have = memory.buffer.byteLength;
+  if (end > have) memory.grow(Math.ceil((end - have) / 65536));
+}
