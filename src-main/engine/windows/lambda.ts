@@ -14,8 +14,8 @@
  *
  * Editing "together" (`shareAcrossWindows`): an edit of a frame is copied to the same
  * window-relative frame of every window, so the windows share one pattern. An overlap frame is
- * at two relative positions (one per window holding it); it is copied to both. A column the edit
- * changed itself keeps its own value. Because windows overlap, a pattern can only be shared where
+ * at two relative positions (one per window holding it); it is copied to both. A window's frame 0
+ * (its source, never guided) is not copied. A column the edit changed itself keeps its own value. Because windows overlap, a pattern can only be shared where
  * the overlaps allow it: the last window is shifted back to end at the track's end, and an
  * overlap column shows whichever relative position was edited last.
  */
