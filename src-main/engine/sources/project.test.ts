@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../test/cli';
+import { tinyModelDir } from '../../test/tinySvd';
+import { probeVideo } from '../video/probe';
 import { psnr, type RgbImage } from '../image/types';
 import { parseProjectText } from '../project/parse';
 import { openProject, saveProject } from '../project/store';
@@ -87,6 +89,29 @@ describe('sparse-view projects from a nerfstudio transforms.json', () => {
     expect(last).toBeGreaterThan(first - 1);
     expect(last).toBeGreaterThan(lastOne + 1);
   });
+
+  it('tiny SVD fixture render: onnxruntime runs the real architecture on a two-view project; the last frame is anchored and the second view guides it', async () => {
+    const frames = 14;
+    const doc = await newProject('PairTiny', '--frames', String(frames));
+    const tiny = (d: ProjectDoc): ProjectDoc => ({
+      ...d,
+      lambda: { steps: 2, frames, values: new Array(2 * frames).fill(0.8), lambdaMin: 0, preset: { kind: 'constant', value: 0.8 } },
+      render: { ...d.render, model: tinyModelDir('fp32'), executionProvider: 'cpu', steps: 2, width: 128, height: 64, decodeChunk: frames },
+    });
+    const dir = path.join(root, 'PairTiny.camtrack');
+    const both = await renderProject({ projectDir: dir, doc: tiny(doc), out: path.join(root, 'tiny.mp4') });
+    const one = await renderProject({ projectDir: dir, doc: tiny({ ...doc, sources: doc.sources.map((v) => ({ ...v, enabled: false })) }), out: path.join(root, 'tiny-one.mp4') });
+    const side = await readSidecar(both.sidecarPath);
+    expect(side.anchors).toEqual({ frames: [frames - 1], lambdaFloor: TWO_VIEW_LAMBDA_FLOOR });
+    expect(side.sources?.length).toBe(1);
+    const probe = await probeVideo(path.join(root, 'tiny.mp4'));
+    expect([probe.frames, probe.width, probe.height]).toEqual([frames, 128, 64]);
+    // Random weights: the pixels mean nothing, but the last frame is guided towards the second photo.
+    const diff = (a: Uint8Array, b: Uint8Array) => a.reduce((t, v, i) => t + Math.abs(v - b[i]), 0) / a.length;
+    const d = both.frames.map((f, k) => diff(f, one.frames[k]));
+    console.log(`sparse tiny SVD: mean |two views - one view| per frame ${d.map((v) => v.toFixed(2)).join(' ')}`);
+    expect(d[frames - 1]).toBeGreaterThan(1);
+  }, 180_000);
 
   it('--camera-path: a nerfstudio camera path in the views\' world becomes the track', async () => {
     const m = (x: number) => [1, 0, 0, x, 0, 1, 0, 0.1, 0, 0, 1, 0, 0, 0, 0, 1];
