@@ -88,6 +88,9 @@ export function createWarpPool(size = availableParallelism()): WarpPool {
             w.off('message', onMessage);
             w.off('error', onError);
           });
+          // Two frames in flight per worker: it starts the next as soon as it posts one, without
+          // waiting for this thread to be scheduled (on a machine whose cores the workers fill).
+          dispatch(w);
           dispatch(w);
         }
       });
