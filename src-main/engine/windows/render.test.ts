@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { meanAbs, median } from '../../test/frameStats';
 import type { ProjectDoc } from '../project/schema';
 import { renderFromSidecar } from '../render/fromSidecar';
 import { renderProject, type RenderProgress } from '../render/render';
@@ -24,16 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });
-
-const meanAbs = (a: Uint8Array, b: Uint8Array) => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
-  return s / a.length;
-};
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 describe('a preview longer than its window', () => {
   it('renders 60 frames in three overlapping windows with no seam; the sidecar lists them and re-renders the same frames', async () => {
