@@ -25,6 +25,7 @@ describe('presets', () => {
   it('every preset starts at the source camera and makes an editable keyframed track', () => {
     const specs: PresetSpec[] = [
       { kind: 'orbit', degreesPerFrame: 2 },
+      { kind: 'orbit360', frames: 25 },
       { kind: 'dolly', distance: 1 },
       { kind: 'truck', distance: 1 },
       { kind: 'pedestal', distance: 1 },
