@@ -108,7 +108,7 @@ export async function launchStudio(opts: { viewport?: { width: number; height: n
 /** Runs a File menu command of the in-page menu bar. */
 export async function menu(page: Page, top: string, item: string): Promise<void> {
   await page.getByRole('button', { name: top, exact: true }).click();
-  await page.getByRole('menuitem', { name: item }).click();
+  await page.getByRole('menuitem', { name: item, exact: true }).click();
 }
 
 /** Chooses a file in the picker that a menu command opens. */

@@ -86,6 +86,9 @@ export function MenuBar() {
                   <button
                     key={it.command}
                     role="menuitem"
+                    // The item's name is its label; the shortcut is announced as a shortcut, not read into the name.
+                    aria-label={it.label}
+                    aria-keyshortcuts={it.shortcut?.replace(/Ctrl/g, 'Control').replace(/Cmd/g, 'Meta')}
                     disabled={disabled}
                     onClick={() => {
                       setOpen(null);
