@@ -88,11 +88,12 @@ export function createWarpPool(size = availableParallelism()): WarpPool {
             w.off('message', onMessage);
             w.off('error', onError);
           });
-          // Two frames in flight per worker: it starts the next as soon as it posts one, without
-          // waiting for this thread to be scheduled (on a machine whose cores the workers fill).
-          dispatch(w);
           dispatch(w);
         }
+        // Then a second frame for each: with two in flight a worker starts its next frame as soon
+        // as it posts one, without waiting for this thread to be scheduled (on a machine whose
+        // cores the workers fill). Dealt round by round, so a short track still uses every worker.
+        for (const w of workers) dispatch(w);
       });
       return { frames, frameMs };
     } finally {
