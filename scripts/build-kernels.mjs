@@ -26,6 +26,7 @@ export async function compileKernel(name) {
   let wasm;
   const stderr = asc.createMemoryStream();
   const { error } = await asc.main(
+    // Nothing is written to disk: writeFile below keeps the bytes asc would write to this name.
     [source, '--enable', 'simd', '-O3', '--runtime', 'stub', '--noAssert', '--outFile', 'out.wasm'],
     {
       stdout: asc.createMemoryStream(),

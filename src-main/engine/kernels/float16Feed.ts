@@ -8,8 +8,8 @@ import { align16, growTo, instantiateKernel, type KernelExports } from './wasm';
  * converted halves are written where onnxruntime reads them: `data` is handed to the tensor as is.
  *
  * Values are scaled in float32 (the scale rounded to float32 first, one rounding of the product,
- * as a float32 tensor op does) and rounded to nearest-even halves; float16.test.ts checks every
- * case against float32ToFloat16Bits.
+ * as a float32 tensor op does) and rounded to nearest-even halves; float16Feed.test.ts checks
+ * every case against float32ToFloat16Bits.
  */
 interface Float16Exports extends KernelExports {
   scaleToHalf(src: number, dst: number, count: number, scale: number): void;

@@ -71,12 +71,13 @@ class SplatMemory {
     if (withDepth) new Float64Array(this.k.memory.buffer, this.zaccPtr, pixels).fill(0);
   }
 
-  /** Splats `src` through the 3x4 transform `T` into the accumulators (see forward.ts). */
   /**
    * Splats the photo `rgb` with z-depth `depth` seen through `sk` into the target camera `tk`,
    * `T` the 3x4 source-to-target transform (OpenCV axes), into the accumulators (see forward.ts).
+   * `scale` gives the soft z-buffer's scale from the farthest point in front of the target.
    */
-  splat(rgb: Float32Array, depth: Float32Array, sk: Intrinsics, T: ArrayLike<number>, tk: Intrinsics, blend: number, maxLog: number | undefined, withDepth: boolean): void {
+  splat(rgb: Float32Array, depth: Float32Array, sk: Intrinsics, T: ArrayLike<number>, tk: Intrinsics, blend: number, scale: (maxZ: number) => number, withDepth: boolean): void {
+    if (rgb.length !== sk.width * sk.height * 3 || depth.length !== sk.width * sk.height) throw new Error(`splat kernel: a ${sk.width}x${sk.height} source needs ${sk.width * sk.height} depths and 3 colours each`);
     if (tk.width * tk.height !== this.pixels) throw new Error('splat kernel: begin() was for another target size');
     const sw = sk.width, sh = sk.height, sn = sw * sh;
     if (sn > this.srcPixels || sw > this.srcColumns) {
@@ -101,7 +102,7 @@ class SplatMemory {
     const ray = new Float64Array(buf, this.rayPtr, sw);
     for (let u = 0; u < sw; u++) ray[u] = (u + 0.5 - sk.cx) / sk.fx;
     const maxZ = this.k.targetDepths(this.depthPtr, sw, sh, sk.fy, sk.cy, this.tPtr, this.rayPtr, this.ztPtr);
-    this.k.softZWeights(this.ztPtr, this.zwPtr, sn, maxLog ?? Math.log1p(maxZ < 5000 ? maxZ : 5000));
+    this.k.softZWeights(this.ztPtr, this.zwPtr, sn, scale(maxZ));
     this.k.splatPoints(
       this.rgbPtr, this.depthPtr, sw, sh, sk.fy, sk.cy, this.tPtr, this.rayPtr, this.ztPtr, this.zwPtr,
       // Target pixel-index coordinates: the centre of pixel i is at i + 0.5 in K's coordinates.

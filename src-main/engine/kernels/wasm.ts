@@ -1,7 +1,7 @@
 /**
  * Loading a kernel (assembly/*.ts compiled into a base64 module by scripts/build-kernels.mjs) and
- * laying out its memory. Kernels are built with AssemblyScript's stub runtime and never allocate:
- * the caller places its arrays from the module's heap base on, 16-byte aligned for SIMD loads.
+ * laying out its memory. Kernels are built with AssemblyScript's `--runtime stub` (a bump
+ * allocator with no garbage collector) and never allocate: the caller places its arrays from the module's heap base on, 16-byte aligned for SIMD loads.
  */
 export interface KernelExports {
   memory: WebAssembly.Memory;

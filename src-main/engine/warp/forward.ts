@@ -77,17 +77,16 @@ export interface PreparedSource extends WarpSource {
   maxLog?: number;
 }
 
-/** max log(1 + z) over the pixels with depth (z clamped to 5000): a scale sources can share. */
+/** The soft z-buffer's scale for a farthest depth z: log(1 + z), z clamped to 5000. */
+export function softZScale(z: number): number {
+  return Math.log1p(z < Z_CLAMP ? z : Z_CLAMP);
+}
+
+/** The scale of the farthest pixel with depth: one that sources fused into a frame can share. */
 export function depthMaxLog(depth: Float32Array): number {
-  let maxLog = 0;
-  for (let i = 0; i < depth.length; i++) {
-    const z = depth[i];
-    if (z > 0) {
-      const l = Math.log1p(z < Z_CLAMP ? z : Z_CLAMP);
-      if (l > maxLog) maxLog = l;
-    }
-  }
-  return maxLog;
+  let maxZ = 0;
+  for (let i = 0; i < depth.length; i++) if (depth[i] > maxZ) maxZ = depth[i];
+  return softZScale(maxZ);
 }
 
 /**
@@ -132,9 +131,11 @@ export function beginAccumulation(target: WarpTarget, withDepth: boolean): Accum
  * more say where several see the same surface.
  */
 export function splatSource(src: PreparedSource, acc: Accumulation, blend = 1): void {
-  if (src.image.width !== src.intrinsics.width || src.image.height !== src.intrinsics.height) throw new Error('warp: source intrinsics are for another size');
   const T = relativeCvTransform(src.c2w, acc.target.c2w);
-  splatKernel().splat(src.image.data, src.depth, src.intrinsics, T, acc.target.intrinsics, blend, src.maxLog, acc.withDepth);
+  const { maxLog } = src;
+  // Without a shared scale, the farthest point in front of the target camera sets it (the reference's single view).
+  const scale = maxLog === undefined ? softZScale : () => maxLog;
+  splatKernel().splat(src.image.data, src.depth, src.intrinsics, T, acc.target.intrinsics, blend, scale, acc.withDepth);
 }
 
 /** Colours, holes (dilated), the latent hole mask and the hole fraction from a filled accumulator. */
