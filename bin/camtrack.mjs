@@ -13,13 +13,17 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 try {
   module.enableCompileCache?.(path.join(root, 'node_modules', '.cache', 'camtrack-compile'));
 } catch {}
-const state = process.env.CAMTRACK_FROM_SOURCE ? { fresh: false, reason: 'CAMTRACK_FROM_SOURCE is set' } : cliBundleState(root);
+const state = process.env.CAMTRACK_FROM_SOURCE
+  ? { fresh: false, reason: 'CAMTRACK_FROM_SOURCE is set' }
+  : cliBundleState(root);
 let main;
 if (state.fresh) {
   ({ main } = createRequire(import.meta.url)(path.join(root, 'dist', 'main', 'cli.cjs')));
 } else {
   if (process.env.CAMTRACK_DEBUG || (process.stderr.isTTY && !process.env.CAMTRACK_FROM_SOURCE)) {
-    process.stderr.write(`camtrack: running from the TypeScript sources (${state.reason}; \`npm run build\` makes the fast start)\n`);
+    process.stderr.write(
+      `camtrack: running from the TypeScript sources (${state.reason}; \`npm run build\` makes the fast start)\n`,
+    );
   }
   const { register } = await import('tsx/esm/api');
   register();

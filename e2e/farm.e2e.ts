@@ -16,7 +16,8 @@ import { probeVideo } from '../src-main/engine/video';
 const SAMPLE = path.join(ROOT, 'assets', 'samples', 'synthetic-orbit.camtrack');
 
 async function shot(el: Locator, name: string): Promise<void> {
-  for (const close of await el.page().locator('.toast button').all()) await close.click({ timeout: 500 }).catch(() => undefined);
+  for (const close of await el.page().locator('.toast button').all())
+    await close.click({ timeout: 500 }).catch(() => undefined);
   await el.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 }
 
@@ -38,7 +39,14 @@ describe('render farm in the studio', () => {
     page = studio.page;
     farmRoot = path.join(studio.scratch, 'farm');
     await fs.mkdir(farmRoot);
-    worker = await startFarmWorker({ redisUrl: redis.url, farmRoot, executionProvider: 'cpu', name: 'gpu-box-1', lockDurationMs: 10_000, stalledIntervalMs: 1000 });
+    worker = await startFarmWorker({
+      redisUrl: redis.url,
+      farmRoot,
+      executionProvider: 'cpu',
+      name: 'gpu-box-1',
+      lockDurationMs: 10_000,
+      stalledIntervalMs: 1000,
+    });
   });
   afterAll(async () => {
     await worker?.close(true);
@@ -59,11 +67,15 @@ describe('render farm in the studio', () => {
     await page.getByTestId('farm-url').fill(`redis://:wrong@127.0.0.1:${redis.port}`);
     await page.getByTestId('farm-root').fill(farmRoot);
     await page.getByTestId('farm-connect').click();
-    await expect.poll(() => page.getByTestId('farm-error').textContent(), { timeout: 20_000 }).toMatch(/refused the password/);
+    await expect
+      .poll(() => page.getByTestId('farm-error').textContent(), { timeout: 20_000 })
+      .toMatch(/refused the password/);
 
     await page.getByTestId('farm-url').fill(redis.url);
     await page.getByTestId('farm-connect').click();
-    await expect.poll(() => page.getByTestId('farm-status').textContent(), { timeout: 20_000 }).toMatch(/Connected to redis:\/\/:\*\*\*@127\.0\.0\.1.*Workers: gpu-box-1/);
+    await expect
+      .poll(() => page.getByTestId('farm-status').textContent(), { timeout: 20_000 })
+      .toMatch(/Connected to redis:\/\/:\*\*\*@127\.0\.0\.1.*Workers: gpu-box-1/);
     expect(await page.getByTestId('farm-status').textContent()).not.toContain(redis.password);
     await page.getByTestId('farm-settings').scrollIntoViewIfNeeded();
     await shot(page.getByTestId('render-panel'), 'farm-settings');
@@ -75,7 +87,9 @@ describe('render farm in the studio', () => {
     await expect.poll(() => page.getByTestId('render-button').isEnabled(), { timeout: 20_000 }).toBe(true);
     await page.getByTestId('render-button').click();
     const job = page.getByTestId('job').first();
-    await expect.poll(() => job.getByTestId('job-farm').textContent(), { timeout: 60_000 }).toMatch(/FARM worker gpu-box-1/);
+    await expect
+      .poll(() => job.getByTestId('job-farm').textContent(), { timeout: 60_000 })
+      .toMatch(/FARM worker gpu-box-1/);
     await page.locator('[data-testid="job"][data-status="done"]').first().waitFor({ timeout: 120_000 });
     expect(await page.locator('[data-testid="job-error"]').allTextContents()).toEqual([]);
     const renders = path.join(farmRoot, 'renders');
@@ -86,7 +100,9 @@ describe('render farm in the studio', () => {
     await page.getByTestId('job-farm-download').click();
     await page.getByTestId('job-thumbnail').waitFor({ timeout: 20_000 });
     const projectRenders = path.join(studio.workspace, 'Orbit.camtrack', 'renders');
-    await expect.poll(async () => (await fs.readdir(projectRenders).catch(() => [])).sort(), { timeout: 10_000 }).toEqual([video, `${video}.json`, `${video}.thumb.jpg`].sort());
+    await expect
+      .poll(async () => (await fs.readdir(projectRenders).catch(() => [])).sort(), { timeout: 10_000 })
+      .toEqual([video, `${video}.json`, `${video}.thumb.jpg`].sort());
     expect(await probeVideo(path.join(projectRenders, video))).toMatchObject({ frames: 14, width: 256, height: 128 });
     await expect(job.getByTestId('job-play').isVisible()).resolves.toBe(true);
     await shot(page.getByTestId('render-panel'), 'farm');

@@ -46,7 +46,9 @@ describe('first run: welcome, sample preview, depth estimation, mismatched depth
     await expect(page.getByTestId('welcome-import').isVisible()).resolves.toBe(true);
     await expect(page.getByText('Recent projects').isVisible()).resolves.toBe(true);
     await expect.poll(() => page.getByTestId('welcome-svd').textContent()).toContain('none installed');
-    await expect(page.getByTestId('welcome-depth').textContent()).resolves.toContain('npx camtrack depth download --size small');
+    await expect(page.getByTestId('welcome-depth').textContent()).resolves.toContain(
+      'npx camtrack depth download --size small',
+    );
     // Nothing installed: a new project renders previews.
     await expect.poll(() => page.getByTestId('render-preview-note').isVisible()).toBe(true);
     await studio.screenshot('firstrun-welcome');
@@ -61,7 +63,9 @@ describe('first run: welcome, sample preview, depth estimation, mismatched depth
     await expect(page.getByTestId('render-preview-note').textContent()).resolves.toContain('No model runs');
     // A hint on the 3D view, dismissable.
     await expect(page.getByTestId('hint-viewport').isVisible()).resolves.toBe(true);
-    await expect.poll(() => canvasColours(page, '[data-testid="viewport"] canvas'), { timeout: 20_000, interval: 500 }).toBeGreaterThan(40);
+    await expect
+      .poll(() => canvasColours(page, '[data-testid="viewport"] canvas'), { timeout: 20_000, interval: 500 })
+      .toBeGreaterThan(40);
     await studio.screenshot('firstrun-sample');
     await page.getByTestId('hint-viewport').getByRole('button', { name: 'Dismiss this hint' }).click();
     await expect(page.getByTestId('hint-viewport').count()).resolves.toBe(0);
@@ -85,13 +89,19 @@ describe('first run: welcome, sample preview, depth estimation, mismatched depth
     expect(frames.length).toBe(14);
     const firstLast = frameSimilarity(frames[0], frames[13], 320, 192);
     const firstFirst = frameSimilarity(frames[0], frames[0], 320, 192);
-    console.log(`sample preview through the UI: ${(renderMs / 1000).toFixed(1)} s from click to done; SSIM(frame 0, frame 13) = ${firstLast.toFixed(3)}`);
+    console.log(
+      `sample preview through the UI: ${(renderMs / 1000).toFixed(1)} s from click to done; SSIM(frame 0, frame 13) = ${firstLast.toFixed(3)}`,
+    );
     expect(firstFirst).toBe(1);
     expect(firstLast).toBeLessThan(0.7);
 
     // A second preview (another seed) and the compare view: both sides say PREVIEW.
     await page.getByTestId('render-button').click();
-    await expect.poll(() => page.getByTestId('history-list').locator('[data-testid="job"][data-status="done"]').count(), { timeout: 60_000 }).toBe(2);
+    await expect
+      .poll(() => page.getByTestId('history-list').locator('[data-testid="job"][data-status="done"]').count(), {
+        timeout: 60_000,
+      })
+      .toBe(2);
     const boxes = page.getByTestId('history-list').getByTestId('job-compare');
     await boxes.nth(0).check();
     await boxes.nth(1).check();
@@ -99,7 +109,14 @@ describe('first run: welcome, sample preview, depth estimation, mismatched depth
     await expect.poll(() => page.locator('figcaption [data-testid="job-kind"]').count()).toBe(2);
     // Both videos decoded (their first frame is shown) before the screenshot.
     await expect
-      .poll(() => page.$$eval('[data-testid="compare-video"]', (vs) => vs.filter((v) => (v as HTMLVideoElement).readyState >= 2).length), { timeout: 20_000 })
+      .poll(
+        () =>
+          page.$$eval(
+            '[data-testid="compare-video"]',
+            (vs) => vs.filter((v) => (v as HTMLVideoElement).readyState >= 2).length,
+          ),
+        { timeout: 20_000 },
+      )
       .toBe(2);
     await studio.screenshot('firstrun-compare-preview');
     await page.keyboard.press('Escape');
@@ -115,7 +132,12 @@ describe('first run: welcome, sample preview, depth estimation, mismatched depth
     expect(text).toContain('npx camtrack depth install');
     expect(text).toContain(models);
     await expect(page.getByTestId('estimate-depth').isDisabled()).resolves.toBe(true);
-    await page.getByTestId('depth-panel').screenshot({ path: path.join(path.dirname(await studio.screenshot('firstrun-depth-missing-full')), 'firstrun-depth-missing.png') });
+    await page.getByTestId('depth-panel').screenshot({
+      path: path.join(
+        path.dirname(await studio.screenshot('firstrun-depth-missing-full')),
+        'firstrun-depth-missing.png',
+      ),
+    });
   });
 
   it('cancels a running estimation and keeps the depth it had', async () => {
@@ -130,12 +152,16 @@ describe('first run: welcome, sample preview, depth estimation, mismatched depth
     const before = await page.getByTestId('depth-source').textContent();
     await page.getByTestId('estimate-depth').click();
     await page.getByTestId('estimate-progress').waitFor();
-    await expect.poll(() => page.getByTestId('estimate-stage').textContent(), { timeout: 30_000 }).toBe('Estimating depth…');
+    await expect
+      .poll(() => page.getByTestId('estimate-stage').textContent(), { timeout: 30_000 })
+      .toBe('Estimating depth…');
     await studio.screenshot('firstrun-depth-estimating');
     // The model runs in a worker thread of the engine host: a cancel ends it at once.
     const tCancel = performance.now();
     await page.getByTestId('estimate-cancel').click();
-    await expect.poll(() => page.locator('.toast').allTextContents(), { timeout: 60_000 }).toContainEqual(expect.stringContaining('cancelled'));
+    await expect
+      .poll(() => page.locator('.toast').allTextContents(), { timeout: 60_000 })
+      .toContainEqual(expect.stringContaining('cancelled'));
     console.log(`estimate depth: cancel to cancelled toast in ${((performance.now() - tCancel) / 1000).toFixed(2)} s`);
     await expect(page.getByTestId('estimate-progress').count()).resolves.toBe(0);
     await expect(page.getByTestId('depth-source').textContent()).resolves.toBe(before);
@@ -146,7 +172,9 @@ describe('first run: welcome, sample preview, depth estimation, mismatched depth
     // The model goes away behind the studio's back: Estimate says what to do and the panel offers the fixes.
     await fs.rm(path.join(models, 'depth-anything-v2-small'), { recursive: true, force: true });
     await page.getByTestId('estimate-depth').click();
-    await expect.poll(() => page.locator('.toast--error').allTextContents(), { timeout: 30_000 }).toContainEqual(expect.stringContaining('npx camtrack depth download --size small'));
+    await expect
+      .poll(() => page.locator('.toast--error').allTextContents(), { timeout: 30_000 })
+      .toContainEqual(expect.stringContaining('npx camtrack depth download --size small'));
     await page.getByTestId('depth-model-missing').waitFor();
     // A file that is not a model is refused with the reason.
     const notModel = path.join(studio.scratch, 'not-a-model.onnx');
@@ -154,7 +182,9 @@ describe('first run: welcome, sample preview, depth estimation, mismatched depth
     let chooser = page.waitForEvent('filechooser');
     await page.getByTestId('depth-model-choose').click();
     await (await chooser).setFiles(notModel);
-    await expect.poll(() => page.locator('.toast--error').allTextContents(), { timeout: 30_000 }).toContainEqual(expect.stringContaining('not-a-model.onnx cannot be used as a depth model'));
+    await expect
+      .poll(() => page.locator('.toast--error').allTextContents(), { timeout: 30_000 })
+      .toContainEqual(expect.stringContaining('not-a-model.onnx cannot be used as a depth model'));
     await expect(page.getByTestId('estimate-depth').isDisabled()).resolves.toBe(true);
     // The tiny Depth Anything-style model is installed from the browser.
     const fast = path.join(studio.scratch, 'model.onnx');
@@ -163,17 +193,25 @@ describe('first run: welcome, sample preview, depth estimation, mismatched depth
     await page.getByTestId('depth-model-choose').click();
     await (await chooser).setFiles(fast);
     await expect.poll(() => page.getByTestId('estimate-depth').isDisabled(), { timeout: 30_000 }).toBe(false);
-    await expect(fs.readFile(path.join(models, 'depth-anything-v2-small', 'model.onnx'))).resolves.toEqual(await fs.readFile(fast));
-    await expect(fs.readFile(path.join(models, 'depth-anything-v2-small', 'model.onnx.sha256'), 'utf8')).resolves.toMatch(/^[0-9a-f]{64}\n$/);
+    await expect(fs.readFile(path.join(models, 'depth-anything-v2-small', 'model.onnx'))).resolves.toEqual(
+      await fs.readFile(fast),
+    );
+    await expect(
+      fs.readFile(path.join(models, 'depth-anything-v2-small', 'model.onnx.sha256'), 'utf8'),
+    ).resolves.toMatch(/^[0-9a-f]{64}\n$/);
 
     const rangeBefore = await page.getByTestId('depth-range').textContent();
     const t0 = performance.now();
     await page.getByTestId('estimate-depth').click();
     await expect(page.getByTestId('depth-source').textContent()).resolves.toBe('synthetic_depth.npy');
-    await expect.poll(() => page.getByTestId('depth-source').textContent(), { timeout: 60_000 }).toBe('estimated (depth-anything-v2-small/model.onnx)');
+    await expect
+      .poll(() => page.getByTestId('depth-source').textContent(), { timeout: 60_000 })
+      .toBe('estimated (depth-anything-v2-small/model.onnx)');
     const uiMs = performance.now() - t0;
     const done = (await page.getByTestId('estimate-done').textContent()) ?? '';
-    console.log(`estimate depth in the UI (sample 512x288 photo, tiny test model): ${(uiMs / 1000).toFixed(2)} s click to depth; engine: ${done}`);
+    console.log(
+      `estimate depth in the UI (sample 512x288 photo, tiny test model): ${(uiMs / 1000).toFixed(2)} s click to depth; engine: ${done}`,
+    );
     // The sample photo is 512x288: the model's input is 518 on the short side, multiples of 14.
     expect(done).toMatch(/^Estimated 924 × 518 in \d+\.\d s \(CPU; model load \d+\.\d s, run \d+\.\d s\)\.$/);
     await expect(page.getByTestId('depth-kind').inputValue()).resolves.toBe('disparity');
@@ -193,7 +231,9 @@ describe('first run: welcome, sample preview, depth estimation, mismatched depth
     const [lo2, hi2] = (await page.getByTestId('depth-range').textContent())!.split('–').map((v) => Number(v.trim()));
     expect(lo2 / lo).toBeCloseTo(2, 2);
     expect(hi2 / hi).toBeCloseTo(2, 2);
-    await expect.poll(() => canvasColours(page, '[data-testid="viewport"] canvas'), { timeout: 20_000, interval: 500 }).toBeGreaterThan(40);
+    await expect
+      .poll(() => canvasColours(page, '[data-testid="viewport"] canvas'), { timeout: 20_000, interval: 500 })
+      .toBeGreaterThan(40);
     await studio.screenshot('firstrun-depth-estimated');
   });
 
@@ -213,7 +253,9 @@ describe('first run: welcome, sample preview, depth estimation, mismatched depth
     expect(blockers).toContain('The depth is 160x128');
     expect(blockers).toContain('Fit the depth to the photo or crop the photo to the depth');
     // The photo is still drawn (a flat plane).
-    await expect.poll(() => canvasColours(page, '[data-testid="viewport"] canvas'), { timeout: 20_000, interval: 500 }).toBeGreaterThan(40);
+    await expect
+      .poll(() => canvasColours(page, '[data-testid="viewport"] canvas'), { timeout: 20_000, interval: 500 })
+      .toBeGreaterThan(40);
     await studio.screenshot('firstrun-dtu-mismatch');
 
     await page.getByTestId('crop-photo').click();
@@ -221,7 +263,9 @@ describe('first run: welcome, sample preview, depth estimation, mismatched depth
     await expect.poll(() => page.getByTestId('depth-mismatch').count(), { timeout: 20_000 }).toBe(0);
     await expect.poll(() => page.getByTestId('render-button').isDisabled()).toBe(false);
     await expect.poll(() => page.getByTestId('depth-report').isVisible(), { timeout: 20_000 }).toBe(true);
-    await expect.poll(() => canvasColours(page, '[data-testid="viewport"] canvas'), { timeout: 20_000, interval: 500 }).toBeGreaterThan(40);
+    await expect
+      .poll(() => canvasColours(page, '[data-testid="viewport"] canvas'), { timeout: 20_000, interval: 500 })
+      .toBeGreaterThan(40);
     await studio.screenshot('firstrun-dtu-cropped');
 
     // Undo the crop (one step), then stretch the depth instead.
@@ -230,7 +274,9 @@ describe('first run: welcome, sample preview, depth estimation, mismatched depth
     await page.getByTestId('depth-mismatch').waitFor({ timeout: 20_000 });
     await page.getByTestId('fit-depth').click();
     await expect.poll(() => page.getByTestId('depth-mismatch').count(), { timeout: 20_000 }).toBe(0);
-    await expect.poll(() => page.locator('[data-testid="depth-report"] dd').first().textContent(), { timeout: 20_000 }).toBe('1600 × 1200');
+    await expect
+      .poll(() => page.locator('[data-testid="depth-report"] dd').first().textContent(), { timeout: 20_000 })
+      .toBe('1600 × 1200');
     await expect.poll(() => page.getByTestId('render-button').isDisabled()).toBe(false);
   });
 
@@ -242,7 +288,10 @@ describe('first run: welcome, sample preview, depth estimation, mismatched depth
 /** Every frame of a video as RGB24 at its size, decoded by ffmpeg. */
 async function decodeFrames(file: string, width: number, height: number): Promise<Uint8Array[]> {
   const ffmpeg = await resolveFfmpeg();
-  const { stdout } = await run(ffmpeg.path, ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { encoding: 'buffer', maxBuffer: 1 << 28 });
+  const { stdout } = await run(ffmpeg.path, ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], {
+    encoding: 'buffer',
+    maxBuffer: 1 << 28,
+  });
   const size = width * height * 3;
   const out: Uint8Array[] = [];
   for (let o = 0; o + size <= stdout.length; o += size) out.push(new Uint8Array(stdout.subarray(o, o + size)));

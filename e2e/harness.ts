@@ -39,7 +39,8 @@ export async function launchStudio(opts: { viewport?: { width: number; height: n
   if (!existsSync(path.join(ROOT, 'dist', 'renderer', 'index.html'))) {
     throw new Error('dist/renderer is missing: run `npm run build` before the end-to-end tests (npm test does).');
   }
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH).`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH).`);
   mkdirSync(ARTIFACTS, { recursive: true });
   const base = mkdtempSync(path.join(os.tmpdir(), 'camtrack-e2e-'));
   const workspace = path.join(base, 'workspace');
@@ -47,7 +48,11 @@ export async function launchStudio(opts: { viewport?: { width: number; height: n
   const scratch = path.join(base, 'scratch');
   mkdirSync(scratch, { recursive: true });
   let photo: string | undefined;
-  const server = await startServer({ workspace, appDataDir: dataDir, rendererDir: path.join(ROOT, 'dist', 'renderer') });
+  const server = await startServer({
+    workspace,
+    appDataDir: dataDir,
+    rendererDir: path.join(ROOT, 'dist', 'renderer'),
+  });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -72,7 +77,9 @@ export async function launchStudio(opts: { viewport?: { width: number; height: n
     });
     await page.goto(server.url);
     await page.waitForSelector('[data-testid="statusbar"]');
-    await page.waitForFunction(() => document.querySelector('[data-testid="statusbar"]')?.textContent?.includes('browser'));
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="statusbar"]')?.textContent?.includes('browser'),
+    );
     return page;
   };
   const page = await open();

@@ -24,10 +24,20 @@ async function exportTable(page: Page): Promise<Table> {
 }
 
 /** Page coordinates of the centre of cell (row, col), from the editor's own layout. */
-async function cellPoint(page: Page, table: { steps: number; frames: number }, row: number, col: number, dr = 0.5, dc = 0.5): Promise<{ x: number; y: number }> {
+async function cellPoint(
+  page: Page,
+  table: { steps: number; frames: number },
+  row: number,
+  col: number,
+  dr = 0.5,
+  dc = 0.5,
+): Promise<{ x: number; y: number }> {
   const box = (await page.getByTestId('lambda-canvas').boundingBox())!;
   const l = computeLayout(Math.floor(box.width), Math.floor(box.height), 1, table.steps, table.frames);
-  return { x: box.x + l.mapX + ((col + dc) / table.frames) * l.mapW, y: box.y + l.mapY + ((row + dr) / table.steps) * l.mapH };
+  return {
+    x: box.x + l.mapX + ((col + dc) / table.frames) * l.mapW,
+    y: box.y + l.mapY + ((row + dr) / table.steps) * l.mapH,
+  };
 }
 
 /** Cells where two tables differ, as "row,col". */
@@ -57,7 +67,9 @@ describe('lambda heatmap editor', () => {
 
   it('shows the default table, labelled, with its legend', async () => {
     await expect(page.getByTestId('lambda-shape').textContent()).resolves.toContain('25 steps × 25 frames');
-    await expect(page.getByTestId('lambda-grid').getAttribute('aria-label')).resolves.toMatch(/25 denoising steps .* by 25 frames/);
+    await expect(page.getByTestId('lambda-grid').getAttribute('aria-label')).resolves.toMatch(
+      /25 denoising steps .* by 25 frames/,
+    );
     await page.waitForTimeout(300);
     await studio.screenshot('lambda-default');
     await page.getByTestId('lambda-editor').screenshot({ path: 'e2e/artifacts/lambda-editor-default.png' });
@@ -106,7 +118,9 @@ describe('lambda heatmap editor', () => {
     const filled = await exportTable(page);
     const region: string[] = [];
     for (let i = 10; i <= 12; i++) for (let f = 12; f <= 15; f++) region.push(`${i},${f}`);
-    expect(diff(before, filled).sort()).toEqual(region.filter((k) => before.lambda[+k.split(',')[0]][+k.split(',')[1]] !== 0.25).sort());
+    expect(diff(before, filled).sort()).toEqual(
+      region.filter((k) => before.lambda[+k.split(',')[0]][+k.split(',')[1]] !== 0.25).sort(),
+    );
     for (const k of region) expect(filled.lambda[+k.split(',')[0]][+k.split(',')[1]]).toBe(0.25);
 
     // A click moves the cell cursor; typing a number and Enter sets that cell.
@@ -132,7 +146,9 @@ describe('lambda heatmap editor', () => {
     await field.fill('49');
     await field.press('Enter');
     await expect.poll(() => page.getByTestId('lambda-shape').textContent()).toContain('25 steps × 49 frames');
-    await expect.poll(() => page.locator('.toast').allTextContents()).toContainEqual(expect.stringMatching(/resampled from 25 × 25 to 25 steps × 49 frames/));
+    await expect
+      .poll(() => page.locator('.toast').allTextContents())
+      .toContainEqual(expect.stringMatching(/resampled from 25 × 25 to 25 steps × 49 frames/));
     const after = await exportTable(page);
     expect(after.frames).toBe(49);
     // Old frame f sits at new frame 2f: the filled block (frames 12..15) spans new frames 24..30.
@@ -150,14 +166,24 @@ describe('lambda heatmap editor', () => {
     await expect(field.inputValue()).resolves.toBe('25');
   });
 
-  it('refuses a bad file with the parser\'s message and resamples a table of another shape', async () => {
+  it("refuses a bad file with the parser's message and resamples a table of another shape", async () => {
     const before = await exportTable(page);
-    await page.getByTestId('lambda-import').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('0.5,abc\n') });
-    await expect.poll(() => page.locator('.toast--error').allTextContents()).toContainEqual(expect.stringContaining('bad.csv: line 1, column 2 is "abc", not a number.'));
+    await page
+      .getByTestId('lambda-import')
+      .setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('0.5,abc\n') });
+    await expect
+      .poll(() => page.locator('.toast--error').allTextContents())
+      .toContainEqual(expect.stringContaining('bad.csv: line 1, column 2 is "abc", not a number.'));
     expect(await exportTable(page)).toEqual(before);
-    const rows = Array.from({ length: 50 }, () => [1, ...Array.from({ length: 24 }, (_, f) => (f + 1) / 24)].join(',')).join('\n');
-    await page.getByTestId('lambda-import').setInputFiles({ name: 'ramp.csv', mimeType: 'text/csv', buffer: Buffer.from(rows) });
-    await expect.poll(() => page.locator('.toast--success').allTextContents()).toContainEqual(expect.stringContaining('Imported ramp.csv (50 × 25), resampled to 25 steps × 25 frames.'));
+    const rows = Array.from({ length: 50 }, () =>
+      [1, ...Array.from({ length: 24 }, (_, f) => (f + 1) / 24)].join(','),
+    ).join('\n');
+    await page
+      .getByTestId('lambda-import')
+      .setInputFiles({ name: 'ramp.csv', mimeType: 'text/csv', buffer: Buffer.from(rows) });
+    await expect
+      .poll(() => page.locator('.toast--success').allTextContents())
+      .toContainEqual(expect.stringContaining('Imported ramp.csv (50 × 25), resampled to 25 steps × 25 frames.'));
     const imported = await exportTable(page);
     for (let f = 1; f < 25; f++) expect(imported.lambda[7][f]).toBeCloseTo(f / 24, 12);
   });
@@ -191,7 +217,8 @@ describe('lambda heatmap editor', () => {
     await page.mouse.click(c.x, c.y);
     await page.keyboard.press('Control+v');
     const pasted = await exportTable(page);
-    for (let i = 0; i < 2; i++) for (let f = 0; f < 3; f++) expect(pasted.lambda[20 + i][18 + f]).toBe(before.lambda[14 + i][2 + f]);
+    for (let i = 0; i < 2; i++)
+      for (let f = 0; f < 3; f++) expect(pasted.lambda[20 + i][18 + f]).toBe(before.lambda[14 + i][2 + f]);
     for (const k of diff(before, pasted)) {
       const [i, f] = k.split(',').map(Number);
       expect(i >= 20 && i <= 21 && f >= 18 && f <= 20).toBe(true);
@@ -231,7 +258,12 @@ describe('lambda heatmap editor', () => {
     await size.focus();
     for (let k = 0; k < 8; k++) await size.press('ArrowRight');
     const t = { steps: 25, frames: 100 };
-    const pts = [[3, 20], [10, 40], [16, 55], [20, 85]];
+    const pts = [
+      [3, 20],
+      [10, 40],
+      [16, 55],
+      [20, 85],
+    ];
     const p0 = await cellPoint(page, t, pts[0][0], pts[0][1]);
     await page.mouse.move(p0.x, p0.y);
     await page.mouse.down();
@@ -243,7 +275,9 @@ describe('lambda heatmap editor', () => {
     const hover = await cellPoint(page, t, 12, 70);
     await page.mouse.move(hover.x, hover.y);
     await page.waitForTimeout(200);
-    await expect(page.getByTestId('lambda-readout').textContent()).resolves.toMatch(/^step 12, σ [0-9.]+, frame 70, λ /);
+    await expect(page.getByTestId('lambda-readout').textContent()).resolves.toMatch(
+      /^step 12, σ [0-9.]+, frame 70, λ /,
+    );
     await studio.screenshot('lambda-studio');
     await page.getByTestId('lambda-editor').screenshot({ path: 'e2e/artifacts/lambda-editor-100.png' });
     expect(studio.errors).toEqual([]);
@@ -281,8 +315,16 @@ describe('lambda heatmap editor', () => {
         w.__rec = false;
         return w.__frames;
       });
-      const gaps = frames.slice(1).map((v, i) => v - frames[i]).sort((x, y) => x - y);
-      return { frames: frames.length, medianMs: gaps[Math.floor(gaps.length / 2)], p90Ms: gaps[Math.floor(gaps.length * 0.9)], maxMs: gaps.at(-1) };
+      const gaps = frames
+        .slice(1)
+        .map((v, i) => v - frames[i])
+        .sort((x, y) => x - y);
+      return {
+        frames: frames.length,
+        medianMs: gaps[Math.floor(gaps.length / 2)],
+        p90Ms: gaps[Math.floor(gaps.length * 0.9)],
+        maxMs: gaps.at(-1),
+      };
     };
     await page.mouse.move(p0.x, p0.y);
     await startRecording();
@@ -302,7 +344,10 @@ describe('lambda heatmap editor', () => {
             el.textContent = String(f.length);
             if (f.length < 40) return requestAnimationFrame(loop);
             el.remove();
-            const g = f.slice(1).map((v, i) => v - f[i]).sort((x, y) => x - y);
+            const g = f
+              .slice(1)
+              .map((v, i) => v - f[i])
+              .sort((x, y) => x - y);
             resolve({ frames: f.length, medianMs: g[g.length >> 1], p90Ms: g[Math.floor(g.length * 0.9)] });
           };
           requestAnimationFrame(loop);
@@ -324,9 +369,20 @@ describe('lambda heatmap editor', () => {
     const painting = await stopRecording();
     const handler = await page.evaluate(() => {
       const h = (window as unknown as { __handler: number[] }).__handler.sort((x, y) => x - y);
-      return { events: h.length, medianMs: h[Math.floor(h.length / 2)], p90Ms: h[Math.floor(h.length * 0.9)], maxMs: h.at(-1) };
+      return {
+        events: h.length,
+        medianMs: h[Math.floor(h.length / 2)],
+        p90Ms: h[Math.floor(h.length * 0.9)],
+        maxMs: h.at(-1),
+      };
     });
-    const stats = { idle, minimalChange, painting, pointermoveScript: handler, note: 'rAF intervals in headless Chromium with SwiftShader on a shared machine: compare painting with minimalChange (any repaint), and pointermoveScript (the editor\'s own script per event) with the 16.7 ms frame' };
+    const stats = {
+      idle,
+      minimalChange,
+      painting,
+      pointermoveScript: handler,
+      note: "rAF intervals in headless Chromium with SwiftShader on a shared machine: compare painting with minimalChange (any repaint), and pointermoveScript (the editor's own script per event) with the 16.7 ms frame",
+    };
     await fs.writeFile('e2e/artifacts/lambda-paint-frames.json', JSON.stringify(stats, null, 2));
     console.log('lambda paint, 100 x 100, smooth brush, 120 pointer moves:', JSON.stringify(stats));
     await page.getByTestId('lambda-editor').screenshot({ path: 'e2e/artifacts/lambda-editor-100x100.png' });
@@ -344,7 +400,15 @@ describe('lambda heatmap editor', () => {
         const r = c.getBoundingClientRect();
         return { w: c.width, h: c.height, twiceW: 2 * Math.floor(r.width), twiceH: 2 * Math.floor(r.height) };
       });
-    await expect.poll(async () => { const d = await dims(); return d.w === d.twiceW && d.h === d.twiceH; }, { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const d = await dims();
+          return d.w === d.twiceW && d.h === d.twiceH;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true);
     await hi.waitForTimeout(300);
     await hi.getByTestId('lambda-editor').screenshot({ path: 'e2e/artifacts/lambda-editor-dpr2.png' });
     await hi.close();

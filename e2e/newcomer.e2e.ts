@@ -11,7 +11,9 @@ describe('a newcomer finds the studio unsurprising', () => {
   beforeAll(async () => {
     studio = await launchStudio();
     page = studio.page;
-    cpSync(path.join(ROOT, 'assets/samples/synthetic-orbit.camtrack'), path.join(studio.workspace, 'Orbit.camtrack'), { recursive: true });
+    cpSync(path.join(ROOT, 'assets/samples/synthetic-orbit.camtrack'), path.join(studio.workspace, 'Orbit.camtrack'), {
+      recursive: true,
+    });
     await menu(page, 'File', 'Open…');
     await page.getByRole('button', { name: /Orbit/ }).click();
     await page.getByTestId('image-size').waitFor();
@@ -26,7 +28,9 @@ describe('a newcomer finds the studio unsurprising', () => {
     await expect(page.getByRole('menu').count()).resolves.toBe(1);
     await page.keyboard.press('Escape');
     await expect(page.getByRole('menu').count()).resolves.toBe(0);
-    await expect(page.getByRole('button', { name: 'File', exact: true }).getAttribute('aria-expanded')).resolves.toBe('false');
+    await expect(page.getByRole('button', { name: 'File', exact: true }).getAttribute('aria-expanded')).resolves.toBe(
+      'false',
+    );
   });
 
   it('draws transport and tool icons as SVG, not symbols the font may lack', async () => {
@@ -76,12 +80,16 @@ describe('a newcomer finds the studio unsurprising', () => {
     expect(mm).toBeCloseTo(18 / (aspect * Math.tan((fov * Math.PI) / 360)), 1);
     await page.getByTestId('key-focal-mm').fill('50');
     await page.getByTestId('key-focal-mm').press('Enter');
-    await expect.poll(async () => Number(await page.getByTestId('key-fov').inputValue())).toBeCloseTo((Math.atan(18 / 50 / aspect) * 360) / Math.PI, 3);
+    await expect
+      .poll(async () => Number(await page.getByTestId('key-fov').inputValue()))
+      .toBeCloseTo((Math.atan(18 / 50 / aspect) * 360) / Math.PI, 3);
     await expect(page.getByTestId('key-focal-mm').inputValue()).resolves.toBe('50');
     // A refused value says what was kept, and the message goes as soon as the user types again.
     await page.getByTestId('key-focal-mm').fill('-5');
     await page.getByTestId('key-focal-mm').press('Enter');
-    await expect(page.getByTestId('key-focal-mm-error').textContent()).resolves.toBe('The focal length must be above 0 mm. Kept 50.');
+    await expect(page.getByTestId('key-focal-mm-error').textContent()).resolves.toBe(
+      'The focal length must be above 0 mm. Kept 50.',
+    );
     await page.getByTestId('key-focal-mm').fill('4');
     await expect(page.getByTestId('key-focal-mm-error').count()).resolves.toBe(0);
     await page.keyboard.press('Escape');
@@ -91,7 +99,9 @@ describe('a newcomer finds the studio unsurprising', () => {
     await page.getByRole('radio', { name: 'Brush' }).click();
     await page.getByTestId('brush-amount').fill('1.5');
     await page.getByTestId('brush-amount').press('Enter');
-    await expect(page.getByTestId('brush-amount-error').textContent()).resolves.toBe('λ is between 0 and 1 (got 1.5). Kept 0.8.');
+    await expect(page.getByTestId('brush-amount-error').textContent()).resolves.toBe(
+      'λ is between 0 and 1 (got 1.5). Kept 0.8.',
+    );
     await expect(page.getByTestId('brush-amount').inputValue()).resolves.toBe('0.8');
   });
 
@@ -106,7 +116,9 @@ describe('a newcomer finds the studio unsurprising', () => {
     await dialog.getByTestId('export-lambda').click();
     const lambdaFile = await lambda;
     expect(lambdaFile.suggestedFilename()).toBe('lambda_25x14.csv');
-    const csv = readFileSync((await lambdaFile.path())!, 'utf8').trim().split('\n');
+    const csv = readFileSync((await lambdaFile.path())!, 'utf8')
+      .trim()
+      .split('\n');
     expect(csv).toHaveLength(25);
     expect(csv[0].split(',')).toHaveLength(14);
     const cameraPath = page.waitForEvent('download');
@@ -130,8 +142,12 @@ describe('a newcomer finds the studio unsurprising', () => {
     // Anywhere on the map: the frame under the pointer is its share of the map's width (axis 86 px, pad 4 px).
     const x = map.x + 86 + 0.3 * (map.width - 90);
     await page.mouse.move(x, map.y + map.height / 2);
-    await expect.poll(async () => Number(/frame (\d+)/.exec((await page.getByTestId('lambda-readout').textContent()) ?? '')?.[1])).toBeGreaterThanOrEqual(298);
-    expect(Number(/frame (\d+)/.exec((await page.getByTestId('lambda-readout').textContent()) ?? '')?.[1])).toBeLessThanOrEqual(301);
+    await expect
+      .poll(async () => Number(/frame (\d+)/.exec((await page.getByTestId('lambda-readout').textContent()) ?? '')?.[1]))
+      .toBeGreaterThanOrEqual(298);
+    expect(
+      Number(/frame (\d+)/.exec((await page.getByTestId('lambda-readout').textContent()) ?? '')?.[1]),
+    ).toBeLessThanOrEqual(301);
     await studio.screenshot('newcomer-heatmap-1000');
     expect(studio.errors).toEqual([]);
   });

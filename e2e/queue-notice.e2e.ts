@@ -47,7 +47,8 @@ describe('an unreadable render queue file', () => {
     expect(text).toContain(`It was moved to ${path.join(project, aside[0])} and an empty queue was started.`);
     await expect(notice.isVisible()).resolves.toBe(true);
     await expect(page.getByTestId('render-panel').textContent()).resolves.toMatch(/No renders yet/);
-    for (const close of await page.locator('.toast button').all()) await close.click({ timeout: 500 }).catch(() => undefined);
+    for (const close of await page.locator('.toast button').all())
+      await close.click({ timeout: 500 }).catch(() => undefined);
     await page.getByTestId('render-panel').screenshot({ path: path.join(ARTIFACTS, 'queue-notice.png') });
 
     await page.getByTestId('queue-notice-dismiss').click();

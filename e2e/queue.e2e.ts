@@ -20,7 +20,8 @@ async function setField(page: Page, testId: string, value: string): Promise<void
 
 async function shot(el: Locator, name: string): Promise<void> {
   // Toasts float over the panel's corner: close them so the screenshot shows the panel.
-  for (const close of await el.page().locator('.toast button').all()) await close.click({ timeout: 500 }).catch(() => undefined);
+  for (const close of await el.page().locator('.toast button').all())
+    await close.click({ timeout: 500 }).catch(() => undefined);
   await el.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 }
 
@@ -37,7 +38,9 @@ describe('render queue in browser mode', () => {
 
   it('says why a new, empty project cannot render yet', async () => {
     // The new, empty project: the Render button says what is missing.
-    await expect.poll(() => page.getByTestId('render-blockers').textContent(), { timeout: 20_000 }).toMatch(/Import a photo first.*Import or estimate a depth map first/);
+    await expect
+      .poll(() => page.getByTestId('render-blockers').textContent(), { timeout: 20_000 })
+      .toMatch(/Import a photo first.*Import or estimate a depth map first/);
     await expect(page.getByTestId('render-button').isDisabled()).resolves.toBe(true);
     await shot(page.getByTestId('render-panel'), 'render-blocked');
   });
@@ -59,7 +62,9 @@ describe('render queue in browser mode', () => {
 
     // A width that is not a multiple of 64 is refused with the neighbours to use.
     await setField(page, 'render-width', '300');
-    await expect(page.getByTestId('render-width-error').textContent()).resolves.toBe('Width must be a multiple of 64 (try 256 or 320). Kept 256.');
+    await expect(page.getByTestId('render-width-error').textContent()).resolves.toBe(
+      'Width must be a multiple of 64 (try 256 or 320). Kept 256.',
+    );
     await expect(page.getByTestId('render-width').inputValue()).resolves.toBe('256');
     // The message does not outlive the field's revert: typing again clears it.
     await page.getByTestId('render-width').fill('25');
@@ -88,11 +93,16 @@ describe('render queue in browser mode', () => {
     await fs.cp(path.join(ROOT, 'assets', 'models', 'draft'), fake, { recursive: true });
     const manifest = JSON.parse(await fs.readFile(path.join(fake, 'model.json'), 'utf8'));
     delete manifest.draft;
-    await fs.writeFile(path.join(fake, 'model.json'), JSON.stringify({ ...manifest, family: 'svd-xt', name: 'SVD-XT stand-in', frameCounts: [25] }));
+    await fs.writeFile(
+      path.join(fake, 'model.json'),
+      JSON.stringify({ ...manifest, family: 'svd-xt', name: 'SVD-XT stand-in', frameCounts: [25] }),
+    );
     await page.getByTestId('render-model-path').fill(fake);
     await page.getByTestId('render-model-use').click();
     await expect.poll(() => card.textContent()).toMatch(/^SVD-XT stand-in/);
-    await expect(page.getByTestId('render-blockers').textContent()).resolves.toMatch(/renders 25 frames natively; the track has 14/);
+    await expect(page.getByTestId('render-blockers').textContent()).resolves.toMatch(
+      /renders 25 frames natively; the track has 14/,
+    );
     await expect(page.getByTestId('render-button').isDisabled()).resolves.toBe(true);
     await shot(page.getByTestId('render-panel'), 'render-frame-count');
     await page.getByTestId('render-model-kind').getByRole('radio', { name: /Draft/ }).click();
@@ -116,8 +126,14 @@ describe('render queue in browser mode', () => {
     expect(labels.some((t) => /seed 1000/.test(t))).toBe(true);
     expect(labels.some((t) => /seed 1001/.test(t))).toBe(true);
     // A job runs: its progress (stage and percentage) and a live preview of the frames show on the card.
-    await page.locator('[data-testid="job"][data-status="running"] [data-testid="job-progress"]').first().waitFor({ timeout: 60_000 });
-    await page.locator('[data-testid="job"][data-status="running"] [data-testid="job-preview"]').first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('[data-testid="job"][data-status="running"] [data-testid="job-progress"]')
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await page
+      .locator('[data-testid="job"][data-status="running"] [data-testid="job-preview"]')
+      .first()
+      .waitFor({ timeout: 60_000 });
     await shot(page.getByTestId('render-panel'), 'queue-running');
 
     const done = page.locator('[data-testid="job"][data-status="done"]');
@@ -127,7 +143,11 @@ describe('render queue in browser mode', () => {
     const thumbs = page.locator('[data-testid="history-list"] [data-testid="job-thumbnail"]');
     await expect.poll(() => thumbs.count(), { timeout: 20_000 }).toBe(2);
     await expect
-      .poll(() => thumbs.evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0)))
+      .poll(() =>
+        thumbs.evaluateAll((imgs) =>
+          imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0),
+        ),
+      )
       .toBe(true);
     // Each card shows its λ table and track by kind and hash: the two variants share both.
     const prints = await page.locator('[data-testid="history-list"] [data-testid="job-fingerprint"]').allTextContents();
@@ -141,7 +161,12 @@ describe('render queue in browser mode', () => {
   it('plays a render', async () => {
     await page.locator('[data-testid="job"][data-status="done"]').first().getByTestId('job-play').click();
     const video = page.getByTestId('play-video');
-    await expect.poll(() => video.evaluate((v) => (v as HTMLVideoElement).readyState >= 2 && (v as HTMLVideoElement).videoWidth), { timeout: 20_000 }).toBe(256);
+    await expect
+      .poll(
+        () => video.evaluate((v) => (v as HTMLVideoElement).readyState >= 2 && (v as HTMLVideoElement).videoWidth),
+        { timeout: 20_000 },
+      )
+      .toBe(256);
     await page.waitForTimeout(300);
     await shot(page.getByTestId('play-modal'), 'play');
     const download = page.waitForEvent('download');
@@ -175,10 +200,20 @@ describe('render queue in browser mode', () => {
     await page.getByTestId('compare-button').click();
     const videos = page.getByTestId('compare-modal').getByTestId('compare-video');
     await expect.poll(() => videos.count(), { timeout: 20_000 }).toBe(2);
-    await expect.poll(() => videos.evaluateAll((vs) => vs.every((v) => (v as HTMLVideoElement).readyState >= 2)), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(() => videos.evaluateAll((vs) => vs.every((v) => (v as HTMLVideoElement).readyState >= 2)), {
+        timeout: 20_000,
+      })
+      .toBe(true);
     // Play: both run on one clock (within a frame at 7 fps).
     await page.getByTestId('compare-play').click();
-    await expect.poll(() => videos.evaluateAll((vs) => vs.every((v) => !(v as HTMLVideoElement).paused && (v as HTMLVideoElement).currentTime > 0.2))).toBe(true);
+    await expect
+      .poll(() =>
+        videos.evaluateAll((vs) =>
+          vs.every((v) => !(v as HTMLVideoElement).paused && (v as HTMLVideoElement).currentTime > 0.2),
+        ),
+      )
+      .toBe(true);
     const [t0, t1] = await videos.evaluateAll((vs) => vs.map((v) => (v as HTMLVideoElement).currentTime));
     expect(Math.abs(t0 - t1)).toBeLessThan(1 / 7);
     // Seek with the scrubber: both pause and show the same moment.
@@ -186,7 +221,11 @@ describe('render queue in browser mode', () => {
     await expect
       .poll(() => videos.evaluateAll((vs) => vs.map((v) => (v as HTMLVideoElement).currentTime)))
       .toEqual([0.5, 0.5]);
-    await expect.poll(() => videos.evaluateAll((vs) => vs.every((v) => !(v as HTMLVideoElement).seeking && (v as HTMLVideoElement).paused))).toBe(true);
+    await expect
+      .poll(() =>
+        videos.evaluateAll((vs) => vs.every((v) => !(v as HTMLVideoElement).seeking && (v as HTMLVideoElement).paused)),
+      )
+      .toBe(true);
     // What sets them apart is said: only the seed here (same λ table and track, by hash).
     const diff = await page.getByTestId('compare-differences').textContent();
     expect(diff).toMatch(/seed: 100[01] → 100[01]/);
@@ -208,7 +247,9 @@ describe('render queue in browser mode', () => {
     const running = page.locator('[data-testid="job"][data-status="running"]');
     await running.waitFor({ timeout: 60_000 });
     const id = await running.getAttribute('data-job-id');
-    await expect.poll(() => running.getByRole('progressbar').getAttribute('aria-valuenow'), { timeout: 60_000 }).not.toBe('0');
+    await expect
+      .poll(() => running.getByRole('progressbar').getAttribute('aria-valuenow'), { timeout: 60_000 })
+      .not.toBe('0');
     studio.server.relay.crashForTest();
 
     const job = page.locator(`[data-testid="job"][data-job-id="${id}"]`);
@@ -235,7 +276,10 @@ describe('render queue in browser mode', () => {
     await page.getByTestId('render-button').click();
     const queue = page.getByTestId('queue-list').getByTestId('job');
     // The first may already be rendering (or even done): the two that wait are what is reordered.
-    const waiting = () => queue.evaluateAll((els) => els.map((e) => /seed (\d+)/.exec(e.textContent ?? '')?.[1]).filter((s) => s !== '2000'));
+    const waiting = () =>
+      queue.evaluateAll((els) =>
+        els.map((e) => /seed (\d+)/.exec(e.textContent ?? '')?.[1]).filter((s) => s !== '2000'),
+      );
     await expect.poll(waiting, { timeout: 30_000 }).toEqual(['2001', '2002']);
 
     // The last one moves above the other: the engine answers with the new order.
@@ -276,8 +320,12 @@ describe('render queue in browser mode', () => {
 
     await fs.rename(path.join(assets, `${depth}.aside`), path.join(assets, depth));
     await fresh.getByTestId('job-restart').click();
-    await expect.poll(() => page.locator('[data-testid="job"][data-status="failed"]').count(), { timeout: 60_000 }).toBe(0);
-    await expect.poll(() => page.locator('[data-testid="history-list"] [data-testid="job"]').count(), { timeout: 60_000 }).toBe(6);
+    await expect
+      .poll(() => page.locator('[data-testid="job"][data-status="failed"]').count(), { timeout: 60_000 })
+      .toBe(0);
+    await expect
+      .poll(() => page.locator('[data-testid="history-list"] [data-testid="job"]').count(), { timeout: 60_000 })
+      .toBe(6);
     expect(studio.errors.filter((e) => !/stopped unexpectedly/.test(e))).toEqual([]);
   }, 180_000);
 });

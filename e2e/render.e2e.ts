@@ -26,7 +26,9 @@ async function connect(server: RunningServer): Promise<Client> {
 }
 
 async function sha(file: string): Promise<string> {
-  return createHash('sha256').update(await fs.readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await fs.readFile(file))
+    .digest('hex');
 }
 
 describe('render queue through the engine host', () => {
@@ -62,7 +64,9 @@ describe('render queue through the engine host', () => {
     await fs.cp(SAMPLE, path.join(workspace, 'sample.camtrack'), { recursive: true });
     server = await startServer({ workspace, appDataDir: path.join(base, 'data'), rendererDir: ui });
     client = await connect(server);
-    const opened = await client.call<{ dir: string; doc: unknown }>('project.open', { path: path.join(workspace, 'sample.camtrack') });
+    const opened = await client.call<{ dir: string; doc: unknown }>('project.open', {
+      path: path.join(workspace, 'sample.camtrack'),
+    });
     project = opened.dir;
     doc = opened.doc;
   });
@@ -75,14 +79,22 @@ describe('render queue through the engine host', () => {
 
   it('renders two queued jobs, one after the other, to playable videos with sidecars and thumbnails', async () => {
     const a = await client.call<JobView>('render.enqueue', { project, doc, overrides: { render: { seed: 1 } } });
-    const b = await client.call<JobView>('render.enqueue', { project, doc, overrides: { render: { seed: 2 } }, label: 'second' });
+    const b = await client.call<JobView>('render.enqueue', {
+      project,
+      doc,
+      overrides: { render: { seed: 2 } },
+      label: 'second',
+    });
     expect(a).toMatchObject({ project, status: 'queued', seed: 1, steps: 25, frames: 14 });
     expect(b).toMatchObject({ status: 'queued', seed: 2, label: 'second' });
     const doneA = await waitFor(a.id, (j) => j.status === 'done' || j.status === 'failed');
     const doneB = await waitFor(b.id, (j) => j.status === 'done' || j.status === 'failed');
     expect(doneA.error).toBeUndefined();
     expect(doneB.error).toBeUndefined();
-    for (const [job, seed] of [[doneA, 1], [doneB, 2]] as const) {
+    for (const [job, seed] of [
+      [doneA, 1],
+      [doneB, 2],
+    ] as const) {
       expect(job.output).toMatch(/^renders\/.*\.mp4$/);
       const video = path.join(project, job.output!);
       const probe = await probeVideo(video);
@@ -90,7 +102,10 @@ describe('render queue through the engine host', () => {
       expect(probe.fps).toBeCloseTo(7, 6);
       const side = await readSidecar(path.join(project, job.sidecar!));
       expect(side.settings.seed).toBe(seed);
-      const thumb = await client.call<{ mime: string; bytes: Uint8Array }>('asset.read', { project, file: job.thumbnail! });
+      const thumb = await client.call<{ mime: string; bytes: Uint8Array }>('asset.read', {
+        project,
+        file: job.thumbnail!,
+      });
       expect(thumb.mime).toBe('image/jpeg');
       expect(thumb.bytes.length).toBeGreaterThan(100);
     }
@@ -102,7 +117,12 @@ describe('render queue through the engine host', () => {
     expect(aDone).toBeGreaterThanOrEqual(0);
     expect(firstBRunning).toBeGreaterThan(aDone);
     expect(updates.some((u) => u.id === a.id && u.stage === 'denoise')).toBe(true);
-    const preview = client.events.find((e) => e.event === 'job.preview')?.data as { jobId: string; width: number; height: number; frames: Uint8Array[] };
+    const preview = client.events.find((e) => e.event === 'job.preview')?.data as {
+      jobId: string;
+      width: number;
+      height: number;
+      frames: Uint8Array[];
+    };
     expect(preview.frames).toHaveLength(14);
     expect(preview.frames[0].length).toBe(preview.width * preview.height * 3);
   });
@@ -111,13 +131,16 @@ describe('render queue through the engine host', () => {
     const before = await queue();
     const done = before.filter((j) => j.status === 'done');
     const hashes = new Map<string, string>();
-    for (const f of ['project.json', ...done.flatMap((j) => [j.output!, j.sidecar!, j.thumbnail!])]) hashes.set(f, await sha(path.join(project, f)));
+    for (const f of ['project.json', ...done.flatMap((j) => [j.output!, j.sidecar!, j.thumbnail!])])
+      hashes.set(f, await sha(path.join(project, f)));
 
     const c = await client.call<JobView>('render.enqueue', { project, doc, overrides: { render: { seed: 3 } } });
     await waitFor(c.id, (j) => j.status === 'running' && j.stage === 'denoise', 60_000);
     const restarts = client.events.filter((e) => e.event === 'engine.restarted').length;
     server.relay.crashForTest();
-    await expect.poll(() => client.events.filter((e) => e.event === 'engine.restarted').length, { timeout: 20_000 }).toBe(restarts + 1);
+    await expect
+      .poll(() => client.events.filter((e) => e.event === 'engine.restarted').length, { timeout: 20_000 })
+      .toBe(restarts + 1);
 
     const after = await queue();
     // Its last progress written before the kill is kept (queue.json is written in the background, so it may lag a stage).
@@ -138,13 +161,23 @@ describe('render queue through the engine host', () => {
 
   it("shows ffmpeg's own message when ffmpeg fails", async () => {
     const fake = path.join(base, 'broken-ffmpeg.sh');
-    await fs.writeFile(fake, '#!/bin/sh\necho "Unknown encoder libx264 (broken test build)" >&2\nexit 1\n', { mode: 0o755 });
+    await fs.writeFile(fake, '#!/bin/sh\necho "Unknown encoder libx264 (broken test build)" >&2\nexit 1\n', {
+      mode: 0o755,
+    });
     // The engine host reads FFMPEG_PATH when it starts: restart it with the broken one.
     process.env.FFMPEG_PATH = fake;
     const restarts = client.events.filter((e) => e.event === 'engine.restarted').length;
     server.relay.crashForTest();
-    await expect.poll(() => client.events.filter((e) => e.event === 'engine.restarted').length, { timeout: 20_000 }).toBe(restarts + 1);
-    const job = await client.call<JobView>('render.enqueue', { project, doc, overrides: { render: { seed: 4, steps: 2 }, lambda: undefined } }).catch((e: Error) => e);
+    await expect
+      .poll(() => client.events.filter((e) => e.event === 'engine.restarted').length, { timeout: 20_000 })
+      .toBe(restarts + 1);
+    const job = await client
+      .call<JobView>('render.enqueue', {
+        project,
+        doc,
+        overrides: { render: { seed: 4, steps: 2 }, lambda: undefined },
+      })
+      .catch((e: Error) => e);
     // 2 steps do not fit the project's 25-row lambda table: the queue refuses it, naming both shapes.
     expect(job).toBeInstanceOf(Error);
     expect((job as Error).message).toMatch(/25 steps x 14 frames.*2 steps x 14 frames/);

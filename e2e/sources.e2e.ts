@@ -8,7 +8,8 @@ import { probeVideo } from '../src-main/engine/video';
 import { launchStudio, menu, idle, ARTIFACTS as ARTIFACTS_DIR, FIXTURES, type Studio } from './harness';
 
 /** Vertices of a named object in the 3D view's scene (0 when it is not in the scene). */
-const vertices = (page: Studio['page'], name: string) => page.evaluate((n) => window.camtrackView?.vertices(n) ?? 0, name);
+const vertices = (page: Studio['page'], name: string) =>
+  page.evaluate((n) => window.camtrackView?.vertices(n) ?? 0, name);
 
 describe('sparse views in the studio', () => {
   let studio: Studio;
@@ -46,7 +47,9 @@ describe('sparse views in the studio', () => {
     const chooser = page.waitForEvent('filechooser');
     await dialog.getByTestId('views-choose').click();
     await (await chooser).setFiles(path.join(FIXTURES, 'dtu_scan1_mvsnet'));
-    await expect.poll(() => dialog.getByTestId('views-found').textContent()).toMatch(/MVSNet folder dtu_scan1_mvsnet: 2 views/);
+    await expect
+      .poll(() => dialog.getByTestId('views-found').textContent())
+      .toMatch(/MVSNet folder dtu_scan1_mvsnet: 2 views/);
     expect(await dialog.getByLabel('View 1').isChecked()).toBe(true);
     expect(await dialog.getByLabel('View 2').isChecked()).toBe(true);
     await dialog.getByLabel('Frames').fill('9');
@@ -95,7 +98,14 @@ describe('sparse views in the studio', () => {
     await menu(page, 'File', 'Save As…');
     await page.getByLabel('Project name').fill('Scan1');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect.poll(() => fs.stat(path.join(studio.workspace, 'Scan1.camtrack', 'project.json')).then(() => true, () => false)).toBe(true);
+    await expect
+      .poll(() =>
+        fs.stat(path.join(studio.workspace, 'Scan1.camtrack', 'project.json')).then(
+          () => true,
+          () => false,
+        ),
+      )
+      .toBe(true);
     const saved = JSON.parse(await fs.readFile(path.join(studio.workspace, 'Scan1.camtrack', 'project.json'), 'utf8'));
     expect(saved.sources.map((v: { name: string }) => v.name)).toEqual(['00000002.png']);
     expect(studio.errors).toEqual([]);
@@ -109,7 +119,9 @@ describe('sparse views in the studio', () => {
     const chooser = page.waitForEvent('filechooser');
     await dialog.getByTestId('views-choose').click();
     await (await chooser).setFiles(path.dirname(data.transforms));
-    await expect.poll(() => dialog.getByTestId('views-found').textContent()).toMatch(/set\/transforms\.json and 4 photo and depth files/);
+    await expect
+      .poll(() => dialog.getByTestId('views-found').textContent())
+      .toMatch(/set\/transforms\.json and 4 photo and depth files/);
     await dialog.getByTestId('views-create').click();
     await page.getByTestId('sources-list').waitFor();
     await idle(page);

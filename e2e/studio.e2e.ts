@@ -47,7 +47,16 @@ describe('studio shell in browser mode', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await idle(page);
     const dir = path.join(studio.workspace, 'Street.camtrack');
-    await expect.poll(() => fs.stat(path.join(dir, 'project.json')).then(() => true, () => false), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(
+        () =>
+          fs.stat(path.join(dir, 'project.json')).then(
+            () => true,
+            () => false,
+          ),
+        { timeout: 20_000 },
+      )
+      .toBe(true);
     const saved = JSON.parse(await fs.readFile(path.join(dir, 'project.json'), 'utf8'));
     expect(saved.name).toBe('Street');
     expect(saved.image.width).toBe(1920);
@@ -87,7 +96,16 @@ describe('studio shell in browser mode', () => {
     await menuWithFile(page, 'File', 'Import Image…', path.join(FIXTURES, 'dtu_scan1', '000001.jpg'));
     await expect.poll(() => page.getByTestId('image-size').textContent(), { timeout: 20_000 }).toBe('1600 × 1200');
     await expect(page.locator('.titlebar .dirty').count()).resolves.toBe(1);
-    await expect.poll(() => fs.stat(path.join(dir, 'project.autosave.json')).then(() => true, () => false), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(
+        () =>
+          fs.stat(path.join(dir, 'project.autosave.json')).then(
+            () => true,
+            () => false,
+          ),
+        { timeout: 10_000 },
+      )
+      .toBe(true);
     await expect(fs.readFile(path.join(dir, 'project.json'), 'utf8')).resolves.toBe(before);
   });
 

@@ -150,7 +150,8 @@ describe('camera track designer in browser mode', () => {
     const step = (to.x - from.x) / -3; // pixels per frame
     await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
     await page.mouse.down();
-    for (let i = 1; i <= 4; i++) await page.mouse.move(from.x + from.width / 2 + step * 0.5 * i, from.y + from.height / 2);
+    for (let i = 1; i <= 4; i++)
+      await page.mouse.move(from.x + from.width / 2 + step * 0.5 * i, from.y + from.height / 2);
     await page.mouse.up();
     await expect.poll(() => page.getByTestId('key-12').count()).toBe(1);
     await expect(page.getByTestId('key-10').count()).resolves.toBe(0);
@@ -188,7 +189,9 @@ describe('camera track designer in browser mode', () => {
     await page.getByRole('button', { name: 'Mesh', exact: true }).click();
     await page.waitForTimeout(500);
     await page.getByTestId('viewport').screenshot({ path: path.join(ARTIFACTS, 'track-viewport-mesh.png') });
-    console.log(`viewport render, 1600x1000 window: photo as mesh ${mesh.toFixed(1)} ms, as points ${points.toFixed(1)} ms per frame`);
+    console.log(
+      `viewport render, 1600x1000 window: photo as mesh ${mesh.toFixed(1)} ms, as points ${points.toFixed(1)} ms per frame`,
+    );
   });
 
   it('shows the look-through warped view with its holes, and screenshots', async () => {

@@ -21,7 +21,14 @@ describe('unsaved changes in browser mode', () => {
   const untitledAutosaves = async () => {
     const root = path.join(studio.dataDir, 'untitled');
     const names = await fs.readdir(root).catch(() => [] as string[]);
-    const found = await Promise.all(names.map((n) => fs.stat(path.join(root, n, 'project.autosave.json')).then(() => n, () => null)));
+    const found = await Promise.all(
+      names.map((n) =>
+        fs.stat(path.join(root, n, 'project.autosave.json')).then(
+          () => n,
+          () => null,
+        ),
+      ),
+    );
     return found.filter(Boolean);
   };
 
@@ -31,11 +38,13 @@ describe('unsaved changes in browser mode', () => {
     await page.getByTestId('image-size').waitFor();
     expect(await dirty(page)).toBe(1);
     // The page refuses to unload quietly (the browser then asks before a reload or close).
-    expect(await page.evaluate(() => {
-      const e = new Event('beforeunload', { cancelable: true });
-      window.dispatchEvent(e);
-      return e.defaultPrevented;
-    })).toBe(true);
+    expect(
+      await page.evaluate(() => {
+        const e = new Event('beforeunload', { cancelable: true });
+        window.dispatchEvent(e);
+        return e.defaultPrevented;
+      }),
+    ).toBe(true);
     await expect.poll(untitledAutosaves, { timeout: 15_000 }).toHaveLength(1);
 
     const page2 = await studio.reopen();
@@ -78,11 +87,13 @@ describe('unsaved changes in browser mode', () => {
       asked += 1;
     };
     page.on('dialog', count);
-    expect(await page.evaluate(() => {
-      const e = new Event('beforeunload', { cancelable: true });
-      window.dispatchEvent(e);
-      return e.defaultPrevented;
-    })).toBe(false);
+    expect(
+      await page.evaluate(() => {
+        const e = new Event('beforeunload', { cancelable: true });
+        window.dispatchEvent(e);
+        return e.defaultPrevented;
+      }),
+    ).toBe(false);
     await menu(page, 'File', 'New');
     await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Untitled');
     page.off('dialog', count);

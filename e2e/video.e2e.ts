@@ -21,7 +21,11 @@ describe('video input in the studio', () => {
 
   it('imports a video with its depth folder from the welcome view, shows its frames on the timeline, and renders a preview', async () => {
     const page = studio.page;
-    const data = await writeMovingVideoDataset(path.join(studio.scratch, 'clip'), { frames: 8, width: 256, height: 144 });
+    const data = await writeMovingVideoDataset(path.join(studio.scratch, 'clip'), {
+      frames: 8,
+      width: 256,
+      height: 144,
+    });
     await page.getByTestId('welcome').waitFor();
     await page.getByTestId('welcome-import-video').click();
     const dialog = page.getByTestId('video-import');
@@ -29,9 +33,13 @@ describe('video input in the studio', () => {
     await expect(page.getByTestId('video-import-start').isDisabled()).resolves.toBe(true);
     await page.getByTestId('video-file').setInputFiles(data.video);
     // Only the video so far: the dialog says what is missing.
-    await expect.poll(() => page.getByTestId('video-import-problem').textContent()).toBe('Choose the folder with one depth file per frame.');
+    await expect
+      .poll(() => page.getByTestId('video-import-problem').textContent())
+      .toBe('Choose the folder with one depth file per frame.');
     await page.getByTestId('video-depth').setInputFiles(data.depthDir);
-    await expect.poll(() => page.getByTestId('video-import-summary').textContent()).toContain('clip.mp4 · 8 depth files (frame_0.npy … frame_7.npy)');
+    await expect
+      .poll(() => page.getByTestId('video-import-summary').textContent())
+      .toContain('clip.mp4 · 8 depth files (frame_0.npy … frame_7.npy)');
     await studio.screenshot('video-import-dialog');
     await page.getByTestId('video-import-start').click();
     await page.getByTestId('video-panel').waitFor({ timeout: 30_000 });
@@ -40,7 +48,11 @@ describe('video input in the studio', () => {
     await expect(page.getByTestId('frame-count').inputValue()).resolves.toBe('8');
     // One thumbnail per track frame, each under its tick.
     await expect.poll(() => page.getByTestId('video-strip').locator('img').count(), { timeout: 15_000 }).toBe(8);
-    await expect.poll(() => page.getByTestId('video-thumb-7').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(64);
+    await expect
+      .poll(() =>
+        page.getByTestId('video-thumb-7').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+      )
+      .toBe(64);
     await idle(page);
     await studio.screenshot('video-timeline');
 
@@ -63,9 +75,13 @@ describe('video input in the studio', () => {
     expect(studio.errors).toEqual([]);
   }, 120_000);
 
-  it('File › New Project from Video… refuses a depth folder of another frame count with the engine\'s message', async () => {
+  it("File › New Project from Video… refuses a depth folder of another frame count with the engine's message", async () => {
     const page = studio.page;
-    const data = await writeMovingVideoDataset(path.join(studio.scratch, 'short'), { frames: 3, width: 64, height: 36 });
+    const data = await writeMovingVideoDataset(path.join(studio.scratch, 'short'), {
+      frames: 3,
+      width: 64,
+      height: 36,
+    });
     await fs.rm(path.join(data.depthDir, 'frame_2.npy'));
     await menu(page, 'File', 'New Project from Video…');
     await page.getByTestId('video-file').setInputFiles(data.video);
@@ -73,7 +89,9 @@ describe('video input in the studio', () => {
     await expect.poll(() => page.getByTestId('video-import-summary').textContent()).toContain('2 depth files');
     page.once('dialog', (d) => void d.accept());
     await page.getByTestId('video-import-start').click();
-    await expect.poll(() => page.locator('.toast').last().textContent(), { timeout: 30_000 }).toContain('The video clip.mp4 has 3 frames, but the depth folder depth holds 2 depth files');
+    await expect
+      .poll(() => page.locator('.toast').last().textContent(), { timeout: 30_000 })
+      .toContain('The video clip.mp4 has 3 frames, but the depth folder depth holds 2 depth files');
     await expect(page.getByTestId('video-import').count()).resolves.toBe(1);
     await studio.screenshot('video-import-refused');
     await fs.rm(path.join(studio.scratch, 'short'), { recursive: true, force: true });

@@ -24,10 +24,18 @@ async function exportTable(page: Page): Promise<Table> {
 }
 
 /** Page coordinates of cell (row, col) in a map laid out with the window strip. */
-async function cellPoint(page: Page, t: { steps: number; frames: number }, row: number, col: number): Promise<{ x: number; y: number }> {
+async function cellPoint(
+  page: Page,
+  t: { steps: number; frames: number },
+  row: number,
+  col: number,
+): Promise<{ x: number; y: number }> {
   const box = (await page.getByTestId('lambda-canvas').boundingBox())!;
   const l = computeLayout(Math.floor(box.width), Math.floor(box.height), 1, t.steps, t.frames, WINDOW_BAND);
-  return { x: box.x + l.mapX + ((col + 0.5) / t.frames) * l.mapW, y: box.y + l.mapY + ((row + 0.5) / t.steps) * l.mapH };
+  return {
+    x: box.x + l.mapX + ((col + 0.5) / t.frames) * l.mapW,
+    y: box.y + l.mapY + ((row + 0.5) / t.steps) * l.mapH,
+  };
 }
 
 function diff(a: Table, b: Table): string[] {
@@ -50,7 +58,9 @@ describe('a track in windows', () => {
     studio = await launchStudio();
     page = studio.page;
     await menu(page, 'File', 'Open Sample Project');
-    await page.waitForFunction(() => document.querySelector('[data-testid="project-title"]')?.textContent?.includes('Synthetic orbit'));
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="project-title"]')?.textContent?.includes('Synthetic orbit'),
+    );
   });
   afterAll(async () => {
     await studio?.close();
@@ -61,8 +71,12 @@ describe('a track in windows', () => {
     await expect(page.getByTestId('preset-frames').inputValue()).resolves.toBe('96');
     await page.getByTestId('apply-preset').click();
     await expect.poll(() => page.getByTestId('frame-count').inputValue()).toBe('96');
-    await expect.poll(() => page.getByTestId('frame-count-windows').textContent()).toBe('Windows of 25 frames (render settings): renders in 5 overlapping windows of 25.');
-    await expect.poll(() => page.getByTestId('lambda-windows').textContent()).toContain('5 windows of 25 frames, overlap 4 (0–24, 21–45, 42–66, 63–87, 71–95)');
+    await expect
+      .poll(() => page.getByTestId('frame-count-windows').textContent())
+      .toBe('Windows of 25 frames (render settings): renders in 5 overlapping windows of 25.');
+    await expect
+      .poll(() => page.getByTestId('lambda-windows').textContent())
+      .toContain('5 windows of 25 frames, overlap 4 (0–24, 21–45, 42–66, 63–87, 71–95)');
     await expect(page.getByTestId('lambda-shape').textContent()).resolves.toContain('× 96 frames');
     await page.waitForTimeout(300);
     await page.getByTestId('lambda-editor').screenshot({ path: 'e2e/artifacts/windows-lambda-editor.png' });
@@ -91,7 +105,9 @@ describe('a track in windows', () => {
     // The readout names where the hovered frame is in the windows.
     const hover = await cellPoint(page, before, 5, 22);
     await page.mouse.move(hover.x, hover.y);
-    await expect.poll(() => page.getByTestId('lambda-readout').textContent()).toContain('frame 22 (window 1 frame 22, window 2 frame 1)');
+    await expect
+      .poll(() => page.getByTestId('lambda-readout').textContent())
+      .toContain('frame 22 (window 1 frame 22, window 2 frame 1)');
     await page.getByTestId('lambda-editor').screenshot({ path: 'e2e/artifacts/windows-lambda-together.png' });
 
     await page.getByTestId('lambda-grid').focus();

@@ -15,7 +15,20 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export async function buildMain(outdir = path.join(root, 'dist/main')) {
   const { build: esbuild } = await import('esbuild');
   const external = ['electron', 'onnxruntime-node', 'sharp', 'ffmpeg-static', 'ws', 'bufferutil', 'utf-8-validate'];
-  const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, external, logLevel: 'warning', metafile: true, outdir, outExtension: { '.js': '.cjs' }, define: { 'import.meta.url': 'importMetaUrl' }, banner: { js: 'const importMetaUrl = require("url").pathToFileURL(__filename).href;' } };
+  const common = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    external,
+    logLevel: 'warning',
+    metafile: true,
+    outdir,
+    outExtension: { '.js': '.cjs' },
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: 'const importMetaUrl = require("url").pathToFileURL(__filename).href;' },
+  };
   const entries = {
     main: 'src-main/electron/main.ts',
     preload: 'src-main/electron/preload.ts',
@@ -35,7 +48,11 @@ export async function buildMain(outdir = path.join(root, 'dist/main')) {
     name: 'cli-command-modules',
     setup(b) {
       b.onResolve({ filter: /^\.\/[A-Za-z0-9_-]+$/ }, (args) => {
-        if (args.kind !== 'dynamic-import' || path.resolve(args.importer) !== path.join(root, 'src-main', 'cli', 'commands', 'index.ts')) return undefined;
+        if (
+          args.kind !== 'dynamic-import' ||
+          path.resolve(args.importer) !== path.join(root, 'src-main', 'cli', 'commands', 'index.ts')
+        )
+          return undefined;
         const name = args.path.slice(2);
         commandModules.add(name);
         return { path: `./cli-${name}.cjs`, external: true };
@@ -47,9 +64,12 @@ export async function buildMain(outdir = path.join(root, 'dist/main')) {
   for (let i = 0; i < builds.length; i++) {
     const [name, file, plugins] = builds[i];
     const r = await esbuild({ ...common, plugins, entryPoints: { [name]: path.join(root, file) } });
-    if (name === 'cli') for (const m of [...commandModules].sort()) builds.push([`cli-${m}`, `src-main/cli/commands/${m}.ts`, []]);
+    if (name === 'cli')
+      for (const m of [...commandModules].sort()) builds.push([`cli-${m}`, `src-main/cli/commands/${m}.ts`, []]);
     // bin/camtrack.mjs runs cli.cjs only while none of these sources is newer (else it runs the sources).
-    if (name !== 'main' && name !== 'preload') for (const f of Object.keys(r.metafile.inputs)) if (!f.includes('node_modules')) inputs.add(path.relative(root, path.resolve(f)));
+    if (name !== 'main' && name !== 'preload')
+      for (const f of Object.keys(r.metafile.inputs))
+        if (!f.includes('node_modules')) inputs.add(path.relative(root, path.resolve(f)));
   }
   writeFileSync(path.join(outdir, 'cli.inputs.json'), JSON.stringify([...inputs].sort(), null, 1));
 }
@@ -67,7 +87,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       await buildMain();
     } catch (e) {
       if (!process.argv.includes('--if-possible')) throw e;
-      console.log(`build: the CLI bundle was not built (${String(e?.message ?? e).split('\n')[0]}); camtrack runs from the sources`);
+      console.log(
+        `build: the CLI bundle was not built (${String(e?.message ?? e).split('\n')[0]}); camtrack runs from the sources`,
+      );
       process.exit(0);
     }
   }

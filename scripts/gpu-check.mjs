@@ -24,7 +24,11 @@ function readNpy(file) {
   const start = (major === 1 ? 10 : 12) + headerLen;
   const header = buf.subarray(major === 1 ? 10 : 12, start).toString('latin1');
   if (!header.includes("'<f4'")) throw new Error(`${file}: expected <f4, header ${header}`);
-  const shape = header.match(/'shape':\s*\(([^)]*)\)/)[1].split(',').filter((s) => s.trim()).map(Number);
+  const shape = header
+    .match(/'shape':\s*\(([^)]*)\)/)[1]
+    .split(',')
+    .filter((s) => s.trim())
+    .map(Number);
   const bytes = buf.subarray(start);
   const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   return { data, shape };
@@ -101,7 +105,11 @@ async function runOn(provider, folder) {
   const dir = path.join(FIXTURE, folder);
   const open = async (c) => {
     const t0 = performance.now();
-    const s = await ort.InferenceSession.create(path.join(dir, `${c}.onnx`), { executionProviders: [provider], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+    const s = await ort.InferenceSession.create(path.join(dir, `${c}.onnx`), {
+      executionProviders: [provider],
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+    });
     return { s, ms: performance.now() - t0, type: (name) => s.inputMetadata.find((m) => m.name === name).type };
   };
   const enc = await open('image_encoder');
@@ -109,7 +117,9 @@ async function runOn(provider, folder) {
   const dec = await open('vae_decoder');
   try {
     const pv = golden('clip_pixel_values');
-    const embeds = await timed(async () => asFloat((await enc.s.run({ pixel_values: tensor(enc.type('pixel_values'), pv.data, pv.shape) })).image_embeds));
+    const embeds = await timed(async () =>
+      asFloat((await enc.s.run({ pixel_values: tensor(enc.type('pixel_values'), pv.data, pv.shape) })).image_embeds),
+    );
 
     const sample = golden('unet_call0_sample');
     const ts = golden('unet_call0_timestep');
@@ -133,7 +143,10 @@ async function runOn(provider, folder) {
         const count = Math.min(8, F - start);
         const z = new Float32Array(count * per);
         for (let i = 0; i < z.length; i++) z[i] = lat.data[start * per + i] / 0.18215;
-        const r = await dec.s.run({ latent_sample: tensor(dec.type('latent_sample'), z, [count, C, h, w]), num_frames: new ort.Tensor('int64', BigInt64Array.from([BigInt(count)]), []) });
+        const r = await dec.s.run({
+          latent_sample: tensor(dec.type('latent_sample'), z, [count, C, h, w]),
+          num_frames: new ort.Tensor('int64', BigInt64Array.from([BigInt(count)]), []),
+        });
         parts.push(asFloat(r.sample));
       }
       const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
@@ -158,22 +171,37 @@ async function main() {
   const backends = ort.listSupportedBackends().map((b) => b.name);
   console.log(`onnxruntime-node ${ort.env.versions?.node ?? '?'}; backends built in: ${backends.join(', ')}`);
   // GPU_CHECK_PROVIDERS=cpu runs the comparison against a second CPU session (a dry run of this script).
-  const candidates = process.env.GPU_CHECK_PROVIDERS ? process.env.GPU_CHECK_PROVIDERS.split(',') : GPU_PROVIDERS.filter((p) => backends.includes(p));
+  const candidates = process.env.GPU_CHECK_PROVIDERS
+    ? process.env.GPU_CHECK_PROVIDERS.split(',')
+    : GPU_PROVIDERS.filter((p) => backends.includes(p));
   const usable = [];
   for (const p of candidates) {
     try {
-      const s = await ort.InferenceSession.create(path.join(FIXTURE, 'fp32', 'image_encoder.onnx'), { executionProviders: [p], logSeverityLevel: 3 });
+      const s = await ort.InferenceSession.create(path.join(FIXTURE, 'fp32', 'image_encoder.onnx'), {
+        executionProviders: [p],
+        logSeverityLevel: 3,
+      });
       await s.release();
       usable.push(p);
     } catch (e) {
-      console.log(`${p}: not usable here: ${String(e.message ?? e).split('\n')[0].slice(0, 300)}`);
+      console.log(
+        `${p}: not usable here: ${String(e.message ?? e)
+          .split('\n')[0]
+          .slice(0, 300)}`,
+      );
     }
   }
   if (!usable.length) {
-    console.log(`No GPU execution provider is usable on this machine (tried: ${candidates.join(', ') || 'none built into onnxruntime-node for this platform'}). Nothing to compare; the CPU path is covered by the unit tests.`);
+    console.log(
+      `No GPU execution provider is usable on this machine (tried: ${candidates.join(', ') || 'none built into onnxruntime-node for this platform'}). Nothing to compare; the CPU path is covered by the unit tests.`,
+    );
     return 0;
   }
-  const gold = { embeds: golden('image_embeds').data, unet: golden('unet_call0_out_sample').data, frames: golden('run_frames').data };
+  const gold = {
+    embeds: golden('image_embeds').data,
+    unet: golden('unet_call0_out_sample').data,
+    frames: golden('run_frames').data,
+  };
   let worst = 0;
   for (const folder of folders) {
     console.log(`\n== tiny SVD ${folder} ==`);
@@ -183,22 +211,33 @@ async function main() {
       try {
         rows.push([p, await runOn(p, folder)]);
       } catch (e) {
-        console.log(`${p}: failed on ${folder}: ${String(e.message ?? e).split('\n')[0].slice(0, 300)}`);
+        console.log(
+          `${p}: failed on ${folder}: ${String(e.message ?? e)
+            .split('\n')[0]
+            .slice(0, 300)}`,
+        );
       }
     }
     for (const [p, r] of rows) {
-      const vsCpu = p === 'cpu' ? '' : `  vs cpu: embeds ${maxAbs(r.embeds.out, cpu.embeds.out).toExponential(2)}, unet ${maxAbs(r.unet.out, cpu.unet.out).toExponential(2)}, frames ${maxAbs(r.frames.out, cpu.frames.out).toExponential(2)}`;
+      const vsCpu =
+        p === 'cpu'
+          ? ''
+          : `  vs cpu: embeds ${maxAbs(r.embeds.out, cpu.embeds.out).toExponential(2)}, unet ${maxAbs(r.unet.out, cpu.unet.out).toExponential(2)}, frames ${maxAbs(r.frames.out, cpu.frames.out).toExponential(2)}`;
       // Frames before the clamp to [0,1]: compare as diffusers stores them ((x/2+0.5) clamped).
       const fr = r.frames.out.map((v) => Math.min(1, Math.max(0, v / 2 + 0.5)));
       const frGold = new Float32Array(fr.length);
       {
         // golden run_frames is [F,H,W,3]; ours is [F,3,H,W].
         const [F, H, W] = [fr.length / (3 * 128 * 256), 128, 256];
-        for (let f = 0; f < F; f++) for (let c = 0; c < 3; c++) for (let i = 0; i < H * W; i++) frGold[((f * 3 + c) * H * W) + i] = gold.frames[(f * H * W + i) * 3 + c];
+        for (let f = 0; f < F; f++)
+          for (let c = 0; c < 3; c++)
+            for (let i = 0; i < H * W; i++) frGold[(f * 3 + c) * H * W + i] = gold.frames[(f * H * W + i) * 3 + c];
       }
       const vsGold = `vs diffusers: embeds ${maxAbs(r.embeds.out, gold.embeds).toExponential(2)}, unet ${maxAbs(r.unet.out, gold.unet).toExponential(2)}, frames ${maxAbs(fr, frGold).toExponential(2)}`;
       if (p !== 'cpu') worst = Math.max(worst, maxAbs(r.unet.out, cpu.unet.out));
-      console.log(`${p.padEnd(7)} load ${fmt(r.loadMs)}; image encoder ${fmt(r.embeds.firstMs)} first / ${fmt(r.embeds.medianMs)}; UNet (CFG batch 2, 14x8x16x32) ${fmt(r.unet.firstMs)} first / ${fmt(r.unet.medianMs)}; decode 14 frames ${fmt(r.frames.firstMs)} first / ${fmt(r.frames.medianMs)}`);
+      console.log(
+        `${p.padEnd(7)} load ${fmt(r.loadMs)}; image encoder ${fmt(r.embeds.firstMs)} first / ${fmt(r.embeds.medianMs)}; UNet (CFG batch 2, 14x8x16x32) ${fmt(r.unet.firstMs)} first / ${fmt(r.unet.medianMs)}; decode 14 frames ${fmt(r.frames.firstMs)} first / ${fmt(r.frames.medianMs)}`,
+      );
       console.log(`        ${vsGold}${vsCpu ? `\n      ${vsCpu}` : ''}`);
     }
   }

@@ -14,5 +14,6 @@ const dirArg = args.find((a) => !a.startsWith('--'));
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dir = path.resolve(dirArg ?? path.join(root, 'assets', 'models', 'draft'));
 const manifest = await writeDraftModel(dir, dtype);
-for (const [name, c] of Object.entries(manifest.components)) process.stdout.write(`${name}: ${c.file} ${c.bytes} bytes sha256 ${c.sha256}\n`);
+for (const [name, c] of Object.entries(manifest.components))
+  process.stdout.write(`${name}: ${c.file} ${c.bytes} bytes sha256 ${c.sha256}\n`);
 process.stdout.write(`wrote ${dir}\n`);

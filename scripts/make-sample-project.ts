@@ -37,14 +37,21 @@ const NOW = new Date('2026-11-25T00:00:00.000Z');
 
 const k = sourceIntrinsics(PHOTO.width, PHOTO.height);
 const shot = renderScene(sampleScene(), { c2w: IDENTITY4, intrinsics: k }, 3);
-const depths = Array.from(shot.depth).filter((z) => z > 0).sort((a, b) => a - b);
+const depths = Array.from(shot.depth)
+  .filter((z) => z > 0)
+  .sort((a, b) => a - b);
 const medianDepth = depths[Math.floor(depths.length / 2)];
 
 // The orbit keeps the photo's focal length: the source camera's fov at the render framing.
 const renderK = placeIntrinsics(k, computeFit(PHOTO.width, PHOTO.height, RENDER.width, RENDER.height, 'crop'));
 const track = presetTrack(
   { kind: 'orbit', degreesPerFrame: 0.8, direction: 'ccw' },
-  { numFrames: FRAMES, fps: FPS, sourceFovY: fovYFromFocal(renderK.fy, renderK.height), targetDepth: Math.round(medianDepth * 100) / 100 },
+  {
+    numFrames: FRAMES,
+    fps: FPS,
+    sourceFovY: fovYFromFocal(renderK.fy, renderK.height),
+    targetDepth: Math.round(medianDepth * 100) / 100,
+  },
 );
 
 const tmp = await mkdtemp(path.join(os.tmpdir(), 'camtrack-sample-'));
@@ -61,11 +68,24 @@ try {
     track,
     // Guidance 1 throughout: the draft UNet's unconditional pass has no image to follow, so a guidance
     // scale g renders the draft's Gaussian mean g times brighter (exact, but not what a preview wants).
-    render: { ...RENDER, fit: 'crop', steps: 25, seed: 42, model: 'draft', executionProvider: 'auto', format: 'mp4', decodeChunk: 7, guidanceMin: 1, guidanceMax: 1 },
+    render: {
+      ...RENDER,
+      fit: 'crop',
+      steps: 25,
+      seed: 42,
+      model: 'draft',
+      executionProvider: 'auto',
+      format: 'mp4',
+      decodeChunk: 7,
+      guidanceMin: 1,
+      guidanceMax: 1,
+    },
     name: 'Synthetic orbit (sample)',
     now: NOW,
   });
 } finally {
   await rm(tmp, { recursive: true, force: true });
 }
-process.stdout.write(`wrote ${SAMPLE_PROJECT}: ${PHOTO.width}x${PHOTO.height} photo, depth ${depths[0].toFixed(2)}..${depths[depths.length - 1].toFixed(2)}, ${FRAMES}-frame orbit around z = ${medianDepth.toFixed(2)}, render ${RENDER.width}x${RENDER.height}\n`);
+process.stdout.write(
+  `wrote ${SAMPLE_PROJECT}: ${PHOTO.width}x${PHOTO.height} photo, depth ${depths[0].toFixed(2)}..${depths[depths.length - 1].toFixed(2)}, ${FRAMES}-frame orbit around z = ${medianDepth.toFixed(2)}, render ${RENDER.width}x${RENDER.height}\n`,
+);

@@ -32,6 +32,13 @@ const cameras = Array.from({ length: FRAMES }, (_, i) => {
   return { c2w: poseAt([0.6 * t, 0.1 * t, -0.8 * t], 6 * t), intrinsics: k };
 });
 await writeFile(path.join(OUT, 'camera_path.json'), stringifyCameraPath(cameraPathFromFrames(cameras, 10)));
-let zMin = Infinity, zMax = 0;
-for (const z of shot.depth) if (z > 0) { zMin = Math.min(zMin, z); zMax = Math.max(zMax, z); }
-process.stdout.write(`wrote ${OUT}: sample.png, sample_depth.npy (z ${zMin.toFixed(3)}..${zMax.toFixed(3)}), camera_path.json (${FRAMES} cameras)\n`);
+let zMin = Infinity,
+  zMax = 0;
+for (const z of shot.depth)
+  if (z > 0) {
+    zMin = Math.min(zMin, z);
+    zMax = Math.max(zMax, z);
+  }
+process.stdout.write(
+  `wrote ${OUT}: sample.png, sample_depth.npy (z ${zMin.toFixed(3)}..${zMax.toFixed(3)}), camera_path.json (${FRAMES} cameras)\n`,
+);

@@ -18,5 +18,7 @@ for (const n of COMMITTED_STEPS) {
   const sigmas = sigmasForSteps(n);
   const file = path.join(outDir, `sigmas_${n}.npy`);
   await writeNpyFile(file, sigmas, [sigmas.length]);
-  process.stdout.write(`${path.relative(process.cwd(), file)}: ${sigmas.length} values, ${sigmas[0]} .. ${sigmas[n - 1]}, 0\n`);
+  process.stdout.write(
+    `${path.relative(process.cwd(), file)}: ${sigmas.length} values, ${sigmas[0]} .. ${sigmas[n - 1]}, 0\n`,
+  );
 }

@@ -19,7 +19,10 @@ function installedBinary(electronDir) {
 
 /** The last meaningful line of an installer's output: the error, without its stack. */
 export function reasonOf(output) {
-  const lines = output.split('\n').map((l) => l.trim()).filter((l) => l && !/^at /.test(l));
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^at /.test(l));
   const err = lines.find((l) => /error|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|status code|getaddrinfo/i.test(l));
   return (err ?? lines.at(-1) ?? 'the download failed').slice(0, 300);
 }
@@ -38,7 +41,10 @@ export function electronMissingMessage(reason) {
 /** The Electron binary, downloading it if needed: { bin } or { error } with a readable message. */
 export function electronBinary(electronDir = path.join(root, 'node_modules', 'electron')) {
   if (!existsSync(path.join(electronDir, 'package.json'))) {
-    return { error: 'Camtrack Studio could not start: Electron is not installed (run `npm install`), or run the studio in your browser with `npx camtrack serve`.' };
+    return {
+      error:
+        'Camtrack Studio could not start: Electron is not installed (run `npm install`), or run the studio in your browser with `npx camtrack serve`.',
+    };
   }
   const ready = installedBinary(electronDir);
   if (ready) return { bin: ready };

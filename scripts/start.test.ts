@@ -15,7 +15,9 @@ function fakeElectron(script: string): string {
 
 describe('npm start when Electron has no binary', () => {
   it('says the download failed, why, and points to camtrack serve, without a stack trace', () => {
-    const dir = fakeElectron(`console.error('TypeError: fetch failed\\n    at node:internal/deps/undici/undici:14976:13\\n    at async FetchDownloader.download (x.js:46:30)'); process.exit(1);`);
+    const dir = fakeElectron(
+      `console.error('TypeError: fetch failed\\n    at node:internal/deps/undici/undici:14976:13\\n    at async FetchDownloader.download (x.js:46:30)'); process.exit(1);`,
+    );
     const r = electronBinary(dir);
     expect(r.bin).toBeUndefined();
     expect(r.error).toContain('the Electron binary is not installed, and fetching it failed');
@@ -26,11 +28,15 @@ describe('npm start when Electron has no binary', () => {
   });
 
   it('uses the binary once the download worked', () => {
-    const dir = fakeElectron(`const fs = require('fs'), p = require('path'); fs.mkdirSync(p.join(__dirname, 'dist')); fs.writeFileSync(p.join(__dirname, 'dist', 'electron'), ''); fs.writeFileSync(p.join(__dirname, 'path.txt'), 'electron');`);
+    const dir = fakeElectron(
+      `const fs = require('fs'), p = require('path'); fs.mkdirSync(p.join(__dirname, 'dist')); fs.writeFileSync(p.join(__dirname, 'dist', 'electron'), ''); fs.writeFileSync(p.join(__dirname, 'path.txt'), 'electron');`,
+    );
     expect(electronBinary(dir)).toEqual({ bin: path.join(dir, 'dist', 'electron') });
   });
 
   it('names npm install when Electron itself is missing', () => {
-    expect(electronBinary(path.join(tempDir('camtrack-start-'), 'nothing')).error).toMatch(/npm install.*npx camtrack serve/);
+    expect(electronBinary(path.join(tempDir('camtrack-start-'), 'nothing')).error).toMatch(
+      /npm install.*npx camtrack serve/,
+    );
   });
 });

@@ -20,7 +20,9 @@ function count(jsonFile) {
   if (!existsSync(jsonFile)) return { passed: 0, failed: 1, missing: true };
   const j = JSON.parse(readFileSync(jsonFile, 'utf8'));
   // A file that failed to load counts as one failure: its tests never ran.
-  const brokenSuites = (j.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0).length;
+  const brokenSuites = (j.testResults ?? []).filter(
+    (s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0,
+  ).length;
   return { passed: j.numPassedTests ?? 0, failed: (j.numFailedTests ?? 0) + brokenSuites };
 }
 
@@ -29,7 +31,8 @@ let failed = 0;
 let passed = 0;
 
 const tsc = run('type-check', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
-if (tsc !== 0) failed += 1; else passed += 1;
+if (tsc !== 0) failed += 1;
+else passed += 1;
 
 const unitJson = path.join(outDir, 'unit-results.json');
 rmSync(unitJson, { force: true });
@@ -43,7 +46,15 @@ if (!skipE2E) {
   if (build !== 0) failed += 1;
   const e2eJson = path.join(outDir, 'e2e-results.json');
   rmSync(e2eJson, { force: true });
-  run('end-to-end tests', npx, ['vitest', 'run', '--config', 'e2e/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${e2eJson}`]);
+  run('end-to-end tests', npx, [
+    'vitest',
+    'run',
+    '--config',
+    'e2e/vitest.config.ts',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${e2eJson}`,
+  ]);
   const e2e = count(e2eJson);
   passed += e2e.passed;
   failed += e2e.failed;

@@ -38,7 +38,9 @@ export function confirmDiscard(): boolean {
 export function newProject(opts: { resume?: boolean; discardUntitled?: string } = {}): Promise<void> {
   return run('Creating project', async () => {
     if (!opts.resume && !opts.discardUntitled && !confirmDiscard()) return;
-    useProject.getState().load(await engine.call('project.new', { resumeUntitled: opts.resume, discardUntitled: opts.discardUntitled }));
+    useProject
+      .getState()
+      .load(await engine.call('project.new', { resumeUntitled: opts.resume, discardUntitled: opts.discardUntitled }));
     useUi.getState().set({ frame: 0, selectedKeyId: null });
   }).then(() => undefined);
 }
@@ -58,7 +60,12 @@ export function openSample(): Promise<void> {
     if (!confirmDiscard()) return;
     useProject.getState().load(await engine.call('project.openSample', {}));
     useUi.getState().set({ frame: 0, selectedKeyId: null });
-    useUi.getState().toast('success', 'Opened the sample project: a synthetic scene with its depth and an orbit. Press Render to see the move.');
+    useUi
+      .getState()
+      .toast(
+        'success',
+        'Opened the sample project: a synthetic scene with its depth and an orbit. Press Render to see the move.',
+      );
   }).then(() => undefined);
 }
 
@@ -84,7 +91,9 @@ export async function importImageFile(file: File): Promise<void> {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const r = await engine.call('image.import', { project: projectDirOrThrow(), name: file.name, bytes });
     useProject.getState().update((d) => ({ ...d, image: r.image }));
-    useUi.getState().toast('success', [`Imported ${file.name} (${r.image.width}x${r.image.height})`, ...r.notes].join('. '));
+    useUi
+      .getState()
+      .toast('success', [`Imported ${file.name} (${r.image.width}x${r.image.height})`, ...r.notes].join('. '));
   });
 }
 
@@ -94,7 +103,18 @@ export async function importDepthFile(file: File): Promise<void> {
     const r = await engine.call('depth.import', { project: projectDirOrThrow(), name: file.name, bytes });
     useProject.getState().update((d) => ({ ...d, depth: r.depth }));
     const rep = r.report;
-    useUi.getState().toast(rep.invalid ? 'info' : 'success', [`Depth ${rep.width}x${rep.height}, range ${rep.min.toPrecision(3)}..${rep.max.toPrecision(3)}`, rep.invalid ? `${rep.invalid} invalid pixels (shown as holes)` : '', ...rep.notes].filter(Boolean).join('. '));
+    useUi
+      .getState()
+      .toast(
+        rep.invalid ? 'info' : 'success',
+        [
+          `Depth ${rep.width}x${rep.height}, range ${rep.min.toPrecision(3)}..${rep.max.toPrecision(3)}`,
+          rep.invalid ? `${rep.invalid} invalid pixels (shown as holes)` : '',
+          ...rep.notes,
+        ]
+          .filter(Boolean)
+          .join('. '),
+      );
   });
 }
 
@@ -106,11 +126,20 @@ export function importVideoProject(video: File, depth: readonly File[], depthUni
   return run(`Importing ${video.name}`, async () => {
     if (!confirmDiscard()) return false;
     const bytesOf = async (f: File) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) });
-    const opened = await engine.call('project.newFromVideo', { video: await bytesOf(video), depth: await Promise.all(depth.map(bytesOf)), depthUnitScale });
+    const opened = await engine.call('project.newFromVideo', {
+      video: await bytesOf(video),
+      depth: await Promise.all(depth.map(bytesOf)),
+      depthUnitScale,
+    });
     useProject.getState().load(opened);
     useUi.getState().set({ frame: 0, selectedKeyId: null });
     const v = opened.doc.video!;
-    useUi.getState().toast('success', `Imported ${v.originalName}: ${v.frames.length} frames of ${v.width}x${v.height}${v.fps ? ` at ${Number(v.fps.toFixed(3))} fps` : ''}, each with its depth.`);
+    useUi
+      .getState()
+      .toast(
+        'success',
+        `Imported ${v.originalName}: ${v.frames.length} frames of ${v.width}x${v.height}${v.fps ? ` at ${Number(v.fps.toFixed(3))} fps` : ''}, each with its depth.`,
+      );
     return true;
   }).then((ok) => ok === true);
 }
@@ -123,7 +152,9 @@ export async function importDroppedFiles(files: FileList | File[]): Promise<void
     } else if (IMAGE_TYPES.test(f.name) || f.type.startsWith('image/')) {
       await importImageFile(f);
     } else {
-      useUi.getState().toast('error', `${f.name}: not an image (PNG, JPEG, WebP) or a depth file (.npy, 16-bit PNG, .pfm).`);
+      useUi
+        .getState()
+        .toast('error', `${f.name}: not an image (PNG, JPEG, WebP) or a depth file (.npy, 16-bit PNG, .pfm).`);
     }
   }
 }
@@ -139,14 +170,18 @@ export function pickFile(accept: string): Promise<File | null> {
   });
 }
 
-export type DialogRequest = 'newFromViews' | 'open' | 'saveAs' | 'shortcuts' | 'about' | 'export' | 'importVideo' | null;
+export type DialogRequest =
+  'newFromViews' | 'open' | 'saveAs' | 'shortcuts' | 'about' | 'export' | 'importVideo' | null;
 export const dialogListeners = new Set<(d: DialogRequest) => void>();
 export function showDialog(d: DialogRequest): void {
   for (const l of dialogListeners) l(d);
 }
 
 /** Executes a menu command; payloads come from native dialogs in Electron. */
-export async function runMenuCommand(command: MenuCommand, payload?: { name: string; bytes: Uint8Array } | { path: string }): Promise<void> {
+export async function runMenuCommand(
+  command: MenuCommand,
+  payload?: { name: string; bytes: Uint8Array } | { path: string },
+): Promise<void> {
   switch (command) {
     case 'new':
       return newProject();

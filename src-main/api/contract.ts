@@ -30,7 +30,11 @@ export const apiInputs = {
    * A new Untitled project. `resumeUntitled` (at start) offers the newest autosave of a never-saved
    * project back; `discardUntitled` deletes such a working folder whose recovery was declined.
    */
-  'project.new': z.object({ name: z.string().max(200).optional(), resumeUntitled: z.boolean().optional(), discardUntitled: project.optional() }),
+  'project.new': z.object({
+    name: z.string().max(200).optional(),
+    resumeUntitled: z.boolean().optional(),
+    discardUntitled: project.optional(),
+  }),
   /** Opens a `NAME.camtrack` folder the user chose. */
   'project.open': z.object({ path, recoverAutosave: z.boolean().optional() }),
   /** Saves the document; `path` saves as a new `NAME.camtrack` folder. */
@@ -45,7 +49,10 @@ export const apiInputs = {
    * number (the first becomes the photo). Opens as a never-saved project.
    */
   'project.fromViews': z.object({
-    files: z.array(z.object({ path: z.string().min(1).max(1024), bytes })).min(1).max(5000),
+    files: z
+      .array(z.object({ path: z.string().min(1).max(1024), bytes }))
+      .min(1)
+      .max(5000),
     format: z.enum(['transforms', 'mvsnet']).optional(),
     views: z.array(z.number().int().min(0)).min(1).max(1000).optional(),
     numFrames: z.number().int().min(2).max(10_000).optional(),
@@ -81,7 +88,10 @@ export const apiInputs = {
    */
   'project.newFromVideo': z.object({
     video: z.object({ name: fileName, bytes }),
-    depth: z.array(z.object({ name: fileName, bytes })).min(1).max(1000),
+    depth: z
+      .array(z.object({ name: fileName, bytes }))
+      .min(1)
+      .max(1000),
     /** z-depth per unit of a 16-bit depth PNG (default 0.001). */
     depthUnitScale: z.number().positive().finite().optional(),
   }),
@@ -92,10 +102,20 @@ export const apiInputs = {
   /** Where a project file (a render, its folder) is on disk; the Electron shell also shows it in the file manager. */
   'file.reveal': z.object({ project, file: z.string().min(1).max(1024) }),
   /** Depth data at display resolution for the 3D view (z-depth, row-major, NaN where invalid); `view`: a source view's (its id), else the photo's. */
-  'depth.preview': z.object({ project, doc: ProjectDoc, maxSide: z.number().int().min(16).max(4096), view: z.string().min(1).max(200).optional() }),
+  'depth.preview': z.object({
+    project,
+    doc: ProjectDoc,
+    maxSide: z.number().int().min(16).max(4096),
+    view: z.string().min(1).max(200).optional(),
+  }),
 
   /** The warped view of one frame of the track, with its holes. */
-  'warp.frame': z.object({ project, doc: ProjectDoc, frame: z.number().int().min(0), maxSide: z.number().int().min(16).max(4096).optional() }),
+  'warp.frame': z.object({
+    project,
+    doc: ProjectDoc,
+    frame: z.number().int().min(0),
+    maxSide: z.number().int().min(16).max(4096).optional(),
+  }),
 
   /**
    * A camera track from a file's text: nerfstudio's camera_path.json (its first camera becomes the
@@ -113,7 +133,12 @@ export const apiInputs = {
   }),
 
   /** Queues a render of the document (with per-job overrides such as the seed). */
-  'render.enqueue': z.object({ project, doc: ProjectDoc, label: z.string().max(200).optional(), overrides: JobOverrides.optional() }),
+  'render.enqueue': z.object({
+    project,
+    doc: ProjectDoc,
+    label: z.string().max(200).optional(),
+    overrides: JobOverrides.optional(),
+  }),
   /** Each project folder has its own queue (its queue.json): queue calls name the project. */
   'render.cancel': z.object({ project, jobId: z.string().min(1) }),
   'render.restart': z.object({ project, jobId: z.string().min(1) }),
@@ -131,7 +156,12 @@ export const apiInputs = {
   /** Checks and saves the farm's Redis URL (redis:// or rediss://, with a password) and the farm root every machine mounts. */
   'farm.configure': z.object({ url: z.string().min(1).max(2048), root: path }),
   /** Sends a render of the document to the farm instead of this machine. */
-  'farm.submit': z.object({ project, doc: ProjectDoc, label: z.string().max(200).optional(), overrides: JobOverrides.optional() }),
+  'farm.submit': z.object({
+    project,
+    doc: ProjectDoc,
+    label: z.string().max(200).optional(),
+    overrides: JobOverrides.optional(),
+  }),
   /** The farm jobs this project sent (they then arrive as 'job.update' events like local ones). */
   'farm.jobs': z.object({ project }),
   'farm.cancel': z.object({ project, jobId: z.string().min(1) }),
@@ -345,8 +375,21 @@ export interface ApiEvents {
 export type ApiEvent = keyof ApiEvents;
 
 export type MenuCommand =
-  | 'new' | 'newFromViews' | 'open' | 'openSample' | 'save' | 'saveAs' | 'importImage' | 'importDepth' | 'importVideo' | 'export'
-  | 'undo' | 'redo' | 'openRecent' | 'shortcuts' | 'about';
+  | 'new'
+  | 'newFromViews'
+  | 'open'
+  | 'openSample'
+  | 'save'
+  | 'saveAs'
+  | 'importImage'
+  | 'importDepth'
+  | 'importVideo'
+  | 'export'
+  | 'undo'
+  | 'redo'
+  | 'openRecent'
+  | 'shortcuts'
+  | 'about';
 
 /** What every transport implements; the UI only ever talks to this. */
 export interface EngineApi {

@@ -7,14 +7,23 @@ import { startServer } from '../server/serve';
 import { contentSecurityPolicy, contentSecurityPolicyHeader, withCspMeta } from './csp';
 
 /** Issue 12, item 11: connect-src names the bridge's own port in browser mode and is 'self' only under Electron. */
-const directive = (policy: string, name: string) => policy.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `));
+const directive = (policy: string, name: string) =>
+  policy
+    .split(';')
+    .map((d) => d.trim())
+    .find((d) => d.startsWith(`${name} `));
 const metaOf = (html: string) => /http-equiv="Content-Security-Policy"\s+content="([^"]*)"/.exec(html)?.[1];
 
 describe('content security policy', () => {
   it("is connect-src 'self' only under Electron and names one port in browser mode", () => {
     expect(directive(contentSecurityPolicy({ kind: 'electron' }), 'connect-src')).toBe("connect-src 'self'");
-    expect(directive(contentSecurityPolicy({ kind: 'browser', port: 5123 }), 'connect-src')).toBe("connect-src 'self' ws://127.0.0.1:5123 ws://localhost:5123");
-    for (const p of [contentSecurityPolicyHeader({ kind: 'electron' }), contentSecurityPolicyHeader({ kind: 'browser', port: 5123 })]) {
+    expect(directive(contentSecurityPolicy({ kind: 'browser', port: 5123 }), 'connect-src')).toBe(
+      "connect-src 'self' ws://127.0.0.1:5123 ws://localhost:5123",
+    );
+    for (const p of [
+      contentSecurityPolicyHeader({ kind: 'electron' }),
+      contentSecurityPolicyHeader({ kind: 'browser', port: 5123 }),
+    ]) {
       expect(p).not.toContain('*');
       expect(directive(p, 'default-src')).toBe("default-src 'self'");
       expect(directive(p, 'frame-ancestors')).toBe("frame-ancestors 'none'");
@@ -22,7 +31,7 @@ describe('content security policy', () => {
     expect(() => contentSecurityPolicy({ kind: 'browser', port: 0 })).toThrow(/port/);
   });
 
-  it("is built into the page as the strict Electron policy (no ws://127.0.0.1:*)", () => {
+  it('is built into the page as the strict Electron policy (no ws://127.0.0.1:*)', () => {
     const html = readFileSync(path.join(REPO_ROOT, 'src-renderer', 'index.html'), 'utf8');
     expect(metaOf(html)).toBe(contentSecurityPolicy({ kind: 'electron' }));
     const rewritten = withCspMeta(html, 'x');
@@ -37,7 +46,11 @@ describe('content security policy', () => {
     mkdirSync(ui);
     writeFileSync(path.join(ui, 'index.html'), readFileSync(path.join(REPO_ROOT, 'src-renderer', 'index.html')));
     writeFileSync(path.join(ui, 'app.js'), 'export {};');
-    const server = await startServer({ workspace: path.join(base, 'ws'), appDataDir: path.join(base, 'data'), rendererDir: ui });
+    const server = await startServer({
+      workspace: path.join(base, 'ws'),
+      appDataDir: path.join(base, 'data'),
+      rendererDir: ui,
+    });
     try {
       const res = await fetch(`http://127.0.0.1:${server.port}/`);
       const header = res.headers.get('content-security-policy') ?? '';

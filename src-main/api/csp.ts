@@ -21,7 +21,8 @@ const BASE = [
 export function contentSecurityPolicy(mode: CspMode): string {
   let connect = "connect-src 'self'";
   if (mode.kind === 'browser') {
-    if (!Number.isInteger(mode.port) || mode.port < 1 || mode.port > 65535) throw new Error(`Not a TCP port: ${mode.port}`);
+    if (!Number.isInteger(mode.port) || mode.port < 1 || mode.port > 65535)
+      throw new Error(`Not a TCP port: ${mode.port}`);
     // The bridge answers on both names (its Host check allows both).
     connect += ` ws://127.0.0.1:${mode.port} ws://localhost:${mode.port}`;
   }

@@ -12,7 +12,13 @@ const typed = fc.oneof(
   fc.int32Array({ maxLength: 8 }),
 );
 const message = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 1 }), typed, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 3 })),
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.jsonValue({ maxDepth: 1 }),
+    typed,
+    fc.array(tie('value'), { maxLength: 3 }),
+    fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 3 }),
+  ),
 })).value;
 
 describe('wire codec, property-based', () => {
@@ -29,22 +35,49 @@ describe('wire codec, property-based', () => {
 
   it('every mutated or random message decodes or is refused with a clear Error', async () => {
     const seeds = [
-      JSON.parse(encodeWire({ type: 'call', id: 1, method: 'depth.import', input: { name: 'd.npy', bytes: new Uint8Array([1, 2, 3, 4]) } })),
-      JSON.parse(encodeWire({ type: 'result', id: 2, ok: true, value: { depth: new Float32Array([1.5, 2]), w: new Uint16Array([7]) } })),
+      JSON.parse(
+        encodeWire({
+          type: 'call',
+          id: 1,
+          method: 'depth.import',
+          input: { name: 'd.npy', bytes: new Uint8Array([1, 2, 3, 4]) },
+        }),
+      ),
+      JSON.parse(
+        encodeWire({
+          type: 'result',
+          id: 2,
+          ok: true,
+          value: { depth: new Float32Array([1.5, 2]), w: new Uint16Array([7]) },
+        }),
+      ),
       { $typed: 'Float64Array', b64: 'AAAAAAAA8D8=' },
     ];
     const refusal = (e: unknown) => e instanceof SyntaxError || (e instanceof Error && /bridge/.test(e.message));
-    await checkAll(mutatedJsonText(seeds), (text) => judge(() => decodeWire(text), { accept: () => undefined, refusal }, () => show(text)), { numRuns: 300 });
+    await checkAll(
+      mutatedJsonText(seeds),
+      (text) =>
+        judge(
+          () => decodeWire(text),
+          { accept: () => undefined, refusal },
+          () => show(text),
+        ),
+      { numRuns: 300 },
+    );
   });
 
   it('names a kind that is not a string readably (found by the property above: "[object Object]")', () => {
-    expect(() => decodeWire('{"$typed": {}, "b64": "AQIDBA=="}')).toThrow('Unknown typed array kind on the bridge: {}.');
+    expect(() => decodeWire('{"$typed": {}, "b64": "AQIDBA=="}')).toThrow(
+      'Unknown typed array kind on the bridge: {}.',
+    );
     expect(() => decodeWire('{"$typed": [1], "b64": ""}')).toThrow('Unknown typed array kind on the bridge: [1].');
   });
 
   it('refuses inherited names as typed-array kinds', () => {
     for (const kind of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'DataView', 'BigInt64Array']) {
-      expect(() => decodeWire(JSON.stringify({ $typed: kind, b64: '' })), kind).toThrow(/Unknown typed array kind on the bridge/);
+      expect(() => decodeWire(JSON.stringify({ $typed: kind, b64: '' })), kind).toThrow(
+        /Unknown typed array kind on the bridge/,
+      );
     }
   });
 });

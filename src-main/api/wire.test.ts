@@ -31,7 +31,9 @@ describe('wire codec refusals (issue 12, item 10)', () => {
       expect(() => decodeWire(JSON.stringify({ x: { $typed: kind, b64: '' } }))).toThrow(/Unknown typed array kind/);
   });
   it('refuses a typed array whose bytes are not whole elements, or whose b64 is not text', () => {
-    expect(() => decodeWire(JSON.stringify({ x: { $typed: 'Float32Array', b64: 'AAAA' } }))).toThrow(/not a whole number of elements/);
+    expect(() => decodeWire(JSON.stringify({ x: { $typed: 'Float32Array', b64: 'AAAA' } }))).toThrow(
+      /not a whole number of elements/,
+    );
     expect(() => decodeWire(JSON.stringify({ x: { $typed: 'Uint8Array', b64: 5 } }))).toThrow(/no base64 text/);
   });
 });
@@ -45,7 +47,9 @@ describe('API call validation', () => {
     expect(() => parseCall('__proto__', {})).toThrow(/Unknown API method/);
   });
   it('names the field of an invalid input', () => {
-    expect(() => parseCall('lambda.default', { steps: 0, frames: 14 })).toThrow(/Invalid input for lambda.default: steps/);
+    expect(() => parseCall('lambda.default', { steps: 0, frames: 14 })).toThrow(
+      /Invalid input for lambda.default: steps/,
+    );
     expect(() => parseCall('image.import', { project: '/p', name: 'x.png', bytes: 'not bytes' })).toThrow(/bytes/);
   });
 });

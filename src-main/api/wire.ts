@@ -7,13 +7,18 @@ type TypedKind = 'Uint8Array' | 'Float32Array' | 'Float64Array' | 'Uint16Array' 
 const CTORS = { Uint8Array, Float32Array, Float64Array, Uint16Array, Int32Array } as const;
 
 /** Node's Buffer when present (the server): much faster than btoa for megabytes. */
-const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferView | string, enc?: string): Uint8Array & { toString(enc: string): string } } }).Buffer;
+const NodeBuffer = (
+  globalThis as {
+    Buffer?: { from(b: ArrayBufferView | string, enc?: string): Uint8Array & { toString(enc: string): string } };
+  }
+).Buffer;
 
 function toBase64(u8: Uint8Array): string {
   if (NodeBuffer) return NodeBuffer.from(u8 as ArrayBufferView).toString('base64');
   let s = '';
   const CHUNK = 0x8000;
-  for (let i = 0; i < u8.length; i += CHUNK) s += String.fromCharCode.apply(null, Array.from(u8.subarray(i, i + CHUNK)));
+  for (let i = 0; i < u8.length; i += CHUNK)
+    s += String.fromCharCode.apply(null, Array.from(u8.subarray(i, i + CHUNK)));
   return btoa(s);
 }
 
@@ -43,11 +48,13 @@ export function decodeWire(text: string): unknown {
       const { $typed, b64 } = v as { $typed: TypedKind; b64: string };
       // Own keys only: "constructor" or "__proto__" must not find Object's members.
       const Ctor = typeof $typed === 'string' && Object.hasOwn(CTORS, $typed) ? CTORS[$typed] : undefined;
-      if (!Ctor) throw new Error(`Unknown typed array kind on the bridge: ${JSON.stringify($typed) ?? String($typed)}.`);
+      if (!Ctor)
+        throw new Error(`Unknown typed array kind on the bridge: ${JSON.stringify($typed) ?? String($typed)}.`);
       if (typeof b64 !== 'string') throw new Error(`The ${$typed} on the bridge has no base64 text.`);
       const u8 = fromBase64(b64);
       if ($typed === 'Uint8Array') return u8;
-      if (u8.byteLength % Ctor.BYTES_PER_ELEMENT) throw new Error(`The ${$typed} on the bridge has ${u8.byteLength} bytes, not a whole number of elements.`);
+      if (u8.byteLength % Ctor.BYTES_PER_ELEMENT)
+        throw new Error(`The ${$typed} on the bridge has ${u8.byteLength} bytes, not a whole number of elements.`);
       const copy = u8.slice().buffer; // aligned copy
       return new Ctor(copy);
     }

@@ -29,9 +29,13 @@ export const cliBenchmark: Benchmark = {
   description: 'camtrack --help start: bundled CLI vs the TypeScript sources through tsx',
   async run(): Promise<BenchFigure[]> {
     const root = appRoot();
-    const { cliBundleState } = (await import(pathToFileURL(path.join(root, 'bin', 'freshness.mjs')).href)) as { cliBundleState(root: string): { fresh: boolean } };
+    const { cliBundleState } = (await import(pathToFileURL(path.join(root, 'bin', 'freshness.mjs')).href)) as {
+      cliBundleState(root: string): { fresh: boolean };
+    };
     if (!cliBundleState(root).fresh) {
-      const { buildMain } = (await import(pathToFileURL(path.join(root, 'scripts', 'build.mjs')).href)) as { buildMain(): Promise<void> };
+      const { buildMain } = (await import(pathToFileURL(path.join(root, 'scripts', 'build.mjs')).href)) as {
+        buildMain(): Promise<void>;
+      };
       await buildMain();
     }
     const bundled = helpStartMs({ CAMTRACK_FROM_SOURCE: '' });
@@ -48,9 +52,25 @@ export const cliBenchmark: Benchmark = {
     // A light command: only its own module loads (commands/index.ts), none of sharp, onnxruntime-node or BullMQ.
     const light = startMs(['sigmas', '--steps', '4'], '[', { CAMTRACK_FROM_SOURCE: '' });
     return [
-      { label: 'camtrack --help, bundled CLI', value: bundled, unit: 'ms', baseline: { label: 'the same from the TypeScript sources through tsx', value: fromSource }, target: { max: 400 } },
-      { label: 'camtrack --help, bundled CLI', value: bundled, unit: 'ms', baseline: { label: 'node -e 0 (Node\'s own start on this machine)', value: bareNode } },
-      { label: 'camtrack sigmas --steps 4 (a light command), bundled CLI', value: light, unit: 'ms', baseline: { label: 'node -e 0', value: bareNode } },
+      {
+        label: 'camtrack --help, bundled CLI',
+        value: bundled,
+        unit: 'ms',
+        baseline: { label: 'the same from the TypeScript sources through tsx', value: fromSource },
+        target: { max: 400 },
+      },
+      {
+        label: 'camtrack --help, bundled CLI',
+        value: bundled,
+        unit: 'ms',
+        baseline: { label: "node -e 0 (Node's own start on this machine)", value: bareNode },
+      },
+      {
+        label: 'camtrack sigmas --steps 4 (a light command), bundled CLI',
+        value: light,
+        unit: 'ms',
+        baseline: { label: 'node -e 0', value: bareNode },
+      },
     ];
   },
 };

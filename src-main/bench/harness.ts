@@ -35,7 +35,15 @@ export async function timeMs(fn: () => unknown | Promise<unknown>, runs = 5, war
 export function formatFigure(f: BenchFigure): string {
   const ratio = f.baseline.value === 0 ? 'n/a' : (f.value / f.baseline.value).toFixed(3);
   let verdict = '';
-  if (f.target?.max !== undefined) verdict = f.value <= f.target.max ? ` [target <= ${f.target.max} ${f.unit}: met]` : ` [target <= ${f.target.max} ${f.unit}: MISSED]`;
-  if (f.target?.min !== undefined) verdict = f.value >= f.target.min ? ` [target >= ${f.target.min} ${f.unit}: met]` : ` [target >= ${f.target.min} ${f.unit}: MISSED]`;
+  if (f.target?.max !== undefined)
+    verdict =
+      f.value <= f.target.max
+        ? ` [target <= ${f.target.max} ${f.unit}: met]`
+        : ` [target <= ${f.target.max} ${f.unit}: MISSED]`;
+  if (f.target?.min !== undefined)
+    verdict =
+      f.value >= f.target.min
+        ? ` [target >= ${f.target.min} ${f.unit}: met]`
+        : ` [target >= ${f.target.min} ${f.unit}: MISSED]`;
   return `${f.label}: ${f.value.toFixed(3)} ${f.unit}; baseline (${f.baseline.label}): ${f.baseline.value.toFixed(3)} ${f.unit}; ratio ${ratio}${verdict}`;
 }

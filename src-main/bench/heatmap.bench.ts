@@ -18,7 +18,11 @@ const EVENTS = 60;
 const BRUSH: BrushSettings = { mode: 'add', size: 7, strength: 0.8, falloff: 0.5, amount: 0.1 };
 
 function setup() {
-  const grid = makeGrid(STEPS, FRAMES, Array.from({ length: STEPS * FRAMES }, (_, k) => (k % FRAMES === 0 ? 1 : ((k * 7919) % 1000) / 1000)));
+  const grid = makeGrid(
+    STEPS,
+    FRAMES,
+    Array.from({ length: STEPS * FRAMES }, (_, k) => (k % FRAMES === 0 ? 1 : ((k * 7919) % 1000) / 1000)),
+  );
   const layout = computeLayout(86 + 4 + 800, 20 + 4 + 500, 1, STEPS, FRAMES);
   const pixels = new Uint8ClampedArray(layout.devW * layout.devH * 4);
   return { grid, layout, pixels };
@@ -68,7 +72,8 @@ function strokeFullRedraw(): number {
 
 export const heatmapBenchmark: Benchmark = {
   name: 'heatmap',
-  description: 'lambda heatmap painting: a 60-event brush stroke on a 100 x 100 table with redraw into an 800 x 500 offscreen buffer',
+  description:
+    'lambda heatmap painting: a 60-event brush stroke on a 100 x 100 table with redraw into an 800 x 500 offscreen buffer',
   async run(): Promise<BenchFigure[]> {
     const lut = viridisLut();
     const stroke = await timeMs(() => strokeDirty(lut), 15, 3);

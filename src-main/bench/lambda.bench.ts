@@ -63,7 +63,8 @@ export const lambdaBenchmark: Benchmark = {
       const sigmas = sigmasForSteps(steps);
       const fast = defaultLambda(sigmas, 25);
       const slow = literalSearch(sigmas, 25);
-      if (slow.v.join() !== [fast.v1, fast.v2, fast.v3].join()) throw new Error(`lambda bench: the two searches disagree at ${steps} steps`);
+      if (slow.v.join() !== [fast.v1, fast.v2, fast.v3].join())
+        throw new Error(`lambda bench: the two searches disagree at ${steps} steps`);
       const value = await timeMs(() => defaultLambda(sigmas, 25), 21, 3);
       const baseline = await timeMs(() => literalSearch(sigmas, 25), 5, 1);
       figures.push({

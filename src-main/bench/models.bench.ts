@@ -9,7 +9,14 @@ import { Float16Feed } from '../engine/kernels/float16Feed';
 import { writeDraftModel } from '../engine/models/draftModel';
 import { builtinDraftModelDir } from '../engine/models/modelFolder';
 import { SvdPipeline } from '../engine/models/svdPipeline';
-import { applyFrameCfg, cfgFrameScales, denoiseFromModelOutput, gaussianDenoiser, gaussianNoise, type LatentShape } from '../engine/sampler';
+import {
+  applyFrameCfg,
+  cfgFrameScales,
+  denoiseFromModelOutput,
+  gaussianDenoiser,
+  gaussianNoise,
+  type LatentShape,
+} from '../engine/sampler';
 
 /**
  * One denoising step of the pipeline at SVD-XT's size (25 frames of 4 x 72 x 128 latents, CFG as
@@ -29,7 +36,8 @@ function image(width: number, height: number): RgbImage {
 
 export const modelsBenchmark: Benchmark = {
   name: 'models',
-  description: 'SVD pipeline step with the draft model on ORT CPU (25 x 4 x 72 x 128, CFG B=2), and the float16 feed conversion beside it and beside the old one',
+  description:
+    'SVD pipeline step with the draft model on ORT CPU (25 x 4 x 72 x 128, CFG B=2), and the float16 feed conversion beside it and beside the old one',
   async run(): Promise<BenchFigure[]> {
     const pipe = await SvdPipeline.open(builtinDraftModelDir(), { provider: 'cpu' });
     try {
@@ -45,11 +53,15 @@ export const modelsBenchmark: Benchmark = {
       const mu = cond.imageLatent.map((v) => v * pipe.manifest.latentScale);
       const zero = new Float32Array(mu.length);
       const scales = cfgFrameScales(SHAPE.frames, 1, 3);
-      const direct = await timeMs(() => {
-        const dc = gaussianDenoiser(x, sigma, mu, s);
-        const du = gaussianDenoiser(x, sigma, zero, s);
-        return applyFrameCfg(du, dc, scales, SHAPE);
-      }, 5, 1);
+      const direct = await timeMs(
+        () => {
+          const dc = gaussianDenoiser(x, sigma, mu, s);
+          const du = gaussianDenoiser(x, sigma, zero, s);
+          return applyFrameCfg(du, dc, scales, SHAPE);
+        },
+        5,
+        1,
+      );
       // keep denoiseFromModelOutput in the baseline's cost class: one more pass over n values
       const directWithPrecond = direct + (await timeMs(() => denoiseFromModelOutput(x, x, sigma), 5, 1));
 
@@ -60,24 +72,39 @@ export const modelsBenchmark: Benchmark = {
       // 4 latent channels into the feed in its own memory, row 1 copied from row 0.
       const feed = gaussianNoise(2 * SHAPE.frames * 8 * SHAPE.height * SHAPE.width, 3);
       const feedHalf = new Uint16Array(feed.length);
-      const before = await timeMs(() => {
-        for (let i = 0; i < feed.length; i++) feedHalf[i] = float32ToFloat16Bits(feed[i]);
-      }, 5, 1);
+      const before = await timeMs(
+        () => {
+          for (let i = 0; i < feed.length; i++) feedHalf[i] = float32ToFloat16Bits(feed[i]);
+        },
+        5,
+        1,
+      );
       const hw = SHAPE.height * SHAPE.width;
       const frameIn = 8 * hw;
       const cIn = 1 / Math.sqrt(sigma * sigma + 1);
       const scaled = new Float32Array(n);
       const scaledHalf = new Uint16Array(n);
-      const twoPass = await timeMs(() => {
-        for (let i = 0; i < n; i++) scaled[i] = cIn * x[i];
-        toFloat16(scaled, scaledHalf);
-        for (let b = 0; b < 2; b++) for (let f = 0; f < SHAPE.frames; f++) feedHalf.set(scaledHalf.subarray(f * 4 * hw, (f + 1) * 4 * hw), (b * SHAPE.frames + f) * frameIn);
-      }, 9, 2);
+      const twoPass = await timeMs(
+        () => {
+          for (let i = 0; i < n; i++) scaled[i] = cIn * x[i];
+          toFloat16(scaled, scaledHalf);
+          for (let b = 0; b < 2; b++)
+            for (let f = 0; f < SHAPE.frames; f++)
+              feedHalf.set(scaledHalf.subarray(f * 4 * hw, (f + 1) * 4 * hw), (b * SHAPE.frames + f) * frameIn);
+        },
+        9,
+        2,
+      );
       const kernelFeed = new Float16Feed(feed.length, 4 * hw);
-      const after = await timeMs(() => {
-        for (let f = 0; f < SHAPE.frames; f++) kernelFeed.writeScaled(x, cIn, f * frameIn, f * 4 * hw, 4 * hw);
-        for (let f = 0; f < SHAPE.frames; f++) kernelFeed.data.copyWithin((SHAPE.frames + f) * frameIn, f * frameIn, f * frameIn + 4 * hw);
-      }, 9, 2);
+      const after = await timeMs(
+        () => {
+          for (let f = 0; f < SHAPE.frames; f++) kernelFeed.writeScaled(x, cIn, f * frameIn, f * 4 * hw, 4 * hw);
+          for (let f = 0; f < SHAPE.frames; f++)
+            kernelFeed.data.copyWithin((SHAPE.frames + f) * frameIn, f * frameIn, f * frameIn + 4 * hw);
+        },
+        9,
+        2,
+      );
 
       // The whole step with a float16 UNet (the draft model exported in float16): the feed conversion is part of it.
       const halfDir = await fs.mkdtemp(path.join(os.tmpdir(), 'camtrack-bench-f16-'));
@@ -96,10 +123,31 @@ export const modelsBenchmark: Benchmark = {
         await fs.rm(halfDir, { recursive: true, force: true });
       }
       return [
-        { label: 'denoise step via ORT CPU, draft UNet, 25x4x72x128, CFG B=2', value: step, unit: 'ms', baseline: { label: 'same D in plain JS (oracle + CFG + precond)', value: directWithPrecond } },
-        { label: 'float16 feed per step (WebAssembly SIMD kernel, row 1 copied)', value: after, unit: 'ms', baseline: { label: 'before: whole 2x25x8x72x128 feed converted value by value', value: before }, target: { max: 5 } },
-        { label: 'float16 feed per step, SIMD kernel', value: after, unit: 'ms', baseline: { label: 'JavaScript: scale into float32, toFloat16, copy into both rows', value: twoPass } },
-        { label: 'float16 feed per step, beside the step it belongs to', value: after, unit: 'ms', baseline: { label: 'denoise step via ORT CPU, float16 draft UNet, CFG B=2', value: halfStep } },
+        {
+          label: 'denoise step via ORT CPU, draft UNet, 25x4x72x128, CFG B=2',
+          value: step,
+          unit: 'ms',
+          baseline: { label: 'same D in plain JS (oracle + CFG + precond)', value: directWithPrecond },
+        },
+        {
+          label: 'float16 feed per step (WebAssembly SIMD kernel, row 1 copied)',
+          value: after,
+          unit: 'ms',
+          baseline: { label: 'before: whole 2x25x8x72x128 feed converted value by value', value: before },
+          target: { max: 5 },
+        },
+        {
+          label: 'float16 feed per step, SIMD kernel',
+          value: after,
+          unit: 'ms',
+          baseline: { label: 'JavaScript: scale into float32, toFloat16, copy into both rows', value: twoPass },
+        },
+        {
+          label: 'float16 feed per step, beside the step it belongs to',
+          value: after,
+          unit: 'ms',
+          baseline: { label: 'denoise step via ORT CPU, float16 draft UNet, CFG B=2', value: halfStep },
+        },
       ];
     } finally {
       await pipe.release();

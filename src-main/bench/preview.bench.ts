@@ -22,7 +22,10 @@ export const previewBenchmark: Benchmark = {
     const K = intrinsicsFromFovY(50, WIDTH, HEIGHT);
     const shot = renderScene(sampleScene(), { c2w: IDENTITY4, intrinsics: K }, 1);
     const source = { image: shot.image, depth: shot.depth, intrinsics: K, c2w: IDENTITY4 };
-    const targets: WarpTarget[] = Array.from({ length: FRAMES }, (_, i) => ({ c2w: poseAt([0.02 * i, 0.005 * i, -0.04 * i], 0.4 * i), intrinsics: K }));
+    const targets: WarpTarget[] = Array.from({ length: FRAMES }, (_, i) => ({
+      c2w: poseAt([0.02 * i, 0.005 * i, -0.04 * i], 0.4 * i),
+      intrinsics: K,
+    }));
 
     // The fill alone, one thread, on warps made beforehand.
     const prepared = prepareSource(source);
@@ -58,7 +61,12 @@ export const previewBenchmark: Benchmark = {
           baseline: { label: 'warp alone, same pool', value: warpRuns[1] },
           target: { max: 2000 },
         },
-        { label: 'fill per frame, one thread (mean of 5)', value: fillMs.reduce((a, b) => a + b, 0) / fillMs.length, unit: 'ms', baseline: { label: 'warp per frame, same pool run / frames', value: warpRuns[1] / FRAMES } },
+        {
+          label: 'fill per frame, one thread (mean of 5)',
+          value: fillMs.reduce((a, b) => a + b, 0) / fillMs.length,
+          unit: 'ms',
+          baseline: { label: 'warp per frame, same pool run / frames', value: warpRuns[1] / FRAMES },
+        },
       ];
     } finally {
       await pool.close();

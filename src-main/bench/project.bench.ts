@@ -30,7 +30,10 @@ export const projectBenchmark: Benchmark = {
         depth: { source: { type: 'file', asset: dep, originalName: 'a.npy' }, mapping: DEFAULT_DEPTH_MAPPING },
       });
       const dir = path.join(tmp, 'Bench.camtrack');
-      await saveProject(dir, doc, [{ name: img.file, bytes: png }, { name: dep.file, bytes: npy }]);
+      await saveProject(dir, doc, [
+        { name: img.file, bytes: png },
+        { name: dep.file, bytes: npy },
+      ]);
 
       let x = 0;
       const edit = () => {
@@ -50,8 +53,18 @@ export const projectBenchmark: Benchmark = {
       const open = await timeMs(() => openProject(dir), 7);
       const openNoVerify = await timeMs(() => openProject(dir, { verifyAssets: false }), 7);
       return [
-        { label: 'save after a track edit (project folder, 11 MB of assets in place)', value: save, unit: 'ms', baseline: { label: 'rewrite one project file of JSON + assets', value: rewrite } },
-        { label: 'open with sha256 check of 11 MB of assets', value: open, unit: 'ms', baseline: { label: 'open without the check', value: openNoVerify } },
+        {
+          label: 'save after a track edit (project folder, 11 MB of assets in place)',
+          value: save,
+          unit: 'ms',
+          baseline: { label: 'rewrite one project file of JSON + assets', value: rewrite },
+        },
+        {
+          label: 'open with sha256 check of 11 MB of assets',
+          value: open,
+          unit: 'ms',
+          baseline: { label: 'open without the check', value: openNoVerify },
+        },
       ];
     } finally {
       await fs.rm(tmp, { recursive: true, force: true });

@@ -11,4 +11,16 @@ import { previewBenchmark } from './preview.bench';
 import { cliBenchmark } from './cli.bench';
 
 /** Every benchmark of the project. Add new ones to this list. */
-export const benchmarks: Benchmark[] = [warpBenchmark, lambdaBenchmark, exportBenchmark, projectBenchmark, modelsBenchmark, guidanceBenchmark, samplerBenchmark, cameraBenchmark, heatmapBenchmark, previewBenchmark, cliBenchmark];
+export const benchmarks: Benchmark[] = [
+  warpBenchmark,
+  lambdaBenchmark,
+  exportBenchmark,
+  projectBenchmark,
+  modelsBenchmark,
+  guidanceBenchmark,
+  samplerBenchmark,
+  cameraBenchmark,
+  heatmapBenchmark,
+  previewBenchmark,
+  cliBenchmark,
+];

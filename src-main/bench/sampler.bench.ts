@@ -3,7 +3,13 @@ import type { Benchmark, BenchFigure } from './harness';
 import { timeMs } from './harness';
 import { makeLambdaTable } from '../engine/lambda/table';
 import { karrasSigmas } from '../engine/schedule/karras';
-import { type CutoffMethod, GuidanceScratch, type HoleMasks, applyPosteriorGuidance, makeHoleMasks } from '../engine/sampler/guidance';
+import {
+  type CutoffMethod,
+  GuidanceScratch,
+  type HoleMasks,
+  applyPosteriorGuidance,
+  makeHoleMasks,
+} from '../engine/sampler/guidance';
 import { Xoshiro128ss, gaussianNoise } from '../engine/sampler/rng';
 import { guidedSample } from '../engine/sampler/sampler';
 import type { LatentShape } from '../engine/sampler/shape';
@@ -79,15 +85,30 @@ export const guidanceBenchmark: Benchmark = {
     const lambdas = new Float64Array(SHAPE.frames).fill(0.7);
     const scratch = new GuidanceScratch();
     const step = (cutoff: CutoffMethod) => () =>
-      applyPosteriorGuidance({ shape: SHAPE, denoised: d, warped: w, source, holes, lambdas, lambdaMin: 0.2, out, scratch, cutoff });
+      applyPosteriorGuidance({
+        shape: SHAPE,
+        denoised: d,
+        warped: w,
+        source,
+        holes,
+        lambdas,
+        lambdaMin: 0.2,
+        out,
+        scratch,
+        cutoff,
+      });
     const sorted = await timeMs(step('sort'), 7, 2);
     const selected = await timeMs(step('select'), 15, 3);
     const sortedCpu = await cpuMs(step('sort'), 7, 1);
     const selectedCpu = await cpuMs(step('select'), 15, 2);
     // Machine-speed reference: one plain pass |D - W| over the whole latent.
-    const onePass = await cpuMs(() => {
-      for (let i = 0; i < N; i++) out[i] = Math.abs(d[i] - w[i]);
-    }, 15, 2);
+    const onePass = await cpuMs(
+      () => {
+        for (let i = 0; i < N; i++) out[i] = Math.abs(d[i] - w[i]);
+      },
+      15,
+      2,
+    );
     return [
       {
         label: `guidance step (radix k-th selection), 25 x 4 x 72 x 128, wall time, ${load()}`,
@@ -115,7 +136,8 @@ export const guidanceBenchmark: Benchmark = {
 
 export const samplerBenchmark: Benchmark = {
   name: 'sampler',
-  description: 'the whole guided Euler loop, 25 steps at 25 x 4 x 72 x 128, model time excluded (the denoiser returns a precomputed buffer)',
+  description:
+    'the whole guided Euler loop, 25 steps at 25 x 4 x 72 x 128, model time excluded (the denoiser returns a precomputed buffer)',
   async run(): Promise<BenchFigure[]> {
     const { d, w, source, holes } = fixtures();
     const sigmas = karrasSigmas(25);

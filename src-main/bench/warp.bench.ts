@@ -58,14 +58,42 @@ export const warpBenchmark: Benchmark = {
       const total = runs[1];
       const loadavg = (await import('node:os')).loadavg()[0];
       const figures: BenchFigure[] = [
-        { label: `total, ${FRAMES} frames, pool of ${pool.size} (median of 3)`, value: total, unit: 'ms', baseline: { label: 'one thread', value: singleTotal }, target: { max: 1000 } },
+        {
+          label: `total, ${FRAMES} frames, pool of ${pool.size} (median of 3)`,
+          value: total,
+          unit: 'ms',
+          baseline: { label: 'one thread', value: singleTotal },
+          target: { max: 1000 },
+        },
         // CPU time of all threads: what the machine's load cannot inflate. On an idle machine the
         // wall time is about this divided by the cores.
-        { label: `CPU time, all threads (median of 3; load average ${loadavg.toFixed(1)} during the run)`, value: cpu[1], unit: 'ms', baseline: { label: 'one thread', value: singleCpu } },
-        { label: 'per frame (mean, inside a worker)', value: mean(frameMs), unit: 'ms', baseline: { label: 'one thread', value: mean(single) } },
-        { label: 'pool start and first warm-up frames', value: startMs, unit: 'ms', baseline: { label: 'one thread, one frame', value: single[0] } },
+        {
+          label: `CPU time, all threads (median of 3; load average ${loadavg.toFixed(1)} during the run)`,
+          value: cpu[1],
+          unit: 'ms',
+          baseline: { label: 'one thread', value: singleCpu },
+        },
+        {
+          label: 'per frame (mean, inside a worker)',
+          value: mean(frameMs),
+          unit: 'ms',
+          baseline: { label: 'one thread', value: mean(single) },
+        },
+        {
+          label: 'pool start and first warm-up frames',
+          value: startMs,
+          unit: 'ms',
+          baseline: { label: 'one thread, one frame', value: single[0] },
+        },
       ];
-      frameMs.forEach((ms, i) => figures.push({ label: `frame ${i}`, value: ms, unit: 'ms', baseline: { label: 'one thread', value: single[i] } }));
+      frameMs.forEach((ms, i) =>
+        figures.push({
+          label: `frame ${i}`,
+          value: ms,
+          unit: 'ms',
+          baseline: { label: 'one thread', value: single[i] },
+        }),
+      );
       return figures;
     } finally {
       await pool.close();

@@ -48,9 +48,12 @@ describe('the bundled CLI (what `npm install` and `npm run build` make)', () => 
   const out = path.join(REPO_ROOT, 'dist', `cli-test-${process.pid}`);
   // What bin/camtrack.mjs does with a fresh bundle: require it and run main().
   const start = `require(${JSON.stringify(path.join(out, 'cli.cjs'))}).main(['node', 'camtrack', ...JSON.parse(process.env.ARGS)]).then((c) => { process.exitCode = c; })`;
-  const cli = (...args: string[]) => run(process.execPath, ['-e', start], { cwd: REPO_ROOT, env: { ...process.env, ARGS: JSON.stringify(args) } });
+  const cli = (...args: string[]) =>
+    run(process.execPath, ['-e', start], { cwd: REPO_ROOT, env: { ...process.env, ARGS: JSON.stringify(args) } });
   beforeAll(async () => {
-    const { buildMain } = (await import(path.join(REPO_ROOT, 'scripts', 'build.mjs'))) as { buildMain(outdir: string): Promise<void> };
+    const { buildMain } = (await import(path.join(REPO_ROOT, 'scripts', 'build.mjs'))) as {
+      buildMain(outdir: string): Promise<void>;
+    };
     await buildMain(out);
   }, 120_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -72,11 +75,18 @@ describe('the bundled CLI (what `npm install` and `npm run build` make)', () => 
     // Every module file in require's cache once the command is done, as the bundle ran it.
     const loaded = async (...args: string[]) => {
       const probe = `require(${JSON.stringify(path.join(out, 'cli.cjs'))}).main(['node', 'camtrack', ...JSON.parse(process.env.ARGS)]).then((c) => { process.exitCode = c; process.stderr.write('LOADED' + JSON.stringify(Object.keys(require.cache))); })`;
-      const r = await run(process.execPath, ['-e', probe], { cwd: REPO_ROOT, env: { ...process.env, ARGS: JSON.stringify(args) } });
-      return (JSON.parse(r.stderr.slice(r.stderr.indexOf('LOADED') + 6)) as string[]).map((f) => path.relative(REPO_ROOT, f));
+      const r = await run(process.execPath, ['-e', probe], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ARGS: JSON.stringify(args) },
+      });
+      return (JSON.parse(r.stderr.slice(r.stderr.indexOf('LOADED') + 6)) as string[]).map((f) =>
+        path.relative(REPO_ROOT, f),
+      );
     };
-    const heavy = (files: string[]) => files.filter((f) => /node_modules[\\/](sharp|onnxruntime-node|ws|@img)[\\/]/.test(f));
-    const commandModules = (files: string[]) => files.filter((f) => /cli-[a-z]+\.cjs$/.test(f)).map((f) => path.basename(f));
+    const heavy = (files: string[]) =>
+      files.filter((f) => /node_modules[\\/](sharp|onnxruntime-node|ws|@img)[\\/]/.test(f));
+    const commandModules = (files: string[]) =>
+      files.filter((f) => /cli-[a-z]+\.cjs$/.test(f)).map((f) => path.basename(f));
     const help = await loaded('--help');
     expect(commandModules(help)).toEqual([]);
     expect(heavy(help)).toEqual([]);
@@ -84,7 +94,10 @@ describe('the bundled CLI (what `npm install` and `npm run build` make)', () => 
     expect(commandModules(lambda)).toEqual(['cli-lambda.cjs']);
     expect(heavy(lambda)).toEqual([]);
     // A command module's own CamtrackError (its own copy of the class) still prints as one line with its code.
-    const failed = await run(process.execPath, ['-e', start], { cwd: REPO_ROOT, env: { ...process.env, CAMTRACK_REDIS_URL: '', ARGS: JSON.stringify(['farm', 'status']) } }).then(
+    const failed = await run(process.execPath, ['-e', start], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, CAMTRACK_REDIS_URL: '', ARGS: JSON.stringify(['farm', 'status']) },
+    }).then(
       () => null,
       (e: { code: number; stderr: string }) => e,
     );
@@ -108,7 +121,17 @@ describe('the bundled CLI (what `npm install` and `npm run build` make)', () => 
     writeFileSync(path.join(dir, 'depth.npy'), writeNpy(shot.depth, [64, 96]));
     const cams = [0, 1, 2].map((i) => ({ c2w: poseAt([0.1 * i, 0, -0.1 * i], 2 * i), intrinsics: K }));
     writeFileSync(path.join(dir, 'path.json'), stringifyCameraPath(cameraPathFromFrames(cams, 10)));
-    const warp = await cli('warp', '--image', path.join(dir, 'photo.png'), '--depth', path.join(dir, 'depth.npy'), '--camera-path', path.join(dir, 'path.json'), '--out', path.join(dir, 'out'));
+    const warp = await cli(
+      'warp',
+      '--image',
+      path.join(dir, 'photo.png'),
+      '--depth',
+      path.join(dir, 'depth.npy'),
+      '--camera-path',
+      path.join(dir, 'path.json'),
+      '--out',
+      path.join(dir, 'out'),
+    );
     expect(JSON.parse(warp.stdout.trim().split('\n').pop()!)).toMatchObject({ frames: 3, width: 96, height: 64 });
   });
 });

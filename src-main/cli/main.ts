@@ -25,10 +25,12 @@ export async function main(argv: string[]): Promise<number> {
     for (const m of commandModules) {
       if (wanted !== undefined && wanted in m.commands) {
         (await m.load())(program);
-        for (const [name, summary] of Object.entries(m.commands)) program.commands.find((c) => c.name() === name)?.summary(summary);
+        for (const [name, summary] of Object.entries(m.commands))
+          program.commands.find((c) => c.name() === name)?.summary(summary);
       } else {
         // A stand-in that lists the command; it never runs (the line names another command).
-        for (const [name, summary] of Object.entries(m.commands)) program.command(name).summary(summary).allowUnknownOption().allowExcessArguments();
+        for (const [name, summary] of Object.entries(m.commands))
+          program.command(name).summary(summary).allowUnknownOption().allowExcessArguments();
       }
     }
     await program.parseAsync(argv);

@@ -14,7 +14,7 @@ const config = parse(readFileSync(path.join(REPO_ROOT, 'electron-builder.yml'), 
 const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
 
 describe('electron-builder.yml', () => {
-  it('is valid against electron-builder\'s schema', () => {
+  it("is valid against electron-builder's schema", () => {
     const ok = validate(config);
     expect(validate.errors ?? []).toEqual([]);
     expect(ok).toBe(true);
@@ -57,7 +57,9 @@ describe('electron-builder.yml', () => {
       onlyLoadAppFromAsar: true,
       grantFileProtocolExtraPrivileges: false,
     });
-    const fuseKeys = Object.keys((schema as { definitions: Record<string, { properties: object }> }).definitions.FuseOptionsV1.properties);
+    const fuseKeys = Object.keys(
+      (schema as { definitions: Record<string, { properties: object }> }).definitions.FuseOptionsV1.properties,
+    );
     expect(fuseKeys).toEqual(expect.arrayContaining(Object.keys(config.electronFuses)));
     // A misspelt fuse is refused by the schema (so the check above is against real names).
     expect(validate({ ...config, electronFuses: { runAsnode: false } })).toBe(false);

@@ -4,7 +4,18 @@
  * no Node in the page, a strict CSP, navigation and new windows blocked, every IPC call validated
  * (by the relay, against the API schemas) and only accepted from our own page.
  */
-import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, net, session, shell, type MenuItemConstructorOptions } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  Menu,
+  dialog,
+  ipcMain,
+  protocol,
+  net,
+  session,
+  shell,
+  type MenuItemConstructorOptions,
+} from 'electron';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,7 +35,9 @@ const rendererDir = path.join(__dirname, '..', 'renderer');
 let win: BrowserWindow | null = null;
 let relay: EngineRelay;
 
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 
 function sendMenu(command: MenuCommand, payload?: { name: string; bytes: Uint8Array } | { path: string }): void {
   win?.webContents.send(CHANNEL_EVENT, 'menu.command', { command, payload });
@@ -42,7 +55,10 @@ async function chooseProjectToOpen(): Promise<void> {
 }
 
 async function chooseSaveAs(): Promise<void> {
-  const r = await dialog.showSaveDialog(win!, { title: 'Save project as', filters: [{ name: 'Camtrack project', extensions: ['camtrack'] }] });
+  const r = await dialog.showSaveDialog(win!, {
+    title: 'Save project as',
+    filters: [{ name: 'Camtrack project', extensions: ['camtrack'] }],
+  });
   if (r.canceled || !r.filePath) return;
   const target = r.filePath.endsWith('.camtrack') ? r.filePath : `${r.filePath}.camtrack`;
   relay.grant(target);
@@ -50,9 +66,10 @@ async function chooseSaveAs(): Promise<void> {
 }
 
 async function chooseFileToImport(command: 'importImage' | 'importDepth'): Promise<void> {
-  const filters = command === 'importImage'
-    ? [{ name: 'Images', extensions: ['png', 'jpg', 'jpeg', 'webp'] }]
-    : [{ name: 'Depth', extensions: ['npy', 'png', 'pfm', 'tif', 'tiff'] }];
+  const filters =
+    command === 'importImage'
+      ? [{ name: 'Images', extensions: ['png', 'jpg', 'jpeg', 'webp'] }]
+      : [{ name: 'Depth', extensions: ['npy', 'png', 'pfm', 'tif', 'tiff'] }];
   const r = await dialog.showOpenDialog(win!, { properties: ['openFile'], filters });
   if (r.canceled || !r.filePaths[0]) return;
   const bytes = await fs.readFile(r.filePaths[0]);
@@ -75,7 +92,10 @@ async function buildMenu(): Promise<void> {
         {
           label: 'Open Recent',
           submenu: recent.length
-            ? recent.map((r) => ({ label: `${r.name} — ${r.dir}`, click: () => sendMenu('openRecent', { path: r.dir }) }))
+            ? recent.map((r) => ({
+                label: `${r.name} — ${r.dir}`,
+                click: () => sendMenu('openRecent', { path: r.dir }),
+              }))
             : [{ label: 'No recent projects', enabled: false }],
         },
         { type: 'separator' },
@@ -194,7 +214,9 @@ void app.whenReady().then(async () => {
     }
   });
   // Deny by default, for permission checks (queried synchronously, e.g. navigator.permissions) and requests alike.
-  session.defaultSession.setPermissionCheckHandler((_wc, permission, requestingOrigin) => isPermissionAllowed(permission, requestingOrigin));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission, requestingOrigin) =>
+    isPermissionAllowed(permission, requestingOrigin),
+  );
   session.defaultSession.setPermissionRequestHandler((wc, permission, callback, details) =>
     callback(isPermissionAllowed(permission, details.requestingUrl ?? wc?.getURL())),
   );
@@ -204,7 +226,10 @@ void app.whenReady().then(async () => {
   ipcMain.handle(CHANNEL_CALL, async (event, method: unknown, input: unknown) => {
     // Only our own page may call the engine.
     if (!event.senderFrame || !event.senderFrame.url.startsWith(`${APP_ORIGIN}/`)) {
-      return { ok: false, error: { code: 'permission', message: 'Refused: the call did not come from the studio window.' } };
+      return {
+        ok: false,
+        error: { code: 'permission', message: 'Refused: the call did not come from the studio window.' },
+      };
     }
     try {
       const value = await relay.call(method, input);

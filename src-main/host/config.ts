@@ -13,7 +13,8 @@ export function readHostConfig(env: NodeJS.ProcessEnv = process.env): HostConfig
   const raw = env.CAMTRACK_HOST_CONFIG;
   if (!raw) throw new Error('CAMTRACK_HOST_CONFIG is not set: the engine host must be started by the studio.');
   const c = JSON.parse(raw) as HostConfig;
-  if (c.mode !== 'electron' && c.mode !== 'browser') throw new Error('CAMTRACK_HOST_CONFIG.mode must be electron or browser');
+  if (c.mode !== 'electron' && c.mode !== 'browser')
+    throw new Error('CAMTRACK_HOST_CONFIG.mode must be electron or browser');
   if (!c.appDataDir) throw new Error('CAMTRACK_HOST_CONFIG.appDataDir is required');
   return c;
 }

@@ -10,5 +10,8 @@ export interface HostContext {
   emit<E extends keyof ApiEvents>(event: E, data: ApiEvents[E]): void;
 }
 
-export type Handler<M extends ApiMethod> = (input: z.output<(typeof apiInputs)[M]>, ctx: HostContext) => Promise<ApiOutput<M>>;
+export type Handler<M extends ApiMethod> = (
+  input: z.output<(typeof apiInputs)[M]>,
+  ctx: HostContext,
+) => Promise<ApiOutput<M>>;
 export type Handlers = { [M in ApiMethod]?: Handler<M> };

@@ -15,9 +15,16 @@ interface Port {
 
 function connect(): Port {
   // Electron utility process: process.parentPort (structured clone).
-  const parentPort = (process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: 'message', cb: (ev: { data: unknown }) => void): void } }).parentPort;
+  const parentPort = (
+    process as unknown as {
+      parentPort?: { postMessage(m: unknown): void; on(e: 'message', cb: (ev: { data: unknown }) => void): void };
+    }
+  ).parentPort;
   if (parentPort) {
-    return { post: (m) => parentPort.postMessage(m), listen: (cb) => parentPort.on('message', (ev) => cb(ev.data as WireMessage)) };
+    return {
+      post: (m) => parentPort.postMessage(m),
+      listen: (cb) => parentPort.on('message', (ev) => cb(ev.data as WireMessage)),
+    };
   }
   if (process.send) {
     return { post: (m) => process.send?.(m), listen: (cb) => process.on('message', (m) => cb(m as WireMessage)) };

@@ -30,7 +30,10 @@ export class PathGuard {
   /** Returns the resolved path, or refuses with a message naming it. */
   check(p: string): string {
     if (!this.isAllowed(p)) {
-      throw new CamtrackError('permission', `Camtrack Studio may not access ${p}: choose it in a file dialog (or, in browser mode, keep projects inside the workspace folder).`);
+      throw new CamtrackError(
+        'permission',
+        `Camtrack Studio may not access ${p}: choose it in a file dialog (or, in browser mode, keep projects inside the workspace folder).`,
+      );
     }
     return path.resolve(p);
   }

@@ -22,7 +22,13 @@ beforeAll(async () => {
   ui = path.join(base, 'ui');
   mkdirSync(ui);
   writeFileSync(path.join(ui, 'index.html'), '<!doctype html><title>studio</title>');
-  server = await startServer({ workspace: path.join(base, 'ws'), appDataDir: path.join(base, 'data'), rendererDir: ui, idleTimeoutMs: 600, headersTimeoutMs: 1000 });
+  server = await startServer({
+    workspace: path.join(base, 'ws'),
+    appDataDir: path.join(base, 'data'),
+    rendererDir: ui,
+    idleTimeoutMs: 600,
+    headersTimeoutMs: 1000,
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -43,7 +49,11 @@ function raw(chunks: (string | Buffer)[], opts: { waitMs?: number } = {}): Promi
     const got: Buffer[] = [];
     const limit = setTimeout(() => {
       sock.destroy();
-      reject(new Error(`the server neither answered nor closed within ${opts.waitMs ?? 5000} ms; got ${JSON.stringify(Buffer.concat(got).toString('latin1').slice(0, 200))}`));
+      reject(
+        new Error(
+          `the server neither answered nor closed within ${opts.waitMs ?? 5000} ms; got ${JSON.stringify(Buffer.concat(got).toString('latin1').slice(0, 200))}`,
+        ),
+      );
     }, opts.waitMs ?? 5000);
     sock.on('data', (d) => got.push(d));
     sock.on('error', () => undefined);
@@ -156,17 +166,23 @@ describe('camtrack serve under malformed traffic without a token', () => {
   });
 
   it('a half-sent request or handshake is closed after the header timeout', async () => {
-    const r = await raw([`GET /api?token=${server.token} HTTP/1.1\r\nHost: ${host()}\r\nUpgrade: websock`], { waitMs: 5000 });
+    const r = await raw([`GET /api?token=${server.token} HTTP/1.1\r\nHost: ${host()}\r\nUpgrade: websock`], {
+      waitMs: 5000,
+    });
     expect(r.closedMs).toBeLessThan(4000);
   });
 
   it('many connections at once (200 stalled sockets) do not stop the real client', async () => {
     const stalled = await Promise.all(
-      Array.from({ length: 200 }, () => new Promise<net.Socket>((resolve) => {
-        const s = net.connect(server.port, '127.0.0.1', () => resolve(s));
-        s.on('error', () => undefined);
-        s.write('GET / HTTP/1.1\r\n');
-      })),
+      Array.from(
+        { length: 200 },
+        () =>
+          new Promise<net.Socket>((resolve) => {
+            const s = net.connect(server.port, '127.0.0.1', () => resolve(s));
+            s.on('error', () => undefined);
+            s.write('GET / HTTP/1.1\r\n');
+          }),
+      ),
     );
     await realClientWorks();
     // The header timeout closes them all.
@@ -201,20 +217,30 @@ describe('the bridge with a token: frame sizes, stalls, connection cap, codec', 
     }
     await expect(connectBridge(`ws://${host()}/api?token=${server.token}`).opened).rejects.toThrow(/503/);
     open.pop()!.close();
-    await expect.poll(async () => {
-      const c = connectBridge(`ws://${host()}/api?token=${server.token}`);
-      try {
-        await c.opened;
-        c.close();
-        return true;
-      } catch {
-        return false;
-      }
-    }, { timeout: 5000 }).toBe(true);
-    await Promise.all(open.map((c) => new Promise((r) => {
-      c.ws.once('close', r);
-      c.close();
-    })));
+    await expect
+      .poll(
+        async () => {
+          const c = connectBridge(`ws://${host()}/api?token=${server.token}`);
+          try {
+            await c.opened;
+            c.close();
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { timeout: 5000 },
+      )
+      .toBe(true);
+    await Promise.all(
+      open.map(
+        (c) =>
+          new Promise((r) => {
+            c.ws.once('close', r);
+            c.close();
+          }),
+      ),
+    );
     await expect.poll(() => server.bridgeConnections(), { timeout: 5000 }).toBe(0);
   });
 
@@ -222,7 +248,9 @@ describe('the bridge with a token: frame sizes, stalls, connection cap, codec', 
     const c = connectBridge(`ws://${host()}/api?token=${server.token}`);
     await c.opened;
     const closed = new Promise<number>((resolve) => c.ws.on('close', (code) => resolve(code)));
-    c.ws.send(JSON.stringify({ type: 'call', id: 1, method: 'app.info', input: { x: { $typed: 'constructor', b64: '' } } }));
+    c.ws.send(
+      JSON.stringify({ type: 'call', id: 1, method: 'app.info', input: { x: { $typed: 'constructor', b64: '' } } }),
+    );
     expect(await closed).toBe(1003);
     c.ws.send = () => undefined;
     await realClientWorks();
@@ -231,7 +259,22 @@ describe('the bridge with a token: frame sizes, stalls, connection cap, codec', 
 
 describe('camtrack serve on a busy port', () => {
   it('exits at once with a clear message, without leaving an engine running', async () => {
-    const child = spawn(process.execPath, [appPath('bin', 'camtrack.mjs'), 'serve', '--port', String(server.port), '--ui', ui, '--workspace', path.join(base, 'ws2'), '--data', path.join(base, 'data2')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        appPath('bin', 'camtrack.mjs'),
+        'serve',
+        '--port',
+        String(server.port),
+        '--ui',
+        ui,
+        '--workspace',
+        path.join(base, 'ws2'),
+        '--data',
+        path.join(base, 'data2'),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((resolve, reject) => {

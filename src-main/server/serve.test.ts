@@ -14,10 +14,12 @@ function connect(url: string, headers: Record<string, string> = {}) {
 
 function get(port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: '/', headers: { host } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path: '/', headers: { host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+      .on('error', reject);
   });
 }
 
@@ -29,7 +31,11 @@ describe('browser-mode server', () => {
     const ui = path.join(base, 'ui');
     mkdirSync(ui);
     writeFileSync(path.join(ui, 'index.html'), '<!doctype html><title>studio</title>');
-    server = await startServer({ workspace: path.join(base, 'ws'), appDataDir: path.join(base, 'data'), rendererDir: ui });
+    server = await startServer({
+      workspace: path.join(base, 'ws'),
+      appDataDir: path.join(base, 'data'),
+      rendererDir: ui,
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -47,11 +53,15 @@ describe('browser-mode server', () => {
     const base = `ws://127.0.0.1:${server.port}/api`;
     await expect(connect(base).opened).rejects.toThrow(/403/);
     await expect(connect(`${base}?token=${'x'.repeat(32)}`).opened).rejects.toThrow(/403/);
-    await expect(connect(`${base}?token=${server.token}`, { origin: 'https://evil.example' }).opened).rejects.toThrow(/403/);
+    await expect(connect(`${base}?token=${server.token}`, { origin: 'https://evil.example' }).opened).rejects.toThrow(
+      /403/,
+    );
   });
 
   it('answers calls, validates inputs and keeps files inside the workspace', async () => {
-    const c = connect(`ws://127.0.0.1:${server.port}/api?token=${server.token}`, { origin: `http://127.0.0.1:${server.port}` });
+    const c = connect(`ws://127.0.0.1:${server.port}/api?token=${server.token}`, {
+      origin: `http://127.0.0.1:${server.port}`,
+    });
     await c.opened;
     const info = await c.call('app.info', {});
     expect(info).toMatchObject({ ok: true, value: { mode: 'browser' } });

@@ -93,7 +93,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   try {
     await fs.access(path.join(opts.rendererDir, 'index.html'));
   } catch {
-    throw new Error(`The studio UI is not built (${opts.rendererDir}/index.html is missing): run \`npm run build\` first.`);
+    throw new Error(
+      `The studio UI is not built (${opts.rendererDir}/index.html is missing): run \`npm run build\` first.`,
+    );
   }
   // The engine starts only once the port is ours (a busy port must not leave a child running).
   let relay: EngineRelay | null = null;
@@ -131,7 +133,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
     const isHtml = path.extname(file) === '.html';
     // The page may connect to this bridge's port only (the built page says 'self' only, for Electron).
-    if (isHtml) body = Buffer.from(withCspMeta(body.toString('utf8'), contentSecurityPolicy({ kind: 'browser', port })));
+    if (isHtml)
+      body = Buffer.from(withCspMeta(body.toString('utf8'), contentSecurityPolicy({ kind: 'browser', port })));
     res.writeHead(200, {
       'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
       'cache-control': 'no-store',
@@ -143,12 +146,19 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   };
 
   const headersTimeout = opts.headersTimeoutMs ?? 10_000;
-  const server = http.createServer({ headersTimeout, requestTimeout: Math.max(headersTimeout, 30_000), connectionsCheckingInterval: Math.min(1000, headersTimeout) }, (req, res) => {
-    serveFile(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
-      else res.destroy();
-    });
-  });
+  const server = http.createServer(
+    {
+      headersTimeout,
+      requestTimeout: Math.max(headersTimeout, 30_000),
+      connectionsCheckingInterval: Math.min(1000, headersTimeout),
+    },
+    (req, res) => {
+      serveFile(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      });
+    },
+  );
   server.keepAliveTimeout = 5_000;
   server.maxConnections = MAX_TCP_CONNECTIONS;
   // Malformed HTTP (bad request line, oversized headers, a handshake cut off): answer 400 and close.
@@ -179,10 +189,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     sockets.add(ws);
     let lastHeard = Date.now();
     // A stalled peer (a half-sent frame, a dead tab) answers no ping: it is closed after idleTimeoutMs.
-    const heartbeat = setInterval(() => {
-      if (Date.now() - lastHeard > idleTimeoutMs) ws.terminate();
-      else if (ws.readyState === ws.OPEN) ws.ping();
-    }, Math.max(50, Math.floor(idleTimeoutMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        if (Date.now() - lastHeard > idleTimeoutMs) ws.terminate();
+        else if (ws.readyState === ws.OPEN) ws.ping();
+      },
+      Math.max(50, Math.floor(idleTimeoutMs / 3)),
+    );
     heartbeat.unref();
     ws.on('pong', () => (lastHeard = Date.now()));
     // Oversized or malformed frames: ws reports them here and closes the connection (1009/1002).
@@ -228,8 +241,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE')
-      throw new CamtrackError('bad-input', `Port ${opts.port} on 127.0.0.1 is already in use (another program, or another camtrack serve). Choose another --port, or leave it out for a free one.`);
-    if (err.code === 'EACCES') throw new CamtrackError('permission', `Port ${opts.port} needs privileges to listen on. Choose a port above 1023, or leave --port out.`);
+      throw new CamtrackError(
+        'bad-input',
+        `Port ${opts.port} on 127.0.0.1 is already in use (another program, or another camtrack serve). Choose another --port, or leave it out for a free one.`,
+      );
+    if (err.code === 'EACCES')
+      throw new CamtrackError(
+        'permission',
+        `Port ${opts.port} needs privileges to listen on. Choose a port above 1023, or leave --port out.`,
+      );
     throw e;
   }
   server.on('error', () => undefined);

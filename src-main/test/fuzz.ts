@@ -14,7 +14,8 @@ import { CamtrackError } from '../engine/util/errors';
  */
 
 /** Messages that show a bug rather than a refusal. */
-const RAW_MESSAGE = /Cannot read propert|Cannot set propert|is not a function|is not iterable|is not defined|undefined is not|null is not|Maximum call stack|Invalid array length|Invalid typed array length|out of memory|\[object Object\]/i;
+const RAW_MESSAGE =
+  /Cannot read propert|Cannot set propert|is not a function|is not iterable|is not defined|undefined is not|null is not|Maximum call stack|Invalid array length|Invalid typed array length|out of memory|\[object Object\]/i;
 
 export interface Verdict<T> {
   /** Asserts a parsed value is what the schema accepts. */
@@ -28,7 +29,11 @@ export interface Verdict<T> {
 export const isCamtrack = (e: unknown) => e instanceof CamtrackError;
 
 /** Runs one case and judges it; returns 'parsed' or 'refused' (tests count both). */
-export async function judge<T>(run: () => T | Promise<T>, v: Verdict<T>, input: () => string): Promise<'parsed' | 'refused'> {
+export async function judge<T>(
+  run: () => T | Promise<T>,
+  v: Verdict<T>,
+  input: () => string,
+): Promise<'parsed' | 'refused'> {
   const limit = v.limitMs ?? 1000;
   const t0 = performance.now();
   let value: T;
@@ -39,7 +44,10 @@ export async function judge<T>(run: () => T | Promise<T>, v: Verdict<T>, input: 
     const refusal = v.refusal ?? isCamtrack;
     const message = e instanceof Error ? e.message : String(e);
     if (!refusal(e) || !(e instanceof Error) || message.trim().length < 10 || RAW_MESSAGE.test(message)) {
-      throw new Error(`not a clear refusal (${e instanceof Error ? e.constructor.name : typeof e}: ${message}) for ${input()}`, { cause: e });
+      throw new Error(
+        `not a clear refusal (${e instanceof Error ? e.constructor.name : typeof e}: ${message}) for ${input()}`,
+        { cause: e },
+      );
     }
     if (ms > limit) throw new Error(`refused after ${ms.toFixed(0)} ms (limit ${limit}) for ${input()}`);
     return 'refused';
@@ -66,9 +74,20 @@ type ByteEdit =
 
 const byteEdit: fc.Arbitrary<ByteEdit> = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.oneof(fc.constantFrom(0, 0xff, 0x7f, 0x80, 0x20, 0x30, 0x39, 0x2d, 0x2e, 0x0a), fc.integer({ min: 0, max: 255 })) }),
+  fc.record({
+    kind: fc.constant('set' as const),
+    at: fc.nat(),
+    byte: fc.oneof(
+      fc.constantFrom(0, 0xff, 0x7f, 0x80, 0x20, 0x30, 0x39, 0x2d, 0x2e, 0x0a),
+      fc.integer({ min: 0, max: 255 }),
+    ),
+  }),
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 8 }) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 8 }),
+  }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 16 }) }),
 );
 
@@ -88,7 +107,12 @@ export function applyByteEdits(seed: Uint8Array, edits: readonly ByteEdit[]): Ui
 /** Valid files with a few byte edits, or (one case in six) random bytes. */
 export function mutatedBytes(seeds: readonly Uint8Array[], maxEdits = 4): fc.Arbitrary<Uint8Array> {
   return fc.oneof(
-    { weight: 5, arbitrary: fc.tuple(fc.constantFrom(...seeds), fc.array(byteEdit, { minLength: 1, maxLength: maxEdits })).map(([s, edits]) => applyByteEdits(s, edits)) },
+    {
+      weight: 5,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...seeds), fc.array(byteEdit, { minLength: 1, maxLength: maxEdits }))
+        .map(([s, edits]) => applyByteEdits(s, edits)),
+    },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 256 }) },
   );
 }
@@ -99,9 +123,41 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** Values that parsers get wrong: limits, wrong types, prototype names. */
 const interesting: fc.Arbitrary<Json> = fc.constantFrom<Json>(
-  0, -0, 1, -1, 0.5, 2, 179, 180, 1001, 1e6 + 1, 1e21, 1e308, -1e308, 5e-324, 2 ** 53, 2 ** 32, -(2 ** 31),
-  '', 'x', '__proto__', 'constructor', '1', 'NaN', '2026-13-45', 'not a date',
-  null, true, false, [], {}, [[]], [0], [null], JSON.parse('{"__proto__": 1}') as Json, { constructor: 'x' },
+  0,
+  -0,
+  1,
+  -1,
+  0.5,
+  2,
+  179,
+  180,
+  1001,
+  1e6 + 1,
+  1e21,
+  1e308,
+  -1e308,
+  5e-324,
+  2 ** 53,
+  2 ** 32,
+  -(2 ** 31),
+  '',
+  'x',
+  '__proto__',
+  'constructor',
+  '1',
+  'NaN',
+  '2026-13-45',
+  'not a date',
+  null,
+  true,
+  false,
+  [],
+  {},
+  [[]],
+  [0],
+  [null],
+  JSON.parse('{"__proto__": 1}') as Json,
+  { constructor: 'x' },
 );
 
 export const jsonValue: fc.Arbitrary<Json> = fc.oneof(interesting, fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>);
@@ -110,9 +166,19 @@ type JsonEdit = { pick: number; kind: 'replace' | 'delete' | 'duplicate' | 'rena
 
 const jsonEdit: fc.Arbitrary<JsonEdit> = fc.record({
   pick: fc.nat(),
-  kind: fc.constantFrom('replace' as const, 'replace' as const, 'replace' as const, 'delete' as const, 'duplicate' as const, 'renameKey' as const),
+  kind: fc.constantFrom(
+    'replace' as const,
+    'replace' as const,
+    'replace' as const,
+    'delete' as const,
+    'duplicate' as const,
+    'renameKey' as const,
+  ),
   value: jsonValue,
-  key: fc.oneof(fc.constantFrom('__proto__', 'constructor', 'version', 'schemaVersion', 'x'), fc.string({ maxLength: 6 })),
+  key: fc.oneof(
+    fc.constantFrom('__proto__', 'constructor', 'version', 'schemaVersion', 'x'),
+    fc.string({ maxLength: 6 }),
+  ),
 });
 
 /** Every node of a JSON tree as [parent, key] pairs (the root is [null, null]). */
@@ -139,7 +205,13 @@ export function applyJsonEdits(seed: Json, edits: readonly JsonEdit[]): Json {
     const get = () => (arr ? (parent as Json[])[key as number] : (parent as Record<string, Json>)[key as string]);
     if (e.kind === 'replace') {
       if (arr) (parent as Json[])[key as number] = structuredClone(e.value);
-      else Object.defineProperty(parent, key as string, { value: structuredClone(e.value), enumerable: true, writable: true, configurable: true });
+      else
+        Object.defineProperty(parent, key as string, {
+          value: structuredClone(e.value),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
     } else if (e.kind === 'delete') {
       if (arr) (parent as Json[]).splice(key as number, 1);
       else delete (parent as Record<string, Json>)[key as string];
@@ -159,7 +231,14 @@ type TextEdit = { kind: 'none' } | { kind: 'truncate'; at: number } | { kind: 'c
 const textEdit: fc.Arbitrary<TextEdit> = fc.oneof(
   { weight: 4, arbitrary: fc.constant({ kind: 'none' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('char' as const), at: fc.nat(), char: fc.constantFrom('"', ',', '}', ']', '{', '[', '\\', 'e', '-', '0', '\u0000', '\ufeff', ' ') }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('char' as const),
+      at: fc.nat(),
+      char: fc.constantFrom('"', ',', '}', ']', '{', '[', '\\', 'e', '-', '0', '\u0000', '\ufeff', ' '),
+    }),
+  },
 );
 
 function applyTextEdit(text: string, e: TextEdit): string {

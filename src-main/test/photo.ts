@@ -5,7 +5,9 @@ import sharp from 'sharp';
  * procedural street-like scene, written as a JPEG with EXIF data (camera make/model, orientation)
  * the way a phone or camera writes it.
  */
-export async function makeTestPhoto(opts: { width?: number; height?: number; orientation?: number } = {}): Promise<Buffer> {
+export async function makeTestPhoto(
+  opts: { width?: number; height?: number; orientation?: number } = {},
+): Promise<Buffer> {
   const width = opts.width ?? 1920;
   const height = opts.height ?? 1080;
   const px = Buffer.alloc(width * height * 3);

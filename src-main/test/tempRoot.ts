@@ -13,8 +13,11 @@ export default function setup(): () => void {
   const before = process.env.TMPDIR;
   process.env.TMPDIR = root;
   return () => {
-    const left = readdirSync(root).filter((n) => !/^(mat-debug-\d+\.log|\.ses|tsx-\d+|vite-node.*|[A-Za-z0-9]{21})$/.test(n));
-    if (left.length > 0) process.stdout.write(`\nTemporary files the tests did not remove (now removed): ${left.join(', ')}\n`);
+    const left = readdirSync(root).filter(
+      (n) => !/^(mat-debug-\d+\.log|\.ses|tsx-\d+|vite-node.*|[A-Za-z0-9]{21})$/.test(n),
+    );
+    if (left.length > 0)
+      process.stdout.write(`\nTemporary files the tests did not remove (now removed): ${left.join(', ')}\n`);
     rmSync(root, { recursive: true, force: true });
     if (before === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = before;

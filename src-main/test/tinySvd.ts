@@ -12,7 +12,10 @@ export const TINY_SVD = path.join(REPO_ROOT, 'fixtures', 'tiny-svd');
 export const tinyModelDir = (dtype: 'fp32' | 'fp16') => path.join(TINY_SVD, dtype);
 
 /** A golden array as float32, with its shape. */
-export async function golden(name: string, set: 'golden' | 'golden_fp16' = 'golden'): Promise<{ data: Float32Array; shape: number[] }> {
+export async function golden(
+  name: string,
+  set: 'golden' | 'golden_fp16' = 'golden',
+): Promise<{ data: Float32Array; shape: number[] }> {
   const a = await readNpyFile(path.join(TINY_SVD, set, `${name}.npy`));
   return { data: Float32Array.from(a.data), shape: [...a.shape] };
 }
@@ -38,4 +41,16 @@ export const TOL = {
 } as const;
 
 /** The golden run's settings (README: "Goldens from diffusers, float32"). */
-export const GOLDEN = { width: 256, height: 128, frames: 14, steps: 4, fps: 7, motionBucketId: 127, noiseAugStrength: 0.02, minGuidance: 1, maxGuidance: 3, decodeChunk: 8, denoiseSigma: 5 } as const;
+export const GOLDEN = {
+  width: 256,
+  height: 128,
+  frames: 14,
+  steps: 4,
+  fps: 7,
+  motionBucketId: 127,
+  noiseAugStrength: 0.02,
+  minGuidance: 1,
+  maxGuidance: 3,
+  decodeChunk: 8,
+  denoiseSigma: 5,
+} as const;

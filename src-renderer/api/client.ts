@@ -1,4 +1,12 @@
-import type { ApiEvent, ApiEvents, ApiInput, ApiMethod, ApiOutput, EngineApi, WireMessage } from '../../src-main/api/contract';
+import type {
+  ApiEvent,
+  ApiEvents,
+  ApiInput,
+  ApiMethod,
+  ApiOutput,
+  EngineApi,
+  WireMessage,
+} from '../../src-main/api/contract';
 import type { ErrorInfo } from '../../src-main/engine/util/errors';
 import { decodeWire, encodeWire } from '../../src-main/api/wire';
 
@@ -47,7 +55,11 @@ function wsClient(url: string): EngineApi {
   const socket = new WebSocket(url);
   const open = new Promise<void>((resolve, reject) => {
     socket.addEventListener('open', () => resolve(), { once: true });
-    socket.addEventListener('error', () => reject(new Error('Cannot reach the Camtrack engine: is `camtrack serve` still running?')), { once: true });
+    socket.addEventListener(
+      'error',
+      () => reject(new Error('Cannot reach the Camtrack engine: is `camtrack serve` still running?')),
+      { once: true },
+    );
   });
   socket.addEventListener('message', (ev) => {
     const msg = decodeWire(String(ev.data)) as WireMessage;

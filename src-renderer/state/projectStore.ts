@@ -40,7 +40,13 @@ export const useProject = create<ProjectState>()(
       savedKey: null,
       recovery: null,
       load(opened) {
-        set({ doc: opened.doc, dir: opened.dir, path: opened.path, savedKey: docKey(opened.doc), recovery: opened.autosave ?? null });
+        set({
+          doc: opened.doc,
+          dir: opened.dir,
+          path: opened.path,
+          savedKey: docKey(opened.doc),
+          recovery: opened.autosave ?? null,
+        });
         useProject.temporal.getState().clear();
       },
       update(recipe) {

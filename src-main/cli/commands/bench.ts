@@ -15,7 +15,11 @@ export function registerBench(program: Command): void {
         return;
       }
       const unknown = names.filter((n) => !benchmarks.some((b) => b.name === n));
-      if (unknown.length) throw new CamtrackError('bad-input', `Unknown benchmark: ${unknown.join(', ')}. Known: ${benchmarks.map((b) => b.name).join(', ')}`);
+      if (unknown.length)
+        throw new CamtrackError(
+          'bad-input',
+          `Unknown benchmark: ${unknown.join(', ')}. Known: ${benchmarks.map((b) => b.name).join(', ')}`,
+        );
       const chosen = names.length ? benchmarks.filter((b) => names.includes(b.name)) : benchmarks;
       for (const b of chosen) {
         process.stdout.write(`\n# ${b.name}: ${b.description}\n`);

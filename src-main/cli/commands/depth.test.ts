@@ -19,7 +19,11 @@ let url: string;
 let model: Uint8Array;
 const ranges: (string | undefined)[] = [];
 const savedModelsDir = process.env.CAMTRACK_MODELS_DIR;
-const json = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const json = (out: string) =>
+  out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 let photo: string;
 
 beforeAll(async () => {
@@ -31,7 +35,10 @@ beforeAll(async () => {
     const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     const start = m ? Number(m[1]) : 0;
     const part = Buffer.from(model).subarray(start);
-    res.writeHead(m ? 206 : 200, { 'Content-Length': part.length, ...(m && { 'Content-Range': `bytes ${start}-${model.length - 1}/${model.length}` }) });
+    res.writeHead(m ? 206 : 200, {
+      'Content-Length': part.length,
+      ...(m && { 'Content-Range': `bytes ${start}-${model.length - 1}/${model.length}` }),
+    });
     res.end(part);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

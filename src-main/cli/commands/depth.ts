@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
 import path from 'node:path';
 import { estimateImageDepth } from '../../engine/depth/estimateImage';
-import { DEPTH_MODEL_SIZES, depthModelStatus, downloadDepthModel, installDepthModelFile, type DepthModelSize } from '../../engine/depth/models';
+import {
+  DEPTH_MODEL_SIZES,
+  depthModelStatus,
+  downloadDepthModel,
+  installDepthModelFile,
+  type DepthModelSize,
+} from '../../engine/depth/models';
 import { loadImageFile } from '../../engine/image/load';
 import { writeNpyFile } from '../../engine/npy/file';
 import { CamtrackError } from '../../engine/util/errors';
@@ -11,7 +17,8 @@ const mb = (n: number) => (n / 1048576).toFixed(1);
 
 function sizeOf(v: string | undefined): DepthModelSize {
   const s = (v ?? 'small') as DepthModelSize;
-  if (!DEPTH_MODEL_SIZES.includes(s)) throw new CamtrackError('bad-input', `--size must be small, base or large (got "${v}").`);
+  if (!DEPTH_MODEL_SIZES.includes(s))
+    throw new CamtrackError('bad-input', `--size must be small, base or large (got "${v}").`);
   return s;
 }
 
@@ -20,17 +27,24 @@ function sizeOf(v: string | undefined): DepthModelSize {
  * and the models folder it comes from.
  */
 export function registerDepth(program: Command): void {
-  const depth = program.command('depth').description('estimate depth from a photo (Depth Anything V2, ONNX) and manage the depth models');
+  const depth = program
+    .command('depth')
+    .description('estimate depth from a photo (Depth Anything V2, ONNX) and manage the depth models');
   depth
     .command('estimate')
-    .description('estimate a depth map (relative disparity, at the model\'s resolution) for a photo and write it as .npy')
+    .description(
+      "estimate a depth map (relative disparity, at the model's resolution) for a photo and write it as .npy",
+    )
     .requiredOption('--image <file>', 'the photo (PNG, JPEG or WebP)')
     .requiredOption('--out <file>', 'the .npy file to write (float32, height x width)')
     .option('--model <file>', 'a Depth Anything V2 model.onnx (or a folder holding it); default: the installed model')
     .action(async (o: { image: string; out: string; model?: string }) => {
       const t0 = performance.now();
       const photo = await loadImageFile(o.image);
-      const r = await estimateImageDepth(photo.image, { ...(o.model && { model: path.resolve(o.model) }), onProgress: (stage) => progressLine(`depth: ${stage}`) });
+      const r = await estimateImageDepth(photo.image, {
+        ...(o.model && { model: path.resolve(o.model) }),
+        onProgress: (stage) => progressLine(`depth: ${stage}`),
+      });
       await writeNpyFile(o.out, Float32Array.from(r.raw.values), [r.raw.height, r.raw.width]);
       if (process.stderr.isTTY) process.stderr.write('\n');
       printJson({
@@ -41,12 +55,18 @@ export function registerDepth(program: Command): void {
         mapping: r.mapping,
         model: r.modelFile,
         provider: r.provider,
-        timingsMs: { load: Math.round(r.timings.loadMs), estimate: Math.round(r.timings.estimateMs), total: Math.round(performance.now() - t0) },
+        timingsMs: {
+          load: Math.round(r.timings.loadMs),
+          estimate: Math.round(r.timings.estimateMs),
+          total: Math.round(performance.now() - t0),
+        },
       });
     });
   depth
     .command('download')
-    .description('download Depth Anything V2 (ONNX) from Hugging Face into the models folder; resumes, records and checks its sha256')
+    .description(
+      'download Depth Anything V2 (ONNX) from Hugging Face into the models folder; resumes, records and checks its sha256',
+    )
     .option('--size <s>', 'small (about 100 MB, Apache-2.0), base or large (CC-BY-NC-4.0)', 'small')
     .option('--url <url>', 'download from this URL instead (a model.onnx with the same inputs and outputs)')
     .option('--sha256 <hex>', 'the expected sha256: the file is refused when it differs')
@@ -55,14 +75,19 @@ export function registerDepth(program: Command): void {
       const r = await downloadDepthModel(size, {
         ...(o.url && { url: o.url }),
         ...(o.sha256 && { sha256: o.sha256.toLowerCase() }),
-        onProgress: (p) => progressLine(`depth-anything-v2-${size}: ${p.state} ${mb(p.fileBytes)}${p.fileTotal ? `/${mb(p.fileTotal)}` : ''} MB`),
+        onProgress: (p) =>
+          progressLine(
+            `depth-anything-v2-${size}: ${p.state} ${mb(p.fileBytes)}${p.fileTotal ? `/${mb(p.fileTotal)}` : ''} MB`,
+          ),
       });
       if (process.stderr.isTTY) process.stderr.write('\n');
       printJson({ size, file: r.file, sha256: r.sha256, bytes: r.bytes });
     });
   depth
     .command('install')
-    .description('install a Depth Anything V2 model.onnx you already have into the models folder (its sha256 is recorded)')
+    .description(
+      'install a Depth Anything V2 model.onnx you already have into the models folder (its sha256 is recorded)',
+    )
     .argument('<file>', 'the model.onnx')
     .option('--size <s>', 'which size it is: small, base or large', 'small')
     .action(async (file: string, o: { size?: string }) => {

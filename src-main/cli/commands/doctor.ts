@@ -6,7 +6,9 @@ import { printJson } from '../io';
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('report ffmpeg, execution providers (each probed with a session), NVIDIA GPU, models found, and versions')
+    .description(
+      'report ffmpeg, execution providers (each probed with a session), NVIDIA GPU, models found, and versions',
+    )
     .option('--json', 'print the report as JSON')
     .option('--no-probe', 'list providers without opening a session on each')
     .option('--hashes', 'also check the sha256 of every file of the user models (slow for real models)')

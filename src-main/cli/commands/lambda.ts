@@ -33,6 +33,8 @@ export function registerLambda(program: Command): void {
         return;
       }
       await writeLambdaFile(opts.out, table);
-      process.stderr.write(`wrote ${opts.out}: ${table.steps} steps x ${table.frames} frames, v1=${v1} v2=${v2} v3=${v3}, score ${score}\n`);
+      process.stderr.write(
+        `wrote ${opts.out}: ${table.steps} steps x ${table.frames} frames, v1=${v1} v2=${v2} v3=${v3}, score ${score}\n`,
+      );
     });
 }

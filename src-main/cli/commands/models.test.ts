@@ -14,7 +14,12 @@ describe('camtrack models check', () => {
   it('verifies the built-in draft model and opens its sessions', async () => {
     const r = await run('models', 'check', builtinDraftModelDir(), '--json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ family: 'draft', dtype: 'float32', provider: 'cpu', fallbackReason: null });
+    expect(JSON.parse(r.out)).toMatchObject({
+      family: 'draft',
+      dtype: 'float32',
+      provider: 'cpu',
+      fallbackReason: null,
+    });
   });
 
   it('names the missing file of a broken folder and exits 1', async () => {

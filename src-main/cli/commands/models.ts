@@ -28,7 +28,9 @@ export function registerModels(program: Command): void {
         },
       });
       if (process.stderr.isTTY) process.stderr.write('\n');
-      process.stdout.write(`downloaded ${r.manifest.name} to ${r.dir} (${mb(r.bytesFetched)} MB fetched${r.resumedFiles.length ? `, resumed ${r.resumedFiles.join(', ')}` : ''})\n`);
+      process.stdout.write(
+        `downloaded ${r.manifest.name} to ${r.dir} (${mb(r.bytesFetched)} MB fetched${r.resumedFiles.length ? `, resumed ${r.resumedFiles.join(', ')}` : ''})\n`,
+      );
     });
   models
     .command('check')
@@ -37,13 +39,24 @@ export function registerModels(program: Command): void {
     .option('--ep <name>', 'execution provider to open the sessions with: auto, cpu, cuda, dml, coreml, webgpu', 'cpu')
     .option('--json', 'print the result as JSON')
     .action(async (dir: string, opts: { ep: string; json?: boolean }) => {
-      await verifyModelFolder(dir, { onProgress: (file, done, total) => progressLine(`hashing ${file}: ${mb(done)}/${mb(total)} MB`) });
+      await verifyModelFolder(dir, {
+        onProgress: (file, done, total) => progressLine(`hashing ${file}: ${mb(done)}/${mb(total)} MB`),
+      });
       const model = await openModel(dir, { provider: parseProviderChoice(opts.ep) });
       try {
-        const summary = { dir, name: model.manifest.name, family: model.manifest.family, dtype: model.manifest.dtype, provider: model.provider, fallbackReason: model.fallbackReason };
+        const summary = {
+          dir,
+          name: model.manifest.name,
+          family: model.manifest.family,
+          dtype: model.manifest.dtype,
+          provider: model.provider,
+          fallbackReason: model.fallbackReason,
+        };
         if (opts.json) printJson(summary);
         else {
-          process.stdout.write(`${summary.name} [${summary.family}, ${summary.dtype}]: files and sha256s match, all four sessions fit the contract (on ${summary.provider})\n`);
+          process.stdout.write(
+            `${summary.name} [${summary.family}, ${summary.dtype}]: files and sha256s match, all four sessions fit the contract (on ${summary.provider})\n`,
+          );
           if (summary.fallbackReason) process.stdout.write(`provider fallback: ${summary.fallbackReason}\n`);
         }
       } finally {

@@ -28,13 +28,37 @@ afterEach(async () => {
 });
 
 const run = (...args: string[]) => main(['node', 'camtrack', ...args]);
-const lines = () => out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = () =>
+  out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('camtrack project', () => {
   it('new (from an image and depth), info and validate', async () => {
     const dir = path.join(tmp, 'Scan');
     expect(
-      await run('project', 'new', dir, '--image', fixture('dtu_scan1', '000001.jpg'), '--depth', fixture('dtu_scan1', '000001.pfm'), '--depth-kind', 'depth', '--depth-scale', '1', '--near', '100', '--far', '1500', '--frames', '14', '--steps', '50'),
+      await run(
+        'project',
+        'new',
+        dir,
+        '--image',
+        fixture('dtu_scan1', '000001.jpg'),
+        '--depth',
+        fixture('dtu_scan1', '000001.pfm'),
+        '--depth-kind',
+        'depth',
+        '--depth-scale',
+        '1',
+        '--near',
+        '100',
+        '--far',
+        '1500',
+        '--frames',
+        '14',
+        '--steps',
+        '50',
+      ),
     ).toBe(0);
     const created = lines()[0];
     expect(created.dir).toBe(`${dir}.camtrack`);
@@ -54,14 +78,29 @@ describe('camtrack project', () => {
     expect(lines().map((l) => l.ok)).toEqual([true, true]);
   });
 
-  it('new --camera-path imports a nerfstudio path as the track: one key per camera, its frame count and fps, the first camera as the photo\'s', async () => {
+  it("new --camera-path imports a nerfstudio path as the track: one key per camera, its frame count and fps, the first camera as the photo's", async () => {
     // Five cameras at the photo's size (1600x1200), the first one NOT at the origin, 40 degrees vertical field of view.
     const K = intrinsicsFromFovY(40, 1600, 1200);
-    const frames = Array.from({ length: 5 }, (_, i) => ({ c2w: poseAt([1 + 0.1 * i, 2, 3 - 0.2 * i], 10 + 3 * i), intrinsics: K }));
+    const frames = Array.from({ length: 5 }, (_, i) => ({
+      c2w: poseAt([1 + 0.1 * i, 2, 3 - 0.2 * i], 10 + 3 * i),
+      intrinsics: K,
+    }));
     const file = path.join(tmp, 'camera_path.json');
     await fs.writeFile(file, stringifyCameraPath(cameraPathFromFrames(frames, 12)));
     const dir = path.join(tmp, 'Imported');
-    expect(await run('project', 'new', dir, '--image', fixture('dtu_scan1', '000001.jpg'), '--depth', fixture('dtu_scan1', '000001.pfm'), '--camera-path', file)).toBe(0);
+    expect(
+      await run(
+        'project',
+        'new',
+        dir,
+        '--image',
+        fixture('dtu_scan1', '000001.jpg'),
+        '--depth',
+        fixture('dtu_scan1', '000001.pfm'),
+        '--camera-path',
+        file,
+      ),
+    ).toBe(0);
     expect(lines()[0]).toMatchObject({ track: { numFrames: 5, fps: 12, keyframes: 5 }, lambda: { frames: 5 } });
     const { doc } = await openProject(`${dir}.camtrack`);
     expect(doc.track.keyframes[0].fovY).toBeCloseTo(40, 6);
@@ -71,11 +110,33 @@ describe('camtrack project', () => {
     for (let i = 0; i < 5; i++) for (let k = 0; k < 16; k++) expect(cams[i].c2w[k]).toBeCloseTo(rel(i)[k], 5);
     out = '';
     err = '';
-    expect(await run('project', 'new', path.join(tmp, 'Bad'), '--image', fixture('dtu_scan1', '000001.jpg'), '--camera-path', file, '--frames', '9')).toBe(1);
+    expect(
+      await run(
+        'project',
+        'new',
+        path.join(tmp, 'Bad'),
+        '--image',
+        fixture('dtu_scan1', '000001.jpg'),
+        '--camera-path',
+        file,
+        '--frames',
+        '9',
+      ),
+    ).toBe(1);
     expect(err).toMatch(/--camera-path sets the frame count/);
     err = '';
     await fs.writeFile(file, '{"camera_path": []}');
-    expect(await run('project', 'new', path.join(tmp, 'Bad2'), '--image', fixture('dtu_scan1', '000001.jpg'), '--camera-path', file)).toBe(1);
+    expect(
+      await run(
+        'project',
+        'new',
+        path.join(tmp, 'Bad2'),
+        '--image',
+        fixture('dtu_scan1', '000001.jpg'),
+        '--camera-path',
+        file,
+      ),
+    ).toBe(1);
     expect(err).toMatch(/non-empty list of cameras/);
   });
 
@@ -95,7 +156,10 @@ describe('camtrack project', () => {
     const dir = path.join(tmp, 'Wrong.camtrack');
     await run('project', 'new', dir);
     const doc = JSON.parse(await fs.readFile(path.join(dir, 'project.json'), 'utf8'));
-    await fs.writeFile(path.join(dir, 'project.json'), JSON.stringify({ ...doc, render: { ...doc.render, steps: 'x', seed: 1e12, format: 'mkv' } }));
+    await fs.writeFile(
+      path.join(dir, 'project.json'),
+      JSON.stringify({ ...doc, render: { ...doc.render, steps: 'x', seed: 1e12, format: 'mkv' } }),
+    );
     err = '';
     expect(await run('project', 'validate', dir)).toBe(1);
     const line = err.trim();
@@ -110,7 +174,11 @@ describe('camtrack project', () => {
   it('new --depth decodes the depth: a .npy that will not load is refused, no project is made (issue 12, item 5)', async () => {
     // A valid .npy header of a 1-D array: it passes the format sniff and the hash, but is no depth map.
     const head = "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }\n";
-    const npy = Buffer.concat([Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, head.length, 0]), Buffer.from(head, 'latin1'), Buffer.alloc(12)]);
+    const npy = Buffer.concat([
+      Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, head.length, 0]),
+      Buffer.from(head, 'latin1'),
+      Buffer.alloc(12),
+    ]);
     const depth = path.join(tmp, 'flat.npy');
     await fs.writeFile(depth, npy);
     const dir = path.join(tmp, 'Bad.camtrack');
@@ -121,7 +189,17 @@ describe('camtrack project', () => {
 
   it('validate fails with a clear message on a depth that passes its hash check but does not decode (issue 12, item 5)', async () => {
     const dir = path.join(tmp, 'Scan.camtrack');
-    expect(await run('project', 'new', dir, '--image', fixture('dtu_scan1', '000001.jpg'), '--depth', fixture('dtu_scan1', '000001.pfm'))).toBe(0);
+    expect(
+      await run(
+        'project',
+        'new',
+        dir,
+        '--image',
+        fixture('dtu_scan1', '000001.jpg'),
+        '--depth',
+        fixture('dtu_scan1', '000001.pfm'),
+      ),
+    ).toBe(0);
     const docFile = path.join(dir, 'project.json');
     const doc = JSON.parse(await fs.readFile(docFile, 'utf8'));
     const asset = doc.depth.source.asset as { file: string; sha256: string };
@@ -136,7 +214,16 @@ describe('camtrack project', () => {
     const t0 = performance.now();
     expect(await run('project', 'validate', dir)).toBe(1);
     expect(performance.now() - t0).toBeLessThan(5000);
-    expect(lines()[0]).toMatchObject({ path: dir, ok: false, code: 'bad-file', message: expect.stringMatching(new RegExp(`${asset.file.replace('.', '\\.')} is not a readable PFM file: it holds 10 bytes of pixels, 81920 are needed`)) });
+    expect(lines()[0]).toMatchObject({
+      path: dir,
+      ok: false,
+      code: 'bad-file',
+      message: expect.stringMatching(
+        new RegExp(
+          `${asset.file.replace('.', '\\.')} is not a readable PFM file: it holds 10 bytes of pixels, 81920 are needed`,
+        ),
+      ),
+    });
     expect(err).toMatch(/^camtrack: depth-[\w-]+\.pfm is not a readable PFM file: .* \[bad-file\]\n$/);
     expect(err).not.toMatch(/TypeError|Cannot read|\n\s+at /);
     // validate never changes the project.
@@ -155,10 +242,33 @@ describe('camtrack project new --orbit 360 (the showcase)', () => {
   it('makes a full orbit around the focus point that renders in windows; refuses what it cannot orbit', async () => {
     const sample = path.join(sampleProjectDir(), 'assets');
     const files = await fs.readdir(sample);
-    const image = path.join(sample, files.find((f) => f.endsWith('.png'))!);
-    const depth = path.join(sample, files.find((f) => f.endsWith('.npy'))!);
+    const image = path.join(
+      sample,
+      files.find((f) => f.endsWith('.png'))!,
+    );
+    const depth = path.join(
+      sample,
+      files.find((f) => f.endsWith('.npy'))!,
+    );
     const dir = path.join(tmp, 'Orbit');
-    expect(await run('project', 'new', dir, '--image', image, '--depth', depth, '--orbit', '360', '--frames', '48', '--steps', '4'), err).toBe(0);
+    expect(
+      await run(
+        'project',
+        'new',
+        dir,
+        '--image',
+        image,
+        '--depth',
+        depth,
+        '--orbit',
+        '360',
+        '--frames',
+        '48',
+        '--steps',
+        '4',
+      ),
+      err,
+    ).toBe(0);
     expect(lines()[0]).toMatchObject({ track: { numFrames: 48 }, lambda: { steps: 4, frames: 48 } });
     const { doc } = await openProject(`${dir}.camtrack`);
     // A key at least every 15 degrees of the 360 / 48 = 7.5 degrees a frame: frames 0, 2, 4, ..., 46, 47.
@@ -172,12 +282,36 @@ describe('camtrack project new --orbit 360 (the showcase)', () => {
 
     out = '';
     const video = path.join(tmp, 'orbit.mp4');
-    expect(await run('render', `${dir}.camtrack`, '--preview', '--width', '64', '--height', '32', '--window-frames', '25', '--out', video), err).toBe(0);
+    expect(
+      await run(
+        'render',
+        `${dir}.camtrack`,
+        '--preview',
+        '--width',
+        '64',
+        '--height',
+        '32',
+        '--window-frames',
+        '25',
+        '--out',
+        video,
+      ),
+      err,
+    ).toBe(0);
     const side = JSON.parse(await fs.readFile(`${video}.json`, 'utf8'));
-    expect(side.windows).toEqual({ overlap: 4, list: [{ start: 0, end: 25 }, { start: 21, end: 46 }, { start: 23, end: 48 }] });
+    expect(side.windows).toEqual({
+      overlap: 4,
+      list: [
+        { start: 0, end: 25 },
+        { start: 21, end: 46 },
+        { start: 23, end: 48 },
+      ],
+    });
     expect(side.output.frames).toBe(48);
 
-    expect(await run('project', 'new', path.join(tmp, 'Half'), '--image', image, '--depth', depth, '--orbit', '180')).toBe(1);
+    expect(
+      await run('project', 'new', path.join(tmp, 'Half'), '--image', image, '--depth', depth, '--orbit', '180'),
+    ).toBe(1);
     expect(err).toMatch(/--orbit takes 360, a full orbit \(got "180"\)/);
     expect(await run('project', 'new', path.join(tmp, 'Flat'), '--image', image, '--orbit', '360')).toBe(1);
     expect(err).toMatch(/--orbit 360 needs --image and --depth/);

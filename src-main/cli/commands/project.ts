@@ -26,7 +26,8 @@ import { orbit360Doc, ORBIT360_DEFAULT_FRAMES } from '../../engine/render/orbitS
 function num(name: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`--${name} must be a number (got "${value}").`);
+    if (value.trim() === '' || !Number.isFinite(n))
+      throw new InvalidArgumentError(`--${name} must be a number (got "${value}").`);
     return n;
   };
 }
@@ -48,13 +49,47 @@ export function projectSummary(p: OpenedProject): Record<string, unknown> {
     ...(p.migratedFrom !== undefined && { migratedFrom: p.migratedFrom }),
     createdAt: d.createdAt,
     modifiedAt: d.modifiedAt,
-    image: d.image && { file: d.image.asset.file, originalName: d.image.originalName, width: d.image.width, height: d.image.height },
+    image: d.image && {
+      file: d.image.asset.file,
+      originalName: d.image.originalName,
+      width: d.image.width,
+      height: d.image.height,
+    },
     depth: d.depth && { file: d.depth.source.asset.file, source: d.depth.source.type, mapping: d.depth.mapping },
-    sources: d.sources.map((v) => ({ id: v.id, name: v.name, enabled: v.enabled, width: v.image.width, height: v.image.height, position: [v.c2w[3], v.c2w[7], v.c2w[11]] })),
-    ...(d.video && { video: { originalName: d.video.originalName, depthFolder: d.video.depthFolder, frames: d.video.frames.length, width: d.video.width, height: d.video.height, fps: d.video.fps, depthMapping: d.video.mapping } }),
+    sources: d.sources.map((v) => ({
+      id: v.id,
+      name: v.name,
+      enabled: v.enabled,
+      width: v.image.width,
+      height: v.image.height,
+      position: [v.c2w[3], v.c2w[7], v.c2w[11]],
+    })),
+    ...(d.video && {
+      video: {
+        originalName: d.video.originalName,
+        depthFolder: d.video.depthFolder,
+        frames: d.video.frames.length,
+        width: d.video.width,
+        height: d.video.height,
+        fps: d.video.fps,
+        depthMapping: d.video.mapping,
+      },
+    }),
     track: { numFrames: d.track.numFrames, fps: d.track.fps, keyframes: d.track.keyframes.length },
-    lambda: { steps: d.lambda.steps, frames: d.lambda.frames, lambdaMin: d.lambda.lambdaMin, preset: d.lambda.preset.kind },
-    render: { steps: d.render.steps, width: d.render.width, height: d.render.height, model: d.render.model, format: d.render.format, seed: d.render.seed },
+    lambda: {
+      steps: d.lambda.steps,
+      frames: d.lambda.frames,
+      lambdaMin: d.lambda.lambdaMin,
+      preset: d.lambda.preset.kind,
+    },
+    render: {
+      steps: d.render.steps,
+      width: d.render.width,
+      height: d.render.height,
+      model: d.render.model,
+      format: d.render.format,
+      seed: d.render.seed,
+    },
     autosave: p.autosave ? { savedAt: p.autosave.savedAt } : null,
     ...(p.autosaveProblem && { autosaveProblem: p.autosaveProblem }),
   };
@@ -85,7 +120,10 @@ interface NewOptions {
 }
 
 /** `--orbit 360`: the track becomes the full orbit around the scene's focus point (engine/render/orbitShowcase). */
-async function withOrbit(saved: { dir: string; doc: ProjectDoc }, orbit: string | undefined): Promise<{ dir: string; doc: ProjectDoc }> {
+async function withOrbit(
+  saved: { dir: string; doc: ProjectDoc },
+  orbit: string | undefined,
+): Promise<{ dir: string; doc: ProjectDoc }> {
   if (orbit === undefined) return saved;
   return saveProject(saved.dir, await orbit360Doc(saved.dir, saved.doc));
 }
@@ -95,8 +133,13 @@ async function cameraPathTrack(file: string, image: string): Promise<Track> {
   const text = await fs.readFile(file, 'utf8').catch((e: unknown) => {
     throw new CamtrackError('not-found', `The camera path ${file} cannot be read: ${toErrorInfo(e).message}`);
   });
-  const meta = await sharp(image).metadata().catch(() => null);
-  const upright = meta && (meta.orientation ?? 1) >= 5 ? { width: meta.height, height: meta.width } : { width: meta?.width, height: meta?.height };
+  const meta = await sharp(image)
+    .metadata()
+    .catch(() => null);
+  const upright =
+    meta && (meta.orientation ?? 1) >= 5
+      ? { width: meta.height, height: meta.width }
+      : { width: meta?.width, height: meta?.height };
   return importCameraPath(text, { width: upright.width, height: upright.height }).track;
 }
 
@@ -105,38 +148,85 @@ export function registerProject(program: Command): void {
 
   project
     .command('new')
-    .description('create a project folder (".camtrack" is added to the name), optionally from an image and a depth file')
+    .description(
+      'create a project folder (".camtrack" is added to the name), optionally from an image and a depth file',
+    )
     .argument('<path>', 'the project folder to create')
     .option('--name <name>', 'display name (default: the folder name)')
     .option('--image <file>', 'source photo (PNG, JPEG or WebP)')
     .option('--depth <file>', 'depth file (.npy, PFM, 16-bit PNG or TIFF); needs --image')
-    .option('--depth-kind <kind>', `what the depth file holds: depth or disparity (default ${DEFAULT_DEPTH_MAPPING.kind})`)
-    .option('--depth-scale <n>', `z = scale * v (depth) or scale / v (disparity) (default ${DEFAULT_DEPTH_MAPPING.scale})`, num('depth-scale'))
+    .option(
+      '--depth-kind <kind>',
+      `what the depth file holds: depth or disparity (default ${DEFAULT_DEPTH_MAPPING.kind})`,
+    )
+    .option(
+      '--depth-scale <n>',
+      `z = scale * v (depth) or scale / v (disparity) (default ${DEFAULT_DEPTH_MAPPING.scale})`,
+      num('depth-scale'),
+    )
     .option('--near <n>', `nearest z kept (default ${DEFAULT_DEPTH_MAPPING.near})`, num('near'))
     .option('--far <n>', `farthest z kept (default ${DEFAULT_DEPTH_MAPPING.far})`, num('far'))
     .option('--frames <n>', 'frames of the track (default 25)', int('frames'))
     .option('--fps <n>', 'frames per second (default 7)', num('fps'))
     .option('--steps <n>', 'denoising steps (default 25)', int('steps'))
-    .option('--transforms <file>', 'a nerfstudio transforms.json: posed photos with depth (sparse views); the first frame is the photo')
-    .option('--mvsnet <dir>', 'an MVSNet / DTU folder (cams/NNNNNNNN_cam.txt, images/, depths/ as .pfm or .npy): posed photos with depth (sparse views)')
-    .option('--views <list>', 'with --mvsnet: the view numbers to use, e.g. 23,26; the first is the photo (default: every view in cams/)')
-    .option('--video <file>', 'a video (any format ffmpeg reads) of a moving scene; frame k of the track is warped from video frame k (needs --video-depth)')
-    .option('--video-depth <dir>', 'a folder with one depth file per video frame, ordered by name: .npy z-depth, or 16-bit PNG times --depth-unit-scale')
-    .option('--depth-unit-scale <n>', 'z-depth per unit of a 16-bit depth PNG of --video-depth (default 0.001: millimetres)', num('depth-unit-scale'))
+    .option(
+      '--transforms <file>',
+      'a nerfstudio transforms.json: posed photos with depth (sparse views); the first frame is the photo',
+    )
+    .option(
+      '--mvsnet <dir>',
+      'an MVSNet / DTU folder (cams/NNNNNNNN_cam.txt, images/, depths/ as .pfm or .npy): posed photos with depth (sparse views)',
+    )
+    .option(
+      '--views <list>',
+      'with --mvsnet: the view numbers to use, e.g. 23,26; the first is the photo (default: every view in cams/)',
+    )
+    .option(
+      '--video <file>',
+      'a video (any format ffmpeg reads) of a moving scene; frame k of the track is warped from video frame k (needs --video-depth)',
+    )
+    .option(
+      '--video-depth <dir>',
+      'a folder with one depth file per video frame, ordered by name: .npy z-depth, or 16-bit PNG times --depth-unit-scale',
+    )
+    .option(
+      '--depth-unit-scale <n>',
+      'z-depth per unit of a 16-bit depth PNG of --video-depth (default 0.001: millimetres)',
+      num('depth-unit-scale'),
+    )
     .option('--fov <degrees>', 'vertical field of view of the source camera (default 50)', num('fov'))
     .option('--estimate-depth', 'estimate the depth with Depth Anything V2 (the installed model, or --depth-model)')
     .option('--depth-model <file>', 'the Depth Anything V2 model.onnx for --estimate-depth')
-    .option('--camera-path <file>', "a nerfstudio camera_path.json as the track: one key per camera, its frame count and fps, the photo's camera from its first camera (with --transforms: in the views' world, default a track through the views)")
-    .option('--orbit <degrees>', `360: the track is a full orbit around the scene's focus point (the median depth), --frames frames (default ${ORBIT360_DEFAULT_FRAMES}), rendered in windows; needs --image and depth`)
+    .option(
+      '--camera-path <file>',
+      "a nerfstudio camera_path.json as the track: one key per camera, its frame count and fps, the photo's camera from its first camera (with --transforms: in the views' world, default a track through the views)",
+    )
+    .option(
+      '--orbit <degrees>',
+      `360: the track is a full orbit around the scene's focus point (the median depth), --frames frames (default ${ORBIT360_DEFAULT_FRAMES}), rendered in windows; needs --image and depth`,
+    )
     .action(async (target: string, o: NewOptions) => {
       const dir = withProjectExtension(target);
       if (o.orbit !== undefined) {
-        if (o.orbit.trim() !== '360') throw new CamtrackError('bad-input', `--orbit takes 360, a full orbit (got "${o.orbit}"); for a partial orbit write a track with \`camtrack track preset orbit --degrees-per-frame D\` and pass it as --camera-path.`);
-        if (!o.image || (!o.depth && !o.estimateDepth)) throw new CamtrackError('bad-input', '--orbit 360 needs --image and --depth (or --estimate-depth): the orbit turns around the depth\'s focus point.');
-        if (o.cameraPath || o.transforms || o.mvsnet || o.video) throw new CamtrackError('bad-input', '--orbit 360 makes the track from one photo: leave out --camera-path, --transforms, --mvsnet and --video.');
+        if (o.orbit.trim() !== '360')
+          throw new CamtrackError(
+            'bad-input',
+            `--orbit takes 360, a full orbit (got "${o.orbit}"); for a partial orbit write a track with \`camtrack track preset orbit --degrees-per-frame D\` and pass it as --camera-path.`,
+          );
+        if (!o.image || (!o.depth && !o.estimateDepth))
+          throw new CamtrackError(
+            'bad-input',
+            "--orbit 360 needs --image and --depth (or --estimate-depth): the orbit turns around the depth's focus point.",
+          );
+        if (o.cameraPath || o.transforms || o.mvsnet || o.video)
+          throw new CamtrackError(
+            'bad-input',
+            '--orbit 360 makes the track from one photo: leave out --camera-path, --transforms, --mvsnet and --video.',
+          );
         o.frames ??= ORBIT360_DEFAULT_FRAMES;
       }
-      if (o.depth && !o.image) throw new CamtrackError('bad-input', '--depth needs --image: a depth file belongs to a photo.');
+      if (o.depth && !o.image)
+        throw new CamtrackError('bad-input', '--depth needs --image: a depth file belongs to a photo.');
       if (o.depthKind !== undefined && o.depthKind !== 'depth' && o.depthKind !== 'disparity') {
         throw new CamtrackError('bad-input', `--depth-kind must be "depth" or "disparity" (got "${o.depthKind}").`);
       }
@@ -153,12 +243,26 @@ export function registerProject(program: Command): void {
         ...(o.steps !== undefined && { render: { steps: o.steps } }),
       };
       if (o.video || o.videoDepth) {
-        if (!o.video || (!o.videoDepth && !o.estimateDepth)) throw new CamtrackError('bad-input', '--video needs --video-depth DIR (one depth file per frame) or --estimate-depth.');
-        if (o.videoDepth && o.estimateDepth) throw new CamtrackError('bad-input', 'Give --video-depth or --estimate-depth, not both.');
-        if (o.image || o.depth || o.transforms || o.mvsnet) throw new CamtrackError('bad-input', '--video brings its own frames and depth: leave out --image, --depth, --transforms and --mvsnet.');
-        const cameraPath = o.cameraPath === undefined ? undefined : await readFile(o.cameraPath, 'utf8').catch((e: Error) => {
-          throw new CamtrackError('not-found', `The camera path ${o.cameraPath} cannot be read: ${e.message}`, { cause: e });
-        });
+        if (!o.video || (!o.videoDepth && !o.estimateDepth))
+          throw new CamtrackError(
+            'bad-input',
+            '--video needs --video-depth DIR (one depth file per frame) or --estimate-depth.',
+          );
+        if (o.videoDepth && o.estimateDepth)
+          throw new CamtrackError('bad-input', 'Give --video-depth or --estimate-depth, not both.');
+        if (o.image || o.depth || o.transforms || o.mvsnet)
+          throw new CamtrackError(
+            'bad-input',
+            '--video brings its own frames and depth: leave out --image, --depth, --transforms and --mvsnet.',
+          );
+        const cameraPath =
+          o.cameraPath === undefined
+            ? undefined
+            : await readFile(o.cameraPath, 'utf8').catch((e: Error) => {
+                throw new CamtrackError('not-found', `The camera path ${o.cameraPath} cannot be read: ${e.message}`, {
+                  cause: e,
+                });
+              });
         const saved = await writeProjectFromVideo(dir, o.video, o.videoDepth ?? null, {
           ...(o.estimateDepth && { estimateDepth: o.depthModel ? { model: path.resolve(o.depthModel) } : {} }),
           ...(o.depthUnitScale !== undefined && { depthUnitScale: o.depthUnitScale }),
@@ -171,14 +275,24 @@ export function registerProject(program: Command): void {
         printJson(projectSummary({ dir: saved.dir, doc: saved.doc }));
         return;
       }
-      if (o.views !== undefined && !o.mvsnet) throw new CamtrackError('bad-input', '--views picks views of an MVSNet folder: give --mvsnet DIR too.');
+      if (o.views !== undefined && !o.mvsnet)
+        throw new CamtrackError('bad-input', '--views picks views of an MVSNet folder: give --mvsnet DIR too.');
       if (o.transforms && o.mvsnet) throw new CamtrackError('bad-input', 'Give --transforms or --mvsnet, not both.');
       if (o.transforms || o.mvsnet) {
         const flag = o.transforms ? '--transforms' : '--mvsnet';
-        if (o.image || o.depth) throw new CamtrackError('bad-input', `${flag} brings its own photos and depth: leave out --image and --depth.`);
-        const cameraPath = o.cameraPath === undefined ? undefined : await readFile(o.cameraPath, 'utf8').catch((e: Error) => {
-          throw new CamtrackError('not-found', `The camera path ${o.cameraPath} cannot be read: ${e.message}`, { cause: e });
-        });
+        if (o.image || o.depth)
+          throw new CamtrackError(
+            'bad-input',
+            `${flag} brings its own photos and depth: leave out --image and --depth.`,
+          );
+        const cameraPath =
+          o.cameraPath === undefined
+            ? undefined
+            : await readFile(o.cameraPath, 'utf8').catch((e: Error) => {
+                throw new CamtrackError('not-found', `The camera path ${o.cameraPath} cannot be read: ${e.message}`, {
+                  cause: e,
+                });
+              });
         const opts = {
           ...(cameraPath !== undefined && { cameraPath }),
           ...(o.frames !== undefined && { numFrames: o.frames }),
@@ -188,12 +302,20 @@ export function registerProject(program: Command): void {
         };
         const saved = o.transforms
           ? await writeProjectFromTransforms(dir, o.transforms, opts)
-          : await writeProjectFromMvsnet(dir, o.mvsnet!, { ...opts, ...(o.views !== undefined && { views: parseViewList(o.views) }) });
+          : await writeProjectFromMvsnet(dir, o.mvsnet!, {
+              ...opts,
+              ...(o.views !== undefined && { views: parseViewList(o.views) }),
+            });
         printJson(projectSummary({ dir: saved.dir, doc: saved.doc }));
         return;
       }
-      if (o.cameraPath && o.frames !== undefined) throw new CamtrackError('bad-input', '--camera-path sets the frame count (one frame per camera): leave out --frames.');
-      if (o.cameraPath && !o.image) throw new CamtrackError('bad-input', '--camera-path needs --image: the path is imported at the photo\'s size.');
+      if (o.cameraPath && o.frames !== undefined)
+        throw new CamtrackError(
+          'bad-input',
+          '--camera-path sets the frame count (one frame per camera): leave out --frames.',
+        );
+      if (o.cameraPath && !o.image)
+        throw new CamtrackError('bad-input', "--camera-path needs --image: the path is imported at the photo's size.");
       const track = o.cameraPath ? await cameraPathTrack(o.cameraPath, o.image!) : undefined;
       if (o.estimateDepth) {
         if (!o.image) throw new CamtrackError('bad-input', '--estimate-depth needs --image.');
@@ -204,7 +326,8 @@ export function registerProject(program: Command): void {
         try {
           const file = path.join(tmp, 'estimated-depth.npy');
           await writeNpyFile(file, Float32Array.from(est.raw.values), [est.raw.height, est.raw.width]);
-          const given = o.depthKind !== undefined || o.depthScale !== undefined || o.near !== undefined || o.far !== undefined;
+          const given =
+            o.depthKind !== undefined || o.depthScale !== undefined || o.near !== undefined || o.far !== undefined;
           const saved = await writeProjectFromFiles(dir, {
             imagePath: o.image,
             depthPath: file,
@@ -215,14 +338,23 @@ export function registerProject(program: Command): void {
             ...(track && { track, fovY: track.keyframes[0].fovY }),
           });
           const done = await withOrbit(saved, o.orbit);
-          printJson({ ...projectSummary({ dir: done.dir, doc: done.doc }), depthEstimateMs: Math.round(est.timings.loadMs + est.timings.estimateMs) });
+          printJson({
+            ...projectSummary({ dir: done.dir, doc: done.doc }),
+            depthEstimateMs: Math.round(est.timings.loadMs + est.timings.estimateMs),
+          });
         } finally {
           await fs.rm(tmp, { recursive: true, force: true });
         }
         return;
       }
       const saved = o.image
-        ? await writeProjectFromFiles(dir, { imagePath: o.image, ...(o.depth && { depthPath: o.depth, mapping }), ...(o.name && { name: o.name }), ...common, ...(track && { track, fovY: track.keyframes[0].fovY }) })
+        ? await writeProjectFromFiles(dir, {
+            imagePath: o.image,
+            ...(o.depth && { depthPath: o.depth, mapping }),
+            ...(o.name && { name: o.name }),
+            ...common,
+            ...(track && { track, fovY: track.keyframes[0].fovY }),
+          })
         : await saveProject(dir, createProject(o.name ?? projectNameFromDir(dir), common));
       const done = await withOrbit(saved, o.orbit);
       printJson(projectSummary({ dir: done.dir, doc: done.doc }));
@@ -230,7 +362,7 @@ export function registerProject(program: Command): void {
 
   project
     .command('info')
-    .description('print a project\'s summary as JSON (the folder or its project.json)')
+    .description("print a project's summary as JSON (the folder or its project.json)")
     .argument('<path>', 'the project')
     .action(async (target: string) => {
       printJson(projectSummary(await openProject(target)));
@@ -238,7 +370,9 @@ export function registerProject(program: Command): void {
 
   project
     .command('validate')
-    .description('check projects: JSON, schema version, schema, every asset\'s presence and sha256, and that the depth decodes; never changes them')
+    .description(
+      "check projects: JSON, schema version, schema, every asset's presence and sha256, and that the depth decodes; never changes them",
+    )
     .argument('<paths...>', 'projects to check')
     .action(async (targets: string[]) => {
       let failed = 0;
@@ -249,7 +383,12 @@ export function registerProject(program: Command): void {
           // The depth must also decode: a file that passes its hash check can still be unreadable.
           const depth = p.doc.depth?.source.asset;
           if (depth) await decodeDepth(await readCheckedAsset(null, p.dir, depth, 'depth file'), depth.file);
-          printJson({ path: t, ok: true, ...(p.migratedFrom !== undefined && { migratedFrom: p.migratedFrom }), ...(p.autosaveProblem && { warning: p.autosaveProblem }) });
+          printJson({
+            path: t,
+            ok: true,
+            ...(p.migratedFrom !== undefined && { migratedFrom: p.migratedFrom }),
+            ...(p.autosaveProblem && { warning: p.autosaveProblem }),
+          });
         } catch (e) {
           failed++;
           last = e;
@@ -258,6 +397,7 @@ export function registerProject(program: Command): void {
         }
       }
       if (failed === 1 && targets.length === 1) throw last;
-      if (failed > 0) throw new CamtrackError('bad-file', `${failed} of ${targets.length} projects are not valid (see above).`);
+      if (failed > 0)
+        throw new CamtrackError('bad-file', `${failed} of ${targets.length} projects are not valid (see above).`);
     });
 }

@@ -23,7 +23,11 @@ beforeAll(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'camtrack-render-signals-'));
   slowFfmpeg = path.join(tmp, 'slow-ffmpeg.sh');
   const real = (await resolveFfmpeg()).path;
-  await fs.writeFile(slowFfmpeg, `#!/bin/sh\nif [ "$1" = "-version" ]; then exec "${real}" "$@"; fi\nexec "${real}" -re "$@"\n`, { mode: 0o755 });
+  await fs.writeFile(
+    slowFfmpeg,
+    `#!/bin/sh\nif [ "$1" = "-version" ]; then exec "${real}" "$@"; fi\nexec "${real}" -re "$@"\n`,
+    { mode: 0o755 },
+  );
   tiny = path.join(tmp, 'tiny.camtrack');
   await writeTinyProject(tiny);
   // 14 frames: two seconds of export at 7 fps.
@@ -44,14 +48,23 @@ async function writeOldPair(folder: string): Promise<string> {
 }
 
 /** Starts `camtrack render` on a 14-frame project and sends `signal` once the temporary video exists. */
-async function renderAndKill(out: string, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; sawPartial: boolean }> {
-  const child = spawn(process.execPath, [appPath('bin', 'camtrack.mjs'), 'render', slowProject, '--out', out, '--ep', 'cpu'], {
-    env: { ...process.env, FFMPEG_PATH: slowFfmpeg },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+async function renderAndKill(
+  out: string,
+  signal: NodeJS.Signals,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; sawPartial: boolean }> {
+  const child = spawn(
+    process.execPath,
+    [appPath('bin', 'camtrack.mjs'), 'render', slowProject, '--out', out, '--ep', 'cpu'],
+    {
+      env: { ...process.env, FFMPEG_PATH: slowFfmpeg },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, sig) => resolve({ code, signal: sig })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, sig) => resolve({ code, signal: sig })),
+  );
   let sawPartial = false;
   let done = false;
   void exited.then(() => (done = true));

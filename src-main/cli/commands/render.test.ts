@@ -41,7 +41,16 @@ describe('camtrack render', () => {
     expect(probe.fps).toBeCloseTo(7, 6);
     const summary = JSON.parse(out.trim().split('\n').at(-1)!);
     expect(summary).toMatchObject({ out: target, frames: 14, format: 'mp4', executionProvider: 'cpu' });
-    expect(Object.keys(summary.timingsMs)).toEqual(['load', 'warp', 'model', 'encode', 'denoise', 'decode', 'export', 'sidecar']);
+    expect(Object.keys(summary.timingsMs)).toEqual([
+      'load',
+      'warp',
+      'model',
+      'encode',
+      'denoise',
+      'decode',
+      'export',
+      'sidecar',
+    ]);
   });
 
   it('writes png and webm, and remakes the lambda table for --steps', async () => {
@@ -70,7 +79,20 @@ describe('camtrack render', () => {
 
   it('--preview renders the sample without a model at any even size (--width/--height), and the camera visibly moves', async () => {
     const target = file('preview-frames');
-    expect(await run(sampleProjectDir(), '--preview', '--width', '258', '--height', '146', '--format', 'png', '--out', target)).toBe(0);
+    expect(
+      await run(
+        sampleProjectDir(),
+        '--preview',
+        '--width',
+        '258',
+        '--height',
+        '146',
+        '--format',
+        'png',
+        '--out',
+        target,
+      ),
+    ).toBe(0);
     expect(err).toMatch(/Preview: no model/);
     const summary = JSON.parse(out.trim().split('\n').at(-1)!);
     expect(summary).toMatchObject({ frames: 14, width: 258, height: 146, format: 'png' });
@@ -78,7 +100,8 @@ describe('camtrack render', () => {
     expect((await readSidecar(file('preview-frames.json'))).renderKind).toBe('preview');
     const names = (await fs.readdir(target)).filter((n) => n.endsWith('.png')).sort();
     expect(names).toHaveLength(14);
-    const read = async (n: string) => new Uint8Array((await sharp(path.join(target, n)).removeAlpha().raw().toBuffer()).buffer);
+    const read = async (n: string) =>
+      new Uint8Array((await sharp(path.join(target, n)).removeAlpha().raw().toBuffer()).buffer);
     const similarity = frameSimilarity(await read(names[0]), await read(names[13]), 258, 146);
     expect(similarity).toBeLessThan(0.7);
     err = '';
@@ -108,6 +131,8 @@ describe('camtrack render', () => {
     expect(() => outputFormat('a.mp4', 'webm', 'mp4')).toThrow(/--format is webm/);
     expect(() => outputFormat('a.mov', 'mp4', 'mp4')).toThrow(/not \.mp4/);
     // An extension camtrack does not write is refused, not filled with MP4 bytes.
-    expect(() => outputFormat('clip.mkv', undefined, 'mp4')).toThrow('--out clip.mkv: camtrack does not write .mkv files. Use .mp4, .webm or .gif (or --format png with a folder).');
+    expect(() => outputFormat('clip.mkv', undefined, 'mp4')).toThrow(
+      '--out clip.mkv: camtrack does not write .mkv files. Use .mp4, .webm or .gif (or --format png with a folder).',
+    );
   });
 });

@@ -26,7 +26,11 @@ describe('camtrack with the tiny SVD model folders', () => {
     const r = await runCli('models', 'check', tinyModelDir(dtype), '--json');
     expect(r.code, r.err).toBe(0);
     const summary = JSON.parse(r.out.trim().split('\n').at(-1)!);
-    expect(summary).toMatchObject({ family: 'svd-xt', dtype: dtype === 'fp32' ? 'float32' : 'float16', provider: 'cpu' });
+    expect(summary).toMatchObject({
+      family: 'svd-xt',
+      dtype: dtype === 'fp32' ? 'float32' : 'float16',
+      provider: 'cpu',
+    });
   });
 
   it('renders the sample project to a valid mp4, conditioned on the model folder fps (not the export fps), and re-renders it from the sidecar', async () => {
@@ -39,7 +43,18 @@ describe('camtrack with the tiny SVD model folders', () => {
     await fs.writeFile(path.join(project, 'project.json'), JSON.stringify(doc, null, 2));
 
     const out = path.join(tmp, 'clip.mp4');
-    const r = await runCli('render', project, '--out', out, '--model', tinyModelDir('fp32'), '--steps', '2', '--ep', 'cpu');
+    const r = await runCli(
+      'render',
+      project,
+      '--out',
+      out,
+      '--model',
+      tinyModelDir('fp32'),
+      '--steps',
+      '2',
+      '--ep',
+      'cpu',
+    );
     expect(r.code, r.err).toBe(0);
     const probe = await probeVideo(out);
     expect(probe).toMatchObject({ codec: 'h264', pixFmt: 'yuv420p', frames: 14, width: 320, height: 192 });
@@ -47,7 +62,12 @@ describe('camtrack with the tiny SVD model folders', () => {
 
     const side = await readSidecar(`${out}.json`);
     expect(side.output.fps).toBe(24);
-    expect(side.conditioning).toEqual({ fps: 7, motionBucketId: 127, noiseAugStrength: 0.02, from: { fps: 'model', motionBucketId: 'model', noiseAugStrength: 'model' } });
+    expect(side.conditioning).toEqual({
+      fps: 7,
+      motionBucketId: 127,
+      noiseAugStrength: 0.02,
+      from: { fps: 'model', motionBucketId: 'model', noiseAugStrength: 'model' },
+    });
     expect(side.memory).toMatchObject({ cfgTwoPass: false, decodeChunk: 7 });
     expect(side.model.family).toBe('svd-xt');
 

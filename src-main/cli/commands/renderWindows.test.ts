@@ -23,14 +23,37 @@ describe('camtrack render --preview --window-frames', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.err).toMatch(/warp, window 1\/3/);
     expect(r.err).toMatch(/warp, window 3\/3/);
-    expect(await probeVideo(out)).toMatchObject({ codec: 'h264', pixFmt: 'yuv420p', frames: 60, width: 128, height: 64 });
+    expect(await probeVideo(out)).toMatchObject({
+      codec: 'h264',
+      pixFmt: 'yuv420p',
+      frames: 60,
+      width: 128,
+      height: 64,
+    });
     const side = await readSidecar(`${out}.json`);
     expect(side.settings).toMatchObject({ windowFrames: 25 });
-    expect(side.windows).toEqual({ overlap: 4, list: [{ start: 0, end: 25 }, { start: 21, end: 46 }, { start: 35, end: 60 }] });
+    expect(side.windows).toEqual({
+      overlap: 4,
+      list: [
+        { start: 0, end: 25 },
+        { start: 21, end: 46 },
+        { start: 35, end: 60 },
+      ],
+    });
   }, 120_000);
 
   it('refuses an overlap as long as the window, naming both', async () => {
-    const r = await runCli('render', project, '--preview', '--window-frames', '25', '--window-overlap', '25', '--out', path.join(tmp, 'bad.mp4'));
+    const r = await runCli(
+      'render',
+      project,
+      '--preview',
+      '--window-frames',
+      '25',
+      '--window-overlap',
+      '25',
+      '--out',
+      path.join(tmp, 'bad.mp4'),
+    );
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/overlap \(25\) must be smaller than the model's frame count \(25\)/);
   });

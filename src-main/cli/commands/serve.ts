@@ -6,17 +6,22 @@ import { parseIntOption } from '../io';
 import { appRoot } from '../../engine/util/appRoot';
 import { ensureStudioUi } from '../ensureUi';
 
-
 export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('serve the studio to a browser on 127.0.0.1 (headless servers, end-to-end tests)')
     .option('--port <n>', 'port (default: a free one)', parseIntOption('port'))
-    .option('--workspace <dir>', 'the folder whose projects the studio may open and save', path.join(os.homedir(), 'Camtrack Projects'))
+    .option(
+      '--workspace <dir>',
+      'the folder whose projects the studio may open and save',
+      path.join(os.homedir(), 'Camtrack Projects'),
+    )
     .option('--data <dir>', 'the app data folder', path.join(os.homedir(), '.camtrack'))
     .option('--ui <dir>', 'the built studio UI to serve (default: dist/renderer, built on the first run)')
     .action(async (opts: { port?: number; workspace: string; data: string; ui?: string }) => {
-      const rendererDir = opts.ui ? path.resolve(opts.ui) : ensureStudioUi(appRoot(), (line) => process.stderr.write(`${line}\n`));
+      const rendererDir = opts.ui
+        ? path.resolve(opts.ui)
+        : ensureStudioUi(appRoot(), (line) => process.stderr.write(`${line}\n`));
       const server = await startServer({
         port: opts.port,
         workspace: path.resolve(opts.workspace),
@@ -25,9 +30,13 @@ export function registerServe(program: Command): void {
       });
       // A bug in one request must not stop the server for everyone: it is reported, and serving goes on.
       process.on('unhandledRejection', (e) => {
-        process.stderr.write(`camtrack serve: unexpected error (still serving): ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+        process.stderr.write(
+          `camtrack serve: unexpected error (still serving): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+        );
       });
-      process.stdout.write(`Camtrack Studio is at ${server.url}\n(only this URL, with its token, can drive the engine; Ctrl+C stops)\n`);
+      process.stdout.write(
+        `Camtrack Studio is at ${server.url}\n(only this URL, with its token, can drive the engine; Ctrl+C stops)\n`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => {
           void server.close().then(resolve);

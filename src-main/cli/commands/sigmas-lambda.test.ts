@@ -75,7 +75,12 @@ describe('camtrack lambda', () => {
       const r = await run('lambda', '--steps', '10', '--frames', '7', '--out', out);
       expect(r.code).toBe(0);
       const bytes = new Uint8Array(readFileSync(out));
-      const t = ext === 'npy' ? lambdaFromNpy(bytes) : ext === 'csv' ? lambdaFromCsv(readFileSync(out, 'utf8')) : lambdaFromJson(readFileSync(out, 'utf8'));
+      const t =
+        ext === 'npy'
+          ? lambdaFromNpy(bytes)
+          : ext === 'csv'
+            ? lambdaFromCsv(readFileSync(out, 'utf8'))
+            : lambdaFromJson(readFileSync(out, 'utf8'));
       expect([t.steps, t.frames]).toEqual([10, 7]);
       expect(Array.from(t.data)).toEqual(Array.from(d.table.data));
     }
@@ -91,15 +96,21 @@ describe('camtrack lambda', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/rising\.npy must decrease strictly/);
     expect((await run('lambda', '--steps', '5', '--frames', '1')).err).toMatch(/at least 2 frames/);
-    expect((await run('lambda', '--steps', '5', '--frames', '5', '--out', path.join(dir, 'l.txt'))).err).toMatch(/\.npy, \.csv or \.json/);
+    expect((await run('lambda', '--steps', '5', '--frames', '5', '--out', path.join(dir, 'l.txt'))).err).toMatch(
+      /\.npy, \.csv or \.json/,
+    );
   });
 });
 
 describe('bin/camtrack.mjs as a subprocess', () => {
   it('prints the lambda JSON', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'bin', 'camtrack.mjs'), 'lambda', '--steps', '4', '--frames', '3'], {
-      cwd: REPO_ROOT,
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [path.join(REPO_ROOT, 'bin', 'camtrack.mjs'), 'lambda', '--steps', '4', '--frames', '3'],
+      {
+        cwd: REPO_ROOT,
+      },
+    );
     const doc = JSON.parse(stdout);
     expect([doc.steps, doc.frames]).toEqual([4, 3]);
     expect(doc.lambda.flat()).toEqual(Array.from(defaultLambda(sigmasForSteps(4), 3).table.data));

@@ -19,7 +19,8 @@ export function registerSigmas(program: Command): void {
         printJson(Array.from(sigmas));
         return;
       }
-      if (path.extname(opts.out).toLowerCase() !== '.npy') throw new CamtrackError('bad-input', `--out must name a .npy file (got ${opts.out}).`);
+      if (path.extname(opts.out).toLowerCase() !== '.npy')
+        throw new CamtrackError('bad-input', `--out must name a .npy file (got ${opts.out}).`);
       await writeNpyFile(opts.out, sigmas, [sigmas.length]);
       process.stderr.write(`wrote ${opts.out}: ${sigmas.length} sigmas\n`);
     });

@@ -18,7 +18,25 @@ describe('camtrack track preset', () => {
   it('writes an orbit as a camera path: 90 degrees around a target 2 ahead ends at (2, 0, -2), yawed +90', async () => {
     const out = path.join(dir, 'orbit.json');
     const trackOut = path.join(dir, 'orbit.track.json');
-    const r = await run('track', 'preset', 'orbit', '--frames', '25', '--degrees-per-frame', '3.75', '--target-depth', '2', '--width', '1024', '--height', '576', '--out', out, '--track-out', trackOut);
+    const r = await run(
+      'track',
+      'preset',
+      'orbit',
+      '--frames',
+      '25',
+      '--degrees-per-frame',
+      '3.75',
+      '--target-depth',
+      '2',
+      '--width',
+      '1024',
+      '--height',
+      '576',
+      '--out',
+      out,
+      '--track-out',
+      trackOut,
+    );
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ preset: 'orbit', frames: 25, fps: 7, keys: 7 });
     const p = parseCameraPath(readFileSync(out, 'utf8'));
@@ -35,23 +53,119 @@ describe('camtrack track preset', () => {
 
   it('passes preset options through (dolly with easing, zoom, crane, arc) and the source focal length', async () => {
     const out = path.join(dir, 'dolly.json');
-    expect((await run('track', 'preset', 'dolly', '--frames', '14', '--distance', '1.5', '--easing', 'easeInOut', '--width', '640', '--height', '480', '--focal35', '36', '--out', out)).code).toBe(0);
+    expect(
+      (
+        await run(
+          'track',
+          'preset',
+          'dolly',
+          '--frames',
+          '14',
+          '--distance',
+          '1.5',
+          '--easing',
+          'easeInOut',
+          '--width',
+          '640',
+          '--height',
+          '480',
+          '--focal35',
+          '36',
+          '--out',
+          out,
+        )
+      ).code,
+    ).toBe(0);
     const d = parseCameraPath(readFileSync(out, 'utf8'));
     expect(d.frames[13].c2w[11]).toBeCloseTo(-1.5, 12);
     expect(d.frames[1].c2w[11]).toBeGreaterThan(-1.5 / 13); // eased: slower than linear at the start
     expect(d.frames[0].intrinsics.fx).toBeCloseTo((36 * 800) / Math.hypot(36, 24), 9);
-    expect((await run('track', 'preset', 'zoom', '--frames', '5', '--factor', '2', '--width', '64', '--height', '64', '--out', out)).code).toBe(0);
+    expect(
+      (
+        await run(
+          'track',
+          'preset',
+          'zoom',
+          '--frames',
+          '5',
+          '--factor',
+          '2',
+          '--width',
+          '64',
+          '--height',
+          '64',
+          '--out',
+          out,
+        )
+      ).code,
+    ).toBe(0);
     const z = parseCameraPath(readFileSync(out, 'utf8'));
     expect(z.frames[4].intrinsics.fy / z.frames[0].intrinsics.fy).toBeCloseTo(2, 9);
-    expect((await run('track', 'preset', 'crane', '--frames', '5', '--rise-by', '1', '--target-depth', '2', '--width', '64', '--height', '64', '--out', out)).code).toBe(0);
+    expect(
+      (
+        await run(
+          'track',
+          'preset',
+          'crane',
+          '--frames',
+          '5',
+          '--rise-by',
+          '1',
+          '--target-depth',
+          '2',
+          '--width',
+          '64',
+          '--height',
+          '64',
+          '--out',
+          out,
+        )
+      ).code,
+    ).toBe(0);
     expect(parseCameraPath(readFileSync(out, 'utf8')).frames[4].c2w[6]).toBeCloseTo(1 / Math.sqrt(5), 12);
-    expect((await run('track', 'preset', 'arc', '--frames', '9', '--end', '1,0,-1', '--target-depth', '1', '--width', '64', '--height', '64', '--out', out)).code).toBe(0);
+    expect(
+      (
+        await run(
+          'track',
+          'preset',
+          'arc',
+          '--frames',
+          '9',
+          '--end',
+          '1,0,-1',
+          '--target-depth',
+          '1',
+          '--width',
+          '64',
+          '--height',
+          '64',
+          '--out',
+          out,
+        )
+      ).code,
+    ).toBe(0);
     expect(parseCameraPath(readFileSync(out, 'utf8')).frames[8].c2w[3]).toBeCloseTo(1, 12);
   });
 
   it('exports a track file to a camera path at another size', async () => {
     const trackOut = path.join(dir, 't.json');
-    await run('track', 'preset', 'truck', '--frames', '5', '--distance', '1', '--width', '64', '--height', '64', '--out', path.join(dir, 'x.json'), '--track-out', trackOut);
+    await run(
+      'track',
+      'preset',
+      'truck',
+      '--frames',
+      '5',
+      '--distance',
+      '1',
+      '--width',
+      '64',
+      '--height',
+      '64',
+      '--out',
+      path.join(dir, 'x.json'),
+      '--track-out',
+      trackOut,
+    );
     const out = path.join(dir, 'exported.json');
     const r = await run('track', 'export', trackOut, '--width', '320', '--height', '180', '--out', out);
     expect(r.code, r.err).toBe(0);
@@ -89,18 +203,57 @@ describe('camtrack track preset size', () => {
     expect(JSON.parse(plain.out)).toMatchObject({ width: 1024, height: 576 });
     const project = path.join(dir, 'sized.camtrack');
     await writeTinyProject(project, { render: { width: 320, height: 192 } });
-    const fromProject = await run('track', 'preset', 'orbit', '--frames', '5', '--project', project, '--out', path.join(dir, 'project.json'));
+    const fromProject = await run(
+      'track',
+      'preset',
+      'orbit',
+      '--frames',
+      '5',
+      '--project',
+      project,
+      '--out',
+      path.join(dir, 'project.json'),
+    );
     expect(JSON.parse(fromProject.out)).toMatchObject({ width: 320, height: 192 });
-    const path0 = JSON.parse(readFileSync(path.join(dir, 'project.json'), 'utf8')) as { render_width: number; render_height: number };
+    const path0 = JSON.parse(readFileSync(path.join(dir, 'project.json'), 'utf8')) as {
+      render_width: number;
+      render_height: number;
+    };
     expect([path0.render_width, path0.render_height]).toEqual([320, 192]);
-    const override = await run('track', 'preset', 'orbit', '--frames', '5', '--project', project, '--width', '256', '--out', path.join(dir, 'override.json'));
+    const override = await run(
+      'track',
+      'preset',
+      'orbit',
+      '--frames',
+      '5',
+      '--project',
+      project,
+      '--width',
+      '256',
+      '--out',
+      path.join(dir, 'override.json'),
+    );
     expect(JSON.parse(override.out)).toMatchObject({ width: 256, height: 192 });
   });
 });
 
 describe('camtrack track preset bounds', () => {
   it('refuses a turn per frame beyond 90 degrees (-1e9 made a chaotic track)', async () => {
-    const r = await run('track', 'preset', 'orbit', '--frames', '25', '--degrees-per-frame', '-1e9', '--width', '1024', '--height', '576', '--out', path.join(dir, 'chaos.json'));
+    const r = await run(
+      'track',
+      'preset',
+      'orbit',
+      '--frames',
+      '25',
+      '--degrees-per-frame',
+      '-1e9',
+      '--width',
+      '1024',
+      '--height',
+      '576',
+      '--out',
+      path.join(dir, 'chaos.json'),
+    );
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/Degrees per frame must be from -90 to 90 \(got -1000000000\)/);
   });

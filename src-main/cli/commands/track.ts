@@ -2,7 +2,13 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { fovYFromFocal, sourceIntrinsics } from '../../engine/camera/intrinsics';
 import { exportCameraPath, stringifyCameraPath } from '../../engine/camera/nerfstudio';
-import { presetTrack, PRESET_KINDS, type OrbitDirection, type PresetKind, type PresetSpec } from '../../engine/camera/presets';
+import {
+  presetTrack,
+  PRESET_KINDS,
+  type OrbitDirection,
+  type PresetKind,
+  type PresetSpec,
+} from '../../engine/camera/presets';
 import { parseTrack, stringifyTrack } from '../../engine/camera/track-json';
 import { DEFAULT_RENDER_SETTINGS, type Easing, type Track } from '../../engine/project/schema';
 import { openProject } from '../../engine/project/store';
@@ -59,29 +65,70 @@ export function registerTrack(program: Command): void {
     .option('--fps <f>', 'frames per second of the video', floatOption('fps'), 7)
     .requiredOption('--out <camera_path.json>', 'where to write the nerfstudio camera path')
     .option('--track-out <track.json>', 'also write the editable Camtrack track (keyframes)')
-    .option('--target-depth <d>', 'depth of the target straight ahead, in scene units (e.g. the median of the depth map)', floatOption('target-depth'), 1)
+    .option(
+      '--target-depth <d>',
+      'depth of the target straight ahead, in scene units (e.g. the median of the depth map)',
+      floatOption('target-depth'),
+      1,
+    )
     .option('--degrees-per-frame <deg>', 'orbit, spiral: turn per frame', floatOption('degrees-per-frame'), 1)
-    .option('--direction <ccw|cw>', 'orbit, orbit360, spiral: ccw (seen from above; the camera sets off to its right) or cw', 'ccw')
-    .option('--radius-x <r>', 'orbit, orbit360: ellipse radius across (default --target-depth)', floatOption('radius-x'))
-    .option('--radius-z <r>', 'orbit, orbit360: ellipse radius in depth (default --target-depth)', floatOption('radius-z'))
+    .option(
+      '--direction <ccw|cw>',
+      'orbit, orbit360, spiral: ccw (seen from above; the camera sets off to its right) or cw',
+      'ccw',
+    )
+    .option(
+      '--radius-x <r>',
+      'orbit, orbit360: ellipse radius across (default --target-depth)',
+      floatOption('radius-x'),
+    )
+    .option(
+      '--radius-z <r>',
+      'orbit, orbit360: ellipse radius in depth (default --target-depth)',
+      floatOption('radius-z'),
+    )
     .option('--distance <d>', 'dolly (forward +), truck (right +), pedestal (up +): how far', floatOption('distance'))
     .option('--rise-by <h>', 'crane: how far up (+) or down', floatOption('rise-by'))
     .option('--no-keep-target', 'crane: do not tilt to keep the target centred')
     .option('--end <x,y,z>', 'arc: end position', vecOption('end'))
-    .option('--target <x,y,z>', 'arc: the point looked at (default straight ahead at --target-depth)', vecOption('target'))
+    .option(
+      '--target <x,y,z>',
+      'arc: the point looked at (default straight ahead at --target-depth)',
+      vecOption('target'),
+    )
     .option('--dolly <d>', 'spiral: how much closer to the target it ends', floatOption('dolly'))
     .option('--rise <h>', 'spiral: how far it rises', floatOption('rise'))
-    .option('--factor <k>', 'zoom: end focal length as a multiple of the source (2 = twice as close)', floatOption('factor'))
+    .option(
+      '--factor <k>',
+      'zoom: end focal length as a multiple of the source (2 = twice as close)',
+      floatOption('factor'),
+    )
     .option('--end-fov <deg>', 'zoom: end vertical field of view instead of --factor', floatOption('end-fov'))
     .option('--easing <e>', 'dolly, truck, pedestal, crane, zoom: linear | easeIn | easeOut | easeInOut', 'linear')
     .action(async (kind: string, opts: PresetOpts) => {
-      if (!PRESET_KINDS.includes(kind as PresetKind)) throw new CamtrackError('bad-input', `Unknown preset "${kind}". Known: ${PRESET_KINDS.join(', ')}.`);
+      if (!PRESET_KINDS.includes(kind as PresetKind))
+        throw new CamtrackError('bad-input', `Unknown preset "${kind}". Known: ${PRESET_KINDS.join(', ')}.`);
       const source = await sourceFrom(opts);
       const spec = presetSpec(kind as PresetKind, opts);
-      const t = presetTrack(spec, { numFrames: opts.frames, fps: opts.fps, sourceFovY: fovYFromFocal(source.fy, source.height), targetDepth: opts.targetDepth });
+      const t = presetTrack(spec, {
+        numFrames: opts.frames,
+        fps: opts.fps,
+        sourceFovY: fovYFromFocal(source.fy, source.height),
+        targetDepth: opts.targetDepth,
+      });
       await writeFileAtomic(opts.out, stringifyCameraPath(exportCameraPath(t, source)));
       if (opts.trackOut) await writeFileAtomic(opts.trackOut, stringifyTrack(t));
-      printJson({ preset: kind, out: opts.out, trackOut: opts.trackOut ?? null, frames: t.numFrames, fps: t.fps, keys: t.keyframes.length, width: source.width, height: source.height, fx: source.fx });
+      printJson({
+        preset: kind,
+        out: opts.out,
+        trackOut: opts.trackOut ?? null,
+        frames: t.numFrames,
+        fps: t.fps,
+        keys: t.keyframes.length,
+        width: source.width,
+        height: source.height,
+        fx: source.fx,
+      });
     });
 
   const exp = track
@@ -101,10 +148,22 @@ export function registerTrack(program: Command): void {
 /** The photo's camera options shared by the subcommands. */
 function sourceOptions(cmd: Command): Command {
   return cmd
-    .option('--width <w>', `render width in pixels (default: the --project's, else ${DEFAULT_SIZE.width})`, parseIntOption('width'))
-    .option('--height <h>', `render height in pixels (default: the --project's, else ${DEFAULT_SIZE.height})`, parseIntOption('height'))
+    .option(
+      '--width <w>',
+      `render width in pixels (default: the --project's, else ${DEFAULT_SIZE.width})`,
+      parseIntOption('width'),
+    )
+    .option(
+      '--height <h>',
+      `render height in pixels (default: the --project's, else ${DEFAULT_SIZE.height})`,
+      parseIntOption('height'),
+    )
     .option('--project <dir>', 'a project (NAME.camtrack) whose render size is the default')
-    .option('--focal35 <mm>', "the photo's 35mm-equivalent focal length (EXIF FocalLengthIn35mmFilm)", floatOption('focal35'))
+    .option(
+      '--focal35 <mm>',
+      "the photo's 35mm-equivalent focal length (EXIF FocalLengthIn35mmFilm)",
+      floatOption('focal35'),
+    )
     .option('--fov-y <deg>', "the photo's vertical field of view, when known", floatOption('fov-y'))
     .option('--fov-x <deg>', 'horizontal field of view when nothing else is known (default 60)', floatOption('fov-x'));
 }
@@ -115,7 +174,11 @@ const DEFAULT_SIZE = { width: DEFAULT_RENDER_SETTINGS.width, height: DEFAULT_REN
 /** The source camera: the size from the flags, else the project's render size, else 1024x576. */
 async function sourceFrom(o: SourceOpts) {
   const size = o.project ? (await openProject(o.project)).doc.render : DEFAULT_SIZE;
-  return sourceIntrinsics(o.width ?? size.width, o.height ?? size.height, { focalLength35mm: o.focal35, fovYDeg: o.fovY, fovXDeg: o.fovX });
+  return sourceIntrinsics(o.width ?? size.width, o.height ?? size.height, {
+    focalLength35mm: o.focal35,
+    fovYDeg: o.fovY,
+    fovXDeg: o.fovX,
+  });
 }
 
 function presetSpec(kind: PresetKind, o: PresetOpts): PresetSpec {
@@ -142,7 +205,8 @@ function presetSpec(kind: PresetKind, o: PresetOpts): PresetSpec {
     case 'spiral':
       return { kind, degreesPerFrame: o.degreesPerFrame, direction, dolly: need(o.dolly, '--dolly'), rise: o.rise };
     case 'zoom':
-      if (o.factor === undefined && o.endFov === undefined) throw new CamtrackError('bad-input', 'The zoom preset needs --factor or --end-fov.');
+      if (o.factor === undefined && o.endFov === undefined)
+        throw new CamtrackError('bad-input', 'The zoom preset needs --factor or --end-fov.');
       return { kind, factor: o.factor, endFovY: o.endFov, easing };
   }
 }
@@ -150,14 +214,16 @@ function presetSpec(kind: PresetKind, o: PresetOpts): PresetSpec {
 function easingOf(e: string | undefined): Easing {
   const all: Easing[] = ['linear', 'easeIn', 'easeOut', 'easeInOut'];
   if (e === undefined) return 'linear';
-  if (!all.includes(e as Easing)) throw new CamtrackError('bad-input', `--easing is one of ${all.join(', ')} (got "${e}").`);
+  if (!all.includes(e as Easing))
+    throw new CamtrackError('bad-input', `--easing is one of ${all.join(', ')} (got "${e}").`);
   return e as Easing;
 }
 
 function floatOption(name: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n)) throw new CamtrackError('bad-input', `--${name} must be a number (got "${value}").`);
+    if (value.trim() === '' || !Number.isFinite(n))
+      throw new CamtrackError('bad-input', `--${name} must be a number (got "${value}").`);
     return n;
   };
 }
@@ -165,7 +231,8 @@ function floatOption(name: string) {
 function vecOption(name: string) {
   return (value: string): number[] => {
     const parts = value.split(',').map((s) => Number(s));
-    if (parts.length !== 3 || !parts.every(Number.isFinite)) throw new CamtrackError('bad-input', `--${name} must be three numbers x,y,z (got "${value}").`);
+    if (parts.length !== 3 || !parts.every(Number.isFinite))
+      throw new CamtrackError('bad-input', `--${name} must be three numbers x,y,z (got "${value}").`);
     return parts;
   };
 }

@@ -39,7 +39,14 @@ const run = async (...args: string[]) => {
   err = r.err;
   return r.code;
 };
-const base = (depth = 'depth.npy', image = 'photo.png') => ['--image', file(image), '--depth', file(depth), '--camera-path', file('path.json')];
+const base = (depth = 'depth.npy', image = 'photo.png') => [
+  '--image',
+  file(image),
+  '--depth',
+  file(depth),
+  '--camera-path',
+  file('path.json'),
+];
 
 describe('camtrack warp', () => {
   it('writes frames, white-hole masks and warp.json; frame 0 is the photo itself', async () => {
@@ -48,7 +55,15 @@ describe('camtrack warp', () => {
     const printed = JSON.parse(out.trim().split('\n').pop()!);
     expect(printed).toMatchObject({ frames: 3, width: 96, height: 64, depthInvalid: 0 });
     const names = (await fs.readdir(dir)).sort();
-    expect(names).toEqual(['frame_0000.png', 'frame_0001.png', 'frame_0002.png', 'mask_0000.png', 'mask_0001.png', 'mask_0002.png', 'warp.json']);
+    expect(names).toEqual([
+      'frame_0000.png',
+      'frame_0001.png',
+      'frame_0002.png',
+      'mask_0000.png',
+      'mask_0001.png',
+      'mask_0002.png',
+      'warp.json',
+    ]);
     const photo = await decodeImage(await fs.readFile(file('photo.png')));
     const f0 = await decodeImage(await fs.readFile(path.join(dir, 'frame_0000.png')));
     expect(Buffer.from(f0.image.data.buffer).equals(Buffer.from(photo.image.data.buffer))).toBe(true);
@@ -82,22 +97,66 @@ describe('camtrack warp', () => {
 
   it('estimates the depth with a model (its output is disparity)', async () => {
     const dir = file('out-model');
-    expect(await run('--image', file('photo.png'), '--depth-model', file('depth-model.onnx'), '--camera-path', file('path.json'), '--out', dir)).toBe(0);
+    expect(
+      await run(
+        '--image',
+        file('photo.png'),
+        '--depth-model',
+        file('depth-model.onnx'),
+        '--camera-path',
+        file('path.json'),
+        '--out',
+        dir,
+      ),
+    ).toBe(0);
     const summary = JSON.parse(await fs.readFile(path.join(dir, 'warp.json'), 'utf8'));
-    expect(summary.depth).toMatchObject({ origin: 'depth model depth-model.onnx (relative disparity)', mapping: { kind: 'disparity', scale: 10000, near: 1e-4, far: 500 } });
+    expect(summary.depth).toMatchObject({
+      origin: 'depth model depth-model.onnx (relative disparity)',
+      mapping: { kind: 'disparity', scale: 10000, near: 1e-4, far: 500 },
+    });
     expect(summary.holeFraction[0]).toBe(0);
   });
 
   it('refuses bad inputs with a readable message and exit code 1', async () => {
     const cases: [string[], RegExp][] = [
-      [[...base('depth.npy', 'missing.png'), '--out', file('x')], /camtrack: Image not found: .*missing\.png \[not-found\]/],
-      [[...base('depth.npy', 'broken.png'), '--out', file('x')], /broken\.png looks like PNG but cannot be decoded .* \[bad-file\]/],
-      [[...base('nan.npy'), '--out', file('x')], /The depth \(npy <f4, 96x64\) has no usable value: 6144 NaN\. .*\[bad-input\]/],
-      [[...base('wrong.npy'), '--out', file('x')], /The depth is 50x50 \(aspect 1\.000\) but the photo is 96x64 .*\[shape-mismatch\]/],
+      [
+        [...base('depth.npy', 'missing.png'), '--out', file('x')],
+        /camtrack: Image not found: .*missing\.png \[not-found\]/,
+      ],
+      [
+        [...base('depth.npy', 'broken.png'), '--out', file('x')],
+        /broken\.png looks like PNG but cannot be decoded .* \[bad-file\]/,
+      ],
+      [
+        [...base('nan.npy'), '--out', file('x')],
+        /The depth \(npy <f4, 96x64\) has no usable value: 6144 NaN\. .*\[bad-input\]/,
+      ],
+      [
+        [...base('wrong.npy'), '--out', file('x')],
+        /The depth is 50x50 \(aspect 1\.000\) but the photo is 96x64 .*\[shape-mismatch\]/,
+      ],
       [[...base(), '--out', file('x'), '--fit', 'stretch'], /--fit must be crop or pad \(got "stretch"\)/],
-      [[...base(), '--out', file('x'), '--depth-kind', 'disparity', '--near', '5', '--far', '1'], /Depth mapping needs scale > 0 and 0 < near < far/],
-      [['--image', file('photo.png'), '--depth', file('depth.npy'), '--camera-path', file('nope.json'), '--out', file('x')], /Camera path not found: .*nope\.json \[not-found\]/],
-      [['--image', file('photo.png'), '--camera-path', file('path.json'), '--out', file('x')], /Give the depth either as a file \(--depth FILE\) or as a model/],
+      [
+        [...base(), '--out', file('x'), '--depth-kind', 'disparity', '--near', '5', '--far', '1'],
+        /Depth mapping needs scale > 0 and 0 < near < far/,
+      ],
+      [
+        [
+          '--image',
+          file('photo.png'),
+          '--depth',
+          file('depth.npy'),
+          '--camera-path',
+          file('nope.json'),
+          '--out',
+          file('x'),
+        ],
+        /Camera path not found: .*nope\.json \[not-found\]/,
+      ],
+      [
+        ['--image', file('photo.png'), '--camera-path', file('path.json'), '--out', file('x')],
+        /Give the depth either as a file \(--depth FILE\) or as a model/,
+      ],
     ];
     for (const [args, message] of cases) {
       err = '';

@@ -30,28 +30,47 @@ interface WarpOptions {
 export function registerWarp(program: Command): void {
   program
     .command('warp')
-    .description('warp a photo with its depth into every camera of a camera path: frame_NNNN.png, mask_NNNN.png (white = hole), warp.json')
+    .description(
+      'warp a photo with its depth into every camera of a camera path: frame_NNNN.png, mask_NNNN.png (white = hole), warp.json',
+    )
     .requiredOption('--image <file>', 'the photo (PNG, JPEG or WebP)')
     .option('--depth <file>', 'its depth: .npy (float), 16-bit PNG or PFM')
-    .option('--depth-model <path>', 'or estimate it: a Depth Anything V2 ONNX model file or folder (onnx-community/depth-anything-v2-small)')
-    .option('--depth-kind <kind>', 'what the depth holds: depth (z along the optical axis; the default for files) or disparity (the default for a model)')
+    .option(
+      '--depth-model <path>',
+      'or estimate it: a Depth Anything V2 ONNX model file or folder (onnx-community/depth-anything-v2-small)',
+    )
+    .option(
+      '--depth-kind <kind>',
+      'what the depth holds: depth (z along the optical axis; the default for files) or disparity (the default for a model)',
+    )
     .option('--depth-scale <s>', 'depth: z = s * v; disparity: z = s / v (default 1 for depth, 10000 for disparity)')
     .option('--near <n>', 'clip z below this (default 1e-4)')
     .option('--far <f>', 'clip z above this (default 1e6 for depth, 500 for disparity)')
-    .requiredOption('--camera-path <file>', "nerfstudio camera_path.json; its first camera took the photo")
+    .requiredOption('--camera-path <file>', 'nerfstudio camera_path.json; its first camera took the photo')
     .requiredOption('--out <dir>', 'output folder')
     .option('--width <w>', 'render width (default: the camera path render_width)')
     .option('--height <h>', 'render height (default: the camera path render_height)')
-    .option('--fit <mode>', 'how the photo fills the render: crop (cover, centred) or pad (contain, black bars)', 'crop')
+    .option(
+      '--fit <mode>',
+      'how the photo fills the render: crop (cover, centred) or pad (contain, black bars)',
+      'crop',
+    )
     .action(async (opts: WarpOptions) => {
-      if (opts.fit !== 'crop' && opts.fit !== 'pad') throw new CamtrackError('bad-input', `--fit must be crop or pad (got "${opts.fit}").`);
-      if ((opts.depth === undefined) === (opts.depthModel === undefined)) throw new CamtrackError('bad-input', 'Give the depth either as a file (--depth FILE) or as a model to estimate it with (--depth-model PATH), not both.');
-      if (opts.depthKind !== undefined && opts.depthKind !== 'depth' && opts.depthKind !== 'disparity') throw new CamtrackError('bad-input', `--depth-kind must be depth or disparity (got "${opts.depthKind}").`);
+      if (opts.fit !== 'crop' && opts.fit !== 'pad')
+        throw new CamtrackError('bad-input', `--fit must be crop or pad (got "${opts.fit}").`);
+      if ((opts.depth === undefined) === (opts.depthModel === undefined))
+        throw new CamtrackError(
+          'bad-input',
+          'Give the depth either as a file (--depth FILE) or as a model to estimate it with (--depth-model PATH), not both.',
+        );
+      if (opts.depthKind !== undefined && opts.depthKind !== 'depth' && opts.depthKind !== 'disparity')
+        throw new CamtrackError('bad-input', `--depth-kind must be depth or disparity (got "${opts.depthKind}").`);
       let text: string;
       try {
         text = await readFile(opts.cameraPath, 'utf8');
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new CamtrackError('not-found', `Camera path not found: ${opts.cameraPath}`, { cause: e });
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+          throw new CamtrackError('not-found', `Camera path not found: ${opts.cameraPath}`, { cause: e });
         throw e;
       }
       let cameras = parseCameraPathFile(text);
@@ -72,7 +91,8 @@ export function registerWarp(program: Command): void {
       };
       const summary = await runWarpJob({
         imagePath: opts.image,
-        depth: opts.depth !== undefined ? { kind: 'file', path: opts.depth } : { kind: 'model', path: opts.depthModel! },
+        depth:
+          opts.depth !== undefined ? { kind: 'file', path: opts.depth } : { kind: 'model', path: opts.depthModel! },
         mapping,
         cameras,
         fit: opts.fit,
@@ -94,7 +114,8 @@ export function registerWarp(program: Command): void {
 
 function positiveInt(name: string, v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new CamtrackError('bad-input', `${name} must be a positive integer (got "${v}").`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new CamtrackError('bad-input', `${name} must be a positive integer (got "${v}").`);
   return n;
 }
 

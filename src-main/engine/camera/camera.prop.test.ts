@@ -10,7 +10,10 @@ import { parseTrack, stringifyTrack } from './track-json';
 
 /** Property-based tests of the track importers (issue 12): nerfstudio camera_path.json and the track JSON. */
 const SRC = sourceIntrinsics(64, 48);
-const orbit = presetTrack({ kind: 'orbit', degreesPerFrame: 5 }, { numFrames: 4, fps: 8, sourceFovY: 40, targetDepth: 3 });
+const orbit = presetTrack(
+  { kind: 'orbit', degreesPerFrame: 5 },
+  { numFrames: 4, fps: 8, sourceFovY: 40, targetDepth: 3 },
+);
 const dolly = presetTrack({ kind: 'dolly', distance: 1 }, { numFrames: 3, fps: 24, sourceFovY: 55, targetDepth: 2 });
 
 function acceptTrack(track: Track): void {
@@ -24,29 +27,76 @@ describe('track importers, property-based', () => {
   it('camera_path.json: every mutated or random file imports as a schema-valid track or is refused clearly', async () => {
     const seeds = [orbit, dolly].map((t) => JSON.parse(stringifyCameraPath(exportCameraPath(t, SRC))) as unknown);
     await checkAll(mutatedJsonText(seeds), (text) =>
-      judge(() => importCameraPath(text, { width: 64, height: 48 }).track, { accept: acceptTrack }, () => show(text)),
+      judge(
+        () => importCameraPath(text, { width: 64, height: 48 }).track,
+        { accept: acceptTrack },
+        () => show(text),
+      ),
     );
   });
 
   it('camera_path.json: cameras with any fov, position and count import as a schema-valid track or are refused clearly', async () => {
-    const edge = fc.constantFrom(0, 0.5, 1, 1.0000001, 178.9999, 179, 179.5, 180, -1, 1e6, 1e6 + 1, 1e308, -1e308, 5e-324);
-    // Mostly plausible values (so some files import), one in five at or past a limit.
-    const near = (min: number, max: number) => fc.oneof({ weight: 4, arbitrary: fc.double({ noNaN: true, min, max }) }, { weight: 1, arbitrary: edge });
-    const camera = fc.record({ x: near(-100, 100), y: near(-100, 100), z: near(-100, 100), fov: near(2, 170), aspect: fc.option(near(0.2, 5), { nil: undefined, freq: 4 }) });
-    const num = near(1, 60);
-    const arb = fc.tuple(fc.array(camera, { minLength: 1, maxLength: 6 }), fc.option(num, { nil: undefined, freq: 3 })).map(([cams, fps]) =>
-      JSON.stringify({
-        render_width: 64,
-        render_height: 48,
-        fps,
-        camera_path: cams.map((c) => ({ camera_to_world: [1, 0, 0, c.x, 0, 1, 0, c.y, 0, 0, 1, c.z, 0, 0, 0, 1], fov: c.fov, aspect: c.aspect })),
-      }),
+    const edge = fc.constantFrom(
+      0,
+      0.5,
+      1,
+      1.0000001,
+      178.9999,
+      179,
+      179.5,
+      180,
+      -1,
+      1e6,
+      1e6 + 1,
+      1e308,
+      -1e308,
+      5e-324,
     );
-    await checkAll(arb, (text) => judge(() => importCameraPath(text).track, { accept: acceptTrack }, () => show(text)), { numRuns: 300 });
+    // Mostly plausible values (so some files import), one in five at or past a limit.
+    const near = (min: number, max: number) =>
+      fc.oneof({ weight: 4, arbitrary: fc.double({ noNaN: true, min, max }) }, { weight: 1, arbitrary: edge });
+    const camera = fc.record({
+      x: near(-100, 100),
+      y: near(-100, 100),
+      z: near(-100, 100),
+      fov: near(2, 170),
+      aspect: fc.option(near(0.2, 5), { nil: undefined, freq: 4 }),
+    });
+    const num = near(1, 60);
+    const arb = fc
+      .tuple(fc.array(camera, { minLength: 1, maxLength: 6 }), fc.option(num, { nil: undefined, freq: 3 }))
+      .map(([cams, fps]) =>
+        JSON.stringify({
+          render_width: 64,
+          render_height: 48,
+          fps,
+          camera_path: cams.map((c) => ({
+            camera_to_world: [1, 0, 0, c.x, 0, 1, 0, c.y, 0, 0, 1, c.z, 0, 0, 0, 1],
+            fov: c.fov,
+            aspect: c.aspect,
+          })),
+        }),
+      );
+    await checkAll(
+      arb,
+      (text) =>
+        judge(
+          () => importCameraPath(text).track,
+          { accept: acceptTrack },
+          () => show(text),
+        ),
+      { numRuns: 300 },
+    );
   });
 
   it('track JSON: every mutated or random file parses as a schema-valid track or is refused clearly', async () => {
     const seeds = [orbit, dolly].flatMap((t) => [JSON.parse(stringifyTrack(t)) as unknown, t]);
-    await checkAll(mutatedJsonText(seeds), (text) => judge(() => parseTrack(text), { accept: acceptTrack }, () => show(text)));
+    await checkAll(mutatedJsonText(seeds), (text) =>
+      judge(
+        () => parseTrack(text),
+        { accept: acceptTrack },
+        () => show(text),
+      ),
+    );
   });
 });

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Track } from '../project/schema';
 import { CamtrackError } from '../util/errors';
-import { copyKeys, deleteKeys, insertKeyAt, moveKey, pasteKeys, setKeyOrientationKind, setNumFrames, shiftKeys, updateKey } from './edit';
+import {
+  copyKeys,
+  deleteKeys,
+  insertKeyAt,
+  moveKey,
+  pasteKeys,
+  setKeyOrientationKind,
+  setNumFrames,
+  shiftKeys,
+  updateKey,
+} from './edit';
 import { evaluateTrack } from './evaluate';
 import { checkFrameCount, SVD_FRAME_COUNTS } from './frame-count';
 import { fovYFromFocal, sourceIntrinsics } from './intrinsics';
@@ -13,9 +23,30 @@ const base = (): Track => ({
   numFrames: 25,
   fps: 24,
   keyframes: [
-    { id: 'a', frame: 0, position: [0, 0, 0], orientation: { kind: 'quaternion', q: [0, 0, 0, 1] }, fovY: FOVY, easing: 'linear' },
-    { id: 'b', frame: 8, position: [1, 0, -1], orientation: { kind: 'quaternion', q: [0, 0.2, 0, 0.98] }, fovY: 40, easing: 'easeOut' },
-    { id: 'c', frame: 16, position: [2, 0.5, -1], orientation: { kind: 'lookAt', target: [0, 0, -4] }, fovY: 35, easing: 'linear' },
+    {
+      id: 'a',
+      frame: 0,
+      position: [0, 0, 0],
+      orientation: { kind: 'quaternion', q: [0, 0, 0, 1] },
+      fovY: FOVY,
+      easing: 'linear',
+    },
+    {
+      id: 'b',
+      frame: 8,
+      position: [1, 0, -1],
+      orientation: { kind: 'quaternion', q: [0, 0.2, 0, 0.98] },
+      fovY: 40,
+      easing: 'easeOut',
+    },
+    {
+      id: 'c',
+      frame: 16,
+      position: [2, 0.5, -1],
+      orientation: { kind: 'lookAt', target: [0, 0, -4] },
+      fovY: 35,
+      easing: 'linear',
+    },
   ],
 });
 const frames = (t: Track) => t.keyframes.map((k) => `${k.id}@${k.frame}`);
@@ -35,7 +66,10 @@ describe('keyframe edits', () => {
   });
 
   it('a key inserted between look-at keys stays a look-at key on the interpolated target', () => {
-    const orbit = presetTrack({ kind: 'orbit', degreesPerFrame: 5 }, { numFrames: 19, fps: 24, sourceFovY: FOVY, targetDepth: 2 });
+    const orbit = presetTrack(
+      { kind: 'orbit', degreesPerFrame: 5 },
+      { numFrames: 19, fps: 24, sourceFovY: FOVY, targetDepth: 2 },
+    );
     const t = insertKeyAt(orbit, SRC, 4);
     const k = t.keyframes.find((key) => key.frame === 4)!;
     expect(k.orientation).toEqual({ kind: 'lookAt', target: [0, 0, -2] });
@@ -109,8 +143,12 @@ describe('checkFrameCount', () => {
     expect(checkFrameCount(25, [SVD_FRAME_COUNTS['svd-xt']])).toBeNull();
     expect(checkFrameCount(14, [14, 25])).toBeNull();
     expect(checkFrameCount(30, [])).toBeNull();
-    expect(checkFrameCount(24, [25])).toBe('The chosen model renders 25 frames, but the track has 24. Set the track to 25 frames (keys can be rescaled) or choose a model that renders 24.');
-    expect(checkFrameCount(16, [25, 14])).toMatch(/renders 14 or 25 frames, but the track has 16\. Set the track to 14 frames/);
+    expect(checkFrameCount(24, [25])).toBe(
+      'The chosen model renders 25 frames, but the track has 24. Set the track to 25 frames (keys can be rescaled) or choose a model that renders 24.',
+    );
+    expect(checkFrameCount(16, [25, 14])).toMatch(
+      /renders 14 or 25 frames, but the track has 16\. Set the track to 14 frames/,
+    );
     expect(checkFrameCount(1.5, [14])).toMatch(/whole number/);
     // Longer than the model renders in windows: not a problem.
     expect(checkFrameCount(60, [14, 25])).toBeNull();

@@ -29,7 +29,8 @@ export type KeyPatch = Partial<Pick<Keyframe, 'position' | 'orientation' | 'fovY
  */
 export function insertKeyAt(track: Track, source: Intrinsics, frame: number): Track {
   checkFrame(track, frame, 'insert a key on');
-  if (track.keyframes.some((k) => k.frame === frame)) throw new CamtrackError('bad-input', `Frame ${frame} already has a key.`);
+  if (track.keyframes.some((k) => k.frame === frame))
+    throw new CamtrackError('bad-input', `Frame ${frame} already has a key.`);
   const s = createTrackEvaluator(track, source).sample(frame);
   const key: Keyframe = {
     id: newKeyId(track.keyframes),
@@ -46,7 +47,10 @@ export function insertKeyAt(track: Track, source: Intrinsics, frame: number): Tr
 export function deleteKeys(track: Track, ids: readonly string[]): Track {
   requireIds(track, ids);
   const drop = new Set(ids);
-  return finish(track, track.keyframes.filter((k) => !drop.has(k.id)));
+  return finish(
+    track,
+    track.keyframes.filter((k) => !drop.has(k.id)),
+  );
 }
 
 /** Moves (retimes) one key to another frame. */
@@ -65,7 +69,11 @@ export function shiftKeys(track: Track, ids: readonly string[], delta: number): 
     if (!moving.has(k.id)) continue;
     if (delta !== 0) checkFrame(track, k.frame, `move key "${k.id}" to`);
     const other = moved.find((o) => o !== k && o.frame === k.frame);
-    if (other) throw new CamtrackError('bad-input', `Key "${k.id}" cannot move to frame ${k.frame}: key "${other.id}" is there. Move or delete that key first.`);
+    if (other)
+      throw new CamtrackError(
+        'bad-input',
+        `Key "${k.id}" cannot move to frame ${k.frame}: key "${other.id}" is there. Move or delete that key first.`,
+      );
   }
   return finish(track, moved);
 }
@@ -73,7 +81,10 @@ export function shiftKeys(track: Track, ids: readonly string[], delta: number): 
 /** Changes a key's position, orientation, field of view or easing. */
 export function updateKey(track: Track, id: string, patch: KeyPatch): Track {
   requireIds(track, [id]);
-  return finish(track, track.keyframes.map((k) => (k.id === id ? { ...k, ...patch } : k)));
+  return finish(
+    track,
+    track.keyframes.map((k) => (k.id === id ? { ...k, ...patch } : k)),
+  );
 }
 
 /**
@@ -84,24 +95,35 @@ export function updateKey(track: Track, id: string, patch: KeyPatch): Track {
 export function setKeyOrientationKind(track: Track, id: string, kind: 'quaternion' | 'lookAt', distance = 1): Track {
   const key = requireIds(track, [id])[0];
   if (key.orientation.kind === kind) return finish(track, track.keyframes);
-  const q = key.orientation.kind === 'lookAt' ? lookAtRotation(key.position, key.orientation.target, key.orientation.up ?? WORLD_UP) : key.orientation.q;
+  const q =
+    key.orientation.kind === 'lookAt'
+      ? lookAtRotation(key.position, key.orientation.target, key.orientation.up ?? WORLD_UP)
+      : key.orientation.q;
   let orientation: Keyframe['orientation'];
   if (kind === 'quaternion') orientation = { kind, q };
   else {
-    if (!(distance > 0 && Number.isFinite(distance))) throw new CamtrackError('bad-input', `A look-at distance must be a positive number (got ${distance}).`);
+    if (!(distance > 0 && Number.isFinite(distance)))
+      throw new CamtrackError('bad-input', `A look-at distance must be a positive number (got ${distance}).`);
     const r = quatToMat3(qnormalize(q)!);
     const p = key.position;
     const target: [number, number, number] = [p[0] - r[2] * distance, p[1] - r[5] * distance, p[2] - r[8] * distance];
     orientation = lookAtOrientation(target, [r[1], r[4], r[7]]);
   }
-  return finish(track, track.keyframes.map((k) => (k.id === id ? { ...k, orientation } : k)));
+  return finish(
+    track,
+    track.keyframes.map((k) => (k.id === id ? { ...k, orientation } : k)),
+  );
 }
 
 /** Copies keys (deep) with frames relative to the earliest of them. */
 export function copyKeys(track: Track, ids: readonly string[]): KeyClipboard {
   const keys = requireIds(track, ids);
   const first = Math.min(...keys.map((k) => k.frame));
-  return { keys: keys.map(({ id: _id, ...k }) => ({ ...structuredClone(k), frame: k.frame - first })).sort((a, b) => a.frame - b.frame) };
+  return {
+    keys: keys
+      .map(({ id: _id, ...k }) => ({ ...structuredClone(k), frame: k.frame - first }))
+      .sort((a, b) => a.frame - b.frame),
+  };
 }
 
 /** Pastes copied keys with the earliest at `frame`, under new ids. Refuses collisions and frames off the timeline. */
@@ -137,14 +159,20 @@ export function setNumFrames(track: Track, numFrames: number, mode: 'rescale' | 
     for (let i = 0; i < keys.length; i++) {
       const was = seen.get(keys[i].frame);
       if (was !== undefined) {
-        throw new CamtrackError('bad-input', `At ${numFrames} frames keys "${was}" and "${keys[i].id}" would both land on frame ${keys[i].frame}. Delete one, or choose more frames.`);
+        throw new CamtrackError(
+          'bad-input',
+          `At ${numFrames} frames keys "${was}" and "${keys[i].id}" would both land on frame ${keys[i].frame}. Delete one, or choose more frames.`,
+        );
       }
       seen.set(keys[i].frame, keys[i].id);
     }
   } else {
     const off = keys.filter((key) => key.frame >= numFrames);
     if (off.length) {
-      throw new CamtrackError('bad-input', `At ${numFrames} frames ${off.length === 1 ? 'key' : 'keys'} ${off.map((o) => `"${o.id}"`).join(', ')} would fall past the last frame (${numFrames - 1}). Rescale the keys, or delete those first.`);
+      throw new CamtrackError(
+        'bad-input',
+        `At ${numFrames} frames ${off.length === 1 ? 'key' : 'keys'} ${off.map((o) => `"${o.id}"`).join(', ')} would fall past the last frame (${numFrames - 1}). Rescale the keys, or delete those first.`,
+      );
     }
   }
   return finish({ ...track, numFrames }, keys);
@@ -166,10 +194,16 @@ function requireIds(track: Track, ids: readonly string[]): Keyframe[] {
 
 function checkFrame(track: Track, frame: number, what: string): void {
   if (!Number.isInteger(frame) || frame < 0 || frame >= track.numFrames) {
-    throw new CamtrackError('bad-input', `Cannot ${what} frame ${frame}: the track's frames are 0 to ${track.numFrames - 1}.`);
+    throw new CamtrackError(
+      'bad-input',
+      `Cannot ${what} frame ${frame}: the track's frames are 0 to ${track.numFrames - 1}.`,
+    );
   }
   if (frame === 0 && what !== 'insert a key on') {
-    throw new CamtrackError('bad-input', `Cannot ${what} frame 0: frame 0 is the source camera and keeps the photo's pose.`);
+    throw new CamtrackError(
+      'bad-input',
+      `Cannot ${what} frame 0: frame 0 is the source camera and keeps the photo's pose.`,
+    );
   }
 }
 

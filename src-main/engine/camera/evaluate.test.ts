@@ -14,7 +14,15 @@ const SRC_FOVY = fovYFromFocal(SRC.fy, SRC.height);
 const yaw = (deg: number): Quat => [0, Math.sin((deg * Math.PI) / 360), 0, Math.cos((deg * Math.PI) / 360)];
 
 function key(id: string, frame: number, position: Vec3, extra: Partial<Keyframe> = {}): Keyframe {
-  return { id, frame, position, orientation: { kind: 'quaternion', q: [0, 0, 0, 1] }, fovY: SRC_FOVY, easing: 'linear', ...extra };
+  return {
+    id,
+    frame,
+    position,
+    orientation: { kind: 'quaternion', q: [0, 0, 0, 1] },
+    fovY: SRC_FOVY,
+    easing: 'linear',
+    ...extra,
+  };
 }
 function track(numFrames: number, keyframes: Keyframe[], extra: Partial<Track> = {}): Track {
   return { numFrames, fps: 24, keyframes, ...extra };
@@ -31,25 +39,42 @@ describe('evaluateTrack', () => {
     expect(cams).toHaveLength(5);
     for (const c of cams) {
       expect(c.c2w).toEqual([...IDENTITY4]);
-      expectVec([c.intrinsics.fx, c.intrinsics.fy, c.intrinsics.cx, c.intrinsics.cy], [SRC.fx, SRC.fy, SRC.cx, SRC.cy], 1e-9);
+      expectVec(
+        [c.intrinsics.fx, c.intrinsics.fy, c.intrinsics.cx, c.intrinsics.cy],
+        [SRC.fx, SRC.fy, SRC.cx, SRC.cy],
+        1e-9,
+      );
     }
   });
 
   it('frame 0 is the source camera whatever its key says', () => {
     const off = { ...SRC, cx: 500 }; // an off-centre principal point is kept on frame 0 exactly
-    const cams = evaluateTrack(track(3, [key('a', 0, [5, 5, 5], { fovY: 90, orientation: { kind: 'quaternion', q: yaw(40) } })]), off);
+    const cams = evaluateTrack(
+      track(3, [key('a', 0, [5, 5, 5], { fovY: 90, orientation: { kind: 'quaternion', q: yaw(40) } })]),
+      off,
+    );
     expect(cams[0].c2w).toEqual([...IDENTITY4]);
     expect(cams[0].intrinsics).toEqual(off);
   });
 
   it('passes exactly through every key (position, rotation, focal) and holds after the last', () => {
-    const keys = [key('a', 4, [1, 0, -1], { orientation: { kind: 'quaternion', q: yaw(20) }, fovY: 30 }), key('b', 9, [2, 1, -3], { orientation: { kind: 'lookAt', target: [0, 0, -5] }, fovY: 45 })];
+    const keys = [
+      key('a', 4, [1, 0, -1], { orientation: { kind: 'quaternion', q: yaw(20) }, fovY: 30 }),
+      key('b', 9, [2, 1, -3], { orientation: { kind: 'lookAt', target: [0, 0, -5] }, fovY: 45 }),
+    ];
     const cams = evaluateTrack(track(12, keys), SRC);
     expect(cams[4].c2w).toEqual(poseFromPositionQuaternion([1, 0, -1], yaw(20)));
     expect(cams[4].intrinsics.fy).toBe(focalFromFovY(30, 576));
     expect(cams[9].c2w).toEqual(lookAtPose([2, 1, -3], [0, 0, -5]));
     for (const f of [10, 11]) expect(cams[f]).toEqual(cams[9]);
-    expect(cams[9].intrinsics).toEqual({ width: 1024, height: 576, fx: focalFromFovY(45, 576), fy: focalFromFovY(45, 576), cx: 512, cy: 288 });
+    expect(cams[9].intrinsics).toEqual({
+      width: 1024,
+      height: 576,
+      fx: focalFromFovY(45, 576),
+      fy: focalFromFovY(45, 576),
+      cx: 512,
+      cy: 288,
+    });
   });
 
   it('two keys give a straight line at constant speed (reflected phantom end points)', () => {
@@ -74,13 +99,23 @@ describe('evaluateTrack', () => {
 
   it('easing remaps segment time for position, rotation and focal', () => {
     expect([ease('easeIn', 0.5), ease('easeOut', 0.5), ease('easeInOut', 0.25)]).toEqual([0.25, 0.75, 0.15625]);
-    const cams = evaluateTrack(track(11, [key('z', 0, [0, 0, 0], { easing: 'easeIn' }), key('a', 10, [4, 0, 0], { orientation: { kind: 'quaternion', q: yaw(80) } })]), SRC);
+    const cams = evaluateTrack(
+      track(11, [
+        key('z', 0, [0, 0, 0], { easing: 'easeIn' }),
+        key('a', 10, [4, 0, 0], { orientation: { kind: 'quaternion', q: yaw(80) } }),
+      ]),
+      SRC,
+    );
     expectVec(pos(cams[5]), [1, 0, 0], 1e-12); // s = 0.25
     expect(quatAngle(quat(cams[5]), yaw(20))).toBeLessThan(1e-9);
   });
 
   it('between two look-at keys the camera stays aimed at the moving target', () => {
-    const keys = [key('o', 0, [0, 0, 0], { orientation: { kind: 'lookAt', target: [0, 0, -4] } }), key('a', 8, [3, 1, -2], { orientation: { kind: 'lookAt', target: [0, 0, -4] } }), key('b', 16, [2, 0, -6], { orientation: { kind: 'lookAt', target: [1, 0, -4] } })];
+    const keys = [
+      key('o', 0, [0, 0, 0], { orientation: { kind: 'lookAt', target: [0, 0, -4] } }),
+      key('a', 8, [3, 1, -2], { orientation: { kind: 'lookAt', target: [0, 0, -4] } }),
+      key('b', 16, [2, 0, -6], { orientation: { kind: 'lookAt', target: [1, 0, -4] } }),
+    ];
     const ev = createTrackEvaluator(track(17, keys), SRC);
     expect(ev.keys[0].lookAt).toBeDefined(); // the source key keeps its straight-ahead target
     for (let f = 1; f <= 16; f++) {
@@ -91,12 +126,22 @@ describe('evaluateTrack', () => {
       // The camera's -Z axis points from its position to the target.
       const d = [target[0] - c.c2w[3], target[1] - c.c2w[7], target[2] - c.c2w[11]];
       const n = Math.hypot(...d);
-      expectVec([-c.c2w[2], -c.c2w[6], -c.c2w[10]], d.map((v) => v / n), 1e-9);
+      expectVec(
+        [-c.c2w[2], -c.c2w[6], -c.c2w[10]],
+        d.map((v) => v / n),
+        1e-9,
+      );
     }
   });
 
   it('coincident keys hold still without NaN, and neighbours on the same point do not break the spline', () => {
-    const keys = [key('a', 3, [1, 0, -1]), key('b', 6, [1, 0, -1]), key('c', 9, [1, 0, -1]), key('d', 12, [2, 0, -1]), key('e', 13, [2, 0, -1])];
+    const keys = [
+      key('a', 3, [1, 0, -1]),
+      key('b', 6, [1, 0, -1]),
+      key('c', 9, [1, 0, -1]),
+      key('d', 12, [2, 0, -1]),
+      key('e', 13, [2, 0, -1]),
+    ];
     const cams = evaluateTrack(track(15, keys), SRC);
     for (const c of cams) expect(c.c2w.every(Number.isFinite)).toBe(true);
     for (let f = 3; f <= 9; f++) expectVec(pos(cams[f]), [1, 0, -1], 1e-12);
@@ -108,7 +153,11 @@ describe('evaluateTrack', () => {
     const pitch45: Quat = [Math.sin(Math.PI / 8), 0, 0, Math.cos(Math.PI / 8)];
     const roll30: Quat = [0, 0, Math.sin(Math.PI / 12), Math.cos(Math.PI / 12)];
     const q = [yaw(0), yaw(60), qmul(yaw(60), pitch45), qmul(qmul(yaw(60), pitch45), roll30)];
-    const keys = [key('a', 10, [0, 0, 0], { orientation: { kind: 'quaternion', q: q[1] } }), key('b', 20, [0, 0, 0], { orientation: { kind: 'quaternion', q: q[2] } }), key('c', 30, [0, 0, 0], { orientation: { kind: 'quaternion', q: q[3] } })];
+    const keys = [
+      key('a', 10, [0, 0, 0], { orientation: { kind: 'quaternion', q: q[1] } }),
+      key('b', 20, [0, 0, 0], { orientation: { kind: 'quaternion', q: q[2] } }),
+      key('c', 30, [0, 0, 0], { orientation: { kind: 'quaternion', q: q[3] } }),
+    ];
     const jump = (mode: 'slerp' | 'squad') => {
       const ev = createTrackEvaluator(track(31, keys, { rotationInterpolation: mode }), SRC);
       expect(quatAngle(ev.sample(20).quaternion, q[2])).toBeLessThan(1e-12);
@@ -128,15 +177,25 @@ describe('evaluateTrack', () => {
   });
 
   it('refuses duplicate frames and keys outside the timeline', () => {
-    expect(() => normalizeKeyframes([key('a', 3, [0, 0, 0]), key('b', 3, [1, 0, 0])])).toThrow(/frame 3 \("a" and "b"\)/);
+    expect(() => normalizeKeyframes([key('a', 3, [0, 0, 0]), key('b', 3, [1, 0, 0])])).toThrow(
+      /frame 3 \("a" and "b"\)/,
+    );
     expect(() => evaluateTrack(track(5, [key('a', 5, [0, 0, 0])]), SRC)).toThrow(CamtrackError);
-    expect(() => evaluateTrack(track(5, [key('a', 2, [0, 0, 0], { orientation: { kind: 'lookAt', target: [0, 0, 0] } })]), SRC)).toThrow(/own position/);
+    expect(() =>
+      evaluateTrack(track(5, [key('a', 2, [0, 0, 0], { orientation: { kind: 'lookAt', target: [0, 0, 0] } })]), SRC),
+    ).toThrow(/own position/);
     expect(normalizeKeyframes([key('b', 5, [0, 0, 0]), key('a', 1, [0, 0, 0])]).map((k) => k.id)).toEqual(['a', 'b']);
   });
 });
 
 describe('centripetal Catmull-Rom', () => {
-  const pts: Vec3[] = [[0, 0, 0], [1, 2, -1], [3, 2.5, -1.5], [3.2, 0, -4], [6, 1, -4.5]];
+  const pts: Vec3[] = [
+    [0, 0, 0],
+    [1, 2, -1],
+    [3, 2.5, -1.5],
+    [3.2, 0, -4],
+    [6, 1, -4.5],
+  ];
 
   it('is C1 in its knot parameter across every interior point', () => {
     for (let i = 1; i + 1 < pts.length; i++) {
@@ -181,7 +240,12 @@ describe('centripetal Catmull-Rom', () => {
   });
 
   it('has no cusp within a segment even for a tight turn (the centripetal property)', () => {
-    const tight: Vec3[] = [[0, 0, 0], [1, 0, 0], [1.01, 0.01, 0], [0, 0.02, 0]];
+    const tight: Vec3[] = [
+      [0, 0, 0],
+      [1, 0, 0],
+      [1.01, 0.01, 0],
+      [0, 0.02, 0],
+    ];
     const seg = catmullRomSegment(tight, 1);
     let prev = evalCatmullRom(seg, 0);
     for (let j = 1; j <= 200; j++) {
@@ -195,7 +259,10 @@ describe('centripetal Catmull-Rom', () => {
 
   it('a look-at rotation and evaluate agree on key orientation', () => {
     const q = lookAtRotation([1, 2, 3], [0, 0, -1]);
-    const cams = evaluateTrack(track(3, [key('a', 1, [1, 2, 3], { orientation: { kind: 'lookAt', target: [0, 0, -1] } })]), SRC);
+    const cams = evaluateTrack(
+      track(3, [key('a', 1, [1, 2, 3], { orientation: { kind: 'lookAt', target: [0, 0, -1] } })]),
+      SRC,
+    );
     expect(quatAngle(quat(cams[1]), q)).toBeLessThan(1e-7);
   });
 });

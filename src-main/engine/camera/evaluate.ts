@@ -2,7 +2,20 @@ import type { Easing, Keyframe, Track } from '../project/schema';
 import { IDENTITY4, type FrameCamera, type Intrinsics } from './conventions';
 import { focalFromFovY, fovYFromFocal } from './intrinsics';
 import { ease, validateTrack } from './keyframes';
-import { IDENTITY_QUAT, lerp3, normalize, qdot, qneg, qnormalize, quatAngle, slerp, squad, squadControl, type Quat, type Vec3 } from './math';
+import {
+  IDENTITY_QUAT,
+  lerp3,
+  normalize,
+  qdot,
+  qneg,
+  qnormalize,
+  quatAngle,
+  slerp,
+  squad,
+  squadControl,
+  type Quat,
+  type Vec3,
+} from './math';
 import { lookAtRotation, poseFromPositionQuaternion, WORLD_UP } from './pose';
 import { catmullRomSegment, evalCatmullRom, type CatmullRomSegment } from './spline';
 
@@ -108,7 +121,9 @@ export function createTrackEvaluator(track: Track, source: Intrinsics): TrackEva
         // The path passes through its own target: fall through to rotation interpolation.
       }
     }
-    out.quaternion = squadCtl ? squad(a.quaternion, b.quaternion, squadCtl[i], squadCtl[i + 1], s) : slerp(a.quaternion, b.quaternion, s);
+    out.quaternion = squadCtl
+      ? squad(a.quaternion, b.quaternion, squadCtl[i], squadCtl[i + 1], s)
+      : slerp(a.quaternion, b.quaternion, s);
     return out;
   };
 
@@ -121,7 +136,14 @@ export function createTrackEvaluator(track: Track, source: Intrinsics): TrackEva
       const smp = sample(frame);
       return {
         c2w: poseFromPositionQuaternion(smp.position, smp.quaternion),
-        intrinsics: { width: source.width, height: source.height, fx: smp.focal * pixelAspect, fy: smp.focal, cx: source.width / 2, cy: source.height / 2 },
+        intrinsics: {
+          width: source.width,
+          height: source.height,
+          fx: smp.focal * pixelAspect,
+          fy: smp.focal,
+          cx: source.width / 2,
+          cy: source.height / 2,
+        },
       };
     },
   };
@@ -163,9 +185,26 @@ function buildKeys(sorted: readonly Keyframe[], source: Intrinsics): EvaluatedKe
     const o = k.orientation;
     if (o.kind === 'lookAt') {
       const up = normalize((o.up ?? WORLD_UP) as Vec3)!;
-      keys.push({ id: k.id, frame: k.frame, position, focal, fovY: k.fovY, easing: k.easing, quaternion: lookAtRotation(position, o.target as Vec3, up), lookAt: { target: [...o.target], up } });
+      keys.push({
+        id: k.id,
+        frame: k.frame,
+        position,
+        focal,
+        fovY: k.fovY,
+        easing: k.easing,
+        quaternion: lookAtRotation(position, o.target as Vec3, up),
+        lookAt: { target: [...o.target], up },
+      });
     } else {
-      keys.push({ id: k.id, frame: k.frame, position, focal, fovY: k.fovY, easing: k.easing, quaternion: qnormalize(o.q as Quat)! });
+      keys.push({
+        id: k.id,
+        frame: k.frame,
+        position,
+        focal,
+        fovY: k.fovY,
+        easing: k.easing,
+        quaternion: qnormalize(o.q as Quat)!,
+      });
     }
   }
   return keys;

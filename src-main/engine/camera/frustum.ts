@@ -14,7 +14,11 @@ export function unprojectPixel(cam: FrameCamera, u: number, v: number, depth: nu
   const y = -((v - k.cy) / k.fy) * depth;
   const z = -depth;
   const m = cam.c2w;
-  return [m[0] * x + m[1] * y + m[2] * z + m[3], m[4] * x + m[5] * y + m[6] * z + m[7], m[8] * x + m[9] * y + m[10] * z + m[11]];
+  return [
+    m[0] * x + m[1] * y + m[2] * z + m[3],
+    m[4] * x + m[5] * y + m[6] * z + m[7],
+    m[8] * x + m[9] * y + m[10] * z + m[11],
+  ];
 }
 
 /** The camera's position and the image corners at `depth`: top-left, top-right, bottom-right, bottom-left. */
@@ -22,6 +26,11 @@ export function frustumCorners(cam: FrameCamera, depth: number): { apex: Vec3; c
   const { width: w, height: h } = cam.intrinsics;
   return {
     apex: [cam.c2w[3], cam.c2w[7], cam.c2w[11]],
-    corners: [unprojectPixel(cam, 0, 0, depth), unprojectPixel(cam, w, 0, depth), unprojectPixel(cam, w, h, depth), unprojectPixel(cam, 0, h, depth)],
+    corners: [
+      unprojectPixel(cam, 0, 0, depth),
+      unprojectPixel(cam, w, 0, depth),
+      unprojectPixel(cam, w, h, depth),
+      unprojectPixel(cam, 0, h, depth),
+    ],
   };
 }

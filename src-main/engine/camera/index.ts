@@ -21,7 +21,14 @@
  *   stringifyTrack(track) / parseTrack(text)
  */
 export * from './conventions';
-export { lookAtRotation, lookAtPose, poseFromPositionQuaternion, positionQuaternionFromPose, rigidPoseProblem, WORLD_UP } from './pose';
+export {
+  lookAtRotation,
+  lookAtPose,
+  poseFromPositionQuaternion,
+  positionQuaternionFromPose,
+  rigidPoseProblem,
+  WORLD_UP,
+} from './pose';
 export {
   DEFAULT_FOV_X_DEG,
   sourceIntrinsics,
@@ -36,8 +43,22 @@ export { poseToMatrix4, matrix4ToPose, projectionMatrixFromIntrinsics, applyFram
 export { unprojectPixel, frustumCorners } from './frustum';
 export { slerp, squad, quatAngle, mat3ToQuat, quatToMat3, type Vec3, type Quat } from './math';
 export { normalizeKeyframes, validateTrack, ease, newKeyId } from './keyframes';
-export { evaluateTrack, createTrackEvaluator, type TrackEvaluator, type TrackSample, type EvaluatedKey } from './evaluate';
-export { presetTrack, PRESET_KINDS, MAX_KEY_DEGREES, type PresetSpec, type PresetKind, type PresetContext, type OrbitDirection } from './presets';
+export {
+  evaluateTrack,
+  createTrackEvaluator,
+  type TrackEvaluator,
+  type TrackSample,
+  type EvaluatedKey,
+} from './evaluate';
+export {
+  presetTrack,
+  PRESET_KINDS,
+  MAX_KEY_DEGREES,
+  type PresetSpec,
+  type PresetKind,
+  type PresetContext,
+  type OrbitDirection,
+} from './presets';
 export {
   insertKeyAt,
   deleteKeys,

@@ -42,11 +42,19 @@ export function sourceIntrinsics(width: number, height: number, opts: SourceIntr
   if (opts.focalLength35mm !== undefined && opts.focalLength35mm > 0 && Number.isFinite(opts.focalLength35mm)) {
     f = (opts.focalLength35mm * Math.hypot(width, height)) / FULL_FRAME_DIAGONAL_MM;
   } else if (opts.fovYDeg !== undefined) {
-    if (!(opts.fovYDeg > 1 && opts.fovYDeg < 179)) throw new CamtrackError('bad-input', `The vertical field of view must be between 1 and 179 degrees (got ${opts.fovYDeg}).`);
+    if (!(opts.fovYDeg > 1 && opts.fovYDeg < 179))
+      throw new CamtrackError(
+        'bad-input',
+        `The vertical field of view must be between 1 and 179 degrees (got ${opts.fovYDeg}).`,
+      );
     f = focalFromFovY(opts.fovYDeg, height);
   } else {
     const fovX = opts.fovXDeg ?? DEFAULT_FOV_X_DEG;
-    if (!(fovX > 1 && fovX < 179)) throw new CamtrackError('bad-input', `The horizontal field of view must be between 1 and 179 degrees (got ${fovX}).`);
+    if (!(fovX > 1 && fovX < 179))
+      throw new CamtrackError(
+        'bad-input',
+        `The horizontal field of view must be between 1 and 179 degrees (got ${fovX}).`,
+      );
     f = width / 2 / Math.tan((fovX * Math.PI) / 360);
   }
   return { width, height, fx: f, fy: f, cx: width / 2, cy: height / 2 };
@@ -89,8 +97,10 @@ export function perspectiveFromIntrinsics(k: Intrinsics): { fov: number; aspect:
 /** Intrinsics at `width` x `height` for a three.js (vertical fov, aspect); principal point at the centre. */
 export function intrinsicsFromPerspective(fov: number, aspect: number, width: number, height: number): Intrinsics {
   checkSize(width, height);
-  if (!(fov > 0 && fov < 180)) throw new CamtrackError('bad-input', `A vertical field of view must be between 0 and 180 degrees (got ${fov}).`);
-  if (!(aspect > 0 && Number.isFinite(aspect))) throw new CamtrackError('bad-input', `An aspect ratio must be a positive number (got ${aspect}).`);
+  if (!(fov > 0 && fov < 180))
+    throw new CamtrackError('bad-input', `A vertical field of view must be between 0 and 180 degrees (got ${fov}).`);
+  if (!(aspect > 0 && Number.isFinite(aspect)))
+    throw new CamtrackError('bad-input', `An aspect ratio must be a positive number (got ${aspect}).`);
   const fy = focalFromFovY(fov, height);
   const fx = (fy * (width / height)) / aspect;
   return { width, height, fx, fy, cx: width / 2, cy: height / 2 };
@@ -98,11 +108,20 @@ export function intrinsicsFromPerspective(fov: number, aspect: number, width: nu
 
 function checkSize(width: number, height: number): void {
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
-    throw new CamtrackError('bad-input', `An image size must be two positive whole numbers of pixels (got ${width} x ${height}).`);
+    throw new CamtrackError(
+      'bad-input',
+      `An image size must be two positive whole numbers of pixels (got ${width} x ${height}).`,
+    );
   }
 }
 
 /** The intrinsics of a stored photo: its calibrated K when the project has one, else sourceIntrinsics' assumption. */
-export function photoIntrinsics(image: { width: number; height: number; intrinsics?: { fx: number; fy: number; cx: number; cy: number } }): Intrinsics {
-  return image.intrinsics ? { width: image.width, height: image.height, ...image.intrinsics } : sourceIntrinsics(image.width, image.height);
+export function photoIntrinsics(image: {
+  width: number;
+  height: number;
+  intrinsics?: { fx: number; fy: number; cx: number; cy: number };
+}): Intrinsics {
+  return image.intrinsics
+    ? { width: image.width, height: image.height, ...image.intrinsics }
+    : sourceIntrinsics(image.width, image.height);
 }

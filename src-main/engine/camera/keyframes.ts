@@ -35,19 +35,32 @@ export function validateTrack(track: Track): Keyframe[] {
     if (ids.has(k.id)) throw new CamtrackError('bad-input', `Two keyframes share the id "${k.id}".`);
     ids.add(k.id);
     if (!Number.isInteger(k.frame) || k.frame < 0 || k.frame >= track.numFrames) {
-      throw new CamtrackError('bad-input', `Keyframe "${k.id}" is on frame ${k.frame}, outside the track's frames 0 to ${track.numFrames - 1}.`);
+      throw new CamtrackError(
+        'bad-input',
+        `Keyframe "${k.id}" is on frame ${k.frame}, outside the track's frames 0 to ${track.numFrames - 1}.`,
+      );
     }
-    if (!k.position.every(Number.isFinite)) throw new CamtrackError('bad-input', `Keyframe "${k.id}" has a position that is not finite.`);
-    if (!(k.fovY > 1 && k.fovY < 179)) throw new CamtrackError('bad-input', `Keyframe "${k.id}" has a field of view of ${k.fovY} degrees; it must be between 1 and 179.`);
+    if (!k.position.every(Number.isFinite))
+      throw new CamtrackError('bad-input', `Keyframe "${k.id}" has a position that is not finite.`);
+    if (!(k.fovY > 1 && k.fovY < 179))
+      throw new CamtrackError(
+        'bad-input',
+        `Keyframe "${k.id}" has a field of view of ${k.fovY} degrees; it must be between 1 and 179.`,
+      );
     const o = k.orientation;
     if (o.kind === 'quaternion') {
       const n = Math.hypot(...o.q);
-      if (!(n > 1e-12) || !Number.isFinite(n)) throw new CamtrackError('bad-input', `Keyframe "${k.id}" has a zero or non-finite rotation quaternion.`);
+      if (!(n > 1e-12) || !Number.isFinite(n))
+        throw new CamtrackError('bad-input', `Keyframe "${k.id}" has a zero or non-finite rotation quaternion.`);
     } else {
       if (distance(o.target, k.position as Vec3) < 1e-9) {
-        throw new CamtrackError('bad-input', `Keyframe "${k.id}" looks at its own position; move its target away from the camera.`);
+        throw new CamtrackError(
+          'bad-input',
+          `Keyframe "${k.id}" looks at its own position; move its target away from the camera.`,
+        );
       }
-      if (o.up && !(norm(o.up as Vec3) > 1e-12)) throw new CamtrackError('bad-input', `Keyframe "${k.id}" has a zero up vector.`);
+      if (o.up && !(norm(o.up as Vec3) > 1e-12))
+        throw new CamtrackError('bad-input', `Keyframe "${k.id}" has a zero up vector.`);
     }
   }
   return keys;

@@ -16,7 +16,8 @@ describe('focal length in mm (Blender: 36 mm sensor on the longer side)', () => 
 
   it('round-trips at any aspect', () => {
     for (const aspect of [0.5, 1, 4 / 3, 16 / 9, 2.39]) {
-      for (const fov of [5, 30, 50, 90, 150]) expect(fovYFromFocalMm(focalMmFromFovY(fov, aspect), aspect)).toBeCloseTo(fov, 10);
+      for (const fov of [5, 30, 50, 90, 150])
+        expect(fovYFromFocalMm(focalMmFromFovY(fov, aspect), aspect)).toBeCloseTo(fov, 10);
     }
   });
 });

@@ -30,7 +30,8 @@ export function normalize(a: Readonly<Vec3>): Vec3 | null {
   return n > 1e-300 && Number.isFinite(n) ? [a[0] / n, a[1] / n, a[2] / n] : null;
 }
 
-export const qdot = (a: Readonly<Quat>, b: Readonly<Quat>): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3];
+export const qdot = (a: Readonly<Quat>, b: Readonly<Quat>): number =>
+  a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3];
 export const qneg = (a: Readonly<Quat>): Quat => [-a[0], -a[1], -a[2], -a[3]];
 
 /** Unit quaternion, or null for a zero or non-finite one. */
@@ -118,9 +119,15 @@ export function squad(q1: Readonly<Quat>, q2: Readonly<Quat>, s1: Readonly<Quat>
 export function quatToMat3(q: Readonly<Quat>): number[] {
   const [x, y, z, w] = q;
   return [
-    1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w),
-    2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w),
-    2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y),
+    1 - 2 * (y * y + z * z),
+    2 * (x * y - z * w),
+    2 * (x * z + y * w),
+    2 * (x * y + z * w),
+    1 - 2 * (x * x + z * z),
+    2 * (y * z - x * w),
+    2 * (x * z - y * w),
+    2 * (y * z + x * w),
+    1 - 2 * (x * x + y * y),
   ];
 }
 

@@ -114,7 +114,9 @@ export function parseCameraPath(text: string, opts: ParseCameraPathOptions = {})
   const maxCameras = opts.maxCameras ?? MAX_PATH_CAMERAS;
   const maxBytes = maxCameras * MAX_BYTES_PER_CAMERA + 65536;
   if (text.length > maxBytes) {
-    throw bad(`the file is ${(text.length / 1e6).toFixed(1)} MB, more than ${maxCameras} cameras can take (at most ${(maxBytes / 1e6).toFixed(1)} MB)`);
+    throw bad(
+      `the file is ${(text.length / 1e6).toFixed(1)} MB, more than ${maxCameras} cameras can take (at most ${(maxBytes / 1e6).toFixed(1)} MB)`,
+    );
   }
   let doc: unknown;
   try {
@@ -153,14 +155,27 @@ export function parseCameraPathFile(text: string, opts: ParseCameraPathOptions =
  * the source intrinsics (the first camera's field of view at the render size).
  * evaluateTrack(track, source) reproduces every imported camera.
  */
-export function importCameraPath(text: string, opts: ParseCameraPathOptions = {}): { track: Track; source: Intrinsics } {
-  const parsed = parseCameraPath(text, { ...opts, maxCameras: Math.min(opts.maxCameras ?? MAX_TRACK_FRAMES, MAX_TRACK_FRAMES) });
+export function importCameraPath(
+  text: string,
+  opts: ParseCameraPathOptions = {},
+): { track: Track; source: Intrinsics } {
+  const parsed = parseCameraPath(text, {
+    ...opts,
+    maxCameras: Math.min(opts.maxCameras ?? MAX_TRACK_FRAMES, MAX_TRACK_FRAMES),
+  });
   const n = parsed.frames.length;
   if (n < 2) throw bad(`it has ${n} camera; a track has 2 to ${MAX_TRACK_FRAMES} frames`);
   const keyframes: Keyframe[] = parsed.frames.map((f, i) => {
     const { position, quaternion } = positionQuaternionFromPose(f.c2w);
     const { fov } = perspectiveFromIntrinsics(f.intrinsics);
-    return { id: `key-${i}`, frame: i, position, orientation: { kind: 'quaternion', q: quaternion }, fovY: fov, easing: 'linear' };
+    return {
+      id: `key-${i}`,
+      frame: i,
+      position,
+      orientation: { kind: 'quaternion', q: quaternion },
+      fovY: fov,
+      easing: 'linear',
+    };
   });
   const fps = Math.min(240, parsed.fps);
   const track: Track = { numFrames: n, fps, keyframes };
@@ -187,31 +202,39 @@ function cameraEntry(cam: unknown, i: number, width: number, height: number): Fr
   if (problem) throw bad(`the "camera_to_world" of ${where} is not a rigid camera pose: ${problem}`);
   const t = [m[3], m[7], m[11]] as number[];
   if (t.some((v) => Math.abs(v) > MAX_TRANSLATION)) {
-    throw bad(`${where} is ${Math.max(...t.map(Math.abs)).toExponential(2)} units from the origin; positions beyond ±${MAX_TRANSLATION.toExponential(0)} are refused`);
+    throw bad(
+      `${where} is ${Math.max(...t.map(Math.abs)).toExponential(2)} units from the origin; positions beyond ±${MAX_TRANSLATION.toExponential(0)} are refused`,
+    );
   }
   const fov = c.fov;
   if (typeof fov !== 'number' || !(fov > MIN_FOV && fov < MAX_FOV)) {
-    throw bad(`${where} needs a vertical "fov" in degrees between ${MIN_FOV} and ${MAX_FOV} (got ${JSON.stringify(fov)})`);
+    throw bad(
+      `${where} needs a vertical "fov" in degrees between ${MIN_FOV} and ${MAX_FOV} (got ${JSON.stringify(fov)})`,
+    );
   }
   const aspect = c.aspect ?? width / height;
-  if (typeof aspect !== 'number' || !(aspect > 0) || !Number.isFinite(aspect)) throw bad(`${where} has an "aspect" that is not a positive number`);
+  if (typeof aspect !== 'number' || !(aspect > 0) || !Number.isFinite(aspect))
+    throw bad(`${where} has an "aspect" that is not a positive number`);
   return { c2w: [...(m as number[])], intrinsics: intrinsicsFromPerspective(fov, aspect, width, height) };
 }
 
 function sizeField(o: Record<string, unknown>, name: string, fallback: number | undefined): number {
   const v = o[name] ?? fallback;
   if (v === undefined) throw bad(`it has no "${name}"; give the render size`);
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw bad(`"${name}" must be a positive whole number of pixels (got ${JSON.stringify(v)})`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
+    throw bad(`"${name}" must be a positive whole number of pixels (got ${JSON.stringify(v)})`);
   return v;
 }
 
 function fpsOf(o: Record<string, unknown>, n: number): number {
   if (o.fps !== undefined) {
-    if (typeof o.fps !== 'number' || !(o.fps > 0) || !Number.isFinite(o.fps)) throw bad(`"fps" must be a positive number (got ${JSON.stringify(o.fps)})`);
+    if (typeof o.fps !== 'number' || !(o.fps > 0) || !Number.isFinite(o.fps))
+      throw bad(`"fps" must be a positive number (got ${JSON.stringify(o.fps)})`);
     return o.fps;
   }
   if (o.seconds !== undefined) {
-    if (typeof o.seconds !== 'number' || !(o.seconds > 0) || !Number.isFinite(o.seconds)) throw bad(`"seconds" must be a positive number (got ${JSON.stringify(o.seconds)})`);
+    if (typeof o.seconds !== 'number' || !(o.seconds > 0) || !Number.isFinite(o.seconds))
+      throw bad(`"seconds" must be a positive number (got ${JSON.stringify(o.seconds)})`);
     const fps = n / o.seconds;
     if (!Number.isFinite(fps)) throw bad(`"seconds" is too small for ${n} cameras (got ${o.seconds})`);
     return fps;

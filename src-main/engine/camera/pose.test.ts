@@ -4,7 +4,13 @@ import { CamtrackError } from '../util/errors';
 import { glPoseToCv, intrinsicsFromFovY, projectCv, relativeCvTransform, IDENTITY4 } from './conventions';
 import { fitIntrinsics, intrinsicsFromPerspective, perspectiveFromIntrinsics, sourceIntrinsics } from './intrinsics';
 import { mat3ToQuat, quatAngle, quatToMat3, type Quat, type Vec3 } from './math';
-import { lookAtPose, lookAtRotation, poseFromPositionQuaternion, positionQuaternionFromPose, rigidPoseProblem } from './pose';
+import {
+  lookAtPose,
+  lookAtRotation,
+  poseFromPositionQuaternion,
+  positionQuaternionFromPose,
+  rigidPoseProblem,
+} from './pose';
 import { frustumCorners, unprojectPixel } from './frustum';
 import { applyFrameCamera, matrix4ToPose, poseToMatrix4, projectionMatrixFromIntrinsics } from './three-bridge';
 
@@ -30,7 +36,20 @@ describe('lookAtRotation', () => {
   });
 
   it('matches three.js PerspectiveCamera.lookAt for general positions', () => {
-    const cases: [Vec3, Vec3][] = [[[1, 2, 3], [-0.5, 0.3, -4]], [[0.2, -1, 0.5], [2, 1, -1]], [[-3, 0.5, -2], [0, 0, -5]]];
+    const cases: [Vec3, Vec3][] = [
+      [
+        [1, 2, 3],
+        [-0.5, 0.3, -4],
+      ],
+      [
+        [0.2, -1, 0.5],
+        [2, 1, -1],
+      ],
+      [
+        [-3, 0.5, -2],
+        [0, 0, -5],
+      ],
+    ];
     for (const [p, t] of cases) {
       const cam = new PerspectiveCamera();
       cam.position.set(...p);
@@ -46,7 +65,9 @@ describe('lookAtRotation', () => {
     // Up: X_cam = +X, Y_cam = +Z, Z_cam = -Y.
     expectClose(rot(lookAtRotation([0, 0, 0], [0, 4, 0])), [1, 0, 0, 0, 0, -1, 0, 1, 0]);
     // Continuous with an almost vertical view pitched down from the source.
-    expect(quatAngle(lookAtRotation([0, 0, 0], [0, -1, -1e-7]), lookAtRotation([0, 0, 0], [0, -1, 0]))).toBeLessThan(1e-6);
+    expect(quatAngle(lookAtRotation([0, 0, 0], [0, -1, -1e-7]), lookAtRotation([0, 0, 0], [0, -1, 0]))).toBeLessThan(
+      1e-6,
+    );
     // A custom up: looking along it falls back to a perpendicular and stays a rotation.
     const q = lookAtRotation([0, 0, 0], [1, 0, 0], [1, 0, 0]);
     expect(Math.hypot(...q)).toBeCloseTo(1, 12);
@@ -84,7 +105,10 @@ describe('poses', () => {
     const fwd = [cv[2], cv[6], cv[10]];
     const dir = [t[0] - p[0], t[1] - p[1], t[2] - p[2]];
     const n = Math.hypot(...dir);
-    expectClose(fwd, dir.map((v) => v / n));
+    expectClose(
+      fwd,
+      dir.map((v) => v / n),
+    );
   });
 });
 
@@ -134,7 +158,9 @@ describe('frustum', () => {
     const w = unprojectPixel({ c2w: pose, intrinsics: k }, 123, 45, 3.5);
     const inv = relativeCvTransform(IDENTITY4, pose); // source (world) CV axes -> this camera's CV axes
     const xs = [w[0], -w[1], -w[2]];
-    const xt = [0, 1, 2].map((i) => inv[i * 4] * xs[0] + inv[i * 4 + 1] * xs[1] + inv[i * 4 + 2] * xs[2] + inv[i * 4 + 3]);
+    const xt = [0, 1, 2].map(
+      (i) => inv[i * 4] * xs[0] + inv[i * 4 + 1] * xs[1] + inv[i * 4 + 2] * xs[2] + inv[i * 4 + 3],
+    );
     expectClose(projectCv(k, xt[0], xt[1], xt[2]), [123, 45, 3.5], 1e-9);
   });
 });
@@ -154,7 +180,10 @@ describe('intrinsics', () => {
     // 3:2 has the full frame's shape: 50mm on 6000 px wide is 50 / 36 * 6000.
     expect(sourceIntrinsics(6000, 4000, { focalLength35mm: 50 }).fx).toBeCloseTo((50 / 36) * 6000, 9);
     // 16:9 at 1920x1080, 26mm: f = 26 * hypot(1920, 1080) / hypot(36, 24).
-    expect(sourceIntrinsics(1920, 1080, { focalLength35mm: 26 }).fy).toBeCloseTo((26 * Math.hypot(1920, 1080)) / Math.hypot(36, 24), 9);
+    expect(sourceIntrinsics(1920, 1080, { focalLength35mm: 26 }).fy).toBeCloseTo(
+      (26 * Math.hypot(1920, 1080)) / Math.hypot(36, 24),
+      9,
+    );
   });
 
   it('fits to a render size by cropping or padding', () => {
@@ -167,7 +196,7 @@ describe('intrinsics', () => {
     expect(p.cx).toBeCloseTo(512, 9);
   });
 
-  it("converts to and from three.js (vertical fov, aspect)", () => {
+  it('converts to and from three.js (vertical fov, aspect)', () => {
     const k = intrinsicsFromFovY(35, 1024, 576);
     const { fov, aspect } = perspectiveFromIntrinsics(k);
     expect(fov).toBeCloseTo(35, 12);
@@ -176,7 +205,12 @@ describe('intrinsics', () => {
     expectClose([back.fx, back.fy, back.cx, back.cy], [k.fx, k.fy, k.cx, k.cy], 1e-9);
     // Non-square pixels survive through the aspect.
     const ns = { ...k, fx: k.fy * 1.1 };
-    const b2 = intrinsicsFromPerspective(perspectiveFromIntrinsics(ns).fov, perspectiveFromIntrinsics(ns).aspect, 1024, 576);
+    const b2 = intrinsicsFromPerspective(
+      perspectiveFromIntrinsics(ns).fov,
+      perspectiveFromIntrinsics(ns).aspect,
+      1024,
+      576,
+    );
     expect(b2.fx).toBeCloseTo(ns.fx, 9);
     expect(() => intrinsicsFromPerspective(0, 1, 10, 10)).toThrow(CamtrackError);
   });

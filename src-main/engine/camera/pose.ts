@@ -21,7 +21,11 @@ export const WORLD_UP: Readonly<Vec3> = Object.freeze([0, 1, 0]) as Readonly<Vec
  */
 export function lookAtRotation(position: Readonly<Vec3>, target: Readonly<Vec3>, up: Readonly<Vec3> = WORLD_UP): Quat {
   const z = normalize(sub(position, target)); // camera +Z points away from what it looks at
-  if (!z) throw new CamtrackError('bad-input', `A look-at target must differ from the camera position (both are at ${fmt(position)}).`);
+  if (!z)
+    throw new CamtrackError(
+      'bad-input',
+      `A look-at target must differ from the camera position (both are at ${fmt(position)}).`,
+    );
   const u = normalize(up);
   if (!u) throw new CamtrackError('bad-input', 'The look-at up vector must not be zero.');
   let x = cross(u, z);
@@ -70,7 +74,8 @@ export function lookAtPose(position: Readonly<Vec3>, target: Readonly<Vec3>, up:
  */
 export function rigidPoseProblem(m: readonly number[], tol = 1e-5): string | null {
   if (m.length !== 16) return `it has ${m.length} numbers, not 16`;
-  if (!m.every((v) => typeof v === 'number' && Number.isFinite(v))) return 'it contains a value that is not a finite number';
+  if (!m.every((v) => typeof v === 'number' && Number.isFinite(v)))
+    return 'it contains a value that is not a finite number';
   if (Math.abs(m[12]) > 1e-9 || Math.abs(m[13]) > 1e-9 || Math.abs(m[14]) > 1e-9 || Math.abs(m[15] - 1) > 1e-9) {
     return 'its last row is not 0 0 0 1';
   }

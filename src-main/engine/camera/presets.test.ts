@@ -6,7 +6,12 @@ import { fovYFromFocal, sourceIntrinsics } from './intrinsics';
 import { presetTrack, PRESET_KINDS, type PresetContext, type PresetSpec } from './presets';
 
 const SRC = sourceIntrinsics(1024, 576);
-const ctx = (numFrames: number, targetDepth = 2.5): PresetContext => ({ numFrames, fps: 24, sourceFovY: fovYFromFocal(SRC.fy, 576), targetDepth });
+const ctx = (numFrames: number, targetDepth = 2.5): PresetContext => ({
+  numFrames,
+  fps: 24,
+  sourceFovY: fovYFromFocal(SRC.fy, 576),
+  targetDepth,
+});
 const run = (spec: PresetSpec, c: PresetContext) => evaluateTrack(presetTrack(spec, c), SRC);
 const pos = (c: FrameCamera) => [c.c2w[3], c.c2w[7], c.c2w[11]];
 const rot = (c: FrameCamera) => [0, 1, 2, 4, 5, 6, 8, 9, 10].map((i) => c.c2w[i]);
@@ -17,7 +22,11 @@ function close(a: readonly number[], b: readonly number[], tol = 1e-12) {
 function aimsAt(c: FrameCamera, t: number[], tol = 1e-9) {
   const d = [t[0] - c.c2w[3], t[1] - c.c2w[7], t[2] - c.c2w[11]];
   const n = Math.hypot(...d);
-  close([-c.c2w[2], -c.c2w[6], -c.c2w[10]], d.map((v) => v / n), tol);
+  close(
+    [-c.c2w[2], -c.c2w[6], -c.c2w[10]],
+    d.map((v) => v / n),
+    tol,
+  );
 }
 const YAW90 = [0, 0, 1, 0, 1, 0, -1, 0, 0];
 
@@ -82,7 +91,10 @@ describe('presets', () => {
     for (const [spec, end] of cases) {
       const cams = run(spec, ctx(5));
       close(pos(cams[4]), end);
-      close(pos(cams[2]), end.map((v) => v / 2));
+      close(
+        pos(cams[2]),
+        end.map((v) => v / 2),
+      );
       close(rot(cams[2]), [1, 0, 0, 0, 1, 0, 0, 0, 1]);
     }
   });
@@ -134,6 +146,8 @@ describe('presets', () => {
     expect(() => presetTrack({ kind: 'zoom', factor: 0 }, ctx(10))).toThrow(CamtrackError);
     expect(() => presetTrack({ kind: 'dolly', distance: NaN }, ctx(10))).toThrow(/distance/);
     expect(() => presetTrack({ kind: 'dolly', distance: 1 }, ctx(1))).toThrow(/2 to 1000 frames/);
-    expect(() => presetTrack({ kind: 'orbit', degreesPerFrame: 10, radiusZ: 1.25 }, ctx(19, 2.5))).toThrow(/looks at its own position/);
+    expect(() => presetTrack({ kind: 'orbit', degreesPerFrame: 10, radiusZ: 1.25 }, ctx(19, 2.5))).toThrow(
+      /looks at its own position/,
+    );
   });
 });

@@ -57,13 +57,27 @@ export type PresetSpec =
   | { kind: 'zoom'; factor?: number; endFovY?: number; easing?: Easing };
 
 export type PresetKind = PresetSpec['kind'];
-export const PRESET_KINDS: readonly PresetKind[] = ['orbit', 'orbit360', 'dolly', 'truck', 'pedestal', 'crane', 'arc', 'spiral', 'zoom'];
+export const PRESET_KINDS: readonly PresetKind[] = [
+  'orbit',
+  'orbit360',
+  'dolly',
+  'truck',
+  'pedestal',
+  'crane',
+  'arc',
+  'spiral',
+  'zoom',
+];
 
 /** The keyframed track of a preset. Throws a CamtrackError naming a bad parameter. */
 export function presetTrack(spec: PresetSpec, ctx: PresetContext): Track {
   if (spec.kind === 'orbit360') {
     const frames = spec.frames ?? ctx.numFrames;
-    if (!Number.isInteger(frames) || frames < 3 || frames > 1000) throw new CamtrackError('bad-input', `A full orbit needs a whole number of frames from 3 to 1000 (got ${frames}).`);
+    if (!Number.isInteger(frames) || frames < 3 || frames > 1000)
+      throw new CamtrackError(
+        'bad-input',
+        `A full orbit needs a whole number of frames from 3 to 1000 (got ${frames}).`,
+      );
     const { frames: _frames, ...orbit } = spec;
     return presetTrack({ ...orbit, kind: 'orbit', degreesPerFrame: 360 / frames }, { ...ctx, numFrames: frames });
   }
@@ -130,7 +144,11 @@ export function presetTrack(spec: PresetSpec, ctx: PresetContext): Track {
       const rise = spec.rise ?? 0;
       finiteParam('rise', rise);
       const d = ctx.targetDepth;
-      if (spec.dolly >= d) throw new CamtrackError('bad-input', `A spiral's dolly (${spec.dolly}) must be less than the target depth (${d}), or the camera reaches the target.`);
+      if (spec.dolly >= d)
+        throw new CamtrackError(
+          'bad-input',
+          `A spiral's dolly (${spec.dolly}) must be less than the target depth (${d}), or the camera reaches the target.`,
+        );
       const sign = directionSign(spec.direction);
       keyframes = curveFrames(last, spec.degreesPerFrame).map((f) => {
         const s = f / last;
@@ -148,12 +166,20 @@ export function presetTrack(spec: PresetSpec, ctx: PresetContext): Track {
         positive('factor', factor);
         endFovY = fovYFromFocal(focalFromFovY(ctx.sourceFovY, 1) * factor, 1);
       }
-      if (!(endFovY > 1 && endFovY < 179)) throw new CamtrackError('bad-input', `The zoom's end field of view must be between 1 and 179 degrees (got ${endFovY}).`);
+      if (!(endFovY > 1 && endFovY < 179))
+        throw new CamtrackError(
+          'bad-input',
+          `The zoom's end field of view must be between 1 and 179 degrees (got ${endFovY}).`,
+        );
       keyframes = [fixedKey(0, [0, 0, 0], ctx.sourceFovY, spec.easing), fixedKey(last, [0, 0, 0], endFovY)];
       break;
     }
   }
-  const track: Track = { numFrames: ctx.numFrames, fps: ctx.fps, keyframes: keyframes.map((k, i) => ({ ...k, id: `key-${i}` })) };
+  const track: Track = {
+    numFrames: ctx.numFrames,
+    fps: ctx.fps,
+    keyframes: keyframes.map((k, i) => ({ ...k, id: `key-${i}` })),
+  };
   validateTrack(track);
   return track;
 }
@@ -191,7 +217,8 @@ function rotateTowards(from: Vec3, to: Vec3, s: number): Vec3 {
   // Parallel or opposite vectors leave the plane open: swing level, about the vertical made
   // perpendicular to `from` (or about X when `from` is vertical).
   const n = cross(a, b);
-  const axis = (norm(n) > 1e-9 ? normalize(n) : null) ?? normalize(sub([0, 1, 0], scale(a, a[1]))) ?? ([1, 0, 0] as Vec3);
+  const axis =
+    (norm(n) > 1e-9 ? normalize(n) : null) ?? normalize(sub([0, 1, 0], scale(a, a[1]))) ?? ([1, 0, 0] as Vec3);
   const th = angleBetween(a, b) * (Math.PI / 180) * s;
   // Rodrigues' rotation of a about the axis.
   const c = Math.cos(th);
@@ -205,7 +232,8 @@ function angleBetween(a: Vec3, b: Vec3): number {
 }
 
 function directionSign(d: OrbitDirection | undefined): number {
-  if (d !== undefined && d !== 'ccw' && d !== 'cw') throw new CamtrackError('bad-input', `An orbit direction is "ccw" or "cw" (got "${d}").`);
+  if (d !== undefined && d !== 'ccw' && d !== 'cw')
+    throw new CamtrackError('bad-input', `An orbit direction is "ccw" or "cw" (got "${d}").`);
   return d === 'cw' ? -1 : 1;
 }
 
@@ -213,13 +241,19 @@ function checkContext(ctx: PresetContext): void {
   if (!Number.isInteger(ctx.numFrames) || ctx.numFrames < 2 || ctx.numFrames > 1000) {
     throw new CamtrackError('bad-input', `A track has 2 to 1000 frames (got ${ctx.numFrames}).`);
   }
-  if (!(ctx.fps > 0 && ctx.fps <= 240)) throw new CamtrackError('bad-input', `fps must be in (0, 240] (got ${ctx.fps}).`);
-  if (!(ctx.sourceFovY > 1 && ctx.sourceFovY < 179)) throw new CamtrackError('bad-input', `The source field of view must be between 1 and 179 degrees (got ${ctx.sourceFovY}).`);
+  if (!(ctx.fps > 0 && ctx.fps <= 240))
+    throw new CamtrackError('bad-input', `fps must be in (0, 240] (got ${ctx.fps}).`);
+  if (!(ctx.sourceFovY > 1 && ctx.sourceFovY < 179))
+    throw new CamtrackError(
+      'bad-input',
+      `The source field of view must be between 1 and 179 degrees (got ${ctx.sourceFovY}).`,
+    );
   positive('targetDepth', ctx.targetDepth);
 }
 
 function finiteParam(name: string, v: number): void {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new CamtrackError('bad-input', `The preset parameter ${name} must be a finite number (got ${v}).`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new CamtrackError('bad-input', `The preset parameter ${name} must be a finite number (got ${v}).`);
 }
 
 function positive(name: string, v: number): void {
@@ -228,7 +262,8 @@ function positive(name: string, v: number): void {
 }
 
 function vecParam(name: string, v: readonly number[]): void {
-  if (!Array.isArray(v) || v.length !== 3 || !v.every(Number.isFinite)) throw new CamtrackError('bad-input', `The preset parameter ${name} must be three finite numbers x, y, z.`);
+  if (!Array.isArray(v) || v.length !== 3 || !v.every(Number.isFinite))
+    throw new CamtrackError('bad-input', `The preset parameter ${name} must be three finite numbers x, y, z.`);
 }
 
 /** The turn per frame of an orbit or spiral: beyond 90 degrees between frames no video model can follow it (and -1e9 made chaos). */
@@ -236,6 +271,9 @@ export const MAX_DEGREES_PER_FRAME = 90;
 function degreesParam(v: number): void {
   finiteParam('degreesPerFrame', v);
   if (Math.abs(v) > MAX_DEGREES_PER_FRAME) {
-    throw new CamtrackError('bad-input', `Degrees per frame must be from -${MAX_DEGREES_PER_FRAME} to ${MAX_DEGREES_PER_FRAME} (got ${v}): a larger turn between frames cannot be followed.`);
+    throw new CamtrackError(
+      'bad-input',
+      `Degrees per frame must be from -${MAX_DEGREES_PER_FRAME} to ${MAX_DEGREES_PER_FRAME} (got ${v}): a larger turn between frames cannot be followed.`,
+    );
   }
 }

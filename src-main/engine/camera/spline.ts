@@ -52,11 +52,16 @@ export function evalCatmullRom(seg: CatmullRomSegment, s: number): Vec3 {
   const [t0, t1, t2, t3] = seg.t;
   const t = t1 + (t2 - t1) * s;
   // The pyramid's blend weights are the same for x, y and z: compute them once.
-  const a1p = (t1 - t) / (t1 - t0), a1q = (t - t0) / (t1 - t0);
-  const a2p = (t2 - t) / (t2 - t1), a2q = (t - t1) / (t2 - t1);
-  const a3p = (t3 - t) / (t3 - t2), a3q = (t - t2) / (t3 - t2);
-  const b1p = (t2 - t) / (t2 - t0), b1q = (t - t0) / (t2 - t0);
-  const b2p = (t3 - t) / (t3 - t1), b2q = (t - t1) / (t3 - t1);
+  const a1p = (t1 - t) / (t1 - t0),
+    a1q = (t - t0) / (t1 - t0);
+  const a2p = (t2 - t) / (t2 - t1),
+    a2q = (t - t1) / (t2 - t1);
+  const a3p = (t3 - t) / (t3 - t2),
+    a3q = (t - t2) / (t3 - t2);
+  const b1p = (t2 - t) / (t2 - t0),
+    b1q = (t - t0) / (t2 - t0);
+  const b2p = (t3 - t) / (t3 - t1),
+    b2q = (t - t1) / (t3 - t1);
   const out: Vec3 = [0, 0, 0];
   for (let c = 0; c < 3; c++) {
     const a1 = a1p * p0[c] + a1q * p1[c];
@@ -66,7 +71,6 @@ export function evalCatmullRom(seg: CatmullRomSegment, s: number): Vec3 {
   }
   return out;
 }
-
 
 /**
  * A phantom point before `a` on the path a -> b -> c: the chord into `a` repeats the chord a -> b

@@ -11,10 +11,22 @@ import { perspectiveFromIntrinsics } from './intrinsics';
 /** Our row-major pose as a three.js Matrix4. */
 export function poseToMatrix4(pose: Mat4, out: Matrix4 = new Matrix4()): Matrix4 {
   return out.set(
-    pose[0], pose[1], pose[2], pose[3],
-    pose[4], pose[5], pose[6], pose[7],
-    pose[8], pose[9], pose[10], pose[11],
-    pose[12], pose[13], pose[14], pose[15],
+    pose[0],
+    pose[1],
+    pose[2],
+    pose[3],
+    pose[4],
+    pose[5],
+    pose[6],
+    pose[7],
+    pose[8],
+    pose[9],
+    pose[10],
+    pose[11],
+    pose[12],
+    pose[13],
+    pose[14],
+    pose[15],
   );
 }
 
@@ -29,13 +41,30 @@ export function matrix4ToPose(m: Matrix4): number[] {
  * projected with it lands on the pixel `projectCv` gives (pixel (0, 0) is the top-left corner of
  * the image, NDC y points up).
  */
-export function projectionMatrixFromIntrinsics(k: Intrinsics, near: number, far: number, out: Matrix4 = new Matrix4()): Matrix4 {
+export function projectionMatrixFromIntrinsics(
+  k: Intrinsics,
+  near: number,
+  far: number,
+  out: Matrix4 = new Matrix4(),
+): Matrix4 {
   const { width: w, height: h } = k;
   return out.set(
-    (2 * k.fx) / w, 0, 1 - (2 * k.cx) / w, 0,
-    0, (2 * k.fy) / h, (2 * k.cy) / h - 1, 0,
-    0, 0, -(far + near) / (far - near), (-2 * far * near) / (far - near),
-    0, 0, -1, 0,
+    (2 * k.fx) / w,
+    0,
+    1 - (2 * k.cx) / w,
+    0,
+    0,
+    (2 * k.fy) / h,
+    (2 * k.cy) / h - 1,
+    0,
+    0,
+    0,
+    -(far + near) / (far - near),
+    (-2 * far * near) / (far - near),
+    0,
+    0,
+    -1,
+    0,
   );
 }
 

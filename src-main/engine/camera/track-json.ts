@@ -26,15 +26,24 @@ export function parseTrack(text: string): Track {
   let body = doc;
   if (typeof doc === 'object' && doc !== null && 'format' in doc) {
     const env = doc as { format: unknown; version?: unknown; track?: unknown };
-    if (env.format !== TRACK_FILE_FORMAT) throw new CamtrackError('bad-file', `This is not a Camtrack track file (format ${JSON.stringify(env.format) ?? String(env.format)}).`);
+    if (env.format !== TRACK_FILE_FORMAT)
+      throw new CamtrackError(
+        'bad-file',
+        `This is not a Camtrack track file (format ${JSON.stringify(env.format) ?? String(env.format)}).`,
+      );
     if (typeof env.version === 'number' && env.version > TRACK_FILE_VERSION) {
-      throw new CamtrackError('newer-version', `This track file was written by a newer Camtrack Studio (version ${env.version}); update to open it.`);
+      throw new CamtrackError(
+        'newer-version',
+        `This track file was written by a newer Camtrack Studio (version ${env.version}); update to open it.`,
+      );
     }
     body = env.track;
   }
   const r = Track.safeParse(body);
   if (!r.success) {
-    const issues = r.error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join('.') : '(track)'}: ${i.message}`);
+    const issues = r.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.length ? i.path.join('.') : '(track)'}: ${i.message}`);
     throw new CamtrackError('bad-file', `This track file is not valid: ${issues.join('; ')}.`);
   }
   try {

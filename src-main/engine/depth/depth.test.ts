@@ -17,7 +17,14 @@ import { prepareSource, warpFrame } from '../warp/forward';
 
 const DEPTH = { kind: 'depth', scale: 1, near: 0.1, far: 100 } as const;
 
-function pfmBytes(kind: 'Pf' | 'PF', w: number, h: number, scale: string, floats: number[], little: boolean): Uint8Array {
+function pfmBytes(
+  kind: 'Pf' | 'PF',
+  w: number,
+  h: number,
+  scale: string,
+  floats: number[],
+  little: boolean,
+): Uint8Array {
   const header = new TextEncoder().encode(`${kind}\n${w} ${h}\n${scale}\n`);
   const out = new Uint8Array(header.length + floats.length * 4);
   out.set(header);
@@ -37,7 +44,9 @@ describe('depth files', () => {
     expect(Array.from(colour.values)).toEqual([5, 6]);
     const roundTrip = parsePfm(writePfm(3, 2, Float32Array.from([1, 2, 3, 4, 5, 6])));
     expect(Array.from(roundTrip.values)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(() => parsePfm(pfmBytes('Pf', 4, 4, '-1', [1, 2], true), 'd.pfm')).toThrow(/d\.pfm is not a readable PFM file: it holds 8 bytes of pixels, 64 are needed/);
+    expect(() => parsePfm(pfmBytes('Pf', 4, 4, '-1', [1, 2], true), 'd.pfm')).toThrow(
+      /d\.pfm is not a readable PFM file: it holds 8 bytes of pixels, 64 are needed/,
+    );
     expect(() => parsePfm(pfmBytes('Pf', 2, 1, 'zero', [1, 2], true), 'd.pfm')).toThrow(/scale "zero"/);
   });
 
@@ -66,32 +75,56 @@ describe('depth files', () => {
     expect(raw.origin).toBe('npy <f2');
     expect(Array.from(raw.values.slice(0, 3))).toEqual([1, 2, 0.5]);
     expect(applyDepthMapping(raw, DEPTH).report.nan).toBe(1);
-    await expect(decodeDepth(writeNpy(new Float32Array(8), [2, 2, 2]), 'cube.npy')).rejects.toThrow(/cube\.npy has shape \(2, 2, 2\); a depth map is 2-D/);
+    await expect(decodeDepth(writeNpy(new Float32Array(8), [2, 2, 2]), 'cube.npy')).rejects.toThrow(
+      /cube\.npy has shape \(2, 2, 2\); a depth map is 2-D/,
+    );
   });
 
   it('reads 16-bit greyscale PNG depth and refuses colour PNGs', async () => {
     const px = Uint16Array.from([0, 1000, 65535, 300]);
-    const png = await sharp(px, { raw: { width: 2, height: 2, channels: 1 } }).toColourspace('grey16').png().toBuffer();
+    const png = await sharp(px, { raw: { width: 2, height: 2, channels: 1 } })
+      .toColourspace('grey16')
+      .png()
+      .toBuffer();
     const raw = await decodeDepth(png, 'd.png');
     expect(raw.origin).toBe('png 16-bit');
     expect(Array.from(raw.values)).toEqual([0, 1000, 65535, 300]);
-    const colour = await sharp(Buffer.from([255, 0, 0, 0, 255, 0]), { raw: { width: 2, height: 1, channels: 3 } }).png().toBuffer();
-    await expect(decodeDepth(colour, 'viz.png')).rejects.toThrow(/viz\.png is a colour image \(a depth visualisation\?\)/);
+    const colour = await sharp(Buffer.from([255, 0, 0, 0, 255, 0]), { raw: { width: 2, height: 1, channels: 3 } })
+      .png()
+      .toBuffer();
+    await expect(decodeDepth(colour, 'viz.png')).rejects.toThrow(
+      /viz\.png is a colour image \(a depth visualisation\?\)/,
+    );
   });
 
   it('refuses missing, empty and unsupported depth files with their reason', async () => {
     const dir = tempDir('camtrack-depth-');
-    await expect(readDepthFile(path.join(dir, 'nope.npy'))).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/Depth file not found/) });
+    await expect(readDepthFile(path.join(dir, 'nope.npy'))).rejects.toMatchObject({
+      code: 'not-found',
+      message: expect.stringMatching(/Depth file not found/),
+    });
     await writeFile(path.join(dir, 'empty.pfm'), '');
-    await expect(readDepthFile(path.join(dir, 'empty.pfm'))).rejects.toMatchObject({ code: 'bad-file', message: 'empty.pfm is empty (0 bytes).' });
+    await expect(readDepthFile(path.join(dir, 'empty.pfm'))).rejects.toMatchObject({
+      code: 'bad-file',
+      message: 'empty.pfm is empty (0 bytes).',
+    });
     await writeFile(path.join(dir, 'depth.npy'), 'hello, not depth');
-    await expect(readDepthFile(path.join(dir, 'depth.npy'))).rejects.toThrow(/depth\.npy is not a depth file this studio reads \(unrecognised content\)/);
-    await expect(decodeDepth(new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 9, 0]), 'x.npy')).rejects.toThrow(/x\.npy is not a readable \.npy file/);
+    await expect(readDepthFile(path.join(dir, 'depth.npy'))).rejects.toThrow(
+      /depth\.npy is not a depth file this studio reads \(unrecognised content\)/,
+    );
+    await expect(decodeDepth(new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 9, 0]), 'x.npy')).rejects.toThrow(
+      /x\.npy is not a readable \.npy file/,
+    );
   });
 });
 
 describe('depth mapping', () => {
-  const raw = (values: number[], w = values.length, h = 1): RawDepth => ({ width: w, height: h, values: Float32Array.from(values), origin: 'test' });
+  const raw = (values: number[], w = values.length, h = 1): RawDepth => ({
+    width: w,
+    height: h,
+    values: Float32Array.from(values),
+    origin: 'test',
+  });
 
   it('maps depth as scale * v and disparity as scale / v, clipped to [near, far]', () => {
     const d = applyDepthMapping(raw([0.5, 2, 100]), { kind: 'depth', scale: 2, near: 2, far: 50 });
@@ -99,13 +132,23 @@ describe('depth mapping', () => {
     expect([d.report.clippedNear, d.report.clippedFar]).toEqual([1, 1]);
     const disp = applyDepthMapping(raw([10000, 1, 0.01]), { kind: 'disparity', scale: 10000, near: 1e-4, far: 500 });
     expect(Array.from(disp.depth.z)).toEqual([1, 500, 500]);
-    expect([disp.report.zMin, disp.report.zMax, disp.report.rawMin, disp.report.rawMax]).toEqual([1, 500, Math.fround(0.01), 10000]);
+    expect([disp.report.zMin, disp.report.zMax, disp.report.rawMin, disp.report.rawMax]).toEqual([
+      1,
+      500,
+      Math.fround(0.01),
+      10000,
+    ]);
   });
 
   it('floors disparity at 1e-5 as the reference: zero or negative disparity is the far plane, not a hole (hand-computed)', () => {
     // scale 10000: 0, -2 and 1e-6 become 1e-5 -> 10000 / 1e-5 = 1e9 -> clipped to far = 500;
     // 20000 -> 0.5; 100 -> 100. Under a depth mapping 0 and -2 are still "no depth".
-    const disp = applyDepthMapping(raw([0, -2, 1e-6, 20000, 100]), { kind: 'disparity', scale: 10000, near: 1e-4, far: 500 });
+    const disp = applyDepthMapping(raw([0, -2, 1e-6, 20000, 100]), {
+      kind: 'disparity',
+      scale: 10000,
+      near: 1e-4,
+      far: 500,
+    });
     expect(Array.from(disp.depth.z)).toEqual([500, 500, 500, 0.5, 100]);
     const r = disp.report;
     expect([r.valid, r.zero, r.negative, r.flooredDisparity, r.clippedFar]).toEqual([5, 0, 0, 3, 3]);
@@ -114,10 +157,19 @@ describe('depth mapping', () => {
     expect([dep.report.zero, dep.report.negative, dep.report.flooredDisparity]).toEqual([1, 1, 0]);
     // So a zero-disparity sky pixel is warped (guided), not a hole: identity warp of a 4x4 photo
     // whose disparity is 0 at one pixel and 1 elsewhere keeps every pixel.
-    const d4 = applyDepthMapping(raw([0, ...new Array(15).fill(1)], 4, 4), { kind: 'disparity', scale: 10000, near: 1e-4, far: 500 }).depth;
+    const d4 = applyDepthMapping(raw([0, ...new Array(15).fill(1)], 4, 4), {
+      kind: 'disparity',
+      scale: 10000,
+      near: 1e-4,
+      far: 500,
+    }).depth;
     const k = { width: 4, height: 4, fx: 4, fy: 4, cx: 2, cy: 2 };
     const img = { width: 4, height: 4, data: new Float32Array(48).fill(0.5) };
-    const out = warpFrame(prepareSource({ image: img, depth: d4.z, intrinsics: k, c2w: IDENTITY4 }), { intrinsics: k, c2w: IDENTITY4 }, { dilateRadius: 0 });
+    const out = warpFrame(
+      prepareSource({ image: img, depth: d4.z, intrinsics: k, c2w: IDENTITY4 }),
+      { intrinsics: k, c2w: IDENTITY4 },
+      { dilateRadius: 0 },
+    );
     expect(out.holes[0]).toBe(0);
     expect(out.holeFraction).toBe(0);
   });

@@ -15,7 +15,11 @@ export const DEPTH_MODEL_SHORT_SIDE = 518;
 export const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
 export const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
 
-export function depthModelInputSize(width: number, height: number, shortSide = DEPTH_MODEL_SHORT_SIDE): { width: number; height: number } {
+export function depthModelInputSize(
+  width: number,
+  height: number,
+  shortSide = DEPTH_MODEL_SHORT_SIDE,
+): { width: number; height: number } {
   const s = shortSide / Math.min(width, height);
   const round14 = (v: number) => Math.max(DEPTH_MODEL_PATCH, Math.round(v / DEPTH_MODEL_PATCH) * DEPTH_MODEL_PATCH);
   return { width: round14(width * s), height: round14(height * s) };

@@ -32,19 +32,24 @@ describe('depth model contract', () => {
   it('normalises with the ImageNet mean and std, channel-planar', () => {
     const img = { width: 1, height: 1, data: Float32Array.from([1, 0.5, 0]) };
     const t = toPixelValues(img, { width: 1, height: 1 });
-    expect(Array.from(t)).toEqual([0, 1, 2].map((c) => Math.fround((img.data[c] - IMAGENET_MEAN[c]) / IMAGENET_STD[c])));
+    expect(Array.from(t)).toEqual(
+      [0, 1, 2].map((c) => Math.fround((img.data[c] - IMAGENET_MEAN[c]) / IMAGENET_STD[c])),
+    );
   });
 
   it('runs a model folder in the Hugging Face layout and returns relative disparity at the model size', async () => {
     const model = await loadDepthModel(path.join(dir, 'hf'));
     expect(model.file.endsWith(path.join('onnx', 'model.onnx'))).toBe(true);
     // Left half red-ish, right half blue-ish: 56x28 -> input 56x28 with shortSide 28.
-    const w = 56, h = 28;
+    const w = 56,
+      h = 28;
     const data = new Float32Array(w * h * 3);
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set(x < 28 ? [0.9, 0.2, 0.1] : [0.1, 0.3, 0.8], (y * w + x) * 3);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) data.set(x < 28 ? [0.9, 0.2, 0.1] : [0.1, 0.3, 0.8], (y * w + x) * 3);
     const raw = await estimateDepth(model, { width: w, height: h, data }, 28);
     expect([raw.width, raw.height]).toEqual([56, 28]);
-    const expected = (rgb: number[]) => rgb.reduce((a, v, c) => a + (v - IMAGENET_MEAN[c]) / IMAGENET_STD[c], 0) / 3 + 3;
+    const expected = (rgb: number[]) =>
+      rgb.reduce((a, v, c) => a + (v - IMAGENET_MEAN[c]) / IMAGENET_STD[c], 0) / 3 + 3;
     expect(raw.values[0]).toBeCloseTo(expected([0.9, 0.2, 0.1]), 5);
     expect(raw.values[w - 1]).toBeCloseTo(expected([0.1, 0.3, 0.8]), 5);
     // As disparity it maps to depth: nearer where the disparity is larger.
@@ -54,12 +59,23 @@ describe('depth model contract', () => {
   });
 
   it('refuses missing models, empty folders, non-models and other contracts', async () => {
-    await expect(loadDepthModel(path.join(dir, 'nowhere'))).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/^Depth model not found: /) });
-    await expect(loadDepthModel(path.join(dir, 'empty'))).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/No depth model in .*empty: looked for model\.onnx and onnx\/model\.onnx/) });
-    await expect(loadDepthModel(path.join(dir, 'garbage.onnx'))).rejects.toMatchObject({ code: 'model', message: expect.stringMatching(/Loading the depth model .*garbage\.onnx failed in ONNX Runtime/) });
+    await expect(loadDepthModel(path.join(dir, 'nowhere'))).rejects.toMatchObject({
+      code: 'not-found',
+      message: expect.stringMatching(/^Depth model not found: /),
+    });
+    await expect(loadDepthModel(path.join(dir, 'empty'))).rejects.toMatchObject({
+      code: 'not-found',
+      message: expect.stringMatching(/No depth model in .*empty: looked for model\.onnx and onnx\/model\.onnx/),
+    });
+    await expect(loadDepthModel(path.join(dir, 'garbage.onnx'))).rejects.toMatchObject({
+      code: 'model',
+      message: expect.stringMatching(/Loading the depth model .*garbage\.onnx failed in ONNX Runtime/),
+    });
     await expect(loadDepthModel(path.join(dir, 'renamed.onnx'))).rejects.toMatchObject({
       code: 'model',
-      message: expect.stringMatching(/renamed\.onnx is not a Depth Anything V2 style model: it must take "pixel_values" and give "predicted_depth", but it takes "image" and gives "depth"\./),
+      message: expect.stringMatching(
+        /renamed\.onnx is not a Depth Anything V2 style model: it must take "pixel_values" and give "predicted_depth", but it takes "image" and gives "depth"\./,
+      ),
     });
   });
 

@@ -62,11 +62,19 @@ export async function estimateDepth(model: DepthModel, image: RgbImage, shortSid
   }
   const dims = out.dims.filter((d, i) => !(d === 1 && i < out.dims.length - 2));
   if (dims.length !== 2 || dims[0] !== size.height || dims[1] !== size.width || out.type !== 'float32') {
-    throw new CamtrackError('model', `The depth model gave ${out.type} [${out.dims.join(', ')}] for a ${size.width}x${size.height} input; expected float32 [1, ${size.height}, ${size.width}].`);
+    throw new CamtrackError(
+      'model',
+      `The depth model gave ${out.type} [${out.dims.join(', ')}] for a ${size.width}x${size.height} input; expected float32 [1, ${size.height}, ${size.width}].`,
+    );
   }
   const values = Float32Array.from(out.data as Float32Array);
   out.dispose();
-  return { width: size.width, height: size.height, values, origin: `depth model ${path.basename(model.file)} (relative disparity)` };
+  return {
+    width: size.width,
+    height: size.height,
+    values,
+    origin: `depth model ${path.basename(model.file)} (relative disparity)`,
+  };
 }
 
 async function resolveModelFile(p: string): Promise<string> {
@@ -77,5 +85,8 @@ async function resolveModelFile(p: string): Promise<string> {
     const f = path.join(p, c);
     if ((await stat(f).catch(() => null))?.isFile()) return f;
   }
-  throw new CamtrackError('not-found', `No depth model in ${p}: looked for ${CANDIDATES.join(' and ')}. Download onnx/model.onnx from onnx-community/depth-anything-v2-small on Hugging Face.`);
+  throw new CamtrackError(
+    'not-found',
+    `No depth model in ${p}: looked for ${CANDIDATES.join(' and ')}. Download onnx/model.onnx from onnx-community/depth-anything-v2-small on Hugging Face.`,
+  );
 }

@@ -19,7 +19,14 @@ port.once('message', async (msg: EstimateRequest) => {
     port.postMessage({ type: 'progress', stage: 'estimate', fraction: 0.2 } satisfies EstimateReply);
     try {
       const raw = await estimateDepth(model, msg.image);
-      const reply: EstimateReply = { type: 'result', raw, file: model.file, provider: model.provider, loadMs: t1 - t0, estimateMs: performance.now() - t1 };
+      const reply: EstimateReply = {
+        type: 'result',
+        raw,
+        file: model.file,
+        provider: model.provider,
+        loadMs: t1 - t0,
+        estimateMs: performance.now() - t1,
+      };
       port.postMessage(reply, [raw.values.buffer as ArrayBuffer]);
     } finally {
       await model.session.release();

@@ -39,7 +39,11 @@ export interface Estimated {
 export function mappingForDisparity(values: ArrayLike<number>): DepthMapping {
   const positive: number[] = [];
   for (let i = 0; i < values.length; i++) if (values[i] > 0 && Number.isFinite(values[i])) positive.push(values[i]);
-  if (positive.length === 0) throw new CamtrackError('model', 'The depth model gave no positive disparity anywhere: its output cannot be turned into depth.');
+  if (positive.length === 0)
+    throw new CamtrackError(
+      'model',
+      'The depth model gave no positive disparity anywhere: its output cannot be turned into depth.',
+    );
   positive.sort((a, b) => a - b);
   const median = positive[positive.length >> 1];
   return { kind: 'disparity', scale: MEDIAN_DEPTH * median, near: 0.05, far: 1000 };
@@ -59,10 +63,19 @@ export async function estimateImageDepth(image: RgbImage, opts: EstimateOptions 
   check();
   opts.onProgress?.('load', 0);
   if (opts.worker) {
-    const r = await estimateInWorker(file, image, { ...(opts.signal && { signal: opts.signal }), onProgress: (stage, fraction) => opts.onProgress?.(stage, fraction) });
+    const r = await estimateInWorker(file, image, {
+      ...(opts.signal && { signal: opts.signal }),
+      onProgress: (stage, fraction) => opts.onProgress?.(stage, fraction),
+    });
     check();
     opts.onProgress?.('done', 1);
-    return { raw: r.raw, mapping: mappingForDisparity(r.raw.values), modelFile: r.file, provider: r.provider, timings: { loadMs: r.loadMs, estimateMs: r.estimateMs } };
+    return {
+      raw: r.raw,
+      mapping: mappingForDisparity(r.raw.values),
+      modelFile: r.file,
+      provider: r.provider,
+      timings: { loadMs: r.loadMs, estimateMs: r.estimateMs },
+    };
   }
   const t0 = performance.now();
   const model = await loadDepthModel(file);
@@ -74,7 +87,13 @@ export async function estimateImageDepth(image: RgbImage, opts: EstimateOptions 
     const t2 = performance.now();
     check();
     opts.onProgress?.('done', 1);
-    return { raw, mapping: mappingForDisparity(raw.values), modelFile: model.file, provider: model.provider, timings: { loadMs: t1 - t0, estimateMs: t2 - t1 } };
+    return {
+      raw,
+      mapping: mappingForDisparity(raw.values),
+      modelFile: model.file,
+      provider: model.provider,
+      timings: { loadMs: t1 - t0, estimateMs: t2 - t1 },
+    };
   } finally {
     await model.session.release();
   }

@@ -27,8 +27,13 @@ export interface WorkerEstimate {
  * 'cancelled' at once; the thread itself is ended only once the model's current run returns
  * (ending a thread inside an onnxruntime run aborts the whole process), and its answer is dropped.
  */
-export function estimateInWorker(file: string, image: RgbImage, opts: { signal?: AbortSignal; onProgress?: (stage: 'estimate', fraction: number) => void } = {}): Promise<WorkerEstimate> {
-  if (opts.signal?.aborted) return Promise.reject(new CamtrackError('cancelled', 'The depth estimation was cancelled.'));
+export function estimateInWorker(
+  file: string,
+  image: RgbImage,
+  opts: { signal?: AbortSignal; onProgress?: (stage: 'estimate', fraction: number) => void } = {},
+): Promise<WorkerEstimate> {
+  if (opts.signal?.aborted)
+    return Promise.reject(new CamtrackError('cancelled', 'The depth estimation was cancelled.'));
   const spec = workerSpec(import.meta.url, './estimate.worker.ts', ESTIMATE_WORKER_BUNDLE);
   const worker = new Worker(spec.file, { eval: spec.eval });
   let answered = false;
@@ -52,12 +57,27 @@ export function estimateInWorker(file: string, image: RgbImage, opts: { signal?:
         return;
       }
       finished();
-      if (m.type === 'result') settle(() => resolve({ raw: m.raw, file: m.file, provider: m.provider, loadMs: m.loadMs, estimateMs: m.estimateMs }));
+      if (m.type === 'result')
+        settle(() =>
+          resolve({ raw: m.raw, file: m.file, provider: m.provider, loadMs: m.loadMs, estimateMs: m.estimateMs }),
+        );
       else settle(() => reject(new CamtrackError(m.code, m.message)));
     });
-    worker.on('error', (e) => settle(() => reject(new CamtrackError('internal', `The depth estimation worker failed: ${e.message}`, { cause: e }))));
+    worker.on('error', (e) =>
+      settle(() =>
+        reject(new CamtrackError('internal', `The depth estimation worker failed: ${e.message}`, { cause: e })),
+      ),
+    );
     worker.on('exit', (code) => {
-      if (!answered) settle(() => reject(new CamtrackError('internal', `The depth estimation worker stopped (exit code ${code}) before it answered.`)));
+      if (!answered)
+        settle(() =>
+          reject(
+            new CamtrackError(
+              'internal',
+              `The depth estimation worker stopped (exit code ${code}) before it answered.`,
+            ),
+          ),
+        );
     });
     worker.postMessage({ file, image } satisfies EstimateRequest);
   });

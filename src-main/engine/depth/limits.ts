@@ -12,7 +12,13 @@ export const MAX_DEPTH_SIDE = 65_535;
 
 export function checkDepthPixels(name: string, width: number, height: number): void {
   if (width > MAX_DEPTH_SIDE || height > MAX_DEPTH_SIDE)
-    throw new CamtrackError('bad-file', `${name} is ${width}x${height} pixels; a depth map may be at most ${MAX_DEPTH_SIDE} pixels on a side.`);
+    throw new CamtrackError(
+      'bad-file',
+      `${name} is ${width}x${height} pixels; a depth map may be at most ${MAX_DEPTH_SIDE} pixels on a side.`,
+    );
   if (width * height > MAX_DEPTH_PIXELS)
-    throw new CamtrackError('bad-file', `${name} is ${width}x${height} (${((width * height) / 1e6).toFixed(1)} megapixels), above the limit of ${(MAX_DEPTH_PIXELS / 1e6).toFixed(0)} megapixels. Downscale it first.`);
+    throw new CamtrackError(
+      'bad-file',
+      `${name} is ${width}x${height} (${((width * height) / 1e6).toFixed(1)} megapixels), above the limit of ${(MAX_DEPTH_PIXELS / 1e6).toFixed(0)} megapixels. Downscale it first.`,
+    );
 }

@@ -40,36 +40,91 @@ export const DISPARITY_FLOOR = 1e-5;
 export function applyDepthMapping(raw: RawDepth, mapping: DepthMapping): { depth: DepthMap; report: DepthReport } {
   const { kind, scale, near, far } = mapping;
   const n = raw.width * raw.height;
-  if (raw.values.length !== n) throw new CamtrackError('bad-file', `The depth (${raw.origin}) has ${raw.values.length} values for ${raw.width}x${raw.height}.`);
+  if (raw.values.length !== n)
+    throw new CamtrackError(
+      'bad-file',
+      `The depth (${raw.origin}) has ${raw.values.length} values for ${raw.width}x${raw.height}.`,
+    );
   const z = new Float32Array(n);
-  let nan = 0, posInf = 0, negInf = 0, zero = 0, negative = 0, flooredDisparity = 0, clippedNear = 0, clippedFar = 0;
-  let rawMin = Infinity, rawMax = -Infinity, zMin = Infinity, zMax = -Infinity;
+  let nan = 0,
+    posInf = 0,
+    negInf = 0,
+    zero = 0,
+    negative = 0,
+    flooredDisparity = 0,
+    clippedNear = 0,
+    clippedFar = 0;
+  let rawMin = Infinity,
+    rawMax = -Infinity,
+    zMin = Infinity,
+    zMax = -Infinity;
   const disparity = kind === 'disparity';
   for (let i = 0; i < n; i++) {
     let v = raw.values[i];
-    if (v !== v) { nan++; continue; }
-    if (v === Infinity) { posInf++; continue; }
-    if (v === -Infinity) { negInf++; continue; }
-    if (disparity && v < DISPARITY_FLOOR) { v = DISPARITY_FLOOR; flooredDisparity++; }
-    if (v === 0) { zero++; continue; }
-    if (v < 0) { negative++; continue; }
+    if (v !== v) {
+      nan++;
+      continue;
+    }
+    if (v === Infinity) {
+      posInf++;
+      continue;
+    }
+    if (v === -Infinity) {
+      negInf++;
+      continue;
+    }
+    if (disparity && v < DISPARITY_FLOOR) {
+      v = DISPARITY_FLOOR;
+      flooredDisparity++;
+    }
+    if (v === 0) {
+      zero++;
+      continue;
+    }
+    if (v < 0) {
+      negative++;
+      continue;
+    }
     if (v < rawMin) rawMin = v;
     if (v > rawMax) rawMax = v;
     let d = disparity ? scale / v : scale * v;
-    if (d < near) { d = near; clippedNear++; }
-    else if (d > far) { d = far; clippedFar++; }
+    if (d < near) {
+      d = near;
+      clippedNear++;
+    } else if (d > far) {
+      d = far;
+      clippedFar++;
+    }
     z[i] = d;
     if (d < zMin) zMin = d;
     if (d > zMax) zMax = d;
   }
   const valid = n - nan - posInf - negInf - zero - negative;
   const report: DepthReport = {
-    width: raw.width, height: raw.height, origin: raw.origin, mapping, total: n, valid,
-    nan, posInf, negInf, zero, negative, flooredDisparity, clippedNear, clippedFar,
-    rawMin: valid ? rawMin : NaN, rawMax: valid ? rawMax : NaN, zMin: valid ? zMin : NaN, zMax: valid ? zMax : NaN,
+    width: raw.width,
+    height: raw.height,
+    origin: raw.origin,
+    mapping,
+    total: n,
+    valid,
+    nan,
+    posInf,
+    negInf,
+    zero,
+    negative,
+    flooredDisparity,
+    clippedNear,
+    clippedFar,
+    rawMin: valid ? rawMin : NaN,
+    rawMax: valid ? rawMax : NaN,
+    zMin: valid ? zMin : NaN,
+    zMax: valid ? zMax : NaN,
   };
   if (valid === 0) {
-    throw new CamtrackError('bad-input', `The depth (${raw.origin}, ${raw.width}x${raw.height}) has no usable value: ${describeInvalid(report)}. Depth values must be finite and > 0.`);
+    throw new CamtrackError(
+      'bad-input',
+      `The depth (${raw.origin}, ${raw.width}x${raw.height}) has no usable value: ${describeInvalid(report)}. Depth values must be finite and > 0.`,
+    );
   }
   return { depth: { width: raw.width, height: raw.height, z }, report };
 }

@@ -51,7 +51,8 @@ export async function depthModelStatus(dir = modelsDir()): Promise<DepthModelSta
   return Promise.all(
     DEPTH_MODEL_SIZES.map(async (size) => {
       const file = depthModelFile(size, dir);
-      const installed = !!(await fs.stat(file).catch(() => null))?.isFile() && !!(await fs.stat(hashFile(file)).catch(() => null));
+      const installed =
+        !!(await fs.stat(file).catch(() => null))?.isFile() && !!(await fs.stat(hashFile(file)).catch(() => null));
       return { size, file, installed, hint: installed ? '' : depthModelHint(size) };
     }),
   );
@@ -63,7 +64,16 @@ export async function installedDepthModel(dir = modelsDir()): Promise<DepthModel
 }
 
 /** Downloads a size (resuming a partial download), records its sha256, and returns the file. */
-export async function downloadDepthModel(size: DepthModelSize, opts: { url?: string; dir?: string; sha256?: string; onProgress?: (p: DownloadProgress) => void; signal?: AbortSignal } = {}): Promise<{ file: string; sha256: string; bytes: number }> {
+export async function downloadDepthModel(
+  size: DepthModelSize,
+  opts: {
+    url?: string;
+    dir?: string;
+    sha256?: string;
+    onProgress?: (p: DownloadProgress) => void;
+    signal?: AbortSignal;
+  } = {},
+): Promise<{ file: string; sha256: string; bytes: number }> {
   const file = depthModelFile(size, opts.dir);
   let url: URL;
   try {
@@ -71,16 +81,28 @@ export async function downloadDepthModel(size: DepthModelSize, opts: { url?: str
   } catch {
     throw new CamtrackError('bad-input', `"${opts.url}" is not a URL.`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CamtrackError('bad-input', `Only http and https URLs can be downloaded (got ${url.protocol}).`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new CamtrackError('bad-input', `Only http and https URLs can be downloaded (got ${url.protocol}).`);
   await fs.mkdir(path.dirname(file), { recursive: true });
-  const r = await downloadFile(url, file, { ...(opts.sha256 && { sha256: opts.sha256 }), what: 'the expected hash' }, (fileBytes, fileTotal, state) => opts.onProgress?.({ file: path.basename(file), fileIndex: 0, fileCount: 1, fileBytes, fileTotal, state }), opts.signal);
+  const r = await downloadFile(
+    url,
+    file,
+    { ...(opts.sha256 && { sha256: opts.sha256 }), what: 'the expected hash' },
+    (fileBytes, fileTotal, state) =>
+      opts.onProgress?.({ file: path.basename(file), fileIndex: 0, fileCount: 1, fileBytes, fileTotal, state }),
+    opts.signal,
+  );
   const sha256 = opts.sha256 ?? (await sha256File(file));
   await writeFileAtomic(hashFile(file), `${sha256}\n`);
   return { file, sha256, bytes: r.bytes };
 }
 
 /** Installs a model file the user has (copied into the models folder, its sha256 recorded). */
-export async function installDepthModelFile(source: string, size: DepthModelSize = 'small', dir = modelsDir()): Promise<{ file: string; sha256: string }> {
+export async function installDepthModelFile(
+  source: string,
+  size: DepthModelSize = 'small',
+  dir = modelsDir(),
+): Promise<{ file: string; sha256: string }> {
   const st = await fs.stat(source).catch(() => null);
   if (!st?.isFile()) throw new CamtrackError('not-found', `No depth model file at ${source}.`);
   const file = depthModelFile(size, dir);
@@ -98,5 +120,9 @@ export async function verifyDepthModel(file: string): Promise<void> {
   const recorded = (await fs.readFile(hashFile(file), 'utf8').catch(() => '')).trim();
   if (!recorded) return;
   const got = await sha256File(file);
-  if (got !== recorded) throw new CamtrackError('bad-file', `The depth model ${file} does not match the sha256 recorded when it was installed (${recorded}); it was changed or damaged. Download or install it again.`);
+  if (got !== recorded)
+    throw new CamtrackError(
+      'bad-file',
+      `The depth model ${file} does not match the sha256 recorded when it was installed (${recorded}); it was changed or damaged. Download or install it again.`,
+    );
 }

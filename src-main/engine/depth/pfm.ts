@@ -22,13 +22,15 @@ export function parsePfm(bytes: Uint8Array, name = 'the PFM file'): RawDepth {
   const height = Number(token());
   const scaleText = token();
   const scale = Number(scaleText);
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) throw bad('its size is not two positive integers');
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0)
+    throw bad('its size is not two positive integers');
   if (!Number.isFinite(scale) || scale === 0) throw bad(`its scale "${scaleText}" is not a non-zero number`);
   pos++; // exactly one whitespace byte ends the header
   const channels = kind === 'PF' ? 3 : 1;
   checkDepthPixels(name, width, height);
   const need = width * height * channels * 4;
-  if (bytes.length - pos < need) throw bad(`it holds ${bytes.length - pos} bytes of pixels, ${need} are needed for ${width}x${height}x${channels}`);
+  if (bytes.length - pos < need)
+    throw bad(`it holds ${bytes.length - pos} bytes of pixels, ${need} are needed for ${width}x${height}x${channels}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset + pos, need);
   const little = scale < 0;
   const values = new Float32Array(width * height);

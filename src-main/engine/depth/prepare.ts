@@ -14,11 +14,22 @@ import type { DepthMap, RawDepth } from './types';
  * splats as streaks. (cv2's nearest takes floor(x * scale), half a pixel off; here the pixel whose
  * area holds the output pixel's centre, registered with the photo's own resampling.)
  */
-export function depthForRender(raw: RawDepth, mapping: DepthMapping, imagePlacement: Placement, resize: DepthResize = 'nearest'): { depth: DepthMap; report: DepthReport } {
+export function depthForRender(
+  raw: RawDepth,
+  mapping: DepthMapping,
+  imagePlacement: Placement,
+  resize: DepthResize = 'nearest',
+): { depth: DepthMap; report: DepthReport } {
   checkDepthAspect(raw.width, raw.height, imagePlacement.srcWidth, imagePlacement.srcHeight);
   const { depth, report } = applyDepthMapping(raw, mapping);
   const onPhoto = stretchPlacement(raw.width, raw.height, imagePlacement.srcWidth, imagePlacement.srcHeight);
   const p = composePlacements(onPhoto, imagePlacement);
-  const identity = p.width === raw.width && p.height === raw.height && p.scaleX === 1 && p.scaleY === 1 && p.offsetX === 0 && p.offsetY === 0;
+  const identity =
+    p.width === raw.width &&
+    p.height === raw.height &&
+    p.scaleX === 1 &&
+    p.scaleY === 1 &&
+    p.offsetX === 0 &&
+    p.offsetY === 0;
   return { depth: identity ? depth : resizeDepth(depth, p, resize), report };
 }

@@ -34,7 +34,10 @@ export async function decodeDepth(bytes: Uint8Array, name = 'the depth file'): P
   if (format === 'pfm') return parsePfm(bytes, name);
   if (format === 'png') return rasterDepth(bytes, name, 'PNG');
   if (format === 'tiff') return rasterDepth(bytes, name, 'TIFF');
-  throw new CamtrackError('bad-file', `${name} is not a depth file this studio reads (${format === 'unknown' ? 'unrecognised content' : format.toUpperCase()}). Use .npy (float), 16-bit greyscale PNG or TIFF, float TIFF or PFM.`);
+  throw new CamtrackError(
+    'bad-file',
+    `${name} is not a depth file this studio reads (${format === 'unknown' ? 'unrecognised content' : format.toUpperCase()}). Use .npy (float), 16-bit greyscale PNG or TIFF, float TIFF or PFM.`,
+  );
 }
 
 function npyDepth(bytes: Uint8Array, name: string): RawDepth {
@@ -49,7 +52,10 @@ function npyDepth(bytes: Uint8Array, name: string): RawDepth {
   const dims = s.slice(lo, hi);
   const shown = s.length > 8 ? `${s.slice(0, 8).join(', ')}, ... ${s.length} axes` : s.join(', ');
   if (dims.length !== 2 || dims[0] < 1 || dims[1] < 1) {
-    throw new CamtrackError('bad-file', `${name} has shape (${shown}); a depth map is 2-D (height, width), optionally with leading or trailing axes of size 1.`);
+    throw new CamtrackError(
+      'bad-file',
+      `${name} has shape (${shown}); a depth map is 2-D (height, width), optionally with leading or trailing axes of size 1.`,
+    );
   }
   checkDepthPixels(name, dims[1], dims[0]);
   return { height: dims[0], width: dims[1], values: arr.data, origin: `npy ${arr.dtype}` };
@@ -58,7 +64,11 @@ function npyDepth(bytes: Uint8Array, name: string): RawDepth {
 async function rasterDepth(bytes: Uint8Array, name: string, kind: 'PNG' | 'TIFF'): Promise<RawDepth> {
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const undecodable = (e: unknown) =>
-    new CamtrackError('bad-file', `${name} looks like ${kind} but cannot be decoded (${e instanceof Error ? e.message.split('\n')[0] : String(e)}).`, { cause: e });
+    new CamtrackError(
+      'bad-file',
+      `${name} looks like ${kind} but cannot be decoded (${e instanceof Error ? e.message.split('\n')[0] : String(e)}).`,
+      { cause: e },
+    );
   let raw: { data: Buffer; info: OutputInfo };
   let meta: Metadata;
   try {
@@ -69,12 +79,20 @@ async function rasterDepth(bytes: Uint8Array, name: string, kind: 'PNG' | 'TIFF'
   }
   checkDepthPixels(name, meta.width ?? 0, meta.height ?? 0);
   const grey = (meta.channels ?? 1) - (meta.hasAlpha ? 1 : 0) === 1;
-  const colour = () => new CamtrackError('bad-file', `${name} is a colour image (a depth visualisation?); a depth ${kind} is greyscale, ideally 16-bit${kind === 'TIFF' ? ' or float' : ''}.`);
+  const colour = () =>
+    new CamtrackError(
+      'bad-file',
+      `${name} is a colour image (a depth visualisation?); a depth ${kind} is greyscale, ideally 16-bit${kind === 'TIFF' ? ' or float' : ''}.`,
+    );
   const isFloat = meta.depth === 'float' || meta.depth === 'double';
   if (isFloat) {
     if (!grey) throw colour();
     try {
-      raw = await sharp(input, { failOn: 'error', limitInputPixels: MAX_DEPTH_PIXELS }).removeAlpha().toColourspace('b-w').raw({ depth: 'float' }).toBuffer({ resolveWithObject: true });
+      raw = await sharp(input, { failOn: 'error', limitInputPixels: MAX_DEPTH_PIXELS })
+        .removeAlpha()
+        .toColourspace('b-w')
+        .raw({ depth: 'float' })
+        .toBuffer({ resolveWithObject: true });
     } catch (e) {
       throw undecodable(e);
     }
@@ -86,12 +104,19 @@ async function rasterDepth(bytes: Uint8Array, name: string, kind: 'PNG' | 'TIFF'
   }
   const sixteen = meta.depth === 'ushort';
   if (meta.depth !== undefined && meta.depth !== 'uchar' && !sixteen) {
-    throw new CamtrackError('bad-file', `${name} holds ${meta.depth} samples; a depth ${kind} holds 8-bit, 16-bit${kind === 'TIFF' ? ' or float' : ''} greyscale.`);
+    throw new CamtrackError(
+      'bad-file',
+      `${name} holds ${meta.depth} samples; a depth ${kind} holds 8-bit, 16-bit${kind === 'TIFF' ? ' or float' : ''} greyscale.`,
+    );
   }
   try {
     // Without an explicit colour space sharp hands back 8-bit sRGB even from 16-bit greyscale.
     const space = grey ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb';
-    raw = await sharp(input, { failOn: 'error', limitInputPixels: MAX_DEPTH_PIXELS }).removeAlpha().toColourspace(space).raw(sixteen ? { depth: 'ushort' } : {}).toBuffer({ resolveWithObject: true });
+    raw = await sharp(input, { failOn: 'error', limitInputPixels: MAX_DEPTH_PIXELS })
+      .removeAlpha()
+      .toColourspace(space)
+      .raw(sixteen ? { depth: 'ushort' } : {})
+      .toBuffer({ resolveWithObject: true });
   } catch (e) {
     throw undecodable(e);
   }

@@ -12,10 +12,13 @@ export type DepthResize = 'bilinear' | 'nearest';
  * Pixels outside the source (pad bars) have no depth.
  */
 export function resizeDepth(src: DepthMap, p: Placement, mode: DepthResize = 'bilinear'): DepthMap {
-  if (src.width !== p.srcWidth || src.height !== p.srcHeight) throw new Error('resizeDepth: placement is for another size');
+  if (src.width !== p.srcWidth || src.height !== p.srcHeight)
+    throw new Error('resizeDepth: placement is for another size');
   const { width, height } = p;
   const out = new Float32Array(width * height);
-  const sw = src.width, sh = src.height, s = src.z;
+  const sw = src.width,
+    sh = src.height,
+    s = src.z;
   for (let v = 0; v < height; v++) {
     const ys = (v + 0.5 + p.offsetY) / p.scaleY; // continuous source coordinate of the centre
     if (ys < 0 || ys >= sh) continue;
@@ -26,14 +29,22 @@ export function resizeDepth(src: DepthMap, p: Placement, mode: DepthResize = 'bi
         out[v * width + u] = s[Math.floor(ys) * sw + Math.floor(xs)];
         continue;
       }
-      const fx = Math.min(Math.max(xs - 0.5, 0), sw - 1), fy = Math.min(Math.max(ys - 0.5, 0), sh - 1);
-      const x0 = Math.floor(fx), y0 = Math.floor(fy);
-      const x1 = Math.min(x0 + 1, sw - 1), y1 = Math.min(y0 + 1, sh - 1);
-      const ax = fx - x0, ay = fy - y0;
-      let acc = 0, wsum = 0;
+      const fx = Math.min(Math.max(xs - 0.5, 0), sw - 1),
+        fy = Math.min(Math.max(ys - 0.5, 0), sh - 1);
+      const x0 = Math.floor(fx),
+        y0 = Math.floor(fy);
+      const x1 = Math.min(x0 + 1, sw - 1),
+        y1 = Math.min(y0 + 1, sh - 1);
+      const ax = fx - x0,
+        ay = fy - y0;
+      let acc = 0,
+        wsum = 0;
       const add = (i: number, w: number) => {
         const z = s[i];
-        if (w > 0 && z > 0) { acc += w * z; wsum += w; }
+        if (w > 0 && z > 0) {
+          acc += w * z;
+          wsum += w;
+        }
       };
       add(y0 * sw + x0, (1 - ax) * (1 - ay));
       add(y0 * sw + x1, ax * (1 - ay));
@@ -49,7 +60,12 @@ export function resizeDepth(src: DepthMap, p: Placement, mode: DepthResize = 'bi
  * Checks that a depth grid can describe a photo: same shape up to a stretch of at most 2% between
  * the axes (models like Depth Anything work at multiples of 14 and change the aspect a little).
  */
-export function checkDepthAspect(depthWidth: number, depthHeight: number, imageWidth: number, imageHeight: number): void {
+export function checkDepthAspect(
+  depthWidth: number,
+  depthHeight: number,
+  imageWidth: number,
+  imageHeight: number,
+): void {
   const a = depthWidth / depthHeight;
   const b = imageWidth / imageHeight;
   if (Math.abs(a / b - 1) > 0.02) {

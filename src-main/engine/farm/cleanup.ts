@@ -36,7 +36,11 @@ async function aliveByAge(folder: string, staleAfterMs: number): Promise<WriterA
   return (_pid, name) => young.has(name);
 }
 
-export async function cleanFarmRoot(root: string, queue: Queue, staleAfterMs = FARM_STALE_AFTER_MS): Promise<FarmCleanup> {
+export async function cleanFarmRoot(
+  root: string,
+  queue: Queue,
+  staleAfterMs = FARM_STALE_AFTER_MS,
+): Promise<FarmCleanup> {
   const renders = path.join(root, FARM_RENDERS_DIR);
   const recovered = await recoverCommits(renders, await aliveByAge(renders, staleAfterMs));
   // Ages again: a roll-forward renamed files (and so made them young), the journals' own temporaries are gone.

@@ -15,11 +15,16 @@ import { CamtrackError, toErrorInfo } from '../util/errors';
 export async function commitStagedRender(stagedOut: string, finalOut: string): Promise<string[]> {
   const stagingDir = path.dirname(stagedOut);
   const base = path.basename(stagedOut);
-  if (path.basename(finalOut) !== base) throw new CamtrackError('internal', `A staged render keeps its name: ${base} vs ${path.basename(finalOut)}.`);
+  if (path.basename(finalOut) !== base)
+    throw new CamtrackError('internal', `A staged render keeps its name: ${base} vs ${path.basename(finalOut)}.`);
   const targetDir = path.dirname(finalOut);
   const sidecar = path.basename(sidecarPathFor(stagedOut));
   const names = (await fs.readdir(stagingDir)).filter((n) => n === base || n.startsWith(`${base}.`));
-  if (!names.includes(base) || !names.includes(sidecar)) throw new CamtrackError('internal', `The staged render ${stagedOut} is incomplete (${names.join(', ') || 'empty'}).`);
+  if (!names.includes(base) || !names.includes(sidecar))
+    throw new CamtrackError(
+      'internal',
+      `The staged render ${stagedOut} is incomplete (${names.join(', ') || 'empty'}).`,
+    );
   // The sidecar goes last: it is what marks the render complete.
   const ordered = [...names.filter((n) => n !== sidecar), sidecar];
   const members: StagedFile[] = [];
@@ -35,7 +40,9 @@ export async function commitStagedRender(stagedOut: string, finalOut: string): P
   } catch (e) {
     for (const m of members) await fs.rm(m.tmp, { recursive: true, force: true }).catch(() => {});
     const info = toErrorInfo(e);
-    throw info.code === 'internal' ? e : new CamtrackError(info.code, `The render could not be put in ${targetDir}: ${info.message}`, { cause: e });
+    throw info.code === 'internal'
+      ? e
+      : new CamtrackError(info.code, `The render could not be put in ${targetDir}: ${info.message}`, { cause: e });
   }
   return ordered.map((n) => path.join(targetDir, n));
 }

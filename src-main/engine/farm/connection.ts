@@ -21,9 +21,16 @@ export function checkRedisUrl(url: string): URL {
   try {
     u = new URL(url);
   } catch {
-    throw new CamtrackError('bad-input', `The Redis URL "${url}" is not a URL: write redis://[:password@]host:port or rediss://... for TLS.`);
+    throw new CamtrackError(
+      'bad-input',
+      `The Redis URL "${url}" is not a URL: write redis://[:password@]host:port or rediss://... for TLS.`,
+    );
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new CamtrackError('bad-input', `The Redis URL must start with redis:// or rediss:// (TLS), not ${u.protocol}//.`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    throw new CamtrackError(
+      'bad-input',
+      `The Redis URL must start with redis:// or rediss:// (TLS), not ${u.protocol}//.`,
+    );
   if (!u.hostname) throw new CamtrackError('bad-input', `The Redis URL "${url}" names no host.`);
   return u;
 }
@@ -54,7 +61,11 @@ export function redisTlsOptions(url: string, opts: RedisConnectOptions = {}): Re
   const u = checkRedisUrl(url);
   const caFile = opts.caFile ?? (process.env.CAMTRACK_REDIS_CA || undefined);
   if (u.protocol !== 'rediss:') {
-    if (opts.caFile) throw new CamtrackError('bad-input', `A CA file (${opts.caFile}) only applies to TLS: write the Redis URL as rediss://...`);
+    if (opts.caFile)
+      throw new CamtrackError(
+        'bad-input',
+        `A CA file (${opts.caFile}) only applies to TLS: write the Redis URL as rediss://...`,
+      );
     return undefined;
   }
   if (!caFile) return {};
@@ -62,9 +73,15 @@ export function redisTlsOptions(url: string, opts: RedisConnectOptions = {}): Re
   try {
     ca = readFileSync(caFile, 'utf8');
   } catch (e) {
-    throw new CamtrackError('not-found', `Cannot read the Redis CA file ${caFile}: ${(e as Error).message}`, { cause: e });
+    throw new CamtrackError('not-found', `Cannot read the Redis CA file ${caFile}: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
-  if (!/-----BEGIN CERTIFICATE-----/.test(ca)) throw new CamtrackError('bad-file', `The Redis CA file ${caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
+  if (!/-----BEGIN CERTIFICATE-----/.test(ca))
+    throw new CamtrackError(
+      'bad-file',
+      `The Redis CA file ${caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`,
+    );
   // Node's default roots plus this one: `ca` alone would replace them.
   return { ca: [...tlsRootCertificates, ca] };
 }
@@ -74,12 +91,20 @@ export function redisTlsOptions(url: string, opts: RedisConnectOptions = {}): Re
  * wait through reconnects); for short-lived clients (submit, status) a failed connection should
  * fail the command instead, so they get a bounded retry.
  */
-export function connectRedis(url: string, kind: 'worker' | 'client' = 'client', connect: RedisConnectOptions = {}): Redis {
+export function connectRedis(
+  url: string,
+  kind: 'worker' | 'client' = 'client',
+  connect: RedisConnectOptions = {},
+): Redis {
   const tls = redisTlsOptions(url, connect);
   const options: RedisOptions = {
     ...(kind === 'worker'
       ? { maxRetriesPerRequest: null }
-      : { maxRetriesPerRequest: 2, connectTimeout: 5000, retryStrategy: (times: number) => (times > 3 ? null : 200 * times) }),
+      : {
+          maxRetriesPerRequest: 2,
+          connectTimeout: 5000,
+          retryStrategy: (times: number) => (times > 3 ? null : 200 * times),
+        }),
     ...(tls && { tls }),
   };
   const redis = new Redis(url, options);
@@ -103,11 +128,16 @@ export async function checkConnection(redis: Redis, url: string): Promise<void> 
     await Promise.race([redis.ping(), timeout]).finally(() => clearTimeout(timer));
   } catch (e) {
     const last = lastErrors.get(redis);
-    const msg = last && last.message !== (e as Error).message ? `${(e as Error).message} (${last.message})` : (e as Error).message;
+    const msg =
+      last && last.message !== (e as Error).message
+        ? `${(e as Error).message} (${last.message})`
+        : (e as Error).message;
     const auth = /NOAUTH|WRONGPASS|invalid password/i.test(msg);
     throw new CamtrackError(
       auth ? 'permission' : 'not-found',
-      auth ? `Redis at ${redactRedisUrl(url)} refused the password: ${msg}` : `Cannot reach Redis at ${redactRedisUrl(url)}: ${msg}`,
+      auth
+        ? `Redis at ${redactRedisUrl(url)} refused the password: ${msg}`
+        : `Cannot reach Redis at ${redactRedisUrl(url)}: ${msg}`,
       { cause: e },
     );
   }

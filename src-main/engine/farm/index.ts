@@ -2,7 +2,24 @@
 export { FARM_QUEUE, checkRedisUrl, redactRedisUrl } from './connection';
 export { FARM_ASSETS_DIR, FARM_RENDERS_DIR, checkFarmRoot, resolveUnderRoot, resolveUnderRootReal } from './paths';
 export { FarmJobSpec, checkOutputName, docFromSpec, parseFarmSpec, specFromDoc } from './spec';
-export { addFarmJob, cancelFarmJob, openFarmClient, prepareFarmJob, retryFarmJob, submitFarmRender, waitForFarmJob, type FarmClient, type FarmJobResult } from './submit';
+export {
+  addFarmJob,
+  cancelFarmJob,
+  openFarmClient,
+  prepareFarmJob,
+  retryFarmJob,
+  submitFarmRender,
+  waitForFarmJob,
+  type FarmClient,
+  type FarmJobResult,
+} from './submit';
 export { farmJob, farmStatus, farmWorkers, type FarmJobView, type FarmStatus } from './status';
-export { failureCode, startFarmWorker, type FarmProgress, type FarmWorkerInfo, type FarmWorkerOptions, type RunningFarmWorker } from './worker';
+export {
+  failureCode,
+  startFarmWorker,
+  type FarmProgress,
+  type FarmWorkerInfo,
+  type FarmWorkerOptions,
+  type RunningFarmWorker,
+} from './worker';
 export { findFarmModel, verifyFarmAsset, verifyFarmModel, farmModelOf } from './verify';

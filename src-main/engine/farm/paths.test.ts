@@ -34,7 +34,16 @@ describe('paths from the queue, resolved under the farm root', () => {
   });
 
   it('refuses paths that escape: parent references, absolute paths, drive letters, NUL, the root itself', () => {
-    for (const bad of ['../secret.txt', 'assets/../../secret.txt', '/etc/passwd', 'C:\\Windows\\win.ini', 'c:x', 'assets/\0x', '.', 'assets/..']) {
+    for (const bad of [
+      '../secret.txt',
+      'assets/../../secret.txt',
+      '/etc/passwd',
+      'C:\\Windows\\win.ini',
+      'c:x',
+      'assets/\0x',
+      '.',
+      'assets/..',
+    ]) {
       const e = refusal(() => resolveUnderRoot(root, bad, 'photo path'));
       expect(e.code).toBe('permission');
       expect(e.message).toContain('photo path');
@@ -44,8 +53,12 @@ describe('paths from the queue, resolved under the farm root', () => {
 
   it('refuses a path that leads out through a symlink inside the root', async () => {
     expect(resolveUnderRoot(root, 'assets/up/secret.txt')).toBe(path.join(root, 'assets', 'up', 'secret.txt'));
-    await expect(resolveUnderRootReal(root, 'assets/up/secret.txt', 'photo path')).rejects.toThrow(/leads out of the farm root through a link/);
-    await expect(resolveUnderRootReal(root, 'assets/new-file.png')).resolves.toBe(path.join(root, 'assets', 'new-file.png'));
+    await expect(resolveUnderRootReal(root, 'assets/up/secret.txt', 'photo path')).rejects.toThrow(
+      /leads out of the farm root through a link/,
+    );
+    await expect(resolveUnderRootReal(root, 'assets/new-file.png')).resolves.toBe(
+      path.join(root, 'assets', 'new-file.png'),
+    );
   });
 
   it('a farm root that is not a folder is refused (an unmounted share must not become a local folder)', async () => {

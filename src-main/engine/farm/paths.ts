@@ -27,7 +27,8 @@ export function resolveUnderRoot(root: string, rel: string, what = 'path'): stri
   const base = path.resolve(root);
   const full = path.resolve(base, ...rel.split(/[\\/]+/));
   const r = path.relative(base, full);
-  if (r === '' || r.startsWith('..') || path.isAbsolute(r)) throw new CamtrackError('permission', `The job's ${what} "${rel}" escapes the farm root ${base}: refused.`);
+  if (r === '' || r.startsWith('..') || path.isAbsolute(r))
+    throw new CamtrackError('permission', `The job's ${what} "${rel}" escapes the farm root ${base}: refused.`);
   return full;
 }
 
@@ -41,7 +42,11 @@ export async function resolveUnderRootReal(root: string, rel: string, what = 'pa
     const real = await fs.realpath(cur).catch(() => null);
     if (real !== null) {
       const r = path.relative(realRoot, path.join(real, ...rest));
-      if (r === '' || r.startsWith('..') || path.isAbsolute(r)) throw new CamtrackError('permission', `The job's ${what} "${rel}" leads out of the farm root through a link: refused.`);
+      if (r === '' || r.startsWith('..') || path.isAbsolute(r))
+        throw new CamtrackError(
+          'permission',
+          `The job's ${what} "${rel}" leads out of the farm root through a link: refused.`,
+        );
       return full;
     }
     const parent = path.dirname(cur);
@@ -54,6 +59,10 @@ export async function resolveUnderRootReal(root: string, rel: string, what = 'pa
 /** The farm root must exist and be a folder (a mount that is missing must not become an empty local folder). */
 export async function checkFarmRoot(root: string): Promise<string> {
   const st = await fs.stat(root).catch(() => null);
-  if (!st?.isDirectory()) throw new CamtrackError('not-found', `The farm root ${root} is not a folder. Mount the shared farm folder there (every machine must see the same files).`);
+  if (!st?.isDirectory())
+    throw new CamtrackError(
+      'not-found',
+      `The farm root ${root} is not a folder. Mount the shared farm folder there (every machine must see the same files).`,
+    );
   return path.resolve(root);
 }

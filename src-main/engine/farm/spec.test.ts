@@ -9,9 +9,18 @@ const model = { name: 'm', family: 'draft', files: [{ file: 'unet.onnx', sha256:
 describe('farm job specs', () => {
   it('carry everything that decides the frames, and give back the same project document (assets by hash on the farm root)', async () => {
     const { doc } = await openProject(sampleProjectDir());
-    const spec = specFromDoc({ doc, sigmas: sigmasForSteps(doc.render.steps), model, outputName: 'shot.mp4', submittedFrom: 'studio-1' });
+    const spec = specFromDoc({
+      doc,
+      sigmas: sigmasForSteps(doc.render.steps),
+      model,
+      outputName: 'shot.mp4',
+      submittedFrom: 'studio-1',
+    });
     expect(spec.output).toBe('renders/shot.mp4');
-    expect(spec.assets.image).toEqual({ path: `assets/${doc.image!.asset.sha256}.png`, sha256: doc.image!.asset.sha256 });
+    expect(spec.assets.image).toEqual({
+      path: `assets/${doc.image!.asset.sha256}.png`,
+      sha256: doc.image!.asset.sha256,
+    });
     expect(spec.assets.depth.path).toBe(`assets/${doc.depth!.source.asset.sha256}.npy`);
     expect(spec.sigmas).toHaveLength(doc.render.steps + 1);
     // Through JSON (the queue) and back.
@@ -20,7 +29,10 @@ describe('farm job specs', () => {
     expect(back.lambda).toEqual(doc.lambda);
     expect(back.depth!.mapping).toEqual(doc.depth!.mapping);
     expect(back.render).toEqual({ ...doc.render, model: '/models/m' });
-    expect(back.image).toEqual({ ...doc.image, asset: { file: `${doc.image!.asset.sha256}.png`, sha256: doc.image!.asset.sha256 } });
+    expect(back.image).toEqual({
+      ...doc.image,
+      asset: { file: `${doc.image!.asset.sha256}.png`, sha256: doc.image!.asset.sha256 },
+    });
   });
 
   it('refuses an output name with folders or the wrong extension, and a spec whose schedule does not fit its steps', async () => {
@@ -29,7 +41,11 @@ describe('farm job specs', () => {
     expect(() => specFromDoc({ ...base, outputName: '../x.mp4' })).toThrow(/plain file name/);
     expect(() => specFromDoc({ ...base, outputName: 'x.webm' })).toThrow(/must end in \.mp4/);
     const spec = specFromDoc({ ...base, outputName: 'x.mp4' });
-    expect(() => parseFarmSpec({ ...spec, sigmas: spec.sigmas.slice(1) })).toThrow(/schedule has 24 steps, its settings 25/);
-    expect(() => parseFarmSpec({ ...spec, model: { ...model, files: [{ file: 'u', sha256: 'xyz' }] } })).toThrow(/model\.files\.0\.sha256/);
+    expect(() => parseFarmSpec({ ...spec, sigmas: spec.sigmas.slice(1) })).toThrow(
+      /schedule has 24 steps, its settings 25/,
+    );
+    expect(() => parseFarmSpec({ ...spec, model: { ...model, files: [{ file: 'u', sha256: 'xyz' }] } })).toThrow(
+      /model\.files\.0\.sha256/,
+    );
   });
 });

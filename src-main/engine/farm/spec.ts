@@ -1,6 +1,15 @@
 import path from 'node:path';
 import { z } from '../util/zod';
-import { LambdaDoc, RenderSettings, SourceImage, Depth, Track, PROJECT_SCHEMA_VERSION, type DepthSource, type ProjectDoc } from '../project/schema';
+import {
+  LambdaDoc,
+  RenderSettings,
+  SourceImage,
+  Depth,
+  Track,
+  PROJECT_SCHEMA_VERSION,
+  type DepthSource,
+  type ProjectDoc,
+} from '../project/schema';
 import { CamtrackError } from '../util/errors';
 import { FARM_ASSETS_DIR } from './paths';
 
@@ -38,7 +47,13 @@ export const FarmJobSpec = z.object({
   output: FarmPath,
   assets: z.object({ image: FarmAsset, depth: FarmAsset }),
   source: SourceImage.omit({ asset: true }),
-  depth: z.object({ source: z.discriminatedUnion('type', [z.object({ type: z.literal('file'), originalName: z.string() }), z.object({ type: z.literal('model'), model: z.string() })]), mapping: Depth.shape.mapping }),
+  depth: z.object({
+    source: z.discriminatedUnion('type', [
+      z.object({ type: z.literal('file'), originalName: z.string() }),
+      z.object({ type: z.literal('model'), model: z.string() }),
+    ]),
+    mapping: Depth.shape.mapping,
+  }),
   track: Track,
   lambda: LambdaDoc,
   /** The project's render settings; `model` is replaced by the worker's own copy of `model`. */
@@ -56,23 +71,35 @@ export function parseFarmSpec(value: unknown): FarmJobSpec {
   const r = FarmJobSpec.safeParse(value);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new CamtrackError('bad-input', `The farm job is not a valid render spec: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}.`);
+    throw new CamtrackError(
+      'bad-input',
+      `The farm job is not a valid render spec: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}.`,
+    );
   }
   if (r.data.sigmas.length !== r.data.settings.steps + 1)
-    throw new CamtrackError('shape-mismatch', `The farm job's schedule has ${r.data.sigmas.length - 1} steps, its settings ${r.data.settings.steps}.`);
+    throw new CamtrackError(
+      'shape-mismatch',
+      `The farm job's schedule has ${r.data.sigmas.length - 1} steps, its settings ${r.data.settings.steps}.`,
+    );
   return r.data;
 }
 
 /** The content-addressed name of an asset on the farm root: assets/<sha256><ext>. */
 export function farmAssetPath(sha256: string, originalFile: string): string {
-  const ext = path.extname(originalFile).toLowerCase().replace(/[^.a-z0-9]/g, '');
+  const ext = path
+    .extname(originalFile)
+    .toLowerCase()
+    .replace(/[^.a-z0-9]/g, '');
   return `${FARM_ASSETS_DIR}/${sha256}${ext}`;
 }
 
 /** A plain output name: letters, digits, '.', '_', '-' (what `--out NAME` may be). */
 export function checkOutputName(name: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || name.length > 200)
-    throw new CamtrackError('bad-input', `The output name "${name}" must be a plain file name (letters, digits, ".", "_", "-"), without folders.`);
+    throw new CamtrackError(
+      'bad-input',
+      `The output name "${name}" must be a plain file name (letters, digits, ".", "_", "-"), without folders.`,
+    );
   return name;
 }
 
@@ -90,15 +117,27 @@ export interface SpecInput {
 export function specFromDoc(input: SpecInput): FarmJobSpec {
   const { doc } = input;
   if (!doc.image) throw new CamtrackError('bad-input', 'The project has no photo: import one before rendering.');
-  if (!doc.depth) throw new CamtrackError('bad-input', 'The project has no depth: import a depth file (or estimate one) before rendering.');
+  if (!doc.depth)
+    throw new CamtrackError(
+      'bad-input',
+      'The project has no depth: import a depth file (or estimate one) before rendering.',
+    );
   // A farm job carries one photo and its depth; sending it without the further views would render another shot.
   if (doc.sources.some((v) => v.enabled))
-    throw new CamtrackError('bad-input', 'The render farm renders single-photo projects: this one has further source views (sparse views). Render it locally, or turn the views off.');
-  if (doc.video) throw new CamtrackError('bad-input', 'The render farm renders single-photo projects: this one renders from a source video. Render it locally.');
+    throw new CamtrackError(
+      'bad-input',
+      'The render farm renders single-photo projects: this one has further source views (sparse views). Render it locally, or turn the views off.',
+    );
+  if (doc.video)
+    throw new CamtrackError(
+      'bad-input',
+      'The render farm renders single-photo projects: this one renders from a source video. Render it locally.',
+    );
   const name = checkOutputName(input.outputName);
   const ext = path.extname(name).slice(1).toLowerCase();
   const format = doc.render.format;
-  if (format !== 'png' && ext !== format) throw new CamtrackError('bad-input', `The output name "${name}" must end in .${format} (the render format).`);
+  if (format !== 'png' && ext !== format)
+    throw new CamtrackError('bad-input', `The output name "${name}" must end in .${format} (the render format).`);
   const { asset: imageAsset, ...source } = doc.image;
   const { asset: depthAsset, ...depthSource } = doc.depth.source;
   return parseFarmSpec({
@@ -135,7 +174,10 @@ export function docFromSpec(spec: FarmJobSpec, model: string): ProjectDoc {
     createdAt: spec.submittedAt,
     modifiedAt: spec.submittedAt,
     image: { ...spec.source, asset: { file: imageFile, sha256: spec.assets.image.sha256 } },
-    depth: { source: { ...spec.depth.source, asset: { file: depthFile, sha256: spec.assets.depth.sha256 } } as DepthSource, mapping: spec.depth.mapping },
+    depth: {
+      source: { ...spec.depth.source, asset: { file: depthFile, sha256: spec.assets.depth.sha256 } } as DepthSource,
+      mapping: spec.depth.mapping,
+    },
     sources: [],
     track: spec.track,
     lambda: spec.lambda,

@@ -42,7 +42,14 @@ export function farmJobView(job: Job<FarmJobData, FarmJobResult>, state: string)
   const view: FarmJobView = {
     id: job.id!,
     origin: job.data?.origin ?? null,
-    state: code === 'cancelled' ? 'cancelled' : waiting ? 'waiting' : state === 'active' || state === 'completed' || state === 'failed' ? state : 'unknown',
+    state:
+      code === 'cancelled'
+        ? 'cancelled'
+        : waiting
+          ? 'waiting'
+          : state === 'active' || state === 'completed' || state === 'failed'
+            ? state
+            : 'unknown',
     name: spec?.name ?? '',
     output: spec?.output ?? '',
     seed: spec?.settings.seed ?? 0,
@@ -54,7 +61,12 @@ export function farmJobView(job: Job<FarmJobData, FarmJobResult>, state: string)
     stage: state === 'active' ? (progress?.stage ?? 'starting') : null,
     attemptsStarted: job.attemptsStarted ?? 0,
     result: state === 'completed' ? job.returnvalue : null,
-    error: state === 'failed' ? { code: code!, message: (job.failedReason ?? 'no reason recorded').replace(/\s*\[[a-z-]+\]$/, '') } : cancelledWaiting ? { code: 'cancelled', message: 'Cancelled before it started.' } : null,
+    error:
+      state === 'failed'
+        ? { code: code!, message: (job.failedReason ?? 'no reason recorded').replace(/\s*\[[a-z-]+\]$/, '') }
+        : cancelledWaiting
+          ? { code: 'cancelled', message: 'Cancelled before it started.' }
+          : null,
     preview: state === 'active' ? (progress?.preview ?? null) : null,
   };
   return view;

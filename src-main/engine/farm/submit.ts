@@ -66,16 +66,27 @@ export async function openFarmClient(redisUrl: string, connect: RedisConnectOpti
 }
 
 /** Copies an asset to FARM_ROOT/assets/<sha256><ext> unless it is there with the right bytes. */
-async function publishAsset(projectDir: string, file: string, sha256: string, farmRoot: string, rel: string): Promise<void> {
+async function publishAsset(
+  projectDir: string,
+  file: string,
+  sha256: string,
+  farmRoot: string,
+  rel: string,
+): Promise<void> {
   const dst = resolveUnderRoot(farmRoot, rel, 'asset path');
   if ((await fs.stat(dst).catch(() => null)) && (await sha256File(dst)) === sha256) return;
   const src = assetPath(projectDir, file);
-  if ((await sha256File(src).catch(() => null)) !== sha256) throw new CamtrackError('bad-file', `The project's asset ${src} is missing or does not match its recorded sha256.`);
+  if ((await sha256File(src).catch(() => null)) !== sha256)
+    throw new CamtrackError('bad-file', `The project's asset ${src} is missing or does not match its recorded sha256.`);
   await fs.mkdir(path.dirname(dst), { recursive: true });
   await copyFileAtomic(src, dst);
 }
 
-const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'render';
+const slug = (s: string) =>
+  s
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40) || 'render';
 
 export interface SubmitOptions {
   projectDir: string;
@@ -95,20 +106,46 @@ export async function prepareFarmJob(opts: SubmitOptions): Promise<{ jobId: stri
   const jobId = randomUUID();
   const ext = doc.render.format === 'png' ? '' : `.${doc.render.format}`;
   const outputName = opts.outputName ?? `${slug(doc.name)}-seed${doc.render.seed}-${jobId.slice(0, 8)}${ext}`;
-  const spec = specFromDoc({ doc, sigmas: sigmasForSteps(doc.render.steps), model, outputName, submittedFrom: os.hostname() });
+  const spec = specFromDoc({
+    doc,
+    sigmas: sigmasForSteps(doc.render.steps),
+    model,
+    outputName,
+    submittedFrom: os.hostname(),
+  });
   await publishAsset(opts.projectDir, doc.image!.asset.file, doc.image!.asset.sha256, root, spec.assets.image.path);
-  await publishAsset(opts.projectDir, doc.depth!.source.asset.file, doc.depth!.source.asset.sha256, root, spec.assets.depth.path);
+  await publishAsset(
+    opts.projectDir,
+    doc.depth!.source.asset.file,
+    doc.depth!.source.asset.sha256,
+    root,
+    spec.assets.depth.path,
+  );
   return { jobId, spec };
 }
 
 /** Adds a job: one attempt (a render that fails fails the same way again); a worker that dies hands it on through stalled detection, not a retry. */
-export async function addFarmJob(client: FarmClient, jobId: string, spec: FarmJobSpec, origin?: FarmJobData['origin']): Promise<Job<FarmJobData, FarmJobResult>> {
+export async function addFarmJob(
+  client: FarmClient,
+  jobId: string,
+  spec: FarmJobSpec,
+  origin?: FarmJobData['origin'],
+): Promise<Job<FarmJobData, FarmJobResult>> {
   // A staging folder is <job id>.<worker id>: the id must not hold the separator.
-  if (!/^[A-Za-z0-9_-]+$/.test(jobId)) throw new CamtrackError('bad-input', `A farm job id is letters, digits, - and _ only (got "${jobId}").`);
-  return client.queue.add('render', origin ? { spec, origin } : { spec }, { jobId, attempts: 1, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } });
+  if (!/^[A-Za-z0-9_-]+$/.test(jobId))
+    throw new CamtrackError('bad-input', `A farm job id is letters, digits, - and _ only (got "${jobId}").`);
+  return client.queue.add('render', origin ? { spec, origin } : { spec }, {
+    jobId,
+    attempts: 1,
+    removeOnComplete: { count: 1000 },
+    removeOnFail: { count: 1000 },
+  });
 }
 
-export async function submitFarmRender(client: FarmClient, opts: SubmitOptions): Promise<{ jobId: string; spec: FarmJobSpec }> {
+export async function submitFarmRender(
+  client: FarmClient,
+  opts: SubmitOptions,
+): Promise<{ jobId: string; spec: FarmJobSpec }> {
   const prepared = await prepareFarmJob(opts);
   await addFarmJob(client, prepared.jobId, prepared.spec);
   return prepared;
@@ -125,7 +162,10 @@ async function getJob(client: FarmClient, jobId: string): Promise<Job<FarmJobDat
  * data: status shows it cancelled, it can be retried, and a worker that takes it fails it at once
  * without rendering. A running one is flagged, and its worker aborts the render.
  */
-export async function cancelFarmJob(client: FarmClient, jobId: string): Promise<'cancelled' | 'cancelling' | 'finished'> {
+export async function cancelFarmJob(
+  client: FarmClient,
+  jobId: string,
+): Promise<'cancelled' | 'cancelling' | 'finished'> {
   const job = await getJob(client, jobId);
   const state = await job.getState();
   if (state === 'completed' || state === 'failed') return 'finished';
@@ -142,8 +182,13 @@ export async function cancelFarmJob(client: FarmClient, jobId: string): Promise<
 export async function retryFarmJob(client: FarmClient, jobId: string): Promise<void> {
   const job = await getJob(client, jobId);
   const state = await job.getState();
-  const waitingCancelled = job.data?.cancelled && (state === 'waiting' || state === 'delayed' || state === 'prioritized');
-  if (state !== 'failed' && !waitingCancelled) throw new CamtrackError('bad-input', `The farm job ${jobId} is ${state}: only a failed or cancelled job can be retried.`);
+  const waitingCancelled =
+    job.data?.cancelled && (state === 'waiting' || state === 'delayed' || state === 'prioritized');
+  if (state !== 'failed' && !waitingCancelled)
+    throw new CamtrackError(
+      'bad-input',
+      `The farm job ${jobId} is ${state}: only a failed or cancelled job can be retried.`,
+    );
   await client.redis.del(farmKeys.cancel(jobId));
   if (job.data?.cancelled) {
     const { cancelled: _c, ...data } = job.data;
@@ -164,10 +209,14 @@ export async function waitForFarmJob(
     const state = await client.queue.getJobState(jobId);
     const job = await getJob(client, jobId);
     if (state === 'completed') return job.returnvalue;
-    if (job.data?.cancelled) throw new CamtrackError('cancelled', `The farm job ${jobId} was cancelled before it started.`);
+    if (job.data?.cancelled)
+      throw new CamtrackError('cancelled', `The farm job ${jobId} was cancelled before it started.`);
     if (state === 'failed') {
       const code = failureCode(job.failedReason);
-      throw new CamtrackError(code, `The farm job ${jobId} ${code === 'cancelled' ? 'was cancelled' : 'failed'}: ${(job.failedReason ?? 'no reason recorded').replace(/\s*\[[a-z-]+\]$/, '')}`);
+      throw new CamtrackError(
+        code,
+        `The farm job ${jobId} ${code === 'cancelled' ? 'was cancelled' : 'failed'}: ${(job.failedReason ?? 'no reason recorded').replace(/\s*\[[a-z-]+\]$/, '')}`,
+      );
     }
     onProgress?.(job.progress);
     await new Promise((r) => setTimeout(r, pollMs));

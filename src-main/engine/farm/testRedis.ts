@@ -55,28 +55,88 @@ function run(bin: string, args: string[], cwd: string): Promise<string> {
     p.stdout!.on('data', (d) => (out += d));
     p.stderr!.on('data', (d) => (out += d));
     p.on('error', (e) => reject(new Error(`${bin} could not start: ${e.message}`)));
-    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${bin} ${args.join(' ')} exited ${code}: ${out.slice(-500)}`))));
+    p.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${bin} ${args.join(' ')} exited ${code}: ${out.slice(-500)}`)),
+    );
   });
 }
 
 /** A CA and a server certificate (127.0.0.1, localhost) it signed, P-256 keys, valid for a day. */
 async function makeTestCertificates(dir: string): Promise<{ ca: string; cert: string; key: string }> {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  await run('openssl', ['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=camtrack test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+  await run(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=camtrack test CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    dir,
+  );
   await run('openssl', ['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost'], dir);
-  await fs.writeFile(path.join(dir, 'server.ext'), 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  await run('openssl', ['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '1', '-extfile', 'server.ext'], dir);
+  await fs.writeFile(
+    path.join(dir, 'server.ext'),
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n',
+  );
+  await run(
+    'openssl',
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.crt',
+      '-days',
+      '1',
+      '-extfile',
+      'server.ext',
+    ],
+    dir,
+  );
   return { ca: path.join(dir, 'ca.crt'), cert: path.join(dir, 'server.crt'), key: path.join(dir, 'server.key') };
 }
 
 export async function startTestRedis(opts: TestRedisOptions = {}): Promise<TestRedis> {
   const password = opts.password ?? 'farm-test-password';
   const bin = redisServerPath();
-  if (!(await fs.stat(bin).catch(() => null))) throw new Error(`redis-server is needed for the farm tests: ${bin} is missing (Debian: apt-get install redis-server, or set REDIS_SERVER).`);
+  if (!(await fs.stat(bin).catch(() => null)))
+    throw new Error(
+      `redis-server is needed for the farm tests: ${bin} is missing (Debian: apt-get install redis-server, or set REDIS_SERVER).`,
+    );
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'camtrack-redis-'));
   const port = await freePort();
-  const args = ['--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--requirepass', password, '--protected-mode', 'yes'];
+  const args = [
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--requirepass',
+    password,
+    '--protected-mode',
+    'yes',
+  ];
   let caFile: string | undefined;
   if (opts.tls) {
     const certs = await makeTestCertificates(dir).catch(async (e) => {
@@ -85,7 +145,20 @@ export async function startTestRedis(opts: TestRedisOptions = {}): Promise<TestR
     });
     caFile = certs.ca;
     // TLS only: the plain port is off, clients need no certificate of their own.
-    args.push('--port', '0', '--tls-port', String(port), '--tls-cert-file', certs.cert, '--tls-key-file', certs.key, '--tls-ca-cert-file', certs.ca, '--tls-auth-clients', 'no');
+    args.push(
+      '--port',
+      '0',
+      '--tls-port',
+      String(port),
+      '--tls-cert-file',
+      certs.cert,
+      '--tls-key-file',
+      certs.key,
+      '--tls-ca-cert-file',
+      certs.ca,
+      '--tls-auth-clients',
+      'no',
+    );
   } else {
     args.push('--port', String(port));
   }
@@ -116,7 +189,8 @@ export async function startTestRedis(opts: TestRedisOptions = {}): Promise<TestR
   if (!ready) {
     await stop();
     // A redis-server built without TLS says so about the tls-* options ("TLS not supported").
-    if (opts.tls && /tls/i.test(output)) throw new Error(`${bin} does not support TLS (built without it?): ${output.slice(-300)}`);
+    if (opts.tls && /tls/i.test(output))
+      throw new Error(`${bin} does not support TLS (built without it?): ${output.slice(-300)}`);
     throw new Error(`redis-server did not start on port ${port}: ${output.slice(-500)}`);
   }
   return { url: `${opts.tls ? 'rediss' : 'redis'}://:${password}@127.0.0.1:${port}`, port, password, caFile, stop };

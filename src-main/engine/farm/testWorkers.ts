@@ -17,11 +17,30 @@ export interface WorkerProcessOptions {
   args?: string[];
 }
 
-export function startWorkerProcess(name: string, root: string, url: string, opts: WorkerProcessOptions = {}): WorkerProcess {
-  const timing = [...(opts.lockMs ? ['--lock-duration', String(opts.lockMs)] : []), ...(opts.stalledMs ? ['--stalled-interval', String(opts.stalledMs)] : [])];
+export function startWorkerProcess(
+  name: string,
+  root: string,
+  url: string,
+  opts: WorkerProcessOptions = {},
+): WorkerProcess {
+  const timing = [
+    ...(opts.lockMs ? ['--lock-duration', String(opts.lockMs)] : []),
+    ...(opts.stalledMs ? ['--stalled-interval', String(opts.stalledMs)] : []),
+  ];
   const child = spawn(
     process.execPath,
-    [appPath('bin', 'camtrack.mjs'), 'worker', '--farm-root', root, '--ep', 'cpu', '--name', name, ...timing, ...(opts.args ?? [])],
+    [
+      appPath('bin', 'camtrack.mjs'),
+      'worker',
+      '--farm-root',
+      root,
+      '--ep',
+      'cpu',
+      '--name',
+      name,
+      ...timing,
+      ...(opts.args ?? []),
+    ],
     // The URL (with its password) through the environment, as a studio would keep it out of `ps`.
     { env: { ...process.env, CAMTRACK_REDIS_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -48,12 +67,18 @@ export function startWorkerProcess(name: string, root: string, url: string, opts
 export function workerStarted(w: WorkerProcess, timeoutMs = 90_000): Promise<true> {
   return until(`worker ${w.name} to start`, timeoutMs, () => {
     if (w.events.some((e) => e.event === 'started')) return true;
-    if (w.child.exitCode !== null) throw new Error(`worker ${w.name} exited ${w.child.exitCode}: ${w.stderr.slice(-500)}`);
+    if (w.child.exitCode !== null)
+      throw new Error(`worker ${w.name} exited ${w.child.exitCode}: ${w.stderr.slice(-500)}`);
     return false;
   });
 }
 
-export async function until<T>(what: string, timeoutMs: number, fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, everyMs = 200): Promise<T> {
+export async function until<T>(
+  what: string,
+  timeoutMs: number,
+  fn: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  everyMs = 200,
+): Promise<T> {
   const t0 = Date.now();
   for (;;) {
     const v = await fn();

@@ -18,11 +18,22 @@ import type { FarmAsset, FarmModel } from './spec';
 export async function verifyFarmAsset(root: string, asset: FarmAsset, what: string): Promise<string> {
   const file = await resolveUnderRootReal(root, asset.path, `${what} path`);
   if (path.dirname(file) !== path.join(path.resolve(root), FARM_ASSETS_DIR))
-    throw new CamtrackError('permission', `The job's ${what} "${asset.path}" is not in the farm root's ${FARM_ASSETS_DIR}/ folder: refused.`);
+    throw new CamtrackError(
+      'permission',
+      `The job's ${what} "${asset.path}" is not in the farm root's ${FARM_ASSETS_DIR}/ folder: refused.`,
+    );
   const st = await fs.stat(file).catch(() => null);
-  if (!st?.isFile()) throw new CamtrackError('not-found', `The job's ${what} ${asset.path} is missing from the farm root ${root}: submit the job again (it copies the assets).`);
+  if (!st?.isFile())
+    throw new CamtrackError(
+      'not-found',
+      `The job's ${what} ${asset.path} is missing from the farm root ${root}: submit the job again (it copies the assets).`,
+    );
   const sha = await sha256File(file);
-  if (sha !== asset.sha256) throw new CamtrackError('bad-file', `The farm's ${what} ${asset.path} has sha256 ${sha}, the job expects ${asset.sha256}: it was changed or damaged.`);
+  if (sha !== asset.sha256)
+    throw new CamtrackError(
+      'bad-file',
+      `The farm's ${what} ${asset.path} has sha256 ${sha}, the job expects ${asset.sha256}: it was changed or damaged.`,
+    );
   return file;
 }
 
@@ -39,7 +50,10 @@ export async function findFarmModel(model: FarmModel, modelDir?: string): Promis
   }
   const draft = await readManifest(builtinDraftModelDir());
   if (draft.name === model.name) return { ref: 'draft', dir: resolveModelRef('draft') };
-  throw new CamtrackError('model', `This worker has no model named "${model.name}"${modelDir ? ` in ${modelDir}` : ''}: start it with --model-dir pointing at a folder that holds it.`);
+  throw new CamtrackError(
+    'model',
+    `This worker has no model named "${model.name}"${modelDir ? ` in ${modelDir}` : ''}: start it with --model-dir pointing at a folder that holds it.`,
+  );
 }
 
 /** Hash stamps of folders already checked by this process (a real model is gigabytes: hash once, again only when a file changes). */
@@ -58,7 +72,12 @@ async function stamp(dir: string, files: string[]): Promise<string> {
 export async function verifyFarmModel(dir: string, model: FarmModel): Promise<void> {
   const manifest = await readManifest(dir);
   const listed = new Set(manifestFiles(manifest).map((f) => f.entry.file));
-  for (const f of model.files) if (!listed.has(f.file)) throw new CamtrackError('model', `The model "${model.name}" in ${dir} has no ${f.file}, which the job's model has: refused.`);
+  for (const f of model.files)
+    if (!listed.has(f.file))
+      throw new CamtrackError(
+        'model',
+        `The model "${model.name}" in ${dir} has no ${f.file}, which the job's model has: refused.`,
+      );
   const files = model.files.map((f) => f.file);
   const key = `${dir}\n${model.files.map((f) => `${f.file}=${f.sha256}`).join(',')}`;
   const now = await stamp(dir, files);
@@ -68,7 +87,10 @@ export async function verifyFarmModel(dir: string, model: FarmModel): Promise<vo
       throw new CamtrackError('model', `The model file ${path.join(dir, f.file)} cannot be read: ${e.message}`);
     });
     if (sha !== f.sha256)
-      throw new CamtrackError('model', `The model "${model.name}" in ${dir} differs from the job's: ${f.file} has sha256 ${sha}, the job was submitted with ${f.sha256}. Refused: its frames would not be the ones submitted.`);
+      throw new CamtrackError(
+        'model',
+        `The model "${model.name}" in ${dir} differs from the job's: ${f.file} has sha256 ${sha}, the job was submitted with ${f.sha256}. Refused: its frames would not be the ones submitted.`,
+      );
   }
   checked.set(key, now);
 }
@@ -77,6 +99,7 @@ export async function verifyFarmModel(dir: string, model: FarmModel): Promise<vo
 export async function farmModelOf(dir: string): Promise<FarmModel> {
   const manifest = await readManifest(dir);
   const files: FarmModel['files'] = [];
-  for (const { entry } of manifestFiles(manifest)) files.push({ file: entry.file, sha256: entry.sha256 ?? (await sha256File(path.join(dir, entry.file))) });
+  for (const { entry } of manifestFiles(manifest))
+    files.push({ file: entry.file, sha256: entry.sha256 ?? (await sha256File(path.join(dir, entry.file))) });
   return { name: manifest.name, family: manifest.family, files };
 }

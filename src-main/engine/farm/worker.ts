@@ -107,7 +107,8 @@ export async function startFarmWorker(opts: FarmWorkerOptions): Promise<RunningF
   const tidy = new Queue(FARM_QUEUE, { connection: redis });
   try {
     const cleaned = await cleanFarmRoot(root, tidy, opts.staleAfterMs);
-    if (cleaned.recovered.length || cleaned.removed.length || cleaned.staging.length) log({ event: 'cleaned', ...cleaned });
+    if (cleaned.recovered.length || cleaned.removed.length || cleaned.staging.length)
+      log({ event: 'cleaned', ...cleaned });
   } finally {
     await tidy.close();
   }
@@ -140,19 +141,27 @@ export async function startFarmWorker(opts: FarmWorkerOptions): Promise<RunningF
     info.jobs.push(current);
     void heartbeat();
     const poll = setInterval(() => {
-      void redis.exists(farmKeys.cancel(jobId)).then((n) => {
-        if (n && !controller.signal.aborted) controller.abort();
-      }, () => {});
+      void redis.exists(farmKeys.cancel(jobId)).then(
+        (n) => {
+          if (n && !controller.signal.aborted) controller.abort();
+        },
+        () => {},
+      );
     }, CANCEL_POLL_MS);
     let staging: string | null = null;
     try {
-      if (job.data?.cancelled || (await redis.exists(farmKeys.cancel(jobId)))) throw new CamtrackError('cancelled', 'The render was cancelled before it started.');
+      if (job.data?.cancelled || (await redis.exists(farmKeys.cancel(jobId))))
+        throw new CamtrackError('cancelled', 'The render was cancelled before it started.');
       const spec = parseFarmSpec(job.data?.spec);
       current.output = spec.output;
       log({ event: 'job', job: jobId, output: spec.output, attempt: job.attemptsStarted });
       // Every path from the queue is resolved under the farm root; the output must go to renders/.
       const out = await resolveUnderRootReal(root, spec.output, 'output path');
-      if (path.dirname(out) !== path.join(root, FARM_RENDERS_DIR)) throw new CamtrackError('permission', `The job's output "${spec.output}" is not in the farm root's ${FARM_RENDERS_DIR}/ folder: refused.`);
+      if (path.dirname(out) !== path.join(root, FARM_RENDERS_DIR))
+        throw new CamtrackError(
+          'permission',
+          `The job's output "${spec.output}" is not in the farm root's ${FARM_RENDERS_DIR}/ folder: refused.`,
+        );
       await verifyFarmAsset(root, spec.assets.image, 'photo');
       await verifyFarmAsset(root, spec.assets.depth, 'depth file');
       const model = await findFarmModel(spec.model, opts.modelDir);
@@ -161,7 +170,8 @@ export async function startFarmWorker(opts: FarmWorkerOptions): Promise<RunningF
       // A previous attempt of this job (a worker that died) may have left its staging folder.
       const stagingRoot = path.join(root, FARM_STAGING_DIR);
       await fs.mkdir(stagingRoot, { recursive: true });
-      for (const n of await fs.readdir(stagingRoot)) if (n.startsWith(`${jobId}.`)) await fs.rm(path.join(stagingRoot, n), { recursive: true, force: true });
+      for (const n of await fs.readdir(stagingRoot))
+        if (n.startsWith(`${jobId}.`)) await fs.rm(path.join(stagingRoot, n), { recursive: true, force: true });
       staging = path.join(stagingRoot, `${jobId}.${id}`);
       await fs.mkdir(staging);
 
@@ -174,13 +184,25 @@ export async function startFarmWorker(opts: FarmWorkerOptions): Promise<RunningF
         const now = Date.now();
         if (!force && p.stage === lastStage && now - lastSent < PROGRESS_INTERVAL_MS) return;
         lastSent = now;
-        if (p.stage !== lastStage) log({ event: 'stage', job: jobId, stage: p.stage, fraction: Number(p.fraction.toFixed(3)) });
+        if (p.stage !== lastStage)
+          log({ event: 'stage', job: jobId, stage: p.stage, fraction: Number(p.fraction.toFixed(3)) });
         lastStage = p.stage;
-        const progress: FarmProgress = { worker: name, fraction: p.fraction, stage: p.stage, ...(p.step !== undefined && { step: p.step, steps: p.steps }), ...(preview && { preview }) };
+        const progress: FarmProgress = {
+          worker: name,
+          fraction: p.fraction,
+          stage: p.stage,
+          ...(p.step !== undefined && { step: p.step, steps: p.steps }),
+          ...(preview && { preview }),
+        };
         void job.updateProgress(progress as unknown as object).catch(() => {});
       };
       const onPreview = (p: RenderPreview) => {
-        preview = { step: p.step, width: p.width, height: p.height, frames: p.frames.map((f) => Buffer.from(f).toString('base64')) };
+        preview = {
+          step: p.step,
+          width: p.width,
+          height: p.height,
+          frames: p.frames.map((f) => Buffer.from(f).toString('base64')),
+        };
       };
       const result = await renderProject({
         projectDir: root,
@@ -200,13 +222,31 @@ export async function startFarmWorker(opts: FarmWorkerOptions): Promise<RunningF
       info.provider.used = result.sidecar.executionProvider.used;
       // Still ours? A worker whose lock lapsed has had its job handed to another: it must not commit too.
       if (token && !(await job.extendLock(token, lockDuration).catch(() => 0)))
-        throw new CamtrackError('internal', `Worker ${name} lost job ${jobId} to another worker before it finished: its render is discarded.`);
+        throw new CamtrackError(
+          'internal',
+          `Worker ${name} lost job ${jobId} to another worker before it finished: its render is discarded.`,
+        );
       await commitStagedRender(result.out, out);
       const sidecar = `${spec.output}.json`;
       const thumb = result.thumbnail ? `${spec.output}.thumb.jpg` : null;
       const ms = Math.round(performance.now() - t0);
-      log({ event: 'completed', job: jobId, output: spec.output, worker: name, ms, renderMs: Math.round(result.timings.reduce((s, t) => s + t.ms, 0)) });
-      return { output: spec.output, sidecar, thumbnail: thumb, worker: name, host, provider: result.sidecar.executionProvider.used, ms };
+      log({
+        event: 'completed',
+        job: jobId,
+        output: spec.output,
+        worker: name,
+        ms,
+        renderMs: Math.round(result.timings.reduce((s, t) => s + t.ms, 0)),
+      });
+      return {
+        output: spec.output,
+        sidecar,
+        thumbnail: thumb,
+        worker: name,
+        host,
+        provider: result.sidecar.executionProvider.used,
+        ms,
+      };
     } catch (e) {
       const info_ = toErrorInfo(e);
       log({ event: 'failed', job: jobId, code: info_.code, message: info_.message });
@@ -232,7 +272,16 @@ export async function startFarmWorker(opts: FarmWorkerOptions): Promise<RunningF
   await worker.waitUntilReady();
   await heartbeat();
   const beat = setInterval(() => void heartbeat(), HEARTBEAT_MS);
-  log({ event: 'started', worker: name, id, redis: redactRedisUrl(opts.redisUrl), farmRoot: root, provider: info.provider.requested, gpus: info.gpus, concurrency: info.concurrency });
+  log({
+    event: 'started',
+    worker: name,
+    id,
+    redis: redactRedisUrl(opts.redisUrl),
+    farmRoot: root,
+    provider: info.provider.requested,
+    gpus: info.gpus,
+    concurrency: info.concurrency,
+  });
   return {
     info,
     worker,

@@ -21,7 +21,8 @@ describe('cropToAspect', () => {
     expect(r.crop).toEqual({ x: 233, y: 0, width: 533, height: 400 });
     expect([r.placement.width, r.placement.height]).toEqual([532, 399]);
     // The ray through photo pixel (600, 300): (600 - cx) / fx must be the same in the output.
-    const u = r.placement.scaleX * 600 - r.placement.offsetX, v = r.placement.scaleY * 300 - r.placement.offsetY;
+    const u = r.placement.scaleX * 600 - r.placement.offsetX,
+      v = r.placement.scaleY * 300 - r.placement.offsetY;
     expect((u - r.intrinsics.cx) / r.intrinsics.fx).toBeCloseTo((600 - 500) / 500, 12);
     expect((v - r.intrinsics.cy) / r.intrinsics.fy).toBeCloseTo((300 - 200) / 500, 12);
   });

@@ -33,7 +33,17 @@ export function cropToAspect(photo: Intrinsics, targetWidth: number, targetHeigh
   const k = Math.floor(Math.min(cw / targetWidth, ch / targetHeight));
   const width = k >= 1 ? targetWidth * k : cw;
   const height = k >= 1 ? targetHeight * k : ch;
-  const sx = width / cw, sy = height / ch;
-  const placement: Placement = { srcWidth: W, srcHeight: H, width, height, scaleX: sx, scaleY: sy, offsetX: x * sx, offsetY: y * sy };
+  const sx = width / cw,
+    sy = height / ch;
+  const placement: Placement = {
+    srcWidth: W,
+    srcHeight: H,
+    width,
+    height,
+    scaleX: sx,
+    scaleY: sy,
+    offsetX: x * sx,
+    offsetY: y * sy,
+  };
   return { crop: { x, y, width: cw, height: ch }, placement, intrinsics: placeIntrinsics(photo, placement) };
 }

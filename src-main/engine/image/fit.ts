@@ -19,7 +19,13 @@ export interface Placement {
 
 export type FitMode = 'crop' | 'pad';
 
-export function computeFit(srcWidth: number, srcHeight: number, width: number, height: number, fit: FitMode): Placement {
+export function computeFit(
+  srcWidth: number,
+  srcHeight: number,
+  width: number,
+  height: number,
+  fit: FitMode,
+): Placement {
   const sx = width / srcWidth;
   const sy = height / srcHeight;
   const s = fit === 'crop' ? Math.max(sx, sy) : Math.min(sx, sy);
@@ -37,7 +43,16 @@ export function computeFit(srcWidth: number, srcHeight: number, width: number, h
 
 /** A placement that stretches a grid of one size over another (e.g. a depth map onto its photo). */
 export function stretchPlacement(srcWidth: number, srcHeight: number, width: number, height: number): Placement {
-  return { srcWidth, srcHeight, width, height, scaleX: width / srcWidth, scaleY: height / srcHeight, offsetX: 0, offsetY: 0 };
+  return {
+    srcWidth,
+    srcHeight,
+    width,
+    height,
+    scaleX: width / srcWidth,
+    scaleY: height / srcHeight,
+    offsetX: 0,
+    offsetY: 0,
+  };
 }
 
 /** Placement a then b (a's output grid is b's source grid). */

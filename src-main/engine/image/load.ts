@@ -35,7 +35,8 @@ export async function loadImageFile(path: string, options: LoadImageOptions = {}
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CamtrackError('not-found', `Image not found: ${path}`, { cause: e });
-    if (code === 'EISDIR') throw new CamtrackError('bad-input', `${path} is a folder, not an image file.`, { cause: e });
+    if (code === 'EISDIR')
+      throw new CamtrackError('bad-input', `${path} is a folder, not an image file.`, { cause: e });
     throw e;
   }
   return decodeImage(bytes, { ...options, name: options.name ?? path });
@@ -63,7 +64,7 @@ export async function decodeImage(bytes: Uint8Array, options: LoadImageOptions =
   if (w * h > maxPixels) {
     throw new CamtrackError(
       'bad-input',
-      `${name} is ${w}x${h} (${(w * h / 1e6).toFixed(1)} megapixels), above the limit of ${(maxPixels / 1e6).toFixed(1)} megapixels. Downscale it first.`,
+      `${name} is ${w}x${h} (${((w * h) / 1e6).toFixed(1)} megapixels), above the limit of ${(maxPixels / 1e6).toFixed(1)} megapixels. Downscale it first.`,
     );
   }
   const sixteen = meta.depth === 'ushort';
@@ -82,7 +83,8 @@ export async function decodeImage(bytes: Uint8Array, options: LoadImageOptions =
   const src = sixteen
     ? new Uint16Array(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength / 2)
     : new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength);
-  if (src.length < n * channels) throw new CamtrackError('bad-file', `${name} decoded to fewer pixels than its size says; the file is damaged.`);
+  if (src.length < n * channels)
+    throw new CamtrackError('bad-file', `${name} decoded to fewer pixels than its size says; the file is damaged.`);
   const inv = 1 / (sixteen ? 65535 : 255);
   const data = new Float32Array(n * 3);
   for (let p = 0; p < n; p++) {
@@ -98,10 +100,20 @@ export async function decodeImage(bytes: Uint8Array, options: LoadImageOptions =
       data[p * 3 + 2] = g;
     }
   }
-  return { image: { width, height, data }, format, bitDepth: sixteen ? 16 : 8, hadAlpha, exifOrientation: meta.orientation ?? 1 };
+  return {
+    image: { width, height, data },
+    format,
+    bitDepth: sixteen ? 16 : 8,
+    hadAlpha,
+    exifOrientation: meta.orientation ?? 1,
+  };
 }
 
 function corrupt(name: string, format: string, e: unknown): CamtrackError {
   const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-  return new CamtrackError('bad-file', `${name} looks like ${format.toUpperCase()} but cannot be decoded (${why}); the file is damaged or truncated.`, { cause: e });
+  return new CamtrackError(
+    'bad-file',
+    `${name} looks like ${format.toUpperCase()} but cannot be decoded (${why}); the file is damaged or truncated.`,
+    { cause: e },
+  );
 }

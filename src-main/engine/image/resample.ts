@@ -8,13 +8,17 @@ import { createRgbImage, type RgbImage } from './types';
  * offset every output pixel centre lands on a source pixel centre and the copy is exact.
  */
 export function resampleImage(src: RgbImage, p: Placement): RgbImage {
-  if (src.width !== p.srcWidth || src.height !== p.srcHeight) throw new Error('resampleImage: placement is for another size');
+  if (src.width !== p.srcWidth || src.height !== p.srcHeight)
+    throw new Error('resampleImage: placement is for another size');
   const cols = axisWeights(p.srcWidth, p.width, p.scaleX, p.offsetX);
   const rows = axisWeights(p.srcHeight, p.height, p.scaleY, p.offsetY);
   const sw = src.width;
   const tmp = new Float32Array(src.height * p.width * 3);
   const s = src.data;
-  const cStart = cols.start, cCount = cols.count, cOff = cols.offset, cW = cols.weights;
+  const cStart = cols.start,
+    cCount = cols.count,
+    cOff = cols.offset,
+    cW = cols.weights;
   // Horizontal pass: every source row onto the output columns.
   for (let y = 0; y < src.height; y++) {
     const rowIn = y * sw * 3;
@@ -23,7 +27,9 @@ export function resampleImage(src: RgbImage, p: Placement): RgbImage {
       const start = cStart[u];
       const count = cCount[u];
       const w0 = cOff[u];
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let k = 0; k < count; k++) {
         const w = cW[w0 + k];
         const i = rowIn + (start + k) * 3;

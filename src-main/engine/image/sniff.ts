@@ -11,6 +11,12 @@ export function sniffFormat(bytes: Uint8Array): SniffedFormat {
   if (b.length >= 4 && (at(0, 0x49, 0x49, 0x2a, 0x00) || at(0, 0x4d, 0x4d, 0x00, 0x2a))) return 'tiff';
   if (b.length >= 2 && at(0, 0x42, 0x4d)) return 'bmp';
   if (b.length >= 6 && at(0, 0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59)) return 'npy';
-  if (b.length >= 3 && b[0] === 0x50 && (b[1] === 0x66 || b[1] === 0x46) && (b[2] === 0x0a || b[2] === 0x0d || b[2] === 0x20)) return 'pfm';
+  if (
+    b.length >= 3 &&
+    b[0] === 0x50 &&
+    (b[1] === 0x66 || b[1] === 0x46) &&
+    (b[2] === 0x0a || b[2] === 0x0d || b[2] === 0x20)
+  )
+    return 'pfm';
   return 'unknown';
 }

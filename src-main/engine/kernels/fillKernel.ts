@@ -9,8 +9,29 @@ import { align16, growTo, instantiateKernel, type KernelExports } from './wasm';
  */
 interface FillExports extends KernelExports {
   baseLevel(n: number, holes: number, depth: number, conf: number, mass: number): number;
-  pull(fw: number, fh: number, frgb: number, fconf: number, fmass: number, w: number, h: number, rgb: number, conf: number, mass: number): void;
-  push(w: number, h: number, rgb: number, conf: number, mass: number, cw: number, ch: number, crgb: number, cmass: number): void;
+  pull(
+    fw: number,
+    fh: number,
+    frgb: number,
+    fconf: number,
+    fmass: number,
+    w: number,
+    h: number,
+    rgb: number,
+    conf: number,
+    mass: number,
+  ): void;
+  push(
+    w: number,
+    h: number,
+    rgb: number,
+    conf: number,
+    mass: number,
+    cw: number,
+    ch: number,
+    crgb: number,
+    cmass: number,
+  ): void;
   pushHoles(w: number, h: number, holes: number, rgb: number, cw: number, ch: number, crgb: number): void;
 }
 
@@ -35,7 +56,13 @@ class FillMemory {
   private layout: Layout | null = null;
 
   /** The filled colours of a width x height frame (a new array); see preview/fill.ts. */
-  fill(width: number, height: number, image: Float32Array, holes: Uint8Array, depth: Float32Array | undefined): Float32Array {
+  fill(
+    width: number,
+    height: number,
+    image: Float32Array,
+    holes: Uint8Array,
+    depth: Float32Array | undefined,
+  ): Float32Array {
     const L = this.layoutFor(width, height);
     const n = width * height;
     const buf = this.k.memory.buffer;
@@ -47,11 +74,13 @@ class FillMemory {
     if (holeCount === 0) return image.slice();
     if (holeCount === n) return new Float32Array(n * 3);
     for (let l = 1; l < L.levels.length; l++) {
-      const f = L.levels[l - 1], c = L.levels[l];
+      const f = L.levels[l - 1],
+        c = L.levels[l];
       this.k.pull(f.w, f.h, f.rgb, f.conf, f.mass, c.w, c.h, c.rgb, c.conf, c.mass);
     }
     for (let l = L.levels.length - 2; l >= 1; l--) {
-      const f = L.levels[l], c = L.levels[l + 1];
+      const f = L.levels[l],
+        c = L.levels[l + 1];
       this.k.push(f.w, f.h, f.rgb, f.conf, f.mass, c.w, c.h, c.rgb, c.mass);
     }
     this.k.pushHoles(width, height, L.holes, base.rgb, level1.w, level1.h, level1.rgb);

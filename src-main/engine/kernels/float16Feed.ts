@@ -25,7 +25,8 @@ export class Float16Feed {
 
   /** A feed of `length` halves, written `maxChunk` float32 values at most per call. */
   constructor(length: number, maxChunk: number) {
-    if (!Number.isInteger(length) || length <= 0 || !Number.isInteger(maxChunk) || maxChunk <= 0) throw new RangeError(`Float16Feed: bad sizes ${length}, ${maxChunk}`);
+    if (!Number.isInteger(length) || length <= 0 || !Number.isInteger(maxChunk) || maxChunk <= 0)
+      throw new RangeError(`Float16Feed: bad sizes ${length}, ${maxChunk}`);
     this.kernel = instantiateKernel<Float16Exports>('float16', WASM_BASE64);
     const memory = this.kernel.memory;
     this.stagingPtr = align16(this.kernel.heapBase());
@@ -38,7 +39,9 @@ export class Float16Feed {
   /** data[outOffset + i] = half(fround(scale) x src[start + i]) for i < count. */
   writeScaled(src: Float32Array, scale: number, outOffset: number, start = 0, count = src.length - start): void {
     if (start < 0 || count < 0 || start + count > src.length || outOffset < 0 || outOffset + count > this.data.length) {
-      throw new RangeError(`Float16Feed: ${count} values from ${start} into ${outOffset} do not fit (${src.length} -> ${this.data.length})`);
+      throw new RangeError(
+        `Float16Feed: ${count} values from ${start} into ${outOffset} do not fit (${src.length} -> ${this.data.length})`,
+      );
     }
     for (let done = 0; done < count; done += this.staging.length) {
       const m = Math.min(this.staging.length, count - done);

@@ -17,11 +17,37 @@ import { align16 as align, growTo, instantiateKernel, type KernelExports } from 
  * they are. Views of the memory are made anew after every call that may grow it.
  */
 interface SplatExports extends KernelExports {
-  targetDepths(depth: number, sw: number, sh: number, sfy: number, cy: number, T: number, rayX: number, zt: number): number;
+  targetDepths(
+    depth: number,
+    sw: number,
+    sh: number,
+    sfy: number,
+    cy: number,
+    T: number,
+    rayX: number,
+    zt: number,
+  ): number;
   softZWeights(zt: number, zw: number, n: number, maxLog: number): void;
   splatPoints(
-    rgb: number, depth: number, sw: number, sh: number, sfy: number, cy: number, T: number, rayX: number, zt: number, zw: number,
-    tw: number, th: number, fx: number, fy: number, tcx: number, tcy: number, blend: number, acc: number, zacc: number,
+    rgb: number,
+    depth: number,
+    sw: number,
+    sh: number,
+    sfy: number,
+    cy: number,
+    T: number,
+    rayX: number,
+    zt: number,
+    zw: number,
+    tw: number,
+    th: number,
+    fx: number,
+    fy: number,
+    tcx: number,
+    tcy: number,
+    blend: number,
+    acc: number,
+    zacc: number,
   ): void;
   resolveColours(acc: number, n: number, threshold: number, image: number, raw: number): void;
   applyHoles(image: number, holes: number, n: number, acc: number, zacc: number, zOut: number): number;
@@ -76,10 +102,24 @@ class SplatMemory {
    * `T` the 3x4 source-to-target transform (OpenCV axes), into the accumulators (see forward.ts).
    * `scale` gives the soft z-buffer's scale from the farthest point in front of the target.
    */
-  splat(rgb: Float32Array, depth: Float32Array, sk: Intrinsics, T: ArrayLike<number>, tk: Intrinsics, blend: number, scale: (maxZ: number) => number, withDepth: boolean): void {
-    if (rgb.length !== sk.width * sk.height * 3 || depth.length !== sk.width * sk.height) throw new Error(`splat kernel: a ${sk.width}x${sk.height} source needs ${sk.width * sk.height} depths and 3 colours each`);
+  splat(
+    rgb: Float32Array,
+    depth: Float32Array,
+    sk: Intrinsics,
+    T: ArrayLike<number>,
+    tk: Intrinsics,
+    blend: number,
+    scale: (maxZ: number) => number,
+    withDepth: boolean,
+  ): void {
+    if (rgb.length !== sk.width * sk.height * 3 || depth.length !== sk.width * sk.height)
+      throw new Error(
+        `splat kernel: a ${sk.width}x${sk.height} source needs ${sk.width * sk.height} depths and 3 colours each`,
+      );
     if (tk.width * tk.height !== this.pixels) throw new Error('splat kernel: begin() was for another target size');
-    const sw = sk.width, sh = sk.height, sn = sw * sh;
+    const sw = sk.width,
+      sh = sk.height,
+      sn = sw * sh;
     if (sn > this.srcPixels || sw > this.srcColumns) {
       this.srcPixels = Math.max(sn, this.srcPixels);
       this.srcColumns = Math.max(sw, this.srcColumns);
@@ -104,9 +144,26 @@ class SplatMemory {
     const maxZ = this.k.targetDepths(this.depthPtr, sw, sh, sk.fy, sk.cy, this.tPtr, this.rayPtr, this.ztPtr);
     this.k.softZWeights(this.ztPtr, this.zwPtr, sn, scale(maxZ));
     this.k.splatPoints(
-      this.rgbPtr, this.depthPtr, sw, sh, sk.fy, sk.cy, this.tPtr, this.rayPtr, this.ztPtr, this.zwPtr,
+      this.rgbPtr,
+      this.depthPtr,
+      sw,
+      sh,
+      sk.fy,
+      sk.cy,
+      this.tPtr,
+      this.rayPtr,
+      this.ztPtr,
+      this.zwPtr,
       // Target pixel-index coordinates: the centre of pixel i is at i + 0.5 in K's coordinates.
-      tk.width, tk.height, tk.fx, tk.fy, tk.cx - 0.5, tk.cy - 0.5, blend, this.accPtr, withDepth ? this.zaccPtr : 0,
+      tk.width,
+      tk.height,
+      tk.fx,
+      tk.fy,
+      tk.cx - 0.5,
+      tk.cy - 0.5,
+      blend,
+      this.accPtr,
+      withDepth ? this.zaccPtr : 0,
     );
   }
 
@@ -123,9 +180,18 @@ class SplatMemory {
   applyHoles(holes: Uint8Array, withDepth: boolean): { image: Float32Array; holeCount: number; depth?: Float32Array } {
     const buf = this.k.memory.buffer;
     new Uint8Array(buf, this.holesPtr, this.pixels).set(holes);
-    const holeCount = this.k.applyHoles(this.imagePtr, this.holesPtr, this.pixels, this.accPtr, withDepth ? this.zaccPtr : 0, this.zPtr);
+    const holeCount = this.k.applyHoles(
+      this.imagePtr,
+      this.holesPtr,
+      this.pixels,
+      this.accPtr,
+      withDepth ? this.zaccPtr : 0,
+      this.zPtr,
+    );
     const image = new Float32Array(buf, this.imagePtr, this.pixels * 3).slice();
-    return withDepth ? { image, holeCount, depth: new Float32Array(buf, this.zPtr, this.pixels).slice() } : { image, holeCount };
+    return withDepth
+      ? { image, holeCount, depth: new Float32Array(buf, this.zPtr, this.pixels).slice() }
+      : { image, holeCount };
   }
 }
 

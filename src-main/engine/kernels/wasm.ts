@@ -18,7 +18,13 @@ export function instantiateKernel<T extends KernelExports>(name: string, base64:
     modules.set(name, module);
   }
   // abort is only reachable through assertions, which the build compiles out.
-  const instance = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error(`${name} kernel aborted`); } } });
+  const instance = new WebAssembly.Instance(module, {
+    env: {
+      abort: () => {
+        throw new Error(`${name} kernel aborted`);
+      },
+    },
+  });
   return instance.exports as unknown as T;
 }
 

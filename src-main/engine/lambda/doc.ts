@@ -11,7 +11,10 @@ export function lambdaTableFromDoc(doc: LambdaDoc, expected?: { steps: number; f
   const parsed = LambdaDoc.safeParse(doc);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new CamtrackError('bad-input', `The project's lambda table is invalid: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}.`);
+    throw new CamtrackError(
+      'bad-input',
+      `The project's lambda table is invalid: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}.`,
+    );
   }
   if (expected && (doc.steps !== expected.steps || doc.frames !== expected.frames)) {
     throw new CamtrackError(
@@ -23,6 +26,7 @@ export function lambdaTableFromDoc(doc: LambdaDoc, expected?: { steps: number; f
 }
 
 export function lambdaDocFromTable(table: LambdaTable, lambdaMin: number, preset: LambdaPreset): LambdaDoc {
-  if (!(lambdaMin >= 0 && lambdaMin <= 1)) throw new CamtrackError('bad-input', `lambdaMin must be in [0, 1] (got ${lambdaMin}).`);
+  if (!(lambdaMin >= 0 && lambdaMin <= 1))
+    throw new CamtrackError('bad-input', `lambdaMin must be in [0, 1] (got ${lambdaMin}).`);
   return { steps: table.steps, frames: table.frames, values: Array.from(table.data), lambdaMin, preset };
 }

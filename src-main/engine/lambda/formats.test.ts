@@ -7,7 +7,15 @@ import { sigmasForSteps } from '../schedule/sigmas';
 import { CamtrackError } from '../util/errors';
 import { lambdaDocFromTable, lambdaTableFromDoc } from './doc';
 import { readLambdaFile, writeLambdaFile } from './file';
-import { lambdaFormatOf, lambdaFromCsv, lambdaFromJson, lambdaFromNpy, lambdaToCsv, lambdaToJson, lambdaToNpy } from './formats';
+import {
+  lambdaFormatOf,
+  lambdaFromCsv,
+  lambdaFromJson,
+  lambdaFromNpy,
+  lambdaToCsv,
+  lambdaToJson,
+  lambdaToNpy,
+} from './formats';
 import { defaultLambda } from './search';
 import { clampLambda, constantLambda, lambdaSummary, rampLambda } from './summary';
 import { assertLambdaShape, makeLambdaTable } from './table';
@@ -26,7 +34,11 @@ const table = defaultLambda(sigmasForSteps(10), 6).table;
 
 describe('round trips', () => {
   it('npy, csv and json give back the exact values and shape', () => {
-    for (const back of [lambdaFromNpy(lambdaToNpy(table)), lambdaFromCsv(lambdaToCsv(table)), lambdaFromJson(lambdaToJson(table))]) {
+    for (const back of [
+      lambdaFromNpy(lambdaToNpy(table)),
+      lambdaFromCsv(lambdaToCsv(table)),
+      lambdaFromJson(lambdaToJson(table)),
+    ]) {
       expect([back.steps, back.frames]).toEqual([10, 6]);
       expect(Array.from(back.data)).toEqual(Array.from(table.data));
     }
@@ -35,7 +47,14 @@ describe('round trips', () => {
   it('writes the documented layouts', () => {
     const small = makeLambdaTable(2, 3, [1, 0.25, 0.5, 1, 0.125, 0.75]);
     expect(lambdaToCsv(small)).toBe('1,0.25,0.5\n1,0.125,0.75\n');
-    expect(JSON.parse(lambdaToJson(small))).toEqual({ steps: 2, frames: 3, lambda: [[1, 0.25, 0.5], [1, 0.125, 0.75]] });
+    expect(JSON.parse(lambdaToJson(small))).toEqual({
+      steps: 2,
+      frames: 3,
+      lambda: [
+        [1, 0.25, 0.5],
+        [1, 0.125, 0.75],
+      ],
+    });
     expect(lambdaToNpy(small)).toEqual(writeNpy(Float64Array.from([1, 0.25, 0.5, 1, 0.125, 0.75]), [2, 3]));
   });
 
@@ -52,7 +71,11 @@ describe('round trips', () => {
 describe('refusals, each naming the problem', () => {
   it('wrong shape against the expected one', () => {
     const expected = { steps: 25, frames: 25 };
-    for (const f of [() => lambdaFromNpy(lambdaToNpy(table), { expected }), () => lambdaFromCsv(lambdaToCsv(table), { expected }), () => lambdaFromJson(lambdaToJson(table), { expected })]) {
+    for (const f of [
+      () => lambdaFromNpy(lambdaToNpy(table), { expected }),
+      () => lambdaFromCsv(lambdaToCsv(table), { expected }),
+      () => lambdaFromJson(lambdaToJson(table), { expected }),
+    ]) {
       const e = refusal(f);
       expect(e.code).toBe('shape-mismatch');
       expect(e.message).toMatch(/10 steps x 6 frames, but this project needs 25 steps x 25 frames/);
@@ -60,7 +83,9 @@ describe('refusals, each naming the problem', () => {
   });
 
   it('an npy that is not 2-D', () => {
-    expect(refusal(() => lambdaFromNpy(writeNpy(new Float64Array(6), [6]))).message).toMatch(/2-D array \[steps, frames\]; its shape is \(6\)/);
+    expect(refusal(() => lambdaFromNpy(writeNpy(new Float64Array(6), [6]))).message).toMatch(
+      /2-D array \[steps, frames\]; its shape is \(6\)/,
+    );
     expect(refusal(() => lambdaFromNpy(writeNpy(new Float64Array(8), [2, 2, 2]))).message).toMatch(/\(2, 2, 2\)/);
   });
 
@@ -70,7 +95,9 @@ describe('refusals, each naming the problem', () => {
   });
 
   it('NaN and other non-finite values', () => {
-    expect(refusal(() => lambdaFromNpy(writeNpy(Float64Array.from([1, NaN, 1, 0.5]), [2, 2]))).message).toMatch(/step 0, frame 1 is NaN/);
+    expect(refusal(() => lambdaFromNpy(writeNpy(Float64Array.from([1, NaN, 1, 0.5]), [2, 2]))).message).toMatch(
+      /step 0, frame 1 is NaN/,
+    );
     expect(refusal(() => lambdaFromCsv('1,0.5\n1,NaN\n')).message).toMatch(/line 2, column 2 is "NaN", not a number/);
     expect(refusal(() => lambdaFromCsv('1,0.5\n1,Infinity\n')).message).toMatch(/line 2, column 2/);
   });
@@ -84,7 +111,9 @@ describe('refusals, each naming the problem', () => {
   });
 
   it('values outside [0, 1]', () => {
-    expect(refusal(() => lambdaFromJson('[[1, 1.5]]')).message).toMatch(/step 0, frame 1 is 1.5; lambda values must lie in \[0, 1\]/);
+    expect(refusal(() => lambdaFromJson('[[1, 1.5]]')).message).toMatch(
+      /step 0, frame 1 is 1.5; lambda values must lie in \[0, 1\]/,
+    );
     expect(refusal(() => lambdaFromCsv('1,-0.1\n')).message).toMatch(/step 0, frame 1 is -0.1/);
   });
 
@@ -93,7 +122,9 @@ describe('refusals, each naming the problem', () => {
     expect(refusal(() => lambdaFromJson('{"steps": 1, "frames": 2}')).message).toMatch(/no "lambda" field/);
     expect(refusal(() => lambdaFromJson('{"lambda": 3}')).message).toMatch(/array of rows/);
     expect(refusal(() => lambdaFromJson('[1, 0.5]')).message).toMatch(/step 0 is not an array/);
-    expect(refusal(() => lambdaFromJson('{"steps": 3, "frames": 2, "lambda": [[1, 0.5]]}')).message).toMatch(/declares steps = 3 but its table has 1 steps/);
+    expect(refusal(() => lambdaFromJson('{"steps": 3, "frames": 2, "lambda": [[1, 0.5]]}')).message).toMatch(
+      /declares steps = 3 but its table has 1 steps/,
+    );
     expect(refusal(() => lambdaFromJson('[]')).message).toMatch(/no lambda values/);
   });
 
@@ -131,14 +162,18 @@ describe('LambdaDoc conversion', () => {
   });
   it('refuses a document whose values do not fit, or whose shape is not the render', () => {
     const doc = lambdaDocFromTable(table, 0.3, { kind: 'custom' });
-    expect(refusal(() => lambdaTableFromDoc({ ...doc, values: doc.values.slice(1) })).message).toMatch(/does not have steps x frames values/);
+    expect(refusal(() => lambdaTableFromDoc({ ...doc, values: doc.values.slice(1) })).message).toMatch(
+      /does not have steps x frames values/,
+    );
     const e = refusal(() => lambdaTableFromDoc(doc, { steps: 25, frames: 6 }));
     expect(e.code).toBe('shape-mismatch');
     expect(e.message).toMatch(/10 steps x 6 frames, but the render has 25 steps x 6 frames/);
     expect(refusal(() => lambdaDocFromTable(table, 1.5, { kind: 'custom' })).message).toMatch(/lambdaMin/);
   });
   it('assertLambdaShape still guards the sampler', () => {
-    expect(() => assertLambdaShape(table, 10, 7, 'sampler')).toThrow(/sampler: the lambda table is 10 steps x 6 frames/);
+    expect(() => assertLambdaShape(table, 10, 7, 'sampler')).toThrow(
+      /sampler: the lambda table is 10 steps x 6 frames/,
+    );
   });
 });
 

@@ -23,10 +23,22 @@ function finish(rows: number[][], opts: LambdaParseOptions, name: string): Lambd
   const frames = rows[0].length;
   if (frames === 0) throw new CamtrackError('bad-input', `${name}: step 0 has no values.`);
   rows.forEach((r, i) => {
-    if (r.length !== frames) throw new CamtrackError('shape-mismatch', `${name}: step ${i} has ${r.length} values, but step 0 has ${frames}; every step needs one value per frame.`);
+    if (r.length !== frames)
+      throw new CamtrackError(
+        'shape-mismatch',
+        `${name}: step ${i} has ${r.length} values, but step 0 has ${frames}; every step needs one value per frame.`,
+      );
     r.forEach((v, f) => {
-      if (!Number.isFinite(v)) throw new CamtrackError('bad-input', `${name}: the value at step ${i}, frame ${f} is ${v}, not a finite number.`);
-      if (v < 0 || v > 1) throw new CamtrackError('bad-input', `${name}: the value at step ${i}, frame ${f} is ${v}; lambda values must lie in [0, 1].`);
+      if (!Number.isFinite(v))
+        throw new CamtrackError(
+          'bad-input',
+          `${name}: the value at step ${i}, frame ${f} is ${v}, not a finite number.`,
+        );
+      if (v < 0 || v > 1)
+        throw new CamtrackError(
+          'bad-input',
+          `${name}: the value at step ${i}, frame ${f} is ${v}; lambda values must lie in [0, 1].`,
+        );
     });
   });
   const table = makeLambdaTable(rows.length, frames, rows.flat());
@@ -51,11 +63,15 @@ export function lambdaFromNpy(bytes: Uint8Array, opts: LambdaParseOptions = {}):
   const name = opts.name ?? 'The lambda .npy file';
   const a = readNpy(bytes, name);
   if (a.shape.length !== 2) {
-    throw new CamtrackError('shape-mismatch', `${name} must hold a 2-D array [steps, frames]; its shape is (${a.shape.join(', ')}).`);
+    throw new CamtrackError(
+      'shape-mismatch',
+      `${name} must hold a 2-D array [steps, frames]; its shape is (${a.shape.join(', ')}).`,
+    );
   }
   const [steps, frames] = a.shape;
   // Checked before any loop over the steps: a (1e11, 0) array holds no values but names 1e11 rows.
-  if (steps < 1 || frames < 1) throw new CamtrackError('bad-input', `${name} has shape (${steps}, ${frames}): it holds no lambda values.`);
+  if (steps < 1 || frames < 1)
+    throw new CamtrackError('bad-input', `${name} has shape (${steps}, ${frames}): it holds no lambda values.`);
   const rows: number[][] = [];
   for (let i = 0; i < steps; i++) rows.push(Array.from(a.data.subarray(i * frames, (i + 1) * frames)));
   return finish(rows, opts, name);
@@ -86,7 +102,10 @@ export function lambdaFromCsv(text: string, opts: LambdaParseOptions = {}): Lamb
   const rows = content.map(({ n, cells }) =>
     cells.map((c, k) => {
       if (!NUMBER.test(c)) {
-        throw new CamtrackError('bad-input', `${name}: line ${n}, column ${k + 1} is ${c === '' ? 'empty' : `"${c}"`}, not a number.`);
+        throw new CamtrackError(
+          'bad-input',
+          `${name}: line ${n}, column ${k + 1} is ${c === '' ? 'empty' : `"${c}"`}, not a number.`,
+        );
       }
       return Number(c);
     }),
@@ -112,19 +131,32 @@ export function lambdaFromJson(text: string, opts: LambdaParseOptions = {}): Lam
   return lambdaFromJsonValue(doc, opts, name);
 }
 
-export function lambdaFromJsonValue(doc: unknown, opts: LambdaParseOptions = {}, name = opts.name ?? 'The lambda JSON'): LambdaTable {
+export function lambdaFromJsonValue(
+  doc: unknown,
+  opts: LambdaParseOptions = {},
+  name = opts.name ?? 'The lambda JSON',
+): LambdaTable {
   let rowsIn: unknown = doc;
   let declared: { steps?: unknown; frames?: unknown } = {};
   if (doc !== null && typeof doc === 'object' && !Array.isArray(doc)) {
     declared = doc as { steps?: unknown; frames?: unknown };
     rowsIn = (doc as { lambda?: unknown }).lambda;
-    if (rowsIn === undefined) throw new CamtrackError('bad-input', `${name} has no "lambda" field (expected {"steps", "frames", "lambda": [[...], ...]} or [[...], ...]).`);
+    if (rowsIn === undefined)
+      throw new CamtrackError(
+        'bad-input',
+        `${name} has no "lambda" field (expected {"steps", "frames", "lambda": [[...], ...]} or [[...], ...]).`,
+      );
   }
-  if (!Array.isArray(rowsIn)) throw new CamtrackError('bad-input', `${name}: the lambda table must be an array of rows, one per step.`);
+  if (!Array.isArray(rowsIn))
+    throw new CamtrackError('bad-input', `${name}: the lambda table must be an array of rows, one per step.`);
   const rows = rowsIn.map((r: unknown, i: number) => {
     if (!Array.isArray(r)) throw new CamtrackError('bad-input', `${name}: step ${i} is not an array of values.`);
     return r.map((v: unknown, f: number) => {
-      if (typeof v !== 'number') throw new CamtrackError('bad-input', `${name}: the value at step ${i}, frame ${f} is ${JSON.stringify(v)}, not a number.`);
+      if (typeof v !== 'number')
+        throw new CamtrackError(
+          'bad-input',
+          `${name}: the value at step ${i}, frame ${f} is ${JSON.stringify(v)}, not a number.`,
+        );
       return v;
     });
   });
@@ -132,7 +164,10 @@ export function lambdaFromJsonValue(doc: unknown, opts: LambdaParseOptions = {},
   for (const key of ['steps', 'frames'] as const) {
     const v = declared[key];
     if (v !== undefined && v !== table[key]) {
-      throw new CamtrackError('shape-mismatch', `${name} declares ${key} = ${JSON.stringify(v)} but its table has ${table[key]} ${key}.`);
+      throw new CamtrackError(
+        'shape-mismatch',
+        `${name} declares ${key} = ${JSON.stringify(v)} but its table has ${table[key]} ${key}.`,
+      );
     }
   }
   return table;

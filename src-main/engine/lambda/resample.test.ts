@@ -18,7 +18,8 @@ function smoothTable(sigmas: Float32Array, frames: number): LambdaTable {
   const data = new Float64Array(steps * frames);
   for (let i = 0; i < steps; i++) {
     data[i * frames] = 1;
-    for (let f = 1; f < frames; f++) data[i * frames + f] = 0.5 + 0.4 * Math.sin(Math.log(sigmas[i]) / 3 + (2 * f) / (frames - 1));
+    for (let f = 1; f < frames; f++)
+      data[i * frames + f] = 0.5 + 0.4 * Math.sin(Math.log(sigmas[i]) / 3 + (2 * f) / (frames - 1));
   }
   return makeLambdaTable(steps, frames, data);
 }

@@ -14,7 +14,12 @@ import { makeLambdaTable, type LambdaTable } from './table';
  *
  * `sigmasOld`/`sigmasNew` are full schedules with their final 0 (steps + 1 values).
  */
-export function resampleLambda(table: LambdaTable, sigmasOld: ArrayLike<number>, sigmasNew: ArrayLike<number>, newFrames: number): LambdaTable {
+export function resampleLambda(
+  table: LambdaTable,
+  sigmasOld: ArrayLike<number>,
+  sigmasNew: ArrayLike<number>,
+  newFrames: number,
+): LambdaTable {
   validateSigmas(sigmasOld, 'The old sigma schedule');
   validateSigmas(sigmasNew, 'The new sigma schedule');
   if (sigmasOld.length !== table.steps + 1) {
@@ -23,11 +28,13 @@ export function resampleLambda(table: LambdaTable, sigmasOld: ArrayLike<number>,
       `The lambda table has ${table.steps} steps but the old sigma schedule has ${sigmasOld.length - 1} (plus its final 0).`,
     );
   }
-  if (!Number.isInteger(newFrames) || newFrames < 2) throw new CamtrackError('bad-input', `A resampled lambda table needs at least 2 frames (got ${newFrames}).`);
+  if (!Number.isInteger(newFrames) || newFrames < 2)
+    throw new CamtrackError('bad-input', `A resampled lambda table needs at least 2 frames (got ${newFrames}).`);
   const oldSteps = table.steps;
   const oldFrames = table.frames;
   const newSteps = sigmasNew.length - 1;
-  if (newFrames === oldFrames && sameSchedule(sigmasOld, sigmasNew)) return makeLambdaTable(oldSteps, oldFrames, table.data);
+  if (newFrames === oldFrames && sameSchedule(sigmasOld, sigmasNew))
+    return makeLambdaTable(oldSteps, oldFrames, table.data);
 
   // Row sources: for each new row, the old row above it and the weight of the one below.
   const logOld = new Float64Array(oldSteps);

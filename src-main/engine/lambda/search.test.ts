@@ -4,7 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sigmasForSteps } from '../schedule/sigmas';
 import { CamtrackError } from '../util/errors';
-import { defaultLambda, lambdaForTriple, lambdaScore, lambdaTripleScore, SEARCH_V1, SEARCH_V2, SEARCH_V3 } from './search';
+import {
+  defaultLambda,
+  lambdaForTriple,
+  lambdaScore,
+  lambdaTripleScore,
+  SEARCH_V1,
+  SEARCH_V2,
+  SEARCH_V3,
+} from './search';
 
 /**
  * A literal port of the reference loop (NVS-Solver search_hypers), written independently of
@@ -35,11 +43,15 @@ function literalSearch(sigmasIn: ArrayLike<number>, F: number) {
             const Q = v3 * Math.abs(tau / (F - 1) - 0) - v2 * sigmaN;
             const k = 0.8;
             const b = -0.2;
-            const l1 = (-(2 * v1 + k * Q) + Math.sqrt((2 * k * v1 + k * Q) ** 2 - 4 * k * v1 * (k * v1 + Q * b))) / (2 * k * v1);
-            const l2 = (-(2 * v1 + k * Q) - Math.sqrt((2 * k * v1 + k * Q) ** 2 - 4 * k * v1 * (k * v1 + Q * b))) / (2 * k * v1);
+            const l1 =
+              (-(2 * v1 + k * Q) + Math.sqrt((2 * k * v1 + k * Q) ** 2 - 4 * k * v1 * (k * v1 + Q * b))) / (2 * k * v1);
+            const l2 =
+              (-(2 * v1 + k * Q) - Math.sqrt((2 * k * v1 + k * Q) ** 2 - 4 * k * v1 * (k * v1 + Q * b))) / (2 * k * v1);
             const w = -v1;
-            const l3 = (-(2 * w + k * Q) + Math.sqrt((2 * k * w + k * Q) ** 2 - 4 * k * w * (k * w + Q * b))) / (2 * k * w);
-            const l4 = (-(2 * w + k * Q) - Math.sqrt((2 * k * w + k * Q) ** 2 - 4 * k * w * (k * w + Q * b))) / (2 * k * w);
+            const l3 =
+              (-(2 * w + k * Q) + Math.sqrt((2 * k * w + k * Q) ** 2 - 4 * k * w * (k * w + Q * b))) / (2 * k * w);
+            const l4 =
+              (-(2 * w + k * Q) - Math.sqrt((2 * k * w + k * Q) ** 2 - 4 * k * w * (k * w + Q * b))) / (2 * k * w);
             if (l1 > 1.0) list.push(l1 / (1 + l1));
             else if (l2 > 1.0) list.push(l2 / (1 + l2));
             else if (l3 <= 1.0 && l3 > 0) list.push(l3 / (1 + l3));
@@ -76,7 +88,9 @@ interface RefCase {
   lambda?: number[];
   sample?: [number, number][];
 }
-const reference = JSON.parse(readFileSync(path.join(here, 'testdata', 'reference_search.json'), 'utf8')) as { cases: RefCase[] };
+const reference = JSON.parse(readFileSync(path.join(here, 'testdata', 'reference_search.json'), 'utf8')) as {
+  cases: RefCase[];
+};
 
 describe('the search grid', () => {
   it('is the reference grid (v1 = numpy.linspace(0.001, 0.009, 9), v2 = 50..1000, v3 = 10..100)', () => {
@@ -173,11 +187,16 @@ describe('defaultLambda against the literal port, every triple', () => {
       // agrees with the literal evaluation on validity and score for every triple.
       let k = 0;
       const fast: number[] = [];
-      for (const v1 of SEARCH_V1) for (const v2 of SEARCH_V2) for (const v3 of SEARCH_V3) fast.push(lambdaTripleScore(s, frames, v1, v2, v3));
+      for (const v1 of SEARCH_V1)
+        for (const v2 of SEARCH_V2) for (const v3 of SEARCH_V3) fast.push(lambdaTripleScore(s, frames, v1, v2, v3));
       expect(fast).toEqual(lit.scores);
       expect(Math.max(...lit.scores)).toBe(d.score);
       k = lit.scores.indexOf(d.score);
-      expect([SEARCH_V1[Math.floor(k / 200)], SEARCH_V2[Math.floor(k / 10) % 20], SEARCH_V3[k % 10]]).toEqual([d.v1, d.v2, d.v3]);
+      expect([SEARCH_V1[Math.floor(k / 200)], SEARCH_V2[Math.floor(k / 10) % 20], SEARCH_V3[k % 10]]).toEqual([
+        d.v1,
+        d.v2,
+        d.v3,
+      ]);
     });
   }
 });
@@ -210,7 +229,15 @@ describe('defaultLambda invariants', () => {
     const lit = literalSearch(s, 25);
     const bad = lit.scores.indexOf(-1);
     expect(bad).toBeGreaterThanOrEqual(0);
-    expect(lambdaForTriple(s, 25, SEARCH_V1[Math.floor(bad / 200)], SEARCH_V2[Math.floor(bad / 10) % 20], SEARCH_V3[bad % 10])).toBeNull();
+    expect(
+      lambdaForTriple(
+        s,
+        25,
+        SEARCH_V1[Math.floor(bad / 200)],
+        SEARCH_V2[Math.floor(bad / 10) % 20],
+        SEARCH_V3[bad % 10],
+      ),
+    ).toBeNull();
     expect(lambdaForTriple(s, 25, 0.001, 1000, 10)).not.toBeNull();
   });
 });

@@ -26,7 +26,9 @@ const K2 = 2 * K;
 const K4 = 4 * K;
 
 /** numpy.linspace(0.001, 0.009, 9): start + i * step, the endpoint set exactly. */
-export const SEARCH_V1: readonly number[] = Array.from({ length: 9 }, (_, i) => (i === 8 ? 0.009 : i * ((0.009 - 0.001) / 8) + 0.001));
+export const SEARCH_V1: readonly number[] = Array.from({ length: 9 }, (_, i) =>
+  i === 8 ? 0.009 : i * ((0.009 - 0.001) / 8) + 0.001,
+);
 export const SEARCH_V2: readonly number[] = Array.from({ length: 20 }, (_, i) => 50 * (i + 1));
 export const SEARCH_V3: readonly number[] = Array.from({ length: 10 }, (_, i) => 10 * (i + 1));
 
@@ -83,7 +85,8 @@ function rowSigmas(sigmas: ArrayLike<number>): Float64Array {
 }
 
 function frameTimes(frames: number): Float64Array {
-  if (!Number.isInteger(frames) || frames < 2) throw new CamtrackError('bad-input', `The default lambda table needs at least 2 frames (got ${frames}).`);
+  if (!Number.isInteger(frames) || frames < 2)
+    throw new CamtrackError('bad-input', `The default lambda table needs at least 2 frames (got ${frames}).`);
   const tn = new Float64Array(frames);
   for (let t = 0; t < frames; t++) tn[t] = t / (frames - 1);
   return tn;
@@ -174,7 +177,10 @@ function scoreTriple(sn: Float64Array, tn: Float64Array, v1: number, v2: number,
 
 function checkTriple(v1: number, v2: number, v3: number): void {
   if (!(v1 > 0) || !Number.isFinite(v1) || !Number.isFinite(v2) || !Number.isFinite(v3)) {
-    throw new CamtrackError('bad-input', `Lambda parameters must be finite with v1 > 0 (got v1=${v1}, v2=${v2}, v3=${v3}).`);
+    throw new CamtrackError(
+      'bad-input',
+      `Lambda parameters must be finite with v1 > 0 (got v1=${v1}, v2=${v2}, v3=${v3}).`,
+    );
   }
 }
 
@@ -182,7 +188,13 @@ function checkTriple(v1: number, v2: number, v3: number): void {
  * The closed-form table for one (v1, v2, v3), or null when some entry has no accepted candidate
  * (the reference then skips the triple). `sigmas` is the full schedule, final 0 included.
  */
-export function lambdaForTriple(sigmas: ArrayLike<number>, frames: number, v1: number, v2: number, v3: number): LambdaTable | null {
+export function lambdaForTriple(
+  sigmas: ArrayLike<number>,
+  frames: number,
+  v1: number,
+  v2: number,
+  v3: number,
+): LambdaTable | null {
   checkTriple(v1, v2, v3);
   const sn = rowSigmas(sigmas);
   const tn = frameTimes(frames);
@@ -192,7 +204,13 @@ export function lambdaForTriple(sigmas: ArrayLike<number>, frames: number, v1: n
 }
 
 /** The score defaultLambda ranks a triple by (-1 when invalid); for tests and the editor. */
-export function lambdaTripleScore(sigmas: ArrayLike<number>, frames: number, v1: number, v2: number, v3: number): number {
+export function lambdaTripleScore(
+  sigmas: ArrayLike<number>,
+  frames: number,
+  v1: number,
+  v2: number,
+  v3: number,
+): number {
   checkTriple(v1, v2, v3);
   return scoreTriple(rowSigmas(sigmas), frameTimes(frames), v1, v2, v3);
 }

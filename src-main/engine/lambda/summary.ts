@@ -27,7 +27,8 @@ export function lambdaSummary(table: LambdaTable): LambdaSummary {
 
 /** The weights the sampler uses: clamp(Lambda, lambdaMin, 1) (DESIGN.md section 2). */
 export function clampLambda(table: LambdaTable, lambdaMin: number): LambdaTable {
-  if (!(lambdaMin >= 0 && lambdaMin <= 1)) throw new CamtrackError('bad-input', `lambdaMin must be in [0, 1] (got ${lambdaMin}).`);
+  if (!(lambdaMin >= 0 && lambdaMin <= 1))
+    throw new CamtrackError('bad-input', `lambdaMin must be in [0, 1] (got ${lambdaMin}).`);
   const out = new Float64Array(table.data.length);
   for (let i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(lambdaMin, table.data[i]));
   return makeLambdaTable(table.steps, table.frames, out);
@@ -39,7 +40,13 @@ export function constantLambda(steps: number, frames: number, value: number): La
 }
 
 /** A linear ramp from `from` to `to` over the steps (first to last) or the guided frames (1 to F-1). */
-export function rampLambda(steps: number, frames: number, axis: 'steps' | 'frames', from: number, to: number): LambdaTable {
+export function rampLambda(
+  steps: number,
+  frames: number,
+  axis: 'steps' | 'frames',
+  from: number,
+  to: number,
+): LambdaTable {
   for (const v of [from, to]) {
     if (!(v >= 0 && v <= 1)) throw new CamtrackError('bad-input', `Lambda values must lie in [0, 1] (got ${v}).`);
   }

@@ -13,16 +13,24 @@ export interface LambdaTable {
 }
 
 export function makeLambdaTable(steps: number, frames: number, data?: ArrayLike<number>): LambdaTable {
-  if (!Number.isInteger(steps) || steps < 1) throw new CamtrackError('bad-input', `A lambda table needs at least 1 step (got ${steps}).`);
-  if (!Number.isInteger(frames) || frames < 1) throw new CamtrackError('bad-input', `A lambda table needs at least 1 frame (got ${frames}).`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new CamtrackError('bad-input', `A lambda table needs at least 1 step (got ${steps}).`);
+  if (!Number.isInteger(frames) || frames < 1)
+    throw new CamtrackError('bad-input', `A lambda table needs at least 1 frame (got ${frames}).`);
   const buf = new Float64Array(steps * frames);
   if (data) {
     if (data.length !== buf.length)
-      throw new CamtrackError('shape-mismatch', `Lambda values do not fit a ${steps} x ${frames} table: got ${data.length} values, need ${buf.length}.`);
+      throw new CamtrackError(
+        'shape-mismatch',
+        `Lambda values do not fit a ${steps} x ${frames} table: got ${data.length} values, need ${buf.length}.`,
+      );
     buf.set(data);
     for (let i = 0; i < buf.length; i++) {
       if (!Number.isFinite(buf[i]))
-        throw new CamtrackError('bad-input', `Lambda value at step ${Math.floor(i / frames)}, frame ${i % frames} is not a finite number.`);
+        throw new CamtrackError(
+          'bad-input',
+          `Lambda value at step ${Math.floor(i / frames)}, frame ${i % frames} is not a finite number.`,
+        );
     }
   }
   return { steps, frames, data: buf };
@@ -53,7 +61,8 @@ export function lambdaFromRows(rows: number[][]): LambdaTable {
   const steps = rows.length;
   const frames = rows[0]?.length ?? 0;
   rows.forEach((r, i) => {
-    if (r.length !== frames) throw new CamtrackError('shape-mismatch', `Lambda table row ${i} has ${r.length} values; row 0 has ${frames}.`);
+    if (r.length !== frames)
+      throw new CamtrackError('shape-mismatch', `Lambda table row ${i} has ${r.length} values; row 0 has ${frames}.`);
   });
   return makeLambdaTable(steps, frames, rows.flat());
 }

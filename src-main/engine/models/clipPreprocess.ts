@@ -44,7 +44,14 @@ function reflect(i: number, n: number): number {
 }
 
 /** Correlates every plane of `src` ([planes][h][w]) with `taps` along x or y, reflect-padded. */
-function blurAxis(src: Float32Array, planes: number, h: number, w: number, taps: Float32Array, axis: 'x' | 'y'): Float32Array {
+function blurAxis(
+  src: Float32Array,
+  planes: number,
+  h: number,
+  w: number,
+  taps: Float32Array,
+  axis: 'x' | 'y',
+): Float32Array {
   const out = new Float32Array(src.length);
   const r = (taps.length - 1) >> 1;
   const n = axis === 'x' ? w : h;
@@ -110,7 +117,14 @@ function bicubic(src: Float32Array, planes: number, h: number, w: number, outH: 
 }
 
 /** diffusers' `_resize_with_antialiasing` of planar [planes][h][w] values to outH x outW. */
-export function resizeWithAntialiasing(src: Float32Array, planes: number, h: number, w: number, outH: number, outW: number): Float32Array {
+export function resizeWithAntialiasing(
+  src: Float32Array,
+  planes: number,
+  h: number,
+  w: number,
+  outH: number,
+  outW: number,
+): Float32Array {
   const ky = antialiasKernel(h, outH);
   const kx = antialiasKernel(w, outW);
   const blurredX = blurAxis(src, planes, h, w, gaussianTaps(kx.size, kx.sigma), 'x');

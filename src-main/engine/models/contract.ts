@@ -31,7 +31,12 @@ export interface ComponentContract {
   outputs: TensorContract[];
 }
 
-const t = (name: string, dtype: DtypeRule, shape: string, dims: (number | null)[]): TensorContract => ({ name, dtype, dims, shape });
+const t = (name: string, dtype: DtypeRule, shape: string, dims: (number | null)[]): TensorContract => ({
+  name,
+  dtype,
+  dims,
+  shape,
+});
 
 export const CONTRACT: Record<ComponentName, ComponentContract> = {
   image_encoder: {
@@ -58,7 +63,9 @@ export const CONTRACT: Record<ComponentName, ComponentContract> = {
 };
 
 /** What onnxruntime reports about one input or output (InferenceSession.ValueMetadata). */
-export type ValueMeta = { name: string; isTensor: false } | { name: string; isTensor: true; type: string; shape: ReadonlyArray<number | string> };
+export type ValueMeta =
+  | { name: string; isTensor: false }
+  | { name: string; isTensor: true; type: string; shape: ReadonlyArray<number | string> };
 
 /** The float type each float input of a checked session takes, by name. */
 export type SessionDtypes = Record<string, ModelDtype | 'int64'>;
@@ -67,7 +74,12 @@ export type SessionDtypes = Record<string, ModelDtype | 'int64'>;
  * Checks one session's metadata against the contract and returns the dtype of every contract
  * tensor; throws CamtrackError('model') naming the first mismatch.
  */
-export function checkComponent(component: ComponentName, dtype: ModelDtype, inputs: readonly ValueMeta[], outputs: readonly ValueMeta[]): SessionDtypes {
+export function checkComponent(
+  component: ComponentName,
+  dtype: ModelDtype,
+  inputs: readonly ValueMeta[],
+  outputs: readonly ValueMeta[],
+): SessionDtypes {
   const c = CONTRACT[component];
   const types: SessionDtypes = {};
   const fail = (msg: string): never => {
@@ -75,11 +87,17 @@ export function checkComponent(component: ComponentName, dtype: ModelDtype, inpu
   };
   const check = (kind: 'input' | 'output', want: TensorContract, have: readonly ValueMeta[]): void => {
     const meta = have.find((m) => m.name === want.name);
-    if (!meta) fail(`it has no ${kind} "${want.name}" ${want.shape} (its ${kind}s are ${have.map((m) => `"${m.name}"`).join(', ') || 'none'})`);
+    if (!meta)
+      fail(
+        `it has no ${kind} "${want.name}" ${want.shape} (its ${kind}s are ${have.map((m) => `"${m.name}"`).join(', ') || 'none'})`,
+      );
     if (!meta!.isTensor) return fail(`${kind} "${want.name}" is not a tensor`);
     const m = meta as Extract<ValueMeta, { isTensor: true }>;
     const allowed = want.dtype === 'model' ? [dtype] : want.dtype === 'float' ? ['float16', 'float32'] : ['int64'];
-    if (!allowed.includes(m.type)) fail(`${kind} "${want.name}" is ${m.type}, expected ${allowed.join(' or ')}${want.dtype === 'model' ? ' (the dtype in model.json)' : ''}`);
+    if (!allowed.includes(m.type))
+      fail(
+        `${kind} "${want.name}" is ${m.type}, expected ${allowed.join(' or ')}${want.dtype === 'model' ? ' (the dtype in model.json)' : ''}`,
+      );
     // onnxruntime reports an empty shape both for scalars and for unknown shapes; a scalar is only
     // required for num_frames, where an unknown shape is accepted.
     if (m.shape.length === 0 && want.dims.length === 0) {
@@ -87,7 +105,9 @@ export function checkComponent(component: ComponentName, dtype: ModelDtype, inpu
       return;
     }
     if (m.shape.length !== want.dims.length)
-      fail(`${kind} "${want.name}" has rank ${m.shape.length} [${m.shape.join(',')}], expected rank ${want.dims.length} ${want.shape}`);
+      fail(
+        `${kind} "${want.name}" has rank ${m.shape.length} [${m.shape.join(',')}], expected rank ${want.dims.length} ${want.shape}`,
+      );
     want.dims.forEach((d, i) => {
       const got = m.shape[i];
       if (d !== null && typeof got === 'number' && got !== d && got > 0)
@@ -97,7 +117,10 @@ export function checkComponent(component: ComponentName, dtype: ModelDtype, inpu
   };
   for (const want of c.inputs) check('input', want, inputs);
   const extra = inputs.filter((m) => !c.inputs.some((w) => w.name === m.name));
-  if (extra.length) fail(`it has input${extra.length > 1 ? 's' : ''} ${extra.map((m) => `"${m.name}"`).join(', ')} that the contract does not feed`);
+  if (extra.length)
+    fail(
+      `it has input${extra.length > 1 ? 's' : ''} ${extra.map((m) => `"${m.name}"`).join(', ')} that the contract does not feed`,
+    );
   for (const want of c.outputs) check('output', want, outputs);
   return types;
 }

@@ -10,7 +10,14 @@ import * as ort from 'onnxruntime-node';
 import { appVersion } from '../util/appRoot';
 import { resolveFfmpeg } from '../video/resolve-ffmpeg';
 import { builtinDraftModelDir, listModelFolders, userModelsDir, verifyModelFolder } from './modelFolder';
-import { availableProviders, createSession, providerProblem, shortOrtMessage, type ProviderAvailability, type ProviderName } from './providers';
+import {
+  availableProviders,
+  createSession,
+  providerProblem,
+  shortOrtMessage,
+  type ProviderAvailability,
+  type ProviderName,
+} from './providers';
 
 export interface ProviderReport extends ProviderAvailability {
   /** With probing: whether a session really opened on it, and onnxruntime's reason when not. */
@@ -34,14 +41,24 @@ export interface DoctorReport {
   models: { draft: ModelReport; userDir: string; user: ModelReport[] };
 }
 
-
 /** `nvidia-smi` one line per GPU (name, memory, driver), or null when it is absent or fails. */
 export function nvidiaGpus(timeoutMs = 5000): Promise<string[] | null> {
   return new Promise((resolve) => {
-    execFile('nvidia-smi', ['--query-gpu=name,memory.total,driver_version', '--format=csv,noheader'], { timeout: timeoutMs, windowsHide: true }, (err, stdout) => {
-      if (err) resolve(null);
-      else resolve(stdout.split('\n').map((l) => l.trim()).filter(Boolean));
-    });
+    execFile(
+      'nvidia-smi',
+      ['--query-gpu=name,memory.total,driver_version', '--format=csv,noheader'],
+      { timeout: timeoutMs, windowsHide: true },
+      (err, stdout) => {
+        if (err) resolve(null);
+        else
+          resolve(
+            stdout
+              .split('\n')
+              .map((l) => l.trim())
+              .filter(Boolean),
+          );
+      },
+    );
   });
 }
 
@@ -88,9 +105,18 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   }
   const gpus = await nvidiaGpus();
   const userDir = options.modelsDir ?? userModelsDir();
-  const user = await Promise.all((await listModelFolders(userDir)).map((f) => (f.problem ? { dir: f.dir, ok: false, problem: f.problem } : modelReport(f.dir, options.hashes ?? false))));
+  const user = await Promise.all(
+    (await listModelFolders(userDir)).map((f) =>
+      f.problem ? { dir: f.dir, ok: false, problem: f.problem } : modelReport(f.dir, options.hashes ?? false),
+    ),
+  );
   return {
-    versions: { camtrack: appVersion(), node: process.versions.node, onnxruntime: ort.env.versions.node ?? 'unknown', platform: `${process.platform}-${process.arch} (${os.release()})` },
+    versions: {
+      camtrack: appVersion(),
+      node: process.versions.node,
+      onnxruntime: ort.env.versions.node ?? 'unknown',
+      platform: `${process.platform}-${process.arch} (${os.release()})`,
+    },
     ffmpeg,
     providers,
     gpu: gpus ? { nvidiaSmi: true, gpus } : { nvidiaSmi: false },
@@ -101,16 +127,28 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
 /** The report as lines for a terminal. */
 export function formatDoctor(r: DoctorReport): string[] {
   const lines: string[] = [];
-  lines.push(`camtrack ${r.versions.camtrack}, node ${r.versions.node}, onnxruntime-node ${r.versions.onnxruntime}, ${r.versions.platform}`);
-  lines.push(r.ffmpeg.ok ? `ffmpeg: ${r.ffmpeg.version} at ${r.ffmpeg.path} (from ${r.ffmpeg.source})` : `ffmpeg: NOT FOUND. ${r.ffmpeg.problem}`);
+  lines.push(
+    `camtrack ${r.versions.camtrack}, node ${r.versions.node}, onnxruntime-node ${r.versions.onnxruntime}, ${r.versions.platform}`,
+  );
+  lines.push(
+    r.ffmpeg.ok
+      ? `ffmpeg: ${r.ffmpeg.version} at ${r.ffmpeg.path} (from ${r.ffmpeg.source})`
+      : `ffmpeg: NOT FOUND. ${r.ffmpeg.problem}`,
+  );
   lines.push('execution providers:');
   for (const p of r.providers) {
     let state = p.available ? 'available' : 'not available';
-    if (p.probe) state = p.probe.ok ? `works (session opened in ${p.probe.ms.toFixed(0)} ms)` : `FAILS: ${p.probe.reason}`;
+    if (p.probe)
+      state = p.probe.ok ? `works (session opened in ${p.probe.ms.toFixed(0)} ms)` : `FAILS: ${p.probe.reason}`;
     lines.push(`  ${p.name.padEnd(7)} ${state}${p.note && !(p.probe && !p.probe.ok) ? ` (${p.note})` : ''}`);
   }
-  lines.push(r.gpu.nvidiaSmi ? `NVIDIA GPU: ${r.gpu.gpus.join('; ') || 'nvidia-smi lists none'}` : 'NVIDIA GPU: none found (no nvidia-smi)');
-  const m = (x: ModelReport) => (x.ok ? `${x.name} [${x.family}, ${x.dtype}] ${x.dir}` : `UNUSABLE ${x.dir}: ${x.problem}`);
+  lines.push(
+    r.gpu.nvidiaSmi
+      ? `NVIDIA GPU: ${r.gpu.gpus.join('; ') || 'nvidia-smi lists none'}`
+      : 'NVIDIA GPU: none found (no nvidia-smi)',
+  );
+  const m = (x: ModelReport) =>
+    x.ok ? `${x.name} [${x.family}, ${x.dtype}] ${x.dir}` : `UNUSABLE ${x.dir}: ${x.problem}`;
   lines.push(`built-in draft model: ${m(r.models.draft)}`);
   lines.push(`user models in ${r.models.userDir}: ${r.models.user.length ? '' : 'none'}`);
   for (const u of r.models.user) lines.push(`  ${m(u)}`);

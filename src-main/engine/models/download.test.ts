@@ -99,7 +99,9 @@ describe('downloading a model folder', () => {
       (e: unknown) => e,
     );
     expect(first).toBeInstanceOf(CamtrackError);
-    expect((first as CamtrackError).message).toMatch(/image_encoder\.onnx was interrupted at \d+ bytes.*Run it again to resume/);
+    expect((first as CamtrackError).message).toMatch(
+      /image_encoder\.onnx was interrupted at \d+ bytes.*Run it again to resume/,
+    );
     const partialSize = (await fs.stat(path.join(dir, 'image_encoder.onnx.partial'))).size;
     expect(partialSize).toBeGreaterThan(0);
     expect(partialSize).toBeLessThan(197024);
@@ -108,7 +110,11 @@ describe('downloading a model folder', () => {
     control.requests.length = 0;
     const second = await downloadModel(baseUrl, dir);
     expect(second.resumedFiles).toEqual(['image_encoder.onnx']);
-    expect(control.requests.find((q) => q.path === 'image_encoder.onnx')).toEqual({ path: 'image_encoder.onnx', range: `bytes=${partialSize}-`, status: 206 });
+    expect(control.requests.find((q) => q.path === 'image_encoder.onnx')).toEqual({
+      path: 'image_encoder.onnx',
+      range: `bytes=${partialSize}-`,
+      status: 206,
+    });
     await verifyModelFolder(dir);
   });
 
@@ -121,7 +127,9 @@ describe('downloading a model folder', () => {
         (err: unknown) => err,
       );
       expect((e as CamtrackError).code).toBe('bad-file');
-      expect((e as CamtrackError).message).toMatch(/unet\.onnx was refused: its sha256 is [0-9a-f]{64}, but model\.json says/);
+      expect((e as CamtrackError).message).toMatch(
+        /unet\.onnx was refused: its sha256 is [0-9a-f]{64}, but model\.json says/,
+      );
       await expect(fs.stat(path.join(dir, 'unet.onnx'))).rejects.toThrow();
       await expect(fs.stat(path.join(dir, 'unet.onnx.partial'))).rejects.toThrow();
       await expect(fs.stat(path.join(dir, 'model.json'))).rejects.toThrow();
@@ -131,7 +139,9 @@ describe('downloading a model folder', () => {
   });
 
   it('names an HTTP error and a URL that is not one', async () => {
-    await expect(downloadModel(baseUrl.replace('model.json', 'nope.json'), path.join(root, 'x'))).rejects.toThrow(/answered HTTP 404/);
+    await expect(downloadModel(baseUrl.replace('model.json', 'nope.json'), path.join(root, 'x'))).rejects.toThrow(
+      /answered HTTP 404/,
+    );
     await expect(downloadModel('not a url', path.join(root, 'y'))).rejects.toThrow(/is not a URL/);
   });
 });

@@ -45,21 +45,31 @@ async function fetchOrFail(url: URL, init: RequestInit, what: string): Promise<R
   try {
     res = await fetch(url, init);
   } catch (e) {
-    if ((e as Error).name === 'AbortError') throw new CamtrackError('cancelled', `The download of ${what} was cancelled.`);
+    if ((e as Error).name === 'AbortError')
+      throw new CamtrackError('cancelled', `The download of ${what} was cancelled.`);
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    throw new CamtrackError('not-found', `Could not reach ${url.origin} for ${what}: ${cause?.code ?? cause?.message ?? (e as Error).message}.`, { cause: e });
+    throw new CamtrackError(
+      'not-found',
+      `Could not reach ${url.origin} for ${what}: ${cause?.code ?? cause?.message ?? (e as Error).message}.`,
+      { cause: e },
+    );
   }
   return res;
 }
 
-export async function downloadModel(manifestUrl: string, dir: string, options: DownloadOptions = {}): Promise<DownloadResult> {
+export async function downloadModel(
+  manifestUrl: string,
+  dir: string,
+  options: DownloadOptions = {},
+): Promise<DownloadResult> {
   let base: URL;
   try {
     base = new URL(manifestUrl);
   } catch {
     throw new CamtrackError('bad-input', `"${manifestUrl}" is not a URL. Give the URL of a model folder's model.json.`);
   }
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new CamtrackError('bad-input', `Only http and https URLs can be downloaded (got ${base.protocol}).`);
+  if (base.protocol !== 'http:' && base.protocol !== 'https:')
+    throw new CamtrackError('bad-input', `Only http and https URLs can be downloaded (got ${base.protocol}).`);
   const res = await fetchOrFail(base, { signal: options.signal }, 'model.json');
   if (!res.ok) throw new CamtrackError('not-found', `${base.href} answered HTTP ${res.status} ${res.statusText}.`);
   const manifestText = await res.text();
@@ -71,14 +81,27 @@ export async function downloadModel(manifestUrl: string, dir: string, options: D
   const resumedFiles: string[] = [];
   for (const [index, { entry }] of files.entries()) {
     const progress = (fileBytes: number, fileTotal: number | null, state: DownloadProgress['state']) =>
-      options.onProgress?.({ file: entry.file, fileIndex: index, fileCount: files.length, fileBytes, fileTotal, state });
+      options.onProgress?.({
+        file: entry.file,
+        fileIndex: index,
+        fileCount: files.length,
+        fileBytes,
+        fileTotal,
+        state,
+      });
     const target = path.join(dir, entry.file);
     await fs.mkdir(path.dirname(target), { recursive: true });
     if (await isComplete(target, entry.bytes, entry.sha256)) {
       progress(entry.bytes ?? 0, entry.bytes ?? null, 'skipped');
       continue;
     }
-    const r = await downloadFile(new URL(entry.file, base), target, { bytes: entry.bytes, sha256: entry.sha256, what: 'model.json' }, progress, options.signal);
+    const r = await downloadFile(
+      new URL(entry.file, base),
+      target,
+      { bytes: entry.bytes, sha256: entry.sha256, what: 'model.json' },
+      progress,
+      options.signal,
+    );
     bytesFetched += r.bytesFetched;
     if (r.resumed) resumedFiles.push(entry.file);
   }
@@ -124,7 +147,11 @@ export async function downloadFile(
   let offset = 0;
   if (r.status === 206) {
     const m = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(r.headers.get('content-range') ?? '');
-    if (!m || Number(m[1]) !== have) throw new CamtrackError('bad-file', `${url.href} answered a resume request with the wrong range (${r.headers.get('content-range')}).`);
+    if (!m || Number(m[1]) !== have)
+      throw new CamtrackError(
+        'bad-file',
+        `${url.href} answered a resume request with the wrong range (${r.headers.get('content-range')}).`,
+      );
     offset = have;
     resumed = true;
   } else if (r.status === 416 && have > 0) {
@@ -149,23 +176,41 @@ export async function downloadFile(
     });
     try {
       // flags 'a' appends to a resumed partial; 'w' starts over when the server sent the whole file.
-      await pipeline(Readable.fromWeb(r.body as WebReadableStream<Uint8Array>), counter, createWriteStream(partial, { flags: offset > 0 ? 'a' : 'w' }));
+      await pipeline(
+        Readable.fromWeb(r.body as WebReadableStream<Uint8Array>),
+        counter,
+        createWriteStream(partial, { flags: offset > 0 ? 'a' : 'w' }),
+      );
     } catch (e) {
-      if (signal?.aborted) throw new CamtrackError('cancelled', `The download of ${name} was cancelled; run it again to resume from ${done} bytes.`);
-      throw new CamtrackError('not-found', `The download of ${name} was interrupted at ${done} bytes (${(e as Error).message}). Run it again to resume.`, { cause: e });
+      if (signal?.aborted)
+        throw new CamtrackError(
+          'cancelled',
+          `The download of ${name} was cancelled; run it again to resume from ${done} bytes.`,
+        );
+      throw new CamtrackError(
+        'not-found',
+        `The download of ${name} was interrupted at ${done} bytes (${(e as Error).message}). Run it again to resume.`,
+        { cause: e },
+      );
     }
   }
   const size = (await fs.stat(partial)).size;
   if (expect.bytes !== undefined && size !== expect.bytes) {
     if (size > expect.bytes) await fs.rm(partial, { force: true });
-    throw new CamtrackError('bad-file', `${name} is ${size} bytes after downloading, but ${expect.what} says ${expect.bytes}.${size > expect.bytes ? ' The file was removed.' : ' Run the download again to resume.'}`);
+    throw new CamtrackError(
+      'bad-file',
+      `${name} is ${size} bytes after downloading, but ${expect.what} says ${expect.bytes}.${size > expect.bytes ? ' The file was removed.' : ' Run the download again to resume.'}`,
+    );
   }
   if (expect.sha256) {
     progress(size, total, 'verifying');
     const got = await sha256File(partial);
     if (got !== expect.sha256) {
       await fs.rm(partial, { force: true });
-      throw new CamtrackError('bad-file', `${name} was refused: its sha256 is ${got}, but ${expect.what} says ${expect.sha256}. The server sent a different or corrupt file; it was removed.`);
+      throw new CamtrackError(
+        'bad-file',
+        `${name} was refused: its sha256 is ${got}, but ${expect.what} says ${expect.sha256}. The server sent a different or corrupt file; it was removed.`,
+      );
     }
   }
   await fs.rename(partial, target);

@@ -44,6 +44,10 @@ export function draftPreviewProjection(latentScale = DRAFT_LATENT_SCALE): Latent
   const pinv = pseudoInverse4x3(DRAFT_VAE_MATRIX);
   const factors: number[] = [];
   for (let c = 0; c < 4; c++) for (let j = 0; j < 3; j++) factors.push(pinv[j][c] / latentScale);
-  const bias = [0, 1, 2].map((j) => -pinv[j].reduce((s, v, c) => s + v * DRAFT_VAE_BIAS[c], 0)) as [number, number, number];
+  const bias = [0, 1, 2].map((j) => -pinv[j].reduce((s, v, c) => s + v * DRAFT_VAE_BIAS[c], 0)) as [
+    number,
+    number,
+    number,
+  ];
   return { factors, bias };
 }

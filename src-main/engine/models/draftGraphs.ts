@@ -27,10 +27,22 @@
  */
 import { gaussianNoise } from '../sampler/rng';
 import type { ComponentName, ModelDtype } from './contract';
-import { DRAFT_DATA_STD, DRAFT_LATENT_SCALE, DRAFT_VAE_BIAS, DRAFT_VAE_MATRIX, pseudoInverse4x3 } from './draftConstants';
+import {
+  DRAFT_DATA_STD,
+  DRAFT_LATENT_SCALE,
+  DRAFT_VAE_BIAS,
+  DRAFT_VAE_MATRIX,
+  pseudoInverse4x3,
+} from './draftConstants';
 import { OnnxGraph, attr, type SerializedModel } from './onnxGraph';
 
-export { DRAFT_DATA_STD, DRAFT_LATENT_SCALE, DRAFT_VAE_BIAS, DRAFT_VAE_MATRIX, pseudoInverse4x3 } from './draftConstants';
+export {
+  DRAFT_DATA_STD,
+  DRAFT_LATENT_SCALE,
+  DRAFT_VAE_BIAS,
+  DRAFT_VAE_MATRIX,
+  pseudoInverse4x3,
+} from './draftConstants';
 
 /** The image encoder's 48x1024 projection: seeded normals / sqrt(48). */
 export function draftImageProjection(): Float32Array {
@@ -49,7 +61,12 @@ function floatInput(g: OnnxGraph, name: string, dtype: ModelDtype, dims: (number
 
 /** Declares float32 value `v` as output `name` of `dtype`. */
 function floatOutput(g: OnnxGraph, v: string, name: string, dtype: ModelDtype, dims: (number | string)[]): void {
-  const out = g.op(dtype === 'float32' ? 'Identity' : 'Cast', [v], dtype === 'float32' ? {} : { to: attr.int(CAST_TO.float16) }, name);
+  const out = g.op(
+    dtype === 'float32' ? 'Identity' : 'Cast',
+    [v],
+    dtype === 'float32' ? {} : { to: attr.int(CAST_TO.float16) },
+    name,
+  );
   g.output(out, dtype, dims);
 }
 
@@ -92,7 +109,11 @@ export function buildDraftImageEncoder(dtype: ModelDtype): OnnxGraph {
   return g;
 }
 
-export function buildDraftUnet(dtype: ModelDtype, dataStd = DRAFT_DATA_STD, latentScale = DRAFT_LATENT_SCALE): OnnxGraph {
+export function buildDraftUnet(
+  dtype: ModelDtype,
+  dataStd = DRAFT_DATA_STD,
+  latentScale = DRAFT_LATENT_SCALE,
+): OnnxGraph {
   const g = new OnnxGraph('draft_unet');
   const sample = floatInput(g, 'sample', dtype, ['B', 'F', 8, 'h', 'w']);
   const timestep = g.input('timestep', 'float32', ['B']);
@@ -105,8 +126,18 @@ export function buildDraftUnet(dtype: ModelDtype, dataStd = DRAFT_DATA_STD, late
   const sig = g.op('Reshape', [sigma, g.constant('sigma_shape', 'int64', [5], [-1, 1, 1, 1, 1])]);
   const sig2 = g.op('Mul', [sig, sig]);
   const axes = g.constant('channel_axis', 'int64', [1], [2]);
-  const xIn = g.op('Slice', [sample, g.constant('x_start', 'int64', [1], [0]), g.constant('x_end', 'int64', [1], [4]), axes]);
-  const cond = g.op('Slice', [sample, g.constant('c_start', 'int64', [1], [4]), g.constant('c_end', 'int64', [1], [8]), axes]);
+  const xIn = g.op('Slice', [
+    sample,
+    g.constant('x_start', 'int64', [1], [0]),
+    g.constant('x_end', 'int64', [1], [4]),
+    axes,
+  ]);
+  const cond = g.op('Slice', [
+    sample,
+    g.constant('c_start', 'int64', [1], [4]),
+    g.constant('c_end', 'int64', [1], [8]),
+    axes,
+  ]);
   const mu = g.op('Mul', [cond, scalar(g, 'latent_scale', latentScale)]);
   const sig2p1 = g.op('Add', [sig2, one]);
   const root = g.op('Sqrt', [sig2p1]);

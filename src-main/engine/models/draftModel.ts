@@ -33,7 +33,11 @@ export async function writeModelFolder(
     const externalData = [];
     if (serialized.externalData) {
       await writeFileAtomic(path.join(dir, serialized.externalData.file), serialized.externalData.bytes);
-      externalData.push({ file: serialized.externalData.file, sha256: sha256Bytes(serialized.externalData.bytes), bytes: serialized.externalData.bytes.length });
+      externalData.push({
+        file: serialized.externalData.file,
+        sha256: sha256Bytes(serialized.externalData.bytes),
+        bytes: serialized.externalData.bytes.length,
+      });
     }
     components[c] = { file, sha256: sha256Bytes(serialized.model), bytes: serialized.model.length, externalData };
   }
@@ -46,7 +50,10 @@ export function draftManifestMeta(dtype: ModelDtype): Omit<ModelManifestInput, '
   return {
     format: 1,
     family: 'draft',
-    name: dtype === 'float32' ? 'Camtrack draft model (built in, no download)' : 'Camtrack draft model (float16 test variant)',
+    name:
+      dtype === 'float32'
+        ? 'Camtrack draft model (built in, no download)'
+        : 'Camtrack draft model (float16 test variant)',
     dtype,
     latentChannels: 4,
     latentScale: DRAFT_LATENT_SCALE,
@@ -61,6 +68,10 @@ export function draftManifestMeta(dtype: ModelDtype): Omit<ModelManifestInput, '
   };
 }
 
-export function writeDraftModel(dir: string, dtype: ModelDtype = 'float32', options: WriteFolderOptions = {}): Promise<ModelManifest> {
+export function writeDraftModel(
+  dir: string,
+  dtype: ModelDtype = 'float32',
+  options: WriteFolderOptions = {},
+): Promise<ModelManifest> {
   return writeModelFolder(dir, draftManifestMeta(dtype), buildDraftComponents(dtype), options);
 }

@@ -23,12 +23,12 @@ export function float32ToFloat16Bits(value: number): number {
     const half = 1 << (shift - 1);
     let m = mant >>> shift;
     const rest = mant & ((1 << shift) - 1);
-    if (rest > half || (rest === half && (m & 1))) m++;
+    if (rest > half || (rest === half && m & 1)) m++;
     return sign | m;
   }
   let h = sign | (e << 10) | (mant >>> 13);
   const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (h & 1))) h++; // may carry into the exponent: still correct
+  if (rest > 0x1000 || (rest === 0x1000 && h & 1)) h++; // may carry into the exponent: still correct
   return h;
 }
 
@@ -54,7 +54,8 @@ export function toFloat16(src: ArrayLike<number>, out: Uint16Array = new Uint16A
   for (let i = 0; i < bits.length; i++) {
     const x = bits[i];
     const a = x & 0x7fffffff;
-    if (a >= 0x38800000 && a < 0x47800000) out[i] = ((x >>> 16) & 0x8000) | ((a + 0x0fff + ((a >>> 13) & 1) - 0x38000000) >>> 13);
+    if (a >= 0x38800000 && a < 0x47800000)
+      out[i] = ((x >>> 16) & 0x8000) | ((a + 0x0fff + ((a >>> 13) & 1) - 0x38000000) >>> 13);
     else out[i] = float32ToFloat16Bits(f[i]);
   }
   return out;

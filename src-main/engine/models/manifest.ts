@@ -13,9 +13,16 @@ const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digi
 const RelativeFile = z
   .string()
   .min(1)
-  .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p) && !p.split(/[\\/]/).includes('..'), 'must be a file inside the model folder');
+  .refine(
+    (p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p) && !p.split(/[\\/]/).includes('..'),
+    'must be a file inside the model folder',
+  );
 
-export const FileEntry = z.object({ file: RelativeFile, sha256: Sha256.optional(), bytes: z.number().int().nonnegative().optional() });
+export const FileEntry = z.object({
+  file: RelativeFile,
+  sha256: Sha256.optional(),
+  bytes: z.number().int().nonnegative().optional(),
+});
 export type FileEntry = z.infer<typeof FileEntry>;
 
 const Dtype = z.enum(['float16', 'float32']);
@@ -29,7 +36,11 @@ export const ComponentFiles = FileEntry.extend({
 });
 export type ComponentFiles = z.infer<typeof ComponentFiles>;
 
-const Multiple64 = z.number().int().positive().refine((v) => v % 64 === 0, 'must be a multiple of 64');
+const Multiple64 = z
+  .number()
+  .int()
+  .positive()
+  .refine((v) => v % 64 === 0, 'must be a multiple of 64');
 
 export const ModelManifest = z.object({
   format: z.literal(1),
@@ -49,7 +60,9 @@ export const ModelManifest = z.object({
   frameCounts: z.union([z.array(z.number().int().min(2)).min(1), z.literal('any')]),
   size: z.object({ width: Multiple64, height: Multiple64 }),
   sizeMultiple: z.literal(64),
-  sigma: z.object({ min: z.number().positive(), max: z.number().positive() }).refine((s) => s.min < s.max, 'min must be below max'),
+  sigma: z
+    .object({ min: z.number().positive(), max: z.number().positive() })
+    .refine((s) => s.min < s.max, 'min must be below max'),
   parameterization: z.literal('v'),
   conditioning: z
     .object({
@@ -78,7 +91,8 @@ export function parseManifest(text: string, where: string): ModelManifest {
     const path = issue.path.join('.') || '(top level)';
     throw new CamtrackError('model', `${where}: ${path}: ${issue.message}`, { detail: r.error.message });
   }
-  if (r.data.family === 'draft' && !r.data.draft) throw new CamtrackError('model', `${where}: a draft model needs "draft": { "dataStd": ... }`);
+  if (r.data.family === 'draft' && !r.data.draft)
+    throw new CamtrackError('model', `${where}: a draft model needs "draft": { "dataStd": ... }`);
   return r.data;
 }
 
@@ -88,7 +102,9 @@ export function componentDtype(m: ModelManifest, c: ComponentName): ModelManifes
 }
 
 /** Every file of the folder, with the component it belongs to. */
-export function manifestFiles(m: ModelManifest): { component: ComponentName; entry: FileEntry; role: 'model' | 'external data' }[] {
+export function manifestFiles(
+  m: ModelManifest,
+): { component: ComponentName; entry: FileEntry; role: 'model' | 'external data' }[] {
   const out: { component: ComponentName; entry: FileEntry; role: 'model' | 'external data' }[] = [];
   for (const c of COMPONENTS) {
     out.push({ component: c, entry: m.components[c], role: 'model' });

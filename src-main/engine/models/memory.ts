@@ -52,7 +52,10 @@ export function estimateDecodeBytesPerFrame(latentHeight: number, latentWidth: n
   const H = latentHeight * 8;
   const W = latentWidth * 8;
   const tokens = latentHeight * latentWidth;
-  const values = 6 * SVD_VAE_DECODER.channels[0] * H * W + 6 * SVD_VAE_DECODER.channels[1] * (H / 2) * (W / 2) + SVD_VAE_DECODER.midAttentionHeads * tokens * tokens;
+  const values =
+    6 * SVD_VAE_DECODER.channels[0] * H * W +
+    6 * SVD_VAE_DECODER.channels[1] * (H / 2) * (W / 2) +
+    SVD_VAE_DECODER.midAttentionHeads * tokens * tokens;
   return values * bytesPerValue;
 }
 
@@ -65,14 +68,25 @@ export type CfgMode = 'auto' | 'batch' | 'two-pass';
  * One batch-2 UNet call or two batch-1 calls. 'auto' splits when the batch-2 estimate exceeds the
  * usable memory (unknown memory: batch-2). The two give the same D up to float rounding.
  */
-export function chooseCfgPasses(mode: CfgMode, batch2PeakBytes: number, availableBytes: number | null): { twoPass: boolean; reason: string } {
+export function chooseCfgPasses(
+  mode: CfgMode,
+  batch2PeakBytes: number,
+  availableBytes: number | null,
+): { twoPass: boolean; reason: string } {
   const gb = (b: number) => `${(b / 2 ** 30).toFixed(1)} GB`;
   if (mode === 'two-pass') return { twoPass: true, reason: 'two batch-1 passes, as the settings ask' };
   if (mode === 'batch') return { twoPass: false, reason: 'one batch-2 pass, as the settings ask' };
-  if (availableBytes === null) return { twoPass: false, reason: `one batch-2 pass (estimated peak ${gb(batch2PeakBytes)}; the provider's free memory is unknown)` };
+  if (availableBytes === null)
+    return {
+      twoPass: false,
+      reason: `one batch-2 pass (estimated peak ${gb(batch2PeakBytes)}; the provider's free memory is unknown)`,
+    };
   const usable = availableBytes * MEMORY_HEADROOM;
   return batch2PeakBytes > usable
-    ? { twoPass: true, reason: `two batch-1 passes: a batch-2 pass needs about ${gb(batch2PeakBytes)}, ${gb(availableBytes)} is free` }
+    ? {
+        twoPass: true,
+        reason: `two batch-1 passes: a batch-2 pass needs about ${gb(batch2PeakBytes)}, ${gb(availableBytes)} is free`,
+      }
     : { twoPass: false, reason: `one batch-2 pass (about ${gb(batch2PeakBytes)} of ${gb(availableBytes)} free)` };
 }
 
@@ -81,7 +95,12 @@ export function chooseCfgPasses(mode: CfgMode, batch2PeakBytes: number, availabl
  * least 1, at most the frame count). The temporal decoder mixes frames within a chunk, so the
  * chunk changes the pixels slightly: the render records the one it used.
  */
-export function chooseDecodeChunk(requested: number, frames: number, bytesPerFrame: number, availableBytes: number | null): number {
+export function chooseDecodeChunk(
+  requested: number,
+  frames: number,
+  bytesPerFrame: number,
+  availableBytes: number | null,
+): number {
   const want = Math.max(1, Math.min(requested, frames));
   if (availableBytes === null || !(bytesPerFrame > 0)) return want;
   const fits = Math.floor((availableBytes * MEMORY_HEADROOM) / bytesPerFrame);
@@ -91,10 +110,15 @@ export function chooseDecodeChunk(requested: number, frames: number, bytesPerFra
 /** Free bytes of the first NVIDIA GPU from nvidia-smi, or null when there is none or it fails. */
 export function nvidiaFreeBytes(timeoutMs = 3000): Promise<number | null> {
   return new Promise((resolve) => {
-    execFile('nvidia-smi', ['--query-gpu=memory.free', '--format=csv,noheader,nounits'], { timeout: timeoutMs }, (err, stdout) => {
-      const mib = err ? NaN : Number.parseFloat(String(stdout).split('\n')[0]);
-      resolve(Number.isFinite(mib) ? mib * 2 ** 20 : null);
-    });
+    execFile(
+      'nvidia-smi',
+      ['--query-gpu=memory.free', '--format=csv,noheader,nounits'],
+      { timeout: timeoutMs },
+      (err, stdout) => {
+        const mib = err ? NaN : Number.parseFloat(String(stdout).split('\n')[0]);
+        resolve(Number.isFinite(mib) ? mib * 2 ** 20 : null);
+      },
+    );
   });
 }
 
@@ -163,8 +187,18 @@ export interface MemoryPlanInput {
 
 /** The CFG split and the decode chunk for one render (pure). */
 export function planMemory(m: MemoryPlanInput): MemoryPlan {
-  const unetBatch2PeakBytes = estimateUnetPeakBytes({ batch: 2, frames: m.frames, latentHeight: m.latentHeight, latentWidth: m.latentWidth, bytesPerValue: m.unetBytesPerValue, weightsBytes: m.unetWeightsBytes, attention: m.attention });
-  const cfg = m.withUncond ? chooseCfgPasses(m.cfgMode, unetBatch2PeakBytes, m.freeBytes) : { twoPass: false, reason: 'no unconditional pass (max guidance 1)' };
+  const unetBatch2PeakBytes = estimateUnetPeakBytes({
+    batch: 2,
+    frames: m.frames,
+    latentHeight: m.latentHeight,
+    latentWidth: m.latentWidth,
+    bytesPerValue: m.unetBytesPerValue,
+    weightsBytes: m.unetWeightsBytes,
+    attention: m.attention,
+  });
+  const cfg = m.withUncond
+    ? chooseCfgPasses(m.cfgMode, unetBatch2PeakBytes, m.freeBytes)
+    : { twoPass: false, reason: 'no unconditional pass (max guidance 1)' };
   const decodeBytesPerFrame = estimateDecodeBytesPerFrame(m.latentHeight, m.latentWidth, m.decoderBytesPerValue);
   return {
     cfgTwoPass: cfg.twoPass,

@@ -31,7 +31,12 @@ function unetWith(inputs: { name: string; type: ElemType; dims: Dim[] }[]): Onnx
   const g = new OnnxGraph('wrong_unet');
   for (const i of inputs) g.input(i.name, i.type, i.dims);
   const axes = g.constant('axes', 'int64', [1], [2]);
-  const out = g.op('Slice', [inputs[0].name, g.constant('s', 'int64', [1], [0]), g.constant('e', 'int64', [1], [4]), axes], {}, 'out_sample');
+  const out = g.op(
+    'Slice',
+    [inputs[0].name, g.constant('s', 'int64', [1], [0]), g.constant('e', 'int64', [1], [4]), axes],
+    {},
+    'out_sample',
+  );
   g.output(out, inputs[0].type, ['B', 'F', 4, 'h', 'w']);
   return g;
 }
@@ -68,7 +73,13 @@ describe('the committed draft model', () => {
       expect(model.manifest.family).toBe('draft');
       expect(model.provider).toBe('cpu');
       expect(model.fallbackReason).toBeNull();
-      expect(model.sessions.unet.dtypes).toEqual({ sample: 'float32', timestep: 'float32', encoder_hidden_states: 'float32', added_time_ids: 'float32', out_sample: 'float32' });
+      expect(model.sessions.unet.dtypes).toEqual({
+        sample: 'float32',
+        timestep: 'float32',
+        encoder_hidden_states: 'float32',
+        added_time_ids: 'float32',
+        out_sample: 'float32',
+      });
       expect(model.sessions.vae_decoder.dtypes.num_frames).toBe('int64');
     } finally {
       await model.release();
@@ -129,7 +140,10 @@ describe('wrong model folders get a message naming the problem', () => {
     const bytes = await fs.readFile(file);
     bytes[bytes.length - 10] ^= 0xff;
     await fs.writeFile(file, bytes);
-    await expectModelError(verifyModelFolder(dir), /image_encoder model file image_encoder\.onnx has sha256 [0-9a-f]{64}, but model\.json expects/);
+    await expectModelError(
+      verifyModelFolder(dir),
+      /image_encoder model file image_encoder\.onnx has sha256 [0-9a-f]{64}, but model\.json expects/,
+    );
   });
 
   it('a truncated file (size differs from model.json)', async () => {
@@ -148,25 +162,37 @@ describe('wrong model folders get a message naming the problem', () => {
     delete m.components.unet.sha256;
     delete m.components.unet.bytes;
     await fs.writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify(m));
-    await expectModelError(openModel(dir, { provider: 'cpu' }), /unet file unet\.onnx could not be loaded by ONNX Runtime/);
+    await expectModelError(
+      openModel(dir, { provider: 'cpu' }),
+      /unet file unet\.onnx could not be loaded by ONNX Runtime/,
+    );
   });
 
   it('a wrong input name', async () => {
     const inputs = goodUnetInputs();
     inputs[1].name = 'timesteps';
-    await expectModelError(openModel(await folderWithUnet(unetWith(inputs)), { provider: 'cpu' }), /unet does not match the contract: it has no input "timestep" \[B\]/);
+    await expectModelError(
+      openModel(await folderWithUnet(unetWith(inputs)), { provider: 'cpu' }),
+      /unet does not match the contract: it has no input "timestep" \[B\]/,
+    );
   });
 
   it('a wrong rank', async () => {
     const inputs = goodUnetInputs();
     inputs[2].dims = ['B', 1024];
-    await expectModelError(openModel(await folderWithUnet(unetWith(inputs)), { provider: 'cpu' }), /input "encoder_hidden_states" has rank 2 \[B,1024\], expected rank 3 \[B,1,1024\]/);
+    await expectModelError(
+      openModel(await folderWithUnet(unetWith(inputs)), { provider: 'cpu' }),
+      /input "encoder_hidden_states" has rank 2 \[B,1024\], expected rank 3 \[B,1,1024\]/,
+    );
   });
 
   it('a wrong dtype', async () => {
     const inputs = goodUnetInputs();
     inputs[2].type = 'float16';
-    await expectModelError(openModel(await folderWithUnet(unetWith(inputs)), { provider: 'cpu' }), /input "encoder_hidden_states" is float16, expected float32 \(the dtype in model\.json\)/);
+    await expectModelError(
+      openModel(await folderWithUnet(unetWith(inputs)), { provider: 'cpu' }),
+      /input "encoder_hidden_states" is float16, expected float32 \(the dtype in model\.json\)/,
+    );
   });
 
   it('a float16 folder with a float32 VAE encoder: refused unless model.json gives that component its dtype', async () => {
@@ -174,7 +200,10 @@ describe('wrong model folders get a message naming the problem', () => {
     const dir = freshDir();
     const graphs = { ...buildDraftComponents('float16'), vae_encoder: buildDraftComponents('float32').vae_encoder };
     await writeModelFolder(dir, draftManifestMeta('float16'), graphs);
-    await expectModelError(openModel(dir, { provider: 'cpu' }), /vae_encoder does not match the contract: input "sample" is float32, expected float16 \(the dtype in model\.json\)/);
+    await expectModelError(
+      openModel(dir, { provider: 'cpu' }),
+      /vae_encoder does not match the contract: input "sample" is float32, expected float16 \(the dtype in model\.json\)/,
+    );
     const m = JSON.parse(await fs.readFile(path.join(dir, MANIFEST_FILE), 'utf8'));
     m.components.vae_encoder.dtype = 'float32';
     await fs.writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify(m));
@@ -188,17 +217,44 @@ describe('wrong model folders get a message naming the problem', () => {
   });
 
   it('a wrong fixed size and an input the contract does not feed (pure check)', () => {
-    const meta = (name: string, shape: (number | string)[], type = 'float32'): ValueMeta => ({ name, isTensor: true, type, shape });
-    expect(() => checkComponent('image_encoder', 'float32', [meta('pixel_values', ['B', 3, 256, 256])], [meta('image_embeds', ['B', 1024])])).toThrow(
-      /pixel_values" has size 256 on axis 2, expected 224/,
-    );
+    const meta = (name: string, shape: (number | string)[], type = 'float32'): ValueMeta => ({
+      name,
+      isTensor: true,
+      type,
+      shape,
+    });
     expect(() =>
-      checkComponent('vae_decoder', 'float32', [meta('latent_sample', ['N', 4, 'h', 'w']), meta('num_frames', [], 'int64'), meta('extra', [1])], [meta('sample', ['N', 3, 'H', 'W'])]),
+      checkComponent(
+        'image_encoder',
+        'float32',
+        [meta('pixel_values', ['B', 3, 256, 256])],
+        [meta('image_embeds', ['B', 1024])],
+      ),
+    ).toThrow(/pixel_values" has size 256 on axis 2, expected 224/);
+    expect(() =>
+      checkComponent(
+        'vae_decoder',
+        'float32',
+        [meta('latent_sample', ['N', 4, 'h', 'w']), meta('num_frames', [], 'int64'), meta('extra', [1])],
+        [meta('sample', ['N', 3, 'H', 'W'])],
+      ),
     ).toThrow(/input "extra" that the contract does not feed/);
-    expect(() => checkComponent('vae_decoder', 'float32', [meta('latent_sample', ['N', 4, 'h', 'w']), meta('num_frames', [], 'float32')], [meta('sample', ['N', 3, 'H', 'W'])])).toThrow(
-      /"num_frames" is float32, expected int64/,
-    );
-    expect(() => checkComponent('vae_encoder', 'float32', [meta('sample', ['B', 3, 'H', 'W'])], [meta('latents', ['B', 4, 'h', 'w'])])).toThrow(/no output "latent"/);
+    expect(() =>
+      checkComponent(
+        'vae_decoder',
+        'float32',
+        [meta('latent_sample', ['N', 4, 'h', 'w']), meta('num_frames', [], 'float32')],
+        [meta('sample', ['N', 3, 'H', 'W'])],
+      ),
+    ).toThrow(/"num_frames" is float32, expected int64/);
+    expect(() =>
+      checkComponent(
+        'vae_encoder',
+        'float32',
+        [meta('sample', ['B', 3, 'H', 'W'])],
+        [meta('latents', ['B', 4, 'h', 'w'])],
+      ),
+    ).toThrow(/no output "latent"/);
   });
 });
 
@@ -211,9 +267,15 @@ describe('external weights', () => {
     const model = await openModel(dir, { provider: 'cpu' });
     const builtin = await openModel(builtinDraftModelDir(), { provider: 'cpu' });
     try {
-      const px = new ort.Tensor('float32', new Float32Array(3 * 224 * 224).map((_, i) => Math.sin(i)), [1, 3, 224, 224]);
-      const a = (await model.sessions.image_encoder.session.run({ pixel_values: px })).image_embeds.data as Float32Array;
-      const b = (await builtin.sessions.image_encoder.session.run({ pixel_values: px })).image_embeds.data as Float32Array;
+      const px = new ort.Tensor(
+        'float32',
+        new Float32Array(3 * 224 * 224).map((_, i) => Math.sin(i)),
+        [1, 3, 224, 224],
+      );
+      const a = (await model.sessions.image_encoder.session.run({ pixel_values: px })).image_embeds
+        .data as Float32Array;
+      const b = (await builtin.sessions.image_encoder.session.run({ pixel_values: px })).image_embeds
+        .data as Float32Array;
       expect(a.length).toBe(1024);
       expect(Array.from(a)).toEqual(Array.from(b));
     } finally {

@@ -40,7 +40,8 @@ export async function readManifest(dir: string): Promise<ModelManifest> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new CamtrackError('model', `${dir} is not a model folder: it has no ${MANIFEST_FILE}.`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new CamtrackError('model', `${dir} is not a model folder: it has no ${MANIFEST_FILE}.`);
     throw e;
   }
   return parseManifest(text, file);
@@ -58,13 +59,20 @@ export async function verifyModelFolder(dir: string, options: VerifyOptions = {}
   for (const { component, entry, role } of manifestFiles(manifest)) {
     const file = path.join(dir, entry.file);
     const st = await fs.stat(file).catch(() => null);
-    if (!st?.isFile()) throw new CamtrackError('model', `The model's ${component} ${role} file ${entry.file} is missing from ${dir}.`);
+    if (!st?.isFile())
+      throw new CamtrackError('model', `The model's ${component} ${role} file ${entry.file} is missing from ${dir}.`);
     if (entry.bytes !== undefined && st.size !== entry.bytes)
-      throw new CamtrackError('model', `The model's ${component} ${role} file ${entry.file} has ${st.size} bytes, model.json says ${entry.bytes}: it is incomplete or corrupt. Download it again.`);
+      throw new CamtrackError(
+        'model',
+        `The model's ${component} ${role} file ${entry.file} has ${st.size} bytes, model.json says ${entry.bytes}: it is incomplete or corrupt. Download it again.`,
+      );
     if (entry.sha256 && options.hashes !== false) {
       const got = await sha256File(file, (d, t) => options.onProgress?.(entry.file, d, t));
       if (got !== entry.sha256)
-        throw new CamtrackError('model', `The model's ${component} ${role} file ${entry.file} has sha256 ${got}, but model.json expects ${entry.sha256}: it is corrupt or a different file. Download it again.`);
+        throw new CamtrackError(
+          'model',
+          `The model's ${component} ${role} file ${entry.file} has sha256 ${got}, but model.json expects ${entry.sha256}: it is corrupt or a different file. Download it again.`,
+        );
     }
   }
   return manifest;
@@ -114,7 +122,11 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
       await releaseAll();
       const mapped = mapOrtError(e, `Loading the model's ${component} (${file})`);
       if (mapped.code === 'model')
-        throw new CamtrackError('model', `The model's ${component} file ${file} could not be loaded by ONNX Runtime (corrupt or not an ONNX model?): ${mapped.message.replace(/^.*failed in ONNX Runtime: /, '')}`, { cause: e });
+        throw new CamtrackError(
+          'model',
+          `The model's ${component} file ${file} could not be loaded by ONNX Runtime (corrupt or not an ONNX model?): ${mapped.message.replace(/^.*failed in ONNX Runtime: /, '')}`,
+          { cause: e },
+        );
       throw mapped;
     }
     if (created.fallback) reasons.push(`${component}: ${created.fallback.reason}`);
@@ -122,7 +134,12 @@ export async function openModel(dir: string, options: OpenModelOptions = {}): Pr
     order = order.slice(order.indexOf(created.provider));
     const s = created.session;
     try {
-      const dtypes = checkComponent(component, componentDtype(manifest, component), s.inputMetadata as readonly ValueMeta[], s.outputMetadata as readonly ValueMeta[]);
+      const dtypes = checkComponent(
+        component,
+        componentDtype(manifest, component),
+        s.inputMetadata as readonly ValueMeta[],
+        s.outputMetadata as readonly ValueMeta[],
+      );
       sessions[component] = { session: s, dtypes, provider: created.provider };
     } catch (e) {
       await s.release().catch(() => {});

@@ -31,7 +31,7 @@ describe('float16 conversion', () => {
 
   it('converts arrays exactly as the scalar conversion does, in every range', () => {
     const src = new Float32Array(200_000);
-    for (let i = 0; i < src.length; i++) src[i] = (Math.sin(i * 12.9898) * 43758.5453 % 1) * 2 ** ((i % 60) - 30);
+    for (let i = 0; i < src.length; i++) src[i] = ((Math.sin(i * 12.9898) * 43758.5453) % 1) * 2 ** ((i % 60) - 30);
     src.set([0, -0, 65504, 65520, -70000, 2 ** -25, 2 ** -24 * 1.5, Infinity, -Infinity], 0);
     const bulk = toFloat16(src);
     const wrong: number[] = [];
@@ -54,14 +54,16 @@ describe('float16 conversion', () => {
     const src = new Float32Array(bits.buffer);
     const bulk = toFloat16(src);
     const wrong: number[] = [];
-    for (let i = 0; i < src.length; i++) if (!Number.isNaN(src[i]) && bulk[i] !== float32ToFloat16Bits(src[i])) wrong.push(i);
+    for (let i = 0; i < src.length; i++)
+      if (!Number.isNaN(src[i]) && bulk[i] !== float32ToFloat16Bits(src[i])) wrong.push(i);
     expect(wrong).toEqual([]);
   });
 
   it('converts arrays both ways within half precision', () => {
     const src = Float32Array.from([0.1, -3.7, 1234.5, 1e-5]);
     const back = fromFloat16(toFloat16(src));
-    for (let i = 0; i < src.length; i++) expect(Math.abs(back[i] - src[i])).toBeLessThanOrEqual(Math.max(Math.abs(src[i]) * 2 ** -11, 2 ** -25));
+    for (let i = 0; i < src.length; i++)
+      expect(Math.abs(back[i] - src[i])).toBeLessThanOrEqual(Math.max(Math.abs(src[i]) * 2 ** -11, 2 ** -25));
   });
 });
 

@@ -103,10 +103,17 @@ export class OnnxGraph {
   }
 
   /** A weight or constant tensor. float16 data is given as float32 numbers and rounded. */
-  constant(name: string, type: ElemType, dims: number[], data: ArrayLike<number> | ArrayLike<bigint>, options: InitializerOptions = {}): string {
+  constant(
+    name: string,
+    type: ElemType,
+    dims: number[],
+    data: ArrayLike<number> | ArrayLike<bigint>,
+    options: InitializerOptions = {},
+  ): string {
     this.claim(name);
     const count = dims.reduce((a, b) => a * b, 1);
-    if (data.length !== count) throw new Error(`initializer ${name}: ${data.length} values for dims [${dims.join(', ')}] (${count})`);
+    if (data.length !== count)
+      throw new Error(`initializer ${name}: ${data.length} values for dims [${dims.join(', ')}] (${count})`);
     this.inits.push({ name, type, dims: [...dims], bytes: encode(type, data), external: options.external ?? false });
     return name;
   }
@@ -116,7 +123,13 @@ export class OnnxGraph {
     return this.opN(opType, inputs, 1, attrs, outputName ? [outputName] : undefined)[0];
   }
 
-  opN(opType: string, inputs: string[], outputCount: number, attrs: Record<string, Attr> = {}, outputNames?: string[]): string[] {
+  opN(
+    opType: string,
+    inputs: string[],
+    outputCount: number,
+    attrs: Record<string, Attr> = {},
+    outputNames?: string[],
+  ): string[] {
     for (const i of inputs) if (i !== '' && !this.names.has(i)) throw new Error(`${opType}: unknown input ${i}`);
     const outs = outputNames ?? Array.from({ length: outputCount }, () => `${opType.toLowerCase()}_${this.counter++}`);
     for (const o of outs) this.claim(o);
@@ -136,9 +149,15 @@ export class OnnxGraph {
     const initializer = this.inits.map((init): OnnxTypes.ITensorProto => {
       const base = { name: init.name, dataType: DATA_TYPE[init.type], dims: init.dims };
       const threshold = options.externalThreshold;
-      const external = init.external || (options.externalDataFile !== undefined && threshold !== undefined && init.type !== 'int64' && init.bytes.length >= threshold);
+      const external =
+        init.external ||
+        (options.externalDataFile !== undefined &&
+          threshold !== undefined &&
+          init.type !== 'int64' &&
+          init.bytes.length >= threshold);
       if (!external) return { ...base, rawData: init.bytes };
-      if (!options.externalDataFile) throw new Error(`initializer ${init.name} is external but no externalDataFile was given`);
+      if (!options.externalDataFile)
+        throw new Error(`initializer ${init.name} is external but no externalDataFile was given`);
       // Offsets aligned to 4096, as onnx's own writer does, so runtimes may memory-map them.
       const pad = (4096 - (offset % 4096)) % 4096;
       if (pad) chunks.push(new Uint8Array(pad));
@@ -164,7 +183,8 @@ export class OnnxGraph {
     });
     const bytes = onnx.ModelProto.encode(model).finish();
     const result: SerializedModel = { model: bytes };
-    if (chunks.length && options.externalDataFile) result.externalData = { file: options.externalDataFile, bytes: concat(chunks, offset) };
+    if (chunks.length && options.externalDataFile)
+      result.externalData = { file: options.externalDataFile, bytes: concat(chunks, offset) };
     return result;
   }
 

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { CamtrackError } from '../util/errors';
 import { formatDoctor, runDoctor } from './doctor';
 import { mapOrtError } from './ortErrors';
-import { parseProviderChoice, providerOrder, providerProblem, shortOrtMessage, vulkanIcdFiles, type ProviderAvailability } from './providers';
+import {
+  parseProviderChoice,
+  providerOrder,
+  providerProblem,
+  shortOrtMessage,
+  vulkanIcdFiles,
+  type ProviderAvailability,
+} from './providers';
 
 const all = (names: string[]): ProviderAvailability[] =>
   (['cuda', 'dml', 'coreml', 'webgpu', 'cpu'] as const).map((name) => ({ name, available: names.includes(name) }));
@@ -25,7 +32,9 @@ describe('provider order', () => {
   it('parses choices and refuses unknown names', () => {
     expect(parseProviderChoice('DirectML')).toBe('dml');
     expect(parseProviderChoice(' auto ')).toBe('auto');
-    expect(() => parseProviderChoice('tpu')).toThrow(/Unknown execution provider "tpu"\. Choose auto, cuda, dml, coreml, webgpu, cpu/);
+    expect(() => parseProviderChoice('tpu')).toThrow(
+      /Unknown execution provider "tpu"\. Choose auto, cuda, dml, coreml, webgpu, cpu/,
+    );
   });
 });
 
@@ -37,13 +46,27 @@ describe("onnxruntime's error text", () => {
   });
 
   it('maps out-of-memory and provider failures to codes a person can act on', () => {
-    const oom = mapOrtError(new Error('/x/bfc_arena.cc:376 void* Alloc(size_t) Failed to allocate memory for requested buffer of size 123'), 'The UNet', 'cuda');
-    expect([oom.code, oom.message]).toEqual(['out-of-memory', expect.stringMatching(/^The UNet ran out of memory on cuda: .*float16.*two batch-1 passes.*decode chunk.*multiples of 64/)]);
+    const oom = mapOrtError(
+      new Error('/x/bfc_arena.cc:376 void* Alloc(size_t) Failed to allocate memory for requested buffer of size 123'),
+      'The UNet',
+      'cuda',
+    );
+    expect([oom.code, oom.message]).toEqual([
+      'out-of-memory',
+      expect.stringMatching(
+        /^The UNet ran out of memory on cuda: .*float16.*two batch-1 passes.*decode chunk.*multiples of 64/,
+      ),
+    ]);
     // SVD cannot take fewer frames (its temporal layers are trained for 14 or 25): never advised.
     expect(oom.message).not.toMatch(/frames/);
-    expect(mapOrtError(new Error('bad_alloc'), 'Depth estimation', 'cpu', 'Try a depth file').message).toBe('Depth estimation ran out of memory on cpu: bad_alloc. Try a depth file.');
+    expect(mapOrtError(new Error('bad_alloc'), 'Depth estimation', 'cpu', 'Try a depth file').message).toBe(
+      'Depth estimation ran out of memory on cpu: bad_alloc. Try a depth file.',
+    );
     const prov = mapOrtError(new Error(webgpu), 'The UNet', 'webgpu');
-    expect([prov.code, prov.message]).toEqual(['provider', expect.stringMatching(/failed on the webgpu provider: Failed to get a WebGPU adapter.*--ep cpu/)]);
+    expect([prov.code, prov.message]).toEqual([
+      'provider',
+      expect.stringMatching(/failed on the webgpu provider: Failed to get a WebGPU adapter.*--ep cpu/),
+    ]);
     const other = mapOrtError(new Error('Unexpected input data type'), 'The UNet', 'cpu');
     expect(other).toBeInstanceOf(CamtrackError);
     expect(other.code).toBe('model');
@@ -71,18 +94,30 @@ describe('doctor', () => {
 
 describe('a provider that cannot start, in one readable line', () => {
   it('names the usual causes and strips assertion text (messages as onnxruntime-node 1.30 gives them on Linux)', () => {
-    expect(providerProblem('webgpu', 'adapter_result.status == wgpu::RequestAdapterStatus::Success was false. Failed to get a WebGPU adapter: No supported adapters')).toBe('no WebGPU adapter: no usable GPU or driver was found');
-    expect(providerProblem('cuda', 'OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library')).toMatch(/^the CUDA libraries could not be loaded: the CUDA 12 runtime and cuDNN 9/);
-    expect(providerProblem('coreml', 'no available backend found. ERR: [coreml] backend not found.')).toBe(`this onnxruntime-node has no coreml provider on ${process.platform} ([coreml] backend not found.)`);
+    expect(
+      providerProblem(
+        'webgpu',
+        'adapter_result.status == wgpu::RequestAdapterStatus::Success was false. Failed to get a WebGPU adapter: No supported adapters',
+      ),
+    ).toBe('no WebGPU adapter: no usable GPU or driver was found');
+    expect(
+      providerProblem('cuda', 'OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library'),
+    ).toMatch(/^the CUDA libraries could not be loaded: the CUDA 12 runtime and cuDNN 9/);
+    expect(providerProblem('coreml', 'no available backend found. ERR: [coreml] backend not found.')).toBe(
+      `this onnxruntime-node has no coreml provider on ${process.platform} ([coreml] backend not found.)`,
+    );
     expect(providerProblem('dml', 'x == y was false. Something else went wrong')).toBe('Something else went wrong');
     expect(providerProblem('dml', 'z'.repeat(500))).toHaveLength(160);
   });
 });
 
 describe('Vulkan drivers for WebGPU on Linux', () => {
-  const tree: Record<string, string[]> = { '/usr/share/vulkan/icd.d': ['nvidia_icd.json', 'README'], '/etc/vulkan/icd.d': [] };
+  const tree: Record<string, string[]> = {
+    '/usr/share/vulkan/icd.d': ['nvidia_icd.json', 'README'],
+    '/etc/vulkan/icd.d': [],
+  };
   const list = (d: string) => tree[d] ?? [];
-  it('finds ICD manifests on the loader\'s search path, and none on a machine without a driver', () => {
+  it("finds ICD manifests on the loader's search path, and none on a machine without a driver", () => {
     expect(vulkanIcdFiles({ HOME: '/home/a' }, list)).toEqual(['/usr/share/vulkan/icd.d/nvidia_icd.json']);
     expect(vulkanIcdFiles({ HOME: '/home/a' }, () => [])).toEqual([]);
     // XDG_DATA_DIRS replaces the default data folders.

@@ -48,14 +48,27 @@ export function cudaProviderLibrary(dir = ortBinaryDir()): string | null {
  * by VK_DRIVER_FILES / VK_ICD_FILENAMES / VK_ADD_DRIVER_FILES, else the JSON files in the icd.d
  * folders of its search path (XDG config and data dirs, /etc, /usr/local/share, /usr/share).
  */
-export function vulkanIcdFiles(env: NodeJS.ProcessEnv = process.env, list: (dir: string) => string[] = listDir): string[] {
-  const named = [env.VK_DRIVER_FILES, env.VK_ICD_FILENAMES, env.VK_ADD_DRIVER_FILES].filter((v): v is string => !!v).flatMap((v) => v.split(':')).filter((f) => f && existsSync(f));
+export function vulkanIcdFiles(
+  env: NodeJS.ProcessEnv = process.env,
+  list: (dir: string) => string[] = listDir,
+): string[] {
+  const named = [env.VK_DRIVER_FILES, env.VK_ICD_FILENAMES, env.VK_ADD_DRIVER_FILES]
+    .filter((v): v is string => !!v)
+    .flatMap((v) => v.split(':'))
+    .filter((f) => f && existsSync(f));
   if (named.length > 0 || env.VK_DRIVER_FILES || env.VK_ICD_FILENAMES) return named;
   const home = env.HOME ?? '';
   const config = (env.XDG_CONFIG_DIRS || '/etc/xdg').split(':');
-  const data = [env.XDG_DATA_HOME || (home && path.join(home, '.local', 'share')), ...(env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':')];
+  const data = [
+    env.XDG_DATA_HOME || (home && path.join(home, '.local', 'share')),
+    ...(env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':'),
+  ];
   const dirs = [...config, '/etc', ...data].filter(Boolean).map((d) => path.join(d, 'vulkan', 'icd.d'));
-  return [...new Set(dirs)].flatMap((d) => list(d).filter((f) => f.endsWith('.json')).map((f) => path.join(d, f)));
+  return [...new Set(dirs)].flatMap((d) =>
+    list(d)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => path.join(d, f)),
+  );
 }
 
 function listDir(dir: string): string[] {
@@ -72,20 +85,37 @@ export function availableProviders(): ProviderAvailability[] {
   for (const b of ort.listSupportedBackends()) backends.set(b.name, b);
   return PROVIDERS.map((name): ProviderAvailability => {
     const b = backends.get(name);
-    if (!b) return { name, available: false, note: `not built into onnxruntime-node for ${process.platform}-${process.arch}` };
+    if (!b)
+      return {
+        name,
+        available: false,
+        note: `not built into onnxruntime-node for ${process.platform}-${process.arch}`,
+      };
     if (name === 'cuda') {
       const lib = cudaProviderLibrary();
       return lib
         ? { name, available: true, note: `provider library ${lib}; needs CUDA 12 and cuDNN 9 at run time` }
-        : { name, available: false, note: 'the CUDA provider library is not installed (onnxruntime-node was installed without it; run ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js, see README "GPU: adding CUDA")' };
+        : {
+            name,
+            available: false,
+            note: 'the CUDA provider library is not installed (onnxruntime-node was installed without it; run ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js, see README "GPU: adding CUDA")',
+          };
     }
     if (name === 'webgpu') {
       // On Linux WebGPU (Dawn) runs on Vulkan: with no Vulkan driver it can only fail, after
       // printing Vulkan's own warnings to stderr, so 'auto' does not try it.
       if (process.platform === 'linux' && vulkanIcdFiles().length === 0) {
-        return { name, available: false, note: 'no Vulkan driver is installed (no ICD file in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d), so WebGPU has no GPU to use' };
+        return {
+          name,
+          available: false,
+          note: 'no Vulkan driver is installed (no ICD file in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d), so WebGPU has no GPU to use',
+        };
       }
-      return { name, available: true, note: 'needs a GPU adapter (Vulkan, Metal or D3D12); checked when a session is created' };
+      return {
+        name,
+        available: true,
+        note: 'needs a GPU adapter (Vulkan, Metal or D3D12); checked when a session is created',
+      };
     }
     return { name, available: true };
   });
@@ -95,7 +125,11 @@ export function availableProviders(): ProviderAvailability[] {
  * Providers to try, best first, for a choice on a platform. 'auto': DirectML on Windows, CoreML on
  * macOS, CUDA on Linux when its library is present; then WebGPU; then CPU. Pure.
  */
-export function providerOrder(choice: ProviderChoice, platform: NodeJS.Platform, available: readonly ProviderAvailability[]): ProviderName[] {
+export function providerOrder(
+  choice: ProviderChoice,
+  platform: NodeJS.Platform,
+  available: readonly ProviderAvailability[],
+): ProviderName[] {
   const ok = (n: ProviderName) => available.some((a) => a.name === n && a.available);
   if (choice !== 'auto') return choice === 'cpu' ? ['cpu'] : [choice, 'cpu'];
   const order: ProviderName[] = [];
@@ -124,7 +158,10 @@ export function shortOrtMessage(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
   const line = text.split('\n').find((l) => l.trim().length > 0) ?? text;
   // "<source file>:<line> <function signature> <message>": keep the message.
-  return line.replace(/^\/\S+:\d+ .*?\)(::<lambda\(\)>)?( const)? /, '').trim().slice(0, 400);
+  return line
+    .replace(/^\/\S+:\d+ .*?\)(::<lambda\(\)>)?( const)? /, '')
+    .trim()
+    .slice(0, 400);
 }
 
 /**
@@ -133,9 +170,11 @@ export function shortOrtMessage(e: unknown): string {
  * without its assertion text. One line; onnxruntime's full log shows with CAMTRACK_DEBUG=1.
  */
 export function providerProblem(provider: ProviderName, message: string): string {
-  if (/adapter/i.test(message) && /webgpu|wgpu/i.test(message)) return 'no WebGPU adapter: no usable GPU or driver was found';
+  if (/adapter/i.test(message) && /webgpu|wgpu/i.test(message))
+    return 'no WebGPU adapter: no usable GPU or driver was found';
   if (/vulkan/i.test(message)) return 'Vulkan is not available: no usable GPU or driver was found';
-  if (/backend not found|no available backend|not (built|compiled) with|is not enabled in this build/i.test(message)) return `this onnxruntime-node has no ${provider} provider on ${process.platform} (${message.replace(/^.*ERR: /, '').slice(0, 80)})`;
+  if (/backend not found|no available backend|not (built|compiled) with|is not enabled in this build/i.test(message))
+    return `this onnxruntime-node has no ${provider} provider on ${process.platform} (${message.replace(/^.*ERR: /, '').slice(0, 80)})`;
   if (provider === 'cuda' && /shared (object|library)|load library|libcu|cudnn|providers_shared/i.test(message))
     return 'the CUDA libraries could not be loaded: the CUDA 12 runtime and cuDNN 9 must be installed and on the library path';
   // "a == b was false. The reason." -> "The reason."
@@ -154,7 +193,11 @@ export interface SessionOptions {
  * are returned in `fallback`; if even CPU fails the model itself is at fault and the CPU error is
  * thrown as it is (the caller names the file).
  */
-export async function createSession(model: string | Uint8Array, choice: ProviderChoice, options: SessionOptions = {}): Promise<CreatedSession> {
+export async function createSession(
+  model: string | Uint8Array,
+  choice: ProviderChoice,
+  options: SessionOptions = {},
+): Promise<CreatedSession> {
   // onnxruntime logs a failing provider's error to stderr itself (a screenful for CUDA); the failure comes back in words here instead.
   if (!process.env.CAMTRACK_DEBUG && !ort.env.logLevel) ort.env.logLevel = 'fatal';
   const order = options.order ?? providerOrder(choice, process.platform, availableProviders());
@@ -166,9 +209,14 @@ export async function createSession(model: string | Uint8Array, choice: Provider
         graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
         logSeverityLevel: 3,
       };
-      const session = typeof model === 'string' ? await ort.InferenceSession.create(model, opts) : await ort.InferenceSession.create(model, opts);
+      const session =
+        typeof model === 'string'
+          ? await ort.InferenceSession.create(model, opts)
+          : await ort.InferenceSession.create(model, opts);
       if (!attempts.length) return { session, provider };
-      const reason = attempts.map((a) => `${a.provider} failed (${providerProblem(a.provider, a.error)})`).join('; ') + `; using ${provider}`;
+      const reason =
+        attempts.map((a) => `${a.provider} failed (${providerProblem(a.provider, a.error)})`).join('; ') +
+        `; using ${provider}`;
       return { session, provider, fallback: { attempts, reason } };
     } catch (e) {
       if (provider === 'cpu' || provider === order[order.length - 1]) throw e;

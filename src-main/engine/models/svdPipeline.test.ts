@@ -4,7 +4,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '../image/types';
 import { makeLambdaTable } from '../lambda/table';
-import { gaussianNoise, latentPreview, cfgFrameScales, eulerGaussianFactor, exactGaussianFactor, initialLatent, makeHoleMasks, type LatentShape } from '../sampler';
+import {
+  gaussianNoise,
+  latentPreview,
+  cfgFrameScales,
+  eulerGaussianFactor,
+  exactGaussianFactor,
+  initialLatent,
+  makeHoleMasks,
+  type LatentShape,
+} from '../sampler';
 import { karrasSigmas } from '../schedule/karras';
 import { writeDraftModel } from './draftModel';
 import { builtinDraftModelDir } from './modelFolder';
@@ -23,7 +32,8 @@ function testImage(shift: number): RgbImage {
   const data = new Float32Array(W * H * 3);
   for (let y = 0; y < H; y++)
     for (let x = 0; x < W; x++)
-      for (let c = 0; c < 3; c++) data[(y * W + x) * 3 + c] = 0.5 + 0.4 * Math.sin(0.13 * (x + shift) + 0.07 * y * (c + 1) + c);
+      for (let c = 0; c < 3; c++)
+        data[(y * W + x) * 3 + c] = 0.5 + 0.4 * Math.sin(0.13 * (x + shift) + 0.07 * y * (c + 1) + c);
   return { width: W, height: H, data };
 }
 const source = testImage(0);
@@ -108,7 +118,15 @@ describe('guidance and determinism through onnxruntime', () => {
   it('with lambda 1 the valid elements equal the warped latents exactly and frame 0 the source latent', async () => {
     const holes = makeHoleMasks(F, shape.height, shape.width);
     for (let i = 0; i < holes.data.length; i++) holes.data[i] = i % 5 === 0 ? 1 : 0;
-    const result = await pipe.render({ source, views, holes, sigmas, lambda: makeLambdaTable(STEPS, F, new Array(STEPS * F).fill(1)), lambdaMin: 0.2, seed: 3 });
+    const result = await pipe.render({
+      source,
+      views,
+      holes,
+      sigmas,
+      lambda: makeLambdaTable(STEPS, F, new Array(STEPS * F).fill(1)),
+      lambdaMin: 0.2,
+      seed: 3,
+    });
     const warped = await pipe.encodeViews(views);
     const hw = shape.height * shape.width;
     const per = 4 * hw;
@@ -135,7 +153,14 @@ describe('guidance and determinism through onnxruntime', () => {
   });
 
   it('gives identical output for the same seed and a different one for another seed', async () => {
-    const req = { source, views, holes: allHoles(), sigmas: karrasSigmas(6), lambda: makeLambdaTable(6, F, new Array(6 * F).fill(0.5)), lambdaMin: 0.2 };
+    const req = {
+      source,
+      views,
+      holes: allHoles(),
+      sigmas: karrasSigmas(6),
+      lambda: makeLambdaTable(6, F, new Array(6 * F).fill(0.5)),
+      lambdaMin: 0.2,
+    };
     const a = await pipe.render({ ...req, seed: 11 });
     const b = await pipe.render({ ...req, seed: 11 });
     const c = await pipe.render({ ...req, seed: 12 });
@@ -152,7 +177,8 @@ describe('guidance and determinism through onnxruntime', () => {
       for (let x = 0; x < W; x++)
         for (let c = 0; c < 3; c++) {
           let mean = 0;
-          for (let yy = 0; yy < 8; yy++) for (let xx = 0; xx < 8; xx++) mean += source.data[(((y & ~7) + yy) * W + (x & ~7) + xx) * 3 + c];
+          for (let yy = 0; yy < 8; yy++)
+            for (let xx = 0; xx < 8; xx++) mean += source.data[(((y & ~7) + yy) * W + (x & ~7) + xx) * 3 + c];
           worst = Math.max(worst, Math.abs(img.data[(y * W + x) * 3 + c] - mean / 64));
         }
     expect(worst).toBeLessThan(1e-5);
@@ -172,7 +198,8 @@ describe('guidance and determinism through onnxruntime', () => {
           let expected = 0;
           for (let ch = 0; ch < 3; ch++) {
             let mean = 0;
-            for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) mean += noise[ch * W * H + (by * 8 + y) * W + bx * 8 + x] / 64;
+            for (let y = 0; y < 8; y++)
+              for (let x = 0; x < 8; x++) mean += noise[ch * W * H + (by * 8 + y) * W + bx * 8 + x] / 64;
             expected += a * DRAFT_VAE_MATRIX[c][ch] * mean;
           }
           const i = c * hw + by * 8 + bx;
@@ -182,14 +209,18 @@ describe('guidance and determinism through onnxruntime', () => {
     expect(cond.imageEmbeds.length).toBe(1024);
   });
 
-  it("previews a draft latent exactly as its decoder would (at latent resolution)", async () => {
+  it('previews a draft latent exactly as its decoder would (at latent resolution)', async () => {
     const z = await pipe.encodeViews([source]);
     const [img] = await pipe.decode(z, { frames: 1, channels: 4, height: 8, width: 8 }, 1);
     const [preview] = latentPreview(z, { frames: 1, channels: 4, height: 8, width: 8 }, 1, pipe.previewProjection);
     let worst = 0;
     for (let by = 0; by < 8; by++)
       for (let bx = 0; bx < 8; bx++)
-        for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(preview.data[(by * 8 + bx) * 3 + c] - img.data[(by * 8 * W + bx * 8) * 3 + c] * 255));
+        for (let c = 0; c < 3; c++)
+          worst = Math.max(
+            worst,
+            Math.abs(preview.data[(by * 8 + bx) * 3 + c] - img.data[(by * 8 * W + bx * 8) * 3 + c] * 255),
+          );
     expect(worst).toBeLessThanOrEqual(0.5 + 1e-3); // byte rounding only
   });
 
@@ -200,7 +231,15 @@ describe('guidance and determinism through onnxruntime', () => {
 
   it('refuses warped views of another size than the source, naming the view', async () => {
     const small: RgbImage = { width: 128, height: 64, data: new Float32Array(128 * 64 * 3) };
-    const req = { source, views: [source, small, source], holes: allHoles(), sigmas: karrasSigmas(2), lambda: makeLambdaTable(2, F), lambdaMin: 0.2, seed: 1 };
+    const req = {
+      source,
+      views: [source, small, source],
+      holes: allHoles(),
+      sigmas: karrasSigmas(2),
+      lambda: makeLambdaTable(2, F),
+      lambdaMin: 0.2,
+      seed: 1,
+    };
     await expect(pipe.render(req)).rejects.toThrow(/Warped view 1 is 128x64, but the source is 64x64/);
   });
 });

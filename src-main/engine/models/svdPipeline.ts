@@ -150,11 +150,18 @@ export class SvdPipeline {
   latentSize(width: number, height: number): { width: number; height: number } {
     const m = this.manifest.sizeMultiple;
     if (width % m || height % m || width < m || height < m)
-      throw new CamtrackError('bad-input', `The render size ${width}x${height} does not fit the model: width and height must be multiples of ${m}.`);
+      throw new CamtrackError(
+        'bad-input',
+        `The render size ${width}x${height} does not fit the model: width and height must be multiples of ${m}.`,
+      );
     return { width: width / this.manifest.downsampling, height: height / this.manifest.downsampling };
   }
 
-  private async run(component: keyof LoadedModel['sessions'], feeds: Record<string, import('onnxruntime-node').Tensor>, what: string) {
+  private async run(
+    component: keyof LoadedModel['sessions'],
+    feeds: Record<string, import('onnxruntime-node').Tensor>,
+    what: string,
+  ) {
     const s = this.model.sessions[component];
     try {
       return await s.session.run(feeds);
@@ -168,7 +175,11 @@ export class SvdPipeline {
     if (!images.length) return new Float32Array(0);
     const { width, height } = images[0];
     const planes = images.map((img, i) => {
-      if (img.width !== width || img.height !== height) throw new CamtrackError('bad-input', `View ${i} is ${img.width}x${img.height}; the others are ${width}x${height}.`);
+      if (img.width !== width || img.height !== height)
+        throw new CamtrackError(
+          'bad-input',
+          `View ${i} is ${img.width}x${img.height}; the others are ${width}x${height}.`,
+        );
       const p = new Float32Array(3 * width * height);
       toPlanarSigned(img, p);
       return p;
@@ -187,7 +198,11 @@ export class SvdPipeline {
       const chunk = images.slice(start, start + batch);
       const input = new Float32Array(chunk.length * perInput);
       chunk.forEach((img, i) => input.set(img, i * perInput));
-      const r = await this.run('vae_encoder', { sample: floatTensor(dtype, input, [chunk.length, 3, height, width]) }, 'The VAE encoder');
+      const r = await this.run(
+        'vae_encoder',
+        { sample: floatTensor(dtype, input, [chunk.length, 3, height, width]) },
+        'The VAE encoder',
+      );
       out.set(readFloat(r.latent, chunk.length * perImage, 'The VAE encoder'), start * perImage);
     }
     return out;
@@ -203,7 +218,11 @@ export class SvdPipeline {
 
   async imageEmbeds(source: RgbImage): Promise<Float32Array> {
     const dtype = this.model.sessions.image_encoder.dtypes.pixel_values;
-    const r = await this.run('image_encoder', { pixel_values: floatTensor(dtype, clipPixels(source), [1, 3, CLIP_SIZE, CLIP_SIZE]) }, 'The image encoder');
+    const r = await this.run(
+      'image_encoder',
+      { pixel_values: floatTensor(dtype, clipPixels(source), [1, 3, CLIP_SIZE, CLIP_SIZE]) },
+      'The image encoder',
+    );
     return readFloat(r.image_embeds, 1024, 'The image encoder');
   }
 
@@ -217,7 +236,11 @@ export class SvdPipeline {
     const noiseAugStrength = options.noiseAugStrength ?? this.manifest.conditioning.noiseAugStrength;
     const n = source.width * source.height;
     const noise = options.noise ?? gaussianNoise(3 * n, noiseAugSeed(seed));
-    if (noise.length !== 3 * n) throw new CamtrackError('shape-mismatch', `The augmentation noise has ${noise.length} values; a ${source.width}x${source.height} image needs ${3 * n}.`);
+    if (noise.length !== 3 * n)
+      throw new CamtrackError(
+        'shape-mismatch',
+        `The augmentation noise has ${noise.length} values; a ${source.width}x${source.height} image needs ${3 * n}.`,
+      );
     // The VAE input is 2v - 1 per channel: the noisy image goes in as 2v - 1 + a * eps.
     const clean = new Float32Array(3 * n);
     toPlanarSigned(source, clean);
@@ -228,7 +251,13 @@ export class SvdPipeline {
     const sourceLatent = both.slice(0, per);
     const k = this.manifest.latentScale;
     for (let i = 0; i < per; i++) sourceLatent[i] *= k;
-    return { imageEmbeds: await this.imageEmbeds(source), imageLatent: both.slice(per), sourceLatent, width: source.width, height: source.height };
+    return {
+      imageEmbeds: await this.imageEmbeds(source),
+      imageLatent: both.slice(per),
+      sourceLatent,
+      width: source.width,
+      height: source.height,
+    };
   }
 
   /**
@@ -237,7 +266,11 @@ export class SvdPipeline {
    * image latent) and the conditional one run as one UNet call with batch 2 (uncond first, as
    * diffusers), or as two batch-1 calls when `cfgTwoPass` is set.
    */
-  denoiser(cond: Conditioning, shape: LatentShape, settings: GuidanceSettings = {}): (x: Float32Array, sigma: number) => Promise<Float32Array> {
+  denoiser(
+    cond: Conditioning,
+    shape: LatentShape,
+    settings: GuidanceSettings = {},
+  ): (x: Float32Array, sigma: number) => Promise<Float32Array> {
     const c = this.manifest.conditioning;
     const fps = settings.fps ?? c.fps;
     const motion = settings.motionBucketId ?? c.motionBucketId;
@@ -249,7 +282,11 @@ export class SvdPipeline {
     const frameIn = 8 * hw;
     const n = F * 4 * hw;
     const types = this.model.sessions.unet.dtypes;
-    if (cond.imageLatent.length !== 4 * hw) throw new CamtrackError('shape-mismatch', `The conditioning is for a ${cond.width}x${cond.height} image, but the latents are ${w}x${h}.`);
+    if (cond.imageLatent.length !== 4 * hw)
+      throw new CamtrackError(
+        'shape-mismatch',
+        `The conditioning is for a ${cond.width}x${cond.height} image, but the latents are ${w}x${h}.`,
+      );
     // The UNet calls: their rows (false = unconditional), and the constant parts of each feed
     // (image latent channels, embeddings, time ids), built once. Buffers are reused across steps.
     const rowsPerCall: boolean[][] = !withUncond ? [[true]] : settings.cfgTwoPass ? [[false], [true]] : [[false, true]];
@@ -281,7 +318,8 @@ export class SvdPipeline {
     const dOut = new Float32Array(n);
 
     return async (x: Float32Array, sigma: number) => {
-      if (x.length !== n) throw new CamtrackError('shape-mismatch', `The denoiser got ${x.length} latent values; the shape needs ${n}.`);
+      if (x.length !== n)
+        throw new CamtrackError('shape-mismatch', `The denoiser got ${x.length} latent values; the shape needs ${n}.`);
       const { cIn, cNoise } = svdPreconditioning(sigma);
       let uncondOut: Float32Array | undefined;
       let condOut: Float32Array | undefined;
@@ -296,13 +334,16 @@ export class SvdPipeline {
           else for (let i = 0; i < 4 * hw; i++) call.sample[dst + i] = cIn * x[src + i];
         }
         const feed = call.sampleHalf?.data ?? call.sample;
-        for (let b = 1; b < B; b++) for (let f = 0; f < F; f++) feed.copyWithin((b * F + f) * frameIn, f * frameIn, f * frameIn + 4 * hw);
+        for (let b = 1; b < B; b++)
+          for (let f = 0; f < F; f++) feed.copyWithin((b * F + f) * frameIn, f * frameIn, f * frameIn + 4 * hw);
         call.ts.fill(cNoise);
         const dims = [B, F, 8, h, w];
         const r = await this.run(
           'unet',
           {
-            sample: call.sampleHalf ? new ort.Tensor('float16', call.sampleHalf.data, dims) : floatTensor(types.sample, call.sample, dims),
+            sample: call.sampleHalf
+              ? new ort.Tensor('float16', call.sampleHalf.data, dims)
+              : floatTensor(types.sample, call.sample, dims),
             timestep: floatTensor(types.timestep, call.ts, [B]),
             encoder_hidden_states: call.ehs,
             added_time_ids: call.ati,
@@ -321,21 +362,36 @@ export class SvdPipeline {
   }
 
   /** Latents (scaled) -> RGB frames, through the VAE decoder `chunk` frames at a time. */
-  async decode(latents: Float32Array, shape: LatentShape, chunk = 4, onChunk?: (done: number, total: number) => void, signal?: AbortSignal): Promise<RgbImage[]> {
+  async decode(
+    latents: Float32Array,
+    shape: LatentShape,
+    chunk = 4,
+    onChunk?: (done: number, total: number) => void,
+    signal?: AbortSignal,
+  ): Promise<RgbImage[]> {
     const { frames: F, height: h, width: w } = shape;
     const per = 4 * h * w;
-    if (latents.length !== F * per) throw new CamtrackError('shape-mismatch', `decode: ${latents.length} latent values for ${F} frames of 4x${h}x${w}.`);
+    if (latents.length !== F * per)
+      throw new CamtrackError(
+        'shape-mismatch',
+        `decode: ${latents.length} latent values for ${F} frames of 4x${h}x${w}.`,
+      );
     const H = h * this.manifest.downsampling;
     const W = w * this.manifest.downsampling;
     const dtype = this.model.sessions.vae_decoder.dtypes.latent_sample;
     const inv = 1 / this.manifest.latentScale;
     const frames: RgbImage[] = [];
     for (let start = 0; start < F; start += chunk) {
-      if (signal?.aborted) throw new CamtrackError('cancelled', `The render was cancelled while decoding (frame ${start + 1} of ${F}).`);
+      if (signal?.aborted)
+        throw new CamtrackError('cancelled', `The render was cancelled while decoding (frame ${start + 1} of ${F}).`);
       const count = Math.min(chunk, F - start);
       const z = new Float32Array(count * per);
       for (let i = 0; i < z.length; i++) z[i] = latents[start * per + i] * inv;
-      const r = await this.run('vae_decoder', { latent_sample: floatTensor(dtype, z, [count, 4, h, w]), num_frames: int64Scalar(count) }, 'The VAE decoder');
+      const r = await this.run(
+        'vae_decoder',
+        { latent_sample: floatTensor(dtype, z, [count, 4, h, w]), num_frames: int64Scalar(count) },
+        'The VAE decoder',
+      );
       const px = readFloat(r.sample, count * 3 * H * W, 'The VAE decoder');
       for (let i = 0; i < count; i++) frames.push(fromPlanarSigned(px, i * 3 * H * W, W, H));
       onChunk?.(start + count, F);
@@ -350,10 +406,16 @@ export class SvdPipeline {
     const shape: LatentShape = { frames: F, channels: 4, height: lat.height, width: lat.width };
     const fc = this.manifest.frameCounts;
     if (fc !== 'any' && !fc.includes(F))
-      throw new CamtrackError('bad-input', `This model (${this.manifest.name}) makes ${fc.join(' or ')} frames; the track has ${F}.`);
+      throw new CamtrackError(
+        'bad-input',
+        `This model (${this.manifest.name}) makes ${fc.join(' or ')} frames; the track has ${F}.`,
+      );
     req.views.forEach((v, i) => {
       if (v.width !== req.source.width || v.height !== req.source.height)
-        throw new CamtrackError('shape-mismatch', `Warped view ${i} is ${v.width}x${v.height}, but the source is ${req.source.width}x${req.source.height}.`);
+        throw new CamtrackError(
+          'shape-mismatch',
+          `Warped view ${i} is ${v.width}x${v.height}, but the source is ${req.source.width}x${req.source.height}.`,
+        );
     });
     const cond = await this.conditioning(req.source, req.seed, { noiseAugStrength: req.noiseAugStrength });
     const warped = await this.encodeViews(req.views);
@@ -379,10 +441,14 @@ export class SvdPipeline {
    * How this render fits the provider's memory: CFG as one or two UNet calls, and the decode
    * chunk (see memory.ts). `freeBytes` overrides the probe (tests, benchmarks).
    */
-  async memoryPlan(shape: LatentShape, o: { cfgMode: CfgMode; maxGuidance: number; decodeChunk: number; freeBytes?: number | null }): Promise<MemoryPlan> {
+  async memoryPlan(
+    shape: LatentShape,
+    o: { cfgMode: CfgMode; maxGuidance: number; decodeChunk: number; freeBytes?: number | null },
+  ): Promise<MemoryPlan> {
     const unet = this.manifest.components.unet;
     let weights = 0;
-    for (const e of [unet, ...unet.externalData]) weights += e.bytes ?? (await fs.stat(path.join(this.model.dir, e.file))).size;
+    for (const e of [unet, ...unet.externalData])
+      weights += e.bytes ?? (await fs.stat(path.join(this.model.dir, e.file))).size;
     const bytes = (t: string | undefined) => (t === 'float16' ? 2 : 4);
     return planMemory({
       cfgMode: o.cfgMode,

@@ -9,8 +9,14 @@ import { fromFloat16, toFloat16 } from './float16';
 export type FloatType = 'float32' | 'float16';
 
 /** A float tensor of the session's type; `half` is an optional reusable buffer for the float16 bits. */
-export function floatTensor(type: FloatType | 'int64' | undefined, data: Float32Array, dims: number[], half?: Uint16Array): ort.Tensor {
-  if (type === 'float16') return new ort.Tensor('float16', toFloat16(data, half && half.length === data.length ? half : undefined), dims);
+export function floatTensor(
+  type: FloatType | 'int64' | undefined,
+  data: Float32Array,
+  dims: number[],
+  half?: Uint16Array,
+): ort.Tensor {
+  if (type === 'float16')
+    return new ort.Tensor('float16', toFloat16(data, half && half.length === data.length ? half : undefined), dims);
   return new ort.Tensor('float32', data, dims);
 }
 
@@ -28,11 +34,19 @@ export function readFloat(t: ort.Tensor | undefined, expected: number, what: str
   if (t.type === 'float16') out = fromFloat16(t.data as Uint16Array);
   else if (t.type === 'float32') out = t.data as Float32Array;
   else throw new CamtrackError('model', `${what}: the model returned ${t.type}, expected float32 or float16.`);
-  if (out.length !== expected) throw new CamtrackError('model', `${what}: the model returned ${out.length} values [${t.dims.join(',')}], expected ${expected}.`);
+  if (out.length !== expected)
+    throw new CamtrackError(
+      'model',
+      `${what}: the model returned ${out.length} values [${t.dims.join(',')}], expected ${expected}.`,
+    );
   for (let i = 0; i < out.length; i++) {
     const v = out[i];
     // v - v is 0 for finite v and NaN for NaN and +-Infinity.
-    if (v - v !== 0) throw new CamtrackError('model', `${what}: the model returned a non-finite value (${out[i]}) at element ${i}; a float16 model may have overflowed.`);
+    if (v - v !== 0)
+      throw new CamtrackError(
+        'model',
+        `${what}: the model returned a non-finite value (${out[i]}) at element ${i}; a float16 model may have overflowed.`,
+      );
   }
   return out;
 }

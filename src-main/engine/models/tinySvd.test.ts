@@ -11,8 +11,19 @@ import { GOLDEN, golden, goldenImage, maxAbsDiff, TOL, tinyModelDir } from '../.
 import type { RgbImage } from '../image/types';
 import { SvdPipeline, type Conditioning } from './svdPipeline';
 
-const shape = (frames: number): LatentShape => ({ frames, channels: 4, height: GOLDEN.height / 8, width: GOLDEN.width / 8 });
-const guidance = { minGuidance: GOLDEN.minGuidance, maxGuidance: GOLDEN.maxGuidance, fps: GOLDEN.fps, motionBucketId: GOLDEN.motionBucketId, noiseAugStrength: GOLDEN.noiseAugStrength };
+const shape = (frames: number): LatentShape => ({
+  frames,
+  channels: 4,
+  height: GOLDEN.height / 8,
+  width: GOLDEN.width / 8,
+});
+const guidance = {
+  minGuidance: GOLDEN.minGuidance,
+  maxGuidance: GOLDEN.maxGuidance,
+  fps: GOLDEN.fps,
+  motionBucketId: GOLDEN.motionBucketId,
+  noiseAugStrength: GOLDEN.noiseAugStrength,
+};
 
 /** Planar [F][3][H][W]-free view of decoded frames as diffusers' [F,H,W,3] array. */
 function framesArray(frames: RgbImage[]): Float32Array {
@@ -32,7 +43,11 @@ function check(label: string, got: ArrayLike<number>, want: ArrayLike<number>, t
 }
 
 describe.each([
-  { dtype: 'fp32' as const, set: 'golden' as const, tol: { embeds: TOL.fp32.embeds, latent: TOL.fp32.latent, denoised: TOL.fp32.denoised, frames: TOL.fp32.frames } },
+  {
+    dtype: 'fp32' as const,
+    set: 'golden' as const,
+    tol: { embeds: TOL.fp32.embeds, latent: TOL.fp32.latent, denoised: TOL.fp32.denoised, frames: TOL.fp32.frames },
+  },
   { dtype: 'fp16' as const, set: 'golden_fp16' as const, tol: TOL.fp16 },
 ])('tiny SVD $dtype against diffusers', ({ dtype, set, tol }) => {
   let pipe: SvdPipeline;
@@ -41,7 +56,10 @@ describe.each([
   beforeAll(async () => {
     pipe = await SvdPipeline.open(tinyModelDir(dtype), { provider: 'cpu' });
     source = await goldenImage('image');
-    cond = await pipe.conditioning(source, 0, { noise: (await golden('noise_aug')).data, noiseAugStrength: GOLDEN.noiseAugStrength });
+    cond = await pipe.conditioning(source, 0, {
+      noise: (await golden('noise_aug')).data,
+      noiseAugStrength: GOLDEN.noiseAugStrength,
+    });
   }, 120_000);
   afterAll(() => pipe?.release());
 
@@ -53,7 +71,12 @@ describe.each([
 
   it('the conditioning latent (noise-augmented, unscaled) and the scaled source latent', async () => {
     check(`${dtype} image_latent`, cond.imageLatent, (await golden('image_latent', set)).data, tol.latent);
-    check(`${dtype} source_latent_scaled (vs fp32 golden)`, cond.sourceLatent, (await golden('source_latent_scaled')).data, tol.latent);
+    check(
+      `${dtype} source_latent_scaled (vs fp32 golden)`,
+      cond.sourceLatent,
+      (await golden('source_latent_scaled')).data,
+      tol.latent,
+    );
   });
 
   it.each([

@@ -5,7 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GOLDEN, golden, goldenImage, maxAbsDiff, tinyModelDir } from '../../test/tinySvd';
-import { chooseCfgPasses, chooseDecodeChunk, estimateDecodeBytesPerFrame, estimateUnetPeakBytes, MEMORY_HEADROOM } from './memory';
+import {
+  chooseCfgPasses,
+  chooseDecodeChunk,
+  estimateDecodeBytesPerFrame,
+  estimateUnetPeakBytes,
+  MEMORY_HEADROOM,
+} from './memory';
 import { SvdPipeline, type Conditioning } from './svdPipeline';
 
 const GB = 2 ** 30;
@@ -58,7 +64,9 @@ describe('memory knobs on the tiny SVD (fp32, CPU)', () => {
     const x = (await golden('denoise_x')).data;
     const settings = { minGuidance: 1, maxGuidance: 3 };
     const batch = Float32Array.from(await pipe.denoiser(cond, shape, settings)(x, GOLDEN.denoiseSigma));
-    const twoPass = Float32Array.from(await pipe.denoiser(cond, shape, { ...settings, cfgTwoPass: true })(x, GOLDEN.denoiseSigma));
+    const twoPass = Float32Array.from(
+      await pipe.denoiser(cond, shape, { ...settings, cfgTwoPass: true })(x, GOLDEN.denoiseSigma),
+    );
     const d = maxAbsDiff(batch, twoPass);
     console.log(`two-pass vs batch-2 CFG, max abs diff ${d.toExponential(2)}`);
     expect(d).toBeLessThan(1e-5);
@@ -68,10 +76,20 @@ describe('memory knobs on the tiny SVD (fp32, CPU)', () => {
   it('a plan for little free memory splits CFG and lowers the decode chunk, and decoding with it runs', async () => {
     const roomy = await pipe.memoryPlan(shape, { cfgMode: 'auto', maxGuidance: 3, decodeChunk: 8, freeBytes: 64 * GB });
     expect(roomy).toMatchObject({ cfgTwoPass: false, decodeChunk: 8 });
-    const tight = await pipe.memoryPlan(shape, { cfgMode: 'auto', maxGuidance: 3, decodeChunk: 8, freeBytes: roomy.unetBatch2PeakBytes * 0.9 });
+    const tight = await pipe.memoryPlan(shape, {
+      cfgMode: 'auto',
+      maxGuidance: 3,
+      decodeChunk: 8,
+      freeBytes: roomy.unetBatch2PeakBytes * 0.9,
+    });
     expect(tight.cfgTwoPass).toBe(true);
     const forChunk3 = (3.5 * tight.decodeBytesPerFrame) / MEMORY_HEADROOM;
-    const plan = await pipe.memoryPlan(shape, { cfgMode: 'auto', maxGuidance: 3, decodeChunk: 8, freeBytes: forChunk3 });
+    const plan = await pipe.memoryPlan(shape, {
+      cfgMode: 'auto',
+      maxGuidance: 3,
+      decodeChunk: 8,
+      freeBytes: forChunk3,
+    });
     expect(plan.decodeChunk).toBe(3);
     const latents = (await golden('run_latents_final')).data;
     const frames = await pipe.decode(latents, shape, plan.decodeChunk);

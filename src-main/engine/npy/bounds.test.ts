@@ -37,7 +37,9 @@ describe('npy bounds', () => {
     const bytes = npyWithHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (100000000000, 0), }");
     expect(bytes.length).toBeLessThan(128);
     const e = await refusedQuickly(() => lambdaFromNpy(bytes, { name: 'lambda.npy' }));
-    expect(e.message).toMatch(/lambda\.npy is not a readable \.npy file: its shape \(100000000000, 0\) has an axis of 100000000000 elements/);
+    expect(e.message).toMatch(
+      /lambda\.npy is not a readable \.npy file: its shape \(100000000000, 0\) has an axis of 100000000000 elements/,
+    );
     // Below that bound, the lambda reader refuses the empty table before looping over its rows.
     const rows = npyWithHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (4000000000, 0), }");
     const e1 = await refusedQuickly(() => lambdaFromNpy(rows, { name: 'lambda.npy' }));
@@ -55,7 +57,9 @@ describe('npy bounds', () => {
     expect(e.message).toMatch(new RegExp(`header is \\d+ bytes long.*at most ${NPY_MAX_HEADER_BYTES}`));
     // Under the header limit, the dimension count is bounded too; parsing stays linear.
     const many = Array.from({ length: 20_000 }, () => '1').join(',');
-    const e2 = await refusedQuickly(() => readNpy(npyWithHeader(`{'descr': '<f4', 'fortran_order': False, 'shape': (${many}), }`, 2), 'd.npy'));
+    const e2 = await refusedQuickly(() =>
+      readNpy(npyWithHeader(`{'descr': '<f4', 'fortran_order': False, 'shape': (${many}), }`, 2), 'd.npy'),
+    );
     expect(e2.message).toMatch(new RegExp(`more than ${NPY_MAX_DIMS} dimensions`));
   });
 
@@ -83,7 +87,12 @@ function pngHeaderOnly(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([16, 0, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(1))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 describe('depth size caps like photos (100 MP)', () => {

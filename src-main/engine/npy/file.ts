@@ -10,6 +10,10 @@ export async function readNpyFile(file: string): Promise<NpyArray> {
 }
 
 /** Writes '<f4'/'<f8' by the array type, atomically. */
-export async function writeNpyFile(file: string, data: Float32Array | Float64Array, shape: readonly number[]): Promise<void> {
+export async function writeNpyFile(
+  file: string,
+  data: Float32Array | Float64Array,
+  shape: readonly number[],
+): Promise<void> {
   await writeFileAtomic(file, writeNpy(data, shape));
 }

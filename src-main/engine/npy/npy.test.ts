@@ -14,7 +14,16 @@ const VALUES = [1.5, -2.25, 0.1, 65504.0, -0, 3.0];
 const f32 = (xs: number[]) => Array.from(Float32Array.from(xs));
 // numpy's own float64 decoding of the float16 fixture values (printed by make_fixtures.py).
 const F16_DECODED = [
-  5.960464477539063e-8, -5.960464477539063e-8, 6.103515625e-5, 6.097555160522461e-5, 65504.0, -0, Infinity, -Infinity, NaN, 0.333251953125,
+  5.960464477539063e-8,
+  -5.960464477539063e-8,
+  6.103515625e-5,
+  6.097555160522461e-5,
+  65504.0,
+  -0,
+  Infinity,
+  -Infinity,
+  NaN,
+  0.333251953125,
 ];
 
 function refusal(f: () => unknown): CamtrackError {
@@ -107,7 +116,9 @@ describe('readNpy refusals', () => {
 
   it('refuses a truncated file: in the data, in the header, in the prefix', () => {
     const bytes = load('f8_le_v2.npy');
-    expect(refusal(() => readNpy(bytes.subarray(0, bytes.length - 1))).message).toMatch(/truncated: shape \(2, 3\) of <f8 needs 48 bytes of data, the file has 47/);
+    expect(refusal(() => readNpy(bytes.subarray(0, bytes.length - 1))).message).toMatch(
+      /truncated: shape \(2, 3\) of <f8 needs 48 bytes of data, the file has 47/,
+    );
     expect(refusal(() => readNpy(bytes.subarray(0, 40))).message).toMatch(/truncated/);
     expect(refusal(() => readNpy(bytes.subarray(0, 9))).message).toMatch(/truncated/);
     expect(refusal(() => readNpy(bytes.subarray(0, 3))).message).toMatch(/only 3 bytes/);

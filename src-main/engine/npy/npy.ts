@@ -39,15 +39,20 @@ export function readNpy(bytes: Uint8Array, name = 'the .npy file'): NpyArray {
   if (bytes.length < 8) throw bad('the file is truncated inside its version');
   const major = bytes[6];
   const minor = bytes[7];
-  if (minor !== 0 || major < 1 || major > 3) throw bad(`format version ${major}.${minor} is not supported (1.0, 2.0 and 3.0 are)`);
+  if (minor !== 0 || major < 1 || major > 3)
+    throw bad(`format version ${major}.${minor} is not supported (1.0, 2.0 and 3.0 are)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lenBytes = major === 1 ? 2 : 4;
   const prefix = 8 + lenBytes;
   if (bytes.length < prefix) throw bad('the file is truncated inside its header length');
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
-  if (headerLen > NPY_MAX_HEADER_BYTES) throw bad(`its header is ${headerLen} bytes long; a .npy header of a plain array is a few hundred (at most ${NPY_MAX_HEADER_BYTES} are read)`);
+  if (headerLen > NPY_MAX_HEADER_BYTES)
+    throw bad(
+      `its header is ${headerLen} bytes long; a .npy header of a plain array is a few hundred (at most ${NPY_MAX_HEADER_BYTES} are read)`,
+    );
   const dataStart = prefix + headerLen;
-  if (bytes.length < dataStart) throw bad(`the file is truncated: its header says ${headerLen} bytes but only ${bytes.length - prefix} follow`);
+  if (bytes.length < dataStart)
+    throw bad(`the file is truncated: its header says ${headerLen} bytes but only ${bytes.length - prefix} follow`);
   const headerBytes = bytes.subarray(prefix, dataStart);
   const header = major === 3 ? new TextDecoder('utf-8').decode(headerBytes) : latin1(headerBytes);
   const dict = parseHeader(header, bad);
@@ -62,7 +67,10 @@ export function readNpy(bytes: Uint8Array, name = 'the .npy file'): NpyArray {
   }
   if (typeof dict.fortran_order !== 'boolean') throw bad("the header's 'fortran_order' is not True or False");
   if (dict.fortran_order) {
-    throw new CamtrackError('bad-file', `${name} is stored in Fortran (column-major) order; save it in C order (numpy.ascontiguousarray) and try again.`);
+    throw new CamtrackError(
+      'bad-file',
+      `${name} is stored in Fortran (column-major) order; save it in C order (numpy.ascontiguousarray) and try again.`,
+    );
   }
   const shape = dict.shape;
   if (!Array.isArray(shape)) throw bad(`the header's 'shape' is ${describe(shape)}, not a tuple`);
@@ -71,24 +79,38 @@ export function readNpy(bytes: Uint8Array, name = 'the .npy file'): NpyArray {
   if (shape.length > NPY_MAX_DIMS) throw bad(`its shape has ${shape.length} dimensions (at most ${NPY_MAX_DIMS})`);
   // Every axis is checked, not only the product: a zero-sized axis beside a huge one is refused too.
   for (const d of shape) {
-    if (d > NPY_MAX_ELEMENTS) throw bad(`its shape (${shape.join(', ')}) has an axis of ${d} elements, beyond what a file can hold`);
+    if (d > NPY_MAX_ELEMENTS)
+      throw bad(`its shape (${shape.join(', ')}) has an axis of ${d} elements, beyond what a file can hold`);
   }
   const count = shape.reduce((a, b) => a * b, 1);
-  if (count > NPY_MAX_ELEMENTS) throw bad(`its shape (${shape.join(', ')}) holds ${count} elements, beyond what a file can hold`);
+  if (count > NPY_MAX_ELEMENTS)
+    throw bad(`its shape (${shape.join(', ')}) holds ${count} elements, beyond what a file can hold`);
   const need = count * itemSize;
   const have = bytes.length - dataStart;
   if (have < need) {
-    throw new CamtrackError('bad-file', `${name} is truncated: shape (${shape.join(', ')}) of ${dtype} needs ${need} bytes of data, the file has ${have}.`);
+    throw new CamtrackError(
+      'bad-file',
+      `${name} is truncated: shape (${shape.join(', ')}) of ${dtype} needs ${need} bytes of data, the file has ${have}.`,
+    );
   }
   if (have > need) {
-    throw new CamtrackError('bad-file', `${name} does not fit its shape: shape (${shape.join(', ')}) of ${dtype} needs ${need} bytes of data, the file has ${have}.`);
+    throw new CamtrackError(
+      'bad-file',
+      `${name} does not fit its shape: shape (${shape.join(', ')}) of ${dtype} needs ${need} bytes of data, the file has ${have}.`,
+    );
   }
   const littleEndian = dtype[0] === '<';
   const data = decode(view, dataStart, count, itemSize, littleEndian);
   return { dtype, shape, data, littleEndian };
 }
 
-function decode(view: DataView, start: number, count: number, itemSize: number, le: boolean): Float32Array | Float64Array {
+function decode(
+  view: DataView,
+  start: number,
+  count: number,
+  itemSize: number,
+  le: boolean,
+): Float32Array | Float64Array {
   if (itemSize === 2) {
     const out = new Float32Array(count);
     for (let i = 0; i < count; i++) out[i] = decodeFloat16(view.getUint16(start + 2 * i, le));
@@ -140,7 +162,8 @@ function parseHeader(text: string, bad: (what: string) => CamtrackError): Record
   const str = (): string => {
     ws();
     const q = text[i];
-    if (q !== "'" && q !== '"') throw bad(`its header is not a Python dict (expected a quoted string at character ${i})`);
+    if (q !== "'" && q !== '"')
+      throw bad(`its header is not a Python dict (expected a quoted string at character ${i})`);
     const end = text.indexOf(q, i + 1);
     if (end < 0) throw bad('its header has an unterminated string');
     const s = text.slice(i + 1, end);
@@ -180,7 +203,9 @@ function parseHeader(text: string, bad: (what: string) => CamtrackError): Record
         else if (text[i] !== ')') throw bad(`its header's shape is malformed (at character ${i})`);
       }
     }
-    throw bad(`its header has a value this reader does not understand (at character ${i}); only simple float arrays are supported`);
+    throw bad(
+      `its header has a value this reader does not understand (at character ${i}); only simple float arrays are supported`,
+    );
   };
   const out: Record<string, HeaderValue> = {};
   expect('{');
@@ -206,7 +231,8 @@ export function npyHeader(dtype: NpyDtype, shape: readonly number[]): Uint8Array
   const hlen = dict.length + 1; // + the final newline
   const padlen = ARRAY_ALIGN - ((MAGIC.length + 2 + 2 + hlen) % ARRAY_ALIGN);
   const total = 10 + hlen + padlen;
-  if (total - 10 > 0xffff) throw new CamtrackError('bad-input', `A .npy header for shape (${shape.join(', ')}) is too long for format 1.0.`);
+  if (total - 10 > 0xffff)
+    throw new CamtrackError('bad-input', `A .npy header for shape (${shape.join(', ')}) is too long for format 1.0.`);
   const out = new Uint8Array(total).fill(0x20);
   out.set(MAGIC, 0);
   out[6] = 1;
@@ -223,11 +249,18 @@ export function npyHeader(dtype: NpyDtype, shape: readonly number[]): Uint8Array
  */
 export function writeNpy(data: Float32Array | Float64Array, shape: readonly number[]): Uint8Array {
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new CamtrackError('bad-input', `A .npy shape needs non-negative integer sizes (got (${shape.join(', ')})).`);
+    if (!Number.isInteger(d) || d < 0)
+      throw new CamtrackError(
+        'bad-input',
+        `A .npy shape needs non-negative integer sizes (got (${shape.join(', ')})).`,
+      );
   }
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== data.length) {
-    throw new CamtrackError('shape-mismatch', `Cannot write ${data.length} values as a .npy array of shape (${shape.join(', ')}), which holds ${count}.`);
+    throw new CamtrackError(
+      'shape-mismatch',
+      `Cannot write ${data.length} values as a .npy array of shape (${shape.join(', ')}), which holds ${count}.`,
+    );
   }
   const f64 = data instanceof Float64Array;
   const header = npyHeader(f64 ? '<f8' : '<f4', shape);

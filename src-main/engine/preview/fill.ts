@@ -39,7 +39,8 @@ export const BACKGROUND_POWER = 8;
 export function pushPullFill(input: FillInput): Float32Array {
   const { width, height, image, holes, depth } = input;
   const n = width * height;
-  if (image.length !== n * 3 || holes.length !== n) throw new Error(`fill: ${width}x${height} needs ${n * 3} colours and ${n} hole flags`);
+  if (image.length !== n * 3 || holes.length !== n)
+    throw new Error(`fill: ${width}x${height} needs ${n * 3} colours and ${n} hole flags`);
   if (depth && depth.length !== n) throw new Error(`fill: ${width}x${height} needs ${n} depths`);
   return fillKernel().fill(width, height, image, holes, depth);
 }

@@ -6,6 +6,12 @@ import { pushPullFill } from './fill';
  * filled one; holes, latent holes and depth stay as the warp gave them (they say what was invented).
  */
 export function fillWarpedFrame(frame: WarpedFrame): WarpedFrame {
-  const image = pushPullFill({ width: frame.width, height: frame.height, image: frame.image, holes: frame.holes, depth: frame.depth });
+  const image = pushPullFill({
+    width: frame.width,
+    height: frame.height,
+    image: frame.image,
+    holes: frame.holes,
+    depth: frame.depth,
+  });
   return { ...frame, image };
 }

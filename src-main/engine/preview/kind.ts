@@ -22,9 +22,11 @@ export const PREVIEW_MODEL_RECORD = {
 /** A preview takes any even size (H.264's 4:2:0 needs even sides); a model render needs multiples of 64. */
 export function renderSizeError(model: string, width: number, height: number): string | null {
   if (isPreviewModel(model)) {
-    if (width % 2 || height % 2 || width < 2 || height < 2) return `The preview size ${width}x${height} must have even width and height.`;
+    if (width % 2 || height % 2 || width < 2 || height < 2)
+      return `The preview size ${width}x${height} must have even width and height.`;
     return null;
   }
-  if (width % 64 || height % 64) return `The render size ${width}x${height} does not fit the model: width and height must be multiples of 64.`;
+  if (width % 64 || height % 64)
+    return `The render size ${width}x${height} does not fit the model: width and height must be multiples of 64.`;
   return null;
 }

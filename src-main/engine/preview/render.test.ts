@@ -20,7 +20,11 @@ beforeAll(async () => {
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'camtrack-preview-'));
   projectDir = path.join(root, 'tiny.camtrack');
   // 6 frames, 3 degrees a frame, rendered as a preview at a size that is even but not a multiple of 64.
-  doc = await writeTinyProject(projectDir, { frames: 6, degreesPerFrame: 3, render: { model: 'preview', width: 130, height: 74 } });
+  doc = await writeTinyProject(projectDir, {
+    frames: 6,
+    degreesPerFrame: 3,
+    render: { model: 'preview', width: 130, height: 74 },
+  });
 });
 afterAll(async () => {
   await fs.rm(root, { recursive: true, force: true });
@@ -40,13 +44,21 @@ describe('preview render (no model)', () => {
     expect(side.model).toMatchObject({ family: 'preview', location: 'preview', files: [] });
     expect(side.executionProvider.used).toBe('cpu');
     expect(r.timings.map((t) => t.stage)).toEqual(['load', 'warp', 'export', 'sidecar']);
-    for (let i = 1; i < progress.length; i++) expect(progress[i].fraction).toBeGreaterThanOrEqual(progress[i - 1].fraction);
+    for (let i = 1; i < progress.length; i++)
+      expect(progress[i].fraction).toBeGreaterThanOrEqual(progress[i - 1].fraction);
     expect(progress.at(-1)!.fraction).toBe(1);
 
     // The oracle: the same warp on this thread. Pixels the warp saw are exactly its colours; frame 0 is the photo.
     const inputs = await loadRenderInputs(projectDir, { ...doc, render: { ...doc.render } });
-    const prepared = prepareSource({ image: inputs.image, depth: inputs.depth, intrinsics: inputs.intrinsics, c2w: inputs.cameras[0].c2w });
-    let holes = 0, holeBlack = 0, mismatched = 0;
+    const prepared = prepareSource({
+      image: inputs.image,
+      depth: inputs.depth,
+      intrinsics: inputs.intrinsics,
+      c2w: inputs.cameras[0].c2w,
+    });
+    let holes = 0,
+      holeBlack = 0,
+      mismatched = 0;
     for (let f = 0; f < 6; f++) {
       const w = warpFrame(prepared, inputs.cameras[f]);
       for (let p = 0; p < w.width * w.height; p++) {
@@ -71,14 +83,34 @@ describe('preview render (no model)', () => {
 
   it('is deterministic: a re-render from the sidecar gives the same frames, two frames of one camera are identical', async () => {
     const out = path.join(root, 'again.png');
-    const first = await renderProject({ projectDir, doc, out: path.join(root, 'frames'), overrides: { format: 'png' } });
+    const first = await renderProject({
+      projectDir,
+      doc,
+      out: path.join(root, 'frames'),
+      overrides: { format: 'png' },
+    });
     const again = await renderFromSidecar(first.sidecarPath, { out: path.join(root, 'frames-again') });
     expect(again.frames.every((f, i) => sameBytes(f, first.frames[i]))).toBe(true);
     expect((await fs.readdir(path.join(root, 'frames'))).filter((n) => n.endsWith('.png'))).toHaveLength(6);
     // A track that holds still over its last frames: the held frames are identical (no flicker).
     const keys = doc.track.keyframes;
-    const held = { ...doc, track: { ...doc.track, keyframes: [...keys.filter((k) => k.frame < 3), { ...keys.at(-1)!, id: 'hold-a', frame: 3 }, { ...keys.at(-1)!, id: 'hold-b', frame: 5 }] } };
-    const r = await renderProject({ projectDir, doc: held, out: path.join(root, 'held.webm'), overrides: { format: 'webm' } });
+    const held = {
+      ...doc,
+      track: {
+        ...doc.track,
+        keyframes: [
+          ...keys.filter((k) => k.frame < 3),
+          { ...keys.at(-1)!, id: 'hold-a', frame: 3 },
+          { ...keys.at(-1)!, id: 'hold-b', frame: 5 },
+        ],
+      },
+    };
+    const r = await renderProject({
+      projectDir,
+      doc: held,
+      out: path.join(root, 'held.webm'),
+      overrides: { format: 'webm' },
+    });
     expect(sameBytes(r.frames[3], r.frames[4]) && sameBytes(r.frames[4], r.frames[5])).toBe(true);
     expect(sameBytes(r.frames[2], r.frames[3])).toBe(false);
     void out;
@@ -86,15 +118,26 @@ describe('preview render (no model)', () => {
 
   it('refuses an odd size for a preview and a size off the 64 grid for a model, before anything is written', async () => {
     const out = path.join(root, 'odd.mp4');
-    await expect(renderProject({ projectDir, doc: { ...doc, render: { ...doc.render, width: 131 } }, out })).rejects.toThrow(/131x74 must have even/);
-    await expect(renderProject({ projectDir, doc, out, overrides: { model: 'draft' } })).rejects.toThrow(/130x74 .*multiples of 64/);
+    await expect(
+      renderProject({ projectDir, doc: { ...doc, render: { ...doc.render, width: 131 } }, out }),
+    ).rejects.toThrow(/131x74 must have even/);
+    await expect(renderProject({ projectDir, doc, out, overrides: { model: 'draft' } })).rejects.toThrow(
+      /130x74 .*multiples of 64/,
+    );
     await expect(fs.stat(out)).rejects.toThrow();
   });
 
   it('stops when cancelled and leaves nothing behind', async () => {
     const controller = new AbortController();
     const out = path.join(root, 'cancelled.gif');
-    const e = await renderProject({ projectDir, doc, out, overrides: { format: 'gif' }, signal: controller.signal, onProgress: (p) => p.stage === 'warp' && p.fraction > 0.1 && controller.abort() }).catch((x) => x);
+    const e = await renderProject({
+      projectDir,
+      doc,
+      out,
+      overrides: { format: 'gif' },
+      signal: controller.signal,
+      onProgress: (p) => p.stage === 'warp' && p.fraction > 0.1 && controller.abort(),
+    }).catch((x) => x);
     expect(e).toBeInstanceOf(CamtrackError);
     expect((e as CamtrackError).code).toBe('cancelled');
     expect((await fs.readdir(root)).filter((n) => n.startsWith('cancelled'))).toEqual([]);

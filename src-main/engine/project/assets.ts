@@ -36,7 +36,8 @@ export async function sha256File(file: string): Promise<string> {
 
 export function assetFileName(kind: AssetKind, sha256: string, ext: string): string {
   const e = ext.replace(/^\./, '').toLowerCase();
-  if (!/^[a-z0-9]+$/.test(e)) throw new CamtrackError('bad-input', `"${ext}" is not a usable file extension for an asset.`);
+  if (!/^[a-z0-9]+$/.test(e))
+    throw new CamtrackError('bad-input', `"${ext}" is not a usable file extension for an asset.`);
   return `${kind}-${sha256.slice(0, HASH_PREFIX)}.${e}`;
 }
 
@@ -67,10 +68,17 @@ function rethrow(e: unknown): never {
  */
 export async function writeAsset(dir: string, asset: NewAsset): Promise<string> {
   const prefix = assetNameHashPrefix(asset.name);
-  if (!prefix) throw new CamtrackError('bad-input', `"${asset.name}" is not a content-addressed asset name (kind-<16 hex digits>.ext).`);
+  if (!prefix)
+    throw new CamtrackError(
+      'bad-input',
+      `"${asset.name}" is not a content-addressed asset name (kind-<16 hex digits>.ext).`,
+    );
   const sha = sha256Hex(asset.bytes);
   if (!sha.startsWith(prefix)) {
-    throw new CamtrackError('bad-input', `Asset "${asset.name}" does not hold the bytes its name promises (their sha256 starts ${sha.slice(0, HASH_PREFIX)}).`);
+    throw new CamtrackError(
+      'bad-input',
+      `Asset "${asset.name}" does not hold the bytes its name promises (their sha256 starts ${sha.slice(0, HASH_PREFIX)}).`,
+    );
   }
   const target = assetPath(dir, asset.name);
   if ((await exists(target)) && (await sha256File(target)) === sha) {
@@ -109,7 +117,11 @@ export async function linkOrCopyAsset(fromDir: string, toDir: string, ref: Asset
     return;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !(await exists(src))) {
-      throw new CamtrackError('not-found', `The asset ${ref.file} is missing from ${fromDir}/${ASSETS_DIR}; it cannot be copied.`, { cause: e });
+      throw new CamtrackError(
+        'not-found',
+        `The asset ${ref.file} is missing from ${fromDir}/${ASSETS_DIR}; it cannot be copied.`,
+        { cause: e },
+      );
     }
   }
   await copyFileAtomic(src, dst);

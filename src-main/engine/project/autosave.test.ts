@@ -61,7 +61,10 @@ describe('Autosaver (fake clock)', () => {
     await vi.advanceTimersByTimeAsync(9999);
     expect(saves).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
-    expect(saves).toEqual([{ at: 2000, name: 'a' }, { at: 12_000, name: 'b' }]);
+    expect(saves).toEqual([
+      { at: 2000, name: 'a' },
+      { at: 12_000, name: 'b' },
+    ]);
   });
 
   it('under continuous changes still saves maxWait after the first unsaved one', async () => {

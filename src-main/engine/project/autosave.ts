@@ -27,7 +27,12 @@ export function untitledDir(appDataDir: string): string {
   return path.join(path.resolve(appDataDir), `Untitled${PROJECT_EXTENSION}`);
 }
 
-export async function writeAutosave(dir: string, doc: ProjectDoc, newAssets: NewAsset[] = [], now: Date = new Date()): Promise<string> {
+export async function writeAutosave(
+  dir: string,
+  doc: ProjectDoc,
+  newAssets: NewAsset[] = [],
+  now: Date = new Date(),
+): Promise<string> {
   const valid = assertValidDoc(doc, 'The autosave cannot be written, the project is not valid');
   const paths = projectPaths(dir);
   try {
@@ -59,7 +64,9 @@ export async function readAutosave(dir: string): Promise<RecoveredAutosave | nul
     throw new CamtrackError('bad-file', `${file} is not a Camtrack autosave: it has no valid "savedAt" time.`);
   }
   const decoded = decodeProjectDoc(raw?.doc, file);
-  return decoded.migratedFrom !== undefined ? { doc: decoded.doc, savedAt, migratedFrom: decoded.migratedFrom } : { doc: decoded.doc, savedAt };
+  return decoded.migratedFrom !== undefined
+    ? { doc: decoded.doc, savedAt, migratedFrom: decoded.migratedFrom }
+    : { doc: decoded.doc, savedAt };
 }
 
 /**

@@ -91,10 +91,13 @@ export class Autosaver {
     const earliest = this.lastSaveAt + this.minIntervalMs;
     const due = Math.max(earliest, Math.min(this.lastChangeAt + this.debounceMs, this.firstChangeAt + this.maxWaitMs));
     this.clearTimer();
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.run();
-    }, Math.max(0, due - Date.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        void this.run();
+      },
+      Math.max(0, due - Date.now()),
+    );
   }
 
   private run(): Promise<void> {

@@ -16,7 +16,11 @@ describe('createProject', () => {
     expect(DEFAULT_NUM_FRAMES).toBe(25);
     expect(doc.track.fps).toBe(DEFAULT_FPS);
     expect(doc.track.keyframes).toHaveLength(1);
-    expect(doc.track.keyframes[0]).toMatchObject({ frame: 0, position: [0, 0, 0], orientation: { kind: 'quaternion', q: [0, 0, 0, 1] } });
+    expect(doc.track.keyframes[0]).toMatchObject({
+      frame: 0,
+      position: [0, 0, 0],
+      orientation: { kind: 'quaternion', q: [0, 0, 0, 1] },
+    });
     expect(doc.render).toEqual(DEFAULT_RENDER_SETTINGS);
     expect(doc.image).toBeNull();
     expect(doc.depth).toBeNull();

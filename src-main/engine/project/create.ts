@@ -46,7 +46,14 @@ export interface CreateProjectOptions {
 
 /** The source camera: frame 0, at the origin, looking down -Z with +Y up (camera conventions). */
 export function sourceCameraKey(fovY: number = DEFAULT_FOV_Y): Keyframe {
-  return { id: 'source', frame: 0, position: [0, 0, 0], orientation: { kind: 'quaternion', q: [0, 0, 0, 1] }, fovY, easing: 'linear' };
+  return {
+    id: 'source',
+    frame: 0,
+    position: [0, 0, 0],
+    orientation: { kind: 'quaternion', q: [0, 0, 0, 1] },
+    fovY,
+    easing: 'linear',
+  };
 }
 
 /** The default lambda table for `steps` denoising steps and `frames` frames, as a document. */

@@ -4,7 +4,9 @@ import { createProject } from './create';
 
 describe('canonicalJson', () => {
   it('does not depend on key order, and drops undefined members like JSON does', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: undefined } })).toBe('{"a":{"d":[1,{"x":1,"y":2}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"x":1,"y":2}]},"b":1}',
+    );
     expect(canonicalJson({ a: 1, b: 2 })).toBe(canonicalJson({ b: 2, a: 1 }));
   });
 });
@@ -17,7 +19,9 @@ describe('isDirty', () => {
   });
 
   it('ignores modifiedAt and key order', () => {
-    const reordered = Object.fromEntries(Object.entries({ ...saved, modifiedAt: '2030-01-01T00:00:00Z' }).reverse()) as typeof saved;
+    const reordered = Object.fromEntries(
+      Object.entries({ ...saved, modifiedAt: '2030-01-01T00:00:00Z' }).reverse(),
+    ) as typeof saved;
     expect(isDirty(saved, reordered)).toBe(false);
   });
 

@@ -69,8 +69,12 @@ describe('writeProjectFromFiles', () => {
     const dir = path.join(tmp, 'X.camtrack');
     const photo = path.join(tmp, 'photo.jpg');
     await fs.writeFile(photo, await makeTestPhoto({ width: 64, height: 36 }));
-    await expect(writeProjectFromFiles(dir, { imagePath: photo, depthPath: notDepth })).rejects.toMatchObject({ code: 'bad-file' });
-    await expect(writeProjectFromFiles(dir, { imagePath: path.join(tmp, 'nope.png') })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(writeProjectFromFiles(dir, { imagePath: photo, depthPath: notDepth })).rejects.toMatchObject({
+      code: 'bad-file',
+    });
+    await expect(writeProjectFromFiles(dir, { imagePath: path.join(tmp, 'nope.png') })).rejects.toMatchObject({
+      code: 'not-found',
+    });
     await expect(fs.stat(dir)).rejects.toThrow();
   });
 });

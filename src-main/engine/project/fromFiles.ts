@@ -4,7 +4,15 @@ import { decodeDepth } from '../depth/read';
 import { CamtrackError, toErrorInfo } from '../util/errors';
 import { sniffFormat, type SniffedFormat } from '../image/sniff';
 import { decodeImage } from '../image/load';
-import { DEFAULT_DEPTH_MAPPING, type Depth, type DepthMapping, type SourceImage, type LambdaDoc, type RenderSettings, type Track } from './schema';
+import {
+  DEFAULT_DEPTH_MAPPING,
+  type Depth,
+  type DepthMapping,
+  type SourceImage,
+  type LambdaDoc,
+  type RenderSettings,
+  type Track,
+} from './schema';
 import { createProject } from './create';
 import { saveProject, type SavedProject } from './store';
 import { assetFileName, sha256Hex, type NewAsset } from './assets';
@@ -44,8 +52,10 @@ async function readInput(file: string, what: string): Promise<Uint8Array> {
     return await readFile(file);
   } catch (e) {
     const info = toErrorInfo(e);
-    if (info.code === 'not-found') throw new CamtrackError('not-found', `The ${what} ${file} does not exist.`, { cause: e });
-    if ((e as NodeJS.ErrnoException).code === 'EISDIR') throw new CamtrackError('bad-input', `The ${what} ${file} is a folder, not a file.`, { cause: e });
+    if (info.code === 'not-found')
+      throw new CamtrackError('not-found', `The ${what} ${file} does not exist.`, { cause: e });
+    if ((e as NodeJS.ErrnoException).code === 'EISDIR')
+      throw new CamtrackError('bad-input', `The ${what} ${file} is a folder, not a file.`, { cause: e });
     if (info.code === 'internal') throw e;
     throw new CamtrackError(info.code, info.message, { cause: e });
   }
@@ -62,23 +72,40 @@ export async function imageAssetFromFile(imagePath: string): Promise<{ asset: Ne
   const asset: NewAsset = { name: assetFileName('image', imageSha, imageExt), bytes: imageBytes };
   return {
     asset,
-    image: { asset: { file: asset.name, sha256: imageSha }, originalName: path.basename(imagePath), width: decoded.image.width, height: decoded.image.height },
+    image: {
+      asset: { file: asset.name, sha256: imageSha },
+      originalName: path.basename(imagePath),
+      width: decoded.image.width,
+      height: decoded.image.height,
+    },
   };
 }
 
 /** A depth file as a project asset (npy, PFM, 16-bit PNG or TIFF, told by its bytes) with its mapping. */
-export async function depthAssetFromFile(depthPath: string, mapping: DepthMapping): Promise<{ asset: NewAsset; depth: Depth }> {
+export async function depthAssetFromFile(
+  depthPath: string,
+  mapping: DepthMapping,
+): Promise<{ asset: NewAsset; depth: Depth }> {
   const depthBytes = await readInput(depthPath, 'depth file');
   const format = sniffFormat(depthBytes);
   const ext = DEPTH_EXTENSION[format];
   if (!ext) {
-    throw new CamtrackError('bad-file', `${depthPath} is ${format === 'unknown' ? 'not a depth file this studio knows' : `a ${format.toUpperCase()} file`}. Use .npy, PFM, 16-bit PNG or TIFF depth.`);
+    throw new CamtrackError(
+      'bad-file',
+      `${depthPath} is ${format === 'unknown' ? 'not a depth file this studio knows' : `a ${format.toUpperCase()} file`}. Use .npy, PFM, 16-bit PNG or TIFF depth.`,
+    );
   }
   // Decoded now, so a project is never made around a depth file that will not load.
   await decodeDepth(depthBytes, path.basename(depthPath));
   const sha = sha256Hex(depthBytes);
   const asset: NewAsset = { name: assetFileName('depth', sha, ext), bytes: depthBytes };
-  return { asset, depth: { source: { type: 'file', asset: { file: asset.name, sha256: sha }, originalName: path.basename(depthPath) }, mapping } };
+  return {
+    asset,
+    depth: {
+      source: { type: 'file', asset: { file: asset.name, sha256: sha }, originalName: path.basename(depthPath) },
+      mapping,
+    },
+  };
 }
 
 export async function writeProjectFromFiles(dir: string, opts: ProjectFromFilesOptions): Promise<SavedProject> {
@@ -89,7 +116,9 @@ export async function writeProjectFromFiles(dir: string, opts: ProjectFromFilesO
   if (opts.depthPath) {
     const d = await depthAssetFromFile(opts.depthPath, opts.mapping ?? DEFAULT_DEPTH_MAPPING);
     assets.push(d.asset);
-    depth = opts.depthModel ? { ...d.depth, source: { type: 'model' as const, asset: d.depth.source.asset, model: opts.depthModel } } : d.depth;
+    depth = opts.depthModel
+      ? { ...d.depth, source: { type: 'model' as const, asset: d.depth.source.asset, model: opts.depthModel } }
+      : d.depth;
   }
 
   const numFrames = opts.track?.numFrames ?? opts.numFrames;

@@ -1,6 +1,14 @@
 import { z } from '../util/zod';
 import { CamtrackError } from '../util/errors';
-import { DepthMapping, Track, RenderSettings, SourceImage, DepthSource, LambdaPreset, PROJECT_SCHEMA_VERSION } from './schema';
+import {
+  DepthMapping,
+  Track,
+  RenderSettings,
+  SourceImage,
+  DepthSource,
+  LambdaPreset,
+  PROJECT_SCHEMA_VERSION,
+} from './schema';
 import { formatIssues } from '../util/issues';
 
 /**
@@ -44,7 +52,10 @@ function migrateV0toV1(raw: unknown): unknown {
   const frames = v0.lambda.rows[0].length;
   v0.lambda.rows.forEach((row, i) => {
     if (row.length !== frames) {
-      throw new CamtrackError('bad-file', `This version-0 project is damaged: lambda row ${i} has ${row.length} values; row 0 has ${frames}.`);
+      throw new CamtrackError(
+        'bad-file',
+        `This version-0 project is damaged: lambda row ${i} has ${row.length} values; row 0 has ${frames}.`,
+      );
     }
   });
   return {
@@ -66,7 +77,8 @@ function migrateV0toV1(raw: unknown): unknown {
  * of frame 0); version 2 keeps those as they are and adds the list of further source views, empty.
  */
 function migrateV1toV2(raw: unknown): unknown {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CamtrackError('bad-file', 'This version-1 project is damaged: it is not a JSON object.');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new CamtrackError('bad-file', 'This version-1 project is damaged: it is not a JSON object.');
   return { ...(raw as Record<string, unknown>), schemaVersion: 2, sources: [] };
 }
 
@@ -75,7 +87,8 @@ function migrateV1toV2(raw: unknown): unknown {
  * none and reads unchanged. The bump keeps older builds from opening a video project as a still photo.
  */
 function migrateV2toV3(raw: unknown): unknown {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CamtrackError('bad-file', 'This version-2 project is damaged: it is not a JSON object.');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new CamtrackError('bad-file', 'This version-2 project is damaged: it is not a JSON object.');
   return { ...(raw as Record<string, unknown>), schemaVersion: 3 };
 }
 
@@ -94,7 +107,11 @@ export function migrateToCurrent(raw: unknown, from: number): unknown {
   let doc = raw;
   for (let v = from; v < PROJECT_SCHEMA_VERSION; v++) {
     const step = MIGRATIONS[v];
-    if (!step) throw new CamtrackError('bad-file', `Projects of schema version ${v} cannot be read by this build (no migration from version ${v}).`);
+    if (!step)
+      throw new CamtrackError(
+        'bad-file',
+        `Projects of schema version ${v} cannot be read by this build (no migration from version ${v}).`,
+      );
     doc = step(doc);
   }
   return doc;

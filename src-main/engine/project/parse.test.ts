@@ -20,7 +20,8 @@ function caught(fn: () => unknown): CamtrackError {
 function toV0(doc: ProjectDoc): Record<string, unknown> {
   const { decodeChunk: _dc, ...render } = doc.render;
   const rows: number[][] = [];
-  for (let s = 0; s < doc.lambda.steps; s++) rows.push(doc.lambda.values.slice(s * doc.lambda.frames, (s + 1) * doc.lambda.frames));
+  for (let s = 0; s < doc.lambda.steps; s++)
+    rows.push(doc.lambda.values.slice(s * doc.lambda.frames, (s + 1) * doc.lambda.frames));
   return {
     ...doc,
     schemaVersion: 0,
@@ -93,7 +94,9 @@ describe('decode', () => {
   });
 
   it('refuses a newer schema, naming both versions', () => {
-    const e = caught(() => parseProjectText(JSON.stringify({ ...doc, schemaVersion: PROJECT_SCHEMA_VERSION + 4 }), 'p.json'));
+    const e = caught(() =>
+      parseProjectText(JSON.stringify({ ...doc, schemaVersion: PROJECT_SCHEMA_VERSION + 4 }), 'p.json'),
+    );
     expect(e.code).toBe('newer-version');
     expect(e.message).toContain(`schema ${PROJECT_SCHEMA_VERSION + 4}`);
     expect(e.message).toContain(`reads up to schema ${PROJECT_SCHEMA_VERSION}`);

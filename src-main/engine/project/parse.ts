@@ -32,7 +32,11 @@ export function lineColumn(text: string, offset: number): { line: number; column
 export function parseJsonText(textIn: string, label: string): unknown {
   // A byte-order mark (some Windows editors add one) is not JSON, but it is not damage either.
   const text = textIn.charCodeAt(0) === 0xfeff ? textIn.slice(1) : textIn;
-  if (text.trim() === '') throw new CamtrackError('bad-file', `${label} is empty: it is not a Camtrack project file (the save that wrote it may have been interrupted).`);
+  if (text.trim() === '')
+    throw new CamtrackError(
+      'bad-file',
+      `${label} is empty: it is not a Camtrack project file (the save that wrote it may have been interrupted).`,
+    );
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -47,18 +51,28 @@ export function parseJsonText(textIn: string, label: string): unknown {
     const truncated = ended || offset >= text.trimEnd().length;
     const { line, column } = lineColumn(text, offset);
     const what = truncated ? 'is cut off (truncated)' : 'is not valid JSON';
-    throw new CamtrackError('bad-file', `${label} ${what}: ${msg.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}.`, { cause: e });
+    throw new CamtrackError(
+      'bad-file',
+      `${label} ${what}: ${msg.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}.`,
+      { cause: e },
+    );
   }
 }
 
 /** Reads `schemaVersion` from a parsed document, refusing what is not a project at all. */
 export function schemaVersionOf(raw: unknown, label: string): number {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new CamtrackError('bad-file', `${label} is not a Camtrack project: it holds ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : typeof raw}, not an object.`);
+    throw new CamtrackError(
+      'bad-file',
+      `${label} is not a Camtrack project: it holds ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : typeof raw}, not an object.`,
+    );
   }
   const v = (raw as Record<string, unknown>).schemaVersion;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-    throw new CamtrackError('bad-file', `${label} is not a Camtrack project: it has no valid "schemaVersion" (got ${JSON.stringify(v) ?? 'nothing'}).`);
+    throw new CamtrackError(
+      'bad-file',
+      `${label} is not a Camtrack project: it has no valid "schemaVersion" (got ${JSON.stringify(v) ?? 'nothing'}).`,
+    );
   }
   return v;
 }
@@ -84,7 +98,8 @@ export function decodeProjectDoc(raw: unknown, label: string): DecodedProject {
     }
   }
   const r = ProjectDoc.safeParse(current);
-  if (!r.success) throw new CamtrackError('bad-file', `${label} is not a valid project: ${formatIssues(r.error.issues)}`);
+  if (!r.success)
+    throw new CamtrackError('bad-file', `${label} is not a valid project: ${formatIssues(r.error.issues)}`);
   return version < PROJECT_SCHEMA_VERSION ? { doc: r.data, migratedFrom: version } : { doc: r.data };
 }
 
@@ -111,7 +126,10 @@ export function referencedAssets(doc: ProjectDoc): { file: string; sha256: strin
   // Video frames (frame 0 is also `image`/`depth`: listed once).
   const seen = new Set(out.map((r) => r.file));
   doc.video?.frames.forEach((f, k) => {
-    for (const [ref, what] of [[f.image, 'image'], [f.depth, 'depth']] as const) {
+    for (const [ref, what] of [
+      [f.image, 'image'],
+      [f.depth, 'depth'],
+    ] as const) {
       if (seen.has(ref.file)) continue;
       seen.add(ref.file);
       out.push({ ...ref, role: `video frame ${k} ${what}` });

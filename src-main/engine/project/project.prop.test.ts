@@ -11,7 +11,9 @@ import { parseProjectText } from './parse';
 import { ProjectDoc } from './schema';
 
 /** Property-based tests of project.json and the autosave (issue 12): mutated v0, v1 and v2 documents and random JSON. */
-const sample = JSON.parse(readFileSync(path.join(REPO_ROOT, 'assets', 'samples', 'synthetic-orbit.camtrack', 'project.json'), 'utf8')) as ProjectDoc;
+const sample = JSON.parse(
+  readFileSync(path.join(REPO_ROOT, 'assets', 'samples', 'synthetic-orbit.camtrack', 'project.json'), 'utf8'),
+) as ProjectDoc;
 const fresh = createProject('Fresh', { numFrames: 3, now: new Date('2026-01-02T03:04:05Z') });
 
 /** The same document as schema 1 (no source views) and schema 0 (lambda as rows, no decode chunk). */
@@ -19,8 +21,14 @@ function older(doc: ProjectDoc): unknown[] {
   const { sources: _s, ...v1 } = doc;
   const { decodeChunk: _d, ...render } = doc.render;
   const rows: number[][] = [];
-  for (let s = 0; s < doc.lambda.steps; s++) rows.push(doc.lambda.values.slice(s * doc.lambda.frames, (s + 1) * doc.lambda.frames));
-  const v0 = { ...v1, schemaVersion: 0, render, lambda: { rows, lambdaMin: doc.lambda.lambdaMin, preset: doc.lambda.preset } };
+  for (let s = 0; s < doc.lambda.steps; s++)
+    rows.push(doc.lambda.values.slice(s * doc.lambda.frames, (s + 1) * doc.lambda.frames));
+  const v0 = {
+    ...v1,
+    schemaVersion: 0,
+    render,
+    lambda: { rows, lambdaMin: doc.lambda.lambdaMin, preset: doc.lambda.preset },
+  };
   return [{ ...v1, schemaVersion: 1 }, v0];
 }
 
@@ -35,25 +43,38 @@ function accept(r: { doc: ProjectDoc; migratedFrom?: number }): void {
 describe('project files, property-based', () => {
   it('project.json: every mutated or random document opens schema-valid or is refused clearly', async () => {
     for (const s of SEEDS) accept(parseProjectText(JSON.stringify(s), 'seed'));
-    await checkAll(mutatedJsonText(SEEDS), (text) => judge(() => parseProjectText(text, 'project.json'), { accept }, () => show(text)), { numRuns: 250 });
+    await checkAll(
+      mutatedJsonText(SEEDS),
+      (text) =>
+        judge(
+          () => parseProjectText(text, 'project.json'),
+          { accept },
+          () => show(text),
+        ),
+      { numRuns: 250 },
+    );
   });
 
   it('autosave: every mutated or random autosave reads back schema-valid or is refused clearly', async () => {
     const dir = tempDir('prop-autosave-');
     const file = projectPaths(dir).autosaveFile;
     const seeds = SEEDS.slice(0, 3).map((doc) => ({ savedAt: '2026-01-02T03:04:05.000Z', doc }));
-    await checkAll(mutatedJsonText(seeds), async (text) => {
-      writeFileSync(file, text);
-      return judge(
-        async () => (await readAutosave(dir))!,
-        {
-          accept: (r) => {
-            accept(r);
-            expect(Number.isNaN(Date.parse(r.savedAt))).toBe(false);
+    await checkAll(
+      mutatedJsonText(seeds),
+      async (text) => {
+        writeFileSync(file, text);
+        return judge(
+          async () => (await readAutosave(dir))!,
+          {
+            accept: (r) => {
+              accept(r);
+              expect(Number.isNaN(Date.parse(r.savedAt))).toBe(false);
+            },
           },
-        },
-        () => show(text),
-      );
-    }, { numRuns: 150 });
+          () => show(text),
+        );
+      },
+      { numRuns: 150 },
+    );
   });
 });

@@ -57,7 +57,12 @@ async function writeRecent(appDataDir: string, list: RecentEntry[]): Promise<voi
 }
 
 /** Puts a project at the top of the list (moving it if it was there). Returns the new list. */
-export async function addRecent(appDataDir: string, projectDir: string, name?: string, now: Date = new Date()): Promise<RecentEntry[]> {
+export async function addRecent(
+  appDataDir: string,
+  projectDir: string,
+  name?: string,
+  now: Date = new Date(),
+): Promise<RecentEntry[]> {
   const dir = path.resolve(projectDir);
   const entry: RecentEntry = { dir, name: name ?? projectNameFromDir(dir), openedAt: now.toISOString() };
   const rest = (await readRecent(appDataDir)).filter((e) => path.resolve(e.dir) !== dir);

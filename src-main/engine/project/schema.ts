@@ -48,12 +48,14 @@ export type SourceImage = z.infer<typeof SourceImage>;
  * kind 'depth': z = scale * v; kind 'disparity': z = scale / v. Then z is clipped to [near, far].
  * Depth Anything outputs relative disparity; the reference uses disparity, scale 10000, [1e-4, 500].
  */
-export const DepthMapping = z.object({
-  kind: z.enum(['depth', 'disparity']),
-  scale: finite.refine((v) => v > 0, 'scale must be > 0'),
-  near: finite.refine((v) => v > 0, 'near must be > 0'),
-  far: finite,
-}).refine((m) => m.far > m.near, { message: 'far must be greater than near' });
+export const DepthMapping = z
+  .object({
+    kind: z.enum(['depth', 'disparity']),
+    scale: finite.refine((v) => v > 0, 'scale must be > 0'),
+    near: finite.refine((v) => v > 0, 'near must be > 0'),
+    far: finite,
+  })
+  .refine((m) => m.far > m.near, { message: 'far must be greater than near' });
 export type DepthMapping = z.infer<typeof DepthMapping>;
 
 export const DepthSource = z.discriminatedUnion('type', [
@@ -153,18 +155,20 @@ export const LambdaPreset = z.discriminatedUnion('kind', [
 ]);
 export type LambdaPreset = z.infer<typeof LambdaPreset>;
 
-export const LambdaDoc = z.object({
-  steps: z.number().int().min(1),
-  frames: z.number().int().min(1),
-  /** Row-major [step][frame]. */
-  values: z.array(finite),
-  /** A user floor: every weight is raised to at least this (0 = none, the reference's DGS sampler). */
-  lambdaMin: finite.refine((v) => v >= 0 && v <= 1, 'lambdaMin must be in [0, 1]'),
-  /** Where the table came from; 'custom' once the artist has painted it. */
-  preset: LambdaPreset,
-}).refine((l) => l.values.length === l.steps * l.frames, {
-  message: 'the lambda table does not have steps x frames values',
-});
+export const LambdaDoc = z
+  .object({
+    steps: z.number().int().min(1),
+    frames: z.number().int().min(1),
+    /** Row-major [step][frame]. */
+    values: z.array(finite),
+    /** A user floor: every weight is raised to at least this (0 = none, the reference's DGS sampler). */
+    lambdaMin: finite.refine((v) => v >= 0 && v <= 1, 'lambdaMin must be in [0, 1]'),
+    /** Where the table came from; 'custom' once the artist has painted it. */
+    preset: LambdaPreset,
+  })
+  .refine((l) => l.values.length === l.steps * l.frames, {
+    message: 'the lambda table does not have steps x frames values',
+  });
 export type LambdaDoc = z.infer<typeof LambdaDoc>;
 
 export const ExecutionProviderName = z.enum(['auto', 'cuda', 'dml', 'coreml', 'webgpu', 'cpu']);
@@ -176,7 +180,11 @@ export type OutputFormat = z.infer<typeof OutputFormat>;
 export const RenderSettings = z.object({
   /** Denoising steps N (the lambda table has N rows). */
   steps: z.number().int().min(1).max(1000),
-  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
   /** 'draft' for the built-in model, else a model folder path. */
   model: z.string().min(1),
   executionProvider: ExecutionProviderName,
@@ -192,7 +200,10 @@ export const RenderSettings = z.object({
    */
   conditioningFps: z.number().int().min(1).max(240).nullable().default(null),
   motionBucketId: z.number().int().min(0).max(255).nullable().default(null),
-  noiseAugStrength: finite.refine((v) => v >= 0, 'noiseAugStrength must be >= 0').nullable().default(null),
+  noiseAugStrength: finite
+    .refine((v) => v >= 0, 'noiseAugStrength must be >= 0')
+    .nullable()
+    .default(null),
   guidanceMin: finite,
   guidanceMax: finite,
   /**

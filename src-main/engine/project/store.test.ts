@@ -38,7 +38,13 @@ function docWithAssets(imageSeed = 1): { doc: ProjectDoc; assets: NewAsset[] } {
     image: { asset: imgRef, originalName: 'street.png', width: 1920, height: 1080 },
     depth: { source: { type: 'file', asset: depthRef, originalName: 'street.npy' }, mapping: DEFAULT_DEPTH_MAPPING },
   });
-  return { doc, assets: [{ name: imgRef.file, bytes: img }, { name: depthRef.file, bytes: depth }] };
+  return {
+    doc,
+    assets: [
+      { name: imgRef.file, bytes: img },
+      { name: depthRef.file, bytes: depth },
+    ],
+  };
 }
 
 async function listTree(dir: string): Promise<string[]> {
@@ -65,7 +71,9 @@ describe('save and open', () => {
     const { doc, assets } = docWithAssets();
     const saved = await saveProject(dir, doc, assets, { now: () => new Date('2026-02-03T04:05:06Z') });
     expect(saved.doc.modifiedAt).toBe('2026-02-03T04:05:06.000Z');
-    expect(await listTree(dir)).toEqual([`assets/${assets[1].name}`, `assets/${assets[0].name}`, 'project.json'].sort());
+    expect(await listTree(dir)).toEqual(
+      [`assets/${assets[1].name}`, `assets/${assets[0].name}`, 'project.json'].sort(),
+    );
     const opened = await openProject(dir);
     expect(opened.dir).toBe(dir);
     expect(opened.doc).toEqual(saved.doc);
@@ -87,7 +95,9 @@ describe('save and open', () => {
     const second = docWithAssets(2); // a new image and depth
     const r = await saveProject(dir, second.doc, second.assets, { keepAssets: [first.assets[1].name], gcGraceMs: 0 });
     expect(r.removedAssets).toEqual([first.assets[0].name]);
-    expect((await fs.readdir(path.join(dir, 'assets'))).sort()).toEqual([first.assets[1].name, ...second.assets.map((a) => a.name)].sort());
+    expect((await fs.readdir(path.join(dir, 'assets'))).sort()).toEqual(
+      [first.assets[1].name, ...second.assets.map((a) => a.name)].sort(),
+    );
   });
 
   it('keeps a just-stored unreferenced asset (an import in flight) for the grace period', async () => {
@@ -102,7 +112,9 @@ describe('save and open', () => {
 
   it('refuses assets whose bytes are not the ones the document records', async () => {
     const { doc, assets } = docWithAssets();
-    const e = await errorOf(saveProject(path.join(tmp, 'X.camtrack'), doc, [{ name: assets[0].name, bytes: fakePng(9) }, assets[1]]));
+    const e = await errorOf(
+      saveProject(path.join(tmp, 'X.camtrack'), doc, [{ name: assets[0].name, bytes: fakePng(9) }, assets[1]]),
+    );
     expect(e.code).toBe('bad-input');
     expect(e.message).toContain(assets[0].name);
   });
@@ -142,7 +154,8 @@ describe('atomic save', () => {
 
     const rename = fs.rename.bind(fs);
     vi.spyOn(fs, 'rename').mockImplementation(async (from, to) => {
-      if (path.basename(String(to)) === 'project.json') throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC', path: String(to) });
+      if (path.basename(String(to)) === 'project.json')
+        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC', path: String(to) });
       return rename(from, to);
     });
     const two = docWithAssets(2);
@@ -171,7 +184,9 @@ describe('open refusals leave the project untouched', () => {
     await fs.writeFile(path.join(dir, 'project.json'), text);
     const snapshot = async () => {
       const files = await listTree(dir);
-      const parts = await Promise.all(files.map(async (f) => `${f}:${sha256Hex(await fs.readFile(path.join(dir, f)))}`));
+      const parts = await Promise.all(
+        files.map(async (f) => `${f}:${sha256Hex(await fs.readFile(path.join(dir, f)))}`),
+      );
       return parts.join('\n');
     };
     return { dir, snapshot };
@@ -250,8 +265,15 @@ describe('open refusals leave the project untouched', () => {
   it('an older version is migrated in memory and the file is not rewritten', async () => {
     const cur = createProject('Old');
     const { decodeChunk: _d, ...render } = cur.render;
-    const rows = Array.from({ length: cur.lambda.steps }, (_, s) => cur.lambda.values.slice(s * cur.lambda.frames, (s + 1) * cur.lambda.frames));
-    const v0 = { ...cur, schemaVersion: 0, lambda: { rows, lambdaMin: cur.lambda.lambdaMin, preset: cur.lambda.preset }, render };
+    const rows = Array.from({ length: cur.lambda.steps }, (_, s) =>
+      cur.lambda.values.slice(s * cur.lambda.frames, (s + 1) * cur.lambda.frames),
+    );
+    const v0 = {
+      ...cur,
+      schemaVersion: 0,
+      lambda: { rows, lambdaMin: cur.lambda.lambdaMin, preset: cur.lambda.preset },
+      render,
+    };
     const { dir, snapshot } = await projectWith(JSON.stringify(v0));
     const before = await snapshot();
     const opened = await openProject(dir);
@@ -315,7 +337,14 @@ describe('save as', () => {
     const r = await saveProjectAs(from, to, { ...doc, name: 'B' });
     expect(r.doc.name).toBe('B');
     expect(await listTree(to)).toEqual(
-      [...assets.map((a) => `assets/${a.name}`), 'project.json', 'queue.json', 'renders/r1.json', 'renders/r1.mp4', 'renders/thumbs/r1.png'].sort(),
+      [
+        ...assets.map((a) => `assets/${a.name}`),
+        'project.json',
+        'queue.json',
+        'renders/r1.json',
+        'renders/r1.mp4',
+        'renders/thumbs/r1.png',
+      ].sort(),
     );
     expect(await fs.readFile(path.join(to, 'renders', 'r1.mp4'), 'utf8')).toBe('video bytes');
     expect((await openProject(to)).doc.name).toBe('B');

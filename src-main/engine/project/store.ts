@@ -5,7 +5,15 @@ import { writeFileAtomic } from '../util/atomic';
 import type { ProjectDoc } from './schema';
 import { projectPaths, assetPath, PROJECT_FILE, AUTOSAVE_FILE, ASSETS_DIR } from './layout';
 import { assertValidDoc, parseProjectText, referencedAssets } from './parse';
-import { writeAsset, linkOrCopyAsset, removeUnreferencedAssets, sha256File, sha256Hex, copyFileAtomic, type NewAsset } from './assets';
+import {
+  writeAsset,
+  linkOrCopyAsset,
+  removeUnreferencedAssets,
+  sha256File,
+  sha256Hex,
+  copyFileAtomic,
+  type NewAsset,
+} from './assets';
 import { readAutosave, type RecoveredAutosave } from './autosave';
 import { isDirty } from './dirty';
 
@@ -72,10 +80,14 @@ const PROJECT_MARKERS = [PROJECT_FILE, AUTOSAVE_FILE, ASSETS_DIR];
 export async function assertWritableProjectDir(dir: string): Promise<void> {
   const st = await statOrNull(dir);
   if (!st) return;
-  if (!st.isDirectory()) throw new CamtrackError('bad-input', `${dir} is a file, not a project folder. Choose another name.`);
+  if (!st.isDirectory())
+    throw new CamtrackError('bad-input', `${dir} is a file, not a project folder. Choose another name.`);
   const names = await fs.readdir(dir).catch(rethrow);
   if (names.length > 0 && !names.some((n) => PROJECT_MARKERS.includes(n))) {
-    throw new CamtrackError('bad-input', `${dir} is a folder that is not a Camtrack project; a project is not saved into it, so nothing there is overwritten. Choose a new name.`);
+    throw new CamtrackError(
+      'bad-input',
+      `${dir} is a folder that is not a Camtrack project; a project is not saved into it, so nothing there is overwritten. Choose a new name.`,
+    );
   }
 }
 
@@ -87,7 +99,12 @@ export function projectJsonText(doc: ProjectDoc): string {
  * Saves `doc` into the project folder `dir` (created if needed). `newAssets` are bytes the document
  * references that may not be in `assets/` yet; every referenced asset must be there afterwards.
  */
-export async function saveProject(dir: string, doc: ProjectDoc, newAssets: NewAsset[] = [], opts: SaveOptions = {}): Promise<SavedProject> {
+export async function saveProject(
+  dir: string,
+  doc: ProjectDoc,
+  newAssets: NewAsset[] = [],
+  opts: SaveOptions = {},
+): Promise<SavedProject> {
   const paths = projectPaths(dir);
   const now = opts.now?.() ?? new Date();
   const toWrite = assertValidDoc({ ...doc, modifiedAt: now.toISOString() });
@@ -97,12 +114,18 @@ export async function saveProject(dir: string, doc: ProjectDoc, newAssets: NewAs
   for (const ref of refs) {
     const g = given.get(ref.file);
     if (g && sha256Hex(g.bytes) !== ref.sha256) {
-      throw new CamtrackError('bad-input', `The ${ref.role} asset ${ref.file} given to save does not match the sha256 the project records for it.`);
+      throw new CamtrackError(
+        'bad-input',
+        `The ${ref.role} asset ${ref.file} given to save does not match the sha256 the project records for it.`,
+      );
     }
   }
   for (const ref of refs) {
     if (!given.has(ref.file) && !(await statOrNull(assetPath(paths.dir, ref.file)))) {
-      throw new CamtrackError('not-found', `Cannot save: the ${ref.role} file ${ref.file} is neither in ${paths.assetsDir} nor among the files given to save. Import it again.`);
+      throw new CamtrackError(
+        'not-found',
+        `Cannot save: the ${ref.role} file ${ref.file} is neither in ${paths.assetsDir} nor among the files given to save. Import it again.`,
+      );
     }
   }
 
@@ -117,7 +140,9 @@ export async function saveProject(dir: string, doc: ProjectDoc, newAssets: NewAs
   // here cost disk space, never data, so they do not fail the save.
   await fs.rm(paths.autosaveFile, { force: true }).catch(() => {});
   const keep = new Set<string>([...refs.map((r) => r.file), ...(opts.keepAssets ?? [])]);
-  const removedAssets = await removeUnreferencedAssets(paths.dir, keep, opts.gcGraceMs ?? DEFAULT_GC_GRACE_MS).catch(() => []);
+  const removedAssets = await removeUnreferencedAssets(paths.dir, keep, opts.gcGraceMs ?? DEFAULT_GC_GRACE_MS).catch(
+    () => [],
+  );
   return { dir: paths.dir, doc: toWrite, removedAssets };
 }
 
@@ -141,11 +166,17 @@ export async function saveProjectAs(
   const to = projectPaths(toDir);
   if (fromDir !== null && path.resolve(fromDir) === to.dir) return saveProject(toDir, doc, newAssets, opts);
   if (fromDir !== null && to.dir.startsWith(path.resolve(fromDir) + path.sep)) {
-    throw new CamtrackError('bad-input', `${to.dir} is inside the project's own folder ${path.resolve(fromDir)}. Save the copy somewhere else.`);
+    throw new CamtrackError(
+      'bad-input',
+      `${to.dir} is inside the project's own folder ${path.resolve(fromDir)}. Save the copy somewhere else.`,
+    );
   }
   const st = await statOrNull(to.dir);
   if (st && (!st.isDirectory() || (await fs.readdir(to.dir).catch(rethrow)).length > 0)) {
-    throw new CamtrackError('bad-input', `${to.dir} already exists. Save As does not replace an existing folder: choose a new name, or delete that folder first.`);
+    throw new CamtrackError(
+      'bad-input',
+      `${to.dir} already exists. Save As does not replace an existing folder: choose a new name, or delete that folder first.`,
+    );
   }
   const created = !st;
   try {
@@ -157,7 +188,8 @@ export async function saveProjectAs(
       for (const ref of wanted) await linkOrCopyAsset(from.dir, to.dir, ref);
       for (const name of opts.keepAssets ?? []) {
         const src = assetPath(from.dir, name);
-        if (await statOrNull(src)) await linkOrCopyAsset(from.dir, to.dir, { file: name, sha256: await sha256File(src) });
+        if (await statOrNull(src))
+          await linkOrCopyAsset(from.dir, to.dir, { file: name, sha256: await sha256File(src) });
       }
       if (await statOrNull(from.rendersDir)) await copyTree(from.rendersDir, to.rendersDir);
       if (await statOrNull(from.queueFile)) await copyFileAtomic(from.queueFile, to.queueFile);
@@ -197,7 +229,10 @@ async function resolveProjectDir(picked: string): Promise<string> {
     return p;
   }
   if (path.basename(p) !== PROJECT_FILE) {
-    throw new CamtrackError('bad-input', `${p} is not a project: open a NAME.camtrack folder or the ${PROJECT_FILE} inside it.`);
+    throw new CamtrackError(
+      'bad-input',
+      `${p} is not a project: open a NAME.camtrack folder or the ${PROJECT_FILE} inside it.`,
+    );
   }
   return path.dirname(p);
 }
@@ -213,10 +248,16 @@ async function checkAssets(dir: string, doc: ProjectDoc, verifyHashes: boolean):
     else if (verifyHashes && (await sha256File(p)) !== ref.sha256) damaged.push(`${ref.file} (${ref.role})`);
   }
   if (missing.length) {
-    throw new CamtrackError('not-found', `The project in ${dir} is incomplete: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing from its ${ASSETS_DIR} folder. Copy the whole .camtrack folder again, or re-import the file.`);
+    throw new CamtrackError(
+      'not-found',
+      `The project in ${dir} is incomplete: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing from its ${ASSETS_DIR} folder. Copy the whole .camtrack folder again, or re-import the file.`,
+    );
   }
   if (damaged.length) {
-    throw new CamtrackError('bad-file', `The project in ${dir} has damaged files: ${damaged.join(', ')} no longer ${damaged.length === 1 ? 'matches its' : 'match their'} recorded sha256. Re-import the file.`);
+    throw new CamtrackError(
+      'bad-file',
+      `The project in ${dir} has damaged files: ${damaged.join(', ')} no longer ${damaged.length === 1 ? 'matches its' : 'match their'} recorded sha256. Re-import the file.`,
+    );
   }
 }
 

@@ -24,7 +24,13 @@ const T0 = '2026-11-25T17:00:00.000Z';
 const T1 = '2026-11-25T17:05:00.000Z';
 const T2 = '2026-11-25T17:10:00.000Z';
 const project: ProjectDoc = createProject('queue test', { numFrames: 14, render: { steps: 10 }, now: new Date(T0) });
-const job = (id: string, extra: Partial<NewJob> = {}): NewJob => ({ id, createdAt: T0, label: `render ${id}`, project, ...extra });
+const job = (id: string, extra: Partial<NewJob> = {}): NewJob => ({
+  id,
+  createdAt: T0,
+  label: `render ${id}`,
+  project,
+  ...extra,
+});
 const OUT = { video: '/r/a.mp4', sidecar: '/r/a.mp4.json', thumbnail: '/r/a.mp4.thumb.jpg' };
 
 function deepFreeze<T>(o: T): T {
@@ -73,18 +79,33 @@ describe('render queue model', () => {
     const e = refusal(() => enqueue(emptyQueue(), job('x', { overrides: { render: { steps: 25 } } })));
     expect(e.code).toBe('shape-mismatch');
     expect(e.message).toMatch(/10 steps x 14 frames, but the render has 25 steps x 14 frames/);
-    expect(refusal(() => enqueue(emptyQueue(), job('y', { overrides: { render: { seed: -1 } } }))).message).toMatch(/seed/);
+    expect(refusal(() => enqueue(emptyQueue(), job('y', { overrides: { render: { seed: -1 } } }))).message).toMatch(
+      /seed/,
+    );
   });
 
   it('a job runs, reports progress and finishes; operations never mutate their input', () => {
     let q = deepFreeze(three());
     q = deepFreeze(markRunning(q, 'a', T1));
     expect(q.jobs[0]).toMatchObject({ status: 'running', startedAt: T1, attempts: 1, progress: { fraction: 0 } });
-    q = deepFreeze(markProgress(q, 'a', { fraction: 0.5, stage: 'denoise', message: 'step 5 of 10', preview: '/r/a.preview.jpg' }));
+    q = deepFreeze(
+      markProgress(q, 'a', { fraction: 0.5, stage: 'denoise', message: 'step 5 of 10', preview: '/r/a.preview.jpg' }),
+    );
     expect(q.jobs[0]).toMatchObject({ progress: { fraction: 0.5, stage: 'denoise', preview: '/r/a.preview.jpg' } });
     expect(refusal(() => markRunning(q, 'b', T1)).message).toMatch(/"render a" is still running/);
     q = deepFreeze(markDone(q, 'a', T2, OUT));
-    expect(q.jobs[0]).toEqual({ id: 'a', createdAt: T0, label: 'render a', project, overrides: {}, attempts: 1, status: 'done', startedAt: T1, finishedAt: T2, outputs: OUT });
+    expect(q.jobs[0]).toEqual({
+      id: 'a',
+      createdAt: T0,
+      label: 'render a',
+      project,
+      overrides: {},
+      attempts: 1,
+      status: 'done',
+      startedAt: T1,
+      finishedAt: T2,
+      outputs: OUT,
+    });
     expect(nextQueuedJob(q)?.id).toBe('b');
     expect(QueueState.safeParse(q).success).toBe(true);
   });
@@ -120,9 +141,20 @@ describe('render queue model', () => {
   it('failed jobs keep the error; restart requeues in place with attempts kept', () => {
     let q = markRunning(three(), 'b', T1);
     q = markFailed(q, 'b', T2, { code: 'ffmpeg', message: 'ffmpeg failed: No such encoder', detail: 'tail' });
-    expect(q.jobs[1]).toMatchObject({ status: 'failed', error: { code: 'ffmpeg', message: 'ffmpeg failed: No such encoder', detail: 'tail' } });
+    expect(q.jobs[1]).toMatchObject({
+      status: 'failed',
+      error: { code: 'ffmpeg', message: 'ffmpeg failed: No such encoder', detail: 'tail' },
+    });
     q = restartJob(q, 'b');
-    expect(q.jobs[1]).toEqual({ id: 'b', createdAt: T0, label: 'render b', project, overrides: {}, attempts: 1, status: 'queued' });
+    expect(q.jobs[1]).toEqual({
+      id: 'b',
+      createdAt: T0,
+      label: 'render b',
+      project,
+      overrides: {},
+      attempts: 1,
+      status: 'queued',
+    });
     expect(ids(q)).toEqual(['a', 'b', 'c']);
     const done = markDone(markRunning(q, 'a', T1), 'a', T2, OUT);
     expect(refusal(() => restartJob(done, 'a')).message).toMatch(/is done/);
@@ -132,7 +164,11 @@ describe('render queue model', () => {
     let q = markProgress(markRunning(three(), 'a', T1), 'a', { fraction: 0.3, stage: 'denoise' });
     q = markInterrupted(q, T2);
     expect(statuses(q)).toEqual(['interrupted', 'queued', 'queued']);
-    expect(q.jobs[0]).toMatchObject({ startedAt: T1, interruptedAt: T2, progress: { fraction: 0.3, stage: 'denoise' } });
+    expect(q.jobs[0]).toMatchObject({
+      startedAt: T1,
+      interruptedAt: T2,
+      progress: { fraction: 0.3, stage: 'denoise' },
+    });
     expect(markInterrupted(q, T2)).toBe(q);
     q = restartJob(q, 'a');
     expect(nextQueuedJob(q)?.id).toBe('a');

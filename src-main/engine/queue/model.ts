@@ -44,7 +44,11 @@ export const JobOutputs = z.object({
 export type JobOutputs = z.infer<typeof JobOutputs>;
 
 /** ErrorInfo as stored; codes stay strings so a code added later does not make old files unreadable. */
-const StoredError = z.object({ code: z.string(), message: z.string(), detail: z.string().optional() }) as unknown as z.ZodType<ErrorInfo>;
+const StoredError = z.object({
+  code: z.string(),
+  message: z.string(),
+  detail: z.string().optional(),
+}) as unknown as z.ZodType<ErrorInfo>;
 
 const JobBase = z.object({
   id: z.string().min(1),
@@ -61,25 +65,35 @@ export const Job = z.discriminatedUnion('status', [
   JobBase.extend({ status: z.literal('queued') }),
   JobBase.extend({ status: z.literal('running'), startedAt: IsoTime, progress: JobProgress }),
   JobBase.extend({ status: z.literal('done'), startedAt: IsoTime, finishedAt: IsoTime, outputs: JobOutputs }),
-  JobBase.extend({ status: z.literal('failed'), startedAt: IsoTime.nullable(), finishedAt: IsoTime, error: StoredError }),
+  JobBase.extend({
+    status: z.literal('failed'),
+    startedAt: IsoTime.nullable(),
+    finishedAt: IsoTime,
+    error: StoredError,
+  }),
   JobBase.extend({ status: z.literal('cancelled'), startedAt: IsoTime.nullable(), finishedAt: IsoTime }),
   /** Found running when the queue was loaded: the engine stopped mid-render. */
-  JobBase.extend({ status: z.literal('interrupted'), startedAt: IsoTime, interruptedAt: IsoTime, progress: JobProgress }),
+  JobBase.extend({
+    status: z.literal('interrupted'),
+    startedAt: IsoTime,
+    interruptedAt: IsoTime,
+    progress: JobProgress,
+  }),
 ]);
 export type Job = z.infer<typeof Job>;
 export type JobStatus = Job['status'];
 type JobOf<S extends JobStatus> = Extract<Job, { status: S }>;
 
-export const QueueState = z
-  .object({ version: z.literal(QUEUE_VERSION), jobs: z.array(Job) })
-  .superRefine((q, ctx) => {
-    const ids = new Set<string>();
-    q.jobs.forEach((j, i) => {
-      if (ids.has(j.id)) ctx.addIssue({ code: 'custom', path: ['jobs', i, 'id'], message: `job id ${j.id} appears twice` });
-      ids.add(j.id);
-    });
-    if (q.jobs.filter((j) => j.status === 'running').length > 1) ctx.addIssue({ code: 'custom', path: ['jobs'], message: 'more than one job is running' });
+export const QueueState = z.object({ version: z.literal(QUEUE_VERSION), jobs: z.array(Job) }).superRefine((q, ctx) => {
+  const ids = new Set<string>();
+  q.jobs.forEach((j, i) => {
+    if (ids.has(j.id))
+      ctx.addIssue({ code: 'custom', path: ['jobs', i, 'id'], message: `job id ${j.id} appears twice` });
+    ids.add(j.id);
   });
+  if (q.jobs.filter((j) => j.status === 'running').length > 1)
+    ctx.addIssue({ code: 'custom', path: ['jobs'], message: 'more than one job is running' });
+});
 export type QueueState = z.infer<typeof QueueState>;
 
 export function emptyQueue(): QueueState {
@@ -124,7 +138,14 @@ function replace(q: QueueState, job: Job): QueueState {
 }
 
 function base(j: Job): z.infer<typeof JobBase> {
-  return { id: j.id, createdAt: j.createdAt, label: j.label, project: j.project, overrides: j.overrides, attempts: j.attempts };
+  return {
+    id: j.id,
+    createdAt: j.createdAt,
+    label: j.label,
+    project: j.project,
+    overrides: j.overrides,
+    attempts: j.attempts,
+  };
 }
 
 function refuse(job: Job, action: string): never {
@@ -133,14 +154,30 @@ function refuse(job: Job, action: string): never {
 
 /** Adds a job at the end. Its project with overrides must be a valid render: lambda shape included. */
 export function enqueue(q: QueueState, job: NewJob): QueueState {
-  if (q.jobs.some((j) => j.id === job.id)) throw new CamtrackError('bad-input', `A render job with id ${job.id} is already queued.`);
+  if (q.jobs.some((j) => j.id === job.id))
+    throw new CamtrackError('bad-input', `A render job with id ${job.id} is already queued.`);
   const overrides = JobOverrides.safeParse(job.overrides ?? {});
-  if (!overrides.success) throw new CamtrackError('bad-input', `The overrides of render "${job.label}" are invalid: ${overrides.error.issues[0].path.join('.')}: ${overrides.error.issues[0].message}.`);
-  const candidate: JobOf<'queued'> = { id: job.id, createdAt: job.createdAt, label: job.label, project: job.project, overrides: overrides.data, attempts: 0, status: 'queued' };
+  if (!overrides.success)
+    throw new CamtrackError(
+      'bad-input',
+      `The overrides of render "${job.label}" are invalid: ${overrides.error.issues[0].path.join('.')}: ${overrides.error.issues[0].message}.`,
+    );
+  const candidate: JobOf<'queued'> = {
+    id: job.id,
+    createdAt: job.createdAt,
+    label: job.label,
+    project: job.project,
+    overrides: overrides.data,
+    attempts: 0,
+    status: 'queued',
+  };
   const doc = ProjectDoc.safeParse(effectiveProject(candidate));
   if (!doc.success) {
     const issue = doc.error.issues[0];
-    throw new CamtrackError('bad-input', `Render "${job.label}" has invalid settings: ${issue.path.join('.')}: ${issue.message}.`);
+    throw new CamtrackError(
+      'bad-input',
+      `Render "${job.label}" has invalid settings: ${issue.path.join('.')}: ${issue.message}.`,
+    );
   }
   const { render, lambda, track } = doc.data;
   if (lambda.steps !== render.steps || lambda.frames !== track.numFrames)
@@ -155,7 +192,12 @@ export function enqueue(q: QueueState, job: NewJob): QueueState {
 export function cancelJob(q: QueueState, id: string, now: string): QueueState {
   const job = findJob(q, id);
   if (job.status !== 'queued' && job.status !== 'running' && job.status !== 'interrupted') refuse(job, 'cancelled');
-  return replace(q, { ...base(job), status: 'cancelled', startedAt: job.status === 'queued' ? null : job.startedAt, finishedAt: now });
+  return replace(q, {
+    ...base(job),
+    status: 'cancelled',
+    startedAt: job.status === 'queued' ? null : job.startedAt,
+    finishedAt: now,
+  });
 }
 
 /** Moves a job to `toIndex` in queue order (clamped to the list), e.g. from a drag in the queue. */
@@ -187,8 +229,15 @@ export function markRunning(q: QueueState, id: string, now: string): QueueState 
   const job = findJob(q, id);
   if (job.status !== 'queued') refuse(job, 'started');
   const other = runningJob(q);
-  if (other) throw new CamtrackError('bad-input', `Render "${other.label}" is still running; one render runs at a time.`);
-  return replace(q, { ...base(job), attempts: job.attempts + 1, status: 'running', startedAt: now, progress: { fraction: 0, stage: 'starting' } });
+  if (other)
+    throw new CamtrackError('bad-input', `Render "${other.label}" is still running; one render runs at a time.`);
+  return replace(q, {
+    ...base(job),
+    attempts: job.attempts + 1,
+    status: 'running',
+    startedAt: now,
+    progress: { fraction: 0, stage: 'starting' },
+  });
 }
 
 /** Progress of the running job; ignored when the job is no longer running. */
@@ -203,14 +252,23 @@ export function markProgress(q: QueueState, id: string, progress: JobProgress): 
 export function markDone(q: QueueState, id: string, now: string, outputs: JobOutputs): QueueState {
   const job = findJob(q, id);
   if (job.status !== 'running') return q;
-  return replace(q, { ...base(job), status: 'done', startedAt: job.startedAt, finishedAt: now, outputs: JobOutputs.parse(outputs) });
+  return replace(q, {
+    ...base(job),
+    status: 'done',
+    startedAt: job.startedAt,
+    finishedAt: now,
+    outputs: JobOutputs.parse(outputs),
+  });
 }
 
 /** The running job failed; ignored when it was cancelled meanwhile. */
 export function markFailed(q: QueueState, id: string, now: string, error: ErrorInfo): QueueState {
   const job = findJob(q, id);
   if (job.status !== 'running') return q;
-  const e: ErrorInfo = error.detail === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, detail: error.detail };
+  const e: ErrorInfo =
+    error.detail === undefined
+      ? { code: error.code, message: error.message }
+      : { code: error.code, message: error.message, detail: error.detail };
   return replace(q, { ...base(job), status: 'failed', startedAt: job.startedAt, finishedAt: now, error: e });
 }
 
@@ -219,6 +277,10 @@ export function markInterrupted(q: QueueState, now: string): QueueState {
   if (!q.jobs.some((j) => j.status === 'running')) return q;
   return {
     ...q,
-    jobs: q.jobs.map((j) => (j.status === 'running' ? { ...base(j), status: 'interrupted', startedAt: j.startedAt, interruptedAt: now, progress: j.progress } : j)),
+    jobs: q.jobs.map((j) =>
+      j.status === 'running'
+        ? { ...base(j), status: 'interrupted', startedAt: j.startedAt, interruptedAt: now, progress: j.progress }
+        : j,
+    ),
   };
 }

@@ -32,36 +32,43 @@ describe('queue.json, property-based', () => {
   it('every mutated or random queue.json opens as a valid queue, is kept aside, or is refused clearly', async () => {
     let n = 0;
     const outcomes = { kept: 0, partial: 0 };
-    await checkAll(mutatedJsonText(seeds), async (text) => {
-      const file = path.join(dir, `q${n++}.json`);
-      writeFileSync(file, text);
-      try {
-        return await judge(
-          () => RenderQueueStore.open(file),
-          {
-            accept: (store) => {
-              const v = QueueState.safeParse(store.state);
-              expect(v.success, JSON.stringify(v.error?.issues?.slice(0, 2))).toBe(true);
-              for (const m of store.notices) expect(m.length).toBeGreaterThan(20);
-              const aside = readdirSync(dir).filter((f) => f.startsWith(`${path.basename(file)}.corrupt-`));
-              if (aside.length) {
-                // Kept aside byte for byte, and the notice says where.
-                expect(readFileSync(path.join(dir, aside[0]), 'utf8')).toBe(text);
-                expect(store.notices.join(' ')).toContain(aside[0]);
-                if (store.notices.some((m) => /could not be read \(/.test(m))) outcomes.kept++;
-                else outcomes.partial++;
-              }
-              // The queue now on disk is the one shown (when something was written).
-              if (existsSync(file) && store.notices.length) expect(QueueState.safeParse(JSON.parse(readFileSync(file, 'utf8'))).success).toBe(true);
+    await checkAll(
+      mutatedJsonText(seeds),
+      async (text) => {
+        const file = path.join(dir, `q${n++}.json`);
+        writeFileSync(file, text);
+        try {
+          return await judge(
+            () => RenderQueueStore.open(file),
+            {
+              accept: (store) => {
+                const v = QueueState.safeParse(store.state);
+                expect(v.success, JSON.stringify(v.error?.issues?.slice(0, 2))).toBe(true);
+                for (const m of store.notices) expect(m.length).toBeGreaterThan(20);
+                const aside = readdirSync(dir).filter((f) => f.startsWith(`${path.basename(file)}.corrupt-`));
+                if (aside.length) {
+                  // Kept aside byte for byte, and the notice says where.
+                  expect(readFileSync(path.join(dir, aside[0]), 'utf8')).toBe(text);
+                  expect(store.notices.join(' ')).toContain(aside[0]);
+                  if (store.notices.some((m) => /could not be read \(/.test(m))) outcomes.kept++;
+                  else outcomes.partial++;
+                }
+                // The queue now on disk is the one shown (when something was written).
+                if (existsSync(file) && store.notices.length)
+                  expect(QueueState.safeParse(JSON.parse(readFileSync(file, 'utf8'))).success).toBe(true);
+              },
             },
-          },
-          () => show(text),
-        );
-      } finally {
-        for (const f of readdirSync(dir)) if (f.startsWith(`q${n - 1}.json`)) rmSync(path.join(dir, f), { force: true });
-      }
-      // Only a queue from a newer version is refused; everything else is salvaged or kept aside.
-    }, { numRuns: 150 }, false);
+            () => show(text),
+          );
+        } finally {
+          for (const f of readdirSync(dir))
+            if (f.startsWith(`q${n - 1}.json`)) rmSync(path.join(dir, f), { force: true });
+        }
+        // Only a queue from a newer version is refused; everything else is salvaged or kept aside.
+      },
+      { numRuns: 150 },
+      false,
+    );
     expect(outcomes.kept).toBeGreaterThan(0);
   });
 });

@@ -25,7 +25,10 @@ const project = createProject('store test', { numFrames: 14, render: { steps: 10
 let n = 0;
 const opts = () => ({ newId: () => `job${++n}`, now: () => new Date('2026-11-25T18:00:00.000Z') });
 const onDisk = async (file: string) => JSON.parse(await fs.readFile(file, 'utf8'));
-const sha = async (file: string) => createHash('sha256').update(await fs.readFile(file)).digest('hex');
+const sha = async (file: string) =>
+  createHash('sha256')
+    .update(await fs.readFile(file))
+    .digest('hex');
 
 describe('RenderQueueStore', () => {
   it('starts empty without a file, writes every change, and reopens to the same queue', async () => {
@@ -51,7 +54,9 @@ describe('RenderQueueStore', () => {
     const store = await RenderQueueStore.open(file, opts());
     const j = await store.enqueue({ label: 'x', project });
     await expect(store.restart(j.id)).rejects.toThrow(/is queued; it cannot be restarted/);
-    await expect(store.enqueue({ label: 'bad', project, overrides: { render: { steps: 30 } } })).rejects.toMatchObject({ code: 'shape-mismatch' });
+    await expect(store.enqueue({ label: 'bad', project, overrides: { render: { steps: 30 } } })).rejects.toMatchObject({
+      code: 'shape-mismatch',
+    });
     expect(store.state.jobs.map((x) => x.status)).toEqual(['queued']);
     expect(await onDisk(file)).toEqual(store.state);
   });
@@ -61,11 +66,16 @@ describe('RenderQueueStore', () => {
     const store = await RenderQueueStore.open(file, opts());
     const j = await store.enqueue({ label: 'burst', project });
     await store.markRunning(j.id);
-    const writes = Array.from({ length: 200 }, (_, i) => store.markProgress(j.id, { fraction: (i + 1) / 200, stage: 'denoise' }));
+    const writes = Array.from({ length: 200 }, (_, i) =>
+      store.markProgress(j.id, { fraction: (i + 1) / 200, stage: 'denoise' }),
+    );
     await Promise.all(writes);
     expect((await onDisk(file)).jobs[0].progress).toEqual({ fraction: 1, stage: 'denoise' });
     await store.markFailed(j.id, new Error('boom'));
-    expect(store.job(j.id)).toMatchObject({ status: 'failed', error: { code: 'internal', message: 'Internal error: boom' } });
+    expect(store.job(j.id)).toMatchObject({
+      status: 'failed',
+      error: { code: 'internal', message: 'Internal error: boom' },
+    });
   });
 
   it('a change resolves once it is written, even while progress reports keep coming', async () => {
@@ -145,9 +155,24 @@ describe('RenderQueueStore', () => {
   it('a job queued by an older app (project schema 0) is migrated, not lost', async () => {
     const file = path.join(dir, 'h.json');
     const { decodeChunk: _dropped, ...renderV0 } = project.render;
-    const rows = Array.from({ length: project.lambda.steps }, (_, i) => project.lambda.values.slice(i * project.lambda.frames, (i + 1) * project.lambda.frames));
-    const v0 = { ...project, schemaVersion: 0, lambda: { rows, lambdaMin: project.lambda.lambdaMin, preset: project.lambda.preset }, render: renderV0 };
-    const job = { id: 'old', createdAt: '2026-01-01T00:00:00.000Z', label: 'from last year', project: v0, overrides: {}, attempts: 0, status: 'queued' };
+    const rows = Array.from({ length: project.lambda.steps }, (_, i) =>
+      project.lambda.values.slice(i * project.lambda.frames, (i + 1) * project.lambda.frames),
+    );
+    const v0 = {
+      ...project,
+      schemaVersion: 0,
+      lambda: { rows, lambdaMin: project.lambda.lambdaMin, preset: project.lambda.preset },
+      render: renderV0,
+    };
+    const job = {
+      id: 'old',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      label: 'from last year',
+      project: v0,
+      overrides: {},
+      attempts: 0,
+      status: 'queued',
+    };
     await fs.writeFile(file, JSON.stringify({ version: 1, jobs: [job] }));
     const store = await RenderQueueStore.open(file, opts());
     expect(store.notices).toEqual([]);
@@ -170,12 +195,23 @@ describe('killing the engine process mid-render', () => {
     const projectFile = path.join(folder, 'project.json');
     const video = path.join(folder, 'render.mp4');
     await fs.writeFile(projectFile, JSON.stringify(project));
-    await exportFrames({ frames: gradientFrames(64, 48, 5), width: 64, height: 48, fps: 7, count: 5, format: 'mp4', preset: 'ultrafast', out: video });
+    await exportFrames({
+      frames: gradientFrames(64, 48, 5),
+      width: 64,
+      height: 48,
+      fps: 7,
+      count: 5,
+      format: 'mp4',
+      preset: 'ultrafast',
+      out: video,
+    });
     const before = { video: await sha(video), project: await sha(projectFile) };
 
     // The "engine": queues a render, starts it, and exports frames slowly over the same video.
     const script = path.join(folder, 'engine.mts');
-    await fs.writeFile(script, `
+    await fs.writeFile(
+      script,
+      `
       import { RenderQueueStore } from ${JSON.stringify(path.join(here, 'store'))};
       import { exportFrames } from ${JSON.stringify(path.join(here, '../video/export'))};
       import { gradientFrame } from ${JSON.stringify(path.join(here, '../video/test-frames'))};
@@ -196,9 +232,13 @@ describe('killing the engine process mid-render', () => {
         }
       }
       await exportFrames({ frames: frames(), width: 64, height: 48, fps: 7, count: 100000, format: 'mp4', out: ${JSON.stringify(video)} });
-    `);
+    `,
+    );
     // One node process (tsx as a loader, not its CLI wrapper), so the kill hits the engine itself.
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let errText = '';
     child.stderr.on('data', (d: Buffer) => (errText += d.toString()));
     await new Promise<void>((resolve, reject) => {

@@ -87,18 +87,24 @@ export class RenderQueueStore {
     const loaded = await loadQueueFile(file, now);
     if (loaded.kind === 'partial') {
       needsWrite = true;
-      notices.push(`${loaded.dropped.length === 1 ? 'One render job' : `${loaded.dropped.length} render jobs`} in ${file} could not be read and ${loaded.dropped.length === 1 ? 'was' : 'were'} left out (${loaded.dropped.join('; ')}). The original file was kept as ${loaded.copiedTo}.`);
+      notices.push(
+        `${loaded.dropped.length === 1 ? 'One render job' : `${loaded.dropped.length} render jobs`} in ${file} could not be read and ${loaded.dropped.length === 1 ? 'was' : 'were'} left out (${loaded.dropped.join('; ')}). The original file was kept as ${loaded.copiedTo}.`,
+      );
     }
     if (loaded.kind === 'ok' || loaded.kind === 'partial') {
       state = markInterrupted(loaded.state, now.toISOString());
       const interrupted = loaded.state.jobs.filter((j) => j.status === 'running');
       if (interrupted.length > 0) {
         needsWrite = true;
-        notices.push(`${interrupted.length === 1 ? 'A render was' : `${interrupted.length} renders were`} interrupted when the engine stopped: ${interrupted.map((j) => `"${j.label}"`).join(', ')}. Restart ${interrupted.length === 1 ? 'it' : 'them'} from the queue.`);
+        notices.push(
+          `${interrupted.length === 1 ? 'A render was' : `${interrupted.length} renders were`} interrupted when the engine stopped: ${interrupted.map((j) => `"${j.label}"`).join(', ')}. Restart ${interrupted.length === 1 ? 'it' : 'them'} from the queue.`,
+        );
       }
     } else if (loaded.kind === 'corrupt') {
       needsWrite = true;
-      notices.push(`The render queue file ${file} could not be read (${loaded.reason}). It was moved to ${loaded.movedTo} and an empty queue was started.`);
+      notices.push(
+        `The render queue file ${file} could not be read (${loaded.reason}). It was moved to ${loaded.movedTo} and an empty queue was started.`,
+      );
     }
     const store = new RenderQueueStore(file, state, notices, opts);
     if (needsWrite) await store.persist();
@@ -144,7 +150,9 @@ export class RenderQueueStore {
 
   async enqueue(input: EnqueueInput): Promise<Job> {
     const id = this.newId();
-    await this.update((q, now) => enqueue(q, { id, createdAt: now, label: input.label, project: input.project, overrides: input.overrides }));
+    await this.update((q, now) =>
+      enqueue(q, { id, createdAt: now, label: input.label, project: input.project, overrides: input.overrides }),
+    );
     return this.job(id);
   }
 
@@ -215,7 +223,13 @@ export class RenderQueueStore {
 }
 
 function isErrorInfo(e: unknown): e is ErrorInfo {
-  return !!e && typeof e === 'object' && !(e instanceof Error) && typeof (e as ErrorInfo).code === 'string' && typeof (e as ErrorInfo).message === 'string';
+  return (
+    !!e &&
+    typeof e === 'object' &&
+    !(e instanceof Error) &&
+    typeof (e as ErrorInfo).code === 'string' &&
+    typeof (e as ErrorInfo).message === 'string'
+  );
 }
 
 type Loaded =
@@ -239,17 +253,23 @@ export interface DecodedQueue {
  */
 export function decodeQueue(raw: unknown, label: string): DecodedQueue {
   const obj = raw as { version?: unknown; jobs?: unknown } | null;
-  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new CamtrackError('bad-file', `${label} is not a render queue (not a JSON object).`);
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj))
+    throw new CamtrackError('bad-file', `${label} is not a render queue (not a JSON object).`);
   if (typeof obj.version === 'number' && obj.version > QUEUE_VERSION)
-    throw new CamtrackError('newer-version', `The render queue ${label} was written by a newer Camtrack Studio (queue version ${obj.version}; this one reads ${QUEUE_VERSION}). Update the app to use it.`);
-  if (obj.version !== QUEUE_VERSION || !Array.isArray(obj.jobs)) throw new CamtrackError('bad-file', `${label} is not a render queue (no version ${QUEUE_VERSION} and jobs list).`);
+    throw new CamtrackError(
+      'newer-version',
+      `The render queue ${label} was written by a newer Camtrack Studio (queue version ${obj.version}; this one reads ${QUEUE_VERSION}). Update the app to use it.`,
+    );
+  if (obj.version !== QUEUE_VERSION || !Array.isArray(obj.jobs))
+    throw new CamtrackError('bad-file', `${label} is not a render queue (no version ${QUEUE_VERSION} and jobs list).`);
   const jobs: Job[] = [];
   const dropped: string[] = [];
   obj.jobs.forEach((rawJob: unknown, i: number) => {
     const r = rawJob as { id?: unknown; label?: unknown; project?: unknown } | null;
     const name = r && typeof r === 'object' && typeof r.label === 'string' ? `"${r.label}"` : `job ${i + 1}`;
     try {
-      const project = r && typeof r === 'object' ? decodeProjectDoc(r.project, `the project of ${name}`).doc : undefined;
+      const project =
+        r && typeof r === 'object' ? decodeProjectDoc(r.project, `the project of ${name}`).doc : undefined;
       const parsed = Job.safeParse({ ...(r as object), project });
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -273,7 +293,11 @@ export async function loadQueueFile(file: string, now: Date = new Date()): Promi
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
     const info = toErrorInfo(e);
-    throw new CamtrackError(info.code === 'internal' ? 'bad-file' : info.code, `The render queue file ${file} could not be opened: ${info.message}`, { cause: e });
+    throw new CamtrackError(
+      info.code === 'internal' ? 'bad-file' : info.code,
+      `The render queue file ${file} could not be opened: ${info.message}`,
+      { cause: e },
+    );
   }
   const aside = `${file}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
   let reason: string;

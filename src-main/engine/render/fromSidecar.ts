@@ -16,7 +16,10 @@ import { readSidecar, readSidecarLambda, type RenderSidecar } from './sidecar';
  * The assets are looked for in `assetsDir` when given, else in the recorded project folder, else
  * in the project folder the sidecar sits in (renders/ inside NAME.camtrack/).
  */
-export interface RenderFromSidecarOptions extends Omit<RenderOptions, 'projectDir' | 'doc' | 'overrides' | 'sigmas' | 'assetsDir'> {
+export interface RenderFromSidecarOptions extends Omit<
+  RenderOptions,
+  'projectDir' | 'doc' | 'overrides' | 'sigmas' | 'assetsDir'
+> {
   assetsDir?: string;
   /** Another model folder than the recorded one ('draft' or a path); its files must hash the same. */
   model?: string;
@@ -47,8 +50,15 @@ export function docFromSidecar(sidecar: RenderSidecar, lambdaValues: ArrayLike<n
     // changed, or less free memory, cannot change the frames.
     render: {
       ...sidecar.settings,
-      ...(sidecar.conditioning && { conditioningFps: sidecar.conditioning.fps, motionBucketId: sidecar.conditioning.motionBucketId, noiseAugStrength: sidecar.conditioning.noiseAugStrength }),
-      ...(sidecar.memory && { decodeChunk: sidecar.memory.decodeChunk, cfgMode: sidecar.memory.cfgTwoPass ? ('two-pass' as const) : ('batch' as const) }),
+      ...(sidecar.conditioning && {
+        conditioningFps: sidecar.conditioning.fps,
+        motionBucketId: sidecar.conditioning.motionBucketId,
+        noiseAugStrength: sidecar.conditioning.noiseAugStrength,
+      }),
+      ...(sidecar.memory && {
+        decodeChunk: sidecar.memory.decodeChunk,
+        cfgMode: sidecar.memory.cfgTwoPass ? ('two-pass' as const) : ('batch' as const),
+      }),
     },
   };
 }
@@ -60,7 +70,11 @@ function findAssetsDir(sidecarPath: string, sidecar: RenderSidecar, given?: stri
     path.join(path.dirname(path.dirname(path.resolve(sidecarPath))), ASSETS_DIR),
     path.join(path.dirname(path.resolve(sidecarPath)), ASSETS_DIR),
   ].filter((c): c is string => !!c);
-  const found = candidates.find((dir) => existsSync(path.join(dir, sidecar.source.asset.file)) && existsSync(path.join(dir, sidecar.depth.source.asset.file)));
+  const found = candidates.find(
+    (dir) =>
+      existsSync(path.join(dir, sidecar.source.asset.file)) &&
+      existsSync(path.join(dir, sidecar.depth.source.asset.file)),
+  );
   if (!found)
     throw new CamtrackError(
       'not-found',
@@ -82,8 +96,15 @@ async function checkModel(sidecar: RenderSidecar, modelRef: string): Promise<voi
   for (const f of sidecar.model.files) {
     const sha = now.get(f.file);
     if (sha !== undefined && sha !== f.sha256)
-      throw new CamtrackError('model', `The model "${modelRef}" is not the one that made ${sidecar.output.file}: its ${f.file} has sha256 ${sha}, the render used ${f.sha256}.`);
-    if (!now.has(f.file)) throw new CamtrackError('model', `The model "${modelRef}" has no ${f.file}, which the render of ${sidecar.output.file} used.`);
+      throw new CamtrackError(
+        'model',
+        `The model "${modelRef}" is not the one that made ${sidecar.output.file}: its ${f.file} has sha256 ${sha}, the render used ${f.sha256}.`,
+      );
+    if (!now.has(f.file))
+      throw new CamtrackError(
+        'model',
+        `The model "${modelRef}" has no ${f.file}, which the render of ${sidecar.output.file} used.`,
+      );
   }
 }
 

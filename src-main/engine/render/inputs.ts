@@ -46,36 +46,64 @@ export function renderIntrinsics(doc: ProjectDoc): { intrinsics: Intrinsics; pla
  * must lie inside the assets folder: a project unpacked from an archive may hold a link to a file
  * elsewhere, which is refused rather than read.
  */
-export async function readCheckedAsset(assetsDir: string | null, projectDir: string, ref: AssetRef, what: string): Promise<Uint8Array> {
+export async function readCheckedAsset(
+  assetsDir: string | null,
+  projectDir: string,
+  ref: AssetRef,
+  what: string,
+): Promise<Uint8Array> {
   const folder = assetsDir ?? path.dirname(assetPath(projectDir, ref.file));
   const file = path.join(folder, ref.file);
   let bytes: Buffer;
   try {
     const [realFolder, realFile] = await Promise.all([fs.realpath(folder), fs.realpath(file)]);
     if (path.dirname(realFile) !== realFolder)
-      throw new CamtrackError('permission', `The ${what} ${ref.file} is a link to a file outside the project's assets folder; it is not read. Import the file again.`);
+      throw new CamtrackError(
+        'permission',
+        `The ${what} ${ref.file} is a link to a file outside the project's assets folder; it is not read. Import the file again.`,
+      );
     bytes = await fs.readFile(realFile);
   } catch (e) {
     if (e instanceof CamtrackError) throw e;
     const info = toErrorInfo(e);
-    if (info.code === 'not-found') throw new CamtrackError('not-found', `The ${what} ${ref.file} is missing from ${folder}.`, { cause: e });
-    throw new CamtrackError(info.code === 'internal' ? 'bad-file' : info.code, `The ${what} ${file} cannot be read: ${info.message}`, { cause: e });
+    if (info.code === 'not-found')
+      throw new CamtrackError('not-found', `The ${what} ${ref.file} is missing from ${folder}.`, { cause: e });
+    throw new CamtrackError(
+      info.code === 'internal' ? 'bad-file' : info.code,
+      `The ${what} ${file} cannot be read: ${info.message}`,
+      { cause: e },
+    );
   }
   const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (sha256Hex(data) !== ref.sha256) throw new CamtrackError('bad-file', `The ${what} ${file} does not match its recorded sha256: it was changed or damaged.`);
+  if (sha256Hex(data) !== ref.sha256)
+    throw new CamtrackError(
+      'bad-file',
+      `The ${what} ${file} does not match its recorded sha256: it was changed or damaged.`,
+    );
   return data;
 }
 
-export async function loadRenderInputs(projectDir: string, doc: ProjectDoc, assetsDir: string | null = null): Promise<RenderInputs> {
+export async function loadRenderInputs(
+  projectDir: string,
+  doc: ProjectDoc,
+  assetsDir: string | null = null,
+): Promise<RenderInputs> {
   if (!doc.image) throw new CamtrackError('bad-input', 'The project has no photo: import one before rendering.');
-  if (!doc.depth) throw new CamtrackError('bad-input', 'The project has no depth: import a depth file (or estimate one) before rendering.');
+  if (!doc.depth)
+    throw new CamtrackError(
+      'bad-input',
+      'The project has no depth: import a depth file (or estimate one) before rendering.',
+    );
   const [imageBytes, depthBytes] = await Promise.all([
     readCheckedAsset(assetsDir, projectDir, doc.image.asset, 'photo'),
     readCheckedAsset(assetsDir, projectDir, doc.depth.source.asset, 'depth file'),
   ]);
   const photo = (await decodeImage(imageBytes, { name: doc.image.originalName })).image;
   if (photo.width !== doc.image.width || photo.height !== doc.image.height)
-    throw new CamtrackError('bad-file', `The photo ${doc.image.asset.file} is ${photo.width}x${photo.height}, but the project records ${doc.image.width}x${doc.image.height}.`);
+    throw new CamtrackError(
+      'bad-file',
+      `The photo ${doc.image.asset.file} is ${photo.width}x${photo.height}, but the project records ${doc.image.width}x${doc.image.height}.`,
+    );
   const raw = await decodeDepth(depthBytes, doc.depth.source.asset.file);
   const { intrinsics, placement } = renderIntrinsics(doc);
   const image = resampleImage(photo, placement);

@@ -32,9 +32,15 @@ export function lambdaForSteps(lambda: LambdaDoc, steps: number, frames: number)
   const shape = `${lambda.steps} x ${lambda.frames}`;
   switch (preset.kind) {
     case 'default':
-      return { lambda: defaultLambdaDoc(steps, frames, lambdaMin), note: `The lambda table (${shape}, the default preset) was recomputed for ${steps} steps x ${frames} frames.` };
+      return {
+        lambda: defaultLambdaDoc(steps, frames, lambdaMin),
+        note: `The lambda table (${shape}, the default preset) was recomputed for ${steps} steps x ${frames} frames.`,
+      };
     case 'constant':
-      return { lambda: lambdaDocFromTable(constantLambda(steps, frames, preset.value), lambdaMin, preset), note: `The constant lambda table (${shape}) was remade for ${steps} steps x ${frames} frames.` };
+      return {
+        lambda: lambdaDocFromTable(constantLambda(steps, frames, preset.value), lambdaMin, preset),
+        note: `The constant lambda table (${shape}) was remade for ${steps} steps x ${frames} frames.`,
+      };
     case 'ramp':
       return {
         lambda: lambdaDocFromTable(rampLambda(steps, frames, preset.axis, preset.from, preset.to), lambdaMin, preset),
@@ -43,7 +49,10 @@ export function lambdaForSteps(lambda: LambdaDoc, steps: number, frames: number)
     case 'custom': {
       const table = lambdaTableFromDoc(lambda);
       const resampled = resampleLambda(table, sigmasForSteps(lambda.steps), sigmasForSteps(steps), frames);
-      return { lambda: lambdaDocFromTable(resampled, lambdaMin, preset), note: `The painted lambda table (${shape}) was resampled to ${steps} steps x ${frames} frames (by log-sigma and frame position).` };
+      return {
+        lambda: lambdaDocFromTable(resampled, lambdaMin, preset),
+        note: `The painted lambda table (${shape}) was resampled to ${steps} steps x ${frames} frames (by log-sigma and frame position).`,
+      };
     }
   }
 }
@@ -53,12 +62,18 @@ export function lambdaForSteps(lambda: LambdaDoc, steps: number, frames: number)
  * changes the lambda table to match (see lambdaForSteps), and says so in `notes`; without a
  * steps override the table is left as it is (a mismatch is refused later, never resampled silently).
  */
-export function applyRenderOverrides(doc: ProjectDoc, overrides: RenderOverrides = {}): { doc: ProjectDoc; notes: string[] } {
+export function applyRenderOverrides(
+  doc: ProjectDoc,
+  overrides: RenderOverrides = {},
+): { doc: ProjectDoc; notes: string[] } {
   const notes: string[] = [];
   const render = { ...doc.render };
   if (overrides.seed !== undefined) {
     if (!Number.isInteger(overrides.seed) || overrides.seed < 0 || overrides.seed > 2 ** 32 - 1)
-      throw new CamtrackError('bad-input', `The seed must be a whole number from 0 to ${2 ** 32 - 1} (got ${overrides.seed}).`);
+      throw new CamtrackError(
+        'bad-input',
+        `The seed must be a whole number from 0 to ${2 ** 32 - 1} (got ${overrides.seed}).`,
+      );
     render.seed = overrides.seed;
   }
   if (overrides.model !== undefined) render.model = overrides.model;
@@ -67,23 +82,36 @@ export function applyRenderOverrides(doc: ProjectDoc, overrides: RenderOverrides
   for (const axis of ['width', 'height'] as const) {
     const v = overrides[axis];
     if (v === undefined) continue;
-    if (!Number.isInteger(v) || v < 2 || v > 8192) throw new CamtrackError('bad-input', `The render ${axis} must be a whole number of pixels from 2 to 8192 (got ${v}).`);
+    if (!Number.isInteger(v) || v < 2 || v > 8192)
+      throw new CamtrackError(
+        'bad-input',
+        `The render ${axis} must be a whole number of pixels from 2 to 8192 (got ${v}).`,
+      );
     render[axis] = v;
   }
   if (overrides.windowFrames !== undefined) {
     if (!Number.isInteger(overrides.windowFrames) || overrides.windowFrames < 2 || overrides.windowFrames > 1000)
-      throw new CamtrackError('bad-input', `The window must be a whole number of frames from 2 to 1000 (got ${overrides.windowFrames}).`);
+      throw new CamtrackError(
+        'bad-input',
+        `The window must be a whole number of frames from 2 to 1000 (got ${overrides.windowFrames}).`,
+      );
     render.windowFrames = overrides.windowFrames;
   }
   if (overrides.windowOverlap !== undefined) {
     if (!Number.isInteger(overrides.windowOverlap) || overrides.windowOverlap < 1 || overrides.windowOverlap > 999)
-      throw new CamtrackError('bad-input', `The window overlap must be a whole number of frames from 1 to 999 (got ${overrides.windowOverlap}).`);
+      throw new CamtrackError(
+        'bad-input',
+        `The window overlap must be a whole number of frames from 1 to 999 (got ${overrides.windowOverlap}).`,
+      );
     render.windowOverlap = overrides.windowOverlap;
   }
   let lambda = doc.lambda;
   if (overrides.steps !== undefined) {
     if (!Number.isInteger(overrides.steps) || overrides.steps < 1 || overrides.steps > 1000)
-      throw new CamtrackError('bad-input', `The number of steps must be a whole number from 1 to 1000 (got ${overrides.steps}).`);
+      throw new CamtrackError(
+        'bad-input',
+        `The number of steps must be a whole number from 1 to 1000 (got ${overrides.steps}).`,
+      );
     render.steps = overrides.steps;
     if (lambda.steps !== overrides.steps || lambda.frames !== doc.track.numFrames) {
       const r = lambdaForSteps(lambda, overrides.steps, doc.track.numFrames);

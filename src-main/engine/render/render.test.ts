@@ -40,14 +40,19 @@ async function expectRejects(p: Promise<unknown>): Promise<CamtrackError> {
 /** The RGB24 8x8-block average of a float image at latent pixel (lx, ly): what the draft VAE round trip gives. */
 function blockAverage(img: Float32Array, width: number, lx: number, ly: number): number[] {
   const sum = [0, 0, 0];
-  for (let y = ly * 8; y < ly * 8 + 8; y++) for (let x = lx * 8; x < lx * 8 + 8; x++) for (let c = 0; c < 3; c++) sum[c] += img[(y * width + x) * 3 + c];
+  for (let y = ly * 8; y < ly * 8 + 8; y++)
+    for (let x = lx * 8; x < lx * 8 + 8; x++) for (let c = 0; c < 3; c++) sum[c] += img[(y * width + x) * 3 + c];
   return sum.map((s) => Math.round(Math.min(1, Math.max(0, s / 64)) * 255));
 }
 
 describe('renderProject with the draft model', () => {
   it('renders the draft at guidance 1 whatever the project asks, and says so in the notes and the sidecar', async () => {
     const out = path.join(root, 'guided.mp4');
-    const r = await renderProject({ projectDir, doc: { ...doc, render: { ...doc.render, guidanceMin: 1, guidanceMax: 3 } }, out });
+    const r = await renderProject({
+      projectDir,
+      doc: { ...doc, render: { ...doc.render, guidanceMin: 1, guidanceMax: 3 } },
+      out,
+    });
     expect(r.notes.join('\n')).toMatch(/draft model renders at guidance 1 \(the project asks 1 to 3/);
     const side = await readSidecar(r.sidecarPath);
     expect(side.settings).toMatchObject({ guidanceMin: 1, guidanceMax: 1 });
@@ -58,11 +63,22 @@ describe('renderProject with the draft model', () => {
     const out = path.join(root, 'lambda1.mp4');
     const progress: RenderProgress[] = [];
     const previews: number[] = [];
-    const r = await renderProject({ projectDir, doc: { ...doc, lambda }, out, onProgress: (p) => progress.push(p), onPreview: (p) => previews.push(p.step) });
+    const r = await renderProject({
+      projectDir,
+      doc: { ...doc, lambda },
+      out,
+      onProgress: (p) => progress.push(p),
+      onPreview: (p) => previews.push(p.step),
+    });
 
     // The oracle: the photo warped into each camera on this thread, averaged over 8x8 blocks.
     const inputs = await loadRenderInputs(projectDir, doc);
-    const prepared = prepareSource({ image: inputs.image, depth: inputs.depth, intrinsics: inputs.intrinsics, c2w: inputs.cameras[0].c2w });
+    const prepared = prepareSource({
+      image: inputs.image,
+      depth: inputs.depth,
+      intrinsics: inputs.intrinsics,
+      c2w: inputs.cameras[0].c2w,
+    });
     let compared = 0;
     for (let f = 0; f < 4; f++) {
       const w = warpFrame(prepared, inputs.cameras[f]);
@@ -70,7 +86,11 @@ describe('renderProject with the draft model', () => {
         for (let lx = 0; lx < w.latentWidth; lx++) {
           if (f > 0 && w.latentHoles[ly * w.latentWidth + lx]) continue;
           const want = blockAverage(f === 0 ? inputs.image.data : w.image, 128, lx, ly);
-          for (const [dy, dx] of [[0, 0], [7, 7], [3, 5]]) {
+          for (const [dy, dx] of [
+            [0, 0],
+            [7, 7],
+            [3, 5],
+          ]) {
             const p = ((ly * 8 + dy) * 128 + lx * 8 + dx) * 3;
             for (let c = 0; c < 3; c++) expect(Math.abs(r.frames[f][p + c] - want[c])).toBeLessThanOrEqual(1);
           }
@@ -85,10 +105,20 @@ describe('renderProject with the draft model', () => {
     expect(probe.fps).toBeCloseTo(7, 6);
     // Progress: every step reported once, in order, fractions never going back, ending at 1.
     expect(progress.filter((p) => p.stage === 'denoise' && p.step! > 0).map((p) => p.step)).toEqual([1, 2, 3, 4]);
-    for (let i = 1; i < progress.length; i++) expect(progress[i].fraction).toBeGreaterThanOrEqual(progress[i - 1].fraction);
+    for (let i = 1; i < progress.length; i++)
+      expect(progress[i].fraction).toBeGreaterThanOrEqual(progress[i - 1].fraction);
     expect(progress.at(-1)!.fraction).toBe(1);
     expect(previews).toEqual([1, 2, 3, 4]);
-    expect(r.timings.map((t) => t.stage)).toEqual(['load', 'warp', 'model', 'encode', 'denoise', 'decode', 'export', 'sidecar']);
+    expect(r.timings.map((t) => t.stage)).toEqual([
+      'load',
+      'warp',
+      'model',
+      'encode',
+      'denoise',
+      'decode',
+      'export',
+      'sidecar',
+    ]);
   });
 
   it('writes a sidecar that re-renders the same frames bit for bit; another seed gives other frames', async () => {
@@ -102,7 +132,12 @@ describe('renderProject with the draft model', () => {
     expect(side.camera.poses).toHaveLength(4);
     expect(side.executionProvider).toEqual({ requested: 'cpu', used: 'cpu', fallbackReason: null });
     expect(side.model.family).toBe('draft');
-    expect(side.model.files.map((f) => f.file).sort()).toEqual(['image_encoder.onnx', 'unet.onnx', 'vae_decoder.onnx', 'vae_encoder.onnx']);
+    expect(side.model.files.map((f) => f.file).sort()).toEqual([
+      'image_encoder.onnx',
+      'unet.onnx',
+      'vae_decoder.onnx',
+      'vae_encoder.onnx',
+    ]);
     expect(first.thumbnail).toBe(`${out}.thumb.jpg`);
     await expect(fs.stat(first.thumbnail!)).resolves.toBeTruthy();
 
@@ -122,7 +157,9 @@ describe('renderProject with the draft model', () => {
     expect(e.code).toBe('shape-mismatch');
     expect(e.message).toMatch(/3 steps x 4 frames.*4 steps x 4 frames/);
     await expect(fs.stat(out)).rejects.toThrow();
-    const size = await expectRejects(renderProject({ projectDir, doc: { ...doc, render: { ...doc.render, width: 100 } }, out }));
+    const size = await expectRejects(
+      renderProject({ projectDir, doc: { ...doc, render: { ...doc.render, width: 100 } }, out }),
+    );
     expect(size.message).toMatch(/100x64 .*multiples of 64/);
   });
 
@@ -180,7 +217,7 @@ describe('renderProject with the draft model', () => {
     expect(framesAfterAbort).toBeLessThanOrEqual(1);
   });
 
-  it("takes a model folder relative to the project, records it absolute, and re-hashes it when its files changed", async () => {
+  it('takes a model folder relative to the project, records it absolute, and re-hashes it when its files changed', async () => {
     const model = path.join(root, 'model-copy');
     await fs.cp(modelDirFor('draft'), model, { recursive: true });
     const out = path.join(root, 'model-copy.mp4');
@@ -202,7 +239,9 @@ describe('renderProject with the draft model', () => {
     const before = await fs.readFile(out);
     const sidecarBefore = await fs.readFile(`${out}.json`, 'utf8');
     const fake = path.join(root, 'fake-ffmpeg.sh');
-    await fs.writeFile(fake, '#!/bin/sh\necho "Unknown encoder libx264 (this build has no H.264)" >&2\nexit 1\n', { mode: 0o755 });
+    await fs.writeFile(fake, '#!/bin/sh\necho "Unknown encoder libx264 (this build has no H.264)" >&2\nexit 1\n', {
+      mode: 0o755,
+    });
     const saved = process.env.FFMPEG_PATH;
     process.env.FFMPEG_PATH = fake;
     try {
@@ -225,7 +264,8 @@ describe('renderProject with the draft model', () => {
     const thumbBefore = await fs.readFile(`${out}.thumb.jpg`);
     const rename = fs.rename.bind(fs);
     const spy = vi.spyOn(fs, 'rename').mockImplementation(async (from, to) => {
-      if (String(to) === `${out}.json`) throw Object.assign(new Error('ENOSPC: no space left on device, rename'), { code: 'ENOSPC' });
+      if (String(to) === `${out}.json`)
+        throw Object.assign(new Error('ENOSPC: no space left on device, rename'), { code: 'ENOSPC' });
       return rename(from, to);
     });
     try {

@@ -14,7 +14,15 @@ import { guidedSample, latentPreview, makeHoleMasks, type LatentShape } from '..
 import { RHO, SIGMA_MAX, SIGMA_MIN } from '../schedule/karras';
 import { sigmasForSteps } from '../schedule/sigmas';
 import { CamtrackError } from '../util/errors';
-import { commitGroup, discardStaged, exportFrames, tempPathBeside, thumbnailPathFor, writeThumbnail, type StagedFile } from '../video';
+import {
+  commitGroup,
+  discardStaged,
+  exportFrames,
+  tempPathBeside,
+  thumbnailPathFor,
+  writeThumbnail,
+  type StagedFile,
+} from '../video';
 import { fillWarpedFrame, isPreviewModel, PREVIEW_MODEL_RECORD, renderSizeError } from '../preview';
 import { prepareSource, warpFrame, type WarpSource, type WarpedFrame } from '../warp/forward';
 import { createWarpPool } from '../warp/pool';
@@ -25,7 +33,15 @@ import { videoSourceLoader, warpTrackFromVideo } from '../video-input';
 import { prepareSources, warpFused } from '../sources/fuse';
 import { loadRenderInputs } from './inputs';
 import { applyRenderOverrides, type RenderOverrides } from './overrides';
-import { DEFAULT_OVERLAP, filledDepth, renderWindowPlan, renderWindowedPreview, stitch, windowLambda, type FrameWindow } from '../windows';
+import {
+  DEFAULT_OVERLAP,
+  filledDepth,
+  renderWindowPlan,
+  renderWindowedPreview,
+  stitch,
+  windowLambda,
+  type FrameWindow,
+} from '../windows';
 import { stageSidecar, type RenderSidecar, type SidecarConditioning, type SidecarModel } from './sidecar';
 
 /**
@@ -143,7 +159,13 @@ export function toRgb24(img: RgbImage): Uint8Array {
 }
 
 /** Every frame warped; with `fill` (the preview) each frame's holes are filled as well, in the same worker. */
-async function warpAll(source: Parameters<typeof prepareSource>[0], cameras: FrameCamera[], onFrame: () => void, signal?: AbortSignal, fill = false): Promise<WarpedFrame[]> {
+async function warpAll(
+  source: Parameters<typeof prepareSource>[0],
+  cameras: FrameCamera[],
+  onFrame: () => void,
+  signal?: AbortSignal,
+  fill = false,
+): Promise<WarpedFrame[]> {
   const { width, height } = source.image;
   if (cameras.length * width * height < WARP_IN_THREAD_BELOW) {
     const prepared = prepareSource(source);
@@ -200,7 +222,10 @@ async function modelRecord(dir: string, location: string, manifest: SvdPipeline[
 }
 
 /** The conditioning values a render uses: the settings' overrides, else the model folder's. */
-export function resolveConditioning(model: ModelManifest['conditioning'], settings: Pick<ProjectDoc['render'], 'conditioningFps' | 'motionBucketId' | 'noiseAugStrength'>): SidecarConditioning {
+export function resolveConditioning(
+  model: ModelManifest['conditioning'],
+  settings: Pick<ProjectDoc['render'], 'conditioningFps' | 'motionBucketId' | 'noiseAugStrength'>,
+): SidecarConditioning {
   return {
     fps: settings.conditioningFps ?? model.fps,
     motionBucketId: settings.motionBucketId ?? model.motionBucketId,
@@ -217,13 +242,18 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
   const { signal } = opts;
   const { doc, notes } = applyRenderOverrides(opts.doc, opts.overrides);
   // A model folder is relative to the project; the sidecar records it absolute, so it re-renders from anywhere.
-  if (doc.render.model !== 'draft' && !isPreviewModel(doc.render.model)) doc.render = { ...doc.render, model: resolveModelRef(doc.render.model, opts.projectDir) };
+  if (doc.render.model !== 'draft' && !isPreviewModel(doc.render.model))
+    doc.render = { ...doc.render, model: resolveModelRef(doc.render.model, opts.projectDir) };
   let settings = doc.render;
   const F = doc.track.numFrames;
   const steps = settings.steps;
   const preview = isPreviewModel(settings.model);
   const sigmas = opts.sigmas ?? sigmasForSteps(steps);
-  if (sigmas.length !== steps + 1) throw new CamtrackError('shape-mismatch', `The sigma schedule has ${sigmas.length - 1} steps, the render ${steps}.`);
+  if (sigmas.length !== steps + 1)
+    throw new CamtrackError(
+      'shape-mismatch',
+      `The sigma schedule has ${sigmas.length - 1} steps, the render ${steps}.`,
+    );
   // The table must fit a model render exactly: a mismatch is refused here, before anything heavy runs (a preview does not use it).
   const lambda = preview ? null : lambdaTableFromDoc(doc.lambda, { steps, frames: F });
   // Every model folder's contract has sizes in multiples of 64 (manifest.sizeMultiple); a preview any even size: refuse early too.
@@ -251,7 +281,11 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
   const views = await loadSourceViews(opts.projectDir, doc, opts.assetsDir ?? null);
   // A source video (dynamic scene): frame k is warped from video frame k (engine/video-input).
   const video = videoSourceLoader(opts.projectDir, doc, opts.assetsDir ?? null);
-  if (video && views.length > 0) throw new CamtrackError('bad-input', 'A video project renders from its video; this one also has further source views. Turn the views off.');
+  if (video && views.length > 0)
+    throw new CamtrackError(
+      'bad-input',
+      'A video project renders from its video; this one also has further source views. Turn the views off.',
+    );
   throwIfAborted(signal, 'load');
   progress('warp', 0);
   let warpedCount = 0;
@@ -266,16 +300,31 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
   let windows: FrameWindow[] | null = null;
   let windowedFrames: Float32Array[] | null = null;
   if (previewPlan) {
-    if (views.length > 0) throw new CamtrackError('bad-input', 'A windowed preview (render.windowFrames) renders from one photo; this project has further source views. Remove render.windowFrames or the views.');
+    if (views.length > 0)
+      throw new CamtrackError(
+        'bad-input',
+        'A windowed preview (render.windowFrames) renders from one photo; this project has further source views. Remove render.windowFrames or the views.',
+      );
     windows = previewPlan;
     windowedFrames = renderWindowedPreview(photo, inputs.cameras, windows, {
       signal,
-      onFrame: (k, n) => progress('warp', ++warpedCount / (windows!.reduce((a, w) => a + w.end - w.start, 0)), { window: k, windows: n }),
+      onFrame: (k, n) =>
+        progress('warp', ++warpedCount / windows!.reduce((a, w) => a + w.end - w.start, 0), { window: k, windows: n }),
     });
   } else if (video) {
-    warped = await warpTrackFromVideo(video, inputs.cameras, { sourcePose: photo.c2w, fill: preview, onFrame: onWarped, signal });
+    warped = await warpTrackFromVideo(video, inputs.cameras, {
+      sourcePose: photo.c2w,
+      fill: preview,
+      onFrame: onWarped,
+      signal,
+    });
   } else if (views.length > 0) {
-    ({ frames: warped, anchors } = warpTrackFromViews(photo, views.map((v) => v.source), inputs.cameras, { fill: preview, onFrame: onWarped, signal }));
+    ({ frames: warped, anchors } = warpTrackFromViews(
+      photo,
+      views.map((v) => v.source),
+      inputs.cameras,
+      { fill: preview, onFrame: onWarped, signal },
+    ));
   } else {
     warped = await warpAll(photo, inputs.cameras, onWarped, signal, preview);
   }
@@ -296,16 +345,27 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
       : warped.map((w) => toRgb24({ width: w.width, height: w.height, data: w.image }));
     model = { ...PREVIEW_MODEL_RECORD, files: [] };
     used = { requested: settings.executionProvider, used: 'cpu', fallbackReason: null };
-    opts.onPreview?.({ step: 1, steps: 1, ...previewThumbs(frames, settings.width, settings.height, opts.previewMaxSide) });
+    opts.onPreview?.({
+      step: 1,
+      steps: 1,
+      ...previewThumbs(frames, settings.width, settings.height, opts.previewMaxSide),
+    });
   } else {
     ({ frames, model, used } = await runModel());
   }
 
-  async function runModel(): Promise<{ frames: Uint8Array[]; model: SidecarModel; used: RenderSidecar['executionProvider'] }> {
+  async function runModel(): Promise<{
+    frames: Uint8Array[];
+    model: SidecarModel;
+    used: RenderSidecar['executionProvider'];
+  }> {
     progress('model', 0);
     const modelDir = modelDirFor(settings.model);
     const stamp = await modelFilesStamp(modelDir);
-    const pipeline = await SvdPipeline.open(modelDir, { provider: settings.executionProvider, hashes: verifiedModels.get(modelDir) !== stamp });
+    const pipeline = await SvdPipeline.open(modelDir, {
+      provider: settings.executionProvider,
+      hashes: verifiedModels.get(modelDir) !== stamp,
+    });
     verifiedModels.set(modelDir, stamp);
     let frames: Uint8Array[];
     let model: SidecarModel;
@@ -314,7 +374,9 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
       if (pipeline.manifest.family === 'draft' && (settings.guidanceMin !== 1 || settings.guidanceMax !== 1)) {
         // The draft UNet's unconditional pass sees no image, so guidance g would render the photo g
         // times brighter: a preview renders at guidance 1, and the sidecar records what was used.
-        notes.push(`The draft model renders at guidance 1 (the project asks ${settings.guidanceMin} to ${settings.guidanceMax}, which only a real SVD model uses).`);
+        notes.push(
+          `The draft model renders at guidance 1 (the project asks ${settings.guidanceMin} to ${settings.guidanceMax}, which only a real SVD model uses).`,
+        );
         settings = { ...settings, guidanceMin: 1, guidanceMax: 1 };
       }
       const lat = pipeline.latentSize(settings.width, settings.height);
@@ -322,21 +384,33 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
       // Tracks longer than the model (engine/windows): windows of the model's largest count, or of render.windowFrames.
       const plan = renderWindowPlan(F, settings, fc) ?? [{ start: 0, end: F }];
       if (plan.length > 1 && views.length > 0)
-        throw new CamtrackError('bad-input', 'A track longer than the model renders from one photo; this project has further source views. Shorten the track or remove the views.');
+        throw new CamtrackError(
+          'bad-input',
+          'A track longer than the model renders from one photo; this project has further source views. Shorten the track or remove the views.',
+        );
       const W = plan[0].end - plan[0].start;
       if (fc !== 'any' && !fc.includes(W))
-        throw new CamtrackError('bad-input', `This model (${pipeline.manifest.name}) makes ${fc.join(' or ')} frames; the track has ${F}${plan.length > 1 ? ` (windows of ${W})` : ''}.`);
+        throw new CamtrackError(
+          'bad-input',
+          `This model (${pipeline.manifest.name}) makes ${fc.join(' or ')} frames; the track has ${F}${plan.length > 1 ? ` (windows of ${W})` : ''}.`,
+        );
       const shape: LatentShape = { frames: W, channels: 4, height: lat.height, width: lat.width };
       endStage('model');
       throwIfAborted(signal, 'model');
 
       progress('encode', 0);
-        // SVD's conditioning comes from the model folder unless the settings override it; never
+      // SVD's conditioning comes from the model folder unless the settings override it; never
       // from the export frame rate (SVD-XT is told fps 7 whatever the video plays at).
       conditioning = resolveConditioning(pipeline.manifest.conditioning, settings);
-      memory = await pipeline.memoryPlan(shape, { cfgMode: settings.cfgMode, maxGuidance: settings.guidanceMax, decodeChunk: settings.decodeChunk });
+      memory = await pipeline.memoryPlan(shape, {
+        cfgMode: settings.cfgMode,
+        maxGuidance: settings.guidanceMax,
+        decodeChunk: settings.decodeChunk,
+      });
       if (memory.decodeChunk < Math.min(settings.decodeChunk, W))
-        notes.push(`Decoding ${memory.decodeChunk} frames at a time (the settings ask ${settings.decodeChunk}): the provider has ${((memory.freeBytes ?? 0) / 2 ** 30).toFixed(1)} GB free.`);
+        notes.push(
+          `Decoding ${memory.decodeChunk} frames at a time (the settings ask ${settings.decodeChunk}): the provider has ${((memory.freeBytes ?? 0) / 2 ** 30).toFixed(1)} GB free.`,
+        );
       if (memory.cfgTwoPass && settings.cfgMode === 'auto') notes.push(`Guidance runs as ${memory.cfgReason}.`);
       const perWindow: Float32Array[][] = [];
       // Window 1 starts from the photo; each later one from the previous window's last decoded frame and its warped depth.
@@ -348,7 +422,8 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
         const wprog = (stage: RenderStage, within: number, extra: Partial<RenderProgress> = {}) => {
           if (plan.length === 1) return progress(stage, within, extra);
           const [a, b] = STAGE_SPAN[stage];
-          const lo = STAGE_SPAN.encode[0], hi = STAGE_SPAN.decode[1];
+          const lo = STAGE_SPAN.encode[0],
+            hi = STAGE_SPAN.decode[1];
           const local = (a + (b - a) * Math.min(1, Math.max(0, within)) - lo) / (hi - lo);
           opts.onProgress?.({ stage, fraction: lo + ((hi - lo) * (k + local)) / plan.length, ...extra, ...tag });
         };
@@ -357,25 +432,41 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
         // conditioned on the frame the previous window generated AT this window's first frame (its
         // camera): the last frame of the previous window would stand at a camera (overlap - 1) frames on.
         const startCam = inputs.cameras[win.start];
-        const startImage: RgbImage | null = k === 0 ? null : { width: settings.width, height: settings.height, data: perWindow[k - 1][win.start - plan[k - 1].start] };
+        const startImage: RgbImage | null =
+          k === 0
+            ? null
+            : { width: settings.width, height: settings.height, data: perWindow[k - 1][win.start - plan[k - 1].start] };
         if (k === 0 || !startImage) winWarped = warped.slice(win.start, win.end);
         else if (video) {
           // Dynamic scene: the frames keep their warps from their own video frames (the scene goes on
           // moving); the window is conditioned on the previous window's generated frame at its start.
-          windowSource = { image: startImage, depth: new Float32Array(settings.width * settings.height), intrinsics: startCam.intrinsics, c2w: startCam.c2w };
+          windowSource = {
+            image: startImage,
+            depth: new Float32Array(settings.width * settings.height),
+            intrinsics: startCam.intrinsics,
+            c2w: startCam.c2w,
+          };
           winWarped = warped.slice(win.start, win.end);
         } else {
           // Window 2 onwards warps from the previous window's source and the photo with one z-buffer (as the windowed preview does).
           const previous = k === 1 ? prepareSource(windowSource) : null;
-          const depthAtStart = filledDepth(previous ? warpFrame(previous, startCam, { withDepth: true }) : warpFused(prepareSources([photo, windowSource]), startCam, { withDepth: true }));
+          const depthAtStart = filledDepth(
+            previous
+              ? warpFrame(previous, startCam, { withDepth: true })
+              : warpFused(prepareSources([photo, windowSource]), startCam, { withDepth: true }),
+          );
           windowSource = { image: startImage, depth: depthAtStart, intrinsics: startCam.intrinsics, c2w: startCam.c2w };
           // That frame and the photo, one z-buffer: surfaces lean on the nearer camera, so the photo returns as the camera does.
           const fused = prepareSources([photo, windowSource]);
           winWarped = inputs.cameras.slice(win.start, win.end).map((c) => warpFused(fused, c));
         }
-        const cond = await pipeline.conditioning(windowSource.image, settings.seed, { noiseAugStrength: conditioning.noiseAugStrength });
+        const cond = await pipeline.conditioning(windowSource.image, settings.seed, {
+          noiseAugStrength: conditioning.noiseAugStrength,
+        });
         wprog('encode', 0.3);
-        const encoded = await pipeline.encodeViews(winWarped.map((w) => ({ width: w.width, height: w.height, data: w.image })));
+        const encoded = await pipeline.encodeViews(
+          winWarped.map((w) => ({ width: w.width, height: w.height, data: w.image })),
+        );
         const holes = new Uint8Array(W * lat.height * lat.width);
         // An anchored frame (at a source camera) takes its warped view whole: no holes, lambda 1.
         winWarped.forEach((w, f) => {
@@ -394,7 +485,10 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
           cfgTwoPass: memory.cfgTwoPass,
         });
         let lastPreview = -Infinity;
-        const previewStride = Math.max(1, Math.ceil(Math.max(lat.width, lat.height) / (opts.previewMaxSide ?? Infinity)));
+        const previewStride = Math.max(
+          1,
+          Math.ceil(Math.max(lat.width, lat.height) / (opts.previewMaxSide ?? Infinity)),
+        );
         const interval = opts.previewIntervalMs ?? 0;
         // The window's own columns of the track's lambda table (overlap columns serve both windows: engine/windows/lambda.ts).
         const winLambda = plan.length === 1 ? lambda! : windowLambda(lambda!, win);
@@ -415,14 +509,26 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
             if (opts.onPreview && (now - lastPreview >= interval || s.step + 1 === s.steps)) {
               lastPreview = now;
               const previews = latentPreview(s.denoised, shape, previewStride);
-              opts.onPreview({ step: s.step + 1, steps: s.steps, width: previews[0].width, height: previews[0].height, frames: previews.map((p) => p.data) });
+              opts.onPreview({
+                step: s.step + 1,
+                steps: s.steps,
+                width: previews[0].width,
+                height: previews[0].height,
+                frames: previews.map((p) => p.data),
+              });
             }
           },
         });
         if (k === plan.length - 1) endStage('denoise');
 
         wprog('decode', 0);
-        const decoded = await pipeline.decode(latents, shape, memory.decodeChunk, (done, total) => wprog('decode', done / total), signal);
+        const decoded = await pipeline.decode(
+          latents,
+          shape,
+          memory.decodeChunk,
+          (done, total) => wprog('decode', done / total),
+          signal,
+        );
         perWindow.push(decoded.map((d) => d.data));
       }
       if (plan.length > 1) windows = plan;
@@ -432,7 +538,15 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
       await pipeline.release();
     }
     throwIfAborted(signal, 'decode');
-    return { frames, model, used: { requested: settings.executionProvider, used: pipeline.model.provider, fallbackReason: pipeline.model.fallbackReason } };
+    return {
+      frames,
+      model,
+      used: {
+        requested: settings.executionProvider,
+        used: pipeline.model.provider,
+        fallbackReason: pipeline.model.fallbackReason,
+      },
+    };
   }
 
   progress('export', 0);
@@ -483,11 +597,31 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
       ...(doc.sources.length > 0 && { sources: doc.sources, anchors: { frames: anchors, lambdaFloor: lambdaMin } }),
       ...(doc.video && { video: doc.video }),
       camera: { track: doc.track, evaluatedFrames: F, poses: inputs.cameras.map((c) => [...c.c2w]) },
-      schedule: { kind: 'karras', steps, sigmaMin: SIGMA_MIN, sigmaMax: SIGMA_MAX, rho: RHO, sigmas: Array.from(sigmas) },
-      lambda: { steps, frames: F, values: doc.lambda.values, lambdaMin: doc.lambda.lambdaMin, preset: doc.lambda.preset },
+      schedule: {
+        kind: 'karras',
+        steps,
+        sigmaMin: SIGMA_MIN,
+        sigmaMax: SIGMA_MAX,
+        rho: RHO,
+        sigmas: Array.from(sigmas),
+      },
+      lambda: {
+        steps,
+        frames: F,
+        values: doc.lambda.values,
+        lambdaMin: doc.lambda.lambdaMin,
+        preset: doc.lambda.preset,
+      },
       settings,
       ...(conditioning && { conditioning }),
-      ...(memory && { memory: { cfgTwoPass: memory.cfgTwoPass, cfgReason: memory.cfgReason, decodeChunk: memory.decodeChunk, freeBytes: memory.freeBytes } }),
+      ...(memory && {
+        memory: {
+          cfgTwoPass: memory.cfgTwoPass,
+          cfgReason: memory.cfgReason,
+          decodeChunk: memory.decodeChunk,
+          freeBytes: memory.freeBytes,
+        },
+      }),
       model,
       executionProvider: used,
       ...(preview && { renderKind: 'preview' as const }),
@@ -503,16 +637,30 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
     committed = true;
     timings.push({ stage: 'sidecar', ms: performance.now() - sidecarStart });
     progress('sidecar', 1);
-    return { out: exported.out, sidecarPath: written.path, thumbnail, sidecar: written.sidecar, notes, timings, frames };
+    return {
+      out: exported.out,
+      sidecarPath: written.path,
+      thumbnail,
+      sidecar: written.sidecar,
+      notes,
+      timings,
+      frames,
+    };
   } finally {
     if (!committed) await discardStaged(staged);
   }
 }
 
 /** Small RGB24 thumbnails of finished frames (nearest pixel), for the queue's live preview. */
-function previewThumbs(frames: Uint8Array[], width: number, height: number, maxSide = Infinity): { width: number; height: number; frames: Uint8Array[] } {
+function previewThumbs(
+  frames: Uint8Array[],
+  width: number,
+  height: number,
+  maxSide = Infinity,
+): { width: number; height: number; frames: Uint8Array[] } {
   const stride = Math.max(1, Math.ceil(Math.max(width, height) / maxSide));
-  const w = Math.ceil(width / stride), h = Math.ceil(height / stride);
+  const w = Math.ceil(width / stride),
+    h = Math.ceil(height / stride);
   return {
     width: w,
     height: h,
@@ -520,7 +668,8 @@ function previewThumbs(frames: Uint8Array[], width: number, height: number, maxS
       const out = new Uint8Array(w * h * 3);
       for (let y = 0; y < h; y++)
         for (let x = 0; x < w; x++) {
-          const s = ((y * stride) * width + x * stride) * 3, d = (y * w + x) * 3;
+          const s = (y * stride * width + x * stride) * 3,
+            d = (y * w + x) * 3;
           out[d] = f[s];
           out[d + 1] = f[s + 1];
           out[d + 2] = f[s + 2];

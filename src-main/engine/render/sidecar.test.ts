@@ -37,14 +37,34 @@ function input(steps: number, frames: number): RenderSidecarInput {
     createdAt: '2026-11-25T17:30:00.000Z',
     output: { format: 'mp4', width: 1024, height: 576, frames, fps: 7, crf: 18, bytes: 123456 },
     source: { asset: { file: `${SHA_A}.jpg`, sha256: SHA_A }, originalName: 'porch.jpg', width: 1600, height: 900 },
-    depth: { source: { type: 'file', asset: { file: `${SHA_B}.npy`, sha256: SHA_B }, originalName: 'porch_depth.npy' }, mapping: { kind: 'disparity', scale: 10000, near: 1e-4, far: 500 } },
+    depth: {
+      source: { type: 'file', asset: { file: `${SHA_B}.npy`, sha256: SHA_B }, originalName: 'porch_depth.npy' },
+      mapping: { kind: 'disparity', scale: 10000, near: 1e-4, far: 500 },
+    },
     camera: { track: project.track, evaluatedFrames: frames },
-    schedule: { kind: 'karras', steps, sigmaMin: SIGMA_MIN, sigmaMax: SIGMA_MAX, rho: RHO, sigmas: Array.from(karrasSigmas(steps)) },
+    schedule: {
+      kind: 'karras',
+      steps,
+      sigmaMin: SIGMA_MIN,
+      sigmaMax: SIGMA_MAX,
+      rho: RHO,
+      sigmas: Array.from(karrasSigmas(steps)),
+    },
     lambda: { steps, frames, values, lambdaMin: 0.3, preset: { kind: 'custom' } },
     settings: { ...DEFAULT_RENDER_SETTINGS, steps, seed: 1234 },
-    model: { name: 'svd-xt-1.1', family: 'svd-xt', dtype: 'float16', location: '/models/svd-xt', files: [{ file: 'unet/model.onnx', sha256: SHA_A, bytes: 10 }] },
+    model: {
+      name: 'svd-xt-1.1',
+      family: 'svd-xt',
+      dtype: 'float16',
+      location: '/models/svd-xt',
+      files: [{ file: 'unet/model.onnx', sha256: SHA_A, bytes: 10 }],
+    },
     executionProvider: { requested: 'auto', used: 'cpu', fallbackReason: 'cuda: libcudart.so.12 not found' },
-    timings: [{ stage: 'warp', ms: 120.5 }, { stage: 'denoise', ms: 90000 }, { stage: 'encode', ms: 800 }],
+    timings: [
+      { stage: 'warp', ms: 120.5 },
+      { stage: 'denoise', ms: 90000 },
+      { stage: 'encode', ms: 800 },
+    ],
     host: { platform: 'linux', arch: 'x64', node: 'v20.20.2' },
   };
 }
@@ -91,7 +111,10 @@ describe('render sidecar', () => {
   it('app and host default to this build and this machine', async () => {
     const { app: _a, host: _h, ...rest } = input(3, 2);
     const w = await writeSidecar(path.join(dir, 'defaults.mp4'), rest);
-    expect(w.sidecar.app).toEqual({ name: 'Camtrack Studio', version: JSON.parse(await fs.readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')).version });
+    expect(w.sidecar.app).toEqual({
+      name: 'Camtrack Studio',
+      version: JSON.parse(await fs.readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')).version,
+    });
     expect(w.sidecar.host).toEqual({ platform: process.platform, arch: process.arch, node: process.version });
   });
 
@@ -102,15 +125,33 @@ describe('render sidecar', () => {
 
   it('refuses inconsistent sidecars, naming the field', async () => {
     const given = input(25, 25);
-    await expect(writeSidecar(path.join(dir, 'x.mp4'), { ...given, schedule: { ...given.schedule, sigmas: given.schedule.sigmas.slice(1) } })).rejects.toThrow(/schedule\.sigmas: 25 steps need 26 sigmas/);
-    await expect(writeSidecar(path.join(dir, 'x.mp4'), { ...given, camera: { ...given.camera, evaluatedFrames: 14 } })).rejects.toThrow(/lambda\.frames: the lambda table has 25 frames, the track 14/);
-    await expect(writeSidecar(path.join(dir, 'x.mp4'), { ...given, lambda: { ...given.lambda, values: [1, 2] } })).rejects.toMatchObject({ code: 'shape-mismatch' });
-    await expect(writeSidecar(path.join(dir, 'x.mp4'), { ...given, executionProvider: { requested: 'auto', used: 'auto' as 'cpu', fallbackReason: null } })).rejects.toThrow(/executionProvider\.used/);
+    await expect(
+      writeSidecar(path.join(dir, 'x.mp4'), {
+        ...given,
+        schedule: { ...given.schedule, sigmas: given.schedule.sigmas.slice(1) },
+      }),
+    ).rejects.toThrow(/schedule\.sigmas: 25 steps need 26 sigmas/);
+    await expect(
+      writeSidecar(path.join(dir, 'x.mp4'), { ...given, camera: { ...given.camera, evaluatedFrames: 14 } }),
+    ).rejects.toThrow(/lambda\.frames: the lambda table has 25 frames, the track 14/);
+    await expect(
+      writeSidecar(path.join(dir, 'x.mp4'), { ...given, lambda: { ...given.lambda, values: [1, 2] } }),
+    ).rejects.toMatchObject({ code: 'shape-mismatch' });
+    await expect(
+      writeSidecar(path.join(dir, 'x.mp4'), {
+        ...given,
+        executionProvider: { requested: 'auto', used: 'auto' as 'cpu', fallbackReason: null },
+      }),
+    ).rejects.toThrow(/executionProvider\.used/);
     await expect(fs.access(path.join(dir, 'x.mp4.json'))).rejects.toThrow();
   });
 
   it('a newer sidecar version and a corrupt file are refused with their own codes', async () => {
-    const w = await writeSidecar(path.join(dir, 'v.gif'), { ...input(4, 3), output: { ...input(4, 3).output, format: 'gif', crf: null }, settings: { ...input(4, 3).settings, format: 'gif' } });
+    const w = await writeSidecar(path.join(dir, 'v.gif'), {
+      ...input(4, 3),
+      output: { ...input(4, 3).output, format: 'gif', crf: null },
+      settings: { ...input(4, 3).settings, format: 'gif' },
+    });
     const raw = JSON.parse(await fs.readFile(w.path, 'utf8'));
     let e: unknown = null;
     try {

@@ -3,7 +3,16 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from '../util/zod';
 import { makeLambdaTable, type LambdaTable } from '../lambda/table';
-import { Depth, ExecutionProviderName, LambdaPreset, RenderSettings, SourceImage, SourceView, Track, VideoInput } from '../project/schema';
+import {
+  Depth,
+  ExecutionProviderName,
+  LambdaPreset,
+  RenderSettings,
+  SourceImage,
+  SourceView,
+  Track,
+  VideoInput,
+} from '../project/schema';
 import { appVersion } from '../util/appRoot';
 import { tempPathBeside, writeFileAtomic } from '../util/atomic';
 import { commitGroup, discardStaged, type StagedFile } from '../video/commit';
@@ -29,7 +38,10 @@ export const LAMBDA_INLINE_MAX = 100 * 100;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
-const PlainFile = z.string().min(1).refine((f) => !/[\\/]/.test(f) && f !== '.' && f !== '..', 'must be a plain file name');
+const PlainFile = z
+  .string()
+  .min(1)
+  .refine((f) => !/[\\/]/.test(f) && f !== '.' && f !== '..', 'must be a plain file name');
 const Count = z.number().int().min(1);
 const IsoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date-time');
 
@@ -92,7 +104,9 @@ export const SidecarModel = z.object({
   /** The model folder as given in the settings ('draft' for the built-in one). */
   location: z.string().min(1),
   /** Every file of the model (none for a preview, which runs no model). */
-  files: z.array(z.object({ file: z.string().min(1), sha256: Sha256, bytes: z.number().int().nonnegative().optional() })),
+  files: z.array(
+    z.object({ file: z.string().min(1), sha256: Sha256, bytes: z.number().int().nonnegative().optional() }),
+  ),
 });
 export type SidecarModel = z.infer<typeof SidecarModel>;
 
@@ -123,7 +137,10 @@ export const SidecarProvider = z.object({
   fallbackReason: z.string().nullable(),
 });
 
-export const SidecarTiming = z.object({ stage: z.string().min(1), ms: finite.refine((v) => v >= 0, 'ms must be >= 0') });
+export const SidecarTiming = z.object({
+  stage: z.string().min(1),
+  ms: finite.refine((v) => v >= 0, 'ms must be >= 0'),
+});
 
 export const RenderSidecar = z
   .object({
@@ -159,23 +176,47 @@ export const RenderSidecar = z
     renderKind: z.literal('preview').optional(),
     /** Tracks longer than the model: the windows rendered one after another (end exclusive), each overlapping the next by `overlap` frames or more. Absent: one window. */
     windows: z
-      .object({ overlap: z.number().int().min(1), list: z.array(z.object({ start: z.number().int().min(0), end: z.number().int().min(1) })).min(2) })
+      .object({
+        overlap: z.number().int().min(1),
+        list: z.array(z.object({ start: z.number().int().min(0), end: z.number().int().min(1) })).min(2),
+      })
       .optional(),
   })
   .superRefine((s, ctx) => {
-    const bad = (pathParts: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: pathParts, message });
-    if (s.schedule.steps !== s.settings.steps) bad(['schedule', 'steps'], `the schedule has ${s.schedule.steps} steps, the settings ${s.settings.steps}`);
-    if (s.schedule.sigmas.length !== s.schedule.steps + 1) bad(['schedule', 'sigmas'], `${s.schedule.steps} steps need ${s.schedule.steps + 1} sigmas, got ${s.schedule.sigmas.length}`);
+    const bad = (pathParts: (string | number)[], message: string) =>
+      ctx.addIssue({ code: 'custom', path: pathParts, message });
+    if (s.schedule.steps !== s.settings.steps)
+      bad(['schedule', 'steps'], `the schedule has ${s.schedule.steps} steps, the settings ${s.settings.steps}`);
+    if (s.schedule.sigmas.length !== s.schedule.steps + 1)
+      bad(
+        ['schedule', 'sigmas'],
+        `${s.schedule.steps} steps need ${s.schedule.steps + 1} sigmas, got ${s.schedule.sigmas.length}`,
+      );
     const preview = s.renderKind === 'preview';
     if (!preview && s.model.files.length === 0) bad(['model', 'files'], 'a model render lists its model files');
-    if (!preview && s.lambda.steps !== s.settings.steps) bad(['lambda', 'steps'], `the lambda table has ${s.lambda.steps} steps, the settings ${s.settings.steps}`);
-    if (!preview && s.lambda.frames !== s.camera.evaluatedFrames) bad(['lambda', 'frames'], `the lambda table has ${s.lambda.frames} frames, the track ${s.camera.evaluatedFrames}`);
-    if (s.windows && s.windows.list.at(-1)!.end !== s.camera.evaluatedFrames) bad(['windows', 'list'], `the windows end at frame ${s.windows.list.at(-1)!.end}, the track has ${s.camera.evaluatedFrames}`);
-    if (s.output.frames !== s.camera.evaluatedFrames) bad(['output', 'frames'], `the output has ${s.output.frames} frames, the track ${s.camera.evaluatedFrames}`);
-    if (s.camera.poses && s.camera.poses.length !== s.camera.evaluatedFrames) bad(['camera', 'poses'], `${s.camera.poses.length} poses for ${s.camera.evaluatedFrames} frames`);
-    if (s.output.format !== s.settings.format) bad(['output', 'format'], `the output is ${s.output.format}, the settings say ${s.settings.format}`);
+    if (!preview && s.lambda.steps !== s.settings.steps)
+      bad(['lambda', 'steps'], `the lambda table has ${s.lambda.steps} steps, the settings ${s.settings.steps}`);
+    if (!preview && s.lambda.frames !== s.camera.evaluatedFrames)
+      bad(
+        ['lambda', 'frames'],
+        `the lambda table has ${s.lambda.frames} frames, the track ${s.camera.evaluatedFrames}`,
+      );
+    if (s.windows && s.windows.list.at(-1)!.end !== s.camera.evaluatedFrames)
+      bad(
+        ['windows', 'list'],
+        `the windows end at frame ${s.windows.list.at(-1)!.end}, the track has ${s.camera.evaluatedFrames}`,
+      );
+    if (s.output.frames !== s.camera.evaluatedFrames)
+      bad(['output', 'frames'], `the output has ${s.output.frames} frames, the track ${s.camera.evaluatedFrames}`);
+    if (s.camera.poses && s.camera.poses.length !== s.camera.evaluatedFrames)
+      bad(['camera', 'poses'], `${s.camera.poses.length} poses for ${s.camera.evaluatedFrames} frames`);
+    if (s.output.format !== s.settings.format)
+      bad(['output', 'format'], `the output is ${s.output.format}, the settings say ${s.settings.format}`);
     if (s.lambda.table.storage === 'inline' && s.lambda.table.values.length !== s.lambda.steps * s.lambda.frames)
-      bad(['lambda', 'table', 'values'], `a ${s.lambda.steps} x ${s.lambda.frames} table needs ${s.lambda.steps * s.lambda.frames} values, got ${s.lambda.table.values.length}`);
+      bad(
+        ['lambda', 'table', 'values'],
+        `a ${s.lambda.steps} x ${s.lambda.frames} table needs ${s.lambda.steps * s.lambda.frames} values, got ${s.lambda.table.values.length}`,
+      );
   });
 export type RenderSidecar = z.infer<typeof RenderSidecar>;
 
@@ -189,7 +230,10 @@ export interface SidecarLambdaInput {
   preset: z.infer<typeof LambdaPreset>;
 }
 
-export type RenderSidecarInput = Omit<RenderSidecar, 'kind' | 'sidecarVersion' | 'lambda' | 'output' | 'app' | 'host'> & {
+export type RenderSidecarInput = Omit<
+  RenderSidecar,
+  'kind' | 'sidecarVersion' | 'lambda' | 'output' | 'app' | 'host'
+> & {
   /** Default: Camtrack Studio and this build's version. */
   app?: RenderSidecar['app'];
   /** Default: this process's platform, arch and Node version. */
@@ -225,10 +269,22 @@ function describeIssue(error: z.ZodError): string {
 /** Validates a complete sidecar object; refusals name the first wrong field. */
 export function validateSidecar(value: unknown, where: string): RenderSidecar {
   const v = value as { kind?: unknown; sidecarVersion?: unknown } | null;
-  if (v && typeof v === 'object' && v.kind === SIDECAR_KIND && typeof v.sidecarVersion === 'number' && v.sidecarVersion > SIDECAR_VERSION)
-    throw new CamtrackError('newer-version', `${where} was written by a newer Camtrack Studio (sidecar version ${v.sidecarVersion}; this one reads ${SIDECAR_VERSION}). Update the app to use it.`);
+  if (
+    v &&
+    typeof v === 'object' &&
+    v.kind === SIDECAR_KIND &&
+    typeof v.sidecarVersion === 'number' &&
+    v.sidecarVersion > SIDECAR_VERSION
+  )
+    throw new CamtrackError(
+      'newer-version',
+      `${where} was written by a newer Camtrack Studio (sidecar version ${v.sidecarVersion}; this one reads ${SIDECAR_VERSION}). Update the app to use it.`,
+    );
   const r = RenderSidecar.safeParse(value);
-  if (!r.success) throw new CamtrackError('bad-file', `${where} is not a valid render sidecar: ${describeIssue(r.error)}.`, { detail: r.error.message });
+  if (!r.success)
+    throw new CamtrackError('bad-file', `${where} is not a valid render sidecar: ${describeIssue(r.error)}.`, {
+      detail: r.error.message,
+    });
   return r.data;
 }
 
@@ -259,7 +315,10 @@ export interface StagedSidecar {
 export async function stageSidecar(output: string, input: RenderSidecarInput): Promise<StagedSidecar> {
   const { lambda } = input;
   if (lambda.values.length !== lambda.steps * lambda.frames)
-    throw new CamtrackError('shape-mismatch', `The lambda table given for the sidecar has ${lambda.values.length} values; ${lambda.steps} x ${lambda.frames} needs ${lambda.steps * lambda.frames}.`);
+    throw new CamtrackError(
+      'shape-mismatch',
+      `The lambda table given for the sidecar has ${lambda.values.length} values; ${lambda.steps} x ${lambda.frames} needs ${lambda.steps * lambda.frames}.`,
+    );
   const values = Array.from(lambda.values);
   const sha256 = lambdaValuesSha256(values);
   const inline = values.length <= LAMBDA_INLINE_MAX;
@@ -290,7 +349,10 @@ export async function stageSidecar(output: string, input: RenderSidecarInput): P
       if (lambdaFile) {
         const tmp = tempPathBeside(lambdaFile);
         staged.push({ tmp, target: lambdaFile });
-        await writeFileAtomic(tmp, `${JSON.stringify({ steps: lambda.steps, frames: lambda.frames, sha256, values })}\n`);
+        await writeFileAtomic(
+          tmp,
+          `${JSON.stringify({ steps: lambda.steps, frames: lambda.frames, sha256, values })}\n`,
+        );
       }
       const tmp = tempPathBeside(file);
       staged.push({ tmp, target: file });
@@ -304,7 +366,10 @@ export async function stageSidecar(output: string, input: RenderSidecarInput): P
 }
 
 /** Writes the sidecar (and its table file) beside `output` and commits them together. */
-export async function writeSidecar(output: string, input: RenderSidecarInput): Promise<{ path: string; lambdaFile: string | null; sidecar: RenderSidecar }> {
+export async function writeSidecar(
+  output: string,
+  input: RenderSidecarInput,
+): Promise<{ path: string; lambdaFile: string | null; sidecar: RenderSidecar }> {
   const { staged, ...written } = await stageSidecar(output, input);
   await commitGroup(staged);
   return written;
@@ -332,11 +397,17 @@ export async function readSidecarLambda(sidecarPath: string, sidecar: RenderSide
     const r = z.object({ steps: Count, frames: Count, values: z.array(finite) }).safeParse(parsed);
     if (!r.success) throw new CamtrackError('bad-file', `${file} is not a lambda table: ${describeIssue(r.error)}.`);
     if (r.data.steps !== lambda.steps || r.data.frames !== lambda.frames)
-      throw new CamtrackError('shape-mismatch', `${file} holds a ${r.data.steps} x ${r.data.frames} table; the sidecar says ${lambda.steps} x ${lambda.frames}.`);
+      throw new CamtrackError(
+        'shape-mismatch',
+        `${file} holds a ${r.data.steps} x ${r.data.frames} table; the sidecar says ${lambda.steps} x ${lambda.frames}.`,
+      );
     values = r.data.values;
   }
   if (lambdaValuesSha256(values) !== lambda.sha256)
-    throw new CamtrackError('bad-file', `The lambda table of ${sidecarPath} does not match its recorded sha256: it was changed after the render.`);
+    throw new CamtrackError(
+      'bad-file',
+      `The lambda table of ${sidecarPath} does not match its recorded sha256: it was changed after the render.`,
+    );
   return makeLambdaTable(lambda.steps, lambda.frames, values);
 }
 

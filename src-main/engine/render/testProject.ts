@@ -26,9 +26,23 @@ export interface TinyProjectOptions {
 export async function writeTinyProject(dir: string, opts: TinyProjectOptions = {}): Promise<ProjectDoc> {
   const sample = await openProject(sampleProjectDir());
   const frames = opts.frames ?? 4;
-  const render: Partial<RenderSettings> = { width: 128, height: 64, fit: 'crop', steps: 4, seed: 7, model: 'draft', executionProvider: 'cpu', format: 'mp4', decodeChunk: 3, ...opts.render };
+  const render: Partial<RenderSettings> = {
+    width: 128,
+    height: 64,
+    fit: 'crop',
+    steps: 4,
+    seed: 7,
+    model: 'draft',
+    executionProvider: 'cpu',
+    format: 'mp4',
+    decodeChunk: 3,
+    ...opts.render,
+  };
   const k = renderIntrinsics({ ...sample.doc, render: { ...sample.doc.render, ...render } }).intrinsics;
-  const track = presetTrack({ kind: 'orbit', degreesPerFrame: opts.degreesPerFrame ?? 2 }, { numFrames: frames, fps: 7, sourceFovY: fovYFromFocal(k.fy, k.height), targetDepth: 5.8 });
+  const track = presetTrack(
+    { kind: 'orbit', degreesPerFrame: opts.degreesPerFrame ?? 2 },
+    { numFrames: frames, fps: 7, sourceFovY: fovYFromFocal(k.fy, k.height), targetDepth: 5.8 },
+  );
   const assets = path.join(sample.dir, 'assets');
   const saved = await writeProjectFromFiles(dir, {
     imagePath: path.join(assets, sample.doc.image!.asset.file),

@@ -17,9 +17,13 @@ export function cfgNeedsUnconditional(maxGuidance: number): boolean {
  * half down from end (end - step * (n - 1 - i)), every operation rounded to float32.
  */
 export function cfgFrameScales(frames: number, minGuidance: number, maxGuidance: number): Float32Array {
-  if (!Number.isInteger(frames) || frames < 1) throw new CamtrackError('bad-input', `Guidance needs at least 1 frame (got ${frames}).`);
+  if (!Number.isInteger(frames) || frames < 1)
+    throw new CamtrackError('bad-input', `Guidance needs at least 1 frame (got ${frames}).`);
   if (!Number.isFinite(minGuidance) || !Number.isFinite(maxGuidance)) {
-    throw new CamtrackError('bad-input', `Guidance scales must be finite numbers (got ${minGuidance} and ${maxGuidance}).`);
+    throw new CamtrackError(
+      'bad-input',
+      `Guidance scales must be finite numbers (got ${minGuidance} and ${maxGuidance}).`,
+    );
   }
   const f = Math.fround;
   const out = new Float32Array(frames);
@@ -48,7 +52,10 @@ export function applyFrameCfg(
 ): Float32Array {
   const n = latentSize(shape);
   if (uncond.length !== n || cond.length !== n || out.length !== n) {
-    throw new CamtrackError('shape-mismatch', `Guidance needs buffers of ${n} values (got ${uncond.length}, ${cond.length} and ${out.length}).`);
+    throw new CamtrackError(
+      'shape-mismatch',
+      `Guidance needs buffers of ${n} values (got ${uncond.length}, ${cond.length} and ${out.length}).`,
+    );
   }
   if (scales.length !== shape.frames) {
     throw new CamtrackError('shape-mismatch', `Guidance has ${scales.length} frame scales for ${shape.frames} frames.`);

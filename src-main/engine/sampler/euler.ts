@@ -28,7 +28,11 @@ export async function eulerSample(opts: EulerSampleOptions): Promise<Float32Arra
     const sigma = sigmas[i];
     const next = sigmas[i + 1];
     const d = await opts.denoise(x, sigma, i);
-    if (d.length !== n) throw new CamtrackError('model', `The denoiser returned ${d.length} values at step ${i + 1}; the latent has ${n}.`);
+    if (d.length !== n)
+      throw new CamtrackError(
+        'model',
+        `The denoiser returned ${d.length} values at step ${i + 1}; the latent has ${n}.`,
+      );
     opts.onStep?.(i, x, d);
     if (next === 0) x.set(d);
     else {

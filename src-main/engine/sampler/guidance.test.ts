@@ -4,7 +4,15 @@ import { Xoshiro128ss } from './rng';
 import type { LatentShape } from './shape';
 
 /** Straight from DESIGN.md: sort the valid elements by (|D - W| as float32, index), replace the first floor(lam |V|). */
-function naiveGuidance(shape: LatentShape, d: Float32Array, w: Float32Array, src: Float32Array, holes: HoleMasks, lambdas: number[], lambdaMin: number): Float32Array {
+function naiveGuidance(
+  shape: LatentShape,
+  d: Float32Array,
+  w: Float32Array,
+  src: Float32Array,
+  holes: HoleMasks,
+  lambdas: number[],
+  lambdaMin: number,
+): Float32Array {
   const { frames: F, channels: C, height: h, width: wd } = shape;
   const hw = h * wd;
   const fs = C * hw;
@@ -49,10 +57,32 @@ describe('applyPosteriorGuidance', () => {
       const want = naiveGuidance(shape, c.d, c.w, c.src, c.holes, c.lambdas, lambdaMin);
       for (const cutoff of ['select', 'sort'] as CutoffMethod[]) {
         const out = new Float32Array(c.d.length).fill(Number.NaN);
-        applyPosteriorGuidance({ shape, denoised: c.d, warped: c.w, source: c.src, holes: c.holes, lambdas: c.lambdas, lambdaMin, out, scratch, cutoff });
+        applyPosteriorGuidance({
+          shape,
+          denoised: c.d,
+          warped: c.w,
+          source: c.src,
+          holes: c.holes,
+          lambdas: c.lambdas,
+          lambdaMin,
+          out,
+          scratch,
+          cutoff,
+        });
         expect(out).toEqual(want);
         const inPlace = Float32Array.from(c.d);
-        applyPosteriorGuidance({ shape, denoised: inPlace, warped: c.w, source: c.src, holes: c.holes, lambdas: c.lambdas, lambdaMin, out: inPlace, scratch, cutoff });
+        applyPosteriorGuidance({
+          shape,
+          denoised: inPlace,
+          warped: c.w,
+          source: c.src,
+          holes: c.holes,
+          lambdas: c.lambdas,
+          lambdaMin,
+          out: inPlace,
+          scratch,
+          cutoff,
+        });
         expect(inPlace).toEqual(want);
       }
     }
@@ -69,7 +99,17 @@ describe('applyPosteriorGuidance', () => {
       }
       const want = naiveGuidance(big, c.d, c.w, c.src, c.holes, c.lambdas, 0.2);
       const out = new Float32Array(c.d.length);
-      applyPosteriorGuidance({ shape: big, denoised: c.d, warped: c.w, source: c.src, holes: c.holes, lambdas: c.lambdas, lambdaMin: 0.2, out, scratch });
+      applyPosteriorGuidance({
+        shape: big,
+        denoised: c.d,
+        warped: c.w,
+        source: c.src,
+        holes: c.holes,
+        lambdas: c.lambdas,
+        lambdaMin: 0.2,
+        out,
+        scratch,
+      });
       expect(out).toEqual(want);
     }
   });
@@ -85,12 +125,30 @@ describe('applyPosteriorGuidance', () => {
     const scratch = new GuidanceScratch();
     const run = (lam: number, lambdaMin: number) => {
       const out = new Float32Array(12);
-      const replaced = applyPosteriorGuidance({ shape: s, denoised: d, warped: w, source: src, holes, lambdas: [1, lam], lambdaMin, out, scratch });
-      return { frame1: Array.from(out.subarray(6)), frame0: Array.from(out.subarray(0, 6)), replaced: Array.from(replaced) };
+      const replaced = applyPosteriorGuidance({
+        shape: s,
+        denoised: d,
+        warped: w,
+        source: src,
+        holes,
+        lambdas: [1, lam],
+        lambdaMin,
+        out,
+        scratch,
+      });
+      return {
+        frame1: Array.from(out.subarray(6)),
+        frame0: Array.from(out.subarray(0, 6)),
+        replaced: Array.from(replaced),
+      };
     };
     // Valid keys in index order: c0p0 0.5, c0p2 0.25, c1p0 0.25, c1p2 0.75. lam 0.3 -> floor(1.2) = 1:
     // the two 0.25s tie at the cutoff and the lower index (c0p2) wins.
-    expect(run(0.3, 0)).toEqual({ frame1: [0.5, 0.125, 0, 0.25, 0.125, 0.75], frame0: [9, 9, 9, 9, 9, 9], replaced: [6, 1] });
+    expect(run(0.3, 0)).toEqual({
+      frame1: [0.5, 0.125, 0, 0.25, 0.125, 0.75],
+      frame0: [9, 9, 9, 9, 9, 9],
+      replaced: [6, 1],
+    });
     // lam 0.1 is clamped up to lambda_min 0.5 -> floor(2) = 2: both 0.25s.
     expect(run(0.1, 0.5).frame1).toEqual([0.5, 0.125, 0, 0, 0.125, 0.75]);
     // lam 0.8 -> floor(3.2) = 3; lam 1 -> all 4 valid; the hole keeps D (0.125) every time.
@@ -102,9 +160,21 @@ describe('applyPosteriorGuidance', () => {
 
   it('refuses buffers and masks of the wrong shape, and lambda_min outside [0, 1]', () => {
     const c = randomCase(3, shape, false, 0.2);
-    const base = { shape, denoised: c.d, warped: c.w, source: c.src, holes: c.holes, lambdas: c.lambdas, lambdaMin: 0.2, out: new Float32Array(c.d.length), scratch: new GuidanceScratch() };
+    const base = {
+      shape,
+      denoised: c.d,
+      warped: c.w,
+      source: c.src,
+      holes: c.holes,
+      lambdas: c.lambdas,
+      lambdaMin: 0.2,
+      out: new Float32Array(c.d.length),
+      scratch: new GuidanceScratch(),
+    };
     expect(() => applyPosteriorGuidance({ ...base, warped: c.w.subarray(1) })).toThrow(/warped latents has/);
-    expect(() => applyPosteriorGuidance({ ...base, holes: makeHoleMasks(5, 7, 6) })).toThrow(/hole masks are 5 frames of 7 x 6/);
+    expect(() => applyPosteriorGuidance({ ...base, holes: makeHoleMasks(5, 7, 6) })).toThrow(
+      /hole masks are 5 frames of 7 x 6/,
+    );
     expect(() => applyPosteriorGuidance({ ...base, lambdas: [1, 1] })).toThrow(/lambda row has 2 values/);
     expect(() => applyPosteriorGuidance({ ...base, lambdaMin: 1.5 })).toThrow(/lambda_min/);
   });

@@ -45,15 +45,24 @@ export interface HoleMasks {
 
 export function makeHoleMasks(frames: number, height: number, width: number, data?: Uint8Array): HoleMasks {
   const n = frames * height * width;
-  if (!Number.isInteger(n) || n < 1) throw new CamtrackError('bad-input', `Hole masks need a positive size (got ${frames} x ${height} x ${width}).`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CamtrackError('bad-input', `Hole masks need a positive size (got ${frames} x ${height} x ${width}).`);
   if (data && data.length !== n) {
-    throw new CamtrackError('shape-mismatch', `Hole masks for ${frames} frames of ${height} x ${width} need ${n} values, got ${data.length}.`);
+    throw new CamtrackError(
+      'shape-mismatch',
+      `Hole masks for ${frames} frames of ${height} x ${width} need ${n} values, got ${data.length}.`,
+    );
   }
   return { frames, height, width, data: data ?? new Uint8Array(n) };
 }
 
 export function assertHoleMasks(m: HoleMasks, shape: LatentShape, where: string): void {
-  if (m.frames !== shape.frames || m.height !== shape.height || m.width !== shape.width || m.data.length !== shape.frames * shape.height * shape.width) {
+  if (
+    m.frames !== shape.frames ||
+    m.height !== shape.height ||
+    m.width !== shape.width ||
+    m.data.length !== shape.frames * shape.height * shape.width
+  ) {
     throw new CamtrackError(
       'shape-mismatch',
       `${where}: the hole masks are ${m.frames} frames of ${m.height} x ${m.width} (${m.data.length} values), but the latents are ${shape.frames} frames of ${shape.height} x ${shape.width}.`,
@@ -124,7 +133,8 @@ export function applyPosteriorGuidance(input: GuidanceInput): Int32Array {
   assertLength(source, fs, 'the source latent', where);
   assertLength(lambdas, shape.frames, 'the lambda row', where);
   assertHoleMasks(holes, shape, where);
-  if (!(lambdaMin >= 0 && lambdaMin <= 1)) throw new CamtrackError('bad-input', `${where}: lambda_min must be between 0 and 1 (got ${lambdaMin}).`);
+  if (!(lambdaMin >= 0 && lambdaMin <= 1))
+    throw new CamtrackError('bad-input', `${where}: lambda_min must be between 0 and 1 (got ${lambdaMin}).`);
   scratch.ensure(fs, shape.frames, hw);
   const keys = scratch.keys;
   const bits = scratch.keyBits;
@@ -144,7 +154,8 @@ export function applyPosteriorGuidance(input: GuidanceInput): Int32Array {
     for (let p = 0; p < hw; p++) if (mask[p] !== 0) holeList[nh++] = p;
     const nValid = (hw - nh) * C;
     const L = lambdas[f];
-    if (!Number.isFinite(L)) throw new CamtrackError('bad-input', `${where}: lambda for frame ${f} is not a finite number.`);
+    if (!Number.isFinite(L))
+      throw new CamtrackError('bad-input', `${where}: lambda for frame ${f} is not a finite number.`);
     const lam = Math.min(1, Math.max(lambdaMin, L));
     const k = Math.floor(lam * nValid);
     scratch.replaced[f] = k;
@@ -213,7 +224,16 @@ export function applyPosteriorGuidance(input: GuidanceInput): Int32Array {
 }
 
 /** The baseline's last stage: k-th key by a full sort, then W below it and for the first ties. */
-function blendBySort(keys: Float32Array, bits: Uint32Array, fs: number, k: number, base: number, ob: Uint32Array, wb: Uint32Array, db: Uint32Array): void {
+function blendBySort(
+  keys: Float32Array,
+  bits: Uint32Array,
+  fs: number,
+  k: number,
+  base: number,
+  ob: Uint32Array,
+  wb: Uint32Array,
+  db: Uint32Array,
+): void {
   const cut = kthBySort(keys, fs, k);
   const tb = cut.bits;
   for (let m = 0; m < fs; m++) ob[base + m] = bits[m] < tb ? wb[base + m] : db[base + m];

@@ -14,16 +14,26 @@ import { CamtrackError } from '../util/errors';
 
 function muAt(mu: Float32Array, n: number, where: string): void {
   if (mu.length === 0 || n % mu.length !== 0) {
-    throw new CamtrackError('shape-mismatch', `${where}: mu has ${mu.length} values, which does not tile a latent of ${n}.`);
+    throw new CamtrackError(
+      'shape-mismatch',
+      `${where}: mu has ${mu.length} values, which does not tile a latent of ${n}.`,
+    );
   }
 }
 
 function assertSpread(s: number, where: string): void {
-  if (!(s > 0) || !Number.isFinite(s)) throw new CamtrackError('bad-input', `${where}: the data spread s must be a finite number > 0 (got ${s}).`);
+  if (!(s > 0) || !Number.isFinite(s))
+    throw new CamtrackError('bad-input', `${where}: the data spread s must be a finite number > 0 (got ${s}).`);
 }
 
 /** D*(x; sigma) into `out`; returns `out`. Valid at sigma = 0 too (D* = x). */
-export function gaussianDenoiser(x: Float32Array, sigma: number, mu: Float32Array, s: number, out = new Float32Array(x.length)): Float32Array {
+export function gaussianDenoiser(
+  x: Float32Array,
+  sigma: number,
+  mu: Float32Array,
+  s: number,
+  out = new Float32Array(x.length),
+): Float32Array {
   muAt(mu, x.length, 'Gaussian denoiser');
   assertSpread(s, 'Gaussian denoiser');
   const s2 = s * s;
@@ -35,7 +45,13 @@ export function gaussianDenoiser(x: Float32Array, sigma: number, mu: Float32Arra
 }
 
 /** The exact probability-flow map from x_T at sigma_max to sigma = 0, into `out`; returns `out`. */
-export function gaussianFlowMap(xT: Float32Array, sigmaMax: number, mu: Float32Array, s: number, out = new Float32Array(xT.length)): Float32Array {
+export function gaussianFlowMap(
+  xT: Float32Array,
+  sigmaMax: number,
+  mu: Float32Array,
+  s: number,
+  out = new Float32Array(xT.length),
+): Float32Array {
   muAt(mu, xT.length, 'Gaussian flow map');
   assertSpread(s, 'Gaussian flow map');
   const r = s / Math.sqrt(sigmaMax * sigmaMax + s * s);
@@ -62,7 +78,13 @@ export function gaussianFlowMap(xT: Float32Array, sigmaMax: number, mu: Float32A
  * to stay exact (uncond + g (cond - uncond) = cond only when g = 1). No division by sigma, so the
  * formula is finite for every sigma >= 0. Written into `out`; returns `out`.
  */
-export function oracleModelOutput(x: Float32Array, sigma: number, mu: Float32Array, s: number, out = new Float32Array(x.length)): Float32Array {
+export function oracleModelOutput(
+  x: Float32Array,
+  sigma: number,
+  mu: Float32Array,
+  s: number,
+  out = new Float32Array(x.length),
+): Float32Array {
   muAt(mu, x.length, 'Oracle model output');
   assertSpread(s, 'Oracle model output');
   const q = Math.sqrt(sigma * sigma + 1);

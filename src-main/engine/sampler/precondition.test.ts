@@ -26,14 +26,20 @@ describe('SVD preconditioning', () => {
     const x = new Float32Array([2, -4]);
     const o = new Float32Array([1, 0.5]);
     // sigma = 1: 0.5 x - out / sqrt 2
-    expect(Array.from(denoiseFromModelOutput(x, o, 1))).toEqual([Math.fround(1 - Math.SQRT1_2), Math.fround(-2 - 0.5 * Math.SQRT1_2)]);
+    expect(Array.from(denoiseFromModelOutput(x, o, 1))).toEqual([
+      Math.fround(1 - Math.SQRT1_2),
+      Math.fround(-2 - 0.5 * Math.SQRT1_2),
+    ]);
     denoiseFromModelOutput(x, o, 1, x);
     expect(x[0]).toBe(Math.fround(1 - Math.SQRT1_2));
-    expect(Array.from(scaleModelInput(new Float32Array([3, -6]), 1))).toEqual([Math.fround(3 * Math.SQRT1_2), Math.fround(-6 * Math.SQRT1_2)]);
+    expect(Array.from(scaleModelInput(new Float32Array([3, -6]), 1))).toEqual([
+      Math.fround(3 * Math.SQRT1_2),
+      Math.fround(-6 * Math.SQRT1_2),
+    ]);
   });
 
   it('starts from noise scaled by sqrt(sigma_max^2 + 1), as diffusers does for SVD', () => {
-    expect(initNoiseSigma(700)).toBeCloseTo(700.000714285350, 9);
+    expect(initNoiseSigma(700)).toBeCloseTo(700.00071428535, 9);
   });
 });
 

@@ -33,7 +33,10 @@ export function denoiseFromModelOutput(
   out: Float32Array = new Float32Array(x.length),
 ): Float32Array {
   if (modelOut.length !== x.length || out.length !== x.length) {
-    throw new CamtrackError('shape-mismatch', `The model output has ${modelOut.length} values and the output buffer ${out.length}, but the latent has ${x.length}.`);
+    throw new CamtrackError(
+      'shape-mismatch',
+      `The model output has ${modelOut.length} values and the output buffer ${out.length}, but the latent has ${x.length}.`,
+    );
   }
   const { cSkip, cOut } = svdPreconditioning(sigma);
   for (let i = 0; i < x.length; i++) out[i] = cSkip * x[i] + cOut * modelOut[i];
@@ -41,8 +44,16 @@ export function denoiseFromModelOutput(
 }
 
 /** The UNet's scaled input c_in * x into `out`; returns `out`. */
-export function scaleModelInput(x: Float32Array, sigma: number, out: Float32Array = new Float32Array(x.length)): Float32Array {
-  if (out.length !== x.length) throw new CamtrackError('shape-mismatch', `The input buffer has ${out.length} values, but the latent has ${x.length}.`);
+export function scaleModelInput(
+  x: Float32Array,
+  sigma: number,
+  out: Float32Array = new Float32Array(x.length),
+): Float32Array {
+  if (out.length !== x.length)
+    throw new CamtrackError(
+      'shape-mismatch',
+      `The input buffer has ${out.length} values, but the latent has ${x.length}.`,
+    );
   const { cIn } = svdPreconditioning(sigma);
   for (let i = 0; i < x.length; i++) out[i] = cIn * x[i];
   return out;

@@ -14,7 +14,9 @@ describe('latent preview', () => {
     expect(Array.from(img.data.subarray(3, 6))).toEqual([r, g, b].map((v) => Math.round(((v + 1) / 2) * 255)));
     // 100 * column sums: R 0.1813 -> 255, G 0.6417 -> 255, B 0.1121 -> 255.
     expect(Array.from(img.data.subarray(6, 9))).toEqual([255, 255, 255]);
-    expect(latentFrameToRgb(new Float32Array(12).fill(-100), 4, 1, 3).data.every((v) => v === 0 || v === 255)).toBe(true);
+    expect(latentFrameToRgb(new Float32Array(12).fill(-100), 4, 1, 3).data.every((v) => v === 0 || v === 255)).toBe(
+      true,
+    );
   });
 
   it('gives one small RGB image per frame, with block averaging by stride', () => {

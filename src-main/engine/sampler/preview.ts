@@ -39,9 +39,13 @@ export function latentFrameToRgb(
   projection: LatentRgbProjection = SD_LATENT_RGB,
 ): RgbImage {
   if (projection.factors.length !== channels * 3) {
-    throw new CamtrackError('shape-mismatch', `The preview projection has ${projection.factors.length / 3} channel rows, but the latent has ${channels} channels.`);
+    throw new CamtrackError(
+      'shape-mismatch',
+      `The preview projection has ${projection.factors.length / 3} channel rows, but the latent has ${channels} channels.`,
+    );
   }
-  if (!Number.isInteger(stride) || stride < 1) throw new CamtrackError('bad-input', `Preview stride must be a whole number >= 1 (got ${stride}).`);
+  if (!Number.isInteger(stride) || stride < 1)
+    throw new CamtrackError('bad-input', `Preview stride must be a whole number >= 1 (got ${stride}).`);
   assertLength(frame, channels * height * width, 'the latent frame', 'Preview');
   const ow = Math.ceil(width / stride);
   const oh = Math.ceil(height / stride);
@@ -84,12 +88,19 @@ function toByte(v: number): number {
 }
 
 /** Previews of every frame of an [F][C][h][w] latent. */
-export function latentPreview(x: Float32Array, shape: LatentShape, stride = 1, projection: LatentRgbProjection = SD_LATENT_RGB): RgbImage[] {
+export function latentPreview(
+  x: Float32Array,
+  shape: LatentShape,
+  stride = 1,
+  projection: LatentRgbProjection = SD_LATENT_RGB,
+): RgbImage[] {
   assertLength(x, latentSize(shape), 'the latent', 'Preview');
   const fs = frameSize(shape);
   const frames: RgbImage[] = [];
   for (let f = 0; f < shape.frames; f++) {
-    frames.push(latentFrameToRgb(x.subarray(f * fs, (f + 1) * fs), shape.channels, shape.height, shape.width, stride, projection));
+    frames.push(
+      latentFrameToRgb(x.subarray(f * fs, (f + 1) * fs), shape.channels, shape.height, shape.width, stride, projection),
+    );
   }
   return frames;
 }

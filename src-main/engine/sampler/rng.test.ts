@@ -5,7 +5,9 @@ describe('Xoshiro128ss', () => {
   it('matches the reference C implementation (Blackman & Vigna) with SplitMix32 seeding', () => {
     // Printed by xoshiro128starstar.c (next() verbatim) seeded with the SplitMix32 of rng.ts, seed 42.
     const r = new Xoshiro128ss(42);
-    expect(Array.from({ length: 6 }, () => r.nextU32())).toEqual([2837322924, 544945897, 479756282, 3500138142, 339756180, 113173290]);
+    expect(Array.from({ length: 6 }, () => r.nextU32())).toEqual([
+      2837322924, 544945897, 479756282, 3500138142, 339756180, 113173290,
+    ]);
     expect(new Xoshiro128ss(0xffffffff).nextU32()).toBe(835879718);
   });
 
@@ -16,7 +18,10 @@ describe('Xoshiro128ss', () => {
 
 describe('ln', () => {
   it('agrees with Math.log to a few ulp over the whole range, subnormals included', () => {
-    const xs = [5e-324, 1e-310, 2.2250738585072014e-308, 1e-100, 1e-10, 0.1, 0.5, 0.7071067811865476, 0.99999999, 1, 1.0000001, 1.4142135623730951, 2, 10, 1e100, 1.7e308];
+    const xs = [
+      5e-324, 1e-310, 2.2250738585072014e-308, 1e-100, 1e-10, 0.1, 0.5, 0.7071067811865476, 0.99999999, 1, 1.0000001,
+      1.4142135623730951, 2, 10, 1e100, 1.7e308,
+    ];
     for (let i = 1; i < 2000; i++) xs.push(i / 2000, Math.exp(-i / 20));
     for (const x of xs) {
       const want = Math.log(x);
@@ -30,7 +35,10 @@ describe('ln', () => {
 
 describe('seeded Gaussian noise', () => {
   it('gives the committed golden values for seed 12345', () => {
-    const golden = [0.7705206274986267, -1.2197189331054688, -1.480540156364441, -0.5037469267845154, 0.2618848383426666, -0.22446563839912415, -2.2602078914642334, 0.15595392882823944];
+    const golden = [
+      0.7705206274986267, -1.2197189331054688, -1.480540156364441, -0.5037469267845154, 0.2618848383426666,
+      -0.22446563839912415, -2.2602078914642334, 0.15595392882823944,
+    ];
     expect(Array.from(gaussianNoise(8, 12345))).toEqual(golden);
   });
 

@@ -86,7 +86,7 @@ function rotl(x: number, k: number): number {
 // ln(m) = 2 atanh(t) with t = (m - 1) / (m + 1), |t| <= 0.1716, summed to t^25 (truncation below
 // 1e-20 relative); e * ln 2 is added with ln 2 split in two (fdlibm's ln2_hi / ln2_lo). Accurate to
 // a few ulp, which is all the noise needs; what matters is that it is the same bits everywhere.
-const LN2_HI = 6.93147180369123816490e-1;
+const LN2_HI = 6.9314718036912381649e-1;
 const LN2_LO = 1.90821492927058770002e-10;
 const SQRT2 = 1.4142135623730951;
 const ATANH_COEF: number[] = [];
@@ -159,6 +159,7 @@ export function fillGaussian(out: Float32Array, seed: number): Float32Array {
 
 /** `n` standard normals from `seed` as float32. */
 export function gaussianNoise(n: number, seed: number): Float32Array {
-  if (!Number.isInteger(n) || n < 0) throw new CamtrackError('bad-input', `Noise length must be a whole number (got ${n}).`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new CamtrackError('bad-input', `Noise length must be a whole number (got ${n}).`);
   return fillGaussian(new Float32Array(n), seed);
 }

@@ -3,7 +3,13 @@ import { makeLambdaTable } from '../lambda/table';
 import { karrasSigmas } from '../schedule/karras';
 import { CamtrackError } from '../util/errors';
 import { makeHoleMasks } from './guidance';
-import { eulerGaussianFactor, exactGaussianFactor, gaussianDenoiser, gaussianFlowMap, oracleModelOutput } from './oracle';
+import {
+  eulerGaussianFactor,
+  exactGaussianFactor,
+  gaussianDenoiser,
+  gaussianFlowMap,
+  oracleModelOutput,
+} from './oracle';
 import { denoiseFromModelOutput } from './precondition';
 import { gaussianNoise } from './rng';
 import { type GuidedSampleOptions, guidedSample, initialLatent } from './sampler';
@@ -58,7 +64,8 @@ describe('Gaussian oracle', () => {
     for (const sigma of [700, 80, 1, 0.5, 0.01, 0.002]) {
       const viaModel = denoiseFromModelOutput(x, oracleModelOutput(x, sigma, mu, S), sigma);
       const direct = gaussianDenoiser(x, sigma, mu, S);
-      for (let i = 0; i < n; i++) expect(Math.abs(viaModel[i] - direct[i])).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(direct[i])));
+      for (let i = 0; i < n; i++)
+        expect(Math.abs(viaModel[i] - direct[i])).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(direct[i])));
     }
   });
 
@@ -100,7 +107,11 @@ describe('guidedSample', () => {
     holes.data.fill(1, 1 * hw, 2 * hw); // frame 1: all holes, so no guidance at all
     for (let p = 0; p < hw; p += 3) holes.data[2 * hw + p] = 1; // frame 2: a third holes
     const steps = 25;
-    const opts = options(steps, { holes, lambda: makeLambdaTable(steps, shape.frames, new Float64Array(steps * shape.frames).fill(1)), lambdaMin: 0.3 });
+    const opts = options(steps, {
+      holes,
+      lambda: makeLambdaTable(steps, shape.frames, new Float64Array(steps * shape.frames).fill(1)),
+      lambdaMin: 0.3,
+    });
     const x = await guidedSample(opts);
     const xT = initialLatent(shape, opts.sigmas[0], opts.start);
     const pd = eulerGaussianFactor(opts.sigmas, S);
@@ -132,35 +143,59 @@ describe('guidedSample', () => {
     const data = new Float64Array(steps * shape.frames);
     for (let i = 0; i < steps; i++) for (let f = 0; f < shape.frames; f++) data[i * shape.frames + f] = (i + f) / 10;
     const seen: Array<{ step: number; sigma: number; replaced: number[] }> = [];
-    const opts = options(steps, { lambda: makeLambdaTable(steps, shape.frames, data), lambdaMin: 0.25, onStep: (s) => void seen.push({ step: s.step, sigma: s.sigma, replaced: Array.from(s.replaced) }) });
+    const opts = options(steps, {
+      lambda: makeLambdaTable(steps, shape.frames, data),
+      lambdaMin: 0.25,
+      onStep: (s) => void seen.push({ step: s.step, sigma: s.sigma, replaced: Array.from(s.replaced) }),
+    });
     await guidedSample(opts);
     expect(seen.map((s) => s.step)).toEqual([0, 1, 2, 3, 4]);
     expect(seen.map((s) => s.sigma)).toEqual(Array.from(opts.sigmas.subarray(0, steps)));
     for (const s of seen) {
       expect(s.replaced[0]).toBe(fs);
-      for (let f = 1; f < shape.frames; f++) expect(s.replaced[f]).toBe(Math.floor(Math.min(1, Math.max(0.25, (s.step + f) / 10)) * fs));
+      for (let f = 1; f < shape.frames; f++)
+        expect(s.replaced[f]).toBe(Math.floor(Math.min(1, Math.max(0.25, (s.step + f) / 10)) * fs));
     }
   });
 
   it('stops within one step when cancelled, with a cancelled error', async () => {
     const ctl = new AbortController();
     let calls = 0;
-    const run = guidedSample(options(25, { signal: ctl.signal, denoise: (x, s) => (calls++, oracleDenoise(x, s)), onStep: (s) => void (s.step === 3 && ctl.abort()) }));
+    const run = guidedSample(
+      options(25, {
+        signal: ctl.signal,
+        denoise: (x, s) => (calls++, oracleDenoise(x, s)),
+        onStep: (s) => void (s.step === 3 && ctl.abort()),
+      }),
+    );
     await expect(run).rejects.toMatchObject({ code: 'cancelled' });
     expect(calls).toBe(4);
 
     const ctl2 = new AbortController();
     let calls2 = 0;
-    const run2 = guidedSample(options(25, { signal: ctl2.signal, denoise: (x, s) => (++calls2 === 6 && ctl2.abort(), oracleDenoise(x, s)) }));
+    const run2 = guidedSample(
+      options(25, { signal: ctl2.signal, denoise: (x, s) => (++calls2 === 6 && ctl2.abort(), oracleDenoise(x, s)) }),
+    );
     await expect(run2).rejects.toBeInstanceOf(CamtrackError);
     expect(calls2).toBe(6);
   });
 
   it('refuses a lambda table, schedule or denoiser output that does not fit', async () => {
-    await expect(guidedSample(options(25, { lambda: makeLambdaTable(24, shape.frames) }))).rejects.toMatchObject({ code: 'shape-mismatch', message: expect.stringMatching(/24 steps x 4 frames.*25 steps x 4 frames/) });
-    await expect(guidedSample(options(25, { sigmas: karrasSigmas(25).subarray(0, 25), lambda: makeLambdaTable(24, shape.frames) }))).rejects.toMatchObject({ code: 'bad-input', message: expect.stringMatching(/end with sigma = 0/) });
-    await expect(guidedSample(options(3, { denoise: () => Promise.resolve(new Float32Array(5)) }))).rejects.toMatchObject({ code: 'model' });
-    await expect(guidedSample(options(3, { warpedLatents: new Float32Array(7) }))).rejects.toMatchObject({ code: 'shape-mismatch' });
+    await expect(guidedSample(options(25, { lambda: makeLambdaTable(24, shape.frames) }))).rejects.toMatchObject({
+      code: 'shape-mismatch',
+      message: expect.stringMatching(/24 steps x 4 frames.*25 steps x 4 frames/),
+    });
+    await expect(
+      guidedSample(
+        options(25, { sigmas: karrasSigmas(25).subarray(0, 25), lambda: makeLambdaTable(24, shape.frames) }),
+      ),
+    ).rejects.toMatchObject({ code: 'bad-input', message: expect.stringMatching(/end with sigma = 0/) });
+    await expect(
+      guidedSample(options(3, { denoise: () => Promise.resolve(new Float32Array(5)) })),
+    ).rejects.toMatchObject({ code: 'model' });
+    await expect(guidedSample(options(3, { warpedLatents: new Float32Array(7) }))).rejects.toMatchObject({
+      code: 'shape-mismatch',
+    });
     await expect(guidedSample(options(3, { start: { seed: -2 } }))).rejects.toMatchObject({ code: 'bad-input' });
   });
 });

@@ -1,6 +1,12 @@
 import { type LambdaTable, assertLambdaShape } from '../lambda/table';
 import { CamtrackError } from '../util/errors';
-import { type CutoffMethod, type HoleMasks, GuidanceScratch, applyPosteriorGuidance, assertHoleMasks } from './guidance';
+import {
+  type CutoffMethod,
+  type HoleMasks,
+  GuidanceScratch,
+  applyPosteriorGuidance,
+  assertHoleMasks,
+} from './guidance';
 import { initNoiseSigma } from './precondition';
 import { fillGaussian } from './rng';
 import { type LatentShape, assertLatentShape, assertLength, frameSize, latentSize } from './shape';
@@ -61,16 +67,33 @@ export interface GuidedSampleOptions {
 
 export function assertSigmas(sigmas: Float32Array, where: string): void {
   const n = sigmas.length;
-  if (n < 2) throw new CamtrackError('bad-input', `${where}: a schedule needs at least one step plus the final 0 (got ${n} sigmas).`);
-  if (sigmas[n - 1] !== 0) throw new CamtrackError('bad-input', `${where}: the schedule must end with sigma = 0 (it ends with ${sigmas[n - 1]}).`);
+  if (n < 2)
+    throw new CamtrackError(
+      'bad-input',
+      `${where}: a schedule needs at least one step plus the final 0 (got ${n} sigmas).`,
+    );
+  if (sigmas[n - 1] !== 0)
+    throw new CamtrackError(
+      'bad-input',
+      `${where}: the schedule must end with sigma = 0 (it ends with ${sigmas[n - 1]}).`,
+    );
   for (let i = 0; i < n - 1; i++) {
-    if (!(sigmas[i] > 0) || !Number.isFinite(sigmas[i])) throw new CamtrackError('bad-input', `${where}: sigma ${i} is ${sigmas[i]}; every sigma before the last must be finite and > 0.`);
-    if (!(sigmas[i + 1] < sigmas[i])) throw new CamtrackError('bad-input', `${where}: sigmas must decrease, but sigma ${i + 1} (${sigmas[i + 1]}) is not below sigma ${i} (${sigmas[i]}).`);
+    if (!(sigmas[i] > 0) || !Number.isFinite(sigmas[i]))
+      throw new CamtrackError(
+        'bad-input',
+        `${where}: sigma ${i} is ${sigmas[i]}; every sigma before the last must be finite and > 0.`,
+      );
+    if (!(sigmas[i + 1] < sigmas[i]))
+      throw new CamtrackError(
+        'bad-input',
+        `${where}: sigmas must decrease, but sigma ${i + 1} (${sigmas[i + 1]}) is not below sigma ${i} (${sigmas[i]}).`,
+      );
   }
 }
 
 function throwIfAborted(signal: AbortSignal | undefined, step: number, steps: number): void {
-  if (signal?.aborted) throw new CamtrackError('cancelled', `The render was cancelled at step ${step + 1} of ${steps}.`);
+  if (signal?.aborted)
+    throw new CamtrackError('cancelled', `The render was cancelled at step ${step + 1} of ${steps}.`);
 }
 
 /** The starting latent x_T = noise * sqrt(sigma_0^2 + 1), as float32. */
@@ -100,7 +123,8 @@ export async function guidedSample(opts: GuidedSampleOptions): Promise<Float32Ar
   assertLength(opts.sourceLatent, frameSize(shape), 'the source latent', where);
   assertLength(opts.warpedLatents, n, 'the warped latents', where);
   assertHoleMasks(opts.holes, shape, where);
-  if (!(lambdaMin >= 0 && lambdaMin <= 1)) throw new CamtrackError('bad-input', `${where}: lambda_min must be between 0 and 1 (got ${lambdaMin}).`);
+  if (!(lambdaMin >= 0 && lambdaMin <= 1))
+    throw new CamtrackError('bad-input', `${where}: lambda_min must be between 0 and 1 (got ${lambdaMin}).`);
 
   const x = initialLatent(shape, sigmas[0], opts.start);
   const guided = new Float32Array(n);
@@ -113,7 +137,10 @@ export async function guidedSample(opts: GuidedSampleOptions): Promise<Float32Ar
     const d = await opts.denoise(x, sigma, i);
     throwIfAborted(signal, i, steps);
     if (!(d instanceof Float32Array) || d.length !== n) {
-      throw new CamtrackError('model', `The denoiser returned ${d instanceof Float32Array ? `${d.length} values` : 'something other than float32 values'} at step ${i + 1}; the latent has ${n}.`);
+      throw new CamtrackError(
+        'model',
+        `The denoiser returned ${d instanceof Float32Array ? `${d.length} values` : 'something other than float32 values'} at step ${i + 1}; the latent has ${n}.`,
+      );
     }
     const replaced = applyPosteriorGuidance({
       shape,

@@ -25,8 +25,10 @@ describe('selectKth', () => {
       for (let i = 0; i < n; i++) {
         const u = rng.nextDouble();
         if (kind === 0) keys[i] = u * 10;
-        else if (kind === 1) keys[i] = Math.floor(u * 7) / 4; // heavy ties
-        else if (kind === 2) keys[i] = u < 0.1 ? 0 : u < 0.15 ? Infinity : Math.exp(-60 * u); // zeros, inf, tiny values
+        else if (kind === 1)
+          keys[i] = Math.floor(u * 7) / 4; // heavy ties
+        else if (kind === 2)
+          keys[i] = u < 0.1 ? 0 : u < 0.15 ? Infinity : Math.exp(-60 * u); // zeros, inf, tiny values
         else keys[i] = 1 + u * 1e-6; // one exponent, differing only in low mantissa bits
       }
       const bits = new Uint32Array(keys.buffer);
@@ -41,7 +43,10 @@ describe('selectKth', () => {
   it('handles all-equal keys and a single key', () => {
     const keys = new Float32Array(100).fill(0.5);
     expect(selectKth(new Uint32Array(keys.buffer), 100, 37, scratch)).toEqual({ bits: bitsOf(0.5), less: 0 });
-    expect(selectKth(new Uint32Array(new Float32Array([3]).buffer), 1, 1, scratch)).toEqual({ bits: bitsOf(3), less: 0 });
+    expect(selectKth(new Uint32Array(new Float32Array([3]).buffer), 1, 1, scratch)).toEqual({
+      bits: bitsOf(3),
+      less: 0,
+    });
   });
 
   it('refuses k outside 1..n', () => {

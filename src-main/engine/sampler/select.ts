@@ -76,7 +76,14 @@ export function topBucket(keys: Uint32Array, n: number, k: number, scratch: Sele
 }
 
 /** Passes 2 and 3: the key of rank `rank` (1-based) among the keys whose top 12 bits are `bucket`. */
-function kthInBucket(keys: Uint32Array, n: number, bucket: number, rank: number, less: number, scratch: SelectScratch): KthResult {
+function kthInBucket(
+  keys: Uint32Array,
+  n: number,
+  bucket: number,
+  rank: number,
+  less: number,
+  scratch: SelectScratch,
+): KthResult {
   scratch.ensure(n);
   const hist = scratch.hist;
   const cand = scratch.candidates;

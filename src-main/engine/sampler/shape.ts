@@ -24,13 +24,17 @@ export function latentSize(s: LatentShape): number {
 export function assertLatentShape(s: LatentShape, where: string): void {
   for (const k of ['frames', 'channels', 'height', 'width'] as const) {
     const v = s[k];
-    if (!Number.isInteger(v) || v < 1) throw new CamtrackError('bad-input', `${where}: latent ${k} must be a positive integer (got ${v}).`);
+    if (!Number.isInteger(v) || v < 1)
+      throw new CamtrackError('bad-input', `${where}: latent ${k} must be a positive integer (got ${v}).`);
   }
 }
 
 /** Refuses a buffer whose length does not fit, naming what it is and where it was about to be used. */
 export function assertLength(buf: ArrayLike<number>, expected: number, what: string, where: string): void {
   if (buf.length !== expected) {
-    throw new CamtrackError('shape-mismatch', `${where}: ${what} has ${buf.length} values, but this render needs ${expected}.`);
+    throw new CamtrackError(
+      'shape-mismatch',
+      `${where}: ${what} has ${buf.length} values, but this render needs ${expected}.`,
+    );
   }
 }

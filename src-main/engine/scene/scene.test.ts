@@ -8,12 +8,17 @@ const flat = { kind: 'gradient', length: 1, a: [0.5, 0.5, 0.5], b: [0.5, 0.5, 0.
 
 describe('synthetic scene', () => {
   it('gives z-depth along the optical axis, not ray length: a facing wall is flat', () => {
-    const scene: Scene = { background: [0, 0, 0], light: [0, 0, 1], objects: [{ kind: 'plane', point: [0, 0, -5], normal: [0, 0, 1], uAxis: [1, 0, 0], texture: flat }] };
+    const scene: Scene = {
+      background: [0, 0, 0],
+      light: [0, 0, 1],
+      objects: [{ kind: 'plane', point: [0, 0, -5], normal: [0, 0, 1], uAxis: [1, 0, 0], texture: flat }],
+    };
     const { depth } = renderScene(scene, { c2w: IDENTITY4, intrinsics: K }, 1);
     for (const z of depth) expect(z).toBeCloseTo(5, 10);
     // Turned 30 degrees left, the wall is slanted: the ray (x, y, 1) reaches it at z-depth 5 / (cos30 + x sin30).
     const turned = renderScene(scene, { c2w: poseAt([0, 0, 0], 30), intrinsics: K }, 1);
-    const u = 5, x = (u + 0.5 - K.cx) / K.fx;
+    const u = 5,
+      x = (u + 0.5 - K.cx) / K.fx;
     const a = Math.PI / 6;
     expect(turned.depth[15 * 40 + u]).toBeCloseTo(5 / (Math.cos(a) + x * Math.sin(a)), 5);
   });
@@ -38,7 +43,11 @@ describe('synthetic scene', () => {
   });
 
   it('moves content by the parallax of a camera translation: fx * t / z pixels', () => {
-    const scene: Scene = { background: [0, 0, 0], light: [0, 0, 1], objects: [{ kind: 'sphere', centre: [0, 0, -6], radius: 1, texture: flat }] };
+    const scene: Scene = {
+      background: [0, 0, 0],
+      light: [0, 0, 1],
+      objects: [{ kind: 'sphere', centre: [0, 0, -6], radius: 1, texture: flat }],
+    };
     const left = (c2w: readonly number[]) => {
       const { depth } = renderScene(scene, { c2w, intrinsics: K }, 1);
       for (let u = 0; u < 40; u++) if (depth[15 * 40 + u] > 0) return u;

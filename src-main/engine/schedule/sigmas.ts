@@ -8,7 +8,8 @@ import { karrasSigmas } from './karras';
  * committed sigmas/*.npy byte for byte, a test checks it), so any step count is computed here.
  */
 export function sigmasForSteps(steps: number): Float32Array {
-  if (!Number.isInteger(steps) || steps < 1) throw new CamtrackError('bad-input', `The number of steps must be a whole number >= 1 (got ${steps}).`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new CamtrackError('bad-input', `The number of steps must be a whole number >= 1 (got ${steps}).`);
   return karrasSigmas(steps);
 }
 
@@ -23,21 +24,34 @@ export function stepsOf(sigmas: ArrayLike<number>): number {
  */
 export function validateSigmas(sigmas: ArrayLike<number>, name = 'The sigma schedule'): void {
   const n = sigmas.length;
-  if (n < 2) throw new CamtrackError('bad-input', `${name} has ${n} value${n === 1 ? '' : 's'}; it needs at least one sigma and a final 0.`);
+  if (n < 2)
+    throw new CamtrackError(
+      'bad-input',
+      `${name} has ${n} value${n === 1 ? '' : 's'}; it needs at least one sigma and a final 0.`,
+    );
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(sigmas[i])) throw new CamtrackError('bad-input', `${name}: value ${i} is ${sigmas[i]}, not a finite number.`);
+    if (!Number.isFinite(sigmas[i]))
+      throw new CamtrackError('bad-input', `${name}: value ${i} is ${sigmas[i]}, not a finite number.`);
   }
   for (let i = 1; i < n; i++) {
     if (!(sigmas[i] < sigmas[i - 1])) {
-      throw new CamtrackError('bad-input', `${name} must decrease strictly: value ${i} (${sigmas[i]}) is not below value ${i - 1} (${sigmas[i - 1]}).`);
+      throw new CamtrackError(
+        'bad-input',
+        `${name} must decrease strictly: value ${i} (${sigmas[i]}) is not below value ${i - 1} (${sigmas[i - 1]}).`,
+      );
     }
   }
-  if (sigmas[n - 1] !== 0) throw new CamtrackError('bad-input', `${name} must end with 0 (its last value is ${sigmas[n - 1]}).`);
+  if (sigmas[n - 1] !== 0)
+    throw new CamtrackError('bad-input', `${name} must end with 0 (its last value is ${sigmas[n - 1]}).`);
 }
 
 /** A schedule from a parsed .npy array: 1-D and valid, else refused. */
 export function sigmasFromNpy(a: NpyArray, name = 'The sigma file'): Float32Array | Float64Array {
-  if (a.shape.length !== 1) throw new CamtrackError('bad-input', `${name} must hold a 1-D array of sigmas; its shape is (${a.shape.join(', ')}).`);
+  if (a.shape.length !== 1)
+    throw new CamtrackError(
+      'bad-input',
+      `${name} must hold a 1-D array of sigmas; its shape is (${a.shape.join(', ')}).`,
+    );
   validateSigmas(a.data, name);
   return a.data;
 }

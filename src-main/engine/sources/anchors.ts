@@ -18,10 +18,15 @@ export const TWO_VIEW_LAMBDA_FLOOR = 0.4;
 /** A frame coincides with a source camera within 0.1% of the scene depth (camera distance incl. the turn). */
 export const ANCHOR_TOLERANCE = 1e-3;
 
-export function anchoredFrames(cameras: readonly FrameCamera[], sources: readonly Mat4[], sceneDepth: number): number[] {
+export function anchoredFrames(
+  cameras: readonly FrameCamera[],
+  sources: readonly Mat4[],
+  sceneDepth: number,
+): number[] {
   const out: number[] = [];
   cameras.forEach((c, f) => {
-    if (f > 0 && sources.some((s) => cameraDistance(s, c.c2w, sceneDepth) <= ANCHOR_TOLERANCE * sceneDepth)) out.push(f);
+    if (f > 0 && sources.some((s) => cameraDistance(s, c.c2w, sceneDepth) <= ANCHOR_TOLERANCE * sceneDepth))
+      out.push(f);
   });
   return out;
 }

@@ -1,5 +1,16 @@
 import type { Mat4 } from '../camera/conventions';
-import { beginAccumulation, depthMaxLog, prepareSource, resolveFrame, splatSource, type PreparedSource, type WarpedFrame, type WarpOptions, type WarpSource, type WarpTarget } from '../warp/forward';
+import {
+  beginAccumulation,
+  depthMaxLog,
+  prepareSource,
+  resolveFrame,
+  splatSource,
+  type PreparedSource,
+  type WarpedFrame,
+  type WarpOptions,
+  type WarpSource,
+  type WarpTarget,
+} from '../warp/forward';
 
 /**
  * Sparse views: several photos, each with its depth and camera, warped into one frame camera with
@@ -54,7 +65,12 @@ export function blendWeights(fused: FusedSources, target: Mat4): number[] {
 }
 
 /** Warps all sources into `target` with one z-buffer; `enabled` (default all) picks the sources that take part. */
-export function warpFused(fused: FusedSources, target: WarpTarget, options: WarpOptions = {}, enabled?: readonly boolean[]): WarpedFrame {
+export function warpFused(
+  fused: FusedSources,
+  target: WarpTarget,
+  options: WarpOptions = {},
+  enabled?: readonly boolean[],
+): WarpedFrame {
   const acc = beginAccumulation(target, options.withDepth ?? false);
   const blend = blendWeights(fused, target.c2w);
   fused.sources.forEach((s, i) => {
@@ -69,7 +85,8 @@ export function cameraDistance(a: Mat4, b: Mat4, depth: number): number {
   const d = Math.hypot(a[3] - b[3], a[7] - b[7], a[11] - b[11]);
   // Optical axis = -Z column of the rotation in GL axes.
   const dot = a[2] * b[2] + a[6] * b[6] + a[10] * b[10];
-  const na = Math.hypot(a[2], a[6], a[10]), nb = Math.hypot(b[2], b[6], b[10]);
+  const na = Math.hypot(a[2], a[6], a[10]),
+    nb = Math.hypot(b[2], b[6], b[10]);
   const angle = Math.acos(Math.min(1, Math.max(-1, dot / (na * nb))));
   return d + angle * depth;
 }

@@ -14,7 +14,11 @@ import type { WarpSource } from '../warp/forward';
  * depth placed with the render's size and fit, its own intrinsics placed the same way, its pose
  * as the project records it. Asset bytes are checked against their sha256 as for the photo.
  */
-export async function loadSourceViews(projectDir: string, doc: ProjectDoc, assetsDir: string | null = null): Promise<{ view: SourceView; source: WarpSource }[]> {
+export async function loadSourceViews(
+  projectDir: string,
+  doc: ProjectDoc,
+  assetsDir: string | null = null,
+): Promise<{ view: SourceView; source: WarpSource }[]> {
   const { width, height, fit } = doc.render;
   const out = [];
   for (const view of doc.sources.filter((v) => v.enabled)) {
@@ -24,11 +28,22 @@ export async function loadSourceViews(projectDir: string, doc: ProjectDoc, asset
     ]);
     const photo = (await decodeImage(imageBytes, { name: view.image.originalName })).image;
     if (photo.width !== view.image.width || photo.height !== view.image.height)
-      throw new CamtrackError('bad-file', `The photo of the view "${view.name}" is ${photo.width}x${photo.height}, but the project records ${view.image.width}x${view.image.height}.`);
+      throw new CamtrackError(
+        'bad-file',
+        `The photo of the view "${view.name}" is ${photo.width}x${photo.height}, but the project records ${view.image.width}x${view.image.height}.`,
+      );
     const placement = computeFit(photo.width, photo.height, width, height, fit);
     const raw = await decodeDepth(depthBytes, view.depth.source.asset.file);
     const { depth } = depthForRender(raw, view.depth.mapping, placement);
-    out.push({ view, source: { image: resampleImage(photo, placement), depth: depth.z, intrinsics: placeIntrinsics(photoIntrinsics(view.image), placement), c2w: view.c2w } });
+    out.push({
+      view,
+      source: {
+        image: resampleImage(photo, placement),
+        depth: depth.z,
+        intrinsics: placeIntrinsics(photoIntrinsics(view.image), placement),
+        c2w: view.c2w,
+      },
+    });
   }
   return out;
 }

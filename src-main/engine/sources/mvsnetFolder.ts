@@ -48,16 +48,32 @@ export async function readMvsnetFolder(dir: string, opts: MvsnetFolderOptions = 
   const views: TransformsView[] = [];
   for (const id of ids) {
     const camFile = cams.get(id);
-    if (!camFile) throw new CamtrackError('not-found', `View ${id} is not in ${path.join(dir, 'cams')}: it holds views ${describeIds(all)}.`);
+    if (!camFile)
+      throw new CamtrackError(
+        'not-found',
+        `View ${id} is not in ${path.join(dir, 'cams')}: it holds views ${describeIds(all)}.`,
+      );
     const imageFile = images.get(id);
-    if (!imageFile) throw new CamtrackError('not-found', `View ${id} has a camera (${rel(dir, camFile)}) but no photo in ${path.join(dir, 'images')} (expected ${pad(id)}.jpg, .png or .webp).`);
+    if (!imageFile)
+      throw new CamtrackError(
+        'not-found',
+        `View ${id} has a camera (${rel(dir, camFile)}) but no photo in ${path.join(dir, 'images')} (expected ${pad(id)}.jpg, .png or .webp).`,
+      );
     const depthFile = depths.get(id);
-    if (!depthFile) throw new CamtrackError('not-found', `View ${id} has no depth map in ${path.join(dir, 'depths')} (expected ${pad(id)}.pfm or .npy): every view of a sparse-view project needs its depth.`);
+    if (!depthFile)
+      throw new CamtrackError(
+        'not-found',
+        `View ${id} has no depth map in ${path.join(dir, 'depths')} (expected ${pad(id)}.pfm or .npy): every view of a sparse-view project needs its depth.`,
+      );
 
     const text = await fs.readFile(camFile, 'utf8');
     const cam = parseMvsnetCamera(text, rel(dir, camFile));
     const problem = rigidPoseProblem(cam.w2c, RIGID_TOLERANCE);
-    if (problem) throw new CamtrackError('bad-file', `${rel(dir, camFile)}: the extrinsic is not a rigid camera pose: ${problem}.`);
+    if (problem)
+      throw new CamtrackError(
+        'bad-file',
+        `${rel(dir, camFile)}: the extrinsic is not a rigid camera pose: ${problem}.`,
+      );
 
     const { width, height } = await imageSize(imageFile, rel(dir, imageFile));
     const depth = await readDepthFile(depthFile);
@@ -68,7 +84,8 @@ export async function readMvsnetFolder(dir: string, opts: MvsnetFolderOptions = 
       );
     }
     // K written for another grid (MVSNet's training layout writes it for the 160x128 depth map) puts the principal point far off the photo's centre.
-    const cx = cam.K[2], cy = cam.K[5];
+    const cx = cam.K[2],
+      cy = cam.K[5];
     if (Math.abs(cx / width - 0.5) > 0.25 || Math.abs(cy / height - 0.5) > 0.25) {
       throw new CamtrackError(
         'bad-file',
@@ -93,7 +110,8 @@ export async function readMvsnetFolder(dir: string, opts: MvsnetFolderOptions = 
 /** `--views 23,26` as numbers, with a message for anything else. */
 export function parseViewList(text: string): number[] {
   const parts = text.split(',').map((s) => s.trim());
-  if (parts.some((p) => !/^\d+$/.test(p))) throw new CamtrackError('bad-input', `Views are view numbers separated by commas, e.g. 23,26 (got "${text}").`);
+  if (parts.some((p) => !/^\d+$/.test(p)))
+    throw new CamtrackError('bad-input', `Views are view numbers separated by commas, e.g. 23,26 (got "${text}").`);
   return parts.map(Number);
 }
 
@@ -107,7 +125,9 @@ async function numbered(dir: string, sub: string, pattern: RegExp, required: boo
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       if (!required) return new Map();
-      throw new CamtrackError('not-found', `${dir} is not an MVSNet folder: it has no ${sub}/ folder (${LAYOUT}).`, { cause: e });
+      throw new CamtrackError('not-found', `${dir} is not an MVSNet folder: it has no ${sub}/ folder (${LAYOUT}).`, {
+        cause: e,
+      });
     }
     throw e;
   }
@@ -121,12 +141,16 @@ async function numbered(dir: string, sub: string, pattern: RegExp, required: boo
 }
 
 async function imageSize(file: string, name: string): Promise<{ width: number; height: number }> {
-  const meta = await sharp(file).metadata().catch((e: Error) => {
-    throw new CamtrackError('bad-file', `${name} is not a readable image (${e.message}).`, { cause: e });
-  });
+  const meta = await sharp(file)
+    .metadata()
+    .catch((e: Error) => {
+      throw new CamtrackError('bad-file', `${name} is not a readable image (${e.message}).`, { cause: e });
+    });
   if (!meta.width || !meta.height) throw new CamtrackError('bad-file', `${name} has no image size.`);
   // EXIF orientations 5 to 8 turn the picture a quarter: its upright size is swapped.
-  return (meta.orientation ?? 1) >= 5 ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height };
+  return (meta.orientation ?? 1) >= 5
+    ? { width: meta.height, height: meta.width }
+    : { width: meta.width, height: meta.height };
 }
 
 const pad = (id: number) => String(id).padStart(8, '0');

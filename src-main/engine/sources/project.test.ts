@@ -25,10 +25,25 @@ afterAll(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });
 
-const rgb = (bytes: Uint8Array): RgbImage => ({ width: SPARSE_K.width, height: SPARSE_K.height, data: Float32Array.from(bytes, (v) => v / 255) });
+const rgb = (bytes: Uint8Array): RgbImage => ({
+  width: SPARSE_K.width,
+  height: SPARSE_K.height,
+  data: Float32Array.from(bytes, (v) => v / 255),
+});
 
 async function newProject(name: string, ...extra: string[]): Promise<ProjectDoc> {
-  const r = await runCli('project', 'new', path.join(root, name), '--transforms', data.transforms, '--frames', '5', '--steps', '4', ...extra);
+  const r = await runCli(
+    'project',
+    'new',
+    path.join(root, name),
+    '--transforms',
+    data.transforms,
+    '--frames',
+    '5',
+    '--steps',
+    '4',
+    ...extra,
+  );
   expect(r.err).toBe('');
   expect(r.code).toBe(0);
   return (await openProject(path.join(root, `${name}.camtrack`))).doc;
@@ -55,14 +70,24 @@ describe('sparse-view projects from a nerfstudio transforms.json', () => {
   it('preview render: the end frames reproduce the two photos, the middle frame matches the true view better than from one photo', async () => {
     const doc = await newProject('PairPreview');
     doc.render = { ...doc.render, model: 'preview', width: 128, height: 64 };
-    const both = await renderProject({ projectDir: path.join(root, 'PairPreview.camtrack'), doc, out: path.join(root, 'both.mp4') });
-    const one = await renderProject({ projectDir: path.join(root, 'PairPreview.camtrack'), doc: { ...doc, sources: doc.sources.map((s) => ({ ...s, enabled: false })) }, out: path.join(root, 'one.mp4') });
+    const both = await renderProject({
+      projectDir: path.join(root, 'PairPreview.camtrack'),
+      doc,
+      out: path.join(root, 'both.mp4'),
+    });
+    const one = await renderProject({
+      projectDir: path.join(root, 'PairPreview.camtrack'),
+      doc: { ...doc, sources: doc.sources.map((s) => ({ ...s, enabled: false })) },
+      out: path.join(root, 'one.mp4'),
+    });
     const first = psnr(rgb(both.frames[0]), data.truth.left.image);
     const last = psnr(rgb(both.frames[4]), data.truth.right.image);
     const mid = psnr(rgb(both.frames[2]), data.truth.middle.image);
     const midOne = psnr(rgb(one.frames[2]), data.truth.middle.image);
     const lastOne = psnr(rgb(one.frames[4]), data.truth.right.image);
-    console.log(`sparse preview: frame 0 ${first.toFixed(2)} dB, middle ${mid.toFixed(2)} dB (one photo ${midOne.toFixed(2)} dB), last ${last.toFixed(2)} dB (one photo ${lastOne.toFixed(2)} dB)`);
+    console.log(
+      `sparse preview: frame 0 ${first.toFixed(2)} dB, middle ${mid.toFixed(2)} dB (one photo ${midOne.toFixed(2)} dB), last ${last.toFixed(2)} dB (one photo ${lastOne.toFixed(2)} dB)`,
+    );
     expect(first).toBeGreaterThanOrEqual(35);
     expect(last).toBeGreaterThanOrEqual(35);
     expect(mid).toBeGreaterThan(midOne + 1);
@@ -76,16 +101,26 @@ describe('sparse-view projects from a nerfstudio transforms.json', () => {
     const doc = await newProject('PairDraft');
     doc.render = { ...doc.render, model: 'draft', executionProvider: 'cpu', width: 128, height: 64, decodeChunk: 5 };
     doc.lambda = { ...doc.lambda, lambdaMin: 0.1 };
-    const r = await renderProject({ projectDir: path.join(root, 'PairDraft.camtrack'), doc, out: path.join(root, 'draft.mp4') });
+    const r = await renderProject({
+      projectDir: path.join(root, 'PairDraft.camtrack'),
+      doc,
+      out: path.join(root, 'draft.mp4'),
+    });
     const side = await readSidecar(r.sidecarPath);
     expect(side.anchors).toEqual({ frames: [4], lambdaFloor: TWO_VIEW_LAMBDA_FLOOR });
     // The anchored last frame is as faithful to the right photo as frame 0 (the photo itself) is to the left
     // one through the draft model; without the second view it is a warp of the left photo with holes.
-    const off = await renderProject({ projectDir: path.join(root, 'PairDraft.camtrack'), doc: { ...doc, sources: doc.sources.map((s) => ({ ...s, enabled: false })) }, out: path.join(root, 'draft-one.mp4') });
+    const off = await renderProject({
+      projectDir: path.join(root, 'PairDraft.camtrack'),
+      doc: { ...doc, sources: doc.sources.map((s) => ({ ...s, enabled: false })) },
+      out: path.join(root, 'draft-one.mp4'),
+    });
     const first = psnr(rgb(r.frames[0]), data.truth.left.image);
     const last = psnr(rgb(r.frames[4]), data.truth.right.image);
     const lastOne = psnr(rgb(off.frames[4]), data.truth.right.image);
-    console.log(`sparse draft: frame 0 vs the left photo ${first.toFixed(2)} dB, last frame vs the right photo ${last.toFixed(2)} dB (one photo ${lastOne.toFixed(2)} dB)`);
+    console.log(
+      `sparse draft: frame 0 vs the left photo ${first.toFixed(2)} dB, last frame vs the right photo ${last.toFixed(2)} dB (one photo ${lastOne.toFixed(2)} dB)`,
+    );
     expect(last).toBeGreaterThan(first - 1);
     expect(last).toBeGreaterThan(lastOne + 1);
   });
@@ -95,12 +130,30 @@ describe('sparse-view projects from a nerfstudio transforms.json', () => {
     const doc = await newProject('PairTiny', '--frames', String(frames));
     const tiny = (d: ProjectDoc): ProjectDoc => ({
       ...d,
-      lambda: { steps: 2, frames, values: new Array(2 * frames).fill(0.8), lambdaMin: 0, preset: { kind: 'constant', value: 0.8 } },
-      render: { ...d.render, model: tinyModelDir('fp32'), executionProvider: 'cpu', steps: 2, width: 128, height: 64, decodeChunk: frames },
+      lambda: {
+        steps: 2,
+        frames,
+        values: new Array(2 * frames).fill(0.8),
+        lambdaMin: 0,
+        preset: { kind: 'constant', value: 0.8 },
+      },
+      render: {
+        ...d.render,
+        model: tinyModelDir('fp32'),
+        executionProvider: 'cpu',
+        steps: 2,
+        width: 128,
+        height: 64,
+        decodeChunk: frames,
+      },
     });
     const dir = path.join(root, 'PairTiny.camtrack');
     const both = await renderProject({ projectDir: dir, doc: tiny(doc), out: path.join(root, 'tiny.mp4') });
-    const one = await renderProject({ projectDir: dir, doc: tiny({ ...doc, sources: doc.sources.map((v) => ({ ...v, enabled: false })) }), out: path.join(root, 'tiny-one.mp4') });
+    const one = await renderProject({
+      projectDir: dir,
+      doc: tiny({ ...doc, sources: doc.sources.map((v) => ({ ...v, enabled: false })) }),
+      out: path.join(root, 'tiny-one.mp4'),
+    });
     const side = await readSidecar(both.sidecarPath);
     expect(side.anchors).toEqual({ frames: [frames - 1], lambdaFloor: TWO_VIEW_LAMBDA_FLOOR });
     expect(side.sources?.length).toBe(1);
@@ -113,9 +166,14 @@ describe('sparse-view projects from a nerfstudio transforms.json', () => {
     expect(d[frames - 1]).toBeGreaterThan(1);
   }, 180_000);
 
-  it('--camera-path: a nerfstudio camera path in the views\' world becomes the track', async () => {
+  it("--camera-path: a nerfstudio camera path in the views' world becomes the track", async () => {
     const m = (x: number) => [1, 0, 0, x, 0, 1, 0, 0.1, 0, 0, 1, 0, 0, 0, 0, 1];
-    const cp = { render_width: 128, render_height: 64, fps: 12, camera_path: [-0.9, -0.3, 0.3, 0.9].map((x) => ({ camera_to_world: m(x), fov: 43.6, aspect: 2 })) };
+    const cp = {
+      render_width: 128,
+      render_height: 64,
+      fps: 12,
+      camera_path: [-0.9, -0.3, 0.3, 0.9].map((x) => ({ camera_to_world: m(x), fov: 43.6, aspect: 2 })),
+    };
     const file = path.join(root, 'camera_path.json');
     await fs.writeFile(file, JSON.stringify(cp));
     const doc = await newProject('WithPath', '--camera-path', file);
@@ -151,6 +209,8 @@ describe('sparse-view projects from a nerfstudio transforms.json', () => {
     expect(parsed.migratedFrom).toBe(1);
     expect(parsed.doc.sources).toEqual([]);
     const saved = await saveProject(path.join(root, 'Old.camtrack'), parsed.doc, []);
-    expect(JSON.parse(await fs.readFile(path.join(saved.dir, 'project.json'), 'utf8')).schemaVersion).toBe(PROJECT_SCHEMA_VERSION);
+    expect(JSON.parse(await fs.readFile(path.join(saved.dir, 'project.json'), 'utf8')).schemaVersion).toBe(
+      PROJECT_SCHEMA_VERSION,
+    );
   });
 });

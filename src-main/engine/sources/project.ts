@@ -36,25 +36,45 @@ export interface ProjectFromViewsOptions {
 export type ViewFiles = TransformsView;
 
 /** `confine`: files named in the transforms.json must lie inside its folder (see parseTransforms). */
-export async function writeProjectFromTransforms(dir: string, transformsPath: string, opts: ProjectFromViewsOptions & { confine?: boolean } = {}): Promise<SavedProject> {
+export async function writeProjectFromTransforms(
+  dir: string,
+  transformsPath: string,
+  opts: ProjectFromViewsOptions & { confine?: boolean } = {},
+): Promise<SavedProject> {
   let text: string;
   try {
     text = await readFile(transformsPath, 'utf8');
   } catch (e) {
-    throw new CamtrackError('not-found', `The transforms file ${transformsPath} cannot be read: ${(e as Error).message}`, { cause: e });
+    throw new CamtrackError(
+      'not-found',
+      `The transforms file ${transformsPath} cannot be read: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   return writeProjectFromViews(dir, parseTransforms(text, transformsPath, { confine: !!opts.confine }), opts);
 }
 
 /** A project from an MVSNet / DTU folder (mvsnetFolder.ts): `views` in order, the first the photo. */
-export async function writeProjectFromMvsnet(dir: string, folder: string, opts: ProjectFromViewsOptions & { views?: readonly number[] } = {}): Promise<SavedProject> {
+export async function writeProjectFromMvsnet(
+  dir: string,
+  folder: string,
+  opts: ProjectFromViewsOptions & { views?: readonly number[] } = {},
+): Promise<SavedProject> {
   return writeProjectFromViews(dir, await readMvsnetFolder(folder, opts.views ? { views: opts.views } : {}), opts);
 }
 
-export async function writeProjectFromViews(dir: string, views: readonly ViewFiles[], opts: ProjectFromViewsOptions = {}): Promise<SavedProject> {
+export async function writeProjectFromViews(
+  dir: string,
+  views: readonly ViewFiles[],
+  opts: ProjectFromViewsOptions = {},
+): Promise<SavedProject> {
   if (views.length === 0) throw new CamtrackError('bad-input', 'A project needs at least one view.');
   const missing = views.find((v) => !v.depthPath);
-  if (missing) throw new CamtrackError('bad-input', `The view ${missing.name} has no depth file: every view of a sparse-view project needs one (depth_file_path).`);
+  if (missing)
+    throw new CamtrackError(
+      'bad-input',
+      `The view ${missing.name} has no depth file: every view of a sparse-view project needs one (depth_file_path).`,
+    );
   const assets: NewAsset[] = [];
   const origin = views[0].c2w;
   const toOrigin = rigidInverse(origin);
@@ -64,9 +84,20 @@ export async function writeProjectFromViews(dir: string, views: readonly ViewFil
     const depth = await depthAssetFromFile(v.depthPath as string, v.mapping);
     assets.push(photo.asset, depth.asset);
     // K is for v.width x v.height; the stored image may be a scaled copy.
-    const sx = photo.image.width / v.width, sy = photo.image.height / v.height;
-    const intrinsics: PixelIntrinsics = { fx: v.intrinsics.fx * sx, fy: v.intrinsics.fy * sy, cx: v.intrinsics.cx * sx, cy: v.intrinsics.cy * sy };
-    placed.push({ view: v, image: { ...photo.image, intrinsics }, depth: depth.depth, c2w: rigid(mat4Multiply(toOrigin, v.c2w)) });
+    const sx = photo.image.width / v.width,
+      sy = photo.image.height / v.height;
+    const intrinsics: PixelIntrinsics = {
+      fx: v.intrinsics.fx * sx,
+      fy: v.intrinsics.fy * sy,
+      cx: v.intrinsics.cx * sx,
+      cy: v.intrinsics.cy * sy,
+    };
+    placed.push({
+      view: v,
+      image: { ...photo.image, intrinsics },
+      depth: depth.depth,
+      c2w: rigid(mat4Multiply(toOrigin, v.c2w)),
+    });
   }
 
   const first = placed[0];
@@ -86,20 +117,45 @@ export async function writeProjectFromViews(dir: string, views: readonly ViewFil
     image: first.image,
     depth: first.depth,
   });
-  doc.track = track ?? { ...doc.track, keyframes: keysThroughViews(placed.map((p) => ({ c2w: p.c2w, fy: p.image.intrinsics.fy, height: p.image.height })), numFrames) };
-  doc.sources = placed.slice(1).map(
-    (p, i): SourceView => ({ id: `view-${i + 1}`, name: p.view.name, image: p.image, depth: p.depth, c2w: p.c2w, enabled: true }),
-  );
+  doc.track = track ?? {
+    ...doc.track,
+    keyframes: keysThroughViews(
+      placed.map((p) => ({ c2w: p.c2w, fy: p.image.intrinsics.fy, height: p.image.height })),
+      numFrames,
+    ),
+  };
+  doc.sources = placed.slice(1).map((p, i): SourceView => ({
+    id: `view-${i + 1}`,
+    name: p.view.name,
+    image: p.image,
+    depth: p.depth,
+    c2w: p.c2w,
+    enabled: true,
+  }));
   return saveProject(dir, doc, assets, opts.now ? { now: () => opts.now as Date } : {});
 }
 
 /** One quaternion key per view camera, the first on frame 0 and the last on the last frame. */
-export function keysThroughViews(views: readonly { c2w: Mat4; fy: number; height: number }[], numFrames: number): Keyframe[] {
-  if (views.length > numFrames) throw new CamtrackError('bad-input', `${views.length} views do not fit on a ${numFrames}-frame track (one key per view).`);
+export function keysThroughViews(
+  views: readonly { c2w: Mat4; fy: number; height: number }[],
+  numFrames: number,
+): Keyframe[] {
+  if (views.length > numFrames)
+    throw new CamtrackError(
+      'bad-input',
+      `${views.length} views do not fit on a ${numFrames}-frame track (one key per view).`,
+    );
   return views.map((v, i) => {
     const { position, quaternion } = positionQuaternionFromPose(v.c2w);
     const frame = views.length === 1 ? 0 : Math.round((i * (numFrames - 1)) / (views.length - 1));
-    return { id: i === 0 ? 'source' : `view-${i}`, frame, position, orientation: { kind: 'quaternion', q: quaternion }, fovY: fovYFromFocal(v.fy, v.height), easing: 'linear' };
+    return {
+      id: i === 0 ? 'source' : `view-${i}`,
+      frame,
+      position,
+      orientation: { kind: 'quaternion', q: quaternion },
+      fovY: fovYFromFocal(v.fy, v.height),
+      easing: 'linear',
+    };
   });
 }
 

@@ -8,11 +8,22 @@ import { parseTransforms, type TransformsView } from './transforms';
 
 /** Property-based tests of the sparse-view importers: nerfstudio transforms.json and MVSNet camera files. */
 const pose = (x: number, yaw: number) => {
-  const c = Math.cos(yaw), s = Math.sin(yaw);
-  return [[c, 0, s, x], [0, 1, 0, 0.1], [-s, 0, c, -0.2], [0, 0, 0, 1]];
+  const c = Math.cos(yaw),
+    s = Math.sin(yaw);
+  return [
+    [c, 0, s, x],
+    [0, 1, 0, 0.1],
+    [-s, 0, c, -0.2],
+    [0, 0, 0, 1],
+  ];
 };
 const TRANSFORMS = {
-  fl_x: 500, fl_y: 500, cx: 320, cy: 240, w: 640, h: 480,
+  fl_x: 500,
+  fl_y: 500,
+  cx: 320,
+  cy: 240,
+  w: 640,
+  h: 480,
   frames: [
     { file_path: 'images/a.png', depth_file_path: 'depth/a.npy', transform_matrix: pose(0, 0) },
     { file_path: 'images/b.png', depth_file_path: 'depth/b.png', transform_matrix: pose(0.5, 0.1), fl_x: 510 },
@@ -39,7 +50,13 @@ function acceptCamera(c: MvsnetCamera): void {
 
 describe('sparse-view importers, property-based', () => {
   it('transforms.json: every mutated or random file gives schema-valid views or is refused clearly', async () => {
-    await checkAll(mutatedJsonText([TRANSFORMS]), (text) => judge(() => parseTransforms(text, '/x/transforms.json'), { accept: acceptViews }, () => show(text)));
+    await checkAll(mutatedJsonText([TRANSFORMS]), (text) =>
+      judge(
+        () => parseTransforms(text, '/x/transforms.json'),
+        { accept: acceptViews },
+        () => show(text),
+      ),
+    );
   });
 
   it('transforms.json: a view far out is refused, naming it (the first view becomes the origin)', () => {
@@ -47,18 +64,25 @@ describe('sparse-view importers, property-based', () => {
       fc.property(fc.constantFrom(1e6 + 1, 1e9, 1e308, -1e308), fc.integer({ min: 0, max: 1 }), (x, i) => {
         const t = structuredClone(TRANSFORMS);
         t.frames[i].transform_matrix[0][3] = x;
-        expect(() => parseTransforms(JSON.stringify(t), '/x/transforms.json')).toThrow(new RegExp(`frame ${i} is .* units from the origin`));
+        expect(() => parseTransforms(JSON.stringify(t), '/x/transforms.json')).toThrow(
+          new RegExp(`frame ${i} is .* units from the origin`),
+        );
       }),
       { numRuns: 20 },
     );
   });
 
   it('MVSNet camera files: every mutated or random file parses finite or is refused clearly', async () => {
-    const cam = 'extrinsic\n1 0 0 0\n0 1 0 0\n0 0 1 0\n0 0 0 1\n\nintrinsic\n361.5 0 82.9\n0 360.4 66.4\n0 0 1\n\n425 2.5\n';
+    const cam =
+      'extrinsic\n1 0 0 0\n0 1 0 0\n0 0 1 0\n0 0 0 1\n\nintrinsic\n361.5 0 82.9\n0 360.4 66.4\n0 0 1\n\n425 2.5\n';
     const enc = new TextEncoder();
     const dec = new TextDecoder();
     await checkAll(mutatedBytes([enc.encode(cam), enc.encode(cam.replace('\n\n425 2.5\n', ''))]), (bytes) =>
-      judge(() => parseMvsnetCamera(dec.decode(bytes), 'cam.txt'), { accept: acceptCamera }, () => show(dec.decode(bytes))),
+      judge(
+        () => parseMvsnetCamera(dec.decode(bytes), 'cam.txt'),
+        { accept: acceptCamera },
+        () => show(dec.decode(bytes)),
+      ),
     );
   });
 });

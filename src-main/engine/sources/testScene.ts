@@ -20,7 +20,9 @@ export const SPARSE_CAMERAS: Record<'left' | 'middle' | 'right', FrameCamera> = 
   right: { c2w: poseAt([0.9, 0.1, 0], 5), intrinsics: SPARSE_K },
 };
 
-export async function writeSparseViewDataset(dir: string): Promise<{ transforms: string; truth: Record<'left' | 'middle' | 'right', SceneRender> }> {
+export async function writeSparseViewDataset(
+  dir: string,
+): Promise<{ transforms: string; truth: Record<'left' | 'middle' | 'right', SceneRender> }> {
   await fs.mkdir(dir, { recursive: true });
   const scene = sampleScene();
   const truth = {
@@ -33,15 +35,30 @@ export async function writeSparseViewDataset(dir: string): Promise<{ transforms:
   await fs.writeFile(path.join(dir, 'right.png'), await encodePng(truth.right.image));
   await fs.writeFile(path.join(dir, 'left_depth.npy'), writeNpy(truth.left.depth, [h, w]));
   const mm = Uint16Array.from(truth.right.depth, (z) => Math.min(65535, Math.round(z * 1000)));
-  await fs.writeFile(path.join(dir, 'right_depth.png'), await sharp(mm, { raw: { width: w, height: h, channels: 1 } }).toColourspace('grey16').png().toBuffer());
+  await fs.writeFile(
+    path.join(dir, 'right_depth.png'),
+    await sharp(mm, { raw: { width: w, height: h, channels: 1 } })
+      .toColourspace('grey16')
+      .png()
+      .toBuffer(),
+  );
   const matrix = (c2w: readonly number[]) => [0, 1, 2, 3].map((r) => c2w.slice(r * 4, r * 4 + 4));
   const transforms = {
     camera_model: 'OPENCV',
-    fl_x: SPARSE_K.fx, fl_y: SPARSE_K.fy, cx: SPARSE_K.cx, cy: SPARSE_K.cy, w, h,
+    fl_x: SPARSE_K.fx,
+    fl_y: SPARSE_K.fy,
+    cx: SPARSE_K.cx,
+    cy: SPARSE_K.cy,
+    w,
+    h,
     depth_unit_scale_factor: 0.001,
     frames: [
       { file_path: 'left.png', depth_file_path: 'left_depth.npy', transform_matrix: matrix(SPARSE_CAMERAS.left.c2w) },
-      { file_path: 'right.png', depth_file_path: 'right_depth.png', transform_matrix: matrix(SPARSE_CAMERAS.right.c2w) },
+      {
+        file_path: 'right.png',
+        depth_file_path: 'right_depth.png',
+        transform_matrix: matrix(SPARSE_CAMERAS.right.c2w),
+      },
     ],
   };
   const file = path.join(dir, 'transforms.json');
@@ -55,7 +72,9 @@ export async function writeSparseViewDataset(dir: string): Promise<{ transforms:
  * down +z with y down, so its rotation's rows are the GL camera's x, -y and -z axes in world
  * coordinates, and t = -R C for the camera centre C.
  */
-export async function writeSparseViewMvsnet(dir: string): Promise<{ truth: Record<'left' | 'middle' | 'right', SceneRender> }> {
+export async function writeSparseViewMvsnet(
+  dir: string,
+): Promise<{ truth: Record<'left' | 'middle' | 'right', SceneRender> }> {
   const scene = sampleScene();
   const truth = {
     left: renderScene(scene, SPARSE_CAMERAS.left, 2),
@@ -64,14 +83,19 @@ export async function writeSparseViewMvsnet(dir: string): Promise<{ truth: Recor
   };
   const { width: w, height: h, fx, fy, cx, cy } = SPARSE_K;
   for (const sub of ['cams', 'images', 'depths']) await fs.mkdir(path.join(dir, sub), { recursive: true });
-  const views = [['00000023', 'left'], ['00000026', 'right']] as const;
+  const views = [
+    ['00000023', 'left'],
+    ['00000026', 'right'],
+  ] as const;
   for (const [id, side] of views) {
     const m = SPARSE_CAMERAS[side].c2w;
     const axis = (c: number, sign: number) => [sign * m[c], sign * m[4 + c], sign * m[8 + c]];
     const R = [axis(0, 1), axis(1, -1), axis(2, -1)];
     const C = [m[3], m[7], m[11]];
     const t = R.map((row) => -(row[0] * C[0] + row[1] * C[1] + row[2] * C[2]));
-    const ext = R.map((row, i) => [...row, t[i]].join(' ')).concat('0 0 0 1').join('\n');
+    const ext = R.map((row, i) => [...row, t[i]].join(' '))
+      .concat('0 0 0 1')
+      .join('\n');
     const text = `extrinsic\n${ext}\n\nintrinsic\n${fx} 0 ${cx}\n0 ${fy} ${cy}\n0 0 1\n\n0.5 0.01\n`;
     await fs.writeFile(path.join(dir, 'cams', `${id}_cam.txt`), text);
     await fs.writeFile(path.join(dir, 'images', `${id}.png`), await encodePng(truth[side].image));

@@ -24,5 +24,12 @@ export function warpTrackFromViews(
     opts.onFrame?.();
     return opts.fill ? fillWarpedFrame(w) : w;
   });
-  return { frames, anchors: anchoredFrames(cameras, views.map((v) => v.c2w), fused.sceneDepth) };
+  return {
+    frames,
+    anchors: anchoredFrames(
+      cameras,
+      views.map((v) => v.c2w),
+      fused.sceneDepth,
+    ),
+  };
 }

@@ -53,7 +53,8 @@ export function parseTransforms(text: string, file: string, opts: { confine?: bo
   if (!Array.isArray(top.frames) || top.frames.length === 0) throw bad(file, 'it has no "frames" list');
   const dir = path.dirname(path.resolve(file));
   const scaleField = top.depth_unit_scale_factor;
-  if (scaleField !== undefined && !(typeof scaleField === 'number' && scaleField > 0)) throw bad(file, `"depth_unit_scale_factor" must be a positive number (got ${JSON.stringify(scaleField)})`);
+  if (scaleField !== undefined && !(typeof scaleField === 'number' && scaleField > 0))
+    throw bad(file, `"depth_unit_scale_factor" must be a positive number (got ${JSON.stringify(scaleField)})`);
   const pngScale = (scaleField as number | undefined) ?? NERFSTUDIO_DEPTH_UNIT_SCALE;
 
   return top.frames.map((raw, i) => {
@@ -64,40 +65,76 @@ export function parseTransforms(text: string, file: string, opts: { confine?: bo
     const inside = (key: string, p: string): string => {
       const full = path.resolve(dir, p);
       const rel = path.relative(dir, full);
-      if (opts.confine && (rel === '' || rel.startsWith('..') || path.isAbsolute(rel) || path.isAbsolute(p))) throw bad(file, `${where}: "${key}" ${p} leads outside the folder of the transforms.json; only files inside that folder are read`);
+      if (opts.confine && (rel === '' || rel.startsWith('..') || path.isAbsolute(rel) || path.isAbsolute(p)))
+        throw bad(
+          file,
+          `${where}: "${key}" ${p} leads outside the folder of the transforms.json; only files inside that folder are read`,
+        );
       return full;
     };
     const num = (name: string, positive: boolean): number => {
       const v = field(name);
-      if (typeof v !== 'number' || !Number.isFinite(v) || (positive && !(v > 0))) throw bad(file, `${where} needs "${name}" as a ${positive ? 'positive ' : ''}number (got ${JSON.stringify(v)})`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || (positive && !(v > 0)))
+        throw bad(
+          file,
+          `${where} needs "${name}" as a ${positive ? 'positive ' : ''}number (got ${JSON.stringify(v)})`,
+        );
       return v;
     };
     for (const k of DISTORTION) {
       const v = field(k);
-      if (v !== undefined && v !== 0) throw bad(file, `${where} has lens distortion ("${k}": ${JSON.stringify(v)}); undistort the images first (a pinhole camera is assumed)`);
+      if (v !== undefined && v !== 0)
+        throw bad(
+          file,
+          `${where} has lens distortion ("${k}": ${JSON.stringify(v)}); undistort the images first (a pinhole camera is assumed)`,
+        );
     }
-    const width = num('w', true), height = num('h', true);
-    if (!Number.isInteger(width) || !Number.isInteger(height)) throw bad(file, `${where}: "w" and "h" must be whole numbers of pixels`);
+    const width = num('w', true),
+      height = num('h', true);
+    if (!Number.isInteger(width) || !Number.isInteger(height))
+      throw bad(file, `${where}: "w" and "h" must be whole numbers of pixels`);
     const intrinsics = { fx: num('fl_x', true), fy: num('fl_y', true), cx: num('cx', false), cy: num('cy', false) };
     if (typeof f.file_path !== 'string' || f.file_path === '') throw bad(file, `${where} has no "file_path"`);
     const m = f.transform_matrix;
-    const flat = Array.isArray(m) && m.length === 4 && m.every((r) => Array.isArray(r) && r.length === 4) ? (m as unknown[][]).flat() : m;
-    if (!Array.isArray(flat) || flat.length !== 16 || flat.some((v) => typeof v !== 'number')) throw bad(file, `${where} needs "transform_matrix" as a 4x4 list of numbers`);
+    const flat =
+      Array.isArray(m) && m.length === 4 && m.every((r) => Array.isArray(r) && r.length === 4)
+        ? (m as unknown[][]).flat()
+        : m;
+    if (!Array.isArray(flat) || flat.length !== 16 || flat.some((v) => typeof v !== 'number'))
+      throw bad(file, `${where} needs "transform_matrix" as a 4x4 list of numbers`);
     const problem = rigidPoseProblem(flat as number[], RIGID_TOLERANCE);
     if (problem) throw bad(file, `the "transform_matrix" of ${where} is not a rigid camera pose: ${problem}`);
     // As for camera paths: poses are re-expressed relative to the first view, which overflows (or loses all precision) far out.
     const far = Math.max(Math.abs(flat[3] as number), Math.abs(flat[7] as number), Math.abs(flat[11] as number));
-    if (far > MAX_TRANSLATION) throw bad(file, `${where} is ${far.toExponential(2)} units from the origin; positions beyond ±${MAX_TRANSLATION.toExponential(0)} are refused`);
+    if (far > MAX_TRANSLATION)
+      throw bad(
+        file,
+        `${where} is ${far.toExponential(2)} units from the origin; positions beyond ±${MAX_TRANSLATION.toExponential(0)} are refused`,
+      );
     let depthPath: string | null = null;
     let mapping: DepthMapping = { kind: 'depth', scale: 1, near: 1e-4, far: 1e6 };
     if (f.depth_file_path !== undefined) {
-      if (typeof f.depth_file_path !== 'string' || f.depth_file_path === '') throw bad(file, `${where}: "depth_file_path" must be a file name`);
+      if (typeof f.depth_file_path !== 'string' || f.depth_file_path === '')
+        throw bad(file, `${where}: "depth_file_path" must be a file name`);
       depthPath = inside('depth_file_path', f.depth_file_path);
       const ext = path.extname(depthPath).toLowerCase();
       if (ext === '.png') mapping = { ...mapping, scale: pngScale };
-      else if (ext !== '.npy') throw bad(file, `${where}: "depth_file_path" must be a .npy (z-depth) or a 16-bit .png (times depth_unit_scale_factor); got ${f.depth_file_path}`);
+      else if (ext !== '.npy')
+        throw bad(
+          file,
+          `${where}: "depth_file_path" must be a .npy (z-depth) or a 16-bit .png (times depth_unit_scale_factor); got ${f.depth_file_path}`,
+        );
     }
-    return { name: path.basename(f.file_path), imagePath: inside('file_path', f.file_path), depthPath, mapping, width, height, intrinsics, c2w: flat as number[] };
+    return {
+      name: path.basename(f.file_path),
+      imagePath: inside('file_path', f.file_path),
+      depthPath,
+      mapping,
+      width,
+      height,
+      intrinsics,
+      c2w: flat as number[],
+    };
   });
 }
 

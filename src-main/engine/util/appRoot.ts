@@ -19,7 +19,8 @@ function find(): { root: string; version: string } {
       if (json.name === 'camtrack-studio') return (cached = { root: dir, version: json.version ?? '0.0.0' });
     }
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('Camtrack Studio cannot find its own folder (package.json named camtrack-studio).');
+    if (parent === dir)
+      throw new Error('Camtrack Studio cannot find its own folder (package.json named camtrack-studio).');
     dir = parent;
   }
 }

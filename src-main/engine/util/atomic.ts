@@ -31,5 +31,8 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
 /** A temporary path beside `target` for writers (ffmpeg, streams) that must finish before a rename. */
 export function tempPathBeside(target: string): string {
   const ext = path.extname(target);
-  return path.join(path.dirname(target), `.${path.basename(target, ext)}.${process.pid}.${randomBytes(4).toString('hex')}.partial${ext}`);
+  return path.join(
+    path.dirname(target),
+    `.${path.basename(target, ext)}.${process.pid}.${randomBytes(4).toString('hex')}.partial${ext}`,
+  );
 }

@@ -37,7 +37,10 @@ export class CamtrackError extends Error {
  * must still see its code.
  */
 export function isCamtrackError(e: unknown): e is CamtrackError {
-  return e instanceof CamtrackError || (e instanceof Error && e.name === 'CamtrackError' && typeof (e as { code?: unknown }).code === 'string');
+  return (
+    e instanceof CamtrackError ||
+    (e instanceof Error && e.name === 'CamtrackError' && typeof (e as { code?: unknown }).code === 'string')
+  );
 }
 
 /** Plain, serialisable form of an error, for IPC, WebSocket and CLI output. */
@@ -53,7 +56,10 @@ export function toErrorInfo(e: unknown): ErrorInfo {
   const err = e as NodeJS.ErrnoException | undefined;
   switch (err?.code) {
     case 'ENOSPC':
-      return { code: 'disk-full', message: `The disk is full: ${err.path ?? 'a file'} could not be written. Free some space and try again.` };
+      return {
+        code: 'disk-full',
+        message: `The disk is full: ${err.path ?? 'a file'} could not be written. Free some space and try again.`,
+      };
     case 'ENOENT':
       return { code: 'not-found', message: `No such file or folder: ${err.path ?? '(unknown path)'}` };
     case 'EACCES':

@@ -25,13 +25,24 @@ export function quoteValue(v: unknown): string {
   return typeof v === 'object' ? 'an object' : typeof v;
 }
 
-const NOUNS: Record<string, string> = { number: 'a number', int: 'a whole number', string: 'text', boolean: 'true or false', object: 'an object', array: 'a list', date: 'a date', bigint: 'a whole number', null: 'null' };
+const NOUNS: Record<string, string> = {
+  number: 'a number',
+  int: 'a whole number',
+  string: 'text',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'a list',
+  date: 'a date',
+  bigint: 'a whole number',
+  null: 'null',
+};
 const noun = (t: string) => NOUNS[t] ?? `a ${t}`;
 
 function bound(iss: { origin?: string; inclusive?: boolean }, value: unknown, side: 'max' | 'min'): string {
   const n = String(value);
   if (iss.origin === 'string') return side === 'max' ? `at most ${n} characters long` : `at least ${n} characters long`;
-  if (iss.origin === 'array' || iss.origin === 'set') return side === 'max' ? `at most ${n} items` : `at least ${n} items`;
+  if (iss.origin === 'array' || iss.origin === 'set')
+    return side === 'max' ? `at most ${n} items` : `at least ${n} items`;
   const op = side === 'max' ? (iss.inclusive === false ? '<' : '≤') : iss.inclusive === false ? '>' : '≥';
   return `a number ${op} ${n}`;
 }
@@ -41,7 +52,9 @@ export function readableIssue(iss: z.core.$ZodRawIssue): string | undefined {
   const got = 'input' in iss ? ` (got ${quoteValue(iss.input)})` : '';
   switch (iss.code) {
     case 'invalid_type':
-      return iss.input === undefined ? `is missing (${noun(String(iss.expected))} is needed)` : `must be ${noun(String(iss.expected))}${got}`;
+      return iss.input === undefined
+        ? `is missing (${noun(String(iss.expected))} is needed)`
+        : `must be ${noun(String(iss.expected))}${got}`;
     case 'too_big':
       return `must be ${bound(iss, iss.maximum, 'max')}${iss.origin === 'number' || iss.origin === 'int' ? got : ''}`;
     case 'too_small':

@@ -8,7 +8,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * TypeScript source (tsx, vitest), a tiny bootstrap registers tsx in the worker and imports the
  * source. `callerUrl` is the caller's import.meta.url (the build defines it for CommonJS bundles).
  */
-export function workerSpec(callerUrl: string | undefined, sourceFile: string, bundleName: string): { file: URL | string; eval: boolean } {
+export function workerSpec(
+  callerUrl: string | undefined,
+  sourceFile: string,
+  bundleName: string,
+): { file: URL | string; eval: boolean } {
   const here = callerUrl || undefined;
   if (here && /\.[cm]?ts$/.test(here)) {
     const tsxDir = path.dirname(createRequire(here).resolve('tsx/package.json'));

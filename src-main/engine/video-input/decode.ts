@@ -22,12 +22,18 @@ export interface DecodedVideo {
 export async function probeInputVideo(file: string): Promise<VideoProbe> {
   const st = await fs.stat(file).catch(() => null);
   if (!st) throw new CamtrackError('not-found', `The video ${file} does not exist.`);
-  if (st.isDirectory()) throw new CamtrackError('bad-input', `The video ${file} is a folder; give a video file (mp4, mov, webm, mkv...).`);
+  if (st.isDirectory())
+    throw new CamtrackError('bad-input', `The video ${file} is a folder; give a video file (mp4, mov, webm, mkv...).`);
   let probe: VideoProbe;
   try {
     probe = await probeVideo(file);
   } catch (e) {
-    if (e instanceof CamtrackError && e.code === 'bad-file') throw new CamtrackError('bad-file', `The video ${file} cannot be read (damaged, or not a video ffmpeg knows): ${e.message}`, { cause: e });
+    if (e instanceof CamtrackError && e.code === 'bad-file')
+      throw new CamtrackError(
+        'bad-file',
+        `The video ${file} cannot be read (damaged, or not a video ffmpeg knows): ${e.message}`,
+        { cause: e },
+      );
     throw e;
   }
   if (!(probe.frames > 0)) throw new CamtrackError('bad-file', `The video ${file} has no frames ffmpeg can decode.`);
@@ -35,16 +41,46 @@ export async function probeInputVideo(file: string): Promise<VideoProbe> {
 }
 
 /** Decodes the first `maxFrames` frames of `file` to PNGs. */
-export async function decodeVideoFrames(file: string, probe: VideoProbe, maxFrames: number, signal?: AbortSignal): Promise<DecodedVideo> {
+export async function decodeVideoFrames(
+  file: string,
+  probe: VideoProbe,
+  maxFrames: number,
+  signal?: AbortSignal,
+): Promise<DecodedVideo> {
   const ffmpeg = (await resolveFfmpeg()).path;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'camtrack-video-'));
   const dispose = () => fs.rm(dir, { recursive: true, force: true });
   try {
-    const args = ['-v', 'error', '-nostdin', '-i', file, '-map', '0:v:0', '-frames:v', String(maxFrames), '-fps_mode', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'image2', '-start_number', '0', path.join(dir, 'frame_%06d.png')];
+    const args = [
+      '-v',
+      'error',
+      '-nostdin',
+      '-i',
+      file,
+      '-map',
+      '0:v:0',
+      '-frames:v',
+      String(maxFrames),
+      '-fps_mode',
+      'passthrough',
+      '-pix_fmt',
+      'rgb24',
+      '-f',
+      'image2',
+      '-start_number',
+      '0',
+      path.join(dir, 'frame_%06d.png'),
+    ];
     const { code, stderr } = await run(ffmpeg, args, signal);
     if (signal?.aborted) throw new CamtrackError('cancelled', 'The video import was cancelled.');
-    if (code !== 0) throw new CamtrackError('bad-file', `ffmpeg could not decode the video ${file}: ${stderr.trim().split('\n').slice(-3).join(' | ') || `exit code ${code}`}`);
-    const files = sortNaturally((await fs.readdir(dir)).filter((n) => n.endsWith('.png'))).map((n) => path.join(dir, n));
+    if (code !== 0)
+      throw new CamtrackError(
+        'bad-file',
+        `ffmpeg could not decode the video ${file}: ${stderr.trim().split('\n').slice(-3).join(' | ') || `exit code ${code}`}`,
+      );
+    const files = sortNaturally((await fs.readdir(dir)).filter((n) => n.endsWith('.png'))).map((n) =>
+      path.join(dir, n),
+    );
     if (files.length === 0) throw new CamtrackError('bad-file', `ffmpeg decoded no frames from the video ${file}.`);
     return { probe, files, dispose };
   } catch (e) {

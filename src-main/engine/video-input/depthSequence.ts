@@ -30,20 +30,32 @@ export function sortNaturally(names: readonly string[]): string[] {
 }
 
 export async function listDepthSequence(folder: string, pngScale = DEFAULT_DEPTH_UNIT_SCALE): Promise<DepthSequence> {
-  if (!(Number.isFinite(pngScale) && pngScale > 0)) throw new CamtrackError('bad-input', `The depth unit scale must be a positive number (got ${pngScale}).`);
+  if (!(Number.isFinite(pngScale) && pngScale > 0))
+    throw new CamtrackError('bad-input', `The depth unit scale must be a positive number (got ${pngScale}).`);
   let names: string[];
   try {
     const st = await fs.stat(folder);
-    if (!st.isDirectory()) throw new CamtrackError('bad-input', `The video depth ${folder} is a file; give the folder that holds one depth file per frame.`);
+    if (!st.isDirectory())
+      throw new CamtrackError(
+        'bad-input',
+        `The video depth ${folder} is a file; give the folder that holds one depth file per frame.`,
+      );
     names = await fs.readdir(folder);
   } catch (e) {
     if (e instanceof CamtrackError) throw e;
-    throw new CamtrackError('not-found', `The video depth folder ${folder} cannot be read: ${(e as Error).message}`, { cause: e });
+    throw new CamtrackError('not-found', `The video depth folder ${folder} cannot be read: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   const depthNames = sortNaturally(names.filter((n) => DEPTH_FILE.test(n) && !n.startsWith('.')));
-  if (depthNames.length === 0) throw new CamtrackError('bad-input', `The video depth folder ${folder} holds no .npy or .png depth files.`);
+  if (depthNames.length === 0)
+    throw new CamtrackError('bad-input', `The video depth folder ${folder} holds no .npy or .png depth files.`);
   const kinds = new Set(depthNames.map((n) => path.extname(n).slice(1).toLowerCase()));
-  if (kinds.size > 1) throw new CamtrackError('bad-input', `The video depth folder ${folder} mixes .npy and .png files; use one kind for the whole sequence.`);
+  if (kinds.size > 1)
+    throw new CamtrackError(
+      'bad-input',
+      `The video depth folder ${folder} mixes .npy and .png files; use one kind for the whole sequence.`,
+    );
   const kind = [...kinds][0] as 'npy' | 'png';
   return {
     folder,
@@ -58,10 +70,17 @@ export async function readSequenceDepth(file: string, bytes: Uint8Array): Promis
   const name = path.basename(file);
   const raw = await decodeDepth(bytes, `The depth file ${name}`);
   if (raw.origin.startsWith('png') && !raw.origin.includes('16'))
-    throw new CamtrackError('bad-file', `The depth file ${name} is an 8-bit PNG; depth PNGs of a video are 16-bit (values times the depth unit scale).`);
+    throw new CamtrackError(
+      'bad-file',
+      `The depth file ${name} is an 8-bit PNG; depth PNGs of a video are 16-bit (values times the depth unit scale).`,
+    );
   let bad = 0;
   const v = raw.values;
   for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) bad++;
-  if (bad > 0) throw new CamtrackError('bad-file', `The depth file ${name} holds ${bad} NaN or infinite value${bad === 1 ? '' : 's'} (of ${v.length}); every pixel needs a depth (0 for none).`);
+  if (bad > 0)
+    throw new CamtrackError(
+      'bad-file',
+      `The depth file ${name} holds ${bad} NaN or infinite value${bad === 1 ? '' : 's'} (of ${v.length}); every pixel needs a depth (0 for none).`,
+    );
   return raw;
 }

@@ -22,7 +22,11 @@ export interface VideoSourceLoader {
   load(k: number): Promise<WarpSource>;
 }
 
-export function videoSourceLoader(projectDir: string, doc: ProjectDoc, assetsDir: string | null = null): VideoSourceLoader | null {
+export function videoSourceLoader(
+  projectDir: string,
+  doc: ProjectDoc,
+  assetsDir: string | null = null,
+): VideoSourceLoader | null {
   const video = doc.video;
   if (!video || !doc.image) return null;
   const { width, height, fit } = doc.render;
@@ -32,14 +36,18 @@ export function videoSourceLoader(projectDir: string, doc: ProjectDoc, assetsDir
     count: video.frames.length,
     async load(k) {
       const f = video.frames[k];
-      if (!f) throw new CamtrackError('bad-input', `The video has ${video.frames.length} frames; frame ${k} does not exist.`);
+      if (!f)
+        throw new CamtrackError('bad-input', `The video has ${video.frames.length} frames; frame ${k} does not exist.`);
       const [imageBytes, depthBytes] = await Promise.all([
         readCheckedAsset(assetsDir, projectDir, f.image, `video frame ${k}`),
         readCheckedAsset(assetsDir, projectDir, f.depth, `depth of video frame ${k}`),
       ]);
       const photo = (await decodeImage(imageBytes, { name: `video frame ${k}` })).image;
       if (photo.width !== video.width || photo.height !== video.height)
-        throw new CamtrackError('bad-file', `Video frame ${k} (${f.image.file}) is ${photo.width}x${photo.height}, but the project records ${video.width}x${video.height}.`);
+        throw new CamtrackError(
+          'bad-file',
+          `Video frame ${k} (${f.image.file}) is ${photo.width}x${photo.height}, but the project records ${video.width}x${video.height}.`,
+        );
       const raw = await readSequenceDepth(f.depth.file, depthBytes);
       const { depth } = depthForRender(raw, video.mapping, placement);
       return { image: resampleImage(photo, placement), depth: depth.z, intrinsics, c2w: IDENTITY4 };

@@ -50,8 +50,17 @@ export interface ProjectFromVideoOptions {
   onProgress?(done: number, total: number): void;
 }
 
-export async function writeProjectFromVideo(dir: string, videoPath: string, depthDir: string | null, opts: ProjectFromVideoOptions = {}): Promise<SavedProject> {
-  if ((depthDir === null) === !opts.estimateDepth) throw new CamtrackError('bad-input', 'A video needs its depth: a folder of depth files, or depth estimation (not both).');
+export async function writeProjectFromVideo(
+  dir: string,
+  videoPath: string,
+  depthDir: string | null,
+  opts: ProjectFromVideoOptions = {},
+): Promise<SavedProject> {
+  if ((depthDir === null) === !opts.estimateDepth)
+    throw new CamtrackError(
+      'bad-input',
+      'A video needs its depth: a folder of depth files, or depth estimation (not both).',
+    );
   const probe = await probeInputVideo(videoPath);
   const videoName = path.basename(videoPath);
   const estimator = opts.estimateDepth ? await frameDepthEstimator(opts.estimateDepth.model) : null;
@@ -62,15 +71,32 @@ export async function writeProjectFromVideo(dir: string, videoPath: string, dept
   }
 }
 
-async function importVideo(dir: string, videoPath: string, videoName: string, probe: VideoProbe, depthDir: string | null, estimator: FrameDepthEstimator | null, opts: ProjectFromVideoOptions): Promise<SavedProject> {
+async function importVideo(
+  dir: string,
+  videoPath: string,
+  videoName: string,
+  probe: VideoProbe,
+  depthDir: string | null,
+  estimator: FrameDepthEstimator | null,
+  opts: ProjectFromVideoOptions,
+): Promise<SavedProject> {
   const seq = depthDir !== null ? await listDepthSequence(depthDir, opts.depthUnitScale) : null;
   if (seq && depthDir !== null && probe.frames !== seq.files.length)
-    throw new CamtrackError('bad-input', `The video ${videoName} has ${probe.frames} frames, but the depth folder ${path.basename(depthDir)} holds ${seq.files.length} depth files: give one depth file per video frame.`);
+    throw new CamtrackError(
+      'bad-input',
+      `The video ${videoName} has ${probe.frames} frames, but the depth folder ${path.basename(depthDir)} holds ${seq.files.length} depth files: give one depth file per video frame.`,
+    );
   if (opts.cameraPath !== undefined && opts.numFrames !== undefined)
-    throw new CamtrackError('bad-input', 'A camera path sets the frame count (one frame per camera): leave out the frame count.');
+    throw new CamtrackError(
+      'bad-input',
+      'A camera path sets the frame count (one frame per camera): leave out the frame count.',
+    );
   // The camera path's frame count is only known once it is parsed at the frame size: parse it for
   // its count first at the probed size, again at the decoded (upright) size below.
-  const wanted = opts.cameraPath !== undefined ? importCameraPath(opts.cameraPath, { width: probe.width, height: probe.height }).track.numFrames : opts.numFrames ?? probe.frames;
+  const wanted =
+    opts.cameraPath !== undefined
+      ? importCameraPath(opts.cameraPath, { width: probe.width, height: probe.height }).track.numFrames
+      : (opts.numFrames ?? probe.frames);
   const used = Math.min(probe.frames, wanted);
   checkVideoSize(videoName, used, probe.width, probe.height);
   await assertWritableProjectDir(path.resolve(dir));
@@ -78,7 +104,10 @@ async function importVideo(dir: string, videoPath: string, videoName: string, pr
   const decoded = await decodeVideoFrames(videoPath, probe, used, opts.signal);
   try {
     if (decoded.files.length < used)
-      throw new CamtrackError('bad-file', `The video ${videoName} decoded to ${decoded.files.length} frames, but ffprobe counted ${probe.frames}; the file may be damaged.`);
+      throw new CamtrackError(
+        'bad-file',
+        `The video ${videoName} decoded to ${decoded.files.length} frames, but ffprobe counted ${probe.frames}; the file may be damaged.`,
+      );
     const frames: VideoFrame[] = [];
     let estimatedMapping: DepthMapping | null = null;
     let size: { width: number; height: number } | null = null;
@@ -88,10 +117,14 @@ async function importVideo(dir: string, videoPath: string, videoName: string, pr
       if (opts.signal?.aborted) throw new CamtrackError('cancelled', 'The video import was cancelled.');
       const png = await fs.readFile(decoded.files[k]);
       const meta = await sharp(png).metadata();
-      const w = meta.width ?? 0, h = meta.height ?? 0;
+      const w = meta.width ?? 0,
+        h = meta.height ?? 0;
       if (!size) size = { width: w, height: h };
       else if (w !== size.width || h !== size.height)
-        throw new CamtrackError('bad-file', `Frame ${k} of the video ${videoName} is ${w}x${h}, frame 0 is ${size.width}x${size.height}; a video input keeps one size.`);
+        throw new CamtrackError(
+          'bad-file',
+          `Frame ${k} of the video ${videoName} is ${w}x${h}, frame 0 is ${size.width}x${size.height}; a video input keeps one size.`,
+        );
       const image = await store(dir, 'image', png, 'png');
 
       const depthFile = seq ? seq.files[k] : `frame_${k}.npy`;
@@ -99,7 +132,10 @@ async function importVideo(dir: string, videoPath: string, videoName: string, pr
       let raw: RawDepth;
       if (estimator) {
         raw = await estimator.estimate((await decodeImage(png, { name: `frame ${k} of ${videoName}` })).image);
-        depthBytes = writeNpy(raw.values instanceof Float32Array ? raw.values : Float32Array.from(raw.values), [raw.height, raw.width]);
+        depthBytes = writeNpy(raw.values instanceof Float32Array ? raw.values : Float32Array.from(raw.values), [
+          raw.height,
+          raw.width,
+        ]);
         // One mapping for the whole clip, from frame 0 (median at MEDIAN_DEPTH units): the frames keep one scale.
         if (k === 0) estimatedMapping = mappingForDisparity(raw.values);
       } else {
@@ -116,7 +152,8 @@ async function importVideo(dir: string, videoPath: string, videoName: string, pr
     }
     const { width, height } = size!;
     const mapping: DepthMapping = seq ? seq.mapping : estimatedMapping!;
-    const track: Track | undefined = opts.cameraPath !== undefined ? importCameraPath(opts.cameraPath, { width, height }).track : undefined;
+    const track: Track | undefined =
+      opts.cameraPath !== undefined ? importCameraPath(opts.cameraPath, { width, height }).track : undefined;
     const fps = opts.fps ?? (probe.fps !== null ? Math.min(240, probe.fps) : undefined);
     const doc = createProject(opts.name ?? projectNameFromDir(dir), {
       numFrames: track?.numFrames ?? wanted,
@@ -130,7 +167,15 @@ async function importVideo(dir: string, videoPath: string, videoName: string, pr
         : { source: { type: 'file', asset: first!.depth, originalName: path.basename(seq!.files[0]) }, mapping },
     });
     if (track) doc.track = opts.fps !== undefined ? { ...track, fps: opts.fps } : track;
-    const video: VideoInput = { originalName: videoName, depthFolder: depthDir !== null ? path.basename(path.resolve(depthDir)) : `estimated by ${estimator!.model}`, width, height, fps: probe.fps, frames, mapping };
+    const video: VideoInput = {
+      originalName: videoName,
+      depthFolder: depthDir !== null ? path.basename(path.resolve(depthDir)) : `estimated by ${estimator!.model}`,
+      width,
+      height,
+      fps: probe.fps,
+      frames,
+      mapping,
+    };
     doc.video = video;
     return await saveProject(dir, doc, [], opts.now ? { now: () => opts.now as Date } : {});
   } finally {
@@ -139,13 +184,26 @@ async function importVideo(dir: string, videoPath: string, videoName: string, pr
 }
 
 /** A depth file of the folder: the video's aspect ratio (first file), then the first file's size. */
-function checkDepthSize(raw: RawDepth, first: { width: number; height: number } | null, frame: { width: number; height: number }, name: string, firstName: string, videoName: string): void {
+function checkDepthSize(
+  raw: RawDepth,
+  first: { width: number; height: number } | null,
+  frame: { width: number; height: number },
+  name: string,
+  firstName: string,
+  videoName: string,
+): void {
   if (!first) {
     // Depth of another resolution is resized onto the frame (nearest); another shape would misplace it.
     if (Math.abs(raw.width / raw.height - frame.width / frame.height) > 0.01 * (frame.width / frame.height))
-      throw new CamtrackError('bad-input', `The depth file ${name} is ${raw.width}x${raw.height}, the video ${videoName} ${frame.width}x${frame.height}: the depth must have the video's shape (the same aspect ratio).`);
+      throw new CamtrackError(
+        'bad-input',
+        `The depth file ${name} is ${raw.width}x${raw.height}, the video ${videoName} ${frame.width}x${frame.height}: the depth must have the video's shape (the same aspect ratio).`,
+      );
   } else if (raw.width !== first.width || raw.height !== first.height) {
-    throw new CamtrackError('bad-file', `The depth file ${name} is ${raw.width}x${raw.height}, the first depth file ${firstName} ${first.width}x${first.height}; every depth file of a video has one size.`);
+    throw new CamtrackError(
+      'bad-file',
+      `The depth file ${name} is ${raw.width}x${raw.height}, the first depth file ${firstName} ${first.width}x${first.height}; every depth file of a video has one size.`,
+    );
   }
 }
 

@@ -26,7 +26,18 @@ export function ballCentre(t: number): [number, number, number] {
 
 export function movingScene(t: number): Scene {
   const base = sampleScene();
-  return { ...base, objects: [...base.objects, { kind: 'sphere', centre: ballCentre(t), radius: 0.35, texture: { kind: 'gradient', length: 1, a: MOVING_BALL_COLOUR, b: MOVING_BALL_COLOUR } }] };
+  return {
+    ...base,
+    objects: [
+      ...base.objects,
+      {
+        kind: 'sphere',
+        centre: ballCentre(t),
+        radius: 0.35,
+        texture: { kind: 'gradient', length: 1, a: MOVING_BALL_COLOUR, b: MOVING_BALL_COLOUR },
+      },
+    ],
+  };
 }
 
 /** Frame k of n at time k / (n - 1). */
@@ -35,12 +46,21 @@ export function frameTime(k: number, n: number): number {
 }
 
 /** The centroid (x, y in pixels) and count of the magenta ball's pixels in an RGB image (float [0,1] or bytes). */
-export function ballCentroid(data: ArrayLike<number>, width: number, height: number, scale = 1): { x: number; y: number; count: number } {
-  let sx = 0, sy = 0, n = 0;
+export function ballCentroid(
+  data: ArrayLike<number>,
+  width: number,
+  height: number,
+  scale = 1,
+): { x: number; y: number; count: number } {
+  let sx = 0,
+    sy = 0,
+    n = 0;
   for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 3;
-      const r = data[i] / scale, g = data[i + 1] / scale, b = data[i + 2] / scale;
+      const r = data[i] / scale,
+        g = data[i + 1] / scale,
+        b = data[i + 2] / scale;
       if (r > 0.4 && b > 0.4 && g < 0.2 && Math.abs(r - b) < 0.2) {
         sx += x + 0.5;
         sy += y + 0.5;
@@ -58,7 +78,10 @@ export interface VideoDataset {
   truth: SceneRender[];
 }
 
-export async function writeMovingVideoDataset(dir: string, opts: { frames: number; width: number; height: number; depth?: 'npy' | 'png'; fps?: number }): Promise<VideoDataset> {
+export async function writeMovingVideoDataset(
+  dir: string,
+  opts: { frames: number; width: number; height: number; depth?: 'npy' | 'png'; fps?: number },
+): Promise<VideoDataset> {
   const { frames, width, height } = opts;
   await fs.mkdir(path.join(dir, 'png'), { recursive: true });
   const depthDir = path.join(dir, 'depth');
@@ -73,13 +96,34 @@ export async function writeMovingVideoDataset(dir: string, opts: { frames: numbe
     // Unpadded names: the import must order them naturally (frame_2 before frame_10).
     if (opts.depth === 'png') {
       const mm = Uint16Array.from(r.depth, (z) => Math.min(65535, Math.round(z * 1000)));
-      await fs.writeFile(path.join(depthDir, `frame_${k}.png`), await sharp(mm, { raw: { width, height, channels: 1 } }).toColourspace('grey16').png().toBuffer());
+      await fs.writeFile(
+        path.join(depthDir, `frame_${k}.png`),
+        await sharp(mm, { raw: { width, height, channels: 1 } })
+          .toColourspace('grey16')
+          .png()
+          .toBuffer(),
+      );
     } else {
       await fs.writeFile(path.join(depthDir, `frame_${k}.npy`), writeNpy(r.depth, [height, width]));
     }
   }
   const video = path.join(dir, 'clip.mp4');
-  await ffmpeg(['-v', 'error', '-y', '-framerate', String(opts.fps ?? 7), '-i', path.join(dir, 'png', 'f_%04d.png'), '-c:v', 'libx264', '-pix_fmt', 'yuv444p', '-crf', '8', video]);
+  await ffmpeg([
+    '-v',
+    'error',
+    '-y',
+    '-framerate',
+    String(opts.fps ?? 7),
+    '-i',
+    path.join(dir, 'png', 'f_%04d.png'),
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv444p',
+    '-crf',
+    '8',
+    video,
+  ]);
   await fs.rm(path.join(dir, 'png'), { recursive: true, force: true });
   return { video, depthDir, intrinsics, truth };
 }

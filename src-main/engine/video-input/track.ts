@@ -25,7 +25,11 @@ export interface VideoWarpOptions {
 }
 
 /** Every camera of the track warped from its own source frame; one source frame decoded at a time. */
-export async function warpTrackFromVideo(loader: VideoSourceLoader, cameras: readonly FrameCamera[], opts: VideoWarpOptions): Promise<WarpedFrame[]> {
+export async function warpTrackFromVideo(
+  loader: VideoSourceLoader,
+  cameras: readonly FrameCamera[],
+  opts: VideoWarpOptions,
+): Promise<WarpedFrame[]> {
   const out: WarpedFrame[] = [];
   let heldK = -1;
   let held: PreparedSource | null = null;

@@ -43,7 +43,8 @@ describe('commitGroup: the new pair or the old pair', () => {
     const staged = await oldPairAndStagedNew();
     const rename = fs.rename.bind(fs);
     vi.spyOn(fs, 'rename').mockImplementation(async (from, to) => {
-      if (String(to) === f('clip.mp4.json') && String(from).includes('.partial')) throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+      if (String(to) === f('clip.mp4.json') && String(from).includes('.partial'))
+        throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
       return rename(from, to);
     });
     await expect(commitGroup(staged)).rejects.toThrow(/i\/o error/);
@@ -99,7 +100,10 @@ describe('recovery of a half-committed pair at the next start', () => {
     `;
     await fs.writeFile(f('clip.mp4'), 'old video');
     await fs.writeFile(f('clip.mp4.json'), 'old sidecar');
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: appPath(), encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: appPath(),
+      encoding: 'utf8',
+    });
     expect(child.signal).toBe('SIGKILL');
     // The crash left the mix the issue describes: a new video beside the old sidecar, and a journal.
     expect(await read('clip.mp4')).toBe('new video');
@@ -127,7 +131,14 @@ describe('recovery of a half-committed pair at the next start', () => {
     const live = `.clip.mp4.${process.pid}.0badcafe.commit`;
     await fs.writeFile(f(live), '{}');
     const evil = '.clip.mp4.999999999.0badcafe.commit';
-    await fs.writeFile(f(evil), JSON.stringify({ kind: 'camtrack-commit', version: 1, entries: [{ tmp: '../../etc/x', target: 'y', backup: null }] }));
+    await fs.writeFile(
+      f(evil),
+      JSON.stringify({
+        kind: 'camtrack-commit',
+        version: 1,
+        entries: [{ tmp: '../../etc/x', target: 'y', backup: null }],
+      }),
+    );
     const done = await recoverCommits(dir);
     expect(done).toEqual([{ journal: evil, rolledForward: [] }]);
     expect(await fs.readdir(dir)).toEqual([live]);

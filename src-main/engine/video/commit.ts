@@ -47,7 +47,8 @@ interface Journal {
 }
 
 const JOURNAL = /^\..+\.(\d+)\.[0-9a-f]{8}\.commit$/;
-const plainName = (n: unknown): n is string => typeof n === 'string' && n.length > 0 && !/[\\/]/.test(n) && n !== '.' && n !== '..';
+const plainName = (n: unknown): n is string =>
+  typeof n === 'string' && n.length > 0 && !/[\\/]/.test(n) && n !== '.' && n !== '..';
 
 async function exists(p: string): Promise<import('node:fs').Stats | null> {
   return fs.lstat(p).catch(() => null);
@@ -90,7 +91,10 @@ export async function commitGroup(staged: readonly StagedFile[]): Promise<void> 
   }
   const entries: JournalEntry[] = [];
   const backups: string[] = [];
-  const journalPath = path.join(dir, `.${path.basename(staged[0].target)}.${process.pid}.${randomBytes(4).toString('hex')}.commit`);
+  const journalPath = path.join(
+    dir,
+    `.${path.basename(staged[0].target)}.${process.pid}.${randomBytes(4).toString('hex')}.commit`,
+  );
   try {
     for (const s of staged) {
       if (!(await exists(s.tmp))) throw new CamtrackError('internal', `The staged file ${s.tmp} is missing.`);
@@ -124,12 +128,14 @@ export async function commitGroup(staged: readonly StagedFile[]): Promise<void> 
     // When the rollback fails too, the journal, temporaries and backups stay: the next start rolls the group forward.
     if (await rollBack(dir, entries, placed)) {
       await discardStaged(staged);
-      for (const e of entries) if (e.backup) await fs.rm(path.join(dir, e.backup), { recursive: true, force: true }).catch(() => {});
+      for (const e of entries)
+        if (e.backup) await fs.rm(path.join(dir, e.backup), { recursive: true, force: true }).catch(() => {});
       await fs.rm(journalPath, { force: true }).catch(() => {});
     }
     throw fsError(err);
   }
-  for (const e of entries) if (e.backup) await fs.rm(path.join(dir, e.backup), { recursive: true, force: true }).catch(() => {});
+  for (const e of entries)
+    if (e.backup) await fs.rm(path.join(dir, e.backup), { recursive: true, force: true }).catch(() => {});
   await fs.rm(journalPath, { force: true });
 }
 
@@ -159,7 +165,8 @@ function parseJournal(text: string): Journal | null {
   try {
     const j = JSON.parse(text) as Journal;
     if (j?.kind !== 'camtrack-commit' || j.version !== 1 || !Array.isArray(j.entries)) return null;
-    for (const e of j.entries) if (!plainName(e?.tmp) || !plainName(e?.target) || !(e.backup === null || plainName(e.backup))) return null;
+    for (const e of j.entries)
+      if (!plainName(e?.tmp) || !plainName(e?.target) || !(e.backup === null || plainName(e.backup))) return null;
     return j;
   } catch {
     return null;
@@ -199,7 +206,8 @@ export async function recoverCommits(folder: string, alive: WriterAlive = isProc
         await place(folder, e);
         rolledForward.push(e.target);
       }
-      for (const e of journal.entries) if (e.backup) await fs.rm(path.join(folder, e.backup), { recursive: true, force: true });
+      for (const e of journal.entries)
+        if (e.backup) await fs.rm(path.join(folder, e.backup), { recursive: true, force: true });
     }
     await fs.rm(journalPath, { force: true });
     done.push({ journal: name, rolledForward });

@@ -60,7 +60,8 @@ const STDERR_KEEP = 64 * 1024;
 
 export async function exportFrames(opts: ExportOptions): Promise<ExportResult> {
   const { width, height, count, format } = opts;
-  if (!Number.isInteger(count) || count < 1) throw new CamtrackError('bad-input', `An export needs at least one frame (count ${count}).`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new CamtrackError('bad-input', `An export needs at least one frame (count ${count}).`);
   const out = path.resolve(opts.out);
   const tmp = tempPathBeside(out);
   const args = buildFfmpegArgs(opts, count, tmp);
@@ -84,7 +85,8 @@ export async function exportFrames(opts: ExportOptions): Promise<ExportResult> {
   let progressError: unknown = null;
   const report = () => {
     if (!opts.onProgress || progressError) return;
-    progress.fraction = progress.phase === 'done' ? 1 : Math.min(0.999, (progress.framesWritten + progress.framesEncoded) / (2 * count));
+    progress.fraction =
+      progress.phase === 'done' ? 1 : Math.min(0.999, (progress.framesWritten + progress.framesEncoded) / (2 * count));
     try {
       opts.onProgress({ ...progress });
     } catch (e) {
@@ -133,9 +135,13 @@ export async function exportFrames(opts: ExportOptions): Promise<ExportResult> {
     let index = 0;
     for await (const frame of opts.frames) {
       if (cancelled || writeError || spawnError || progressError) break;
-      if (index >= count) throw new CamtrackError('bad-input', `More frames were given than the ${count} announced for ${out}.`);
+      if (index >= count)
+        throw new CamtrackError('bad-input', `More frames were given than the ${count} announced for ${out}.`);
       if (!(frame instanceof Uint8Array) || frame.byteLength !== frameBytes)
-        throw new CamtrackError('bad-input', `Frame ${index} has ${frame?.byteLength ?? 0} bytes; a ${width}x${height} RGB frame has ${frameBytes}.`);
+        throw new CamtrackError(
+          'bad-input',
+          `Frame ${index} has ${frame?.byteLength ?? 0} bytes; a ${width}x${height} RGB frame has ${frameBytes}.`,
+        );
       const ok = await writeChunk(child.stdin, Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
       if (!ok) {
         writeError ??= new Error('the pipe to ffmpeg closed');
@@ -163,12 +169,21 @@ export async function exportFrames(opts: ExportOptions): Promise<ExportResult> {
     if (cancelled || opts.signal?.aborted) throw cancelledError(out);
     if (failure) throw failure;
     if (progressError) throw progressError;
-    if (spawnError) throw new CamtrackError('ffmpeg', `ffmpeg could not be started (${ffmpeg}): ${(spawnError as Error).message}`, { cause: spawnError });
+    if (spawnError)
+      throw new CamtrackError('ffmpeg', `ffmpeg could not be started (${ffmpeg}): ${(spawnError as Error).message}`, {
+        cause: spawnError,
+      });
     if (code !== 0) throw ffmpegFailure(out, ffmpeg, args, stderr, code, signal);
-    if (writeError) throw new CamtrackError('ffmpeg', `ffmpeg stopped reading frames for ${out}: ${(writeError as Error).message}`, { detail: stderrTail(stderr) });
+    if (writeError)
+      throw new CamtrackError('ffmpeg', `ffmpeg stopped reading frames for ${out}: ${(writeError as Error).message}`, {
+        detail: stderrTail(stderr),
+      });
     const bytes = await withFsErrors(out, async () => {
       const b = await outputBytes(tmp, format);
-      if (b === 0) throw new CamtrackError('ffmpeg', `ffmpeg reported success but wrote nothing for ${out}.`, { detail: stderrTail(stderr) });
+      if (b === 0)
+        throw new CamtrackError('ffmpeg', `ffmpeg reported success but wrote nothing for ${out}.`, {
+          detail: stderrTail(stderr),
+        });
       if (opts.stage) return b;
       if (format === 'png') await replaceFolder(tmp, out);
       else await fs.rename(tmp, out);
@@ -177,7 +192,17 @@ export async function exportFrames(opts: ExportOptions): Promise<ExportResult> {
     progress.phase = 'done';
     progress.framesEncoded = count;
     report();
-    return { out, format, frames: count, width: size.width, height: size.height, padded: size.padded, bytes, ffmpeg, ...(opts.stage && { staged: tmp }) };
+    return {
+      out,
+      format,
+      frames: count,
+      width: size.width,
+      height: size.height,
+      padded: size.padded,
+      bytes,
+      ffmpeg,
+      ...(opts.stage && { staged: tmp }),
+    };
   } catch (e) {
     await fs.rm(tmp, { recursive: true, force: true }).catch(() => {});
     throw e;
@@ -215,10 +240,21 @@ export function isNoSpaceMessage(stderr: string): boolean {
 }
 
 function diskFull(out: string, detail?: string): CamtrackError {
-  return new CamtrackError('disk-full', `The disk is full: ${out} could not be written. Free some space and try again; any previous file there is unchanged.`, { detail });
+  return new CamtrackError(
+    'disk-full',
+    `The disk is full: ${out} could not be written. Free some space and try again; any previous file there is unchanged.`,
+    { detail },
+  );
 }
 
-function ffmpegFailure(out: string, ffmpeg: string, args: string[], stderr: string, code: number | null, signal: NodeJS.Signals | null): CamtrackError {
+function ffmpegFailure(
+  out: string,
+  ffmpeg: string,
+  args: string[],
+  stderr: string,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+): CamtrackError {
   const tail = stderrTail(stderr);
   if (isNoSpaceMessage(stderr)) return diskFull(out, tail);
   const how = signal ? `was killed by ${signal}` : `failed (exit code ${code})`;
@@ -245,7 +281,10 @@ async function checkTarget(out: string, format: ExportFormat): Promise<void> {
   const st = await fs.lstat(out).catch(() => null);
   if (!st) return;
   if (format === 'png' && !st.isDirectory())
-    throw new CamtrackError('bad-input', `${out} is a file; a PNG sequence is written as a folder. Choose another name.`);
+    throw new CamtrackError(
+      'bad-input',
+      `${out} is a file; a PNG sequence is written as a folder. Choose another name.`,
+    );
   if (format !== 'png' && st.isDirectory())
     throw new CamtrackError('bad-input', `${out} is a folder; a ${format} export is one file. Choose another name.`);
 }

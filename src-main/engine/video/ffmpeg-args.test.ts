@@ -18,7 +18,11 @@ describe('ffmpeg arguments', () => {
   });
 
   it('mp4: rgb24 on stdin, libx264 yuv420p, crf and preset, faststart, the exact frame count', () => {
-    const a = buildFfmpegArgs({ format: 'mp4', width: 64, height: 48, fps: 24, crf: 20, preset: 'slow' }, 14, '/t/x.mp4');
+    const a = buildFfmpegArgs(
+      { format: 'mp4', width: 64, height: 48, fps: 24, crf: 20, preset: 'slow' },
+      14,
+      '/t/x.mp4',
+    );
     expect(after(a, '-pix_fmt')).toBe('rgb24');
     expect(after(a, '-s')).toBe('64x48');
     expect(after(a, '-i')).toBe('pipe:0');
@@ -40,19 +44,29 @@ describe('ffmpeg arguments', () => {
   });
 
   it('crf out of the codec range is refused with the range', () => {
-    expect(() => buildFfmpegArgs({ format: 'mp4', width: 64, height: 48, fps: 24, crf: 60 }, 5, 'x')).toThrow(/0 to 51/);
-    expect(() => buildFfmpegArgs({ format: 'webm', width: 64, height: 48, fps: 24, crf: 64 }, 5, 'x')).toThrow(/0 to 63/);
+    expect(() => buildFfmpegArgs({ format: 'mp4', width: 64, height: 48, fps: 24, crf: 60 }, 5, 'x')).toThrow(
+      /0 to 51/,
+    );
+    expect(() => buildFfmpegArgs({ format: 'webm', width: 64, height: 48, fps: 24, crf: 64 }, 5, 'x')).toThrow(
+      /0 to 63/,
+    );
   });
 
   it('odd sizes: mp4 pads, other formats keep the size', () => {
     expect(outputSize({ format: 'mp4', width: 63, height: 48 })).toEqual({ width: 64, height: 48, padded: true });
     expect(outputSize({ format: 'webm', width: 63, height: 47 })).toEqual({ width: 63, height: 47, padded: false });
-    expect(after(buildFfmpegArgs({ format: 'mp4', width: 63, height: 47, fps: 10 }, 2, 'x'), '-vf')).toBe('pad=64:48:0:0');
-    expect(() => outputSize({ format: 'mp4', width: 63, height: 48, evenSize: 'refuse' })).toThrow(/even width and height/);
+    expect(after(buildFfmpegArgs({ format: 'mp4', width: 63, height: 47, fps: 10 }, 2, 'x'), '-vf')).toBe(
+      'pad=64:48:0:0',
+    );
+    expect(() => outputSize({ format: 'mp4', width: 63, height: 48, evenSize: 'refuse' })).toThrow(
+      /even width and height/,
+    );
   });
 
   it('gif uses one split/palettegen/paletteuse graph; png writes numbered files from 0', () => {
-    expect(after(buildFfmpegArgs({ format: 'gif', width: 8, height: 8, fps: 10 }, 3, 'x.gif'), '-filter_complex')).toMatch(/split\[a\]\[b\];\[a\]palettegen.*\[b\]\[p\]paletteuse/);
+    expect(
+      after(buildFfmpegArgs({ format: 'gif', width: 8, height: 8, fps: 10 }, 3, 'x.gif'), '-filter_complex'),
+    ).toMatch(/split\[a\]\[b\];\[a\]palettegen.*\[b\]\[p\]paletteuse/);
     const p = buildFfmpegArgs({ format: 'png', width: 8, height: 8, fps: 10 }, 3, '/t/dir');
     expect(after(p, '-start_number')).toBe('0');
     expect(p.at(-1)).toBe('/t/dir/frame_%04d.png');

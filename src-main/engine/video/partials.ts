@@ -45,7 +45,9 @@ export function removeOwnTemporariesSync(folder: string): string[] {
   for (const name of names) {
     if (!name.endsWith('.commit') || !name.includes(`.${process.pid}.`)) continue;
     try {
-      const j = JSON.parse(readFileSync(path.join(folder, name), 'utf8')) as { entries?: { tmp?: string; backup?: string | null }[] };
+      const j = JSON.parse(readFileSync(path.join(folder, name), 'utf8')) as {
+        entries?: { tmp?: string; backup?: string | null }[];
+      };
       for (const e of j.entries ?? []) for (const n of [e.tmp, e.backup]) if (typeof n === 'string') journaled.add(n);
     } catch {
       // An unreadable journal is removed by the next recovery.

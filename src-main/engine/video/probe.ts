@@ -43,11 +43,24 @@ export async function probeVideo(target: string, opts: ProbeOptions = {}): Promi
     fileCount = names.length;
     input = ['-f', 'image2', '-start_number', '0', '-i', path.join(target, `frame_%0${digits}d.png`)];
   }
-  const args = ['-v', 'error', '-count_frames', '-select_streams', 'v:0',
-    '-show_entries', 'stream=codec_name,pix_fmt,width,height,avg_frame_rate,r_frame_rate,nb_read_frames:format=duration',
-    '-of', 'json', ...input];
+  const args = [
+    '-v',
+    'error',
+    '-count_frames',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'stream=codec_name,pix_fmt,width,height,avg_frame_rate,r_frame_rate,nb_read_frames:format=duration',
+    '-of',
+    'json',
+    ...input,
+  ];
   const { code, stdout, stderr } = await run(ffprobe, args);
-  if (code !== 0) throw new CamtrackError('bad-file', `ffprobe could not read ${target}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  if (code !== 0)
+    throw new CamtrackError(
+      'bad-file',
+      `ffprobe could not read ${target}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+    );
   const json = JSON.parse(stdout) as {
     streams?: Array<Record<string, string | number | undefined>>;
     format?: { duration?: string };
@@ -61,7 +74,7 @@ export async function probeVideo(target: string, opts: ProbeOptions = {}): Promi
     frames: Number(s.nb_read_frames),
     width: Number(s.width),
     height: Number(s.height),
-    fps: fileCount !== null ? null : parseRate(String(s.avg_frame_rate)) ?? parseRate(String(s.r_frame_rate)),
+    fps: fileCount !== null ? null : (parseRate(String(s.avg_frame_rate)) ?? parseRate(String(s.r_frame_rate))),
     durationS: fileCount !== null || !Number.isFinite(duration) ? null : duration,
   };
 }
@@ -73,7 +86,9 @@ function run(file: string, args: string[]): Promise<{ code: number | null; stdou
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-16_384)));
-    child.on('error', (e) => reject(new CamtrackError('ffmpeg', `ffprobe could not be started (${file}): ${e.message}`, { cause: e })));
+    child.on('error', (e) =>
+      reject(new CamtrackError('ffmpeg', `ffprobe could not be started (${file}): ${e.message}`, { cause: e })),
+    );
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }

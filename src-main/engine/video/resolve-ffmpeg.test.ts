@@ -19,7 +19,9 @@ afterAll(async () => {
 async function fakeTool(folder: string, name: string, version: string, mode = 0o755): Promise<string> {
   await fs.mkdir(folder, { recursive: true });
   const file = path.join(folder, name);
-  await fs.writeFile(file, `#!/bin/sh\necho "${name} version ${version} Copyright (c) the FFmpeg developers"\n`, { mode });
+  await fs.writeFile(file, `#!/bin/sh\necho "${name} version ${version} Copyright (c) the FFmpeg developers"\n`, {
+    mode,
+  });
   return file;
 }
 
@@ -39,9 +41,15 @@ describe('executableCandidates', () => {
     expect(executableCandidates('ffmpeg', undefined, 'darwin')).toEqual([]);
   });
   it('Windows: ";" separator, quoted folders, PATHEXT with .exe first', () => {
-    expect(executableCandidates('ffmpeg', 'C:\\Tools;"C:\\Program Files\\ffmpeg\\bin";', 'win32', '.COM;.EXE;.BAT')).toEqual([
-      'C:\\Tools\\ffmpeg.exe', 'C:\\Tools\\ffmpeg.com', 'C:\\Tools\\ffmpeg.bat',
-      'C:\\Program Files\\ffmpeg\\bin\\ffmpeg.exe', 'C:\\Program Files\\ffmpeg\\bin\\ffmpeg.com', 'C:\\Program Files\\ffmpeg\\bin\\ffmpeg.bat',
+    expect(
+      executableCandidates('ffmpeg', 'C:\\Tools;"C:\\Program Files\\ffmpeg\\bin";', 'win32', '.COM;.EXE;.BAT'),
+    ).toEqual([
+      'C:\\Tools\\ffmpeg.exe',
+      'C:\\Tools\\ffmpeg.com',
+      'C:\\Tools\\ffmpeg.bat',
+      'C:\\Program Files\\ffmpeg\\bin\\ffmpeg.exe',
+      'C:\\Program Files\\ffmpeg\\bin\\ffmpeg.com',
+      'C:\\Program Files\\ffmpeg\\bin\\ffmpeg.bat',
     ]);
   });
 });
@@ -65,9 +73,17 @@ describe.runIf(process.platform !== 'win32')('resolveFfmpeg / resolveFfprobe', (
     const bundled = await fakeTool(path.join(dir, 'static'), 'ffmpeg', '6.1.1-static');
     const onPath = await fakeTool(path.join(dir, 'pathdir2'), 'ffmpeg', '5.1-path');
     const env = { PATH: `${path.join(dir, 'empty')}:${path.dirname(onPath)}` };
-    expect(await resolveFfmpeg({ env, ffmpegStatic: () => bundled })).toEqual({ path: bundled, source: 'ffmpeg-static', version: '6.1.1-static' });
+    expect(await resolveFfmpeg({ env, ffmpegStatic: () => bundled })).toEqual({
+      path: bundled,
+      source: 'ffmpeg-static',
+      version: '6.1.1-static',
+    });
     // The package installed without its binary (download skipped): fall through to PATH.
-    expect(await resolveFfmpeg({ env, ffmpegStatic: () => path.join(dir, 'static', 'missing-binary') })).toEqual({ path: onPath, source: 'path', version: '5.1-path' });
+    expect(await resolveFfmpeg({ env, ffmpegStatic: () => path.join(dir, 'static', 'missing-binary') })).toEqual({
+      path: onPath,
+      source: 'path',
+      version: '5.1-path',
+    });
   });
 
   it('finds the real ffmpeg on PATH', async () => {
@@ -80,7 +96,8 @@ describe.runIf(process.platform !== 'win32')('resolveFfmpeg / resolveFfprobe', (
   it('nothing anywhere: an ffmpeg error that says how to install it on each system', async () => {
     const e = await refusal(resolveFfmpeg({ env: { PATH: path.join(dir, 'empty') }, ffmpegStatic: none }));
     expect(e.code).toBe('ffmpeg');
-    for (const hint of ['apt install ffmpeg', 'brew install ffmpeg', 'winget install', 'FFMPEG_PATH']) expect(e.message).toContain(hint);
+    for (const hint of ['apt install ffmpeg', 'brew install ffmpeg', 'winget install', 'FFMPEG_PATH'])
+      expect(e.message).toContain(hint);
   });
 
   it('ffprobe: FFPROBE_PATH, then beside the resolved ffmpeg, then PATH', async () => {
@@ -88,10 +105,20 @@ describe.runIf(process.platform !== 'win32')('resolveFfmpeg / resolveFfprobe', (
     const ff = await fakeTool(pair, 'ffmpeg', '7.0');
     const probe = await fakeTool(pair, 'ffprobe', '7.0-beside');
     const own = await fakeTool(path.join(dir, 'ownprobe'), 'ffprobe', '8.0-env');
-    expect(await resolveFfprobe({ env: { FFPROBE_PATH: own, FFMPEG_PATH: ff }, ffmpegStatic: none })).toMatchObject({ path: own, source: 'env' });
-    expect(await resolveFfprobe({ env: { FFMPEG_PATH: ff, PATH: '/usr/bin' }, ffmpegStatic: none })).toEqual({ path: probe, source: 'beside-ffmpeg', version: '7.0-beside' });
+    expect(await resolveFfprobe({ env: { FFPROBE_PATH: own, FFMPEG_PATH: ff }, ffmpegStatic: none })).toMatchObject({
+      path: own,
+      source: 'env',
+    });
+    expect(await resolveFfprobe({ env: { FFMPEG_PATH: ff, PATH: '/usr/bin' }, ffmpegStatic: none })).toEqual({
+      path: probe,
+      source: 'beside-ffmpeg',
+      version: '7.0-beside',
+    });
     const lone = await fakeTool(path.join(dir, 'lone'), 'ffmpeg', '7.0');
-    expect(await resolveFfprobe({ env: { FFMPEG_PATH: lone, PATH: '/usr/bin' }, ffmpegStatic: none })).toMatchObject({ path: '/usr/bin/ffprobe', source: 'path' });
+    expect(await resolveFfprobe({ env: { FFMPEG_PATH: lone, PATH: '/usr/bin' }, ffmpegStatic: none })).toMatchObject({
+      path: '/usr/bin/ffprobe',
+      source: 'path',
+    });
     const e = await refusal(resolveFfprobe({ env: { PATH: path.join(dir, 'empty') }, ffmpegStatic: none }));
     expect(e.message).toMatch(/ffprobe was not found.*FFPROBE_PATH/);
   });

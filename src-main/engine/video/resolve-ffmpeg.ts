@@ -50,14 +50,24 @@ export function loadFfmpegStatic(): string | null {
  * The file names to try for `name` in each PATH folder, in order. Pure, so the Windows rules
  * (`;` separator, PATHEXT, quoted folders) are testable anywhere.
  */
-export function executableCandidates(name: string, envPath: string | undefined, platform: NodeJS.Platform, pathExt?: string): string[] {
+export function executableCandidates(
+  name: string,
+  envPath: string | undefined,
+  platform: NodeJS.Platform,
+  pathExt?: string,
+): string[] {
   const win = platform === 'win32';
   const p = win ? path.win32 : path.posix;
   const dirs = (envPath ?? '')
     .split(win ? ';' : ':')
     .map((d) => (win ? d.replace(/^"(.*)"$/, '$1') : d))
     .filter((d) => d.length > 0);
-  const exts = win ? (pathExt ?? '.COM;.EXE;.BAT;.CMD').split(';').filter((e) => e.length > 0).map((e) => e.toLowerCase()) : [''];
+  const exts = win
+    ? (pathExt ?? '.COM;.EXE;.BAT;.CMD')
+        .split(';')
+        .filter((e) => e.length > 0)
+        .map((e) => e.toLowerCase())
+    : [''];
   // An explicit extension in the name (ffmpeg.exe) is tried as given first.
   const names = win && p.extname(name) ? [name, ...exts.map((e) => name + e)] : exts.map((e) => name + e);
   // .exe first on Windows: ffmpeg ships as an .exe, and a stray ffmpeg.bat wrapper should not win.
@@ -93,12 +103,19 @@ export async function toolVersion(file: string): Promise<string> {
     child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
     child.on('error', (e) => {
       clearTimeout(timer);
-      reject(new CamtrackError('ffmpeg', `${file} could not be started: ${e.message}. ${FFMPEG_INSTALL_HINT}`, { cause: e }));
+      reject(
+        new CamtrackError('ffmpeg', `${file} could not be started: ${e.message}. ${FFMPEG_INSTALL_HINT}`, { cause: e }),
+      );
     });
     child.on('close', (code) => {
       clearTimeout(timer);
       if (code === 0) resolve(out);
-      else reject(new CamtrackError('ffmpeg', `${file} -version failed (exit code ${code}). ${FFMPEG_INSTALL_HINT}`, { detail: out.slice(-2000) }));
+      else
+        reject(
+          new CamtrackError('ffmpeg', `${file} -version failed (exit code ${code}). ${FFMPEG_INSTALL_HINT}`, {
+            detail: out.slice(-2000),
+          }),
+        );
     });
   });
   const m = /^\S+ version (\S+)/m.exec(text);
@@ -107,7 +124,11 @@ export async function toolVersion(file: string): Promise<string> {
   return version;
 }
 
-async function findOnPath(name: string, env: Record<string, string | undefined>, platform: NodeJS.Platform): Promise<string | null> {
+async function findOnPath(
+  name: string,
+  env: Record<string, string | undefined>,
+  platform: NodeJS.Platform,
+): Promise<string | null> {
   const envPath = env.PATH ?? env.Path ?? env.path;
   for (const c of executableCandidates(name, envPath, platform, env.PATHEXT)) {
     if (await isExecutableFile(c, platform)) return path.resolve(c);
@@ -115,11 +136,19 @@ async function findOnPath(name: string, env: Record<string, string | undefined>,
   return null;
 }
 
-async function fromEnv(varName: string, tool: string, env: Record<string, string | undefined>, platform: NodeJS.Platform): Promise<string | null> {
+async function fromEnv(
+  varName: string,
+  tool: string,
+  env: Record<string, string | undefined>,
+  platform: NodeJS.Platform,
+): Promise<string | null> {
   const value = env[varName];
   if (value === undefined || value === '') return null;
   if (!(await isExecutableFile(value, platform)))
-    throw new CamtrackError('ffmpeg', `${varName} is set to "${value}", but that is not an executable ${tool} file. Fix or unset ${varName}.`);
+    throw new CamtrackError(
+      'ffmpeg',
+      `${varName} is set to "${value}", but that is not an executable ${tool} file. Fix or unset ${varName}.`,
+    );
   return path.resolve(value);
 }
 
@@ -139,7 +168,10 @@ export async function resolveFfmpeg(opts: ResolveOptions = {}): Promise<Resolved
   }
   const onPath = await findOnPath('ffmpeg', env, platform);
   if (onPath) return { path: onPath, source: 'path', version: await toolVersion(onPath) };
-  throw new CamtrackError('ffmpeg', `ffmpeg was not found (FFMPEG_PATH is not set, ffmpeg-static is not installed, and no ffmpeg is on PATH). ${FFMPEG_INSTALL_HINT}`);
+  throw new CamtrackError(
+    'ffmpeg',
+    `ffmpeg was not found (FFMPEG_PATH is not set, ffmpeg-static is not installed, and no ffmpeg is on PATH). ${FFMPEG_INSTALL_HINT}`,
+  );
 }
 
 export async function resolveFfprobe(opts: ResolveOptions = {}): Promise<ResolvedTool<FfprobeSource>> {
@@ -151,11 +183,15 @@ export async function resolveFfprobe(opts: ResolveOptions = {}): Promise<Resolve
     const ff = await resolveFfmpeg(opts);
     const p = platform === 'win32' ? path.win32 : path.posix;
     const beside = p.join(p.dirname(ff.path), platform === 'win32' ? 'ffprobe.exe' : 'ffprobe');
-    if (await isExecutableFile(beside, platform)) return { path: beside, source: 'beside-ffmpeg', version: await toolVersion(beside) };
+    if (await isExecutableFile(beside, platform))
+      return { path: beside, source: 'beside-ffmpeg', version: await toolVersion(beside) };
   } catch {
     // No ffmpeg: ffprobe may still be on PATH.
   }
   const onPath = await findOnPath('ffprobe', env, platform);
   if (onPath) return { path: onPath, source: 'path', version: await toolVersion(onPath) };
-  throw new CamtrackError('ffmpeg', `ffprobe was not found (FFPROBE_PATH is not set, none beside ffmpeg, none on PATH). It ships with ffmpeg: ${FFMPEG_INSTALL_HINT.replace('Install ffmpeg: ', '')} Or set FFPROBE_PATH.`);
+  throw new CamtrackError(
+    'ffmpeg',
+    `ffprobe was not found (FFPROBE_PATH is not set, none beside ffmpeg, none on PATH). It ships with ffmpeg: ${FFMPEG_INSTALL_HINT.replace('Install ffmpeg: ', '')} Or set FFPROBE_PATH.`,
+  );
 }

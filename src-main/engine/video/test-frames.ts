@@ -7,7 +7,7 @@ export function gradientFrame(width: number, height: number, index: number): Uin
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 3;
-      f[i] = ((x + index * 3) * 255) / (width + 30) & 255;
+      f[i] = (((x + index * 3) * 255) / (width + 30)) & 255;
       f[i + 1] = (y * 255) / Math.max(1, height - 1);
       f[i + 2] = (index * 37) & 255;
     }

@@ -28,7 +28,8 @@ describe('writeThumbnail', () => {
     expect([r.width, r.height]).toEqual([128, 72]);
     const { data, info } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
     expect((await sharp(out).metadata()).format).toBe('jpeg');
-    const px = (x: number, y: number) => Array.from(data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3));
+    const px = (x: number, y: number) =>
+      Array.from(data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3));
     const [r0, , b0] = px(10, 36);
     const [r1, , b1] = px(118, 36);
     expect(r0).toBeGreaterThan(200);
@@ -42,6 +43,8 @@ describe('writeThumbnail', () => {
     const r = await writeThumbnail({ rgb: halves(64, 48), width: 64, height: 48, out });
     expect([r.width, r.height]).toEqual([64, 48]);
     expect((await sharp(out).metadata()).format).toBe('png');
-    await expect(writeThumbnail({ rgb: halves(64, 47), width: 64, height: 48, out })).rejects.toThrow(/a 64x48 RGB frame/);
+    await expect(writeThumbnail({ rgb: halves(64, 47), width: 64, height: 48, out })).rejects.toThrow(
+      /a 64x48 RGB frame/,
+    );
   });
 });

@@ -30,12 +30,19 @@ export async function writeThumbnail(opts: ThumbnailOptions): Promise<ThumbnailR
   const { rgb, width, height, out } = opts;
   const maxSize = opts.maxSize ?? 256;
   if (rgb.byteLength !== width * height * 3)
-    throw new CamtrackError('bad-input', `The thumbnail frame has ${rgb.byteLength} bytes; a ${width}x${height} RGB frame has ${width * height * 3}.`);
+    throw new CamtrackError(
+      'bad-input',
+      `The thumbnail frame has ${rgb.byteLength} bytes; a ${width}x${height} RGB frame has ${width * height * 3}.`,
+    );
   const ext = path.extname(out).toLowerCase();
-  if (!['.jpg', '.jpeg', '.png'].includes(ext)) throw new CamtrackError('bad-input', `A thumbnail is a .jpg or .png file (got ${out}).`);
-  const img = sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), { raw: { width, height, channels: 3 } })
-    .resize({ width: maxSize, height: maxSize, fit: 'inside', withoutEnlargement: true });
-  const { data, info } = await (ext === '.png' ? img.png() : img.jpeg({ quality: 82 })).toBuffer({ resolveWithObject: true });
+  if (!['.jpg', '.jpeg', '.png'].includes(ext))
+    throw new CamtrackError('bad-input', `A thumbnail is a .jpg or .png file (got ${out}).`);
+  const img = sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), {
+    raw: { width, height, channels: 3 },
+  }).resize({ width: maxSize, height: maxSize, fit: 'inside', withoutEnlargement: true });
+  const { data, info } = await (ext === '.png' ? img.png() : img.jpeg({ quality: 82 })).toBuffer({
+    resolveWithObject: true,
+  });
   await writeFileAtomic(out, data);
   return { out, width: info.width, height: info.height };
 }

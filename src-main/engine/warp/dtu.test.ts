@@ -11,7 +11,10 @@ import { prepareSource, warpFrame } from './forward';
 
 /** MVSNet camera file: a 4x4 world-to-camera extrinsic (OpenCV axes) and a 3x3 K. */
 async function readMvsnetCamera(file: string, width: number, height: number): Promise<FrameCamera> {
-  const nums = (await readFile(file, 'utf8')).split(/\s+/).filter((t) => t && !/[a-z]/i.test(t)).map(Number);
+  const nums = (await readFile(file, 'utf8'))
+    .split(/\s+/)
+    .filter((t) => t && !/[a-z]/i.test(t))
+    .map(Number);
   const w2c = nums.slice(0, 16);
   const k = nums.slice(16, 25);
   const intrinsics: Intrinsics = { width, height, fx: k[0], fy: k[4], cx: k[2], cy: k[5] };
@@ -22,7 +25,16 @@ async function readMvsnetCamera(file: string, width: number, height: number): Pr
 /** The README's pipeline: 1600x1200 -> 800x600 -> crop 640x512 at (80, 44) -> /4: x' = x/8 - 20, y' = y/8 - 11. */
 async function dtuView(n: string): Promise<RgbImage> {
   const img = (await loadImageFile(fixture('dtu_scan1', `${n}.jpg`))).image;
-  return resampleImage(img, { srcWidth: 1600, srcHeight: 1200, width: 160, height: 128, scaleX: 1 / 8, scaleY: 1 / 8, offsetX: 20, offsetY: 11 });
+  return resampleImage(img, {
+    srcWidth: 1600,
+    srcHeight: 1200,
+    width: 160,
+    height: 128,
+    scaleX: 1 / 8,
+    scaleY: 1 / 8,
+    offsetX: 20,
+    offsetY: 11,
+  });
 }
 
 describe('real cameras (DTU scan 1)', () => {
@@ -42,7 +54,9 @@ describe('real cameras (DTU scan 1)', () => {
     expect(count).toBeGreaterThan(3000);
     const warped = psnr({ width: 160, height: 128, data: w.image }, v2, both);
     const unwarped = psnr(v1, v2, both);
-    console.log(`DTU view 1 -> camera 2: warped ${warped.toFixed(2)} dB, unwarped ${unwarped.toFixed(2)} dB, gain ${(warped - unwarped).toFixed(2)} dB over ${count} pixels`);
+    console.log(
+      `DTU view 1 -> camera 2: warped ${warped.toFixed(2)} dB, unwarped ${unwarped.toFixed(2)} dB, gain ${(warped - unwarped).toFixed(2)} dB over ${count} pixels`,
+    );
     expect(warped - unwarped).toBeGreaterThanOrEqual(4);
   });
 });

@@ -24,7 +24,11 @@ describe('forward warp', () => {
   it('identity with an odd principal point and a non-identity pose is still exact', () => {
     const k = { width: 64, height: 48, fx: 70.3, fy: 69.1, cx: 31.7, cy: 22.9 };
     const pose = poseAt([0.3, -0.2, 1.1], 17);
-    const img = { width: 64, height: 48, data: Float32Array.from({ length: 64 * 48 * 3 }, (_, i) => ((i * 7919) % 1000) / 999) };
+    const img = {
+      width: 64,
+      height: 48,
+      data: Float32Array.from({ length: 64 * 48 * 3 }, (_, i) => ((i * 7919) % 1000) / 999),
+    };
     const depth = Float32Array.from({ length: 64 * 48 }, (_, i) => 1 + (i % 13) * 0.37);
     const out = warpFrame(prepareSource({ image: img, depth, intrinsics: k, c2w: pose }), { intrinsics: k, c2w: pose });
     expect(out.holeFraction).toBe(0);
@@ -45,7 +49,9 @@ describe('forward warp', () => {
       // Without the warp the views differ a lot: the PSNR gain is the geometry.
       const none = psnr(a.image, b.image, (p) => !w.holes[p]);
       expect(db - none).toBeGreaterThan(8);
-      console.log(`warp PSNR ${db.toFixed(2)} dB (unwarped ${none.toFixed(2)} dB), holes ${(w.holeFraction * 100).toFixed(1)}%`);
+      console.log(
+        `warp PSNR ${db.toFixed(2)} dB (unwarped ${none.toFixed(2)} dB), holes ${(w.holeFraction * 100).toFixed(1)}%`,
+      );
     }
   });
 
@@ -85,7 +91,11 @@ describe('forward warp', () => {
     depth[2] = 1;
     img.data[5 * 3 + 1] = 1;
     depth[5] = 4;
-    const out = warpFrame(prepareSource({ image: img, depth, intrinsics: k, c2w: IDENTITY4 }), { intrinsics: k, c2w: poseAt([5, 0, -7], 135) }, { dilateRadius: 0 });
+    const out = warpFrame(
+      prepareSource({ image: img, depth, intrinsics: k, c2w: IDENTITY4 }),
+      { intrinsics: k, c2w: poseAt([5, 0, -7], 135) },
+      { dilateRadius: 0 },
+    );
     expect(Array.from(out.holes)).toEqual([1, 1, 1, 1, 0, 1, 1, 1]);
     const redShare = 1 / (1 + Math.exp(50 - (50 * Math.log(1 + 3 * Math.SQRT2)) / Math.log(1 + 6 * Math.SQRT2)));
     expect(redShare).toBeCloseTo(1.9e-6, 7);
@@ -98,7 +108,10 @@ describe('forward warp', () => {
     const img = { width: 4, height: 4, data: new Float32Array(48).fill(0.5) };
     const depth = new Float32Array(16).fill(1);
     // Turned around (yaw 180) the target sees the points behind it: all holes.
-    const out = warpFrame(prepareSource({ image: img, depth, intrinsics: k, c2w: IDENTITY4 }), { intrinsics: k, c2w: poseAt([0, 0, 0], 180) });
+    const out = warpFrame(prepareSource({ image: img, depth, intrinsics: k, c2w: IDENTITY4 }), {
+      intrinsics: k,
+      c2w: poseAt([0, 0, 0], 180),
+    });
     expect(out.holeFraction).toBe(1);
     expect(out.image.every((v) => v === 0)).toBe(true);
   });
@@ -110,7 +123,8 @@ describe('hole masks', () => {
     expect(dilateBox(m, 7, 7, 2).every((v) => v === 0)).toBe(true);
     m[3 * 7 + 3] = 1;
     const d = dilateBox(m, 7, 7, 2);
-    for (let y = 0; y < 7; y++) for (let x = 0; x < 7; x++) expect(d[y * 7 + x]).toBe(Math.abs(x - 3) <= 2 && Math.abs(y - 3) <= 2 ? 1 : 0);
+    for (let y = 0; y < 7; y++)
+      for (let x = 0; x < 7; x++) expect(d[y * 7 + x]).toBe(Math.abs(x - 3) <= 2 && Math.abs(y - 3) <= 2 ? 1 : 0);
     const corner = new Uint8Array(7 * 7);
     corner[0] = 1;
     const dc = dilateBox(corner, 7, 7, 2);
@@ -118,7 +132,8 @@ describe('hole masks', () => {
   });
 
   it('marks an 8x8 block as a hole from 20% of its pixels (13 of 64)', () => {
-    const w = 16, h = 8;
+    const w = 16,
+      h = 8;
     const holes = new Uint8Array(w * h);
     for (let i = 0; i < 12; i++) holes[Math.floor(i / 8) * w + (i % 8)] = 1; // 12 in block 0
     for (let i = 0; i < 13; i++) holes[Math.floor(i / 8) * w + 8 + (i % 8)] = 1; // 13 in block 1
@@ -138,18 +153,27 @@ function countDifferent(a: Float32Array, b: Float32Array): number {
 describe('5x5 dilation on words', () => {
   it('matches the general dilation on random masks (widths that are and are not multiples of 4)', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-    for (const [w, h, density] of [[16, 9, 0.05], [32, 5, 0.2], [12, 12, 0.01], [8, 3, 0.5], [10, 7, 0.1], [13, 4, 0.3]] as const) {
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    for (const [w, h, density] of [
+      [16, 9, 0.05],
+      [32, 5, 0.2],
+      [12, 12, 0.01],
+      [8, 3, 0.5],
+      [10, 7, 0.1],
+      [13, 4, 0.3],
+    ] as const) {
       const m = Uint8Array.from({ length: w * h }, () => (rand() < density ? 1 : 0));
       const fast = dilateBox(m, w, h, 2);
       // Brute force oracle.
       for (let y = 0; y < h; y++) {
         for (let x = 0; x < w; x++) {
           let any = 0;
-          for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) {
-            const yy = y + dy, xx = x + dx;
-            if (yy >= 0 && yy < h && xx >= 0 && xx < w && m[yy * w + xx]) any = 1;
-          }
+          for (let dy = -2; dy <= 2; dy++)
+            for (let dx = -2; dx <= 2; dx++) {
+              const yy = y + dy,
+                xx = x + dx;
+              if (yy >= 0 && yy < h && xx >= 0 && xx < w && m[yy * w + xx]) any = 1;
+            }
           expect(fast[y * w + x]).toBe(any);
         }
       }

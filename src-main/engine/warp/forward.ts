@@ -97,8 +97,10 @@ export function depthMaxLog(depth: Float32Array): number {
 export function prepareSource(src: WarpSource, sharedMaxLog?: number): PreparedSource {
   const { width, height } = src.image;
   const n = width * height;
-  if (src.depth.length !== n) throw new Error(`warp: depth has ${src.depth.length} values for a ${width}x${height} image`);
-  if (src.intrinsics.width !== width || src.intrinsics.height !== height) throw new Error('warp: source intrinsics are for another size');
+  if (src.depth.length !== n)
+    throw new Error(`warp: depth has ${src.depth.length} values for a ${width}x${height} image`);
+  if (src.intrinsics.width !== width || src.intrinsics.height !== height)
+    throw new Error('warp: source intrinsics are for another size');
   return sharedMaxLog === undefined ? src : { ...src, maxLog: sharedMaxLog };
 }
 
@@ -157,7 +159,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** A pixel is a hole when any pixel of the (2r+1)^2 box around it is; outside the image is not a hole. */
 export function dilateBox(mask: Uint8Array, width: number, height: number, radius: number): Uint8Array {
   if (radius <= 0) return mask.slice();
-  if (radius === 2 && width % 4 === 0 && LITTLE_ENDIAN && mask.byteOffset % 4 === 0) return dilate5x5Words(mask, width, height);
+  if (radius === 2 && width % 4 === 0 && LITTLE_ENDIAN && mask.byteOffset % 4 === 0)
+    return dilate5x5Words(mask, width, height);
   const tmp = new Uint8Array(mask.length);
   // Horizontal pass with a running count of holes in the window.
   for (let y = 0; y < height; y++) {
@@ -205,7 +208,16 @@ function dilate5x5Words(mask: Uint8Array, width: number, height: number): Uint8A
     for (let i = 0; i < wpr; i++) {
       const next = i + 1 < wpr ? src[o + i + 1] : 0;
       if ((prev | cur | next) !== 0) {
-        tmp[o + i] = cur | (cur << 8) | (cur << 16) | (cur >>> 8) | (cur >>> 16) | (prev >>> 16) | (prev >>> 24) | (next << 16) | (next << 24);
+        tmp[o + i] =
+          cur |
+          (cur << 8) |
+          (cur << 16) |
+          (cur >>> 8) |
+          (cur >>> 16) |
+          (prev >>> 16) |
+          (prev >>> 24) |
+          (next << 16) |
+          (next << 24);
       }
       prev = cur;
       cur = next;
@@ -214,7 +226,8 @@ function dilate5x5Words(mask: Uint8Array, width: number, height: number): Uint8A
   const out = new Uint8Array(width * height);
   const dst = new Uint32Array(out.buffer);
   for (let y = 0; y < height; y++) {
-    const lo = Math.max(0, y - 2), hi = Math.min(height - 1, y + 2);
+    const lo = Math.max(0, y - 2),
+      hi = Math.min(height - 1, y + 2);
     const o = y * wpr;
     for (let i = 0; i < wpr; i++) {
       let v = 0;

@@ -46,23 +46,43 @@ export interface WarpSummary {
   latentHeight: number;
   fit: FitMode;
   frames: number;
-  image: { file: string; format: LoadedImage['format']; width: number; height: number; bitDepth: number; hadAlpha: boolean; exifOrientation: number };
+  image: {
+    file: string;
+    format: LoadedImage['format'];
+    width: number;
+    height: number;
+    bitDepth: number;
+    hadAlpha: boolean;
+    exifOrientation: number;
+  };
   placement: Placement;
   depth: DepthReport;
   holeFraction: number[];
   latentHoleFraction: number[];
   files: { frames: string[]; masks: string[] };
   /** workers: 0 when the frames were warped on the calling thread. */
-  timings: { loadMs: number; depthMs: number; warpMs: number; frameMs: number[]; writeMs: number; totalMs: number; workers: number };
+  timings: {
+    loadMs: number;
+    depthMs: number;
+    warpMs: number;
+    frameMs: number[];
+    writeMs: number;
+    totalMs: number;
+    workers: number;
+  };
 }
 
 /** Depth files hold z-depth unless told otherwise; disparity without a scale takes the reference's mapping. */
 export function resolveMapping(given: Partial<DepthMapping> = {}): DepthMapping {
   const kind = given.kind ?? 'depth';
-  const base: DepthMapping = kind === 'disparity' ? { kind, scale: 10000, near: 1e-4, far: 500 } : { kind, scale: 1, near: 1e-4, far: 1e6 };
+  const base: DepthMapping =
+    kind === 'disparity' ? { kind, scale: 10000, near: 1e-4, far: 500 } : { kind, scale: 1, near: 1e-4, far: 1e6 };
   const m = { ...base, ...definedOnly(given) } as DepthMapping;
   if (!(m.scale > 0) || !(m.near > 0) || !(m.far > m.near)) {
-    throw new CamtrackError('bad-input', `Depth mapping needs scale > 0 and 0 < near < far (got scale ${m.scale}, near ${m.near}, far ${m.far}).`);
+    throw new CamtrackError(
+      'bad-input',
+      `Depth mapping needs scale > 0 and 0 < near < far (got scale ${m.scale}, near ${m.near}, far ${m.far}).`,
+    );
   }
   return m;
 }
@@ -73,12 +93,19 @@ export async function runWarpJob(job: WarpJob): Promise<WarpSummary> {
   const { width, height } = job.cameras[0].intrinsics;
   for (const [i, c] of job.cameras.entries()) {
     if (c.intrinsics.width !== width || c.intrinsics.height !== height) {
-      throw new CamtrackError('bad-input', `Camera ${i} renders ${c.intrinsics.width}x${c.intrinsics.height} but camera 0 renders ${width}x${height}; a track has one size.`);
+      throw new CamtrackError(
+        'bad-input',
+        `Camera ${i} renders ${c.intrinsics.width}x${c.intrinsics.height} but camera 0 renders ${width}x${height}; a track has one size.`,
+      );
     }
   }
-  const mapping = resolveMapping({ kind: job.depth.kind === 'model' ? 'disparity' : 'depth', ...definedOnly(job.mapping ?? {}) });
+  const mapping = resolveMapping({
+    kind: job.depth.kind === 'model' ? 'disparity' : 'depth',
+    ...definedOnly(job.mapping ?? {}),
+  });
   const loaded = await loadImageFile(job.imagePath);
-  const raw = job.depth.kind === 'file' ? await readDepthFile(job.depth.path) : await estimateWith(job.depth.path, loaded.image);
+  const raw =
+    job.depth.kind === 'file' ? await readDepthFile(job.depth.path) : await estimateWith(job.depth.path, loaded.image);
   const placement = computeFit(loaded.image.width, loaded.image.height, width, height, job.fit);
   const image = resampleImage(loaded.image, placement);
   const t1 = performance.now();
@@ -123,7 +150,10 @@ export async function runWarpJob(job: WarpJob): Promise<WarpSummary> {
   const writer = async () => {
     for (let i = nextWrite++; i < frameList.length; i = nextWrite++) {
       const f = frameList[i];
-      await writeFileAtomic(path.join(job.outDir, frames[i]), await encodePng({ width: f.width, height: f.height, data: f.image }));
+      await writeFileAtomic(
+        path.join(job.outDir, frames[i]),
+        await encodePng({ width: f.width, height: f.height, data: f.image }),
+      );
       await writeFileAtomic(path.join(job.outDir, masks[i]), await encodeMaskPng(f.holes, f.width, f.height));
     }
   };
@@ -136,17 +166,36 @@ export async function runWarpJob(job: WarpJob): Promise<WarpSummary> {
     latentHeight: first.latentHeight,
     fit: job.fit,
     frames: result.frames.length,
-    image: { file: job.imagePath, format: loaded.format, width: loaded.image.width, height: loaded.image.height, bitDepth: loaded.bitDepth, hadAlpha: loaded.hadAlpha, exifOrientation: loaded.exifOrientation },
+    image: {
+      file: job.imagePath,
+      format: loaded.format,
+      width: loaded.image.width,
+      height: loaded.image.height,
+      bitDepth: loaded.bitDepth,
+      hadAlpha: loaded.hadAlpha,
+      exifOrientation: loaded.exifOrientation,
+    },
     placement,
     depth: report,
     holeFraction: result.frames.map((f) => f.holeFraction),
     latentHoleFraction: result.frames.map((f) => f.latentHoles.reduce((a, b) => a + b, 0) / f.latentHoles.length),
     files: { frames, masks },
-    timings: { loadMs: t1 - t0, depthMs: t2 - t1, warpMs: t3 - t2, frameMs: result.frameMs, writeMs: 0, totalMs: 0, workers },
+    timings: {
+      loadMs: t1 - t0,
+      depthMs: t2 - t1,
+      warpMs: t3 - t2,
+      frameMs: result.frameMs,
+      writeMs: 0,
+      totalMs: 0,
+      workers,
+    },
   };
   summary.timings.writeMs = performance.now() - t3;
   summary.timings.totalMs = performance.now() - t0;
-  await writeFileAtomic(path.join(job.outDir, 'warp.json'), `${JSON.stringify(summary, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  await writeFileAtomic(
+    path.join(job.outDir, 'warp.json'),
+    `${JSON.stringify(summary, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
+  );
   return summary;
 }
 

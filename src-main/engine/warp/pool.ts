@@ -18,7 +18,12 @@ import { WARP_WORKER_BUNDLE } from './worker-entry';
 export interface WarpPool {
   readonly size: number;
   /** Warps every target; `onFrame` sees each frame as it completes (in completion order). */
-  warpFrames(source: WarpSource, targets: WarpTarget[], options?: PoolOptions, onFrame?: (index: number, frame: WarpedFrame, ms: number) => void): Promise<WarpResult>;
+  warpFrames(
+    source: WarpSource,
+    targets: WarpTarget[],
+    options?: PoolOptions,
+    onFrame?: (index: number, frame: WarpedFrame, ms: number) => void,
+  ): Promise<WarpResult>;
   close(): Promise<void>;
 }
 
@@ -39,7 +44,12 @@ export function createWarpPool(size = availableParallelism()): WarpPool {
   let busy = false;
   let closed = false;
 
-  async function warpFrames(source: WarpSource, targets: WarpTarget[], poolOptions: PoolOptions = {}, onFrame?: (index: number, frame: WarpedFrame, ms: number) => void): Promise<WarpResult> {
+  async function warpFrames(
+    source: WarpSource,
+    targets: WarpTarget[],
+    poolOptions: PoolOptions = {},
+    onFrame?: (index: number, frame: WarpedFrame, ms: number) => void,
+  ): Promise<WarpResult> {
     if (closed) throw new Error('warp pool is closed');
     if (busy) throw new Error('warp pool is busy with another track');
     busy = true;
@@ -69,19 +79,28 @@ export function createWarpPool(size = availableParallelism()): WarpPool {
           if (next >= targets.length) return;
           const job = next++;
           const t = targets[job];
-          w.postMessage({ type: 'frame', sourceId, job, target: { c2w: [...t.c2w], intrinsics: { ...t.intrinsics } }, options, fill } satisfies WorkerRequest);
+          w.postMessage({
+            type: 'frame',
+            sourceId,
+            job,
+            target: { c2w: [...t.c2w], intrinsics: { ...t.intrinsics } },
+            options,
+            fill,
+          } satisfies WorkerRequest);
         };
         if (targets.length === 0) return resolve();
         for (const w of workers) {
           const onMessage = (msg: WorkerReply) => {
-            if (msg.type === 'error') return finish(new CamtrackError('internal', `Warping frame ${msg.job} failed: ${msg.message}`));
+            if (msg.type === 'error')
+              return finish(new CamtrackError('internal', `Warping frame ${msg.job} failed: ${msg.message}`));
             frames[msg.job] = msg.frame;
             frameMs[msg.job] = msg.ms;
             onFrame?.(msg.job, msg.frame, msg.ms);
             if (++done === targets.length) return finish();
             dispatch(w);
           };
-          const onError = (e: Error) => finish(new CamtrackError('internal', `A warp worker failed: ${e.message}`, { cause: e }));
+          const onError = (e: Error) =>
+            finish(new CamtrackError('internal', `A warp worker failed: ${e.message}`, { cause: e }));
           w.on('message', onMessage);
           w.on('error', onError);
           cleanups.push(() => {
@@ -112,7 +131,11 @@ export function createWarpPool(size = availableParallelism()): WarpPool {
 }
 
 /** Warps a whole track with a temporary pool (one worker per core, at most one per frame). */
-export async function warpTrack(source: WarpSource, targets: WarpTarget[], options: WarpOptions = {}): Promise<WarpResult> {
+export async function warpTrack(
+  source: WarpSource,
+  targets: WarpTarget[],
+  options: WarpOptions = {},
+): Promise<WarpResult> {
   const pool = createWarpPool(Math.min(availableParallelism(), Math.max(1, targets.length)));
   try {
     return await pool.warpFrames(source, targets, options);

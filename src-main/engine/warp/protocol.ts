@@ -6,5 +6,4 @@ export type WorkerRequest =
   | { type: 'frame'; sourceId: number; job: number; target: WarpTarget; options: WarpOptions; fill?: boolean };
 
 export type WorkerReply =
-  | { type: 'frame'; job: number; frame: WarpedFrame; ms: number }
-  | { type: 'error'; job: number; message: string };
+  { type: 'frame'; job: number; frame: WarpedFrame; ms: number } | { type: 'error'; job: number; message: string };

@@ -18,7 +18,10 @@ port.on('message', (msg: WorkerRequest) => {
   try {
     if (!source || sourceId !== msg.sourceId) throw new Error('warp worker: frame for an unknown source');
     const t0 = performance.now();
-    const warped = warpFrame(source, msg.target as WarpTarget, { ...(msg.options as WarpOptions), withDepth: msg.fill || (msg.options as WarpOptions).withDepth });
+    const warped = warpFrame(source, msg.target as WarpTarget, {
+      ...(msg.options as WarpOptions),
+      withDepth: msg.fill || (msg.options as WarpOptions).withDepth,
+    });
     const frame = msg.fill ? fillWarpedFrame(warped) : warped;
     const reply: WorkerReply = { type: 'frame', job: msg.job, frame, ms: performance.now() - t0 };
     const buffers = [frame.image.buffer, frame.holes.buffer, frame.latentHoles.buffer];

@@ -1,4 +1,12 @@
 /** Tracks longer than the model: overlapping windows, their cross-fade, the stitch and their lambda columns. */
-export { planWindows, renderWindowPlan, blendWeights, stitch, DEFAULT_OVERLAP, type FrameWindow, type FrameData } from './plan';
+export {
+  planWindows,
+  renderWindowPlan,
+  blendWeights,
+  stitch,
+  DEFAULT_OVERLAP,
+  type FrameWindow,
+  type FrameData,
+} from './plan';
 export { renderWindowedPreview, filledDepth, type WindowedPreviewOptions } from './preview';
 export { windowLambda, windowsAt, mirrorColumns, shareAcrossWindows, type TableRect } from './lambda';

@@ -7,14 +7,16 @@ import { mirrorColumns, shareAcrossWindows, windowLambda, windowsAt } from './la
 const W60 = planWindows(60, 25, 4);
 
 describe('windowLambda', () => {
-  it("gives each window its own columns as a [steps][window] table (values hand-checked)", () => {
+  it('gives each window its own columns as a [steps][window] table (values hand-checked)', () => {
     const t = makeLambdaTable(2, 6, [0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15]);
     const w = windowLambda(t, { start: 2, end: 6 });
     expect([w.steps, w.frames]).toEqual([2, 4]);
     expect(Array.from(w.data)).toEqual([2, 3, 4, 5, 12, 13, 14, 15]);
   });
   it('refuses a window outside the table', () => {
-    expect(() => windowLambda(makeLambdaTable(1, 5), { start: 3, end: 7 })).toThrow(/Window 3..6 does not fit a lambda table of 5 frames/);
+    expect(() => windowLambda(makeLambdaTable(1, 5), { start: 3, end: 7 })).toThrow(
+      /Window 3..6 does not fit a lambda table of 5 frames/,
+    );
   });
 });
 
@@ -60,7 +62,11 @@ describe('shareAcrossWindows (editing together)', () => {
     for (let r = 3; r <= 6; r++) for (const wt of tables) expect(wt.data[wt.frames + r]).toBeCloseTo(0.1 * r, 12);
   });
   it('never writes frame 0 (the photo) and keeps a column the edit changed itself', () => {
-    const t = makeLambdaTable(1, 60, Array.from({ length: 60 }, () => 1));
+    const t = makeLambdaTable(
+      1,
+      60,
+      Array.from({ length: 60 }, () => 1),
+    );
     // An edit of frames 21..22 (window 2's frames 0 and 1; window 1's 21 and 22). A window's
     // frame 0 is its source: not mirrored, so frames 0 and 35 (window 3's frame 0) stay 1.
     t.data[21] = 0.2;
@@ -75,17 +81,22 @@ describe('shareAcrossWindows (editing together)', () => {
     expect(t.data[56]).toBe(0.2); // window 3's frame 21 <- window 1's frame 21
   });
   it('refuses windows that do not cover the table', () => {
-    expect(() => shareAcrossWindows(makeLambdaTable(1, 50), W60, { r0: 0, r1: 0, c0: 1, c1: 1 })).toThrow(/windows end at frame 60; the lambda table has 50 frames/);
+    expect(() => shareAcrossWindows(makeLambdaTable(1, 50), W60, { r0: 0, r1: 0, c0: 1, c1: 1 })).toThrow(
+      /windows end at frame 60; the lambda table has 50 frames/,
+    );
   });
 });
 
 describe('renderWindowPlan', () => {
-  it('windows of the model\'s longest count when the track is longer; render.windowFrames wins; null when it fits', () => {
+  it("windows of the model's longest count when the track is longer; render.windowFrames wins; null when it fits", () => {
     expect(renderWindowPlan(60, {}, [14, 25])).toEqual(W60);
     expect(renderWindowPlan(25, {}, [14, 25])).toBeNull();
     expect(renderWindowPlan(60, {}, 'any')).toBeNull();
     expect(renderWindowPlan(60, { windowFrames: 25 }, 'any')).toEqual(W60);
-    expect(renderWindowPlan(20, { windowFrames: 14, windowOverlap: 4 }, [14, 25])).toEqual([{ start: 0, end: 14 }, { start: 6, end: 20 }]);
+    expect(renderWindowPlan(20, { windowFrames: 14, windowOverlap: 4 }, [14, 25])).toEqual([
+      { start: 0, end: 14 },
+      { start: 6, end: 20 },
+    ]);
     expect(renderWindowPlan(60, { windowOverlap: 2 }, [14])).toEqual(planWindows(60, 14, 2));
   });
 });

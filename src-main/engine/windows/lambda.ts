@@ -26,7 +26,10 @@ import type { FrameWindow } from './plan';
 /** Window `w`'s own columns of the track-wide table: a [steps][w.end - w.start] table. */
 export function windowLambda(t: LambdaTable, w: FrameWindow): LambdaTable {
   if (!(Number.isInteger(w.start) && Number.isInteger(w.end) && w.start >= 0 && w.end > w.start && w.end <= t.frames))
-    throw new CamtrackError('shape-mismatch', `Window ${w.start}..${w.end - 1} does not fit a lambda table of ${t.frames} frames.`);
+    throw new CamtrackError(
+      'shape-mismatch',
+      `Window ${w.start}..${w.end - 1} does not fit a lambda table of ${t.frames} frames.`,
+    );
   const n = w.end - w.start;
   const data = new Float64Array(t.steps * n);
   for (let i = 0; i < t.steps; i++) data.set(t.data.subarray(i * t.frames + w.start, i * t.frames + w.end), i * n);
@@ -73,11 +76,20 @@ export interface TableRect {
  * photo) are neither copied from nor to. Changes `t.data` in place and returns the bounding box
  * of every cell written (the edit's rect included), or the rect itself when nothing was copied.
  */
-export function shareAcrossWindows(t: Pick<LambdaTable, 'steps' | 'frames' | 'data'>, windows: readonly FrameWindow[], rect: TableRect, firstEditable = 1): TableRect {
+export function shareAcrossWindows(
+  t: Pick<LambdaTable, 'steps' | 'frames' | 'data'>,
+  windows: readonly FrameWindow[],
+  rect: TableRect,
+  firstEditable = 1,
+): TableRect {
   if (windows.length === 0 || windows[windows.length - 1].end !== t.frames)
-    throw new CamtrackError('shape-mismatch', `The windows end at frame ${windows.at(-1)?.end ?? 0}; the lambda table has ${t.frames} frames.`);
+    throw new CamtrackError(
+      'shape-mismatch',
+      `The windows end at frame ${windows.at(-1)?.end ?? 0}; the lambda table has ${t.frames} frames.`,
+    );
   const out = { ...rect };
-  const r0 = Math.max(0, rect.r0), r1 = Math.min(t.steps - 1, rect.r1);
+  const r0 = Math.max(0, rect.r0),
+    r1 = Math.min(t.steps - 1, rect.r1);
   const edited = (c: number) => c >= rect.c0 && c <= rect.c1;
   const written = new Set<number>();
   for (let c = Math.max(firstEditable, rect.c0); c <= Math.min(t.frames - 1, rect.c1); c++) {

@@ -53,20 +53,26 @@ describe('the 360° orbit showcase', () => {
     // is fill), so a window's own steps are the scale; the track-wide median is printed too.
     const overlapSteps = new Set<number>();
     for (let k = 1; k < plan.length; k++) for (let t = plan[k].start - 1; t < plan[k - 1].end; t++) overlapSteps.add(t);
-    const insideMedian = (w: { start: number; end: number }) => median(d.filter((_, i) => i >= w.start && i < w.end - 1 && !overlapSteps.has(i)));
+    const insideMedian = (w: { start: number; end: number }) =>
+      median(d.filter((_, i) => i >= w.start && i < w.end - 1 && !overlapSteps.has(i)));
     const globalMedian = median(d.filter((_, i) => !overlapSteps.has(i)));
     const ratios: string[] = [];
     let worstRatio = 0;
     let worstGlobal = 0;
     for (let k = 1; k < plan.length; k++) {
-      for (const [i, w] of [[plan[k].start - 1, plan[k - 1]], [plan[k - 1].end - 1, plan[k]]] as const) {
+      for (const [i, w] of [
+        [plan[k].start - 1, plan[k - 1]],
+        [plan[k - 1].end - 1, plan[k]],
+      ] as const) {
         const med = insideMedian(w);
         worstRatio = Math.max(worstRatio, d[i] / med);
         worstGlobal = Math.max(worstGlobal, d[i] / globalMedian);
         ratios.push(`${i}->${i + 1}: ${d[i].toFixed(1)}/${med.toFixed(1)}`);
       }
     }
-    console.log(`orbit 360 (96 frames, 5 windows): wrap-around |f95 - f0| ${closure.toFixed(2)} (first/last steps ${d[0].toFixed(2)}, ${d[94].toFixed(2)}), half-way |f48 - f0| ${half.toFixed(2)}; seams (step/median inside): ${ratios.join(', ')}; worst ratio ${worstRatio.toFixed(2)} (against the track-wide median ${globalMedian.toFixed(2)}: ${worstGlobal.toFixed(2)})`);
+    console.log(
+      `orbit 360 (96 frames, 5 windows): wrap-around |f95 - f0| ${closure.toFixed(2)} (first/last steps ${d[0].toFixed(2)}, ${d[94].toFixed(2)}), half-way |f48 - f0| ${half.toFixed(2)}; seams (step/median inside): ${ratios.join(', ')}; worst ratio ${worstRatio.toFixed(2)} (against the track-wide median ${globalMedian.toFixed(2)}: ${worstGlobal.toFixed(2)})`,
+    );
     expect(closure).toBeLessThanOrEqual(1.5 * endSteps);
     expect(half).toBeGreaterThan(1.4 * closure);
     expect(worstRatio).toBeLessThanOrEqual(2);

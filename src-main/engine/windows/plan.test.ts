@@ -3,17 +3,33 @@ import { blendWeights, planWindows, stitch } from './plan';
 
 describe('planWindows', () => {
   it('60 frames, 25-frame model, overlap 4: [0,25) [21,46) [35,60) (the last shifted back to end at 60)', () => {
-    expect(planWindows(60, 25, 4)).toEqual([{ start: 0, end: 25 }, { start: 21, end: 46 }, { start: 35, end: 60 }]);
+    expect(planWindows(60, 25, 4)).toEqual([
+      { start: 0, end: 25 },
+      { start: 21, end: 46 },
+      { start: 35, end: 60 },
+    ]);
   });
   it('a track the model fits is one window; an exact fit has no shifted window', () => {
     expect(planWindows(14, 25)).toEqual([{ start: 0, end: 14 }]);
     expect(planWindows(25, 25)).toEqual([{ start: 0, end: 25 }]);
     // 14-frame model, overlap 2: step 12 -> [0,14) [12,26) [24,38): 38 fits exactly.
-    expect(planWindows(38, 14, 2)).toEqual([{ start: 0, end: 14 }, { start: 12, end: 26 }, { start: 24, end: 38 }]);
-    expect(planWindows(26, 25, 4)).toEqual([{ start: 0, end: 25 }, { start: 1, end: 26 }]);
+    expect(planWindows(38, 14, 2)).toEqual([
+      { start: 0, end: 14 },
+      { start: 12, end: 26 },
+      { start: 24, end: 38 },
+    ]);
+    expect(planWindows(26, 25, 4)).toEqual([
+      { start: 0, end: 25 },
+      { start: 1, end: 26 },
+    ]);
   });
   it('every window is modelFrames long, the first frame of window k+1 lies in window k, and the track is covered', () => {
-    for (const [n, m, o] of [[60, 25, 4], [100, 14, 3], [241, 25, 1], [30, 25, 24]]) {
+    for (const [n, m, o] of [
+      [60, 25, 4],
+      [100, 14, 3],
+      [241, 25, 1],
+      [30, 25, 24],
+    ]) {
       const ws = planWindows(n, m, o);
       expect(ws[0].start).toBe(0);
       expect(ws.at(-1)!.end).toBe(n);
@@ -40,11 +56,21 @@ describe('blendWeights and stitch', () => {
   });
   it('stitches two windows: own frames kept, overlap frames cross-faded (hand-computed)', () => {
     // Track of 6 frames, windows [0,4) and [2,6): frames 2,3 are shared, weights 1/3 and 2/3.
-    const ws = [{ start: 0, end: 4 }, { start: 2, end: 6 }];
+    const ws = [
+      { start: 0, end: 4 },
+      { start: 2, end: 6 },
+    ];
     const a = [0, 1, 2, 3].map(() => Float32Array.of(0, 30));
     const b = [0, 1, 2, 3].map(() => Float32Array.of(90, 60));
     const out = stitch(ws, [a, b]);
-    expect(out.map((f) => Array.from(f))).toEqual([[0, 30], [0, 30], [30, 40], [60, 50], [90, 60], [90, 60]]);
+    expect(out.map((f) => Array.from(f))).toEqual([
+      [0, 30],
+      [0, 30],
+      [30, 40],
+      [60, 50],
+      [90, 60],
+      [90, 60],
+    ]);
   });
   it('rounds RGB24 frames and handles three windows with uneven overlaps', () => {
     const ws = planWindows(60, 25, 4);

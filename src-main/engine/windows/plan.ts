@@ -18,14 +18,19 @@ export interface FrameWindow {
 export const DEFAULT_OVERLAP = 4;
 
 function wholeNumber(name: string, v: number, min: number): void {
-  if (!Number.isInteger(v) || v < min) throw new CamtrackError('bad-input', `${name} must be a whole number ≥ ${min} (got ${v}).`);
+  if (!Number.isInteger(v) || v < min)
+    throw new CamtrackError('bad-input', `${name} must be a whole number ≥ ${min} (got ${v}).`);
 }
 
 export function planWindows(numFrames: number, modelFrames: number, overlap = DEFAULT_OVERLAP): FrameWindow[] {
   wholeNumber('The track frame count', numFrames, 1);
   wholeNumber("The model's frame count", modelFrames, 2);
   wholeNumber('The window overlap', overlap, 1);
-  if (overlap >= modelFrames) throw new CamtrackError('bad-input', `The window overlap (${overlap}) must be smaller than the model's frame count (${modelFrames}).`);
+  if (overlap >= modelFrames)
+    throw new CamtrackError(
+      'bad-input',
+      `The window overlap (${overlap}) must be smaller than the model's frame count (${modelFrames}).`,
+    );
   if (numFrames <= modelFrames) return [{ start: 0, end: numFrames }];
   const step = modelFrames - overlap;
   const windows: FrameWindow[] = [];
@@ -55,14 +60,27 @@ export type FrameData = Uint8Array | Float32Array;
  * One track from per-window frames: frames only one window covers are taken as they are; an
  * overlap frame is (1 - w) * earlier + w * later with w from blendWeights. Uint8 frames round.
  */
-export function stitch<T extends FrameData>(windows: readonly FrameWindow[], windowFrames: readonly (readonly T[])[]): T[] {
+export function stitch<T extends FrameData>(
+  windows: readonly FrameWindow[],
+  windowFrames: readonly (readonly T[])[],
+): T[] {
   if (windows.length === 0) throw new CamtrackError('bad-input', 'There are no windows to stitch.');
-  if (windowFrames.length !== windows.length) throw new CamtrackError('shape-mismatch', `${windowFrames.length} windows of frames for ${windows.length} planned windows.`);
+  if (windowFrames.length !== windows.length)
+    throw new CamtrackError(
+      'shape-mismatch',
+      `${windowFrames.length} windows of frames for ${windows.length} planned windows.`,
+    );
   windows.forEach((w, k) => {
     if (windowFrames[k].length !== w.end - w.start)
-      throw new CamtrackError('shape-mismatch', `Window ${k + 1} has ${windowFrames[k].length} frames; it spans ${w.end - w.start} (${w.start}..${w.end - 1}).`);
+      throw new CamtrackError(
+        'shape-mismatch',
+        `Window ${k + 1} has ${windowFrames[k].length} frames; it spans ${w.end - w.start} (${w.start}..${w.end - 1}).`,
+      );
     if (k > 0 && (w.start > windows[k - 1].end || w.start <= windows[k - 1].start))
-      throw new CamtrackError('bad-input', `Window ${k + 1} (from frame ${w.start}) does not overlap or follow window ${k} (${windows[k - 1].start}..${windows[k - 1].end - 1}).`);
+      throw new CamtrackError(
+        'bad-input',
+        `Window ${k + 1} (from frame ${w.start}) does not overlap or follow window ${k} (${windows[k - 1].start}..${windows[k - 1].end - 1}).`,
+      );
   });
   const total = windows[windows.length - 1].end;
   const out: T[] = new Array(total);
@@ -76,7 +94,8 @@ export function stitch<T extends FrameData>(windows: readonly FrameWindow[], win
     if (!next) continue;
     const weights = blendWeights(w.end - next.start);
     for (let t = next.start; t < w.end; t++) {
-      const a = windowFrames[k][t - w.start], b = windowFrames[k + 1][t - next.start];
+      const a = windowFrames[k][t - w.start],
+        b = windowFrames[k + 1][t - next.start];
       const wt = weights[t - next.start];
       const mixed = new (a.constructor as new (n: number) => T)(a.length);
       const round = mixed instanceof Uint8Array;
@@ -101,7 +120,8 @@ export function renderWindowPlan(
   render: { windowFrames?: number; windowOverlap?: number },
   modelFrameCounts: readonly number[] | 'any',
 ): FrameWindow[] | null {
-  const longest = modelFrameCounts === 'any' || modelFrameCounts.length === 0 ? undefined : Math.max(...modelFrameCounts);
+  const longest =
+    modelFrameCounts === 'any' || modelFrameCounts.length === 0 ? undefined : Math.max(...modelFrameCounts);
   const length = render.windowFrames ?? (longest !== undefined && numFrames > longest ? longest : undefined);
   if (length === undefined || !(numFrames > length)) return null;
   return planWindows(numFrames, length, render.windowOverlap ?? DEFAULT_OVERLAP);

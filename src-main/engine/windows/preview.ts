@@ -33,9 +33,17 @@ export function filledDepth(frame: WarpedFrame): Float32Array {
 }
 
 /** The stitched float RGB frames of the whole track, one per camera. */
-export function renderWindowedPreview(photo: WarpSource, cameras: readonly FrameCamera[], windows: readonly FrameWindow[], opts: WindowedPreviewOptions = {}): Float32Array[] {
+export function renderWindowedPreview(
+  photo: WarpSource,
+  cameras: readonly FrameCamera[],
+  windows: readonly FrameWindow[],
+  opts: WindowedPreviewOptions = {},
+): Float32Array[] {
   if (windows.length === 0 || windows[windows.length - 1].end !== cameras.length)
-    throw new CamtrackError('shape-mismatch', `The windows end at frame ${windows.at(-1)?.end ?? 0}, the track has ${cameras.length} frames.`);
+    throw new CamtrackError(
+      'shape-mismatch',
+      `The windows end at frame ${windows.at(-1)?.end ?? 0}, the track has ${cameras.length} frames.`,
+    );
   const perWindow: Float32Array[][] = [];
   let source: WarpSource = photo;
   windows.forEach((w, k) => {
@@ -46,8 +54,15 @@ export function renderWindowedPreview(photo: WarpSource, cameras: readonly Frame
     const prepared = k === 0 ? prepareSource(source) : null;
     const made: WarpedFrame[] = [];
     for (let t = w.start; t < w.end; t++) {
-      if (opts.signal?.aborted) throw new CamtrackError('cancelled', `The render was cancelled (warp, window ${k + 1}/${windows.length}).`);
-      made.push(fillWarpedFrame(fused ? warpFused(fused, cameras[t], { withDepth: true }) : warpFrame(prepared!, cameras[t], { withDepth: true })));
+      if (opts.signal?.aborted)
+        throw new CamtrackError('cancelled', `The render was cancelled (warp, window ${k + 1}/${windows.length}).`);
+      made.push(
+        fillWarpedFrame(
+          fused
+            ? warpFused(fused, cameras[t], { withDepth: true })
+            : warpFrame(prepared!, cameras[t], { withDepth: true }),
+        ),
+      );
       opts.onFrame?.(k + 1, windows.length, t - w.start);
     }
     perWindow.push(made.map((f) => f.image));
@@ -57,7 +72,12 @@ export function renderWindowedPreview(photo: WarpSource, cameras: readonly Frame
     // whose sampler keeps a window's frame 0 as its conditioning image).
     const last = made[next.start - w.start];
     const cam = cameras[next.start];
-    source = { image: { width: last.width, height: last.height, data: last.image }, depth: filledDepth(last), intrinsics: cam.intrinsics, c2w: cam.c2w };
+    source = {
+      image: { width: last.width, height: last.height, data: last.image },
+      depth: filledDepth(last),
+      intrinsics: cam.intrinsics,
+      c2w: cam.c2w,
+    };
   });
   return stitch(windows, perWindow);
 }

@@ -40,7 +40,10 @@ export const appHandlers: Handlers = {
       providers: {
         available: providers.filter((p) => p.available).map((p) => p.name),
         chosen: auto.chosen,
-        reason: auto.chosen === 'cpu' ? `No GPU execution provider is usable here${auto.reason ? `: ${auto.reason}` : ''}.` : auto.reason,
+        reason:
+          auto.chosen === 'cpu'
+            ? `No GPU execution provider is usable here${auto.reason ? `: ${auto.reason}` : ''}.`
+            : auto.reason,
       },
       ffmpeg,
       workspace: ctx.config.workspace,
@@ -49,7 +52,16 @@ export const appHandlers: Handlers = {
 
   async 'model.info'(input, ctx) {
     // The preview render kind: no model at all, any frame count, any even size.
-    if (isPreviewModel(input.model)) return { name: 'Preview (warp + fill, no model)', family: 'preview', isDraft: false, isPreview: true, frameCounts: 'any', size: { width: 1024, height: 576 }, dtype: 'float32' };
+    if (isPreviewModel(input.model))
+      return {
+        name: 'Preview (warp + fill, no model)',
+        family: 'preview',
+        isDraft: false,
+        isPreview: true,
+        frameCounts: 'any',
+        size: { width: 1024, height: 576 },
+        dtype: 'float32',
+      };
     const dir = input.model === 'draft' ? builtinDraftModelDir() : ctx.guard.check(input.model);
     const m = await readManifest(dir);
     return {

@@ -39,7 +39,11 @@ export function readDepthAsset(dir: string, doc: ProjectDoc, given?: Depth): Pro
       (bytes) => decodeDepth(bytes, name),
       (e: unknown) => {
         throw e instanceof CamtrackError && e.code === 'not-found'
-          ? new CamtrackError('not-found', `The project's depth file ${depth.source.asset.file} is missing from its assets folder; import the depth again.`, { cause: e })
+          ? new CamtrackError(
+              'not-found',
+              `The project's depth file ${depth.source.asset.file} is missing from its assets folder; import the depth again.`,
+              { cause: e },
+            )
           : e;
       },
     );
@@ -59,10 +63,23 @@ export function depthReportView(r: DepthReport): DepthReportView {
   const invalid = r.total - r.valid;
   const notes = [`read as ${r.origin}`];
   if (invalid) notes.push(`no depth at ${invalid} pixels (${describeInvalid(r)}): they show as holes`);
-  if (r.flooredDisparity) notes.push(`${r.flooredDisparity} disparities <= 1e-5 (zero or negative included) taken as 1e-5: far away, not holes`);
+  if (r.flooredDisparity)
+    notes.push(
+      `${r.flooredDisparity} disparities <= 1e-5 (zero or negative included) taken as 1e-5: far away, not holes`,
+    );
   if (r.clippedNear) notes.push(`${r.clippedNear} values clipped to near = ${r.mapping.near}`);
   if (r.clippedFar) notes.push(`${r.clippedFar} values clipped to far = ${r.mapping.far}`);
-  return { width: r.width, height: r.height, valid: r.valid, invalid, min: r.zMin, max: r.zMax, rawMin: r.rawMin, rawMax: r.rawMax, notes };
+  return {
+    width: r.width,
+    height: r.height,
+    valid: r.valid,
+    invalid,
+    min: r.zMin,
+    max: r.zMax,
+    rawMin: r.rawMin,
+    rawMax: r.rawMax,
+    notes,
+  };
 }
 
 export interface DepthReportView {
@@ -92,9 +109,16 @@ export const depthHandlers: Handlers = {
     const mapping = DEFAULT_DEPTH_MAPPING;
     const { report } = applyDepthMapping(raw, mapping);
     const format = sniffFormat(input.bytes);
-    const asset = await storeAsset(projectDir(ctx, input.project), 'depth', input.bytes, format === 'unknown' ? 'bin' : format);
+    const asset = await storeAsset(
+      projectDir(ctx, input.project),
+      'depth',
+      input.bytes,
+      format === 'unknown' ? 'bin' : format,
+    );
     const view = depthReportView(report);
-    view.notes.push(`mapping: ${mapping.kind}, scale ${mapping.scale} (Depth Anything's convention); change it in the Depth panel if the file holds depth`);
+    view.notes.push(
+      `mapping: ${mapping.kind}, scale ${mapping.scale} (Depth Anything's convention); change it in the Depth panel if the file holds depth`,
+    );
     return { depth: { source: { type: 'file', asset, originalName: input.name }, mapping }, report: view };
   },
 
@@ -117,6 +141,15 @@ export const depthHandlers: Handlers = {
     const z = depth.z;
     for (let i = 0; i < z.length; i++) if (!(z[i] > 0)) z[i] = NaN;
     const k = placeIntrinsics(photoIntrinsics(image), placement);
-    return { width: size.width, height: size.height, depth: z, fx: k.fx, fy: k.fy, cx: k.cx, cy: k.cy, report: depthReportView(report) };
+    return {
+      width: size.width,
+      height: size.height,
+      depth: z,
+      fx: k.fx,
+      fy: k.fy,
+      cx: k.cx,
+      cy: k.cy,
+      report: depthReportView(report),
+    };
   },
 };

@@ -34,7 +34,8 @@ export const depthEstimateHandlers: Handlers = {
     const dir = projectDir(ctx, input.project);
     const { doc } = input;
     if (!doc.image) throw new CamtrackError('bad-input', 'Import a photo first: depth is estimated from it.');
-    if (running.has(dir)) throw new CamtrackError('bad-input', 'A depth estimation is already running for this project.');
+    if (running.has(dir))
+      throw new CamtrackError('bad-input', 'A depth estimation is already running for this project.');
     const controller = new AbortController();
     running.set(dir, controller);
     const t0 = performance.now();
@@ -51,7 +52,9 @@ export const depthEstimateHandlers: Handlers = {
       if (controller.signal.aborted) throw new CamtrackError('cancelled', 'The depth estimation was cancelled.');
       const model = `${path.basename(path.dirname(est.modelFile))}/${path.basename(est.modelFile)}`;
       const view = depthReportView(applyDepthMapping(est.raw, est.mapping).report);
-      view.notes.push(`estimated by ${model}: relative disparity, scaled so the median pixel is 4 units away; adjust scale, near and far below`);
+      view.notes.push(
+        `estimated by ${model}: relative disparity, scaled so the median pixel is 4 units away; adjust scale, near and far below`,
+      );
       return {
         depth: { source: { type: 'model', asset, model }, mapping: est.mapping },
         report: view,
@@ -75,7 +78,10 @@ export const depthEstimateHandlers: Handlers = {
       await fs.writeFile(file, input.bytes);
       const model = await loadDepthModel(file).catch((e: unknown) => {
         const info = toErrorInfo(e);
-        throw new CamtrackError(info.code === 'internal' ? 'bad-file' : info.code, `${input.name} cannot be used as a depth model: ${info.message}`);
+        throw new CamtrackError(
+          info.code === 'internal' ? 'bad-file' : info.code,
+          `${input.name} cannot be used as a depth model: ${info.message}`,
+        );
       });
       await model.session.release();
       return await installDepthModelFile(file, input.size ?? 'small');
@@ -94,13 +100,27 @@ export const depthEstimateHandlers: Handlers = {
   async 'depth.fitToPhoto'(input, ctx) {
     const dir = projectDir(ctx, input.project);
     const { doc } = input;
-    if (!doc.image || !doc.depth) throw new CamtrackError('bad-input', 'Fitting depth to the photo needs both a photo and a depth map.');
+    if (!doc.image || !doc.depth)
+      throw new CamtrackError('bad-input', 'Fitting depth to the photo needs both a photo and a depth map.');
     const raw = await readDepthAsset(dir, doc);
     const { width, height } = doc.image;
-    const fitted = resizeDepth({ width: raw.width, height: raw.height, z: Float32Array.from(raw.values) }, stretchPlacement(raw.width, raw.height, width, height), 'nearest');
+    const fitted = resizeDepth(
+      { width: raw.width, height: raw.height, z: Float32Array.from(raw.values) },
+      stretchPlacement(raw.width, raw.height, width, height),
+      'nearest',
+    );
     const asset = await storeAsset(dir, 'depth', writeNpy(fitted.z, [height, width]), 'npy');
-    const source = doc.depth.source.type === 'file' ? { type: 'file' as const, asset, originalName: `${doc.depth.source.originalName} (fitted to ${width}x${height})` } : { ...doc.depth.source, asset };
-    const view = depthReportView(applyDepthMapping({ width, height, values: fitted.z, origin: raw.origin }, doc.depth.mapping).report);
+    const source =
+      doc.depth.source.type === 'file'
+        ? {
+            type: 'file' as const,
+            asset,
+            originalName: `${doc.depth.source.originalName} (fitted to ${width}x${height})`,
+          }
+        : { ...doc.depth.source, asset };
+    const view = depthReportView(
+      applyDepthMapping({ width, height, values: fitted.z, origin: raw.origin }, doc.depth.mapping).report,
+    );
     view.notes.push(`stretched from ${raw.width}x${raw.height} to the photo's ${width}x${height}`);
     return { depth: { source, mapping: doc.depth.mapping }, report: view };
   },
@@ -109,15 +129,24 @@ export const depthEstimateHandlers: Handlers = {
   async 'image.cropToDepth'(input, ctx) {
     const dir = projectDir(ctx, input.project);
     const { doc } = input;
-    if (!doc.image || !doc.depth) throw new CamtrackError('bad-input', 'Cropping the photo to the depth needs both a photo and a depth map.');
+    if (!doc.image || !doc.depth)
+      throw new CamtrackError('bad-input', 'Cropping the photo to the depth needs both a photo and a depth map.');
     const [photo, raw] = await Promise.all([readPhoto(dir, doc), readDepthAsset(dir, doc)]);
     const r = cropToAspect(photoIntrinsics(doc.image), raw.width, raw.height);
     const png = await encodePng(resampleImage(photo, r.placement));
     const asset = await storeAsset(dir, 'image', png, 'png');
     const { fx, fy, cx, cy } = r.intrinsics;
     return {
-      image: { asset, originalName: doc.image.originalName, width: r.placement.width, height: r.placement.height, intrinsics: { fx, fy, cx, cy } },
-      notes: [`cropped ${r.crop.width}x${r.crop.height} at (${r.crop.x}, ${r.crop.y}) and scaled to ${r.placement.width}x${r.placement.height} to match the ${raw.width}x${raw.height} depth; the camera's intrinsics follow the crop`],
+      image: {
+        asset,
+        originalName: doc.image.originalName,
+        width: r.placement.width,
+        height: r.placement.height,
+        intrinsics: { fx, fy, cx, cy },
+      },
+      notes: [
+        `cropped ${r.crop.width}x${r.crop.height} at (${r.crop.x}, ${r.crop.y}) and scaled to ${r.placement.width}x${r.placement.height} to match the ${raw.width}x${raw.height} depth; the camera's intrinsics follow the crop`,
+      ],
     };
   },
 };

@@ -57,7 +57,11 @@ async function loadSettings(ctx: HostContext): Promise<FarmSettings | null> {
 
 async function farmClient(ctx: HostContext): Promise<{ client: FarmClient; settings: FarmSettings }> {
   const s = await loadSettings(ctx);
-  if (!s) throw new CamtrackError('bad-input', 'No render farm is set up: give its Redis URL and farm root in the render settings.');
+  if (!s)
+    throw new CamtrackError(
+      'bad-input',
+      'No render farm is set up: give its Redis URL and farm root in the render settings.',
+    );
   if (!client || client.url !== s.url) {
     const promise = openFarmClient(s.url);
     client = { url: s.url, promise };
@@ -69,7 +73,14 @@ async function farmClient(ctx: HostContext): Promise<{ client: FarmClient; setti
 }
 
 const rel = (dir: string, file: string) => path.relative(dir, file).split(path.sep).join('/');
-const STATUS: Record<FarmJobView['state'], JobView['status']> = { waiting: 'queued', active: 'running', completed: 'done', failed: 'failed', cancelled: 'cancelled', unknown: 'queued' };
+const STATUS: Record<FarmJobView['state'], JobView['status']> = {
+  waiting: 'queued',
+  active: 'running',
+  completed: 'done',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  unknown: 'queued',
+};
 
 /** A farm job as the queue UI shows it; a finished render already copied into the project shows its files there. */
 async function toJobView(dir: string, j: FarmJobView): Promise<JobView> {
@@ -103,7 +114,8 @@ async function toJobView(dir: string, j: FarmJobView): Promise<JobView> {
 async function viewOf(ctx: HostContext, dir: string, jobId: string): Promise<JobView> {
   const { client: c } = await farmClient(ctx);
   const j = await farmJob(c, jobId);
-  if (!j || j.origin?.project !== dir) throw new CamtrackError('not-found', `The farm has no job ${jobId} of this project.`);
+  if (!j || j.origin?.project !== dir)
+    throw new CamtrackError('not-found', `The farm has no job ${jobId} of this project.`);
   return toJobView(dir, j);
 }
 
@@ -125,7 +137,14 @@ async function poll(ctx: HostContext): Promise<void> {
     if (j.preview && lastPreview.get(j.id) !== j.preview.step) {
       lastPreview.set(j.id, j.preview.step);
       const frames = j.preview.frames.map((f) => new Uint8Array(Buffer.from(f, 'base64')));
-      ctx.emit('job.preview', { project: dir, jobId: j.id, step: j.preview.step, width: j.preview.width, height: j.preview.height, frames });
+      ctx.emit('job.preview', {
+        project: dir,
+        jobId: j.id,
+        step: j.preview.step,
+        width: j.preview.width,
+        height: j.preview.height,
+        frames,
+      });
     }
   }
   if (!unfinished) stopPolling();
@@ -151,7 +170,13 @@ async function settingsView(ctx: HostContext): Promise<FarmSettingsView> {
     configured: true,
     url: redactRedisUrl(s.url),
     root: s.root,
-    workers: status.workers.map((w) => ({ name: w.name, host: w.host, provider: w.provider.used ?? w.provider.requested, gpus: w.gpus, jobs: w.jobs.length })),
+    workers: status.workers.map((w) => ({
+      name: w.name,
+      host: w.host,
+      provider: w.provider.used ?? w.provider.requested,
+      gpus: w.gpus,
+      jobs: w.jobs.length,
+    })),
   };
 }
 
@@ -221,7 +246,8 @@ export const farmHandlers: Handlers = {
     const dir = projectDir(ctx, input.project);
     const { settings: s } = await farmClient(ctx);
     const view = await viewOf(ctx, dir, input.jobId);
-    if (view.status !== 'done' || !view.farmOutput) throw new CamtrackError('bad-input', 'Only a finished farm render can be downloaded.');
+    if (view.status !== 'done' || !view.farmOutput)
+      throw new CamtrackError('bad-input', 'Only a finished farm render can be downloaded.');
     const src = await resolveUnderRootReal(s.root, view.farmOutput, 'output');
     const renders = projectPaths(dir).rendersDir;
     await fs.mkdir(renders, { recursive: true });

@@ -32,7 +32,10 @@ beforeAll(async () => {
 afterAll(() => fs.rm(base, { recursive: true, force: true }));
 
 /** A copy of the tiny project whose `kind` asset is a symlink to a secret file outside the workspace, the document claiming the secret's true hash. */
-async function projectWithLinkedAsset(name: string, kind: 'image' | 'depth'): Promise<{ dir: string; doc: ProjectDoc }> {
+async function projectWithLinkedAsset(
+  name: string,
+  kind: 'image' | 'depth',
+): Promise<{ dir: string; doc: ProjectDoc }> {
   const dir = path.join(workspace, name);
   await fs.cp(project, dir, { recursive: true });
   const ref = kind === 'image' ? doc.image!.asset : doc.depth!.source.asset;
@@ -51,13 +54,20 @@ async function projectWithLinkedAsset(name: string, kind: 'image' | 'depth'): Pr
 describe('assets are read through the guard', () => {
   it('warp.frame refuses a photo asset that is a symlink out of the project', async () => {
     const p = await projectWithLinkedAsset('linked-photo.camtrack', 'image');
-    await expect(call('warp.frame', { project: p.dir, doc: p.doc, frame: 1, maxSide: 64 })).rejects.toMatchObject({ code: 'permission', message: expect.stringMatching(/link to a file outside/) });
+    await expect(call('warp.frame', { project: p.dir, doc: p.doc, frame: 1, maxSide: 64 })).rejects.toMatchObject({
+      code: 'permission',
+      message: expect.stringMatching(/link to a file outside/),
+    });
   });
 
   it('depth.preview and warp.frame refuse a depth asset that is a symlink out of the project', async () => {
     const p = await projectWithLinkedAsset('linked-depth.camtrack', 'depth');
-    await expect(call('depth.preview', { project: p.dir, doc: p.doc, maxSide: 64 })).rejects.toMatchObject({ code: 'permission' });
-    await expect(call('warp.frame', { project: p.dir, doc: p.doc, frame: 1, maxSide: 64 })).rejects.toMatchObject({ code: 'permission' });
+    await expect(call('depth.preview', { project: p.dir, doc: p.doc, maxSide: 64 })).rejects.toMatchObject({
+      code: 'permission',
+    });
+    await expect(call('warp.frame', { project: p.dir, doc: p.doc, frame: 1, maxSide: 64 })).rejects.toMatchObject({
+      code: 'permission',
+    });
   });
 
   it('the caches hold only bytes verified against the sha256: a changed asset file is refused, not served', async () => {
@@ -75,8 +85,13 @@ describe('assets are read through the guard', () => {
     const d = await fs.readFile(depth);
     d[d.length - 1] ^= 0xff;
     await fs.writeFile(depth, d);
-    await expect(call('warp.frame', { project: other, doc, frame: 1, maxSide: 64 })).rejects.toMatchObject({ code: 'bad-file', message: expect.stringMatching(/sha256/) });
-    await expect(call('depth.preview', { project: other, doc, maxSide: 64 })).rejects.toMatchObject({ code: 'bad-file' });
+    await expect(call('warp.frame', { project: other, doc, frame: 1, maxSide: 64 })).rejects.toMatchObject({
+      code: 'bad-file',
+      message: expect.stringMatching(/sha256/),
+    });
+    await expect(call('depth.preview', { project: other, doc, maxSide: 64 })).rejects.toMatchObject({
+      code: 'bad-file',
+    });
   });
 });
 
@@ -88,9 +103,14 @@ describe('render.enqueue checks the model folder', () => {
     const missing = path.join(outside, 'no-such-model');
     const errors: { code: string; message: string }[] = [];
     for (const model of [real, missing]) {
-      const e = (await call('render.enqueue', { project, doc, overrides: { render: { model } } }).catch((x: unknown) => x)) as { code: string; message: string };
+      const e = (await call('render.enqueue', { project, doc, overrides: { render: { model } } }).catch(
+        (x: unknown) => x,
+      )) as { code: string; message: string };
       errors.push(e);
-      const viaDoc = await call('render.enqueue', { project, doc: { ...doc, render: { ...doc.render, model: path.relative(project, model) } } }).catch((x) => x);
+      const viaDoc = await call('render.enqueue', {
+        project,
+        doc: { ...doc, render: { ...doc.render, model: path.relative(project, model) } },
+      }).catch((x) => x);
       expect(viaDoc).toMatchObject({ code: 'permission' });
     }
     expect(errors.map((e) => e.code)).toEqual(['permission', 'permission']);

@@ -10,7 +10,11 @@ export const lambdaHandlers: Handlers = {
     if (input.triple) {
       const [v1, v2, v3] = input.triple;
       const table = lambdaForTriple(sigmas, input.frames, v1, v2, v3);
-      if (!table) throw new CamtrackError('bad-input', `(v1, v2, v3) = (${v1}, ${v2}, ${v3}) gives no valid lambda table for ${input.steps} steps and ${input.frames} frames: some entry has no accepted root.`);
+      if (!table)
+        throw new CamtrackError(
+          'bad-input',
+          `(v1, v2, v3) = (${v1}, ${v2}, ${v3}) gives no valid lambda table for ${input.steps} steps and ${input.frames} frames: some entry has no accepted root.`,
+        );
       return { steps: input.steps, frames: input.frames, v1, v2, v3, values: Array.from(table.data) };
     }
     const d = defaultLambda(sigmas, input.frames);

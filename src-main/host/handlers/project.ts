@@ -20,12 +20,23 @@ export async function withDefaultModel(doc: ProjectDoc): Promise<ProjectDoc> {
 }
 
 export function untitledFolder(appDataDir: string, stem: string): string {
-  return path.join(appDataDir, 'untitled', `${stem}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}${PROJECT_EXTENSION}`);
+  return path.join(
+    appDataDir,
+    'untitled',
+    `${stem}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}${PROJECT_EXTENSION}`,
+  );
 }
 
 const MIME: Record<string, string> = {
-  '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.gif': 'image/gif',
-  '.mp4': 'video/mp4', '.webm': 'video/webm', '.json': 'application/json', '.npy': 'application/octet-stream',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+  '.json': 'application/json',
+  '.npy': 'application/octet-stream',
 };
 
 /** The working folder a call names, checked: it must be a folder the user may access. */
@@ -49,17 +60,27 @@ function isInside(root: string, dir: string): boolean {
 
 /** Whether a folder holds a saved project (as opposed to an Untitled working folder). */
 async function isSaved(dir: string): Promise<boolean> {
-  return fs.stat(path.join(dir, PROJECT_FILE)).then((s) => s.isFile(), () => false);
+  return fs.stat(path.join(dir, PROJECT_FILE)).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 export const projectHandlers: Handlers = {
   async 'project.new'(input, ctx) {
     const untitledRoot = path.join(ctx.config.appDataDir, 'untitled');
-    if (input.discardUntitled && isInside(untitledRoot, input.discardUntitled)) await fs.rm(input.discardUntitled, { recursive: true, force: true });
+    if (input.discardUntitled && isInside(untitledRoot, input.discardUntitled))
+      await fs.rm(input.discardUntitled, { recursive: true, force: true });
     // At start: the newest autosave of a never-saved project is offered back (in its own folder, with its assets).
     if (input.resumeUntitled) {
       const found = await latestUntitledAutosave(untitledRoot);
-      if (found) return { dir: found.dir, path: null, doc: await withDefaultModel(createProject(input.name ?? 'Untitled')), autosave: { doc: found.doc, savedAt: found.savedAt } };
+      if (found)
+        return {
+          dir: found.dir,
+          path: null,
+          doc: await withDefaultModel(createProject(input.name ?? 'Untitled')),
+          autosave: { doc: found.doc, savedAt: found.savedAt },
+        };
     }
     // A new project works in a fresh folder of the app's data until the artist saves it somewhere.
     // Each new project gets its own folder, so several windows never share one.
@@ -75,7 +96,12 @@ export const projectHandlers: Handlers = {
   async 'project.openSample'(_input, ctx) {
     const dir = untitledFolder(ctx.config.appDataDir, 'Sample');
     await fs.mkdir(path.dirname(dir), { recursive: true });
-    await fs.cp(SAMPLE_PROJECT(), dir, { recursive: true, filter: (src) => !/[\\/](renders|queue\.json|autosave)/.test(path.relative(SAMPLE_PROJECT(), src)) || path.relative(SAMPLE_PROJECT(), src) === '' });
+    await fs.cp(SAMPLE_PROJECT(), dir, {
+      recursive: true,
+      filter: (src) =>
+        !/[\\/](renders|queue\.json|autosave)/.test(path.relative(SAMPLE_PROJECT(), src)) ||
+        path.relative(SAMPLE_PROJECT(), src) === '',
+    });
     const opened = await openProject(dir);
     await fs.rm(path.join(dir, PROJECT_FILE), { force: true });
     return { dir: opened.dir, path: null, doc: await withDefaultModel(opened.doc) };
@@ -101,10 +127,15 @@ export const projectHandlers: Handlers = {
   async 'project.save'(input, ctx) {
     const from = projectDir(ctx, input.project);
     const target = input.path ? ctx.guard.check(withProjectExtension(input.path)) : (await isSaved(from)) ? from : null;
-    if (!target) throw new CamtrackError('bad-input', 'This project was never saved: choose where to save it (Save As).');
-    const saved = path.resolve(target) === path.resolve(from) ? await saveProject(target, input.doc) : await saveProjectAs(from, target, input.doc);
+    if (!target)
+      throw new CamtrackError('bad-input', 'This project was never saved: choose where to save it (Save As).');
+    const saved =
+      path.resolve(target) === path.resolve(from)
+        ? await saveProject(target, input.doc)
+        : await saveProjectAs(from, target, input.doc);
     // A never-saved project's working folder is done with once saved: its autosave must not be offered back at the next start.
-    if (isInside(path.join(ctx.config.appDataDir, 'untitled'), from)) await fs.rm(from, { recursive: true, force: true }).catch(() => undefined);
+    if (isInside(path.join(ctx.config.appDataDir, 'untitled'), from))
+      await fs.rm(from, { recursive: true, force: true }).catch(() => undefined);
     ctx.guard.allow(saved.dir);
     await addRecent(ctx.config.appDataDir, saved.dir, input.doc.name).catch(() => undefined);
     return { path: saved.dir, dir: saved.dir };
@@ -138,7 +169,13 @@ export const projectHandlers: Handlers = {
   async 'file.reveal'(input, ctx) {
     const file = projectFile(ctx, input.project, input.file);
     // A missing file is reported now, not by the file manager.
-    if (!(await fs.stat(file).then(() => true, () => false))) throw new CamtrackError('not-found', `${input.file} is no longer in the project folder.`);
+    if (
+      !(await fs.stat(file).then(
+        () => true,
+        () => false,
+      ))
+    )
+      throw new CamtrackError('not-found', `${input.file} is no longer in the project folder.`);
     // The engine host has no window system: the Electron main process reveals the path it returns.
     return { path: file, revealed: false };
   },
@@ -146,6 +183,9 @@ export const projectHandlers: Handlers = {
   async 'asset.read'(input, ctx) {
     const file = projectFile(ctx, input.project, input.file);
     const bytes = await fs.readFile(file);
-    return { mime: MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream', bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+    return {
+      mime: MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    };
   },
 };

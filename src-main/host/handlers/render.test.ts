@@ -20,10 +20,13 @@ const queue = () => call<JobView[]>('render.queue', { project });
 async function settled(jobId: string): Promise<JobView> {
   let job: JobView | undefined;
   await expect
-    .poll(async () => {
-      job = (await queue()).find((j) => j.id === jobId);
-      return job && ['done', 'failed', 'cancelled'].includes(job.status);
-    }, { timeout: 30_000, interval: 50 })
+    .poll(
+      async () => {
+        job = (await queue()).find((j) => j.id === jobId);
+        return job && ['done', 'failed', 'cancelled'].includes(job.status);
+      },
+      { timeout: 30_000, interval: 50 },
+    )
     .toBe(true);
   return job!;
 }
@@ -59,11 +62,18 @@ describe('render queue handlers', () => {
     expect(endA.status).toBe('cancelled');
     expect(updatesAfterCancel.filter((u) => u.status === 'running' && u.stage !== 'denoise')).toEqual([]);
     expect((await queue()).find((j) => j.id === b.id)?.status).toBe('cancelled');
-    expect(events.some((e) => e.event === 'job.update' && (e.data as JobView).id === b.id && (e.data as JobView).status === 'running')).toBe(false);
+    expect(
+      events.some(
+        (e) => e.event === 'job.update' && (e.data as JobView).id === b.id && (e.data as JobView).status === 'running',
+      ),
+    ).toBe(false);
     const renders = await fs.readdir(path.join(project, 'renders')).catch(() => []);
     expect(renders.filter((n) => n.endsWith('.mp4'))).toEqual([]);
     // Persisted: a fresh read of queue.json has both cancelled.
-    const saved = async () => (JSON.parse(await fs.readFile(path.join(project, 'queue.json'), 'utf8')) as { jobs: { status: string }[] }).jobs.map((j) => j.status);
+    const saved = async () =>
+      (
+        JSON.parse(await fs.readFile(path.join(project, 'queue.json'), 'utf8')) as { jobs: { status: string }[] }
+      ).jobs.map((j) => j.status);
     await expect.poll(saved, { timeout: 5_000, interval: 50 }).toEqual(['cancelled', 'cancelled']);
   });
 
@@ -81,11 +91,16 @@ describe('render queue handlers', () => {
     expect(done.fingerprint!.lambda).toMatch(/ #[0-9a-f]{8}/);
     expect(done.thumbnail).toBe(`${done.output}.thumb.jpg`);
     await expect(fs.stat(path.join(project, done.sidecar!))).resolves.toBeTruthy();
-    const previews = events.filter((e) => e.event === 'job.preview').map((e) => e.data as { jobId: string; frames: Uint8Array[]; width: number });
+    const previews = events
+      .filter((e) => e.event === 'job.preview')
+      .map((e) => e.data as { jobId: string; frames: Uint8Array[]; width: number });
     expect(previews.some((p) => p.jobId === a.id && p.frames.length === 4 && p.width === 16)).toBe(true);
     expect(await call('render.remove', { project, jobId: b.id })).toEqual({ removed: true });
     expect((await queue()).map((j) => j.id)).toEqual([a.id]);
-    await expect(call('render.cancel', { project, jobId: a.id })).rejects.toMatchObject({ code: 'bad-input', message: expect.stringMatching(/is done; it cannot be cancelled/) });
+    await expect(call('render.cancel', { project, jobId: a.id })).rejects.toMatchObject({
+      code: 'bad-input',
+      message: expect.stringMatching(/is done; it cannot be cancelled/),
+    });
   });
 
   it('refuses a lambda table that does not fit, naming both shapes', async () => {
@@ -122,14 +137,22 @@ describe('progress of a track in windows', () => {
   it('job updates carry the window being made, in order, and the queue line names it', async () => {
     const { progressText } = await import('../../../src-renderer/components/render/queue');
     const seen: JobView[] = [];
-    const long = await writeTinyProject(path.join(base, 'ws', 'long.camtrack'), { frames: 30, degreesPerFrame: 0.5, render: { model: 'preview', width: 64, height: 32, windowFrames: 14, windowOverlap: 4 } });
+    const long = await writeTinyProject(path.join(base, 'ws', 'long.camtrack'), {
+      frames: 30,
+      degreesPerFrame: 0.5,
+      render: { model: 'preview', width: 64, height: 32, windowFrames: 14, windowOverlap: 4 },
+    });
     const longProject = path.join(base, 'ws', 'long.camtrack');
     onUpdate = (j) => {
       if (j.project === longProject && j.status === 'running') seen.push(j);
     };
     const job = await call<JobView>('render.enqueue', { project: longProject, doc: long });
     await expect
-      .poll(async () => (await call<JobView[]>('render.queue', { project: longProject })).find((j) => j.id === job.id)?.status, { timeout: 60_000, interval: 50 })
+      .poll(
+        async () =>
+          (await call<JobView[]>('render.queue', { project: longProject })).find((j) => j.id === job.id)?.status,
+        { timeout: 60_000, interval: 50 },
+      )
       .toBe('done');
     onUpdate = null;
     // 30 frames in windows of 14, overlap 4: [0,14) [10,24) [16,30).

@@ -67,7 +67,8 @@ export function jobView(dir: string, job: Job): JobView {
     label: job.label,
     createdAt: job.createdAt,
     status: job.status,
-    progress: job.status === 'done' ? 1 : job.status === 'running' || job.status === 'interrupted' ? job.progress.fraction : 0,
+    progress:
+      job.status === 'done' ? 1 : job.status === 'running' || job.status === 'interrupted' ? job.progress.fraction : 0,
     seed: doc.render.seed,
     steps: doc.render.steps,
     frames: doc.track.numFrames,
@@ -77,7 +78,8 @@ export function jobView(dir: string, job: Job): JobView {
   if (job.status === 'running' || job.status === 'interrupted') {
     view.stage = job.progress.stage;
     if (job.progress.message) view.detail = job.progress.message;
-    if (job.progress.window && job.progress.windows) view.window = { index: job.progress.window, count: job.progress.windows };
+    if (job.progress.window && job.progress.windows)
+      view.window = { index: job.progress.window, count: job.progress.windows };
   }
   if (job.status === 'done') {
     view.output = job.outputs.video;
@@ -96,7 +98,12 @@ export function jobView(dir: string, job: Job): JobView {
 export function outputName(job: Job, now: Date): string {
   const doc = effectiveProject(job);
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const project = doc.name.normalize('NFKD').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'render';
+  const project =
+    doc.name
+      .normalize('NFKD')
+      .replace(/[^A-Za-z0-9_-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'render';
   const base = `${project}-seed${doc.render.seed}-${stamp}-${job.id.replace(/[^A-Za-z0-9]/g, '').slice(0, 4)}`;
   return doc.render.format === 'png' ? base : `${base}.${doc.render.format}`;
 }
@@ -138,7 +145,12 @@ async function runJob(ctx: HostContext, dir: string, store: RenderQueueStore, jo
     const message = p.stage === 'denoise' && p.steps ? `step ${p.step} of ${p.steps}` : undefined;
     // The store applies the change at once and writes queue.json in the background (coalesced).
     void store
-      .markProgress(job.id, { fraction: p.fraction, stage: p.stage, ...(message && { message }), ...(p.window && p.windows && { window: p.window, windows: p.windows }) })
+      .markProgress(job.id, {
+        fraction: p.fraction,
+        stage: p.stage,
+        ...(message && { message }),
+        ...(p.window && p.windows && { window: p.window, windows: p.windows }),
+      })
       .catch(() => undefined);
     const current = store.state.jobs.find((j) => j.id === job.id);
     if (current?.status === 'running') ctx.emit('job.update', jobView(dir, current));
@@ -154,9 +166,21 @@ async function runJob(ctx: HostContext, dir: string, store: RenderQueueStore, jo
       onProgress,
       previewIntervalMs: PREVIEW_INTERVAL_MS,
       previewMaxSide: PREVIEW_MAX_SIDE,
-      onPreview: (p) => ctx.emit('job.preview', { project: dir, jobId: job.id, step: p.step, width: p.width, height: p.height, frames: p.frames }),
+      onPreview: (p) =>
+        ctx.emit('job.preview', {
+          project: dir,
+          jobId: job.id,
+          step: p.step,
+          width: p.width,
+          height: p.height,
+          frames: p.frames,
+        }),
     });
-    await store.markDone(job.id, { video: rel(dir, result.out), sidecar: rel(dir, sidecarPathFor(result.out)), thumbnail: result.thumbnail ? rel(dir, result.thumbnail) : null });
+    await store.markDone(job.id, {
+      video: rel(dir, result.out),
+      sidecar: rel(dir, sidecarPathFor(result.out)),
+      thumbnail: result.thumbnail ? rel(dir, result.thumbnail) : null,
+    });
   } catch (e) {
     // A cancel already marked the job; markFailed ignores a job that is no longer running.
     await store.markFailed(job.id, toErrorInfo(e));

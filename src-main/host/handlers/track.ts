@@ -19,13 +19,19 @@ export function sniffTrackText(text: string): 'nerfstudio' | 'camtrack' {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new CamtrackError('bad-file', `This file is not JSON (${(e as Error).message}); a track is a nerfstudio camera_path.json or a Camtrack track file.`);
+    throw new CamtrackError(
+      'bad-file',
+      `This file is not JSON (${(e as Error).message}); a track is a nerfstudio camera_path.json or a Camtrack track file.`,
+    );
   }
   if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
     if ('camera_path' in doc) return 'nerfstudio';
     if ('format' in doc || 'keyframes' in doc) return 'camtrack';
   }
-  throw new CamtrackError('bad-file', 'This JSON is neither a nerfstudio camera_path.json (no "camera_path" list) nor a Camtrack track file (no "format" or "keyframes").');
+  throw new CamtrackError(
+    'bad-file',
+    'This JSON is neither a nerfstudio camera_path.json (no "camera_path" list) nor a Camtrack track file (no "format" or "keyframes").',
+  );
 }
 
 /** The imported track as the project schema accepts it, or a 'bad-file' error naming the first problems. */
@@ -62,10 +68,14 @@ export const trackHandlers: Handlers = {
     const fileFov = fovYFromFocal(source.fy, source.height);
     const photoFov = fovYFromFocal(k.fy, k.height);
     if (Math.abs(fileFov - photoFov) > 0.5) {
-      notes.push(`its first camera has a ${fileFov.toFixed(1)}° vertical field of view, the photo ${photoFov.toFixed(1)}°: frame 0 uses the photo's`);
+      notes.push(
+        `its first camera has a ${fileFov.toFixed(1)}° vertical field of view, the photo ${photoFov.toFixed(1)}°: frame 0 uses the photo's`,
+      );
     }
     if (source.width / source.height !== input.doc.render.width / input.doc.render.height) {
-      notes.push(`it was made for ${source.width}x${source.height}, the render is ${input.doc.render.width}x${input.doc.render.height}`);
+      notes.push(
+        `it was made for ${source.width}x${source.height}, the render is ${input.doc.render.width}x${input.doc.render.height}`,
+      );
     }
     return { track, notes };
   },
@@ -73,9 +83,17 @@ export const trackHandlers: Handlers = {
   async 'track.export'(input) {
     const { doc } = input;
     if (input.format === 'camtrack') {
-      return { fileName: `${safeName(doc.name)}.track.json`, mime: 'application/json', text: stringifyTrack(doc.track) };
+      return {
+        fileName: `${safeName(doc.name)}.track.json`,
+        mime: 'application/json',
+        text: stringifyTrack(doc.track),
+      };
     }
     const { intrinsics } = renderSourceIntrinsics(doc);
-    return { fileName: 'camera_path.json', mime: 'application/json', text: stringifyCameraPath(exportCameraPath(doc.track, intrinsics)) };
+    return {
+      fileName: 'camera_path.json',
+      mime: 'application/json',
+      text: stringifyCameraPath(exportCameraPath(doc.track, intrinsics)),
+    };
   },
 };

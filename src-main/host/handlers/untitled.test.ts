@@ -7,7 +7,10 @@ import { tempDir } from '../../test/tmp';
 
 /** Never-saved projects: their autosave in the app data folder is offered back at the next start. */
 function service(base: string) {
-  return createEngineService({ mode: 'browser', appDataDir: path.join(base, 'data'), workspace: path.join(base, 'ws') }, () => undefined);
+  return createEngineService(
+    { mode: 'browser', appDataDir: path.join(base, 'data'), workspace: path.join(base, 'ws') },
+    () => undefined,
+  );
 }
 
 describe('Untitled projects survive a closed window', () => {
@@ -32,7 +35,9 @@ describe('Untitled projects survive a closed window', () => {
     const fresh = (await next.handle('project.new', { discardUntitled: b.dir })) as ApiOutputs['project.new'];
     expect(fresh.autosave).toBeUndefined();
     expect(existsSync(b.dir)).toBe(false);
-    expect(((await next.handle('project.new', { resumeUntitled: true })) as ApiOutputs['project.new']).autosave?.doc.name).toBe('Older');
+    expect(
+      ((await next.handle('project.new', { resumeUntitled: true })) as ApiOutputs['project.new']).autosave?.doc.name,
+    ).toBe('Older');
     // Only folders inside the app's Untitled area can be discarded this way.
     mkdirSync(path.join(base, 'ws'), { recursive: true });
     await next.handle('project.new', { discardUntitled: path.join(base, 'ws') });
@@ -44,9 +49,15 @@ describe('Untitled projects survive a closed window', () => {
     const svc = service(base);
     const a = (await svc.handle('project.new', {})) as ApiOutputs['project.new'];
     await svc.handle('project.autosave', { project: a.dir, doc: a.doc });
-    const saved = (await svc.handle('project.save', { project: a.dir, doc: a.doc, path: path.join(base, 'ws', 'Shot') })) as ApiOutputs['project.save'];
+    const saved = (await svc.handle('project.save', {
+      project: a.dir,
+      doc: a.doc,
+      path: path.join(base, 'ws', 'Shot'),
+    })) as ApiOutputs['project.save'];
     expect(existsSync(path.join(saved.dir, 'project.json'))).toBe(true);
     expect(existsSync(a.dir)).toBe(false);
-    expect(((await svc.handle('project.new', { resumeUntitled: true })) as ApiOutputs['project.new']).autosave).toBeUndefined();
+    expect(
+      ((await svc.handle('project.new', { resumeUntitled: true })) as ApiOutputs['project.new']).autosave,
+    ).toBeUndefined();
   });
 });

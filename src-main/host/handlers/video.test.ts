@@ -18,14 +18,21 @@ afterAll(async () => {
   await fs.rm(base, { recursive: true, force: true });
 });
 
-const service = () => createEngineService({ mode: 'browser', appDataDir: path.join(base, 'data'), workspace: path.join(base, 'ws') }, () => undefined);
+const service = () =>
+  createEngineService(
+    { mode: 'browser', appDataDir: path.join(base, 'data'), workspace: path.join(base, 'ws') },
+    () => undefined,
+  );
 const file = async (p: string, name = path.basename(p)) => ({ name, bytes: new Uint8Array(await fs.readFile(p)) });
 
 describe('project.newFromVideo and video.thumbnails', () => {
   it('makes an Untitled project from the bytes (no project.json, staging removed) whose frames the timeline can show', async () => {
     const engine = service();
     const depth = await Promise.all((await fs.readdir(data.depthDir)).map((n) => file(path.join(data.depthDir, n))));
-    const opened = (await engine.handle('project.newFromVideo', { video: await file(data.video), depth })) as ApiOutputs['project.newFromVideo'];
+    const opened = (await engine.handle('project.newFromVideo', {
+      video: await file(data.video),
+      depth,
+    })) as ApiOutputs['project.newFromVideo'];
     expect(opened.path).toBeNull();
     expect(opened.doc.video?.frames).toHaveLength(4);
     expect(opened.doc.track.numFrames).toBe(4);
@@ -33,7 +40,11 @@ describe('project.newFromVideo and video.thumbnails', () => {
     await expect(fs.stat(path.join(opened.dir, 'project.json'))).rejects.toThrow();
     expect((await fs.readdir(path.join(base, 'data'))).filter((n) => n.startsWith('video-import-'))).toEqual([]);
 
-    const t = (await engine.handle('video.thumbnails', { project: opened.dir, doc: opened.doc, height: 18 })) as ApiOutputs['video.thumbnails'];
+    const t = (await engine.handle('video.thumbnails', {
+      project: opened.dir,
+      doc: opened.doc,
+      height: 18,
+    })) as ApiOutputs['video.thumbnails'];
     expect(t).toMatchObject({ width: 32, height: 18 });
     expect(t.frames).toHaveLength(4);
     const meta = await sharp(t.frames[3]).metadata();
@@ -44,15 +55,22 @@ describe('project.newFromVideo and video.thumbnails', () => {
     const engine = service();
     const before = await fs.readdir(path.join(base, 'data', 'untitled')).catch(() => []);
     const depth = [await file(path.join(data.depthDir, 'frame_0.npy'))];
-    await expect(engine.handle('project.newFromVideo', { video: await file(data.video), depth })).rejects.toThrow('The video clip.mp4 has 4 frames, but the depth folder depth holds 1 depth files');
+    await expect(engine.handle('project.newFromVideo', { video: await file(data.video), depth })).rejects.toThrow(
+      'The video clip.mp4 has 4 frames, but the depth folder depth holds 1 depth files',
+    );
     expect(await fs.readdir(path.join(base, 'data', 'untitled')).catch(() => [])).toEqual(before);
     expect((await fs.readdir(path.join(base, 'data'))).filter((n) => n.startsWith('video-import-'))).toEqual([]);
   });
 
   it('keeps the names the browser gives inside its staging folder (a name with a path is cut to its base name)', async () => {
     const engine = service();
-    const depth = await Promise.all((await fs.readdir(data.depthDir)).map((n) => file(path.join(data.depthDir, n), `../../${n}`)));
-    const opened = (await engine.handle('project.newFromVideo', { video: await file(data.video, '../../x/clip.mp4'), depth })) as ApiOutputs['project.newFromVideo'];
+    const depth = await Promise.all(
+      (await fs.readdir(data.depthDir)).map((n) => file(path.join(data.depthDir, n), `../../${n}`)),
+    );
+    const opened = (await engine.handle('project.newFromVideo', {
+      video: await file(data.video, '../../x/clip.mp4'),
+      depth,
+    })) as ApiOutputs['project.newFromVideo'];
     expect(opened.doc.video?.originalName).toBe('clip.mp4');
     await expect(fs.stat(path.join(base, 'x'))).rejects.toThrow();
   });

@@ -32,12 +32,19 @@ export const videoHandlers: Handlers = {
       const names = new Set<string>();
       for (const [i, f] of input.depth.entries()) {
         const name = safeName(f.name, i + 1);
-        if (names.has(name)) throw new CamtrackError('bad-input', `Two depth files are named ${name}: one file per frame, each with its own name.`);
+        if (names.has(name))
+          throw new CamtrackError(
+            'bad-input',
+            `Two depth files are named ${name}: one file per frame, each with its own name.`,
+          );
         names.add(name);
         await fs.writeFile(path.join(depthDir, name), f.bytes);
       }
       await fs.mkdir(path.dirname(dir), { recursive: true });
-      await writeProjectFromVideo(dir, video, depthDir, { ...(input.depthUnitScale !== undefined && { depthUnitScale: input.depthUnitScale }), name: 'Untitled' });
+      await writeProjectFromVideo(dir, video, depthDir, {
+        ...(input.depthUnitScale !== undefined && { depthUnitScale: input.depthUnitScale }),
+        name: 'Untitled',
+      });
       const opened = await openProject(dir);
       // An Untitled working folder holds no project.json: Save asks where the project goes.
       await fs.rm(path.join(dir, PROJECT_FILE), { force: true });

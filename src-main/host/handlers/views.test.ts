@@ -20,7 +20,10 @@ const call = <T>(method: string, input: unknown) => service.handle(method, input
 beforeAll(async () => {
   base = await fs.mkdtemp(path.join(os.tmpdir(), 'camtrack-views-'));
   data = path.join(base, 'data');
-  service = createEngineService({ mode: 'browser', appDataDir: data, workspace: path.join(base, 'ws') }, () => undefined);
+  service = createEngineService(
+    { mode: 'browser', appDataDir: data, workspace: path.join(base, 'ws') },
+    () => undefined,
+  );
 });
 afterAll(() => fs.rm(base, { recursive: true, force: true }));
 
@@ -30,7 +33,10 @@ async function chosenFiles(dir: string, as = path.basename(dir)): Promise<{ path
   for (const e of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!e.isFile()) continue;
     const full = path.join(e.parentPath, e.name);
-    out.push({ path: [as, ...path.relative(dir, full).split(path.sep)].join('/'), bytes: new Uint8Array(await fs.readFile(full)) });
+    out.push({
+      path: [as, ...path.relative(dir, full).split(path.sep)].join('/'),
+      bytes: new Uint8Array(await fs.readFile(full)),
+    });
   }
   return out;
 }
@@ -50,7 +56,12 @@ describe('project.fromViews', () => {
     expect(opened.doc.name).toBe('dtu_scan1_mvsnet');
     expect(await leftovers()).toEqual([]);
     // The working folder is usable at once: the source view's own depth for the 3D view.
-    const preview = await call<ApiOutputs['depth.preview']>('depth.preview', { project: opened.dir, doc: opened.doc, maxSide: 80, view: opened.doc.sources[0].id });
+    const preview = await call<ApiOutputs['depth.preview']>('depth.preview', {
+      project: opened.dir,
+      doc: opened.doc,
+      maxSide: 80,
+      view: opened.doc.sources[0].id,
+    });
     expect([preview.width, preview.height]).toEqual([80, 64]);
     const z = Array.from(preview.depth).filter(Number.isFinite);
     expect(z.length).toBeGreaterThan(1000);
@@ -63,15 +74,26 @@ describe('project.fromViews', () => {
     const ui = path.join(base, 'ui');
     await fs.mkdir(ui, { recursive: true });
     await fs.writeFile(path.join(ui, 'index.html'), '<!doctype html><title>studio</title>');
-    const server = await startServer({ workspace: path.join(base, 'ws2'), appDataDir: path.join(base, 'data2'), rendererDir: ui });
-    const bridge = connectBridge(`ws://127.0.0.1:${server.port}/api?token=${server.token}`, { origin: `http://127.0.0.1:${server.port}` });
+    const server = await startServer({
+      workspace: path.join(base, 'ws2'),
+      appDataDir: path.join(base, 'data2'),
+      rendererDir: ui,
+    });
+    const bridge = connectBridge(`ws://127.0.0.1:${server.port}/api?token=${server.token}`, {
+      origin: `http://127.0.0.1:${server.port}`,
+    });
     try {
       await bridge.opened;
-      const opened = await bridge.call<Opened>('project.fromViews', { files: await chosenFiles(path.dirname(set.transforms)), numFrames: 5 });
+      const opened = await bridge.call<Opened>('project.fromViews', {
+        files: await chosenFiles(path.dirname(set.transforms)),
+        numFrames: 5,
+      });
       expect(opened.doc.sources.map((v) => v.name)).toEqual(['right.png']);
       expect(opened.doc.name).toBe('set');
       expect(opened.doc.image).toMatchObject({ originalName: 'left.png', width: 128, height: 64 });
-      await expect(bridge.call('project.fromViews', { files: [] })).rejects.toThrow(/Invalid input for project\.fromViews: files/);
+      await expect(bridge.call('project.fromViews', { files: [] })).rejects.toThrow(
+        /Invalid input for project\.fromViews: files/,
+      );
     } finally {
       bridge.close();
       await server.close();
@@ -81,21 +103,36 @@ describe('project.fromViews', () => {
   it('refuses names that leave the chosen folder, transforms.json paths that do, and says what is missing in the names chosen', async () => {
     const set = await writeSparseViewDataset(path.join(base, 'set2'));
     const files = await chosenFiles(path.dirname(set.transforms), 'set2');
-    await expect(call('project.fromViews', { files: [...files, { path: 'set2/../../escape.png', bytes: new Uint8Array([1]) }] })).rejects.toMatchObject({ code: 'permission', message: expect.stringMatching(/"set2\/\.\.\/\.\.\/escape\.png" is not a plain name inside the chosen folder/) });
-    await expect(call('project.fromViews', { files: [{ path: '/etc/passwd', bytes: new Uint8Array([1]) }] })).rejects.toMatchObject({ code: 'permission' });
+    await expect(
+      call('project.fromViews', { files: [...files, { path: 'set2/../../escape.png', bytes: new Uint8Array([1]) }] }),
+    ).rejects.toMatchObject({
+      code: 'permission',
+      message: expect.stringMatching(/"set2\/\.\.\/\.\.\/escape\.png" is not a plain name inside the chosen folder/),
+    });
+    await expect(
+      call('project.fromViews', { files: [{ path: '/etc/passwd', bytes: new Uint8Array([1]) }] }),
+    ).rejects.toMatchObject({ code: 'permission' });
 
     // A transforms.json naming a file outside its folder: refused before anything is read.
     const json = JSON.parse(await fs.readFile(set.transforms, 'utf8'));
     json.frames[1].file_path = '../outside/right.png';
-    const escaping = files.map((f) => (f.path.endsWith('transforms.json') ? { ...f, bytes: new TextEncoder().encode(JSON.stringify(json)) } : f));
-    await expect(call('project.fromViews', { files: escaping })).rejects.toThrow(/frame 1: "file_path" \.\.\/outside\/right\.png leads outside the folder of the transforms\.json/);
+    const escaping = files.map((f) =>
+      f.path.endsWith('transforms.json') ? { ...f, bytes: new TextEncoder().encode(JSON.stringify(json)) } : f,
+    );
+    await expect(call('project.fromViews', { files: escaping })).rejects.toThrow(
+      /frame 1: "file_path" \.\.\/outside\/right\.png leads outside the folder of the transforms\.json/,
+    );
 
     // A missing depth map is named as the person knows it, not by the staging folder.
-    const dtu = (await chosenFiles(fixture('dtu_scan1_mvsnet'), 'dtu')).filter((f) => f.path !== 'dtu/depths/00000002.pfm');
+    const dtu = (await chosenFiles(fixture('dtu_scan1_mvsnet'), 'dtu')).filter(
+      (f) => f.path !== 'dtu/depths/00000002.pfm',
+    );
     const err = await call('project.fromViews', { files: dtu }).catch((e: Error) => e);
     expect((err as Error).message).toMatch(/View 2 has no depth map in dtu\/depths/);
     expect((err as Error).message).not.toMatch(/views-import-/);
-    await expect(call('project.fromViews', { files: [{ path: 'a/readme.txt', bytes: new Uint8Array([1]) }] })).rejects.toThrow(/neither a nerfstudio transforms\.json nor an MVSNet layout/);
+    await expect(
+      call('project.fromViews', { files: [{ path: 'a/readme.txt', bytes: new Uint8Array([1]) }] }),
+    ).rejects.toThrow(/neither a nerfstudio transforms\.json nor an MVSNet layout/);
     // Nothing is left behind by the failures: no staging folders, no half-made projects.
     expect(await leftovers()).toEqual([]);
     const untitled = await fs.readdir(path.join(data, 'untitled'));
@@ -105,8 +142,12 @@ describe('project.fromViews', () => {
   it('chosen names and the view set are found as documented', () => {
     expect(chosenRelativePath('a/./b.png')).toBe('a/b.png');
     expect(chosenRelativePath('a\\b.png')).toBe('a/b.png');
-    for (const bad of ['../x', 'a//b', 'C:/x', '/x', 'a/../b']) expect(() => chosenRelativePath(bad)).toThrow(/not a plain name/);
-    expect(findViewSet(['s/images/a.png', 's/sub/transforms.json', 's/transforms.json'])).toEqual({ format: 'transforms', at: 's/transforms.json' });
+    for (const bad of ['../x', 'a//b', 'C:/x', '/x', 'a/../b'])
+      expect(() => chosenRelativePath(bad)).toThrow(/not a plain name/);
+    expect(findViewSet(['s/images/a.png', 's/sub/transforms.json', 's/transforms.json'])).toEqual({
+      format: 'transforms',
+      at: 's/transforms.json',
+    });
     expect(findViewSet(['d/cams/00000001_cam.txt', 'd/images/00000001.png'])).toEqual({ format: 'mvsnet', at: 'd' });
     expect(findViewSet(['cams/00000001_cam.txt'])).toEqual({ format: 'mvsnet', at: '.' });
     expect(() => findViewSet(['d/cams/00000001_cam.txt'], 'transforms')).toThrow(/no transforms\.json/);

@@ -18,13 +18,21 @@ import { defaultRenderModel } from './modelsStatus';
 /** A chosen file's name relative to the chosen folder, as '/'-separated segments; anything that could leave the folder is refused by name. */
 export function chosenRelativePath(name: string): string {
   const parts = name.replace(/\\/g, '/').split('/');
-  const bad = name.startsWith('/') || /^[a-zA-Z]:/.test(name) || name.includes('\0') || parts.some((p) => p === '..' || p === '');
-  if (bad) throw new CamtrackError('permission', `The chosen file "${name}" is not a plain name inside the chosen folder (no "..", no absolute paths): it was not read.`);
+  const bad =
+    name.startsWith('/') || /^[a-zA-Z]:/.test(name) || name.includes('\0') || parts.some((p) => p === '..' || p === '');
+  if (bad)
+    throw new CamtrackError(
+      'permission',
+      `The chosen file "${name}" is not a plain name inside the chosen folder (no "..", no absolute paths): it was not read.`,
+    );
   return parts.filter((p) => p !== '.').join('/');
 }
 
 /** Where the views are in the staged files: the shallowest transforms.json, else the shallowest folder with cams/NNNNNNNN_cam.txt. */
-export function findViewSet(names: readonly string[], format?: 'transforms' | 'mvsnet'): { format: 'transforms' | 'mvsnet'; at: string } {
+export function findViewSet(
+  names: readonly string[],
+  format?: 'transforms' | 'mvsnet',
+): { format: 'transforms' | 'mvsnet'; at: string } {
   const depth = (n: string) => n.split('/').length;
   const byDepth = [...names].sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
   const transforms = byDepth.find((n) => path.posix.basename(n) === 'transforms.json');
@@ -42,7 +50,11 @@ export function findViewSet(names: readonly string[], format?: 'transforms' | 'm
 }
 
 function untitledFolder(appDataDir: string): string {
-  return path.join(appDataDir, 'untitled', `Views-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}${PROJECT_EXTENSION}`);
+  return path.join(
+    appDataDir,
+    'untitled',
+    `Views-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}${PROJECT_EXTENSION}`,
+  );
 }
 
 export const viewsHandlers: Handlers = {
@@ -62,7 +74,9 @@ export const viewsHandlers: Handlers = {
       const at = path.join(staging, ...set.at.split('/').filter((p) => p !== '.'));
       const render = { model: await defaultRenderModel() };
       // Named after the chosen folder (the working folder's name is a random one).
-      const folderName = path.posix.basename(set.format === 'transforms' ? path.posix.dirname(set.at) : set.at).replace(/^\.$/, '');
+      const folderName = path.posix
+        .basename(set.format === 'transforms' ? path.posix.dirname(set.at) : set.at)
+        .replace(/^\.$/, '');
       const name = input.name || folderName || 'Untitled';
       const opts = { ...(input.numFrames !== undefined && { numFrames: input.numFrames }), name, render };
       await fs.mkdir(path.dirname(dir), { recursive: true });
@@ -72,7 +86,16 @@ export const viewsHandlers: Handlers = {
         else await writeProjectFromMvsnet(dir, at, { ...opts, ...(input.views && { views: input.views }) });
       } catch (e) {
         // Messages name the staged copies: say the names the person chose instead.
-        if (e instanceof CamtrackError) throw new CamtrackError(e.code, e.message.split(staging + path.sep).join('').split(staging).join(label(staging) || 'the chosen folder'), { cause: e });
+        if (e instanceof CamtrackError)
+          throw new CamtrackError(
+            e.code,
+            e.message
+              .split(staging + path.sep)
+              .join('')
+              .split(staging)
+              .join(label(staging) || 'the chosen folder'),
+            { cause: e },
+          );
         throw e;
       }
       const opened = await openProject(dir);

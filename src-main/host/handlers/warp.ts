@@ -47,7 +47,9 @@ export function readPhoto(dir: string, doc: ProjectDoc): Promise<RgbImage> {
   const asset = doc.image!.asset;
   const key = `${dir}|${asset.file}|${asset.sha256}`;
   if (imageCache?.key !== key) {
-    const image = readCheckedAsset(null, dir, asset, 'photo').then((bytes) => decodeImage(bytes, { name: doc.image!.originalName }).then((l) => l.image));
+    const image = readCheckedAsset(null, dir, asset, 'photo').then((bytes) =>
+      decodeImage(bytes, { name: doc.image!.originalName }).then((l) => l.image),
+    );
     imageCache = { key, image };
     image.catch(() => {
       if (imageCache?.image === image) imageCache = null;
@@ -57,7 +59,12 @@ export function readPhoto(dir: string, doc: ProjectDoc): Promise<RgbImage> {
 }
 
 /** Photo and depth on the preview grid, with the soft z-buffer weights (cached: only the camera changes between frames). */
-async function previewSource(dir: string, doc: ProjectDoc, placement: Placement, k: Intrinsics): Promise<PreparedSource> {
+async function previewSource(
+  dir: string,
+  doc: ProjectDoc,
+  placement: Placement,
+  k: Intrinsics,
+): Promise<PreparedSource> {
   const key = JSON.stringify([dir, doc.image!.asset, doc.depth!.source.asset, doc.depth!.mapping, placement]);
   if (sourceCache?.key === key) return sourceCache.source;
   const [photo, raw] = await Promise.all([readPhoto(dir, doc), readDepthAsset(dir, doc)]);
@@ -73,22 +80,38 @@ const plain = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, 
 export const warpHandlers: Handlers = {
   async 'warp.frame'(input, ctx) {
     const { doc } = input;
-    if (!doc.depth) throw new CamtrackError('bad-input', 'The look-through preview needs depth: import a depth file first.');
+    if (!doc.depth)
+      throw new CamtrackError('bad-input', 'The look-through preview needs depth: import a depth file first.');
     if (input.frame >= doc.track.numFrames) {
-      throw new CamtrackError('bad-input', `Frame ${input.frame} is past the track's last frame (${doc.track.numFrames - 1}).`);
+      throw new CamtrackError(
+        'bad-input',
+        `Frame ${input.frame} is past the track's last frame (${doc.track.numFrames - 1}).`,
+      );
     }
     if (!doc.image) throw new CamtrackError('bad-input', 'Import a photo first: the look-through preview warps it.');
     const { intrinsics: renderK, fit } = renderSourceIntrinsics(doc);
     const size = previewSize(doc.render.width, doc.render.height, input.maxSide ?? DEFAULT_PREVIEW_SIDE);
     const shrink = stretchPlacement(doc.render.width, doc.render.height, size.width, size.height);
     const placement = composePlacements(fit, shrink);
-    const source = await previewSource(projectDir(ctx, input.project), doc, placement, placeIntrinsics(photoIntrinsics(doc.image!), placement));
+    const source = await previewSource(
+      projectDir(ctx, input.project),
+      doc,
+      placement,
+      placeIntrinsics(photoIntrinsics(doc.image!), placement),
+    );
     const cam = createTrackEvaluator(doc.track, renderK).at(input.frame);
     const warped = warpFrame(source, { c2w: cam.c2w, intrinsics: placeIntrinsics(cam.intrinsics, shrink) });
     const [png, maskPng] = await Promise.all([
       encodePng({ width: warped.width, height: warped.height, data: warped.image }),
       encodeMaskPng(warped.holes, warped.width, warped.height),
     ]);
-    return { frame: input.frame, width: warped.width, height: warped.height, png: plain(png), maskPng: plain(maskPng), holeFraction: warped.holeFraction };
+    return {
+      frame: input.frame,
+      width: warped.width,
+      height: warped.height,
+      png: plain(png),
+      maskPng: plain(maskPng),
+      holeFraction: warped.holeFraction,
+    };
   },
 };

@@ -9,7 +9,12 @@ const BROWSER_MAX_BYTES = 90 * 1048576;
 
 type Run = { stage: 'start' | 'load' | 'estimate' | 'done'; fraction: number; cancelling?: boolean };
 
-const STAGE: Record<Run['stage'], string> = { start: 'Reading the photo…', load: 'Loading the depth model…', estimate: 'Estimating depth…', done: 'Storing the depth…' };
+const STAGE: Record<Run['stage'], string> = {
+  start: 'Reading the photo…',
+  load: 'Loading the depth model…',
+  estimate: 'Estimating depth…',
+  done: 'Storing the depth…',
+};
 
 /**
  * "Estimate depth": Depth Anything V2 in the engine host, with progress and cancel. The result is
@@ -28,7 +33,8 @@ export function DepthEstimate() {
   useEffect(
     () =>
       engine.on('depth.progress', (p) => {
-        if (p.project === useProject.getState().dir) setRun((r) => (r ? { ...r, stage: p.stage, fraction: p.fraction } : r));
+        if (p.project === useProject.getState().dir)
+          setRun((r) => (r ? { ...r, stage: p.stage, fraction: p.fraction } : r));
       }),
     [],
   );
@@ -50,8 +56,13 @@ export function DepthEstimate() {
       useProject.getState().update((d) => ({ ...d, depth: r.depth }));
       const secs = (r.timings.totalMs / 1000).toFixed(1);
       const s1 = (ms: number) => (ms / 1000).toFixed(1);
-      setLast(`Estimated ${r.report.width} × ${r.report.height} in ${secs} s (${r.provider.toUpperCase()}; model load ${s1(r.timings.loadMs)} s, run ${s1(r.timings.estimateMs)} s).`);
-      ui.toast('success', `Depth estimated in ${secs} s: ${r.report.width}x${r.report.height}, z ${r.report.min.toPrecision(3)}..${r.report.max.toPrecision(3)}. Adjust scale, near and far below.`);
+      setLast(
+        `Estimated ${r.report.width} × ${r.report.height} in ${secs} s (${r.provider.toUpperCase()}; model load ${s1(r.timings.loadMs)} s, run ${s1(r.timings.estimateMs)} s).`,
+      );
+      ui.toast(
+        'success',
+        `Depth estimated in ${secs} s: ${r.report.width}x${r.report.height}, z ${r.report.min.toPrecision(3)}..${r.report.max.toPrecision(3)}. Adjust scale, near and far below.`,
+      );
     } catch (e) {
       const err = e as Error & { code?: string };
       if (err.code === 'cancelled') ui.toast('info', 'Depth estimation cancelled; the depth is unchanged.');
@@ -69,7 +80,12 @@ export function DepthEstimate() {
     const f = await pickFile('.onnx');
     if (!f) return;
     if (!isElectron && f.size > BROWSER_MAX_BYTES)
-      return useUi.getState().toast('error', `${f.name} is ${(f.size / 1048576).toFixed(0)} MB, more than the browser connection carries (${BROWSER_MAX_BYTES / 1048576} MB). Install it from a terminal: npx camtrack depth install "${f.name}"`);
+      return useUi
+        .getState()
+        .toast(
+          'error',
+          `${f.name} is ${(f.size / 1048576).toFixed(0)} MB, more than the browser connection carries (${BROWSER_MAX_BYTES / 1048576} MB). Install it from a terminal: npx camtrack depth install "${f.name}"`,
+        );
     await runBusy(`Installing ${f.name}`, async () => {
       const r = await engine.call('depth.installModel', { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) });
       await refresh();
@@ -88,14 +104,28 @@ export function DepthEstimate() {
         <button
           data-testid="estimate-depth"
           disabled={!hasImage || !!run || missing}
-          title={!hasImage ? 'Import a photo first' : missing ? 'No depth model is installed (see below)' : 'Estimate depth from the photo with Depth Anything V2'}
+          title={
+            !hasImage
+              ? 'Import a photo first'
+              : missing
+                ? 'No depth model is installed (see below)'
+                : 'Estimate depth from the photo with Depth Anything V2'
+          }
           onClick={() => void estimate()}
         >
           Estimate depth
         </button>
         {run ? (
           <>
-            <div className="bar" role="progressbar" aria-label="Depth estimation" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(run.fraction * 100)} data-testid="estimate-progress">
+            <div
+              className="bar"
+              role="progressbar"
+              aria-label="Depth estimation"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={Math.round(run.fraction * 100)}
+              data-testid="estimate-progress"
+            >
               <div className="bar__fill" style={{ width: `${Math.max(4, Math.round(run.fraction * 100))}%` }} />
             </div>
             <button onClick={cancel} disabled={run.cancelling} data-testid="estimate-cancel">
@@ -103,14 +133,30 @@ export function DepthEstimate() {
             </button>
           </>
         ) : (
-          status && !missing && <span className="muted">{status.depth.filter((d) => d.installed).map((d) => `Depth Anything V2 ${d.size}`)[0]}</span>
+          status &&
+          !missing && (
+            <span className="muted">
+              {status.depth.filter((d) => d.installed).map((d) => `Depth Anything V2 ${d.size}`)[0]}
+            </span>
+          )
         )}
       </div>
-      {run && <p className="muted insp-hint" data-testid="estimate-stage">{run.cancelling ? 'Cancelling…' : STAGE[run.stage]}</p>}
-      {last && !run && <p className="muted insp-hint" data-testid="estimate-done">{last}</p>}
+      {run && (
+        <p className="muted insp-hint" data-testid="estimate-stage">
+          {run.cancelling ? 'Cancelling…' : STAGE[run.stage]}
+        </p>
+      )}
+      {last && !run && (
+        <p className="muted insp-hint" data-testid="estimate-done">
+          {last}
+        </p>
+      )}
       {missing && status && (
         <div className="insp-hint depth-missing" data-testid="depth-model-missing">
-          <p>No depth model is installed. To estimate depth, download Depth Anything V2 Small (about 100 MB) into {status.dir}:</p>
+          <p>
+            No depth model is installed. To estimate depth, download Depth Anything V2 Small (about 100 MB) into{' '}
+            {status.dir}:
+          </p>
           <code>npx camtrack depth download --size small</code>
           <p>or install a model.onnx you already have:</p>
           <code>npx camtrack depth install path/to/model.onnx</code>

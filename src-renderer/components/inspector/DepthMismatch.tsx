@@ -34,10 +34,18 @@ export function DepthMismatch() {
     <div className="insp-hint depth-mismatch" data-testid="depth-mismatch">
       <p>The depth and the photo have different shapes, so they cannot render together yet.</p>
       <div className="insp-actions insp-actions--wrap">
-        <button onClick={fitDepth} data-testid="fit-depth" title="Stretch the depth map over the whole photo (keeps every photo pixel; the depth is distorted by the aspect difference)">
+        <button
+          onClick={fitDepth}
+          data-testid="fit-depth"
+          title="Stretch the depth map over the whole photo (keeps every photo pixel; the depth is distorted by the aspect difference)"
+        >
           Fit depth to photo
         </button>
-        <button onClick={cropPhoto} data-testid="crop-photo" title="Centre-crop the photo to the depth's aspect and scale it; the camera's intrinsics follow the crop">
+        <button
+          onClick={cropPhoto}
+          data-testid="crop-photo"
+          title="Centre-crop the photo to the depth's aspect and scale it; the camera's intrinsics follow the crop"
+        >
           Crop photo to depth
         </button>
       </div>

@@ -57,11 +57,18 @@ export function DepthPanel() {
         >
           Import depth…
         </button>
-        <span className="muted" data-testid="depth-source">{depth ? (depth.source.type === 'file' ? depth.source.originalName : `estimated (${depth.source.model})`) : 'or drop .npy / 16-bit PNG / .pfm here'}</span>
+        <span className="muted" data-testid="depth-source">
+          {depth
+            ? depth.source.type === 'file'
+              ? depth.source.originalName
+              : `estimated (${depth.source.model})`
+            : 'or drop .npy / 16-bit PNG / .pfm here'}
+        </span>
       </div>
       {!depth && (
         <Hint id="depth" className="hint--inline">
-          Depth places every pixel of the photo in 3D, so the camera can move. Import a depth file, or estimate one from the photo.
+          Depth places every pixel of the photo in 3D, so the camera can move. Import a depth file, or estimate one from
+          the photo.
         </Hint>
       )}
       <DepthEstimate />
@@ -71,32 +78,64 @@ export function DepthPanel() {
         <>
           <div className="field">
             <span>Values are</span>
-            <select aria-label="Depth values are" data-testid="depth-kind" value={depth.mapping.kind} onChange={(e) => setMapping({ kind: e.target.value as DepthMapping['kind'] })}>
+            <select
+              aria-label="Depth values are"
+              data-testid="depth-kind"
+              value={depth.mapping.kind}
+              onChange={(e) => setMapping({ kind: e.target.value as DepthMapping['kind'] })}
+            >
               <option value="disparity">disparity (z = scale / v)</option>
               <option value="depth">depth (z = scale × v)</option>
             </select>
           </div>
           <div className="field">
             <span>Scale</span>
-            <NumberField value={depth.mapping.scale} label="Depth scale" testId="depth-scale" onCommit={(v) => setMapping({ scale: v })} />
+            <NumberField
+              value={depth.mapping.scale}
+              label="Depth scale"
+              testId="depth-scale"
+              onCommit={(v) => setMapping({ scale: v })}
+            />
           </div>
           <div className="field">
             <span>Near / far</span>
             <div className="xyz xyz--2">
-              <NumberField value={depth.mapping.near} label="Near clip" testId="depth-near" onCommit={(v) => setMapping({ near: v })} />
-              <NumberField value={depth.mapping.far} label="Far clip" testId="depth-far" onCommit={(v) => setMapping({ far: v })} />
+              <NumberField
+                value={depth.mapping.near}
+                label="Near clip"
+                testId="depth-near"
+                onCommit={(v) => setMapping({ near: v })}
+              />
+              <NumberField
+                value={depth.mapping.far}
+                label="Far clip"
+                testId="depth-far"
+                onCommit={(v) => setMapping({ far: v })}
+              />
             </div>
           </div>
           {loading && <p className="muted insp-hint">Reading depth…</p>}
-          {error && <p className="error insp-hint" data-testid="depth-panel-error">{error}</p>}
+          {error && (
+            <p className="error insp-hint" data-testid="depth-panel-error">
+              {error}
+            </p>
+          )}
           {report && (
             <dl className="props" data-testid="depth-report">
               <dt>Size</dt>
-              <dd>{report.width} × {report.height}</dd>
+              <dd>
+                {report.width} × {report.height}
+              </dd>
               <dt>z range</dt>
-              <dd data-testid="depth-range">{report.min.toPrecision(4)} – {report.max.toPrecision(4)}</dd>
+              <dd data-testid="depth-range">
+                {report.min.toPrecision(4)} – {report.max.toPrecision(4)}
+              </dd>
               <dt>Invalid</dt>
-              <dd data-testid="depth-invalid">{report.invalid === 0 ? 'none' : `${report.invalid} px (${((report.invalid / (report.valid + report.invalid)) * 100).toFixed(1)}%)`}</dd>
+              <dd data-testid="depth-invalid">
+                {report.invalid === 0
+                  ? 'none'
+                  : `${report.invalid} px (${((report.invalid / (report.valid + report.invalid)) * 100).toFixed(1)}%)`}
+              </dd>
               {report.notes.length > 0 && (
                 <>
                   <dt>Notes</dt>

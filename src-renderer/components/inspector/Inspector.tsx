@@ -10,7 +10,17 @@ import { VideoPanel } from '../video/VideoPanel';
 import './inspector.css';
 
 /** A titled, collapsible inspector section. */
-export function Section({ title, id, children, open: initiallyOpen = true }: { title: string; id: string; children: ReactNode; open?: boolean }) {
+export function Section({
+  title,
+  id,
+  children,
+  open: initiallyOpen = true,
+}: {
+  title: string;
+  id: string;
+  children: ReactNode;
+  open?: boolean;
+}) {
   const [open, setOpen] = useState(initiallyOpen);
   return (
     <section className="insp-section" data-testid={`section-${id}`}>
@@ -39,7 +49,9 @@ export function Inspector() {
             <dt>File</dt>
             <dd data-testid="image-name">{doc.image.originalName}</dd>
             <dt>Size</dt>
-            <dd data-testid="image-size">{doc.image.width} × {doc.image.height}</dd>
+            <dd data-testid="image-size">
+              {doc.image.width} × {doc.image.height}
+            </dd>
           </dl>
         ) : (
           <p className="muted insp-hint">No photo yet.</p>
@@ -51,13 +63,17 @@ export function Inspector() {
         </Section>
       )}
       {doc.sources.length > 0 && (
-        <Section title={`Source views (${doc.sources.filter((v) => v.enabled).length} of ${doc.sources.length} on)`} id="sources">
+        <Section
+          title={`Source views (${doc.sources.filter((v) => v.enabled).length} of ${doc.sources.length} on)`}
+          id="sources"
+        >
           <SourcesPanel />
         </Section>
       )}
       <Section title="Keyframe" id="keyframe">
         <Hint id="keyframe" className="hint--inline">
-          A track is keys on the timeline; the camera moves smoothly between them. Pick a preset below for a whole move at once.
+          A track is keys on the timeline; the camera moves smoothly between them. Pick a preset below for a whole move
+          at once.
         </Hint>
         <KeyframeFields />
       </Section>

@@ -17,31 +17,56 @@ export function KeyframeFields() {
   // The frame the track renders into: its aspect turns fovY into a 35 mm focal length.
   const aspect = useProject((s) => (s.doc ? s.doc.render.width / s.doc.render.height : 16 / 9));
   if (!key) {
-    return <p className="muted insp-hint">Select a keyframe in the timeline or the view; K inserts one at the current frame.</p>;
+    return (
+      <p className="muted insp-hint">
+        Select a keyframe in the timeline or the view; K inserts one at the current frame.
+      </p>
+    );
   }
   const edit = (patch: KeyPatch) => editTrack((t) => updateKey(t, key.id, patch));
   const o = key.orientation;
-  const vec = (v: readonly number[], i: number, x: number): [number, number, number] => v.map((c, j) => (j === i ? x : c)) as [number, number, number];
+  const vec = (v: readonly number[], i: number, x: number): [number, number, number] =>
+    v.map((c, j) => (j === i ? x : c)) as [number, number, number];
   const source = key.frame === 0;
 
   return (
     <div className="insp-fields" data-testid="keyframe-fields">
-      {source && <p className="muted insp-hint">Frame 0 is the source camera: its pose stays the photo's; this key only sets the first segment's easing.</p>}
+      {source && (
+        <p className="muted insp-hint">
+          Frame 0 is the source camera: its pose stays the photo's; this key only sets the first segment's easing.
+        </p>
+      )}
       <div className="field">
         <span>Frame</span>
-        <NumberField value={key.frame} integer label="Key frame" testId="key-frame" onCommit={(f) => editTrack((t) => moveKey(t, key.id, f))} />
+        <NumberField
+          value={key.frame}
+          integer
+          label="Key frame"
+          testId="key-frame"
+          onCommit={(f) => editTrack((t) => moveKey(t, key.id, f))}
+        />
       </div>
       <div className="field">
         <span>Position</span>
         <div className="xyz">
           {(['x', 'y', 'z'] as const).map((a, i) => (
-            <NumberField key={a} value={key.position[i]} label={`Position ${a}`} testId={`key-pos-${a}`} onCommit={(v) => edit({ position: vec(key.position, i, v) })} />
+            <NumberField
+              key={a}
+              value={key.position[i]}
+              label={`Position ${a}`}
+              testId={`key-pos-${a}`}
+              onCommit={(v) => edit({ position: vec(key.position, i, v) })}
+            />
           ))}
         </div>
       </div>
       <div className="field">
         <span>Orientation</span>
-        <select aria-label="Orientation kind" value={o.kind} onChange={(e) => edit({ orientation: convertOrientation(key, e.target.value as Orientation['kind'], depth) })}>
+        <select
+          aria-label="Orientation kind"
+          value={o.kind}
+          onChange={(e) => edit({ orientation: convertOrientation(key, e.target.value as Orientation['kind'], depth) })}
+        >
           <option value="lookAt">look at a target</option>
           <option value="quaternion">rotation (quaternion)</option>
         </select>
@@ -51,7 +76,13 @@ export function KeyframeFields() {
           <span>Target</span>
           <div className="xyz">
             {(['x', 'y', 'z'] as const).map((a, i) => (
-              <NumberField key={a} value={o.target[i]} label={`Target ${a}`} testId={`key-target-${a}`} onCommit={(v) => edit({ orientation: { ...o, target: vec(o.target, i, v) } })} />
+              <NumberField
+                key={a}
+                value={o.target[i]}
+                label={`Target ${a}`}
+                testId={`key-target-${a}`}
+                onCommit={(v) => edit({ orientation: { ...o, target: vec(o.target, i, v) } })}
+              />
             ))}
           </div>
         </div>
@@ -64,7 +95,14 @@ export function KeyframeFields() {
                 key={a}
                 value={o.q[i]}
                 label={`Quaternion ${a}`}
-                onCommit={(v) => edit({ orientation: { kind: 'quaternion', q: o.q.map((c, j) => (j === i ? v : c)) as [number, number, number, number] } })}
+                onCommit={(v) =>
+                  edit({
+                    orientation: {
+                      kind: 'quaternion',
+                      q: o.q.map((c, j) => (j === i ? v : c)) as [number, number, number, number],
+                    },
+                  })
+                }
               />
             ))}
           </div>
@@ -72,9 +110,17 @@ export function KeyframeFields() {
       )}
       <div className="field">
         <span>fovY (deg)</span>
-        <NumberField value={key.fovY} label="Vertical field of view" testId="key-fov" onCommit={(v) => edit({ fovY: v })} />
+        <NumberField
+          value={key.fovY}
+          label="Vertical field of view"
+          testId="key-fov"
+          onCommit={(v) => edit({ fovY: v })}
+        />
       </div>
-      <div className="field" title="Focal length as Blender shows it: a 36 mm (full-frame) sensor across the frame's longer side. Either field sets the other.">
+      <div
+        className="field"
+        title="Focal length as Blender shows it: a 36 mm (full-frame) sensor across the frame's longer side. Either field sets the other."
+      >
         <span>Focal (mm)</span>
         <NumberField
           value={Math.round(focalMmFromFovY(key.fovY, aspect) * 100) / 100}
@@ -88,7 +134,9 @@ export function KeyframeFields() {
         <span>Easing</span>
         <select aria-label="Key easing" value={key.easing} onChange={(e) => edit({ easing: e.target.value as Easing })}>
           {EASINGS.map((e) => (
-            <option key={e} value={e}>{e}</option>
+            <option key={e} value={e}>
+              {e}
+            </option>
           ))}
         </select>
       </div>
@@ -107,7 +155,11 @@ export function KeyframeFields() {
 function convertOrientation(key: Keyframe, kind: Orientation['kind'], depth: number): Orientation {
   const o = key.orientation;
   if (o.kind === kind) return o;
-  if (o.kind === 'lookAt') return { kind: 'quaternion', q: lookAtRotation(key.position as Vec3, o.target as Vec3, (o.up ?? [0, 1, 0]) as Vec3) };
+  if (o.kind === 'lookAt')
+    return {
+      kind: 'quaternion',
+      q: lookAtRotation(key.position as Vec3, o.target as Vec3, (o.up ?? [0, 1, 0]) as Vec3),
+    };
   const r = quatToMat3(o.q);
   const forward: Vec3 = [-r[2] * depth, -r[5] * depth, -r[8] * depth];
   return { kind: 'lookAt', target: add(key.position as Vec3, forward) };

@@ -36,19 +36,34 @@ export function PresetsPanel() {
     // One undo step, the track and (for the 360° showcase) the window setting together.
     beginGesture();
     const ok = editTrack((t) => ({
-      ...presetTrack(spec, { numFrames: t.numFrames, fps: t.fps, sourceFovY: fovYFromFocal(k.fy, k.height), targetDepth: depth }),
+      ...presetTrack(spec, {
+        numFrames: t.numFrames,
+        fps: t.fps,
+        sourceFovY: fovYFromFocal(k.fy, k.height),
+        targetDepth: depth,
+      }),
       rotationInterpolation: t.rotationInterpolation,
     }));
     // The 360° showcase renders in windows: the preview and the draft model (any frame count)
     // get SVD-XT's 25-frame windows unless the settings name a size, so they render as the model will.
     const d = useProject.getState().doc;
-    if (ok && spec.kind === 'orbit360' && d && d.render.windowFrames === undefined && (isPreviewModel(d.render.model) || d.render.model === 'draft')) {
-      useProject.getState().update((x) => ({ ...x, render: { ...x.render, windowFrames: SVD_FRAME_COUNTS['svd-xt'] } }));
+    if (
+      ok &&
+      spec.kind === 'orbit360' &&
+      d &&
+      d.render.windowFrames === undefined &&
+      (isPreviewModel(d.render.model) || d.render.model === 'draft')
+    ) {
+      useProject
+        .getState()
+        .update((x) => ({ ...x, render: { ...x.render, windowFrames: SVD_FRAME_COUNTS['svd-xt'] } }));
     }
     endGesture();
     if (ok) {
       useUi.getState().set({ selectedKeyId: null });
-      useUi.getState().toast('success', `Applied ${kind}: ${useProject.getState().doc?.track.keyframes.length ?? 0} keys.`);
+      useUi
+        .getState()
+        .toast('success', `Applied ${kind}: ${useProject.getState().doc?.track.keyframes.length ?? 0} keys.`);
     }
   };
 
@@ -56,9 +71,16 @@ export function PresetsPanel() {
     <div className="insp-fields" data-testid="presets-panel">
       <div className="field">
         <span>Move</span>
-        <select aria-label="Preset" data-testid="preset-kind" value={kind} onChange={(e) => setKind(e.target.value as PresetKind)}>
+        <select
+          aria-label="Preset"
+          data-testid="preset-kind"
+          value={kind}
+          onChange={(e) => setKind(e.target.value as PresetKind)}
+        >
           {PRESET_KINDS.map((k) => (
-            <option key={k} value={k}>{PRESET_PARAMS[k].title}</option>
+            <option key={k} value={k}>
+              {PRESET_PARAMS[k].title}
+            </option>
           ))}
         </select>
       </div>
@@ -68,13 +90,26 @@ export function PresetsPanel() {
           {p.kind === 'choice' ? (
             <select aria-label={p.label} value={String(values[p.name])} onChange={(e) => set(p.name, e.target.value)}>
               {p.options.map((o) => (
-                <option key={o} value={o}>{o}</option>
+                <option key={o} value={o}>
+                  {o}
+                </option>
               ))}
             </select>
           ) : p.kind === 'bool' ? (
-            <input type="checkbox" aria-label={p.label} checked={values[p.name] === true} onChange={(e) => set(p.name, e.target.checked)} />
+            <input
+              type="checkbox"
+              aria-label={p.label}
+              checked={values[p.name] === true}
+              onChange={(e) => set(p.name, e.target.checked)}
+            />
           ) : (
-            <input type="text" aria-label={p.label} data-testid={`preset-${p.name}`} value={String(values[p.name])} onChange={(e) => set(p.name, e.target.value)} />
+            <input
+              type="text"
+              aria-label={p.label}
+              data-testid={`preset-${p.name}`}
+              value={String(values[p.name])}
+              onChange={(e) => set(p.name, e.target.value)}
+            />
           )}
         </div>
       ))}

@@ -8,7 +8,8 @@ import { useProject } from '../../state/projectStore';
 export function SourcesPanel() {
   const sources = useProject((s) => s.doc?.sources ?? []);
   const update = useProject((s) => s.update);
-  const toggle = (id: string) => update((doc) => ({ ...doc, sources: doc.sources.map((v) => (v.id === id ? { ...v, enabled: !v.enabled } : v)) }));
+  const toggle = (id: string) =>
+    update((doc) => ({ ...doc, sources: doc.sources.map((v) => (v.id === id ? { ...v, enabled: !v.enabled } : v)) }));
   return (
     <ul className="insp-sources" data-testid="sources-list">
       {sources.map((v) => (

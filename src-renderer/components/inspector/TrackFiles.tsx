@@ -43,8 +43,12 @@ export function TrackFiles() {
       >
         Import track…
       </button>
-      <button data-testid="export-nerfstudio" onClick={() => void exportTrack('nerfstudio')}>Export camera_path.json</button>
-      <button data-testid="export-track" onClick={() => void exportTrack('camtrack')}>Export track JSON</button>
+      <button data-testid="export-nerfstudio" onClick={() => void exportTrack('nerfstudio')}>
+        Export camera_path.json
+      </button>
+      <button data-testid="export-track" onClick={() => void exportTrack('camtrack')}>
+        Export track JSON
+      </button>
     </div>
   );
 }

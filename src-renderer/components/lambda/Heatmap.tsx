@@ -4,7 +4,19 @@ import { useUi } from '../../state/uiStore';
 import { viridisLut } from './colormap';
 import { rectOf, unionRect, type CellRect } from './edit';
 import { Stroke } from './brush';
-import { AXIS_LEFT, AXIS_TOP, cellAt, computeLayout, formatSigma, hitTest, labelStride, rasterCells, rectPx, WINDOW_BAND, type MapLayout } from './raster';
+import {
+  AXIS_LEFT,
+  AXIS_TOP,
+  cellAt,
+  computeLayout,
+  formatSigma,
+  hitTest,
+  labelStride,
+  rasterCells,
+  rectPx,
+  WINDOW_BAND,
+  type MapLayout,
+} from './raster';
 import { mirrorColumns, type FrameWindow } from '../../../src-main/engine/windows';
 import { useLambdaEditor } from './editorStore';
 import { working } from './working';
@@ -23,7 +35,15 @@ type Drag =
  * The heatmap: a base canvas (axes and cells, cells rewritten only where they changed) under an
  * overlay canvas (current frame, selection, cursor, hover, brush outline) that is cheap to redraw.
  */
-export function Heatmap({ lambda, sigmas, windows = null }: { lambda: LambdaDoc; sigmas: ArrayLike<number>; windows?: FrameWindow[] | null }) {
+export function Heatmap({
+  lambda,
+  sigmas,
+  windows = null,
+}: {
+  lambda: LambdaDoc;
+  sigmas: ArrayLike<number>;
+  windows?: FrameWindow[] | null;
+}) {
   const wrapRef = useRef<HTMLDivElement>(null);
   const baseRef = useRef<HTMLCanvasElement>(null);
   const overRef = useRef<HTMLCanvasElement>(null);
@@ -100,8 +120,14 @@ export function Heatmap({ lambda, sigmas, windows = null }: { lambda: LambdaDoc;
     const c = overRef.current;
     if (!l || !c) return;
     drawOverlay(c.getContext('2d')!, l, {
-      frame, selection: ed.selection, cursor: ed.cursor, hover: ed.hover, tool: ed.tool, brushSize: ed.brush.size,
-      windows: windows && windows[windows.length - 1].end === l.frames ? windows : null, together: ed.windowEdit === 'together',
+      frame,
+      selection: ed.selection,
+      cursor: ed.cursor,
+      hover: ed.hover,
+      tool: ed.tool,
+      brushSize: ed.brush.size,
+      windows: windows && windows[windows.length - 1].end === l.frames ? windows : null,
+      together: ed.windowEdit === 'together',
     });
   }, [size, steps, frames, frame, ed.selection, ed.cursor, ed.hover, ed.tool, ed.brush.size, windows, ed.windowEdit]);
 
@@ -121,14 +147,22 @@ export function Heatmap({ lambda, sigmas, windows = null }: { lambda: LambdaDoc;
     if (hit.kind === 'none') return;
     overRef.current!.setPointerCapture(e.pointerId);
     if (hit.kind === 'row') {
-      const anchor = e.shiftKey && st.selection ? st.anchor?.row ?? hit.row : hit.row;
-      st.set({ selection: { r0: Math.min(anchor, hit.row), r1: Math.max(anchor, hit.row), c0: 0, c1: frames - 1 }, anchor: { row: anchor, col: 0 }, cursor: { row: hit.row, col: st.cursor.col } });
+      const anchor = e.shiftKey && st.selection ? (st.anchor?.row ?? hit.row) : hit.row;
+      st.set({
+        selection: { r0: Math.min(anchor, hit.row), r1: Math.max(anchor, hit.row), c0: 0, c1: frames - 1 },
+        anchor: { row: anchor, col: 0 },
+        cursor: { row: hit.row, col: st.cursor.col },
+      });
       dragRef.current = { kind: 'rows', anchor };
       return;
     }
     if (hit.kind === 'col') {
-      const anchor = e.shiftKey && st.selection ? st.anchor?.col ?? hit.col : hit.col;
-      st.set({ selection: { r0: 0, r1: steps - 1, c0: Math.min(anchor, hit.col), c1: Math.max(anchor, hit.col) }, anchor: { row: 0, col: anchor }, cursor: { row: st.cursor.row, col: hit.col } });
+      const anchor = e.shiftKey && st.selection ? (st.anchor?.col ?? hit.col) : hit.col;
+      st.set({
+        selection: { r0: 0, r1: steps - 1, c0: Math.min(anchor, hit.col), c1: Math.max(anchor, hit.col) },
+        anchor: { row: 0, col: anchor },
+        cursor: { row: st.cursor.row, col: hit.col },
+      });
       setFrame(hit.col);
       dragRef.current = { kind: 'cols', anchor };
       return;
@@ -161,7 +195,14 @@ export function Heatmap({ lambda, sigmas, windows = null }: { lambda: LambdaDoc;
     const drag = dragRef.current;
     if (!drag) {
       const hit = hitTest(l, x, y);
-      const hover = hit.kind === 'cell' ? { row: hit.row, col: hit.col, fr: hit.fr, fc: hit.fc } : hit.kind === 'row' ? { row: hit.row, col: -1 } : hit.kind === 'col' ? { row: -1, col: hit.col } : null;
+      const hover =
+        hit.kind === 'cell'
+          ? { row: hit.row, col: hit.col, fr: hit.fr, fc: hit.fc }
+          : hit.kind === 'row'
+            ? { row: hit.row, col: -1 }
+            : hit.kind === 'col'
+              ? { row: -1, col: hit.col }
+              : null;
       const h = st.hover;
       if (hover?.row !== h?.row || hover?.col !== h?.col || (st.tool === 'brush' && hover)) st.set({ hover });
       return;
@@ -172,11 +213,16 @@ export function Heatmap({ lambda, sigmas, windows = null }: { lambda: LambdaDoc;
       working.edit(() => drag.stroke.moveTo(fr, fc));
       st.set({ hover: { row: cell.row, col: cell.col, fr, fc } });
     } else if (drag.kind === 'select') {
-      if (cell.row !== st.cursor.row || cell.col !== st.cursor.col) st.set({ selection: rectOf(drag.anchor, cell), cursor: cell });
+      if (cell.row !== st.cursor.row || cell.col !== st.cursor.col)
+        st.set({ selection: rectOf(drag.anchor, cell), cursor: cell });
     } else if (drag.kind === 'rows') {
-      st.set({ selection: { r0: Math.min(drag.anchor, cell.row), r1: Math.max(drag.anchor, cell.row), c0: 0, c1: frames - 1 } });
+      st.set({
+        selection: { r0: Math.min(drag.anchor, cell.row), r1: Math.max(drag.anchor, cell.row), c0: 0, c1: frames - 1 },
+      });
     } else {
-      st.set({ selection: { r0: 0, r1: steps - 1, c0: Math.min(drag.anchor, cell.col), c1: Math.max(drag.anchor, cell.col) } });
+      st.set({
+        selection: { r0: 0, r1: steps - 1, c0: Math.min(drag.anchor, cell.col), c1: Math.max(drag.anchor, cell.col) },
+      });
     }
   };
 
@@ -266,7 +312,12 @@ function drawWindowBand(ctx: CanvasRenderingContext2D, l: MapLayout, windows: re
     ctx.fillStyle = '#e8edf5';
     ctx.textAlign = 'left';
     const full = `W${k + 1}  ${w.start}–${w.end - 1}`;
-    const label = ctx.measureText(full).width + 10 < x1 - x0 ? full : ctx.measureText(`W${k + 1}`).width + 8 < x1 - x0 ? `W${k + 1}` : '';
+    const label =
+      ctx.measureText(full).width + 10 < x1 - x0
+        ? full
+        : ctx.measureText(`W${k + 1}`).width + 8 < x1 - x0
+          ? `W${k + 1}`
+          : '';
     if (label) ctx.fillText(label, x0 + 5, y + lane / 2 + 0.5);
   });
 }
@@ -372,14 +423,16 @@ function drawOverlay(ctx: CanvasRenderingContext2D, l: MapLayout, s: OverlayStat
  * earlier window's end by a solid one, each with a dark edge so it reads on any colour.
  */
 function drawWindowMarks(ctx: CanvasRenderingContext2D, l: MapLayout, windows: readonly FrameWindow[]): void {
-  const top = l.mapY, h = l.mapH;
+  const top = l.mapY,
+    h = l.mapH;
   const xOf = (f: number) => l.mapX + l.xEdges[f] / l.dpr;
   ctx.save();
   ctx.beginPath();
   ctx.rect(l.mapX, top, l.mapW, h);
   ctx.clip();
   for (let k = 0; k + 1 < windows.length; k++) {
-    const a = xOf(windows[k + 1].start), b = xOf(windows[k].end);
+    const a = xOf(windows[k + 1].start),
+      b = xOf(windows[k].end);
     ctx.fillStyle = 'rgba(255,255,255,0.10)';
     ctx.fillRect(a, top, b - a, h);
     ctx.strokeStyle = 'rgba(255,255,255,0.22)';

@@ -40,7 +40,12 @@ export function LambdaEditor() {
     const st = useLambdaEditor.getState();
     const c = st.cursor;
     if (c.row >= steps || c.col >= frames0 || st.selection) {
-      st.set({ cursor: { row: Math.min(c.row, steps - 1), col: Math.min(c.col, frames0 - 1) }, selection: null, anchor: null, hover: null });
+      st.set({
+        cursor: { row: Math.min(c.row, steps - 1), col: Math.min(c.col, frames0 - 1) },
+        selection: null,
+        anchor: null,
+        hover: null,
+      });
     }
   }, [steps, frames0]);
   if (!lambda) return null;
@@ -88,20 +93,38 @@ export function LambdaEditor() {
       <header className="panel__header">
         <h3>Lambda</h3>
         <span className="lh-shape" data-testid="lambda-shape">
-          {lambda.steps} steps × {lambda.frames} frames · {lambda.preset.kind === 'custom' ? 'painted' : lambda.preset.kind}
+          {lambda.steps} steps × {lambda.frames} frames ·{' '}
+          {lambda.preset.kind === 'custom' ? 'painted' : lambda.preset.kind}
         </span>
         {windows && (
           <span className="lh-windows" data-testid="lambda-windows">
-            <span className="lh-windows__note" title={`The render makes the track in ${windowsSummary(windows)}. Each window samples its own columns; a frame two windows share is one column used by both.`}>
+            <span
+              className="lh-windows__note"
+              title={`The render makes the track in ${windowsSummary(windows)}. Each window samples its own columns; a frame two windows share is one column used by both.`}
+            >
               {windowsSummary(windows)}
             </span>
             <span className="lh-field">
               Edit windows
               <span className="lh-seg" role="radiogroup" aria-label="Edit windows">
-                <button role="radio" aria-checked={windowEdit === 'together'} className={windowEdit === 'together' ? 'is-on' : ''} data-testid="windows-together" onClick={() => set({ windowEdit: 'together' })} title="An edit of a frame goes to the same frame of every window: the windows share one pattern">
+                <button
+                  role="radio"
+                  aria-checked={windowEdit === 'together'}
+                  className={windowEdit === 'together' ? 'is-on' : ''}
+                  data-testid="windows-together"
+                  onClick={() => set({ windowEdit: 'together' })}
+                  title="An edit of a frame goes to the same frame of every window: the windows share one pattern"
+                >
                   together
                 </button>
-                <button role="radio" aria-checked={windowEdit === 'apart'} className={windowEdit === 'apart' ? 'is-on' : ''} data-testid="windows-apart" onClick={() => set({ windowEdit: 'apart' })} title="An edit changes only the cells it touches">
+                <button
+                  role="radio"
+                  aria-checked={windowEdit === 'apart'}
+                  className={windowEdit === 'apart' ? 'is-on' : ''}
+                  data-testid="windows-apart"
+                  onClick={() => set({ windowEdit: 'apart' })}
+                  title="An edit changes only the cells it touches"
+                >
                   apart
                 </button>
               </span>
@@ -127,10 +150,22 @@ export function LambdaEditor() {
         <div className="lh-profile">
           <div className="lh-profile__head">
             <span className="lh-seg" role="radiogroup" aria-label="Profile">
-              <button role="radio" aria-checked={axis === 'col'} className={axis === 'col' ? 'is-on' : ''} onClick={() => set({ profileAxis: 'col' })} title="The cursor's frame across the steps">
+              <button
+                role="radio"
+                aria-checked={axis === 'col'}
+                className={axis === 'col' ? 'is-on' : ''}
+                onClick={() => set({ profileAxis: 'col' })}
+                title="The cursor's frame across the steps"
+              >
                 Frame
               </button>
-              <button role="radio" aria-checked={axis === 'row'} className={axis === 'row' ? 'is-on' : ''} onClick={() => set({ profileAxis: 'row' })} title="The cursor's step across the frames">
+              <button
+                role="radio"
+                aria-checked={axis === 'row'}
+                className={axis === 'row' ? 'is-on' : ''}
+                onClick={() => set({ profileAxis: 'row' })}
+                title="The cursor's step across the frames"
+              >
                 Step
               </button>
             </span>
@@ -147,7 +182,15 @@ export function LambdaEditor() {
 }
 
 /** The readout under the map and the screen reader's live line; re-rendered on hover alone. */
-function Readout({ lambda, sigmas, windows }: { lambda: LambdaDoc; sigmas: ArrayLike<number>; windows: FrameWindow[] | null }) {
+function Readout({
+  lambda,
+  sigmas,
+  windows,
+}: {
+  lambda: LambdaDoc;
+  sigmas: ArrayLike<number>;
+  windows: FrameWindow[] | null;
+}) {
   const cursor = useLambdaEditor((s) => s.cursor);
   const hover = useLambdaEditor((s) => s.hover);
   const selection = useLambdaEditor((s) => s.selection);
@@ -164,13 +207,21 @@ function Readout({ lambda, sigmas, windows }: { lambda: LambdaDoc; sigmas: Array
     return v < lambda.lambdaMin ? `${base} (below λ min: used as ${lambda.lambdaMin})` : base;
   };
   const hoverCell = hover && hover.row >= 0 && hover.col >= 0 && hover.row < steps && hover.col < frames ? hover : null;
-  const selText = selection ? `${selection.r1 - selection.r0 + 1} steps × ${selection.c1 - selection.c0 + 1} frames selected` : '';
+  const selText = selection
+    ? `${selection.r1 - selection.r0 + 1} steps × ${selection.c1 - selection.c0 + 1} frames selected`
+    : '';
   return (
     <>
       <footer className="lh-readout">
-        <span data-testid="lambda-readout">{hoverCell ? describe(hoverCell.row, hoverCell.col) : `cursor: ${describe(cur.row, cur.col)}`}</span>
+        <span data-testid="lambda-readout">
+          {hoverCell ? describe(hoverCell.row, hoverCell.col) : `cursor: ${describe(cur.row, cur.col)}`}
+        </span>
         {selText && <span className="muted">{selText}</span>}
-        {typed && <span className="lh-typing">typing {typed}▏ Enter sets {selection ? 'the selection' : 'the cursor cell'}</span>}
+        {typed && (
+          <span className="lh-typing">
+            typing {typed}▏ Enter sets {selection ? 'the selection' : 'the cursor cell'}
+          </span>
+        )}
       </footer>
       <div className="sr-only" aria-live="polite" data-testid="lambda-live">
         {describe(cur.row, cur.col)}

@@ -78,7 +78,11 @@ export function Legend({ lambdaMin }: { lambdaMin: number }) {
     ctx.fillText('λ', barX + 2, top / 2);
   }, [h, lambdaMin]);
   return (
-    <div className="lh-legend" aria-label={`Colour scale from 0 (dark purple) to 1 (yellow); values below λ min ${lambdaMin} are hatched: the sampler raises them to ${lambdaMin}`} role="img">
+    <div
+      className="lh-legend"
+      aria-label={`Colour scale from 0 (dark purple) to 1 (yellow); values below λ min ${lambdaMin} are hatched: the sampler raises them to ${lambdaMin}`}
+      role="img"
+    >
       <canvas ref={ref} data-testid="lambda-legend" />
     </div>
   );

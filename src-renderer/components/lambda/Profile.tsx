@@ -35,10 +35,11 @@ export function Profile({ sigmas, lambdaMin }: { sigmas: ArrayLike<number>; lamb
   useEffect(() => {
     let raf = 0;
     const off = working.subscribe(() => {
-      if (!raf) raf = requestAnimationFrame(() => {
-        raf = 0;
-        setVersion((v) => v + 1);
-      });
+      if (!raf)
+        raf = requestAnimationFrame(() => {
+          raf = 0;
+          setVersion((v) => v + 1);
+        });
     });
     return () => {
       off();

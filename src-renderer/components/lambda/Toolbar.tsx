@@ -9,7 +9,17 @@ import { NumberField } from '../inspector/NumberField';
 import type { BrushMode } from './brush';
 import { useLambdaEditor } from './editorStore';
 import {
-  applyPresetCommand, applyTyped, copySelection, opClamp, opFill, opInterpolate, opInvert, opScale, pasteClipboard, resetToDefault, setLambdaMin,
+  applyPresetCommand,
+  applyTyped,
+  copySelection,
+  opClamp,
+  opFill,
+  opInterpolate,
+  opInvert,
+  opScale,
+  pasteClipboard,
+  resetToDefault,
+  setLambdaMin,
 } from './commands';
 import { downloadBlob, exportLambda, importLambdaBytes, LAMBDA_FORMATS } from './io';
 import { setLambdaDoc } from './working';
@@ -22,11 +32,28 @@ const MODES: { mode: BrushMode; label: string; title: string }[] = [
   { mode: 'smooth', label: 'Smooth', title: 'Blend toward the neighbourhood mean' },
 ];
 
-function Seg<T extends string>({ value, options, onChange, label }: { value: T; options: { v: T; label: ReactNode; title?: string }[]; onChange: (v: T) => void; label: string }) {
+function Seg<T extends string>({
+  value,
+  options,
+  onChange,
+  label,
+}: {
+  value: T;
+  options: { v: T; label: ReactNode; title?: string }[];
+  onChange: (v: T) => void;
+  label: string;
+}) {
   return (
     <span className="lh-seg" role="radiogroup" aria-label={label}>
       {options.map((o) => (
-        <button key={o.v} role="radio" aria-checked={value === o.v} className={value === o.v ? 'is-on' : ''} title={o.title} onClick={() => onChange(o.v)}>
+        <button
+          key={o.v}
+          role="radio"
+          aria-checked={value === o.v}
+          className={value === o.v ? 'is-on' : ''}
+          title={o.title}
+          onClick={() => onChange(o.v)}
+        >
           {o.label}
         </button>
       ))}
@@ -34,11 +61,35 @@ function Seg<T extends string>({ value, options, onChange, label }: { value: T; 
   );
 }
 
-function Slider({ label, value, min, max, step, onChange, fmt = (v) => String(v) }: { label: string; value: number; min: number; max: number; step: number; onChange: (v: number) => void; fmt?: (v: number) => string }) {
+function Slider({
+  label,
+  value,
+  min,
+  max,
+  step,
+  onChange,
+  fmt = (v) => String(v),
+}: {
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  step: number;
+  onChange: (v: number) => void;
+  fmt?: (v: number) => string;
+}) {
   return (
     <label className="lh-slider" title={label}>
       <span>{label}</span>
-      <input type="range" aria-label={label} min={min} max={max} step={step} value={value} onChange={(e) => onChange(Number(e.target.value))} />
+      <input
+        type="range"
+        aria-label={label}
+        min={min}
+        max={max}
+        step={step}
+        value={value}
+        onChange={(e) => onChange(Number(e.target.value))}
+      />
       <output>{fmt(value)}</output>
     </label>
   );
@@ -62,13 +113,39 @@ export function ToolBar() {
         value={tool}
         onChange={(t) => set({ tool: t })}
         options={[
-          { v: 'brush', label: <><Paintbrush {...ICON} /> Brush</>, title: 'Paint (B). Alt+click picks the value under the pointer.' },
-          { v: 'select', label: <><SquareDashed {...ICON} /> Select</>, title: 'Select cells (M); click the axis labels for whole steps or frames' },
+          {
+            v: 'brush',
+            label: (
+              <>
+                <Paintbrush {...ICON} /> Brush
+              </>
+            ),
+            title: 'Paint (B). Alt+click picks the value under the pointer.',
+          },
+          {
+            v: 'select',
+            label: (
+              <>
+                <SquareDashed {...ICON} /> Select
+              </>
+            ),
+            title: 'Select cells (M); click the axis labels for whole steps or frames',
+          },
         ]}
       />
       {tool === 'brush' ? (
         <>
-          <Seg label="Brush mode" value={brush.mode} onChange={(mode) => setBrush({ mode, amount: mode === 'set' ? 0.8 : mode === 'add' ? 0.1 : mode === 'multiply' ? 0.8 : brush.amount })} options={MODES.map((m) => ({ v: m.mode, label: m.label, title: m.title }))} />
+          <Seg
+            label="Brush mode"
+            value={brush.mode}
+            onChange={(mode) =>
+              setBrush({
+                mode,
+                amount: mode === 'set' ? 0.8 : mode === 'add' ? 0.1 : mode === 'multiply' ? 0.8 : brush.amount,
+              })
+            }
+            options={MODES.map((m) => ({ v: m.mode, label: m.label, title: m.title }))}
+          />
           {brush.mode !== 'smooth' && (
             <label className="lh-field">
               {amountLabel}
@@ -82,26 +159,76 @@ export function ToolBar() {
             </label>
           )}
           <Slider label="Size" value={brush.size} min={1} max={31} step={1} onChange={(size) => setBrush({ size })} />
-          <Slider label="Strength" value={brush.strength} min={0.05} max={1} step={0.05} onChange={(strength) => setBrush({ strength })} fmt={(v) => v.toFixed(2)} />
-          <Slider label="Falloff" value={brush.falloff} min={0} max={1} step={0.05} onChange={(falloff) => setBrush({ falloff })} fmt={(v) => v.toFixed(2)} />
+          <Slider
+            label="Strength"
+            value={brush.strength}
+            min={0.05}
+            max={1}
+            step={0.05}
+            onChange={(strength) => setBrush({ strength })}
+            fmt={(v) => v.toFixed(2)}
+          />
+          <Slider
+            label="Falloff"
+            value={brush.falloff}
+            min={0}
+            max={1}
+            step={0.05}
+            onChange={(falloff) => setBrush({ falloff })}
+            fmt={(v) => v.toFixed(2)}
+          />
         </>
       ) : (
         <>
-          <button onClick={() => { const p = parseLambdaValue(typed || String(brush.amount)); if ('value' in p) opFill(p.value); }} title="Fill the selection with the value in the Set field (or the brush value)">Fill</button>
+          <button
+            onClick={() => {
+              const p = parseLambdaValue(typed || String(brush.amount));
+              if ('value' in p) opFill(p.value);
+            }}
+            title="Fill the selection with the value in the Set field (or the brush value)"
+          >
+            Fill
+          </button>
           <span className="lh-group">
-            <button onClick={() => opScale(factor)} title="Multiply the selection by the factor">Scale ×</button>
-            <NumberField value={factor} label="Scale factor" testId="scale-factor" check={(v) => (v >= 0 ? null : 'The factor cannot be negative.')} onCommit={setFactor} />
+            <button onClick={() => opScale(factor)} title="Multiply the selection by the factor">
+              Scale ×
+            </button>
+            <NumberField
+              value={factor}
+              label="Scale factor"
+              testId="scale-factor"
+              check={(v) => (v >= 0 ? null : 'The factor cannot be negative.')}
+              onCommit={setFactor}
+            />
           </span>
           <span className="lh-group">
-            <button onClick={() => opClamp(lo, hi)} title="Clamp the selection into [low, high]">Clamp</button>
+            <button onClick={() => opClamp(lo, hi)} title="Clamp the selection into [low, high]">
+              Clamp
+            </button>
             <NumberField value={lo} label="Clamp low" testId="clamp-low" check={unitProblem} onCommit={setLo} />
             <NumberField value={hi} label="Clamp high" testId="clamp-high" check={unitProblem} onCommit={setHi} />
           </span>
-          <button onClick={opInvert} title="1 − value">Invert</button>
-          <button onClick={() => opInterpolate('steps')} title="Linear from the selection's first step to its last, per frame">Interp ↕</button>
-          <button onClick={() => opInterpolate('frames')} title="Linear from the selection's first frame to its last, per step">Interp ↔</button>
-          <button onClick={copySelection} title="Copy (Ctrl+C)">Copy</button>
-          <button onClick={pasteClipboard} title="Paste at the selection or cursor (Ctrl+V)">Paste</button>
+          <button onClick={opInvert} title="1 − value">
+            Invert
+          </button>
+          <button
+            onClick={() => opInterpolate('steps')}
+            title="Linear from the selection's first step to its last, per frame"
+          >
+            Interp ↕
+          </button>
+          <button
+            onClick={() => opInterpolate('frames')}
+            title="Linear from the selection's first frame to its last, per step"
+          >
+            Interp ↔
+          </button>
+          <button onClick={copySelection} title="Copy (Ctrl+C)">
+            Copy
+          </button>
+          <button onClick={pasteClipboard} title="Paste at the selection or cursor (Ctrl+V)">
+            Paste
+          </button>
         </>
       )}
       <label className="lh-field lh-typed">
@@ -162,7 +289,12 @@ export function PresetBar({ lambda }: { lambda: LambdaDoc }) {
     <div className="lh-bar lh-bar--presets" role="toolbar" aria-label="Lambda presets and files">
       <label className="lh-field">
         Preset
-        <select aria-label="Lambda preset" data-testid="lambda-preset" value={kind} onChange={(e) => choose(e.target.value)}>
+        <select
+          aria-label="Lambda preset"
+          data-testid="lambda-preset"
+          value={kind}
+          onChange={(e) => choose(e.target.value)}
+        >
           {PRESET_OPTIONS.map((o) => (
             <option key={o.v} value={o.v} disabled={o.v === 'custom'}>
               {o.label}
@@ -175,7 +307,12 @@ export function PresetBar({ lambda }: { lambda: LambdaDoc }) {
           {(['v1', 'v2', 'v3'] as const).map((k) => (
             <label key={k} className="lh-field lh-field--v">
               {k}
-              <NumberField value={p[k]} label={`Default ${k}`} testId={`lambda-${k}`} onCommit={(v) => applyPresetCommand({ ...p, [k]: v })} />
+              <NumberField
+                value={p[k]}
+                label={`Default ${k}`}
+                testId={`lambda-${k}`}
+                onCommit={(v) => applyPresetCommand({ ...p, [k]: v })}
+              />
             </label>
           ))}
         </>
@@ -183,22 +320,36 @@ export function PresetBar({ lambda }: { lambda: LambdaDoc }) {
       {p.kind === 'constant' && (
         <label className="lh-field">
           value
-          <NumberField value={p.value} label="Constant value" onCommit={(v) => unit(v) && applyPresetCommand({ kind: 'constant', value: v })} />
+          <NumberField
+            value={p.value}
+            label="Constant value"
+            onCommit={(v) => unit(v) && applyPresetCommand({ kind: 'constant', value: v })}
+          />
         </label>
       )}
       {p.kind === 'ramp' && (
         <>
           <label className="lh-field">
             from
-            <NumberField value={p.from} label="Ramp from" onCommit={(v) => unit(v) && applyPresetCommand({ ...p, from: v })} />
+            <NumberField
+              value={p.from}
+              label="Ramp from"
+              onCommit={(v) => unit(v) && applyPresetCommand({ ...p, from: v })}
+            />
           </label>
           <label className="lh-field">
             to
-            <NumberField value={p.to} label="Ramp to" onCommit={(v) => unit(v) && applyPresetCommand({ ...p, to: v })} />
+            <NumberField
+              value={p.to}
+              label="Ramp to"
+              onCommit={(v) => unit(v) && applyPresetCommand({ ...p, to: v })}
+            />
           </label>
         </>
       )}
-      <button onClick={resetToDefault} title="The reference default: the closed form with the searched (v1, v2, v3)">Reset to default</button>
+      <button onClick={resetToDefault} title="The reference default: the closed form with the searched (v1, v2, v3)">
+        Reset to default
+      </button>
       {error && (
         <span className="lh-error" role="alert" data-testid="lambda-preset-error" title={error}>
           {error}
@@ -214,11 +365,19 @@ export function FileControls({ lambda }: { lambda: LambdaDoc }) {
   const fileRef = useRef<HTMLInputElement>(null);
   return (
     <div className="lh-files" role="toolbar" aria-label="Lambda floor and files">
-      <label className="lh-field" title="Floor: every weight below it is raised to it (hatched on the map). 0 = no floor, as the reference's gradient-free sampler">
+      <label
+        className="lh-field"
+        title="Floor: every weight below it is raised to it (hatched on the map). 0 = no floor, as the reference's gradient-free sampler"
+      >
         λ min
         <NumberField value={lambda.lambdaMin} label="Lambda min" testId="lambda-min" onCommit={setLambdaMin} />
       </label>
-      <button onClick={() => fileRef.current?.click()} title="Import a table (.npy, .csv or .json); another shape is resampled">Import…</button>
+      <button
+        onClick={() => fileRef.current?.click()}
+        title="Import a table (.npy, .csv or .json); another shape is resampled"
+      >
+        Import…
+      </button>
       <input
         ref={fileRef}
         type="file"

@@ -3,8 +3,19 @@ import { brushWeight, Stroke, type BrushSettings } from './brush';
 import { makeGrid } from './edit';
 
 const flat = (steps: number, frames: number, v: number) =>
-  makeGrid(steps, frames, Array.from({ length: steps * frames }, (_, k) => (k % frames === 0 ? 1 : v)));
-const hard = (over: Partial<BrushSettings>): BrushSettings => ({ mode: 'set', size: 1, strength: 1, falloff: 0, amount: 0.8, ...over });
+  makeGrid(
+    steps,
+    frames,
+    Array.from({ length: steps * frames }, (_, k) => (k % frames === 0 ? 1 : v)),
+  );
+const hard = (over: Partial<BrushSettings>): BrushSettings => ({
+  mode: 'set',
+  size: 1,
+  strength: 1,
+  falloff: 0,
+  amount: 0.8,
+  ...over,
+});
 
 describe('brush weight', () => {
   it('is full inside the hard core, smooth to zero at the rim, zero outside', () => {

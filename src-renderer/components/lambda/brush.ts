@@ -112,7 +112,11 @@ export class Stroke {
     const spacing = Math.max(0.5, this.brush.size / 2) / 4;
     const n = Math.max(1, Math.ceil(Math.hypot(row - from.row, col - from.col) / spacing));
     let changed: CellRect | null = null;
-    for (let s = 1; s <= n; s++) changed = unionRect(changed, this.dab(from.row + ((row - from.row) * s) / n, from.col + ((col - from.col) * s) / n));
+    for (let s = 1; s <= n; s++)
+      changed = unionRect(
+        changed,
+        this.dab(from.row + ((row - from.row) * s) / n, from.col + ((col - from.col) * s) / n),
+      );
     return changed;
   }
 }

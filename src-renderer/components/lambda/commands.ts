@@ -2,8 +2,19 @@ import { useUi } from '../../state/uiStore';
 import { useProject } from '../../state/projectStore';
 import type { LambdaPreset } from '../../../src-main/engine/project/schema';
 import {
-  clampRect, clipToTsv, copyRect, editableRect, fillRect, interpolateRect, invertRect, moveCursor, parseLambdaValue, pasteClip, scaleRect,
-  type CellRect, type Grid,
+  clampRect,
+  clipToTsv,
+  copyRect,
+  editableRect,
+  fillRect,
+  interpolateRect,
+  invertRect,
+  moveCursor,
+  parseLambdaValue,
+  pasteClip,
+  scaleRect,
+  type CellRect,
+  type Grid,
 } from './edit';
 import { targetRect, useLambdaEditor } from './editorStore';
 import { applyPreset, defaultPresetDoc } from './presets';
@@ -31,7 +42,8 @@ export const opFill = (v: number) => applyToTarget('Fill', (g, r) => fillRect(g,
 export const opScale = (k: number) => applyToTarget('Scale', (g, r) => scaleRect(g, r, k));
 export const opClamp = (lo: number, hi: number) => applyToTarget('Clamp', (g, r) => clampRect(g, r, lo, hi));
 export const opInvert = () => applyToTarget('Invert', (g, r) => invertRect(g, r));
-export const opInterpolate = (axis: 'steps' | 'frames') => applyToTarget('Interpolate', (g, r) => interpolateRect(g, r, axis));
+export const opInterpolate = (axis: 'steps' | 'frames') =>
+  applyToTarget('Interpolate', (g, r) => interpolateRect(g, r, axis));
 
 /** Applies the typed value (the editor's text) to the selection or the cursor cell. */
 export function applyTyped(text = useLambdaEditor.getState().typed): boolean {
@@ -70,7 +82,9 @@ export function pasteClipboard(): void {
 export function selectAll(): void {
   const g = working.grid;
   if (!g) return;
-  useLambdaEditor.getState().set({ selection: { r0: 0, r1: g.steps - 1, c0: 0, c1: g.frames - 1 }, anchor: { row: 0, col: 0 } });
+  useLambdaEditor
+    .getState()
+    .set({ selection: { r0: 0, r1: g.steps - 1, c0: 0, c1: g.frames - 1 }, anchor: { row: 0, col: 0 } });
 }
 
 /** Arrow keys: move the cursor (Shift extends the selection from its anchor). */
@@ -81,7 +95,16 @@ export function moveBy(key: string, shift: boolean, big: boolean): void {
   const cursor = moveCursor(st.cursor, key, g.steps, g.frames, big);
   if (shift) {
     const anchor = st.anchor ?? st.cursor;
-    st.set({ cursor, anchor, selection: { r0: Math.min(anchor.row, cursor.row), r1: Math.max(anchor.row, cursor.row), c0: Math.min(anchor.col, cursor.col), c1: Math.max(anchor.col, cursor.col) } });
+    st.set({
+      cursor,
+      anchor,
+      selection: {
+        r0: Math.min(anchor.row, cursor.row),
+        r1: Math.max(anchor.row, cursor.row),
+        c0: Math.min(anchor.col, cursor.col),
+        c1: Math.max(anchor.col, cursor.col),
+      },
+    });
   } else {
     st.set({ cursor, anchor: cursor, selection: null });
   }

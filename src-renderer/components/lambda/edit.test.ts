@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
-  clampRect, clipToTsv, copyRect, drawProfile, fillRect, interpolateRect, invertRect, makeGrid, moveCursor,
-  parseLambdaValue, pasteClip, profileOf, scaleRect, type Grid,
+  clampRect,
+  clipToTsv,
+  copyRect,
+  drawProfile,
+  fillRect,
+  interpolateRect,
+  invertRect,
+  makeGrid,
+  moveCursor,
+  parseLambdaValue,
+  pasteClip,
+  profileOf,
+  scaleRect,
+  type Grid,
 } from './edit';
 
 /** A 4 x 5 grid whose cell (i, f) holds (10 i + f) / 100, column 0 all 1 as the studio makes it. */
@@ -41,7 +53,9 @@ describe('selection operations', () => {
     fillRect(g, { r0: 0, r1: 0, c0: 1, c1: 4 }, 0.2);
     fillRect(g, { r0: 3, r1: 3, c0: 1, c1: 4 }, 0.8);
     interpolateRect(g, { r0: 0, r1: 3, c0: 2, c1: 3 }, 'steps');
-    expect([at(g, 1, 2), at(g, 2, 2), at(g, 1, 3), at(g, 2, 3)].map((v) => +v.toFixed(12))).toEqual([0.4, 0.6, 0.4, 0.6]);
+    expect([at(g, 1, 2), at(g, 2, 2), at(g, 1, 3), at(g, 2, 3)].map((v) => +v.toFixed(12))).toEqual([
+      0.4, 0.6, 0.4, 0.6,
+    ]);
     expect(at(g, 1, 1)).toBe(0.11); // outside the selection
     const h = grid();
     interpolateRect(h, { r0: 2, r1: 2, c0: 1, c1: 4 }, 'frames'); // 0.21 .. 0.24 is already linear

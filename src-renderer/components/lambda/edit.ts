@@ -28,7 +28,8 @@ export interface Cell {
 export const FIRST_EDITABLE_COL = 1;
 
 export function makeGrid(steps: number, frames: number, values: ArrayLike<number>): Grid {
-  if (values.length !== steps * frames) throw new Error(`A ${steps} x ${frames} grid needs ${steps * frames} values (got ${values.length}).`);
+  if (values.length !== steps * frames)
+    throw new Error(`A ${steps} x ${frames} grid needs ${steps * frames} values (got ${values.length}).`);
   return { steps, frames, data: Float64Array.from(values) };
 }
 
@@ -37,12 +38,22 @@ export function clamp01(v: number): number {
 }
 
 export function rectOf(a: Cell, b: Cell): CellRect {
-  return { r0: Math.min(a.row, b.row), r1: Math.max(a.row, b.row), c0: Math.min(a.col, b.col), c1: Math.max(a.col, b.col) };
+  return {
+    r0: Math.min(a.row, b.row),
+    r1: Math.max(a.row, b.row),
+    c0: Math.min(a.col, b.col),
+    c1: Math.max(a.col, b.col),
+  };
 }
 
 /** The part of a rectangle inside the grid's editable cells, or null when none is. */
 export function editableRect(g: Grid, r: CellRect): CellRect | null {
-  const out = { r0: Math.max(0, r.r0), r1: Math.min(g.steps - 1, r.r1), c0: Math.max(FIRST_EDITABLE_COL, r.c0), c1: Math.min(g.frames - 1, r.c1) };
+  const out = {
+    r0: Math.max(0, r.r0),
+    r1: Math.min(g.steps - 1, r.r1),
+    c0: Math.max(FIRST_EDITABLE_COL, r.c0),
+    c1: Math.min(g.frames - 1, r.c1),
+  };
   return out.r0 > out.r1 || out.c0 > out.c1 ? null : out;
 }
 
@@ -73,7 +84,8 @@ export function mapRect(g: Grid, rect: CellRect, fn: (v: number, row: number, co
 
 export const fillRect = (g: Grid, rect: CellRect, value: number) => mapRect(g, rect, () => value);
 export const scaleRect = (g: Grid, rect: CellRect, factor: number) => mapRect(g, rect, (v) => v * factor);
-export const clampRect = (g: Grid, rect: CellRect, lo: number, hi: number) => mapRect(g, rect, (v) => Math.min(Math.max(v, Math.min(lo, hi)), Math.max(lo, hi)));
+export const clampRect = (g: Grid, rect: CellRect, lo: number, hi: number) =>
+  mapRect(g, rect, (v) => Math.min(Math.max(v, Math.min(lo, hi)), Math.max(lo, hi)));
 export const invertRect = (g: Grid, rect: CellRect) => mapRect(g, rect, (v) => 1 - v);
 
 /**
@@ -121,19 +133,25 @@ export function copyRect(g: Grid, rect: CellRect): Clip {
   const rows = r1 - r0 + 1;
   const cols = c1 - c0 + 1;
   const values = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) values.set(g.data.subarray((r0 + i) * g.frames + c0, (r0 + i) * g.frames + c0 + cols), i * cols);
+  for (let i = 0; i < rows; i++)
+    values.set(g.data.subarray((r0 + i) * g.frames + c0, (r0 + i) * g.frames + c0 + cols), i * cols);
   return { rows, cols, values };
 }
 
 /** Pastes with the clip's top-left at `at`; what falls outside the grid or on column 0 is dropped. */
 export function pasteClip(g: Grid, clip: Clip, at: Cell): CellRect | null {
-  return mapRect(g, { r0: at.row, r1: at.row + clip.rows - 1, c0: at.col, c1: at.col + clip.cols - 1 }, (_v, i, f) => clip.values[(i - at.row) * clip.cols + (f - at.col)]);
+  return mapRect(
+    g,
+    { r0: at.row, r1: at.row + clip.rows - 1, c0: at.col, c1: at.col + clip.cols - 1 },
+    (_v, i, f) => clip.values[(i - at.row) * clip.cols + (f - at.col)],
+  );
 }
 
 /** Tab-separated rows, as spreadsheets paste them. */
 export function clipToTsv(clip: Clip): string {
   const lines: string[] = [];
-  for (let i = 0; i < clip.rows; i++) lines.push(Array.from(clip.values.subarray(i * clip.cols, (i + 1) * clip.cols), (v) => String(v)).join('\t'));
+  for (let i = 0; i < clip.rows; i++)
+    lines.push(Array.from(clip.values.subarray(i * clip.cols, (i + 1) * clip.cols), (v) => String(v)).join('\t'));
   return lines.join('\n');
 }
 
@@ -153,7 +171,13 @@ export function profileOf(g: Grid, axis: ProfileAxis, index: number): Float64Arr
  * Drawing on a profile from point a to point b (position along the profile, value): every cell
  * between the two positions takes the straight line's value there, so a fast drag leaves no gaps.
  */
-export function drawProfile(g: Grid, axis: ProfileAxis, index: number, a: { pos: number; value: number }, b: { pos: number; value: number }): CellRect | null {
+export function drawProfile(
+  g: Grid,
+  axis: ProfileAxis,
+  index: number,
+  a: { pos: number; value: number },
+  b: { pos: number; value: number },
+): CellRect | null {
   const len = axis === 'row' ? g.frames : g.steps;
   const p0 = Math.round(Math.min(a.pos, b.pos));
   const p1 = Math.round(Math.max(a.pos, b.pos));
@@ -161,7 +185,8 @@ export function drawProfile(g: Grid, axis: ProfileAxis, index: number, a: { pos:
   const hi = Math.min(len - 1, p1);
   if (lo > hi) return null;
   const span = b.pos - a.pos;
-  const valueAt = (p: number) => (Math.abs(span) < 1e-9 ? b.value : a.value + ((p - a.pos) / span) * (b.value - a.value));
+  const valueAt = (p: number) =>
+    Math.abs(span) < 1e-9 ? b.value : a.value + ((p - a.pos) / span) * (b.value - a.value);
   const rect = axis === 'row' ? { r0: index, r1: index, c0: lo, c1: hi } : { r0: lo, r1: hi, c0: index, c1: index };
   // Positions are clamped to the segment so rounding at its ends does not overshoot the line.
   return mapRect(g, rect, (_v, i, f) => {
@@ -175,8 +200,26 @@ export function drawProfile(g: Grid, axis: ProfileAxis, index: number, a: { pos:
 /** Moves a cell cursor by an arrow key (with Ctrl/Cmd: by 10), staying inside the grid. */
 export function moveCursor(c: Cell, key: string, steps: number, frames: number, big = false): Cell {
   const d = big ? 10 : 1;
-  const row = key === 'ArrowUp' ? c.row - d : key === 'ArrowDown' ? c.row + d : key === 'PageUp' ? 0 : key === 'PageDown' ? steps - 1 : c.row;
-  const col = key === 'ArrowLeft' ? c.col - d : key === 'ArrowRight' ? c.col + d : key === 'Home' ? 0 : key === 'End' ? frames - 1 : c.col;
+  const row =
+    key === 'ArrowUp'
+      ? c.row - d
+      : key === 'ArrowDown'
+        ? c.row + d
+        : key === 'PageUp'
+          ? 0
+          : key === 'PageDown'
+            ? steps - 1
+            : c.row;
+  const col =
+    key === 'ArrowLeft'
+      ? c.col - d
+      : key === 'ArrowRight'
+        ? c.col + d
+        : key === 'Home'
+          ? 0
+          : key === 'End'
+            ? frames - 1
+            : c.col;
   return { row: Math.min(steps - 1, Math.max(0, row)), col: Math.min(frames - 1, Math.max(0, col)) };
 }
 
@@ -186,6 +229,7 @@ export function parseLambdaValue(text: string): { value: number } | { error: str
   if (t === '') return { error: 'Type a value between 0 and 1.' };
   const v = Number(t.endsWith('%') ? t.slice(0, -1) : t) / (t.endsWith('%') ? 100 : 1);
   if (!Number.isFinite(v)) return { error: `"${t}" is not a number.` };
-  if (v < 0 || v > 1) return { error: `${t} is outside [0, 1]: lambda is the fraction of a frame that follows its warped view.` };
+  if (v < 0 || v > 1)
+    return { error: `${t} is outside [0, 1]: lambda is the fraction of a frame that follows its warped view.` };
   return { value: v };
 }

@@ -1,5 +1,10 @@
 import type { LambdaDoc } from '../../../src-main/engine/project/schema';
-import { lambdaFormatOf, parseLambda, serialiseLambda, type LambdaFormat } from '../../../src-main/engine/lambda/formats';
+import {
+  lambdaFormatOf,
+  parseLambda,
+  serialiseLambda,
+  type LambdaFormat,
+} from '../../../src-main/engine/lambda/formats';
 import { lambdaDocFromTable, lambdaTableFromDoc } from '../../../src-main/engine/lambda/doc';
 import { fitImported } from './presets';
 
@@ -23,7 +28,11 @@ export { downloadBlob } from '../../util/download';
  * A lambda file as the project's table: parsed by its extension, refused with the parser's message
  * when malformed, resampled when its shape is not the project's.
  */
-export function importLambdaBytes(name: string, bytes: Uint8Array, current: LambdaDoc): { lambda: LambdaDoc; message: string } {
+export function importLambdaBytes(
+  name: string,
+  bytes: Uint8Array,
+  current: LambdaDoc,
+): { lambda: LambdaDoc; message: string } {
   const table = parseLambda(bytes, lambdaFormatOf(name), { name });
   const fitted = fitImported(table, current.steps, current.frames);
   const lambda = lambdaDocFromTable(fitted.table, current.lambdaMin, { kind: 'custom' });

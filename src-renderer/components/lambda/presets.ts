@@ -18,14 +18,20 @@ export function defaultPresetDoc(steps: number, frames: number, lambdaMin: numbe
 }
 
 /** A table for a preset at a shape, or a message when the preset cannot make one. */
-export function tableForPreset(preset: Exclude<LambdaPreset, { kind: 'custom' }>, steps: number, frames: number): { table: LambdaTable } | { error: string } {
+export function tableForPreset(
+  preset: Exclude<LambdaPreset, { kind: 'custom' }>,
+  steps: number,
+  frames: number,
+): { table: LambdaTable } | { error: string } {
   try {
     switch (preset.kind) {
       case 'default': {
         const t = lambdaForTriple(sigmasForSteps(steps), frames, preset.v1, preset.v2, preset.v3);
         return t
           ? { table: t }
-          : { error: `(v1, v2, v3) = (${preset.v1}, ${preset.v2}, ${preset.v3}) gives no valid lambda at some step and frame; the table is unchanged. Try values near the search's (v1 0.001..0.009, v2 50..1000, v3 10..100).` };
+          : {
+              error: `(v1, v2, v3) = (${preset.v1}, ${preset.v2}, ${preset.v3}) gives no valid lambda at some step and frame; the table is unchanged. Try values near the search's (v1 0.001..0.009, v2 50..1000, v3 10..100).`,
+            };
       }
       case 'constant':
         return { table: constantLambda(steps, frames, preset.value) };
@@ -38,7 +44,10 @@ export function tableForPreset(preset: Exclude<LambdaPreset, { kind: 'custom' }>
 }
 
 /** The document with a preset applied, or a message (the document is then left as it is). */
-export function applyPreset(doc: LambdaDoc, preset: Exclude<LambdaPreset, { kind: 'custom' }>): { lambda: LambdaDoc } | { error: string } {
+export function applyPreset(
+  doc: LambdaDoc,
+  preset: Exclude<LambdaPreset, { kind: 'custom' }>,
+): { lambda: LambdaDoc } | { error: string } {
   const r = tableForPreset(preset, doc.steps, doc.frames);
   if ('error' in r) return r;
   return { lambda: lambdaDocFromTable(r.table, doc.lambdaMin, preset) };
@@ -64,10 +73,15 @@ export function reshapeLambda(doc: LambdaDoc, steps: number, frames: number): Re
   const p = doc.preset;
   if (p.kind === 'default') {
     const searchedBefore = tryDefault(doc.steps, doc.frames);
-    const wasSearched = searchedBefore && searchedBefore.v1 === p.v1 && searchedBefore.v2 === p.v2 && searchedBefore.v3 === p.v3;
+    const wasSearched =
+      searchedBefore && searchedBefore.v1 === p.v1 && searchedBefore.v2 === p.v2 && searchedBefore.v3 === p.v3;
     if (!wasSearched) {
       const r = tableForPreset(p, steps, frames);
-      if ('table' in r) return { lambda: lambdaDocFromTable(r.table, doc.lambdaMin, p), message: `Lambda table recomputed for ${to} with your (v1, v2, v3).` };
+      if ('table' in r)
+        return {
+          lambda: lambdaDocFromTable(r.table, doc.lambdaMin, p),
+          message: `Lambda table recomputed for ${to} with your (v1, v2, v3).`,
+        };
     }
     const d = tryDefault(steps, frames);
     if (d) {
@@ -78,7 +92,11 @@ export function reshapeLambda(doc: LambdaDoc, steps: number, frames: number): Re
     }
   } else if (p.kind !== 'custom') {
     const r = tableForPreset(p, steps, frames);
-    if ('table' in r) return { lambda: lambdaDocFromTable(r.table, doc.lambdaMin, p), message: `Lambda table recomputed for ${to} (${p.kind} preset).` };
+    if ('table' in r)
+      return {
+        lambda: lambdaDocFromTable(r.table, doc.lambdaMin, p),
+        message: `Lambda table recomputed for ${to} (${p.kind} preset).`,
+      };
   }
   const table = resampleLambda(lambdaTableFromDoc(doc), sigmasForSteps(doc.steps), sigmasForSteps(steps), frames);
   return {
@@ -96,7 +114,11 @@ function tryDefault(steps: number, frames: number) {
 }
 
 /** An imported table fitted to the project's shape (resampled when it has another shape). */
-export function fitImported(table: LambdaTable, steps: number, frames: number): { table: LambdaTable; resampled: boolean } {
+export function fitImported(
+  table: LambdaTable,
+  steps: number,
+  frames: number,
+): { table: LambdaTable; resampled: boolean } {
   if (table.steps === steps && table.frames === frames) return { table, resampled: false };
   if (table.frames < 2) {
     // A single column has no frame positions to resample between: repeat it across the guided frames.

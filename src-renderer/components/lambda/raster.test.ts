@@ -23,7 +23,9 @@ describe('layout and hit testing', () => {
     expect(wide.mapW).toBe(700);
     expect(wide.devW).toBe(700);
     expect(wide.xEdges[1000]).toBe(700);
-    expect(rectPx(wide, { r0: 0, r1: 24, c0: 999, c1: 999 }).x + rectPx(wide, { r0: 0, r1: 24, c0: 999, c1: 999 }).w).toBe(AXIS_LEFT + 700);
+    expect(
+      rectPx(wide, { r0: 0, r1: 24, c0: 999, c1: 999 }).x + rectPx(wide, { r0: 0, r1: 24, c0: 999, c1: 999 }).w,
+    ).toBe(AXIS_LEFT + 700);
     expect(hitTest(wide, AXIS_LEFT + 699.5, AXIS_TOP + 1)).toMatchObject({ kind: 'cell', col: 999 });
     // Every device column lies in exactly one cell's [x0, x1), so painting all cells covers the map once.
     const owners = new Int32Array(700);
@@ -46,7 +48,14 @@ describe('layout and hit testing', () => {
   });
 
   it('formats sigmas compactly', () => {
-    expect([700, 545.72925, 42.123, 3.2145, 0.0248026, 0.002].map(formatSigma)).toEqual(['700', '546', '42.1', '3.21', '0.0248', '0.002']);
+    expect([700, 545.72925, 42.123, 3.2145, 0.0248026, 0.002].map(formatSigma)).toEqual([
+      '700',
+      '546',
+      '42.1',
+      '3.21',
+      '0.0248',
+      '0.002',
+    ]);
   });
 });
 

@@ -49,7 +49,14 @@ function edges(n: number, px: number): Int32Array {
  * narrower than a pixel and each pixel column shows the one cell whose edge range holds it (the
  * others have no pixels of their own), so a 1000-frame table is seen whole, not clipped.
  */
-export function computeLayout(width: number, height: number, dpr: number, steps: number, frames: number, band = 0): MapLayout {
+export function computeLayout(
+  width: number,
+  height: number,
+  dpr: number,
+  steps: number,
+  frames: number,
+  band = 0,
+): MapLayout {
   const mapX = AXIS_LEFT;
   const mapY = AXIS_TOP + band;
   const mapW = Math.max(MIN_MAP, width - AXIS_LEFT - PAD_RIGHT);
@@ -58,7 +65,23 @@ export function computeLayout(width: number, height: number, dpr: number, steps:
   const devY = Math.round(mapY * dpr);
   const devW = Math.max(1, Math.round(mapW * dpr));
   const devH = Math.max(1, Math.round(mapH * dpr));
-  return { width, height, dpr, steps, frames, mapX, mapY, mapW, mapH, devX, devY, devW, devH, xEdges: edges(frames, devW), yEdges: edges(steps, devH) };
+  return {
+    width,
+    height,
+    dpr,
+    steps,
+    frames,
+    mapX,
+    mapY,
+    mapW,
+    mapH,
+    devX,
+    devY,
+    devW,
+    devH,
+    xEdges: edges(frames, devW),
+    yEdges: edges(steps, devH),
+  };
 }
 
 /** The CSS-pixel rectangle of a cell range (for overlays). */
@@ -71,7 +94,13 @@ export function rectPx(l: MapLayout, r: CellRect): { x: number; y: number; w: nu
 }
 
 export type Hit =
-  | { kind: 'cell'; row: number; col: number; /** Position in cell units (cell (i, f) spans [i, i+1) x [f, f+1)). */ fr: number; fc: number }
+  | {
+      kind: 'cell';
+      row: number;
+      col: number;
+      /** Position in cell units (cell (i, f) spans [i, i+1) x [f, f+1)). */ fr: number;
+      fc: number;
+    }
   | { kind: 'row'; row: number }
   | { kind: 'col'; col: number }
   | { kind: 'none' };

@@ -79,8 +79,10 @@ describe('import and export', () => {
     }
   });
 
-  it('refuses a malformed file with the parser\'s message', () => {
-    expect(() => importLambdaBytes('t.csv', new TextEncoder().encode('0.5,2\n'), doc().lambda)).toThrow('t.csv: the value at step 0, frame 1 is 2; lambda values must lie in [0, 1]');
+  it("refuses a malformed file with the parser's message", () => {
+    expect(() => importLambdaBytes('t.csv', new TextEncoder().encode('0.5,2\n'), doc().lambda)).toThrow(
+      't.csv: the value at step 0, frame 1 is 2; lambda values must lie in [0, 1]',
+    );
     expect(() => importLambdaBytes('t.txt', new Uint8Array(), doc().lambda)).toThrow(/must end in .npy, .csv or .json/);
   });
 });

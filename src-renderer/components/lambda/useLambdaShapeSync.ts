@@ -17,7 +17,12 @@ export function reshapeIfNeeded(doc: ProjectDoc | null): void {
     setLambdaDocWithPreviousStep(r.lambda);
     useUi.getState().toast('info', r.message);
   } catch (e) {
-    useUi.getState().toast('error', `The lambda table could not follow the new shape (${steps} steps × ${frames} frames): ${(e as Error).message}`);
+    useUi
+      .getState()
+      .toast(
+        'error',
+        `The lambda table could not follow the new shape (${steps} steps × ${frames} frames): ${(e as Error).message}`,
+      );
   }
 }
 

@@ -21,7 +21,7 @@ afterEach(() => {
 });
 
 describe('the windows the lambda editor shows', () => {
-  it('are the render\'s plan: the model\'s longest count, or render.windowFrames; none for a track that fits', () => {
+  it("are the render's plan: the model's longest count, or render.windowFrames; none for a track that fits", () => {
     load(60);
     expect(lambdaWindows(doc(), [14, 25])).toEqual(planWindows(60, 25, 4));
     expect(lambdaWindows(doc(), 'any')).toBeNull();
@@ -62,7 +62,9 @@ describe('editing windows together or apart', () => {
     working.begin();
     working.edit(() => stroke.moveTo(1.5, 10.5));
     working.end();
-    const changed = doc().lambda.values.flatMap((v, i) => (v !== before.lambda.values[i] ? [`${Math.floor(i / 60)},${i % 60}`] : []));
+    const changed = doc().lambda.values.flatMap((v, i) =>
+      v !== before.lambda.values[i] ? [`${Math.floor(i / 60)},${i % 60}`] : [],
+    );
     // Window 1's frame 10 is track frame 10; window 2's is 31, window 3's is 45.
     expect(changed).toEqual(['1,10', '1,31', '1,45']);
     // The copies are the painted cell's value exactly.

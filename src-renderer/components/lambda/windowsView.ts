@@ -8,7 +8,10 @@ import { renderWindowPlan, windowsAt, type FrameWindow } from '../../../src-main
  * the track's frame count. Null when the track renders in one piece, or until the engine has said
  * which frame counts the model takes.
  */
-export function lambdaWindows(doc: Pick<ProjectDoc, 'track' | 'render' | 'lambda'> | null, frameCounts: ModelInfo['frameCounts'] | null): FrameWindow[] | null {
+export function lambdaWindows(
+  doc: Pick<ProjectDoc, 'track' | 'render' | 'lambda'> | null,
+  frameCounts: ModelInfo['frameCounts'] | null,
+): FrameWindow[] | null {
   if (!doc || doc.lambda.frames !== doc.track.numFrames) return null;
   // Until the model is known only an explicit render.windowFrames is certain.
   if (frameCounts === null && doc.render.windowFrames === undefined) return null;

@@ -55,7 +55,10 @@ class WorkingTable {
     const edited = fn(g);
     if (!edited) return null;
     const w = this.windows;
-    const changed = this.together && w && w.length > 1 && w[w.length - 1].end === g.frames ? shareAcrossWindows(g, w, edited) : edited;
+    const changed =
+      this.together && w && w.length > 1 && w[w.length - 1].end === g.frames
+        ? shareAcrossWindows(g, w, edited)
+        : edited;
     this.version++;
     this.emit(changed);
     this.pending = true;
@@ -83,9 +86,13 @@ class WorkingTable {
     if (!this.pending || !g) return;
     this.pending = false;
     const values = Array.from(g.data);
-    useProject.getState().update((d: ProjectDoc) =>
-      d.lambda.steps === g.steps && d.lambda.frames === g.frames ? { ...d, lambda: { ...d.lambda, values, preset: { kind: 'custom' } } } : d,
-    );
+    useProject
+      .getState()
+      .update((d: ProjectDoc) =>
+        d.lambda.steps === g.steps && d.lambda.frames === g.frames
+          ? { ...d, lambda: { ...d.lambda, values, preset: { kind: 'custom' } } }
+          : d,
+      );
     const now = useProject.getState().doc?.lambda ?? null;
     if (now && now.values === values) this.source = now;
   }

@@ -64,7 +64,8 @@ export function FarmSettings() {
     <div className="farmsettings" data-testid="farm-settings">
       <h4 className="rsettings__group">Render farm</h4>
       <p className="rsettings__note">
-        Workers on other machines (<code>camtrack worker</code>) take renders from a BullMQ queue in Redis; every machine mounts the farm root.
+        Workers on other machines (<code>camtrack worker</code>) take renders from a BullMQ queue in Redis; every
+        machine mounts the farm root.
       </p>
       <Row label="Redis URL" hint="redis://:password@host:6379, or rediss:// for TLS. Saved for this user only.">
         <input
@@ -78,10 +79,20 @@ export function FarmSettings() {
         />
       </Row>
       <Row label="Farm root" hint="The shared folder every worker mounts (assets and renders go there).">
-        <input aria-label="Farm root folder" placeholder="/mnt/farm" value={root} onChange={(e) => setRoot(e.target.value)} data-testid="farm-root" />
+        <input
+          aria-label="Farm root folder"
+          placeholder="/mnt/farm"
+          value={root}
+          onChange={(e) => setRoot(e.target.value)}
+          data-testid="farm-root"
+        />
       </Row>
       <Row label="">
-        <button disabled={busy || !url.trim() || !root.trim()} onClick={() => void connect()} data-testid="farm-connect">
+        <button
+          disabled={busy || !url.trim() || !root.trim()}
+          onClick={() => void connect()}
+          data-testid="farm-connect"
+        >
           {busy ? 'Connecting…' : settings?.configured ? 'Reconnect' : 'Connect'}
         </button>
       </Row>
@@ -92,7 +103,10 @@ export function FarmSettings() {
       )}
       {settings?.configured && (
         <p className="rsettings__note" data-testid="farm-status">
-          Connected to {settings.url}. {settings.workers.length ? `Workers: ${settings.workers.map((w) => `${w.name} (${w.host}, ${w.provider}${w.gpus.length ? `, ${w.gpus[0]}` : ''})`).join('; ')}.` : 'No worker is running.'}
+          Connected to {settings.url}.{' '}
+          {settings.workers.length
+            ? `Workers: ${settings.workers.map((w) => `${w.name} (${w.host}, ${w.provider}${w.gpus.length ? `, ${w.gpus[0]}` : ''})`).join('; ')}.`
+            : 'No worker is running.'}
         </p>
       )}
     </div>
@@ -110,7 +124,12 @@ export function TargetPicker() {
   return (
     <label className="render__variants" title="Render on this machine or send to the render farm">
       <span>On</span>
-      <select aria-label="Where to render" value={target} onChange={(e) => useFarm.getState().setTarget(e.target.value as RenderTarget)} data-testid="render-target">
+      <select
+        aria-label="Where to render"
+        value={target}
+        onChange={(e) => useFarm.getState().setTarget(e.target.value as RenderTarget)}
+        data-testid="render-target"
+      >
         <option value="local">This machine</option>
         <option value="farm">Farm</option>
       </select>

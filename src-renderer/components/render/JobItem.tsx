@@ -107,18 +107,29 @@ export function JobItem({
         </div>
         {job.fingerprint && (
           // Two renders with the same seed, steps and frames still differ when their λ table or track does: the hashes show it.
-          <div className="job__meta job__fingerprint muted" data-testid="job-fingerprint" title={fingerprintTitle(job.fingerprint)}>
+          <div
+            className="job__meta job__fingerprint muted"
+            data-testid="job-fingerprint"
+            title={fingerprintTitle(job.fingerprint)}
+          >
             λ {job.fingerprint.lambda} · track {job.fingerprint.track}
           </div>
         )}
         {farm && (
           <div className="job__meta job__farm" data-testid="job-farm" title={job.farmOutput}>
-            <span className="badge badge--farm">FARM</span> {job.worker ? `worker ${job.worker}` : 'waiting for a worker'}
+            <span className="badge badge--farm">FARM</span>{' '}
+            {job.worker ? `worker ${job.worker}` : 'waiting for a worker'}
           </div>
         )}
         {showBar && (
           <div className="job__progress" data-testid="job-progress">
-            <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(job.progress * 100)}>
+            <div
+              className="bar"
+              role="progressbar"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={Math.round(job.progress * 100)}
+            >
               <div className="bar__fill" style={{ width: `${Math.round(job.progress * 100)}%` }} />
             </div>
             <span className="job__stage">{progressText(job)}</span>
@@ -145,7 +156,8 @@ export function JobItem({
                 call('Downloading from the farm', async () => {
                   const view = await engine.call('farm.download', { project: job.project, jobId: job.id });
                   useQueue.getState().applyUpdate(view);
-                  if (view.output && outputKind(view.output) !== 'folder') await downloadAsset(view.project, view.output);
+                  if (view.output && outputKind(view.output) !== 'folder')
+                    await downloadAsset(view.project, view.output);
                 })
               }
               title="Copy the render and its sidecar from the farm root into this project, and save the video"
@@ -160,12 +172,19 @@ export function JobItem({
                 Play
               </button>
               {job.sidecar && (
-                <button onClick={() => onAction({ kind: 'sidecar', job })} data-testid="job-sidecar" title="The settings that reproduce this render">
+                <button
+                  onClick={() => onAction({ kind: 'sidecar', job })}
+                  data-testid="job-sidecar"
+                  title="The settings that reproduce this render"
+                >
                   Sidecar
                 </button>
               )}
               {!farm && job.output && outputKind(job.output) !== 'folder' && (
-                <button onClick={() => call('Downloading', () => downloadAsset(job.project, job.output!))} title="Save the video">
+                <button
+                  onClick={() => call('Downloading', () => downloadAsset(job.project, job.output!))}
+                  title="Save the video"
+                >
                   Download
                 </button>
               )}
@@ -184,7 +203,13 @@ export function JobItem({
                 </button>
               )}
               <label className="job__check" title="Choose two done renders to compare side by side">
-                <input type="checkbox" checked={comparing} onChange={() => useQueue.getState().toggleCompare(job.id)} data-testid="job-compare" /> Compare
+                <input
+                  type="checkbox"
+                  checked={comparing}
+                  onChange={() => useQueue.getState().toggleCompare(job.id)}
+                  data-testid="job-compare"
+                />{' '}
+                Compare
               </label>
             </>
           )}
@@ -193,7 +218,9 @@ export function JobItem({
               onClick={() =>
                 call('Cancelling render', async () => {
                   if (!farm) return engine.call('render.cancel', { project: job.project, jobId: job.id });
-                  useQueue.getState().applyUpdate(await engine.call('farm.cancel', { project: job.project, jobId: job.id }));
+                  useQueue
+                    .getState()
+                    .applyUpdate(await engine.call('farm.cancel', { project: job.project, jobId: job.id }));
                 })
               }
               data-testid="job-cancel"
@@ -202,10 +229,14 @@ export function JobItem({
             </button>
           )}
           {canRestart(job.status) && (
-            <button className={job.status === 'interrupted' ? 'primary' : undefined} onClick={() =>
+            <button
+              className={job.status === 'interrupted' ? 'primary' : undefined}
+              onClick={() =>
                 call('Restarting render', async () => {
                   if (!farm) return engine.call('render.restart', { project: job.project, jobId: job.id });
-                  useQueue.getState().applyUpdate(await engine.call('farm.retry', { project: job.project, jobId: job.id }));
+                  useQueue
+                    .getState()
+                    .applyUpdate(await engine.call('farm.retry', { project: job.project, jobId: job.id }));
                 })
               }
               data-testid="job-restart"
@@ -219,7 +250,13 @@ export function JobItem({
               <button className="icon" aria-label="Move up" title="Move up" disabled={!onMove.up} onClick={onMove.up}>
                 ↑
               </button>
-              <button className="icon" aria-label="Move down" title="Move down" disabled={!onMove.down} onClick={onMove.down}>
+              <button
+                className="icon"
+                aria-label="Move down"
+                title="Move down"
+                disabled={!onMove.down}
+                onClick={onMove.down}
+              >
                 ↓
               </button>
             </>
@@ -250,7 +287,9 @@ export function JobItem({
 function queuedAt(iso: string): string {
   const d = new Date(iso);
   const today = new Date().toDateString() === d.toDateString();
-  return today ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return today
+    ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+    : d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
 const GLYPH: Record<JobView['status'], string> = {

@@ -4,7 +4,11 @@ import type { JobView } from '../../../src-main/api/contract';
 export function KindBadge({ job }: { job: Pick<JobView, 'preview'> }) {
   if (!job.preview) return null;
   return (
-    <span className="badge badge--preview" data-testid="job-kind" title="Preview: the photo warped into each frame, holes filled. No model ran.">
+    <span
+      className="badge badge--preview"
+      data-testid="job-kind"
+      title="Preview: the photo warped into each frame, holes filled. No model ran."
+    >
       PREVIEW
     </span>
   );

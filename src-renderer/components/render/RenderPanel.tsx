@@ -32,7 +32,10 @@ async function loadQueue(project: string): Promise<void> {
   try {
     useQueue.getState().setProject(project);
     // Farm jobs this project sent show in the same list (an unreachable farm leaves the local queue shown).
-    const [local, farm] = await Promise.all([engine.call('render.queue', { project }), engine.call('farm.jobs', { project }).catch(() => [])]);
+    const [local, farm] = await Promise.all([
+      engine.call('render.queue', { project }),
+      engine.call('farm.jobs', { project }).catch(() => []),
+    ]);
     useQueue.getState().setJobs([...local, ...farm]);
     // What opening queue.json found (an unreadable file kept aside): shown until dismissed.
     const { notices } = await engine.call('render.notices', { project });
@@ -51,7 +54,11 @@ function dismissNotices(project: string): void {
 /** Moves a job in the engine's queue, showing the move at once. */
 function reorder(jobId: string, toIndex: number): void {
   useQueue.getState().moveLocal(jobId, toIndex);
-  void run('Reordering', async () => useQueue.getState().applyOrder(await engine.call('render.reorder', { project: projectDirOrThrow(), jobId, toIndex })));
+  void run('Reordering', async () =>
+    useQueue
+      .getState()
+      .applyOrder(await engine.call('render.reorder', { project: projectDirOrThrow(), jobId, toIndex })),
+  );
 }
 
 /**
@@ -81,10 +88,15 @@ export function RenderPanel() {
 
   const depthError = useScene((s) => s.error);
   const depthErrorCode = useScene((s) => s.errorCode);
-  const blockers = useMemo(() => renderBlockers(doc, model, depthError ? { code: depthErrorCode, message: depthError } : null), [doc, model, depthError, depthErrorCode]);
+  const blockers = useMemo(
+    () => renderBlockers(doc, model, depthError ? { code: depthErrorCode, message: depthError } : null),
+    [doc, model, depthError, depthErrorCode],
+  );
   const { active, history } = useMemo(() => splitQueue(jobs), [jobs]);
   const localJobs = useMemo(() => jobs.filter((j) => j.where !== 'farm'), [jobs]);
-  const compared = compare.map((id) => jobs.find((j) => j.id === id)).filter((j): j is JobView => !!j && j.status === 'done');
+  const compared = compare
+    .map((id) => jobs.find((j) => j.id === id))
+    .filter((j): j is JobView => !!j && j.status === 'done');
   const fps = doc?.track.fps ?? 7;
   const seeds = doc ? variantSeeds(doc.render.seed, variants) : [];
 
@@ -96,11 +108,19 @@ export function RenderPanel() {
       const method = useFarm.getState().target === 'farm' ? 'farm.submit' : 'render.enqueue';
       // Sent together: the engine queues them in this order before the first one starts rendering.
       const calls = variantSeeds(current.render.seed, variants).map((seed) =>
-        engine.call(method, { project, doc: current, label: `${current.name} · seed ${seed}`, overrides: { render: { seed } } }),
+        engine.call(method, {
+          project,
+          doc: current,
+          label: `${current.name} · seed ${seed}`,
+          overrides: { render: { seed } },
+        }),
       );
       for (const job of await Promise.all(calls)) useQueue.getState().addAnswer(job);
       setTab('queue');
-      if (variants > 1) useUi.getState().toast('success', `Queued ${variants} renders with seeds ${seeds[0]}–${seeds[seeds.length - 1]}.`);
+      if (variants > 1)
+        useUi
+          .getState()
+          .toast('success', `Queued ${variants} renders with seeds ${seeds[0]}–${seeds[seeds.length - 1]}.`);
     });
 
   const item = (job: JobView, list: JobView[], i: number) => (
@@ -129,74 +149,115 @@ export function RenderPanel() {
   );
   const move = (id: string, list: JobView[], dir: -1 | 1) => {
     // The engine's order covers this machine's jobs only: farm jobs are left out of the index.
-    const to = moveTarget(localJobs, list.filter((j) => j.where !== 'farm'), id, dir);
+    const to = moveTarget(
+      localJobs,
+      list.filter((j) => j.where !== 'farm'),
+      id,
+      dir,
+    );
     if (to !== null) reorder(id, to);
   };
 
   return (
     <section className="panel render" id="render-panel" aria-label="Render" data-testid="render-panel">
       <div className="render__top">
-      <header className="panel__header render__header">
-        <h3>Render</h3>
-        <div className="tabs" role="tablist">
-          <button role="tab" aria-selected={tab === 'queue'} className={tab === 'queue' ? 'is-on' : undefined} onClick={() => setTab('queue')} data-testid="render-tab-queue">
-            Queue{active.length ? ` (${active.length})` : ''}
+        <header className="panel__header render__header">
+          <h3>Render</h3>
+          <div className="tabs" role="tablist">
+            <button
+              role="tab"
+              aria-selected={tab === 'queue'}
+              className={tab === 'queue' ? 'is-on' : undefined}
+              onClick={() => setTab('queue')}
+              data-testid="render-tab-queue"
+            >
+              Queue{active.length ? ` (${active.length})` : ''}
+            </button>
+            <button
+              role="tab"
+              aria-selected={tab === 'settings'}
+              className={tab === 'settings' ? 'is-on' : undefined}
+              onClick={() => setTab('settings')}
+              data-testid="render-tab-settings"
+            >
+              Settings
+            </button>
+          </div>
+          <label className="render__variants" title="Queue variants: one render per seed, from the current seed up">
+            <span>Seeds</span>
+            <select
+              aria-label="Number of seeds to queue"
+              value={variants}
+              onChange={(e) => setVariants(Number(e.target.value))}
+              data-testid="render-variants"
+            >
+              {VARIANT_COUNTS.map((n) => (
+                <option key={n} value={n}>
+                  ×{n}
+                </option>
+              ))}
+            </select>
+          </label>
+          <TargetPicker />
+          <button
+            className="primary"
+            disabled={blockers.length > 0}
+            title={
+              blockers.join('\n') ||
+              (variants > 1
+                ? `Queue ${variants} renders, seeds ${seeds[0]}–${seeds[seeds.length - 1]}`
+                : `Queue a render with seed ${seeds[0]}`)
+            }
+            onClick={enqueue}
+            data-testid="render-button"
+          >
+            {model.status === 'ok' && model.info.isPreview
+              ? variants > 1
+                ? `Preview ×${variants}`
+                : 'Render preview'
+              : variants > 1
+                ? `Render ×${variants}`
+                : 'Render'}
           </button>
-          <button role="tab" aria-selected={tab === 'settings'} className={tab === 'settings' ? 'is-on' : undefined} onClick={() => setTab('settings')} data-testid="render-tab-settings">
-            Settings
-          </button>
-        </div>
-        <label className="render__variants" title="Queue variants: one render per seed, from the current seed up">
-          <span>Seeds</span>
-          <select aria-label="Number of seeds to queue" value={variants} onChange={(e) => setVariants(Number(e.target.value))} data-testid="render-variants">
-            {VARIANT_COUNTS.map((n) => (
-              <option key={n} value={n}>
-                ×{n}
-              </option>
-            ))}
-          </select>
-        </label>
-        <TargetPicker />
-        <button className="primary" disabled={blockers.length > 0} title={blockers.join('\n') || (variants > 1 ? `Queue ${variants} renders, seeds ${seeds[0]}–${seeds[seeds.length - 1]}` : `Queue a render with seed ${seeds[0]}`)} onClick={enqueue} data-testid="render-button">
-          {model.status === 'ok' && model.info.isPreview ? (variants > 1 ? `Preview ×${variants}` : 'Render preview') : variants > 1 ? `Render ×${variants}` : 'Render'}
-        </button>
-      </header>
-      {doc && blockers.length > 0 && (
-        <ul className="render__blockers" data-testid="render-blockers">
-          {blockers.map((b) => (
-            <li key={b}>{b}</li>
-          ))}
-        </ul>
-      )}
-      {dir && notices.length > 0 && (
-        <div className="render__notice" role="alert" data-testid="queue-notice">
-          <ul>
-            {notices.map((n) => (
-              <li key={n}>{n}</li>
+        </header>
+        {doc && blockers.length > 0 && (
+          <ul className="render__blockers" data-testid="render-blockers">
+            {blockers.map((b) => (
+              <li key={b}>{b}</li>
             ))}
           </ul>
-          <button onClick={() => dismissNotices(dir)} data-testid="queue-notice-dismiss">
-            Dismiss
-          </button>
-        </div>
-      )}
-      {model.status === 'ok' && model.info.isPreview && tab === 'queue' && (
-        <p className="render__draft" data-testid="render-preview-note">
-          <span className="badge badge--preview">PREVIEW</span> Renders are previews: the photo warped into each frame, holes filled. No model runs, so
-          it is quick and shows the camera move; an SVD model renders the final.{' '}
-          <button className="link" onClick={() => setTab('settings')}>
-            Choose a model
-          </button>
-        </p>
-      )}
-      {model.status === 'ok' && model.info.isDraft && tab === 'queue' && (
-        <p className="render__draft" data-testid="render-draft-note">
-          <span className="badge badge--draft">DRAFT</span> Rendering with the built-in draft model: a fast placeholder, not SVD.{' '}
-          <button className="link" onClick={() => setTab('settings')}>
-            Choose a model
-          </button>
-        </p>
-      )}
+        )}
+        {dir && notices.length > 0 && (
+          <div className="render__notice" role="alert" data-testid="queue-notice">
+            <ul>
+              {notices.map((n) => (
+                <li key={n}>{n}</li>
+              ))}
+            </ul>
+            <button onClick={() => dismissNotices(dir)} data-testid="queue-notice-dismiss">
+              Dismiss
+            </button>
+          </div>
+        )}
+        {model.status === 'ok' && model.info.isPreview && tab === 'queue' && (
+          <p className="render__draft" data-testid="render-preview-note">
+            <span className="badge badge--preview">PREVIEW</span> Renders are previews: the photo warped into each
+            frame, holes filled. No model runs, so it is quick and shows the camera move; an SVD model renders the
+            final.{' '}
+            <button className="link" onClick={() => setTab('settings')}>
+              Choose a model
+            </button>
+          </p>
+        )}
+        {model.status === 'ok' && model.info.isDraft && tab === 'queue' && (
+          <p className="render__draft" data-testid="render-draft-note">
+            <span className="badge badge--draft">DRAFT</span> Rendering with the built-in draft model: a fast
+            placeholder, not SVD.{' '}
+            <button className="link" onClick={() => setTab('settings')}>
+              Choose a model
+            </button>
+          </p>
+        )}
       </div>
 
       {tab === 'settings' ? (
@@ -207,7 +268,9 @@ export function RenderPanel() {
       ) : (
         <div className="render__queue">
           {loadError && <p className="error render__msg">The queue could not be read: {loadError}</p>}
-          {jobs.length === 0 && !loadError && <p className="muted render__msg">No renders yet. With a photo, its depth and a track, press Render.</p>}
+          {jobs.length === 0 && !loadError && (
+            <p className="muted render__msg">No renders yet. With a photo, its depth and a track, press Render.</p>
+          )}
           {active.length > 0 && (
             <ol className="jobs" aria-label="Queue" data-testid="queue-list">
               {active.map((j, i) => item(j, active, i))}
@@ -217,8 +280,18 @@ export function RenderPanel() {
             <>
               <div className="render__subhead">
                 <h4>History</h4>
-                <span className="muted">{compared.length === 2 ? 'Two chosen' : compared.length === 1 ? 'Choose one more to compare' : 'Tick two to compare'}</span>
-                <button disabled={compared.length !== 2} onClick={() => setAction({ kind: 'compare' })} data-testid="compare-button">
+                <span className="muted">
+                  {compared.length === 2
+                    ? 'Two chosen'
+                    : compared.length === 1
+                      ? 'Choose one more to compare'
+                      : 'Tick two to compare'}
+                </span>
+                <button
+                  disabled={compared.length !== 2}
+                  onClick={() => setAction({ kind: 'compare' })}
+                  data-testid="compare-button"
+                >
                   Compare
                 </button>
               </div>
@@ -232,7 +305,9 @@ export function RenderPanel() {
 
       {action?.kind === 'play' && <PlayModal job={action.job} onClose={() => setAction(null)} />}
       {action?.kind === 'sidecar' && <SidecarModal job={action.job} onClose={() => setAction(null)} />}
-      {action?.kind === 'compare' && compared.length === 2 && <CompareModal a={compared[0]} b={compared[1]} fps={fps} onClose={() => setAction(null)} />}
+      {action?.kind === 'compare' && compared.length === 2 && (
+        <CompareModal a={compared[0]} b={compared[1]} fps={fps} onClose={() => setAction(null)} />
+      )}
     </section>
   );
 }

@@ -3,9 +3,23 @@ import { useEffect, useState } from 'react';
 import { engine } from '../../api/client';
 import { useProject } from '../../state/projectStore';
 import type { AppInfo } from '../../../src-main/api/contract';
-import { ExecutionProviderName, type OutputFormat, type RenderSettings as Settings } from '../../../src-main/engine/project/schema';
+import {
+  ExecutionProviderName,
+  type OutputFormat,
+  type RenderSettings as Settings,
+} from '../../../src-main/engine/project/schema';
 import { NumberInput, Row, Segmented } from './fields';
-import { MAX_SEED, SIZE_PRESETS, crfRange, intError, presetOf, randomSeed, sizeError, withRender, type ModelState } from './settings';
+import {
+  MAX_SEED,
+  SIZE_PRESETS,
+  crfRange,
+  intError,
+  presetOf,
+  randomSeed,
+  sizeError,
+  withRender,
+  type ModelState,
+} from './settings';
 
 /** One undoable edit of the render settings. */
 function set(patch: Partial<Settings>): void {
@@ -30,12 +44,30 @@ export function RenderSettings({ model, app }: { model: ModelState; app: AppInfo
 
       <h4 className="rsettings__group">Sampling</h4>
       <Row label="Steps" hint="Denoising steps: the lambda table has one row per step.">
-        <NumberInput label="Steps" testId="render-steps" value={r.steps} check={(v) => intError('Steps', v, 1, 1000)} onCommit={(steps) => set({ steps })} />
+        <NumberInput
+          label="Steps"
+          testId="render-steps"
+          value={r.steps}
+          check={(v) => intError('Steps', v, 1, 1000)}
+          onCommit={(steps) => set({ steps })}
+        />
       </Row>
       <Row label="Seed" hint="The same seed and settings give the same video.">
         <div className="rfield__pair">
-          <NumberInput label="Seed" testId="render-seed" value={r.seed} check={(v) => intError('Seed', v, 0, MAX_SEED)} onCommit={(seed) => set({ seed })} />
-          <button className="icon" title="A random seed" aria-label="Random seed" data-testid="render-dice" onClick={() => set({ seed: randomSeed() })}>
+          <NumberInput
+            label="Seed"
+            testId="render-seed"
+            value={r.seed}
+            check={(v) => intError('Seed', v, 0, MAX_SEED)}
+            onCommit={(seed) => set({ seed })}
+          />
+          <button
+            className="icon"
+            title="A random seed"
+            aria-label="Random seed"
+            data-testid="render-dice"
+            onClick={() => set({ seed: randomSeed() })}
+          >
             ⚄
           </button>
         </div>
@@ -62,11 +94,30 @@ export function RenderSettings({ model, app }: { model: ModelState; app: AppInfo
           </option>
         </select>
       </Row>
-      <Row label="Width × height" hint={r.model === PREVIEW_MODEL ? 'Any even size for a preview (model renders need multiples of 64).' : "Multiples of 64 (the model's latent grid is 1/8 of the size, in blocks of 8)."}>
+      <Row
+        label="Width × height"
+        hint={
+          r.model === PREVIEW_MODEL
+            ? 'Any even size for a preview (model renders need multiples of 64).'
+            : "Multiples of 64 (the model's latent grid is 1/8 of the size, in blocks of 8)."
+        }
+      >
         <div className="rfield__pair">
-          <NumberInput label="Width" testId="render-width" value={r.width} check={(v) => sizeError('Width', v, r.model === PREVIEW_MODEL)} onCommit={(width) => set({ width })} />
+          <NumberInput
+            label="Width"
+            testId="render-width"
+            value={r.width}
+            check={(v) => sizeError('Width', v, r.model === PREVIEW_MODEL)}
+            onCommit={(width) => set({ width })}
+          />
           <span className="muted">×</span>
-          <NumberInput label="Height" testId="render-height" value={r.height} check={(v) => sizeError('Height', v, r.model === PREVIEW_MODEL)} onCommit={(height) => set({ height })} />
+          <NumberInput
+            label="Height"
+            testId="render-height"
+            value={r.height}
+            check={(v) => sizeError('Height', v, r.model === PREVIEW_MODEL)}
+            onCommit={(height) => set({ height })}
+          />
         </div>
       </Row>
       <Row label="Fit" hint="Crop: the photo fills the frame, edges cut. Pad: the whole photo, with borders.">
@@ -100,9 +151,18 @@ export function RenderSettings({ model, app }: { model: ModelState; app: AppInfo
           }}
         />
       </Row>
-      <Row label="Quality (CRF)" hint="Constant rate factor: lower is better quality and a bigger file. 18 is visually lossless for H.264.">
+      <Row
+        label="Quality (CRF)"
+        hint="Constant rate factor: lower is better quality and a bigger file. 18 is visually lossless for H.264."
+      >
         {crf ? (
-          <NumberInput label="CRF" testId="render-crf" value={r.crf} check={(v) => intError('CRF', v, crf.min, crf.max)} onCommit={(v) => set({ crf: v })} />
+          <NumberInput
+            label="CRF"
+            testId="render-crf"
+            value={r.crf}
+            check={(v) => intError('CRF', v, crf.min, crf.max)}
+            onCommit={(v) => set({ crf: v })}
+          />
         ) : (
           <span className="muted">Lossless for {r.format.toUpperCase()}</span>
         )}
@@ -111,13 +171,42 @@ export function RenderSettings({ model, app }: { model: ModelState; app: AppInfo
       <h4 className="rsettings__group">Conditioning</h4>
       <Row label="Guidance" hint="Classifier-free guidance, ramped from min at the first frame to max at the last.">
         <div className="rfield__pair">
-          <NumberInput label="Guidance min" testId="render-guidance-min" value={r.guidanceMin} check={(v) => (v < 0 ? 'Guidance must be ≥ 0.' : v > r.guidanceMax ? `Min must not exceed max (${r.guidanceMax}).` : null)} onCommit={(guidanceMin) => set({ guidanceMin })} />
+          <NumberInput
+            label="Guidance min"
+            testId="render-guidance-min"
+            value={r.guidanceMin}
+            check={(v) =>
+              v < 0 ? 'Guidance must be ≥ 0.' : v > r.guidanceMax ? `Min must not exceed max (${r.guidanceMax}).` : null
+            }
+            onCommit={(guidanceMin) => set({ guidanceMin })}
+          />
           <span className="muted">to</span>
-          <NumberInput label="Guidance max" testId="render-guidance-max" value={r.guidanceMax} check={(v) => (v < r.guidanceMin ? `Max must not be below min (${r.guidanceMin}).` : v > 30 ? 'Guidance above 30 is not useful.' : null)} onCommit={(guidanceMax) => set({ guidanceMax })} />
+          <NumberInput
+            label="Guidance max"
+            testId="render-guidance-max"
+            value={r.guidanceMax}
+            check={(v) =>
+              v < r.guidanceMin
+                ? `Max must not be below min (${r.guidanceMin}).`
+                : v > 30
+                  ? 'Guidance above 30 is not useful.'
+                  : null
+            }
+            onCommit={(guidanceMax) => set({ guidanceMax })}
+          />
         </div>
       </Row>
-      <Row label="Decode chunk" hint="Frames the VAE decodes at once, at most: lowered to what the GPU's free memory holds. Fewer use less memory.">
-        <NumberInput label="Decode chunk" testId="render-decode-chunk" value={r.decodeChunk} check={(v) => intError('Decode chunk', v, 1, 1000)} onCommit={(decodeChunk) => set({ decodeChunk })} />
+      <Row
+        label="Decode chunk"
+        hint="Frames the VAE decodes at once, at most: lowered to what the GPU's free memory holds. Fewer use less memory."
+      >
+        <NumberInput
+          label="Decode chunk"
+          testId="render-decode-chunk"
+          value={r.decodeChunk}
+          check={(v) => intError('Decode chunk', v, 1, 1000)}
+          onCommit={(decodeChunk) => set({ decodeChunk })}
+        />
       </Row>
       <AdvancedConditioning r={r} model={model} />
     </div>
@@ -130,7 +219,11 @@ export function RenderSettings({ model, app }: { model: ModelState; app: AppInfo
  * conditioning fps (SVD-XT is conditioned on 7 whatever the video plays at).
  */
 function AdvancedConditioning({ r, model }: { r: Settings; model: ModelState }) {
-  const defaults = (model.status === 'ok' && model.info.conditioning) || { fps: 7, motionBucketId: 127, noiseAugStrength: 0.02 };
+  const defaults = (model.status === 'ok' && model.info.conditioning) || {
+    fps: 7,
+    motionBucketId: 127,
+    noiseAugStrength: 0.02,
+  };
   const fromModel = model.status === 'ok' ? 'the model folder' : 'SVD-XT';
   const overridden = r.conditioningFps !== null || r.motionBucketId !== null || r.noiseAugStrength !== null;
   return (
@@ -166,7 +259,10 @@ function AdvancedConditioning({ r, model }: { r: Settings; model: ModelState }) 
         check={(v) => (v < 0 || v > 10 ? 'Noise augmentation must be between 0 and 10.' : null)}
         onCommit={(noiseAugStrength) => set({ noiseAugStrength })}
       />
-      <Row label="Guidance passes" hint="Classifier-free guidance as one UNet call with batch 2, or two calls with batch 1 (about half the memory, same result). Auto splits when the GPU's free memory is too small.">
+      <Row
+        label="Guidance passes"
+        hint="Classifier-free guidance as one UNet call with batch 2, or two calls with batch 1 (about half the memory, same result). Auto splits when the GPU's free memory is too small."
+      >
         <Segmented
           label="Guidance passes"
           testId="render-cfg-mode"
@@ -184,18 +280,39 @@ function AdvancedConditioning({ r, model }: { r: Settings; model: ModelState }) 
 }
 
 /** A number that is the model's value until edited; the reset button goes back to it. */
-function Override(props: { label: string; testId: string; hint: string; value: number | null; fallback: number; source: string; check: (v: number) => string | null; onCommit: (v: number | null) => void }) {
+function Override(props: {
+  label: string;
+  testId: string;
+  hint: string;
+  value: number | null;
+  fallback: number;
+  source: string;
+  check: (v: number) => string | null;
+  onCommit: (v: number | null) => void;
+}) {
   const { value, fallback } = props;
   return (
     <Row label={props.label} hint={props.hint}>
       <div className="rfield__pair">
-        <NumberInput label={props.label} testId={props.testId} value={value ?? fallback} check={props.check} onCommit={(v) => props.onCommit(v)} />
+        <NumberInput
+          label={props.label}
+          testId={props.testId}
+          value={value ?? fallback}
+          check={props.check}
+          onCommit={(v) => props.onCommit(v)}
+        />
         {value === null ? (
           <span className="muted" data-testid={`${props.testId}-source`}>
             from {props.source}
           </span>
         ) : (
-          <button className="icon" title={`Back to ${props.source}'s value (${fallback})`} aria-label={`Reset ${props.label}`} data-testid={`${props.testId}-reset`} onClick={() => props.onCommit(null)}>
+          <button
+            className="icon"
+            title={`Back to ${props.source}'s value (${fallback})`}
+            aria-label={`Reset ${props.label}`}
+            data-testid={`${props.testId}-reset`}
+            onClick={() => props.onCommit(null)}
+          >
             ↺
           </button>
         )}
@@ -296,18 +413,22 @@ function ModelCard({ state }: { state: ModelState }) {
         <span>{info.name}</span>
       </div>
       <div className="muted">
-        {info.isPreview ? 'warp + push-pull fill · any even size · any frame count' : `${info.family.toUpperCase()} · ${info.dtype} · native ${info.size.width} × ${info.size.height} · frames ${info.frameCounts === 'any' ? 'any count' : info.frameCounts.join(' or ')}`}
+        {info.isPreview
+          ? 'warp + push-pull fill · any even size · any frame count'
+          : `${info.family.toUpperCase()} · ${info.dtype} · native ${info.size.width} × ${info.size.height} · frames ${info.frameCounts === 'any' ? 'any count' : info.frameCounts.join(' or ')}`}
       </div>
       {info.isPreview && (
         <p className="rmodel__note" data-testid="render-preview-card-note">
-          A preview needs no model: each frame is the photo warped into that frame's camera, with the holes the move opens filled from the
-          background. It shows the camera move in seconds, at any even size. Use an SVD model folder for the final render.
+          A preview needs no model: each frame is the photo warped into that frame's camera, with the holes the move
+          opens filled from the background. It shows the camera move in seconds, at any even size. Use an SVD model
+          folder for the final render.
         </p>
       )}
       {info.isDraft && (
         <p className="rmodel__note">
-          The draft model is a tiny stand-in built into the app: it runs the whole pipeline in seconds on any machine, but its video is a rough
-          placeholder, not Stable Video Diffusion. Use it to check a track; render finals with an SVD model folder.
+          The draft model is a tiny stand-in built into the app: it runs the whole pipeline in seconds on any machine,
+          but its video is a rough placeholder, not Stable Video Diffusion. Use it to check a track; render finals with
+          an SVD model folder.
         </p>
       )}
     </div>
@@ -318,20 +439,33 @@ function ProviderPicker({ value, app }: { value: Settings['executionProvider']; 
   const available = app?.providers.available ?? [];
   return (
     <>
-      <Row label="Runs on" hint="The ONNX Runtime execution provider. Auto picks the best one found and falls back to the CPU.">
-        <select aria-label="Execution provider" data-testid="render-provider" value={value} onChange={(e) => set({ executionProvider: e.target.value as Settings['executionProvider'] })}>
+      <Row
+        label="Runs on"
+        hint="The ONNX Runtime execution provider. Auto picks the best one found and falls back to the CPU."
+      >
+        <select
+          aria-label="Execution provider"
+          data-testid="render-provider"
+          value={value}
+          onChange={(e) => set({ executionProvider: e.target.value as Settings['executionProvider'] })}
+        >
           {ExecutionProviderName.options.map((p) => {
             const usable = p === 'auto' || available.includes(p);
             return (
               <option key={p} value={p} disabled={!usable && p !== value}>
-                {p === 'auto' ? `Auto${app ? ` (${app.providers.chosen})` : ''}` : `${p.toUpperCase()}${usable ? '' : ' — not available here'}`}
+                {p === 'auto'
+                  ? `Auto${app ? ` (${app.providers.chosen})` : ''}`
+                  : `${p.toUpperCase()}${usable ? '' : ' — not available here'}`}
               </option>
             );
           })}
         </select>
       </Row>
       {app && (
-        <p className={`rsettings__note${value !== 'auto' && !available.includes(value) ? ' rsettings__note--warn' : ''}`} data-testid="render-provider-note">
+        <p
+          className={`rsettings__note${value !== 'auto' && !available.includes(value) ? ' rsettings__note--warn' : ''}`}
+          data-testid="render-provider-note"
+        >
           {value === 'auto'
             ? `Auto runs on ${app.providers.chosen.toUpperCase()}${app.providers.reason ? `: ${app.providers.reason}` : ', and falls back to the CPU if it cannot start.'}`
             : available.includes(value)

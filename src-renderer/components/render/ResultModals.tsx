@@ -11,7 +11,19 @@ import { baseName, jobSettings } from './queue';
 import { Modal } from '../shell/Dialogs';
 
 /** A modal for render results (wider than the shell's dialogs: videos and JSON). */
-export function ResultModal({ title, onClose, wide, children, testId }: { title: string; onClose: () => void; wide?: boolean; children: ReactNode; testId?: string }) {
+export function ResultModal({
+  title,
+  onClose,
+  wide,
+  children,
+  testId,
+}: {
+  title: string;
+  onClose: () => void;
+  wide?: boolean;
+  children: ReactNode;
+  testId?: string;
+}) {
   return (
     <Modal title={title} onClose={onClose} className={`rmodal${wide ? ' rmodal--wide' : ''}`} testId={testId}>
       {children}
@@ -43,7 +55,8 @@ export function PlayModal({ job, onClose }: { job: JobView; onClose: () => void 
         )}
       </div>
       <p className="muted">
-        {kind === 'folder' ? `PNG frames in ${job.output} (the middle frame is shown).` : job.output} · {jobSettings(job)}
+        {kind === 'folder' ? `PNG frames in ${job.output} (the middle frame is shown).` : job.output} ·{' '}
+        {jobSettings(job)}
       </p>
       <div className="modal__actions">
         {url && kind !== 'folder' && job.output && (
@@ -82,8 +95,19 @@ export function SidecarModal({ job, onClose }: { job: JobView; onClose: () => vo
     };
   }, [project, job.sidecar]);
   return (
-    <ResultModal title={`Sidecar · ${job.sidecar ? baseName(job.sidecar) : job.label}`} onClose={onClose} wide testId="sidecar-modal">
-      {error ? <p className="error">{error}</p> : <pre className="rsidecar" data-testid="sidecar-json">{text ?? 'Loading…'}</pre>}
+    <ResultModal
+      title={`Sidecar · ${job.sidecar ? baseName(job.sidecar) : job.label}`}
+      onClose={onClose}
+      wide
+      testId="sidecar-modal"
+    >
+      {error ? (
+        <p className="error">{error}</p>
+      ) : (
+        <pre className="rsidecar" data-testid="sidecar-json">
+          {text ?? 'Loading…'}
+        </pre>
+      )}
       <div className="modal__actions">
         {text && (
           <button onClick={() => void navigator.clipboard?.writeText(text)} title="Copy the JSON">
@@ -117,7 +141,8 @@ export function CompareModal({ a, b, fps, onClose }: { a: JobView; b: JobView; f
       const l = left.current;
       const r = right.current;
       if (l) {
-        if (r && !l.paused && !r.seeking && Math.abs(r.currentTime - l.currentTime) > frame) r.currentTime = l.currentTime;
+        if (r && !l.paused && !r.seeking && Math.abs(r.currentTime - l.currentTime) > frame)
+          r.currentTime = l.currentTime;
         setTime(l.currentTime);
         if (Number.isFinite(l.duration)) setDuration(l.duration);
       }
@@ -157,9 +182,7 @@ export function CompareModal({ a, b, fps, onClose }: { a: JobView; b: JobView; f
       <figcaption>
         <KindBadge job={job} />
         <strong>{job.label}</strong>
-        <span className="muted">
-          {jobSettings(job)}
-        </span>
+        <span className="muted">{jobSettings(job)}</span>
       </figcaption>
     </figure>
   );
@@ -202,7 +225,9 @@ export function CompareModal({ a, b, fps, onClose }: { a: JobView; b: JobView; f
 function CompareDifferences({ a, b }: { a: JobView; b: JobView }) {
   if (!a.fingerprint || !b.fingerprint) return null;
   // Previews use neither a seed nor denoising steps: a difference there changes nothing.
-  const diff = renderDifferences(a.fingerprint, b.fingerprint).filter((d) => !(a.preview && b.preview && /^(seed|steps):/.test(d)));
+  const diff = renderDifferences(a.fingerprint, b.fingerprint).filter(
+    (d) => !(a.preview && b.preview && /^(seed|steps):/.test(d)),
+  );
   return (
     <div className="rcompare__diff" data-testid="compare-differences">
       {diff.length === 0 ? (

@@ -3,7 +3,8 @@
 /** RGB24 pixels to RGBA with opaque alpha; refuses a buffer of the wrong size. */
 export function rgbToRgba(rgb: Uint8Array, width: number, height: number, out?: Uint8ClampedArray): Uint8ClampedArray {
   const n = width * height;
-  if (rgb.length !== n * 3) throw new Error(`A ${width}x${height} preview needs ${n * 3} RGB bytes, got ${rgb.length}.`);
+  if (rgb.length !== n * 3)
+    throw new Error(`A ${width}x${height} preview needs ${n * 3} RGB bytes, got ${rgb.length}.`);
   const rgba = out && out.length === n * 4 ? out : new Uint8ClampedArray(n * 4);
   for (let i = 0, j = 0; i < n; i++, j += 3) {
     const k = i * 4;

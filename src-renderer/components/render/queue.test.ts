@@ -1,10 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import type { JobStatus, JobView } from '../../../src-main/api/contract';
-import { addIfNew, orderLike, canCancel, canRemove, canRestart, dropTarget, moveLocal, moveTarget, progressText, splitQueue, toggleCompare, upsertJob, baseName, jobSettings } from './queue';
+import {
+  addIfNew,
+  orderLike,
+  canCancel,
+  canRemove,
+  canRestart,
+  dropTarget,
+  moveLocal,
+  moveTarget,
+  progressText,
+  splitQueue,
+  toggleCompare,
+  upsertJob,
+  baseName,
+  jobSettings,
+} from './queue';
 import { frameAt, rgbToRgba } from './preview';
 
 function job(id: string, status: JobStatus = 'queued', progress = 0): JobView {
-  return { project: '/p', id, label: id, createdAt: '2026-11-25T18:00:00.000Z', status, progress, seed: 1, steps: 4, frames: 14 };
+  return {
+    project: '/p',
+    id,
+    label: id,
+    createdAt: '2026-11-25T18:00:00.000Z',
+    status,
+    progress,
+    seed: 1,
+    steps: 4,
+    frames: 14,
+  };
 }
 const ids = (js: JobView[]) => js.map((j) => j.id);
 
@@ -64,7 +89,12 @@ describe('queue list', () => {
   });
 
   it('actions follow the status', () => {
-    const table = (['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const).map((s) => [s, canCancel(s), canRestart(s), canRemove(s)]);
+    const table = (['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const).map((s) => [
+      s,
+      canCancel(s),
+      canRestart(s),
+      canRemove(s),
+    ]);
     expect(table).toEqual([
       ['queued', true, false, true],
       ['running', true, false, false],
@@ -84,12 +114,26 @@ describe('queue list', () => {
 
   it('progress text names the stage, and says an interrupted job stopped', () => {
     expect(progressText({ status: 'running', progress: 0.456, stage: 'denoise 3/4' })).toBe('denoise 3/4 · 46%');
-    expect(progressText({ status: 'interrupted', progress: 0.3, stage: 'decode' })).toBe('Stopped at 30% (decode): the engine quit mid-render.');
+    expect(progressText({ status: 'interrupted', progress: 0.3, stage: 'decode' })).toBe(
+      'Stopped at 30% (decode): the engine quit mid-render.',
+    );
     expect(progressText({ status: 'queued', progress: 0 })).toBe('');
     // A track in windows: which window, then the stage and its step.
-    expect(progressText({ status: 'running', progress: 0.5, stage: 'denoise', detail: 'step 2 of 4', window: { index: 2, count: 3 } })).toBe('window 2/3 · denoise step 2 of 4 · 50%');
-    expect(progressText({ status: 'running', progress: 0.2, stage: 'warp', window: { index: 1, count: 5 } })).toBe('window 1/5 · warp · 20%');
-    expect(progressText({ status: 'interrupted', progress: 0.7, stage: 'decode', window: { index: 3, count: 3 } })).toBe('Stopped at 70% (window 3/3, decode): the engine quit mid-render.');
+    expect(
+      progressText({
+        status: 'running',
+        progress: 0.5,
+        stage: 'denoise',
+        detail: 'step 2 of 4',
+        window: { index: 2, count: 3 },
+      }),
+    ).toBe('window 2/3 · denoise step 2 of 4 · 50%');
+    expect(progressText({ status: 'running', progress: 0.2, stage: 'warp', window: { index: 1, count: 5 } })).toBe(
+      'window 1/5 · warp · 20%',
+    );
+    expect(
+      progressText({ status: 'interrupted', progress: 0.7, stage: 'decode', window: { index: 3, count: 3 } }),
+    ).toBe('Stopped at 70% (window 3/3, decode): the engine quit mid-render.');
     expect(baseName('renders/job-1/out.mp4')).toBe('out.mp4');
     expect(baseName('renders\\x.webm')).toBe('x.webm');
   });
@@ -114,7 +158,19 @@ describe('job settings line', () => {
   it('shows seed and steps for a model render, frames and size for a preview', () => {
     const base = { seed: 42, steps: 25, frames: 14 };
     expect(jobSettings(base)).toBe('seed 42 · 25 steps · 14 frames');
-    const fp = { seed: 42, steps: 25, frames: 14, model: 'preview', size: '1024x576', fps: 7, guidance: '1-3', lambda: 'default #0', track: '2 keys #0', depth: 'none', photo: 'none' };
+    const fp = {
+      seed: 42,
+      steps: 25,
+      frames: 14,
+      model: 'preview',
+      size: '1024x576',
+      fps: 7,
+      guidance: '1-3',
+      lambda: 'default #0',
+      track: '2 keys #0',
+      depth: 'none',
+      photo: 'none',
+    };
     expect(jobSettings({ ...base, preview: true, fingerprint: fp })).toBe('preview · 14 frames · 1024x576');
     expect(jobSettings({ ...base, preview: true })).toBe('preview · 14 frames');
   });

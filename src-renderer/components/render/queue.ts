@@ -46,7 +46,12 @@ export function splitQueue(jobs: readonly JobView[]): { active: JobView[]; histo
  * Where 'render.reorder' must move a job so it swaps with its neighbour in the visible list
  * (`visible` is a subsequence of `all`, e.g. the active jobs); null at either end.
  */
-export function moveTarget(all: readonly JobView[], visible: readonly JobView[], id: string, dir: -1 | 1): number | null {
+export function moveTarget(
+  all: readonly JobView[],
+  visible: readonly JobView[],
+  id: string,
+  dir: -1 | 1,
+): number | null {
   const v = visible.findIndex((j) => j.id === id);
   const neighbour = visible[v + dir];
   if (v < 0 || !neighbour) return null;
@@ -90,8 +95,10 @@ export const STATUS_LABEL: Record<JobStatus, string> = {
 export function progressText(job: Pick<JobView, 'status' | 'progress' | 'stage' | 'detail' | 'window'>): string {
   const pct = `${Math.round(job.progress * 100)}%`;
   const win = job.window ? `window ${job.window.index}/${job.window.count}` : '';
-  if (job.status === 'interrupted') return `Stopped at ${pct}${job.stage ? ` (${[win, job.stage].filter(Boolean).join(', ')})` : ''}: the engine quit mid-render.`;
-  if (job.status === 'running') return [win, job.stage && (job.detail ? `${job.stage} ${job.detail}` : job.stage), pct].filter(Boolean).join(' · ');
+  if (job.status === 'interrupted')
+    return `Stopped at ${pct}${job.stage ? ` (${[win, job.stage].filter(Boolean).join(', ')})` : ''}: the engine quit mid-render.`;
+  if (job.status === 'running')
+    return [win, job.stage && (job.detail ? `${job.stage} ${job.detail}` : job.stage), pct].filter(Boolean).join(' · ');
   return '';
 }
 

@@ -3,7 +3,17 @@ import type { JobStatus, JobView } from '../../../src-main/api/contract';
 import { useQueue, type JobPreview } from './queueStore';
 
 function job(id: string, status: JobStatus = 'queued', project = '/a'): JobView {
-  return { project, id, label: id, createdAt: '2026-11-25T18:00:00.000Z', status, progress: 0, seed: 1, steps: 4, frames: 14 };
+  return {
+    project,
+    id,
+    label: id,
+    createdAt: '2026-11-25T18:00:00.000Z',
+    status,
+    progress: 0,
+    seed: 1,
+    steps: 4,
+    frames: 14,
+  };
 }
 function preview(jobId: string, step: number, project = '/a'): JobPreview {
   return { project, jobId, step, width: 2, height: 1, frames: [new Uint8Array(6)] };
@@ -17,7 +27,8 @@ describe('render queue store', () => {
   });
 
   it('holds the queue notices of the open project (issue 12, item 7) and drops them with it', () => {
-    const n = 'The render queue file /a/queue.json could not be read (not valid JSON). It was moved to /a/queue.json.corrupt-x and an empty queue was started.';
+    const n =
+      'The render queue file /a/queue.json could not be read (not valid JSON). It was moved to /a/queue.json.corrupt-x and an empty queue was started.';
     q().setNotices([n]);
     q().setJobs([]);
     expect(q().notices).toEqual([n]);

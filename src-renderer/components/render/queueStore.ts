@@ -43,9 +43,16 @@ export const useQueue = create<QueueState>()((set) => ({
   compare: [],
   loadError: null,
   notices: [],
-  setProject: (project) => set((s) => (s.project === project ? s : { project, jobs: [], previews: {}, compare: [], loadError: null, notices: [] })),
+  setProject: (project) =>
+    set((s) =>
+      s.project === project ? s : { project, jobs: [], previews: {}, compare: [], loadError: null, notices: [] },
+    ),
   setJobs: (jobs) =>
-    set((s) => ({ jobs, compare: s.compare.filter((id) => jobs.some((j) => j.id === id && j.status === 'done')), loadError: null })),
+    set((s) => ({
+      jobs,
+      compare: s.compare.filter((id) => jobs.some((j) => j.id === id && j.status === 'done')),
+      loadError: null,
+    })),
   applyUpdate: (job) =>
     set((s) => {
       if (job.project !== s.project) return s;
@@ -53,7 +60,13 @@ export const useQueue = create<QueueState>()((set) => ({
       return { jobs: upsertJob(s.jobs, job), previews };
     }),
   addAnswer: (job) => set((s) => (job.project === s.project ? { jobs: addIfNew(s.jobs, job) } : s)),
-  applyOrder: (order) => set((s) => ({ jobs: orderLike(s.jobs, order.filter((j) => j.project === s.project)) })),
+  applyOrder: (order) =>
+    set((s) => ({
+      jobs: orderLike(
+        s.jobs,
+        order.filter((j) => j.project === s.project),
+      ),
+    })),
   applyPreview: (p) =>
     set((s) => {
       if (p.project !== s.project) return s;
@@ -62,7 +75,12 @@ export const useQueue = create<QueueState>()((set) => ({
       return { previews: { ...s.previews, [p.jobId]: p } };
     }),
   moveLocal: (id, toIndex) => set((s) => ({ jobs: moveLocal(s.jobs, id, toIndex) })),
-  dropLocal: (id) => set((s) => ({ jobs: s.jobs.filter((j) => j.id !== id), previews: omit(s.previews, id), compare: s.compare.filter((c) => c !== id) })),
+  dropLocal: (id) =>
+    set((s) => ({
+      jobs: s.jobs.filter((j) => j.id !== id),
+      previews: omit(s.previews, id),
+      compare: s.compare.filter((c) => c !== id),
+    })),
   toggleCompare: (id) => set((s) => ({ compare: toggleCompare(s.compare, id) })),
   setLoadError: (loadError) => set({ loadError }),
   setNotices: (notices) => set({ notices }),

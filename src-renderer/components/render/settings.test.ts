@@ -2,11 +2,38 @@ import { describe, expect, it } from 'vitest';
 import type { ModelInfo } from '../../../src-main/api/contract';
 import { ProjectDoc } from '../../../src-main/engine/project/schema';
 import { createProject } from '../../../src-main/engine/project/create';
-import { crfRange, frameCountIssue, intError, presetOf, randomSeed, renderBlockers, sizeError, variantSeeds, withRender, type ModelState } from './settings';
+import {
+  crfRange,
+  frameCountIssue,
+  intError,
+  presetOf,
+  randomSeed,
+  renderBlockers,
+  sizeError,
+  variantSeeds,
+  withRender,
+  type ModelState,
+} from './settings';
 
-const svdXt: ModelInfo = { name: 'SVD-XT 1.1', family: 'svd-xt', isDraft: false, isPreview: false, frameCounts: [25], size: { width: 1024, height: 576 }, dtype: 'float16' };
+const svdXt: ModelInfo = {
+  name: 'SVD-XT 1.1',
+  family: 'svd-xt',
+  isDraft: false,
+  isPreview: false,
+  frameCounts: [25],
+  size: { width: 1024, height: 576 },
+  dtype: 'float16',
+};
 const svd: ModelInfo = { ...svdXt, name: 'SVD', family: 'svd', frameCounts: [25, 14] };
-const draft: ModelInfo = { name: 'Draft', family: 'draft', isDraft: true, isPreview: false, frameCounts: 'any', size: { width: 1024, height: 576 }, dtype: 'float32' };
+const draft: ModelInfo = {
+  name: 'Draft',
+  family: 'draft',
+  isDraft: true,
+  isPreview: false,
+  frameCounts: 'any',
+  size: { width: 1024, height: 576 },
+  dtype: 'float32',
+};
 
 function readyDoc(): ProjectDoc {
   const doc = createProject('Test');
@@ -14,7 +41,10 @@ function readyDoc(): ProjectDoc {
   return ProjectDoc.parse({
     ...doc,
     image: { asset, originalName: 'a.png', width: 512, height: 288 },
-    depth: { source: { type: 'file', asset: { file: 'd.npy', sha256: 'b'.repeat(64) }, originalName: 'd.npy' }, mapping: { kind: 'depth', scale: 1, near: 0.0001, far: 1000 } },
+    depth: {
+      source: { type: 'file', asset: { file: 'd.npy', sha256: 'b'.repeat(64) }, originalName: 'd.npy' },
+      mapping: { kind: 'depth', scale: 1, near: 0.0001, far: 1000 },
+    },
   });
 }
 
@@ -61,8 +91,12 @@ describe('frame counts and blockers', () => {
     expect(frameCountIssue(draft, 37)).toBeNull();
     expect(frameCountIssue(svdXt, 25)).toBeNull();
     expect(frameCountIssue(svd, 14)).toBeNull();
-    expect(frameCountIssue(svd, 16)).toBe("SVD renders 14 or 25 frames natively; the track has 16. Set the track's length to 14 frames (timeline) or use a model trained for 16.");
-    expect(frameCountIssue(svdXt, 14)).toMatch(/renders 25 frames natively; the track has 14\. Set the track's length to 25/);
+    expect(frameCountIssue(svd, 16)).toBe(
+      "SVD renders 14 or 25 frames natively; the track has 16. Set the track's length to 14 frames (timeline) or use a model trained for 16.",
+    );
+    expect(frameCountIssue(svdXt, 14)).toMatch(
+      /renders 25 frames natively; the track has 14\. Set the track's length to 25/,
+    );
   });
 
   it('lists every reason a render cannot start, and none for a ready project', () => {
@@ -70,14 +104,26 @@ describe('frame counts and blockers', () => {
     const doc = readyDoc();
     expect(renderBlockers(doc, ok)).toEqual([]);
     const bare = createProject('Bare');
-    expect(renderBlockers(bare, ok)).toEqual(['Import a photo first (File > Import Image).', 'Import or estimate a depth map first (Inspector > Depth).']);
-    const fourteen = ProjectDoc.parse({ ...doc, track: { ...doc.track, numFrames: 14 }, lambda: createProject('L', { numFrames: 14 }).lambda });
+    expect(renderBlockers(bare, ok)).toEqual([
+      'Import a photo first (File > Import Image).',
+      'Import or estimate a depth map first (Inspector > Depth).',
+    ]);
+    const fourteen = ProjectDoc.parse({
+      ...doc,
+      track: { ...doc.track, numFrames: 14 },
+      lambda: createProject('L', { numFrames: 14 }).lambda,
+    });
     expect(renderBlockers(fourteen, { status: 'ok', info: svd })).toEqual([]);
     expect(renderBlockers(fourteen, { status: 'ok', info: svdXt })).toEqual([frameCountIssue(svdXt, 14)]);
     expect(frameCountIssue(svdXt, 14)).not.toBeNull();
-    expect(renderBlockers(doc, { status: 'error', message: 'No model.json in /x.' })).toEqual(['The model cannot be used: No model.json in /x.']);
+    expect(renderBlockers(doc, { status: 'error', message: 'No model.json in /x.' })).toEqual([
+      'The model cannot be used: No model.json in /x.',
+    ]);
     const odd = withRender(doc, { width: 300, guidanceMin: 4, guidanceMax: 2 });
-    expect(renderBlockers(odd, ok)).toEqual(['Width must be a multiple of 64 (try 256 or 320).', 'Guidance min (4) is above guidance max (2).']);
+    expect(renderBlockers(odd, ok)).toEqual([
+      'Width must be a multiple of 64 (try 256 or 320).',
+      'Guidance min (4) is above guidance max (2).',
+    ]);
     const mismatch = withRender(doc, { steps: doc.lambda.steps + 1 });
     expect(renderBlockers(mismatch, ok)).toHaveLength(1);
     expect(renderBlockers(mismatch, ok)[0]).toMatch(/^The lambda table is \d+ steps × \d+ frames but the render needs/);
@@ -85,16 +131,27 @@ describe('frame counts and blockers', () => {
   });
 
   it('a preview takes any even size; a depth of another aspect blocks the render with what to do', () => {
-    const preview: ModelState = { status: 'ok', info: { ...draft, name: 'Preview', family: 'preview', isDraft: false, isPreview: true } };
+    const preview: ModelState = {
+      status: 'ok',
+      info: { ...draft, name: 'Preview', family: 'preview', isDraft: false, isPreview: true },
+    };
     const doc = readyDoc();
     expect(renderBlockers(withRender(doc, { width: 300, height: 170 }), preview)).toEqual([]);
-    expect(renderBlockers(withRender(doc, { width: 301, height: 170 }), preview)).toEqual(['Width must be even (the video\'s colour planes are half size).']);
+    expect(renderBlockers(withRender(doc, { width: 301, height: 170 }), preview)).toEqual([
+      "Width must be even (the video's colour planes are half size).",
+    ]);
     expect(renderBlockers(withRender(doc, { width: 300, height: 170 }), { status: 'ok', info: draft })).toHaveLength(2);
-    const mismatch = { code: 'shape-mismatch', message: 'The depth is 160x128 (aspect 1.250) but the photo is 1600x1200 (aspect 1.333): they cannot be the same view. Use the depth map made for this photo.' };
+    const mismatch = {
+      code: 'shape-mismatch',
+      message:
+        'The depth is 160x128 (aspect 1.250) but the photo is 1600x1200 (aspect 1.333): they cannot be the same view. Use the depth map made for this photo.',
+    };
     expect(renderBlockers(doc, preview, mismatch)).toEqual([
       'The depth is 160x128 (aspect 1.250) but the photo is 1600x1200 (aspect 1.333): they cannot be the same view. Fit the depth to the photo or crop the photo to the depth (Inspector > Depth).',
     ]);
-    expect(renderBlockers(doc, preview, { code: 'not-found', message: 'The depth file is missing.' })).toEqual(['The depth cannot be used: The depth file is missing.']);
+    expect(renderBlockers(doc, preview, { code: 'not-found', message: 'The depth file is missing.' })).toEqual([
+      'The depth cannot be used: The depth file is missing.',
+    ]);
   });
 
   it('withRender changes only the render settings', () => {

@@ -51,7 +51,9 @@ export function intError(label: string, v: number, min: number, max: number): st
 export const MAX_SEED = 2 ** 32 - 1;
 
 /** A fresh seed from the browser's CRNG (the dice button). */
-export function randomSeed(random: () => number = () => crypto.getRandomValues(new Uint32Array(1))[0] / 2 ** 32): number {
+export function randomSeed(
+  random: () => number = () => crypto.getRandomValues(new Uint32Array(1))[0] / 2 ** 32,
+): number {
   return Math.floor(random() * (MAX_SEED + 1)) % (MAX_SEED + 1);
 }
 
@@ -76,20 +78,29 @@ export function frameCountIssue(info: ModelInfo, frames: number): string | null 
   return `${info.name} renders ${counts.join(' or ')} frames natively; the track has ${frames}. Set the track's length to ${nearest} frames (timeline) or use a model trained for ${frames}.`;
 }
 
-export type ModelState = { status: 'loading' } | { status: 'ok'; info: ModelInfo } | { status: 'error'; message: string };
+export type ModelState =
+  { status: 'loading' } | { status: 'ok'; info: ModelInfo } | { status: 'error'; message: string };
 
 /**
  * Every reason the Render button is disabled right now (empty: it can render). `depthIssue` is
  * why the engine could not read the depth against the photo (a depth of another aspect, a missing
  * file): such inputs would fail after the render starts, so it does not start.
  */
-export function renderBlockers(doc: ProjectDoc | null, model: ModelState, depthIssue: { code: string | null; message: string } | null = null): string[] {
+export function renderBlockers(
+  doc: ProjectDoc | null,
+  model: ModelState,
+  depthIssue: { code: string | null; message: string } | null = null,
+): string[] {
   if (!doc) return ['No project is open.'];
   const out: string[] = [];
   if (!doc.image) out.push('Import a photo first (File > Import Image).');
   if (!doc.depth) out.push('Import or estimate a depth map first (Inspector > Depth).');
   else if (doc.image && depthIssue)
-    out.push(depthIssue.code === 'shape-mismatch' ? `${depthIssue.message.replace(/ Use the depth map made for this photo\.$/, '')} Fit the depth to the photo or crop the photo to the depth (Inspector > Depth).` : `The depth cannot be used: ${depthIssue.message}`);
+    out.push(
+      depthIssue.code === 'shape-mismatch'
+        ? `${depthIssue.message.replace(/ Use the depth map made for this photo\.$/, '')} Fit the depth to the photo or crop the photo to the depth (Inspector > Depth).`
+        : `The depth cannot be used: ${depthIssue.message}`,
+    );
   if (model.status === 'loading') out.push('Checking the model…');
   else if (model.status === 'error') out.push(`The model cannot be used: ${model.message}`);
   else {
@@ -102,9 +113,12 @@ export function renderBlockers(doc: ProjectDoc | null, model: ModelState, depthI
   const h = sizeError('Height', render.height, preview);
   if (w) out.push(w);
   if (h) out.push(h);
-  if (render.guidanceMin > render.guidanceMax) out.push(`Guidance min (${render.guidanceMin}) is above guidance max (${render.guidanceMax}).`);
+  if (render.guidanceMin > render.guidanceMax)
+    out.push(`Guidance min (${render.guidanceMin}) is above guidance max (${render.guidanceMax}).`);
   if (doc.lambda.steps !== render.steps || doc.lambda.frames !== doc.track.numFrames)
-    out.push(`The lambda table is ${doc.lambda.steps} steps × ${doc.lambda.frames} frames but the render needs ${render.steps} × ${doc.track.numFrames}.`);
+    out.push(
+      `The lambda table is ${doc.lambda.steps} steps × ${doc.lambda.frames} frames but the render needs ${render.steps} × ${doc.track.numFrames}.`,
+    );
   return out;
 }
 

@@ -40,7 +40,15 @@ export function App() {
     window.addEventListener('beforeunload', onBeforeUnload);
     return () => window.removeEventListener('beforeunload', onBeforeUnload);
   }, []);
-  useEffect(() => engine.on('engine.restarted', () => useUi.getState().toast('error', 'The render engine stopped unexpectedly and was restarted. Your project is safe.')), []);
+  useEffect(
+    () =>
+      engine.on('engine.restarted', () =>
+        useUi
+          .getState()
+          .toast('error', 'The render engine stopped unexpectedly and was restarted. Your project is safe.'),
+      ),
+    [],
+  );
   useShortcuts();
   useAutosave();
 
@@ -70,7 +78,11 @@ export function App() {
       <header className="titlebar">
         {!isElectron && <MenuBar />}
         <div className="titlebar__name" data-testid="project-title">
-          {dirty && <span className="dirty" title="Unsaved changes">●</span>}
+          {dirty && (
+            <span className="dirty" title="Unsaved changes">
+              ●
+            </span>
+          )}
           {name}
         </div>
       </header>
@@ -114,7 +126,9 @@ export function App() {
       <StatusBar info={info} />
       <Dialogs info={info} />
       <Toasts />
-      {dragging && <div className="dropzone">Drop a photo (PNG, JPEG, WebP) or a depth file (.npy, 16-bit PNG, .pfm)</div>}
+      {dragging && (
+        <div className="dropzone">Drop a photo (PNG, JPEG, WebP) or a depth file (.npy, 16-bit PNG, .pfm)</div>
+      )}
     </div>
   );
 }

@@ -33,7 +33,9 @@ export function Dialogs({ info }: { info: AppInfo | null }) {
             <tbody>
               {SHORTCUTS.map((s) => (
                 <tr key={s.keys}>
-                  <td><kbd>{s.keys}</kbd></td>
+                  <td>
+                    <kbd>{s.keys}</kbd>
+                  </td>
                   <td>{s.does}</td>
                 </tr>
               ))}
@@ -44,17 +46,25 @@ export function Dialogs({ info }: { info: AppInfo | null }) {
       {dialog === 'about' && (
         <Modal title="Camtrack Studio" onClose={close}>
           <p>Camera-track video from one photo: depth, a camera path, and NVS-Solver guided Stable Video Diffusion.</p>
-          <p>Version {info?.version} · {info?.mode} mode · {info?.platform}</p>
+          <p>
+            Version {info?.version} · {info?.mode} mode · {info?.platform}
+          </p>
         </Modal>
       )}
       {recovery && (
-        <Modal title="Recover unsaved changes?" onClose={() => useProject.getState().dismissRecovery()} testId="recovery-dialog">
+        <Modal
+          title="Recover unsaved changes?"
+          onClose={() => useProject.getState().dismissRecovery()}
+          testId="recovery-dialog"
+        >
           {projectPath ? (
-            <p>This project has changes autosaved at {new Date(recovery.savedAt).toLocaleString()} that were never saved.</p>
+            <p>
+              This project has changes autosaved at {new Date(recovery.savedAt).toLocaleString()} that were never saved.
+            </p>
           ) : (
             <p>
-              An Untitled project “{recovery.doc.name}” was autosaved at {new Date(recovery.savedAt).toLocaleString()} and never saved. Recover it, or start
-              empty (it is then deleted).
+              An Untitled project “{recovery.doc.name}” was autosaved at {new Date(recovery.savedAt).toLocaleString()}{' '}
+              and never saved. Recover it, or start empty (it is then deleted).
             </p>
           )}
           <div className="modal__actions">
@@ -88,7 +98,19 @@ export function Dialogs({ info }: { info: AppInfo | null }) {
 }
 
 /** A modal dialog: Escape or a click outside closes it; `className` widens it (render results). */
-export function Modal({ title, onClose, children, className, testId }: { title: string; onClose: () => void; children: React.ReactNode; className?: string; testId?: string }) {
+export function Modal({
+  title,
+  onClose,
+  children,
+  className,
+  testId,
+}: {
+  title: string;
+  onClose: () => void;
+  children: React.ReactNode;
+  className?: string;
+  testId?: string;
+}) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', onKey);
@@ -96,10 +118,19 @@ export function Modal({ title, onClose, children, className, testId }: { title: 
   }, [onClose]);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className={`modal${className ? ` ${className}` : ''}`} role="dialog" aria-modal="true" aria-label={title} data-testid={testId} data-own-keys>
+      <div
+        className={`modal${className ? ` ${className}` : ''}`}
+        role="dialog"
+        aria-modal="true"
+        aria-label={title}
+        data-testid={testId}
+        data-own-keys
+      >
         <header className="modal__title">
           <h2>{title}</h2>
-          <button aria-label="Close" onClick={onClose}>×</button>
+          <button aria-label="Close" onClick={onClose}>
+            ×
+          </button>
         </header>
         <div className="modal__body">{children}</div>
       </div>
@@ -108,7 +139,10 @@ export function Modal({ title, onClose, children, className, testId }: { title: 
 }
 
 function OpenDialog({ onClose }: { onClose: () => void }) {
-  const [list, setList] = useState<{ root: string; projects: { path: string; name: string; modifiedAt: string }[] } | null>(null);
+  const [list, setList] = useState<{
+    root: string;
+    projects: { path: string; name: string; modifiedAt: string }[];
+  } | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     engine.call('workspace.list', {}).then(setList, (e: Error) => setError(e.message));
@@ -158,11 +192,17 @@ function SaveAsDialog({ info, onClose }: { info: AppInfo | null; onClose: () => 
           <span>Name</span>
           <input autoFocus aria-label="Project name" value={name} onChange={(e) => setName(e.target.value)} />
         </label>
-        <p className="muted">Saved as {root}/{name.trim() || '…'}.camtrack</p>
+        <p className="muted">
+          Saved as {root}/{name.trim() || '…'}.camtrack
+        </p>
         {!valid && <p className="error">A name cannot contain / \ : * ? " &lt; &gt; |</p>}
         <div className="modal__actions">
-          <button type="button" onClick={onClose}>Cancel</button>
-          <button type="submit" className="primary" disabled={!valid}>Save</button>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={!valid}>
+            Save
+          </button>
         </div>
       </form>
     </Modal>

@@ -33,7 +33,9 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
         <li>
           <div>
             <strong>Latest render</strong>
-            <span className="muted">{latest ? baseName(latest.output!) : 'No finished video yet: render first (the Render button).'}</span>
+            <span className="muted">
+              {latest ? baseName(latest.output!) : 'No finished video yet: render first (the Render button).'}
+            </span>
           </div>
           <button
             disabled={!latest}
@@ -50,7 +52,11 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
         <li>
           <div>
             <strong>Camera path</strong>
-            <span className="muted">{hasTrack ? 'nerfstudio camera_path.json: render the same move in nerfstudio or Blender' : 'No track yet.'}</span>
+            <span className="muted">
+              {hasTrack
+                ? 'nerfstudio camera_path.json: render the same move in nerfstudio or Blender'
+                : 'No track yet.'}
+            </span>
           </div>
           <button disabled={!hasTrack} data-testid="export-camera-path" onClick={() => void exportTrack('nerfstudio')}>
             <Download {...ICON} /> camera_path.json
@@ -59,7 +65,9 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
         <li>
           <div>
             <strong>Track</strong>
-            <span className="muted">{hasTrack ? 'Camtrack JSON: keys, easing and timing, to reuse in another project' : 'No track yet.'}</span>
+            <span className="muted">
+              {hasTrack ? 'Camtrack JSON: keys, easing and timing, to reuse in another project' : 'No track yet.'}
+            </span>
           </div>
           <button disabled={!hasTrack} data-testid="export-track" onClick={() => void exportTrack('camtrack')}>
             <Download {...ICON} /> Track JSON
@@ -68,12 +76,21 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
         <li>
           <div>
             <strong>λ table</strong>
-            <span className="muted">{doc ? `${doc.lambda.steps} steps × ${doc.lambda.frames} frames` : 'No project open.'}</span>
+            <span className="muted">
+              {doc ? `${doc.lambda.steps} steps × ${doc.lambda.frames} frames` : 'No project open.'}
+            </span>
           </div>
           <span className="export-list__pair">
-            <select aria-label="λ table format" value={format} onChange={(e) => setFormat(e.target.value as LambdaFormat)} data-testid="export-lambda-format">
+            <select
+              aria-label="λ table format"
+              value={format}
+              onChange={(e) => setFormat(e.target.value as LambdaFormat)}
+              data-testid="export-lambda-format"
+            >
               {LAMBDA_FORMATS.map((f) => (
-                <option key={f} value={f}>.{f}</option>
+                <option key={f} value={f}>
+                  .{f}
+                </option>
               ))}
             </select>
             <button

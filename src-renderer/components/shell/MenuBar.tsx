@@ -34,7 +34,13 @@ const MENUS: { label: string; items: Item[] }[] = [
       { label: 'Redo', command: 'redo', shortcut: 'Ctrl+Shift+Z' },
     ],
   },
-  { label: 'Help', items: [{ label: 'Keyboard Shortcuts', command: 'shortcuts', shortcut: '?' }, { label: 'About Camtrack Studio', command: 'about' }] },
+  {
+    label: 'Help',
+    items: [
+      { label: 'Keyboard Shortcuts', command: 'shortcuts', shortcut: '?' },
+      { label: 'About Camtrack Studio', command: 'about' },
+    ],
+  },
 ];
 
 export function MenuBar() {
@@ -43,7 +49,11 @@ export function MenuBar() {
   const { canUndo, canRedo } = useHistory();
   const [recent, setRecent] = useState<{ path: string; name: string }[]>([]);
   useEffect(() => {
-    if (open === 'File') engine.call('project.recent', {}).then((r) => setRecent(r.projects), () => setRecent([]));
+    if (open === 'File')
+      engine.call('project.recent', {}).then(
+        (r) => setRecent(r.projects),
+        () => setRecent([]),
+      );
   }, [open]);
   useEffect(() => {
     const close = (e: MouseEvent) => {

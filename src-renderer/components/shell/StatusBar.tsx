@@ -30,11 +30,25 @@ export function StatusBar({ info }: { info: AppInfo | null }) {
       <span
         className={model?.isDraft || modelError ? 'status status--warn' : 'status'}
         data-testid="status-model"
-        title={modelError ?? (model?.isDraft ? 'The built-in draft model runs the whole pipeline but does not generate realistic video. Choose a real SVD model folder for final renders.' : undefined)}
+        title={
+          modelError ??
+          (model?.isDraft
+            ? 'The built-in draft model runs the whole pipeline but does not generate realistic video. Choose a real SVD model folder for final renders.'
+            : undefined)
+        }
       >
-        Model: {model ? `${model.name}${model.isDraft ? ' — DRAFT, not for final renders' : ''}` : modelError ? 'not usable' : modelSetting ?? '—'}
+        Model:{' '}
+        {model
+          ? `${model.name}${model.isDraft ? ' — DRAFT, not for final renders' : ''}`
+          : modelError
+            ? 'not usable'
+            : (modelSetting ?? '—')}
       </span>
-      <span className={info?.providers.reason ? 'status status--warn' : 'status'} title={info?.providers.reason} data-testid="status-ep">
+      <span
+        className={info?.providers.reason ? 'status status--warn' : 'status'}
+        title={info?.providers.reason}
+        data-testid="status-ep"
+      >
         EP: {info ? info.providers.chosen : '—'}
         {info?.providers.reason ? ' (CPU fallback)' : ''}
       </span>

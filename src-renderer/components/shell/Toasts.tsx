@@ -8,7 +8,9 @@ export function Toasts() {
       {toasts.map((t) => (
         <div key={t.id} className={`toast toast--${t.kind}`}>
           <span>{t.text}</span>
-          <button aria-label="Dismiss" onClick={() => dismiss(t.id)}>×</button>
+          <button aria-label="Dismiss" onClick={() => dismiss(t.id)}>
+            ×
+          </button>
         </div>
       ))}
     </div>

@@ -16,10 +16,16 @@ export const SHORTCUTS: { keys: string; does: string }[] = [
   { keys: 'K', does: 'Insert a keyframe at the current frame' },
   { keys: 'Delete', does: 'Delete the selected keyframe' },
   { keys: 'Ctrl+C / Ctrl+V', does: 'Copy / paste keyframes (timeline) or cells (heatmap)' },
-  { keys: 'Heatmap: arrows, digits, Enter', does: 'Move the cell cursor (Shift selects), type a lambda value and set it' },
-  { keys: 'Heatmap: B / M, [ / ], Alt+click', does: 'Brush / select tool, brush size, pick the value under the pointer' },
+  {
+    keys: 'Heatmap: arrows, digits, Enter',
+    does: 'Move the cell cursor (Shift selects), type a lambda value and set it',
+  },
+  {
+    keys: 'Heatmap: B / M, [ / ], Alt+click',
+    does: 'Brush / select tool, brush size, pick the value under the pointer',
+  },
   { keys: 'W / T / E', does: '3D view gizmo: move the key / move its look-at target / rotate' },
-  { keys: 'C / F', does: '3D view: through the current frame\'s camera / free view framing the scene' },
+  { keys: 'C / F', does: "3D view: through the current frame's camera / free view framing the scene" },
   { keys: '?', does: 'This list' },
 ];
 
@@ -34,7 +40,14 @@ export function useShortcuts(): void {
       const mod = e.ctrlKey || e.metaKey;
       if (mod) {
         const k = e.key.toLowerCase();
-        const map: Record<string, MenuCommand> = { n: 'new', o: 'open', s: e.shiftKey ? 'saveAs' : 'save', i: 'importImage', e: 'export', y: 'redo' };
+        const map: Record<string, MenuCommand> = {
+          n: 'new',
+          o: 'open',
+          s: e.shiftKey ? 'saveAs' : 'save',
+          i: 'importImage',
+          e: 'export',
+          y: 'redo',
+        };
         if (k === 'z') {
           if (isTyping(e)) return;
           e.preventDefault();

@@ -9,7 +9,16 @@ import { useUi } from '../../state/uiStore';
 import { renderSourceIntrinsics } from '../viewport/sceneStore';
 import { NumberField } from '../inspector/NumberField';
 import { frameCountView } from './frameCount';
-import { copyKeys, deleteKeys, insertKeyAt, moveKey, pasteKeys, setNumFrames, updateKey, type KeyClipboard } from '../../../src-main/engine/camera/edit';
+import {
+  copyKeys,
+  deleteKeys,
+  insertKeyAt,
+  moveKey,
+  pasteKeys,
+  setNumFrames,
+  updateKey,
+  type KeyClipboard,
+} from '../../../src-main/engine/camera/edit';
 import { CamtrackError } from '../../../src-main/engine/util/errors';
 import { frameAtX, xOfFrame } from './ruler';
 import { VideoStrip } from '../video/VideoStrip';
@@ -35,7 +44,8 @@ export function editTrack(fn: (t: Track) => Track): boolean {
 }
 
 function setFps(t: Track, fps: number): Track {
-  if (!(fps > 0 && fps <= 240)) throw new CamtrackError('bad-input', `fps must be more than 0 and at most 240 (got ${fps}).`);
+  if (!(fps > 0 && fps <= 240))
+    throw new CamtrackError('bad-input', `fps must be more than 0 and at most 240 (got ${fps}).`);
   return { ...t, fps };
 }
 
@@ -60,7 +70,6 @@ export function deleteSelectedKey(): void {
   if (!id) return;
   if (editTrack((t) => deleteKeys(t, [id]))) useUi.getState().set({ selectedKeyId: null });
 }
-
 
 /** The chosen model's manifest facts (for frame-count badges and the flag); null until the engine answers or when it cannot read the model. */
 function useModelInfo(): ModelInfo | null {
@@ -100,16 +109,32 @@ export function Timeline() {
         <h3>Timeline</h3>
         <label className="tl-field">
           Frames
-          <NumberField value={track.numFrames} integer label="Frame count" testId="frame-count" onCommit={(n) => editTrack((t) => setNumFrames(t, n, 'rescale'))} />
+          <NumberField
+            value={track.numFrames}
+            integer
+            label="Frame count"
+            testId="frame-count"
+            onCommit={(n) => editTrack((t) => setNumFrames(t, n, 'rescale'))}
+          />
         </label>
         {check.native.map((n) => (
-          <button key={n} className={`badge${n === track.numFrames ? ' badge--on' : ''}`} title={`${n === 14 ? 'SVD' : 'SVD-XT'} renders ${n} frames natively`} onClick={() => editTrack((t) => setNumFrames(t, n, 'rescale'))}>
+          <button
+            key={n}
+            className={`badge${n === track.numFrames ? ' badge--on' : ''}`}
+            title={`${n === 14 ? 'SVD' : 'SVD-XT'} renders ${n} frames natively`}
+            onClick={() => editTrack((t) => setNumFrames(t, n, 'rescale'))}
+          >
             {n}
           </button>
         ))}
         <label className="tl-field">
           fps
-          <NumberField value={track.fps} label="Frames per second" testId="fps" onCommit={(v) => editTrack((t) => setFps(t, v))} />
+          <NumberField
+            value={track.fps}
+            label="Frames per second"
+            testId="fps"
+            onCommit={(v) => editTrack((t) => setFps(t, v))}
+          />
         </label>
         {check.windows && (
           <span className="tl-note muted" data-testid="frame-count-windows" title={check.windows}>
@@ -126,16 +151,41 @@ export function Timeline() {
         </span>
       </header>
       <div className="timeline__controls">
-        <button onClick={() => useUi.getState().set({ frame: 0 })} title="First frame (Home)" aria-label="First frame"><SkipBack {...ICON} /></button>
-        <button onClick={() => useUi.getState().set({ playing: !playing })} title="Play / pause (Space)" aria-label={playing ? 'Pause' : 'Play'} data-testid="play">
+        <button onClick={() => useUi.getState().set({ frame: 0 })} title="First frame (Home)" aria-label="First frame">
+          <SkipBack {...ICON} />
+        </button>
+        <button
+          onClick={() => useUi.getState().set({ playing: !playing })}
+          title="Play / pause (Space)"
+          aria-label={playing ? 'Pause' : 'Play'}
+          data-testid="play"
+        >
           {playing ? <Pause {...ICON} /> : <Play {...ICON} />}
         </button>
-        <button onClick={() => useUi.getState().set({ frame: last })} title="Last frame (End)" aria-label="Last frame"><SkipForward {...ICON} /></button>
+        <button onClick={() => useUi.getState().set({ frame: last })} title="Last frame (End)" aria-label="Last frame">
+          <SkipForward {...ICON} />
+        </button>
         <span className="tl-sep" />
-        <button onClick={insertKeyAtCurrentFrame} title="Insert a keyframe at the current frame (K)" data-testid="insert-key"><Diamond {...ICON} /> Insert key</button>
-        <button onClick={deleteSelectedKey} disabled={!selectedKey} title="Delete the selected keyframe (Delete)">Delete</button>
-        <button onClick={() => selectedKey && (clipboard = copyKeys(track, [selectedKey.id]))} disabled={!selectedKey} title="Copy the selected key (Ctrl+C)">Copy</button>
-        <button onClick={pasteAtCurrentFrame} title="Paste keys at the current frame (Ctrl+V)">Paste</button>
+        <button
+          onClick={insertKeyAtCurrentFrame}
+          title="Insert a keyframe at the current frame (K)"
+          data-testid="insert-key"
+        >
+          <Diamond {...ICON} /> Insert key
+        </button>
+        <button onClick={deleteSelectedKey} disabled={!selectedKey} title="Delete the selected keyframe (Delete)">
+          Delete
+        </button>
+        <button
+          onClick={() => selectedKey && (clipboard = copyKeys(track, [selectedKey.id]))}
+          disabled={!selectedKey}
+          title="Copy the selected key (Ctrl+C)"
+        >
+          Copy
+        </button>
+        <button onClick={pasteAtCurrentFrame} title="Paste keys at the current frame (Ctrl+V)">
+          Paste
+        </button>
         {selectedKey && (
           <label className="tl-field">
             Easing
@@ -145,7 +195,9 @@ export function Timeline() {
               onChange={(e) => editTrack((t) => updateKey(t, selectedKey.id, { easing: e.target.value as Easing }))}
             >
               {EASINGS.map((e) => (
-                <option key={e} value={e}>{e}</option>
+                <option key={e} value={e}>
+                  {e}
+                </option>
               ))}
             </select>
           </label>
@@ -227,12 +279,17 @@ function Ruler({ track, frame, selected }: { track: Track; frame: number; select
       aria-valuenow={frame}
       onPointerDown={onScrub}
       onPointerMove={(e) => {
-        if ((e.currentTarget as HTMLElement).hasPointerCapture(e.pointerId)) useUi.getState().set({ frame: frameAt(e.clientX) });
+        if ((e.currentTarget as HTMLElement).hasPointerCapture(e.pointerId))
+          useUi.getState().set({ frame: frameAt(e.clientX) });
       }}
       onKeyDown={onKeyDown}
     >
       {ticks.map((f) => (
-        <div key={f} className={`ruler__tick${f % (tickEvery * 5) === 0 ? ' ruler__tick--major' : ''}`} style={{ left: `${xOfFrame(f, 100, last)}%` }}>
+        <div
+          key={f}
+          className={`ruler__tick${f % (tickEvery * 5) === 0 ? ' ruler__tick--major' : ''}`}
+          style={{ left: `${xOfFrame(f, 100, last)}%` }}
+        >
           {(f % (tickEvery * 5) === 0 || f === last) && <span>{f}</span>}
         </div>
       ))}
@@ -245,7 +302,19 @@ function Ruler({ track, frame, selected }: { track: Track; frame: number; select
 }
 
 /** A key marker: click selects (and jumps there), dragging retimes it as one undo step. */
-function KeyDiamond({ id, frame, last, selected, frameAt }: { id: string; frame: number; last: number; selected: boolean; frameAt: (x: number) => number }) {
+function KeyDiamond({
+  id,
+  frame,
+  last,
+  selected,
+  frameAt,
+}: {
+  id: string;
+  frame: number;
+  last: number;
+  selected: boolean;
+  frameAt: (x: number) => number;
+}) {
   const drag = useRef<{ moved: boolean } | null>(null);
   return (
     <button
@@ -324,7 +393,8 @@ function useKeyShortcuts(): void {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       const t = e.target as HTMLElement | null;
-      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable))
+        return;
       if (t?.closest?.('[data-own-keys]')) return;
       if (e.key === 'k' || e.key === 'K') insertKeyAtCurrentFrame();
       else if (e.key === 'Delete') deleteSelectedKey();

@@ -16,7 +16,11 @@ export interface FrameCountView {
   windows: string | null;
 }
 
-export function frameCountView(numFrames: number, model: Pick<ModelInfo, 'frameCounts'> | null, render: Pick<RenderSettings, 'windowFrames' | 'windowOverlap'> = {}): FrameCountView {
+export function frameCountView(
+  numFrames: number,
+  model: Pick<ModelInfo, 'frameCounts'> | null,
+  render: Pick<RenderSettings, 'windowFrames' | 'windowOverlap'> = {},
+): FrameCountView {
   const native = [SVD_FRAME_COUNTS.svd, SVD_FRAME_COUNTS['svd-xt']];
   if (!model) return { native, problem: null, windows: null };
   const counts = model.frameCounts === 'any' ? [] : model.frameCounts;
@@ -25,8 +29,14 @@ export function frameCountView(numFrames: number, model: Pick<ModelInfo, 'frameC
     const plan = renderWindowPlan(numFrames, render, model.frameCounts);
     if (!plan) return { native, problem: checkFrameCount(numFrames, counts), windows: null };
     const len = plan[0].end - plan[0].start;
-    const why = render.windowFrames !== undefined ? `Windows of ${len} frames (render settings)` : `Longer than the model's ${len} frames`;
-    const problem = counts.length > 0 && !counts.includes(len) ? `The chosen model renders ${counts.join(' or ')} frames; the render settings ask for windows of ${len}.` : null;
+    const why =
+      render.windowFrames !== undefined
+        ? `Windows of ${len} frames (render settings)`
+        : `Longer than the model's ${len} frames`;
+    const problem =
+      counts.length > 0 && !counts.includes(len)
+        ? `The chosen model renders ${counts.join(' or ')} frames; the render settings ask for windows of ${len}.`
+        : null;
     return { native, problem, windows: `${why}: renders in ${plan.length} overlapping windows of ${len}.` };
   } catch (e) {
     return { native, problem: (e as Error).message, windows: null };

@@ -30,13 +30,18 @@ export function VideoImportDialog({ onClose }: { onClose: () => void }) {
   return (
     <Modal title="New project from a video" onClose={onClose} testId="video-import">
       <p className="muted">
-        A moving scene: frame <em>k</em> of the track is warped from video frame <em>k</em> with its depth, so the scene moves while the camera follows the track.
-        The video is taken as shot from the photo's camera (frame 0).
+        A moving scene: frame <em>k</em> of the track is warped from video frame <em>k</em> with its depth, so the scene
+        moves while the camera follows the track. The video is taken as shot from the photo's camera (frame 0).
       </p>
       <div className="video-import__rows">
         <label className="video-import__row">
           <span>Video</span>
-          <input type="file" accept="video/*,.mp4,.mov,.mkv,.webm,.avi" data-testid="video-file" onChange={(e) => setVideo(e.target.files?.[0] ?? null)} />
+          <input
+            type="file"
+            accept="video/*,.mp4,.mov,.mkv,.webm,.avi"
+            data-testid="video-file"
+            onChange={(e) => setVideo(e.target.files?.[0] ?? null)}
+          />
         </label>
         <label className="video-import__row">
           <span>Depth folder</span>
@@ -53,11 +58,21 @@ export function VideoImportDialog({ onClose }: { onClose: () => void }) {
         </label>
         <label className="video-import__row">
           <span>PNG depth unit</span>
-          <input type="text" inputMode="decimal" value={scaleText} disabled={!usesPng && picked.length > 0} aria-label="Depth unit scale" data-testid="video-depth-scale" onChange={(e) => setScaleText(e.target.value)} />
+          <input
+            type="text"
+            inputMode="decimal"
+            value={scaleText}
+            disabled={!usesPng && picked.length > 0}
+            aria-label="Depth unit scale"
+            data-testid="video-depth-scale"
+            onChange={(e) => setScaleText(e.target.value)}
+          />
           <span className="muted">z per unit of a 16-bit PNG (0.001: millimetres); .npy is z-depth as is</span>
         </label>
       </div>
-      <p className="video-import__summary" data-testid="video-import-summary">{check.summary}</p>
+      <p className="video-import__summary" data-testid="video-import-summary">
+        {check.summary}
+      </p>
       {check.problem && (video || picked.length > 0) && (
         <p className="error" role="alert" data-testid="video-import-problem">
           {check.problem}
@@ -65,7 +80,12 @@ export function VideoImportDialog({ onClose }: { onClose: () => void }) {
       )}
       <div className="modal__actions">
         <button onClick={onClose}>Cancel</button>
-        <button className="primary" disabled={!!check.problem || busy} onClick={() => void start()} data-testid="video-import-start">
+        <button
+          className="primary"
+          disabled={!!check.problem || busy}
+          onClick={() => void start()}
+          data-testid="video-import-start"
+        >
           {busy ? 'Importing…' : 'Create project'}
         </button>
       </div>

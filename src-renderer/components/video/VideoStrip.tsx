@@ -25,7 +25,11 @@ export function VideoStrip({ last }: { last: number }) {
     engine.call('video.thumbnails', { project: dir, doc, height: THUMB_HEIGHT }).then(
       (r) => {
         if (!live) return;
-        setThumbs({ key, aspect: r.width / r.height, urls: r.frames.map((b) => URL.createObjectURL(new Blob([b.slice()], { type: 'image/jpeg' }))) });
+        setThumbs({
+          key,
+          aspect: r.width / r.height,
+          urls: r.frames.map((b) => URL.createObjectURL(new Blob([b.slice()], { type: 'image/jpeg' }))),
+        });
       },
       () => live && setThumbs(null),
     );

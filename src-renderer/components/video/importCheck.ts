@@ -22,8 +22,14 @@ export interface ImportCheck<F extends PickedFile> {
   summary: string;
 }
 
-export function checkVideoImport<F extends PickedFile>(video: F | null, picked: readonly F[], scale: number): ImportCheck<F> {
-  const depth = picked.filter((f) => DEPTH_FILE.test(f.name) && !f.name.startsWith('.')).sort((a, b) => natural.compare(a.name, b.name));
+export function checkVideoImport<F extends PickedFile>(
+  video: F | null,
+  picked: readonly F[],
+  scale: number,
+): ImportCheck<F> {
+  const depth = picked
+    .filter((f) => DEPTH_FILE.test(f.name) && !f.name.startsWith('.'))
+    .sort((a, b) => natural.compare(a.name, b.name));
   const kinds = new Set(depth.map((f) => f.name.slice(f.name.lastIndexOf('.')).toLowerCase()));
   const bytes = (video?.size ?? 0) + depth.reduce((s, f) => s + f.size, 0);
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;

@@ -34,7 +34,10 @@ export function FrameCameraView({ ev, frame, depth }: { ev: TrackEvaluator; fram
 
   useLayoutEffect(() => {
     const k = cam.intrinsics;
-    const fitted = placeIntrinsics(k, computeFit(k.width, k.height, Math.max(1, Math.round(size.width)), Math.max(1, Math.round(size.height)), 'pad'));
+    const fitted = placeIntrinsics(
+      k,
+      computeFit(k.width, k.height, Math.max(1, Math.round(size.width)), Math.max(1, Math.round(size.height)), 'pad'),
+    );
     camera.near = depth / 1000;
     camera.far = depth * 200;
     applyFrameCamera(camera, { c2w: cam.c2w, intrinsics: fitted });

@@ -28,7 +28,11 @@ export function LookThrough() {
   useEffect(() => {
     if (!dir || !doc) return;
     if (!doc.image || !doc.depth) {
-      setState({ error: doc.image ? 'Import depth to see the warped view.' : 'Import a photo and its depth to see the warped view.' });
+      setState({
+        error: doc.image
+          ? 'Import depth to see the warped view.'
+          : 'Import a photo and its depth to see the warped view.',
+      });
       return;
     }
     const f = Math.min(frame, doc.track.numFrames - 1);

@@ -24,7 +24,15 @@ export function usePhotoTexture(url: string): THREE.Texture {
 }
 
 /** The photo lifted by its depth: a textured mesh torn at depth discontinuities. */
-export function DepthMesh({ geometry, url, name = 'depth-mesh' }: { geometry: DepthGeometry; url: string; name?: string }) {
+export function DepthMesh({
+  geometry,
+  url,
+  name = 'depth-mesh',
+}: {
+  geometry: DepthGeometry;
+  url: string;
+  name?: string;
+}) {
   const texture = usePhotoTexture(url);
   const geo = useMemo(() => {
     const g = new THREE.BufferGeometry();
@@ -43,12 +51,25 @@ export function DepthMesh({ geometry, url, name = 'depth-mesh' }: { geometry: De
 }
 
 /** The same lifted photo as one point per depth pixel, coloured from the photo at the grid's resolution. */
-export function DepthPoints({ geometry, grid, url, name = 'depth-points' }: { geometry: DepthGeometry; grid: DepthGrid; url: string; name?: string }) {
+export function DepthPoints({
+  geometry,
+  grid,
+  url,
+  name = 'depth-points',
+}: {
+  geometry: DepthGeometry;
+  grid: DepthGrid;
+  url: string;
+  name?: string;
+}) {
   const texture = usePhotoTexture(url);
   const geo = useMemo(() => {
     const g = new THREE.BufferGeometry();
     g.setAttribute('position', new THREE.BufferAttribute(geometry.positions, 3));
-    g.setAttribute('color', new THREE.BufferAttribute(gridColours(texture.image as CanvasImageSource, grid.width, grid.height), 3));
+    g.setAttribute(
+      'color',
+      new THREE.BufferAttribute(gridColours(texture.image as CanvasImageSource, grid.width, grid.height), 3),
+    );
     g.setIndex(new THREE.BufferAttribute(geometry.points, 1));
     g.computeBoundingSphere();
     return g;
@@ -104,7 +125,17 @@ export function PhotoPlane({ url, intrinsics, distance }: { url: string; intrins
 }
 
 /** Line segments from a flat xyz array (pairs of points), geometry rebuilt only when the array changes. */
-export function Segments({ points, color, opacity = 1, name }: { points: Float32Array; color: string; opacity?: number; name?: string }) {
+export function Segments({
+  points,
+  color,
+  opacity = 1,
+  name,
+}: {
+  points: Float32Array;
+  color: string;
+  opacity?: number;
+  name?: string;
+}) {
   const geo = useMemo(() => {
     const g = new THREE.BufferGeometry();
     g.setAttribute('position', new THREE.BufferAttribute(points, 3));
@@ -128,16 +159,22 @@ export function Polyline({ points, color, name }: { points: Float32Array; color:
     if (name) l.name = name;
     return l;
   }, [points, color, name]);
-  useEffect(() => () => {
-    line.geometry.dispose();
-    (line.material as THREE.Material).dispose();
-  }, [line]);
+  useEffect(
+    () => () => {
+      line.geometry.dispose();
+      (line.material as THREE.Material).dispose();
+    },
+    [line],
+  );
   return <primitive object={line} />;
 }
 
 /** The source camera (frame 0): a frustum reaching `size` into the scene. */
 export function SourceFrustum({ intrinsics, size }: { intrinsics: Intrinsics; size: number }) {
-  const pts = useMemo(() => Float32Array.from(frustumSegments({ c2w: IDENTITY4, intrinsics }, size)), [intrinsics, size]);
+  const pts = useMemo(
+    () => Float32Array.from(frustumSegments({ c2w: IDENTITY4, intrinsics }, size)),
+    [intrinsics, size],
+  );
   return <Segments points={pts} color="#e8e8e8" name="source-frustum" />;
 }
 
@@ -146,7 +183,15 @@ export function SourceFrustum({ intrinsics, size }: { intrinsics: Intrinsics; si
  * its depth (as the photo's, mesh or points), placed by the view's camera-to-world. A view turned
  * off in the Source views panel is left out of the scene, as it is left out of renders.
  */
-export function SourceViews({ views, size, mode }: { views: readonly SourceView[]; size: number; mode: 'mesh' | 'points' }) {
+export function SourceViews({
+  views,
+  size,
+  mode,
+}: {
+  views: readonly SourceView[];
+  size: number;
+  mode: 'mesh' | 'points';
+}) {
   return (
     <>
       {views
@@ -173,7 +218,12 @@ function SourceViewObject({ view, size, mode }: { view: SourceView; size: number
             {mode === 'mesh' ? (
               <DepthMesh geometry={lifted.geometry} url={url} name={`source-mesh-${view.id}`} />
             ) : (
-              <DepthPoints geometry={lifted.geometry} grid={lifted.preview} url={url} name={`source-points-${view.id}`} />
+              <DepthPoints
+                geometry={lifted.geometry}
+                grid={lifted.preview}
+                url={url}
+                name={`source-points-${view.id}`}
+              />
             )}
           </Suspense>
         </group>
@@ -182,7 +232,19 @@ function SourceViewObject({ view, size, mode }: { view: SourceView; size: number
   );
 }
 
-function ViewFrustum({ c2w, intrinsics, size, color, name }: { c2w: readonly number[]; intrinsics: Intrinsics; size: number; color: string; name: string }) {
+function ViewFrustum({
+  c2w,
+  intrinsics,
+  size,
+  color,
+  name,
+}: {
+  c2w: readonly number[];
+  intrinsics: Intrinsics;
+  size: number;
+  color: string;
+  name: string;
+}) {
   const pts = useMemo(() => Float32Array.from(frustumSegments({ c2w, intrinsics }, size)), [c2w, intrinsics, size]);
   return <Segments points={pts} color={color} name={name} />;
 }

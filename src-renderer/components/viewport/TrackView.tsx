@@ -19,7 +19,17 @@ const TARGET_COLOUR = '#3ecf8e';
 
 /** The track: its curve, small frustums at the keys (or at every frame), the current frame's frustum highlighted, and key handles. */
 /** `throughCamera`: the view looks through the current frame's camera, so its own frustum and the per-frame frustums (lines across the picture) are left out. */
-export function TrackView({ ev, size, gizmo, throughCamera = false }: { ev: TrackEvaluator; size: number; gizmo: GizmoMode; throughCamera?: boolean }) {
+export function TrackView({
+  ev,
+  size,
+  gizmo,
+  throughCamera = false,
+}: {
+  ev: TrackEvaluator;
+  size: number;
+  gizmo: GizmoMode;
+  throughCamera?: boolean;
+}) {
   const frame = useUi((s) => s.frame);
   const selected = useUi((s) => s.selectedKeyId);
   const keys = useProject((s) => s.doc?.track.keyframes ?? []);
@@ -28,10 +38,20 @@ export function TrackView({ ev, size, gizmo, throughCamera = false }: { ev: Trac
   // Small frustums at the keys by default, so the path reads clearly; every frame on request (at
   // most about 60, so long tracks stay readable and cheap).
   const frustums = useMemo(
-    () => (which === 'keys' ? frustumsAt(ev, ev.keys.map((k) => k.frame), size * 0.35) : trackFrustums(ev, size * 0.35, Math.max(1, Math.ceil(ev.numFrames / 60)))),
+    () =>
+      which === 'keys'
+        ? frustumsAt(
+            ev,
+            ev.keys.map((k) => k.frame),
+            size * 0.35,
+          )
+        : trackFrustums(ev, size * 0.35, Math.max(1, Math.ceil(ev.numFrames / 60))),
     [ev, size, which],
   );
-  const current = useMemo(() => Float32Array.from(frustumSegments(ev.at(Math.min(frame, ev.numFrames - 1)), size * 0.6)), [ev, frame, size]);
+  const current = useMemo(
+    () => Float32Array.from(frustumSegments(ev.at(Math.min(frame, ev.numFrames - 1)), size * 0.6)),
+    [ev, frame, size],
+  );
   const targets = useMemo(() => {
     const out: number[] = [];
     for (const k of ev.keys) if (k.lookAt && k.frame > 0) out.push(...k.position, ...k.lookAt.target);
@@ -52,9 +72,18 @@ export function TrackView({ ev, size, gizmo, throughCamera = false }: { ev: Trac
       {!throughCamera && <Segments points={current} color="#4c9aff" name="current-frustum" />}
       {targets.length > 0 && <Segments points={targets} color={TARGET_COLOUR} opacity={0.5} name="target-lines" />}
       {ev.keys.map((k) => (
-        <mesh key={`${k.id ?? 'source'}-${k.frame}`} position={k.position} onClick={pick(k.id, k.frame)} renderOrder={4}>
+        <mesh
+          key={`${k.id ?? 'source'}-${k.frame}`}
+          position={k.position}
+          onClick={pick(k.id, k.frame)}
+          renderOrder={4}
+        >
           <sphereGeometry args={[handle, 16, 12]} />
-          <meshBasicMaterial color={k.id && k.id === selected ? SELECTED_COLOUR : KEY_COLOUR} depthTest={false} transparent />
+          <meshBasicMaterial
+            color={k.id && k.id === selected ? SELECTED_COLOUR : KEY_COLOUR}
+            depthTest={false}
+            transparent
+          />
         </mesh>
       ))}
       {ev.keys.map((k) =>
@@ -79,7 +108,8 @@ function KeyGizmo({ keyframe, mode, size }: { keyframe: Keyframe; mode: GizmoMod
   const [ready, setReady] = useState(false);
   useEffect(() => setReady(true), []);
   const o = keyframe.orientation;
-  const effective: GizmoMode = mode === 'target' && o.kind !== 'lookAt' ? 'move' : mode === 'rotate' && o.kind !== 'quaternion' ? 'move' : mode;
+  const effective: GizmoMode =
+    mode === 'target' && o.kind !== 'lookAt' ? 'move' : mode === 'rotate' && o.kind !== 'quaternion' ? 'move' : mode;
   const position = effective === 'target' && o.kind === 'lookAt' ? o.target : keyframe.position;
   const quaternion = o.kind === 'quaternion' ? o.q : ([0, 0, 0, 1] as const);
 
@@ -91,13 +121,22 @@ function KeyGizmo({ keyframe, mode, size }: { keyframe: Keyframe; mode: GizmoMod
       const key = d.track.keyframes.find((k) => k.id === id);
       if (!key) return d;
       try {
-        if (effective === 'move') return { ...d, track: updateKey(d.track, id, { position: [m.position.x, m.position.y, m.position.z] }) };
+        if (effective === 'move')
+          return { ...d, track: updateKey(d.track, id, { position: [m.position.x, m.position.y, m.position.z] }) };
         if (effective === 'target' && key.orientation.kind === 'lookAt') {
-          return { ...d, track: updateKey(d.track, id, { orientation: { ...key.orientation, target: [m.position.x, m.position.y, m.position.z] } }) };
+          return {
+            ...d,
+            track: updateKey(d.track, id, {
+              orientation: { ...key.orientation, target: [m.position.x, m.position.y, m.position.z] },
+            }),
+          };
         }
         if (effective === 'rotate') {
           const q = m.quaternion;
-          return { ...d, track: updateKey(d.track, id, { orientation: { kind: 'quaternion', q: [q.x, q.y, q.z, q.w] } }) };
+          return {
+            ...d,
+            track: updateKey(d.track, id, { orientation: { kind: 'quaternion', q: [q.x, q.y, q.z, q.w] } }),
+          };
         }
       } catch {
         // A pose the engine refuses (target on the camera): keep the last valid one while dragging.
@@ -108,7 +147,12 @@ function KeyGizmo({ keyframe, mode, size }: { keyframe: Keyframe; mode: GizmoMod
 
   return (
     <>
-      <mesh ref={obj} position={position as [number, number, number]} quaternion={quaternion as unknown as THREE.Quaternion} visible={false}>
+      <mesh
+        ref={obj}
+        position={position as [number, number, number]}
+        quaternion={quaternion as unknown as THREE.Quaternion}
+        visible={false}
+      >
         <boxGeometry args={[size * 0.01, size * 0.01, size * 0.01]} />
       </mesh>
       {ready && obj.current && (

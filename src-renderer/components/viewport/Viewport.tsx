@@ -52,7 +52,13 @@ export function Viewport() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
-      if (e.ctrlKey || e.metaKey || e.altKey || (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA'))) return;
+      if (
+        e.ctrlKey ||
+        e.metaKey ||
+        e.altKey ||
+        (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA'))
+      )
+        return;
       const key = e.key.toLowerCase();
       const m = ({ w: 'move', e: 'rotate', t: 'target' } as const)[key as 'w' | 'e' | 't'];
       const own = !!(t && t.closest('[data-own-keys]'));
@@ -79,17 +85,31 @@ export function Viewport() {
       >
         <color attach="background" args={['#15171c']} />
         {!cameraView && (
-          <Grid infiniteGrid cellSize={depth / 10} sectionSize={depth} cellColor="#2a2f3a" sectionColor="#3b4252" fadeDistance={depth * 12} position={[0, -depth * 0.3, 0]} />
+          <Grid
+            infiniteGrid
+            cellSize={depth / 10}
+            sectionSize={depth}
+            cellColor="#2a2f3a"
+            sectionColor="#3b4252"
+            fadeDistance={depth * 12}
+            position={[0, -depth * 0.3, 0]}
+          />
         )}
         <axesHelper args={[depth * 0.1]} />
         <Suspense fallback={null}>
           {url && geometry && preview && sceneMode === 'mesh' && <DepthMesh geometry={geometry} url={url} />}
-          {url && geometry && preview && sceneMode === 'points' && <DepthPoints geometry={geometry} grid={preview} url={url} />}
+          {url && geometry && preview && sceneMode === 'points' && (
+            <DepthPoints geometry={geometry} grid={preview} url={url} />
+          )}
           {/* Without usable depth (none yet, or one the engine cannot use) the photo still shows, as a flat plane. */}
-          {url && (!hasDepth || (!!depthError && !geometry)) && source && <PhotoPlane url={url} intrinsics={source} distance={depth} />}
+          {url && (!hasDepth || (!!depthError && !geometry)) && source && (
+            <PhotoPlane url={url} intrinsics={source} distance={depth} />
+          )}
         </Suspense>
         {source && <SourceFrustum intrinsics={source} size={depth * 0.25} />}
-        {sourceViews && sourceViews.length > 0 && <SourceViews views={sourceViews} size={depth * 0.25} mode={sceneMode} />}
+        {sourceViews && sourceViews.length > 0 && (
+          <SourceViews views={sourceViews} size={depth * 0.25} mode={sceneMode} />
+        )}
         {ev && <TrackView ev={ev} size={depth * 0.25} gizmo={gizmo} throughCamera={cameraView} />}
         {ev && cameraView && <FrameCameraView ev={ev} frame={frame} depth={depth} />}
         {!cameraView && <OrbitControls makeDefault enableDamping={false} />}
@@ -103,44 +123,106 @@ export function Viewport() {
       </Canvas>
       <div className="viewport__toolbar" role="toolbar" aria-label="View options">
         <div className="seg" role="group" aria-label="Photo as">
-          <button aria-pressed={sceneMode === 'mesh'} onClick={() => useUi.getState().set({ sceneMode: 'mesh' })} disabled={!hasDepth}>Mesh</button>
-          <button aria-pressed={sceneMode === 'points'} onClick={() => useUi.getState().set({ sceneMode: 'points' })} disabled={!hasDepth}>Points</button>
+          <button
+            aria-pressed={sceneMode === 'mesh'}
+            onClick={() => useUi.getState().set({ sceneMode: 'mesh' })}
+            disabled={!hasDepth}
+          >
+            Mesh
+          </button>
+          <button
+            aria-pressed={sceneMode === 'points'}
+            onClick={() => useUi.getState().set({ sceneMode: 'points' })}
+            disabled={!hasDepth}
+          >
+            Points
+          </button>
         </div>
         <div className="seg" role="group" aria-label="Gizmo">
-          <button aria-pressed={gizmo === 'move'} onClick={() => setGizmo('move')} title="Move the selected key (W)">Move</button>
-          <button aria-pressed={gizmo === 'target'} onClick={() => setGizmo('target')} title="Move its look-at target (T)">Target</button>
-          <button aria-pressed={gizmo === 'rotate'} onClick={() => setGizmo('rotate')} title="Rotate a quaternion key (E)">Rotate</button>
+          <button aria-pressed={gizmo === 'move'} onClick={() => setGizmo('move')} title="Move the selected key (W)">
+            Move
+          </button>
+          <button
+            aria-pressed={gizmo === 'target'}
+            onClick={() => setGizmo('target')}
+            title="Move its look-at target (T)"
+          >
+            Target
+          </button>
+          <button
+            aria-pressed={gizmo === 'rotate'}
+            onClick={() => setGizmo('rotate')}
+            title="Rotate a quaternion key (E)"
+          >
+            Rotate
+          </button>
         </div>
         <div className="seg" role="group" aria-label="Frustums">
-          <button aria-pressed={frustums === 'keys'} onClick={() => useUi.getState().set({ frustums: 'keys' })} title="Draw a camera frustum at each key only" data-testid="frustums-keys">Keys</button>
-          <button aria-pressed={frustums === 'all'} onClick={() => useUi.getState().set({ frustums: 'all' })} title="Draw a camera frustum at every frame" data-testid="frustums-all">All frames</button>
+          <button
+            aria-pressed={frustums === 'keys'}
+            onClick={() => useUi.getState().set({ frustums: 'keys' })}
+            title="Draw a camera frustum at each key only"
+            data-testid="frustums-keys"
+          >
+            Keys
+          </button>
+          <button
+            aria-pressed={frustums === 'all'}
+            onClick={() => useUi.getState().set({ frustums: 'all' })}
+            title="Draw a camera frustum at every frame"
+            data-testid="frustums-all"
+          >
+            All frames
+          </button>
         </div>
         {/* Named as in Blender: "Camera view" looks through the camera (Numpad 0); the inset is a separate preview. */}
-        <button aria-pressed={cameraView} onClick={() => setCameraView(!cameraView)} disabled={!ev} data-testid="toggle-camera-view" title="Look through the current frame's camera, as Blender's camera view (Numpad 0 or C)">
+        <button
+          aria-pressed={cameraView}
+          onClick={() => setCameraView(!cameraView)}
+          disabled={!ev}
+          data-testid="toggle-camera-view"
+          title="Look through the current frame's camera, as Blender's camera view (Numpad 0 or C)"
+        >
           <Video {...ICON} /> Camera view
         </button>
-        <button aria-pressed={lookThrough} onClick={() => useUi.getState().set({ lookThrough: !lookThrough })} data-testid="toggle-lookthrough" title="Show an inset with the photo warped into the current frame's camera: what the model is guided by">
+        <button
+          aria-pressed={lookThrough}
+          onClick={() => useUi.getState().set({ lookThrough: !lookThrough })}
+          data-testid="toggle-lookthrough"
+          title="Show an inset with the photo warped into the current frame's camera: what the model is guided by"
+        >
           <PictureInPicture2 {...ICON} /> Warp preview
         </button>
-        <button onClick={() => (setCameraView(false), window.dispatchEvent(new Event('camtrack:frame-scene')))} title="Back to the free view, framing the camera path and the photo (F or Numpad .), as Blender's Frame All" data-testid="frame-all">
+        <button
+          onClick={() => (setCameraView(false), window.dispatchEvent(new Event('camtrack:frame-scene')))}
+          title="Back to the free view, framing the camera path and the photo (F or Numpad .), as Blender's Frame All"
+          data-testid="frame-all"
+        >
           <Maximize {...ICON} /> Frame All
         </button>
       </div>
       {(loading || depthError || trackError) && (
         <div className="viewport__notes">
           {loading && <span className="muted">Loading depth…</span>}
-          {depthError && <span className="error" data-testid="depth-error">{depthError}</span>}
+          {depthError && (
+            <span className="error" data-testid="depth-error">
+              {depthError}
+            </span>
+          )}
           {trackError && <span className="error">{trackError}</span>}
         </div>
       )}
       {lookThrough && <LookThrough />}
       {image && (
         <Hint id="viewport" className="hint--float">
-          Drag to orbit, scroll to zoom. Click a camera to select its key; W move, T target, E rotate. C (Numpad 0) looks through the camera, F (Numpad .) frames all.
+          Drag to orbit, scroll to zoom. Click a camera to select its key; W move, T target, E rotate. C (Numpad 0)
+          looks through the camera, F (Numpad .) frames all.
         </Hint>
       )}
       {!image && welcome && !welcomeDismissed && <Welcome onDismiss={() => setWelcomeDismissed(true)} />}
-      {!image && !(welcome && !welcomeDismissed) && <div className="viewport__empty">Drop a photo here, or File › Import Image</div>}
+      {!image && !(welcome && !welcomeDismissed) && (
+        <div className="viewport__empty">Drop a photo here, or File › Import Image</div>
+      )}
     </section>
   );
 }
@@ -176,7 +258,8 @@ function ViewProbe() {
       },
       frames: () => count.current,
       vertices(name) {
-        const o = scene.getObjectByName(name) as { geometry?: { getAttribute(n: string): { count: number } | undefined } } | undefined;
+        const o = scene.getObjectByName(name) as
+          { geometry?: { getAttribute(n: string): { count: number } | undefined } } | undefined;
         return o?.geometry?.getAttribute('position')?.count ?? 0;
       },
       renderMs(n) {

@@ -14,4 +14,3 @@ export function renderSourceIntrinsics(doc: ProjectDoc): Intrinsics {
   if (!doc.image) return sourceIntrinsics(width, height);
   return placeIntrinsics(photoIntrinsics(doc.image), computeFit(doc.image.width, doc.image.height, width, height, fit));
 }
-

@@ -3,7 +3,16 @@ import { createTrackEvaluator } from '../../../src-main/engine/camera/evaluate';
 import { projectCv, rigidInverse, mat4Multiply, GL_CV_FLIP } from '../../../src-main/engine/camera/conventions';
 import { lookAtPose } from '../../../src-main/engine/camera/pose';
 import type { Track } from '../../../src-main/engine/project/schema';
-import { buildDepthGeometry, framePoints, frustumCorners, frustumSegments, frustumsAt, trackCurve, trackFrustums, transformPoint } from './sceneMath';
+import {
+  buildDepthGeometry,
+  framePoints,
+  frustumCorners,
+  frustumSegments,
+  frustumsAt,
+  trackCurve,
+  trackFrustums,
+  transformPoint,
+} from './sceneMath';
 import { frameAtX, xOfFrame } from '../timeline/ruler';
 import { tintHolePixels, HOLE_RGB } from './tint';
 import { frameCountView } from '../timeline/frameCount';
@@ -26,7 +35,7 @@ describe('depth geometry', () => {
     expect(g.medianDepth).toBe(2);
   });
 
-  it('each vertex projects back onto its pixel centre through the source camera (the warp\'s unprojection)', () => {
+  it("each vertex projects back onto its pixel centre through the source camera (the warp's unprojection)", () => {
     const depth = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     const g = buildDepthGeometry({ depth, ...K }, Infinity);
     for (let i = 0; i < 12; i++) {
@@ -78,7 +87,16 @@ describe('frustums and the track curve', () => {
     const track: Track = {
       numFrames: 5,
       fps: 7,
-      keyframes: [{ id: 'k', frame: 4, position: [2, 0, 0], orientation: { kind: 'quaternion', q: [0, 0, 0, 1] }, fovY: 40, easing: 'linear' }],
+      keyframes: [
+        {
+          id: 'k',
+          frame: 4,
+          position: [2, 0, 0],
+          orientation: { kind: 'quaternion', q: [0, 0, 0, 1] },
+          fovY: 40,
+          easing: 'linear',
+        },
+      ],
     };
     const ev = createTrackEvaluator(track, K);
     const curve = trackCurve(ev, 2);
@@ -92,7 +110,20 @@ describe('frustums and the track curve', () => {
 
   it('draws frustums at the given frames only (each once), and frames a path whole', () => {
     const ev = createTrackEvaluator(
-      { numFrames: 5, fps: 7, keyframes: [{ id: 'k', frame: 4, position: [2, 0, 0], orientation: { kind: 'quaternion', q: [0, 0, 0, 1] }, fovY: 40, easing: 'linear' }] },
+      {
+        numFrames: 5,
+        fps: 7,
+        keyframes: [
+          {
+            id: 'k',
+            frame: 4,
+            position: [2, 0, 0],
+            orientation: { kind: 'quaternion', q: [0, 0, 0, 1] },
+            fovY: 40,
+            easing: 'linear',
+          },
+        ],
+      },
       K,
     );
     expect(frustumsAt(ev, [0, 4, 4, 9], 0.1).length).toBe(2 * 60); // frame 9 is past the track
@@ -130,10 +161,20 @@ describe('timeline ruler, hole tint and frame-count badges', () => {
     expect(frameCountView(31, { frameCounts: 'any' }).problem).toBeNull();
     expect(frameCountView(31, null)).toEqual({ native: [14, 25], problem: null, windows: null });
     // 60 frames with SVD-XT: renders in windows [0,25), [21,46), [35,60).
-    expect(frameCountView(60, { frameCounts: [25] })).toMatchObject({ problem: null, windows: "Longer than the model's 25 frames: renders in 3 overlapping windows of 25." });
+    expect(frameCountView(60, { frameCounts: [25] })).toMatchObject({
+      problem: null,
+      windows: "Longer than the model's 25 frames: renders in 3 overlapping windows of 25.",
+    });
     // render.windowFrames decides the windows, as in the render; the preview ('any') windows only then.
-    expect(frameCountView(96, { frameCounts: 'any' }, { windowFrames: 25, windowOverlap: 4 })).toMatchObject({ problem: null, windows: 'Windows of 25 frames (render settings): renders in 5 overlapping windows of 25.' });
-    expect(frameCountView(60, { frameCounts: [25] }, { windowFrames: 20 }).problem).toMatch(/renders 25 frames; the render settings ask for windows of 20/);
-    expect(frameCountView(60, { frameCounts: [25] }, { windowFrames: 25, windowOverlap: 25 }).problem).toMatch(/overlap \(25\) must be smaller/);
+    expect(frameCountView(96, { frameCounts: 'any' }, { windowFrames: 25, windowOverlap: 4 })).toMatchObject({
+      problem: null,
+      windows: 'Windows of 25 frames (render settings): renders in 5 overlapping windows of 25.',
+    });
+    expect(frameCountView(60, { frameCounts: [25] }, { windowFrames: 20 }).problem).toMatch(
+      /renders 25 frames; the render settings ask for windows of 20/,
+    );
+    expect(frameCountView(60, { frameCounts: [25] }, { windowFrames: 25, windowOverlap: 25 }).problem).toMatch(
+      /overlap \(25\) must be smaller/,
+    );
   });
 });

@@ -58,15 +58,25 @@ export function buildDepthGeometry(g: DepthGrid, tear = DEFAULT_TEAR): DepthGeom
   let t = 0;
   for (let v = 0; v + 1 < h; v++) {
     for (let u = 0; u + 1 < w; u++) {
-      const a = v * w + u, b = a + 1, c = a + w, d = c + 1;
+      const a = v * w + u,
+        b = a + 1,
+        c = a + w,
+        d = c + 1;
       if (!(valid[a] && valid[b] && valid[c] && valid[d])) continue;
-      const za = depth[a], zb = depth[b], zc = depth[c], zd = depth[d];
+      const za = depth[a],
+        zb = depth[b],
+        zc = depth[c],
+        zd = depth[d];
       const lo = Math.min(za, zb, zc, zd);
       const hi = Math.max(za, zb, zc, zd);
       if ((hi - lo) / lo > tear) continue;
       // Counter-clockwise seen from the source camera (front faces towards it).
-      tris[t++] = a; tris[t++] = c; tris[t++] = b;
-      tris[t++] = b; tris[t++] = c; tris[t++] = d;
+      tris[t++] = a;
+      tris[t++] = c;
+      tris[t++] = b;
+      tris[t++] = b;
+      tris[t++] = c;
+      tris[t++] = d;
     }
   }
   const zs = pts.map((i) => depth[i]).sort((x, y) => x - y);
@@ -81,7 +91,12 @@ export function buildDepthGeometry(g: DepthGrid, tear = DEFAULT_TEAR): DepthGeom
 
 /** Corners of the image plane at distance `s` in front of a camera, in world coordinates: top-left, top-right, bottom-right, bottom-left. */
 export function frustumCorners(k: Intrinsics, c2w: Mat4, s: number): [number, number, number][] {
-  const px: [number, number][] = [[0, 0], [k.width, 0], [k.width, k.height], [0, k.height]];
+  const px: [number, number][] = [
+    [0, 0],
+    [k.width, 0],
+    [k.width, k.height],
+    [0, k.height],
+  ];
   return px.map(([x, y]) => {
     // OpenCV camera point, then GL camera axes (y and z flipped), then the pose.
     const cx = ((x - k.cx) / k.fx) * s;
@@ -108,7 +123,7 @@ export function frustumSegments(cam: FrameCamera, s: number, out: number[] = [])
   for (let i = 0; i < 4; i++) seg(c[i], c[(i + 1) % 4]);
   // The up marker: a small triangle over the top edge (top-left -> apex above the middle -> top-right).
   const k = cam.intrinsics;
-  const up = transformPoint(cam.c2w, 0, ((k.cy / k.fy) * 1.35) * s, -s);
+  const up = transformPoint(cam.c2w, 0, (k.cy / k.fy) * 1.35 * s, -s);
   seg(c[0], up);
   seg(up, c[1]);
   return out;
@@ -126,8 +141,14 @@ export function frustumsAt(ev: TrackEvaluator, frames: readonly number[], s: num
  * and a distance along `direction` at which a sphere around the box fits a vertical field of view
  * `fovDeg` with 15% margin. `minRadius` keeps a short path (a small dolly) from filling the screen.
  */
-export function framePoints(points: ArrayLike<number>, fovDeg: number, direction: readonly [number, number, number], minRadius: number): { target: [number, number, number]; position: [number, number, number] } {
-  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+export function framePoints(
+  points: ArrayLike<number>,
+  fovDeg: number,
+  direction: readonly [number, number, number],
+  minRadius: number,
+): { target: [number, number, number]; position: [number, number, number] } {
+  const lo = [Infinity, Infinity, Infinity],
+    hi = [-Infinity, -Infinity, -Infinity];
   for (let i = 0; i + 2 < points.length; i += 3) {
     for (let a = 0; a < 3; a++) {
       const v = points[i + a];
@@ -135,12 +156,23 @@ export function framePoints(points: ArrayLike<number>, fovDeg: number, direction
       if (v > hi[a]) hi[a] = v;
     }
   }
-  if (!(lo[0] <= hi[0])) return { target: [0, 0, 0], position: [direction[0] * minRadius * 3, direction[1] * minRadius * 3, direction[2] * minRadius * 3] };
+  if (!(lo[0] <= hi[0]))
+    return {
+      target: [0, 0, 0],
+      position: [direction[0] * minRadius * 3, direction[1] * minRadius * 3, direction[2] * minRadius * 3],
+    };
   const target: [number, number, number] = [(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, (lo[2] + hi[2]) / 2];
   const radius = Math.max(minRadius, Math.hypot(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]) / 2);
   const dist = (radius * 1.15) / Math.sin(((fovDeg / 2) * Math.PI) / 180);
   const n = Math.hypot(direction[0], direction[1], direction[2]) || 1;
-  return { target, position: [target[0] + (direction[0] / n) * dist, target[1] + (direction[1] / n) * dist, target[2] + (direction[2] / n) * dist] };
+  return {
+    target,
+    position: [
+      target[0] + (direction[0] / n) * dist,
+      target[1] + (direction[1] / n) * dist,
+      target[2] + (direction[2] / n) * dist,
+    ],
+  };
 }
 
 /** Frustum segments of frames [0, numFrames) (every `step`-th frame and the last), one flat array. */

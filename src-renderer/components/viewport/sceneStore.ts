@@ -34,7 +34,15 @@ export interface SceneState {
   errorCode: string | null;
 }
 
-export const useScene = create<SceneState>()(() => ({ key: null, preview: null, geometry: null, report: null, loading: false, error: null, errorCode: null }));
+export const useScene = create<SceneState>()(() => ({
+  key: null,
+  preview: null,
+  geometry: null,
+  report: null,
+  loading: false,
+  error: null,
+  errorCode: null,
+}));
 
 function depthKey(dir: string | null, doc: ProjectDoc | null): string | null {
   if (!dir || !doc?.image || !doc.depth) return null;
@@ -49,7 +57,15 @@ export function useDepthPreviewSync(): void {
   useEffect(() => {
     if (key === useScene.getState().key) return;
     if (!key) {
-      useScene.setState({ key: null, preview: null, geometry: null, report: null, loading: false, error: null, errorCode: null });
+      useScene.setState({
+        key: null,
+        preview: null,
+        geometry: null,
+        report: null,
+        loading: false,
+        error: null,
+        errorCode: null,
+      });
       return;
     }
     useScene.setState({ loading: true });
@@ -60,11 +76,27 @@ export function useDepthPreviewSync(): void {
       engine.call('depth.preview', { project: current.dir, doc: current.doc, maxSide: DEPTH_PREVIEW_SIDE }).then(
         (preview) => {
           if (stale) return;
-          useScene.setState({ key, preview, geometry: buildDepthGeometry(preview), report: preview.report ?? null, loading: false, error: null, errorCode: null });
+          useScene.setState({
+            key,
+            preview,
+            geometry: buildDepthGeometry(preview),
+            report: preview.report ?? null,
+            loading: false,
+            error: null,
+            errorCode: null,
+          });
         },
         (e: Error & { code?: string }) => {
           if (stale) return;
-          useScene.setState({ key, preview: null, geometry: null, report: null, loading: false, error: e.message, errorCode: e.code ?? null });
+          useScene.setState({
+            key,
+            preview: null,
+            geometry: null,
+            report: null,
+            loading: false,
+            error: e.message,
+            errorCode: e.code ?? null,
+          });
         },
       );
     }, 120);
@@ -82,7 +114,12 @@ export function useRenderSource(): Intrinsics | null {
 }
 
 /** The engine's evaluator of the current track (memoised on the track), or the reason it cannot be evaluated. */
-export function useTrackEvaluator(): { ev: TrackEvaluator | null; error: string | null; track: Track | null; source: Intrinsics | null } {
+export function useTrackEvaluator(): {
+  ev: TrackEvaluator | null;
+  error: string | null;
+  track: Track | null;
+  source: Intrinsics | null;
+} {
   const track = useProject((s) => s.doc?.track ?? null);
   const source = useRenderSource();
   return useMemo(() => {
@@ -110,8 +147,12 @@ const viewDepthCache = new Map<string, Promise<{ preview: DepthPreview; geometry
  */
 export function useSourceViewGeometry(view: SourceView): { preview: DepthPreview; geometry: DepthGeometry } | null {
   const dir = useProject((s) => s.dir);
-  const key = dir ? JSON.stringify([dir, view.id, view.image.asset.sha256, view.depth.source.asset.sha256, view.depth.mapping]) : null;
-  const [state, setState] = useState<{ key: string; value: { preview: DepthPreview; geometry: DepthGeometry } } | null>(null);
+  const key = dir
+    ? JSON.stringify([dir, view.id, view.image.asset.sha256, view.depth.source.asset.sha256, view.depth.mapping])
+    : null;
+  const [state, setState] = useState<{ key: string; value: { preview: DepthPreview; geometry: DepthGeometry } } | null>(
+    null,
+  );
   useEffect(() => {
     if (!key || !dir) return;
     let stale = false;
@@ -119,7 +160,9 @@ export function useSourceViewGeometry(view: SourceView): { preview: DepthPreview
     if (!pending) {
       const doc = useProject.getState().doc;
       if (!doc) return;
-      pending = engine.call('depth.preview', { project: dir, doc, maxSide: DEPTH_PREVIEW_SIDE, view: view.id }).then((preview) => ({ preview, geometry: buildDepthGeometry(preview) }));
+      pending = engine
+        .call('depth.preview', { project: dir, doc, maxSide: DEPTH_PREVIEW_SIDE, view: view.id })
+        .then((preview) => ({ preview, geometry: buildDepthGeometry(preview) }));
       viewDepthCache.set(key, pending);
       pending.catch(() => viewDepthCache.delete(key!));
     }

@@ -19,7 +19,13 @@ export function tintHolePixels(rgba: Uint8ClampedArray, mask: Uint8ClampedArray,
 }
 
 /** Draws the warped image on `canvas` with its holes tinted. */
-export function tintHoles(canvas: HTMLCanvasElement, image: CanvasImageSource, mask: CanvasImageSource, width: number, height: number): void {
+export function tintHoles(
+  canvas: HTMLCanvasElement,
+  image: CanvasImageSource,
+  mask: CanvasImageSource,
+  width: number,
+  height: number,
+): void {
   canvas.width = width;
   canvas.height = height;
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;

@@ -5,8 +5,7 @@
  * photo and depth only (a DTU scan has 49 views of several MB each). The engine reads nothing else.
  */
 export type ViewSet =
-  | { format: 'transforms'; root: string; transforms: string }
-  | { format: 'mvsnet'; root: string; views: number[] };
+  { format: 'transforms'; root: string; transforms: string } | { format: 'mvsnet'; root: string; views: number[] };
 
 /** The most one import sends: the WebSocket bridge's message limit is 128 MiB, with room for the encoding. */
 export const MAX_IMPORT_BYTES = 120 * 1024 * 1024;
@@ -38,13 +37,18 @@ export function findViewSet(names: readonly string[]): ViewSet | null {
 
 /** The names to send: for MVSNet only the files of `chosen` views (camera, photo, depth). */
 export function namesToSend(names: readonly string[], set: ViewSet, chosen: readonly number[] = []): string[] {
-  if (set.format === 'transforms') return names.filter((n) => n === set.transforms || (under(set.root, n) && DATA.test(n)));
+  if (set.format === 'transforms')
+    return names.filter((n) => n === set.transforms || (under(set.root, n) && DATA.test(n)));
   const want = new Set(chosen);
   const sub = (s: string) => (set.root ? `${set.root}/${s}` : s);
   return names.filter((n) => {
     const m = /^0*(\d+)/.exec(baseOf(n));
     if (!m || !want.has(Number(m[1]))) return false;
     const d = dirOf(n);
-    return (d === sub('cams') && CAM.test(baseOf(n))) || (d === sub('images') && /^\d+\.(jpe?g|png|webp)$/i.test(baseOf(n))) || (d === sub('depths') && /^\d+(_init)?\.(pfm|npy)$/i.test(baseOf(n)));
+    return (
+      (d === sub('cams') && CAM.test(baseOf(n))) ||
+      (d === sub('images') && /^\d+\.(jpe?g|png|webp)$/i.test(baseOf(n))) ||
+      (d === sub('depths') && /^\d+(_init)?\.(pfm|npy)$/i.test(baseOf(n)))
+    );
   });
 }

@@ -17,7 +17,10 @@ export function Welcome({ onDismiss }: { onDismiss: () => void }) {
   const { status, error, refresh } = useModels();
   const renderModel = useProject((s) => s.doc?.render.model ?? 'draft');
   useEffect(() => {
-    engine.call('project.recent', {}).then((r) => setRecent(r.projects), () => setRecent([]));
+    engine.call('project.recent', {}).then(
+      (r) => setRecent(r.projects),
+      () => setRecent([]),
+    );
   }, []);
 
   const importPhoto = async () => {
@@ -30,7 +33,9 @@ export function Welcome({ onDismiss }: { onDismiss: () => void }) {
     <div className="welcome" data-testid="welcome">
       <div className="welcome__inner">
         <h1>Camtrack Studio</h1>
-        <p className="muted welcome__lead">One photo, its depth, a camera path: a video where the camera really moves.</p>
+        <p className="muted welcome__lead">
+          One photo, its depth, a camera path: a video where the camera really moves.
+        </p>
         <div className="welcome__actions">
           <button className="primary" onClick={() => void openSample()} data-testid="welcome-sample">
             Open the sample project
@@ -38,10 +43,18 @@ export function Welcome({ onDismiss }: { onDismiss: () => void }) {
           <button onClick={() => void importPhoto()} data-testid="welcome-import">
             Import a photo…
           </button>
-          <button onClick={() => showDialog('newFromViews')} data-testid="welcome-views" title="Several photos with known cameras and depth: a nerfstudio transforms.json or an MVSNet / DTU folder">
+          <button
+            onClick={() => showDialog('newFromViews')}
+            data-testid="welcome-views"
+            title="Several photos with known cameras and depth: a nerfstudio transforms.json or an MVSNet / DTU folder"
+          >
             New project from views…
           </button>
-          <button onClick={() => showDialog('importVideo')} data-testid="welcome-import-video" title="A moving scene: a video and one depth file per frame">
+          <button
+            onClick={() => showDialog('importVideo')}
+            data-testid="welcome-import-video"
+            title="A moving scene: a video and one depth file per frame"
+          >
             New project from a video…
           </button>
           {/* Electron opens projects through its native File › Open dialog; browser mode through the workspace list. */}
@@ -91,14 +104,20 @@ export function Welcome({ onDismiss }: { onDismiss: () => void }) {
                     {status.svd.length ? (
                       <span data-testid="welcome-svd">{status.svd.map((m) => m.name).join(', ')}</span>
                     ) : (
-                      <span data-testid="welcome-svd">none installed. Renders are previews (the photo warped along the track, holes filled), which show the move in seconds.</span>
+                      <span data-testid="welcome-svd">
+                        none installed. Renders are previews (the photo warped along the track, holes filled), which
+                        show the move in seconds.
+                      </span>
                     )}
                     {!status.svd.length && (
                       <p className="muted">
-                        For Stable Video Diffusion renders, put an SVD model folder in {status.dir} (docs/models.md; <code>npx camtrack models download URL --dir DIR</code>).
+                        For Stable Video Diffusion renders, put an SVD model folder in {status.dir} (docs/models.md;{' '}
+                        <code>npx camtrack models download URL --dir DIR</code>).
                       </p>
                     )}
-                    {isPreviewModel(renderModel) && status.svd.length > 0 && <p className="muted">This project renders previews; choose the model in Render › Settings.</p>}
+                    {isPreviewModel(renderModel) && status.svd.length > 0 && (
+                      <p className="muted">This project renders previews; choose the model in Render › Settings.</p>
+                    )}
                   </div>
                 </div>
                 <div className="welcome__model">
@@ -106,11 +125,16 @@ export function Welcome({ onDismiss }: { onDismiss: () => void }) {
                   <div>
                     <strong>Depth model</strong>:{' '}
                     {depthInstalled.length ? (
-                      <span data-testid="welcome-depth">Depth Anything V2 {depthInstalled.map((d) => d.size).join(', ')}: Estimate depth in the Depth panel.</span>
+                      <span data-testid="welcome-depth">
+                        Depth Anything V2 {depthInstalled.map((d) => d.size).join(', ')}: Estimate depth in the Depth
+                        panel.
+                      </span>
                     ) : (
                       <span data-testid="welcome-depth">
-                        none installed. To estimate depth from a photo: <code>npx camtrack depth download --size small</code> (about 100 MB), or{' '}
-                        <code>npx camtrack depth install model.onnx</code>. Depth files (.npy, 16-bit PNG, .pfm) import without one.
+                        none installed. To estimate depth from a photo:{' '}
+                        <code>npx camtrack depth download --size small</code> (about 100 MB), or{' '}
+                        <code>npx camtrack depth install model.onnx</code>. Depth files (.npy, 16-bit PNG, .pfm) import
+                        without one.
                       </span>
                     )}
                   </div>
