@@ -41,6 +41,13 @@ export const apiInputs = {
   'project.save': z.object({ project, doc: ProjectDoc, path: path.optional() }),
   /** Stores the document for crash recovery (never over project.json). */
   'project.autosave': z.object({ project, doc: ProjectDoc }),
+  /** Drops the autosave (the document is back to its saved state, or the artist kept the saved version). */
+  'project.discardAutosave': z.object({ project }),
+  /**
+   * Reopens a never-saved project's working folder after a reload (its queue and renders are there),
+   * with the document the studio last had for it; a newer autosave in the folder is offered back.
+   */
+  'project.resume': z.object({ dir: path, doc: z.unknown() }),
   'project.recent': z.object({}),
   /**
    * A new sparse-view project from posed views the person chose: the files of a folder (names
@@ -350,6 +357,8 @@ export interface ApiOutputs {
   'project.open': OpenedProject;
   'project.save': { path: string; dir: string };
   'project.autosave': { savedAt: string };
+  'project.discardAutosave': { discarded: boolean };
+  'project.resume': OpenedProject;
   'project.fromViews': OpenedProject;
   'project.recent': { projects: { path: string; name: string }[] };
   'workspace.list': { root: string; projects: { path: string; name: string; modifiedAt: string }[] };
@@ -430,6 +439,7 @@ export type MenuCommand =
   | 'redo'
   | 'openRecent'
   | 'shortcuts'
+  | 'lambdaHelp'
   | 'about';
 
 /** What every transport implements; the UI only ever talks to this. */

@@ -137,6 +137,7 @@ async function buildMenu(): Promise<void> {
     {
       role: 'help',
       submenu: [
+        { label: 'Lambda Explained', click: () => sendMenu('lambdaHelp') },
         { label: 'Keyboard Shortcuts', click: () => sendMenu('shortcuts') },
         { label: 'About Camtrack Studio', click: () => sendMenu('about') },
       ],
