@@ -220,7 +220,9 @@ function Readout({
   const cur = { row: Math.min(cursor.row, steps - 1), col: Math.min(cursor.col, frames - 1) };
   // The working copy: during a stroke it is ahead of the project, which takes it when the stroke ends.
   const g = working.grid;
-  const values: ArrayLike<number> = g && g.steps === steps && g.frames === frames ? g.data : lambda.values;
+  // A table the grid does not mirror yet (an undo, a preset: the grid follows after this render) is read as it is.
+  const values: ArrayLike<number> =
+    g && working.mirrors(lambda) && g.steps === steps && g.frames === frames ? g.data : lambda.values;
   const describe = (r: number, c: number) =>
     describeCell({
       row: r,

@@ -140,7 +140,7 @@ function LambdaIllustration() {
       <text x={x0 + frames * cell + 6} y={y0 + 4 * cell + 14} className="lhelp__s">
         row: step 5
       </text>
-      <g transform="translate(340 20)">
+      <g transform="translate(328 20)">
         {scene(62, 0, 'warped')}
         <text x={104} y={68} className="lhelp__s" textAnchor="middle">
           the warped photo (black: holes)
@@ -157,7 +157,7 @@ function LambdaIllustration() {
         </text>
         {scene(124, 98, 'low')}
         <text x={166} y={166} className="lhelp__s" textAnchor="middle">
-          the model's own take
+          its own version
         </text>
       </g>
     </svg>

@@ -173,9 +173,11 @@ export function JobItem({
           <ul className="job__exports" aria-label="Exports" data-testid="job-exports">
             {job.exports.map((e) => (
               <li key={e.file} data-testid="job-export-file">
-                <span className="job__exportname" title={e.file}>
-                  {e.format === 'png' ? 'PNG frames' : e.format.toUpperCase()} · {e.fps} fps
-                  {e.interpolated ? ' (interpolated)' : ''} · {formatBytes(e.bytes)}
+                <span
+                  className="job__exportname"
+                  title={`${e.file}\n${e.frames} frames${e.interpolated ? ', the frames in between made by interpolation' : ''}`}
+                >
+                  {e.format === 'png' ? 'PNG frames' : e.format.toUpperCase()} · {e.fps} fps · {formatBytes(e.bytes)}
                 </span>
                 {e.format !== 'png' && (
                   <button

@@ -27,12 +27,20 @@ export function useAutosave(delayMs = 2000): void {
       });
       return;
     }
-    const t = setTimeout(() => {
+    const save = () => {
+      clearTimeout(t);
+      window.removeEventListener('pagehide', save);
       onDisk.current = dir;
       engine.call('project.autosave', { project: dir, doc }).catch(() => {
         /* autosave failures are retried on the next edit; explicit Save reports errors */
       });
-    }, delayMs);
-    return () => clearTimeout(t);
+    };
+    const t = setTimeout(save, delayMs);
+    // Leaving (a reload, a close) within the delay: the last edits are sent at once.
+    window.addEventListener('pagehide', save);
+    return () => {
+      clearTimeout(t);
+      window.removeEventListener('pagehide', save);
+    };
   }, [doc, dirty, dir, delayMs, recovery]);
 }
