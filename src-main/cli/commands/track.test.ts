@@ -278,34 +278,13 @@ describe('camtrack track preset defaults (frames, fps, target depth)', () => {
 
     const project = path.join(dir, 'frames.camtrack');
     await writeTinyProject(project, { frames: 9 });
-    const withProject = await run(
-      'track',
-      'preset',
-      'dolly',
-      '--distance',
-      '1',
-      '--project',
-      project,
-      '--out',
-      path.join(dir, 'd9.json'),
-    );
+    const dolly = (out: string, ...more: string[]) =>
+      run('track', 'preset', 'dolly', '--distance', '1', '--project', project, ...more, '--out', path.join(dir, out));
+    const withProject = await dolly('d9.json');
     expect(withProject.code, withProject.err).toBe(0);
     expect(JSON.parse(withProject.out)).toMatchObject({ frames: 9, fps: 7 });
     // A flag still wins over the project.
-    const flagged = await run(
-      'track',
-      'preset',
-      'dolly',
-      '--distance',
-      '1',
-      '--project',
-      project,
-      '--frames',
-      '14',
-      '--out',
-      path.join(dir, 'd14.json'),
-    );
-    expect(JSON.parse(flagged.out)).toMatchObject({ frames: 14 });
+    expect(JSON.parse((await dolly('d14.json', '--frames', '14')).out)).toMatchObject({ frames: 14 });
 
     const help = await run('track', 'preset', '--help');
     expect(help.out.replace(/\s+/g, ' ')).toMatch(/--frames <n> number of frames \(default: the --project's, else 25/);
@@ -317,17 +296,20 @@ describe('camtrack track preset defaults (frames, fps, target depth)', () => {
     const z = new Float32Array(64 * 48).map((_, i) => (i % 4 === 0 ? 10 : i % 4 === 1 ? 1 : 3));
     const depthFile = path.join(dir, 'median3.npy');
     writeFileSync(depthFile, writeNpy(z, [48, 64]));
-    const quarter = ['--frames', '25', '--degrees-per-frame', '3.75'];
-    const fromDepth = await run(
-      'track',
-      'preset',
-      'orbit',
-      ...quarter,
-      '--depth',
-      depthFile,
-      '--out',
-      path.join(dir, 'o-depth.json'),
-    );
+    const orbit = (out: string, ...more: string[]) =>
+      run(
+        'track',
+        'preset',
+        'orbit',
+        '--frames',
+        '25',
+        '--degrees-per-frame',
+        '3.75',
+        ...more,
+        '--out',
+        path.join(dir, out),
+      );
+    const fromDepth = await orbit('o-depth.json', '--depth', depthFile);
     expect(fromDepth.code, fromDepth.err).toBe(0);
     expect(JSON.parse(fromDepth.out)).toMatchObject({ targetDepth: 3, targetDepthFrom: 'depth' });
     orbitEnd(path.join(dir, 'o-depth.json')).position.forEach((v, i) => expect(v).toBeCloseTo([3, 0, -3][i], 9));
@@ -338,36 +320,16 @@ describe('camtrack track preset defaults (frames, fps, target depth)', () => {
     const opened = await openProject(project);
     const expected = focusDepth((await loadRenderInputs(opened.dir, opened.doc)).depth);
     expect(expected).not.toBe(1);
-    const fromProject = await run(
-      'track',
-      'preset',
-      'orbit',
-      ...quarter,
-      '--project',
-      project,
-      '--out',
-      path.join(dir, 'o-project.json'),
-    );
+    const fromProject = await orbit('o-project.json', '--project', project);
     expect(JSON.parse(fromProject.out)).toMatchObject({ targetDepth: expected, targetDepthFrom: 'project' });
     const end = orbitEnd(path.join(dir, 'o-project.json')).position;
     expect(end[0]).toBeCloseTo(expected, 6);
     expect(end[2]).toBeCloseTo(-expected, 6);
 
     // Without either, 1 as before; a flag always wins.
-    const plain = await run('track', 'preset', 'orbit', ...quarter, '--out', path.join(dir, 'o-plain.json'));
+    const plain = await orbit('o-plain.json');
     expect(JSON.parse(plain.out)).toMatchObject({ targetDepth: 1, targetDepthFrom: 'default' });
-    const flag = await run(
-      'track',
-      'preset',
-      'orbit',
-      ...quarter,
-      '--depth',
-      depthFile,
-      '--target-depth',
-      '2',
-      '--out',
-      path.join(dir, 'o-flag.json'),
-    );
+    const flag = await orbit('o-flag.json', '--depth', depthFile, '--target-depth', '2');
     expect(JSON.parse(flag.out)).toMatchObject({ targetDepth: 2, targetDepthFrom: 'flag' });
   });
 });

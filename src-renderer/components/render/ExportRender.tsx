@@ -4,6 +4,7 @@ import { run } from '../../actions';
 import { useUi } from '../../state/uiStore';
 import type { JobView } from '../../../src-main/api/contract';
 import { ResultModal } from './ResultModals';
+import { ProgressBar } from './ProgressBar';
 import { useQueue } from './queueStore';
 import { baseName, formatBytes } from './queue';
 
@@ -106,16 +107,7 @@ export function ExportRenderModal({ job, onClose }: { job: JobView; onClose: () 
         </p>
         {progress && (
           <div className="rexport__progress" data-testid="export-progress">
-            <div
-              className="bar"
-              role="progressbar"
-              aria-label="Export progress"
-              aria-valuemin={0}
-              aria-valuemax={100}
-              aria-valuenow={Math.round(progress.fraction * 100)}
-            >
-              <div className="bar__fill" style={{ width: `${Math.round(progress.fraction * 100)}%` }} />
-            </div>
+            <ProgressBar fraction={progress.fraction} label="Export progress" />
             <span className="muted">
               {progress.phase === 'finishing' ? 'Finishing…' : `Exporting ${Math.round(progress.fraction * 100)}%`}
             </span>

@@ -9,6 +9,7 @@ import { useAssetUrl } from '../../hooks/useAssetUrl';
 import type { JobView } from '../../../src-main/api/contract';
 import { KindBadge } from './KindBadge';
 import { PreviewCanvas } from './PreviewCanvas';
+import { ProgressBar } from './ProgressBar';
 import { useQueue } from './queueStore';
 import {
   STATUS_LABEL,
@@ -139,30 +140,13 @@ export function JobItem({
         )}
         {showBar && (
           <div className="job__progress" data-testid="job-progress">
-            <div
-              className="bar"
-              role="progressbar"
-              aria-valuemin={0}
-              aria-valuemax={100}
-              aria-valuenow={Math.round(job.progress * 100)}
-            >
-              <div className="bar__fill" style={{ width: `${Math.round(job.progress * 100)}%` }} />
-            </div>
+            <ProgressBar fraction={job.progress} />
             <span className="job__stage">{progressText(job)}</span>
           </div>
         )}
         {exporting && (
           <div className="job__progress" data-testid="job-export-progress">
-            <div
-              className="bar"
-              role="progressbar"
-              aria-label="Export progress"
-              aria-valuemin={0}
-              aria-valuemax={100}
-              aria-valuenow={Math.round(exporting.fraction * 100)}
-            >
-              <div className="bar__fill" style={{ width: `${Math.round(exporting.fraction * 100)}%` }} />
-            </div>
+            <ProgressBar fraction={exporting.fraction} label="Export progress" />
             <span className="job__stage">
               exporting {exporting.format === 'png' ? 'PNG frames' : exporting.format.toUpperCase()}
               {exporting.fps ? ` at ${exporting.fps} fps` : ''} · {Math.round(exporting.fraction * 100)}%
