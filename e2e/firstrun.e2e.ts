@@ -4,7 +4,7 @@ import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { launchStudio, menu, menuWithFile, idle, canvasColours, FIXTURES, type Studio } from './harness';
+import { launchStudio, menu, menuWithFile, idle, canvasColours, answerUnsaved, FIXTURES, type Studio } from './harness';
 import { buildTestDepthModel } from '../src-main/engine/depth/testModel';
 import { installDepthModelFile } from '../src-main/engine/depth/models';
 import { frameSimilarity } from '../src-main/engine/preview/similarity';
@@ -239,8 +239,8 @@ describe('first run: welcome, sample preview, depth estimation, mismatched depth
 
   it('DTU depth of another shape: the photo stays, Render says why, fit and crop both fix it', async () => {
     const { page } = studio;
-    page.once('dialog', (d) => void d.accept());
     await menu(page, 'File', 'New');
+    await answerUnsaved(page, 'discard');
     await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Untitled');
     await menuWithFile(page, 'File', 'Import Image…', path.join(FIXTURES, 'dtu_scan1', '000001.jpg'));
     await expect.poll(() => page.getByTestId('image-size').textContent(), { timeout: 20_000 }).toBe('1600 × 1200');

@@ -125,6 +125,20 @@ export async function menuWithFile(page: Page, top: string, item: string, file: 
   await (await chooser).setFiles(file);
 }
 
+/**
+ * Answers the studio's unsaved-changes prompt (Save / Discard / Cancel) when it comes up within a
+ * moment of the action that replaces the project; nothing happens when the project had no changes.
+ */
+export async function answerUnsaved(page: Page, choice: 'discard' | 'save' = 'discard'): Promise<boolean> {
+  const button = page.getByTestId(`unsaved-${choice}`);
+  const shown = await button.waitFor({ timeout: 3_000 }).then(
+    () => true,
+    () => false,
+  );
+  if (shown) await button.click();
+  return shown;
+}
+
 /** Waits until no operation is shown as busy in the status bar. */
 export async function idle(page: Page): Promise<void> {
   await page.waitForFunction(() => !document.querySelector('.status--busy'));

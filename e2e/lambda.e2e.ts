@@ -129,7 +129,9 @@ describe('lambda heatmap editor', () => {
     await page.keyboard.type('0.4');
     await expect(page.locator('.lh-typing').textContent()).resolves.toContain('0.4');
     await page.keyboard.press('Enter');
-    await expect(page.getByTestId('lambda-live').textContent()).resolves.toBe('step 2, σ 422, frame 20, λ 0.400');
+    await expect(page.getByTestId('lambda-live').textContent()).resolves.toBe(
+      'step 3 of 25 (σ 422), frame 20: 0.40, the frame leans on the warped photo; the model adds its own detail',
+    );
     // Arrow keys move the cursor: one step down, then type.
     await page.keyboard.press('ArrowDown');
     await page.keyboard.type('0.6');
@@ -276,7 +278,7 @@ describe('lambda heatmap editor', () => {
     await page.mouse.move(hover.x, hover.y);
     await page.waitForTimeout(200);
     await expect(page.getByTestId('lambda-readout').textContent()).resolves.toMatch(
-      /^step 12, σ [0-9.]+, frame 70, λ /,
+      /^step 13 of \d+ \(σ [0-9.]+\), frame 70: /,
     );
     await studio.screenshot('lambda-studio');
     await page.getByTestId('lambda-editor').screenshot({ path: 'e2e/artifacts/lambda-editor-100.png' });

@@ -293,11 +293,12 @@ describe('render queue in browser mode', () => {
     await last.getByTestId('job-remove').click();
     await expect.poll(() => last.count()).toBe(0);
 
-    // The others render in the new order: both end up done, 2000 then 2002 in the history.
+    // The others render in the new order: both end up done, 2000 then 2002, so the history (newest
+    // first) starts with 2002.
     const history = page.getByTestId('history-list').getByTestId('job');
     await expect.poll(() => page.getByTestId('queue-list').count(), { timeout: 120_000, interval: 500 }).toBe(0);
     const done = await history.evaluateAll((els) => els.map((e) => /seed (\d+)/.exec(e.textContent ?? '')?.[1]));
-    expect(done.slice(-2)).toEqual(['2000', '2002']);
+    expect(done.slice(0, 2)).toEqual(['2002', '2000']);
   }, 180_000);
 
   it('shows the engine’s message on a failed render, and restarts it once the cause is fixed', async () => {

@@ -50,7 +50,10 @@ describe('unsaved changes in browser mode', () => {
     const page2 = await studio.reopen();
     const dialog = page2.getByTestId('recovery-dialog');
     await dialog.waitFor();
-    expect(await dialog.textContent()).toMatch(/An Untitled project “Untitled” was autosaved at .* and never saved/);
+    expect(await dialog.textContent()).toMatch(
+      /Your work on the Untitled project “Untitled” was autosaved at .* but never saved\. Recover it to carry on where you left off, or start a new project instead\./,
+    );
+    await expect(dialog.getByRole('button', { name: 'Start a new project' }).count()).resolves.toBe(1);
     await studio.screenshot('unsaved-untitled-recovery', page2);
     await page2.getByRole('button', { name: 'Recover' }).click();
     await expect.poll(() => page2.getByTestId('image-size').textContent(), { timeout: 20_000 }).toBe('1920 × 1080');
@@ -58,24 +61,26 @@ describe('unsaved changes in browser mode', () => {
     await page2.close();
   });
 
-  it('File > Open asks before discarding unsaved changes; Cancel keeps them, OK opens', async () => {
+  it('File > Open asks about unsaved changes in the studio: Cancel keeps them, Discard opens', async () => {
     const { page } = studio;
-    const asked: string[] = [];
-    page.once('dialog', (d) => {
-      asked.push(d.message());
-      void d.dismiss();
-    });
     await menu(page, 'File', 'Open…');
     await page.getByRole('button', { name: /Other/ }).click();
-    await expect.poll(() => asked.length).toBe(1);
-    expect(asked[0]).toBe('"Untitled" has unsaved changes. Discard them?');
+    const prompt = page.getByTestId('unsaved-dialog');
+    await prompt.waitFor();
+    expect(await prompt.textContent()).toContain(
+      '“Untitled” has changes that are not saved. Save them before going on?',
+    );
+    // Never saved: its Save asks for a name first.
+    await expect(page.getByTestId('unsaved-save').textContent()).resolves.toBe('Save As…');
+    await studio.screenshot('unsaved-prompt');
+    await prompt.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await expect(prompt.count()).resolves.toBe(0);
     await expect(page.getByTestId('project-title').textContent()).resolves.toMatch(/Untitled/);
     expect(await dirty(page)).toBe(1);
 
-    await page.keyboard.press('Escape');
-    page.once('dialog', (d) => void d.accept());
     await menu(page, 'File', 'Open…');
     await page.getByRole('button', { name: /Other/ }).click();
+    await page.getByTestId('unsaved-discard').click();
     await expect.poll(() => page.getByTestId('project-title').textContent(), { timeout: 20_000 }).toBe('Other');
     expect(await dirty(page)).toBe(0);
   });

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeMovingVideoDataset } from '../src-main/engine/video-input/testScene';
-import { launchStudio, idle, menu, type Studio } from './harness';
+import { launchStudio, idle, menu, answerUnsaved, type Studio } from './harness';
 
 /**
  * Video input in the studio: a ray-cast clip of a moving ball (8 frames, H.264) and its depth
@@ -87,8 +87,8 @@ describe('video input in the studio', () => {
     await page.getByTestId('video-file').setInputFiles(data.video);
     await page.getByTestId('video-depth').setInputFiles(data.depthDir);
     await expect.poll(() => page.getByTestId('video-import-summary').textContent()).toContain('2 depth files');
-    page.once('dialog', (d) => void d.accept());
     await page.getByTestId('video-import-start').click();
+    await answerUnsaved(page, 'discard');
     await expect
       .poll(() => page.locator('.toast').last().textContent(), { timeout: 30_000 })
       .toContain('The video clip.mp4 has 3 frames, but the depth folder depth holds 2 depth files');

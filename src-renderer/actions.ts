@@ -1,6 +1,7 @@
 import { engine, EngineError } from './api/client';
 import { useProject, undo, redo, isDirty, projectDirOrThrow } from './state/projectStore';
 import { useUi } from './state/uiStore';
+import { forgetSession, readSession } from './state/session';
 import type { MenuCommand } from '../src-main/api/contract';
 
 /**
@@ -21,23 +22,67 @@ export async function run<T>(label: string, fn: () => Promise<T>): Promise<T | u
   }
 }
 
+/** What the artist chose in the unsaved-changes prompt. */
+export type LeaveChoice = 'save' | 'discard' | 'cancel';
+export interface UnsavedRequest {
+  name: string;
+  /** Never saved: Save asks where first. */
+  untitled: boolean;
+  answer(choice: LeaveChoice): void;
+}
+export const unsavedListeners = new Set<(r: UnsavedRequest | null) => void>();
+
+function askUnsaved(name: string, untitled: boolean): Promise<LeaveChoice> {
+  return new Promise((resolve) => {
+    const request: UnsavedRequest = {
+      name,
+      untitled,
+      answer(choice) {
+        for (const l of unsavedListeners) l(null);
+        resolve(choice);
+      },
+    };
+    if (unsavedListeners.size === 0) resolve('cancel');
+    for (const l of unsavedListeners) l(request);
+  });
+}
+
+/** Resolves the Save As that the unsaved-changes prompt is waiting on: true once saved. */
+let saveAsWaiter: ((saved: boolean) => void) | null = null;
+export function settleSaveAs(saved: boolean): void {
+  const w = saveAsWaiter;
+  saveAsWaiter = null;
+  w?.(saved);
+}
+function requestSaveAs(): Promise<boolean> {
+  settleSaveAs(false);
+  return new Promise((resolve) => {
+    saveAsWaiter = resolve;
+    showDialog('saveAs');
+  });
+}
+
 /**
  * Whether the open project may be replaced: true when it has no unsaved changes, or the artist
- * agrees to discard them. New, Open and Open Recent all ask here first.
+ * saves them (Save As for a never-saved project) or discards them. New, Open, Open Recent, the
+ * sample and the imports that make a new project all ask here first.
  */
-export function confirmDiscard(): boolean {
+export async function confirmLeave(): Promise<boolean> {
   const s = useProject.getState();
   if (!isDirty(s)) return true;
-  return confirm(`"${s.doc?.name ?? 'Untitled'}" has unsaved changes. Discard them?`);
+  const choice = await askUnsaved(s.doc?.name ?? 'Untitled', !s.path);
+  if (choice === 'cancel') return false;
+  if (choice === 'discard') return true;
+  return s.path ? saveProject() : requestSaveAs();
 }
 
 /**
  * A new Untitled project. At start (`resume`), the newest autosave of a never-saved project is
  * offered back; `discardUntitled` drops such a folder whose recovery was declined.
  */
-export function newProject(opts: { resume?: boolean; discardUntitled?: string } = {}): Promise<void> {
+export async function newProject(opts: { resume?: boolean; discardUntitled?: string } = {}): Promise<void> {
+  if (!opts.resume && !opts.discardUntitled && !(await confirmLeave())) return;
   return run('Creating project', async () => {
-    if (!opts.resume && !opts.discardUntitled && !confirmDiscard()) return;
     useProject
       .getState()
       .load(await engine.call('project.new', { resumeUntitled: opts.resume, discardUntitled: opts.discardUntitled }));
@@ -45,9 +90,32 @@ export function newProject(opts: { resume?: boolean; discardUntitled?: string } 
   }).then(() => undefined);
 }
 
-export function openProject(path: string): Promise<void> {
+/**
+ * At start: the project of the last session (a reload, or the app opened again) comes back with
+ * its render queue, a render still running in the engine included; without one, or when it is
+ * gone, a new project (offering the newest never-saved autosave back).
+ */
+export async function startSession(): Promise<void> {
+  const s = readSession();
+  if (s) {
+    const reopened = await run('Reopening the last project', async () => {
+      const opened =
+        s.kind === 'saved'
+          ? await engine.call('project.open', { path: s.path })
+          : await engine.call('project.resume', { dir: s.dir, doc: s.doc });
+      useProject.getState().load(opened);
+      useUi.getState().set({ frame: 0, selectedKeyId: null });
+      return true;
+    });
+    if (reopened) return;
+    forgetSession();
+  }
+  await newProject({ resume: true });
+}
+
+export async function openProject(path: string): Promise<void> {
+  if (!(await confirmLeave())) return;
   return run('Opening project', async () => {
-    if (!confirmDiscard()) return;
     useProject.getState().load(await engine.call('project.open', { path }));
     useUi.getState().set({ frame: 0, selectedKeyId: null });
     useUi.getState().toast('success', `Opened ${path}`);
@@ -55,9 +123,9 @@ export function openProject(path: string): Promise<void> {
 }
 
 /** The bundled sample, as a copy the artist can change and render (Save asks where to keep it). */
-export function openSample(): Promise<void> {
+export async function openSample(): Promise<void> {
+  if (!(await confirmLeave())) return;
   return run('Opening the sample', async () => {
-    if (!confirmDiscard()) return;
     useProject.getState().load(await engine.call('project.openSample', {}));
     useUi.getState().set({ frame: 0, selectedKeyId: null });
     useUi
@@ -122,9 +190,13 @@ export async function importDepthFile(file: File): Promise<void> {
  * A new project from a video and its per-frame depth files (the Import video dialog): the files'
  * bytes go to the engine, which makes an Untitled project whose photo is the first frame.
  */
-export function importVideoProject(video: File, depth: readonly File[], depthUnitScale: number): Promise<boolean> {
+export async function importVideoProject(
+  video: File,
+  depth: readonly File[],
+  depthUnitScale: number,
+): Promise<boolean> {
+  if (!(await confirmLeave())) return false;
   return run(`Importing ${video.name}`, async () => {
-    if (!confirmDiscard()) return false;
     const bytesOf = async (f: File) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) });
     const opened = await engine.call('project.newFromVideo', {
       video: await bytesOf(video),
@@ -171,7 +243,7 @@ export function pickFile(accept: string): Promise<File | null> {
 }
 
 export type DialogRequest =
-  'newFromViews' | 'open' | 'saveAs' | 'shortcuts' | 'about' | 'export' | 'importVideo' | null;
+  'newFromViews' | 'open' | 'saveAs' | 'shortcuts' | 'lambdaHelp' | 'about' | 'export' | 'importVideo' | null;
 export const dialogListeners = new Set<(d: DialogRequest) => void>();
 export function showDialog(d: DialogRequest): void {
   for (const l of dialogListeners) l(d);
@@ -225,6 +297,8 @@ export async function runMenuCommand(
       return redo();
     case 'shortcuts':
       return showDialog('shortcuts');
+    case 'lambdaHelp':
+      return showDialog('lambdaHelp');
     case 'about':
       return showDialog('about');
   }

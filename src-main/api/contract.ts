@@ -41,6 +41,13 @@ export const apiInputs = {
   'project.save': z.object({ project, doc: ProjectDoc, path: path.optional() }),
   /** Stores the document for crash recovery (never over project.json). */
   'project.autosave': z.object({ project, doc: ProjectDoc }),
+  /** Drops the autosave (the document is back to its saved state, or the artist kept the saved version). */
+  'project.discardAutosave': z.object({ project }),
+  /**
+   * Reopens a never-saved project's working folder after a reload (its queue and renders are there),
+   * with the document the studio last had for it; a newer autosave in the folder is offered back.
+   */
+  'project.resume': z.object({ dir: path, doc: z.unknown() }),
   'project.recent': z.object({}),
   /**
    * A new sparse-view project from posed views the person chose: the files of a folder (names
@@ -145,6 +152,19 @@ export const apiInputs = {
   'render.remove': z.object({ project, jobId: z.string().min(1) }),
   'render.reorder': z.object({ project, jobId: z.string().min(1), toIndex: z.number().int().min(0) }),
   'render.queue': z.object({ project }),
+  /**
+   * Exports a done render to another format, optionally at 24 or 30 fps by motion-compensated frame
+   * interpolation (engine/transcode), beside it in renders/, without rendering again. Progress
+   * arrives as 'export.progress'; 'render.exportCancel' stops it and leaves no file.
+   */
+  'render.export': z.object({
+    project,
+    jobId: z.string().min(1),
+    format: z.enum(['mp4', 'webm', 'gif', 'png']),
+    /** null: the render's own rate. */
+    fps: z.number().positive().max(240).nullable(),
+  }),
+  'render.exportCancel': z.object({ project, jobId: z.string().min(1) }),
   /**
    * What opening the project's queue.json found and did, for the person to read (an unreadable
    * file kept aside, jobs left out, renders interrupted); `dismiss` clears them once shown.
@@ -298,6 +318,23 @@ export interface JobView {
   fingerprint?: RenderFingerprint;
   /** Where it renders: this machine's queue (absent) or the render farm. */
   where?: 'farm';
+  /** Done: when it finished (the history lists the newest first). */
+  finishedAt?: string;
+  /** Done: the output's format and its size on disk (absent when not known). */
+  format?: 'mp4' | 'webm' | 'gif' | 'png';
+  bytes?: number;
+  /** Done: whether a lossless master was kept, so exports lose nothing more. */
+  master?: boolean;
+  /** Done: exports made from the history card (file relative to the project folder). */
+  exports?: {
+    file: string;
+    sidecar: string;
+    format: 'mp4' | 'webm' | 'gif' | 'png';
+    fps: number;
+    frames: number;
+    bytes: number;
+    interpolated: boolean;
+  }[];
   /** Farm jobs: the worker running it or that rendered it. */
   worker?: string | null;
   /** Farm jobs: the output's path on the farm root (output/sidecar/thumbnail are set once it is downloaded into the project). */
@@ -320,6 +357,8 @@ export interface ApiOutputs {
   'project.open': OpenedProject;
   'project.save': { path: string; dir: string };
   'project.autosave': { savedAt: string };
+  'project.discardAutosave': { discarded: boolean };
+  'project.resume': OpenedProject;
   'project.fromViews': OpenedProject;
   'project.recent': { projects: { path: string; name: string }[] };
   'workspace.list': { root: string; projects: { path: string; name: string; modifiedAt: string }[] };
@@ -348,6 +387,8 @@ export interface ApiOutputs {
   'render.reorder': JobView[];
   'render.queue': JobView[];
   'render.notices': { notices: string[] };
+  'render.export': JobView;
+  'render.exportCancel': { cancelled: boolean };
   'farm.settings': FarmSettingsView;
   'farm.configure': FarmSettingsView;
   'farm.submit': JobView;
@@ -365,6 +406,15 @@ export interface ApiEvents {
   'job.update': JobView;
   /** A live preview of a running job: one small RGB image per frame (cheap latent projection). */
   'job.preview': { project: string; jobId: string; step: number; width: number; height: number; frames: Uint8Array[] };
+  /** A running export's progress (0..1): 'encoding' while frames are read, interpolated and encoded. */
+  'export.progress': {
+    project: string;
+    jobId: string;
+    format: 'mp4' | 'webm' | 'gif' | 'png';
+    fps: number | null;
+    phase: 'encoding' | 'finishing' | 'done';
+    fraction: number;
+  };
   /** A running depth estimation's progress (0..1) and stage. */
   'depth.progress': { project: string; stage: 'load' | 'estimate' | 'done'; fraction: number };
   /** The engine process died and was restarted (running renders are marked interrupted). */
@@ -389,6 +439,7 @@ export type MenuCommand =
   | 'redo'
   | 'openRecent'
   | 'shortcuts'
+  | 'lambdaHelp'
   | 'about';
 
 /** What every transport implements; the UI only ever talks to this. */

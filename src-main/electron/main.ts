@@ -27,12 +27,14 @@ import { toErrorInfo } from '../engine/util/errors';
 import { readRecent } from '../engine/project/recent';
 import { contentSecurityPolicyHeader } from '../api/csp';
 import { isAllowedExternalUrl, isPermissionAllowed, resolveAppRequest } from './policy';
+import { LEAVE_BUTTONS, LEAVE_CANCEL, LEAVE_DEFAULT, LeavePlan } from './leave';
 
 // connect-src 'self' only: the page reaches the engine over IPC, never over the network.
 const CSP = contentSecurityPolicyHeader({ kind: 'electron' });
 
 const rendererDir = path.join(__dirname, '..', 'renderer');
 let win: BrowserWindow | null = null;
+const leavePlan = new LeavePlan();
 let relay: EngineRelay;
 
 protocol.registerSchemesAsPrivileged([
@@ -137,6 +139,7 @@ async function buildMenu(): Promise<void> {
     {
       role: 'help',
       submenu: [
+        { label: 'Lambda Explained', click: () => sendMenu('lambdaHelp') },
         { label: 'Keyboard Shortcuts', click: () => sendMenu('shortcuts') },
         { label: 'About Camtrack Studio', click: () => sendMenu('about') },
       ],
@@ -166,17 +169,26 @@ function createWindow(): void {
   win.once('ready-to-show', () => win?.show());
   // The studio refuses to unload with unsaved changes (beforeunload); Electron shows no prompt of its
   // own, so closing or reloading the window asks here. Leaving anyway lets the unload go on.
+  // Save asks the page to save (Save As when never saved) and leaves once project.save lands (leave.ts).
+  win.on('close', () => leavePlan.closeAsked());
   win.webContents.on('will-prevent-unload', (e) => {
+    if (leavePlan.letGo()) {
+      e.preventDefault();
+      return;
+    }
     const choice = dialog.showMessageBoxSync(win!, {
       type: 'question',
-      buttons: ['Discard changes', 'Cancel'],
-      defaultId: 1,
-      cancelId: 1,
+      buttons: [...LEAVE_BUTTONS],
+      defaultId: LEAVE_DEFAULT,
+      cancelId: LEAVE_CANCEL,
       title: 'Unsaved changes',
       message: 'This project has unsaved changes.',
-      detail: 'Discard them and close? (An Untitled project stays autosaved and is offered back at the next start.)',
+      detail:
+        'Save them before leaving? (Discarded changes of an Untitled project stay autosaved and are offered back at the next start.)',
     });
-    if (choice === 0) e.preventDefault();
+    const { unload, save } = leavePlan.answer(choice);
+    if (unload) e.preventDefault();
+    if (save) sendMenu('save');
   });
   void win.loadURL(`${APP_ORIGIN}/index.html`);
   win.on('closed', () => {
@@ -234,6 +246,11 @@ void app.whenReady().then(async () => {
     try {
       const value = await relay.call(method, input);
       if (method === 'project.save' || method === 'project.open') void buildMenu();
+      if (method === 'project.save') {
+        const leave = leavePlan.saved();
+        // After the page has marked itself saved (its answer is on the way): then close or reload.
+        if (leave) setTimeout(() => (leave === 'close' ? win?.close() : win?.webContents.reload()), 150);
+      }
       if (method === 'file.reveal') {
         // The host checked the path against what the user chose; only the main process can show it.
         const revealed = value as { path: string; revealed: boolean };

@@ -5,6 +5,12 @@ export interface Toast {
   id: number;
   kind: 'info' | 'error' | 'success';
   text: string;
+  /** A button on the toast (e.g. Undo); pressing it also dismisses the toast. */
+  action?: ToastAction;
+}
+export interface ToastAction {
+  label: string;
+  run: () => void;
 }
 
 export interface UiState {
@@ -21,7 +27,7 @@ export interface UiState {
   toasts: Toast[];
   busy: string | null;
   set(partial: Partial<Omit<UiState, 'set' | 'toast' | 'dismiss'>>): void;
-  toast(kind: Toast['kind'], text: string): void;
+  toast(kind: Toast['kind'], text: string, action?: ToastAction): void;
   dismiss(id: number): void;
 }
 
@@ -36,10 +42,12 @@ export const useUi = create<UiState>()((set) => ({
   toasts: [],
   busy: null,
   set: (partial) => set(partial),
-  toast: (kind, text) => {
+  toast: (kind, text, action) => {
     const id = toastId++;
-    set((s) => ({ toasts: [...s.toasts.slice(-3), { id, kind, text }] }));
-    if (kind !== 'error') setTimeout(() => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), 4000);
+    set((s) => ({ toasts: [...s.toasts.slice(-3), { id, kind, text, ...(action && { action }) }] }));
+    // A toast with a button stays longer: time to read it and change one's mind.
+    if (kind !== 'error')
+      setTimeout(() => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), action ? 8000 : 4000);
   },
   dismiss: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
 }));

@@ -56,6 +56,10 @@ export const commandModules: CommandModule[] = [
     load: async () => (await import('./render')).registerRender,
   },
   {
+    commands: { export: 'export a finished render to another format or frame rate, without rendering again' },
+    load: async () => (await import('./export')).registerExport,
+  },
+  {
     commands: { depth: 'estimate depth from a photo (Depth Anything V2, ONNX) and manage the depth models' },
     load: async () => (await import('./depth')).registerDepth,
   },

@@ -1,5 +1,5 @@
 import { tempDir } from '../../test/tmp';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { evaluateTrack } from '../../engine/camera/evaluate';
@@ -8,6 +8,10 @@ import { parseCameraPath } from '../../engine/camera/nerfstudio';
 import { parseTrack } from '../../engine/camera/track-json';
 import { writeTinyProject } from '../../engine/render/testProject';
 import { runCli } from '../../test/cli';
+import { writeNpy } from '../../engine/npy/npy';
+import { openProject } from '../../engine/project/store';
+import { loadRenderInputs } from '../../engine/render/inputs';
+import { focusDepth } from '../../engine/render/orbitShowcase';
 
 const run = runCli;
 
@@ -256,5 +260,104 @@ describe('camtrack track preset bounds', () => {
     );
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/Degrees per frame must be from -90 to 90 \(got -1000000000\)/);
+  });
+});
+
+describe('camtrack track preset defaults (frames, fps, target depth)', () => {
+  const orbitEnd = (file: string) => {
+    const p = parseCameraPath(readFileSync(file, 'utf8'));
+    const c = p.frames[p.frames.length - 1].c2w;
+    return { frames: p.frames.length, fps: p.fps, position: [c[3], c[7], c[11]] };
+  };
+
+  it('needs no --frames: 25 at 7 fps without a project, the project frames and fps with one; the help says so', async () => {
+    const plain = await run('track', 'preset', 'dolly', '--distance', '1', '--out', path.join(dir, 'd25.json'));
+    expect(plain.code, plain.err).toBe(0);
+    expect(JSON.parse(plain.out)).toMatchObject({ frames: 25, fps: 7 });
+    expect(orbitEnd(path.join(dir, 'd25.json'))).toMatchObject({ frames: 25, fps: 7 });
+
+    const project = path.join(dir, 'frames.camtrack');
+    await writeTinyProject(project, { frames: 9 });
+    const dolly = (out: string, ...more: string[]) =>
+      run('track', 'preset', 'dolly', '--distance', '1', '--project', project, ...more, '--out', path.join(dir, out));
+    const withProject = await dolly('d9.json');
+    expect(withProject.code, withProject.err).toBe(0);
+    expect(JSON.parse(withProject.out)).toMatchObject({ frames: 9, fps: 7 });
+    // A flag still wins over the project.
+    expect(JSON.parse((await dolly('d14.json', '--frames', '14')).out)).toMatchObject({ frames: 14 });
+
+    const help = await run('track', 'preset', '--help');
+    expect(help.out.replace(/\s+/g, ' ')).toMatch(/--frames <n> number of frames \(default: the --project's, else 25/);
+    expect(help.out.replace(/\s+/g, ' ')).toMatch(/--target-depth <d>.*default: the scene's focus depth/);
+  });
+
+  it("turns around the scene's focus depth (the median depth) of --depth or --project when --target-depth is left out", async () => {
+    // A depth map whose median is 3: a quarter orbit around it ends at (3, 0, -3).
+    const z = new Float32Array(64 * 48).map((_, i) => (i % 4 === 0 ? 10 : i % 4 === 1 ? 1 : 3));
+    const depthFile = path.join(dir, 'median3.npy');
+    writeFileSync(depthFile, writeNpy(z, [48, 64]));
+    const orbit = (out: string, ...more: string[]) =>
+      run(
+        'track',
+        'preset',
+        'orbit',
+        '--frames',
+        '25',
+        '--degrees-per-frame',
+        '3.75',
+        ...more,
+        '--out',
+        path.join(dir, out),
+      );
+    const fromDepth = await orbit('o-depth.json', '--depth', depthFile);
+    expect(fromDepth.code, fromDepth.err).toBe(0);
+    expect(JSON.parse(fromDepth.out)).toMatchObject({ targetDepth: 3, targetDepthFrom: 'depth' });
+    orbitEnd(path.join(dir, 'o-depth.json')).position.forEach((v, i) => expect(v).toBeCloseTo([3, 0, -3][i], 9));
+
+    // The project: its mapped depth at the render size, as the 360° showcase reads it.
+    const project = path.join(dir, 'focus.camtrack');
+    await writeTinyProject(project);
+    const opened = await openProject(project);
+    const expected = focusDepth((await loadRenderInputs(opened.dir, opened.doc)).depth);
+    expect(expected).not.toBe(1);
+    const fromProject = await orbit('o-project.json', '--project', project);
+    expect(JSON.parse(fromProject.out)).toMatchObject({ targetDepth: expected, targetDepthFrom: 'project' });
+    const end = orbitEnd(path.join(dir, 'o-project.json')).position;
+    expect(end[0]).toBeCloseTo(expected, 6);
+    expect(end[2]).toBeCloseTo(-expected, 6);
+
+    // Without either, 1 as before; a flag always wins.
+    const plain = await orbit('o-plain.json');
+    expect(JSON.parse(plain.out)).toMatchObject({ targetDepth: 1, targetDepthFrom: 'default' });
+    const flag = await orbit('o-flag.json', '--depth', depthFile, '--target-depth', '2');
+    expect(JSON.parse(flag.out)).toMatchObject({ targetDepth: 2, targetDepthFrom: 'flag' });
+  });
+});
+
+describe('camtrack track export of a project', () => {
+  it("takes a project folder or its project.json (the project's track at its render size)", async () => {
+    const project = path.join(dir, 'export-me.camtrack');
+    const doc = await writeTinyProject(project, { frames: 6 });
+    for (const given of [project, path.join(project, 'project.json')]) {
+      const out = path.join(dir, `from-project-${path.basename(given)}.json`);
+      const r = await run('track', 'export', given, '--out', out);
+      expect(r.code, r.err).toBe(0);
+      expect(JSON.parse(r.out)).toMatchObject({ frames: 6, keys: doc.track.keyframes.length });
+      const p = parseCameraPath(readFileSync(out, 'utf8'));
+      expect([p.frames.length, p.width, p.height]).toEqual([6, doc.render.width, doc.render.height]);
+    }
+  });
+
+  it('says what it wants for a folder that is not a project (it answered "Internal error: EISDIR")', async () => {
+    const folder = path.join(dir, 'not-a-project');
+    mkdirSync(folder, { recursive: true });
+    const r = await run('track', 'export', folder, '--out', path.join(dir, 'x.json'));
+    expect(r.code).toBe(1);
+    expect(r.err).not.toMatch(/EISDIR|Internal error/);
+    expect(r.err).toMatch(
+      /is a folder without a project\.json: give a Camtrack track file \(track\.json\) or a project folder/,
+    );
+    const missing = await run('track', 'export', path.join(dir, 'nope.camtrack'), '--out', path.join(dir, 'y.json'));
+    expect(missing.err).toMatch(/does not exist: give a track file or a project folder/);
   });
 });

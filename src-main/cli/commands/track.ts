@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { fovYFromFocal, sourceIntrinsics } from '../../engine/camera/intrinsics';
 import { exportCameraPath, stringifyCameraPath } from '../../engine/camera/nerfstudio';
 import {
@@ -12,6 +13,13 @@ import {
 import { parseTrack, stringifyTrack } from '../../engine/camera/track-json';
 import { DEFAULT_RENDER_SETTINGS, type Easing, type Track } from '../../engine/project/schema';
 import { openProject } from '../../engine/project/store';
+import { PROJECT_EXTENSION, PROJECT_FILE } from '../../engine/project/layout';
+import type { ProjectDoc } from '../../engine/project/schema';
+import { readDepthFile } from '../../engine/depth/read';
+import { applyDepthMapping } from '../../engine/depth/mapping';
+import { resolveMapping } from '../../engine/warp/job';
+import { loadRenderInputs } from '../../engine/render/inputs';
+import { focusDepth } from '../../engine/render/orbitShowcase';
 import { CamtrackError } from '../../engine/util/errors';
 import { writeFileAtomic } from '../../engine/util/atomic';
 import { parseIntOption, printJson } from '../io';
@@ -32,11 +40,14 @@ interface SourceOpts {
 }
 
 interface PresetOpts extends SourceOpts {
-  frames: number;
-  fps: number;
+  frames?: number;
+  fps?: number;
   out: string;
   trackOut?: string;
-  targetDepth: number;
+  targetDepth?: number;
+  depth?: string;
+  depthKind?: string;
+  depthScale?: number;
   degreesPerFrame: number;
   direction: string;
   radiusX?: number;
@@ -61,16 +72,26 @@ export function registerTrack(program: Command): void {
     .description(`write a preset camera move (${PRESET_KINDS.join(', ')}) as a nerfstudio camera_path.json`)
     .argument('<kind>', PRESET_KINDS.join(' | '));
   sourceOptions(preset)
-    .requiredOption('--frames <n>', 'number of frames (SVD renders 14, SVD-XT 25)', parseIntOption('frames'))
-    .option('--fps <f>', 'frames per second of the video', floatOption('fps'), 7)
+    .option(
+      '--frames <n>',
+      `number of frames (default: the --project's, else ${DEFAULT_FRAMES}, SVD-XT's count; SVD renders 14)`,
+      parseIntOption('frames'),
+    )
+    .option(
+      '--fps <f>',
+      `frames per second of the video (default: the --project's, else ${DEFAULT_FPS})`,
+      floatOption('fps'),
+    )
     .requiredOption('--out <camera_path.json>', 'where to write the nerfstudio camera path')
     .option('--track-out <track.json>', 'also write the editable Camtrack track (keyframes)')
     .option(
       '--target-depth <d>',
-      'depth of the target straight ahead, in scene units (e.g. the median of the depth map)',
+      "depth of the target straight ahead, in scene units (default: the scene's focus depth, the median of the --project's or --depth's depth map; else 1)",
       floatOption('target-depth'),
-      1,
     )
+    .option('--depth <file>', 'a depth map (.npy, 16-bit PNG, PFM) whose median depth is the default --target-depth')
+    .option('--depth-kind <kind>', '--depth holds depth (z, the default) or disparity')
+    .option('--depth-scale <s>', '--depth: z = s * v (depth) or s / v (disparity)', floatOption('depth-scale'))
     .option('--degrees-per-frame <deg>', 'orbit, spiral: turn per frame', floatOption('degrees-per-frame'), 1)
     .option(
       '--direction <ccw|cw>',
@@ -108,13 +129,15 @@ export function registerTrack(program: Command): void {
     .action(async (kind: string, opts: PresetOpts) => {
       if (!PRESET_KINDS.includes(kind as PresetKind))
         throw new CamtrackError('bad-input', `Unknown preset "${kind}". Known: ${PRESET_KINDS.join(', ')}.`);
-      const source = await sourceFrom(opts);
+      const project = opts.project ? await openProject(opts.project) : null;
+      const source = sourceFor(opts, project?.doc ?? null);
       const spec = presetSpec(kind as PresetKind, opts);
+      const target = await targetDepthFor(opts, project);
       const t = presetTrack(spec, {
-        numFrames: opts.frames,
-        fps: opts.fps,
+        numFrames: opts.frames ?? project?.doc.track.numFrames ?? DEFAULT_FRAMES,
+        fps: opts.fps ?? project?.doc.track.fps ?? DEFAULT_FPS,
         sourceFovY: fovYFromFocal(source.fy, source.height),
-        targetDepth: opts.targetDepth,
+        targetDepth: target.depth,
       });
       await writeFileAtomic(opts.out, stringifyCameraPath(exportCameraPath(t, source)));
       if (opts.trackOut) await writeFileAtomic(opts.trackOut, stringifyTrack(t));
@@ -125,6 +148,8 @@ export function registerTrack(program: Command): void {
         frames: t.numFrames,
         fps: t.fps,
         keys: t.keyframes.length,
+        targetDepth: target.depth,
+        targetDepthFrom: target.from,
         width: source.width,
         height: source.height,
         fx: source.fx,
@@ -133,13 +158,20 @@ export function registerTrack(program: Command): void {
 
   const exp = track
     .command('export')
-    .description('write a Camtrack track file as a nerfstudio camera_path.json (one camera per frame)')
-    .argument('<track.json>', 'a Camtrack track file');
+    .description(
+      "write a Camtrack track file, or a project's track, as a nerfstudio camera_path.json (one camera per frame)",
+    )
+    .argument(
+      '<track.json | NAME.camtrack>',
+      "a Camtrack track file, or a project (its folder or its project.json): the project's track at its render size",
+    );
   sourceOptions(exp)
     .requiredOption('--out <camera_path.json>', 'where to write the camera path')
     .action(async (file: string, opts: SourceOpts & { out: string }) => {
-      const t: Track = parseTrack(await readFile(file, 'utf8'));
-      const source = await sourceFrom(opts);
+      const input = await readTrackInput(file);
+      const project = input.projectDir && !opts.project ? await openProject(input.projectDir) : null;
+      const source = project ? sourceFor(opts, project.doc) : await sourceFrom(opts);
+      const t = input.track;
       await writeFileAtomic(opts.out, stringifyCameraPath(exportCameraPath(t, source)));
       printJson({ out: opts.out, frames: t.numFrames, fps: t.fps, keys: t.keyframes.length });
     });
@@ -171,14 +203,71 @@ function sourceOptions(cmd: Command): Command {
 /** A new project's render size (SVD's native 1024x576). */
 const DEFAULT_SIZE = { width: DEFAULT_RENDER_SETTINGS.width, height: DEFAULT_RENDER_SETTINGS.height };
 
+/** A preset's frames and frame rate without --project or a flag: SVD-XT's 25 frames at its 7 fps. */
+const DEFAULT_FRAMES = 25;
+const DEFAULT_FPS = 7;
+
 /** The source camera: the size from the flags, else the project's render size, else 1024x576. */
 async function sourceFrom(o: SourceOpts) {
-  const size = o.project ? (await openProject(o.project)).doc.render : DEFAULT_SIZE;
+  return sourceFor(o, o.project ? (await openProject(o.project)).doc : null);
+}
+
+function sourceFor(o: SourceOpts, doc: ProjectDoc | null) {
+  const size = doc ? doc.render : DEFAULT_SIZE;
   return sourceIntrinsics(o.width ?? size.width, o.height ?? size.height, {
     focalLength35mm: o.focal35,
     fovYDeg: o.fovY,
     fovXDeg: o.fovX,
   });
+}
+
+/**
+ * The depth the preset turns around or looks at: the flag, else the scene's focus depth (the median
+ * of the known depths, as the 360° showcase uses) of --depth or of the project's depth, else 1.
+ */
+async function targetDepthFor(
+  o: PresetOpts,
+  project: { dir: string; doc: ProjectDoc } | null,
+): Promise<{ depth: number; from: 'flag' | 'depth' | 'project' | 'default' }> {
+  if (o.targetDepth !== undefined) return { depth: o.targetDepth, from: 'flag' };
+  if (o.depth !== undefined) {
+    if (o.depthKind !== undefined && o.depthKind !== 'depth' && o.depthKind !== 'disparity')
+      throw new CamtrackError('bad-input', `--depth-kind must be depth or disparity (got "${o.depthKind}").`);
+    const mapping = resolveMapping({ kind: o.depthKind as 'depth' | 'disparity' | undefined, scale: o.depthScale });
+    const { depth } = applyDepthMapping(await readDepthFile(o.depth), mapping);
+    return { depth: focusDepth(depth.z), from: 'depth' };
+  }
+  if (project?.doc.depth) {
+    const inputs = await loadRenderInputs(project.dir, project.doc);
+    return { depth: focusDepth(inputs.depth), from: 'project' };
+  }
+  return { depth: 1, from: 'default' };
+}
+
+/**
+ * What `track export` was given: a track file, or a project (its folder or its project.json) whose
+ * track it exports. Anything else is refused with what it wants, never a bare EISDIR.
+ */
+async function readTrackInput(file: string): Promise<{ track: Track; projectDir: string | null }> {
+  const st = await stat(file).catch(() => null);
+  if (!st) throw new CamtrackError('not-found', `${file} does not exist: give a track file or a project folder.`);
+  const isProject = st.isDirectory() || path.basename(file) === PROJECT_FILE;
+  if (st.isDirectory()) {
+    const hasProject = await stat(path.join(file, PROJECT_FILE)).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+    if (!hasProject)
+      throw new CamtrackError(
+        'bad-input',
+        `${file} is a folder without a ${PROJECT_FILE}: give a Camtrack track file (track.json) or a project folder (NAME${PROJECT_EXTENSION}).`,
+      );
+  }
+  if (isProject) {
+    const opened = await openProject(file, { verifyAssets: false });
+    return { track: opened.doc.track, projectDir: opened.dir };
+  }
+  return { track: parseTrack(await readFile(file, 'utf8')), projectDir: null };
 }
 
 function presetSpec(kind: PresetKind, o: PresetOpts): PresetSpec {

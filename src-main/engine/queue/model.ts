@@ -1,5 +1,5 @@
 import { z } from '../util/zod';
-import { LambdaDoc, ProjectDoc, RenderSettings } from '../project/schema';
+import { LambdaDoc, OutputFormat, ProjectDoc, RenderSettings } from '../project/schema';
 import { CamtrackError, type ErrorInfo } from '../util/errors';
 
 /**
@@ -36,10 +36,30 @@ export const JobProgress = z.object({
 });
 export type JobProgress = z.infer<typeof JobProgress>;
 
+/** An export of a done render to another format or frame rate (engine/transcode), beside it in renders/. */
+export const JobExport = z.object({
+  file: z.string().min(1),
+  sidecar: z.string().min(1),
+  format: OutputFormat,
+  fps: z.number().positive(),
+  frames: z.number().int().min(1),
+  bytes: z.number().int().nonnegative(),
+  /** Made by frame interpolation (another rate than the render's). */
+  interpolated: z.boolean(),
+  createdAt: IsoTime,
+});
+export type JobExport = z.infer<typeof JobExport>;
+
 export const JobOutputs = z.object({
   video: z.string().min(1),
   sidecar: z.string().min(1),
   thumbnail: z.string().min(1).nullable(),
+  /** Size on disk of the video (the PNG frames together); absent in queues written before it was kept. */
+  bytes: z.number().int().nonnegative().optional(),
+  /** The lossless master exports read (engine/transcode/master); absent for PNG renders and older ones. */
+  master: z.string().min(1).optional(),
+  /** Exports made from the history, newest last. */
+  exports: z.array(JobExport).optional(),
 });
 export type JobOutputs = z.infer<typeof JobOutputs>;
 
@@ -259,6 +279,14 @@ export function markDone(q: QueueState, id: string, now: string, outputs: JobOut
     finishedAt: now,
     outputs: JobOutputs.parse(outputs),
   });
+}
+
+/** Records an export of a done job; a new export to the same file replaces the old record. */
+export function addExport(q: QueueState, id: string, record: JobExport): QueueState {
+  const job = findJob(q, id);
+  if (job.status !== 'done') refuse(job, 'exported');
+  const kept = (job.outputs.exports ?? []).filter((e) => e.file !== record.file);
+  return replace(q, { ...job, outputs: { ...job.outputs, exports: [...kept, JobExport.parse(record)] } });
 }
 
 /** The running job failed; ignored when it was cancelled meanwhile. */

@@ -9,6 +9,7 @@ import {
   Job,
   QUEUE_VERSION,
   type QueueState,
+  addExport,
   cancelJob,
   emptyQueue,
   enqueue,
@@ -21,6 +22,7 @@ import {
   moveJob,
   removeJob,
   restartJob,
+  type JobExport,
   type JobOutputs,
   type JobOverrides,
   type JobProgress,
@@ -176,6 +178,9 @@ export class RenderQueueStore {
   }
   markDone(id: string, outputs: JobOutputs): Promise<QueueState> {
     return this.update((q, now) => markDone(q, id, now, outputs));
+  }
+  addExport(id: string, record: JobExport): Promise<QueueState> {
+    return this.update((q) => addExport(q, id, record));
   }
   markFailed(id: string, error: ErrorInfo | unknown): Promise<QueueState> {
     const info = isErrorInfo(error) ? error : toErrorInfo(error);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderDifferences, renderFingerprint, shortHash } from './fingerprint';
+import { compareRenders, renderDifferences, renderFingerprint, shortHash } from './fingerprint';
 import { openProject } from '../project/store';
 import { sampleProjectDir } from './testProject';
 
@@ -29,5 +29,25 @@ describe('render fingerprints', () => {
     expect(ac).toHaveLength(1);
     expect(ac[0]).toMatch(/^track: \d+ keys? #[0-9a-f]{8} → \d+ keys? #[0-9a-f]{8}$/);
     expect(a.track).not.toBe(c.track);
+  });
+
+  it('between two previews, a λ table, seed, steps or guidance that differ had no effect; between model renders they did', async () => {
+    const doc = (await openProject(sampleProjectDir())).doc;
+    const a = renderFingerprint(doc);
+    const other = structuredClone(doc);
+    other.lambda.values[3] = 0.25;
+    other.lambda.preset = { kind: 'custom' };
+    other.render.seed = 7;
+    other.render.guidanceMax = 2.5;
+    other.render.width = 512;
+    const b = renderFingerprint(other);
+    const previews = compareRenders(a, b, { aPreview: true, bPreview: true });
+    expect(previews.changes).toEqual([`size: ${a.size} → 512x${doc.render.height}`]);
+    expect(previews.noEffect.map((d) => d.split(':')[0])).toEqual(['seed', 'guidance', 'λ table']);
+    const models = compareRenders(a, b, { aPreview: false, bPreview: false });
+    expect(models.noEffect).toEqual([]);
+    expect(models.changes).toEqual(renderDifferences(a, b));
+    // A preview against a model render: everything can show.
+    expect(compareRenders(a, b, { aPreview: true, bPreview: false }).noEffect).toEqual([]);
   });
 });

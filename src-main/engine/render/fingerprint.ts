@@ -72,9 +72,37 @@ const LABELS: Record<keyof RenderFingerprint, string> = {
 
 /** "λ table: default #… → painted #…" for each field that differs, in a fixed order; [] when none does. */
 export function renderDifferences(a: RenderFingerprint, b: RenderFingerprint): string[] {
-  const out: string[] = [];
-  for (const k of Object.keys(LABELS) as (keyof RenderFingerprint)[]) {
-    if (a[k] !== b[k]) out.push(`${LABELS[k]}: ${a[k]} → ${b[k]}`);
-  }
-  return out;
+  return differingFields(a, b).map((k) => describe(k, a, b));
+}
+
+function differingFields(a: RenderFingerprint, b: RenderFingerprint): (keyof RenderFingerprint)[] {
+  return (Object.keys(LABELS) as (keyof RenderFingerprint)[]).filter((k) => a[k] !== b[k]);
+}
+
+function describe(k: keyof RenderFingerprint, a: RenderFingerprint, b: RenderFingerprint): string {
+  return `${LABELS[k]}: ${a[k]} → ${b[k]}`;
+}
+
+/**
+ * What a preview render does not read: it runs no model, so the seed, the denoising steps, the
+ * classifier-free guidance and the λ table leave its frames exactly as they are.
+ */
+export const PREVIEW_IGNORES: ReadonlySet<keyof RenderFingerprint> = new Set(['seed', 'steps', 'guidance', 'lambda']);
+
+/**
+ * The differences between two renders split by whether they can show in the picture: between two
+ * previews, a difference in what a preview ignores had no effect (two previews whose λ tables
+ * differ are the same video). A model render reads every field.
+ */
+export function compareRenders(
+  a: RenderFingerprint,
+  b: RenderFingerprint,
+  kinds: { aPreview: boolean; bPreview: boolean },
+): { changes: string[]; noEffect: string[] } {
+  const bothPreviews = kinds.aPreview && kinds.bPreview;
+  const changes: string[] = [];
+  const noEffect: string[] = [];
+  for (const k of differingFields(a, b))
+    (bothPreviews && PREVIEW_IGNORES.has(k) ? noEffect : changes).push(describe(k, a, b));
+  return { changes, noEffect };
 }

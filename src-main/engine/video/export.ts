@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { tempPathBeside } from '../util/atomic';
 import { CamtrackError, toErrorInfo } from '../util/errors';
-import { buildFfmpegArgs, outputSize, type EncodeSpec, type ExportFormat } from './ffmpeg-args';
+import { buildFfmpegArgs, outputSize, type EncodeFormat, type EncodeSpec } from './ffmpeg-args';
 import { resolveFfmpeg } from './resolve-ffmpeg';
 
 /**
@@ -43,7 +43,7 @@ export interface ExportProgress {
 
 export interface ExportResult {
   out: string;
-  format: ExportFormat;
+  format: EncodeFormat;
   frames: number;
   /** Output size (mp4 pads an odd side by one pixel unless evenSize is 'refuse'). */
   width: number;
@@ -277,7 +277,7 @@ async function withFsErrors<T>(out: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function checkTarget(out: string, format: ExportFormat): Promise<void> {
+async function checkTarget(out: string, format: EncodeFormat): Promise<void> {
   const st = await fs.lstat(out).catch(() => null);
   if (!st) return;
   if (format === 'png' && !st.isDirectory())
@@ -289,7 +289,7 @@ async function checkTarget(out: string, format: ExportFormat): Promise<void> {
     throw new CamtrackError('bad-input', `${out} is a folder; a ${format} export is one file. Choose another name.`);
 }
 
-async function outputBytes(tmp: string, format: ExportFormat): Promise<number> {
+async function outputBytes(tmp: string, format: EncodeFormat): Promise<number> {
   if (format !== 'png') return (await fs.stat(tmp)).size;
   let total = 0;
   for (const name of await fs.readdir(tmp)) total += (await fs.stat(path.join(tmp, name))).size;

@@ -16,6 +16,7 @@ export {
   DEFAULT_CRF,
   X264_PRESETS,
   type ExportFormat,
+  type EncodeFormat,
   type X264Preset,
   type EvenSizePolicy,
   type EncodeSpec,

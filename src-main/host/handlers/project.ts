@@ -2,7 +2,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Handlers, HostContext } from '../context';
 import { openProject, saveProject, saveProjectAs } from '../../engine/project/store';
-import { latestUntitledAutosave, writeAutosave } from '../../engine/project/autosave';
+import { discardAutosave, latestUntitledAutosave, readAutosave, writeAutosave } from '../../engine/project/autosave';
+import { isDirty } from '../../engine/project/dirty';
+import { decodeProjectDoc } from '../../engine/project/parse';
 import { addRecent, readRecent } from '../../engine/project/recent';
 import { PROJECT_EXTENSION, PROJECT_FILE, withProjectExtension, projectNameFromDir } from '../../engine/project/layout';
 import { createProject } from '../../engine/project/create';
@@ -145,6 +147,33 @@ export const projectHandlers: Handlers = {
     const now = new Date();
     await writeAutosave(projectDir(ctx, input.project), input.doc, [], now);
     return { savedAt: now.toISOString() };
+  },
+
+  async 'project.discardAutosave'(input, ctx) {
+    await discardAutosave(projectDir(ctx, input.project));
+    return { discarded: true };
+  },
+
+  async 'project.resume'(input, ctx) {
+    const root = path.join(ctx.config.appDataDir, 'untitled');
+    const dir = path.resolve(input.dir);
+    const there = await fs.stat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!isInside(root, dir) || !there)
+      throw new CamtrackError('not-found', `The unsaved project in ${dir} is no longer there to reopen.`);
+    // A never-saved folder holds no project.json; a saved one is reopened with project.open.
+    if (await isSaved(dir)) throw new CamtrackError('bad-input', `${dir} is a saved project: open it instead.`);
+    // The studio kept the document as it was loaded, possibly by an older version: checked and migrated here.
+    const { doc } = decodeProjectDoc(input.doc, 'The document of the last session');
+    const auto = await readAutosave(dir).catch(() => null);
+    return {
+      dir,
+      path: null,
+      doc,
+      ...(auto && isDirty(doc, auto.doc) && { autosave: { doc: auto.doc, savedAt: auto.savedAt } }),
+    };
   },
 
   async 'project.recent'(_input, ctx) {

@@ -162,3 +162,50 @@ describe('progress of a track in windows', () => {
     expect(line).toMatch(/^window 2\/3 · warp · \d+%$/);
   }, 90_000);
 });
+
+describe('exports from the history', () => {
+  it('keeps a master with each render and exports it to gif at 24 fps with progress, listed on the job', async () => {
+    const shot = path.join(base, 'ws', 'export.camtrack');
+    const d = await writeTinyProject(shot, { frames: 7, render: { model: 'preview', width: 64, height: 32 } });
+    const job = await call<JobView>('render.enqueue', { project: shot, doc: d });
+    let done: JobView | undefined;
+    await expect
+      .poll(
+        async () => {
+          done = (await call<JobView[]>('render.queue', { project: shot })).find((j) => j.id === job.id);
+          return done?.status;
+        },
+        { timeout: 60_000, interval: 50 },
+      )
+      .toBe('done');
+    // The card's facts: format, size on disk, finish time, and the master exports read.
+    expect(done).toMatchObject({ format: 'mp4', master: true });
+    expect(done!.bytes).toBe((await fs.stat(path.join(shot, done!.output!))).size);
+    expect(Date.parse(done!.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(done!.createdAt));
+    await expect(fs.stat(path.join(shot, `${done!.output}.master.mkv`))).resolves.toBeTruthy();
+
+    const from = events.length;
+    const exported = await call<JobView>('render.export', { project: shot, jobId: job.id, format: 'gif', fps: 24 });
+    const gif = exported.exports![0];
+    // 7 frames at 7 fps are 1 s: 24 frames at 24 fps.
+    expect(gif).toMatchObject({ format: 'gif', fps: 24, frames: 24, interpolated: true });
+    expect(gif.file).toBe(done!.output!.replace(/\.mp4$/, '-24fps.gif'));
+    expect(gif.bytes).toBe((await fs.stat(path.join(shot, gif.file))).size);
+    const sidecar = JSON.parse(await fs.readFile(path.join(shot, gif.sidecar), 'utf8'));
+    expect(sidecar.source).toMatchObject({ render: path.basename(done!.output!), readFrom: 'master', lossless: true });
+    const progress = events
+      .slice(from)
+      .filter((e) => e.event === 'export.progress')
+      .map((e) => e.data as { phase: string; fraction: number; jobId: string });
+    expect(progress[0]).toMatchObject({ jobId: job.id, phase: 'encoding', fraction: 0 });
+    expect(progress.at(-1)).toMatchObject({ phase: 'done', fraction: 1 });
+    // Persisted with the job: a second export of another format adds to the list; the same one replaces.
+    await call('render.export', { project: shot, jobId: job.id, format: 'webm', fps: null });
+    const again = await call<JobView>('render.export', { project: shot, jobId: job.id, format: 'gif', fps: 24 });
+    expect(again.exports!.map((e) => `${e.format}@${e.fps}`)).toEqual(['webm@7', 'gif@24']);
+    const saved = JSON.parse(await fs.readFile(path.join(shot, 'queue.json'), 'utf8'));
+    expect(saved.jobs[0].outputs.exports).toHaveLength(2);
+    // Only a finished render can be exported; nothing is running to cancel now.
+    expect(await call('render.exportCancel', { project: shot, jobId: job.id })).toEqual({ cancelled: false });
+  }, 120_000);
+});

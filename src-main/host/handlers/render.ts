@@ -10,8 +10,10 @@ import { toErrorInfo } from '../../engine/util/errors';
 import { resolveModelRef } from '../../engine/models/modelFolder';
 import { removeStalePartials } from '../../engine/video';
 import type { Handlers, HostContext } from '../context';
-import { projectDir } from './project';
+import { projectDir, projectFile } from './project';
 import { isPreviewModel } from '../../engine/preview/kind';
+import { exportRender, writeMaster } from '../../engine/transcode';
+import { CamtrackError } from '../../engine/util/errors';
 
 /**
  * The render queue of the engine host. Each project folder has its own queue, persisted in its
@@ -85,6 +87,20 @@ export function jobView(dir: string, job: Job): JobView {
     view.output = job.outputs.video;
     view.sidecar = job.outputs.sidecar;
     if (job.outputs.thumbnail) view.thumbnail = job.outputs.thumbnail;
+    view.finishedAt = job.finishedAt;
+    view.format = doc.render.format;
+    if (job.outputs.bytes !== undefined) view.bytes = job.outputs.bytes;
+    view.master = job.outputs.master !== undefined || doc.render.format === 'png';
+    if (job.outputs.exports?.length)
+      view.exports = job.outputs.exports.map(({ file, sidecar, format, fps, frames, bytes, interpolated }) => ({
+        file,
+        sidecar,
+        format,
+        fps,
+        frames,
+        bytes,
+        interpolated,
+      }));
   }
   if (job.status === 'failed') view.error = job.error;
   return view;
@@ -176,10 +192,13 @@ async function runJob(ctx: HostContext, dir: string, store: RenderQueueStore, jo
           frames: p.frames,
         }),
     });
+    const master = await keepMaster(result);
     await store.markDone(job.id, {
       video: rel(dir, result.out),
       sidecar: rel(dir, sidecarPathFor(result.out)),
       thumbnail: result.thumbnail ? rel(dir, result.thumbnail) : null,
+      bytes: result.sidecar.output.bytes,
+      ...(master && { master: rel(dir, master) }),
     });
   } catch (e) {
     // A cancel already marked the job; markFailed ignores a job that is no longer running.
@@ -190,6 +209,32 @@ async function runJob(ctx: HostContext, dir: string, store: RenderQueueStore, jo
   const final = store.state.jobs.find((j) => j.id === job.id);
   if (final) ctx.emit('job.update', jobView(dir, final));
 }
+
+/**
+ * The render's lossless master beside its video, so that exports from the history lose nothing
+ * more (engine/transcode/master). A PNG render needs none. Failing to write it fails nothing: an
+ * export then reads the video and its sidecar says so.
+ */
+async function keepMaster(result: Awaited<ReturnType<typeof renderProject>>): Promise<string | null> {
+  const s = result.sidecar;
+  if (s.output.format === 'png') return null;
+  try {
+    return (
+      await writeMaster({
+        output: result.out,
+        frames: result.frames,
+        width: s.settings.width,
+        height: s.settings.height,
+        fps: s.output.fps,
+      })
+    ).path;
+  } catch {
+    return null;
+  }
+}
+
+/** Exports running now, by project folder and job: one at a time per render. */
+const exporting = new Map<string, AbortController>();
 
 /** Runs queued jobs one at a time until no queue has one. */
 async function pump(ctx: HostContext): Promise<void> {
@@ -276,6 +321,72 @@ export const renderHandlers: Handlers = {
     // Queued jobs left from before the engine started (or restarted) run now.
     if (store.state.jobs.some((j) => j.status === 'queued')) startPump(ctx);
     return store.state.jobs.map((j) => jobView(dir, j));
+  },
+
+  async 'render.export'(input, ctx) {
+    const dir = projectDir(ctx, input.project);
+    const store = await queueFor(dir);
+    const job = store.job(input.jobId);
+    if (job.status !== 'done')
+      throw new CamtrackError(
+        'bad-input',
+        `Render "${job.label}" is ${job.status}: only a finished render can be exported.`,
+      );
+    const key = `${dir}\n${job.id}`;
+    if (exporting.has(key))
+      throw new CamtrackError(
+        'bad-input',
+        `Render "${job.label}" is already being exported: wait for it, or cancel it.`,
+      );
+    const controller = new AbortController();
+    exporting.set(key, controller);
+    let last = 0;
+    const emit = (phase: 'encoding' | 'finishing' | 'done', fraction: number) =>
+      ctx.emit('export.progress', {
+        project: dir,
+        jobId: job.id,
+        format: input.format,
+        fps: input.fps,
+        phase,
+        fraction,
+      });
+    try {
+      emit('encoding', 0);
+      const r = await exportRender({
+        render: projectFile(ctx, dir, job.outputs.video),
+        format: input.format,
+        fps: input.fps,
+        signal: controller.signal,
+        onProgress: (p) => {
+          const now = Date.now();
+          if (p.phase === 'encoding' && now - last < UPDATE_INTERVAL_MS) return;
+          last = now;
+          emit(p.phase, p.fraction);
+        },
+      });
+      await store.addExport(job.id, {
+        file: rel(dir, r.out),
+        sidecar: rel(dir, r.sidecarPath),
+        format: r.sidecar.output.format,
+        fps: r.sidecar.output.fps,
+        frames: r.sidecar.output.frames,
+        bytes: r.sidecar.output.bytes,
+        interpolated: r.sidecar.interpolation !== null,
+        createdAt: r.sidecar.createdAt,
+      });
+      const view = jobView(dir, store.job(job.id));
+      ctx.emit('job.update', view);
+      return view;
+    } finally {
+      exporting.delete(key);
+    }
+  },
+
+  async 'render.exportCancel'(input, ctx) {
+    const dir = projectDir(ctx, input.project);
+    const controller = exporting.get(`${dir}\n${input.jobId}`);
+    controller?.abort();
+    return { cancelled: !!controller };
   },
 
   async 'render.notices'(input, ctx) {

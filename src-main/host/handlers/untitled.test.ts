@@ -61,3 +61,44 @@ describe('Untitled projects survive a closed window', () => {
     ).toBeUndefined();
   });
 });
+
+describe('a reload reopens the session', () => {
+  it('project.resume reopens a never-saved working folder with the document given, offering a newer autosave', async () => {
+    const base = tempDir('camtrack-untitled-');
+    const svc = service(base);
+    const a = (await svc.handle('project.new', {})) as ApiOutputs['project.new'];
+    const named = { ...a.doc, name: 'Street' };
+    // No autosave: the document comes back as it was given, clean.
+    const same = (await svc.handle('project.resume', { dir: a.dir, doc: named })) as ApiOutputs['project.resume'];
+    expect(same).toMatchObject({ dir: a.dir, path: null });
+    expect(same.doc.name).toBe('Street');
+    expect(same.autosave).toBeUndefined();
+    // Edits since were autosaved: offered back.
+    await svc.handle('project.autosave', { project: a.dir, doc: { ...named, name: 'Street at dusk' } });
+    const edited = (await svc.handle('project.resume', { dir: a.dir, doc: named })) as ApiOutputs['project.resume'];
+    expect(edited.autosave?.doc.name).toBe('Street at dusk');
+    // Undone back to the saved state: the autosave is dropped and nothing is offered.
+    expect(await svc.handle('project.discardAutosave', { project: a.dir })).toEqual({ discarded: true });
+    expect(
+      ((await svc.handle('project.resume', { dir: a.dir, doc: named })) as ApiOutputs['project.resume']).autosave,
+    ).toBeUndefined();
+  });
+
+  it('refuses a folder that is gone or outside the Untitled area, naming it, and a document from a newer version', async () => {
+    const base = tempDir('camtrack-untitled-');
+    const svc = service(base);
+    const a = (await svc.handle('project.new', {})) as ApiOutputs['project.new'];
+    const gone = path.join(path.dirname(a.dir), 'Gone.camtrack');
+    await expect(svc.handle('project.resume', { dir: gone, doc: a.doc })).rejects.toMatchObject({
+      code: 'not-found',
+      message: `The unsaved project in ${gone} is no longer there to reopen.`,
+    });
+    mkdirSync(path.join(base, 'ws'), { recursive: true });
+    await expect(svc.handle('project.resume', { dir: path.join(base, 'ws'), doc: a.doc })).rejects.toMatchObject({
+      code: 'not-found',
+    });
+    await expect(svc.handle('project.resume', { dir: a.dir, doc: { schemaVersion: 99 } })).rejects.toMatchObject({
+      message: expect.stringMatching(/newer/i),
+    });
+  });
+});

@@ -1,7 +1,10 @@
 import { useEffect, useState } from 'react';
 
 /**
- * A number input that commits on Enter or blur (one undo step per commit); invalid text, or a
+ * A number input that commits on Enter or blur (one undo step per commit). Ctrl+Z while it has
+ * focus first drops text typed but not entered (the field shows the project's value again); with
+ * nothing pending it undoes the project, as anywhere else in the studio (shortcuts.ts lets it
+ * through for fields marked data-project-undo). Invalid text, or a
  * value `check` rejects, is refused with the message under it (saying which value was kept) and
  * the field returns to the document's value. The message goes when the user types again, when the
  * value changes, or after a few seconds: it never outlives what it is about. Used by the inspector and, with its own classes, the render settings.
@@ -73,6 +76,7 @@ export function NumberField({
         step={step}
         disabled={disabled}
         aria-invalid={!!error}
+        data-project-undo
         onChange={(e) => {
           setText(e.target.value);
           setError(null);
@@ -85,6 +89,13 @@ export function NumberField({
           } else if (e.key === 'Escape') {
             setText(fmt(value));
             setError(null);
+          } else if ((e.ctrlKey || e.metaKey) && ['z', 'y'].includes(e.key.toLowerCase()) && text !== fmt(value)) {
+            // Typing in progress: undo drops it; redo waits until it is entered or dropped.
+            e.preventDefault();
+            if (e.key.toLowerCase() === 'z' && !e.shiftKey) {
+              setText(fmt(value));
+              setError(null);
+            }
           }
         }}
       />

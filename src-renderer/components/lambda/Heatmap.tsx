@@ -255,14 +255,14 @@ function drawAxes(ctx: CanvasRenderingContext2D, l: MapLayout, sigmas: ArrayLike
   ctx.clearRect(0, 0, l.width, l.height);
   ctx.font = FONT;
   ctx.textBaseline = 'middle';
-  // Step axis: the step index (muted) and its sigma, every few rows.
+  // Step axis: the step number (muted, from 1 as the render counts them) and its sigma, every few rows.
   const rowStride = labelStride(l.steps, l.mapH, 12);
   const cellH = l.mapH / l.steps;
   for (let i = 0; i < l.steps; i += rowStride) {
     const y = l.mapY + (i + 0.5) * cellH;
     ctx.fillStyle = MUTED;
     ctx.textAlign = 'left';
-    ctx.fillText(String(i), 4, y);
+    ctx.fillText(String(i + 1), 4, y);
     ctx.fillStyle = TEXT;
     ctx.textAlign = 'right';
     ctx.fillText(formatSigma(sigmas[i]), l.mapX - 7, y);

@@ -12,8 +12,11 @@ import { formatSigma } from './raster';
 import { useLambdaShapeSync } from './useLambdaShapeSync';
 import { working } from './working';
 import { windowPlace, windowsSummary } from './windowsView';
+import { describeCell } from './explain';
 import { useLambdaWindows } from './useLambdaWindows';
 import type { FrameWindow } from '../../../src-main/engine/windows';
+import { showDialog } from '../../actions';
+import { isPreviewModel } from '../../../src-main/engine/preview/kind';
 import './lambda.css';
 
 const NAV_KEYS = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown']);
@@ -24,6 +27,7 @@ const NAV_KEYS = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Ho
  */
 export function LambdaEditor() {
   const lambda = useProject((s) => s.doc?.lambda);
+  const preview = useProject((s) => !!s.doc && isPreviewModel(s.doc.render.model));
   useLambdaShapeSync();
   const windows = useLambdaWindows();
   const windowEdit = useLambdaEditor((s) => s.windowEdit);
@@ -96,6 +100,23 @@ export function LambdaEditor() {
           {lambda.steps} steps × {lambda.frames} frames ·{' '}
           {lambda.preset.kind === 'custom' ? 'painted' : lambda.preset.kind}
         </span>
+        <button
+          className="link lh-help"
+          onClick={() => showDialog('lambdaHelp')}
+          title="What the table does, why the default ramps down, what painting a column or a row means"
+          data-testid="lambda-help-button"
+        >
+          What is λ?
+        </button>
+        {preview && (
+          <span
+            className="lh-ignored"
+            data-testid="lambda-preview-note"
+            title="A preview warps the photo and fills the holes; no model runs, so nothing reads this table. It guides model renders."
+          >
+            Previews ignore λ
+          </span>
+        )}
         {windows && (
           <span className="lh-windows" data-testid="lambda-windows">
             <span
@@ -199,13 +220,19 @@ function Readout({
   const cur = { row: Math.min(cursor.row, steps - 1), col: Math.min(cursor.col, frames - 1) };
   // The working copy: during a stroke it is ahead of the project, which takes it when the stroke ends.
   const g = working.grid;
-  const values: ArrayLike<number> = g && g.steps === steps && g.frames === frames ? g.data : lambda.values;
-  const describe = (r: number, c: number) => {
-    const v = values[r * frames + c];
-    const base = `step ${r}, σ ${formatSigma(sigmas[r])}, frame ${c}${windows ? ` (${windowPlace(windows, c)})` : ''}, λ ${v.toFixed(3)}`;
-    if (c === 0) return `${base} (source photo, not guided)`;
-    return v < lambda.lambdaMin ? `${base} (below λ min: used as ${lambda.lambdaMin})` : base;
-  };
+  // A table the grid does not mirror yet (an undo, a preset: the grid follows after this render) is read as it is.
+  const values: ArrayLike<number> =
+    g && working.mirrors(lambda) && g.steps === steps && g.frames === frames ? g.data : lambda.values;
+  const describe = (r: number, c: number) =>
+    describeCell({
+      row: r,
+      col: c,
+      steps,
+      value: values[r * frames + c],
+      lambdaMin: lambda.lambdaMin,
+      sigma: formatSigma(sigmas[r]),
+      ...(windows && { windowPlace: windowPlace(windows, c) }),
+    });
   const hoverCell = hover && hover.row >= 0 && hover.col >= 0 && hover.row < steps && hover.col < frames ? hover : null;
   const selText = selection
     ? `${selection.r1 - selection.r0 + 1} steps × ${selection.c1 - selection.c0 + 1} frames selected`

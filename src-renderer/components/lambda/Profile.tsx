@@ -136,7 +136,7 @@ export function Profile({ sigmas, lambdaMin }: { sigmas: ArrayLike<number>; lamb
       ref={ref}
       className="lh-profile__canvas"
       data-testid="lambda-profile"
-      aria-label={`Profile of ${axis === 'row' ? `step ${cursor.row} across the frames` : `frame ${cursor.col} across the steps`}; drag to draw it`}
+      aria-label={`Profile of ${axis === 'row' ? `step ${cursor.row + 1} across the frames` : `frame ${cursor.col} across the steps`}; drag to draw it`}
       onPointerDown={(e) => {
         if (e.button !== 0) return;
         ref.current!.setPointerCapture(e.pointerId);
@@ -166,5 +166,5 @@ export function Profile({ sigmas, lambdaMin }: { sigmas: ArrayLike<number>; lamb
 }
 
 export function profileTitle(axis: ProfileAxis, row: number, col: number, sigmas: ArrayLike<number>): string {
-  return axis === 'row' ? `step ${row} · σ ${formatSigma(sigmas[row])}` : `frame ${col}`;
+  return axis === 'row' ? `step ${row + 1} · σ ${formatSigma(sigmas[row])}` : `frame ${col}`;
 }

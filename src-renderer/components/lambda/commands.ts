@@ -1,5 +1,5 @@
 import { useUi } from '../../state/uiStore';
-import { useProject } from '../../state/projectStore';
+import { undo, useProject } from '../../state/projectStore';
 import type { LambdaPreset } from '../../../src-main/engine/project/schema';
 import {
   clampRect,
@@ -122,7 +122,17 @@ export function applyPresetCommand(preset: Exclude<LambdaPreset, { kind: 'custom
   }
   useLambdaEditor.getState().set({ presetError: null });
   setLambdaDoc(r.lambda);
+  sayReplaced(lambda.preset.kind, preset.kind);
   return true;
+}
+
+/**
+ * A preset over a painted table replaces the painting: say so, with Undo at hand (the painting is
+ * one undo step back, as Ctrl+Z would restore it).
+ */
+function sayReplaced(before: LambdaPreset['kind'], preset: string): void {
+  if (before !== 'custom') return;
+  useUi.getState().toast('info', `The ${preset} preset replaced your painted λ table.`, { label: 'Undo', run: undo });
 }
 
 /** The reference default for the current shape (the search), keeping lambdaMin. */
@@ -132,6 +142,7 @@ export function resetToDefault(): void {
   try {
     setLambdaDoc(defaultPresetDoc(lambda.steps, lambda.frames, lambda.lambdaMin));
     useLambdaEditor.getState().set({ presetError: null });
+    sayReplaced(lambda.preset.kind, 'default');
   } catch (e) {
     say('error', (e as Error).message);
   }

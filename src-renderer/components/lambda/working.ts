@@ -31,6 +31,11 @@ class WorkingTable {
   windows: FrameWindow[] | null = null;
   together = false;
 
+  /** Whether the grid mirrors this document (false between an undo or a preset and the next sync). */
+  mirrors(doc: LambdaDoc): boolean {
+    return doc === this.source;
+  }
+
   /** Follows the project's table; called on every render of the editor. */
   sync(doc: LambdaDoc | null): void {
     if (doc === this.source) return;

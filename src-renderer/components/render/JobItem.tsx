@@ -9,11 +9,22 @@ import { useAssetUrl } from '../../hooks/useAssetUrl';
 import type { JobView } from '../../../src-main/api/contract';
 import { KindBadge } from './KindBadge';
 import { PreviewCanvas } from './PreviewCanvas';
+import { ProgressBar } from './ProgressBar';
 import { useQueue } from './queueStore';
-import { STATUS_LABEL, baseName, canCancel, canRemove, canRestart, jobSettings, progressText } from './queue';
+import {
+  STATUS_LABEL,
+  baseName,
+  canCancel,
+  canRemove,
+  canRestart,
+  formatBytes,
+  jobSettings,
+  outputSummary,
+  progressText,
+} from './queue';
 import { outputKind } from './ResultModals';
 
-export type JobAction = { kind: 'play' | 'sidecar'; job: JobView };
+export type JobAction = { kind: 'play' | 'sidecar' | 'export'; job: JobView };
 
 /** Saves a project file through the browser's download (works the same in Electron and browser mode). */
 export async function downloadAsset(project: string, file: string): Promise<void> {
@@ -43,6 +54,7 @@ export function JobItem({
 }) {
   const preview = useQueue((s) => s.previews[job.id]);
   const comparing = useQueue((s) => s.compare.includes(job.id));
+  const exporting = useQueue((s) => s.exporting[job.id]);
   const thumb = useAssetUrl(job.status === 'done' ? job.thumbnail : null);
   const [dragOver, setDragOver] = useState(false);
   const [showDetail, setShowDetail] = useState(false);
@@ -102,6 +114,11 @@ export function JobItem({
             {job.label}
           </span>
         </div>
+        {done && job.format && (
+          <div className="job__meta job__file" data-testid="job-file">
+            {outputSummary(job)}
+          </div>
+        )}
         <div className="job__meta muted">
           {jobSettings(job)} · <time dateTime={job.createdAt}>{queuedAt(job.createdAt)}</time>
         </div>
@@ -123,17 +140,53 @@ export function JobItem({
         )}
         {showBar && (
           <div className="job__progress" data-testid="job-progress">
-            <div
-              className="bar"
-              role="progressbar"
-              aria-valuemin={0}
-              aria-valuemax={100}
-              aria-valuenow={Math.round(job.progress * 100)}
-            >
-              <div className="bar__fill" style={{ width: `${Math.round(job.progress * 100)}%` }} />
-            </div>
+            <ProgressBar fraction={job.progress} />
             <span className="job__stage">{progressText(job)}</span>
           </div>
+        )}
+        {exporting && (
+          <div className="job__progress" data-testid="job-export-progress">
+            <ProgressBar fraction={exporting.fraction} label="Export progress" />
+            <span className="job__stage">
+              exporting {exporting.format === 'png' ? 'PNG frames' : exporting.format.toUpperCase()}
+              {exporting.fps ? ` at ${exporting.fps} fps` : ''} · {Math.round(exporting.fraction * 100)}%
+            </span>
+          </div>
+        )}
+        {done && !farm && job.exports && job.exports.length > 0 && (
+          <ul className="job__exports" aria-label="Exports" data-testid="job-exports">
+            {job.exports.map((e) => (
+              <li key={e.file} data-testid="job-export-file">
+                <span
+                  className="job__exportname"
+                  title={`${e.file}\n${e.frames} frames${e.interpolated ? ', the frames in between made by interpolation' : ''}`}
+                >
+                  {e.format === 'png' ? 'PNG frames' : e.format.toUpperCase()} · {e.fps} fps · {formatBytes(e.bytes)}
+                </span>
+                {e.format !== 'png' && (
+                  <button
+                    className="link"
+                    onClick={() => call('Downloading', () => downloadAsset(job.project, e.file))}
+                    title={`Save ${baseName(e.file)}`}
+                  >
+                    Download
+                  </button>
+                )}
+                <button
+                  className="link"
+                  onClick={() =>
+                    call('Locating export', async () => {
+                      const r = await engine.call('file.reveal', { project: job.project, file: e.file });
+                      if (!r.revealed) useUi.getState().toast('info', `Saved at ${r.path}`);
+                    })
+                  }
+                  title="Show the export in its folder"
+                >
+                  Show
+                </button>
+              </li>
+            ))}
+          </ul>
         )}
         {job.status === 'failed' && job.error && (
           <div className="job__error" role="alert" data-testid="job-error">
@@ -178,6 +231,16 @@ export function JobItem({
                   title="The settings that reproduce this render"
                 >
                   Sidecar
+                </button>
+              )}
+              {!farm && (
+                <button
+                  onClick={() => onAction({ kind: 'export', job })}
+                  disabled={!!exporting}
+                  title="Another format (MP4, WebM, GIF, PNG frames) or 24/30 fps, without rendering again"
+                  data-testid="job-export-button"
+                >
+                  Export…
                 </button>
               )}
               {!farm && job.output && outputKind(job.output) !== 'folder' && (

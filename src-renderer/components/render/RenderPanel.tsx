@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { engine } from '../../api/client';
 import { run } from '../../actions';
 import { useProject, projectDirOrThrow } from '../../state/projectStore';
@@ -8,7 +8,9 @@ import { RenderSettings } from './RenderSettings';
 import { JobItem, type JobAction } from './JobItem';
 import { CompareModal, PlayModal, SidecarModal } from './ResultModals';
 import { useQueue } from './queueStore';
-import { dropTarget, moveTarget, splitQueue } from './queue';
+import { dropTarget, moveTarget, progressText, splitQueue } from './queue';
+import { ExportRenderModal } from './ExportRender';
+import { isPreviewModel } from '../../../src-main/engine/preview/kind';
 import { renderBlockers, variantSeeds } from './settings';
 import { useAppInfo, useModelInfo } from './useEngineInfo';
 import { FarmSettings, TargetPicker, useFarm } from './FarmSettings';
@@ -21,9 +23,11 @@ const VARIANT_COUNTS = [1, 2, 3, 4, 6, 8];
 function listenToJobs(): () => void {
   const offUpdate = engine.on('job.update', (job) => useQueue.getState().applyUpdate(job));
   const offPreview = engine.on('job.preview', (p) => useQueue.getState().applyPreview(p));
+  const offExport = engine.on('export.progress', (p) => useQueue.getState().applyExportProgress(p));
   return () => {
     offUpdate();
     offPreview();
+    offExport();
   };
 }
 
@@ -78,6 +82,8 @@ export function RenderPanel() {
   const [tab, setTab] = useState<'queue' | 'settings'>('queue');
   const [variants, setVariants] = useState(1);
   const [action, setAction] = useState<JobAction | { kind: 'compare' } | null>(null);
+  const panelRef = useRef<HTMLElement>(null);
+  const topRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => listenToJobs(), []);
   useEffect(() => {
@@ -98,29 +104,35 @@ export function RenderPanel() {
     .map((id) => jobs.find((j) => j.id === id))
     .filter((j): j is JobView => !!j && j.status === 'done');
   const fps = doc?.track.fps ?? 7;
-  const seeds = doc ? variantSeeds(doc.render.seed, variants) : [];
+  // A preview runs no model: every seed gives the same frames, so it is never queued once per seed.
+  const preview = !!doc && isPreviewModel(doc.render.model);
+  const count = preview ? 1 : variants;
+  const seeds = doc ? variantSeeds(doc.render.seed, count) : [];
+  const running = active.find((j) => j.status === 'running');
+  const runningHidden = useOutOfView(panelRef, topRef, running?.id ?? null, tab);
 
   const enqueue = () =>
-    void run(variants > 1 ? `Queueing ${variants} renders` : 'Queueing render', async () => {
+    void run(count > 1 ? `Queueing ${count} renders` : 'Queueing render', async () => {
       const current = useProject.getState().doc;
       if (!current) return;
       const project = projectDirOrThrow();
       const method = useFarm.getState().target === 'farm' ? 'farm.submit' : 'render.enqueue';
+      const asPreview = isPreviewModel(current.render.model);
       // Sent together: the engine queues them in this order before the first one starts rendering.
-      const calls = variantSeeds(current.render.seed, variants).map((seed) =>
+      const calls = variantSeeds(current.render.seed, asPreview ? 1 : variants).map((seed) =>
         engine.call(method, {
           project,
           doc: current,
-          label: `${current.name} · seed ${seed}`,
+          label: asPreview ? `${current.name} · preview` : `${current.name} · seed ${seed}`,
           overrides: { render: { seed } },
         }),
       );
       for (const job of await Promise.all(calls)) useQueue.getState().addAnswer(job);
       setTab('queue');
-      if (variants > 1)
+      if (calls.length > 1)
         useUi
           .getState()
-          .toast('success', `Queued ${variants} renders with seeds ${seeds[0]}–${seeds[seeds.length - 1]}.`);
+          .toast('success', `Queued ${calls.length} renders with seeds ${seeds[0]}–${seeds[seeds.length - 1]}.`);
     });
 
   const item = (job: JobView, list: JobView[], i: number) => (
@@ -159,8 +171,8 @@ export function RenderPanel() {
   };
 
   return (
-    <section className="panel render" id="render-panel" aria-label="Render" data-testid="render-panel">
-      <div className="render__top">
+    <section className="panel render" id="render-panel" aria-label="Render" data-testid="render-panel" ref={panelRef}>
+      <div className="render__top" ref={topRef}>
         <header className="panel__header render__header">
           <h3>Render</h3>
           <div className="tabs" role="tablist">
@@ -183,11 +195,19 @@ export function RenderPanel() {
               Settings
             </button>
           </div>
-          <label className="render__variants" title="Queue variants: one render per seed, from the current seed up">
+          <label
+            className="render__variants"
+            title={
+              preview
+                ? 'A preview ignores the seed: every seed gives the same frames, so one is queued'
+                : 'Queue variants: one render per seed, from the current seed up'
+            }
+          >
             <span>Seeds</span>
             <select
               aria-label="Number of seeds to queue"
-              value={variants}
+              value={count}
+              disabled={preview}
               onChange={(e) => setVariants(Number(e.target.value))}
               data-testid="render-variants"
             >
@@ -204,17 +224,17 @@ export function RenderPanel() {
             disabled={blockers.length > 0}
             title={
               blockers.join('\n') ||
-              (variants > 1
-                ? `Queue ${variants} renders, seeds ${seeds[0]}–${seeds[seeds.length - 1]}`
-                : `Queue a render with seed ${seeds[0]}`)
+              (preview
+                ? 'Queue a preview (no model: the seed and the λ table do not change it)'
+                : variants > 1
+                  ? `Queue ${variants} renders, seeds ${seeds[0]}–${seeds[seeds.length - 1]}`
+                  : `Queue a render with seed ${seeds[0]}`)
             }
             onClick={enqueue}
             data-testid="render-button"
           >
             {model.status === 'ok' && model.info.isPreview
-              ? variants > 1
-                ? `Preview ×${variants}`
-                : 'Render preview'
+              ? 'Render preview'
               : variants > 1
                 ? `Render ×${variants}`
                 : 'Render'}
@@ -242,8 +262,8 @@ export function RenderPanel() {
         {model.status === 'ok' && model.info.isPreview && tab === 'queue' && (
           <p className="render__draft" data-testid="render-preview-note">
             <span className="badge badge--preview">PREVIEW</span> Renders are previews: the photo warped into each
-            frame, holes filled. No model runs, so it is quick and shows the camera move; an SVD model renders the
-            final.{' '}
+            frame, holes filled. No model runs, so it is quick and shows the camera move, and the seed, the steps and
+            the λ table change nothing; an SVD model renders the final.{' '}
             <button className="link" onClick={() => setTab('settings')}>
               Choose a model
             </button>
@@ -257,6 +277,28 @@ export function RenderPanel() {
               Choose a model
             </button>
           </p>
+        )}
+        {running && runningHidden && (
+          <button
+            className="render__now"
+            data-testid="render-now"
+            title="Show the running render"
+            onClick={() => {
+              setTab('queue');
+              requestAnimationFrame(() =>
+                panelRef.current
+                  ?.querySelector(`[data-job-id="${CSS.escape(running.id)}"]`)
+                  ?.scrollIntoView({ block: 'nearest' }),
+              );
+            }}
+          >
+            <span className="status status-running">Rendering</span>
+            <span className="render__nowlabel">{running.label}</span>
+            <span className="render__nowbar" aria-hidden>
+              <span style={{ width: `${Math.round(running.progress * 100)}%` }} />
+            </span>
+            <span className="muted">{progressText(running)}</span>
+          </button>
         )}
       </div>
 
@@ -305,9 +347,44 @@ export function RenderPanel() {
 
       {action?.kind === 'play' && <PlayModal job={action.job} onClose={() => setAction(null)} />}
       {action?.kind === 'sidecar' && <SidecarModal job={action.job} onClose={() => setAction(null)} />}
+      {action?.kind === 'export' && (
+        <ExportRenderModal
+          job={jobs.find((j) => j.id === action.job.id) ?? action.job}
+          onClose={() => setAction(null)}
+        />
+      )}
       {action?.kind === 'compare' && compared.length === 2 && (
         <CompareModal a={compared[0]} b={compared[1]} fps={fps} onClose={() => setAction(null)} />
       )}
     </section>
   );
+}
+
+/**
+ * Whether the running job's card is out of sight: scrolled away under the panel's sticky header,
+ * or the settings tab is showing. The header then shows a line for it, so a render in progress is
+ * always visible without scrolling.
+ */
+function useOutOfView(
+  panel: React.RefObject<HTMLElement | null>,
+  top: React.RefObject<HTMLElement | null>,
+  jobId: string | null,
+  tab: string,
+): boolean {
+  const [hidden, setHidden] = useState(false);
+  useEffect(() => {
+    setHidden(!!jobId && tab !== 'queue');
+    if (!jobId || tab !== 'queue' || typeof IntersectionObserver === 'undefined') return;
+    const card = panel.current?.querySelector(`[data-job-id="${CSS.escape(jobId)}"]`);
+    if (!card) return;
+    const header = top.current?.offsetHeight ?? 0;
+    const io = new IntersectionObserver(([e]) => setHidden(!e.isIntersecting), {
+      root: panel.current,
+      rootMargin: `-${header}px 0px 0px 0px`,
+      threshold: 0.5,
+    });
+    io.observe(card);
+    return () => io.disconnect();
+  }, [panel, top, jobId, tab]);
+  return hidden;
 }

@@ -1,3 +1,4 @@
+import { isPreviewModel } from '../../../src-main/engine/preview/kind';
 import { PREVIEW_MODEL } from '../../../src-main/engine/preview/kind';
 import { useEffect, useState } from 'react';
 import { engine } from '../../api/client';
@@ -43,6 +44,12 @@ export function RenderSettings({ model, app }: { model: ModelState; app: AppInfo
       <ProviderPicker value={r.executionProvider} app={app} />
 
       <h4 className="rsettings__group">Sampling</h4>
+      {isPreviewModel(r.model) && (
+        <p className="rsettings__note rsettings__note--ignored" data-testid="render-preview-ignores">
+          A preview runs no model: the steps, the seed, the guidance, the decode chunk and the SVD conditioning here,
+          and the λ table, do not change it. They apply when you render with a model.
+        </p>
+      )}
       <Row label="Steps" hint="Denoising steps: the lambda table has one row per step.">
         <NumberInput
           label="Steps"

@@ -1,5 +1,5 @@
 import { KindBadge } from './KindBadge';
-import { renderDifferences } from '../../../src-main/engine/render/fingerprint';
+import { compareRenders } from '../../../src-main/engine/render/fingerprint';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { ChevronLeft, ChevronRight } from 'lucide-react';
 import { ICON } from '../shell/icons';
@@ -221,26 +221,44 @@ export function CompareModal({ a, b, fps, onClose }: { a: JobView; b: JobView; f
   );
 }
 
-/** What sets the two renders apart, beyond what their captions show: λ table, track, size, model… */
+/**
+ * What sets the two renders apart, beyond what their captions show: λ table, track, size, model…
+ * Between two previews, what a preview does not read (seed, steps, guidance, λ table) is listed
+ * apart as having had no effect, so a difference there is not mistaken for the cause of another.
+ */
 function CompareDifferences({ a, b }: { a: JobView; b: JobView }) {
   if (!a.fingerprint || !b.fingerprint) return null;
-  // Previews use neither a seed nor denoising steps: a difference there changes nothing.
-  const diff = renderDifferences(a.fingerprint, b.fingerprint).filter(
-    (d) => !(a.preview && b.preview && /^(seed|steps):/.test(d)),
-  );
+  const { changes, noEffect } = compareRenders(a.fingerprint, b.fingerprint, {
+    aPreview: !!a.preview,
+    bPreview: !!b.preview,
+  });
   return (
     <div className="rcompare__diff" data-testid="compare-differences">
-      {diff.length === 0 ? (
-        <span className="muted">Same settings: these renders should be identical.</span>
+      {changes.length === 0 ? (
+        <span className="muted" data-testid="compare-same">
+          {noEffect.length === 0
+            ? 'Same settings: these renders should be identical.'
+            : 'Same picture: these previews differ only in settings a preview does not use.'}
+        </span>
       ) : (
         <>
           <strong>Differs (left → right):</strong>
           <ul>
-            {diff.map((d) => (
+            {changes.map((d) => (
               <li key={d}>{d}</li>
             ))}
           </ul>
         </>
+      )}
+      {noEffect.length > 0 && (
+        <div className="rcompare__noeffect" data-testid="compare-no-effect">
+          <strong>No effect on a preview</strong> <span className="muted">(it runs no model):</span>
+          <ul>
+            {noEffect.map((d) => (
+              <li key={d}>{d}</li>
+            ))}
+          </ul>
+        </div>
       )}
     </div>
   );

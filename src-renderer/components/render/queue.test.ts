@@ -11,6 +11,8 @@ import {
   moveTarget,
   progressText,
   splitQueue,
+  formatBytes,
+  outputSummary,
   toggleCompare,
   upsertJob,
   baseName,
@@ -58,11 +60,37 @@ describe('queue list', () => {
     expect(ids(addIfNew([job('a')], job('b')))).toEqual(['a', 'b']);
   });
 
-  it('done jobs are the history, everything else the queue, both in queue order', () => {
-    const jobs = [job('a', 'done'), job('b', 'running'), job('c', 'failed'), job('d', 'done'), job('e', 'interrupted')];
+  it('done jobs are the history, the newest first; everything else the queue, in queue order', () => {
+    const at = (id: string, finishedAt?: string): JobView => ({
+      ...job(id, 'done'),
+      ...(finishedAt && { finishedAt }),
+    });
+    const jobs = [
+      at('a', '2026-01-01T10:00:00Z'),
+      job('b', 'running'),
+      job('c', 'failed'),
+      at('d', '2026-01-01T12:00:00Z'),
+      job('e', 'interrupted'),
+      at('f', '2026-01-01T11:00:00Z'),
+    ];
     const { active, history } = splitQueue(jobs);
     expect(ids(active)).toEqual(['b', 'c', 'e']);
-    expect(ids(history)).toEqual(['a', 'd']);
+    expect(ids(history)).toEqual(['d', 'f', 'a']);
+    // Without finish times (older engines), the later in the list is the newer.
+    expect(ids(splitQueue([job('x', 'done'), job('y', 'done')]).history)).toEqual(['y', 'x']);
+  });
+
+  it('a card says the format and the size: MP4 · 3.2 MB, PNG frames · 840 KB', () => {
+    expect(outputSummary({ format: 'mp4', bytes: 3_210_000 })).toBe('MP4 · 3.2 MB');
+    expect(outputSummary({ format: 'png', bytes: 840_000 })).toBe('PNG frames · 840 KB');
+    expect(outputSummary({ format: 'gif' })).toBe('GIF');
+    expect(outputSummary({})).toBe('');
+    expect([formatBytes(999), formatBytes(1000), formatBytes(123_456_789), formatBytes(2.5e9)]).toEqual([
+      '999 B',
+      '1 KB',
+      '123 MB',
+      '2.5 GB',
+    ]);
   });
 
   it('moving up or down among the visible jobs targets the neighbour’s index in the whole list', () => {

@@ -37,9 +37,38 @@ export const canRestart = (s: JobStatus): boolean => s === 'failed' || s === 'ca
 export const canRemove = (s: JobStatus): boolean => s !== 'running';
 export const isFinished = (s: JobStatus): boolean => s === 'done' || s === 'failed' || s === 'cancelled';
 
-/** Jobs still to run or needing attention (shown as the queue) and finished renders (the history). */
+/**
+ * Jobs still to run or needing attention (shown as the queue, in queue order) and finished renders
+ * (the history, the newest first: by when they finished, else when they were queued).
+ */
 export function splitQueue(jobs: readonly JobView[]): { active: JobView[]; history: JobView[] } {
-  return { active: jobs.filter((j) => j.status !== 'done'), history: jobs.filter((j) => j.status === 'done') };
+  const when = (j: JobView) => Date.parse(j.finishedAt ?? j.createdAt) || 0;
+  const history = jobs
+    .map((j, i) => ({ j, i }))
+    .filter(({ j }) => j.status === 'done')
+    .sort((a, b) => when(b.j) - when(a.j) || b.i - a.i)
+    .map(({ j }) => j);
+  return { active: jobs.filter((j) => j.status !== 'done'), history };
+}
+
+/** "840 KB", "3.2 MB", "1.1 GB": a size on disk for a card. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = bytes / 1000;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v >= 100 ? Math.round(v) : Number(v.toPrecision(2))} ${units[u]}`;
+}
+
+/** A done render's file on its card: "MP4 · 3.2 MB", "PNG frames · 14 MB". */
+export function outputSummary(job: Pick<JobView, 'format' | 'bytes'>): string {
+  if (!job.format) return '';
+  const kind = job.format === 'png' ? 'PNG frames' : job.format.toUpperCase();
+  return job.bytes === undefined ? kind : `${kind} · ${formatBytes(job.bytes)}`;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { ApiEvents, JobView } from '../../../src-main/api/contract';
 import { addIfNew, moveLocal, orderLike, toggleCompare, upsertJob } from './queue';
 
 export type JobPreview = ApiEvents['job.preview'];
+export type ExportProgress = ApiEvents['export.progress'];
 
 /**
  * The render queue as the studio sees it (view state: not part of the project document, not
@@ -15,6 +16,8 @@ interface QueueState {
   jobs: JobView[];
   /** The latest live preview of each running job. */
   previews: Record<string, JobPreview>;
+  /** Exports in progress, by job (one at a time per render). */
+  exporting: Record<string, ExportProgress>;
   /** Done jobs chosen for a side-by-side compare (at most two). */
   compare: string[];
   loadError: string | null;
@@ -29,6 +32,9 @@ interface QueueState {
   /** The answer to render.reorder: the new order (states stay as the events said). */
   applyOrder(order: JobView[]): void;
   applyPreview(p: JobPreview): void;
+  /** An 'export.progress' event; 'done' (or endExport after a failure) clears it. */
+  applyExportProgress(p: ExportProgress): void;
+  endExport(jobId: string): void;
   moveLocal(id: string, toIndex: number): void;
   dropLocal(id: string): void;
   toggleCompare(id: string): void;
@@ -40,12 +46,15 @@ export const useQueue = create<QueueState>()((set) => ({
   project: null,
   jobs: [],
   previews: {},
+  exporting: {},
   compare: [],
   loadError: null,
   notices: [],
   setProject: (project) =>
     set((s) =>
-      s.project === project ? s : { project, jobs: [], previews: {}, compare: [], loadError: null, notices: [] },
+      s.project === project
+        ? s
+        : { project, jobs: [], previews: {}, exporting: {}, compare: [], loadError: null, notices: [] },
     ),
   setJobs: (jobs) =>
     set((s) => ({
@@ -74,6 +83,13 @@ export const useQueue = create<QueueState>()((set) => ({
       if (job && job.status !== 'running') return s; // a late preview of a finished job
       return { previews: { ...s.previews, [p.jobId]: p } };
     }),
+  applyExportProgress: (p) =>
+    set((s) => {
+      if (p.project !== s.project) return s;
+      if (p.phase === 'done') return { exporting: omit(s.exporting, p.jobId) };
+      return { exporting: { ...s.exporting, [p.jobId]: p } };
+    }),
+  endExport: (jobId) => set((s) => ({ exporting: omit(s.exporting, jobId) })),
   moveLocal: (id, toIndex) => set((s) => ({ jobs: moveLocal(s.jobs, id, toIndex) })),
   dropLocal: (id) =>
     set((s) => ({

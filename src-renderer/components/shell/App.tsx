@@ -3,7 +3,8 @@ import { Group, Panel, Separator } from 'react-resizable-panels';
 import { engine, isElectron } from '../../api/client';
 import { useProject, isDirty } from '../../state/projectStore';
 import { useUi } from '../../state/uiStore';
-import { newProject, runMenuCommand, importDroppedFiles } from '../../actions';
+import { startSession, runMenuCommand, importDroppedFiles } from '../../actions';
+import { trackSession } from '../../state/session';
 import type { AppInfo } from '../../../src-main/api/contract';
 import { MenuBar } from './MenuBar';
 import { StatusBar } from './StatusBar';
@@ -27,8 +28,13 @@ export function App() {
 
   useEffect(() => {
     engine.call('app.info', {}).then(setInfo, (e: Error) => useUi.getState().toast('error', e.message));
-    void newProject({ resume: true });
-    return engine.on('menu.command', ({ command, payload }) => void runMenuCommand(command, payload));
+    const untrack = trackSession();
+    void startSession();
+    const offMenu = engine.on('menu.command', ({ command, payload }) => void runMenuCommand(command, payload));
+    return () => {
+      untrack();
+      offMenu();
+    };
   }, []);
   // Reload or close with unsaved changes: the browser asks (in Electron, the main process shows the prompt).
   useEffect(() => {

@@ -3,20 +3,33 @@ import { ExportDialog } from './ExportDialog';
 import { ViewsDialog } from '../views/ViewsDialog';
 import { VideoImportDialog } from '../video/VideoImportDialog';
 import { engine } from '../../api/client';
-import { dialogListeners, newProject, openProject, saveProject, type DialogRequest } from '../../actions';
+import {
+  dialogListeners,
+  newProject,
+  openProject,
+  saveProject,
+  settleSaveAs,
+  unsavedListeners,
+  type DialogRequest,
+  type UnsavedRequest,
+} from '../../actions';
 import { useProject } from '../../state/projectStore';
 import type { AppInfo } from '../../../src-main/api/contract';
 import { SHORTCUTS } from './shortcuts';
+import { LambdaHelp } from '../lambda/LambdaHelp';
 
 /** In-page dialogs: open and save-as within the workspace (browser mode), shortcuts, about, recovery. */
 export function Dialogs({ info }: { info: AppInfo | null }) {
   const [dialog, setDialog] = useState<DialogRequest>(null);
+  const [unsaved, setUnsaved] = useState<UnsavedRequest | null>(null);
   const recovery = useProject((s) => s.recovery);
   const projectPath = useProject((s) => s.path);
   useEffect(() => {
     dialogListeners.add(setDialog);
+    unsavedListeners.add(setUnsaved);
     return () => {
       dialogListeners.delete(setDialog);
+      unsavedListeners.delete(setUnsaved);
     };
   }, []);
   const close = () => setDialog(null);
@@ -25,6 +38,7 @@ export function Dialogs({ info }: { info: AppInfo | null }) {
       {dialog === 'open' && <OpenDialog onClose={close} />}
       {dialog === 'newFromViews' && <ViewsDialog onClose={close} />}
       {dialog === 'saveAs' && <SaveAsDialog info={info} onClose={close} />}
+      {unsaved && <UnsavedDialog request={unsaved} />}
       {dialog === 'export' && <ExportDialog onClose={close} />}
       {dialog === 'importVideo' && <VideoImportDialog onClose={close} />}
       {dialog === 'shortcuts' && (
@@ -41,6 +55,11 @@ export function Dialogs({ info }: { info: AppInfo | null }) {
               ))}
             </tbody>
           </table>
+        </Modal>
+      )}
+      {dialog === 'lambdaHelp' && (
+        <Modal title="Lambda, explained" onClose={close} className="modal--help" testId="lambda-help-dialog">
+          <LambdaHelp />
         </Modal>
       )}
       {dialog === 'about' && (
@@ -63,13 +82,23 @@ export function Dialogs({ info }: { info: AppInfo | null }) {
             </p>
           ) : (
             <p>
-              An Untitled project “{recovery.doc.name}” was autosaved at {new Date(recovery.savedAt).toLocaleString()}{' '}
-              and never saved. Recover it, or start empty (it is then deleted).
+              Your work on the Untitled project “{recovery.doc.name}” was autosaved at{' '}
+              {new Date(recovery.savedAt).toLocaleString()} but never saved. Recover it to carry on where you left off,
+              or start a new project instead.
             </p>
           )}
           <div className="modal__actions">
             {projectPath ? (
-              <button onClick={() => useProject.getState().dismissRecovery()}>Keep saved version</button>
+              <button
+                onClick={() => {
+                  // Kept the saved version: its autosave is not offered again.
+                  const dir = useProject.getState().dir;
+                  useProject.getState().dismissRecovery();
+                  if (dir) void engine.call('project.discardAutosave', { project: dir }).catch(() => undefined);
+                }}
+              >
+                Keep saved version
+              </button>
             ) : (
               <button
                 onClick={() => {
@@ -78,7 +107,7 @@ export function Dialogs({ info }: { info: AppInfo | null }) {
                   if (dir) void newProject({ discardUntitled: dir });
                 }}
               >
-                Start empty
+                Start a new project
               </button>
             )}
             <button
@@ -171,7 +200,34 @@ function OpenDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-function SaveAsDialog({ info, onClose }: { info: AppInfo | null; onClose: () => void }) {
+/**
+ * Unsaved changes before the project is replaced (New, Open, the sample, an import): Save (Save As
+ * for a project never saved), Discard, or Cancel. Escape or a click outside cancels.
+ */
+function UnsavedDialog({ request }: { request: UnsavedRequest }) {
+  return (
+    <Modal title="Unsaved changes" onClose={() => request.answer('cancel')} testId="unsaved-dialog">
+      <p>“{request.name}” has changes that are not saved. Save them before going on?</p>
+      {request.untitled && <p className="muted">It was never saved: Save asks for a name first.</p>}
+      <div className="modal__actions">
+        <button onClick={() => request.answer('cancel')}>Cancel</button>
+        <button onClick={() => request.answer('discard')} data-testid="unsaved-discard">
+          Discard changes
+        </button>
+        <button className="primary" autoFocus onClick={() => request.answer('save')} data-testid="unsaved-save">
+          {request.untitled ? 'Save As…' : 'Save'}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+function SaveAsDialog({ info, onClose: close }: { info: AppInfo | null; onClose: () => void }) {
+  // A Save As the unsaved-changes prompt waits on learns whether it saved.
+  const onClose = () => {
+    settleSaveAs(false);
+    close();
+  };
   const doc = useProject((s) => s.doc);
   const [name, setName] = useState(doc?.name ?? 'Untitled');
   const valid = /^[^/\\:*?"<>|]+$/.test(name) && name.trim().length > 0;
@@ -182,10 +238,10 @@ function SaveAsDialog({ info, onClose }: { info: AppInfo | null; onClose: () => 
         onSubmit={(e) => {
           e.preventDefault();
           if (!valid) return;
-          onClose();
+          close();
           const clean = name.trim().replace(/\.camtrack$/i, '');
           useProject.getState().update((d) => ({ ...d, name: clean }));
-          void saveProject(`${root}/${clean}.camtrack`);
+          void saveProject(`${root}/${clean}.camtrack`).then(settleSaveAs);
         }}
       >
         <label className="field">

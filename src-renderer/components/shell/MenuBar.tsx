@@ -37,6 +37,7 @@ const MENUS: { label: string; items: Item[] }[] = [
   {
     label: 'Help',
     items: [
+      { label: 'Lambda Explained', command: 'lambdaHelp' },
       { label: 'Keyboard Shortcuts', command: 'shortcuts', shortcut: '?' },
       { label: 'About Camtrack Studio', command: 'about' },
     ],

@@ -9,7 +9,10 @@ export const SHORTCUTS: { keys: string; does: string }[] = [
   { keys: 'Ctrl+N / Ctrl+O / Ctrl+S', does: 'New, open, save project' },
   { keys: 'Ctrl+Shift+S', does: 'Save as' },
   { keys: 'Ctrl+I', does: 'Import image' },
-  { keys: 'Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y)', does: 'Undo / redo' },
+  {
+    keys: 'Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y)',
+    does: 'Undo / redo, also in a number field (where Ctrl+Z first drops a value typed but not entered)',
+  },
   { keys: 'Left / Right, or , / .', does: 'Previous / next frame' },
   { keys: 'Home / End', does: 'First / last frame' },
   { keys: 'Space', does: 'Play / pause' },
@@ -29,6 +32,11 @@ export const SHORTCUTS: { keys: string; does: string }[] = [
   { keys: '?', does: 'This list' },
 ];
 
+/** Fields whose text is a project value: undo there is the project's (NumberField). */
+function undoesProject(e: KeyboardEvent): boolean {
+  return !!(e.target as HTMLElement | null)?.closest?.('[data-project-undo]');
+}
+
 function isTyping(e: KeyboardEvent): boolean {
   const t = e.target as HTMLElement | null;
   return !!t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
@@ -46,12 +54,12 @@ export function useShortcuts(): void {
           s: e.shiftKey ? 'saveAs' : 'save',
           i: 'importImage',
           e: 'export',
-          y: 'redo',
         };
-        if (k === 'z') {
-          if (isTyping(e)) return;
+        if (k === 'z' || k === 'y') {
+          // A field that handled the key itself (dropped its typed text) has prevented it.
+          if (e.defaultPrevented || (isTyping(e) && !undoesProject(e))) return;
           e.preventDefault();
-          void runMenuCommand(e.shiftKey ? 'redo' : 'undo');
+          void runMenuCommand(k === 'y' || e.shiftKey ? 'redo' : 'undo');
           return;
         }
         if (map[k]) {

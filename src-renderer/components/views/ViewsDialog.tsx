@@ -1,6 +1,6 @@
 import { useMemo, useRef, useState } from 'react';
 import { engine } from '../../api/client';
-import { confirmDiscard, run } from '../../actions';
+import { confirmLeave, run } from '../../actions';
 import { useProject } from '../../state/projectStore';
 import { useUi } from '../../state/uiStore';
 import { Modal } from '../shell/Dialogs';
@@ -39,7 +39,7 @@ export function ViewsDialog({ onClose }: { onClose: () => void }) {
     setChosen((c) => (c.includes(id) ? c.filter((v) => v !== id) : [...c, id].sort((a, b) => a - b)));
 
   const create = async () => {
-    if (!set || !ready || !confirmDiscard()) return;
+    if (!set || !ready || !(await confirmLeave())) return;
     onClose();
     await run('Making the project from views', async () => {
       const picked = files.filter((_, i) => sending.has(names[i]));
