@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sineImage } from '../../test/photo';
 import type { RgbImage } from '../image/types';
 import { gaussianNoise, latentPreview } from '../sampler';
 import { builtinDraftModelDir } from './modelFolder';
@@ -13,15 +14,7 @@ import { SvdPipeline, noiseAugSeed } from './svdPipeline';
 const W = 64;
 const H = 64;
 
-function testImage(shift: number): RgbImage {
-  const data = new Float32Array(W * H * 3);
-  for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++)
-      for (let c = 0; c < 3; c++)
-        data[(y * W + x) * 3 + c] = 0.5 + 0.4 * Math.sin(0.13 * (x + shift) + 0.07 * y * (c + 1) + c);
-  return { width: W, height: H, data };
-}
-const source = testImage(0);
+const source = sineImage(W, H, 0);
 
 let pipe: SvdPipeline;
 beforeAll(async () => {

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sineImage } from '../../../test/photo';
 import type { RgbImage } from '../../image/types';
 import { makeLambdaTable, type LambdaTable } from '../../lambda/table';
 import { writeDraftModel } from '../../models/draftModel';
@@ -33,16 +34,8 @@ const shape: LatentShape = { frames: F, channels: 4, height: H / 8, width: W / 8
 const STEPS = 25;
 const sigmas = karrasSigmas(STEPS);
 
-function testImage(shift: number): RgbImage {
-  const data = new Float32Array(W * H * 3);
-  for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++)
-      for (let c = 0; c < 3; c++)
-        data[(y * W + x) * 3 + c] = 0.5 + 0.4 * Math.sin(0.13 * (x + shift) + 0.07 * y * (c + 1) + c);
-  return { width: W, height: H, data };
-}
-const source = testImage(0);
-const views = [source, testImage(3), testImage(6)];
+const source = sineImage(W, H, 0);
+const views = [source, sineImage(W, H, 3), sineImage(W, H, 6)];
 
 let pipe: SvdPipeline;
 beforeAll(async () => {

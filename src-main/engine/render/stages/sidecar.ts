@@ -3,9 +3,8 @@ import type { FrameCamera } from '../../camera/conventions';
 import type { MemoryPlan } from '../../models/memory';
 import { PREVIEW_MODEL_RECORD } from '../../preview';
 import type { RenderSettings } from '../../project/schema';
-import { RHO, SIGMA_MAX, SIGMA_MIN } from '../../schedule/karras';
 import type { ExportResult } from '../../video';
-import type { RenderSidecar, RenderSidecarInput, SidecarModel } from '../sidecar';
+import { karrasScheduleRecord, type RenderSidecar, type RenderSidecarInput, type SidecarModel } from '../sidecar';
 import type { StageTiming } from '../types';
 import type { RenderJob } from './check';
 import { crfOf } from './export';
@@ -66,14 +65,7 @@ export function describeRender(r: {
     }),
     ...(doc.video && { video: doc.video }),
     camera: { track: doc.track, evaluatedFrames: frames, poses: r.cameras.map((c) => [...c.c2w]) },
-    schedule: {
-      kind: 'karras',
-      steps,
-      sigmaMin: SIGMA_MIN,
-      sigmaMax: SIGMA_MAX,
-      rho: RHO,
-      sigmas: Array.from(sigmas),
-    },
+    schedule: karrasScheduleRecord(sigmas),
     lambda: {
       steps,
       frames,
