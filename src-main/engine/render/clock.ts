@@ -61,18 +61,18 @@ export class StageClock {
     };
   }
 
-  /** Runs one stage's work: refuses to start after a cancel, adds the work's time to the stage's, checks again after. */
+  /**
+   * Runs one stage's work, refusing to start it after a cancel, and adds its time to the stage's.
+   * (No check after the work: the next stage's start checks, and a committed render stays done.)
+   */
   async time<T>(stage: RenderStage, work: () => Promise<T> | T): Promise<T> {
     throwIfAborted(this.signal, stage);
     const start = performance.now();
-    let made: T;
     try {
-      made = await work();
+      return await work();
     } finally {
       this.spent.set(stage, (this.spent.get(stage) ?? 0) + performance.now() - start);
     }
-    throwIfAborted(this.signal, stage);
-    return made;
   }
 
   get timings(): StageTiming[] {
