@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sineImage } from '../../test/photo';
-import type { RgbImage } from '../image/types';
 import { gaussianNoise, latentPreview } from '../sampler';
 import { builtinDraftModelDir } from './modelFolder';
 import { DRAFT_VAE_MATRIX } from './draftGraphs';
