@@ -7,7 +7,7 @@ import { warpTrackFromViews } from '../../sources/track';
 import { CamtrackError } from '../../util/errors';
 import { warpTrackFromVideo, type VideoSourceLoader } from '../../video-input';
 import { prepareSource, warpFrame, type WarpedFrame, type WarpSource } from '../../warp/forward';
-import { createWarpPool } from '../../warp/pool';
+import { createWarpPool, WARP_IN_THREAD_BELOW } from '../../warp/pool';
 import { filledDepth, type FrameWindow } from '../../windows';
 
 /** What a track is warped from: the photo, and the project's further source views or its video. */
@@ -52,9 +52,6 @@ type FrameOptions = Pick<WarpTrackOptions, 'fill' | 'onFrame' | 'signal'>;
 
 /** The five ways a window's frames are warped. */
 export type WarpRoute = 'photo-in-thread' | 'photo-pool' | 'views' | 'video' | 'later-window';
-
-/** Below this many target pixels in all (frames x width x height), frames warp on this thread: starting workers would cost more. */
-const WARP_IN_THREAD_BELOW = 2_000_000;
 
 /**
  * The one place a route is chosen. A video project warps every frame from its own video frame,
