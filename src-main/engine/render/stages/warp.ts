@@ -33,8 +33,10 @@ export interface WarpTrackOptions {
   start?: WindowStart;
   /** Fill each frame's holes as well (the preview render); the frames then carry their depth. */
   fill: boolean;
-  // How one frame is warped (render.warp) and which reference rules apply (render.fidelity) belong
-  // here, as settings read by chooseWarpRoute and the route functions below.
+  // The seam for how one frame is warped (a render.warp method; today's bilinear splatting is
+  // 'splat') and which reference rules apply (a render.fidelity mode): add them here, choose in
+  // chooseWarpRoute, and pass them to the per-frame warps the routes call (warpEach on this
+  // thread, the pool's workers, sources/track.ts, video-input/track.ts).
   onFrame?(): void;
   signal?: AbortSignal;
 }
@@ -50,22 +52,29 @@ export interface WarpedTrack {
 
 type FrameOptions = Pick<WarpTrackOptions, 'fill' | 'onFrame' | 'signal'>;
 
-/** The five ways a window's frames are warped. */
-export type WarpRoute = 'photo-in-thread' | 'photo-pool' | 'views' | 'video' | 'later-window';
+/** The five ways a window's frames are warped, each with what it warps from besides the photo. */
+export type WarpRoute =
+  | { kind: 'photo-in-thread' }
+  | { kind: 'photo-pool' }
+  | { kind: 'views'; views: readonly WarpSource[] }
+  | { kind: 'video'; video: VideoSourceLoader }
+  | { kind: 'later-window'; start: WindowStart };
 
 /**
  * The one place a route is chosen. A video project warps every frame from its own video frame,
  * in every window (the scene goes on moving; a later window only takes its conditioning image from
  * the window before). A later window of a photo project warps from the frame the previous window
  * made and the photo. Sparse views fuse all sources in one z-buffer. A lone photo warps on this
- * thread when the track is small, else in the worker pool.
+ * thread when the window is small, else in the worker pool.
  */
 export function chooseWarpRoute(o: Pick<WarpTrackOptions, 'scene' | 'window' | 'start'>): WarpRoute {
-  if (o.scene.kind === 'video') return 'video';
-  if (o.start) return 'later-window';
-  if (o.scene.kind === 'views') return 'views';
-  const { width, height } = o.scene.photo.image;
-  return (o.window.end - o.window.start) * width * height < WARP_IN_THREAD_BELOW ? 'photo-in-thread' : 'photo-pool';
+  const { scene } = o;
+  if (scene.kind === 'video') return { kind: 'video', video: scene.video };
+  if (o.start) return { kind: 'later-window', start: o.start };
+  if (scene.kind === 'views') return { kind: 'views', views: scene.views };
+  const { width, height } = scene.photo.image;
+  const pixels = (o.window.end - o.window.start) * width * height;
+  return { kind: pixels < WARP_IN_THREAD_BELOW ? 'photo-in-thread' : 'photo-pool' };
 }
 
 /**
@@ -78,26 +87,20 @@ export async function warpTrack(o: WarpTrackOptions): Promise<WarpedTrack> {
   const { photo } = o.scene;
   const each = { fill: o.fill, onFrame: o.onFrame, signal: o.signal };
   const plain = { anchors: [], source: null };
-  switch (chooseWarpRoute(o)) {
+  const route = chooseWarpRoute(o);
+  switch (route.kind) {
     case 'photo-in-thread':
       return { ...plain, frames: warpEach([photo], cameras, each) };
     case 'photo-pool':
       return { ...plain, frames: await warpInPool(photo, cameras, each) };
-    case 'views': {
-      const { views } = o.scene as Extract<WarpScene, { kind: 'views' }>;
-      return { ...warpTrackFromViews(photo, views, cameras, each), source: null };
-    }
+    case 'views':
+      return { ...warpTrackFromViews(photo, route.views, cameras, each), source: null };
     case 'video': {
-      const { video } = o.scene as Extract<WarpScene, { kind: 'video' }>;
-      const frames = await warpTrackFromVideo(video, cameras, {
-        ...each,
-        sourcePose: photo.c2w,
-        firstFrame: o.window.start,
-      });
-      return { ...plain, frames };
+      const from = { sourcePose: photo.c2w, firstFrame: o.window.start };
+      return { ...plain, frames: await warpTrackFromVideo(route.video, cameras, { ...each, ...from }) };
     }
     case 'later-window':
-      return warpLaterWindow(photo, cameras, o.start!, each);
+      return warpLaterWindow(photo, cameras, route.start, each);
   }
 }
 
