@@ -6,6 +6,7 @@ import { renderScene, sampleScene } from '../../scene/scene';
 import { CamtrackError } from '../../util/errors';
 import type { VideoSourceLoader } from '../../video-input';
 import { prepareSource, warpFrame, type WarpedFrame, type WarpSource } from '../../warp/forward';
+import { filledDepth } from '../../windows';
 import { chooseWarpRoute, warpTrack, type WarpScene } from './warp';
 
 /**
@@ -143,6 +144,27 @@ describe('warpTrack routes', () => {
     expect(diff / (3 * n)).toBeLessThan(0.01);
     // The source's depth is the photo's warp depth at that camera, holes filled: no unknown (0) depth left.
     expect(w.source!.depth.every((z) => z > 0)).toBe(true);
+    // Given the previous window's own view there (a preview's carries its depth), that depth is used: the same window.
+    const reused = await warpTrack({
+      scene: photoScene,
+      cameras: small.cameras,
+      window: { start: 3, end: 6 },
+      start: { image, previous: null, view: made },
+      fill: false,
+    });
+    expect(Buffer.from(reused.source!.depth.buffer).equals(Buffer.from(w.source!.depth.buffer))).toBe(true);
+    reused.frames.forEach((f, i) => expect(same(f, w.frames[i])).toBe(true));
+    // ...and it is that view's depth, not a second warp: a view with its depth doubled gives a source twice as deep.
+    const doubled = { ...made, depth: made.depth!.map((z) => 2 * z) };
+    const deeper = await warpTrack({
+      scene: photoScene,
+      cameras: small.cameras,
+      window: { start: 3, end: 4 },
+      start: { image, previous: null, view: doubled },
+      fill: false,
+    });
+    expect(Array.from(deeper.source!.depth)).toEqual(Array.from(filledDepth(doubled)));
+    expect(deeper.source!.depth[0]).toBeCloseTo(2 * w.source!.depth[0], 4);
   });
 
   it('stops at a cancel, on this thread and in the pool', async () => {

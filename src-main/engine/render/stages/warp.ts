@@ -22,6 +22,8 @@ export interface WindowStart {
   image: RgbImage;
   /** The source the previous window was warped from besides the photo; null when it was the photo alone. */
   previous: WarpSource | null;
+  /** The previous window's own view at this camera: when it carries depth (a preview's does), that depth is used, not warped again. */
+  view?: WarpedFrame;
 }
 
 export interface WarpTrackOptions {
@@ -118,9 +120,10 @@ function warpLaterWindow(
 ): WarpedTrack {
   const first = cameras[0];
   const before = start.previous ? [photo, start.previous] : [photo];
+  const atFirst = start.view?.depth ? start.view : warpEach(before, [first], { fill: false, withDepth: true })[0];
   const source: WarpSource = {
     image: start.image,
-    depth: filledDepth(warpEach(before, [first], { fill: false, withDepth: true })[0]),
+    depth: filledDepth(atFirst),
     intrinsics: first.intrinsics,
     c2w: first.c2w,
   };

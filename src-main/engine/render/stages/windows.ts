@@ -62,7 +62,7 @@ export async function windowByWindow(
     if (k > 0) {
       const at = windows[k].start - windows[k - 1].start;
       image = { width: photo.width, height: photo.height, data: made[k - 1][at] };
-      warped = await warp(k, { image, previous: warped.source });
+      warped = await warp(k, { image, previous: warped.source, view: warped.frames[at] });
     }
     made.push(await make(k, warped, image));
   }
