@@ -122,13 +122,16 @@ describe('warpTrack routes', () => {
     // The frame "the previous window made" at camera 3: the photo's warp there, filled, darkened so it can be told apart.
     const made = fillWarpedFrame(warpFrame(prepareSource(small.photo), small.cameras[3], { withDepth: true }));
     const image = { width: 128, height: 64, data: made.image.map((v) => v * 0.5) };
-    const w = await warpTrack({
-      scene: photoScene,
-      cameras: small.cameras,
-      window: { start: 3, end: 6 },
-      start: { image, previous: null },
-      fill: false,
-    });
+    // Window [3, 6) starting from that image, after a window warped from the photo alone.
+    const laterWindow = (view?: WarpedFrame) =>
+      warpTrack({
+        scene: photoScene,
+        cameras: small.cameras,
+        window: { start: 3, end: 6 },
+        start: { image, previous: null, view },
+        fill: false,
+      });
+    const w = await laterWindow();
     expect(w.frames).toHaveLength(3);
     expect(w.source).toMatchObject({ image, c2w: small.cameras[3].c2w, intrinsics: small.cameras[3].intrinsics });
     // At its own camera the new source outweighs the photo: frame 0 is the given image (to within the blend).
@@ -145,24 +148,12 @@ describe('warpTrack routes', () => {
     // The source's depth is the photo's warp depth at that camera, holes filled: no unknown (0) depth left.
     expect(w.source!.depth.every((z) => z > 0)).toBe(true);
     // Given the previous window's own view there (a preview's carries its depth), that depth is used: the same window.
-    const reused = await warpTrack({
-      scene: photoScene,
-      cameras: small.cameras,
-      window: { start: 3, end: 6 },
-      start: { image, previous: null, view: made },
-      fill: false,
-    });
+    const reused = await laterWindow(made);
     expect(Buffer.from(reused.source!.depth.buffer).equals(Buffer.from(w.source!.depth.buffer))).toBe(true);
     reused.frames.forEach((f, i) => expect(same(f, w.frames[i])).toBe(true));
     // ...and it is that view's depth, not a second warp: a view with its depth doubled gives a source twice as deep.
     const doubled = { ...made, depth: made.depth!.map((z) => 2 * z) };
-    const deeper = await warpTrack({
-      scene: photoScene,
-      cameras: small.cameras,
-      window: { start: 3, end: 4 },
-      start: { image, previous: null, view: doubled },
-      fill: false,
-    });
+    const deeper = await laterWindow(doubled);
     expect(Array.from(deeper.source!.depth)).toEqual(Array.from(filledDepth(doubled)));
     expect(deeper.source!.depth[0]).toBeCloseTo(2 * w.source!.depth[0], 4);
   });
