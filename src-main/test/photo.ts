@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import type { RgbImage } from '../engine/image/types';
 
 /**
  * A test photo the project makes itself (no downloaded picture in the repository): a colourful
@@ -39,4 +40,14 @@ export async function makeTestPhoto(
     .withMetadata({ orientation: opts.orientation ?? 1 })
     .jpeg({ quality: 88 })
     .toBuffer();
+}
+
+/** A smooth float RGB test image (sines across x and y, a different phase per channel), shifted `shift` pixels along x. */
+export function sineImage(width: number, height: number, shift = 0): RgbImage {
+  const data = new Float32Array(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      for (let c = 0; c < 3; c++)
+        data[(y * width + x) * 3 + c] = 0.5 + 0.4 * Math.sin(0.13 * (x + shift) + 0.07 * y * (c + 1) + c);
+  return { width, height, data };
 }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { decodeDepth } from '../../engine/depth/read';
-import { readCheckedAsset } from '../../engine/render/inputs';
+import { readCheckedAsset } from '../../engine/project/assets';
 import { CamtrackError, toErrorInfo } from '../../engine/util/errors';
 import { createProject } from '../../engine/project/create';
 import { saveProject, openProject, type OpenedProject } from '../../engine/project/store';

@@ -112,3 +112,18 @@ export function manifestFiles(
   }
   return out;
 }
+
+/** Checks that an image size fits the model (multiples of sizeMultiple) and returns the latent size. */
+export function latentSizeFor(
+  m: Pick<ModelManifest, 'sizeMultiple' | 'downsampling'>,
+  width: number,
+  height: number,
+): { width: number; height: number } {
+  const k = m.sizeMultiple;
+  if (width % k || height % k || width < k || height < k)
+    throw new CamtrackError(
+      'bad-input',
+      `The render size ${width}x${height} does not fit the model: width and height must be multiples of ${k}.`,
+    );
+  return { width: width / m.downsampling, height: height / m.downsampling };
+}

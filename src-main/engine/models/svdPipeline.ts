@@ -11,23 +11,19 @@
  *   guidance ramped over frames (uncond pass: zero embedding, zero image latent; batched as B=2);
  * - decode(latents): latents / latent scale through the VAE decoder, a few frames at a time.
  *
- * render() strings them together with guidedSample from ../sampler.
+ * The render (engine/render) strings them together with guidedSample from ../sampler, window by window.
  */
 import type { RgbImage } from '../image/types';
-import type { LambdaTable } from '../lambda/table';
 import {
   applyFrameCfg,
   cfgFrameScales,
   cfgNeedsUnconditional,
   denoiseFromModelOutput,
   gaussianNoise,
-  guidedSample,
   svdPreconditioning,
   SD_LATENT_RGB,
-  type HoleMasks,
   type LatentRgbProjection,
   type LatentShape,
-  type SamplerStep,
 } from '../sampler';
 import { CamtrackError } from '../util/errors';
 import { promises as fs } from 'node:fs';
@@ -35,6 +31,7 @@ import path from 'node:path';
 import { CLIP_SIZE, clipPixels } from './clipPreprocess';
 import { graphHasFusedAttention, planMemory, providerFreeBytes, type CfgMode, type MemoryPlan } from './memory';
 import { draftPreviewProjection } from './draftConstants';
+import { latentSizeFor } from './manifest';
 import { openModel, type LoadedModel, type OpenModelOptions } from './modelFolder';
 import { mapOrtError } from './ortErrors';
 import * as ort from 'onnxruntime-node';
@@ -74,31 +71,6 @@ export interface ConditioningOptions {
   noiseAugStrength?: number;
   /** The augmentation noise, [3][H][W] N(0,1); drawn from the seed when not given. */
   noise?: Float32Array;
-}
-
-export interface RenderRequest extends GuidanceSettings {
-  source: RgbImage;
-  /** One view per frame, frame 0 included (it is not used: frame 0 is the source). */
-  views: RgbImage[];
-  /** Latent-resolution hole masks, 1 = hole. */
-  holes: HoleMasks;
-  sigmas: Float32Array;
-  lambda: LambdaTable;
-  lambdaMin: number;
-  seed: number;
-  /** Frames per VAE decoder call (default 4). */
-  decodeChunk?: number;
-  onStep?(step: SamplerStep): void | Promise<void>;
-  onDecode?(framesDone: number, frames: number): void;
-  signal?: AbortSignal;
-}
-
-export interface RenderResult {
-  frames: RgbImage[];
-  /** The clean latent x_0 the sampler reached, [F][4][h][w] (scaled). */
-  latents: Float32Array;
-  shape: LatentShape;
-  conditioning: Conditioning;
 }
 
 /** Seed of the noise augmentation: a different stream from the sampler's initial noise. */
@@ -148,13 +120,7 @@ export class SvdPipeline {
 
   /** Checks that an image size fits the model (multiples of sizeMultiple) and returns the latent size. */
   latentSize(width: number, height: number): { width: number; height: number } {
-    const m = this.manifest.sizeMultiple;
-    if (width % m || height % m || width < m || height < m)
-      throw new CamtrackError(
-        'bad-input',
-        `The render size ${width}x${height} does not fit the model: width and height must be multiples of ${m}.`,
-      );
-    return { width: width / this.manifest.downsampling, height: height / this.manifest.downsampling };
+    return latentSizeFor(this.manifest, width, height);
   }
 
   private async run(
@@ -397,44 +363,6 @@ export class SvdPipeline {
       onChunk?.(start + count, F);
     }
     return frames;
-  }
-
-  /** The whole render: conditioning, views, guided sampling, decoding. */
-  async render(req: RenderRequest): Promise<RenderResult> {
-    const F = req.views.length;
-    const lat = this.latentSize(req.source.width, req.source.height);
-    const shape: LatentShape = { frames: F, channels: 4, height: lat.height, width: lat.width };
-    const fc = this.manifest.frameCounts;
-    if (fc !== 'any' && !fc.includes(F))
-      throw new CamtrackError(
-        'bad-input',
-        `This model (${this.manifest.name}) makes ${fc.join(' or ')} frames; the track has ${F}.`,
-      );
-    req.views.forEach((v, i) => {
-      if (v.width !== req.source.width || v.height !== req.source.height)
-        throw new CamtrackError(
-          'shape-mismatch',
-          `Warped view ${i} is ${v.width}x${v.height}, but the source is ${req.source.width}x${req.source.height}.`,
-        );
-    });
-    const cond = await this.conditioning(req.source, req.seed, { noiseAugStrength: req.noiseAugStrength });
-    const warped = await this.encodeViews(req.views);
-    const denoise = this.denoiser(cond, shape, req);
-    const latents = await guidedSample({
-      sigmas: req.sigmas,
-      lambda: req.lambda,
-      lambdaMin: req.lambdaMin,
-      shape,
-      sourceLatent: cond.sourceLatent,
-      warpedLatents: warped,
-      holes: req.holes,
-      start: { seed: req.seed },
-      denoise,
-      onStep: req.onStep,
-      signal: req.signal,
-    });
-    const frames = await this.decode(latents, shape, req.decodeChunk ?? 4, req.onDecode, req.signal);
-    return { frames, latents, shape, conditioning: cond };
   }
 
   /**

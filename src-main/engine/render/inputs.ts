@@ -1,5 +1,3 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import type { FrameCamera, Intrinsics } from '../camera/conventions';
 import { evaluateTrack } from '../camera/evaluate';
 import { photoIntrinsics } from '../camera/intrinsics';
@@ -10,10 +8,9 @@ import { computeFit, placeIntrinsics, type Placement } from '../image/fit';
 import { decodeImage } from '../image/load';
 import { resampleImage } from '../image/resample';
 import type { RgbImage } from '../image/types';
-import { sha256Hex } from '../project/assets';
-import { assetPath } from '../project/layout';
-import type { AssetRef, ProjectDoc } from '../project/schema';
-import { CamtrackError, toErrorInfo } from '../util/errors';
+import { readCheckedAsset } from '../project/assets';
+import type { ProjectDoc } from '../project/schema';
+import { CamtrackError } from '../util/errors';
 
 /**
  * The render's inputs from a project folder: the photo and its depth placed on the render grid
@@ -39,48 +36,6 @@ export function renderIntrinsics(doc: ProjectDoc): { intrinsics: Intrinsics; pla
   const { width, height, fit } = doc.render;
   const placement = computeFit(doc.image.width, doc.image.height, width, height, fit);
   return { intrinsics: placeIntrinsics(photoIntrinsics(doc.image), placement), placement };
-}
-
-/**
- * Reads an asset of the project and checks its sha256. The file's real path (symlinks resolved)
- * must lie inside the assets folder: a project unpacked from an archive may hold a link to a file
- * elsewhere, which is refused rather than read.
- */
-export async function readCheckedAsset(
-  assetsDir: string | null,
-  projectDir: string,
-  ref: AssetRef,
-  what: string,
-): Promise<Uint8Array> {
-  const folder = assetsDir ?? path.dirname(assetPath(projectDir, ref.file));
-  const file = path.join(folder, ref.file);
-  let bytes: Buffer;
-  try {
-    const [realFolder, realFile] = await Promise.all([fs.realpath(folder), fs.realpath(file)]);
-    if (path.dirname(realFile) !== realFolder)
-      throw new CamtrackError(
-        'permission',
-        `The ${what} ${ref.file} is a link to a file outside the project's assets folder; it is not read. Import the file again.`,
-      );
-    bytes = await fs.readFile(realFile);
-  } catch (e) {
-    if (e instanceof CamtrackError) throw e;
-    const info = toErrorInfo(e);
-    if (info.code === 'not-found')
-      throw new CamtrackError('not-found', `The ${what} ${ref.file} is missing from ${folder}.`, { cause: e });
-    throw new CamtrackError(
-      info.code === 'internal' ? 'bad-file' : info.code,
-      `The ${what} ${file} cannot be read: ${info.message}`,
-      { cause: e },
-    );
-  }
-  const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (sha256Hex(data) !== ref.sha256)
-    throw new CamtrackError(
-      'bad-file',
-      `The ${what} ${file} does not match its recorded sha256: it was changed or damaged.`,
-    );
-  return data;
 }
 
 export async function loadRenderInputs(

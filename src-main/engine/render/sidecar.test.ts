@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../test/fixtures';
 import { createProject } from '../project/create';
 import { DEFAULT_RENDER_SETTINGS } from '../project/schema';
-import { karrasSigmas, RHO, SIGMA_MAX, SIGMA_MIN } from '../schedule/karras';
+import { karrasSigmas } from '../schedule/karras';
 import { CamtrackError } from '../util/errors';
 import {
+  karrasScheduleRecord,
   LAMBDA_INLINE_MAX,
   lambdaValuesSha256,
   readSidecar,
@@ -42,14 +43,7 @@ function input(steps: number, frames: number): RenderSidecarInput {
       mapping: { kind: 'disparity', scale: 10000, near: 1e-4, far: 500 },
     },
     camera: { track: project.track, evaluatedFrames: frames },
-    schedule: {
-      kind: 'karras',
-      steps,
-      sigmaMin: SIGMA_MIN,
-      sigmaMax: SIGMA_MAX,
-      rho: RHO,
-      sigmas: Array.from(karrasSigmas(steps)),
-    },
+    schedule: karrasScheduleRecord(karrasSigmas(steps)),
     lambda: { steps, frames, values, lambdaMin: 0.3, preset: { kind: 'custom' } },
     settings: { ...DEFAULT_RENDER_SETTINGS, steps, seed: 1234 },
     model: {

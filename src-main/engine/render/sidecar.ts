@@ -13,6 +13,7 @@ import {
   Track,
   VideoInput,
 } from '../project/schema';
+import { RHO, SIGMA_MAX, SIGMA_MIN } from '../schedule/karras';
 import { appVersion } from '../util/appRoot';
 import { tempPathBeside, writeFileAtomic } from '../util/atomic';
 import { commitGroup, discardStaged, type StagedFile } from '../video/commit';
@@ -79,6 +80,18 @@ export const SidecarSchedule = z.object({
   sigmas: z.array(finite),
 });
 export type SidecarSchedule = z.infer<typeof SidecarSchedule>;
+
+/** The record of a Karras schedule (steps + 1 sigmas, the last 0) with the constants it was made with. */
+export function karrasScheduleRecord(sigmas: ArrayLike<number>): SidecarSchedule {
+  return {
+    kind: 'karras',
+    steps: sigmas.length - 1,
+    sigmaMin: SIGMA_MIN,
+    sigmaMax: SIGMA_MAX,
+    rho: RHO,
+    sigmas: Array.from(sigmas),
+  };
+}
 
 export const SidecarLambdaTable = z.discriminatedUnion('storage', [
   z.object({ storage: z.literal('inline'), values: z.array(finite) }),

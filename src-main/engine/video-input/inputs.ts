@@ -5,7 +5,7 @@ import { computeFit, placeIntrinsics } from '../image/fit';
 import { decodeImage } from '../image/load';
 import { resampleImage } from '../image/resample';
 import type { ProjectDoc } from '../project/schema';
-import { readCheckedAsset } from '../render/inputs';
+import { readCheckedAsset } from '../project/assets';
 import { CamtrackError } from '../util/errors';
 import type { WarpSource } from '../warp/forward';
 import { readSequenceDepth } from './depthSequence';

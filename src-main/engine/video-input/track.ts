@@ -20,6 +20,8 @@ export interface VideoWarpOptions {
   fill?: boolean;
   /** Keep each frame's target depth (windows carry it). */
   withDepth?: boolean;
+  /** The track frame of cameras[0] when they are a later window's (default 0): frame f is warped from its own source frame. */
+  firstFrame?: number;
   onFrame?(): void;
   signal?: AbortSignal;
 }
@@ -35,7 +37,7 @@ export async function warpTrackFromVideo(
   let held: PreparedSource | null = null;
   for (let f = 0; f < cameras.length; f++) {
     if (opts.signal?.aborted) throw new CamtrackError('cancelled', 'The render was cancelled (warp).');
-    const k = sourceFrameFor(f, loader.count);
+    const k = sourceFrameFor((opts.firstFrame ?? 0) + f, loader.count);
     if (!held || heldK !== k) {
       held = prepareSource({ ...(await loader.load(k)), c2w: opts.sourcePose });
       heldK = k;

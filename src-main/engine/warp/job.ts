@@ -16,10 +16,7 @@ import type { DepthMapping } from '../project/schema';
 import { writeFileAtomic } from '../util/atomic';
 import { CamtrackError } from '../util/errors';
 import { prepareSource, warpFrame } from './forward';
-import { createWarpPool, type WarpResult } from './pool';
-
-/** Below this many target pixels in all (frames x width x height) a job warps on the calling thread. */
-const IN_THREAD_BELOW = 2_000_000;
+import { createWarpPool, WARP_IN_THREAD_BELOW, type WarpResult } from './pool';
 
 /**
  * A whole warp job from files to files (edge module): the photo placed on the render grid (crop or
@@ -117,7 +114,7 @@ export async function runWarpJob(job: WarpJob): Promise<WarpSummary> {
   const progress = () => job.onProgress?.(++done, job.cameras.length);
   let result: WarpResult;
   let workers = 0;
-  if (job.cameras.length * width * height < IN_THREAD_BELOW) {
+  if (job.cameras.length * width * height < WARP_IN_THREAD_BELOW) {
     // Small jobs: starting workers would cost more than it saves.
     const prepared = prepareSource(source);
     const frameMs: number[] = [];

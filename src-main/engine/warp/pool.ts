@@ -36,6 +36,9 @@ export interface WarpResult {
   frameMs: number[];
 }
 
+/** Below this many target pixels in all (frames x width x height), frames warp on the calling thread: starting workers would cost more. */
+export const WARP_IN_THREAD_BELOW = 2_000_000;
+
 export function createWarpPool(size = availableParallelism()): WarpPool {
   const n = Math.max(1, Math.floor(size));
   const spec = workerSpec();

@@ -8,5 +8,5 @@ export {
   type FrameWindow,
   type FrameData,
 } from './plan';
-export { renderWindowedPreview, filledDepth, type WindowedPreviewOptions } from './preview';
+export { filledDepth } from './depth';
 export { windowLambda, windowsAt, mirrorColumns, shareAcrossWindows, type TableRect } from './lambda';

@@ -1,4 +1,4 @@
-import { readCheckedAsset } from '../../engine/render/inputs';
+import { readCheckedAsset } from '../../engine/project/assets';
 import type { Handlers } from '../context';
 import { projectDir } from './project';
 import type { Depth, ProjectDoc } from '../../engine/project/schema';

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Handlers } from '../context';
-import { readCheckedAsset } from '../../engine/render/inputs';
+import { readCheckedAsset } from '../../engine/project/assets';
 import { PROJECT_FILE } from '../../engine/project/layout';
 import { openProject } from '../../engine/project/store';
 import { CamtrackError } from '../../engine/util/errors';

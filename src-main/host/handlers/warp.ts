@@ -6,7 +6,8 @@ import { photoIntrinsics, sourceIntrinsics } from '../../engine/camera/intrinsic
 import type { Intrinsics } from '../../engine/camera/conventions';
 import { IDENTITY4 } from '../../engine/camera/conventions';
 import { composePlacements, placeIntrinsics, stretchPlacement, type Placement } from '../../engine/image/fit';
-import { readCheckedAsset, renderIntrinsics } from '../../engine/render/inputs';
+import { readCheckedAsset } from '../../engine/project/assets';
+import { renderIntrinsics } from '../../engine/render/inputs';
 import { decodeImage } from '../../engine/image/load';
 import { resampleImage } from '../../engine/image/resample';
 import type { RgbImage } from '../../engine/image/types';

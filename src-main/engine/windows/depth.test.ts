@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WarpedFrame } from '../warp/forward';
-import { filledDepth } from './preview';
+import { filledDepth } from './depth';
 
 describe("filledDepth (the carried depth of a window's last frame)", () => {
   it('keeps the depth the warp saw and fills its holes from the far side, leaving no unknown (0) depth', () => {

@@ -1,0 +1,167 @@
+import { availableParallelism } from 'node:os';
+import type { FrameCamera } from '../../camera/conventions';
+import type { RgbImage } from '../../image/types';
+import { fillWarpedFrame } from '../../preview';
+import { prepareSources, warpFused } from '../../sources/fuse';
+import { warpTrackFromViews } from '../../sources/track';
+import { CamtrackError } from '../../util/errors';
+import { warpTrackFromVideo, type VideoSourceLoader } from '../../video-input';
+import { prepareSource, warpFrame, type WarpedFrame, type WarpSource } from '../../warp/forward';
+import { createWarpPool, WARP_IN_THREAD_BELOW } from '../../warp/pool';
+import { filledDepth, type FrameWindow } from '../../windows';
+
+/** What a track is warped from: the photo, and the project's further source views or its video. */
+export type WarpScene =
+  | { kind: 'photo'; photo: WarpSource }
+  | { kind: 'views'; photo: WarpSource; views: readonly WarpSource[] }
+  | { kind: 'video'; photo: WarpSource; video: VideoSourceLoader };
+
+/** Where a later window of a long track starts: what the window before it made. */
+export interface WindowStart {
+  /** The frame the previous window made at this window's first frame (its camera). */
+  image: RgbImage;
+  /** The source the previous window was warped from besides the photo; null when it was the photo alone. */
+  previous: WarpSource | null;
+  /** The previous window's own view at this camera: when it carries depth (a preview's does), that depth is used, not warped again. */
+  view?: WarpedFrame;
+}
+
+export interface WarpTrackOptions {
+  scene: WarpScene;
+  /** The whole track's cameras; the frames of `window` are warped. */
+  cameras: readonly FrameCamera[];
+  window: FrameWindow;
+  /** Set for a later window of a long track (window 2 onwards). */
+  start?: WindowStart;
+  /** Fill each frame's holes as well (the preview render); the frames then carry their depth. */
+  fill: boolean;
+  // The seam for how one frame is warped (a render.warp method; today's bilinear splatting is
+  // 'splat') and which reference rules apply (a render.fidelity mode): add them here, choose in
+  // chooseWarpRoute, and pass them to the per-frame warps the routes call (warpEach on this
+  // thread, the pool's workers, sources/track.ts, video-input/track.ts).
+  onFrame?(): void;
+  signal?: AbortSignal;
+}
+
+export interface WarpedTrack {
+  /** One warped view per frame of the window. */
+  frames: WarpedFrame[];
+  /** Frames (of the window) at a source view's camera: they take their warped view whole. */
+  anchors: number[];
+  /** What this window was warped from besides the photo: the next window's `start.previous`. */
+  source: WarpSource | null;
+}
+
+type FrameOptions = Pick<WarpTrackOptions, 'fill' | 'onFrame' | 'signal'>;
+
+/** The five ways a window's frames are warped, each with what it warps from besides the photo. */
+export type WarpRoute =
+  | { kind: 'photo-in-thread' }
+  | { kind: 'photo-pool' }
+  | { kind: 'views'; views: readonly WarpSource[] }
+  | { kind: 'video'; video: VideoSourceLoader }
+  | { kind: 'later-window'; start: WindowStart };
+
+/**
+ * The one place a route is chosen. A video project warps every frame from its own video frame,
+ * in every window (the scene goes on moving; a later window only takes its conditioning image from
+ * the window before). A later window of a photo project warps from the frame the previous window
+ * made and the photo. Sparse views fuse all sources in one z-buffer. A lone photo warps on this
+ * thread when the window is small, else in the worker pool.
+ */
+export function chooseWarpRoute(o: Pick<WarpTrackOptions, 'scene' | 'window' | 'start'>): WarpRoute {
+  const { scene } = o;
+  if (scene.kind === 'video') return { kind: 'video', video: scene.video };
+  if (o.start) return { kind: 'later-window', start: o.start };
+  if (scene.kind === 'views') return { kind: 'views', views: scene.views };
+  const { width, height } = scene.photo.image;
+  const pixels = (o.window.end - o.window.start) * width * height;
+  return { kind: pixels < WARP_IN_THREAD_BELOW ? 'photo-in-thread' : 'photo-pool' };
+}
+
+/**
+ * Stage 4, warp: every camera of one window warped into a view of the scene, with its holes
+ * (where nothing landed) at pixel and latent resolution; for a preview, the holes filled. Every
+ * render and every preview warps through here.
+ */
+export async function warpTrack(o: WarpTrackOptions): Promise<WarpedTrack> {
+  const cameras = o.cameras.slice(o.window.start, o.window.end);
+  const { photo } = o.scene;
+  const each = { fill: o.fill, onFrame: o.onFrame, signal: o.signal };
+  const plain = { anchors: [], source: null };
+  const route = chooseWarpRoute(o);
+  switch (route.kind) {
+    case 'photo-in-thread':
+      return { ...plain, frames: warpEach([photo], cameras, each) };
+    case 'photo-pool':
+      return { ...plain, frames: await warpInPool(photo, cameras, each) };
+    case 'views':
+      return { ...warpTrackFromViews(photo, route.views, cameras, each), source: null };
+    case 'video': {
+      const from = { sourcePose: photo.c2w, firstFrame: o.window.start };
+      return { ...plain, frames: await warpTrackFromVideo(route.video, cameras, { ...each, ...from }) };
+    }
+    case 'later-window':
+      return warpLaterWindow(photo, cameras, route.start, each);
+  }
+}
+
+/**
+ * A later window: its first frame as the previous window made it, placed at its camera with the
+ * depth the previous window's sources have there (holes filled background first), and the photo,
+ * warped with one z-buffer: surfaces lean on the nearer camera, so the photo comes back as the
+ * camera does (a 360° orbit closes on it).
+ */
+function warpLaterWindow(
+  photo: WarpSource,
+  cameras: readonly FrameCamera[],
+  start: WindowStart,
+  o: FrameOptions,
+): WarpedTrack {
+  const first = cameras[0];
+  const before = start.previous ? [photo, start.previous] : [photo];
+  const atFirst = start.view?.depth ? start.view : warpEach(before, [first], { fill: false, withDepth: true })[0];
+  const source: WarpSource = {
+    image: start.image,
+    depth: filledDepth(atFirst),
+    intrinsics: first.intrinsics,
+    c2w: first.c2w,
+  };
+  return { frames: warpEach([photo, source], cameras, o), anchors: [], source };
+}
+
+/** Frames warped on this thread from one source, or from several with one z-buffer. */
+function warpEach(
+  sources: readonly WarpSource[],
+  cameras: readonly FrameCamera[],
+  o: FrameOptions & { withDepth?: boolean },
+): WarpedFrame[] {
+  const options = { withDepth: o.fill || !!o.withDepth };
+  const one = sources.length === 1 ? prepareSource(sources[0]) : null;
+  const fused = one ? null : prepareSources(sources);
+  return cameras.map((c) => {
+    if (o.signal?.aborted) throw new CamtrackError('cancelled', 'The render was cancelled (warp).');
+    const w = one ? warpFrame(one, c, options) : warpFused(fused!, c, options);
+    o.onFrame?.();
+    return o.fill ? fillWarpedFrame(w) : w;
+  });
+}
+
+/** Frames warped from the photo in a pool of workers (each fills its frames too, for a preview). */
+async function warpInPool(photo: WarpSource, cameras: FrameCamera[], o: FrameOptions): Promise<WarpedFrame[]> {
+  const pool = createWarpPool(Math.min(cameras.length, availableParallelism()));
+  // A cancel stops the warp at once: the workers are terminated and the frames in flight dropped.
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new CamtrackError('cancelled', 'The render was cancelled (warp).'));
+    if (o.signal?.aborted) onAbort();
+    else o.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return (await Promise.race([pool.warpFrames(photo, cameras, { fill: o.fill }, () => o.onFrame?.()), aborted]))
+      .frames;
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+    await pool.close();
+  }
+}
