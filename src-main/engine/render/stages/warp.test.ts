@@ -6,7 +6,7 @@ import { renderScene, sampleScene } from '../../scene/scene';
 import { CamtrackError } from '../../util/errors';
 import type { VideoSourceLoader } from '../../video-input';
 import { prepareSource, warpFrame, type WarpedFrame, type WarpSource } from '../../warp/forward';
-import { filledDepth } from '../../windows';
+import { filledDepth } from '../../windows/depth';
 import { chooseWarpRoute, warpTrack, type WarpScene } from './warp';
 
 /**
