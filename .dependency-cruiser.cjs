@@ -1,0 +1,87 @@
+// The layers of the code, checked by `npm run lint` (docs/architecture.md draws them).
+//
+// - The studio UI (src-renderer) talks to the engine through src-main/api, and may import only the
+//   pure engine modules listed in scripts/pure-modules.cjs: plain functions and types that run in a browser.
+// - Pure modules import only pure modules, never a Node builtin, and of npm packages only zod and three.
+//   The sampler is pure too (it is the method, and it must stay testable alone).
+// - The engine (src-main/engine) is plain Node: it never imports the host, the CLI, Electron, the API
+//   or the local server, nor the UI.
+// - Production code never imports test helpers (src-main/test, test files).
+// - No import cycles.
+//
+// To see a rule fail, plant a bad import (e.g. `import 'node:fs'` in engine/lambda/table.ts) and run
+// `npm run lint:layers`; layers.test.ts does exactly that on a copy of the tree.
+
+const PURE = require('./scripts/pure-modules.cjs');
+const pure = `^(${PURE.join('|')})$`;
+const tests = '(\\.test\\.tsx?|\\.e2e\\.ts)$|^src-main/test/|^e2e/';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'An import cycle: modules that need each other are one module, or one of them holds what both need.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'renderer-through-api',
+      comment:
+        'The studio UI imports src-main/api and the pure engine modules listed in scripts/pure-modules.cjs, nothing else of src-main.',
+      severity: 'error',
+      from: { path: '^src-renderer/', pathNot: tests },
+      to: { path: '^src-main/', pathNot: pure },
+    },
+    {
+      name: 'renderer-no-node',
+      comment: 'The studio UI runs in a browser page: no Node builtins.',
+      severity: 'error',
+      from: { path: '^src-renderer/', pathNot: tests },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'pure-imports-pure',
+      comment:
+        'A pure module imports only pure modules (list a new one in scripts/pure-modules.cjs only if it is pure itself).',
+      severity: 'error',
+      from: { path: pure, pathNot: tests },
+      to: { path: '^src-main/', pathNot: pure },
+    },
+    {
+      name: 'pure-no-node',
+      comment: 'Pure modules run in the browser and in the sampler: no Node builtins.',
+      severity: 'error',
+      from: { path: pure, pathNot: tests },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'pure-npm',
+      comment: 'Pure modules use only zod and three of the npm packages.',
+      severity: 'error',
+      from: { path: pure, pathNot: tests },
+      to: { path: '(^|/)node_modules/', pathNot: '(^|/)node_modules/(zod|three)/' },
+    },
+    {
+      name: 'engine-stays-down',
+      comment: 'The engine is plain Node: it never imports the host, CLI, Electron, API, server, benchmarks or UI.',
+      severity: 'error',
+      from: { path: '^src-main/engine/' },
+      to: { path: '^(src-main/(host|cli|electron|api|server|bench)/|src-renderer/|node_modules/electron/)' },
+    },
+    {
+      name: 'no-test-helpers-in-production',
+      comment: 'Test helpers live in src-main/test (and test files); production code never imports them.',
+      severity: 'error',
+      from: { pathNot: `${tests}|^src-main/bench/` },
+      to: { path: tests },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|e2e/artifacts)/|\\.wasm\\.ts$' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

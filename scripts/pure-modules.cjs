@@ -1,0 +1,21 @@
+// The pure modules: the engine modules the studio UI may import and the modules they need, as path
+// patterns (regular expressions) from the repository root, one a line. Pure means: runs in a browser
+// page as well as in Node (no Node builtins, no Buffer or process, of npm packages only zod and three).
+// .dependency-cruiser.cjs enforces the imports and eslint.config.js the globals; docs/architecture.md
+// says which rooms these belong to. Add a module here only when it is pure itself.
+module.exports = [
+  'src-main/api/(contract|wire|csp)\\.ts',
+  'src-main/engine/sampler/[^/]+\\.ts',
+  'src-main/engine/camera/(conventions|evaluate|intrinsics|keyframes|math|pose|spline|edit|lens|presets|frame-count|three-bridge)\\.ts',
+  'src-main/engine/project/(schema|create|parse|migrate)\\.ts',
+  'src-main/engine/lambda/(table|search|doc|summary|resample|formats)\\.ts',
+  'src-main/engine/windows/(index|plan|lambda)\\.ts',
+  'src-main/engine/schedule/(sigmas|karras)\\.ts',
+  'src-main/engine/npy/(npy|float16)\\.ts',
+  'src-main/engine/image/fit\\.ts',
+  'src-main/engine/preview/kind\\.ts',
+  'src-main/engine/queue/model\\.ts',
+  'src-main/engine/render/fingerprint\\.ts',
+  'src-main/engine/video-input/frames\\.ts',
+  'src-main/engine/util/(errors|issues|zod)\\.ts',
+];
