@@ -18,7 +18,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { IDENTITY4 } from '../src-main/engine/camera/conventions';
+import { IDENTITY4 } from '../src-main/engine/geometry/conventions';
 import { fovYFromFocal, sourceIntrinsics } from '../src-main/engine/camera/intrinsics';
 import { presetTrack } from '../src-main/engine/camera/presets';
 import { computeFit, placeIntrinsics } from '../src-main/engine/image/fit';

@@ -6,7 +6,8 @@
 module.exports = [
   'src-main/api/(contract|wire|csp)\\.ts',
   'src-main/engine/sampler/[^/]+\\.ts',
-  'src-main/engine/camera/(conventions|evaluate|intrinsics|keyframes|math|pose|spline|edit|lens|presets|frame-count|three-bridge)\\.ts',
+  'src-main/engine/geometry/conventions\\.ts',
+  'src-main/engine/camera/(evaluate|intrinsics|keyframes|math|pose|spline|edit|lens|presets|frame-count|three-bridge)\\.ts',
   'src-main/engine/project/(schema|create|parse|migrate)\\.ts',
   'src-main/engine/lambda/(table|search|doc|summary|resample|formats)\\.ts',
   'src-main/engine/windows/(index|plan|lambda)\\.ts',

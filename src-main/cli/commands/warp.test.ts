@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IDENTITY4, intrinsicsFromFovY } from '../../engine/camera/conventions';
+import { IDENTITY4, intrinsicsFromFovY } from '../../engine/geometry/conventions';
 import { cameraPathFromFrames, stringifyCameraPath } from '../../engine/camera/nerfstudio';
 import { buildTestDepthModel } from '../../engine/depth/testModel';
 import { encodePng } from '../../engine/image/encode';

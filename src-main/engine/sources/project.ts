@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { mat4Multiply, rigidInverse, type Mat4 } from '../camera/conventions';
+import { mat4Multiply, rigidInverse, type Mat4 } from '../geometry/conventions';
 import { fovYFromFocal } from '../camera/intrinsics';
 import { importCameraPath } from '../camera/nerfstudio';
 import { poseFromPositionQuaternion, positionQuaternionFromPose } from '../camera/pose';

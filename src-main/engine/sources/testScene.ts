@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { FrameCamera } from '../camera/conventions';
+import type { FrameCamera } from '../geometry/conventions';
 import { encodePng } from '../image/encode';
 import { writeNpy } from '../npy/npy';
 import { poseAt } from '../scene/poses';

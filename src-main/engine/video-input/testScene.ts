@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { IDENTITY4, type FrameCamera, type Intrinsics } from '../camera/conventions';
+import { IDENTITY4, type FrameCamera, type Intrinsics } from '../geometry/conventions';
 import { sourceIntrinsics } from '../camera/intrinsics';
 import { encodePng } from '../image/encode';
 import type { RgbImage } from '../image/types';

@@ -1,4 +1,4 @@
-import { relativeCvTransform, type Intrinsics, type Mat4 } from '../camera/conventions';
+import { relativeCvTransform, type Intrinsics, type Mat4 } from '../geometry/conventions';
 import type { RgbImage } from '../image/types';
 import { splatKernel } from '../kernels/splatKernel';
 

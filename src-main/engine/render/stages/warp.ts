@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { FrameCamera } from '../../camera/conventions';
+import type { FrameCamera } from '../../geometry/conventions';
 import type { RgbImage } from '../../image/types';
 import { fillWarpedFrame } from '../../preview';
 import { prepareSources, warpFused } from '../../sources/fuse';
