@@ -10,7 +10,7 @@ import { cameraPathFromFrames, stringifyCameraPath } from '../../engine/camera/n
 import { evaluateTrack } from '../../engine/camera/evaluate';
 import { poseAt } from '../../engine/scene/poses';
 import { openProject } from '../../engine/project/store';
-import { sampleProjectDir } from '../../engine/render/testProject';
+import { sampleProjectDir } from '../../test/tinyProject';
 
 let tmp: string;
 let out: string;

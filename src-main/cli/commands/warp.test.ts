@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDENTITY4, intrinsicsFromFovY } from '../../engine/geometry/conventions';
 import { cameraPathFromFrames, stringifyCameraPath } from '../../engine/camera/nerfstudio';
-import { buildTestDepthModel } from '../../engine/depth/testModel';
+import { buildTestDepthModel } from '../../test/depthModel';
 import { encodePng } from '../../engine/image/encode';
 import { decodeImage } from '../../engine/image/load';
 import { writeNpy } from '../../engine/npy/npy';

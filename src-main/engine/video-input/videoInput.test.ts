@@ -9,7 +9,7 @@ import { evaluateTrack } from '../camera/evaluate';
 import { fovYFromFocal } from '../camera/intrinsics';
 import { positionQuaternionFromPose } from '../camera/pose';
 import { writeNpy } from '../npy/npy';
-import { buildTestDepthModel } from '../depth/testModel';
+import { buildTestDepthModel } from '../../test/depthModel';
 import { decodeDepth } from '../depth/read';
 import { openProject, saveProjectAs } from '../project/store';
 import { renderFromSidecar } from '../render/fromSidecar';
@@ -34,7 +34,7 @@ import {
   movingScene,
   writeMovingVideoDataset,
   type VideoDataset,
-} from './testScene';
+} from '../../test/videoScene';
 import { writeProjectFromVideo } from './project';
 
 /**
