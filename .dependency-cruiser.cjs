@@ -1,20 +1,31 @@
 // The layers of the code, checked by `npm run lint` (docs/architecture.md draws them).
 //
 // - The studio UI (src-renderer) talks to the engine through src-main/api, and may import only the
-//   pure engine modules listed in scripts/pure-modules.cjs: plain functions and types that run in a browser.
+//   pure engine modules listed in scripts/layers.cjs: plain functions and types that run in a browser.
 // - Pure modules import only pure modules, never a Node builtin, and of npm packages only zod and three.
 //   The sampler is pure too (it is the method, and it must stay testable alone).
 // - The engine (src-main/engine) is plain Node: it never imports the host, the CLI, Electron, the API
-//   or the local server, nor the UI.
+//   or the local server, nor the UI. Its rooms stand on floors (scripts/layers.cjs): a room imports
+//   rooms on its own floor or below.
 // - Production code never imports test helpers (src-main/test, test files).
 // - No import cycles.
 //
 // To see a rule fail, plant a bad import (e.g. `import 'node:fs'` in engine/lambda/table.ts) and run
 // `npm run lint:layers`; layers.test.ts does exactly that on a copy of the tree.
 
-const PURE = require('./scripts/pure-modules.cjs');
+const { FLOORS, PURE } = require('./scripts/layers.cjs');
 const pure = `^(${PURE.join('|')})$`;
 const tests = '(\\.test\\.tsx?|\\.e2e\\.ts)$|^src-main/test/|^e2e/';
+const rooms = (floors) => `^src-main/engine/(${floors.flat().join('|')})/`;
+
+/** One rule per floor but the top: its rooms import nothing from the floors above. */
+const floorRules = FLOORS.slice(0, -1).map((floor, k) => ({
+  name: `engine-floor-${k}`,
+  comment: `Rooms on floor ${k} (${floor.join(', ')}) import only rooms on their floor or below (scripts/layers.cjs).`,
+  severity: 'error',
+  from: { path: rooms([floor]), pathNot: tests },
+  to: { path: rooms(FLOORS.slice(k + 1)) },
+}));
 
 module.exports = {
   forbidden: [
@@ -28,7 +39,7 @@ module.exports = {
     {
       name: 'renderer-through-api',
       comment:
-        'The studio UI imports src-main/api and the pure engine modules listed in scripts/pure-modules.cjs, nothing else of src-main.',
+        'The studio UI imports src-main/api and the pure engine modules listed in scripts/layers.cjs, nothing else of src-main.',
       severity: 'error',
       from: { path: '^src-renderer/', pathNot: tests },
       to: { path: '^src-main/', pathNot: pure },
@@ -43,7 +54,7 @@ module.exports = {
     {
       name: 'pure-imports-pure',
       comment:
-        'A pure module imports only pure modules (list a new one in scripts/pure-modules.cjs only if it is pure itself).',
+        'A pure module imports only pure modules (list a new one in scripts/layers.cjs only if it is pure itself).',
       severity: 'error',
       from: { path: pure, pathNot: tests },
       to: { path: '^src-main/', pathNot: pure },
@@ -69,6 +80,7 @@ module.exports = {
       from: { path: '^src-main/engine/' },
       to: { path: '^(src-main/(host|cli|electron|api|server|bench)/|src-renderer/|node_modules/electron/)' },
     },
+    ...floorRules,
     {
       name: 'no-test-helpers-in-production',
       comment: 'Test helpers live in src-main/test (and test files); production code never imports them.',

@@ -10,7 +10,7 @@ import globals from 'globals';
 
 const require = createRequire(import.meta.url);
 const root = path.dirname(new URL(import.meta.url).pathname);
-const pure = new RegExp(`^(${require('./scripts/pure-modules.cjs').join('|')})$`);
+const pure = new RegExp(`^(${require('./scripts/layers.cjs').PURE.join('|')})$`);
 const isPure = (file) => pure.test(path.relative(root, file).split(path.sep).join('/')) && !/\.test\.tsx?$/.test(file);
 
 export default tseslint.config(
@@ -64,7 +64,7 @@ export default tseslint.config(
         'error',
         ...['Buffer', 'process', '__dirname', '__filename', 'require', 'global', 'setImmediate'].map((name) => ({
           name,
-          message: `${name} is Node-only; this module is pure (scripts/pure-modules.cjs) and runs in the studio UI too.`,
+          message: `${name} is Node-only; this module is pure (scripts/layers.cjs) and runs in the studio UI too.`,
         })),
       ],
     },

@@ -69,6 +69,8 @@ describe('the layer rules (npm run lint:layers)', () => {
       'src-renderer/b.ts': `import { a } from './a';\nexport const b = () => a;\n`,
     });
     expect(found).toEqual([
+      // lambda (floor 1) reaching warp (floor 2) breaks the floors as well as purity.
+      'engine-floor-1: src-main/engine/lambda/table.ts -> src-main/engine/warp/forward.ts',
       'engine-stays-down: src-main/engine/warp/forward.ts -> src-main/host/context.ts',
       'no-circular: src-renderer/a.ts -> src-renderer/b.ts',
       'no-test-helpers-in-production: src-main/engine/warp/forward.ts -> src-main/test/helper.ts',

@@ -24,7 +24,7 @@ import { presetTrack } from '../src-main/engine/camera/presets';
 import { computeFit, placeIntrinsics } from '../src-main/engine/image/fit';
 import { encodePng } from '../src-main/engine/image/encode';
 import { writeNpy } from '../src-main/engine/npy/npy';
-import { writeProjectFromFiles } from '../src-main/engine/project/fromFiles';
+import { writeProjectFromFiles } from '../src-main/engine/sources/fromFiles';
 import { renderScene, sampleScene } from '../src-main/engine/scene/scene';
 import { appPath } from '../src-main/engine/util/appRoot';
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { presetTrack } from '../engine/camera/presets';
 import { fovYFromFocal } from '../engine/camera/intrinsics';
 import { openProject } from '../engine/project/store';
-import { writeProjectFromFiles } from '../engine/project/fromFiles';
+import { writeProjectFromFiles } from '../engine/sources/fromFiles';
 import type { LambdaDoc, ProjectDoc, RenderSettings } from '../engine/project/schema';
 import { appPath } from '../engine/util/appRoot';
 import { renderIntrinsics } from '../engine/render/inputs';

@@ -4,7 +4,7 @@ import { fovYFromFocal } from '../camera/intrinsics';
 import { importCameraPath } from '../camera/nerfstudio';
 import { poseFromPositionQuaternion, positionQuaternionFromPose } from '../camera/pose';
 import { createProject } from '../project/create';
-import { depthAssetFromFile, imageAssetFromFile } from '../project/fromFiles';
+import { depthAssetFromFile, imageAssetFromFile } from './fromFiles';
 import type { NewAsset } from '../project/assets';
 import { projectNameFromDir } from '../project/layout';
 import type { Keyframe, PixelIntrinsics, ProjectDoc, RenderSettings, SourceView, Track } from '../project/schema';

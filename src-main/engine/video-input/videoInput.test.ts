@@ -21,7 +21,7 @@ import { renderProject } from '../render/render';
 import { readSidecar } from '../render/sidecar';
 import { poseAt } from '../scene/poses';
 import { renderScene } from '../scene/scene';
-import { writeProjectFromFiles } from '../project/fromFiles';
+import { writeProjectFromFiles } from '../sources/fromFiles';
 import { defaultLambdaDoc } from '../project/create';
 import { CamtrackError } from '../util/errors';
 import { checkVideoSize, MAX_VIDEO_FRAMES } from './limits';

@@ -1,9 +1,20 @@
+// The layers of the engine, read by .dependency-cruiser.cjs (imports) and eslint.config.js (globals);
+// docs/architecture.md draws them.
+
+// The engine's rooms (folders of src-main/engine) by floor, ground first. A room imports rooms on its
+// own floor or below, never above. A new room goes on the lowest floor whose rooms it needs.
+const FLOORS = [
+  ['geometry', 'util', 'npy'],
+  ['project', 'camera', 'lambda', 'sampler', 'schedule', 'image'],
+  ['models', 'warp', 'depth', 'video', 'kernels', 'scene', 'preview'],
+  ['render', 'queue', 'farm', 'sources', 'video-input', 'windows'],
+];
+
 // The pure modules: the engine modules the studio UI may import and the modules they need, as path
 // patterns (regular expressions) from the repository root, one a line. Pure means: runs in a browser
 // page as well as in Node (no Node builtins, no Buffer or process, of npm packages only zod and three).
-// .dependency-cruiser.cjs enforces the imports and eslint.config.js the globals; docs/architecture.md
-// says which rooms these belong to. Add a module here only when it is pure itself.
-module.exports = [
+// Add a module here only when it is pure itself.
+const PURE = [
   'src-main/api/(contract|wire|csp)\\.ts',
   'src-main/engine/sampler/[^/]+\\.ts',
   'src-main/engine/geometry/conventions\\.ts',
@@ -20,3 +31,5 @@ module.exports = [
   'src-main/engine/video-input/frames\\.ts',
   'src-main/engine/util/(errors|issues|zod)\\.ts',
 ];
+
+module.exports = { FLOORS, PURE };
