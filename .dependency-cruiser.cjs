@@ -7,6 +7,9 @@
 // - The engine (src-main/engine) is plain Node: it never imports the host, the CLI, Electron, the API
 //   or the local server, nor the UI. Its rooms stand on floors (scripts/layers.cjs): a room imports
 //   rooms on its own floor or below.
+// - The processes' code stays apart: host, server, electron and cli import each other only as they
+//   start each other (electron and server start the host, the CLI the server); only the UI and the
+//   benchmarks import src-renderer.
 // - Production code never imports test helpers (src-main/test, test files).
 // - No import cycles.
 //
@@ -81,6 +84,25 @@ module.exports = {
       to: { path: '^(src-main/(host|cli|electron|api|server|bench)/|src-renderer/|node_modules/electron/)' },
     },
     ...floorRules,
+    ...[
+      ['host', 'cli|server|electron|bench'],
+      ['server', 'cli|electron|bench'],
+      ['electron', 'cli|server|bench'],
+      ['cli', 'electron'],
+    ].map(([from, to]) => ({
+      name: `processes-apart-${from}`,
+      comment: `src-main/${from} does not import src-main/(${to}): Electron and the local server start the host, the CLI starts the server, and they meet only through the API.`,
+      severity: 'error',
+      from: { path: `^src-main/${from}/`, pathNot: tests },
+      to: { path: `^src-main/(${to})/` },
+    })),
+    {
+      name: 'ui-code-in-ui',
+      comment: 'Only the UI itself (and the benchmarks that measure it) import src-renderer.',
+      severity: 'error',
+      from: { path: '^src-main/', pathNot: `${tests}|^src-main/bench/` },
+      to: { path: '^src-renderer/' },
+    },
     {
       name: 'no-test-helpers-in-production',
       comment: 'Test helpers live in src-main/test (and test files); production code never imports them.',

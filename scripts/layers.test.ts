@@ -53,7 +53,10 @@ describe('the layer rules (npm run lint:layers)', () => {
         `import { helper } from '../../test/helper';`,
         `export const warp = [host, helper];`,
       ].join('\n'),
-      'src-main/host/context.ts': `export const host = 1;\n`,
+      // The host reaching for the CLI, and engine code reaching for the UI.
+      'src-main/host/context.ts': `import { cli } from '../cli/main';\nexport const host = cli;\n`,
+      'src-main/cli/main.ts': `export const cli = 1;\n`,
+      'src-main/engine/warp/pool.ts': `import { app } from '../../../src-renderer/App';\nexport const pool = app;\n`,
       'src-main/test/helper.ts': `export const helper = 1;\n`,
       // The UI: the API and a pure module are fine; a Node-side engine module and a Node builtin are not.
       'src-renderer/App.tsx': [
@@ -72,13 +75,16 @@ describe('the layer rules (npm run lint:layers)', () => {
       // lambda (floor 1) reaching warp (floor 2) breaks the floors as well as purity.
       'engine-floor-1: src-main/engine/lambda/table.ts -> src-main/engine/warp/forward.ts',
       'engine-stays-down: src-main/engine/warp/forward.ts -> src-main/host/context.ts',
+      'engine-stays-down: src-main/engine/warp/pool.ts -> src-renderer/App.tsx',
       'no-circular: src-renderer/a.ts -> src-renderer/b.ts',
       'no-test-helpers-in-production: src-main/engine/warp/forward.ts -> src-main/test/helper.ts',
+      'processes-apart-host: src-main/host/context.ts -> src-main/cli/main.ts',
       'pure-imports-pure: src-main/engine/lambda/table.ts -> src-main/engine/warp/forward.ts',
       'pure-no-node: src-main/engine/lambda/table.ts -> fs',
       'pure-npm: src-main/engine/lambda/table.ts -> npm:sharp',
       'renderer-no-node: src-renderer/App.tsx -> path',
       'renderer-through-api: src-renderer/App.tsx -> src-main/engine/warp/forward.ts',
+      'ui-code-in-ui: src-main/engine/warp/pool.ts -> src-renderer/App.tsx',
     ]);
   });
 
