@@ -16,8 +16,9 @@ afterAll(() => redis?.stop());
 /** An engine host with its own app data folder and workspace, and a farm root of its own. */
 async function host(name: string) {
   const base = tempDir(`camtrack-farmlink-${name}-`);
-  const farmRoot = path.join(base, 'farm');
-  await fs.mkdir(farmRoot);
+  // Inside the workspace: in browser mode that is where a farm root may be.
+  const farmRoot = path.join(base, 'ws', 'farm');
+  await fs.mkdir(farmRoot, { recursive: true });
   const service = createEngineService(
     { mode: 'browser', appDataDir: path.join(base, 'data'), workspace: path.join(base, 'ws') },
     () => {},
