@@ -2,12 +2,13 @@
 // docs/architecture.md draws them.
 
 // The engine's rooms (folders of src-main/engine) by floor, ground first. A room imports rooms on its
-// own floor or below, never above. A new room goes on the lowest floor whose rooms it needs.
+// own floor or below, never above. A new room goes on the lowest floor whose rooms it needs (every
+// room must be listed: scripts/layers.test.ts checks it).
 const FLOORS = [
   ['geometry', 'util', 'npy'],
   ['project', 'camera', 'lambda', 'sampler', 'schedule', 'image'],
   ['models', 'warp', 'depth', 'video', 'kernels', 'scene', 'preview'],
-  ['render', 'queue', 'farm', 'sources', 'video-input', 'windows'],
+  ['render', 'queue', 'farm', 'sources', 'video-input', 'windows', 'transcode'],
 ];
 
 // The pure modules: the engine modules the studio UI may import and the modules they need, as path

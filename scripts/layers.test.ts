@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../src-main/test/tmp';
 
 const repo = path.resolve(import.meta.dirname, '..');
+const { FLOORS } = createRequire(import.meta.url)('./layers.cjs') as { FLOORS: string[][] };
 
 /**
  * Runs the project's layer rules (.dependency-cruiser.cjs) over a small tree of the given files, as
@@ -36,6 +38,13 @@ function violations(files: Record<string, string>): string[] {
 }
 
 describe('the layer rules (npm run lint:layers)', () => {
+  it('put every room of the engine on a floor (a room on none would escape the floor rules)', () => {
+    const rooms = readdirSync(path.join(repo, 'src-main', 'engine'), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
+    expect([...FLOORS.flat()].sort()).toEqual(rooms.sort());
+  });
+
   it('find every kind of planted bad import, and only those', () => {
     const found = violations({
       'src-main/api/contract.ts': `export const api = 1;\n`,
