@@ -12,7 +12,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Node 22.1+ keeps the compiled bundle between runs (a no-op on older Node or a read-only install).
 try {
   module.enableCompileCache?.(path.join(root, 'node_modules', '.cache', 'camtrack-compile'));
-} catch {}
+} catch {
+  // the cache is an optimisation only
+}
 const state = process.env.CAMTRACK_FROM_SOURCE
   ? { fresh: false, reason: 'CAMTRACK_FROM_SOURCE is set' }
   : cliBundleState(root);

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { launchStudio, menu, idle, ARTIFACTS, ROOT, type Studio } from './harness';
-import { startTestRedis, type TestRedis } from '../src-main/engine/farm/testRedis';
+import { startTestRedis, type TestRedis } from '../src-main/test/redis';
 import { startFarmWorker, type RunningFarmWorker } from '../src-main/engine/farm/worker';
 import { probeVideo } from '../src-main/engine/video';
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { launchStudio, menu, menuWithFile, idle, canvasColours, answerUnsaved, FIXTURES, type Studio } from './harness';
-import { buildTestDepthModel } from '../src-main/engine/depth/testModel';
+import { buildTestDepthModel } from '../src-main/test/depthModel';
 import { installDepthModelFile } from '../src-main/engine/depth/models';
 import { frameSimilarity } from '../src-main/engine/preview/similarity';
 import { resolveFfmpeg } from '../src-main/engine/video';

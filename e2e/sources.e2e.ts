@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeSparseViewDataset } from '../src-main/engine/sources/testScene';
+import { writeSparseViewDataset } from '../src-main/test/sparseViews';
 import { writeProjectFromTransforms } from '../src-main/engine/sources/project';
 import { readSidecar } from '../src-main/engine/render/sidecar';
 import { probeVideo } from '../src-main/engine/video';

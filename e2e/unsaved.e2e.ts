@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchStudio, menu, menuWithFile, type Studio } from './harness';
-import { writeProjectFromFiles } from '../src-main/engine/project/fromFiles';
+import { writeProjectFromFiles } from '../src-main/engine/sources/fromFiles';
 
 /** Nothing is lost: Open and New ask about unsaved changes, reload asks, and an Untitled project comes back. */
 describe('unsaved changes in browser mode', () => {

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeMovingVideoDataset } from '../src-main/engine/video-input/testScene';
+import { writeMovingVideoDataset } from '../src-main/test/videoScene';
 import { launchStudio, idle, menu, answerUnsaved, type Studio } from './harness';
 
 /**

@@ -2,7 +2,7 @@
 """Export Stable Video Diffusion (diffusers) to a Camtrack Studio model folder.
 
 Writes image_encoder.onnx, vae_encoder.onnx, unet.onnx + unet.onnx.data, vae_decoder.onnx and
-model.json (size, sha256 and dtype of every file) following the contract of DESIGN.md section 5:
+model.json (size, sha256 and dtype of every file) following the model contract of docs/design.md ("The model contract"):
 
   image_encoder: pixel_values [B,3,224,224]                     -> image_embeds [B,1024]
   vae_encoder:   sample [B,3,H,W] in [-1,1]                     -> latent [B,4,H/8,W/8] (mode)

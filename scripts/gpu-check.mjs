@@ -151,7 +151,10 @@ async function runOn(provider, folder) {
       }
       const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
       let o = 0;
-      for (const p of parts) (all.set(p, o), (o += p.length));
+      for (const p of parts) {
+        all.set(p, o);
+        o += p.length;
+      }
       return all;
     }, 1);
     return { loadMs: enc.ms + unet.ms + dec.ms, embeds, unet: unetOut, frames };

@@ -18,13 +18,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { IDENTITY4 } from '../src-main/engine/camera/conventions';
+import { IDENTITY4 } from '../src-main/engine/geometry/conventions';
 import { fovYFromFocal, sourceIntrinsics } from '../src-main/engine/camera/intrinsics';
 import { presetTrack } from '../src-main/engine/camera/presets';
 import { computeFit, placeIntrinsics } from '../src-main/engine/image/fit';
 import { encodePng } from '../src-main/engine/image/encode';
 import { writeNpy } from '../src-main/engine/npy/npy';
-import { writeProjectFromFiles } from '../src-main/engine/project/fromFiles';
+import { writeProjectFromFiles } from '../src-main/engine/sources/fromFiles';
 import { renderScene, sampleScene } from '../src-main/engine/scene/scene';
 import { appPath } from '../src-main/engine/util/appRoot';
 

@@ -9,7 +9,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IDENTITY4, intrinsicsFromFovY } from '../src-main/engine/camera/conventions';
+import { IDENTITY4, intrinsicsFromFovY } from '../src-main/engine/geometry/conventions';
 import { cameraPathFromFrames, stringifyCameraPath } from '../src-main/engine/camera/nerfstudio';
 import { encodePng } from '../src-main/engine/image/encode';
 import { writeNpy } from '../src-main/engine/npy/npy';

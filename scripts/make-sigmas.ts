@@ -1,6 +1,6 @@
 /**
  * Writes sigmas/sigmas_25.npy, sigmas_50.npy and sigmas_100.npy: the Karras schedules of
- * DESIGN.md section 3 as float32, shape (N + 1,), last value 0.
+ * docs/design.md ("Sigma schedule") as float32, shape (N + 1,), last value 0.
  *
  *     npx tsx scripts/make-sigmas.ts
  */

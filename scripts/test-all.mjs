@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: type-check, build the studio, run the unit tests and the end-to-end tests, then
-// print one closing line counting every test that ran: "N passed, N failed".
+// `npm test`: type-check, lint (formatting, ESLint, the layers), build the studio, run the unit tests
+// and the end-to-end tests, then print one closing line counting every test that ran: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -34,6 +34,11 @@ const tsc = run('type-check', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 if (tsc !== 0) failed += 1;
 else passed += 1;
 
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const lint = run('lint', npm, ['run', '--silent', 'lint']);
+if (lint !== 0) failed += 1;
+else passed += 1;
+
 const unitJson = path.join(outDir, 'unit-results.json');
 rmSync(unitJson, { force: true });
 run('unit tests', npx, ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${unitJson}`]);
@@ -60,5 +65,5 @@ if (!skipE2E) {
   failed += e2e.failed;
 }
 
-process.stdout.write(`\n(type-check counts as one test)\n${passed} passed, ${failed} failed\n`);
+process.stdout.write(`\n(the type-check and the lint count as one test each)\n${passed} passed, ${failed} failed\n`);
 process.exit(failed === 0 ? 0 : 1);

@@ -8,7 +8,7 @@ import { RenderQueueStore } from '../engine/queue/store';
 import { exportFrames } from '../engine/video/export';
 import { pngFrameName } from '../engine/video/ffmpeg-args';
 import { resolveFfmpeg } from '../engine/video/resolve-ffmpeg';
-import { gradientFrame } from '../engine/video/test-frames';
+import { gradientFrame } from '../test/syntheticFrames';
 import { timeMs, type Benchmark, type BenchFigure } from './harness';
 
 /**

@@ -56,7 +56,7 @@ function literalSearch(sigmasIn: ArrayLike<number>, frames: number): { v: number
 
 export const lambdaBenchmark: Benchmark = {
   name: 'lambda',
-  description: 'default lambda table search (DESIGN.md section 3) for 25, 50 and 100 steps at 25 frames',
+  description: 'default lambda table search (docs/design.md, The lambda table) for 25, 50 and 100 steps at 25 frames',
   async run(): Promise<BenchFigure[]> {
     const figures: BenchFigure[] = [];
     for (const steps of [25, 50, 100]) {

@@ -1,4 +1,4 @@
-import { IDENTITY4, intrinsicsFromFovY } from '../engine/camera/conventions';
+import { IDENTITY4, intrinsicsFromFovY } from '../engine/geometry/conventions';
 import { renderScene, sampleScene } from '../engine/scene/scene';
 import { poseAt } from '../engine/scene/poses';
 import { prepareSource, warpFrame, type WarpTarget } from '../engine/warp/forward';

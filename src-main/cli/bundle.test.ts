@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cameraPathFromFrames, stringifyCameraPath } from '../engine/camera/nerfstudio';
-import { IDENTITY4, intrinsicsFromFovY } from '../engine/camera/conventions';
+import { IDENTITY4, intrinsicsFromFovY } from '../engine/geometry/conventions';
 import { encodePng } from '../engine/image/encode';
 import { writeNpy } from '../engine/npy/npy';
 import { poseAt } from '../engine/scene/poses';

@@ -8,9 +8,21 @@ import { REPO_ROOT } from '../test/fixtures';
 
 // electron-builder cannot run here (no Electron binary, no network), so its configuration is kept
 // correct by validating it against the JSON schema that electron-builder itself ships.
+/** The parts of electron-builder.yml these tests read. */
+interface BuilderConfig {
+  linux: { target: string[] };
+  win: { target: string[] };
+  mac: { target: string[] };
+  asar: boolean;
+  asarUnpack: string[];
+  extraMetadata: { main: string };
+  files: string[];
+  electronFuses: Record<string, boolean>;
+}
+
 const require = createRequire(import.meta.url);
 const schema = require('app-builder-lib/scheme.json') as object;
-const config = parse(readFileSync(path.join(REPO_ROOT, 'electron-builder.yml'), 'utf8')) as Record<string, any>;
+const config = parse(readFileSync(path.join(REPO_ROOT, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
 const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
 
 describe('electron-builder.yml', () => {

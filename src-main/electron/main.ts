@@ -28,6 +28,7 @@ import { readRecent } from '../engine/project/recent';
 import { contentSecurityPolicyHeader } from '../api/csp';
 import { isAllowedExternalUrl, isPermissionAllowed, resolveAppRequest } from './policy';
 import { LEAVE_BUTTONS, LEAVE_CANCEL, LEAVE_DEFAULT, LeavePlan } from './leave';
+import { afterEngineCall, type Desktop } from './desktopCalls';
 
 // connect-src 'self' only: the page reaches the engine over IPC, never over the network.
 const CSP = contentSecurityPolicyHeader({ kind: 'electron' });
@@ -36,6 +37,15 @@ const rendererDir = path.join(__dirname, '..', 'renderer');
 let win: BrowserWindow | null = null;
 const leavePlan = new LeavePlan();
 let relay: EngineRelay;
+const desktop: Desktop = {
+  showItemInFolder: (file) => shell.showItemInFolder(file),
+  refreshMenu: () => void buildMenu(),
+  projectSaved: () => {
+    const leave = leavePlan.saved();
+    // After the page has marked itself saved (its answer is on the way): then close or reload.
+    if (leave) setTimeout(() => (leave === 'close' ? win?.close() : win?.webContents.reload()), 150);
+  },
+};
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -245,19 +255,7 @@ void app.whenReady().then(async () => {
     }
     try {
       const value = await relay.call(method, input);
-      if (method === 'project.save' || method === 'project.open') void buildMenu();
-      if (method === 'project.save') {
-        const leave = leavePlan.saved();
-        // After the page has marked itself saved (its answer is on the way): then close or reload.
-        if (leave) setTimeout(() => (leave === 'close' ? win?.close() : win?.webContents.reload()), 150);
-      }
-      if (method === 'file.reveal') {
-        // The host checked the path against what the user chose; only the main process can show it.
-        const revealed = value as { path: string; revealed: boolean };
-        shell.showItemInFolder(revealed.path);
-        return { ok: true, value: { ...revealed, revealed: true } };
-      }
-      return { ok: true, value };
+      return { ok: true, value: afterEngineCall(method, value, desktop) };
     } catch (e) {
       return { ok: false, error: e && typeof e === 'object' && 'code' in e ? e : toErrorInfo(e) };
     }

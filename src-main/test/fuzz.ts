@@ -49,7 +49,7 @@ export async function judge<T>(
         { cause: e },
       );
     }
-    if (ms > limit) throw new Error(`refused after ${ms.toFixed(0)} ms (limit ${limit}) for ${input()}`);
+    if (ms > limit) throw new Error(`refused after ${ms.toFixed(0)} ms (limit ${limit}) for ${input()}`, { cause: e });
     return 'refused';
   }
   const ms = performance.now() - t0;
@@ -185,8 +185,16 @@ const jsonEdit: fc.Arbitrary<JsonEdit> = fc.record({
 function nodes(root: Json): [Json[] | { [k: string]: Json } | null, string | number | null][] {
   const out: [Json[] | { [k: string]: Json } | null, string | number | null][] = [[null, null]];
   const walk = (v: Json) => {
-    if (Array.isArray(v)) v.forEach((c, i) => (out.push([v, i]), walk(c)));
-    else if (v && typeof v === 'object') for (const k of Object.keys(v)) (out.push([v, k]), walk(v[k]));
+    if (Array.isArray(v))
+      v.forEach((c, i) => {
+        out.push([v, i]);
+        walk(c);
+      });
+    else if (v && typeof v === 'object')
+      for (const k of Object.keys(v)) {
+        out.push([v, k]);
+        walk(v[k]);
+      }
   };
   walk(root);
   return out;

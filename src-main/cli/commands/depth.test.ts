@@ -5,11 +5,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestDepthModel } from '../../engine/depth/testModel';
+import { buildTestDepthModel } from '../../test/depthModel';
 import { depthModelFile } from '../../engine/depth/models';
 import { readNpyFile } from '../../engine/npy/file';
 import { openProject } from '../../engine/project/store';
-import { sampleProjectDir } from '../../engine/render/testProject';
+import { sampleProjectDir } from '../../test/tinyProject';
 import { runCli } from '../../test/cli';
 
 /** The tiny generated Depth Anything V2 stand-in, served from 127.0.0.1 with HTTP Range support. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderProject } from '../../engine/render/render';
-import { writeTinyProject } from '../../engine/render/testProject';
+import { writeTinyProject } from '../../test/tinyProject';
 import { probeVideo } from '../../engine/video/probe';
 import { tempDir } from '../../test/tmp';
 import { runCli } from '../../test/cli';

@@ -3,16 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFarmClient, waitForFarmJob, type FarmClient } from '../../engine/farm/submit';
-import { startTestRedis, type TestRedis } from '../../engine/farm/testRedis';
-import {
-  startWorkerProcess,
-  stopProcess,
-  until,
-  workerStarted,
-  type WorkerProcess,
-} from '../../engine/farm/testWorkers';
+import { startTestRedis, type TestRedis } from '../../test/redis';
+import { startWorkerProcess, stopProcess, until, workerStarted, type WorkerProcess } from '../../test/farmWorkers';
 import { builtinDraftModelDir } from '../../engine/models/modelFolder';
-import { writeTinyProject } from '../../engine/render/testProject';
+import { writeTinyProject } from '../../test/tinyProject';
 import { probeVideo } from '../../engine/video';
 import { runCli } from '../../test/cli';
 

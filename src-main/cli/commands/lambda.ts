@@ -10,7 +10,7 @@ import { parseIntOption, printJson } from '../io';
 
 /**
  * `camtrack lambda (--sigmas FILE.npy | --steps N) --frames F [--out FILE]`: the default lambda
- * table (DESIGN.md section 3). Without --out, JSON {v1, v2, v3, steps, frames, lambda} to stdout;
+ * table (docs/design.md, "The lambda table"). Without --out, JSON {v1, v2, v3, steps, frames, lambda} to stdout;
  * with --out, a .npy, .csv or .json file by its extension.
  */
 export function registerLambda(program: Command): void {

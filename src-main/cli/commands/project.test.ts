@@ -5,12 +5,12 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { main } from '../main';
 import { fixture } from '../../test/fixtures';
-import { intrinsicsFromFovY, mat4Multiply, rigidInverse } from '../../engine/camera/conventions';
+import { intrinsicsFromFovY, mat4Multiply, rigidInverse } from '../../engine/geometry/conventions';
 import { cameraPathFromFrames, stringifyCameraPath } from '../../engine/camera/nerfstudio';
 import { evaluateTrack } from '../../engine/camera/evaluate';
 import { poseAt } from '../../engine/scene/poses';
 import { openProject } from '../../engine/project/store';
-import { sampleProjectDir } from '../../engine/render/testProject';
+import { sampleProjectDir } from '../../test/tinyProject';
 
 let tmp: string;
 let out: string;

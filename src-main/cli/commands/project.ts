@@ -4,7 +4,7 @@ import { readCheckedAsset } from '../../engine/project/assets';
 import { CamtrackError, toErrorInfo } from '../../engine/util/errors';
 import { createProject } from '../../engine/project/create';
 import { saveProject, openProject, type OpenedProject } from '../../engine/project/store';
-import { writeProjectFromFiles } from '../../engine/project/fromFiles';
+import { writeProjectFromFiles } from '../../engine/sources/fromFiles';
 import { withProjectExtension, projectNameFromDir } from '../../engine/project/layout';
 import { DEFAULT_DEPTH_MAPPING, type DepthMapping, type ProjectDoc } from '../../engine/project/schema';
 import { printJson } from '../io';

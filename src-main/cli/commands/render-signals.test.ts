@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSidecar } from '../../engine/render/sidecar';
-import { writeTinyProject } from '../../engine/render/testProject';
+import { writeTinyProject } from '../../test/tinyProject';
 import { appPath } from '../../engine/util/appRoot';
 import { resolveFfmpeg } from '../../engine/video';
 import { runCli } from '../../test/cli';

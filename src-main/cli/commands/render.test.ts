@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSidecar } from '../../engine/render/sidecar';
-import { sampleProjectDir, writeTinyProject } from '../../engine/render/testProject';
+import { sampleProjectDir, writeTinyProject } from '../../test/tinyProject';
 import { probeVideo } from '../../engine/video';
 import { frameSimilarity } from '../../engine/preview';
 import sharp from 'sharp';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderFromSidecar } from '../../engine/render';
 import { readSidecar } from '../../engine/render/sidecar';
-import { sampleProjectDir } from '../../engine/render/testProject';
+import { sampleProjectDir } from '../../test/tinyProject';
 import { probeVideo } from '../../engine/video';
 import { runCli } from '../../test/cli';
 import { tinyModelDir } from '../../test/tinySvd';

@@ -6,7 +6,7 @@ import { evaluateTrack } from '../../engine/camera/evaluate';
 import { sourceIntrinsics } from '../../engine/camera/intrinsics';
 import { parseCameraPath } from '../../engine/camera/nerfstudio';
 import { parseTrack } from '../../engine/camera/track-json';
-import { writeTinyProject } from '../../engine/render/testProject';
+import { writeTinyProject } from '../../test/tinyProject';
 import { runCli } from '../../test/cli';
 import { writeNpy } from '../../engine/npy/npy';
 import { openProject } from '../../engine/project/store';

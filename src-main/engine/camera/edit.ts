@@ -1,6 +1,6 @@
 import type { Keyframe, Track } from '../project/schema';
 import { CamtrackError } from '../util/errors';
-import type { Intrinsics } from './conventions';
+import type { Intrinsics } from '../geometry/conventions';
 import { createTrackEvaluator } from './evaluate';
 import { newKeyId, validateTrack } from './keyframes';
 import { qnormalize, quatToMat3 } from './math';

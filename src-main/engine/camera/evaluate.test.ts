@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Keyframe, Track } from '../project/schema';
 import { CamtrackError } from '../util/errors';
-import { IDENTITY4, type FrameCamera } from './conventions';
+import { IDENTITY4, type FrameCamera } from '../geometry/conventions';
 import { createTrackEvaluator, evaluateTrack } from './evaluate';
 import { focalFromFovY, fovYFromFocal, sourceIntrinsics } from './intrinsics';
 import { ease, normalizeKeyframes } from './keyframes';

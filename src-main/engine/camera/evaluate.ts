@@ -1,5 +1,5 @@
 import type { Easing, Keyframe, Track } from '../project/schema';
-import { IDENTITY4, type FrameCamera, type Intrinsics } from './conventions';
+import { IDENTITY4, type FrameCamera, type Intrinsics } from '../geometry/conventions';
 import { focalFromFovY, fovYFromFocal } from './intrinsics';
 import { ease, validateTrack } from './keyframes';
 import {

@@ -1,4 +1,4 @@
-import type { FrameCamera } from './conventions';
+import type { FrameCamera } from '../geometry/conventions';
 import type { Vec3 } from './math';
 
 /**

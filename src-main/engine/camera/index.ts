@@ -2,7 +2,7 @@
  * The camera track engine: one module shared by the renderer, the CLI and the studio UI, so what
  * the 3D view shows is exactly what the render uses. Pure (no node:* imports; three.js math only).
  *
- * Conventions (conventions.ts): poses are camera-to-world 4x4, row-major, GL camera axes (-Z
+ * Conventions (../geometry/conventions.ts, a floor below: image, warp and the kernels use them too): poses are camera-to-world 4x4, row-major, GL camera axes (-Z
  * forward, +Y up), world +Y up; a THREE.PerspectiveCamera's matrixWorld is such a pose. Pixels use
  * a pinhole K with OpenCV axes. Frame 0 is the source photo: identity pose, the photo's intrinsics.
  *
@@ -20,7 +20,7 @@
  *   stringifyCameraPath(exportCameraPath(track, source)) / importCameraPath(text, { width, height })
  *   stringifyTrack(track) / parseTrack(text)
  */
-export * from './conventions';
+export * from '../geometry/conventions';
 export {
   lookAtRotation,
   lookAtPose,

@@ -1,5 +1,5 @@
 import { CamtrackError } from '../util/errors';
-import type { Intrinsics } from './conventions';
+import type { Intrinsics } from '../geometry/conventions';
 
 /**
  * The source photo's intrinsics, and the conversions between pixel focal lengths, fields of view

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Track } from '../project/schema';
 import { CamtrackError } from '../util/errors';
-import { IDENTITY4, mat4Multiply, type FrameCamera } from './conventions';
+import { IDENTITY4, mat4Multiply, type FrameCamera } from '../geometry/conventions';
 import { evaluateTrack } from './evaluate';
 import { fovYFromFocal, sourceIntrinsics } from './intrinsics';
 import {

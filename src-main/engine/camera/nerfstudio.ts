@@ -1,6 +1,6 @@
 import { Track, type Keyframe } from '../project/schema';
 import { CamtrackError } from '../util/errors';
-import { mat4Multiply, rigidInverse, type FrameCamera, type Intrinsics, type Mat4 } from './conventions';
+import { mat4Multiply, rigidInverse, type FrameCamera, type Intrinsics, type Mat4 } from '../geometry/conventions';
 import { evaluateTrack } from './evaluate';
 import { intrinsicsFromPerspective, perspectiveFromIntrinsics } from './intrinsics';
 import { poseFromPositionQuaternion, positionQuaternionFromPose, rigidPoseProblem } from './pose';

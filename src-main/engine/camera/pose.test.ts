@@ -1,7 +1,7 @@
 import { Matrix4, PerspectiveCamera, Vector3 } from 'three';
 import { describe, expect, it } from 'vitest';
 import { CamtrackError } from '../util/errors';
-import { glPoseToCv, intrinsicsFromFovY, projectCv, relativeCvTransform, IDENTITY4 } from './conventions';
+import { glPoseToCv, intrinsicsFromFovY, projectCv, relativeCvTransform, IDENTITY4 } from '../geometry/conventions';
 import { fitIntrinsics, intrinsicsFromPerspective, perspectiveFromIntrinsics, sourceIntrinsics } from './intrinsics';
 import { mat3ToQuat, quatAngle, quatToMat3, type Quat, type Vec3 } from './math';
 import {

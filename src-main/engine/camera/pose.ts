@@ -1,5 +1,5 @@
 import { CamtrackError } from '../util/errors';
-import type { Mat4 } from './conventions';
+import type { Mat4 } from '../geometry/conventions';
 import { cross, dot, mat3ToQuat, normalize, qnormalize, quatToMat3, sub, type Quat, type Vec3 } from './math';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CamtrackError } from '../util/errors';
-import { IDENTITY4, type FrameCamera } from './conventions';
+import { IDENTITY4, type FrameCamera } from '../geometry/conventions';
 import { evaluateTrack } from './evaluate';
 import { fovYFromFocal, sourceIntrinsics } from './intrinsics';
 import { presetTrack, PRESET_KINDS, type PresetContext, type PresetSpec } from './presets';

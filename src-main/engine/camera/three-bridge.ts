@@ -1,5 +1,5 @@
 import { Matrix4, type PerspectiveCamera } from 'three';
-import type { FrameCamera, Intrinsics, Mat4 } from './conventions';
+import type { FrameCamera, Intrinsics, Mat4 } from '../geometry/conventions';
 import { perspectiveFromIntrinsics } from './intrinsics';
 
 /**

@@ -6,7 +6,7 @@ import { writeNpy } from '../npy/npy';
 import { MAX_DEPTH_PIXELS } from './limits';
 import { parsePfm, writePfm } from './pfm';
 import { decodeDepth } from './read';
-import { makeTiff } from './testTiff';
+import { makeTiff } from '../../test/tiff';
 import type { RawDepth } from './types';
 
 /** Property-based tests of the depth readers (issue 12): PFM, PNG, TIFF and .npy, mutated and random. */

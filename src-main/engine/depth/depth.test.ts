@@ -12,7 +12,7 @@ import { depthForRender } from './prepare';
 import { decodeDepth, readDepthFile } from './read';
 import { resizeDepth } from './resize';
 import type { RawDepth } from './types';
-import { IDENTITY4 } from '../camera/conventions';
+import { IDENTITY4 } from '../geometry/conventions';
 import { prepareSource, warpFrame } from '../warp/forward';
 
 const DEPTH = { kind: 'depth', scale: 1, near: 0.1, far: 100 } as const;

@@ -6,7 +6,7 @@ import { rm } from 'node:fs/promises';
 import { IMAGENET_MEAN, IMAGENET_STD, depthModelInputSize, toPixelValues } from './estimate-tensor';
 import { estimateDepth, loadDepthModel } from './estimate';
 import { applyDepthMapping } from './mapping';
-import { buildTestDepthModel } from './testModel';
+import { buildTestDepthModel } from '../../test/depthModel';
 
 let dir: string;
 beforeAll(async () => {

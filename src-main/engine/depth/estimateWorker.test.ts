@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimateDepth, loadDepthModel } from './estimate';
 import { estimateInWorker } from './estimateWorker';
-import { buildTestDepthModel } from './testModel';
+import { buildTestDepthModel } from '../../test/depthModel';
 
 let dir: string;
 const image = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeDepth } from './read';
-import { makeTiff } from './testTiff';
+import { makeTiff } from '../../test/tiff';
 import { refusal } from '../../test/refusal';
 
 /** TIFF depth (float or 16-bit greyscale), capped at 100 MP like PNG depth and photos (issue 12). */

@@ -7,7 +7,7 @@ import { openProject } from '../project/store';
 import type { ProjectDoc } from '../project/schema';
 import { renderProject } from '../render/render';
 import { readSidecar } from '../render/sidecar';
-import { sampleProjectDir } from '../render/testProject';
+import { sampleProjectDir } from '../../test/tinyProject';
 import { probeVideo } from '../video';
 import { resolveFfmpeg } from '../video/resolve-ffmpeg';
 import { builtinDraftModelDir } from '../models/modelFolder';
@@ -22,9 +22,9 @@ import {
   waitForFarmJob,
   type FarmClient,
 } from './submit';
-import { startTestRedis, type TestRedis } from './testRedis';
+import { startTestRedis, type TestRedis } from '../../test/redis';
 import { startFarmWorker, type FarmProgress, type RunningFarmWorker } from './worker';
-import { startWorkerProcess, stopProcess, until, type WorkerProcess } from './testWorkers';
+import { startWorkerProcess, stopProcess, until, type WorkerProcess } from '../../test/farmWorkers';
 
 /**
  * The farm end to end: a private redis-server with a password, workers as separate `camtrack

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanFarmRoot } from './cleanup';
 import { connectRedis, FARM_QUEUE } from './connection';
 import { openFarmClient, type FarmClient } from './submit';
-import { startTestRedis, type TestRedis } from './testRedis';
+import { startTestRedis, type TestRedis } from '../../test/redis';
 import { startFarmWorker } from './worker';
 
 /**

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../test/cli';
 import { readSidecar } from '../render/sidecar';
-import { writeTinyProject } from '../render/testProject';
+import { writeTinyProject } from '../../test/tinyProject';
 import { probeVideo } from '../video';
 import { openFarmClient } from './submit';
-import { startTestRedis, type TestRedis } from './testRedis';
-import { startWorkerProcess, stopProcess, workerStarted, type WorkerProcess } from './testWorkers';
+import { startTestRedis, type TestRedis } from '../../test/redis';
+import { startWorkerProcess, stopProcess, workerStarted, type WorkerProcess } from '../../test/farmWorkers';
 
 /**
  * The farm over TLS: a redis-server listening only on a TLS port, with a certificate for 127.0.0.1

@@ -1,7 +1,16 @@
 /** The render farm: jobs as render specs on a BullMQ queue in Redis, workers on any machine that mounts the farm root. */
 export { FARM_QUEUE, checkRedisUrl, redactRedisUrl } from './connection';
 export { FARM_ASSETS_DIR, FARM_RENDERS_DIR, checkFarmRoot, resolveUnderRoot, resolveUnderRootReal } from './paths';
-export { FarmJobSpec, checkOutputName, docFromSpec, parseFarmSpec, specFromDoc } from './spec';
+export {
+  FarmJobSpec,
+  checkOutputName,
+  docFromSpec,
+  failureCode,
+  parseFarmSpec,
+  specFromDoc,
+  type FarmJobData,
+  type FarmJobResult,
+} from './spec';
 export {
   addFarmJob,
   cancelFarmJob,
@@ -11,11 +20,9 @@ export {
   submitFarmRender,
   waitForFarmJob,
   type FarmClient,
-  type FarmJobResult,
 } from './submit';
 export { farmJob, farmStatus, farmWorkers, type FarmJobView, type FarmStatus } from './status';
 export {
-  failureCode,
   startFarmWorker,
   type FarmProgress,
   type FarmWorkerInfo,

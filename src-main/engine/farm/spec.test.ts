@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openProject } from '../project/store';
-import { sampleProjectDir } from '../render/testProject';
+import { sampleProjectDir } from '../../test/tinyProject';
 import { sigmasForSteps } from '../schedule/sigmas';
 import { docFromSpec, parseFarmSpec, specFromDoc } from './spec';
 

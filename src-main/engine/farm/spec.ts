@@ -10,7 +10,7 @@ import {
   type DepthSource,
   type ProjectDoc,
 } from '../project/schema';
-import { CamtrackError } from '../util/errors';
+import { CamtrackError, type ErrorCode } from '../util/errors';
 import { FARM_ASSETS_DIR } from './paths';
 
 /**
@@ -183,4 +183,29 @@ export function docFromSpec(spec: FarmJobSpec, model: string): ProjectDoc {
     lambda: spec.lambda,
     render: { ...spec.settings, model },
   };
+}
+
+/** What a farm job carries on the queue: the spec, and for the submitter only, where it came from. */
+export interface FarmJobData {
+  spec: FarmJobSpec;
+  /** Who sent it (the studio's project folder and a label), for the submitter's own queue view; workers do not read it. */
+  origin?: { project: string; label: string };
+  /** Cancelled while it waited: it stays in the queue, shown as cancelled, and a worker that takes it fails it at once. */
+  cancelled?: boolean;
+}
+
+export interface FarmJobResult {
+  output: string;
+  sidecar: string;
+  thumbnail: string | null;
+  worker: string;
+  host: string;
+  provider: string;
+  ms: number;
+}
+
+/** The code of a failed job's reason ("... [code]"), 'internal' when it has none. */
+export function failureCode(reason: string | undefined): ErrorCode {
+  const m = /\[([a-z-]+)\]$/.exec(reason ?? '');
+  return (m?.[1] as ErrorCode) ?? 'internal';
 }

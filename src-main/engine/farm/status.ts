@@ -1,7 +1,8 @@
 import type { Job } from 'bullmq';
 import { farmKeys } from './connection';
-import type { FarmClient, FarmJobData, FarmJobResult } from './submit';
-import { failureCode, type FarmProgress, type FarmWorkerInfo } from './worker';
+import { failureCode, type FarmJobData, type FarmJobResult } from './spec';
+import type { FarmClient } from './submit';
+import type { FarmProgress, FarmWorkerInfo } from './worker';
 
 /** What `camtrack farm status` and the studio's queue show: the live workers and the recent jobs. */
 export type FarmJobState = 'waiting' | 'active' | 'completed' | 'failed' | 'cancelled' | 'unknown';

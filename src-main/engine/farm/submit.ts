@@ -14,32 +14,13 @@ import { sigmasForSteps } from '../schedule/sigmas';
 import { CamtrackError } from '../util/errors';
 import { checkConnection, connectRedis, farmKeys, FARM_QUEUE, type RedisConnectOptions } from './connection';
 import { checkFarmRoot, resolveUnderRoot } from './paths';
-import { specFromDoc, type FarmJobSpec } from './spec';
+import { failureCode, specFromDoc, type FarmJobData, type FarmJobResult, type FarmJobSpec } from './spec';
 import { farmModelOf } from './verify';
-import { failureCode } from './worker';
 
 /**
  * The submitting side of the farm (the CLI and the studio's host): copying a project's assets onto
  * the farm root once by hash, adding a render job, and cancelling, retrying and waiting for jobs.
  */
-export interface FarmJobData {
-  spec: FarmJobSpec;
-  /** Who sent it (the studio's project folder and a label), for the submitter's own queue view; workers do not read it. */
-  origin?: { project: string; label: string };
-  /** Cancelled while it waited: it stays in the queue, shown as cancelled, and a worker that takes it fails it at once. */
-  cancelled?: boolean;
-}
-
-export interface FarmJobResult {
-  output: string;
-  sidecar: string;
-  thumbnail: string | null;
-  worker: string;
-  host: string;
-  provider: string;
-  ms: number;
-}
-
 export interface FarmClient {
   redis: Redis;
   queue: Queue<FarmJobData, FarmJobResult>;

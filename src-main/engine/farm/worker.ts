@@ -6,13 +6,12 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { nvidiaGpus } from '../models/doctor';
 import type { ProviderChoice } from '../models/providers';
 import { renderProject, type RenderPreview, type RenderProgress } from '../render/render';
-import { CamtrackError, toErrorInfo, type ErrorCode } from '../util/errors';
+import { CamtrackError, toErrorInfo } from '../util/errors';
 import { cleanFarmRoot } from './cleanup';
 import { commitStagedRender } from './commit';
 import { checkConnection, connectRedis, farmKeys, FARM_QUEUE, redactRedisUrl } from './connection';
 import { checkFarmRoot, FARM_ASSETS_DIR, FARM_RENDERS_DIR, FARM_STAGING_DIR, resolveUnderRootReal } from './paths';
-import { docFromSpec, parseFarmSpec } from './spec';
-import type { FarmJobData, FarmJobResult } from './submit';
+import { docFromSpec, parseFarmSpec, type FarmJobData, type FarmJobResult } from './spec';
 import { findFarmModel, verifyFarmAsset, verifyFarmModel } from './verify';
 
 /**
@@ -82,17 +81,11 @@ export interface RunningFarmWorker {
   close(force?: boolean): Promise<void>;
 }
 
-/** A failure as the job records it: the message and its code, "message [code]". */
+/** A failure as the job records it: the message and its code, "message [code]" (read back by spec.ts failureCode). */
 function failure(e: unknown): Error {
   const info = toErrorInfo(e);
   const err = new UnrecoverableError(`${info.message} [${info.code}]`);
   return err;
-}
-
-/** The code of a failed job's reason ("... [code]"), 'internal' when it has none. */
-export function failureCode(reason: string | undefined): ErrorCode {
-  const m = /\[([a-z-]+)\]$/.exec(reason ?? '');
-  return (m?.[1] as ErrorCode) ?? 'internal';
 }
 
 export async function startFarmWorker(opts: FarmWorkerOptions): Promise<RunningFarmWorker> {

@@ -1,4 +1,4 @@
-import type { Intrinsics } from '../camera/conventions';
+import type { Intrinsics } from '../geometry/conventions';
 import { placeIntrinsics, type Placement } from './fit';
 
 /**

@@ -1,4 +1,4 @@
-import type { Intrinsics } from '../camera/conventions';
+import type { Intrinsics } from '../geometry/conventions';
 
 /**
  * How a source image of one size is placed on a render of another size. Continuous pixel

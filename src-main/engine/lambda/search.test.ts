@@ -185,13 +185,12 @@ describe('defaultLambda against the literal port, every triple', () => {
       expect(worst).toBeLessThan(1e-12);
       // Brute force: the chosen score is the maximum over all valid triples, and the fast scorer
       // agrees with the literal evaluation on validity and score for every triple.
-      let k = 0;
       const fast: number[] = [];
       for (const v1 of SEARCH_V1)
         for (const v2 of SEARCH_V2) for (const v3 of SEARCH_V3) fast.push(lambdaTripleScore(s, frames, v1, v2, v3));
       expect(fast).toEqual(lit.scores);
       expect(Math.max(...lit.scores)).toBe(d.score);
-      k = lit.scores.indexOf(d.score);
+      const k = lit.scores.indexOf(d.score);
       expect([SEARCH_V1[Math.floor(k / 200)], SEARCH_V2[Math.floor(k / 10) % 20], SEARCH_V3[k % 10]]).toEqual([
         d.v1,
         d.v2,

@@ -3,7 +3,7 @@ import { validateSigmas } from '../schedule/sigmas';
 import { makeLambdaTable, type LambdaTable } from './table';
 
 /**
- * The default lambda table: the closed form of NVS-Solver's `search_hypers` (DESIGN.md section 3),
+ * The default lambda table: the closed form of NVS-Solver's `search_hypers` (docs/design.md, "The lambda table"),
  * value for value. What reading the reference (ZHU-Zhiyu/NVS_Solver, svd_interpolate_single_img.py)
  * settled:
  * - rows are `sigmas[:-1]` (the schedule without its final 0), sn = sigma / max(sigmas[:-1]);

@@ -25,7 +25,7 @@ export function lambdaSummary(table: LambdaTable): LambdaSummary {
   return { min, max, mean: sum / (table.steps * (table.frames - first)) };
 }
 
-/** The weights the sampler uses: clamp(Lambda, lambdaMin, 1) (DESIGN.md section 2). */
+/** The weights the sampler uses: clamp(Lambda, lambdaMin, 1) (docs/design.md, "Guidance"). */
 export function clampLambda(table: LambdaTable, lambdaMin: number): LambdaTable {
   if (!(lambdaMin >= 0 && lambdaMin <= 1))
     throw new CamtrackError('bad-input', `lambdaMin must be in [0, 1] (got ${lambdaMin}).`);

@@ -1,6 +1,6 @@
 /**
  * The image encoder's input exactly as diffusers' StableVideoDiffusionPipeline._encode_image makes
- * it (DESIGN.md section 5): RGB in [0,1] -> x*2-1 -> `_resize_with_antialiasing` to 224x224 (a
+ * it (docs/design.md, "The model contract"): RGB in [0,1] -> x*2-1 -> `_resize_with_antialiasing` to 224x224 (a
  * separable Gaussian blur with reflect padding, then torch's bicubic interpolation with
  * align_corners=True, cubic a = -0.75) -> (x+1)/2 -> CLIP normalisation (x - mean) / std, planar
  * [3][224][224]. Pure; float32 storage between the passes, as torch computes it.

@@ -1,5 +1,5 @@
 /**
- * The model contract of DESIGN.md section 5: the input and output names, ranks, fixed sizes and
+ * The model contract (docs/design.md, "The model contract"): the input and output names, ranks, fixed sizes and
  * dtypes of each ONNX component, as diffusers' Stable Video Diffusion exports them. A session is
  * checked against this before its first run, so a wrong file fails with a message that names the
  * component, the tensor and the mismatch instead of an opaque runtime error mid-render.

@@ -1,5 +1,5 @@
 /**
- * The draft model: four tiny ONNX graphs with exactly the contract of DESIGN.md section 5, whose
+ * The draft model: four tiny ONNX graphs with exactly the model contract (docs/design.md), whose
  * behaviour is known in closed form. They are the test models of the engine and the studio's
  * built-in model, which works on a fresh machine with no download (it makes blurry, not pretty,
  * videos; the UI says so).
@@ -10,7 +10,7 @@
  *   averaged over 8x8 blocks. num_frames is an input, as in the contract, and unused.
  * - image_encoder: 56x56 average pooling of the 224x224 input (4x4x3 = 48 values), times a fixed
  *   48x1024 matrix.
- * - unet: the exact denoiser of Gaussian data N(mu, s^2 I) (DESIGN.md section 6), written in SVD's
+ * - unet: the exact denoiser of Gaussian data N(mu, s^2 I) (docs/design.md, "Oracles"), written in SVD's
  *   v-parameterisation: out = (D* - c_skip x) / c_out, so that the pipeline's preconditioning
  *   D = c_skip x + c_out out gives back D*. Its inputs: channels 0..3 of `sample` are c_in x,
  *   channels 4..7 the conditioning image latent (unscaled, as SVD's UNet receives it), and

@@ -1,5 +1,5 @@
 /**
- * `model.json`, the manifest of a model folder (DESIGN.md section 5). Pure: parsing and the schema
+ * `model.json`, the manifest of a model folder (docs/design.md, "The model contract"). Pure: parsing and the schema
  * only; reading and hashing the files is in modelFolder.ts.
  */
 import { z } from '../util/zod';
@@ -71,7 +71,7 @@ export const ModelManifest = z.object({
       noiseAugStrength: z.number().nonnegative().default(0.02),
     })
     .default({ fps: 7, motionBucketId: 127, noiseAugStrength: 0.02 }),
-  /** The draft model's Gaussian: the UNet is the exact denoiser of N(mu, dataStd^2 I), DESIGN.md section 6. */
+  /** The draft model's Gaussian: the UNet is the exact denoiser of N(mu, dataStd^2 I) (docs/design.md, "Oracles"). */
   draft: z.object({ dataStd: z.number().positive() }).optional(),
 });
 export type ModelManifest = z.infer<typeof ModelManifest>;

@@ -1,6 +1,7 @@
 /**
- * Stable Video Diffusion on onnxruntime, with the NVS-Solver guided sampler (DESIGN.md sections 2
- * and 5). The pipeline owns a loaded model folder and provides the pieces the sampler needs:
+ * Stable Video Diffusion on onnxruntime, with the NVS-Solver guided sampler (docs/design.md: the
+ * sampler, guidance, the model contract). The pipeline owns a loaded model folder and provides the
+ * pieces the sampler needs:
  *
  * - conditioning(source): CLIP image embedding (224x224, CLIP normalisation), the UNet's image
  *   latent (VAE mode of the source plus noise_aug_strength * seeded noise in pixel space, NOT

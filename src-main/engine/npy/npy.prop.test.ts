@@ -56,7 +56,7 @@ describe('.npy reader, property-based', () => {
     const dims = fc.array(
       fc.oneof(
         { weight: 6, arbitrary: fc.nat({ max: 5 }) },
-        { weight: 1, arbitrary: fc.constantFrom(0, 1e11, 2 ** 32, 2 ** 53, 99999999999999999999) },
+        { weight: 1, arbitrary: fc.constantFrom(0, 1e11, 2 ** 32, 2 ** 53, 1e20) },
       ),
       { maxLength: 70 },
     );

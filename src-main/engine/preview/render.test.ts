@@ -7,7 +7,7 @@ import { loadRenderInputs } from '../render/inputs';
 import { renderFromSidecar } from '../render/fromSidecar';
 import { renderProject, type RenderProgress } from '../render/render';
 import { readSidecar } from '../render/sidecar';
-import { writeTinyProject } from '../render/testProject';
+import { writeTinyProject } from '../../test/tinyProject';
 import { CamtrackError } from '../util/errors';
 import { probeVideo } from '../video';
 import { prepareSource, warpFrame } from '../warp/forward';

@@ -67,7 +67,7 @@ export type DepthSource = z.infer<typeof DepthSource>;
 export const Depth = z.object({ source: DepthSource, mapping: DepthMapping });
 export type Depth = z.infer<typeof Depth>;
 
-/** A camera-to-world pose: 16 numbers, row-major 4x4, GL camera axes (camera/conventions.ts). */
+/** A camera-to-world pose: 16 numbers, row-major 4x4, GL camera axes (geometry/conventions.ts). */
 export const Pose = z.array(finite).length(16, 'a pose has 16 numbers (a row-major 4x4)');
 
 /**

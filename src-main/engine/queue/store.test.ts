@@ -9,7 +9,7 @@ import { createProject } from '../project/create';
 import { REPO_ROOT } from '../../test/fixtures';
 import { exportFrames } from '../video/export';
 import { removeStalePartials } from '../video/partials';
-import { gradientFrames } from '../video/test-frames';
+import { gradientFrames } from '../../test/syntheticFrames';
 import { RenderQueueStore } from './store';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -214,7 +214,7 @@ describe('killing the engine process mid-render', () => {
       `
       import { RenderQueueStore } from ${JSON.stringify(path.join(here, 'store'))};
       import { exportFrames } from ${JSON.stringify(path.join(here, '../video/export'))};
-      import { gradientFrame } from ${JSON.stringify(path.join(here, '../video/test-frames'))};
+      import { gradientFrame } from ${JSON.stringify(path.join(here, '../../test/syntheticFrames'))};
       import { readFileSync, readdirSync } from 'node:fs';
       const project = JSON.parse(readFileSync(${JSON.stringify(projectFile)}, 'utf8'));
       const store = await RenderQueueStore.open(${JSON.stringify(queueFile)});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareRenders, renderDifferences, renderFingerprint, shortHash } from './fingerprint';
 import { openProject } from '../project/store';
-import { sampleProjectDir } from './testProject';
+import { sampleProjectDir } from '../../test/tinyProject';
 
 describe('render fingerprints', () => {
   it('hashes with FNV-1a (known values)', () => {

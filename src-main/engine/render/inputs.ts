@@ -1,4 +1,4 @@
-import type { FrameCamera, Intrinsics } from '../camera/conventions';
+import type { FrameCamera, Intrinsics } from '../geometry/conventions';
 import { evaluateTrack } from '../camera/evaluate';
 import { photoIntrinsics } from '../camera/intrinsics';
 import type { DepthReport } from '../depth/mapping';

@@ -13,7 +13,7 @@ import { loadRenderInputs } from './inputs';
 import { renderFromSidecar } from './fromSidecar';
 import { modelDirFor, renderProject, type RenderProgress } from './render';
 import { readSidecar } from './sidecar';
-import { writeTinyProject } from './testProject';
+import { writeTinyProject } from '../../test/tinyProject';
 
 let root: string;
 let projectDir: string;

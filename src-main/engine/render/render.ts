@@ -1,4 +1,4 @@
-import type { FrameCamera } from '../camera/conventions';
+import type { FrameCamera } from '../geometry/conventions';
 import type { GuidanceSettings } from '../models/svdPipeline';
 import { anchorLambda } from '../sources/anchors';
 import { commitGroup, discardStaged, type StagedFile } from '../video';

@@ -3,7 +3,7 @@ import { GuidanceScratch, applyPosteriorGuidance, makeHoleMasks, type HoleMasks,
 import { Xoshiro128ss } from './rng';
 import type { LatentShape } from './shape';
 
-/** Straight from DESIGN.md: sort the valid elements by (|D - W| as float32, index), replace the first floor(lam |V|). */
+/** Straight from docs/design.md ("Guidance"): sort the valid elements by (|D - W| as float32, index), replace the first floor(lam |V|). */
 function naiveGuidance(
   shape: LatentShape,
   d: Float32Array,

@@ -6,7 +6,7 @@ import { type KthResult, SelectScratch, selectKth, topBucket } from './select';
 const HOLE_KEY = 0xffffffff;
 
 /**
- * NVS-Solver's posterior guidance (DESIGN.md section 2): the guided estimate D~ from the model's
+ * NVS-Solver's posterior guidance (docs/design.md, "Guidance"): the guided estimate D~ from the model's
  * D(x; sigma), the warped views W and the source latent, for latents laid out [F][C][h][w].
  *
  * - frame 0: D~ = the source latent;
@@ -22,7 +22,7 @@ const HOLE_KEY = 0xffffffff;
  *   latent; lam clamped to at most 1. Its single-view DGS path passes weight_clamp=None, so no
  *   floor: lambda_min 0 reproduces it (a higher lambda_min is a user option; the reference's 0.2 to
  *   0.4 belong to its gradient variant and to step_multi_dgs, which hard-codes 0.4).
- * - different, following DESIGN.md: it zeroes the hole elements, sorts all C*h*w differences and
+ * - different (docs/design.md, "Guidance"): it zeroes the hole elements, sorts all C*h*w differences and
  *   takes the value at int(lam * (C*h*w - holePixels)) + holePixels - 1 as a cutoff, counting the
  *   holes once per pixel although C*holePixels zeros sort first, and then replaces every valid
  *   element <= that cutoff, so ties can push it past the count. Here exactly floor(lam * |V_f|)
@@ -32,7 +32,7 @@ const HOLE_KEY = 0xffffffff;
 /**
  * Hole masks at latent resolution, one per frame: `data` is [F][h][w], nonzero = hole. Per pixel,
  * not per element, because a hole is a place the photo did not see, the same for every latent
- * channel (DESIGN.md section 4 marks an 8x8 pixel block as a hole); a per-element mask could say a
+ * channel (docs/design.md, "Warping": an 8x8 pixel block is a hole); a per-element mask could say a
  * pixel is half seen, which means nothing, and would cost C times the memory. Frame 0's mask is
  * ignored (frame 0 is the source itself); it is kept so that frame f's mask is at f * h * w.
  */

@@ -1,7 +1,7 @@
 import { CamtrackError } from '../util/errors';
 
 /**
- * The Gaussian oracle of DESIGN.md section 6. Data x0 ~ N(mu, s^2 I), noised as x = x0 + sigma * eps,
+ * The Gaussian oracle (docs/design.md, "Oracles"). Data x0 ~ N(mu, s^2 I), noised as x = x0 + sigma * eps,
  * has the exact denoiser
  *   D*(x; sigma) = (s^2 x + sigma^2 mu) / (s^2 + sigma^2),
  * and the probability-flow ODE dx/dsigma = (x - D*) / sigma = sigma (x - mu) / (s^2 + sigma^2) has

@@ -3,7 +3,7 @@ import { denoiseFromModelOutput, initNoiseSigma, scaleModelInput, svdPreconditio
 import { applyFrameCfg, cfgFrameScales, cfgNeedsUnconditional } from './cfg';
 
 describe('SVD preconditioning', () => {
-  it('has the v-prediction coefficients of DESIGN.md section 5', () => {
+  it('has the v-prediction coefficients of docs/design.md (The model contract)', () => {
     const one = svdPreconditioning(1);
     expect(one.cIn).toBeCloseTo(Math.SQRT1_2, 15);
     expect(one.cSkip).toBe(0.5);

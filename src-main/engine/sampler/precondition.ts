@@ -1,7 +1,7 @@
 import { CamtrackError } from '../util/errors';
 
 /**
- * Stable Video Diffusion's preconditioning (v-prediction in the EDM form, DESIGN.md section 5):
+ * Stable Video Diffusion's preconditioning (v-prediction in the EDM form, docs/design.md, "The model contract"):
  *   c_in = 1 / sqrt(sigma^2 + 1), c_skip = 1 / (sigma^2 + 1), c_out = -sigma / sqrt(sigma^2 + 1),
  *   c_noise = 0.25 ln(sigma) (the UNet's `timestep` input),
  *   D(x; sigma) = c_skip * x + c_out * UNet(c_in * x, c_noise, ...).

@@ -16,7 +16,7 @@ import { type GuidedSampleOptions, guidedSample, initialLatent } from './sampler
 import { type LatentShape, frameSize, latentSize } from './shape';
 
 /**
- * The Gaussian oracle (DESIGN.md section 6) through SVD's preconditioning, as the tiny ONNX UNet
+ * The Gaussian oracle (docs/design.md, "Oracles") through SVD's preconditioning, as the tiny ONNX UNet
  * will run it: the model returns oracleModelOutput, the pipeline forms c_skip x + c_out out.
  *
  * Tolerances. The denoiser is element-wise and linear, so with no guidance every element obeys

@@ -12,7 +12,7 @@ import { fillGaussian } from './rng';
 import { type LatentShape, assertLatentShape, assertLength, frameSize, latentSize } from './shape';
 
 /**
- * The guided Euler sampler of DESIGN.md section 2. For i = 0..N-1:
+ * The guided Euler sampler (docs/design.md, "The sampler"). For i = 0..N-1:
  *   D_i = denoise(x, sigma_i), D~_i = posterior guidance of D_i (frame 0 = source, frame f >= 1
  *   pulled toward W_f by the lambda table), x <- x + (sigma_{i+1} - sigma_i) (x - D~_i) / sigma_i.
  * The last step has sigma_N = 0, where the Euler step is x <- D~ exactly; it is written as that

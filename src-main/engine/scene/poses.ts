@@ -1,4 +1,4 @@
-import type { Mat4 } from '../camera/conventions';
+import type { Mat4 } from '../geometry/conventions';
 
 /** camera-to-world (GL axes) at `position`, turned by `yawDeg` about world +Y (positive turns left). */
 export function poseAt(position: readonly [number, number, number], yawDeg = 0): Mat4 {

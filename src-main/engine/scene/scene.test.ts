@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IDENTITY4 } from '../camera/conventions';
+import { IDENTITY4 } from '../geometry/conventions';
 import { poseAt } from './poses';
 import { renderScene, type Scene } from './scene';
 

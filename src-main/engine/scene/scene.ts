@@ -1,4 +1,4 @@
-import { glPoseToCv, type FrameCamera } from '../camera/conventions';
+import { glPoseToCv, type FrameCamera } from '../geometry/conventions';
 import { createRgbImage, type RgbImage } from '../image/types';
 
 /**

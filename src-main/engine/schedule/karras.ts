@@ -1,5 +1,5 @@
 /**
- * Karras et al. (2022) sigma schedule, as in DESIGN.md section 3: N values from sigma_max down to
+ * Karras et al. (2022) sigma schedule, as in docs/design.md ("Sigma schedule"): N values from sigma_max down to
  * sigma_min spaced evenly in sigma^(1/rho), then a final 0. Values are rounded to float32, the
  * precision of the committed `sigmas/*.npy` files and of the models.
  */

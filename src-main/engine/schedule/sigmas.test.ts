@@ -9,12 +9,12 @@ import { loadSigmasFile } from './file';
 import { sigmasForSteps, validateSigmas } from './sigmas';
 
 describe('Karras sigma schedule', () => {
-  it('matches the check values of DESIGN.md section 3 (25 steps)', () => {
+  it('matches the check values of docs/design.md, Sigma schedule (25 steps)', () => {
     const s = sigmasForSteps(25);
     expect(s.length).toBe(26);
     const f = (x: number) => Math.fround(x);
     expect(s[0]).toBe(700);
-    // DESIGN.md prints 8 significant digits of the float32 values.
+    // docs/design.md prints 8 significant digits of the float32 values.
     expect(s[1]).toBeCloseTo(545.72925, 4);
     expect(s[2]).toBeCloseTo(421.56912, 4);
     expect(s[3]).toBeCloseTo(322.45367, 4);

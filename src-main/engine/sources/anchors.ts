@@ -1,4 +1,4 @@
-import type { FrameCamera, Mat4 } from '../camera/conventions';
+import type { FrameCamera, Mat4 } from '../geometry/conventions';
 import type { LambdaTable } from '../lambda/table';
 import { cameraDistance } from './fuse';
 

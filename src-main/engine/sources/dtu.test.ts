@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IDENTITY4 } from '../camera/conventions';
+import { IDENTITY4 } from '../geometry/conventions';
 import { loadRenderInputs } from '../render/inputs';
 import { loadSourceViews } from './inputs';
 import { writeProjectFromMvsnet } from './project';

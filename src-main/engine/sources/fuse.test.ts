@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FrameCamera } from '../camera/conventions';
+import type { FrameCamera } from '../geometry/conventions';
 import { psnr } from '../image/types';
 import { poseAt } from '../scene/poses';
 import { renderScene, sampleScene } from '../scene/scene';

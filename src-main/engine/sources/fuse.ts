@@ -1,4 +1,4 @@
-import type { Mat4 } from '../camera/conventions';
+import type { Mat4 } from '../geometry/conventions';
 import {
   beginAccumulation,
   depthMaxLog,

@@ -1,4 +1,4 @@
-import { cvPoseToGl, rigidInverse, type FrameCamera, type Intrinsics } from '../camera/conventions';
+import { cvPoseToGl, rigidInverse, type FrameCamera, type Intrinsics } from '../geometry/conventions';
 import { CamtrackError } from '../util/errors';
 
 /**

@@ -8,7 +8,7 @@ import { openProject } from '../project/store';
 import { parseViewList, readMvsnetFolder } from './mvsnetFolder';
 import { writeProjectFromMvsnet, writeProjectFromTransforms } from './project';
 import { parseTransforms } from './transforms';
-import { writeSparseViewDataset, writeSparseViewMvsnet } from './testScene';
+import { writeSparseViewDataset, writeSparseViewMvsnet } from '../../test/sparseViews';
 
 let root: string;
 beforeAll(async () => {

@@ -13,7 +13,7 @@ import { renderProject } from '../render/render';
 import { readSidecar } from '../render/sidecar';
 import { TWO_VIEW_LAMBDA_FLOOR } from './anchors';
 import { parseTransforms } from './transforms';
-import { SPARSE_K, writeSparseViewDataset } from './testScene';
+import { SPARSE_K, writeSparseViewDataset } from '../../test/sparseViews';
 
 let root: string;
 let data: Awaited<ReturnType<typeof writeSparseViewDataset>>;

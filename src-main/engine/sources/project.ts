@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { mat4Multiply, rigidInverse, type Mat4 } from '../camera/conventions';
+import { mat4Multiply, rigidInverse, type Mat4 } from '../geometry/conventions';
 import { fovYFromFocal } from '../camera/intrinsics';
 import { importCameraPath } from '../camera/nerfstudio';
 import { poseFromPositionQuaternion, positionQuaternionFromPose } from '../camera/pose';
 import { createProject } from '../project/create';
-import { depthAssetFromFile, imageAssetFromFile } from '../project/fromFiles';
+import { depthAssetFromFile, imageAssetFromFile } from './fromFiles';
 import type { NewAsset } from '../project/assets';
 import { projectNameFromDir } from '../project/layout';
 import type { Keyframe, PixelIntrinsics, ProjectDoc, RenderSettings, SourceView, Track } from '../project/schema';

@@ -1,4 +1,4 @@
-import type { FrameCamera } from '../camera/conventions';
+import type { FrameCamera } from '../geometry/conventions';
 import { fillWarpedFrame } from '../preview';
 import { CamtrackError } from '../util/errors';
 import type { WarpedFrame, WarpSource } from '../warp/forward';

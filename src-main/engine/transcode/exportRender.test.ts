@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/tmp';
 import { renderProject } from '../render/render';
-import { writeTinyProject } from '../render/testProject';
+import { writeTinyProject } from '../../test/tinyProject';
 import { probeVideo } from '../video/probe';
 import { resolveFfmpeg } from '../video/resolve-ffmpeg';
 import { decodeFrames } from './decode';

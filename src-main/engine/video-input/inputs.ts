@@ -1,5 +1,5 @@
 import { photoIntrinsics } from '../camera/intrinsics';
-import { IDENTITY4 } from '../camera/conventions';
+import { IDENTITY4 } from '../geometry/conventions';
 import { depthForRender } from '../depth/prepare';
 import { computeFit, placeIntrinsics } from '../image/fit';
 import { decodeImage } from '../image/load';

@@ -1,4 +1,4 @@
-import type { FrameCamera, Mat4 } from '../camera/conventions';
+import type { FrameCamera, Mat4 } from '../geometry/conventions';
 import { fillWarpedFrame } from '../preview';
 import { CamtrackError } from '../util/errors';
 import { prepareSource, warpFrame, type PreparedSource, type WarpedFrame } from '../warp/forward';

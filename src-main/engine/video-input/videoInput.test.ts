@@ -9,7 +9,7 @@ import { evaluateTrack } from '../camera/evaluate';
 import { fovYFromFocal } from '../camera/intrinsics';
 import { positionQuaternionFromPose } from '../camera/pose';
 import { writeNpy } from '../npy/npy';
-import { buildTestDepthModel } from '../depth/testModel';
+import { buildTestDepthModel } from '../../test/depthModel';
 import { decodeDepth } from '../depth/read';
 import { openProject, saveProjectAs } from '../project/store';
 import { renderFromSidecar } from '../render/fromSidecar';
@@ -21,7 +21,7 @@ import { renderProject } from '../render/render';
 import { readSidecar } from '../render/sidecar';
 import { poseAt } from '../scene/poses';
 import { renderScene } from '../scene/scene';
-import { writeProjectFromFiles } from '../project/fromFiles';
+import { writeProjectFromFiles } from '../sources/fromFiles';
 import { defaultLambdaDoc } from '../project/create';
 import { CamtrackError } from '../util/errors';
 import { checkVideoSize, MAX_VIDEO_FRAMES } from './limits';
@@ -34,7 +34,7 @@ import {
   movingScene,
   writeMovingVideoDataset,
   type VideoDataset,
-} from './testScene';
+} from '../../test/videoScene';
 import { writeProjectFromVideo } from './project';
 
 /**

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CamtrackError } from '../util/errors';
 import { exportFrames } from './export';
-import { gradientFrames, noiseFrame } from './test-frames';
+import { gradientFrames, noiseFrame } from '../../test/syntheticFrames';
 
 /**
  * How failures reach the user: ffmpeg's own message (not EPIPE), a full disk as 'disk-full'

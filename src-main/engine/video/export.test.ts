@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CamtrackError } from '../util/errors';
 import { exportFrames, type ExportProgress } from './export';
 import { probeVideo } from './probe';
-import { gradientFrame, gradientFrames } from './test-frames';
+import { gradientFrame, gradientFrames } from '../../test/syntheticFrames';
 
 const W = 64;
 const H = 48;

@@ -34,7 +34,7 @@ export async function removeStalePartials(folder: string, alive: WriterAlive = i
  */
 export function removeOwnTemporariesSync(folder: string): string[] {
   const removed: string[] = [];
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(folder);
   } catch {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../test/fixtures';
-import { cvPoseToGl, rigidInverse, type FrameCamera, type Intrinsics } from '../camera/conventions';
+import { cvPoseToGl, rigidInverse, type FrameCamera, type Intrinsics } from '../geometry/conventions';
 import { applyDepthMapping } from '../depth/mapping';
 import { readDepthFile } from '../depth/read';
 import { loadImageFile } from '../image/load';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IDENTITY4, intrinsicsFromFovY, type FrameCamera, type Mat4 } from '../camera/conventions';
+import { IDENTITY4, intrinsicsFromFovY, type FrameCamera, type Mat4 } from '../geometry/conventions';
 import { poseAt } from '../scene/poses';
 import { psnr } from '../image/types';
 import { renderScene, sampleScene } from '../scene/scene';

@@ -1,9 +1,9 @@
-import { relativeCvTransform, type Intrinsics, type Mat4 } from '../camera/conventions';
+import { relativeCvTransform, type Intrinsics, type Mat4 } from '../geometry/conventions';
 import type { RgbImage } from '../image/types';
 import { splatKernel } from '../kernels/splatKernel';
 
 /**
- * Forward warping of one photo with depth into another camera (DESIGN.md section 4), after the
+ * Forward warping of one photo with depth into another camera (docs/design.md, "Warping"), after the
  * NVS-Solver reference's bilinear splatting:
  *  - every source pixel with depth is unprojected through its centre (u + 0.5, v + 0.5) with the
  *    source K (OpenCV axes), moved by relativeCvTransform(source.c2w, target.c2w) and projected

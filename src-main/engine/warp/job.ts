@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import type { FrameCamera } from '../camera/conventions';
+import type { FrameCamera } from '../geometry/conventions';
 import type { DepthReport } from '../depth/mapping';
 import { depthForRender } from '../depth/prepare';
 import { estimateDepth, loadDepthModel } from '../depth/estimate';

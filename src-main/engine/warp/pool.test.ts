@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { IDENTITY4, intrinsicsFromFovY } from '../camera/conventions';
+import { IDENTITY4, intrinsicsFromFovY } from '../geometry/conventions';
 import { renderScene, sampleScene } from '../scene/scene';
 import { prepareSource, warpFrame } from './forward';
 import { poseAt } from '../scene/poses';

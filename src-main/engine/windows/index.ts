@@ -1,4 +1,8 @@
-/** Tracks longer than the model: overlapping windows, their cross-fade, the stitch and their lambda columns. */
+/**
+ * Tracks longer than the model: overlapping windows, their cross-fade, the stitch and their lambda columns.
+ * This index is pure (the studio UI imports it); the depth a later window carries, which fills holes
+ * with the Node-side preview fill, is ./depth.
+ */
 export {
   planWindows,
   renderWindowPlan,
@@ -8,5 +12,4 @@ export {
   type FrameWindow,
   type FrameData,
 } from './plan';
-export { filledDepth } from './depth';
 export { windowLambda, windowsAt, mirrorColumns, shareAcrossWindows, type TableRect } from './lambda';

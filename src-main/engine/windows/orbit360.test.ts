@@ -7,7 +7,7 @@ import { saveProject } from '../project/store';
 import { orbit360Doc } from '../render/orbitShowcase';
 import { renderProject } from '../render/render';
 import { readSidecar } from '../render/sidecar';
-import { writeTinyProject } from '../render/testProject';
+import { writeTinyProject } from '../../test/tinyProject';
 import { probeVideo } from '../video';
 import { planWindows } from './plan';
 

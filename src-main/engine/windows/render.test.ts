@@ -7,7 +7,7 @@ import type { ProjectDoc } from '../project/schema';
 import { renderFromSidecar } from '../render/fromSidecar';
 import { renderProject, type RenderProgress } from '../render/render';
 import { readSidecar } from '../render/sidecar';
-import { writeTinyProject } from '../render/testProject';
+import { writeTinyProject } from '../../test/tinyProject';
 import { probeVideo } from '../video';
 
 /**

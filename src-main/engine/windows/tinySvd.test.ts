@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LambdaDoc } from '../project/schema';
 import { renderProject, type RenderProgress } from '../render/render';
 import { readSidecar, readSidecarLambda } from '../render/sidecar';
-import { writeTinyProject } from '../render/testProject';
+import { writeTinyProject } from '../../test/tinyProject';
 import { probeVideo } from '../video';
 import { tinyModelDir } from '../../test/tinySvd';
 

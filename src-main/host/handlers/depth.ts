@@ -9,7 +9,7 @@ import { depthForRender } from '../../engine/depth/prepare';
 import type { RawDepth } from '../../engine/depth/types';
 import { sniffFormat } from '../../engine/image/sniff';
 import { placeIntrinsics, stretchPlacement } from '../../engine/image/fit';
-import { photoIntrinsics, sourceIntrinsics } from '../../engine/camera/intrinsics';
+import { photoIntrinsics } from '../../engine/camera/intrinsics';
 import { storeAsset } from '../../engine/project/assets';
 import { CamtrackError } from '../../engine/util/errors';
 

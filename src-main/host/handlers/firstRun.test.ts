@@ -7,7 +7,7 @@ import { createEngineService } from '../service';
 import type { ApiEvents, ApiOutputs } from '../../api/contract';
 import type { ProjectDoc } from '../../engine/project/schema';
 import { writeNpy, readNpy } from '../../engine/npy/npy';
-import { buildTestDepthModel } from '../../engine/depth/testModel';
+import { buildTestDepthModel } from '../../test/depthModel';
 import { installDepthModelFile } from '../../engine/depth/models';
 import { appPath } from '../../engine/util/appRoot';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDoc } from '../../engine/project/schema';
 import { sha256Hex } from '../../engine/project/assets';
-import { writeTinyProject } from '../../engine/render/testProject';
+import { writeTinyProject } from '../../test/tinyProject';
 import { createEngineService, type EngineService } from '../service';
 
 /**

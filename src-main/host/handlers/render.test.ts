@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../api/contract';
 import type { ProjectDoc } from '../../engine/project/schema';
-import { writeTinyProject } from '../../engine/render/testProject';
+import { writeTinyProject } from '../../test/tinyProject';
 import { createEngineService, type EngineService } from '../service';
 
 /** The render queue handlers in-process, on a tiny project with the draft model. */

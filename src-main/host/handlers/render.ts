@@ -1,399 +1,49 @@
-import { promises as fs } from 'node:fs';
-import { renderFingerprint } from '../../engine/render/fingerprint';
-import path from 'node:path';
-import type { JobView } from '../../api/contract';
-import { projectPaths } from '../../engine/project/layout';
-import { effectiveProject, type Job } from '../../engine/queue/model';
-import { RenderQueueStore } from '../../engine/queue/store';
-import { renderProject, sidecarPathFor, type RenderProgress } from '../../engine/render';
-import { toErrorInfo } from '../../engine/util/errors';
-import { resolveModelRef } from '../../engine/models/modelFolder';
-import { removeStalePartials } from '../../engine/video';
-import type { Handlers, HostContext } from '../context';
+import type { Handlers } from '../context';
 import { projectDir, projectFile } from './project';
-import { isPreviewModel } from '../../engine/preview/kind';
-import { exportRender, writeMaster } from '../../engine/transcode';
-import { CamtrackError } from '../../engine/util/errors';
 
-/**
- * The render queue of the engine host. Each project folder has its own queue, persisted in its
- * queue.json (engine/queue); a job snapshots the document when it is queued. One job renders at
- * a time in the whole host: the runner takes the first queued job of the queues in the order they
- * were opened. Outputs go to the project's renders/ folder (video, sidecar, thumbnail), named by
- * time, seed and job, so a render never replaces another. Progress reaches the UI as 'job.update'
- * (at most about 4 a second, and on every stage or status change) and previews as 'job.preview'
- * (about 2 a second). A queue found with a 'running' job when opened (the engine died mid-render)
- * shows it as 'interrupted'; stale partial files of that render are removed.
- */
-
-const UPDATE_INTERVAL_MS = 250;
-const PREVIEW_INTERVAL_MS = 500;
-const PREVIEW_MAX_SIDE = 96;
-
-const queues = new Map<string, Promise<RenderQueueStore>>();
-let running: { dir: string; jobId: string; controller: AbortController } | null = null;
-let pumping = false;
-
-function queueFor(dir: string): Promise<RenderQueueStore> {
-  let q = queues.get(dir);
-  if (!q) {
-    const paths = projectPaths(dir);
-    q = (async () => {
-      await removeStalePartials(paths.rendersDir);
-      return RenderQueueStore.open(paths.queueFile);
-    })();
-    queues.set(dir, q);
-    q.catch(() => queues.delete(dir));
-  }
-  return q;
-}
-
-/**
- * The model folder a job renders with (the project's setting or the job's override), checked
- * against the guard as model.info checks it. A folder the user may not access is refused with the
- * same message whether it exists or not, and nothing in it is read.
- */
-export function checkJobModel(ctx: HostContext, dir: string, job: Pick<Job, 'project' | 'overrides'>): void {
-  const model = effectiveProject(job).render.model;
-  if (model === 'draft' || isPreviewModel(model)) return;
-  ctx.guard.check(resolveModelRef(model, dir));
-}
-
-const rel = (dir: string, file: string) => path.relative(dir, file).split(path.sep).join('/');
-
-export function jobView(dir: string, job: Job): JobView {
-  const doc = effectiveProject(job);
-  const view: JobView = {
-    project: dir,
-    id: job.id,
-    label: job.label,
-    createdAt: job.createdAt,
-    status: job.status,
-    progress:
-      job.status === 'done' ? 1 : job.status === 'running' || job.status === 'interrupted' ? job.progress.fraction : 0,
-    seed: doc.render.seed,
-    steps: doc.render.steps,
-    frames: doc.track.numFrames,
-    fingerprint: renderFingerprint(doc),
-  };
-  if (isPreviewModel(doc.render.model)) view.preview = true;
-  if (job.status === 'running' || job.status === 'interrupted') {
-    view.stage = job.progress.stage;
-    if (job.progress.message) view.detail = job.progress.message;
-    if (job.progress.window && job.progress.windows)
-      view.window = { index: job.progress.window, count: job.progress.windows };
-  }
-  if (job.status === 'done') {
-    view.output = job.outputs.video;
-    view.sidecar = job.outputs.sidecar;
-    if (job.outputs.thumbnail) view.thumbnail = job.outputs.thumbnail;
-    view.finishedAt = job.finishedAt;
-    view.format = doc.render.format;
-    if (job.outputs.bytes !== undefined) view.bytes = job.outputs.bytes;
-    view.master = job.outputs.master !== undefined || doc.render.format === 'png';
-    if (job.outputs.exports?.length)
-      view.exports = job.outputs.exports.map(({ file, sidecar, format, fps, frames, bytes, interpolated }) => ({
-        file,
-        sidecar,
-        format,
-        fps,
-        frames,
-        bytes,
-        interpolated,
-      }));
-  }
-  if (job.status === 'failed') view.error = job.error;
-  return view;
-}
-
-/**
- * `renders/Street-seed42-20261125-180102-1a2b.mp4`: project, seed and time, so a file found later
- * says what it is; the job id's start keeps two renders of the same second apart. A folder without
- * extension for png.
- */
-export function outputName(job: Job, now: Date): string {
-  const doc = effectiveProject(job);
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const project =
-    doc.name
-      .normalize('NFKD')
-      .replace(/[^A-Za-z0-9_-]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 40) || 'render';
-  const base = `${project}-seed${doc.render.seed}-${stamp}-${job.id.replace(/[^A-Za-z0-9]/g, '').slice(0, 4)}`;
-  return doc.render.format === 'png' ? base : `${base}.${doc.render.format}`;
-}
-
-async function runJob(ctx: HostContext, dir: string, store: RenderQueueStore, job: Job): Promise<void> {
-  // The store applies the change at once; from then on a cancel finds this job running and aborts it.
-  const started = store.markRunning(job.id);
-  const controller = new AbortController();
-  running = { dir, jobId: job.id, controller };
-  try {
-    await started;
-  } catch {
-    // Cancelled or removed between being picked and being started: the runner goes on to the next.
-    running = null;
-    return;
-  }
-  ctx.emit('job.update', jobView(dir, store.job(job.id)));
-  try {
-    // A queue.json edited by hand (or from an older version) is checked again before anything is read.
-    checkJobModel(ctx, dir, job);
-  } catch (e) {
-    await store.markFailed(job.id, toErrorInfo(e));
-    running = null;
-    const failed = store.state.jobs.find((j) => j.id === job.id);
-    if (failed) ctx.emit('job.update', jobView(dir, failed));
-    return;
-  }
-  const rendersDir = projectPaths(dir).rendersDir;
-  const out = path.join(rendersDir, outputName(job, new Date()));
-  let lastUpdate = 0;
-  let lastStage = '';
-  const onProgress = (p: RenderProgress) => {
-    const now = Date.now();
-    // A new stage or a new window is always shown; within one, updates are spaced out.
-    const stageKey = `${p.stage}:${p.window ?? 0}`;
-    if (stageKey === lastStage && now - lastUpdate < UPDATE_INTERVAL_MS && p.fraction < 1) return;
-    lastUpdate = now;
-    lastStage = stageKey;
-    const message = p.stage === 'denoise' && p.steps ? `step ${p.step} of ${p.steps}` : undefined;
-    // The store applies the change at once and writes queue.json in the background (coalesced).
-    void store
-      .markProgress(job.id, {
-        fraction: p.fraction,
-        stage: p.stage,
-        ...(message && { message }),
-        ...(p.window && p.windows && { window: p.window, windows: p.windows }),
-      })
-      .catch(() => undefined);
-    const current = store.state.jobs.find((j) => j.id === job.id);
-    if (current?.status === 'running') ctx.emit('job.update', jobView(dir, current));
-  };
-  try {
-    await fs.mkdir(rendersDir, { recursive: true });
-    const result = await renderProject({
-      projectDir: dir,
-      doc: effectiveProject(job),
-      out,
-      signal: controller.signal,
-      thumbnail: true,
-      onProgress,
-      previewIntervalMs: PREVIEW_INTERVAL_MS,
-      previewMaxSide: PREVIEW_MAX_SIDE,
-      onPreview: (p) =>
-        ctx.emit('job.preview', {
-          project: dir,
-          jobId: job.id,
-          step: p.step,
-          width: p.width,
-          height: p.height,
-          frames: p.frames,
-        }),
-    });
-    const master = await keepMaster(result);
-    await store.markDone(job.id, {
-      video: rel(dir, result.out),
-      sidecar: rel(dir, sidecarPathFor(result.out)),
-      thumbnail: result.thumbnail ? rel(dir, result.thumbnail) : null,
-      bytes: result.sidecar.output.bytes,
-      ...(master && { master: rel(dir, master) }),
-    });
-  } catch (e) {
-    // A cancel already marked the job; markFailed ignores a job that is no longer running.
-    await store.markFailed(job.id, toErrorInfo(e));
-  } finally {
-    running = null;
-  }
-  const final = store.state.jobs.find((j) => j.id === job.id);
-  if (final) ctx.emit('job.update', jobView(dir, final));
-}
-
-/**
- * The render's lossless master beside its video, so that exports from the history lose nothing
- * more (engine/transcode/master). A PNG render needs none. Failing to write it fails nothing: an
- * export then reads the video and its sidecar says so.
- */
-async function keepMaster(result: Awaited<ReturnType<typeof renderProject>>): Promise<string | null> {
-  const s = result.sidecar;
-  if (s.output.format === 'png') return null;
-  try {
-    return (
-      await writeMaster({
-        output: result.out,
-        frames: result.frames,
-        width: s.settings.width,
-        height: s.settings.height,
-        fps: s.output.fps,
-      })
-    ).path;
-  } catch {
-    return null;
-  }
-}
-
-/** Exports running now, by project folder and job: one at a time per render. */
-const exporting = new Map<string, AbortController>();
-
-/** Runs queued jobs one at a time until no queue has one. */
-async function pump(ctx: HostContext): Promise<void> {
-  if (pumping) return;
-  pumping = true;
-  try {
-    for (;;) {
-      let next: { dir: string; store: RenderQueueStore; job: Job } | null = null;
-      for (const [dir, q] of queues) {
-        const store = await q.catch(() => null);
-        const job = store?.state.jobs.find((j) => j.status === 'queued');
-        if (store && job) {
-          next = { dir, store, job };
-          break;
-        }
-      }
-      if (!next) return;
-      await runJob(ctx, next.dir, next.store, next.job);
-    }
-  } finally {
-    pumping = false;
-  }
-}
-
-function startPump(ctx: HostContext): void {
-  // The runner outlives the call that started it; its failures are reported per job.
-  void pump(ctx).catch(() => undefined);
-}
-
+/** The render queue calls: each checks its project folder and hands over to the host's runner (services/renderQueue.ts). */
 export const renderHandlers: Handlers = {
   async 'render.enqueue'(input, ctx) {
-    const dir = projectDir(ctx, input.project);
-    const store = await queueFor(dir);
-    const doc = input.doc;
-    checkJobModel(ctx, dir, { project: doc, overrides: input.overrides ?? {} });
-    const label = input.label ?? `${doc.name} · seed ${input.overrides?.render?.seed ?? doc.render.seed}`;
-    const job = await store.enqueue({ label, project: doc, overrides: input.overrides });
-    const view = jobView(dir, job);
-    ctx.emit('job.update', view);
-    startPump(ctx);
-    return view;
+    return ctx.renders.enqueue(projectDir(ctx, input.project), {
+      project: input.doc,
+      overrides: input.overrides,
+      label: input.label,
+    });
   },
 
   async 'render.cancel'(input, ctx) {
-    const dir = projectDir(ctx, input.project);
-    const store = await queueFor(dir);
-    // The store applies the cancel at once (a refusal throws here); the runner is stopped before
-    // the write to queue.json completes, so the sampler stops at its next step.
-    const written = store.cancel(input.jobId);
-    if (running && running.dir === dir && running.jobId === input.jobId) running.controller.abort();
-    await written;
-    const view = jobView(dir, store.job(input.jobId));
-    ctx.emit('job.update', view);
-    return view;
+    return ctx.renders.cancel(projectDir(ctx, input.project), input.jobId);
   },
 
   async 'render.restart'(input, ctx) {
-    const dir = projectDir(ctx, input.project);
-    const store = await queueFor(dir);
-    await store.restart(input.jobId);
-    const view = jobView(dir, store.job(input.jobId));
-    ctx.emit('job.update', view);
-    startPump(ctx);
-    return view;
+    return ctx.renders.restart(projectDir(ctx, input.project), input.jobId);
   },
 
   async 'render.remove'(input, ctx) {
-    const dir = projectDir(ctx, input.project);
-    const store = await queueFor(dir);
-    await store.remove(input.jobId);
+    await ctx.renders.remove(projectDir(ctx, input.project), input.jobId);
     return { removed: true };
   },
 
   async 'render.reorder'(input, ctx) {
-    const dir = projectDir(ctx, input.project);
-    const store = await queueFor(dir);
-    const state = await store.move(input.jobId, input.toIndex);
-    return state.jobs.map((j) => jobView(dir, j));
+    return ctx.renders.reorder(projectDir(ctx, input.project), input.jobId, input.toIndex);
   },
 
   async 'render.queue'(input, ctx) {
-    const dir = projectDir(ctx, input.project);
-    const store = await queueFor(dir);
-    // Queued jobs left from before the engine started (or restarted) run now.
-    if (store.state.jobs.some((j) => j.status === 'queued')) startPump(ctx);
-    return store.state.jobs.map((j) => jobView(dir, j));
+    return ctx.renders.list(projectDir(ctx, input.project));
   },
 
   async 'render.export'(input, ctx) {
     const dir = projectDir(ctx, input.project);
-    const store = await queueFor(dir);
-    const job = store.job(input.jobId);
-    if (job.status !== 'done')
-      throw new CamtrackError(
-        'bad-input',
-        `Render "${job.label}" is ${job.status}: only a finished render can be exported.`,
-      );
-    const key = `${dir}\n${job.id}`;
-    if (exporting.has(key))
-      throw new CamtrackError(
-        'bad-input',
-        `Render "${job.label}" is already being exported: wait for it, or cancel it.`,
-      );
-    const controller = new AbortController();
-    exporting.set(key, controller);
-    let last = 0;
-    const emit = (phase: 'encoding' | 'finishing' | 'done', fraction: number) =>
-      ctx.emit('export.progress', {
-        project: dir,
-        jobId: job.id,
-        format: input.format,
-        fps: input.fps,
-        phase,
-        fraction,
-      });
-    try {
-      emit('encoding', 0);
-      const r = await exportRender({
-        render: projectFile(ctx, dir, job.outputs.video),
-        format: input.format,
-        fps: input.fps,
-        signal: controller.signal,
-        onProgress: (p) => {
-          const now = Date.now();
-          if (p.phase === 'encoding' && now - last < UPDATE_INTERVAL_MS) return;
-          last = now;
-          emit(p.phase, p.fraction);
-        },
-      });
-      await store.addExport(job.id, {
-        file: rel(dir, r.out),
-        sidecar: rel(dir, r.sidecarPath),
-        format: r.sidecar.output.format,
-        fps: r.sidecar.output.fps,
-        frames: r.sidecar.output.frames,
-        bytes: r.sidecar.output.bytes,
-        interpolated: r.sidecar.interpolation !== null,
-        createdAt: r.sidecar.createdAt,
-      });
-      const view = jobView(dir, store.job(job.id));
-      ctx.emit('job.update', view);
-      return view;
-    } finally {
-      exporting.delete(key);
-    }
+    return ctx.renders.exportJob(dir, input.jobId, { format: input.format, fps: input.fps }, (file) =>
+      projectFile(ctx, dir, file),
+    );
   },
 
   async 'render.exportCancel'(input, ctx) {
-    const dir = projectDir(ctx, input.project);
-    const controller = exporting.get(`${dir}\n${input.jobId}`);
-    controller?.abort();
-    return { cancelled: !!controller };
+    return { cancelled: ctx.renders.cancelExport(projectDir(ctx, input.project), input.jobId) };
   },
 
   async 'render.notices'(input, ctx) {
-    const dir = projectDir(ctx, input.project);
-    const store = await queueFor(dir);
-    const notices = [...store.notices];
-    if (input.dismiss) store.dismissNotices();
-    return { notices };
+    return { notices: await ctx.renders.notices(projectDir(ctx, input.project), input.dismiss ?? false) };
   },
 };

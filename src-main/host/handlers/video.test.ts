@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngineService } from '../service';
 import type { ApiOutputs } from '../../api/contract';
 import { tempDir } from '../../test/tmp';
-import { writeMovingVideoDataset, type VideoDataset } from '../../engine/video-input/testScene';
+import { writeMovingVideoDataset, type VideoDataset } from '../../test/videoScene';
 
 /** The studio's video import (bytes in, an Untitled project out) and the timeline's thumbnails. */
 let base: string;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiOutputs } from '../../api/contract';
-import { writeSparseViewDataset } from '../../engine/sources/testScene';
+import { writeSparseViewDataset } from '../../test/sparseViews';
 import { startServer } from '../../server/serve';
 import { connectBridge } from '../../test/bridgeClient';
 import { fixture } from '../../test/fixtures';

@@ -4,7 +4,7 @@ import { importDepthFile, pickFile } from '../../actions';
 import { useProject } from '../../state/projectStore';
 import { useUi } from '../../state/uiStore';
 import { useScene } from '../viewport/sceneStore';
-import { NumberField } from './NumberField';
+import { NumberField } from '../ui/NumberField';
 import { Hint } from '../welcome/Hint';
 import { DepthEstimate } from './DepthEstimate';
 import { DepthMismatch } from './DepthMismatch';

@@ -6,7 +6,7 @@ import { useUi } from '../../state/uiStore';
 import { deleteSelectedKey, editTrack, EASINGS } from '../timeline/Timeline';
 import { moveKey, updateKey, type KeyPatch } from '../../../src-main/engine/camera/edit';
 import { useSceneDepth } from '../viewport/sceneStore';
-import { NumberField } from './NumberField';
+import { NumberField } from '../ui/NumberField';
 import { focalMmFromFovY, fovYFromFocalMm } from '../../../src-main/engine/camera/lens';
 
 /** The selected keyframe's fields. Every typed edit is one undo step; the engine refuses invalid keys with its message. */

@@ -1,5 +1,5 @@
 import { engine, isElectron } from '../../api/client';
-import { downloadBlob } from '../../util/download';
+import { downloadBlob } from '../ui/download';
 import { pickFile, run } from '../../actions';
 import { useProject, projectDirOrThrow } from '../../state/projectStore';
 import { useUi } from '../../state/uiStore';

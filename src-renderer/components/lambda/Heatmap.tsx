@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { LambdaDoc } from '../../../src-main/engine/project/schema';
 import { useUi } from '../../state/uiStore';
 import { viridisLut } from './colormap';
@@ -58,7 +58,8 @@ export function Heatmap({
   lambdaMinRef.current = lambda.lambdaMin;
   const { steps, frames } = lambda;
 
-  const flush = () => {
+  // Both read only refs and the colour table, so they are made once: effects subscribe them for good.
+  const flush = useCallback(() => {
     rafRef.current = 0;
     const l = layoutRef.current;
     const img = imageRef.current;
@@ -70,12 +71,15 @@ export function Heatmap({
     const rect = dirty === 'all' ? { r0: 0, r1: l.steps - 1, c0: 0, c1: l.frames - 1 } : dirty;
     const box = rasterCells(img.data, l, g.data, rect, { lut, lambdaMin: lambdaMinRef.current });
     ctx.putImageData(img, l.devX, l.devY, box.x, box.y, box.w, box.h);
-  };
-  const invalidate = (rect: CellRect | 'all') => {
-    const d = dirtyRef.current;
-    dirtyRef.current = rect === 'all' || d === 'all' ? 'all' : unionRect(d, rect);
-    if (!rafRef.current) rafRef.current = requestAnimationFrame(flush);
-  };
+  }, [lut]);
+  const invalidate = useCallback(
+    (rect: CellRect | 'all') => {
+      const d = dirtyRef.current;
+      dirtyRef.current = rect === 'all' || d === 'all' ? 'all' : unionRect(d, rect);
+      if (!rafRef.current) rafRef.current = requestAnimationFrame(flush);
+    },
+    [flush],
+  );
 
   useEffect(() => {
     const el = wrapRef.current!;
@@ -86,7 +90,7 @@ export function Heatmap({
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
-  useEffect(() => working.subscribe(invalidate), []);
+  useEffect(() => working.subscribe(invalidate), [invalidate]);
   useEffect(() => () => cancelAnimationFrame(rafRef.current), []);
 
   // Layout, axes and a full raster whenever the size or the table's shape changes.
@@ -108,9 +112,9 @@ export function Heatmap({
     if (windows) drawWindowBand(ctx, l, windows);
     invalidate('all');
     flush();
-  }, [size, steps, frames, sigmas, windows]);
+  }, [size, steps, frames, sigmas, windows, flush, invalidate]);
 
-  useEffect(() => invalidate('all'), [lambda.lambdaMin]);
+  useEffect(() => invalidate('all'), [lambda.lambdaMin, invalidate]);
 
   // Overlay: redrawn on any view-state change.
   const ed = useLambdaEditor();

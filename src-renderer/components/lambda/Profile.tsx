@@ -13,6 +13,15 @@ const PAD = { l: 26, r: 8, t: 8, b: 16 };
  * The cursor's row (one step across the frames) or column (one frame across the steps) as a
  * curve: drag across it to draw the profile; the whole drag is one undo step.
  */
+/** The plot area of a profile of `size` and its cell centres: n points along x, values 0..1 up y. */
+function plotGeometry(size: { w: number; h: number }, axis: ProfileAxis) {
+  const g = working.grid;
+  const n = g ? (axis === 'row' ? g.frames : g.steps) : 1;
+  const w = size.w - PAD.l - PAD.r;
+  const h = size.h - PAD.t - PAD.b;
+  return { n, w, h, x: (p: number) => PAD.l + ((p + 0.5) / n) * w, y: (v: number) => PAD.t + (1 - v) * h };
+}
+
 export function Profile({ sigmas, lambdaMin }: { sigmas: ArrayLike<number>; lambdaMin: number }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const axis = useLambdaEditor((s) => s.profileAxis);
@@ -47,14 +56,6 @@ export function Profile({ sigmas, lambdaMin }: { sigmas: ArrayLike<number>; lamb
     };
   }, []);
 
-  const geometry = () => {
-    const g = working.grid;
-    const n = g ? (axis === 'row' ? g.frames : g.steps) : 1;
-    const w = size.w - PAD.l - PAD.r;
-    const h = size.h - PAD.t - PAD.b;
-    return { n, w, h, x: (p: number) => PAD.l + ((p + 0.5) / n) * w, y: (v: number) => PAD.t + (1 - v) * h };
-  };
-
   useEffect(() => {
     const c = ref.current;
     const g = working.grid;
@@ -69,7 +70,7 @@ export function Profile({ sigmas, lambdaMin }: { sigmas: ArrayLike<number>; lamb
     ctx.clearRect(0, 0, size.w, size.h);
     const idx = Math.min(index, (axis === 'row' ? g.steps : g.frames) - 1);
     const values = profileOf(g, axis, idx);
-    const { n, w, h, x, y } = geometry();
+    const { n, w, h, x, y } = plotGeometry(size, axis);
     ctx.fillStyle = '#12151a';
     ctx.fillRect(PAD.l, PAD.t, w, h);
     ctx.font = FONT;
@@ -119,7 +120,7 @@ export function Profile({ sigmas, lambdaMin }: { sigmas: ArrayLike<number>; lamb
 
   const at = (e: React.PointerEvent) => {
     const r = ref.current!.getBoundingClientRect();
-    const { n, w, h } = geometry();
+    const { n, w, h } = plotGeometry(size, axis);
     const pos = Math.min(n - 1, Math.max(0, ((e.clientX - r.left - PAD.l) / w) * n - 0.5));
     const value = Math.min(1, Math.max(0, 1 - (e.clientY - r.top - PAD.t) / h));
     return { pos, value };

@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { Paintbrush, SquareDashed } from 'lucide-react';
-import { ICON } from '../shell/icons';
+import { ICON } from '../ui/icons';
 import type { LambdaDoc } from '../../../src-main/engine/project/schema';
 import type { LambdaFormat } from '../../../src-main/engine/lambda/formats';
 import { useUi } from '../../state/uiStore';
-import { NumberField } from '../inspector/NumberField';
+import { NumberField } from '../ui/NumberField';
 import type { BrushMode } from './brush';
 import { useLambdaEditor } from './editorStore';
 import {

@@ -22,7 +22,7 @@ export function exportLambda(doc: LambdaDoc, format: LambdaFormat): { name: stri
   return { name: exportFileName(doc, format), blob: new Blob([content as BlobPart], { type }) };
 }
 
-export { downloadBlob } from '../../util/download';
+export { downloadBlob } from '../ui/download';
 
 /**
  * A lambda file as the project's table: parsed by its extension, refused with the parser's message

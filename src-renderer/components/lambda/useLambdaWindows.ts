@@ -18,6 +18,7 @@ export function useLambdaWindows(): FrameWindow[] | null {
   const wo = doc?.render.windowOverlap;
   // Recomputed only when what decides the plan changes, so the editor's effects see a stable array.
   const key = JSON.stringify([numFrames, lambdaFrames, wf, wo, counts]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` holds every part of doc and counts the plan reads
   const windows = useMemo(() => lambdaWindows(doc ?? null, counts), [key]);
   useLayoutEffect(() => {
     working.windows = windows;

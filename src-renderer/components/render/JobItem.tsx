@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { downloadBlob } from '../../util/download';
+import { downloadBlob } from '../ui/download';
 import { X } from 'lucide-react';
-import { ICON } from '../shell/icons';
+import { ICON } from '../ui/icons';
 import { engine } from '../../api/client';
 import { run } from '../../actions';
 import { useUi } from '../../state/uiStore';

@@ -2,13 +2,13 @@ import { KindBadge } from './KindBadge';
 import { compareRenders } from '../../../src-main/engine/render/fingerprint';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { ChevronLeft, ChevronRight } from 'lucide-react';
-import { ICON } from '../shell/icons';
+import { ICON } from '../ui/icons';
 import { engine } from '../../api/client';
 import { useProject } from '../../state/projectStore';
 import type { JobView } from '../../../src-main/api/contract';
 import { useAssetUrl } from '../../hooks/useAssetUrl';
 import { baseName, jobSettings } from './queue';
-import { Modal } from '../shell/Dialogs';
+import { Modal } from '../ui/Modal';
 
 /** A modal for render results (wider than the shell's dialogs: videos and JSON). */
 export function ResultModal({

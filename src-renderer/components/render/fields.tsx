@@ -1,5 +1,5 @@
 import { type ReactNode } from 'react';
-import { NumberField } from '../inspector/NumberField';
+import { NumberField } from '../ui/NumberField';
 
 /** A number input for render settings: the inspector's NumberField with this form's classes. */
 export function NumberInput(props: {

@@ -9,9 +9,9 @@ import { baseName } from '../render/queue';
 import { outputKind } from '../render/ResultModals';
 import { exportTrack } from '../inspector/TrackFiles';
 import { exportLambda, LAMBDA_FORMATS } from '../lambda/io';
-import { downloadBlob } from '../../util/download';
-import { ICON } from './icons';
-import { Modal } from './Dialogs';
+import { downloadBlob } from '../ui/download';
+import { ICON } from '../ui/icons';
+import { Modal } from '../ui/Modal';
 
 /**
  * File › Export…: everything a project can hand to other tools, in one place: the newest finished

@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { Diamond, Pause, Play, SkipBack, SkipForward, TriangleAlert } from 'lucide-react';
-import { ICON } from '../shell/icons';
+import { ICON } from '../ui/icons';
 import type { ModelInfo } from '../../../src-main/api/contract';
 import type { Easing, Track } from '../../../src-main/engine/project/schema';
 import { engine } from '../../api/client';
 import { beginGesture, endGesture, useProject } from '../../state/projectStore';
 import { useUi } from '../../state/uiStore';
 import { renderSourceIntrinsics } from '../viewport/sceneStore';
-import { NumberField } from '../inspector/NumberField';
+import { NumberField } from '../ui/NumberField';
 import { frameCountView } from './frameCount';
 import {
   copyKeys,

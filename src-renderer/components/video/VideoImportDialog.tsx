@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { importVideoProject } from '../../actions';
-import { Modal } from '../shell/Dialogs';
+import { Modal } from '../ui/Modal';
 import { checkVideoImport } from './importCheck';
 import './video.css';
 

@@ -60,6 +60,7 @@ export function LookThrough() {
       clearTimeout(timer);
     };
     // Only what the warp depends on (not the lambda table or the name); `doc` is read at that moment.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- see the line above
   }, [dir, frame, track, image, depth, render]);
 
   const error = state && 'error' in state ? state.error : null;

@@ -1,8 +1,8 @@
 import { Suspense, useEffect, useMemo } from 'react';
 import { useTexture } from '@react-three/drei';
 import * as THREE from 'three';
-import type { Intrinsics } from '../../../src-main/engine/camera/conventions';
-import { IDENTITY4 } from '../../../src-main/engine/camera/conventions';
+import type { Intrinsics } from '../../../src-main/engine/geometry/conventions';
+import { IDENTITY4 } from '../../../src-main/engine/geometry/conventions';
 import type { DepthGeometry, DepthGrid } from './sceneMath';
 import { frustumSegments, photoPlaneCorners } from './sceneMath';
 import { SOFTWARE_GL } from './gpu';

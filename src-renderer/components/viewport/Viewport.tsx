@@ -8,7 +8,6 @@ import { useUi } from '../../state/uiStore';
 import { useAssetUrl } from '../../hooks/useAssetUrl';
 import { useDepthPreviewSync, useScene, useSceneDepth, useTrackEvaluator } from './sceneStore';
 import { DepthMesh, DepthPoints, PhotoPlane, SourceFrustum, SourceViews } from './SceneObjects';
-import { photoIntrinsics } from '../../../src-main/engine/camera/intrinsics';
 import { TrackView, type GizmoMode } from './TrackView';
 import { LookThrough } from './LookThrough';
 import { FrameCameraView } from './FrameCameraView';
@@ -18,7 +17,7 @@ import { Hint } from '../welcome/Hint';
 import { framePoints } from './sceneMath';
 import type { TrackEvaluator } from '../../../src-main/engine/camera/evaluate';
 import { Maximize, PictureInPicture2, Video } from 'lucide-react';
-import { ICON } from '../shell/icons';
+import { ICON } from '../ui/icons';
 import './viewport.css';
 
 /**

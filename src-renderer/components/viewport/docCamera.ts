@@ -1,4 +1,4 @@
-import type { Intrinsics } from '../../../src-main/engine/camera/conventions';
+import type { Intrinsics } from '../../../src-main/engine/geometry/conventions';
 import { photoIntrinsics, sourceIntrinsics } from '../../../src-main/engine/camera/intrinsics';
 import { computeFit, placeIntrinsics } from '../../../src-main/engine/image/fit';
 import type { ProjectDoc } from '../../../src-main/engine/project/schema';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTrackEvaluator } from '../../../src-main/engine/camera/evaluate';
-import { projectCv, rigidInverse, mat4Multiply, GL_CV_FLIP } from '../../../src-main/engine/camera/conventions';
+import { projectCv, rigidInverse, mat4Multiply, GL_CV_FLIP } from '../../../src-main/engine/geometry/conventions';
 import { lookAtPose } from '../../../src-main/engine/camera/pose';
 import type { Track } from '../../../src-main/engine/project/schema';
 import {

@@ -1,5 +1,5 @@
 import type { DepthPreview } from '../../../src-main/api/contract';
-import type { FrameCamera, Intrinsics, Mat4 } from '../../../src-main/engine/camera/conventions';
+import type { FrameCamera, Intrinsics, Mat4 } from '../../../src-main/engine/geometry/conventions';
 import type { TrackEvaluator } from '../../../src-main/engine/camera/evaluate';
 
 /**

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
 import type { DepthPreview, ImportedDepth } from '../../../src-main/api/contract';
-import type { Intrinsics } from '../../../src-main/engine/camera/conventions';
+import type { Intrinsics } from '../../../src-main/engine/geometry/conventions';
 import { createTrackEvaluator, type TrackEvaluator } from '../../../src-main/engine/camera/evaluate';
 import type { ProjectDoc, SourceView, Track } from '../../../src-main/engine/project/schema';
 import { engine } from '../../api/client';

@@ -3,7 +3,7 @@ import { engine } from '../../api/client';
 import { confirmLeave, run } from '../../actions';
 import { useProject } from '../../state/projectStore';
 import { useUi } from '../../state/uiStore';
-import { Modal } from '../shell/Dialogs';
+import { Modal } from '../ui/Modal';
 import { findViewSet, MAX_IMPORT_BYTES, namesToSend } from './viewsChoice';
 import './views.css';
 

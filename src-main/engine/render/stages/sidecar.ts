@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { FrameCamera } from '../../camera/conventions';
+import type { FrameCamera } from '../../geometry/conventions';
 import type { MemoryPlan } from '../../models/memory';
 import { PREVIEW_MODEL_RECORD } from '../../preview';
 import type { RenderSettings } from '../../project/schema';

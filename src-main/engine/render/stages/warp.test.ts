@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { IDENTITY4, intrinsicsFromFovY, type FrameCamera } from '../../camera/conventions';
+import { IDENTITY4, intrinsicsFromFovY, type FrameCamera } from '../../geometry/conventions';
 import { fillWarpedFrame } from '../../preview';
 import { poseAt } from '../../scene/poses';
 import { renderScene, sampleScene } from '../../scene/scene';
 import { CamtrackError } from '../../util/errors';
 import type { VideoSourceLoader } from '../../video-input';
 import { prepareSource, warpFrame, type WarpedFrame, type WarpSource } from '../../warp/forward';
-import { filledDepth } from '../../windows';
+import { filledDepth } from '../../windows/depth';
 import { chooseWarpRoute, warpTrack, type WarpScene } from './warp';
 
 /**

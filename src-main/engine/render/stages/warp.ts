@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { FrameCamera } from '../../camera/conventions';
+import type { FrameCamera } from '../../geometry/conventions';
 import type { RgbImage } from '../../image/types';
 import { fillWarpedFrame } from '../../preview';
 import { prepareSources, warpFused } from '../../sources/fuse';
@@ -8,7 +8,8 @@ import { CamtrackError } from '../../util/errors';
 import { warpTrackFromVideo, type VideoSourceLoader } from '../../video-input';
 import { prepareSource, warpFrame, type WarpedFrame, type WarpSource } from '../../warp/forward';
 import { createWarpPool, WARP_IN_THREAD_BELOW } from '../../warp/pool';
-import { filledDepth, type FrameWindow } from '../../windows';
+import type { FrameWindow } from '../../windows';
+import { filledDepth } from '../../windows/depth';
 
 /** What a track is warped from: the photo, and the project's further source views or its video. */
 export type WarpScene =

@@ -1,4 +1,4 @@
-import type { FrameCamera } from '../../camera/conventions';
+import type { FrameCamera } from '../../geometry/conventions';
 import type { RgbImage } from '../../image/types';
 import { stitch, type FrameWindow } from '../../windows';
 import type { StageClock } from '../clock';

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appPath } from '../util/appRoot';
+import { appPath } from '../engine/util/appRoot';
 
 /** `camtrack worker` as a separate process for the farm tests, its JSON event lines collected as they come. */
 export interface WorkerProcess {

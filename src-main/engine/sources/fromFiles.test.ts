@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fixture } from '../../test/fixtures';
 import { writeProjectFromFiles } from './fromFiles';
-import { openProject } from './store';
-import { sha256Hex } from './assets';
+import { openProject } from '../project/store';
+import { sha256Hex } from '../project/assets';
 import { makeTestPhoto } from '../../test/photo';
 
 let tmp: string;

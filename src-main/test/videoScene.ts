@@ -2,13 +2,13 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { IDENTITY4, type FrameCamera, type Intrinsics } from '../camera/conventions';
-import { sourceIntrinsics } from '../camera/intrinsics';
-import { encodePng } from '../image/encode';
-import type { RgbImage } from '../image/types';
-import { writeNpy } from '../npy/npy';
-import { renderScene, sampleScene, type Scene, type SceneRender } from '../scene/scene';
-import { resolveFfmpeg } from '../video/resolve-ffmpeg';
+import { IDENTITY4, type FrameCamera, type Intrinsics } from '../engine/geometry/conventions';
+import { sourceIntrinsics } from '../engine/camera/intrinsics';
+import { encodePng } from '../engine/image/encode';
+import type { RgbImage } from '../engine/image/types';
+import { writeNpy } from '../engine/npy/npy';
+import { renderScene, sampleScene, type Scene, type SceneRender } from '../engine/scene/scene';
+import { resolveFfmpeg } from '../engine/video/resolve-ffmpeg';
 
 /**
  * A dynamic scene for tests, made by the project's own ray caster: the sample scene with a magenta

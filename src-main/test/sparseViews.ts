@@ -1,11 +1,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { FrameCamera } from '../camera/conventions';
-import { encodePng } from '../image/encode';
-import { writeNpy } from '../npy/npy';
-import { poseAt } from '../scene/poses';
-import { renderScene, sampleScene, type SceneRender } from '../scene/scene';
+import type { FrameCamera } from '../engine/geometry/conventions';
+import { encodePng } from '../engine/image/encode';
+import { writeNpy } from '../engine/npy/npy';
+import { poseAt } from '../engine/scene/poses';
+import { renderScene, sampleScene, type SceneRender } from '../engine/scene/scene';
 
 /**
  * A sparse-view data set for tests, made by the project's own ray caster: the sample scene seen

@@ -1,5 +1,5 @@
-import { OnnxGraph, attr } from '../models/onnxGraph';
-import { DEPTH_MODEL_INPUT, DEPTH_MODEL_OUTPUT, DEPTH_MODEL_PATCH } from './estimate-tensor';
+import { OnnxGraph, attr } from '../engine/models/onnxGraph';
+import { DEPTH_MODEL_INPUT, DEPTH_MODEL_OUTPUT, DEPTH_MODEL_PATCH } from '../engine/depth/estimate-tensor';
 
 /**
  * A tiny model with the Depth Anything V2 ONNX contract, for tests (built with onnx-proto, a dev

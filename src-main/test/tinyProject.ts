@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { presetTrack } from '../camera/presets';
-import { fovYFromFocal } from '../camera/intrinsics';
-import { openProject } from '../project/store';
-import { writeProjectFromFiles } from '../project/fromFiles';
-import type { LambdaDoc, ProjectDoc, RenderSettings } from '../project/schema';
-import { appPath } from '../util/appRoot';
-import { renderIntrinsics } from './inputs';
+import { presetTrack } from '../engine/camera/presets';
+import { fovYFromFocal } from '../engine/camera/intrinsics';
+import { openProject } from '../engine/project/store';
+import { writeProjectFromFiles } from '../engine/sources/fromFiles';
+import type { LambdaDoc, ProjectDoc, RenderSettings } from '../engine/project/schema';
+import { appPath } from '../engine/util/appRoot';
+import { renderIntrinsics } from '../engine/render/inputs';
 
 /** The committed sample project (scripts/make-sample-project.ts). */
 export function sampleProjectDir(): string {

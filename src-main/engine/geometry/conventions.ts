@@ -1,5 +1,7 @@
 /**
- * Camera conventions, written down once. Everything else converts at its edges through here.
+ * Camera conventions, written down once. Everything else converts at its edges through here. They sit
+ * on the engine's ground floor (geometry/), below camera/ (tracks, which need the project document),
+ * because image fitting, the warp, the kernels and the synthetic scene need the same types.
  *
  * - World: right-handed, +Y up (as Three.js).
  * - A pose is camera-to-world, 4x4, stored row-major as 16 plain numbers (JSON- and IPC-friendly),

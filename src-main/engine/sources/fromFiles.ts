@@ -12,11 +12,11 @@ import {
   type LambdaDoc,
   type RenderSettings,
   type Track,
-} from './schema';
-import { createProject } from './create';
-import { saveProject, type SavedProject } from './store';
-import { assetFileName, sha256Hex, type NewAsset } from './assets';
-import { projectNameFromDir } from './layout';
+} from '../project/schema';
+import { createProject } from '../project/create';
+import { saveProject, type SavedProject } from '../project/store';
+import { assetFileName, sha256Hex, type NewAsset } from '../project/assets';
+import { projectNameFromDir } from '../project/layout';
 
 /**
  * Makes a project folder from an image file and (optionally) a depth file, e.g. for samples, the
