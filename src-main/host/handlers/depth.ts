@@ -4,6 +4,7 @@ import { projectDir } from './project';
 import type { Depth, ProjectDoc } from '../../engine/project/schema';
 import { DEFAULT_DEPTH_MAPPING } from '../../engine/project/schema';
 import { decodeDepth } from '../../engine/depth/read';
+import { readDepthSource } from '../../engine/depth/source';
 import { applyDepthMapping, describeInvalid, type DepthReport } from '../../engine/depth/mapping';
 import { depthForRender } from '../../engine/depth/prepare';
 import type { RawDepth } from '../../engine/depth/types';
@@ -24,28 +25,41 @@ const rawCache = new Map<string, Promise<RawDepth>>();
 const RAW_CACHE_SIZE = 8;
 
 /**
- * The raw depth of a depth asset (the document's, or `depth` given: a source view's), read through
- * readCheckedAsset (inside the assets folder, bytes matching the sha256) and cached by file and
- * verified hash.
+ * The raw depth of the document (or `given`: a source view's, on `photo`): a depth asset read
+ * through readCheckedAsset (inside the assets folder, bytes matching the sha256), or a shape baked
+ * over the photo; cached by file and verified hash, or by shape and photo size.
  */
-export function readDepthAsset(dir: string, doc: ProjectDoc, given?: Depth): Promise<RawDepth> {
+export function readDepthAsset(
+  dir: string,
+  doc: ProjectDoc,
+  given?: Depth,
+  photo: { width: number; height: number } | null = doc.image,
+): Promise<RawDepth> {
   const depth = given ?? doc.depth;
   if (!depth) throw new CamtrackError('bad-input', 'This project has no depth yet: import a depth file first.');
-  const key = `${dir}|${depth.source.asset.file}|${depth.source.asset.sha256}`;
+  if (!photo) throw new CamtrackError('bad-input', 'Import a photo before its depth can be read.');
+  const s = depth.source;
+  const key =
+    s.type === 'shape'
+      ? JSON.stringify([s.shape, photo.width, photo.height])
+      : `${dir}|${s.asset.file}|${s.asset.sha256}`;
   let raw = rawCache.get(key);
   if (!raw) {
-    const name = depth.source.type === 'file' ? depth.source.originalName : depth.source.asset.file;
-    const loading = readCheckedAsset(null, dir, depth.source.asset, 'depth file').then(
-      (bytes) => decodeDepth(bytes, name),
-      (e: unknown) => {
-        throw e instanceof CamtrackError && e.code === 'not-found'
-          ? new CamtrackError(
-              'not-found',
-              `The project's depth file ${depth.source.asset.file} is missing from its assets folder; import the depth again.`,
-              { cause: e },
-            )
-          : e;
-      },
+    const name = s.type === 'file' ? s.originalName : undefined;
+    const loading = readDepthSource(
+      depth,
+      photo,
+      (ref) =>
+        readCheckedAsset(null, dir, ref, 'depth file').catch((e: unknown) => {
+          throw e instanceof CamtrackError && e.code === 'not-found'
+            ? new CamtrackError(
+                'not-found',
+                `The project's depth file ${ref.file} is missing from its assets folder; import the depth again.`,
+                { cause: e },
+              )
+            : e;
+        }),
+      name,
     );
     raw = loading;
     loading.catch(() => {
@@ -134,7 +148,7 @@ export const depthHandlers: Handlers = {
     if (view === undefined) throw new CamtrackError('not-found', `The project has no source view "${input.view}".`);
     const image = view ? view.image : doc.image;
     if (!image) throw new CamtrackError('bad-input', 'Import a photo before its depth can be shown.');
-    const raw = await readDepthAsset(projectDir(ctx, input.project), doc, view?.depth);
+    const raw = await readDepthAsset(projectDir(ctx, input.project), doc, view?.depth, image);
     const size = previewSize(image.width, image.height, input.maxSide);
     const placement = stretchPlacement(image.width, image.height, size.width, size.height);
     const { depth, report } = depthForRender(raw, (view?.depth ?? doc.depth!).mapping, placement);

@@ -119,7 +119,8 @@ export const depthEstimateHandlers: Handlers = {
           }
         : { ...doc.depth.source, asset };
     const view = depthReportView(
-      applyDepthMapping({ width, height, values: fitted.z, origin: raw.origin }, doc.depth.mapping).report,
+      applyDepthMapping({ width, height, values: fitted.z, origin: raw.origin, encoding: 'float' }, doc.depth.mapping)
+        .report,
     );
     view.notes.push(`stretched from ${raw.width}x${raw.height} to the photo's ${width}x${height}`);
     return { depth: { source, mapping: doc.depth.mapping }, report: view };

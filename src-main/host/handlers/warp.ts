@@ -66,7 +66,7 @@ async function previewSource(
   placement: Placement,
   k: Intrinsics,
 ): Promise<PreparedSource> {
-  const key = JSON.stringify([dir, doc.image!.asset, doc.depth!.source.asset, doc.depth!.mapping, placement]);
+  const key = JSON.stringify([dir, doc.image!.asset, doc.depth!.source, doc.depth!.mapping, placement]);
   if (sourceCache?.key === key) return sourceCache.source;
   const [photo, raw] = await Promise.all([readPhoto(dir, doc), readDepthAsset(dir, doc)]);
   const image = resampleImage(photo, placement);

@@ -61,7 +61,9 @@ export function DepthPanel() {
           {depth
             ? depth.source.type === 'file'
               ? depth.source.originalName
-              : `estimated (${depth.source.model})`
+              : depth.source.type === 'model'
+                ? `estimated (${depth.source.model})`
+                : 'a shape'
             : 'or drop .npy / 16-bit PNG / .pfm here'}
         </span>
       </div>

@@ -46,7 +46,7 @@ export const useScene = create<SceneState>()(() => ({
 
 function depthKey(dir: string | null, doc: ProjectDoc | null): string | null {
   if (!dir || !doc?.image || !doc.depth) return null;
-  return JSON.stringify([dir, doc.image.asset.sha256, doc.depth.source.asset.sha256, doc.depth.mapping]);
+  return JSON.stringify([dir, doc.image.asset.sha256, doc.depth.source, doc.depth.mapping]);
 }
 
 /** Keeps useScene in step with the document: mount once (the viewport does). Mapping edits are debounced. */
@@ -148,7 +148,7 @@ const viewDepthCache = new Map<string, Promise<{ preview: DepthPreview; geometry
 export function useSourceViewGeometry(view: SourceView): { preview: DepthPreview; geometry: DepthGeometry } | null {
   const dir = useProject((s) => s.dir);
   const key = dir
-    ? JSON.stringify([dir, view.id, view.image.asset.sha256, view.depth.source.asset.sha256, view.depth.mapping])
+    ? JSON.stringify([dir, view.id, view.image.asset.sha256, view.depth.source, view.depth.mapping])
     : null;
   const [state, setState] = useState<{ key: string; value: { preview: DepthPreview; geometry: DepthGeometry } } | null>(
     null,
