@@ -143,3 +143,33 @@ export function depthWarnings(
     );
   return out;
 }
+
+/** How many pixels fall in each of `bins` bins between lo and hi, spaced evenly in log z (depth spans orders of magnitude). */
+export interface DepthHistogram {
+  lo: number;
+  hi: number;
+  counts: number[];
+}
+
+export function depthHistogram(z: ArrayLike<number>, bins = 32): DepthHistogram {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < z.length; i++) {
+    const v = z[i];
+    if (v > 0 && v < Infinity) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  const counts = new Array<number>(bins).fill(0);
+  if (!(hi >= lo)) return { lo: NaN, hi: NaN, counts };
+  const l0 = Math.log(lo);
+  const span = Math.log(hi) - l0;
+  for (let i = 0; i < z.length; i++) {
+    const v = z[i];
+    if (!(v > 0 && v < Infinity)) continue;
+    const b = span > 0 ? Math.min(bins - 1, Math.floor(((Math.log(v) - l0) / span) * bins)) : 0;
+    counts[b]++;
+  }
+  return { lo, hi, counts };
+}
