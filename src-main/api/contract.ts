@@ -311,7 +311,7 @@ export interface DepthPreview {
   cx: number;
   cy: number;
   /** What the mapping made of the depth (counts, z range, notes). */
-  report?: ImportedDepth['report'];
+  report?: DepthReportView;
 }
 
 export interface ImportedTrack {

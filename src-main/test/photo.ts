@@ -7,10 +7,18 @@ import type { RgbImage } from '../engine/image/types';
  * the way a phone or camera writes it.
  */
 export async function makeTestPhoto(
-  opts: { width?: number; height?: number; orientation?: number } = {},
+  opts: {
+    width?: number;
+    height?: number;
+    orientation?: number;
+    /** Pixel noise of this amplitude (0..255): the grain of a real photo, which makes its JPEG as large as a camera's. */
+    grain?: number;
+  } = {},
 ): Promise<Buffer> {
   const width = opts.width ?? 1920;
   const height = opts.height ?? 1080;
+  const grain = opts.grain ?? 0;
+  let seed = 12345;
   const px = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
     const v = y / height;
@@ -32,6 +40,11 @@ export async function makeTestPhoto(
         px[i] = check ? 60 + 120 * u : 200 - 80 * v;
         px[i + 1] = check ? 60 : 180 * u;
         px[i + 2] = check ? 40 + 100 * v : 90;
+      }
+      if (grain) {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        const n = ((seed >>> 16) / 65535 - 0.5) * grain;
+        for (let c = 0; c < 3; c++) px[i + c] = Math.min(255, Math.max(0, px[i + c] + n));
       }
     }
   }

@@ -101,9 +101,11 @@ export function mappingForDisparity(values: ArrayLike<number>, producer: DepthPr
 export function flipMapping(m: DepthMapping, rawMedian: number, zMedian: number): DepthMapping {
   if (!(rawMedian > 0 && zMedian > 0))
     throw new CamtrackError('bad-input', 'The depth has no positive median value: it cannot be flipped.');
+  // Six significant digits: a readable scale, the median within a millionth of where it was.
+  const round = (v: number) => Number(v.toPrecision(6));
   return m.kind === 'depth'
-    ? { ...m, kind: 'disparity', scale: zMedian * rawMedian }
-    : { ...m, kind: 'depth', scale: zMedian / rawMedian };
+    ? { ...m, kind: 'disparity', scale: round(zMedian * rawMedian) }
+    : { ...m, kind: 'depth', scale: round(zMedian / rawMedian) };
 }
 
 /**

@@ -11,6 +11,8 @@ import {
   roomCorners,
   shapeDepth,
   shapeDepthAt,
+  shapeMedian,
+  withFocus,
   SHAPE_BAKE_SIDE,
   SHAPE_MAPPING,
 } from './shapes';
@@ -196,6 +198,15 @@ describe('depth shapes', () => {
       expect(r.backWall.top).toBeLessThan(y);
       expect(r.backWall.bottom).toBeGreaterThan(y);
     }
+  });
+
+  it('a shape put in place of another depth keeps the focus depth (the median z)', () => {
+    const room = withFocus(defaultRoom(), 4, 1920, 1080);
+    expect(shapeMedian(room, 1920, 1080)).toBeCloseTo(4, 2);
+    const raw = bakeShape(room, 1920 / 4, 1080 / 4);
+    const sorted = Float32Array.from(raw.values).sort();
+    expect(sorted[sorted.length >> 1] / 4).toBeCloseTo(1, 2);
+    expect(withFocus(defaultPlane(), 2.5, 1920, 1080)).toEqual({ kind: 'plane', distance: 2.5 });
   });
 
   it('bakes on the photo grid, capped on the long side, and maps through the identity', () => {

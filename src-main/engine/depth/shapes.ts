@@ -111,6 +111,26 @@ export function bakeSize(photoWidth: number, photoHeight: number): { width: numb
   return { width: Math.max(1, Math.round(photoWidth * s)), height: Math.max(1, Math.round(photoHeight * s)) };
 }
 
+/** The median z of a shape over a photo of this size (its focus depth), from a grid of at most 256 on the long side. */
+export function shapeMedian(shape: DepthShape, photoWidth: number, photoHeight: number): number {
+  if (shape.kind === 'plane') return shape.distance;
+  const s = Math.min(1, 256 / Math.max(photoWidth, photoHeight));
+  const raw = bakeShape(shape, Math.max(1, Math.round(photoWidth * s)), Math.max(1, Math.round(photoHeight * s)));
+  const sorted = Float32Array.from(raw.values).sort();
+  return sorted[sorted.length >> 1];
+}
+
+/**
+ * The shape at the distance that puts its median z at `focus` (z scales with the distance): a
+ * shape chosen in place of another depth keeps the scene's focus, so the track still fits it.
+ */
+export function withFocus(shape: DepthShape, focus: number, photoWidth: number, photoHeight: number): DepthShape {
+  if (!(focus > 0 && Number.isFinite(focus))) return shape;
+  // Four significant digits: a distance a person reads and types, the focus within 0.05% (RESCALE_TOLERANCE is 2%).
+  const distance = Number(((shape.distance * focus) / shapeMedian(shape, photoWidth, photoHeight)).toPrecision(4));
+  return checkShape({ ...shape, distance });
+}
+
 /** "a plane at 4 units" / "a room, back wall at 8 units": for panels and messages. */
 export function shapeName(shape: DepthShape): string {
   const d = Number(shape.distance.toPrecision(4));

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
-import type { DepthPreview, ImportedDepth } from '../../../src-main/api/contract';
+import type { DepthPreview, DepthReportView } from '../../../src-main/api/contract';
 import type { Intrinsics } from '../../../src-main/engine/geometry/conventions';
 import { createTrackEvaluator, type TrackEvaluator } from '../../../src-main/engine/camera/evaluate';
 import type { ProjectDoc, SourceView, Track } from '../../../src-main/engine/project/schema';
@@ -27,7 +27,7 @@ export interface SceneState {
   key: string | null;
   preview: DepthPreview | null;
   geometry: DepthGeometry | null;
-  report: ImportedDepth['report'] | null;
+  report: DepthReportView | null;
   loading: boolean;
   error: string | null;
   /** The engine's code for `error` ('shape-mismatch': a depth of another aspect than the photo). */
