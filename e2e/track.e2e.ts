@@ -60,8 +60,11 @@ describe('camera track designer in browser mode', () => {
     await page.getByTestId('import-depth').click();
     await (await chooser).setFiles(path.join(tmp, 'street_depth.npy'));
     await idle(page);
-    await page.getByTestId('depth-report').waitFor({ timeout: 20_000 });
-    await expect(page.getByTestId('depth-invalid').textContent()).resolves.toMatch(/^40 px/);
+    // The photo came with a plane (a shape and its report) until the file replaced it.
+    await expect
+      .poll(() => page.getByTestId('depth-source').textContent(), { timeout: 20_000 })
+      .toBe('street_depth.npy');
+    await expect.poll(() => page.getByTestId('depth-invalid').textContent(), { timeout: 20_000 }).toMatch(/^40 px/);
     // z as stored: the nearest ground row is at about 2.1 units, the sky at 60.
     const range = (await page.getByTestId('depth-range').textContent())!.split('–').map((s) => Number(s.trim()));
     expect(range[0]).toBeGreaterThan(1.5);

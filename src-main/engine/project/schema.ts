@@ -322,4 +322,8 @@ export const DEFAULT_RENDER_SETTINGS: RenderSettings = {
   crf: 18,
 };
 
+/**
+ * The reference's mapping of Depth Anything's output: 10000 / disparity clipped to [1e-4, 500]. Not
+ * the studio's default any more: each kind of depth source has its own (engine/depth/defaults.ts).
+ */
 export const DEFAULT_DEPTH_MAPPING: DepthMapping = { kind: 'disparity', scale: 10000, near: 1e-4, far: 500 };
