@@ -1,18 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { deflateSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { launchStudio, menu, canvasColours, ARTIFACTS, type Studio } from './harness';
-import { makeTestPhoto } from '../src-main/test/photo';
+import { launchStudio, menu, canvasColours, decodeFrames, ARTIFACTS, type Studio } from './harness';
+import { makeTestPhoto, pngHeaderOnly } from '../src-main/test/photo';
 import { writeNpy } from '../src-main/engine/npy/npy';
 import { frameSimilarity } from '../src-main/engine/preview/similarity';
-import { resolveFfmpeg } from '../src-main/engine/video';
-
-const run = promisify(execFile);
 
 /**
  * Depth without guesswork, in Chromium, with no model installed: a photo imported with no depth
@@ -265,26 +259,8 @@ describe('depth shapes and the depth mapping in the studio', () => {
 
   it('refuses a 100-megapixel photo with its numbers and keeps the project as it was', async () => {
     const { page } = studio;
-    const chunk = (type: string, data: Buffer) => {
-      const len = Buffer.alloc(4);
-      len.writeUInt32BE(data.length);
-      return Buffer.concat([len, Buffer.from(type, 'latin1'), data, Buffer.alloc(4)]);
-    };
-    const ihdr = Buffer.alloc(13);
-    ihdr.writeUInt32BE(12000, 0);
-    ihdr.writeUInt32BE(9000, 4);
-    ihdr[8] = 8;
-    ihdr[9] = 2;
     const huge = path.join(studio.scratch, 'huge.png');
-    await fs.writeFile(
-      huge,
-      Buffer.concat([
-        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-        chunk('IHDR', ihdr),
-        chunk('IDAT', deflateSync(Buffer.alloc(12000 * 3 + 1))),
-        chunk('IEND', Buffer.alloc(0)),
-      ]),
-    );
+    await fs.writeFile(huge, pngHeaderOnly(12000, 9000));
     const chooser = page.waitForEvent('filechooser');
     await menu(page, 'File', 'Import Image…');
     await (await chooser).setFiles(huge);
@@ -300,16 +276,3 @@ describe('depth shapes and the depth mapping in the studio', () => {
     expect(studio.errors).toEqual([]);
   });
 });
-
-/** Every frame of a video as RGB24 at its size, decoded by ffmpeg. */
-async function decodeFrames(file: string, width: number, height: number): Promise<Uint8Array[]> {
-  const ffmpeg = await resolveFfmpeg();
-  const { stdout } = await run(ffmpeg.path, ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], {
-    encoding: 'buffer',
-    maxBuffer: 1 << 28,
-  });
-  const size = width * height * 3;
-  const out: Uint8Array[] = [];
-  for (let o = 0; o + size <= stdout.length; o += size) out.push(new Uint8Array(stdout.subarray(o, o + size)));
-  return out;
-}

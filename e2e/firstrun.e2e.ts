@@ -1,16 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { launchStudio, menu, menuWithFile, idle, canvasColours, answerUnsaved, FIXTURES, type Studio } from './harness';
+import {
+  launchStudio,
+  menu,
+  menuWithFile,
+  idle,
+  canvasColours,
+  answerUnsaved,
+  decodeFrames,
+  FIXTURES,
+  type Studio,
+} from './harness';
 import { buildTestDepthModel } from '../src-main/test/depthModel';
 import { installDepthModelFile } from '../src-main/engine/depth/models';
 import { frameSimilarity } from '../src-main/engine/preview/similarity';
-import { resolveFfmpeg } from '../src-main/engine/video';
-
-const run = promisify(execFile);
 
 /**
  * A first run in Chromium, with an empty models folder of its own (no SVD model, no depth model):
@@ -284,16 +289,3 @@ describe('first run: welcome, sample preview, depth estimation, mismatched depth
     expect(studio.errors).toEqual([]);
   });
 });
-
-/** Every frame of a video as RGB24 at its size, decoded by ffmpeg. */
-async function decodeFrames(file: string, width: number, height: number): Promise<Uint8Array[]> {
-  const ffmpeg = await resolveFfmpeg();
-  const { stdout } = await run(ffmpeg.path, ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], {
-    encoding: 'buffer',
-    maxBuffer: 1 << 28,
-  });
-  const size = width * height * 3;
-  const out: Uint8Array[] = [];
-  for (let o = 0; o + size <= stdout.length; o += size) out.push(new Uint8Array(stdout.subarray(o, o + size)));
-  return out;
-}

@@ -3,8 +3,13 @@ import { mkdtempSync, mkdirSync, existsSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { startServer, type RunningServer } from '../src-main/server/serve';
 import { makeTestPhoto } from '../src-main/test/photo';
+import { resolveFfmpeg } from '../src-main/engine/video';
+
+const run = promisify(execFile);
 
 /**
  * End-to-end harness: starts the studio in browser mode (the built UI in dist/renderer, a real
@@ -158,4 +163,17 @@ export async function canvasColours(page: Page, selector: string): Promise<numbe
     for (let i = 0; i < d.length; i += 4) seen.add((d[i] >> 4) * 256 + (d[i + 1] >> 4) * 16 + (d[i + 2] >> 4));
     return seen.size;
   }, selector);
+}
+
+/** Every frame of a video as RGB24 at its size, decoded by ffmpeg. */
+export async function decodeFrames(file: string, width: number, height: number): Promise<Uint8Array[]> {
+  const ffmpeg = await resolveFfmpeg();
+  const { stdout } = await run(ffmpeg.path, ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], {
+    encoding: 'buffer',
+    maxBuffer: 1 << 28,
+  });
+  const size = width * height * 3;
+  const out: Uint8Array[] = [];
+  for (let o = 0; o + size <= stdout.length; o += size) out.push(new Uint8Array(stdout.subarray(o, o + size)));
+  return out;
 }

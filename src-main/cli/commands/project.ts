@@ -159,7 +159,9 @@ function shapeOption(o: NewOptions): DepthShape | null {
         'bad-input',
         '--vanishing-point, --back-wall, --back-wall-distance and --plane-distance shape the depth: give --depth-shape room or plane too.',
       );
-    return o.image && !o.depth && !o.estimateDepth ? defaultPlane() : null;
+    // Views and videos bring their own depth (and refuse --image with their own message).
+    const own = o.depth || o.estimateDepth || o.video || o.transforms || o.mvsnet;
+    return o.image && !own ? defaultPlane() : null;
   }
   if (o.depth || o.estimateDepth)
     throw new CamtrackError('bad-input', 'Give --depth, --estimate-depth or --depth-shape: one source of depth.');
@@ -332,7 +334,7 @@ export function registerProject(program: Command): void {
           '--depth-kind, --depth-scale, --near and --far map a depth file: give --depth FILE or --estimate-depth too.',
         );
       const shape = shapeOption(o);
-      if (shape && (o.video || o.transforms || o.mvsnet))
+      if (o.depthShape !== undefined && (o.video || o.transforms || o.mvsnet))
         throw new CamtrackError(
           'bad-input',
           '--depth-shape gives a photo its depth: --video, --transforms and --mvsnet bring their own.',

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { tempDir } from '../../test/tmp';
+import { pngHeaderOnly } from '../../test/photo';
 import { createEngineService } from '../service';
 import type { ApiOutputs } from '../../api/contract';
 import { sha256Hex } from '../../engine/project/assets';
@@ -116,22 +116,7 @@ describe('image.import', () => {
   it('refuses a 100-megapixel photo from its header, at once and with the numbers', async () => {
     const { svc, dir } = await setup();
     // A PNG whose header says 12000 x 9000 and that holds one row: nothing is decoded before the refusal.
-    const chunk = (type: string, data: Buffer) => {
-      const len = Buffer.alloc(4);
-      len.writeUInt32BE(data.length);
-      return Buffer.concat([len, Buffer.from(type, 'latin1'), data, Buffer.alloc(4)]);
-    };
-    const ihdr = Buffer.alloc(13);
-    ihdr.writeUInt32BE(12000, 0);
-    ihdr.writeUInt32BE(9000, 4);
-    ihdr[8] = 8;
-    ihdr[9] = 2;
-    const png = Buffer.concat([
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      chunk('IHDR', ihdr),
-      chunk('IDAT', deflateSync(Buffer.alloc(12000 * 3 + 1))),
-      chunk('IEND', Buffer.alloc(0)),
-    ]);
+    const png = pngHeaderOnly(12000, 9000);
     await expect(
       svc.handle('image.import', { project: dir, name: 'huge.png', bytes: new Uint8Array(png) }),
     ).rejects.toThrow(/huge\.png is 12000x9000 \(108\.0 megapixels\), above the limit of 100\.0 megapixels/);
