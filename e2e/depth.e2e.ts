@@ -3,7 +3,7 @@ import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchStudio, menu, canvasColours, decodeFrames, ARTIFACTS, type Studio } from './harness';
+import { launchStudio, menu, canvasColours, decodeFrames, answerUnsaved, ARTIFACTS, type Studio } from './harness';
 import { makeTestPhoto, pngHeaderOnly } from '../src-main/test/photo';
 import { writeNpy } from '../src-main/engine/npy/npy';
 import { frameSimilarity } from '../src-main/engine/preview/similarity';
@@ -196,8 +196,8 @@ describe('depth shapes and the depth mapping in the studio', () => {
 
   it('an EXIF-turned photo stands upright', async () => {
     const { page } = studio;
-    page.once('dialog', (d) => void d.accept());
     await menu(page, 'File', 'New');
+    await answerUnsaved(page, 'discard');
     await expect.poll(() => page.getByTestId('project-title').textContent()).toBe('Untitled');
     const turned = path.join(studio.scratch, 'turned.jpg');
     await fs.writeFile(turned, await makeTestPhoto({ width: 1280, height: 720, orientation: 6 }));
