@@ -114,10 +114,11 @@ export function assertValidDoc(doc: unknown, problem = 'The project cannot be sa
   return r.data;
 }
 
-/** The asset files a document references (image, depth), in a stable order. */
+/** The asset files a document references (image and its working copy, depth), in a stable order. */
 export function referencedAssets(doc: ProjectDoc): { file: string; sha256: string; role: string }[] {
   const out: { file: string; sha256: string; role: string }[] = [];
   if (doc.image) out.push({ ...doc.image.asset, role: 'source image' });
+  if (doc.image?.working) out.push({ ...doc.image.working, role: 'working copy of the source image' });
   // A depth shape stores no file.
   const depth = doc.depth && depthAsset(doc.depth);
   if (depth) out.push({ ...depth, role: 'depth' });

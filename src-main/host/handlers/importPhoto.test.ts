@@ -10,6 +10,7 @@ import { sha256Hex } from '../../engine/project/assets';
 import { writeNpy } from '../../engine/npy/npy';
 import { WORKING_COPY_SIDE } from '../../engine/image/importPhoto';
 import { loadRenderInputs } from '../../engine/render/inputs';
+import { openProject } from '../../engine/project/store';
 
 /**
  * The studio's photo import (image.import): the file's own bytes are stored, a large or EXIF-turned
@@ -96,7 +97,7 @@ describe('image.import', () => {
   });
 
   it('a 20-megapixel JPEG: stored at most 1.2x its size, with a working copy at most 2048 on its long side', async () => {
-    const { svc, dir, events } = await setup();
+    const { svc, dir, doc, events } = await setup();
     const jpeg = await photoJpeg(5472, 3648);
     const r = (await svc.handle('image.import', {
       project: dir,
@@ -111,6 +112,16 @@ describe('image.import', () => {
     expect(bytes / jpeg.length).toBeLessThan(1.2);
     const stages = events.filter((e) => e.event === 'image.progress').map((e) => (e.data as { stage: string }).stage);
     expect(stages).toEqual(['header', 'decode', 'store', 'done']);
+    // Saved elsewhere and opened again: the working copy goes with the photo, both checked against their sha256.
+    const target = path.join(path.dirname(dir), 'Big');
+    const saved = (await svc.handle('project.save', {
+      project: dir,
+      doc: { ...doc, image: r.image },
+      path: target,
+    })) as ApiOutputs['project.save'];
+    const opened = await openProject(saved.path);
+    expect(opened.doc.image!.working).toEqual(r.image.working);
+    await expect(fs.stat(path.join(saved.path, 'assets', r.image.working!.file))).resolves.toBeTruthy();
   }, 60_000);
 
   it('refuses a 100-megapixel photo from its header, at once and with the numbers', async () => {
