@@ -1,9 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchStudio, menu, canvasColours, decodeFrames, answerUnsaved, ARTIFACTS, type Studio } from './harness';
+import {
+  launchStudio,
+  menu,
+  canvasColours,
+  decodeFrames,
+  answerUnsaved,
+  emptyModelsDir,
+  ARTIFACTS,
+  type Studio,
+} from './harness';
 import { makeTestPhoto, pngHeaderOnly } from '../src-main/test/photo';
 import { writeNpy } from '../src-main/engine/npy/npy';
 import { frameSimilarity } from '../src-main/engine/preview/similarity';
@@ -19,20 +27,16 @@ import { frameSimilarity } from '../src-main/engine/preview/similarity';
  */
 describe('depth shapes and the depth mapping in the studio', () => {
   let studio: Studio;
-  let models: string;
-  const savedEnv = process.env.CAMTRACK_MODELS_DIR;
+  let models: ReturnType<typeof emptyModelsDir>;
 
   beforeAll(async () => {
     // No SVD and no depth model: renders are previews, depth comes from shapes or files.
-    models = mkdtempSync(path.join(os.tmpdir(), 'camtrack-depth-models-'));
-    process.env.CAMTRACK_MODELS_DIR = models;
+    models = emptyModelsDir('depth');
     studio = await launchStudio();
   });
   afterAll(async () => {
     await studio?.close();
-    if (savedEnv === undefined) delete process.env.CAMTRACK_MODELS_DIR;
-    else process.env.CAMTRACK_MODELS_DIR = savedEnv;
-    rmSync(models, { recursive: true, force: true });
+    models?.restore();
   });
 
   /** The working folder of the open (never saved) project. */

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
   launchStudio,
@@ -10,6 +9,7 @@ import {
   canvasColours,
   answerUnsaved,
   decodeFrames,
+  emptyModelsDir,
   FIXTURES,
   type Studio,
 } from './harness';
@@ -29,19 +29,16 @@ import { frameSimilarity } from '../src-main/engine/preview/similarity';
 describe('first run: welcome, sample preview, depth estimation, mismatched depth', () => {
   let studio: Studio;
   let models: string;
-  const savedEnv = process.env.CAMTRACK_MODELS_DIR;
+  let emptyModels: ReturnType<typeof emptyModelsDir>;
 
   beforeAll(async () => {
-    // The engine host inherits the environment: its models folder is this empty one.
-    models = mkdtempSync(path.join(os.tmpdir(), 'camtrack-firstrun-models-'));
-    process.env.CAMTRACK_MODELS_DIR = models;
+    emptyModels = emptyModelsDir('firstrun');
+    models = emptyModels.dir;
     studio = await launchStudio();
   });
   afterAll(async () => {
     await studio?.close();
-    if (savedEnv === undefined) delete process.env.CAMTRACK_MODELS_DIR;
-    else process.env.CAMTRACK_MODELS_DIR = savedEnv;
-    rmSync(models, { recursive: true, force: true });
+    emptyModels?.restore();
   });
 
   it('welcomes a first run with the sample, import, recent projects and what to install', async () => {

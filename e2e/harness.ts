@@ -177,3 +177,21 @@ export async function decodeFrames(file: string, width: number, height: number):
   for (let o = 0; o + size <= stdout.length; o += size) out.push(new Uint8Array(stdout.subarray(o, o + size)));
   return out;
 }
+
+/**
+ * An empty models folder of its own for the engine host, which inherits the environment: no SVD
+ * model and no depth model installed. `restore` puts the environment back and removes the folder.
+ */
+export function emptyModelsDir(prefix: string): { dir: string; restore(): void } {
+  const saved = process.env.CAMTRACK_MODELS_DIR;
+  const dir = mkdtempSync(path.join(os.tmpdir(), `camtrack-${prefix}-models-`));
+  process.env.CAMTRACK_MODELS_DIR = dir;
+  return {
+    dir,
+    restore() {
+      if (saved === undefined) delete process.env.CAMTRACK_MODELS_DIR;
+      else process.env.CAMTRACK_MODELS_DIR = saved;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
