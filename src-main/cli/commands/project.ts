@@ -1,5 +1,4 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { decodeDepth } from '../../engine/depth/read';
 import { readCheckedAsset } from '../../engine/project/assets';
 import { CamtrackError, toErrorInfo } from '../../engine/util/errors';
 import { createProject } from '../../engine/project/create';

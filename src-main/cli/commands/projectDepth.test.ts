@@ -45,7 +45,13 @@ afterEach(async () => {
 });
 
 const run = (...args: string[]) => main(['node', 'camtrack', ...args]);
-const last = () => JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, any>;
+/** The last JSON line printed: a project summary, a validate line or warp's summary. */
+interface Printed {
+  ok?: boolean;
+  depthMapping?: unknown;
+  depth: { source: string; shape: unknown; description: string; mapping: unknown };
+}
+const last = () => JSON.parse(out.trim().split('\n').at(-1)!) as Printed;
 
 describe('camtrack project new: depth shapes', () => {
   it('a photo alone gets a plane at 4 units, says so, and renders a preview at once', async () => {

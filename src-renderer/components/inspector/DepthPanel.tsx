@@ -45,14 +45,14 @@ export function DepthPanel() {
     void applyDepth({ ...d, mapping: r.data });
     return true;
   };
-  const useShape = (s: DepthShape) => void applyDepth(shapeDepth(s));
+  const applyShape = (s: DepthShape) => void applyDepth(shapeDepth(s));
   /** A new shape at the scene's current focus depth (the median z), so the track keeps fitting the scene. */
   const pickShape = (kind: DepthShape['kind']) => {
     const image = useProject.getState().doc?.image;
     if (!image) return;
     const fresh = kind === 'plane' ? defaultPlane() : defaultRoom();
     const focus = report?.median ?? SHAPE_DEFAULT_DISTANCE;
-    useShape(withFocus(fresh, focus, image.width, image.height));
+    applyShape(withFocus(fresh, focus, image.width, image.height));
   };
   const flip = () => {
     const d = useProject.getState().doc?.depth;
@@ -143,7 +143,7 @@ export function DepthPanel() {
               label={shape.kind === 'plane' ? 'Plane distance' : 'Back wall distance'}
               testId="depth-shape-distance"
               check={(v) => (v > 0 ? null : 'The distance must be > 0.')}
-              onCommit={(distance) => useShape({ ...shape, distance })}
+              onCommit={(distance) => applyShape({ ...shape, distance })}
             />
           </div>
           {shape.kind === 'room' && <ShapeEditor room={shape} />}
