@@ -1,16 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { launchStudio, menu, menuWithFile, idle, canvasColours, answerUnsaved, FIXTURES, type Studio } from './harness';
+import {
+  launchStudio,
+  menu,
+  menuWithFile,
+  idle,
+  canvasColours,
+  answerUnsaved,
+  decodeFrames,
+  emptyModelsDir,
+  FIXTURES,
+  type Studio,
+} from './harness';
 import { buildTestDepthModel } from '../src-main/test/depthModel';
 import { installDepthModelFile } from '../src-main/engine/depth/models';
 import { frameSimilarity } from '../src-main/engine/preview/similarity';
-import { resolveFfmpeg } from '../src-main/engine/video';
-
-const run = promisify(execFile);
 
 /**
  * A first run in Chromium, with an empty models folder of its own (no SVD model, no depth model):
@@ -24,19 +29,16 @@ const run = promisify(execFile);
 describe('first run: welcome, sample preview, depth estimation, mismatched depth', () => {
   let studio: Studio;
   let models: string;
-  const savedEnv = process.env.CAMTRACK_MODELS_DIR;
+  let emptyModels: ReturnType<typeof emptyModelsDir>;
 
   beforeAll(async () => {
-    // The engine host inherits the environment: its models folder is this empty one.
-    models = mkdtempSync(path.join(os.tmpdir(), 'camtrack-firstrun-models-'));
-    process.env.CAMTRACK_MODELS_DIR = models;
+    emptyModels = emptyModelsDir('firstrun');
+    models = emptyModels.dir;
     studio = await launchStudio();
   });
   afterAll(async () => {
     await studio?.close();
-    if (savedEnv === undefined) delete process.env.CAMTRACK_MODELS_DIR;
-    else process.env.CAMTRACK_MODELS_DIR = savedEnv;
-    rmSync(models, { recursive: true, force: true });
+    emptyModels?.restore();
   });
 
   it('welcomes a first run with the sample, import, recent projects and what to install', async () => {
@@ -284,16 +286,3 @@ describe('first run: welcome, sample preview, depth estimation, mismatched depth
     expect(studio.errors).toEqual([]);
   });
 });
-
-/** Every frame of a video as RGB24 at its size, decoded by ffmpeg. */
-async function decodeFrames(file: string, width: number, height: number): Promise<Uint8Array[]> {
-  const ffmpeg = await resolveFfmpeg();
-  const { stdout } = await run(ffmpeg.path, ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], {
-    encoding: 'buffer',
-    maxBuffer: 1 << 28,
-  });
-  const size = width * height * 3;
-  const out: Uint8Array[] = [];
-  for (let o = 0; o + size <= stdout.length; o += size) out.push(new Uint8Array(stdout.subarray(o, o + size)));
-  return out;
-}

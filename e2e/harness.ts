@@ -3,8 +3,13 @@ import { mkdtempSync, mkdirSync, existsSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { startServer, type RunningServer } from '../src-main/server/serve';
 import { makeTestPhoto } from '../src-main/test/photo';
+import { resolveFfmpeg } from '../src-main/engine/video';
+
+const run = promisify(execFile);
 
 /**
  * End-to-end harness: starts the studio in browser mode (the built UI in dist/renderer, a real
@@ -158,4 +163,35 @@ export async function canvasColours(page: Page, selector: string): Promise<numbe
     for (let i = 0; i < d.length; i += 4) seen.add((d[i] >> 4) * 256 + (d[i + 1] >> 4) * 16 + (d[i + 2] >> 4));
     return seen.size;
   }, selector);
+}
+
+/** Every frame of a video as RGB24 at its size, decoded by ffmpeg. */
+export async function decodeFrames(file: string, width: number, height: number): Promise<Uint8Array[]> {
+  const ffmpeg = await resolveFfmpeg();
+  const { stdout } = await run(ffmpeg.path, ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], {
+    encoding: 'buffer',
+    maxBuffer: 1 << 28,
+  });
+  const size = width * height * 3;
+  const out: Uint8Array[] = [];
+  for (let o = 0; o + size <= stdout.length; o += size) out.push(new Uint8Array(stdout.subarray(o, o + size)));
+  return out;
+}
+
+/**
+ * An empty models folder of its own for the engine host, which inherits the environment: no SVD
+ * model and no depth model installed. `restore` puts the environment back and removes the folder.
+ */
+export function emptyModelsDir(prefix: string): { dir: string; restore(): void } {
+  const saved = process.env.CAMTRACK_MODELS_DIR;
+  const dir = mkdtempSync(path.join(os.tmpdir(), `camtrack-${prefix}-models-`));
+  process.env.CAMTRACK_MODELS_DIR = dir;
+  return {
+    dir,
+    restore() {
+      if (saved === undefined) delete process.env.CAMTRACK_MODELS_DIR;
+      else process.env.CAMTRACK_MODELS_DIR = saved;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -40,7 +40,7 @@ describe('render queue in browser mode', () => {
     // The new, empty project: the Render button says what is missing.
     await expect
       .poll(() => page.getByTestId('render-blockers').textContent(), { timeout: 20_000 })
-      .toMatch(/Import a photo first.*Import or estimate a depth map first/);
+      .toMatch(/Import a photo first.*Give the photo depth first/);
     await expect(page.getByTestId('render-button').isDisabled()).resolves.toBe(true);
     await shot(page.getByTestId('render-panel'), 'render-blocked');
   });

@@ -7,19 +7,19 @@ import { launchStudio, menuWithFile, idle, canvasColours, ARTIFACTS, type Studio
 import { writeNpy } from '../src-main/engine/npy/npy';
 
 /**
- * A street-like disparity map for the 16:9 photo, 480x270 (the engine stretches depth over the
+ * A street-like depth map for the 16:9 photo, 480x270 (the engine stretches depth over the
  * photo): a ground plane receding from 3 to 40 units towards the horizon, sky at 60, and a block
- * standing at 6 units left of centre so the mesh must tear at its edges. Stored as disparity
- * 10000 / z, the default mapping (Depth Anything's convention).
+ * standing at 6 units left of centre so the mesh must tear at its edges. Stored as z-depth in a
+ * float .npy, which is what such a file holds by default (depth/defaults.ts).
  */
-function streetDisparity(w = 480, h = 270): Float32Array {
+function streetDepth(w = 480, h = 270): Float32Array {
   const out = new Float32Array(w * h);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const below = (y + 0.5) / h - 0.42; // horizon a little above the middle
       let z = below > 0 ? Math.min(40, 1.2 / below) : 60;
       if (x > w * 0.18 && x < w * 0.38 && y > h * 0.3 && y < h * 0.85) z = Math.min(z, 6);
-      out[y * w + x] = 10000 / z;
+      out[y * w + x] = z;
     }
   }
   // A few pixels without depth: the report must count them.
@@ -43,7 +43,7 @@ describe('camera track designer in browser mode', () => {
   let PHOTO: string;
   beforeAll(async () => {
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'camtrack-track-e2e-'));
-    await fs.writeFile(path.join(tmp, 'street_depth.npy'), writeNpy(streetDisparity(), [270, 480]));
+    await fs.writeFile(path.join(tmp, 'street_depth.npy'), writeNpy(streetDepth(), [270, 480]));
     studio = await launchStudio();
     PHOTO = await studio.photo();
   });
@@ -60,14 +60,18 @@ describe('camera track designer in browser mode', () => {
     await page.getByTestId('import-depth').click();
     await (await chooser).setFiles(path.join(tmp, 'street_depth.npy'));
     await idle(page);
-    await page.getByTestId('depth-report').waitFor({ timeout: 20_000 });
-    await expect(page.getByTestId('depth-invalid').textContent()).resolves.toMatch(/^40 px/);
-    // z = 10000 / disparity: the nearest ground row is at about 2.1 units, the sky at 60.
+    // The photo came with a plane (a shape and its report) until the file replaced it.
+    await expect
+      .poll(() => page.getByTestId('depth-source').textContent(), { timeout: 20_000 })
+      .toBe('street_depth.npy');
+    await expect.poll(() => page.getByTestId('depth-invalid').textContent(), { timeout: 20_000 }).toMatch(/^40 px/);
+    // z as stored: the nearest ground row is at about 2.1 units, the sky at 60.
     const range = (await page.getByTestId('depth-range').textContent())!.split('–').map((s) => Number(s.trim()));
     expect(range[0]).toBeGreaterThan(1.5);
     expect(range[0]).toBeLessThan(3.5);
     expect(range[1]).toBeCloseTo(60, 3);
-    await expect(page.getByTestId('depth-scale').inputValue()).resolves.toBe('10000');
+    await expect(page.getByTestId('depth-kind').inputValue()).resolves.toBe('depth');
+    await expect(page.getByTestId('depth-scale').inputValue()).resolves.toBe('1');
     // The mesh is drawn: the viewport is full of the photo's colours.
     await page.waitForTimeout(1000);
     expect(await canvasColours(page, '[data-testid="viewport"] canvas')).toBeGreaterThan(40);

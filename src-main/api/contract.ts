@@ -1,6 +1,6 @@
 import { z } from '../engine/util/zod';
 import type { RenderFingerprint } from '../engine/render/fingerprint';
-import { ProjectDoc } from '../engine/project/schema';
+import { Depth, ProjectDoc } from '../engine/project/schema';
 import { JobOverrides } from '../engine/queue/model';
 import type { ErrorInfo } from '../engine/util/errors';
 
@@ -68,10 +68,21 @@ export const apiInputs = {
   /** Browser mode: the projects in the served workspace (Electron uses native dialogs). */
   'workspace.list': z.object({}),
 
-  /** Imports the photo from its bytes (menu, file picker or drag and drop). */
+  /**
+   * Imports the photo from its bytes (menu, file picker or drag and drop): stored as they are, with
+   * a downscaled working copy when large or EXIF-turned. Progress arrives as 'image.progress';
+   * 'image.cancel' stops it.
+   */
   'image.import': z.object({ project, name: fileName, bytes }),
+  'image.cancel': z.object({ project }),
   /** Imports a depth file (npy, 16-bit PNG, PFM) from its bytes. */
-  'depth.import': z.object({ project, name: fileName, bytes }),
+  'depth.import': z.object({
+    project,
+    name: fileName,
+    bytes,
+    /** The depth it replaces: its mapping is kept when it was a file of the same kind of values. */
+    previous: Depth.nullable().optional(),
+  }),
   /**
    * Estimates the photo's depth with the installed Depth Anything V2 model (engine/depth), stores it
    * as the project's depth asset and returns it with a disparity mapping that puts the median at 4
@@ -254,7 +265,28 @@ export interface ImportedImage {
 
 export interface ImportedDepth {
   depth: NonNullable<ProjectDoc['depth']>;
-  report: { width: number; height: number; valid: number; invalid: number; min: number; max: number; notes: string[] };
+  report: DepthReportView;
+}
+
+/** What a depth mapping made of a depth: counts, z in scene units, the plausibility check, notes. */
+export interface DepthReportView {
+  width: number;
+  height: number;
+  valid: number;
+  invalid: number;
+  /** z range and median after the mapping (the median is the scene's focus depth). */
+  min: number;
+  max: number;
+  median: number;
+  /** Range and median of the source's own values (the median is what "Flip depth / disparity" keeps in place). */
+  rawMin: number;
+  rawMax: number;
+  rawMedian: number;
+  /** Pixels per bin of log z between `lo` and `hi` (the panel's small histogram). */
+  histogram: { lo: number; hi: number; counts: number[] };
+  /** Implausible-scene findings, each naming its numbers (engine/depth/defaults.ts). */
+  warnings: string[];
+  notes: string[];
 }
 
 export interface WarpedFrame {
@@ -279,7 +311,7 @@ export interface DepthPreview {
   cx: number;
   cy: number;
   /** What the mapping made of the depth (counts, z range, notes). */
-  report?: ImportedDepth['report'];
+  report?: DepthReportView;
 }
 
 export interface ImportedTrack {
@@ -363,6 +395,7 @@ export interface ApiOutputs {
   'project.recent': { projects: { path: string; name: string }[] };
   'workspace.list': { root: string; projects: { path: string; name: string; modifiedAt: string }[] };
   'image.import': ImportedImage;
+  'image.cancel': { cancelled: boolean };
   'depth.import': ImportedDepth;
   'asset.read': { mime: string; bytes: Uint8Array };
   'depth.estimate': EstimatedDepth;
@@ -415,6 +448,8 @@ export interface ApiEvents {
     phase: 'encoding' | 'finishing' | 'done';
     fraction: number;
   };
+  /** A running photo import's progress (0..1) and stage (engine/image/importPhoto.ts). */
+  'image.progress': { project: string; stage: 'header' | 'decode' | 'store' | 'done'; fraction: number };
   /** A running depth estimation's progress (0..1) and stage. */
   'depth.progress': { project: string; stage: 'load' | 'estimate' | 'done'; fraction: number };
   /** The engine process died and was restarted (running renders are marked interrupted). */

@@ -9,6 +9,7 @@ import { cameraBenchmark } from './camera.bench';
 import { heatmapBenchmark } from './heatmap.bench';
 import { previewBenchmark } from './preview.bench';
 import { cliBenchmark } from './cli.bench';
+import { importBenchmark } from './import.bench';
 
 /** Every benchmark of the project. Add new ones to this list. */
 export const benchmarks: Benchmark[] = [
@@ -23,4 +24,5 @@ export const benchmarks: Benchmark[] = [
   heatmapBenchmark,
   previewBenchmark,
   cliBenchmark,
+  importBenchmark,
 ];

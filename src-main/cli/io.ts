@@ -8,6 +8,16 @@ export function progressLine(text: string): void {
   else process.stderr.write(`${text}\n`);
 }
 
+/** A warning a person should read (an implausible depth mapping...): on stderr, so stdout stays JSON. */
+export function warnLine(text: string): void {
+  process.stderr.write(`warning: ${text}\n`);
+}
+
+/** What a command assumed for the user (a default it picked): on stderr. */
+export function noteLine(text: string): void {
+  process.stderr.write(`note: ${text}\n`);
+}
+
 export function parseIntOption(name: string) {
   return (value: string): number => {
     const n = Number(value);

@@ -1,3 +1,4 @@
+import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import type { RgbImage } from '../engine/image/types';
 
@@ -7,10 +8,18 @@ import type { RgbImage } from '../engine/image/types';
  * the way a phone or camera writes it.
  */
 export async function makeTestPhoto(
-  opts: { width?: number; height?: number; orientation?: number } = {},
+  opts: {
+    width?: number;
+    height?: number;
+    orientation?: number;
+    /** Pixel noise of this amplitude (0..255): the grain of a real photo, which makes its JPEG as large as a camera's. */
+    grain?: number;
+  } = {},
 ): Promise<Buffer> {
   const width = opts.width ?? 1920;
   const height = opts.height ?? 1080;
+  const grain = opts.grain ?? 0;
+  let seed = 12345;
   const px = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
     const v = y / height;
@@ -33,6 +42,11 @@ export async function makeTestPhoto(
         px[i + 1] = check ? 60 : 180 * u;
         px[i + 2] = check ? 40 + 100 * v : 90;
       }
+      if (grain) {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        const n = ((seed >>> 16) / 65535 - 0.5) * grain;
+        for (let c = 0; c < 3; c++) px[i + c] = Math.min(255, Math.max(0, px[i + c] + n));
+      }
     }
   }
   return sharp(px, { raw: { width, height, channels: 3 } })
@@ -50,4 +64,27 @@ export function sineImage(width: number, height: number, shift = 0): RgbImage {
       for (let c = 0; c < 3; c++)
         data[(y * width + x) * 3 + c] = 0.5 + 0.4 * Math.sin(0.13 * (x + shift) + 0.07 * y * (c + 1) + c);
   return { width, height, data };
+}
+
+/**
+ * A PNG whose header says `width` x `height` (RGB, 8-bit) but that holds a single row: a file for
+ * size limits, refused from its header before anything is decoded, without making the pixels.
+ */
+export function pngHeaderOnly(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    return Buffer.concat([len, Buffer.from(type, 'latin1'), data, Buffer.alloc(4)]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(width * 3 + 1))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

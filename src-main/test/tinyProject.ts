@@ -3,7 +3,7 @@ import { presetTrack } from '../engine/camera/presets';
 import { fovYFromFocal } from '../engine/camera/intrinsics';
 import { openProject } from '../engine/project/store';
 import { writeProjectFromFiles } from '../engine/sources/fromFiles';
-import type { LambdaDoc, ProjectDoc, RenderSettings } from '../engine/project/schema';
+import { depthAsset, type LambdaDoc, type ProjectDoc, type RenderSettings } from '../engine/project/schema';
 import { appPath } from '../engine/util/appRoot';
 import { renderIntrinsics } from '../engine/render/inputs';
 
@@ -46,7 +46,7 @@ export async function writeTinyProject(dir: string, opts: TinyProjectOptions = {
   const assets = path.join(sample.dir, 'assets');
   const saved = await writeProjectFromFiles(dir, {
     imagePath: path.join(assets, sample.doc.image!.asset.file),
-    depthPath: path.join(assets, sample.doc.depth!.source.asset.file),
+    depthPath: path.join(assets, depthAsset(sample.doc.depth!)!.file),
     mapping: sample.doc.depth!.mapping,
     track,
     render,

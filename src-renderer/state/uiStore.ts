@@ -26,6 +26,8 @@ export interface UiState {
   frustums: 'keys' | 'all';
   toasts: Toast[];
   busy: string | null;
+  /** A photo import in progress (the import panel, with Cancel). */
+  importing: { name: string; stage: string; fraction: number } | null;
   set(partial: Partial<Omit<UiState, 'set' | 'toast' | 'dismiss'>>): void;
   toast(kind: Toast['kind'], text: string, action?: ToastAction): void;
   dismiss(id: number): void;
@@ -41,6 +43,7 @@ export const useUi = create<UiState>()((set) => ({
   frustums: 'keys',
   toasts: [],
   busy: null,
+  importing: null,
   set: (partial) => set(partial),
   toast: (kind, text, action) => {
     const id = toastId++;

@@ -313,7 +313,7 @@ describe('camtrack project new --orbit 360 (the showcase)', () => {
       await run('project', 'new', path.join(tmp, 'Half'), '--image', image, '--depth', depth, '--orbit', '180'),
     ).toBe(1);
     expect(err).toMatch(/--orbit takes 360, a full orbit \(got "180"\)/);
-    expect(await run('project', 'new', path.join(tmp, 'Flat'), '--image', image, '--orbit', '360')).toBe(1);
-    expect(err).toMatch(/--orbit 360 needs --image and --depth/);
+    expect(await run('project', 'new', path.join(tmp, 'Nothing'), '--orbit', '360')).toBe(1);
+    expect(err).toMatch(/--orbit 360 needs --image \(and its depth: --depth, --estimate-depth or --depth-shape\)/);
   }, 60_000);
 });

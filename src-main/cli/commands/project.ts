@@ -1,13 +1,16 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { decodeDepth } from '../../engine/depth/read';
 import { readCheckedAsset } from '../../engine/project/assets';
 import { CamtrackError, toErrorInfo } from '../../engine/util/errors';
 import { createProject } from '../../engine/project/create';
 import { saveProject, openProject, type OpenedProject } from '../../engine/project/store';
 import { writeProjectFromFiles } from '../../engine/sources/fromFiles';
 import { withProjectExtension, projectNameFromDir } from '../../engine/project/layout';
-import { DEFAULT_DEPTH_MAPPING, type DepthMapping, type ProjectDoc } from '../../engine/project/schema';
-import { printJson } from '../io';
+import type { DepthMapping, DepthShape, ProjectDoc } from '../../engine/project/schema';
+import { checkShape, defaultPlane, defaultRoom, shapeName } from '../../engine/depth/shapes';
+import { depthWarnings } from '../../engine/depth/defaults';
+import type { DepthReport } from '../../engine/depth/mapping';
+import { readDepthSource } from '../../engine/depth/source';
+import { noteLine, printJson, warnLine } from '../io';
 import { promises as fs } from 'node:fs';
 import sharp from 'sharp';
 import os from 'node:os';
@@ -55,7 +58,13 @@ export function projectSummary(p: OpenedProject): Record<string, unknown> {
       width: d.image.width,
       height: d.image.height,
     },
-    depth: d.depth && { file: d.depth.source.asset.file, source: d.depth.source.type, mapping: d.depth.mapping },
+    depth: d.depth && {
+      source: d.depth.source.type,
+      ...(d.depth.source.type === 'shape'
+        ? { shape: d.depth.source.shape, description: shapeName(d.depth.source.shape) }
+        : { file: d.depth.source.asset.file }),
+      mapping: d.depth.mapping,
+    },
     sources: d.sources.map((v) => ({
       id: v.id,
       name: v.name,
@@ -117,6 +126,68 @@ interface NewOptions {
   estimateDepth?: boolean;
   depthModel?: string;
   orbit?: string;
+  depthShape?: string;
+  vanishingPoint?: string;
+  backWall?: string;
+  planeDistance?: number;
+  backWallDistance?: number;
+}
+
+/** "0.4,0.5" -> [0.4, 0.5]: `count` numbers separated by commas. */
+function fractions(flag: string, value: string, count: number): number[] {
+  const parts = value.split(',').map((s) => s.trim());
+  const nums = parts.map(Number);
+  if (parts.length !== count || parts.some((s) => s === '') || nums.some((n) => !Number.isFinite(n)))
+    throw new CamtrackError(
+      'bad-input',
+      `${flag} takes ${count} numbers separated by commas, fractions of the photo (got "${value}").`,
+    );
+  return nums;
+}
+
+/**
+ * The depth shape of the options (--depth-shape and its parameters), the default plane for a photo
+ * given nothing else (so a new project renders at once), or null where depth comes from a file or
+ * a model.
+ */
+function shapeOption(o: NewOptions): DepthShape | null {
+  const roomOnly = o.vanishingPoint !== undefined || o.backWall !== undefined || o.backWallDistance !== undefined;
+  if (o.depthShape === undefined) {
+    if (roomOnly || o.planeDistance !== undefined)
+      throw new CamtrackError(
+        'bad-input',
+        '--vanishing-point, --back-wall, --back-wall-distance and --plane-distance shape the depth: give --depth-shape room or plane too.',
+      );
+    // Views and videos bring their own depth (and refuse --image with their own message).
+    const own = o.depth || o.estimateDepth || o.video || o.transforms || o.mvsnet;
+    return o.image && !own ? defaultPlane() : null;
+  }
+  if (o.depth || o.estimateDepth)
+    throw new CamtrackError('bad-input', 'Give --depth, --estimate-depth or --depth-shape: one source of depth.');
+  if (!o.image) throw new CamtrackError('bad-input', '--depth-shape needs --image: the shape is the depth of a photo.');
+  if (o.depthShape === 'plane') {
+    if (roomOnly)
+      throw new CamtrackError(
+        'bad-input',
+        '--vanishing-point, --back-wall and --back-wall-distance shape a room: use --depth-shape room.',
+      );
+    return defaultPlane(o.planeDistance);
+  }
+  if (o.depthShape === 'room') {
+    if (o.planeDistance !== undefined)
+      throw new CamtrackError('bad-input', "--plane-distance is a plane's: a room's is --back-wall-distance.");
+    const [x, y] = o.vanishingPoint === undefined ? [0.5, 0.5] : fractions('--vanishing-point', o.vanishingPoint, 2);
+    const room = defaultRoom({ x, y }, o.backWallDistance);
+    if (o.backWall === undefined) return room;
+    const [left, top, right, bottom] = fractions('--back-wall', o.backWall, 4);
+    return checkShape({ ...room, backWall: { left, top, right, bottom } });
+  }
+  throw new CamtrackError('bad-input', `--depth-shape must be plane or room (got "${o.depthShape}").`);
+}
+
+/** The plausibility check of a depth file's mapping, on stderr (engine/depth/defaults.ts). */
+function warnDepth(report: DepthReport | null): void {
+  if (report) for (const w of depthWarnings(report)) warnLine(w);
 }
 
 /** `--orbit 360`: the track becomes the full orbit around the scene's focus point (engine/render/orbitShowcase). */
@@ -157,15 +228,33 @@ export function registerProject(program: Command): void {
     .option('--depth <file>', 'depth file (.npy, PFM, 16-bit PNG or TIFF); needs --image')
     .option(
       '--depth-kind <kind>',
-      `what the depth file holds: depth or disparity (default ${DEFAULT_DEPTH_MAPPING.kind})`,
+      "what the depth file holds: depth or disparity (default by the file: float .npy/.pfm/TIFF and 16-bit PNG hold depth, an 8-bit PNG and a depth model's output disparity)",
     )
     .option(
       '--depth-scale <n>',
-      `z = scale * v (depth) or scale / v (disparity) (default ${DEFAULT_DEPTH_MAPPING.scale})`,
+      'z = scale * v (depth; default 1, 0.001 for a 16-bit PNG: millimetres) or scale / v (disparity; default: the median pixel at 4 units)',
       num('depth-scale'),
     )
-    .option('--near <n>', `nearest z kept (default ${DEFAULT_DEPTH_MAPPING.near})`, num('near'))
-    .option('--far <n>', `farthest z kept (default ${DEFAULT_DEPTH_MAPPING.far})`, num('far'))
+    .option('--near <n>', 'nearest z kept (default 1e-4 for depth, 0.05 for disparity)', num('near'))
+    .option('--far <n>', 'farthest z kept (default 1e6 for depth, 1000 for disparity)', num('far'))
+    .option(
+      '--depth-shape <shape>',
+      'depth without a file or model: plane (the photo as a card) or room (a box, "Tour Into the Picture"); a photo given nothing else gets a plane at 4 units',
+    )
+    .option(
+      '--vanishing-point <x,y>',
+      'room: where its floor, ceiling and wall lines meet, as fractions of the photo (default 0.5,0.5, the centre)',
+    )
+    .option(
+      '--back-wall <l,t,r,b>',
+      "room: the back wall's left, top, right and bottom edges as fractions of the photo (default: a third of the photo around the vanishing point)",
+    )
+    .option(
+      '--back-wall-distance <d>',
+      "room: the back wall's distance in scene units (default 8)",
+      num('back-wall-distance'),
+    )
+    .option('--plane-distance <d>', 'plane: its distance in scene units (default 4)', num('plane-distance'))
     .option('--frames <n>', 'frames of the track (default 25)', int('frames'))
     .option('--fps <n>', 'frames per second (default 7)', num('fps'))
     .option('--steps <n>', 'denoising steps (default 25)', int('steps'))
@@ -213,10 +302,10 @@ export function registerProject(program: Command): void {
             'bad-input',
             `--orbit takes 360, a full orbit (got "${o.orbit}"); for a partial orbit write a track with \`camtrack track preset orbit --degrees-per-frame D\` and pass it as --camera-path.`,
           );
-        if (!o.image || (!o.depth && !o.estimateDepth))
+        if (!o.image)
           throw new CamtrackError(
             'bad-input',
-            "--orbit 360 needs --image and --depth (or --estimate-depth): the orbit turns around the depth's focus point.",
+            "--orbit 360 needs --image (and its depth: --depth, --estimate-depth or --depth-shape): the orbit turns around the depth's focus point.",
           );
         if (o.cameraPath || o.transforms || o.mvsnet || o.video)
           throw new CamtrackError(
@@ -230,12 +319,25 @@ export function registerProject(program: Command): void {
       if (o.depthKind !== undefined && o.depthKind !== 'depth' && o.depthKind !== 'disparity') {
         throw new CamtrackError('bad-input', `--depth-kind must be "depth" or "disparity" (got "${o.depthKind}").`);
       }
-      const mapping: DepthMapping = {
-        kind: (o.depthKind as DepthMapping['kind'] | undefined) ?? DEFAULT_DEPTH_MAPPING.kind,
-        scale: o.depthScale ?? DEFAULT_DEPTH_MAPPING.scale,
-        near: o.near ?? DEFAULT_DEPTH_MAPPING.near,
-        far: o.far ?? DEFAULT_DEPTH_MAPPING.far,
+      // What is left out takes the default for the depth's values (engine/depth/defaults.ts).
+      const mapping: Partial<DepthMapping> = {
+        ...(o.depthKind !== undefined && { kind: o.depthKind as DepthMapping['kind'] }),
+        ...(o.depthScale !== undefined && { scale: o.depthScale }),
+        ...(o.near !== undefined && { near: o.near }),
+        ...(o.far !== undefined && { far: o.far }),
       };
+      const mapped = Object.keys(mapping).length > 0;
+      if (mapped && !o.depth && !o.estimateDepth && !o.video)
+        throw new CamtrackError(
+          'bad-input',
+          '--depth-kind, --depth-scale, --near and --far map a depth file: give --depth FILE or --estimate-depth too.',
+        );
+      const shape = shapeOption(o);
+      if (o.depthShape !== undefined && (o.video || o.transforms || o.mvsnet))
+        throw new CamtrackError(
+          'bad-input',
+          '--depth-shape gives a photo its depth: --video, --transforms and --mvsnet bring their own.',
+        );
       const common = {
         ...(o.frames !== undefined && { numFrames: o.frames }),
         ...(o.fps !== undefined && { fps: o.fps }),
@@ -326,17 +428,16 @@ export function registerProject(program: Command): void {
         try {
           const file = path.join(tmp, 'estimated-depth.npy');
           await writeNpyFile(file, Float32Array.from(est.raw.values), [est.raw.height, est.raw.width]);
-          const given =
-            o.depthKind !== undefined || o.depthScale !== undefined || o.near !== undefined || o.far !== undefined;
           const saved = await writeProjectFromFiles(dir, {
             imagePath: o.image,
             depthPath: file,
             depthModel: path.basename(path.dirname(est.modelFile)) + '/' + path.basename(est.modelFile),
-            mapping: given ? mapping : est.mapping,
+            mapping: mapped ? mapping : est.mapping,
             ...(o.name && { name: o.name }),
             ...common,
             ...(track && { track, fovY: track.keyframes[0].fovY }),
           });
+          warnDepth(saved.depthReport);
           const done = await withOrbit(saved, o.orbit);
           printJson({
             ...projectSummary({ dir: done.dir, doc: done.doc }),
@@ -351,11 +452,17 @@ export function registerProject(program: Command): void {
         ? await writeProjectFromFiles(dir, {
             imagePath: o.image,
             ...(o.depth && { depthPath: o.depth, mapping }),
+            ...(shape && { shape }),
             ...(o.name && { name: o.name }),
             ...common,
             ...(track && { track, fovY: track.keyframes[0].fovY }),
           })
-        : await saveProject(dir, createProject(o.name ?? projectNameFromDir(dir), common));
+        : { ...(await saveProject(dir, createProject(o.name ?? projectNameFromDir(dir), common))), depthReport: null };
+      if (shape && o.depthShape === undefined)
+        noteLine(
+          `No depth given: the photo's depth is ${shapeName(shape)}, a shape. For real depth give --depth FILE or --estimate-depth; for a box with parallax, --depth-shape room.`,
+        );
+      warnDepth(saved.depthReport);
       const done = await withOrbit(saved, o.orbit);
       printJson(projectSummary({ dir: done.dir, doc: done.doc }));
     });
@@ -381,8 +488,9 @@ export function registerProject(program: Command): void {
         try {
           const p = await openProject(t);
           // The depth must also decode: a file that passes its hash check can still be unreadable.
-          const depth = p.doc.depth?.source.asset;
-          if (depth) await decodeDepth(await readCheckedAsset(null, p.dir, depth, 'depth file'), depth.file);
+          const { depth, image } = p.doc;
+          if (depth && image)
+            await readDepthSource(depth, image, (ref) => readCheckedAsset(null, p.dir, ref, 'depth file'));
           printJson({
             path: t,
             ok: true,

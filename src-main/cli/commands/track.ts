@@ -17,7 +17,7 @@ import { PROJECT_EXTENSION, PROJECT_FILE } from '../../engine/project/layout';
 import type { ProjectDoc } from '../../engine/project/schema';
 import { readDepthFile } from '../../engine/depth/read';
 import { applyDepthMapping } from '../../engine/depth/mapping';
-import { resolveMapping } from '../../engine/warp/job';
+import { resolveDepthMapping } from '../../engine/depth/defaults';
 import { loadRenderInputs } from '../../engine/render/inputs';
 import { focusDepth } from '../../engine/render/orbitShowcase';
 import { CamtrackError } from '../../engine/util/errors';
@@ -90,7 +90,10 @@ export function registerTrack(program: Command): void {
       floatOption('target-depth'),
     )
     .option('--depth <file>', 'a depth map (.npy, 16-bit PNG, PFM) whose median depth is the default --target-depth')
-    .option('--depth-kind <kind>', '--depth holds depth (z, the default) or disparity')
+    .option(
+      '--depth-kind <kind>',
+      '--depth holds depth or disparity (default by the file, as project new: float and 16-bit PNG depth, 8-bit PNG disparity)',
+    )
     .option('--depth-scale <s>', '--depth: z = s * v (depth) or s / v (disparity)', floatOption('depth-scale'))
     .option('--degrees-per-frame <deg>', 'orbit, spiral: turn per frame', floatOption('degrees-per-frame'), 1)
     .option(
@@ -233,8 +236,13 @@ async function targetDepthFor(
   if (o.depth !== undefined) {
     if (o.depthKind !== undefined && o.depthKind !== 'depth' && o.depthKind !== 'disparity')
       throw new CamtrackError('bad-input', `--depth-kind must be depth or disparity (got "${o.depthKind}").`);
-    const mapping = resolveMapping({ kind: o.depthKind as 'depth' | 'disparity' | undefined, scale: o.depthScale });
-    const { depth } = applyDepthMapping(await readDepthFile(o.depth), mapping);
+    // The same default mapping as project new and warp (engine/depth/defaults.ts).
+    const raw = await readDepthFile(o.depth);
+    const mapping = resolveDepthMapping(raw, {
+      ...(o.depthKind !== undefined && { kind: o.depthKind as 'depth' | 'disparity' }),
+      ...(o.depthScale !== undefined && { scale: o.depthScale }),
+    });
+    const { depth } = applyDepthMapping(raw, mapping);
     return { depth: focusDepth(depth.z), from: 'depth' };
   }
   if (project?.doc.depth) {

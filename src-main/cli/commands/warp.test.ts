@@ -95,7 +95,7 @@ describe('camtrack warp', () => {
     expect(summary.holeFraction[0]).toBeGreaterThan(0.2);
   });
 
-  it('estimates the depth with a model (its output is disparity)', async () => {
+  it('estimates the depth with a model (its output is disparity, median at 4 units as in project new)', async () => {
     const dir = file('out-model');
     expect(
       await run(
@@ -112,8 +112,9 @@ describe('camtrack warp', () => {
     const summary = JSON.parse(await fs.readFile(path.join(dir, 'warp.json'), 'utf8'));
     expect(summary.depth).toMatchObject({
       origin: 'depth model depth-model.onnx (relative disparity)',
-      mapping: { kind: 'disparity', scale: 10000, near: 1e-4, far: 500 },
+      mapping: { kind: 'disparity', near: 0.05, far: 1000 },
     });
+    expect(summary.depth.zMedian).toBeCloseTo(4, 4);
     expect(summary.holeFraction[0]).toBe(0);
   });
 

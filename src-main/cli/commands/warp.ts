@@ -6,7 +6,7 @@ import { computeFit, placeIntrinsics } from '../../engine/image/fit';
 import type { DepthMapping } from '../../engine/project/schema';
 import { CamtrackError } from '../../engine/util/errors';
 import { runWarpJob } from '../../engine/warp/job';
-import { printJson, progressLine } from '../io';
+import { printJson, progressLine, warnLine } from '../io';
 
 interface WarpOptions {
   image: string;
@@ -41,11 +41,14 @@ export function registerWarp(program: Command): void {
     )
     .option(
       '--depth-kind <kind>',
-      'what the depth holds: depth (z along the optical axis; the default for files) or disparity (the default for a model)',
+      "what the depth holds: depth (z along the optical axis) or disparity; default by the file: float .npy/.pfm/TIFF and 16-bit PNG depth, 8-bit PNG and a model's output disparity",
     )
-    .option('--depth-scale <s>', 'depth: z = s * v; disparity: z = s / v (default 1 for depth, 10000 for disparity)')
-    .option('--near <n>', 'clip z below this (default 1e-4)')
-    .option('--far <f>', 'clip z above this (default 1e6 for depth, 500 for disparity)')
+    .option(
+      '--depth-scale <s>',
+      'depth: z = s * v (default 1, 0.001 for a 16-bit PNG: millimetres); disparity: z = s / v (default: the median pixel at 4 units)',
+    )
+    .option('--near <n>', 'clip z below this (default 1e-4 for depth, 0.05 for disparity)')
+    .option('--far <f>', 'clip z above this (default 1e6 for depth, 1000 for disparity)')
     .requiredOption('--camera-path <file>', 'nerfstudio camera_path.json; its first camera took the photo')
     .requiredOption('--out <dir>', 'output folder')
     .option('--width <w>', 'render width (default: the camera path render_width)')
@@ -99,12 +102,14 @@ export function registerWarp(program: Command): void {
         outDir: opts.out,
         onProgress: (done, total) => progressLine(`warped ${done}/${total}`),
       });
+      for (const w of summary.depthWarnings) warnLine(w);
       printJson({
         out: path.resolve(opts.out),
         frames: summary.frames,
         width: summary.width,
         height: summary.height,
         depthInvalid: summary.depth.total - summary.depth.valid,
+        depthMapping: summary.depth.mapping,
         meanHoleFraction: summary.holeFraction.reduce((a, b) => a + b, 0) / summary.frames,
         warpMs: Math.round(summary.timings.warpMs),
         totalMs: Math.round(summary.timings.totalMs),

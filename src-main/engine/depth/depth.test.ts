@@ -124,6 +124,7 @@ describe('depth mapping', () => {
     height: h,
     values: Float32Array.from(values),
     origin: 'test',
+    encoding: 'float',
   });
 
   it('maps depth as scale * v and disparity as scale / v, clipped to [near, far]', () => {
@@ -204,14 +205,14 @@ describe('depth resizing', () => {
     // A 2x1 depth [2, 8] (an object edge) on a 2x1 photo rendered at 4x1: output centres fall at
     // source x = 0.25, 0.75, 1.25, 1.75, so nearest copies [2, 2, 8, 8]. Bilinear (pixel-index
     // coordinates clamped to [0, 1]: 0, 0.25, 0.75, 1) would invent 3.5 and 6.5 between them.
-    const r: RawDepth = { width: 2, height: 1, values: Float32Array.from([2, 8]), origin: 'test' };
+    const r: RawDepth = { width: 2, height: 1, values: Float32Array.from([2, 8]), origin: 'test', encoding: 'float' };
     const fit = computeFit(2, 1, 4, 1, 'crop');
     expect(Array.from(depthForRender(r, DEPTH, fit).depth.z)).toEqual([2, 2, 8, 8]);
     expect(Array.from(depthForRender(r, DEPTH, fit, 'bilinear').depth.z)).toEqual([2, 3.5, 6.5, 8]);
   });
 
   it('places depth like the photo (pad bars have no depth) and refuses another aspect', () => {
-    const r: RawDepth = { width: 4, height: 2, values: new Float32Array(8).fill(3), origin: 'test' };
+    const r: RawDepth = { width: 4, height: 2, values: new Float32Array(8).fill(3), origin: 'test', encoding: 'float' };
     // A 400x200 photo padded into 8x8: the image occupies rows 2..5.
     const { depth } = depthForRender(r, DEPTH, computeFit(400, 200, 8, 8, 'pad'));
     const rows = Array.from({ length: 8 }, (_, y) => depth.z[y * 8]);

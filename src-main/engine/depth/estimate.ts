@@ -74,6 +74,7 @@ export async function estimateDepth(model: DepthModel, image: RgbImage, shortSid
     height: size.height,
     values,
     origin: `depth model ${path.basename(model.file)} (relative disparity)`,
+    encoding: 'float',
   };
 }
 

@@ -5,15 +5,15 @@ import { estimateDepth, loadDepthModel } from './estimate';
 import { estimateInWorker } from './estimateWorker';
 import { depthModelHint, installedDepthModel, verifyDepthModel } from './models';
 import type { RawDepth } from './types';
+import { mappingForDisparity } from './defaults';
 
 /**
  * Depth for a photo with the installed (or a given) Depth Anything V2 model: relative disparity at
  * the model's resolution, and a mapping to depth that suits it: z = scale / disparity with the
- * scale putting the median pixel at MEDIAN_DEPTH scene units (the camera presets move about a unit
+ * scale putting the median pixel at MEDIAN_DEPTH scene units (depth/defaults.ts) (the camera presets move about a unit
  * per second around such a scene), clipped to [near, far]. The depth panel's mapping controls
  * adjust it afterwards like any other.
  */
-export const MEDIAN_DEPTH = 4;
 
 export interface EstimateOptions {
   /** A model file or folder; default: the installed model (small, base, large in that order). */
@@ -33,20 +33,6 @@ export interface Estimated {
   modelFile: string;
   provider: string;
   timings: { loadMs: number; estimateMs: number };
-}
-
-/** A disparity mapping whose median depth is MEDIAN_DEPTH. */
-export function mappingForDisparity(values: ArrayLike<number>): DepthMapping {
-  const positive: number[] = [];
-  for (let i = 0; i < values.length; i++) if (values[i] > 0 && Number.isFinite(values[i])) positive.push(values[i]);
-  if (positive.length === 0)
-    throw new CamtrackError(
-      'model',
-      'The depth model gave no positive disparity anywhere: its output cannot be turned into depth.',
-    );
-  positive.sort((a, b) => a - b);
-  const median = positive[positive.length >> 1];
-  return { kind: 'disparity', scale: MEDIAN_DEPTH * median, near: 0.05, far: 1000 };
 }
 
 export async function estimateImageDepth(image: RgbImage, opts: EstimateOptions = {}): Promise<Estimated> {

@@ -32,7 +32,13 @@ export interface DepthReport {
   rawMax: number;
   zMin: number;
   zMax: number;
+  /** Medians of the used raw values and of z (from an even sample of at most MEDIAN_SAMPLE pixels). */
+  rawMedian: number;
+  zMedian: number;
 }
+
+/** Pixels sampled for the medians: exact for depth maps up to 512x512, within a fraction of a percentile above. */
+export const MEDIAN_SAMPLE = 1 << 18;
 
 export const DISPARITY_FLOOR = 1e-5;
 
@@ -100,6 +106,7 @@ export function applyDepthMapping(raw: RawDepth, mapping: DepthMapping): { depth
     if (d > zMax) zMax = d;
   }
   const valid = n - nan - posInf - negInf - zero - negative;
+  const { rawMedian, zMedian } = medians(raw.values, z, kind);
   const report: DepthReport = {
     width: raw.width,
     height: raw.height,
@@ -119,6 +126,8 @@ export function applyDepthMapping(raw: RawDepth, mapping: DepthMapping): { depth
     rawMax: valid ? rawMax : NaN,
     zMin: valid ? zMin : NaN,
     zMax: valid ? zMax : NaN,
+    rawMedian,
+    zMedian,
   };
   if (valid === 0) {
     throw new CamtrackError(
@@ -127,6 +136,25 @@ export function applyDepthMapping(raw: RawDepth, mapping: DepthMapping): { depth
     );
   }
   return { depth: { width: raw.width, height: raw.height, z }, report };
+}
+
+/** Medians of the used values (z > 0) over an even sample; the raw value is floored as the mapping floors it. */
+function medians(
+  values: ArrayLike<number>,
+  z: Float32Array,
+  kind: DepthMapping['kind'],
+): { rawMedian: number; zMedian: number } {
+  const step = Math.max(1, Math.floor(z.length / MEDIAN_SAMPLE));
+  const zs: number[] = [];
+  const rs: number[] = [];
+  for (let i = 0; i < z.length; i += step) {
+    if (!(z[i] > 0)) continue;
+    zs.push(z[i]);
+    rs.push(kind === 'disparity' ? Math.max(values[i], DISPARITY_FLOOR) : values[i]);
+  }
+  if (zs.length === 0) return { rawMedian: NaN, zMedian: NaN };
+  const mid = (a: number[]) => Float64Array.from(a).sort()[a.length >> 1];
+  return { rawMedian: mid(rs), zMedian: mid(zs) };
 }
 
 /** "12 NaN, 3 zero" style summary of the unusable values (or "none"). */

@@ -38,7 +38,7 @@ export function parsePfm(bytes: Uint8Array, name = 'the PFM file'): RawDepth {
     const srcRow = (height - 1 - y) * width; // bottom to top in the file
     for (let x = 0; x < width; x++) values[y * width + x] = view.getFloat32((srcRow + x) * channels * 4, little);
   }
-  return { width, height, values, origin: kind === 'PF' ? 'pfm (colour, first channel)' : 'pfm' };
+  return { width, height, values, origin: kind === 'PF' ? 'pfm (colour, first channel)' : 'pfm', encoding: 'float' };
 }
 
 /** Writes a greyscale little-endian PFM (for tests and tools). Rows are given top to bottom. */

@@ -58,7 +58,7 @@ function npyDepth(bytes: Uint8Array, name: string): RawDepth {
     );
   }
   checkDepthPixels(name, dims[1], dims[0]);
-  return { height: dims[0], width: dims[1], values: arr.data, origin: `npy ${arr.dtype}` };
+  return { height: dims[0], width: dims[1], values: arr.data, origin: `npy ${arr.dtype}`, encoding: 'float' };
 }
 
 async function rasterDepth(bytes: Uint8Array, name: string, kind: 'PNG' | 'TIFF'): Promise<RawDepth> {
@@ -100,7 +100,7 @@ async function rasterDepth(bytes: Uint8Array, name: string, kind: 'PNG' | 'TIFF'
     // A copy: the decoded buffer may sit at an offset that is not a multiple of 4.
     const values = new Float32Array(width * height);
     new Uint8Array(values.buffer).set(raw.data.subarray(0, width * height * 4));
-    return { width, height, values, origin: `${kind.toLowerCase()} float` };
+    return { width, height, values, origin: `${kind.toLowerCase()} float`, encoding: 'float' };
   }
   const sixteen = meta.depth === 'ushort';
   if (meta.depth !== undefined && meta.depth !== 'uchar' && !sixteen) {
@@ -129,5 +129,11 @@ async function rasterDepth(bytes: Uint8Array, name: string, kind: 'PNG' | 'TIFF'
     if (isColour && (src[i] !== src[i + 1] || src[i] !== src[i + 2])) throw colour();
     values[p] = src[i];
   }
-  return { width, height, values, origin: `${kind.toLowerCase()} ${sixteen ? '16-bit' : '8-bit'}` };
+  return {
+    width,
+    height,
+    values,
+    origin: `${kind.toLowerCase()} ${sixteen ? '16-bit' : '8-bit'}`,
+    encoding: sixteen ? 'uint16' : 'uint8',
+  };
 }

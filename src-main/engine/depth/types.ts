@@ -9,7 +9,15 @@ export interface RawDepth {
   values: Float32Array | Float64Array;
   /** Where the values came from, for messages and reports ('npy <f4', 'pfm', 'png 16-bit', ...). */
   origin: string;
+  /**
+   * How the values were stored: 'float' (npy, PFM, float TIFF, a model's output, a baked shape),
+   * 'uint16' or 'uint8' (PNG and TIFF). The default mapping of a depth file follows it
+   * (depth/defaults.ts).
+   */
+  encoding: DepthEncoding;
 }
+
+export type DepthEncoding = 'float' | 'uint16' | 'uint8';
 
 export interface DepthMap {
   width: number;

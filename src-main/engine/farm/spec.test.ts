@@ -3,6 +3,7 @@ import { openProject } from '../project/store';
 import { sampleProjectDir } from '../../test/tinyProject';
 import { sigmasForSteps } from '../schedule/sigmas';
 import { docFromSpec, parseFarmSpec, specFromDoc } from './spec';
+import { depthAsset } from '../project/schema';
 
 const model = { name: 'm', family: 'draft', files: [{ file: 'unet.onnx', sha256: 'a'.repeat(64) }] };
 
@@ -21,7 +22,7 @@ describe('farm job specs', () => {
       path: `assets/${doc.image!.asset.sha256}.png`,
       sha256: doc.image!.asset.sha256,
     });
-    expect(spec.assets.depth.path).toBe(`assets/${doc.depth!.source.asset.sha256}.npy`);
+    expect(spec.assets.depth.path).toBe(`assets/${depthAsset(doc.depth!)!.sha256}.npy`);
     expect(spec.sigmas).toHaveLength(doc.render.steps + 1);
     // Through JSON (the queue) and back.
     const back = docFromSpec(parseFarmSpec(JSON.parse(JSON.stringify(spec))), '/models/m');

@@ -46,7 +46,8 @@ export const FarmJobSpec = z.object({
   /** Where the output goes, relative to the farm root (renders/NAME.mp4, or a folder for png). */
   output: FarmPath,
   assets: z.object({ image: FarmAsset, depth: FarmAsset }),
-  source: SourceImage.omit({ asset: true }),
+  // The working copy is for the studio's views: a render reads the photo itself.
+  source: SourceImage.omit({ asset: true, working: true }),
   depth: z.object({
     source: z.discriminatedUnion('type', [
       z.object({ type: z.literal('file'), originalName: z.string() }),
@@ -139,6 +140,9 @@ export function specFromDoc(input: SpecInput): FarmJobSpec {
   if (format !== 'png' && ext !== format)
     throw new CamtrackError('bad-input', `The output name "${name}" must end in .${format} (the render format).`);
   const { asset: imageAsset, ...source } = doc.image;
+  // prepareFarmJob bakes a depth shape into a file first: a job carries its depth as a file.
+  if (doc.depth.source.type === 'shape')
+    throw new CamtrackError('internal', 'A farm job needs its depth shape baked into a file first (prepareFarmJob).');
   const { asset: depthAsset, ...depthSource } = doc.depth.source;
   return parseFarmSpec({
     kind: FARM_SPEC_KIND,

@@ -6,9 +6,11 @@ import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { sha256File } from '../models/hashing';
 import { resolveModelRef } from '../models/modelFolder';
-import { copyFileAtomic } from '../project/assets';
+import { copyFileAtomic, storeAsset } from '../project/assets';
 import { assetPath } from '../project/layout';
-import type { ProjectDoc } from '../project/schema';
+import { depthAsset, type ProjectDoc } from '../project/schema';
+import { bakeShape, bakeSize, shapeName } from '../depth/shapes';
+import { writeNpy } from '../npy/npy';
 import { applyRenderOverrides, type RenderOverrides } from '../render/overrides';
 import { sigmasForSteps } from '../schedule/sigmas';
 import { CamtrackError } from '../util/errors';
@@ -81,7 +83,7 @@ export interface SubmitOptions {
 /** The spec of a project render and its job id (the assets are copied onto the farm root). */
 export async function prepareFarmJob(opts: SubmitOptions): Promise<{ jobId: string; spec: FarmJobSpec }> {
   const root = await checkFarmRoot(opts.farmRoot);
-  const { doc } = applyRenderOverrides(opts.doc, opts.overrides);
+  const doc = await withBakedShape(opts.projectDir, applyRenderOverrides(opts.doc, opts.overrides).doc);
   const modelDir = resolveModelRef(doc.render.model, opts.projectDir);
   const model = await farmModelOf(modelDir);
   const jobId = randomUUID();
@@ -95,14 +97,20 @@ export async function prepareFarmJob(opts: SubmitOptions): Promise<{ jobId: stri
     submittedFrom: os.hostname(),
   });
   await publishAsset(opts.projectDir, doc.image!.asset.file, doc.image!.asset.sha256, root, spec.assets.image.path);
-  await publishAsset(
-    opts.projectDir,
-    doc.depth!.source.asset.file,
-    doc.depth!.source.asset.sha256,
-    root,
-    spec.assets.depth.path,
-  );
+  const depth = depthAsset(doc.depth!)!;
+  await publishAsset(opts.projectDir, depth.file, depth.sha256, root, spec.assets.depth.path);
   return { jobId, spec };
+}
+
+/** A farm job carries its depth as a file: a depth shape is baked into one (z-depth .npy) among the project's assets. */
+async function withBakedShape(projectDir: string, doc: ProjectDoc): Promise<ProjectDoc> {
+  const d = doc.depth;
+  if (!d || d.source.type !== 'shape' || !doc.image) return doc;
+  const size = bakeSize(doc.image.width, doc.image.height);
+  const raw = bakeShape(d.source.shape, size.width, size.height);
+  const asset = await storeAsset(projectDir, 'depth', writeNpy(raw.values, [raw.height, raw.width]), 'npy');
+  const originalName = `${shapeName(d.source.shape)} (baked)`;
+  return { ...doc, depth: { source: { type: 'file', asset, originalName }, mapping: d.mapping } };
 }
 
 /** Adds a job: one attempt (a render that fails fails the same way again); a worker that dies hands it on through stalled detection, not a retry. */

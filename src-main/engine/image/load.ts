@@ -42,7 +42,18 @@ export async function loadImageFile(path: string, options: LoadImageOptions = {}
   return decodeImage(bytes, { ...options, name: options.name ?? path });
 }
 
-export async function decodeImage(bytes: Uint8Array, options: LoadImageOptions = {}): Promise<LoadedImage> {
+/** What a photo's header says, checked before any pixel is decoded: its format, size (as stored) and metadata. */
+export interface PhotoHeader {
+  format: LoadedImage['format'];
+  meta: Metadata;
+  width: number;
+  height: number;
+  /** The size once EXIF orientation is applied (5 to 8 turn it a quarter). */
+  upright: { width: number; height: number };
+}
+
+/** Reads and checks a photo's header: a PNG, JPEG or WebP of a readable size within `maxPixels`. */
+export async function readPhotoHeader(bytes: Uint8Array, options: LoadImageOptions = {}): Promise<PhotoHeader> {
   const name = options.name ?? 'the image';
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (bytes.length === 0) throw new CamtrackError('bad-file', `${name} is empty (0 bytes).`);
@@ -67,6 +78,15 @@ export async function decodeImage(bytes: Uint8Array, options: LoadImageOptions =
       `${name} is ${w}x${h} (${((w * h) / 1e6).toFixed(1)} megapixels), above the limit of ${(maxPixels / 1e6).toFixed(1)} megapixels. Downscale it first.`,
     );
   }
+  const turned = (meta.orientation ?? 1) >= 5;
+  return { format, meta, width: w, height: h, upright: turned ? { width: h, height: w } : { width: w, height: h } };
+}
+
+export async function decodeImage(bytes: Uint8Array, options: LoadImageOptions = {}): Promise<LoadedImage> {
+  const name = options.name ?? 'the image';
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const { format, meta } = await readPhotoHeader(bytes, options);
+  const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const sixteen = meta.depth === 'ushort';
   const hadAlpha = meta.hasAlpha === true;
   let raw: { data: Buffer; info: OutputInfo };

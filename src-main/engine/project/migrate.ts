@@ -92,11 +92,34 @@ function migrateV2toV3(raw: unknown): unknown {
   return { ...(raw as Record<string, unknown>), schemaVersion: 3 };
 }
 
+/**
+ * Version 3 -> 4, one named step per concern of version 4, applied in order. Each takes and gives
+ * a plain object; the version number is set once, after them.
+ */
+type Step = (doc: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * Depth shapes (engine/depth/shapes.ts): version 4 may hold a depth whose source is a shape (`{ type:
+ * 'shape', shape }`, no asset) and a photo with a downscaled working copy (`image.working`). A
+ * version-3 project has neither and its depth mapping is stored, so it reads, and renders, unchanged.
+ */
+const migrate3to4DepthShapes: Step = (doc) => doc;
+
+export const MIGRATE_3_TO_4: readonly Step[] = [migrate3to4DepthShapes];
+
+function migrateV3toV4(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new CamtrackError('bad-file', 'This version-3 project is damaged: it is not a JSON object.');
+  const doc = MIGRATE_3_TO_4.reduce((d, step) => step(d), raw as Record<string, unknown>);
+  return { ...doc, schemaVersion: 4 };
+}
+
 /** MIGRATIONS[n]: version n -> n + 1. There must be one for every n below PROJECT_SCHEMA_VERSION. */
 export const MIGRATIONS: Readonly<Record<number, (doc: unknown) => unknown>> = {
   0: migrateV0toV1,
   1: migrateV1toV2,
   2: migrateV2toV3,
+  3: migrateV3toV4,
 };
 
 /**

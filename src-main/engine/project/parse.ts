@@ -1,5 +1,5 @@
 import { CamtrackError } from '../util/errors';
-import { ProjectDoc, PROJECT_SCHEMA_VERSION } from './schema';
+import { depthAsset, ProjectDoc, PROJECT_SCHEMA_VERSION } from './schema';
 import { migrateToCurrent } from './migrate';
 import { formatIssues } from '../util/issues';
 
@@ -114,14 +114,18 @@ export function assertValidDoc(doc: unknown, problem = 'The project cannot be sa
   return r.data;
 }
 
-/** The asset files a document references (image, depth), in a stable order. */
+/** The asset files a document references (image and its working copy, depth), in a stable order. */
 export function referencedAssets(doc: ProjectDoc): { file: string; sha256: string; role: string }[] {
   const out: { file: string; sha256: string; role: string }[] = [];
   if (doc.image) out.push({ ...doc.image.asset, role: 'source image' });
-  if (doc.depth) out.push({ ...doc.depth.source.asset, role: 'depth' });
+  if (doc.image?.working) out.push({ ...doc.image.working, role: 'working copy of the source image' });
+  // A depth shape stores no file.
+  const depth = doc.depth && depthAsset(doc.depth);
+  if (depth) out.push({ ...depth, role: 'depth' });
   for (const v of doc.sources) {
     out.push({ ...v.image.asset, role: `source view "${v.name}" image` });
-    out.push({ ...v.depth.source.asset, role: `source view "${v.name}" depth` });
+    const d = depthAsset(v.depth);
+    if (d) out.push({ ...d, role: `source view "${v.name}" depth` });
   }
   // Video frames (frame 0 is also `image`/`depth`: listed once).
   const seen = new Set(out.map((r) => r.file));

@@ -8,7 +8,7 @@ import { z } from '../util/zod';
  * Bump PROJECT_SCHEMA_VERSION on any change that old readers would misread, and add a migration
  * from the previous version in `migrate.ts`.
  */
-export const PROJECT_SCHEMA_VERSION = 3;
+export const PROJECT_SCHEMA_VERSION = 4;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 export const Vec3 = z.tuple([finite, finite, finite]);
@@ -40,6 +40,12 @@ export const SourceImage = z.object({
   height: z.number().int().positive(),
   /** The camera's K when known (an imported calibrated camera); else a 60 degree horizontal fov is assumed. */
   intrinsics: PixelIntrinsics.optional(),
+  /**
+   * A downscaled upright copy (JPEG, at most WORKING_COPY_SIDE on its long side) that the 3D view
+   * and the look-through preview show instead of a large photo; renders always read `asset`.
+   * Absent when the photo is small enough to show as it is.
+   */
+  working: AssetRef.optional(),
 });
 export type SourceImage = z.infer<typeof SourceImage>;
 
@@ -58,14 +64,68 @@ export const DepthMapping = z
   .refine((m) => m.far > m.near, { message: 'far must be greater than near' });
 export type DepthMapping = z.infer<typeof DepthMapping>;
 
+/** A point or a length as a fraction of the photo: x of its width from the left, y of its height from the top. */
+const Fraction = finite;
+const positive = (what: string) => finite.refine((v) => v > 0, `${what} must be > 0`);
+
+/**
+ * Depth from a shape instead of a file (engine/depth/shapes.ts): stored as the shape's own
+ * parameters and baked into a depth map when it is read, so it stays editable.
+ * - plane: a fronto-parallel plane at `distance` (the photo as a card);
+ * - room: "Tour Into the Picture" (Horry, Anjyo, Arai 1997): a back wall at `distance`, facing the
+ *   camera, and floor, ceiling and side walls running from its edges towards the vanishing point.
+ */
+export const PlaneShape = z.object({ kind: z.literal('plane'), distance: positive('The plane distance') });
+export const RoomShape = z
+  .object({
+    kind: z.literal('room'),
+    vanishingPoint: z.object({ x: Fraction, y: Fraction }),
+    backWall: z.object({ left: Fraction, top: Fraction, right: Fraction, bottom: Fraction }),
+    distance: positive('The back wall distance'),
+  })
+  .superRefine((room, ctx) => {
+    const problem = roomProblem(room);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+export const DepthShape = z.discriminatedUnion('kind', [PlaneShape, RoomShape]);
+export type PlaneShape = z.infer<typeof PlaneShape>;
+export type RoomShape = z.infer<typeof RoomShape>;
+export type DepthShape = z.infer<typeof DepthShape>;
+
+/** The back wall's smallest width and height, as a fraction of the photo. */
+export const MIN_BACK_WALL = 0.01;
+
+/** Why a room cannot be built (a sentence naming the numbers), or null when it can. */
+export function roomProblem(room: Pick<RoomShape, 'vanishingPoint' | 'backWall'>): string | null {
+  const { x, y } = room.vanishingPoint;
+  const { left, top, right, bottom } = room.backWall;
+  const f = (v: number) => Number(v.toFixed(3));
+  if (!(x > 0 && x < 1 && y > 0 && y < 1))
+    return `The vanishing point (${f(x)}, ${f(y)}) lies outside the photo: give it as fractions of the photo's width and height, each between 0 and 1.`;
+  if (!(left >= 0 && top >= 0 && right <= 1 && bottom <= 1))
+    return `The back wall (left ${f(left)}, top ${f(top)}, right ${f(right)}, bottom ${f(bottom)}) reaches outside the photo: its edges are fractions of the photo, between 0 and 1.`;
+  if (!(right - left >= MIN_BACK_WALL && bottom - top >= MIN_BACK_WALL))
+    return `The back wall is ${f(Math.max(0, right - left))} x ${f(Math.max(0, bottom - top))} of the photo: it needs a width and a height of at least ${MIN_BACK_WALL} (1% of the photo).`;
+  if (!(x > left && x < right && y > top && y < bottom))
+    return `The vanishing point (${f(x)}, ${f(y)}) must lie inside the back wall (${f(left)} to ${f(right)} across, ${f(top)} to ${f(bottom)} down): the room's edges run from the wall's corners towards it.`;
+  return null;
+}
+
 export const DepthSource = z.discriminatedUnion('type', [
   z.object({ type: z.literal('file'), asset: AssetRef, originalName: z.string() }),
   z.object({ type: z.literal('model'), asset: AssetRef, model: z.string() }),
+  z.object({ type: z.literal('shape'), shape: DepthShape }),
 ]);
 export type DepthSource = z.infer<typeof DepthSource>;
 
+/** Depth: its source and how the source's values become z-depth (for a shape: SHAPE_MAPPING, the identity). */
 export const Depth = z.object({ source: DepthSource, mapping: DepthMapping });
 export type Depth = z.infer<typeof Depth>;
+
+/** The depth's file among the project's assets, or null for a shape (nothing stored but its parameters). */
+export function depthAsset(d: Depth): AssetRef | null {
+  return d.source.type === 'shape' ? null : d.source.asset;
+}
 
 /** A camera-to-world pose: 16 numbers, row-major 4x4, GL camera axes (geometry/conventions.ts). */
 export const Pose = z.array(finite).length(16, 'a pose has 16 numbers (a row-major 4x4)');
@@ -262,4 +322,8 @@ export const DEFAULT_RENDER_SETTINGS: RenderSettings = {
   crf: 18,
 };
 
+/**
+ * The reference's mapping of Depth Anything's output: 10000 / disparity clipped to [1e-4, 500]. Not
+ * the studio's default any more: each kind of depth source has its own (engine/depth/defaults.ts).
+ */
 export const DEFAULT_DEPTH_MAPPING: DepthMapping = { kind: 'disparity', scale: 10000, near: 1e-4, far: 500 };

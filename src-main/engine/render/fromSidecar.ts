@@ -3,7 +3,7 @@ import path from 'node:path';
 import { readManifest } from '../models/modelFolder';
 import { isPreviewModel } from '../preview/kind';
 import { ASSETS_DIR } from '../project/layout';
-import { PROJECT_SCHEMA_VERSION, type ProjectDoc } from '../project/schema';
+import { depthAsset, PROJECT_SCHEMA_VERSION, type ProjectDoc } from '../project/schema';
 import { CamtrackError } from '../util/errors';
 import { modelDirFor, renderProject, type RenderOptions, type RenderResult } from './render';
 import { readSidecar, readSidecarLambda, type RenderSidecar } from './sidecar';
@@ -70,15 +70,16 @@ function findAssetsDir(sidecarPath: string, sidecar: RenderSidecar, given?: stri
     path.join(path.dirname(path.dirname(path.resolve(sidecarPath))), ASSETS_DIR),
     path.join(path.dirname(path.resolve(sidecarPath)), ASSETS_DIR),
   ].filter((c): c is string => !!c);
+  // A depth shape is recorded in the sidecar itself: only the photo is looked for.
+  const depth = depthAsset(sidecar.depth);
   const found = candidates.find(
     (dir) =>
-      existsSync(path.join(dir, sidecar.source.asset.file)) &&
-      existsSync(path.join(dir, sidecar.depth.source.asset.file)),
+      existsSync(path.join(dir, sidecar.source.asset.file)) && (!depth || existsSync(path.join(dir, depth.file))),
   );
   if (!found)
     throw new CamtrackError(
       'not-found',
-      `The photo (${sidecar.source.asset.file}) and depth (${sidecar.depth.source.asset.file}) of ${sidecarPath} were not found in ${candidates.join(', ')}. Give the folder that holds them.`,
+      `The photo (${sidecar.source.asset.file})${depth ? ` and depth (${depth.file})` : ''} of ${sidecarPath} ${depth ? 'were' : 'was'} not found in ${candidates.join(', ')}. Give the folder that holds them.`,
     );
   return found;
 }

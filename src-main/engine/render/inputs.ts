@@ -3,7 +3,7 @@ import { evaluateTrack } from '../camera/evaluate';
 import { photoIntrinsics } from '../camera/intrinsics';
 import type { DepthReport } from '../depth/mapping';
 import { depthForRender } from '../depth/prepare';
-import { decodeDepth } from '../depth/read';
+import { readDepthSource } from '../depth/source';
 import { computeFit, placeIntrinsics, type Placement } from '../image/fit';
 import { decodeImage } from '../image/load';
 import { resampleImage } from '../image/resample';
@@ -49,9 +49,9 @@ export async function loadRenderInputs(
       'bad-input',
       'The project has no depth: import a depth file (or estimate one) before rendering.',
     );
-  const [imageBytes, depthBytes] = await Promise.all([
+  const [imageBytes, raw] = await Promise.all([
     readCheckedAsset(assetsDir, projectDir, doc.image.asset, 'photo'),
-    readCheckedAsset(assetsDir, projectDir, doc.depth.source.asset, 'depth file'),
+    readDepthSource(doc.depth, doc.image, (ref) => readCheckedAsset(assetsDir, projectDir, ref, 'depth file')),
   ]);
   const photo = (await decodeImage(imageBytes, { name: doc.image.originalName })).image;
   if (photo.width !== doc.image.width || photo.height !== doc.image.height)
@@ -59,7 +59,6 @@ export async function loadRenderInputs(
       'bad-file',
       `The photo ${doc.image.asset.file} is ${photo.width}x${photo.height}, but the project records ${doc.image.width}x${doc.image.height}.`,
     );
-  const raw = await decodeDepth(depthBytes, doc.depth.source.asset.file);
   const { intrinsics, placement } = renderIntrinsics(doc);
   const image = resampleImage(photo, placement);
   const { depth, report } = depthForRender(raw, doc.depth.mapping, placement);

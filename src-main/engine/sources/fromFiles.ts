@@ -4,9 +4,14 @@ import { decodeDepth } from '../depth/read';
 import { CamtrackError, toErrorInfo } from '../util/errors';
 import { sniffFormat, type SniffedFormat } from '../image/sniff';
 import { decodeImage } from '../image/load';
+import { resolveDepthMapping, type DepthProducer } from '../depth/defaults';
+import { applyDepthMapping, type DepthReport } from '../depth/mapping';
+import { shapeDepth } from '../depth/shapes';
+import type { RawDepth } from '../depth/types';
 import {
-  DEFAULT_DEPTH_MAPPING,
+  type AssetRef,
   type Depth,
+  type DepthShape,
   type DepthMapping,
   type SourceImage,
   type LambdaDoc,
@@ -29,8 +34,10 @@ export interface ProjectFromFilesOptions {
   depthPath?: string;
   /** The depth file was estimated by this model (its file name is recorded as the depth's source). */
   depthModel?: string;
-  /** How the depth file's values become z-depth (default: disparity, 10000, [1e-4, 500]). */
-  mapping?: DepthMapping;
+  /** How the depth file's values become z-depth: what is left out takes the default for its values (depth/defaults.ts). */
+  mapping?: Partial<DepthMapping>;
+  /** Without a depth file: a depth shape (engine/depth/shapes.ts); without either the project has no depth. */
+  shape?: DepthShape;
   /** A whole track; else createProject's default with `numFrames`, `fps` and `fovY`. */
   track?: Track;
   numFrames?: number;
@@ -81,11 +88,16 @@ export async function imageAssetFromFile(imagePath: string): Promise<{ asset: Ne
   };
 }
 
-/** A depth file as a project asset (npy, PFM, 16-bit PNG or TIFF, told by its bytes) with its mapping. */
+/**
+ * A depth file as a project asset (npy, PFM, 16-bit PNG or TIFF, told by its bytes) with its
+ * mapping: `mapping`, else the default for its kind of values (depth/defaults.ts, `producer` 'model'
+ * for a depth model's output). `raw` is what it holds, `report` what the mapping makes of it.
+ */
 export async function depthAssetFromFile(
   depthPath: string,
-  mapping: DepthMapping,
-): Promise<{ asset: NewAsset; depth: Depth }> {
+  mapping: Partial<DepthMapping> = {},
+  producer: DepthProducer = 'file',
+): Promise<{ asset: NewAsset; ref: AssetRef; depth: Depth; raw: RawDepth; report: DepthReport }> {
   const depthBytes = await readInput(depthPath, 'depth file');
   const format = sniffFormat(depthBytes);
   const ext = DEPTH_EXTENSION[format];
@@ -96,28 +108,37 @@ export async function depthAssetFromFile(
     );
   }
   // Decoded now, so a project is never made around a depth file that will not load.
-  await decodeDepth(depthBytes, path.basename(depthPath));
+  const raw = await decodeDepth(depthBytes, path.basename(depthPath));
+  const used = resolveDepthMapping(raw, mapping, producer);
+  const { report } = applyDepthMapping(raw, used);
   const sha = sha256Hex(depthBytes);
   const asset: NewAsset = { name: assetFileName('depth', sha, ext), bytes: depthBytes };
+  const ref = { file: asset.name, sha256: sha };
   return {
     asset,
-    depth: {
-      source: { type: 'file', asset: { file: asset.name, sha256: sha }, originalName: path.basename(depthPath) },
-      mapping,
-    },
+    ref,
+    raw,
+    report,
+    depth: { source: { type: 'file', asset: ref, originalName: path.basename(depthPath) }, mapping: used },
   };
 }
 
-export async function writeProjectFromFiles(dir: string, opts: ProjectFromFilesOptions): Promise<SavedProject> {
+/** The project written, and what the depth file's mapping made of it (null without a depth file). */
+export async function writeProjectFromFiles(
+  dir: string,
+  opts: ProjectFromFilesOptions,
+): Promise<SavedProject & { depthReport: DepthReport | null }> {
   const photo = await imageAssetFromFile(opts.imagePath);
   const assets: NewAsset[] = [photo.asset];
 
-  let depth = null;
+  let depth: Depth | null = opts.shape ? shapeDepth(opts.shape) : null;
+  let depthReport: DepthReport | null = null;
   if (opts.depthPath) {
-    const d = await depthAssetFromFile(opts.depthPath, opts.mapping ?? DEFAULT_DEPTH_MAPPING);
+    const d = await depthAssetFromFile(opts.depthPath, opts.mapping, opts.depthModel ? 'model' : 'file');
+    depthReport = d.report;
     assets.push(d.asset);
     depth = opts.depthModel
-      ? { ...d.depth, source: { type: 'model' as const, asset: d.depth.source.asset, model: opts.depthModel } }
+      ? { ...d.depth, source: { type: 'model' as const, asset: d.ref, model: opts.depthModel } }
       : d.depth;
   }
 
@@ -133,5 +154,6 @@ export async function writeProjectFromFiles(dir: string, opts: ProjectFromFilesO
   });
   if (opts.track) doc.track = opts.track;
   if (opts.lambda) doc.lambda = opts.lambda;
-  return saveProject(dir, doc, assets, opts.now ? { now: () => opts.now as Date } : {});
+  const saved = await saveProject(dir, doc, assets, opts.now ? { now: () => opts.now as Date } : {});
+  return { ...saved, depthReport };
 }

@@ -1,6 +1,6 @@
 import { photoIntrinsics } from '../camera/intrinsics';
 import { depthForRender } from '../depth/prepare';
-import { decodeDepth } from '../depth/read';
+import { readDepthSource } from '../depth/source';
 import { computeFit, placeIntrinsics } from '../image/fit';
 import { decodeImage } from '../image/load';
 import { resampleImage } from '../image/resample';
@@ -22,9 +22,11 @@ export async function loadSourceViews(
   const { width, height, fit } = doc.render;
   const out = [];
   for (const view of doc.sources.filter((v) => v.enabled)) {
-    const [imageBytes, depthBytes] = await Promise.all([
+    const [imageBytes, raw] = await Promise.all([
       readCheckedAsset(assetsDir, projectDir, view.image.asset, `photo of the view "${view.name}"`),
-      readCheckedAsset(assetsDir, projectDir, view.depth.source.asset, `depth file of the view "${view.name}"`),
+      readDepthSource(view.depth, view.image, (ref) =>
+        readCheckedAsset(assetsDir, projectDir, ref, `depth file of the view "${view.name}"`),
+      ),
     ]);
     const photo = (await decodeImage(imageBytes, { name: view.image.originalName })).image;
     if (photo.width !== view.image.width || photo.height !== view.image.height)
@@ -33,7 +35,6 @@ export async function loadSourceViews(
         `The photo of the view "${view.name}" is ${photo.width}x${photo.height}, but the project records ${view.image.width}x${view.image.height}.`,
       );
     const placement = computeFit(photo.width, photo.height, width, height, fit);
-    const raw = await decodeDepth(depthBytes, view.depth.source.asset.file);
     const { depth } = depthForRender(raw, view.depth.mapping, placement);
     out.push({
       view,

@@ -12,7 +12,7 @@ import { decodeVideoFrames, probeInputVideo } from './decode';
 import { listDepthSequence, readSequenceDepth } from './depthSequence';
 import { checkVideoSize } from './limits';
 import { estimateDepth, loadDepthModel } from '../depth/estimate';
-import { mappingForDisparity } from '../depth/estimateImage';
+import { mappingForDisparity } from '../depth/defaults';
 import { depthModelHint, installedDepthModel, verifyDepthModel } from '../depth/models';
 import type { RawDepth } from '../depth/types';
 import { decodeImage } from '../image/load';

@@ -15,7 +15,7 @@ import { openProject, saveProjectAs } from '../project/store';
 import { renderFromSidecar } from '../render/fromSidecar';
 import { specFromDoc } from '../farm/spec';
 import { parseProjectText, referencedAssets } from '../project/parse';
-import { PROJECT_SCHEMA_VERSION, type Keyframe, type ProjectDoc } from '../project/schema';
+import { depthAsset, PROJECT_SCHEMA_VERSION, type Keyframe, type ProjectDoc } from '../project/schema';
 import { renderIntrinsics } from '../render/inputs';
 import { renderProject } from '../render/render';
 import { readSidecar } from '../render/sidecar';
@@ -112,7 +112,7 @@ describe('importing a video with per-frame depth', () => {
     expect(doc.track.fps).toBe(7);
     expect(doc.video!.frames).toHaveLength(N);
     expect(doc.image!.asset).toEqual(doc.video!.frames[0].image);
-    expect(doc.depth!.source.asset).toEqual(doc.video!.frames[0].depth);
+    expect(depthAsset(doc.depth!)).toEqual(doc.video!.frames[0].depth);
     expect(doc.video!.mapping).toMatchObject({ kind: 'depth', scale: 1 });
     // Each decoded frame is the ray-cast frame (H.264 4:4:4 at crf 8: within a few levels on average).
     for (const k of [0, N - 1]) {
@@ -302,7 +302,7 @@ describe('rendering a video project: frame k warped from video frame k (NVS-Solv
     // The same first frame and depth as a still photo project.
     stillDir = path.join(root, 'Still.camtrack');
     const first = path.join(videoDir, 'assets', videoDoc.image!.asset.file);
-    const depth = path.join(videoDir, 'assets', videoDoc.depth!.source.asset.file);
+    const depth = path.join(videoDir, 'assets', depthAsset(videoDoc.depth!)!.file);
     stillDoc = (
       await writeProjectFromFiles(stillDir, {
         imagePath: first,

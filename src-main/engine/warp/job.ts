@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { FrameCamera } from '../geometry/conventions';
 import type { DepthReport } from '../depth/mapping';
+import { depthWarnings, resolveDepthMapping } from '../depth/defaults';
 import { depthForRender } from '../depth/prepare';
 import { estimateDepth, loadDepthModel } from '../depth/estimate';
 import { readDepthFile } from '../depth/read';
@@ -28,7 +29,7 @@ export interface WarpJob {
   imagePath: string;
   /** A depth file, or an ONNX depth model (Depth Anything V2 contract) to estimate it with. */
   depth: { kind: 'file'; path: string } | { kind: 'model'; path: string };
-  /** The mapping; what is left out takes resolveMapping's defaults (a model's output is disparity). */
+  /** The mapping; what is left out takes the defaults of depth/defaults.ts (a model's output is disparity). */
   mapping?: Partial<DepthMapping>;
   cameras: FrameCamera[];
   fit: FitMode;
@@ -54,6 +55,8 @@ export interface WarpSummary {
   };
   placement: Placement;
   depth: DepthReport;
+  /** Where the mapping makes an implausible scene (depth/defaults.ts: depthWarnings); empty when it looks right. */
+  depthWarnings: string[];
   holeFraction: number[];
   latentHoleFraction: number[];
   files: { frames: string[]; masks: string[] };
@@ -69,21 +72,6 @@ export interface WarpSummary {
   };
 }
 
-/** Depth files hold z-depth unless told otherwise; disparity without a scale takes the reference's mapping. */
-export function resolveMapping(given: Partial<DepthMapping> = {}): DepthMapping {
-  const kind = given.kind ?? 'depth';
-  const base: DepthMapping =
-    kind === 'disparity' ? { kind, scale: 10000, near: 1e-4, far: 500 } : { kind, scale: 1, near: 1e-4, far: 1e6 };
-  const m = { ...base, ...definedOnly(given) } as DepthMapping;
-  if (!(m.scale > 0) || !(m.near > 0) || !(m.far > m.near)) {
-    throw new CamtrackError(
-      'bad-input',
-      `Depth mapping needs scale > 0 and 0 < near < far (got scale ${m.scale}, near ${m.near}, far ${m.far}).`,
-    );
-  }
-  return m;
-}
-
 export async function runWarpJob(job: WarpJob): Promise<WarpSummary> {
   const t0 = performance.now();
   if (job.cameras.length === 0) throw new CamtrackError('bad-input', 'The camera path has no cameras.');
@@ -96,13 +84,11 @@ export async function runWarpJob(job: WarpJob): Promise<WarpSummary> {
       );
     }
   }
-  const mapping = resolveMapping({
-    kind: job.depth.kind === 'model' ? 'disparity' : 'depth',
-    ...definedOnly(job.mapping ?? {}),
-  });
   const loaded = await loadImageFile(job.imagePath);
   const raw =
     job.depth.kind === 'file' ? await readDepthFile(job.depth.path) : await estimateWith(job.depth.path, loaded.image);
+  // The same default as `project new` and the studio: by how the values are stored, a model's output as disparity.
+  const mapping = resolveDepthMapping(raw, definedOnly(job.mapping ?? {}), job.depth.kind);
   const placement = computeFit(loaded.image.width, loaded.image.height, width, height, job.fit);
   const image = resampleImage(loaded.image, placement);
   const t1 = performance.now();
@@ -174,6 +160,7 @@ export async function runWarpJob(job: WarpJob): Promise<WarpSummary> {
     },
     placement,
     depth: report,
+    depthWarnings: depthWarnings(report),
     holeFraction: result.frames.map((f) => f.holeFraction),
     latentHoleFraction: result.frames.map((f) => f.latentHoles.reduce((a, b) => a + b, 0) / f.latentHoles.length),
     files: { frames, masks },

@@ -2,8 +2,10 @@ import { readCheckedAsset } from '../../engine/project/assets';
 import type { Handlers } from '../context';
 import { projectDir } from './project';
 import type { Depth, ProjectDoc } from '../../engine/project/schema';
-import { DEFAULT_DEPTH_MAPPING } from '../../engine/project/schema';
+import type { DepthReportView } from '../../api/contract';
+import { defaultDepthMapping, depthHistogram, depthWarnings, describeDefault } from '../../engine/depth/defaults';
 import { decodeDepth } from '../../engine/depth/read';
+import { readDepthSource } from '../../engine/depth/source';
 import { applyDepthMapping, describeInvalid, type DepthReport } from '../../engine/depth/mapping';
 import { depthForRender } from '../../engine/depth/prepare';
 import type { RawDepth } from '../../engine/depth/types';
@@ -24,28 +26,41 @@ const rawCache = new Map<string, Promise<RawDepth>>();
 const RAW_CACHE_SIZE = 8;
 
 /**
- * The raw depth of a depth asset (the document's, or `depth` given: a source view's), read through
- * readCheckedAsset (inside the assets folder, bytes matching the sha256) and cached by file and
- * verified hash.
+ * The raw depth of the document (or `given`: a source view's, on `photo`): a depth asset read
+ * through readCheckedAsset (inside the assets folder, bytes matching the sha256), or a shape baked
+ * over the photo; cached by file and verified hash, or by shape and photo size.
  */
-export function readDepthAsset(dir: string, doc: ProjectDoc, given?: Depth): Promise<RawDepth> {
+export function readDepthAsset(
+  dir: string,
+  doc: ProjectDoc,
+  given?: Depth,
+  photo: { width: number; height: number } | null = doc.image,
+): Promise<RawDepth> {
   const depth = given ?? doc.depth;
   if (!depth) throw new CamtrackError('bad-input', 'This project has no depth yet: import a depth file first.');
-  const key = `${dir}|${depth.source.asset.file}|${depth.source.asset.sha256}`;
+  if (!photo) throw new CamtrackError('bad-input', 'Import a photo before its depth can be read.');
+  const s = depth.source;
+  const key =
+    s.type === 'shape'
+      ? JSON.stringify([s.shape, photo.width, photo.height])
+      : `${dir}|${s.asset.file}|${s.asset.sha256}`;
   let raw = rawCache.get(key);
   if (!raw) {
-    const name = depth.source.type === 'file' ? depth.source.originalName : depth.source.asset.file;
-    const loading = readCheckedAsset(null, dir, depth.source.asset, 'depth file').then(
-      (bytes) => decodeDepth(bytes, name),
-      (e: unknown) => {
-        throw e instanceof CamtrackError && e.code === 'not-found'
-          ? new CamtrackError(
-              'not-found',
-              `The project's depth file ${depth.source.asset.file} is missing from its assets folder; import the depth again.`,
-              { cause: e },
-            )
-          : e;
-      },
+    const name = s.type === 'file' ? s.originalName : undefined;
+    const loading = readDepthSource(
+      depth,
+      photo,
+      (ref) =>
+        readCheckedAsset(null, dir, ref, 'depth file').catch((e: unknown) => {
+          throw e instanceof CamtrackError && e.code === 'not-found'
+            ? new CamtrackError(
+                'not-found',
+                `The project's depth file ${ref.file} is missing from its assets folder; import the depth again.`,
+                { cause: e },
+              )
+            : e;
+        }),
+      name,
     );
     raw = loading;
     loading.catch(() => {
@@ -58,8 +73,11 @@ export function readDepthAsset(dir: string, doc: ProjectDoc, given?: Depth): Pro
   return raw;
 }
 
-/** The report the UI shows: counts and the z range after the mapping, plus notes a person can act on. */
-export function depthReportView(r: DepthReport): DepthReportView {
+/**
+ * The report the UI shows: counts, z range and median after the mapping, a histogram of `z` (the
+ * mapped depth it was made from), the plausibility warnings, and notes a person can act on.
+ */
+export function depthReportView(r: DepthReport, z: ArrayLike<number>): DepthReportView {
   const invalid = r.total - r.valid;
   const notes = [`read as ${r.origin}`];
   if (invalid) notes.push(`no depth at ${invalid} pixels (${describeInvalid(r)}): they show as holes`);
@@ -76,24 +94,14 @@ export function depthReportView(r: DepthReport): DepthReportView {
     invalid,
     min: r.zMin,
     max: r.zMax,
+    median: r.zMedian,
     rawMin: r.rawMin,
     rawMax: r.rawMax,
+    rawMedian: r.rawMedian,
+    histogram: depthHistogram(z),
+    warnings: depthWarnings(r),
     notes,
   };
-}
-
-export interface DepthReportView {
-  width: number;
-  height: number;
-  valid: number;
-  invalid: number;
-  /** z range after the mapping. */
-  min: number;
-  max: number;
-  /** Range of the file's own values. */
-  rawMin: number;
-  rawMax: number;
-  notes: string[];
 }
 
 /** Size of a grid of at most `maxSide` on its long side with the photo's aspect. */
@@ -103,21 +111,31 @@ export function previewSize(width: number, height: number, maxSide: number): { w
 }
 
 export const depthHandlers: Handlers = {
-  /** Decodes the file (npy, PNG, PFM), refuses unusable ones, stores it as an asset with the default mapping. */
+  /**
+   * Decodes the file (npy, PNG, PFM, TIFF), refuses unusable ones, stores it as an asset with its
+   * mapping: the replaced depth's when that was a file holding the same kind of values (a
+   * re-import keeps what the artist set), else the default for its values (depth/defaults.ts).
+   */
   async 'depth.import'(input, ctx) {
+    const dir = projectDir(ctx, input.project);
     const raw = await decodeDepth(input.bytes, input.name);
-    const mapping = DEFAULT_DEPTH_MAPPING;
-    const { report } = applyDepthMapping(raw, mapping);
+    const prev = input.previous;
+    let kept = false;
+    if (prev?.source.type === 'file') {
+      const old = await readDepthSource(prev, { width: 1, height: 1 }, (ref) =>
+        readCheckedAsset(null, dir, ref, 'depth file'),
+      ).catch(() => null);
+      kept = old?.encoding === raw.encoding;
+    }
+    const mapping = kept ? prev!.mapping : defaultDepthMapping(raw);
+    const { depth: mapped, report } = applyDepthMapping(raw, mapping);
     const format = sniffFormat(input.bytes);
-    const asset = await storeAsset(
-      projectDir(ctx, input.project),
-      'depth',
-      input.bytes,
-      format === 'unknown' ? 'bin' : format,
-    );
-    const view = depthReportView(report);
+    const asset = await storeAsset(dir, 'depth', input.bytes, format === 'unknown' ? 'bin' : format);
+    const view = depthReportView(report, mapped.z);
     view.notes.push(
-      `mapping: ${mapping.kind}, scale ${mapping.scale} (Depth Anything's convention); change it in the Depth panel if the file holds depth`,
+      kept
+        ? `mapping kept from the depth it replaces (${mapping.kind}, scale ${Number(mapping.scale.toPrecision(6))}); change it in the Depth panel`
+        : `mapping: ${describeDefault(raw)}; change it in the Depth panel (Flip depth / disparity) if the file holds something else`,
     );
     return { depth: { source: { type: 'file', asset, originalName: input.name }, mapping }, report: view };
   },
@@ -134,12 +152,13 @@ export const depthHandlers: Handlers = {
     if (view === undefined) throw new CamtrackError('not-found', `The project has no source view "${input.view}".`);
     const image = view ? view.image : doc.image;
     if (!image) throw new CamtrackError('bad-input', 'Import a photo before its depth can be shown.');
-    const raw = await readDepthAsset(projectDir(ctx, input.project), doc, view?.depth);
+    const raw = await readDepthAsset(projectDir(ctx, input.project), doc, view?.depth, image);
     const size = previewSize(image.width, image.height, input.maxSide);
     const placement = stretchPlacement(image.width, image.height, size.width, size.height);
     const { depth, report } = depthForRender(raw, (view?.depth ?? doc.depth!).mapping, placement);
     const z = depth.z;
     for (let i = 0; i < z.length; i++) if (!(z[i] > 0)) z[i] = NaN;
+    // The histogram of the grid shown (the report's counts and medians are of the whole depth).
     const k = placeIntrinsics(photoIntrinsics(image), placement);
     return {
       width: size.width,
@@ -149,7 +168,7 @@ export const depthHandlers: Handlers = {
       fy: k.fy,
       cx: k.cx,
       cy: k.cy,
-      report: depthReportView(report),
+      report: depthReportView(report, z),
     };
   },
 };

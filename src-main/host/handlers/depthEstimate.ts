@@ -40,7 +40,8 @@ export const depthEstimateHandlers: Handlers = {
     running.set(dir, controller);
     const t0 = performance.now();
     try {
-      const photo = await readPhoto(dir, doc);
+      // The model sees the photo at about 518 pixels: the working copy of a large photo is plenty.
+      const photo = await readPhoto(dir, doc, 'working');
       const est = await estimateImageDepth(photo, {
         signal: controller.signal,
         worker: true,
@@ -51,7 +52,8 @@ export const depthEstimateHandlers: Handlers = {
       const asset = await storeAsset(dir, 'depth', bytes, 'npy');
       if (controller.signal.aborted) throw new CamtrackError('cancelled', 'The depth estimation was cancelled.');
       const model = `${path.basename(path.dirname(est.modelFile))}/${path.basename(est.modelFile)}`;
-      const view = depthReportView(applyDepthMapping(est.raw, est.mapping).report);
+      const mapped = applyDepthMapping(est.raw, est.mapping);
+      const view = depthReportView(mapped.report, mapped.depth.z);
       view.notes.push(
         `estimated by ${model}: relative disparity, scaled so the median pixel is 4 units away; adjust scale, near and far below`,
       );
@@ -102,6 +104,8 @@ export const depthEstimateHandlers: Handlers = {
     const { doc } = input;
     if (!doc.image || !doc.depth)
       throw new CamtrackError('bad-input', 'Fitting depth to the photo needs both a photo and a depth map.');
+    if (doc.depth.source.type === 'shape')
+      throw new CamtrackError('bad-input', 'A depth shape is made on its photo: it always fits it.');
     const raw = await readDepthAsset(dir, doc);
     const { width, height } = doc.image;
     const fitted = resizeDepth(
@@ -118,9 +122,11 @@ export const depthEstimateHandlers: Handlers = {
             originalName: `${doc.depth.source.originalName} (fitted to ${width}x${height})`,
           }
         : { ...doc.depth.source, asset };
-    const view = depthReportView(
-      applyDepthMapping({ width, height, values: fitted.z, origin: raw.origin }, doc.depth.mapping).report,
+    const mapped = applyDepthMapping(
+      { width, height, values: fitted.z, origin: raw.origin, encoding: 'float' },
+      doc.depth.mapping,
     );
+    const view = depthReportView(mapped.report, mapped.depth.z);
     view.notes.push(`stretched from ${raw.width}x${raw.height} to the photo's ${width}x${height}`);
     return { depth: { source, mapping: doc.depth.mapping }, report: view };
   },
@@ -131,6 +137,8 @@ export const depthEstimateHandlers: Handlers = {
     const { doc } = input;
     if (!doc.image || !doc.depth)
       throw new CamtrackError('bad-input', 'Cropping the photo to the depth needs both a photo and a depth map.');
+    if (doc.depth.source.type === 'shape')
+      throw new CamtrackError('bad-input', 'A depth shape is made on its photo: it always fits it.');
     const [photo, raw] = await Promise.all([readPhoto(dir, doc), readDepthAsset(dir, doc)]);
     const r = cropToAspect(photoIntrinsics(doc.image), raw.width, raw.height);
     const png = await encodePng(resampleImage(photo, r.placement));

@@ -39,12 +39,13 @@ async function setup() {
     name: 'wall.png',
     bytes: new Uint8Array(png),
   })) as ApiOutputs['image.import'];
-  const disparity = new Float32Array(W * H).fill(2500);
-  for (const i of [0, 1, W, W + 1]) disparity[i] = NaN; // a 2x2 block without depth in the corner
+  // A float .npy holds z-depth (depth/defaults.ts): a wall 4 units away.
+  const z = new Float32Array(W * H).fill(4);
+  for (const i of [0, 1, W, W + 1]) z[i] = NaN; // a 2x2 block without depth in the corner
   const dep = (await svc.handle('depth.import', {
     project: created.dir,
     name: 'wall.npy',
-    bytes: writeNpy(disparity, [H, W]),
+    bytes: writeNpy(z, [H, W]),
   })) as ApiOutputs['depth.import'];
   const doc: ProjectDoc = {
     ...created.doc,
@@ -58,8 +59,10 @@ async function setup() {
 describe('track designer calls', () => {
   it("imports depth with a report and previews it with the photo's intrinsics on the grid", async () => {
     const { svc, dir, doc, report } = await setup();
-    expect(doc.depth!.mapping).toEqual({ kind: 'disparity', scale: 10000, near: 1e-4, far: 500 });
-    expect(report).toMatchObject({ width: W, height: H, valid: W * H - 4, invalid: 4, min: 4, max: 4 });
+    expect(doc.depth!.mapping).toEqual({ kind: 'depth', scale: 1, near: 1e-4, far: 1e6 });
+    expect(report).toMatchObject({ width: W, height: H, valid: W * H - 4, invalid: 4, min: 4, max: 4, median: 4 });
+    expect(report.warnings).toEqual([]);
+    expect(report.histogram.counts.reduce((a, b) => a + b, 0)).toBe(W * H - 4);
     expect(report.notes.join(' ')).toMatch(/4 NaN/);
     const p = (await svc.handle('depth.preview', { project: dir, doc, maxSide: 32 })) as ApiOutputs['depth.preview'];
     expect([p.width, p.height]).toEqual([32, 24]);
@@ -69,10 +72,10 @@ describe('track designer calls', () => {
     expect(p.depth[32 * 12 + 16]).toBe(4);
     // The preview pixel covering the 2x2 block has no valid weight: no depth.
     expect(Number.isNaN(p.depth[0])).toBe(true);
-    // A mapping edit is applied: depth kind, scale 0.001 -> z = 2.5.
+    // A mapping edit is applied: disparity kind, scale 10 -> z = 10 / 4 = 2.5.
     const asDepth = {
       ...doc,
-      depth: { ...doc.depth!, mapping: { kind: 'depth' as const, scale: 0.001, near: 0.1, far: 100 } },
+      depth: { ...doc.depth!, mapping: { kind: 'disparity' as const, scale: 10, near: 0.1, far: 100 } },
     };
     const p2 = (await svc.handle('depth.preview', {
       project: dir,

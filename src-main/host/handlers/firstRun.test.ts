@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { createEngineService } from '../service';
 import type { ApiEvents, ApiOutputs } from '../../api/contract';
-import type { ProjectDoc } from '../../engine/project/schema';
+import { depthAsset, type ProjectDoc } from '../../engine/project/schema';
 import { writeNpy, readNpy } from '../../engine/npy/npy';
 import { buildTestDepthModel } from '../../test/depthModel';
 import { installDepthModelFile } from '../../engine/depth/models';
@@ -108,7 +108,7 @@ describe('first run through the engine service', () => {
     expect(r.depth.mapping.kind).toBe('disparity');
     expect([r.report.width, r.report.height]).toEqual([686, 518]);
     const stored = readNpy(
-      new Uint8Array(await fs.readFile(path.join(created.dir, 'assets', r.depth.source.asset.file))),
+      new Uint8Array(await fs.readFile(path.join(created.dir, 'assets', depthAsset(r.depth)!.file))),
     );
     expect(stored.shape).toEqual([518, 686]);
     const z = Array.from(stored.data, (d) => r.depth.mapping.scale / d).sort((a, b) => a - b);

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProjectDoc } from '../../engine/project/schema';
+import { depthAsset, type ProjectDoc } from '../../engine/project/schema';
 import { sha256Hex } from '../../engine/project/assets';
 import { writeTinyProject } from '../../test/tinyProject';
 import { createEngineService, type EngineService } from '../service';
@@ -38,7 +38,7 @@ async function projectWithLinkedAsset(
 ): Promise<{ dir: string; doc: ProjectDoc }> {
   const dir = path.join(workspace, name);
   await fs.cp(project, dir, { recursive: true });
-  const ref = kind === 'image' ? doc.image!.asset : doc.depth!.source.asset;
+  const ref = kind === 'image' ? doc.image!.asset : depthAsset(doc.depth!)!;
   const secret = path.join(outside, `secret-${kind}${path.extname(ref.file)}`);
   await fs.copyFile(path.join(project, 'assets', ref.file), secret);
   const sha256 = sha256Hex(await fs.readFile(secret));
@@ -47,7 +47,10 @@ async function projectWithLinkedAsset(
   const linked: ProjectDoc =
     kind === 'image'
       ? { ...doc, image: { ...doc.image!, asset: { ...ref, sha256 } } }
-      : { ...doc, depth: { ...doc.depth!, source: { ...doc.depth!.source, asset: { ...ref, sha256 } } } };
+      : {
+          ...doc,
+          depth: { ...doc.depth!, source: { type: 'file', originalName: 'd.npy', asset: { ...ref, sha256 } } },
+        };
   return { dir, doc: linked };
 }
 
@@ -81,7 +84,7 @@ describe('assets are read through the guard', () => {
     const bytes = await fs.readFile(photo);
     bytes[bytes.length - 20] ^= 0xff;
     await fs.writeFile(photo, bytes);
-    const depth = path.join(other, 'assets', doc.depth!.source.asset.file);
+    const depth = path.join(other, 'assets', depthAsset(doc.depth!)!.file);
     const d = await fs.readFile(depth);
     d[d.length - 1] ^= 0xff;
     await fs.writeFile(depth, d);

@@ -40,12 +40,13 @@ let imageCache: { key: string; image: Promise<RgbImage> } | null = null;
 let sourceCache: { key: string; source: PreparedSource } | null = null;
 
 /**
- * The photo, decoded. It is read through readCheckedAsset (inside the assets folder, bytes matching
- * the sha256), so the cache only ever holds bytes verified against the hash in its key: a client
- * naming a hash cannot get an image it did not have.
+ * The photo, decoded: the original, or (`working`) its downscaled working copy when it has one. It
+ * is read through readCheckedAsset (inside the assets folder, bytes matching the sha256), so the
+ * cache only ever holds bytes verified against the hash in its key: a client naming a hash cannot
+ * get an image it did not have.
  */
-export function readPhoto(dir: string, doc: ProjectDoc): Promise<RgbImage> {
-  const asset = doc.image!.asset;
+export function readPhoto(dir: string, doc: ProjectDoc, which: 'original' | 'working' = 'original'): Promise<RgbImage> {
+  const asset = (which === 'working' && doc.image!.working) || doc.image!.asset;
   const key = `${dir}|${asset.file}|${asset.sha256}`;
   if (imageCache?.key !== key) {
     const image = readCheckedAsset(null, dir, asset, 'photo').then((bytes) =>
@@ -66,10 +67,12 @@ async function previewSource(
   placement: Placement,
   k: Intrinsics,
 ): Promise<PreparedSource> {
-  const key = JSON.stringify([dir, doc.image!.asset, doc.depth!.source.asset, doc.depth!.mapping, placement]);
+  const key = JSON.stringify([dir, doc.image!.asset, doc.depth!.source, doc.depth!.mapping, placement]);
   if (sourceCache?.key === key) return sourceCache.source;
-  const [photo, raw] = await Promise.all([readPhoto(dir, doc), readDepthAsset(dir, doc)]);
-  const image = resampleImage(photo, placement);
+  // The working copy of a large photo is plenty for a preview grid: placed over the original's grid first.
+  const [photo, raw] = await Promise.all([readPhoto(dir, doc, 'working'), readDepthAsset(dir, doc)]);
+  const onOriginal = stretchPlacement(photo.width, photo.height, doc.image!.width, doc.image!.height);
+  const image = resampleImage(photo, composePlacements(onOriginal, placement));
   const { depth } = depthForRender(raw, doc.depth!.mapping, placement);
   const source = prepareSource({ image, depth: depth.z, intrinsics: k, c2w: IDENTITY4 });
   sourceCache = { key, source };

@@ -4,6 +4,7 @@ import { pickFile, run as runBusy } from '../../actions';
 import { useProject, projectDirOrThrow } from '../../state/projectStore';
 import { useUi } from '../../state/uiStore';
 import { useModels } from '../../state/modelsStatus';
+import { applyDepth } from '../../state/depthChange';
 
 const BROWSER_MAX_BYTES = 90 * 1048576;
 
@@ -53,7 +54,8 @@ export function DepthEstimate() {
     try {
       const r = await engine.call('depth.estimate', { project, doc });
       if (useProject.getState().dir !== project) return;
-      useProject.getState().update((d) => ({ ...d, depth: r.depth }));
+      // The estimate's scale (median at 4 units) may not be the scene's so far: the track follows it.
+      await applyDepth(r.depth);
       const secs = (r.timings.totalMs / 1000).toFixed(1);
       const s1 = (ms: number) => (ms / 1000).toFixed(1);
       setLast(

@@ -106,7 +106,7 @@ describe('frame counts and blockers', () => {
     const bare = createProject('Bare');
     expect(renderBlockers(bare, ok)).toEqual([
       'Import a photo first (File > Import Image).',
-      'Import or estimate a depth map first (Inspector > Depth).',
+      'Give the photo depth first (Inspector > Depth): a shape, a depth file or an estimate.',
     ]);
     const fourteen = ProjectDoc.parse({
       ...doc,

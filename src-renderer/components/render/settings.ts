@@ -94,7 +94,7 @@ export function renderBlockers(
   if (!doc) return ['No project is open.'];
   const out: string[] = [];
   if (!doc.image) out.push('Import a photo first (File > Import Image).');
-  if (!doc.depth) out.push('Import or estimate a depth map first (Inspector > Depth).');
+  if (!doc.depth) out.push('Give the photo depth first (Inspector > Depth): a shape, a depth file or an estimate.');
   else if (doc.image && depthIssue)
     out.push(
       depthIssue.code === 'shape-mismatch'

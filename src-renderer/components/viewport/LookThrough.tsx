@@ -30,8 +30,8 @@ export function LookThrough() {
     if (!doc.image || !doc.depth) {
       setState({
         error: doc.image
-          ? 'Import depth to see the warped view.'
-          : 'Import a photo and its depth to see the warped view.',
+          ? 'Give the photo depth (Inspector › Depth: a shape, a file or an estimate) to see the warped view.'
+          : 'Import a photo to see the warped view.',
       });
       return;
     }

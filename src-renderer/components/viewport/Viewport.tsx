@@ -31,7 +31,8 @@ export function Viewport() {
   const hasDepth = useProject((s) => !!s.doc?.depth);
   // Further source views (sparse views): a frustum and a depth mesh each, at the pose the project records.
   const sourceViews = useProject((s) => s.doc?.sources);
-  const url = useAssetUrl(image ? `assets/${image.asset.file}` : null);
+  // A large photo is shown from its working copy (the render reads the original).
+  const url = useAssetUrl(image ? `assets/${(image.working ?? image.asset).file}` : null);
   const sceneMode = useUi((s) => s.sceneMode);
   const lookThrough = useUi((s) => s.lookThrough);
   const { geometry, preview, loading, error: depthError } = useScene();

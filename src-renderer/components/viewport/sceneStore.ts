@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
-import type { DepthPreview, ImportedDepth } from '../../../src-main/api/contract';
+import type { DepthPreview, DepthReportView } from '../../../src-main/api/contract';
 import type { Intrinsics } from '../../../src-main/engine/geometry/conventions';
 import { createTrackEvaluator, type TrackEvaluator } from '../../../src-main/engine/camera/evaluate';
 import type { ProjectDoc, SourceView, Track } from '../../../src-main/engine/project/schema';
@@ -27,7 +27,7 @@ export interface SceneState {
   key: string | null;
   preview: DepthPreview | null;
   geometry: DepthGeometry | null;
-  report: ImportedDepth['report'] | null;
+  report: DepthReportView | null;
   loading: boolean;
   error: string | null;
   /** The engine's code for `error` ('shape-mismatch': a depth of another aspect than the photo). */
@@ -46,7 +46,7 @@ export const useScene = create<SceneState>()(() => ({
 
 function depthKey(dir: string | null, doc: ProjectDoc | null): string | null {
   if (!dir || !doc?.image || !doc.depth) return null;
-  return JSON.stringify([dir, doc.image.asset.sha256, doc.depth.source.asset.sha256, doc.depth.mapping]);
+  return JSON.stringify([dir, doc.image.asset.sha256, doc.depth.source, doc.depth.mapping]);
 }
 
 /** Keeps useScene in step with the document: mount once (the viewport does). Mapping edits are debounced. */
@@ -148,7 +148,7 @@ const viewDepthCache = new Map<string, Promise<{ preview: DepthPreview; geometry
 export function useSourceViewGeometry(view: SourceView): { preview: DepthPreview; geometry: DepthGeometry } | null {
   const dir = useProject((s) => s.dir);
   const key = dir
-    ? JSON.stringify([dir, view.id, view.image.asset.sha256, view.depth.source.asset.sha256, view.depth.mapping])
+    ? JSON.stringify([dir, view.id, view.image.asset.sha256, view.depth.source, view.depth.mapping])
     : null;
   const [state, setState] = useState<{ key: string; value: { preview: DepthPreview; geometry: DepthGeometry } } | null>(
     null,

@@ -40,7 +40,11 @@ export function Welcome({ onDismiss }: { onDismiss: () => void }) {
           <button className="primary" onClick={() => void openSample()} data-testid="welcome-sample">
             Open the sample project
           </button>
-          <button onClick={() => void importPhoto()} data-testid="welcome-import">
+          <button
+            onClick={() => void importPhoto()}
+            data-testid="welcome-import"
+            title="Any photo, no depth needed: it starts as a flat card, and the Depth panel gives it a room, a depth file or an estimate"
+          >
             Import a photo…
           </button>
           <button
@@ -65,6 +69,10 @@ export function Welcome({ onDismiss }: { onDismiss: () => void }) {
           )}
         </div>
 
+        <p className="muted welcome__note" data-testid="welcome-photo-note">
+          A photo alone is enough: it starts as a flat card at 4 units, so the camera moves at once. In the Depth panel,
+          make it a room (drag its vanishing point over the photo), import a depth file, or estimate depth.
+        </p>
         <div className="welcome__cols">
           <section>
             <h2>Recent projects</h2>
@@ -133,8 +141,8 @@ export function Welcome({ onDismiss }: { onDismiss: () => void }) {
                       <span data-testid="welcome-depth">
                         none installed. To estimate depth from a photo:{' '}
                         <code>npx camtrack depth download --size small</code> (about 100 MB), or{' '}
-                        <code>npx camtrack depth install model.onnx</code>. Depth files (.npy, 16-bit PNG, .pfm) import
-                        without one.
+                        <code>npx camtrack depth install model.onnx</code>. Depth files (.npy, 16-bit PNG, .pfm) and
+                        depth shapes (plane, room) work without one.
                       </span>
                     )}
                   </div>
