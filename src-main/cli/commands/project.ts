@@ -10,7 +10,7 @@ import { checkShape, defaultPlane, defaultRoom, shapeName } from '../../engine/d
 import { depthWarnings } from '../../engine/depth/defaults';
 import type { DepthReport } from '../../engine/depth/mapping';
 import { readDepthSource } from '../../engine/depth/source';
-import { noteLine, printJson, warnLine } from '../io';
+import { noteLine, printJson, rangeOption, warnLine } from '../io';
 import { promises as fs } from 'node:fs';
 import sharp from 'sharp';
 import os from 'node:os';
@@ -25,6 +25,7 @@ import { writeProjectFromMvsnet, writeProjectFromTransforms } from '../../engine
 import { parseViewList } from '../../engine/sources/mvsnetFolder';
 import { writeProjectFromVideo } from '../../engine/video-input';
 import { orbit360Doc, ORBIT360_DEFAULT_FRAMES } from '../../engine/render/orbitShowcase';
+import { LIMITS } from '../../engine/util/limits';
 
 function num(name: string) {
   return (value: string): number => {
@@ -34,14 +35,6 @@ function num(name: string) {
     return n;
   };
 }
-function int(name: string) {
-  return (value: string): number => {
-    const n = num(name)(value);
-    if (!Number.isInteger(n)) throw new InvalidArgumentError(`--${name} must be a whole number (got "${value}").`);
-    return n;
-  };
-}
-
 /** What `project info` prints: the facts a person or a script checks, not the whole document. */
 export function projectSummary(p: OpenedProject): Record<string, unknown> {
   const d: ProjectDoc = p.doc;
@@ -255,9 +248,9 @@ export function registerProject(program: Command): void {
       num('back-wall-distance'),
     )
     .option('--plane-distance <d>', 'plane: its distance in scene units (default 4)', num('plane-distance'))
-    .option('--frames <n>', 'frames of the track (default 25)', int('frames'))
+    .option('--frames <n>', 'frames of the track (default 25)', rangeOption('frames', LIMITS.frames))
     .option('--fps <n>', 'frames per second (default 7)', num('fps'))
-    .option('--steps <n>', 'denoising steps (default 25)', int('steps'))
+    .option('--steps <n>', 'denoising steps (default 25)', rangeOption('steps', LIMITS.steps))
     .option(
       '--transforms <file>',
       'a nerfstudio transforms.json: posed photos with depth (sparse views); the first frame is the photo',

@@ -4,6 +4,7 @@ import { mat4Multiply, rigidInverse, type FrameCamera, type Intrinsics, type Mat
 import { evaluateTrack } from './evaluate';
 import { intrinsicsFromPerspective, perspectiveFromIntrinsics } from './intrinsics';
 import { poseFromPositionQuaternion, positionQuaternionFromPose, rigidPoseProblem } from './pose';
+import { LIMITS } from '../util/limits';
 
 /**
  * nerfstudio's camera_path.json (what `ns-render camera-path` reads and its viewer writes):
@@ -45,7 +46,7 @@ export const DEFAULT_IMPORT_FPS = 24;
 /** Most cameras a path may hold when read for a warp (one image per camera). */
 export const MAX_PATH_CAMERAS = 10000;
 /** Most frames an imported track may have (the project schema's numFrames limit). */
-export const MAX_TRACK_FRAMES = 1000;
+export const MAX_TRACK_FRAMES = LIMITS.frames.max;
 /**
  * Most bytes of JSON text per allowed camera: a camera written at full float64 precision and
  * pretty-printed as 4 nested rows is under 1 KiB. Checked before JSON.parse, so a huge file is
@@ -53,7 +54,7 @@ export const MAX_TRACK_FRAMES = 1000;
  */
 const MAX_BYTES_PER_CAMERA = 4096;
 /** Largest |translation| a camera may have (scene units); beyond it relative poses overflow or lose all precision. */
-export const MAX_TRANSLATION = 1e6;
+export const MAX_TRANSLATION = LIMITS.translation;
 /** The project schema's open range for a vertical field of view (degrees). */
 export const MIN_FOV = 1;
 export const MAX_FOV = 179;

@@ -11,6 +11,7 @@ import {
   type ProjectDoc,
 } from '../project/schema';
 import { CamtrackError, type ErrorCode } from '../util/errors';
+import { LIMITS, renderPixelsProblem } from '../util/limits';
 import { FARM_ASSETS_DIR } from './paths';
 
 /**
@@ -32,39 +33,51 @@ export type FarmAsset = z.infer<typeof FarmAsset>;
 
 export const FarmModel = z.object({
   /** The manifest's name: workers look the model up by it. */
-  name: z.string().min(1),
-  family: z.string().min(1),
-  files: z.array(z.object({ file: z.string().min(1), sha256: Sha256 })).min(1),
+  name: z.string().min(1).max(200),
+  family: z.string().min(1).max(200),
+  files: z
+    .array(z.object({ file: z.string().min(1).max(1024), sha256: Sha256 }))
+    .min(1)
+    .max(64),
 });
 export type FarmModel = z.infer<typeof FarmModel>;
 
-export const FarmJobSpec = z.object({
-  kind: z.literal(FARM_SPEC_KIND),
-  specVersion: z.literal(FARM_SPEC_VERSION),
-  /** The project's name, for display. */
-  name: z.string(),
-  /** Where the output goes, relative to the farm root (renders/NAME.mp4, or a folder for png). */
-  output: FarmPath,
-  assets: z.object({ image: FarmAsset, depth: FarmAsset }),
-  // The working copy is for the studio's views: a render reads the photo itself.
-  source: SourceImage.omit({ asset: true, working: true }),
-  depth: z.object({
-    source: z.discriminatedUnion('type', [
-      z.object({ type: z.literal('file'), originalName: z.string() }),
-      z.object({ type: z.literal('model'), model: z.string() }),
-    ]),
-    mapping: Depth.shape.mapping,
-  }),
-  track: Track,
-  lambda: LambdaDoc,
-  /** The project's render settings; `model` is replaced by the worker's own copy of `model`. */
-  settings: RenderSettings,
-  /** The sigma schedule (steps + 1 values), as a sidecar records it. */
-  sigmas: z.array(z.number()).min(2),
-  model: FarmModel,
-  submittedAt: z.string(),
-  submittedFrom: z.string(),
-});
+export const FarmJobSpec = z
+  .object({
+    kind: z.literal(FARM_SPEC_KIND),
+    specVersion: z.literal(FARM_SPEC_VERSION),
+    /** The project's name, for display. */
+    name: z.string().max(200),
+    /** Where the output goes, relative to the farm root (renders/NAME.mp4, or a folder for png). */
+    output: FarmPath,
+    assets: z.object({ image: FarmAsset, depth: FarmAsset }),
+    // The working copy is for the studio's views: a render reads the photo itself.
+    source: SourceImage.omit({ asset: true, working: true }),
+    depth: z.object({
+      source: z.discriminatedUnion('type', [
+        z.object({ type: z.literal('file'), originalName: z.string().max(1024) }),
+        z.object({ type: z.literal('model'), model: z.string().max(4096) }),
+      ]),
+      mapping: Depth.shape.mapping,
+    }),
+    track: Track,
+    lambda: LambdaDoc,
+    /** The project's render settings; `model` is replaced by the worker's own copy of `model`. */
+    settings: RenderSettings,
+    /** The sigma schedule (steps + 1 values), as a sidecar records it. */
+    sigmas: z
+      .array(z.number())
+      .min(2)
+      .max(LIMITS.steps.max + 1),
+    model: FarmModel,
+    submittedAt: z.string().max(64),
+    submittedFrom: z.string().max(255),
+  })
+  // Nothing in a job is trusted: its size is held to the same limits as a project's before a worker allocates anything.
+  .superRefine((s, ctx) => {
+    const problem = renderPixelsProblem(s.settings.width, s.settings.height, s.track.numFrames);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['settings', 'width'], message: problem.replace(/\.$/, '') });
+  });
 export type FarmJobSpec = z.infer<typeof FarmJobSpec>;
 
 /** A job's data from the queue as a spec; a refusal names the first wrong field. */

@@ -3,6 +3,7 @@ import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { CamtrackError } from '../util/errors';
 import { sniffFormat } from './sniff';
 import type { RgbImage } from './types';
+import { LIMITS } from '../util/limits';
 
 /**
  * Photo loading (edge module: sharp and the file system). PNG, JPEG and WebP, 8 or 16 bits per
@@ -20,7 +21,7 @@ export interface LoadedImage {
 }
 
 /** Decompression-bomb guard: images above this many pixels are refused (about 16k x 6k). */
-export const DEFAULT_MAX_PIXELS = 100_000_000;
+export const DEFAULT_MAX_PIXELS = LIMITS.imagePixels;
 
 export interface LoadImageOptions {
   maxPixels?: number;
