@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer } from '../../server/serve';
-import { parseIntOption } from '../io';
+import { rangeOption } from '../io';
 import { appRoot } from '../../engine/util/appRoot';
 import { ensureStudioUi } from '../ensureUi';
 
@@ -10,7 +10,7 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('serve the studio to a browser on 127.0.0.1 (headless servers, end-to-end tests)')
-    .option('--port <n>', 'port (default: a free one)', parseIntOption('port'))
+    .option('--port <n>', 'port, 1 to 65535 (default: a free one)', rangeOption('port', { min: 1, max: 65_535 }))
     .option(
       '--workspace <dir>',
       'the folder whose projects the studio may open and save',

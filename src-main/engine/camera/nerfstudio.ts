@@ -4,7 +4,7 @@ import { mat4Multiply, rigidInverse, type FrameCamera, type Intrinsics, type Mat
 import { evaluateTrack } from './evaluate';
 import { intrinsicsFromPerspective, perspectiveFromIntrinsics } from './intrinsics';
 import { poseFromPositionQuaternion, positionQuaternionFromPose, rigidPoseProblem } from './pose';
-import { LIMITS } from '../util/limits';
+import { LIMITS, positionProblem } from '../util/limits';
 
 /**
  * nerfstudio's camera_path.json (what `ns-render camera-path` reads and its viewer writes):
@@ -201,12 +201,8 @@ function cameraEntry(cam: unknown, i: number, width: number, height: number): Fr
   if (m.length !== 16) throw bad(`${where} has ${m.length} numbers in "camera_to_world", not 16 (a row-major 4x4)`);
   const problem = rigidPoseProblem(m as number[], RIGID_TOLERANCE);
   if (problem) throw bad(`the "camera_to_world" of ${where} is not a rigid camera pose: ${problem}`);
-  const t = [m[3], m[7], m[11]] as number[];
-  if (t.some((v) => Math.abs(v) > MAX_TRANSLATION)) {
-    throw bad(
-      `${where} is ${Math.max(...t.map(Math.abs)).toExponential(2)} units from the origin; positions beyond ±${MAX_TRANSLATION.toExponential(0)} are refused`,
-    );
-  }
+  const far = positionProblem(where, [m[3], m[7], m[11]] as number[]);
+  if (far) throw bad(far);
   const fov = c.fov;
   if (typeof fov !== 'number' || !(fov > MIN_FOV && fov < MAX_FOV)) {
     throw bad(

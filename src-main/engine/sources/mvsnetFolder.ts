@@ -23,6 +23,8 @@ import type { TransformsView } from './transforms';
 export interface MvsnetFolderOptions {
   /** View numbers, in order (the first is the photo). Default: every view in cams/. */
   views?: readonly number[];
+  /** Called with the number of views before any is read (a refusal by count costs no decoding). */
+  checkCount?: (count: number) => void;
 }
 
 const CAM = /^(\d+)_cam\.txt$/i;
@@ -44,6 +46,7 @@ export async function readMvsnetFolder(dir: string, opts: MvsnetFolderOptions = 
   if (ids.length === 0) throw new CamtrackError('bad-input', 'Choose at least one view.');
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup !== undefined) throw new CamtrackError('bad-input', `View ${dup} is listed twice.`);
+  opts.checkCount?.(ids.length);
 
   const views: TransformsView[] = [];
   for (const id of ids) {

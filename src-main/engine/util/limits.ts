@@ -70,3 +70,10 @@ export function renderPixelsProblem(width: number, height: number, frames: numbe
     return `A render of ${frames} frames at ${width}x${height} is ${(total / 1e9).toFixed(2)} gigapixels; at most ${(LIMITS.renderPixels / 1e9).toFixed(2)} fit in memory (about 30 bytes each). Use fewer frames or a smaller size.`;
   return null;
 }
+
+/** Why a camera position is refused (`where` names the camera), or null: past ±LIMITS.translation on any axis, or not finite. */
+export function positionProblem(where: string, position: readonly number[]): string | null {
+  const far = Math.max(...position.map(Math.abs));
+  if (far <= LIMITS.translation) return null;
+  return `${where} is ${Number.isFinite(far) ? far.toExponential(2) : far} units from the origin; positions beyond ±${LIMITS.translation.toExponential(0)} are refused`;
+}
