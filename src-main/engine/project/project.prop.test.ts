@@ -2,7 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../test/fixtures';
-import { checkAll, judge, mutatedJsonText, show } from '../../test/fuzz';
+import fc from 'fast-check';
+import { checkAll, checkScaling, inflatedText, judge, mutatedJsonText, show } from '../../test/fuzz';
+import { expectDocWithinLimits, STATED } from '../../test/statedLimits';
 import { tempDir } from '../../test/tmp';
 import { readAutosave } from './autosave';
 import { createProject } from './create';
@@ -38,7 +40,33 @@ function accept(r: { doc: ProjectDoc; migratedFrom?: number }): void {
   const v = ProjectDoc.safeParse(r.doc);
   expect(v.success, JSON.stringify(v.error?.issues?.slice(0, 2))).toBe(true);
   if (r.migratedFrom !== undefined) expect([0, 1]).toContain(r.migratedFrom);
+  // Not only what the schema says: the limits as stated on their own (issue 24).
+  expectDocWithinLimits(r.doc as unknown as Record<string, unknown>);
 }
+
+/** Every bounded field of a project, and values at and past its bounds (from the stated limits, not the schema). */
+const BOUNDED: [string[], number][] = [
+  [['track', 'numFrames'], STATED.frames[1]],
+  [['render', 'width'], STATED.renderSide[1]],
+  [['render', 'height'], STATED.renderSide[1]],
+  [['render', 'steps'], STATED.steps[1]],
+  [['render', 'windowFrames'], STATED.windowFrames[1]],
+  [['render', 'windowOverlap'], STATED.windowOverlap[1]],
+  [['lambda', 'steps'], STATED.steps[1]],
+  [['lambda', 'frames'], STATED.frames[1]],
+  [['image', 'width'], STATED.imageSide],
+];
+const limitEdit = fc.record({
+  field: fc.constantFrom(...BOUNDED),
+  value: fc.constantFrom(
+    (max: number) => max,
+    (max: number) => max + 1,
+    (max: number) => 2 * max,
+    () => 2 ** 30,
+    () => 1e21,
+  ),
+  seed: fc.constantFrom(sample, fresh),
+});
 
 describe('project files, property-based', () => {
   it('project.json: every mutated or random document opens schema-valid or is refused clearly', async () => {
@@ -52,6 +80,38 @@ describe('project files, property-based', () => {
           () => show(text),
         ),
       { numRuns: 250 },
+    );
+  });
+
+  it('project.json: a bounded field at or past its limit opens within the stated limits or is refused clearly', async () => {
+    await checkAll(
+      limitEdit.map(({ field: [path, max], value, seed }) => {
+        const doc = structuredClone(seed) as unknown as Record<string, Record<string, unknown>>;
+        if (doc[path[0]]) doc[path[0]][path[1]] = value(max);
+        return JSON.stringify(doc);
+      }),
+      (text) =>
+        judge(
+          () => parseProjectText(text, 'project.json'),
+          { accept },
+          () => show(text),
+        ),
+      { numRuns: 120 },
+    );
+  });
+
+  it('project.json: texts up to 2 MiB open or are refused clearly, in time linear in their size', async () => {
+    const seeds = SEEDS.map((d) => JSON.stringify(d));
+    await checkScaling(
+      (n) => inflatedText(seeds, n),
+      (text) =>
+        judge(
+          () => parseProjectText(text, 'project.json'),
+          { accept },
+          () => show(text),
+          text.length,
+        ),
+      2,
     );
   });
 
