@@ -18,7 +18,11 @@ export function registerServe(program: Command): void {
     )
     .option('--data <dir>', 'the app data folder', path.join(os.homedir(), '.camtrack'))
     .option('--ui <dir>', 'the built studio UI to serve (default: dist/renderer, built on the first run)')
-    .action(async (opts: { port?: number; workspace: string; data: string; ui?: string }) => {
+    .option(
+      '--farm-root <dir>',
+      'a render farm root outside the workspace that the studio may use (otherwise the farm root must be inside the workspace)',
+    )
+    .action(async (opts: { port?: number; workspace: string; data: string; ui?: string; farmRoot?: string }) => {
       const rendererDir = opts.ui
         ? path.resolve(opts.ui)
         : ensureStudioUi(appRoot(), (line) => process.stderr.write(`${line}\n`));
@@ -27,6 +31,7 @@ export function registerServe(program: Command): void {
         workspace: path.resolve(opts.workspace),
         appDataDir: path.resolve(opts.data),
         rendererDir,
+        ...(opts.farmRoot && { farmRoot: path.resolve(opts.farmRoot) }),
       });
       // A bug in one request must not stop the server for everyone: it is reported, and serving goes on.
       process.on('unhandledRejection', (e) => {
