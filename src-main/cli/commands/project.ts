@@ -20,7 +20,7 @@ import { loadImageFile } from '../../engine/image/load';
 import { writeNpyFile } from '../../engine/npy/file';
 import { importCameraPath } from '../../engine/camera/nerfstudio';
 import type { Track } from '../../engine/project/schema';
-import { readFile } from 'node:fs/promises';
+import { checkRegularFile, readRegularText } from '../../engine/util/readBytes';
 import { writeProjectFromMvsnet, writeProjectFromTransforms } from '../../engine/sources/project';
 import { parseViewList } from '../../engine/sources/mvsnetFolder';
 import { writeProjectFromVideo } from '../../engine/video-input';
@@ -194,8 +194,13 @@ async function withOrbit(
 
 /** A camera_path.json as a track at the photo's size (render_width/height in the file win). */
 async function cameraPathTrack(file: string, image: string): Promise<Track> {
-  const text = await fs.readFile(file, 'utf8').catch((e: unknown) => {
+  const text = await readRegularText(file).catch((e: unknown) => {
+    if (e instanceof CamtrackError) throw e;
     throw new CamtrackError('not-found', `The camera path ${file} cannot be read: ${toErrorInfo(e).message}`);
+  });
+  // The photo is imported after this (which names a missing one): a FIFO must not hold sharp first.
+  await checkRegularFile(image).catch((e: unknown) => {
+    if (e instanceof CamtrackError) throw e;
   });
   const meta = await sharp(image)
     .metadata()
@@ -353,7 +358,7 @@ export function registerProject(program: Command): void {
         const cameraPath =
           o.cameraPath === undefined
             ? undefined
-            : await readFile(o.cameraPath, 'utf8').catch((e: Error) => {
+            : await readRegularText(o.cameraPath).catch((e: Error) => {
                 throw new CamtrackError('not-found', `The camera path ${o.cameraPath} cannot be read: ${e.message}`, {
                   cause: e,
                 });
@@ -383,7 +388,7 @@ export function registerProject(program: Command): void {
         const cameraPath =
           o.cameraPath === undefined
             ? undefined
-            : await readFile(o.cameraPath, 'utf8').catch((e: Error) => {
+            : await readRegularText(o.cameraPath).catch((e: Error) => {
                 throw new CamtrackError('not-found', `The camera path ${o.cameraPath} cannot be read: ${e.message}`, {
                   cause: e,
                 });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readRegularText } from '../util/readBytes';
 import { mat4Multiply, rigidInverse, type Mat4 } from '../geometry/conventions';
 import { fovYFromFocal } from '../camera/intrinsics';
 import { importCameraPath } from '../camera/nerfstudio';
@@ -44,7 +44,7 @@ export async function writeProjectFromTransforms(
 ): Promise<SavedProject> {
   let text: string;
   try {
-    text = await readFile(transformsPath, 'utf8');
+    text = await readRegularText(transformsPath);
   } catch (e) {
     throw new CamtrackError(
       'not-found',
