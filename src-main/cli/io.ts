@@ -29,6 +29,17 @@ export function parseIntOption(name: string) {
   };
 }
 
+/** The download flags both download commands take: plain http only when asked, redirects to other hosts said. */
+export function transferFlags(o: { allowHttp?: boolean }): {
+  allowHttp: boolean;
+  onRedirect: (from: URL, to: URL) => void;
+} {
+  return {
+    allowHttp: !!o.allowHttp,
+    onRedirect: (from, to) => process.stderr.write(`redirected from ${from.host} to ${to.host} (${to.origin})\n`),
+  };
+}
+
 /** A whole number inside one of the limits (engine/util/limits.ts), refused as the flag is read. */
 export function rangeOption(name: string, range: Range) {
   return (value: string): number => {
