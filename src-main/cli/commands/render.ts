@@ -14,7 +14,7 @@ import {
 import { isPreviewModel, PREVIEW_MODEL } from '../../engine/preview/kind';
 import { CamtrackError } from '../../engine/util/errors';
 import { inRange, LIMITS, rangeText, type Range } from '../../engine/util/limits';
-import { removeOwnTemporariesSync, removeStalePartials } from '../../engine/video';
+import { removeOwnTemporariesSync, removeStalePartials, startTemporaryReaper } from '../../engine/video';
 import { printJson, progressLine } from '../io';
 
 interface RenderFlags {
@@ -152,6 +152,8 @@ export function registerRender(program: Command): void {
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      // Should this process be killed outright (no handler runs), a watcher removes its temporaries.
+      const reaper = startTemporaryReaper(outDir);
       try {
         // A render killed before (SIGKILL, power loss) may have left temporaries or a half-committed pair.
         await removeStalePartials(outDir);
@@ -228,6 +230,7 @@ export function registerRender(program: Command): void {
         for (const n of r.notes.filter((n) => !notes.includes(n))) process.stderr.write(`${n}\n`);
         report(r);
       } finally {
+        reaper.done();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
