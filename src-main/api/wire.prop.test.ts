@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkAll, checkScaling, inflatedText, judge, mutatedJsonText, show } from '../test/fuzz';
-import { expectDocWithinLimits, expectRenderWithinLimits, STATED } from '../test/statedLimits';
+import { checkAll, checkTextScaling, judge, mutatedJsonText, show } from '../test/fuzz';
+import { boundaryEdits, expectDocWithinLimits, expectRenderWithinLimits } from '../test/statedLimits';
 import { openProject } from '../engine/project/store';
 import { sampleProjectDir } from '../engine/render/testProject';
 import { apiInputs } from './contract';
@@ -76,55 +76,31 @@ describe('wire codec, property-based', () => {
       encodeWire({ type: 'result', id: 2, ok: true, value: { depth: new Float32Array([1.5, 2]) } }),
     ];
     const refusal = (e: unknown) => e instanceof SyntaxError || (e instanceof Error && /bridge/.test(e.message));
-    await checkScaling(
-      (n) => inflatedText(seeds, n, ['A', '=', '"', '{', '[', '\\', '0', ',', '{"$typed":"Uint8Array","b64":"AAAA"},']),
-      (text) =>
-        judge(
-          () => decodeWire(text),
-          { accept: () => undefined, refusal },
-          () => show(text),
-          text.length,
-        ),
-      2,
+    await checkTextScaling(
+      seeds,
+      (text) => decodeWire(text),
+      { accept: () => undefined, refusal },
+      { units: ['A', '=', '"', '{', '[', '\\', '0', ',', '{"$typed":"Uint8Array","b64":"AAAA"},'] },
     );
   });
 
   it('a document on the bridge with a bounded field at or past its limit is accepted only within the stated limits', async () => {
-    const doc = (await openProject(sampleProjectDir())).doc as unknown as Record<string, Record<string, unknown>>;
+    const doc = (await openProject(sampleProjectDir())).doc;
     let accepted = 0;
-    const fields: [string, string, number][] = [
-      ['track', 'numFrames', STATED.frames[1]],
-      ['render', 'width', STATED.renderSide[1]],
-      ['render', 'height', STATED.renderSide[1]],
-      ['render', 'steps', STATED.steps[1]],
-      ['render', 'windowFrames', STATED.windowFrames[1]],
-      ['lambda', 'frames', STATED.frames[1]],
-    ];
-    fc.assert(
-      fc.property(
-        fc.constantFrom(...fields),
-        fc.constantFrom(0, 1, 2, 2 ** 20),
-        fc.constantFrom('render.enqueue', 'farm.submit', 'project.save') as fc.Arbitrary<
-          'render.enqueue' | 'farm.submit' | 'project.save'
-        >,
-        ([group, key, max], over, method) => {
-          const d = structuredClone(doc);
-          d[group][key] = max + over;
-          const render = { [key]: max + over };
-          const input =
-            method === 'project.save'
-              ? { project: '/p', doc: d }
-              : { project: '/p', doc: d, ...(group === 'render' && { overrides: { render } }) };
-          const r = apiInputs[method].safeParse(decodeWire(encodeWire(input)));
-          if (!r.success) return;
-          accepted++;
-          expectDocWithinLimits(r.data.doc as unknown as Record<string, unknown>);
-          const o = (r.data as { overrides?: { render?: Record<string, unknown> } }).overrides;
-          if (o?.render) expectRenderWithinLimits(o.render, 'overrides.render');
-        },
-      ),
-      { numRuns: 150 },
-    );
+    // Every bounded field at and past its limit, through each method that carries a document (and its overrides).
+    for (const d of boundaryEdits([doc]).all)
+      for (const method of ['render.enqueue', 'farm.submit', 'project.save'] as const) {
+        const input =
+          method === 'project.save'
+            ? { project: '/p', doc: d }
+            : { project: '/p', doc: d, overrides: { render: d.render } };
+        const r = apiInputs[method].safeParse(decodeWire(encodeWire(input)));
+        if (!r.success) continue;
+        accepted++;
+        expectDocWithinLimits(r.data.doc as unknown as Record<string, unknown>);
+        const o = (r.data as { overrides?: { render?: Record<string, unknown> } }).overrides;
+        if (o?.render) expectRenderWithinLimits(o.render, 'overrides.render');
+      }
     // The fields at their maxima are accepted: the property is not vacuous.
     expect(accepted).toBeGreaterThan(0);
   });

@@ -396,3 +396,46 @@ export async function checkScaling(
   }
   return counts;
 }
+
+/** The scaling property for a text parser: every size, each parse judged with its time per byte. */
+export function checkTextScaling<T>(
+  seeds: readonly string[],
+  parse: (text: string) => T | Promise<T>,
+  verdict: Verdict<T>,
+  opts: { units?: readonly string[]; perSize?: number; make?: (length: number) => fc.Arbitrary<string> } = {},
+): Promise<{ parsed: number; refused: number }> {
+  return checkScaling(
+    opts.make ?? ((n) => inflatedText(seeds, n, opts.units)),
+    (text) =>
+      judge(
+        () => parse(text),
+        verdict,
+        () => show(text),
+        text.length,
+      ),
+    opts.perSize ?? 2,
+  );
+}
+
+/** The same for a binary format with text in it (headers): seeds and runs handled as latin1. */
+export function checkBytesScaling<T>(
+  seeds: readonly Uint8Array[],
+  parse: (bytes: Uint8Array) => T | Promise<T>,
+  verdict: Verdict<T>,
+  units?: readonly string[],
+): Promise<{ parsed: number; refused: number }> {
+  const latin1 = seeds.map((b) => Buffer.from(b).toString('latin1'));
+  return checkScaling(
+    (n) => inflatedText(latin1, n, units),
+    (text) => {
+      const bytes = new Uint8Array(Buffer.from(text, 'latin1'));
+      return judge(
+        () => parse(bytes),
+        verdict,
+        () => show(bytes),
+        bytes.length,
+      );
+    },
+    2,
+  );
+}

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { expect } from 'vitest';
 
 /**
@@ -69,4 +70,51 @@ export function expectDocWithinLimits(doc: Loose): void {
 /** A camera position (x, y, z). */
 export function expectPositionWithinLimits(p: readonly number[], what: string): void {
   for (const v of p) expect(Math.abs(v), `${what} at ${v}`).toBeLessThanOrEqual(STATED.translation);
+}
+
+/**
+ * The bounded fields of a project document as [group, key, stated maximum], for property tests
+ * that set each at and past its limit. A farm spec holds the same, `render` as `settings`.
+ */
+export const BOUNDED_FIELDS: readonly (readonly [string, string, number])[] = [
+  ['track', 'numFrames', STATED.frames[1]],
+  ['render', 'width', STATED.renderSide[1]],
+  ['render', 'height', STATED.renderSide[1]],
+  ['render', 'steps', STATED.steps[1]],
+  ['render', 'windowFrames', STATED.windowFrames[1]],
+  ['render', 'windowOverlap', STATED.windowOverlap[1]],
+  ['lambda', 'steps', STATED.steps[1]],
+  ['lambda', 'frames', STATED.frames[1]],
+  ['image', 'width', STATED.imageSide],
+];
+
+/** Values at and past a stated maximum: the maximum, one more, twice it, and far past any. */
+const AT_AND_PAST: readonly ((max: number) => number)[] = [
+  (m) => m,
+  (m) => m + 1,
+  (m) => 2 * m,
+  () => 2 ** 30,
+  () => 1e21,
+];
+
+/**
+ * Copies of the seeds with one bounded field set at or past its limit: every combination (`all`,
+ * for fast-check's `examples`, so each is tried on every run rather than by chance) and an
+ * arbitrary over them. `rename` maps a project's group to the document's own (a farm spec's
+ * `settings`).
+ */
+export function boundaryEdits<S>(
+  seeds: readonly S[],
+  rename: (group: string) => string = (g) => g,
+): { all: S[]; arbitrary: fc.Arbitrary<S> } {
+  const all = seeds.flatMap((seed) =>
+    BOUNDED_FIELDS.flatMap(([group, key, max]) =>
+      AT_AND_PAST.map((value) => {
+        const doc = structuredClone(seed) as unknown as Record<string, Record<string, unknown>>;
+        if (doc[rename(group)]) doc[rename(group)][key] = value(max);
+        return doc as unknown as S;
+      }),
+    ),
+  );
+  return { all, arbitrary: fc.constantFrom(...all) };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkAll, checkScaling, inflatedText, judge, mutatedJsonText, show } from '../../test/fuzz';
+import { checkAll, checkTextScaling, judge, mutatedJsonText, show } from '../../test/fuzz';
 import { expectPositionWithinLimits, expectTrackWithinLimits } from '../../test/statedLimits';
 import { Track } from '../project/schema';
 import { evaluateTrack } from './evaluate';
@@ -47,28 +47,10 @@ describe('track importers, property-based', () => {
   it('camera_path.json and track JSON: texts up to 2 MiB import or are refused clearly, in time linear in their size', async () => {
     const paths = [orbit, dolly].map((t) => stringifyCameraPath(exportCameraPath(t, SRC)));
     const tracks = [orbit, dolly].map((t) => stringifyTrack(t));
-    await checkScaling(
-      (n) => inflatedText(paths, n),
-      (text) =>
-        judge(
-          () => importCameraPath(text, { width: 64, height: 48 }).track,
-          { accept: acceptImported },
-          () => show(text),
-          text.length,
-        ),
-      2,
-    );
-    await checkScaling(
-      (n) => inflatedText(tracks, n),
-      (text) =>
-        judge(
-          () => parseTrack(text),
-          { accept: acceptTrack },
-          () => show(text),
-          text.length,
-        ),
-      2,
-    );
+    await checkTextScaling(paths, (text) => importCameraPath(text, { width: 64, height: 48 }).track, {
+      accept: acceptImported,
+    });
+    await checkTextScaling(tracks, (text) => parseTrack(text), { accept: acceptTrack });
   });
 
   it('camera_path.json: cameras with any fov, position and count import as a schema-valid track or are refused clearly', async () => {

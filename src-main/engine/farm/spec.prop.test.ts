@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkAll, checkScaling, inflatedText, isCamtrack, judge, mutatedJsonText, show } from '../../test/fuzz';
+import { checkAll, checkTextScaling, isCamtrack, judge, mutatedJsonText, show } from '../../test/fuzz';
 import {
   expectLambdaWithinLimits,
   expectRenderWithinLimits,
   expectTrackWithinLimits,
+  boundaryEdits,
   STATED,
 } from '../../test/statedLimits';
 import { openProject } from '../project/store';
@@ -44,41 +45,24 @@ describe('farm job specs, property-based', () => {
   });
 
   it('a bounded field at or past its limit is taken only within the stated limits', async () => {
-    const fields: [keyof FarmJobSpec, string, number][] = [
-      ['track', 'numFrames', STATED.frames[1]],
-      ['settings', 'width', STATED.renderSide[1]],
-      ['settings', 'height', STATED.renderSide[1]],
-      ['settings', 'steps', STATED.steps[1]],
-      ['settings', 'windowFrames', STATED.windowFrames[1]],
-      ['settings', 'windowOverlap', STATED.windowOverlap[1]],
-    ];
+    // The spec's render settings are its `settings`; its photo's size is `source`.
+    const edits = boundaryEdits([seed], (g) => ({ render: 'settings', image: 'source' })[g] ?? g);
     await checkAll(
-      fc.tuple(fc.constantFrom(...fields), fc.constantFrom(0, 1, 2 ** 20)).map(([[group, key, max], over]) => {
-        const s = structuredClone(seed) as unknown as Record<string, Record<string, unknown>>;
-        s[group][key] = max + over;
-        return s;
-      }),
+      edits.arbitrary,
       (s) =>
         judge(
           () => parseFarmSpec(s),
           { accept },
           () => show(JSON.stringify(s)),
         ),
-      { numRuns: 60 },
+      { numRuns: 30, examples: edits.all.map((e) => [e]) },
     );
   });
 
   it('spec texts up to 2 MiB are taken or refused clearly, in time linear in their size', async () => {
-    await checkScaling(
-      (n) => inflatedText([JSON.stringify(seed)], n),
-      (text) =>
-        judge(
-          () => parseFarmSpec(JSON.parse(text)),
-          { accept, refusal: (e) => e instanceof SyntaxError || isCamtrack(e) },
-          () => show(text),
-          text.length,
-        ),
-      2,
-    );
+    await checkTextScaling([JSON.stringify(seed)], (text) => parseFarmSpec(JSON.parse(text)), {
+      accept,
+      refusal: (e) => e instanceof SyntaxError || isCamtrack(e),
+    });
   });
 });

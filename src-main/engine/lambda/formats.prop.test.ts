@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkAll, checkScaling, inflatedText, judge, mutatedBytes, mutatedJsonText, show } from '../../test/fuzz';
+import { checkAll, checkTextScaling, inflatedText, judge, mutatedBytes, mutatedJsonText, show } from '../../test/fuzz';
 import { lambdaFromCsv, lambdaFromJson, lambdaFromNpy, lambdaToCsv, lambdaToJson, lambdaToNpy } from './formats';
 import { makeLambdaTable, type LambdaTable } from './table';
 
@@ -80,31 +80,22 @@ describe('lambda readers, property-based', () => {
       .map((c) => `${c.before}${c.head}${c.digit.repeat(n)}${c.end}${c.after}\n`);
 
   it('CSV: texts up to 2 MiB parse or are refused clearly, in time linear in their size', async () => {
-    const counts = await checkScaling(
-      (n) => fc.oneof(inflatedText(csvSeeds, n, numberParts), failingNumber(n)),
-      (text) =>
-        judge(
-          () => lambdaFromCsv(text, { name: 'l.csv' }),
-          { accept },
-          () => show(text),
-          text.length,
-        ),
-      5,
+    const counts = await checkTextScaling(
+      csvSeeds,
+      (text) => lambdaFromCsv(text, { name: 'l.csv' }),
+      { accept },
+      { make: (n) => fc.oneof(inflatedText(csvSeeds, n, numberParts), failingNumber(n)), perSize: 5 },
     );
     expect(counts.parsed).toBeGreaterThan(0);
     expect(counts.refused).toBeGreaterThan(0);
   });
 
   it('JSON: texts up to 2 MiB parse or are refused clearly, in time linear in their size', async () => {
-    const counts = await checkScaling(
-      (n) => inflatedText(tables.map(lambdaToJson), n),
-      (text) =>
-        judge(
-          () => lambdaFromJson(text, { name: 'l.json' }),
-          { accept },
-          () => show(text),
-          text.length,
-        ),
+    const counts = await checkTextScaling(
+      tables.map(lambdaToJson),
+      (text) => lambdaFromJson(text, { name: 'l.json' }),
+      { accept },
+      { perSize: 3 },
     );
     expect(counts.refused).toBeGreaterThan(0);
   });

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../test/fixtures';
 import fc from 'fast-check';
-import { checkAll, checkScaling, inflatedText, judge, mutatedJsonText, show } from '../../test/fuzz';
-import { expectDocWithinLimits, STATED } from '../../test/statedLimits';
+import { checkAll, checkTextScaling, judge, mutatedJsonText, show } from '../../test/fuzz';
+import { boundaryEdits, expectDocWithinLimits } from '../../test/statedLimits';
 import { tempDir } from '../../test/tmp';
 import { readAutosave } from './autosave';
 import { createProject } from './create';
@@ -44,29 +44,7 @@ function accept(r: { doc: ProjectDoc; migratedFrom?: number }): void {
   expectDocWithinLimits(r.doc as unknown as Record<string, unknown>);
 }
 
-/** Every bounded field of a project, and values at and past its bounds (from the stated limits, not the schema). */
-const BOUNDED: [string[], number][] = [
-  [['track', 'numFrames'], STATED.frames[1]],
-  [['render', 'width'], STATED.renderSide[1]],
-  [['render', 'height'], STATED.renderSide[1]],
-  [['render', 'steps'], STATED.steps[1]],
-  [['render', 'windowFrames'], STATED.windowFrames[1]],
-  [['render', 'windowOverlap'], STATED.windowOverlap[1]],
-  [['lambda', 'steps'], STATED.steps[1]],
-  [['lambda', 'frames'], STATED.frames[1]],
-  [['image', 'width'], STATED.imageSide],
-];
-const limitEdit = fc.record({
-  field: fc.constantFrom(...BOUNDED),
-  value: fc.constantFrom(
-    (max: number) => max,
-    (max: number) => max + 1,
-    (max: number) => 2 * max,
-    () => 2 ** 30,
-    () => 1e21,
-  ),
-  seed: fc.constantFrom(sample, fresh),
-});
+const limitEdits = boundaryEdits([sample, fresh]);
 
 describe('project files, property-based', () => {
   it('project.json: every mutated or random document opens schema-valid or is refused clearly', async () => {
@@ -85,34 +63,20 @@ describe('project files, property-based', () => {
 
   it('project.json: a bounded field at or past its limit opens within the stated limits or is refused clearly', async () => {
     await checkAll(
-      limitEdit.map(({ field: [path, max], value, seed }) => {
-        const doc = structuredClone(seed) as unknown as Record<string, Record<string, unknown>>;
-        if (doc[path[0]]) doc[path[0]][path[1]] = value(max);
-        return JSON.stringify(doc);
-      }),
+      limitEdits.arbitrary.map((d) => JSON.stringify(d)),
       (text) =>
         judge(
           () => parseProjectText(text, 'project.json'),
           { accept },
           () => show(text),
         ),
-      { numRuns: 120 },
+      { numRuns: 30, examples: limitEdits.all.map((d) => [JSON.stringify(d)]) },
     );
   });
 
   it('project.json: texts up to 2 MiB open or are refused clearly, in time linear in their size', async () => {
     const seeds = SEEDS.map((d) => JSON.stringify(d));
-    await checkScaling(
-      (n) => inflatedText(seeds, n),
-      (text) =>
-        judge(
-          () => parseProjectText(text, 'project.json'),
-          { accept },
-          () => show(text),
-          text.length,
-        ),
-      2,
-    );
+    await checkTextScaling(seeds, (text) => parseProjectText(text, 'project.json'), { accept });
   });
 
   it('autosave: every mutated or random autosave reads back schema-valid or is refused clearly', async () => {

@@ -31,6 +31,9 @@ const frame = (i: number) => ({
   ],
 });
 
+/** The shared camera of the transforms.json files here. */
+const CAMERA = { fl_x: 500, fl_y: 500, cx: 320, cy: 240, w: 640, h: 480 };
+
 async function transformsWith(name: string, doc: unknown): Promise<string> {
   const file = path.join(root, name, 'transforms.json');
   await fs.mkdir(path.dirname(file), { recursive: true });
@@ -41,12 +44,7 @@ async function transformsWith(name: string, doc: unknown): Promise<string> {
 describe('sparse-view imports count first', () => {
   it('5001 views are refused by count before any photo is read (their files do not even exist)', async () => {
     const file = await transformsWith('many', {
-      fl_x: 500,
-      fl_y: 500,
-      cx: 320,
-      cy: 240,
-      w: 640,
-      h: 480,
+      ...CAMERA,
       frames: Array.from({ length: 5001 }, (_, i) => frame(i)),
     });
     const out = path.join(root, 'many.camtrack');
@@ -55,7 +53,7 @@ describe('sparse-view imports count first', () => {
         '5001 views: a project holds at most 1000 (the photo included). Choose fewer views.',
       );
     const thirty = await transformsWith('thirty', {
-      ...(JSON.parse(await fs.readFile(file, 'utf8')) as object),
+      ...CAMERA,
       frames: Array.from({ length: 30 }, (_, i) => frame(i)),
     });
     await expect(writeProjectFromTransforms(out, thirty)).rejects.toThrow(
@@ -83,12 +81,7 @@ describe('sparse-view imports count first', () => {
 describe('sparse-view imports name what is wrong (issue 24, item 10)', () => {
   it('a NUL in a file_path is refused by name, not as an internal error (exit 1, not 70)', async () => {
     const file = await transformsWith('nul', {
-      fl_x: 500,
-      fl_y: 500,
-      cx: 320,
-      cy: 240,
-      w: 640,
-      h: 480,
+      ...CAMERA,
       frames: [{ ...frame(0), file_path: 'images/a\u0000.png' }],
     });
     const r = await runCli('project', 'new', path.join(root, 'nul'), '--transforms', file);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkAll, checkScaling, inflatedText, judge, mutatedBytes, mutatedJsonText, show } from '../../test/fuzz';
+import { checkAll, checkTextScaling, judge, mutatedBytes, mutatedJsonText, show } from '../../test/fuzz';
 import { expectPositionWithinLimits } from '../../test/statedLimits';
 import { PixelIntrinsics, Pose } from '../project/schema';
 import { parseMvsnetCamera, type MvsnetCamera } from './mvsnet';
@@ -95,28 +95,14 @@ describe('sparse-view importers, property-based', () => {
   });
 
   it('transforms.json and MVSNet camera files: texts up to 2 MiB parse or are refused clearly, in time linear in their size', async () => {
-    await checkScaling(
-      (n) => inflatedText([JSON.stringify(TRANSFORMS)], n),
-      (text) =>
-        judge(
-          () => parseTransforms(text, '/x/transforms.json'),
-          { accept: acceptViews },
-          () => show(text),
-          text.length,
-        ),
-      2,
-    );
-    await checkScaling(
-      (n) =>
-        inflatedText([CAM], n, ['1', '0', '.', 'e', '-', ' ', '\n', '\t', 'extrinsic', 'intrinsic', 'NaN', '1e308 ']),
-      (text) =>
-        judge(
-          () => parseMvsnetCamera(text, 'cam.txt'),
-          { accept: acceptCamera },
-          () => show(text),
-          text.length,
-        ),
-      2,
+    await checkTextScaling([JSON.stringify(TRANSFORMS)], (text) => parseTransforms(text, '/x/transforms.json'), {
+      accept: acceptViews,
+    });
+    await checkTextScaling(
+      [CAM],
+      (text) => parseMvsnetCamera(text, 'cam.txt'),
+      { accept: acceptCamera },
+      { units: ['1', '0', '.', 'e', '-', ' ', '\n', '\t', 'extrinsic', 'intrinsic', 'NaN', '1e308 '] },
     );
   });
 });
