@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkAll, checkTextScaling, judge, mutatedJsonText, show } from '../test/fuzz';
 import { boundaryEdits, expectDocWithinLimits, expectRenderWithinLimits } from '../test/statedLimits';
 import { openProject } from '../engine/project/store';
-import { sampleProjectDir } from '../engine/render/testProject';
+import { sampleProjectDir } from '../test/tinyProject';
 import { apiInputs } from './contract';
 import { decodeWire, encodeWire } from './wire';
 

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject } from '../project/store';
-import { sampleProjectDir } from '../render/testProject';
+import { sampleProjectDir } from '../../test/tinyProject';
 import { cleanFarmRoot } from './cleanup';
 import { connectRedis, FARM_QUEUE } from './connection';
 import { openFarmClient, prepareFarmJob, type FarmClient } from './submit';
-import { startTestRedis, type TestRedis } from './testRedis';
-import { until } from './testWorkers';
+import { startTestRedis, type TestRedis } from '../../test/redis';
+import { until } from '../../test/farmWorkers';
 import { startFarmWorker, type RunningFarmWorker } from './worker';
 
 /**

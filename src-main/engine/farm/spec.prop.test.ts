@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkAll, checkTextScaling, isCamtrack, judge, mutatedJsonText, show } from '../../test/fuzz';
 import {
@@ -9,7 +8,7 @@ import {
   STATED,
 } from '../../test/statedLimits';
 import { openProject } from '../project/store';
-import { sampleProjectDir } from '../render/testProject';
+import { sampleProjectDir } from '../../test/tinyProject';
 import { sigmasForSteps } from '../schedule/sigmas';
 import { parseFarmSpec, specFromDoc, type FarmJobSpec } from './spec';
 

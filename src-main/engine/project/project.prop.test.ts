@@ -2,7 +2,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../test/fixtures';
-import fc from 'fast-check';
 import { checkAll, checkTextScaling, judge, mutatedJsonText, show } from '../../test/fuzz';
 import { boundaryEdits, expectDocWithinLimits } from '../../test/statedLimits';
 import { tempDir } from '../../test/tmp';

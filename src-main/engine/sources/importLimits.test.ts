@@ -6,7 +6,7 @@ import { runCli } from '../../test/cli';
 import { fixture } from '../../test/fixtures';
 import { parseMvsnetCamera } from './mvsnet';
 import { checkViewCount, writeProjectFromMvsnet, writeProjectFromTransforms } from './project';
-import { writeSparseViewDataset } from './testScene';
+import { writeSparseViewDataset } from '../../test/sparseViews';
 
 /**
  * The sparse-view importers refuse by count and by what the text says, before any photo or depth

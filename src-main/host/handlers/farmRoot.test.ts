@@ -2,8 +2,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeTinyProject } from '../../engine/render/testProject';
-import { startTestRedis, type TestRedis } from '../../engine/farm/testRedis';
+import { writeTinyProject } from '../../test/tinyProject';
+import { startTestRedis, type TestRedis } from '../../test/redis';
 import { createEngineService, type EngineService } from '../service';
 
 /**

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { apiInputs } from '../../api/contract';
-import { parseFarmSpec, specFromDoc } from '../farm/spec';
-import { createProject } from '../project/create';
-import { ProjectDoc } from '../project/schema';
-import { openProject } from '../project/store';
-import { applyRenderOverrides } from '../render/overrides';
-import { sampleProjectDir } from '../render/testProject';
-import { sigmasForSteps } from '../schedule/sigmas';
-import { LIMITS } from './limits';
+import { apiInputs } from './contract';
+import { parseFarmSpec, specFromDoc } from '../engine/farm/spec';
+import { createProject } from '../engine/project/create';
+import { ProjectDoc } from '../engine/project/schema';
+import { openProject } from '../engine/project/store';
+import { applyRenderOverrides } from '../engine/render/overrides';
+import { sampleProjectDir } from '../test/tinyProject';
+import { sigmasForSteps } from '../engine/schedule/sigmas';
+import { LIMITS } from '../engine/util/limits';
 
 /**
  * One table of limits (issue 24, item 3): the project schema, the bridge's documents, farm jobs
