@@ -57,6 +57,8 @@ export async function launchStudio(opts: { viewport?: { width: number; height: n
     workspace,
     appDataDir: dataDir,
     rendererDir: path.join(ROOT, 'dist', 'renderer'),
+    // The farm root a farm test makes (outside the workspace: given as `camtrack serve --farm-root` would).
+    farmRoot: path.join(scratch, 'farm'),
   });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -31,7 +31,7 @@ const PURE = [
   'src-main/engine/queue/model\\.ts',
   'src-main/engine/render/fingerprint\\.ts',
   'src-main/engine/video-input/frames\\.ts',
-  'src-main/engine/util/(errors|issues|zod)\\.ts',
+  'src-main/engine/util/(errors|issues|zod|limits)\\.ts',
 ];
 
 module.exports = { FLOORS, PURE };

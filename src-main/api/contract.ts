@@ -1,6 +1,7 @@
 import { z } from '../engine/util/zod';
 import type { RenderFingerprint } from '../engine/render/fingerprint';
 import { Depth, ProjectDoc } from '../engine/project/schema';
+import { LIMITS } from '../engine/util/limits';
 import { JobOverrides } from '../engine/queue/model';
 import type { ErrorInfo } from '../engine/util/errors';
 
@@ -61,8 +62,8 @@ export const apiInputs = {
       .min(1)
       .max(5000),
     format: z.enum(['transforms', 'mvsnet']).optional(),
-    views: z.array(z.number().int().min(0)).min(1).max(1000).optional(),
-    numFrames: z.number().int().min(2).max(10_000).optional(),
+    views: z.array(z.number().int().min(0)).min(1).max(LIMITS.views.max).optional(),
+    numFrames: z.number().int().min(LIMITS.frames.min).max(LIMITS.frames.max).optional(),
     name: z.string().max(200).optional(),
   }),
   /** Browser mode: the projects in the served workspace (Electron uses native dialogs). */
@@ -109,7 +110,7 @@ export const apiInputs = {
     depth: z
       .array(z.object({ name: fileName, bytes }))
       .min(1)
-      .max(1000),
+      .max(LIMITS.videoFrames),
     /** z-depth per unit of a 16-bit depth PNG (default 0.001). */
     depthUnitScale: z.number().positive().finite().optional(),
   }),
@@ -145,8 +146,8 @@ export const apiInputs = {
 
   /** The closed-form default lambda table (and its v1, v2, v3) for steps x frames, or for a given triple. */
   'lambda.default': z.object({
-    steps: z.number().int().min(1).max(1000),
-    frames: z.number().int().min(2).max(1000),
+    steps: z.number().int().min(LIMITS.steps.min).max(LIMITS.steps.max),
+    frames: z.number().int().min(LIMITS.frames.min).max(LIMITS.frames.max),
     triple: z.tuple([z.number(), z.number(), z.number()]).optional(),
   }),
 

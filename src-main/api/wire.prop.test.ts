@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkAll, judge, mutatedJsonText, show } from '../test/fuzz';
+import { checkAll, checkTextScaling, judge, mutatedJsonText, show } from '../test/fuzz';
+import { boundaryEdits, expectDocWithinLimits, expectRenderWithinLimits } from '../test/statedLimits';
+import { openProject } from '../engine/project/store';
+import { sampleProjectDir } from '../test/tinyProject';
+import { apiInputs } from './contract';
 import { decodeWire, encodeWire } from './wire';
 
 /** Property-based tests of the bridge's wire codec (issue 12): random and mutated messages, and round trips. */
@@ -64,6 +68,41 @@ describe('wire codec, property-based', () => {
         ),
       { numRuns: 300 },
     );
+  });
+
+  it('messages up to 2 MiB decode or are refused clearly, in time linear in their size', async () => {
+    const seeds = [
+      encodeWire({ type: 'call', id: 1, method: 'depth.import', input: { name: 'd.npy', bytes: new Uint8Array(64) } }),
+      encodeWire({ type: 'result', id: 2, ok: true, value: { depth: new Float32Array([1.5, 2]) } }),
+    ];
+    const refusal = (e: unknown) => e instanceof SyntaxError || (e instanceof Error && /bridge/.test(e.message));
+    await checkTextScaling(
+      seeds,
+      (text) => decodeWire(text),
+      { accept: () => undefined, refusal },
+      { units: ['A', '=', '"', '{', '[', '\\', '0', ',', '{"$typed":"Uint8Array","b64":"AAAA"},'] },
+    );
+  });
+
+  it('a document on the bridge with a bounded field at or past its limit is accepted only within the stated limits', async () => {
+    const doc = (await openProject(sampleProjectDir())).doc;
+    let accepted = 0;
+    // Every bounded field at and past its limit, through each method that carries a document (and its overrides).
+    for (const d of boundaryEdits([doc]).all)
+      for (const method of ['render.enqueue', 'farm.submit', 'project.save'] as const) {
+        const input =
+          method === 'project.save'
+            ? { project: '/p', doc: d }
+            : { project: '/p', doc: d, overrides: { render: d.render } };
+        const r = apiInputs[method].safeParse(decodeWire(encodeWire(input)));
+        if (!r.success) continue;
+        accepted++;
+        expectDocWithinLimits(r.data.doc as unknown as Record<string, unknown>);
+        const o = (r.data as { overrides?: { render?: Record<string, unknown> } }).overrides;
+        if (o?.render) expectRenderWithinLimits(o.render, 'overrides.render');
+      }
+    // The fields at their maxima are accepted: the property is not vacuous.
+    expect(accepted).toBeGreaterThan(0);
   });
 
   it('names a kind that is not a string readably (found by the property above: "[object Object]")', () => {

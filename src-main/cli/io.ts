@@ -1,3 +1,6 @@
+import { InvalidArgumentError } from 'commander';
+import { inRange, rangeText, type Range } from '../engine/util/limits';
+
 /** Small helpers shared by CLI commands: JSON to stdout, progress to stderr. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -22,6 +25,27 @@ export function parseIntOption(name: string) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isInteger(n)) throw new Error(`--${name} must be an integer (got "${value}")`);
+    return n;
+  };
+}
+
+/** The download flags both download commands take: plain http only when asked, redirects to other hosts said. */
+export function transferFlags(o: { allowHttp?: boolean }): {
+  allowHttp: boolean;
+  onRedirect: (from: URL, to: URL) => void;
+} {
+  return {
+    allowHttp: !!o.allowHttp,
+    onRedirect: (from, to) => process.stderr.write(`redirected from ${from.host} to ${to.host} (${to.origin})\n`),
+  };
+}
+
+/** A whole number inside one of the limits (engine/util/limits.ts), refused as the flag is read. */
+export function rangeOption(name: string, range: Range) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !inRange(n, range))
+      throw new InvalidArgumentError(`--${name} must be a whole number ${rangeText(range)} (got "${value}").`);
     return n;
   };
 }

@@ -7,6 +7,8 @@ export interface HostConfig {
   workspace?: string;
   /** Folders the user chose in native dialogs (Electron), granted at start. */
   granted?: string[];
+  /** Browser mode: a render farm root outside the workspace, named on the serving machine (`camtrack serve --farm-root`). */
+  farmRoot?: string;
 }
 
 export function readHostConfig(env: NodeJS.ProcessEnv = process.env): HostConfig {

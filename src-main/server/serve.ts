@@ -23,6 +23,8 @@ export interface ServeOptions {
   workspace: string;
   appDataDir: string;
   rendererDir: string;
+  /** A render farm root outside the workspace that the studio may be configured with (the farm root is confined otherwise). */
+  farmRoot?: string;
   /** A bridge connection that sends nothing (no message, no pong) for this long is closed: half-sent frames do not hold it open. Default 30 s. */
   idleTimeoutMs?: number;
   /** A request (or WebSocket handshake) whose headers have not all arrived in this time is dropped. Default 10 s. */
@@ -87,7 +89,12 @@ const MIME: Record<string, string> = {
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const token = randomBytes(24).toString('base64url');
-  const config: HostConfig = { mode: 'browser', appDataDir: opts.appDataDir, workspace: opts.workspace };
+  const config: HostConfig = {
+    mode: 'browser',
+    appDataDir: opts.appDataDir,
+    workspace: opts.workspace,
+    ...(opts.farmRoot && { farmRoot: opts.farmRoot }),
+  };
   const idleTimeoutMs = opts.idleTimeoutMs ?? 30_000;
   await fs.mkdir(opts.workspace, { recursive: true });
   try {

@@ -22,9 +22,16 @@ export interface Verdict<T> {
   accept(value: T): void;
   /** Which thrown values count as a clear refusal (default: a CamtrackError). */
   refusal?: (e: unknown) => boolean;
-  /** Longest time one case may take (ms). */
+  /** Longest time one case may take (ms), before the per-byte allowance. */
   limitMs?: number;
 }
+
+/**
+ * Time allowed per byte of input on top of `limitMs`: 5 µs, twenty times what the parsers here
+ * take on a loaded 2-core machine. A parser that is quadratic in its input passes it well below
+ * a megabyte (80,000 characters cost one such parser 9 s), an exponential one at a few dozen.
+ */
+export const MS_PER_BYTE = 0.005;
 
 export const isCamtrack = (e: unknown) => e instanceof CamtrackError;
 
@@ -33,8 +40,10 @@ export async function judge<T>(
   run: () => T | Promise<T>,
   v: Verdict<T>,
   input: () => string,
+  /** The input's size: it earns MS_PER_BYTE each. */
+  bytes = 0,
 ): Promise<'parsed' | 'refused'> {
-  const limit = v.limitMs ?? 1000;
+  const limit = (v.limitMs ?? 1000) + bytes * MS_PER_BYTE;
   const t0 = performance.now();
   let value: T;
   try {
@@ -295,4 +304,138 @@ export async function checkAll<I>(
   expect(counts.parsed, 'some inputs parse').toBeGreaterThan(0);
   if (someRefused) expect(counts.refused, 'some inputs are refused').toBeGreaterThan(0);
   return counts;
+}
+
+// Large inputs
+
+/**
+ * Input sizes for the scaling properties, ascending: 16 bytes to 2 MiB, doubling, with every
+ * size from 16 to 64 by 2 first (an exponential pattern passes its time bound between 20 and 40
+ * characters, so it fails there, ascending, instead of hanging at a larger size).
+ */
+export const SCALES: readonly number[] = [
+  ...Array.from({ length: 25 }, (_, k) => 16 + 2 * k),
+  ...Array.from({ length: 15 }, (_, k) => 2 ** (7 + k)),
+];
+
+/** Runs that parsers get wrong at length: digits, number parts, separators, brackets, quotes, escapes, junk. */
+export const RUN_UNITS: readonly string[] = [
+  '1',
+  '9',
+  '0',
+  '.',
+  'e',
+  '-',
+  ',',
+  ' ',
+  '\n',
+  '\r\n',
+  '[',
+  ']',
+  '{',
+  '"',
+  '\\',
+  'a',
+  '\u0000',
+  '1e1',
+  '0.5,',
+  '[0,',
+  '{"a":',
+  '\\u00e9',
+];
+
+/** What follows a run: nothing, or a character that makes a number or a token fail at its end. */
+const RUN_ENDS = ['', 'x', '.', 'e', '-', '+', ' ', '"', ']', '}', ',', '\n'] as const;
+
+/**
+ * A seed text with a run of `length` characters inserted at a random place: a unit from RUN_UNITS
+ * or a piece of the seed itself (so repeated rows, cells and array entries, which often still
+ * parse), and a random end. Parsers must answer in time linear in the result's size.
+ */
+export function inflatedText(seeds: readonly string[], length: number, units: readonly string[] = RUN_UNITS) {
+  return fc
+    .record({
+      seed: fc.constantFrom(...seeds),
+      at: fc.nat(),
+      from: fc.nat(),
+      span: fc.integer({ min: 1, max: 64 }),
+      unit: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...units) }, { weight: 1, arbitrary: fc.constant(null) }),
+      end: fc.constantFrom(...RUN_ENDS),
+    })
+    .map(({ seed, at, from, span, unit, end }) => {
+      const start = seed.length ? from % seed.length : 0;
+      const u = unit ?? (seed.slice(start, start + span) || '1');
+      const run = u.repeat(Math.ceil(length / u.length)).slice(0, length);
+      const cut = seed.length ? at % (seed.length + 1) : 0;
+      return seed.slice(0, cut) + run + end + seed.slice(cut);
+    });
+}
+
+/**
+ * The scaling property: for every size in SCALES, ascending, `perSize` inflated inputs (one above
+ * 64 KiB), each judged with its per-byte time allowance. A failure names the size and the seed to
+ * replay it with.
+ */
+export async function checkScaling(
+  make: (length: number) => fc.Arbitrary<string>,
+  run: (input: string) => Promise<'parsed' | 'refused'>,
+  perSize = 3,
+  scales: readonly number[] = SCALES,
+): Promise<{ parsed: number; refused: number }> {
+  const counts = { parsed: 0, refused: 0 };
+  const seed = Number(process.env.FUZZ_SEED) || Date.now() % 2 ** 31;
+  for (const length of scales) {
+    const n = length > 65_536 ? 1 : perSize * SCALE;
+    for (const input of fc.sample(make(length), { numRuns: n, seed: seed + length })) {
+      try {
+        counts[await run(input)]++;
+      } catch (e) {
+        throw new Error(`at size ${length} (FUZZ_SEED=${seed}): ${(e as Error).message}`, { cause: e });
+      }
+    }
+  }
+  return counts;
+}
+
+/** The scaling property for a text parser: every size, each parse judged with its time per byte. */
+export function checkTextScaling<T>(
+  seeds: readonly string[],
+  parse: (text: string) => T | Promise<T>,
+  verdict: Verdict<T>,
+  opts: { units?: readonly string[]; perSize?: number; make?: (length: number) => fc.Arbitrary<string> } = {},
+): Promise<{ parsed: number; refused: number }> {
+  return checkScaling(
+    opts.make ?? ((n) => inflatedText(seeds, n, opts.units)),
+    (text) =>
+      judge(
+        () => parse(text),
+        verdict,
+        () => show(text),
+        text.length,
+      ),
+    opts.perSize ?? 2,
+  );
+}
+
+/** The same for a binary format with text in it (headers): seeds and runs handled as latin1. */
+export function checkBytesScaling<T>(
+  seeds: readonly Uint8Array[],
+  parse: (bytes: Uint8Array) => T | Promise<T>,
+  verdict: Verdict<T>,
+  units?: readonly string[],
+): Promise<{ parsed: number; refused: number }> {
+  const latin1 = seeds.map((b) => Buffer.from(b).toString('latin1'));
+  return checkScaling(
+    (n) => inflatedText(latin1, n, units),
+    (text) => {
+      const bytes = new Uint8Array(Buffer.from(text, 'latin1'));
+      return judge(
+        () => parse(bytes),
+        verdict,
+        () => show(bytes),
+        bytes.length,
+      );
+    },
+    2,
+  );
 }

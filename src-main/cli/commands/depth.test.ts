@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestDepthModel } from '../../test/depthModel';
 import { depthModelFile } from '../../engine/depth/models';
+import { builtinDraftModelDir } from '../../engine/models/modelFolder';
 import { readNpyFile } from '../../engine/npy/file';
 import { openProject } from '../../engine/project/store';
 import { sampleProjectDir } from '../../test/tinyProject';
@@ -31,6 +32,7 @@ beforeAll(async () => {
   process.env.CAMTRACK_MODELS_DIR = path.join(tmp, 'models');
   model = buildTestDepthModel();
   server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/text/')) return void res.writeHead(200).end('<html>not a model</html>');
     ranges.push(req.headers.range);
     const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     const start = m ? Number(m[1]) : 0;
@@ -67,15 +69,26 @@ describe('camtrack depth', () => {
   it('downloads the model from a local server, resuming a partial file, records its sha256 and refuses a wrong hash', async () => {
     const file = depthModelFile('small');
     await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(`${file}.partial`, model.subarray(0, 100));
-    const download = await runCli('depth', 'download', '--url', url);
+    // Downloaded as model.onnx.download (installed once it loads), resumed from its .partial.
+    await fs.writeFile(`${file}.download.partial`, model.subarray(0, 100));
+    const download = await runCli('depth', 'download', '--url', url, '--allow-http');
     expect(download.code).toBe(0);
     const sha = createHash('sha256').update(model).digest('hex');
     expect(json(download.out)[0]).toMatchObject({ size: 'small', sha256: sha, bytes: model.length });
     expect(ranges.at(-1)).toBe('bytes=100-');
     expect((await fs.readFile(file)).equals(Buffer.from(model))).toBe(true);
     expect((await fs.readFile(`${file}.sha256`, 'utf8')).trim()).toBe(sha);
-    const wrong = await runCli('depth', 'download', '--size', 'base', '--url', url, '--sha256', '0'.repeat(64));
+    const wrong = await runCli(
+      'depth',
+      'download',
+      '--size',
+      'base',
+      '--url',
+      url,
+      '--allow-http',
+      '--sha256',
+      '0'.repeat(64),
+    );
     expect(wrong.code).toBe(1);
     expect(wrong.err).toMatch(/refused: its sha256 is [0-9a-f]{64}, but the expected hash says 0{64}/);
     await expect(fs.stat(depthModelFile('base'))).rejects.toThrow();
@@ -106,5 +119,42 @@ describe('camtrack depth', () => {
     const damaged = await runCli('depth', 'estimate', '--image', photo, '--out', npy);
     expect(damaged.code).toBe(1);
     expect(damaged.err).toMatch(/does not match the sha256 recorded when it was installed/);
+  });
+  it('install and download load-check the file: text, an empty file or another ONNX graph is refused, the working model stays (issue 24, item 7)', async () => {
+    const good = path.join(tmp, 'good.onnx');
+    await fs.writeFile(good, model);
+    expect((await runCli('depth', 'install', good, '--size', 'large')).code).toBe(0);
+    const file = depthModelFile('large');
+    const sha = createHash('sha256').update(model).digest('hex');
+    const text = path.join(tmp, 'model.txt');
+    await fs.writeFile(text, 'this is not a model');
+    const empty = path.join(tmp, 'empty.onnx');
+    await fs.writeFile(empty, '');
+    const otherGraph = path.join(builtinDraftModelDir(), 'unet.onnx');
+    for (const bad of [text, empty, otherGraph]) {
+      const r = await runCli('depth', 'install', bad, '--size', 'large');
+      expect(r.code, bad).toBe(1);
+      expect(r.err).toContain(`${path.basename(bad)} cannot be used as a depth model: `);
+      expect((await fs.readFile(file)).equals(Buffer.from(model))).toBe(true);
+      expect((await fs.readFile(`${file}.sha256`, 'utf8')).trim()).toBe(sha);
+    }
+    expect((await runCli('depth', 'install', otherGraph)).err).toMatch(/is not a Depth Anything V2 style model/);
+    const download = await runCli(
+      'depth',
+      'download',
+      '--size',
+      'large',
+      '--url',
+      url.replace('/onnx/', '/text/'),
+      '--allow-http',
+    );
+    expect(download.code).toBe(1);
+    expect(download.err).toMatch(
+      /The download from http:\/\/127\.0\.0\.1:\d+\/text\/model\.onnx cannot be used as a depth model/,
+    );
+    expect((await fs.readFile(file)).equals(Buffer.from(model))).toBe(true);
+    expect((await fs.readdir(path.dirname(file))).sort()).toEqual(['model.onnx', 'model.onnx.sha256']);
+    const status = json((await runCli('depth', 'status')).out);
+    expect(status.find((s) => s.size === 'large')).toMatchObject({ installed: true });
   });
 });

@@ -11,7 +11,7 @@ import {
 import { loadImageFile } from '../../engine/image/load';
 import { writeNpyFile } from '../../engine/npy/file';
 import { CamtrackError } from '../../engine/util/errors';
-import { printJson, progressLine } from '../io';
+import { printJson, progressLine, transferFlags } from '../io';
 
 const mb = (n: number) => (n / 1048576).toFixed(1);
 
@@ -70,9 +70,11 @@ export function registerDepth(program: Command): void {
     .option('--size <s>', 'small (about 100 MB, Apache-2.0), base or large (CC-BY-NC-4.0)', 'small')
     .option('--url <url>', 'download from this URL instead (a model.onnx with the same inputs and outputs)')
     .option('--sha256 <hex>', 'the expected sha256: the file is refused when it differs')
-    .action(async (o: { size?: string; url?: string; sha256?: string }) => {
+    .option('--allow-http', 'accept a plain http --url (a local mirror you trust); https is required otherwise')
+    .action(async (o: { size?: string; url?: string; sha256?: string; allowHttp?: boolean }) => {
       const size = sizeOf(o.size);
       const r = await downloadDepthModel(size, {
+        ...transferFlags(o),
         ...(o.url && { url: o.url }),
         ...(o.sha256 && { sha256: o.sha256.toLowerCase() }),
         onProgress: (p) =>
@@ -81,7 +83,11 @@ export function registerDepth(program: Command): void {
           ),
       });
       if (process.stderr.isTTY) process.stderr.write('\n');
-      printJson({ size, file: r.file, sha256: r.sha256, bytes: r.bytes });
+      if (r.verifiedBy === 'load check')
+        process.stderr.write(
+          `No --sha256 was given: the file was checked by loading it as a depth model, and its sha256 ${r.sha256} is recorded and checked from now on.\n`,
+        );
+      printJson({ size, file: r.file, sha256: r.sha256, bytes: r.bytes, verifiedBy: r.verifiedBy });
     });
   depth
     .command('install')

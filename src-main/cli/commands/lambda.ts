@@ -6,7 +6,8 @@ import { lambdaRows } from '../../engine/lambda/table';
 import { loadSigmasFile } from '../../engine/schedule/file';
 import { sigmasForSteps } from '../../engine/schedule/sigmas';
 import { CamtrackError } from '../../engine/util/errors';
-import { parseIntOption, printJson } from '../io';
+import { printJson, rangeOption } from '../io';
+import { LIMITS } from '../../engine/util/limits';
 
 /**
  * `camtrack lambda (--sigmas FILE.npy | --steps N) --frames F [--out FILE]`: the default lambda
@@ -18,8 +19,8 @@ export function registerLambda(program: Command): void {
     .command('lambda')
     .description('the default lambda table for a sigma schedule and a frame count')
     .option('--sigmas <file.npy>', 'a sigma schedule (1-D, decreasing, last 0)')
-    .option('--steps <n>', 'or: the Karras schedule of N steps', parseIntOption('steps'))
-    .requiredOption('--frames <n>', 'number of frames (>= 2)', parseIntOption('frames'))
+    .option('--steps <n>', 'or: the Karras schedule of N steps', rangeOption('steps', LIMITS.steps))
+    .requiredOption('--frames <n>', 'number of frames (>= 2)', rangeOption('frames', LIMITS.frames))
     .option('--out <file>', 'write .npy, .csv or .json (by extension) instead of printing')
     .action(async (opts: { sigmas?: string; steps?: number; frames: number; out?: string }) => {
       if ((opts.sigmas === undefined) === (opts.steps === undefined)) {

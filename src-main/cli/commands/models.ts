@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import path from 'node:path';
-import { downloadModel } from '../../engine/models/download';
+import { downloadModel, downloadUrl } from '../../engine/models/download';
 import { openModel, userModelsDir, verifyModelFolder } from '../../engine/models/modelFolder';
 import { parseProviderChoice } from '../../engine/models/providers';
-import { printJson, progressLine } from '../io';
+import { printJson, progressLine, transferFlags } from '../io';
 
 const mb = (n: number) => (n / 1048576).toFixed(1);
 
@@ -19,9 +19,12 @@ export function registerModels(program: Command): void {
     .description('download a model folder from the URL of its model.json (resumes partial files, checks sha256)')
     .argument('<url>', 'URL of the model.json')
     .option('--dir <dir>', 'target folder (default: <models dir>/<name of the URL folder>)')
-    .action(async (url: string, opts: { dir?: string }) => {
-      const dir = opts.dir ?? path.join(userModelsDir(), path.basename(path.dirname(new URL(url).pathname)) || 'model');
+    .option('--allow-http', 'accept a plain http URL (a local mirror you trust); https is required otherwise')
+    .action(async (url: string, opts: { dir?: string; allowHttp?: boolean }) => {
+      const dir =
+        opts.dir ?? path.join(userModelsDir(), path.basename(path.dirname(downloadUrl(url, true).pathname)) || 'model');
       const r = await downloadModel(url, dir, {
+        ...transferFlags(opts),
         onProgress: (p) => {
           const of = p.fileTotal ? `/${mb(p.fileTotal)}` : '';
           progressLine(`[${p.fileIndex + 1}/${p.fileCount}] ${p.file}: ${p.state} ${mb(p.fileBytes)}${of} MB`);

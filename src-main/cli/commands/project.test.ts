@@ -171,6 +171,40 @@ describe('camtrack project', () => {
     expect(line).toMatch(/\[bad-file\]$/);
   });
 
+  it('validate and render refuse a render size past the limits before anything is allocated (issue 24, item 3)', async () => {
+    const dir = path.join(tmp, 'Huge.camtrack');
+    await run('project', 'new', dir, '--image', fixture('dtu_scan1', '000001.jpg'));
+    const doc = JSON.parse(await fs.readFile(path.join(dir, 'project.json'), 'utf8'));
+    await fs.writeFile(
+      path.join(dir, 'project.json'),
+      JSON.stringify({ ...doc, render: { ...doc.render, width: 2 ** 30 } }),
+    );
+    err = '';
+    expect(await run('project', 'validate', dir)).toBe(1);
+    expect(err).toContain('render.width must be a number ≤ 8192 (got 1073741824)');
+    // 8192 x 8192 x 25 frames: each side in range, the whole past the pixel budget.
+    await fs.writeFile(
+      path.join(dir, 'project.json'),
+      JSON.stringify({ ...doc, render: { ...doc.render, width: 8192, height: 8192 } }),
+    );
+    err = '';
+    expect(await run('project', 'validate', dir)).toBe(1);
+    expect(err).toMatch(/render\.width: A render of 25 frames at 8192x8192 is 1\.68 gigapixels; at most 1\.07/);
+    err = '';
+    expect(await run('render', dir, '--preview', '--out', path.join(tmp, 'huge.mp4'))).toBe(1);
+    expect(err).toMatch(/1\.68 gigapixels/);
+    // The flags are held to the same table.
+    await fs.writeFile(path.join(dir, 'project.json'), JSON.stringify(doc));
+    err = '';
+    expect(await run('render', dir, '--preview', '--width', '16384', '--out', path.join(tmp, 'w.mp4'))).toBe(1);
+    expect(err).toContain('--width must be a whole number from 2 to 8192 (got "16384")');
+    err = '';
+    expect(
+      await run('render', dir, '--preview', '--width', '8192', '--height', '8192', '--out', path.join(tmp, 'w.mp4')),
+    ).toBe(1);
+    expect(err).toMatch(/1\.68 gigapixels/);
+  });
+
   it('new --depth decodes the depth: a .npy that will not load is refused, no project is made (issue 12, item 5)', async () => {
     // A valid .npy header of a 1-D array: it passes the format sniff and the hash, but is no depth map.
     const head = "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }\n";

@@ -10,7 +10,7 @@ import { checkShape, defaultPlane, defaultRoom, shapeName } from '../../engine/d
 import { depthWarnings } from '../../engine/depth/defaults';
 import type { DepthReport } from '../../engine/depth/mapping';
 import { readDepthSource } from '../../engine/depth/source';
-import { noteLine, printJson, warnLine } from '../io';
+import { noteLine, printJson, rangeOption, warnLine } from '../io';
 import { promises as fs } from 'node:fs';
 import sharp from 'sharp';
 import os from 'node:os';
@@ -20,11 +20,12 @@ import { loadImageFile } from '../../engine/image/load';
 import { writeNpyFile } from '../../engine/npy/file';
 import { importCameraPath } from '../../engine/camera/nerfstudio';
 import type { Track } from '../../engine/project/schema';
-import { readFile } from 'node:fs/promises';
+import { checkRegularFile, readRegularText } from '../../engine/util/readBytes';
 import { writeProjectFromMvsnet, writeProjectFromTransforms } from '../../engine/sources/project';
 import { parseViewList } from '../../engine/sources/mvsnetFolder';
 import { writeProjectFromVideo } from '../../engine/video-input';
 import { orbit360Doc, ORBIT360_DEFAULT_FRAMES } from '../../engine/render/orbitShowcase';
+import { LIMITS } from '../../engine/util/limits';
 
 function num(name: string) {
   return (value: string): number => {
@@ -34,14 +35,6 @@ function num(name: string) {
     return n;
   };
 }
-function int(name: string) {
-  return (value: string): number => {
-    const n = num(name)(value);
-    if (!Number.isInteger(n)) throw new InvalidArgumentError(`--${name} must be a whole number (got "${value}").`);
-    return n;
-  };
-}
-
 /** What `project info` prints: the facts a person or a script checks, not the whole document. */
 export function projectSummary(p: OpenedProject): Record<string, unknown> {
   const d: ProjectDoc = p.doc;
@@ -201,8 +194,13 @@ async function withOrbit(
 
 /** A camera_path.json as a track at the photo's size (render_width/height in the file win). */
 async function cameraPathTrack(file: string, image: string): Promise<Track> {
-  const text = await fs.readFile(file, 'utf8').catch((e: unknown) => {
+  const text = await readRegularText(file).catch((e: unknown) => {
+    if (e instanceof CamtrackError) throw e;
     throw new CamtrackError('not-found', `The camera path ${file} cannot be read: ${toErrorInfo(e).message}`);
+  });
+  // The photo is imported after this (which names a missing one): a FIFO must not hold sharp first.
+  await checkRegularFile(image).catch((e: unknown) => {
+    if (e instanceof CamtrackError) throw e;
   });
   const meta = await sharp(image)
     .metadata()
@@ -255,9 +253,9 @@ export function registerProject(program: Command): void {
       num('back-wall-distance'),
     )
     .option('--plane-distance <d>', 'plane: its distance in scene units (default 4)', num('plane-distance'))
-    .option('--frames <n>', 'frames of the track (default 25)', int('frames'))
+    .option('--frames <n>', 'frames of the track (default 25)', rangeOption('frames', LIMITS.frames))
     .option('--fps <n>', 'frames per second (default 7)', num('fps'))
-    .option('--steps <n>', 'denoising steps (default 25)', int('steps'))
+    .option('--steps <n>', 'denoising steps (default 25)', rangeOption('steps', LIMITS.steps))
     .option(
       '--transforms <file>',
       'a nerfstudio transforms.json: posed photos with depth (sparse views); the first frame is the photo',
@@ -360,7 +358,7 @@ export function registerProject(program: Command): void {
         const cameraPath =
           o.cameraPath === undefined
             ? undefined
-            : await readFile(o.cameraPath, 'utf8').catch((e: Error) => {
+            : await readRegularText(o.cameraPath).catch((e: Error) => {
                 throw new CamtrackError('not-found', `The camera path ${o.cameraPath} cannot be read: ${e.message}`, {
                   cause: e,
                 });
@@ -390,7 +388,7 @@ export function registerProject(program: Command): void {
         const cameraPath =
           o.cameraPath === undefined
             ? undefined
-            : await readFile(o.cameraPath, 'utf8').catch((e: Error) => {
+            : await readRegularText(o.cameraPath).catch((e: Error) => {
                 throw new CamtrackError('not-found', `The camera path ${o.cameraPath} cannot be read: ${e.message}`, {
                   cause: e,
                 });

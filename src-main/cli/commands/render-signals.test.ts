@@ -94,6 +94,23 @@ describe('a killed CLI render', () => {
     expect((await fs.readdir(path.dirname(out))).sort()).toEqual(['clip.mp4', 'clip.mp4.json']);
   }, 120_000);
 
+  it('SIGKILL while the video is written: its watcher removes the temporaries without another run; the old pair stays (issue 24, item 11)', async () => {
+    const out = await writeOldPair(path.join(tmp, 'kill-alone'));
+    const r = await renderAndKill(out, 'SIGKILL');
+    expect(r.sawPartial).toBe(true);
+    expect(r.signal).toBe('SIGKILL');
+    // ffmpeg finishes the temporary once its input ends; the watcher waits for it to be still, then removes it.
+    const deadline = Date.now() + 60_000;
+    let names = await fs.readdir(path.dirname(out));
+    while (debris(names).length && Date.now() < deadline) {
+      await new Promise((res) => setTimeout(res, 200));
+      names = await fs.readdir(path.dirname(out));
+    }
+    expect(names.sort()).toEqual(['clip.mp4', 'clip.mp4.json']);
+    expect(await fs.readFile(out, 'utf8')).toBe('old video');
+    expect(await fs.readFile(`${out}.json`, 'utf8')).toBe('old sidecar');
+  }, 120_000);
+
   it('SIGKILL while the video is written: the next run removes the temporaries and commits a whole new pair', async () => {
     const out = await writeOldPair(path.join(tmp, 'kill'));
     const r = await renderAndKill(out, 'SIGKILL');

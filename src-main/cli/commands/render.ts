@@ -13,7 +13,8 @@ import {
 } from '../../engine/render';
 import { isPreviewModel, PREVIEW_MODEL } from '../../engine/preview/kind';
 import { CamtrackError } from '../../engine/util/errors';
-import { removeOwnTemporariesSync, removeStalePartials } from '../../engine/video';
+import { inRange, LIMITS, rangeText, type Range } from '../../engine/util/limits';
+import { removeOwnTemporariesSync, removeStalePartials, startTemporaryReaper } from '../../engine/video';
 import { printJson, progressLine } from '../io';
 
 interface RenderFlags {
@@ -32,10 +33,10 @@ interface RenderFlags {
 
 const EXTENSION_FORMAT: Record<string, OutputFormat> = { '.mp4': 'mp4', '.webm': 'webm', '.gif': 'gif' };
 
-function wholeNumber(flag: string, value: string, min: number, max: number): number {
+function wholeNumber(flag: string, value: string, range: Range): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new CamtrackError('bad-input', `${flag} must be a whole number from ${min} to ${max} (got "${value}").`);
+  if (!inRange(n, range))
+    throw new CamtrackError('bad-input', `${flag} must be a whole number ${rangeText(range)} (got "${value}").`);
   return n;
 }
 
@@ -151,6 +152,8 @@ export function registerRender(program: Command): void {
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      // Should this process be killed outright (no handler runs), a watcher removes its temporaries.
+      const reaper = startTemporaryReaper(outDir);
       try {
         // A render killed before (SIGKILL, power loss) may have left temporaries or a half-committed pair.
         await removeStalePartials(outDir);
@@ -197,15 +200,15 @@ export function registerRender(program: Command): void {
               : path.resolve(flags.model),
           executionProvider,
           format,
-          ...(flags.steps !== undefined && { steps: wholeNumber('--steps', flags.steps, 1, 1000) }),
-          ...(flags.seed !== undefined && { seed: wholeNumber('--seed', flags.seed, 0, 2 ** 32 - 1) }),
-          ...(flags.width !== undefined && { width: wholeNumber('--width', flags.width, 2, 8192) }),
-          ...(flags.height !== undefined && { height: wholeNumber('--height', flags.height, 2, 8192) }),
+          ...(flags.steps !== undefined && { steps: wholeNumber('--steps', flags.steps, LIMITS.steps) }),
+          ...(flags.seed !== undefined && { seed: wholeNumber('--seed', flags.seed, { min: 0, max: 2 ** 32 - 1 }) }),
+          ...(flags.width !== undefined && { width: wholeNumber('--width', flags.width, LIMITS.renderSide) }),
+          ...(flags.height !== undefined && { height: wholeNumber('--height', flags.height, LIMITS.renderSide) }),
           ...(flags.windowFrames !== undefined && {
-            windowFrames: wholeNumber('--window-frames', flags.windowFrames, 2, 1000),
+            windowFrames: wholeNumber('--window-frames', flags.windowFrames, LIMITS.windowFrames),
           }),
           ...(flags.windowOverlap !== undefined && {
-            windowOverlap: wholeNumber('--window-overlap', flags.windowOverlap, 1, 999),
+            windowOverlap: wholeNumber('--window-overlap', flags.windowOverlap, LIMITS.windowOverlap),
           }),
         });
         for (const n of notes) process.stderr.write(`${n}\n`);
@@ -227,6 +230,7 @@ export function registerRender(program: Command): void {
         for (const n of r.notes.filter((n) => !notes.includes(n))) process.stderr.write(`${n}\n`);
         report(r);
       } finally {
+        reaper.done();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer } from '../../server/serve';
-import { parseIntOption } from '../io';
+import { rangeOption } from '../io';
 import { appRoot } from '../../engine/util/appRoot';
 import { ensureStudioUi } from '../ensureUi';
 
@@ -10,7 +10,7 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('serve the studio to a browser on 127.0.0.1 (headless servers, end-to-end tests)')
-    .option('--port <n>', 'port (default: a free one)', parseIntOption('port'))
+    .option('--port <n>', 'port, 1 to 65535 (default: a free one)', rangeOption('port', { min: 1, max: 65_535 }))
     .option(
       '--workspace <dir>',
       'the folder whose projects the studio may open and save',
@@ -18,7 +18,11 @@ export function registerServe(program: Command): void {
     )
     .option('--data <dir>', 'the app data folder', path.join(os.homedir(), '.camtrack'))
     .option('--ui <dir>', 'the built studio UI to serve (default: dist/renderer, built on the first run)')
-    .action(async (opts: { port?: number; workspace: string; data: string; ui?: string }) => {
+    .option(
+      '--farm-root <dir>',
+      'a render farm root outside the workspace that the studio may use (otherwise the farm root must be inside the workspace)',
+    )
+    .action(async (opts: { port?: number; workspace: string; data: string; ui?: string; farmRoot?: string }) => {
       const rendererDir = opts.ui
         ? path.resolve(opts.ui)
         : ensureStudioUi(appRoot(), (line) => process.stderr.write(`${line}\n`));
@@ -27,6 +31,7 @@ export function registerServe(program: Command): void {
         workspace: path.resolve(opts.workspace),
         appDataDir: path.resolve(opts.data),
         rendererDir,
+        ...(opts.farmRoot && { farmRoot: path.resolve(opts.farmRoot) }),
       });
       // A bug in one request must not stop the server for everyone: it is reported, and serving goes on.
       process.on('unhandledRejection', (e) => {

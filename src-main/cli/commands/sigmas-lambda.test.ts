@@ -95,7 +95,9 @@ describe('camtrack lambda', () => {
     const r = await run('lambda', '--sigmas', rising, '--frames', '5');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/rising\.npy must decrease strictly/);
-    expect((await run('lambda', '--steps', '5', '--frames', '1')).err).toMatch(/at least 2 frames/);
+    expect((await run('lambda', '--steps', '5', '--frames', '1')).err).toMatch(
+      /--frames must be a whole number from 2 to 1000 \(got "1"\)/,
+    );
     expect((await run('lambda', '--steps', '5', '--frames', '5', '--out', path.join(dir, 'l.txt'))).err).toMatch(
       /\.npy, \.csv or \.json/,
     );

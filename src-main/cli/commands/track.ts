@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { readRegularText } from '../../engine/util/readBytes';
 import { fovYFromFocal, sourceIntrinsics } from '../../engine/camera/intrinsics';
 import { exportCameraPath, stringifyCameraPath } from '../../engine/camera/nerfstudio';
 import {
@@ -275,7 +276,7 @@ async function readTrackInput(file: string): Promise<{ track: Track; projectDir:
     const opened = await openProject(file, { verifyAssets: false });
     return { track: opened.doc.track, projectDir: opened.dir };
   }
-  return { track: parseTrack(await readFile(file, 'utf8')), projectDir: null };
+  return { track: parseTrack(await readRegularText(file)), projectDir: null };
 }
 
 function presetSpec(kind: PresetKind, o: PresetOpts): PresetSpec {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readRegularText } from '../../engine/util/readBytes';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parseCameraPathFile } from '../../engine/camera/nerfstudio';
@@ -70,7 +70,7 @@ export function registerWarp(program: Command): void {
         throw new CamtrackError('bad-input', `--depth-kind must be depth or disparity (got "${opts.depthKind}").`);
       let text: string;
       try {
-        text = await readFile(opts.cameraPath, 'utf8');
+        text = await readRegularText(opts.cameraPath);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT')
           throw new CamtrackError('not-found', `Camera path not found: ${opts.cameraPath}`, { cause: e });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkAll, judge, mutatedJsonText, show } from '../../test/fuzz';
+import { checkAll, checkTextScaling, judge, mutatedJsonText, show } from '../../test/fuzz';
+import { expectPositionWithinLimits, expectTrackWithinLimits } from '../../test/statedLimits';
 import { Track } from '../project/schema';
 import { evaluateTrack } from './evaluate';
 import { sourceIntrinsics } from './intrinsics';
@@ -21,6 +22,14 @@ function acceptTrack(track: Track): void {
   expect(r.success, JSON.stringify(r.error?.issues?.slice(0, 2))).toBe(true);
   // The track evaluates to finite cameras (what the warp and the render then use).
   for (const cam of evaluateTrack(track, SRC)) for (const v of cam.c2w) expect(Number.isFinite(v)).toBe(true);
+  // And is within the limits as stated on their own (issue 24), not only as the schema has them.
+  expectTrackWithinLimits(track);
+}
+
+/** An imported camera path also keeps its cameras within the stated distance. */
+function acceptImported(track: Track): void {
+  acceptTrack(track);
+  for (const k of track.keyframes) expectPositionWithinLimits(k.position, `key ${k.id}`);
 }
 
 describe('track importers, property-based', () => {
@@ -29,10 +38,19 @@ describe('track importers, property-based', () => {
     await checkAll(mutatedJsonText(seeds), (text) =>
       judge(
         () => importCameraPath(text, { width: 64, height: 48 }).track,
-        { accept: acceptTrack },
+        { accept: acceptImported },
         () => show(text),
       ),
     );
+  });
+
+  it('camera_path.json and track JSON: texts up to 2 MiB import or are refused clearly, in time linear in their size', async () => {
+    const paths = [orbit, dolly].map((t) => stringifyCameraPath(exportCameraPath(t, SRC)));
+    const tracks = [orbit, dolly].map((t) => stringifyTrack(t));
+    await checkTextScaling(paths, (text) => importCameraPath(text, { width: 64, height: 48 }).track, {
+      accept: acceptImported,
+    });
+    await checkTextScaling(tracks, (text) => parseTrack(text), { accept: acceptTrack });
   });
 
   it('camera_path.json: cameras with any fov, position and count import as a schema-valid track or are refused clearly', async () => {

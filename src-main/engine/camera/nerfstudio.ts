@@ -4,6 +4,7 @@ import { mat4Multiply, rigidInverse, type FrameCamera, type Intrinsics, type Mat
 import { evaluateTrack } from './evaluate';
 import { intrinsicsFromPerspective, perspectiveFromIntrinsics } from './intrinsics';
 import { poseFromPositionQuaternion, positionQuaternionFromPose, rigidPoseProblem } from './pose';
+import { LIMITS, positionProblem } from '../util/limits';
 
 /**
  * nerfstudio's camera_path.json (what `ns-render camera-path` reads and its viewer writes):
@@ -45,7 +46,7 @@ export const DEFAULT_IMPORT_FPS = 24;
 /** Most cameras a path may hold when read for a warp (one image per camera). */
 export const MAX_PATH_CAMERAS = 10000;
 /** Most frames an imported track may have (the project schema's numFrames limit). */
-export const MAX_TRACK_FRAMES = 1000;
+export const MAX_TRACK_FRAMES = LIMITS.frames.max;
 /**
  * Most bytes of JSON text per allowed camera: a camera written at full float64 precision and
  * pretty-printed as 4 nested rows is under 1 KiB. Checked before JSON.parse, so a huge file is
@@ -53,7 +54,7 @@ export const MAX_TRACK_FRAMES = 1000;
  */
 const MAX_BYTES_PER_CAMERA = 4096;
 /** Largest |translation| a camera may have (scene units); beyond it relative poses overflow or lose all precision. */
-export const MAX_TRANSLATION = 1e6;
+export const MAX_TRANSLATION = LIMITS.translation;
 /** The project schema's open range for a vertical field of view (degrees). */
 export const MIN_FOV = 1;
 export const MAX_FOV = 179;
@@ -200,12 +201,8 @@ function cameraEntry(cam: unknown, i: number, width: number, height: number): Fr
   if (m.length !== 16) throw bad(`${where} has ${m.length} numbers in "camera_to_world", not 16 (a row-major 4x4)`);
   const problem = rigidPoseProblem(m as number[], RIGID_TOLERANCE);
   if (problem) throw bad(`the "camera_to_world" of ${where} is not a rigid camera pose: ${problem}`);
-  const t = [m[3], m[7], m[11]] as number[];
-  if (t.some((v) => Math.abs(v) > MAX_TRANSLATION)) {
-    throw bad(
-      `${where} is ${Math.max(...t.map(Math.abs)).toExponential(2)} units from the origin; positions beyond ±${MAX_TRANSLATION.toExponential(0)} are refused`,
-    );
-  }
+  const far = positionProblem(where, [m[3], m[7], m[11]] as number[]);
+  if (far) throw bad(far);
   const fov = c.fov;
   if (typeof fov !== 'number' || !(fov > MIN_FOV && fov < MAX_FOV)) {
     throw bad(

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkAll, judge, mutatedBytes, show } from '../../test/fuzz';
+import { checkAll, checkBytesScaling, judge, mutatedBytes, show } from '../../test/fuzz';
 import { writeNpy } from '../npy/npy';
 import { MAX_DEPTH_PIXELS } from './limits';
 import { parsePfm, writePfm } from './pfm';
@@ -49,6 +49,15 @@ describe('depth readers, property-based', () => {
         { accept },
         () => show(bytes),
       ),
+    );
+  });
+
+  it('PFM: files up to 2 MiB parse or are refused clearly, in time linear in their size', async () => {
+    await checkBytesScaling(
+      [writePfm(3, 2, grid(3, 2)), writePfm(1, 1, grid(1, 1))],
+      (bytes) => parsePfm(bytes, 'x.pfm'),
+      { accept },
+      ['1', '9', ' ', '\n', '-', '.', 'e', '\t', '#', '\u0000', '\u003f'],
     );
   });
 

@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_PIXELS } from '../image/load';
 import { CamtrackError } from '../util/errors';
+import { LIMITS } from '../util/limits';
 
 /** Depth maps are capped like photos (image/load.ts): a larger one is refused before it is decoded. */
 export const MAX_DEPTH_PIXELS = DEFAULT_MAX_PIXELS;
@@ -8,7 +9,7 @@ export const MAX_DEPTH_PIXELS = DEFAULT_MAX_PIXELS;
  * Longest side of a depth map. A header of 50,000,000 x 2 pixels is under the pixel cap, but sharp
  * spends seconds on its rows before it finds the file holds no pixels; no depth map is that long.
  */
-export const MAX_DEPTH_SIDE = 65_535;
+export const MAX_DEPTH_SIDE = LIMITS.imageSide;
 
 export function checkDepthPixels(name: string, width: number, height: number): void {
   if (width > MAX_DEPTH_SIDE || height > MAX_DEPTH_SIDE)

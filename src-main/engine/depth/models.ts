@@ -1,10 +1,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { downloadFile, type DownloadProgress } from '../models/download';
+import { downloadFile, downloadUrl, type DownloadProgress, type TransferOptions } from '../models/download';
 import { sha256File } from '../models/hashing';
 import { userModelsDir } from '../models/modelFolder';
 import { writeFileAtomic } from '../util/atomic';
-import { CamtrackError } from '../util/errors';
+import { CamtrackError, toErrorInfo } from '../util/errors';
+import { loadDepthModel } from './estimate';
 
 /**
  * The depth models the studio knows (Depth Anything V2 in ONNX, from the onnx-community exports on
@@ -63,7 +64,44 @@ export async function installedDepthModel(dir = modelsDir()): Promise<DepthModel
   return (await depthModelStatus(dir)).find((s) => s.installed) ?? null;
 }
 
-/** Downloads a size (resuming a partial download), records its sha256, and returns the file. */
+/**
+ * Whether `file` loads as a Depth Anything V2 model (an ONNX graph with its input and output), as
+ * the studio checks a model it is given; a refusal says why. The session is released at once.
+ */
+async function checkLoads(file: string, name: string): Promise<void> {
+  const model = await loadDepthModel(file).catch((e: unknown) => {
+    const info = toErrorInfo(e);
+    throw new CamtrackError(
+      info.code === 'internal' ? 'bad-file' : info.code,
+      `${name} cannot be used as a depth model: ${info.message}`,
+    );
+  });
+  await model.session.release();
+}
+
+/**
+ * Puts a checked model file in place of the installed one, with its sha256 beside it. The file is
+ * load-checked first, under a temporary name: a file that does not load leaves the installed model
+ * (and its recorded hash) as it was.
+ */
+async function installChecked(staged: string, file: string, name: string): Promise<string> {
+  try {
+    await checkLoads(staged, name);
+  } catch (e) {
+    await fs.rm(staged, { force: true });
+    throw e;
+  }
+  const sha256 = await sha256File(staged);
+  await fs.rename(staged, file);
+  await writeFileAtomic(hashFile(file), `${sha256}\n`);
+  return sha256;
+}
+
+/**
+ * Downloads a size (resuming a partial download), checks it loads, records its sha256, and returns
+ * the file. With `sha256` the file must have it; without one (the published models have no pinned
+ * hash here) the load check is what verifies it, and `verifiedBy` says so.
+ */
 export async function downloadDepthModel(
   size: DepthModelSize,
   opts: {
@@ -71,33 +109,26 @@ export async function downloadDepthModel(
     dir?: string;
     sha256?: string;
     onProgress?: (p: DownloadProgress) => void;
-    signal?: AbortSignal;
-  } = {},
-): Promise<{ file: string; sha256: string; bytes: number }> {
+  } & TransferOptions = {},
+): Promise<{ file: string; sha256: string; bytes: number; verifiedBy: 'sha256' | 'load check' }> {
   const file = depthModelFile(size, opts.dir);
-  let url: URL;
-  try {
-    url = new URL(opts.url ?? DEPTH_MODEL_URLS[size]);
-  } catch {
-    throw new CamtrackError('bad-input', `"${opts.url}" is not a URL.`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new CamtrackError('bad-input', `Only http and https URLs can be downloaded (got ${url.protocol}).`);
+  const url = downloadUrl(opts.url ?? DEPTH_MODEL_URLS[size], opts.allowHttp, 'the model');
   await fs.mkdir(path.dirname(file), { recursive: true });
+  // Downloaded beside the installed model, under another name: only a checked file replaces it.
+  const staged = `${file}.download`;
   const r = await downloadFile(
     url,
-    file,
+    staged,
     { ...(opts.sha256 && { sha256: opts.sha256 }), what: 'the expected hash' },
     (fileBytes, fileTotal, state) =>
       opts.onProgress?.({ file: path.basename(file), fileIndex: 0, fileCount: 1, fileBytes, fileTotal, state }),
-    opts.signal,
+    opts,
   );
-  const sha256 = opts.sha256 ?? (await sha256File(file));
-  await writeFileAtomic(hashFile(file), `${sha256}\n`);
-  return { file, sha256, bytes: r.bytes };
+  const sha256 = await installChecked(staged, file, `The download from ${url.href}`);
+  return { file, sha256, bytes: r.bytes, verifiedBy: opts.sha256 ? 'sha256' : 'load check' };
 }
 
-/** Installs a model file the user has (copied into the models folder, its sha256 recorded). */
+/** Installs a model file the user has: copied into the models folder once it loads, its sha256 recorded. */
 export async function installDepthModelFile(
   source: string,
   size: DepthModelSize = 'small',
@@ -107,11 +138,9 @@ export async function installDepthModelFile(
   if (!st?.isFile()) throw new CamtrackError('not-found', `No depth model file at ${source}.`);
   const file = depthModelFile(size, dir);
   await fs.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.partial`;
-  await fs.copyFile(source, tmp);
-  await fs.rename(tmp, file);
-  const sha256 = await sha256File(file);
-  await writeFileAtomic(hashFile(file), `${sha256}\n`);
+  const staged = `${file}.partial`;
+  await fs.copyFile(source, staged);
+  const sha256 = await installChecked(staged, file, path.basename(source));
   return { file, sha256 };
 }
 

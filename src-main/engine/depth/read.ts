@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../util/readBytes';
 import path from 'node:path';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { sniffFormat } from '../image/sniff';
@@ -17,7 +17,7 @@ import type { RawDepth } from './types';
 export async function readDepthFile(file: string): Promise<RawDepth> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(file);
+    bytes = await readRegularFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CamtrackError('not-found', `Depth file not found: ${file}`, { cause: e });

@@ -48,10 +48,11 @@ export async function cleanFarmRoot(
 
   const stagingRoot = path.join(root, FARM_STAGING_DIR);
   const staging: string[] = [];
+  // Staging folders are named <job id>.<worker id>. Matched against the ids of the active jobs, not
+  // parsed: a name is kept when any active job could own it, whatever either id holds.
+  const active = await queue.getRanges(['active'], 0, -1);
   for (const name of await fs.readdir(stagingRoot).catch(() => [] as string[])) {
-    // Staging folders are named <job id>.<worker id>; job ids carry no dot (addFarmJob refuses them).
-    const jobId = name.split('.')[0];
-    if (!jobId || (await queue.getJobState(jobId)) === 'active') continue;
+    if (active.some((id) => name.startsWith(`${id}.`))) continue;
     await fs.rm(path.join(stagingRoot, name), { recursive: true, force: true });
     staging.push(name);
   }

@@ -280,8 +280,13 @@ describe('a worker refuses what it cannot trust', () => {
       }
       expect(reasons[0]).toMatch(/^permission: .*photo path "..\/..\/..\/..\/etc\/passwd" escapes the farm root/);
       expect(reasons[1]).toMatch(/^permission: .*depth file path "\/etc\/passwd" is not a path inside the farm root/);
-      expect(reasons[2]).toMatch(/^permission: .*output path "..\/outside.mp4" escapes the farm root/);
-      expect(reasons[3]).toMatch(/^permission: .*not in the farm root's renders\/ folder/);
+      // An output outside renders/ is refused with the spec itself, before any path is resolved (issue 24, item 5).
+      expect(reasons[2]).toMatch(
+        /^bad-input: .*The job's output "..\/outside.mp4" is not in the farm root's renders\/ folder/,
+      );
+      expect(reasons[3]).toMatch(
+        /^bad-input: .*The job's output "assets\/overwrite.mp4" is not in the farm root's renders\//,
+      );
       expect(await fs.stat(outside).catch(() => null)).toBeNull();
     },
   );

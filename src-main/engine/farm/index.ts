@@ -3,9 +3,10 @@ export { FARM_QUEUE, checkRedisUrl, redactRedisUrl } from './connection';
 export { FARM_ASSETS_DIR, FARM_RENDERS_DIR, checkFarmRoot, resolveUnderRoot, resolveUnderRootReal } from './paths';
 export {
   FarmJobSpec,
-  checkOutputName,
+  checkFarmJobId,
   docFromSpec,
   failureCode,
+  outputNameProblem,
   parseFarmSpec,
   specFromDoc,
   type FarmJobData,

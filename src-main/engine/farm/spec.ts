@@ -8,10 +8,12 @@ import {
   Track,
   PROJECT_SCHEMA_VERSION,
   type DepthSource,
+  type OutputFormat,
   type ProjectDoc,
 } from '../project/schema';
 import { CamtrackError, type ErrorCode } from '../util/errors';
-import { FARM_ASSETS_DIR } from './paths';
+import { LIMITS, renderPixelsProblem } from '../util/limits';
+import { FARM_ASSETS_DIR, FARM_RENDERS_DIR } from './paths';
 
 /**
  * A farm job: everything a sidecar records that decides the frames (photo and depth by hash,
@@ -32,39 +34,51 @@ export type FarmAsset = z.infer<typeof FarmAsset>;
 
 export const FarmModel = z.object({
   /** The manifest's name: workers look the model up by it. */
-  name: z.string().min(1),
-  family: z.string().min(1),
-  files: z.array(z.object({ file: z.string().min(1), sha256: Sha256 })).min(1),
+  name: z.string().min(1).max(200),
+  family: z.string().min(1).max(200),
+  files: z
+    .array(z.object({ file: z.string().min(1).max(1024), sha256: Sha256 }))
+    .min(1)
+    .max(64),
 });
 export type FarmModel = z.infer<typeof FarmModel>;
 
-export const FarmJobSpec = z.object({
-  kind: z.literal(FARM_SPEC_KIND),
-  specVersion: z.literal(FARM_SPEC_VERSION),
-  /** The project's name, for display. */
-  name: z.string(),
-  /** Where the output goes, relative to the farm root (renders/NAME.mp4, or a folder for png). */
-  output: FarmPath,
-  assets: z.object({ image: FarmAsset, depth: FarmAsset }),
-  // The working copy is for the studio's views: a render reads the photo itself.
-  source: SourceImage.omit({ asset: true, working: true }),
-  depth: z.object({
-    source: z.discriminatedUnion('type', [
-      z.object({ type: z.literal('file'), originalName: z.string() }),
-      z.object({ type: z.literal('model'), model: z.string() }),
-    ]),
-    mapping: Depth.shape.mapping,
-  }),
-  track: Track,
-  lambda: LambdaDoc,
-  /** The project's render settings; `model` is replaced by the worker's own copy of `model`. */
-  settings: RenderSettings,
-  /** The sigma schedule (steps + 1 values), as a sidecar records it. */
-  sigmas: z.array(z.number()).min(2),
-  model: FarmModel,
-  submittedAt: z.string(),
-  submittedFrom: z.string(),
-});
+export const FarmJobSpec = z
+  .object({
+    kind: z.literal(FARM_SPEC_KIND),
+    specVersion: z.literal(FARM_SPEC_VERSION),
+    /** The project's name, for display. */
+    name: z.string().max(200),
+    /** Where the output goes, relative to the farm root (renders/NAME.mp4, or a folder for png). */
+    output: FarmPath,
+    assets: z.object({ image: FarmAsset, depth: FarmAsset }),
+    // The working copy is for the studio's views: a render reads the photo itself.
+    source: SourceImage.omit({ asset: true, working: true }),
+    depth: z.object({
+      source: z.discriminatedUnion('type', [
+        z.object({ type: z.literal('file'), originalName: z.string().max(1024) }),
+        z.object({ type: z.literal('model'), model: z.string().max(4096) }),
+      ]),
+      mapping: Depth.shape.mapping,
+    }),
+    track: Track,
+    lambda: LambdaDoc,
+    /** The project's render settings; `model` is replaced by the worker's own copy of `model`. */
+    settings: RenderSettings,
+    /** The sigma schedule (steps + 1 values), as a sidecar records it. */
+    sigmas: z
+      .array(z.number())
+      .min(2)
+      .max(LIMITS.steps.max + 1),
+    model: FarmModel,
+    submittedAt: z.string().max(64),
+    submittedFrom: z.string().max(255),
+  })
+  // Nothing in a job is trusted: its size is held to the same limits as a project's before a worker allocates anything.
+  .superRefine((s, ctx) => {
+    const problem = renderPixelsProblem(s.settings.width, s.settings.height, s.track.numFrames);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['settings', 'width'], message: problem.replace(/\.$/, '') });
+  });
 export type FarmJobSpec = z.infer<typeof FarmJobSpec>;
 
 /** A job's data from the queue as a spec; a refusal names the first wrong field. */
@@ -77,6 +91,15 @@ export function parseFarmSpec(value: unknown): FarmJobSpec {
       `The farm job is not a valid render spec: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}.`,
     );
   }
+  // The output lands in renders/ under a name whose extension is the format's: never on a sidecar or a project file.
+  const name = r.data.output.startsWith(`${FARM_RENDERS_DIR}/`)
+    ? r.data.output.slice(FARM_RENDERS_DIR.length + 1)
+    : null;
+  const problem =
+    name === null
+      ? `The job's output "${r.data.output}" is not in the farm root's ${FARM_RENDERS_DIR}/ folder`
+      : outputNameProblem(name, r.data.settings.format);
+  if (problem) throw new CamtrackError('bad-input', `The farm job is not a valid render spec: ${problem}.`);
   if (r.data.sigmas.length !== r.data.settings.steps + 1)
     throw new CamtrackError(
       'shape-mismatch',
@@ -94,14 +117,31 @@ export function farmAssetPath(sha256: string, originalFile: string): string {
   return `${FARM_ASSETS_DIR}/${sha256}${ext}`;
 }
 
-/** A plain output name: letters, digits, '.', '_', '-' (what `--out NAME` may be). */
-export function checkOutputName(name: string): string {
+/**
+ * Why `name` cannot be the output of a `format` render in renders/, or null: a plain file name
+ * (letters, digits, '.', '_', '-': what `--out NAME` may be) whose extension is the format's; a
+ * PNG render is a folder, with none. So no output is ever named like a sidecar (X.json), a
+ * thumbnail (X.thumb.jpg) or a project file.
+ */
+export function outputNameProblem(name: string, format: OutputFormat): string | null {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || name.length > 200)
+    return `The output name "${name}" must be a plain file name (letters, digits, ".", "_", "-"), without folders`;
+  const ext = path.extname(name).slice(1).toLowerCase();
+  if (format === 'png')
+    return ext ? `The output name "${name}" is a folder of PNG frames: it takes no extension (got .${ext})` : null;
+  return ext === format ? null : `The output name "${name}" must end in .${format} (the render format)`;
+}
+
+/** A farm job id: what addFarmJob gives and the only kind a worker takes (it names a staging folder on the farm root). */
+const FARM_JOB_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+export function checkFarmJobId(id: unknown): string {
+  if (typeof id !== 'string' || !FARM_JOB_ID.test(id))
     throw new CamtrackError(
       'bad-input',
-      `The output name "${name}" must be a plain file name (letters, digits, ".", "_", "-"), without folders.`,
+      `A farm job id is 1 to 128 letters, digits, - and _ (got ${JSON.stringify(String(id).slice(0, 80))}): refused.`,
     );
-  return name;
+  return id;
 }
 
 export interface SpecInput {
@@ -134,11 +174,9 @@ export function specFromDoc(input: SpecInput): FarmJobSpec {
       'bad-input',
       'The render farm renders single-photo projects: this one renders from a source video. Render it locally.',
     );
-  const name = checkOutputName(input.outputName);
-  const ext = path.extname(name).slice(1).toLowerCase();
-  const format = doc.render.format;
-  if (format !== 'png' && ext !== format)
-    throw new CamtrackError('bad-input', `The output name "${name}" must end in .${format} (the render format).`);
+  const name = input.outputName;
+  const problem = outputNameProblem(name, doc.render.format);
+  if (problem) throw new CamtrackError('bad-input', `${problem}.`);
   const { asset: imageAsset, ...source } = doc.image;
   // prepareFarmJob bakes a depth shape into a file first: a job carries its depth as a file.
   if (doc.depth.source.type === 'shape')
@@ -148,7 +186,7 @@ export function specFromDoc(input: SpecInput): FarmJobSpec {
     kind: FARM_SPEC_KIND,
     specVersion: FARM_SPEC_VERSION,
     name: doc.name,
-    output: `renders/${name}`,
+    output: `${FARM_RENDERS_DIR}/${name}`,
     assets: {
       image: { path: farmAssetPath(imageAsset.sha256, imageAsset.file), sha256: imageAsset.sha256 },
       depth: { path: farmAssetPath(depthAsset.sha256, depthAsset.file), sha256: depthAsset.sha256 },

@@ -16,7 +16,14 @@ import { sigmasForSteps } from '../schedule/sigmas';
 import { CamtrackError } from '../util/errors';
 import { checkConnection, connectRedis, farmKeys, FARM_QUEUE, type RedisConnectOptions } from './connection';
 import { checkFarmRoot, resolveUnderRoot } from './paths';
-import { failureCode, specFromDoc, type FarmJobData, type FarmJobResult, type FarmJobSpec } from './spec';
+import {
+  checkFarmJobId,
+  failureCode,
+  specFromDoc,
+  type FarmJobData,
+  type FarmJobResult,
+  type FarmJobSpec,
+} from './spec';
 import { farmModelOf } from './verify';
 
 /**
@@ -120,9 +127,8 @@ export async function addFarmJob(
   spec: FarmJobSpec,
   origin?: FarmJobData['origin'],
 ): Promise<Job<FarmJobData, FarmJobResult>> {
-  // A staging folder is <job id>.<worker id>: the id must not hold the separator.
-  if (!/^[A-Za-z0-9_-]+$/.test(jobId))
-    throw new CamtrackError('bad-input', `A farm job id is letters, digits, - and _ only (got "${jobId}").`);
+  // A staging folder is <job id>.<worker id>: the worker applies the same rule to what it takes.
+  checkFarmJobId(jobId);
   return client.queue.add('render', origin ? { spec, origin } : { spec }, {
     jobId,
     attempts: 1,

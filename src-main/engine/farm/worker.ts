@@ -11,7 +11,7 @@ import { cleanFarmRoot } from './cleanup';
 import { commitStagedRender } from './commit';
 import { checkConnection, connectRedis, farmKeys, FARM_QUEUE, redactRedisUrl } from './connection';
 import { checkFarmRoot, FARM_ASSETS_DIR, FARM_RENDERS_DIR, FARM_STAGING_DIR, resolveUnderRootReal } from './paths';
-import { docFromSpec, parseFarmSpec, type FarmJobData, type FarmJobResult } from './spec';
+import { checkFarmJobId, docFromSpec, parseFarmSpec, type FarmJobData, type FarmJobResult } from './spec';
 import { findFarmModel, verifyFarmAsset, verifyFarmModel } from './verify';
 
 /**
@@ -143,6 +143,8 @@ export async function startFarmWorker(opts: FarmWorkerOptions): Promise<RunningF
     }, CANCEL_POLL_MS);
     let staging: string | null = null;
     try {
+      // Nothing in a job is trusted: its id names a folder on the farm root, so it is checked before anything else.
+      checkFarmJobId(jobId);
       if (job.data?.cancelled || (await redis.exists(farmKeys.cancel(jobId))))
         throw new CamtrackError('cancelled', 'The render was cancelled before it started.');
       const spec = parseFarmSpec(job.data?.spec);

@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { CamtrackError } from '../util/errors';
 import { sniffFormat } from './sniff';
 import type { RgbImage } from './types';
+import { LIMITS } from '../util/limits';
+import { readRegularFile } from '../util/readBytes';
 
 /**
  * Photo loading (edge module: sharp and the file system). PNG, JPEG and WebP, 8 or 16 bits per
@@ -20,7 +21,7 @@ export interface LoadedImage {
 }
 
 /** Decompression-bomb guard: images above this many pixels are refused (about 16k x 6k). */
-export const DEFAULT_MAX_PIXELS = 100_000_000;
+export const DEFAULT_MAX_PIXELS = LIMITS.imagePixels;
 
 export interface LoadImageOptions {
   maxPixels?: number;
@@ -31,7 +32,7 @@ export interface LoadImageOptions {
 export async function loadImageFile(path: string, options: LoadImageOptions = {}): Promise<LoadedImage> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = await readRegularFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CamtrackError('not-found', `Image not found: ${path}`, { cause: e });

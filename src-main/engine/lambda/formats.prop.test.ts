@@ -1,13 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkAll, judge, mutatedBytes, mutatedJsonText, show } from '../../test/fuzz';
+import { checkAll, checkTextScaling, inflatedText, judge, mutatedBytes, mutatedJsonText, show } from '../../test/fuzz';
 import { lambdaFromCsv, lambdaFromJson, lambdaFromNpy, lambdaToCsv, lambdaToJson, lambdaToNpy } from './formats';
 import { makeLambdaTable, type LambdaTable } from './table';
 
 /** Property-based tests of the lambda table readers (issue 12): CSV, JSON and .npy, mutated and random. */
+/** The limits of a table, stated here on their own (docs/limits.md), not read from the parser's code. */
+const MAX_STEPS = 1000;
+const MAX_FRAMES = 1000;
+
 function accept(t: LambdaTable): void {
-  expect(Number.isInteger(t.steps) && t.steps >= 1).toBe(true);
-  expect(Number.isInteger(t.frames) && t.frames >= 1).toBe(true);
+  expect(Number.isInteger(t.steps) && t.steps >= 1 && t.steps <= MAX_STEPS).toBe(true);
+  expect(Number.isInteger(t.frames) && t.frames >= 1 && t.frames <= MAX_FRAMES).toBe(true);
   expect(t.data.length).toBe(t.steps * t.frames);
   for (const v of t.data) expect(v >= 0 && v <= 1).toBe(true);
 }
@@ -57,6 +61,43 @@ describe('lambda readers, property-based', () => {
         () => show(bytes),
       ),
     );
+  });
+
+  // Large inputs (issue 24): runs of digits, separators and repeated rows from 16 bytes to 2 MiB, each within its time per byte.
+  const csvSeeds = [...tables.map(lambdaToCsv), 'frame0,frame1\r\n0.5,0.25\r\n\r\n1,0\r\n', '1,+.5,-0,1e-1,0.25E+0\n'];
+  const numberParts = ['1', '9', '0', '.', 'e', 'E', '-', '+', '1e1', '0.5,', ',', '\n', ' '];
+
+  /** A cell that is a long run of digits in some part of a number and then goes wrong: where a backtracking number pattern is slow. */
+  const failingNumber = (n: number) =>
+    fc
+      .record({
+        before: fc.constantFrom('', '0.5,', '1,0.5\n1,'),
+        head: fc.constantFrom('', '+', '-', '.', '0.', '1e', '1e-'),
+        digit: fc.constantFrom('1', '9', '0'),
+        end: fc.constantFrom('x', '.', 'e', '-', ' 1', 'e+', '..', '1.'),
+        after: fc.constantFrom('', ',0.5', '\n1,1'),
+      })
+      .map((c) => `${c.before}${c.head}${c.digit.repeat(n)}${c.end}${c.after}\n`);
+
+  it('CSV: texts up to 2 MiB parse or are refused clearly, in time linear in their size', async () => {
+    const counts = await checkTextScaling(
+      csvSeeds,
+      (text) => lambdaFromCsv(text, { name: 'l.csv' }),
+      { accept },
+      { make: (n) => fc.oneof(inflatedText(csvSeeds, n, numberParts), failingNumber(n)), perSize: 5 },
+    );
+    expect(counts.parsed).toBeGreaterThan(0);
+    expect(counts.refused).toBeGreaterThan(0);
+  });
+
+  it('JSON: texts up to 2 MiB parse or are refused clearly, in time linear in their size', async () => {
+    const counts = await checkTextScaling(
+      tables.map(lambdaToJson),
+      (text) => lambdaFromJson(text, { name: 'l.json' }),
+      { accept },
+      { perSize: 3 },
+    );
+    expect(counts.refused).toBeGreaterThan(0);
   });
 
   it('reads back every table it writes, in each format, or refuses values outside [0, 1]', () => {

@@ -128,6 +128,28 @@ describe('refusals, each naming the problem', () => {
     expect(refusal(() => lambdaFromJson('[]')).message).toMatch(/no lambda values/);
   });
 
+  it('a long cell, a huge file and a table past the limits are refused by size, before any number is read (issue 24, item 6)', () => {
+    // 80,000 digits and a letter: the old number pattern backtracked over every split of the digits (8.9 s).
+    const cell = `${'1'.repeat(80_000)}x`;
+    expect(refusal(() => lambdaFromCsv(`1,0.5\n1,${cell}\n`)).message).toBe(
+      'The lambda CSV: line 2, column 2 is 80001 characters long; a lambda value is at most 64.',
+    );
+    const big = `${'0.5,'.repeat(999)}0.5\n`.repeat(9000);
+    expect(refusal(() => lambdaFromCsv(big, { name: 'l.csv' })).message).toMatch(
+      /^l\.csv is 34\.3 MiB; a lambda table file may be at most 32 MiB/,
+    );
+    expect(refusal(() => lambdaFromJson(`[[${'0,'.repeat(1000)}0]]`)).message).toMatch(
+      /is 1 steps x 1001 frames; a lambda table has at most 1000 steps and 1000 frames/,
+    );
+    expect(refusal(() => lambdaFromCsv('0\n'.repeat(1001))).message).toMatch(
+      /1001 rows; a lambda table has at most 1000 steps/,
+    );
+    // Every form of number the writer and people use still reads.
+    expect(Array.from(lambdaFromCsv('+.5,1.,1e-1,-0,0.25E+0,1\n').data)).toEqual([0.5, 1, 0.1, -0, 0.25, 1]);
+    for (const bad of ['.', '+', '1e', '1e+', '--1', '1.2.3', '0x1', ' 1 1'])
+      expect(refusal(() => lambdaFromCsv(`0.5,${bad}\n`)).message).toMatch(/line 1, column 2 is .*not a number/);
+  });
+
   it('an unknown extension', () => {
     expect(lambdaFormatOf('a/b/table.CSV')).toBe('csv');
     expect(refusal(() => lambdaFormatOf('table.txt')).message).toMatch(/\.npy, \.csv or \.json/);

@@ -1,6 +1,7 @@
 import { CamtrackError } from '../util/errors';
 import { readNpy, writeNpy } from '../npy/npy';
 import { lambdaRows, makeLambdaTable, type LambdaTable } from './table';
+import { LIMITS } from '../util/limits';
 
 /**
  * Lambda tables as files, in memory: .npy (2-D float, shape [steps, frames]), CSV (one line per
@@ -22,6 +23,11 @@ function finish(rows: number[][], opts: LambdaParseOptions, name: string): Lambd
   if (rows.length === 0) throw new CamtrackError('bad-input', `${name} holds no lambda values.`);
   const frames = rows[0].length;
   if (frames === 0) throw new CamtrackError('bad-input', `${name}: step 0 has no values.`);
+  if (rows.length > LIMITS.steps.max || frames > LIMITS.frames.max)
+    throw new CamtrackError(
+      'shape-mismatch',
+      `${name} is ${rows.length} steps x ${frames} frames; a lambda table has at most ${LIMITS.steps.max} steps and ${LIMITS.frames.max} frames.`,
+    );
   rows.forEach((r, i) => {
     if (r.length !== frames)
       throw new CamtrackError(
@@ -87,21 +93,55 @@ export function lambdaToCsv(table: LambdaTable): string {
     .concat('\n');
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/**
+ * A decimal number as a cell writes it: [+-] digits [. digits] [e [+-] digits], or [+-] . digits.
+ * Each part can match in one way only (the digits before the point cannot also be taken after it),
+ * so a cell that fails costs at most one step back per character: linear, where the old pattern
+ * (\d+\.?\d*) tried every split of a run of digits.
+ */
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const isNumberCell = (c: string) => NUMBER.test(c);
+
+/** A file past the size limit is refused before it is split or parsed. */
+function checkFileSize(length: number, name: string): void {
+  if (length > LIMITS.lambdaFileBytes)
+    throw new CamtrackError(
+      'bad-input',
+      `${name} is ${(length / 2 ** 20).toFixed(1)} MiB; a lambda table file may be at most ${LIMITS.lambdaFileBytes / 2 ** 20} MiB (a full ${LIMITS.steps.max} x ${LIMITS.frames.max} table fits).`,
+    );
+}
 
 /**
  * Parses CSV. Blank lines are skipped; cells are trimmed; CRLF is fine. A first line in which no
  * cell is a number (e.g. "frame0,frame1,...") is taken as a header and skipped; any other
- * non-numeric cell is refused with its line and column.
+ * non-numeric cell is refused with its line and column. Linear in the text's length: cells,
+ * rows and columns are bounded (util/limits.ts) before any cell is read as a number.
  */
 export function lambdaFromCsv(text: string, opts: LambdaParseOptions = {}): LambdaTable {
   const name = opts.name ?? 'The lambda CSV';
+  checkFileSize(text.length, name);
   const lines = text.split(/\r?\n/).map((l, i) => ({ n: i + 1, cells: l.split(',').map((c) => c.trim()) }));
   const content = lines.filter((l) => !(l.cells.length === 1 && l.cells[0] === ''));
-  if (content.length > 0 && content[0].cells.every((c) => !NUMBER.test(c))) content.shift();
+  for (const { n, cells } of content)
+    if (cells.length > LIMITS.frames.max)
+      throw new CamtrackError(
+        'shape-mismatch',
+        `${name}: line ${n} has ${cells.length} cells; a lambda table has at most ${LIMITS.frames.max} frames.`,
+      );
+  if (content.length > 0 && content[0].cells.every((c) => !isNumberCell(c))) content.shift();
+  if (content.length > LIMITS.steps.max)
+    throw new CamtrackError(
+      'shape-mismatch',
+      `${name} has ${content.length} rows; a lambda table has at most ${LIMITS.steps.max} steps.`,
+    );
   const rows = content.map(({ n, cells }) =>
     cells.map((c, k) => {
-      if (!NUMBER.test(c)) {
+      if (c.length > LIMITS.lambdaCellChars)
+        throw new CamtrackError(
+          'bad-input',
+          `${name}: line ${n}, column ${k + 1} is ${c.length} characters long; a lambda value is at most ${LIMITS.lambdaCellChars}.`,
+        );
+      if (!isNumberCell(c)) {
         throw new CamtrackError(
           'bad-input',
           `${name}: line ${n}, column ${k + 1} is ${c === '' ? 'empty' : `"${c}"`}, not a number.`,
@@ -122,6 +162,7 @@ export function lambdaToJson(table: LambdaTable): string {
 /** Accepts {steps, frames, lambda: [[...]]} (steps and frames optional, checked when present) or a bare [[...]]. */
 export function lambdaFromJson(text: string, opts: LambdaParseOptions = {}): LambdaTable {
   const name = opts.name ?? 'The lambda JSON';
+  checkFileSize(text.length, name);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -181,6 +222,7 @@ export function serialiseLambda(table: LambdaTable, format: LambdaFormat): Uint8
 
 export function parseLambda(content: Uint8Array, format: LambdaFormat, opts: LambdaParseOptions = {}): LambdaTable {
   if (format === 'npy') return lambdaFromNpy(content, opts);
+  checkFileSize(content.length, opts.name ?? `The lambda ${format.toUpperCase()}`);
   const text = new TextDecoder('utf-8').decode(content);
   return format === 'csv' ? lambdaFromCsv(text, opts) : lambdaFromJson(text, opts);
 }

@@ -19,6 +19,8 @@ interface ServerControl {
   requests: { path: string; range: string | undefined; status: number }[];
 }
 
+/** The server here is plain http on 127.0.0.1: allowed explicitly, as `--allow-http` does. */
+const HTTP = { allowHttp: true } as const;
 const root = await fs.mkdtemp(path.join(tmpdir(), 'camtrack-dl-'));
 const served = path.join(root, 'served');
 const control: ServerControl = { cutAfter: new Map(), corrupt: new Set(), requests: [] };
@@ -79,7 +81,7 @@ describe('downloading a model folder', () => {
   it('downloads every file with progress and verifies the result', async () => {
     const dir = path.join(root, 'plain');
     const events: DownloadProgress[] = [];
-    const r = await downloadModel(baseUrl, dir, { onProgress: (p) => events.push(p) });
+    const r = await downloadModel(baseUrl, dir, { ...HTTP, onProgress: (p) => events.push(p) });
     expect(r.manifest.family).toBe('draft');
     expect(r.resumedFiles).toEqual([]);
     const enc = events.filter((e) => e.file === 'image_encoder.onnx');
@@ -87,14 +89,14 @@ describe('downloading a model folder', () => {
     expect(enc.some((e) => e.state === 'verifying')).toBe(true);
     await verifyModelFolder(dir);
     // A second run finds everything in place and fetches nothing.
-    const again = await downloadModel(baseUrl, dir);
+    const again = await downloadModel(baseUrl, dir, HTTP);
     expect(again.bytesFetched).toBe(0);
   });
 
   it('resumes an interrupted file with a Range request', async () => {
     const dir = path.join(root, 'resume');
     control.cutAfter.set('image_encoder.onnx', 60_000);
-    const first = await downloadModel(baseUrl, dir).then(
+    const first = await downloadModel(baseUrl, dir, HTTP).then(
       () => null,
       (e: unknown) => e,
     );
@@ -108,7 +110,7 @@ describe('downloading a model folder', () => {
     await expect(fs.stat(path.join(dir, 'model.json'))).rejects.toThrow(); // not complete: no manifest yet
 
     control.requests.length = 0;
-    const second = await downloadModel(baseUrl, dir);
+    const second = await downloadModel(baseUrl, dir, HTTP);
     expect(second.resumedFiles).toEqual(['image_encoder.onnx']);
     expect(control.requests.find((q) => q.path === 'image_encoder.onnx')).toEqual({
       path: 'image_encoder.onnx',
@@ -122,7 +124,7 @@ describe('downloading a model folder', () => {
     const dir = path.join(root, 'corrupt');
     control.corrupt.add('unet.onnx');
     try {
-      const e = await downloadModel(baseUrl, dir).then(
+      const e = await downloadModel(baseUrl, dir, HTTP).then(
         () => null,
         (err: unknown) => err,
       );
@@ -139,7 +141,7 @@ describe('downloading a model folder', () => {
   });
 
   it('names an HTTP error and a URL that is not one', async () => {
-    await expect(downloadModel(baseUrl.replace('model.json', 'nope.json'), path.join(root, 'x'))).rejects.toThrow(
+    await expect(downloadModel(baseUrl.replace('model.json', 'nope.json'), path.join(root, 'x'), HTTP)).rejects.toThrow(
       /answered HTTP 404/,
     );
     await expect(downloadModel('not a url', path.join(root, 'y'))).rejects.toThrow(/is not a URL/);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkAll, judge, mutatedBytes, show } from '../../test/fuzz';
+import { checkAll, checkBytesScaling, judge, mutatedBytes, show } from '../../test/fuzz';
 import { NPY_MAX_ELEMENTS, npyHeader, readNpy, writeNpy, type NpyArray, type NpyDtype } from './npy';
 
 /** Property-based tests of the .npy reader (issue 12): mutated valid files and random bytes. */
@@ -50,6 +50,23 @@ describe('.npy reader, property-based', () => {
         () => show(bytes),
       ),
     );
+  });
+
+  it('files up to 2 MiB (long headers, long shapes, long data) parse or are refused clearly, in time linear in their size', async () => {
+    await checkBytesScaling(SEEDS, (bytes) => readNpy(bytes, 'x.npy'), { accept }, [
+      '1',
+      '9',
+      ',',
+      ' ',
+      '(',
+      ')',
+      "'",
+      ':',
+      '1, ',
+      '\n',
+      '\u0000',
+      '\u00ff',
+    ]);
   });
 
   it('parses or refuses headers with any shape text', async () => {

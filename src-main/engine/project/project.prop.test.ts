@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../test/fixtures';
-import { checkAll, judge, mutatedJsonText, show } from '../../test/fuzz';
+import { checkAll, checkTextScaling, judge, mutatedJsonText, show } from '../../test/fuzz';
+import { boundaryEdits, expectDocWithinLimits } from '../../test/statedLimits';
 import { tempDir } from '../../test/tmp';
 import { readAutosave } from './autosave';
 import { createProject } from './create';
@@ -38,7 +39,11 @@ function accept(r: { doc: ProjectDoc; migratedFrom?: number }): void {
   const v = ProjectDoc.safeParse(r.doc);
   expect(v.success, JSON.stringify(v.error?.issues?.slice(0, 2))).toBe(true);
   if (r.migratedFrom !== undefined) expect([0, 1]).toContain(r.migratedFrom);
+  // Not only what the schema says: the limits as stated on their own (issue 24).
+  expectDocWithinLimits(r.doc as unknown as Record<string, unknown>);
 }
+
+const limitEdits = boundaryEdits([sample, fresh]);
 
 describe('project files, property-based', () => {
   it('project.json: every mutated or random document opens schema-valid or is refused clearly', async () => {
@@ -53,6 +58,24 @@ describe('project files, property-based', () => {
         ),
       { numRuns: 250 },
     );
+  });
+
+  it('project.json: a bounded field at or past its limit opens within the stated limits or is refused clearly', async () => {
+    await checkAll(
+      limitEdits.arbitrary.map((d) => JSON.stringify(d)),
+      (text) =>
+        judge(
+          () => parseProjectText(text, 'project.json'),
+          { accept },
+          () => show(text),
+        ),
+      { numRuns: 30, examples: limitEdits.all.map((d) => [JSON.stringify(d)]) },
+    );
+  });
+
+  it('project.json: texts up to 2 MiB open or are refused clearly, in time linear in their size', async () => {
+    const seeds = SEEDS.map((d) => JSON.stringify(d));
+    await checkTextScaling(seeds, (text) => parseProjectText(text, 'project.json'), { accept });
   });
 
   it('autosave: every mutated or random autosave reads back schema-valid or is refused clearly', async () => {

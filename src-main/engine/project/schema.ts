@@ -1,3 +1,4 @@
+import { LIMITS, renderPixelsProblem, type Range } from '../util/limits';
 import { z } from '../util/zod';
 
 /**
@@ -11,6 +12,9 @@ import { z } from '../util/zod';
 export const PROJECT_SCHEMA_VERSION = 4;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+/** A whole number inside one of the limits (util/limits.ts). */
+const whole = (r: Range) => z.number().int().min(r.min).max(r.max);
+const imageSide = z.number().int().positive().max(LIMITS.imageSide);
 export const Vec3 = z.tuple([finite, finite, finite]);
 export const Quat = z.tuple([finite, finite, finite, finite]);
 
@@ -36,8 +40,8 @@ export const SourceImage = z.object({
   /** The name the artist imported it under, for display. */
   originalName: z.string(),
   /** Size of the stored (EXIF-oriented) image in pixels. */
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
+  width: imageSide,
+  height: imageSide,
   /** The camera's K when known (an imported calibrated camera); else a 60 degree horizontal fov is assumed. */
   intrinsics: PixelIntrinsics.optional(),
   /**
@@ -162,11 +166,11 @@ export const VideoInput = z.object({
   /** The depth folder's name, for display. */
   depthFolder: z.string(),
   /** Frame size in pixels (every frame; the same as `image`). */
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
+  width: imageSide,
+  height: imageSide,
   /** The video's own frame rate (null when the container gives none). */
   fps: finite.refine((v) => v > 0, 'fps must be > 0').nullable(),
-  frames: z.array(VideoFrame).min(1),
+  frames: z.array(VideoFrame).min(1).max(LIMITS.videoFrames),
   /** How every depth file's values become z-depth (one mapping for the whole sequence). */
   mapping: DepthMapping,
 });
@@ -199,7 +203,7 @@ export type Keyframe = z.infer<typeof Keyframe>;
 
 export const Track = z.object({
   /** The track sets num_frames for the render. */
-  numFrames: z.number().int().min(2).max(1000),
+  numFrames: whole(LIMITS.frames),
   fps: finite.refine((v) => v > 0 && v <= 240, 'fps must be in (0, 240]'),
   keyframes: z.array(Keyframe),
   /** How orientations between quaternion keys are interpolated; absent means 'slerp'. */
@@ -217,10 +221,10 @@ export type LambdaPreset = z.infer<typeof LambdaPreset>;
 
 export const LambdaDoc = z
   .object({
-    steps: z.number().int().min(1),
-    frames: z.number().int().min(1),
+    steps: whole(LIMITS.steps),
+    frames: whole({ min: 1, max: LIMITS.frames.max }),
     /** Row-major [step][frame]. */
-    values: z.array(finite),
+    values: z.array(finite).max(LIMITS.steps.max * LIMITS.frames.max),
     /** A user floor: every weight is raised to at least this (0 = none, the reference's DGS sampler). */
     lambdaMin: finite.refine((v) => v >= 0 && v <= 1, 'lambdaMin must be in [0, 1]'),
     /** Where the table came from; 'custom' once the artist has painted it. */
@@ -239,7 +243,7 @@ export type OutputFormat = z.infer<typeof OutputFormat>;
 
 export const RenderSettings = z.object({
   /** Denoising steps N (the lambda table has N rows). */
-  steps: z.number().int().min(1).max(1000),
+  steps: whole(LIMITS.steps),
   seed: z
     .number()
     .int()
@@ -249,8 +253,8 @@ export const RenderSettings = z.object({
   model: z.string().min(1),
   executionProvider: ExecutionProviderName,
   /** Render size; multiples of 64 for SVD. */
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
+  width: whole(LIMITS.renderSide),
+  height: whole(LIMITS.renderSide),
   /** How the photo fits the render size. */
   fit: z.enum(['crop', 'pad']),
   /**
@@ -280,27 +284,33 @@ export const RenderSettings = z.object({
    * Tracks longer than the model (engine/windows): frames per window. A model render uses the
    * model's frame count; a preview has none, so this sets it. Absent: one window for the track.
    */
-  windowFrames: z.number().int().min(2).max(1000).optional(),
+  windowFrames: whole(LIMITS.windowFrames).optional(),
   /** Frames consecutive windows share at least (cross-faded); default 4. */
-  windowOverlap: z.number().int().min(1).max(999).optional(),
+  windowOverlap: whole(LIMITS.windowOverlap).optional(),
 });
 export type RenderSettings = z.infer<typeof RenderSettings>;
 
-export const ProjectDoc = z.object({
-  schemaVersion: z.literal(PROJECT_SCHEMA_VERSION),
-  name: z.string(),
-  createdAt: z.string(),
-  modifiedAt: z.string(),
-  image: SourceImage.nullable(),
-  depth: Depth.nullable(),
-  /** Further source views besides `image` (empty for a single photo). */
-  sources: z.array(SourceView),
-  /** A source video (dynamic scene); absent for a photo project. */
-  video: VideoInput.optional(),
-  track: Track,
-  lambda: LambdaDoc,
-  render: RenderSettings,
-});
+export const ProjectDoc = z
+  .object({
+    schemaVersion: z.literal(PROJECT_SCHEMA_VERSION),
+    name: z.string(),
+    createdAt: z.string(),
+    modifiedAt: z.string(),
+    image: SourceImage.nullable(),
+    depth: Depth.nullable(),
+    /** Further source views besides `image` (empty for a single photo). */
+    sources: z.array(SourceView).max(LIMITS.views.max - 1),
+    /** A source video (dynamic scene); absent for a photo project. */
+    video: VideoInput.optional(),
+    track: Track,
+    lambda: LambdaDoc,
+    render: RenderSettings,
+  })
+  // The render's whole size, refused where the document is read: nothing is allocated for it first.
+  .superRefine((d, ctx) => {
+    const problem = renderPixelsProblem(d.render.width, d.render.height, d.track.numFrames);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['render', 'width'], message: problem.replace(/\.$/, '') });
+  });
 export type ProjectDoc = z.infer<typeof ProjectDoc>;
 
 export const DEFAULT_RENDER_SETTINGS: RenderSettings = {

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkAll, judge, mutatedJsonText, show } from '../../test/fuzz';
+import { checkAll, checkScaling, inflatedText, judge, mutatedJsonText, show } from '../../test/fuzz';
+import { expectDocWithinLimits, expectLambdaWithinLimits, expectRenderWithinLimits } from '../../test/statedLimits';
 import { tempDir } from '../../test/tmp';
 import { createProject } from '../project/create';
 import { QueueState } from './model';
@@ -12,6 +13,15 @@ import { RenderQueueStore } from './store';
  * queue (jobs that cannot be read left out, with a notice), or is kept aside with a notice and an
  * empty queue started, or (a newer version) refused; nothing is lost.
  */
+/** Every job a queue holds is within the stated limits: its project, and its overrides (issue 24). */
+function jobsWithinLimits(state: QueueState): void {
+  for (const j of state.jobs) {
+    expectDocWithinLimits(j.project as unknown as Record<string, unknown>);
+    if (j.overrides.render) expectRenderWithinLimits(j.overrides.render, 'overrides.render');
+    if (j.overrides.lambda) expectLambdaWithinLimits(j.overrides.lambda);
+  }
+}
+
 describe('queue.json, property-based', () => {
   let seeds: unknown[];
   const dir = tempDir('prop-queue-');
@@ -44,6 +54,7 @@ describe('queue.json, property-based', () => {
               accept: (store) => {
                 const v = QueueState.safeParse(store.state);
                 expect(v.success, JSON.stringify(v.error?.issues?.slice(0, 2))).toBe(true);
+                jobsWithinLimits(store.state);
                 for (const m of store.notices) expect(m.length).toBeGreaterThan(20);
                 const aside = readdirSync(dir).filter((f) => f.startsWith(`${path.basename(file)}.corrupt-`));
                 if (aside.length) {
@@ -70,5 +81,32 @@ describe('queue.json, property-based', () => {
       false,
     );
     expect(outcomes.kept).toBeGreaterThan(0);
+  });
+
+  it('queue.json texts up to 2 MiB open, are kept aside, or are refused clearly, in time linear in their size', async () => {
+    let n = 0;
+    await checkScaling(
+      (len) =>
+        inflatedText(
+          seeds.map((s) => JSON.stringify(s)),
+          len,
+        ),
+      async (text) => {
+        const file = path.join(dir, `big${n++}.json`);
+        writeFileSync(file, text);
+        try {
+          return await judge(
+            () => RenderQueueStore.open(file),
+            { accept: (store) => jobsWithinLimits(store.state) },
+            () => show(text),
+            text.length,
+          );
+        } finally {
+          for (const f of readdirSync(dir))
+            if (f.startsWith(`big${n - 1}.json`)) rmSync(path.join(dir, f), { force: true });
+        }
+      },
+      2,
+    );
   });
 });

@@ -5,6 +5,7 @@ import { defaultLambdaDoc } from '../project/create';
 import type { ExecutionProviderName, LambdaDoc, OutputFormat, ProjectDoc } from '../project/schema';
 import { sigmasForSteps } from '../schedule/sigmas';
 import { CamtrackError } from '../util/errors';
+import { inRange, LIMITS, rangeText, renderSizeProblem } from '../util/limits';
 
 /** Per-render changes to a project's settings (CLI flags, queue overrides). */
 export interface RenderOverrides {
@@ -82,35 +83,35 @@ export function applyRenderOverrides(
   for (const axis of ['width', 'height'] as const) {
     const v = overrides[axis];
     if (v === undefined) continue;
-    if (!Number.isInteger(v) || v < 2 || v > 8192)
+    if (!inRange(v, LIMITS.renderSide))
       throw new CamtrackError(
         'bad-input',
-        `The render ${axis} must be a whole number of pixels from 2 to 8192 (got ${v}).`,
+        `The render ${axis} must be a whole number of pixels ${rangeText(LIMITS.renderSide)} (got ${v}).`,
       );
     render[axis] = v;
   }
   if (overrides.windowFrames !== undefined) {
-    if (!Number.isInteger(overrides.windowFrames) || overrides.windowFrames < 2 || overrides.windowFrames > 1000)
+    if (!inRange(overrides.windowFrames, LIMITS.windowFrames))
       throw new CamtrackError(
         'bad-input',
-        `The window must be a whole number of frames from 2 to 1000 (got ${overrides.windowFrames}).`,
+        `The window must be a whole number of frames ${rangeText(LIMITS.windowFrames)} (got ${overrides.windowFrames}).`,
       );
     render.windowFrames = overrides.windowFrames;
   }
   if (overrides.windowOverlap !== undefined) {
-    if (!Number.isInteger(overrides.windowOverlap) || overrides.windowOverlap < 1 || overrides.windowOverlap > 999)
+    if (!inRange(overrides.windowOverlap, LIMITS.windowOverlap))
       throw new CamtrackError(
         'bad-input',
-        `The window overlap must be a whole number of frames from 1 to 999 (got ${overrides.windowOverlap}).`,
+        `The window overlap must be a whole number of frames ${rangeText(LIMITS.windowOverlap)} (got ${overrides.windowOverlap}).`,
       );
     render.windowOverlap = overrides.windowOverlap;
   }
   let lambda = doc.lambda;
   if (overrides.steps !== undefined) {
-    if (!Number.isInteger(overrides.steps) || overrides.steps < 1 || overrides.steps > 1000)
+    if (!inRange(overrides.steps, LIMITS.steps))
       throw new CamtrackError(
         'bad-input',
-        `The number of steps must be a whole number from 1 to 1000 (got ${overrides.steps}).`,
+        `The number of steps must be a whole number ${rangeText(LIMITS.steps)} (got ${overrides.steps}).`,
       );
     render.steps = overrides.steps;
     if (lambda.steps !== overrides.steps || lambda.frames !== doc.track.numFrames) {
@@ -119,5 +120,8 @@ export function applyRenderOverrides(
       notes.push(r.note);
     }
   }
+  // The size as overridden, before anything is allocated for it (the document's own size was checked when it was read).
+  const sizeProblem = renderSizeProblem(render.width, render.height, doc.track.numFrames);
+  if (sizeProblem) throw new CamtrackError('bad-input', sizeProblem);
   return { doc: { ...doc, render, lambda }, notes };
 }

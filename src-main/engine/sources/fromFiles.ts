@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../util/readBytes';
 import path from 'node:path';
 import { decodeDepth } from '../depth/read';
 import { CamtrackError, toErrorInfo } from '../util/errors';
@@ -56,7 +56,7 @@ const IMAGE_EXTENSION: Partial<Record<SniffedFormat, string>> = { png: 'png', jp
 
 async function readInput(file: string, what: string): Promise<Uint8Array> {
   try {
-    return await readFile(file);
+    return await readRegularFile(file);
   } catch (e) {
     const info = toErrorInfo(e);
     if (info.code === 'not-found')

@@ -1,5 +1,6 @@
 import { cvPoseToGl, rigidInverse, type FrameCamera, type Intrinsics } from '../geometry/conventions';
 import { CamtrackError } from '../util/errors';
+import { positionProblem } from '../util/limits';
 
 /**
  * The MVSNet / DTU camera file (`cams/NNNNNNNN_cam.txt`):
@@ -33,25 +34,47 @@ export function parseMvsnetCamera(text: string, name = 'camera file'): MvsnetCam
       'bad-file',
       `${name} is not an MVSNet camera file: it needs an "extrinsic" block then an "intrinsic" block.`,
     );
-  const numbers = (s: string) => s.split(/\s+/).filter(Boolean).map(Number);
-  const ext = numbers(text.slice(e + 'extrinsic'.length, i));
-  const rest = numbers(text.slice(i + 'intrinsic'.length));
-  if (ext.length !== 16 || ext.some((v) => !Number.isFinite(v)))
+  const words = (s: string) => s.split(/\s+/).filter(Boolean);
+  const extWords = words(text.slice(e + 'extrinsic'.length, i));
+  const restWords = words(text.slice(i + 'intrinsic'.length));
+  if (extWords.length !== 16)
     throw new CamtrackError(
       'bad-file',
-      `${name}: the extrinsic block must hold 16 numbers (a 4x4 matrix); it holds ${ext.length}.`,
+      `${name}: the extrinsic block must hold 16 numbers (a 4x4 matrix); it holds ${extWords.length}.`,
     );
-  if (rest.length < 9 || rest.slice(0, 9).some((v) => !Number.isFinite(v)))
-    throw new CamtrackError('bad-file', `${name}: the intrinsic block must hold 9 numbers (a 3x3 K).`);
-  const K = rest.slice(0, 9);
+  if (restWords.length < 9)
+    throw new CamtrackError(
+      'bad-file',
+      `${name}: the intrinsic block must hold 9 numbers (a 3x3 K); it holds ${restWords.length}.`,
+    );
+  const ext = finiteNumbers(extWords, 4, `${name}: the extrinsic`);
+  const K = finiteNumbers(restWords.slice(0, 9), 3, `${name}: the intrinsic`);
+  const rest = restWords.slice(9).map(Number);
   if (!(K[0] > 0 && K[4] > 0))
     throw new CamtrackError('bad-file', `${name}: the focal lengths in K must be positive (got ${K[0]}, ${K[4]}).`);
+  // The camera's centre, -R^T t, held to the same bound as every other importer's positions.
+  const centre = [0, 1, 2].map((c) => -(ext[c] * ext[3] + ext[4 + c] * ext[7] + ext[8 + c] * ext[11]));
+  const far = positionProblem(`${name}: the camera`, centre);
+  if (far) throw new CamtrackError('bad-file', `${far}.`);
   return {
     w2c: ext,
     K,
-    depthMin: rest.length >= 10 ? rest[9] : null,
-    depthInterval: rest.length >= 11 ? rest[10] : null,
+    depthMin: rest.length >= 1 && Number.isFinite(rest[0]) ? rest[0] : null,
+    depthInterval: rest.length >= 2 && Number.isFinite(rest[1]) ? rest[1] : null,
   };
+}
+
+/** Words as numbers; the first that is not a finite number is named with its row and column. */
+function finiteNumbers(words: string[], columns: number, what: string): number[] {
+  return words.map((w, k) => {
+    const v = Number(w);
+    if (!Number.isFinite(v))
+      throw new CamtrackError(
+        'bad-file',
+        `${what}'s row ${Math.floor(k / columns) + 1}, column ${(k % columns) + 1} is "${w.slice(0, 40)}", not a finite number.`,
+      );
+    return v;
+  });
 }
 
 /** The camera as the engine renders it, for an image of `width` x `height` pixels (the grid K was written for). */

@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { rigidPoseProblem } from '../camera/pose';
 import { readDepthFile } from '../depth/read';
 import { CamtrackError } from '../util/errors';
+import { checkRegularFile, readRegularText } from '../util/readBytes';
 import { mvsnetFrameCamera, parseMvsnetCamera } from './mvsnet';
 import type { TransformsView } from './transforms';
 
@@ -23,6 +24,8 @@ import type { TransformsView } from './transforms';
 export interface MvsnetFolderOptions {
   /** View numbers, in order (the first is the photo). Default: every view in cams/. */
   views?: readonly number[];
+  /** Called with the number of views before any is read (a refusal by count costs no decoding). */
+  checkCount?: (count: number) => void;
 }
 
 const CAM = /^(\d+)_cam\.txt$/i;
@@ -44,6 +47,7 @@ export async function readMvsnetFolder(dir: string, opts: MvsnetFolderOptions = 
   if (ids.length === 0) throw new CamtrackError('bad-input', 'Choose at least one view.');
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup !== undefined) throw new CamtrackError('bad-input', `View ${dup} is listed twice.`);
+  opts.checkCount?.(ids.length);
 
   const views: TransformsView[] = [];
   for (const id of ids) {
@@ -66,7 +70,7 @@ export async function readMvsnetFolder(dir: string, opts: MvsnetFolderOptions = 
         `View ${id} has no depth map in ${path.join(dir, 'depths')} (expected ${pad(id)}.pfm or .npy): every view of a sparse-view project needs its depth.`,
       );
 
-    const text = await fs.readFile(camFile, 'utf8');
+    const text = await readRegularText(camFile);
     const cam = parseMvsnetCamera(text, rel(dir, camFile));
     const problem = rigidPoseProblem(cam.w2c, RIGID_TOLERANCE);
     if (problem)
@@ -141,6 +145,7 @@ async function numbered(dir: string, sub: string, pattern: RegExp, required: boo
 }
 
 async function imageSize(file: string, name: string): Promise<{ width: number; height: number }> {
+  await checkRegularFile(file);
   const meta = await sharp(file)
     .metadata()
     .catch((e: Error) => {

@@ -1,15 +1,16 @@
-import { readFile } from 'node:fs/promises';
+import { readRegularText } from '../util/readBytes';
 import { mat4Multiply, rigidInverse, type Mat4 } from '../geometry/conventions';
 import { fovYFromFocal } from '../camera/intrinsics';
 import { importCameraPath } from '../camera/nerfstudio';
 import { poseFromPositionQuaternion, positionQuaternionFromPose } from '../camera/pose';
-import { createProject } from '../project/create';
+import { createProject, DEFAULT_NUM_FRAMES } from '../project/create';
 import { depthAssetFromFile, imageAssetFromFile } from './fromFiles';
 import type { NewAsset } from '../project/assets';
 import { projectNameFromDir } from '../project/layout';
 import type { Keyframe, PixelIntrinsics, ProjectDoc, RenderSettings, SourceView, Track } from '../project/schema';
 import { saveProject, type SavedProject } from '../project/store';
 import { CamtrackError } from '../util/errors';
+import { LIMITS } from '../util/limits';
 import { TWO_VIEW_LAMBDA_FLOOR } from './anchors';
 import { readMvsnetFolder } from './mvsnetFolder';
 import { parseTransforms, type TransformsView } from './transforms';
@@ -43,7 +44,7 @@ export async function writeProjectFromTransforms(
 ): Promise<SavedProject> {
   let text: string;
   try {
-    text = await readFile(transformsPath, 'utf8');
+    text = await readRegularText(transformsPath);
   } catch (e) {
     throw new CamtrackError(
       'not-found',
@@ -51,7 +52,8 @@ export async function writeProjectFromTransforms(
       { cause: e },
     );
   }
-  return writeProjectFromViews(dir, parseTransforms(text, transformsPath, { confine: !!opts.confine }), opts);
+  const views = parseTransforms(text, transformsPath, { confine: !!opts.confine });
+  return writeProjectFromViews(dir, views, opts);
 }
 
 /** A project from an MVSNet / DTU folder (mvsnetFolder.ts): `views` in order, the first the photo. */
@@ -60,7 +62,12 @@ export async function writeProjectFromMvsnet(
   folder: string,
   opts: ProjectFromViewsOptions & { views?: readonly number[] } = {},
 ): Promise<SavedProject> {
-  return writeProjectFromViews(dir, await readMvsnetFolder(folder, opts.views ? { views: opts.views } : {}), opts);
+  const views = await readMvsnetFolder(folder, {
+    ...(opts.views && { views: opts.views }),
+    // Counted when the cameras are listed, before any depth map is read.
+    checkCount: (n) => checkViewCount(n, opts),
+  });
+  return writeProjectFromViews(dir, views, opts);
 }
 
 export async function writeProjectFromViews(
@@ -69,6 +76,12 @@ export async function writeProjectFromViews(
   opts: ProjectFromViewsOptions = {},
 ): Promise<SavedProject> {
   if (views.length === 0) throw new CamtrackError('bad-input', 'A project needs at least one view.');
+  // Everything that can be refused from the file's text is, before any photo or depth is decoded.
+  checkViewCount(views.length, opts);
+  for (const v of views) {
+    const problem = focalProblem(v);
+    if (problem) throw new CamtrackError('bad-file', `The view ${v.name}: ${problem}`);
+  }
   const missing = views.find((v) => !v.depthPath);
   if (missing)
     throw new CamtrackError(
@@ -106,7 +119,7 @@ export async function writeProjectFromViews(
     track = importCameraPath(opts.cameraPath, { origin, width: first.image.width, height: first.image.height }).track;
     if (opts.fps !== undefined) track = { ...track, fps: opts.fps };
   }
-  const numFrames = track?.numFrames ?? opts.numFrames ?? 25;
+  const numFrames = track?.numFrames ?? opts.numFrames ?? DEFAULT_NUM_FRAMES;
   const doc: ProjectDoc = createProject(opts.name ?? projectNameFromDir(dir), {
     numFrames,
     ...(opts.fps !== undefined && { fps: opts.fps }),
@@ -140,11 +153,7 @@ export function keysThroughViews(
   views: readonly { c2w: Mat4; fy: number; height: number }[],
   numFrames: number,
 ): Keyframe[] {
-  if (views.length > numFrames)
-    throw new CamtrackError(
-      'bad-input',
-      `${views.length} views do not fit on a ${numFrames}-frame track (one key per view).`,
-    );
+  checkViewCount(views.length, { numFrames });
   return views.map((v, i) => {
     const { position, quaternion } = positionQuaternionFromPose(v.c2w);
     const frame = views.length === 1 ? 0 : Math.round((i * (numFrames - 1)) / (views.length - 1));
@@ -157,6 +166,37 @@ export function keysThroughViews(
       easing: 'linear',
     };
   });
+}
+
+/**
+ * More views than a project holds, or (when the track runs through the views) than the track has
+ * frames, are refused by count: each view is a photo and a depth map decoded in memory.
+ */
+export function checkViewCount(count: number, opts: Pick<ProjectFromViewsOptions, 'cameraPath' | 'numFrames'>): void {
+  if (count > LIMITS.views.max)
+    throw new CamtrackError(
+      'bad-input',
+      `${count} views: a project holds at most ${LIMITS.views.max} (the photo included). Choose fewer views.`,
+    );
+  const numFrames = opts.numFrames ?? DEFAULT_NUM_FRAMES;
+  if (opts.cameraPath === undefined && count > numFrames)
+    throw new CamtrackError(
+      'bad-input',
+      `${count} views do not fit on a ${numFrames}-frame track (one key per view). Give more frames, or a camera path.`,
+    );
+}
+
+/** Why a view's focal lengths are refused: the field of view they give must be one a keyframe can have (1 to 179 degrees). */
+export function focalProblem(v: Pick<ViewFiles, 'intrinsics' | 'width' | 'height'>): string | null {
+  for (const [name, f, size] of [
+    ['fx', v.intrinsics.fx, v.width],
+    ['fy', v.intrinsics.fy, v.height],
+  ] as const) {
+    const fov = fovYFromFocal(f, size);
+    if (!(fov > 1 && fov < 179))
+      return `its focal length ${name} = ${f} pixels on a ${size}-pixel side is a field of view of ${fov.toPrecision(3)} degrees; a camera's must be between 1 and 179.`;
+  }
+  return null;
 }
 
 /** Exactly rigid again after the products (through position + quaternion). */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkAll, judge, mutatedBytes, mutatedJsonText, show } from '../../test/fuzz';
-import { MAX_TRANSLATION } from '../camera/nerfstudio';
+import { checkAll, checkTextScaling, judge, mutatedBytes, mutatedJsonText, show } from '../../test/fuzz';
+import { expectPositionWithinLimits } from '../../test/statedLimits';
 import { PixelIntrinsics, Pose } from '../project/schema';
 import { parseMvsnetCamera, type MvsnetCamera } from './mvsnet';
 import { parseTransforms, type TransformsView } from './transforms';
@@ -36,7 +36,7 @@ function acceptViews(views: TransformsView[]): void {
     expect(Pose.safeParse(v.c2w).success).toBe(true);
     expect(PixelIntrinsics.safeParse(v.intrinsics).success).toBe(true);
     expect(Number.isInteger(v.width) && v.width > 0 && Number.isInteger(v.height) && v.height > 0).toBe(true);
-    for (const t of [v.c2w[3], v.c2w[7], v.c2w[11]]) expect(Math.abs(t)).toBeLessThanOrEqual(MAX_TRANSLATION);
+    expectPositionWithinLimits([v.c2w[3], v.c2w[7], v.c2w[11]], v.name);
     expect(v.mapping.scale > 0 && Number.isFinite(v.mapping.scale)).toBe(true);
   }
 }
@@ -46,7 +46,16 @@ function acceptCamera(c: MvsnetCamera): void {
   expect(c.K).toHaveLength(9);
   for (const v of [...c.w2c, ...c.K]) expect(Number.isFinite(v)).toBe(true);
   expect(c.K[0] > 0 && c.K[4] > 0).toBe(true);
+  // The camera's centre, -R^T t, within the stated distance, as for every importer (issue 24).
+  const w = c.w2c;
+  expectPositionWithinLimits(
+    [0, 1, 2].map((k) => -(w[k] * w[3] + w[4 + k] * w[7] + w[8 + k] * w[11])),
+    'the MVSNet camera',
+  );
 }
+
+const CAM =
+  'extrinsic\n1 0 0 0\n0 1 0 0\n0 0 1 0\n0 0 0 1\n\nintrinsic\n361.5 0 82.9\n0 360.4 66.4\n0 0 1\n\n425 2.5\n';
 
 describe('sparse-view importers, property-based', () => {
   it('transforms.json: every mutated or random file gives schema-valid views or is refused clearly', async () => {
@@ -73,8 +82,7 @@ describe('sparse-view importers, property-based', () => {
   });
 
   it('MVSNet camera files: every mutated or random file parses finite or is refused clearly', async () => {
-    const cam =
-      'extrinsic\n1 0 0 0\n0 1 0 0\n0 0 1 0\n0 0 0 1\n\nintrinsic\n361.5 0 82.9\n0 360.4 66.4\n0 0 1\n\n425 2.5\n';
+    const cam = CAM;
     const enc = new TextEncoder();
     const dec = new TextDecoder();
     await checkAll(mutatedBytes([enc.encode(cam), enc.encode(cam.replace('\n\n425 2.5\n', ''))]), (bytes) =>
@@ -83,6 +91,18 @@ describe('sparse-view importers, property-based', () => {
         { accept: acceptCamera },
         () => show(dec.decode(bytes)),
       ),
+    );
+  });
+
+  it('transforms.json and MVSNet camera files: texts up to 2 MiB parse or are refused clearly, in time linear in their size', async () => {
+    await checkTextScaling([JSON.stringify(TRANSFORMS)], (text) => parseTransforms(text, '/x/transforms.json'), {
+      accept: acceptViews,
+    });
+    await checkTextScaling(
+      [CAM],
+      (text) => parseMvsnetCamera(text, 'cam.txt'),
+      { accept: acceptCamera },
+      { units: ['1', '0', '.', 'e', '-', ' ', '\n', '\t', 'extrinsic', 'intrinsic', 'NaN', '1e308 '] },
     );
   });
 });

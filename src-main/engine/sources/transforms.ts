@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { rigidPoseProblem } from '../camera/pose';
-import { MAX_TRANSLATION } from '../camera/nerfstudio';
 import type { DepthMapping, PixelIntrinsics } from '../project/schema';
 import { CamtrackError } from '../util/errors';
+import { positionProblem } from '../util/limits';
 
 /**
  * nerfstudio's `transforms.json` (its data format for posed images, what `ns-process-data` writes):
@@ -63,6 +63,8 @@ export function parseTransforms(text: string, file: string, opts: { confine?: bo
     const f = raw as Record<string, unknown>;
     const field = (name: string): unknown => f[name] ?? top[name];
     const inside = (key: string, p: string): string => {
+      // A NUL cannot be in a file name: refused here, by name, rather than by the file system's own error.
+      if (p.includes('\0')) throw bad(file, `${where}: "${key}" holds a NUL character, which no file name can`);
       const full = path.resolve(dir, p);
       const rel = path.relative(dir, full);
       if (opts.confine && (rel === '' || rel.startsWith('..') || path.isAbsolute(rel) || path.isAbsolute(p)))
@@ -105,12 +107,8 @@ export function parseTransforms(text: string, file: string, opts: { confine?: bo
     const problem = rigidPoseProblem(flat as number[], RIGID_TOLERANCE);
     if (problem) throw bad(file, `the "transform_matrix" of ${where} is not a rigid camera pose: ${problem}`);
     // As for camera paths: poses are re-expressed relative to the first view, which overflows (or loses all precision) far out.
-    const far = Math.max(Math.abs(flat[3] as number), Math.abs(flat[7] as number), Math.abs(flat[11] as number));
-    if (far > MAX_TRANSLATION)
-      throw bad(
-        file,
-        `${where} is ${far.toExponential(2)} units from the origin; positions beyond ±${MAX_TRANSLATION.toExponential(0)} are refused`,
-      );
+    const far = positionProblem(where, [flat[3], flat[7], flat[11]] as number[]);
+    if (far) throw bad(file, far);
     let depthPath: string | null = null;
     let mapping: DepthMapping = { kind: 'depth', scale: 1, near: 1e-4, far: 1e6 };
     if (f.depth_file_path !== undefined) {

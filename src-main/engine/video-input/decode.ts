@@ -6,6 +6,7 @@ import { sortNaturally } from './depthSequence';
 import { probeVideo, type VideoProbe } from '../video/probe';
 import { resolveFfmpeg } from '../video/resolve-ffmpeg';
 import { CamtrackError } from '../util/errors';
+import { checkRegularFile } from '../util/readBytes';
 
 /**
  * Decodes a video (any format ffmpeg reads) to PNG frames (edge module). Every decoded frame is
@@ -24,6 +25,8 @@ export async function probeInputVideo(file: string): Promise<VideoProbe> {
   if (!st) throw new CamtrackError('not-found', `The video ${file} does not exist.`);
   if (st.isDirectory())
     throw new CamtrackError('bad-input', `The video ${file} is a folder; give a video file (mp4, mov, webm, mkv...).`);
+  // A FIFO or a device would hold ffprobe forever.
+  await checkRegularFile(file);
   let probe: VideoProbe;
   try {
     probe = await probeVideo(file);

@@ -1,11 +1,12 @@
 import { CamtrackError } from '../util/errors';
+import { LIMITS } from '../util/limits';
 
 /**
  * Caps on an imported video. Every frame becomes a PNG asset and a render keeps one warped frame
  * per track frame in memory, so the frame count is capped at the track's own maximum and the
  * total at 2 gigapixels (1000 frames of 1920x1080); a single frame at 4K UHD.
  */
-export const MAX_VIDEO_FRAMES = 1000;
+export const MAX_VIDEO_FRAMES = LIMITS.videoFrames;
 export const MAX_VIDEO_FRAME_PIXELS = 3840 * 2160;
 export const MAX_VIDEO_TOTAL_PIXELS = 2_100_000_000;
 

@@ -18,6 +18,7 @@ import type { RawDepth } from '../depth/types';
 import { decodeImage } from '../image/load';
 import type { RgbImage } from '../image/types';
 import { writeNpy } from '../npy/npy';
+import { readRegularFile } from '../util/readBytes';
 import type { VideoProbe } from '../video/probe';
 
 /**
@@ -139,7 +140,7 @@ async function importVideo(
         // One mapping for the whole clip, from frame 0 (median at MEDIAN_DEPTH units): the frames keep one scale.
         if (k === 0) estimatedMapping = mappingForDisparity(raw.values);
       } else {
-        depthBytes = await fs.readFile(depthFile);
+        depthBytes = await readRegularFile(depthFile);
         raw = await readSequenceDepth(depthFile, depthBytes);
       }
       // Estimated depth is on the model's grid (multiples of 14, the frame's aspect kept) and is resized onto the frame at render time.

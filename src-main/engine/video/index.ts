@@ -24,6 +24,7 @@ export {
 export { probeVideo, type VideoProbe } from './probe';
 export { writeThumbnail, thumbnailPathFor, type ThumbnailOptions, type ThumbnailResult } from './thumbnail';
 export { removeStalePartials, removeOwnTemporariesSync } from './partials';
+export { startTemporaryReaper, type TemporaryReaper } from './reaper';
 export {
   commitGroup,
   discardStaged,

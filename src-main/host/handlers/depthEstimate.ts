@@ -1,7 +1,6 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadDepthModel } from '../../engine/depth/estimate';
 import { installDepthModelFile } from '../../engine/depth/models';
 import type { Handlers } from '../context';
 import { projectDir } from './project';
@@ -78,15 +77,11 @@ export const depthEstimateHandlers: Handlers = {
     try {
       const file = path.join(tmp, 'model.onnx');
       await fs.writeFile(file, input.bytes);
-      const model = await loadDepthModel(file).catch((e: unknown) => {
+      // Load-checked before it replaces anything (engine/depth/models.ts), as the CLI's install is.
+      return await installDepthModelFile(file, input.size ?? 'small').catch((e: unknown) => {
         const info = toErrorInfo(e);
-        throw new CamtrackError(
-          info.code === 'internal' ? 'bad-file' : info.code,
-          `${input.name} cannot be used as a depth model: ${info.message}`,
-        );
+        throw new CamtrackError(info.code, info.message.replace(/^model\.onnx /, `${input.name} `));
       });
-      await model.session.release();
-      return await installDepthModelFile(file, input.size ?? 'small');
     } finally {
       await fs.rm(tmp, { recursive: true, force: true });
     }

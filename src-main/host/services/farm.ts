@@ -8,6 +8,7 @@ import {
   cancelFarmJob,
   checkFarmRoot,
   checkRedisUrl,
+  FARM_RENDERS_DIR,
   farmJob,
   farmStatus,
   openFarmClient,
@@ -24,6 +25,7 @@ import { copyFileAtomic } from '../../engine/project/assets';
 import { writeFileAtomic } from '../../engine/util/atomic';
 import { CamtrackError } from '../../engine/util/errors';
 import type { HostBase } from '../base';
+import { PathGuard } from '../pathGuard';
 
 /**
  * The studio's side of the render farm, a service on the host context (ctx.farm): the farm's Redis
@@ -98,9 +100,29 @@ export class FarmLink {
     if (this.settings !== undefined) return this.settings;
     const text = await fs.readFile(this.settingsFile, 'utf8').catch(() => null);
     const parsed = text ? (JSON.parse(text) as Partial<FarmSettings>) : null;
-    this.settings = parsed?.url && parsed.root ? { url: parsed.url, root: parsed.root } : null;
-    if (this.settings) this.ctx.guard.allow(this.settings.root);
+    const loaded = parsed?.url && parsed.root ? { url: parsed.url, root: parsed.root } : null;
+    // A root saved before this rule (or by hand) is held to it too.
+    if (loaded) this.checkRootAllowed(loaded.root);
+    this.settings = loaded;
     return this.settings;
+  }
+
+  /**
+   * Where a farm root may be. In browser mode anyone with the page's token drives the bridge, so
+   * the root is confined as projects are: inside the workspace, or the folder named by
+   * `camtrack serve --farm-root` on the serving machine. In either mode the root is never added to
+   * the path guard: the farm calls read it themselves (its assets/ and renders/ only), so a farm
+   * root does not open project or asset access anywhere else.
+   */
+  private checkRootAllowed(root: string): void {
+    const { config } = this.ctx;
+    if (config.mode !== 'browser') return;
+    const allowed = [config.workspace, config.farmRoot].filter((r): r is string => !!r);
+    if (new PathGuard(allowed).isAllowed(root)) return;
+    throw new CamtrackError(
+      'permission',
+      `In browser mode the farm root must be inside the workspace (${config.workspace}) or the folder given to "camtrack serve --farm-root DIR"; ${root} is neither.`,
+    );
   }
 
   private async farmClient(): Promise<{ client: FarmClient; settings: FarmSettings }> {
@@ -204,6 +226,7 @@ export class FarmLink {
 
   async configure(url: string, farmRoot: string): Promise<FarmSettingsView> {
     checkRedisUrl(url);
+    this.checkRootAllowed(farmRoot);
     const root = await checkFarmRoot(farmRoot);
     // Reach Redis (and check the password) before anything is saved.
     const probe = await openFarmClient(url);
@@ -212,7 +235,6 @@ export class FarmLink {
     await writeFileAtomic(this.settingsFile, `${JSON.stringify({ url, root }, null, 2)}\n`);
     await fs.chmod(this.settingsFile, 0o600).catch(() => undefined);
     this.settings = { url, root };
-    this.ctx.guard.allow(root);
     return this.settingsView();
   }
 
@@ -261,6 +283,12 @@ export class FarmLink {
     if (view.status !== 'done' || !view.farmOutput)
       throw new CamtrackError('bad-input', 'Only a finished farm render can be downloaded.');
     const src = await resolveUnderRootReal(s.root, view.farmOutput, 'output');
+    // What a job says its output is comes from Redis: only a file of the farm's renders/ is copied.
+    if (path.dirname(src) !== path.join(path.resolve(s.root), FARM_RENDERS_DIR))
+      throw new CamtrackError(
+        'permission',
+        `The farm job's output "${view.farmOutput}" is not in the farm root's ${FARM_RENDERS_DIR}/ folder: refused.`,
+      );
     const renders = projectPaths(dir).rendersDir;
     await fs.mkdir(renders, { recursive: true });
     const base = path.basename(src);
