@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject } from '../project/store';
 import type { ProjectDoc } from '../project/schema';
@@ -23,6 +24,7 @@ import {
   type FarmClient,
 } from './submit';
 import { startTestRedis, type TestRedis } from '../../test/redis';
+import { connectRedis, FARM_QUEUE } from './connection';
 import { startFarmWorker, type FarmProgress, type RunningFarmWorker } from './worker';
 import { startWorkerProcess, stopProcess, until, type WorkerProcess } from '../../test/farmWorkers';
 
@@ -324,14 +326,25 @@ describe('a worker refuses what it cannot trust', () => {
       expect((await farmStatus(client)).jobs.find((j) => j.id === jobId)?.state).toBe('cancelled');
       expect(await fs.stat(path.join(root, spec.output)).catch(() => null)).toBeNull();
 
-      await retryFarmJob(client, jobId);
+      // Every progress report the worker makes, from the queue's event stream: polling the job's
+      // latest progress can miss a stage that a fast retry runs through between two polls.
       const progress: FarmProgress[] = [];
-      const result = await waitForFarmJob(
-        client,
-        jobId,
-        (p) => typeof p === 'object' && p && progress.push(p as FarmProgress),
-        200,
-      );
+      const eventsRedis = connectRedis(url, 'worker');
+      const events = new QueueEvents(FARM_QUEUE, { connection: eventsRedis });
+      events.on('progress', ({ jobId: id, data }) => {
+        if (id === jobId && typeof data === 'object' && data) progress.push(data as FarmProgress);
+      });
+      await events.waitUntilReady();
+      let result: Awaited<ReturnType<typeof waitForFarmJob>>;
+      try {
+        await retryFarmJob(client, jobId);
+        result = await waitForFarmJob(client, jobId, undefined, 200);
+        // The completion is read from the job; let the stream deliver what came before it.
+        await until('the progress events to arrive', 10_000, async () => progress.some((p) => p.preview));
+      } finally {
+        await events.close();
+        eventsRedis.disconnect();
+      }
       expect(result).toMatchObject({ output: spec.output, worker: 'in-process', provider: 'cpu' });
       expect((await probeVideo(path.join(root, spec.output))).frames).toBe(14);
       expect(progress.some((p) => p.stage === 'denoise' && p.worker === 'in-process')).toBe(true);
