@@ -7,6 +7,7 @@ import { renderProject, type RenderProgress } from '../render/render';
 import { readSidecar, readSidecarLambda } from '../render/sidecar';
 import { writeTinyProject } from '../../test/tinyProject';
 import { probeVideo } from '../video';
+import { windowSeeds } from './seeds';
 import { tinyModelDir } from '../../test/tinySvd';
 
 /**
@@ -60,7 +61,11 @@ describe('windows with the tiny SVD model', () => {
         { start: 0, end: 14 },
         { start: 6, end: 20 },
       ],
+      // Window 1 keeps the render seed; window 2 draws its own noise (recorded, so a re-render is the same).
+      seeds: windowSeeds(side.settings.seed, 2),
     });
+    expect(side.windows!.seeds![0]).toBe(side.settings.seed);
+    expect(side.windows!.seeds![1]).not.toBe(side.settings.seed);
     expect(side.model.family).toBe('svd-xt');
     // The per-window lambda columns round-trip through the sidecar (inline or in its lambda file).
     expect(Array.from((await readSidecarLambda(a.sidecarPath, side)).data)).toEqual(docA.lambda.values);
