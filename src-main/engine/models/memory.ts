@@ -192,15 +192,17 @@ export interface MemoryPlanInput {
 
 /** The CFG split and the decode chunk for one render (pure). */
 export function planMemory(m: MemoryPlanInput): MemoryPlan {
-  const unetBatch2PeakBytes = estimateUnetPeakBytes({
-    batch: 2,
-    frames: m.frames,
-    latentHeight: m.latentHeight,
-    latentWidth: m.latentWidth,
-    bytesPerValue: m.unetBytesPerValue,
-    weightsBytes: m.unetWeightsBytes,
-    attention: m.attention,
-  });
+  const unetPeak = (batch: number) =>
+    estimateUnetPeakBytes({
+      batch,
+      frames: m.frames,
+      latentHeight: m.latentHeight,
+      latentWidth: m.latentWidth,
+      bytesPerValue: m.unetBytesPerValue,
+      weightsBytes: m.unetWeightsBytes,
+      attention: m.attention,
+    });
+  const unetBatch2PeakBytes = unetPeak(2);
   const cfg = m.withUncond
     ? chooseCfgPasses(m.cfgMode, unetBatch2PeakBytes, m.freeBytes)
     : { twoPass: false, reason: 'no unconditional pass (max guidance 1)' };
@@ -208,18 +210,7 @@ export function planMemory(m: MemoryPlanInput): MemoryPlan {
   // The free memory is measured before the UNet runs, and its session stays open through the decode
   // (a long track samples and decodes window after window): its weights and its allocator's pool
   // (onnxruntime keeps a run's activations allocated for the next) are gone from what the decoder has.
-  const unetHeldBytes =
-    m.withUncond && !cfg.twoPass
-      ? unetBatch2PeakBytes
-      : estimateUnetPeakBytes({
-          batch: 1,
-          frames: m.frames,
-          latentHeight: m.latentHeight,
-          latentWidth: m.latentWidth,
-          bytesPerValue: m.unetBytesPerValue,
-          weightsBytes: m.unetWeightsBytes,
-          attention: m.attention,
-        });
+  const unetHeldBytes = m.withUncond && !cfg.twoPass ? unetBatch2PeakBytes : unetPeak(1);
   const decodeFree = m.freeBytes === null ? null : Math.max(0, m.freeBytes - unetHeldBytes);
   return {
     cfgTwoPass: cfg.twoPass,
