@@ -76,7 +76,7 @@ FUNCTIONS = {
     SINGLE: ['normalize', 'look_at_matrix', 'generate_camera_poses_around_ellipse', 'create_grid',
              'compute_transformed_points', 'bilinear_splatting', 'forward_warp', 'save_warped_image'],
     TWO: ['create_grid', 'compute_transformed_points', 'bilinear_splatting', 'forward_warp', 'pose_interpolation',
-          'warp_images'],
+          'warp_images', 'compute_dists', 'search_hypers'],
     DYN: ['normalize', 'look_at_matrix', 'generate_camera_poses_around_ellipse', 'create_grid',
           'compute_transformed_points', 'bilinear_splatting', 'forward_warp', 'save_warped_image'],
 }
@@ -87,7 +87,10 @@ def load_pipeline(ref, file, size, extra=None):
     text = open(os.path.join(ref, file), encoding='utf-8').read()
     tree = ast.parse(text)
     defs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
-    ns = dict(np=np, cv2=cv2, PIL=PIL, torch=torch, os=os, R=Rotation, Slerp=Slerp, CubicSpline=CubicSpline,
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    ns = dict(np=np, cv2=cv2, PIL=PIL, torch=torch, os=os, R=Rotation, plt=plt, F=torch.nn.functional, Slerp=Slerp, CubicSpline=CubicSpline,
               minimize_scalar=minimize_scalar, Optional=__import__('typing').Optional,
               Tuple=__import__('typing').Tuple, H=size[0], W=size[1], _TRACE={'warp': [], 'mean': []})
     ns.update(extra or {})
@@ -276,6 +279,21 @@ def main():
     save(out, 'warp_two/latent_mask.npy', masks2.numpy())
     save(out, 'warp_two/latent_mean.npy', np.stack(t2['mean']))
 
+    # ---- two images: the lambda table of its search (compute_dists, search_hypers) at 100 steps
+    sys.path.insert(0, os.path.join(a.ref, 'src'))
+    import huggingface_hub
+    huggingface_hub.cached_download = huggingface_hub.hf_hub_download  # imported (unused) by the vendored package
+    from diffusers.schedulers.scheduling_euler_discrete import EulerDiscreteScheduler
+    sched100 = EulerDiscreteScheduler(**SCHEDULER_CONFIG)
+    sched100.set_timesteps(100)
+    dists, split = two['compute_dists'](interp)
+    lam_two = two['search_hypers'](interp, dists, sched100.sigmas.numpy().tolist(), tmp)
+    save(out, 'lambda_two/poses.npy', interp)
+    save(out, 'lambda_two/sigmas.npy', sched100.sigmas.numpy())
+    save(out, 'lambda_two/dists.npy', np.asarray(dists, dtype=np.float64))
+    save(out, 'lambda_two/split.npy', np.array([split], dtype=np.int64))
+    save(out, 'lambda_two/lambda_ts.npy', lam_two.numpy())
+
     # ---- video: frame k (its own image and disparity) warped from orbit pose 0 to pose k
     ddir = os.path.join(tmp, 'dyn')
     os.makedirs(ddir)
@@ -308,10 +326,6 @@ def main():
     save(out, 'warp_dyn/latent_mask.npy', masks3.numpy()[[k - 1 for k in kept]])
 
     # ---- DGS steps through the vendored scheduler
-    sys.path.insert(0, os.path.join(a.ref, 'src'))
-    import huggingface_hub
-    huggingface_hub.cached_download = huggingface_hub.hf_hub_download  # imported (unused) by the vendored package
-    from diffusers.schedulers.scheduling_euler_discrete import EulerDiscreteScheduler
     lh, lw = h // 8, w // 8
     for folder, method, guided in (('dgs_single', 'step_single_dgs', FRAMES - 1),
                                    ('dgs_multi', 'step_multi_dgs', FRAMES - 2)):

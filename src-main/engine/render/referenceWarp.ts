@@ -1,4 +1,6 @@
-import type { FrameCamera } from '../camera/conventions';
+import { glPoseToCv, rigidInverse, type FrameCamera } from '../camera/conventions';
+import { referenceTwoViewDistances, referenceTwoViewLambda } from '../lambda/twoView';
+import type { LambdaDoc } from '../project/schema';
 import type { ReferenceRule } from '../sampler/reference';
 import { referenceTwoViewSource } from '../sources/referenceTwoView';
 import { CamtrackError } from '../util/errors';
@@ -74,4 +76,23 @@ export async function referenceWarpTrack(input: {
     input.onFrame?.();
   }
   return { frames, rule: 'single' };
+}
+
+/**
+ * The reference's two-view lambda table for a track: its search over the distances of each camera's
+ * world-to-camera translation (OpenCV axes, as the reference's poses) to the nearer photo's.
+ */
+export function referenceTwoViewTable(cameras: readonly FrameCamera[], sigmas: ArrayLike<number>): LambdaDoc {
+  const translations = cameras.map((c) => {
+    const m = rigidInverse(glPoseToCv(c.c2w));
+    return [m[3], m[7], m[11]];
+  });
+  const two = referenceTwoViewLambda(sigmas, referenceTwoViewDistances(translations));
+  return {
+    steps: two.table.steps,
+    frames: two.table.frames,
+    values: Array.from(two.table.data),
+    lambdaMin: 0,
+    preset: { kind: 'default', v1: two.v1, v2: two.v2, v3: two.v3 },
+  };
 }

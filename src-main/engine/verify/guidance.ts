@@ -25,6 +25,7 @@ import {
   toUint8Image,
 } from '../warp/reference';
 import { referenceTwoViewSource } from '../sources/referenceTwoView';
+import { referenceTwoViewDistances, referenceTwoViewLambda } from '../lambda/twoView';
 
 /**
  * `camtrack verify guidance DIR`: runs the studio's reference fidelity mode on the inputs of a golden
@@ -99,6 +100,8 @@ export async function verifyGuidance(dir: string): Promise<GuidanceVerification>
   await verifyWarpDyn(g, checks);
   const single = await verifyDgs(g, 'dgs_single', 'single', checks);
   await verifyDgs(g, 'dgs_multi', 'two-view', checks);
+  // Optional (sets made by scripts/make-guidance-goldens.py have it): the two-image script's lambda table.
+  if ((await fs.stat(path.join(dir, 'lambda_two')).catch(() => null))?.isDirectory()) await verifyLambdaTwo(g, checks);
   const image = await g.npy('scene/image.npy');
   return {
     dir,
@@ -530,6 +533,26 @@ async function verifyDgs(
     );
   }
   return { frames: F, steps: N, picks };
+}
+
+async function verifyLambdaTwo(g: Golden, out: GoldenCheck[]): Promise<void> {
+  const poses = await g.npy('lambda_two/poses.npy', 3);
+  const sigmas = (await g.npy('lambda_two/sigmas.npy', 1)).data;
+  const translations = Array.from({ length: poses.shape[0] }, (_, k) => {
+    const p = item(poses, k);
+    return [p[3], p[7], p[11]];
+  });
+  const dists = referenceTwoViewDistances(translations);
+  out.push(relative('lambda_two', 'distances to the nearer photo', dists, (await g.npy('lambda_two/dists.npy')).data));
+  const table = referenceTwoViewLambda(sigmas, dists).table.data;
+  out.push(
+    relative(
+      'lambda_two',
+      `lambda table (${sigmas.length - 1} steps)`,
+      table,
+      (await g.npy('lambda_two/lambda_ts.npy')).data,
+    ),
+  );
 }
 
 function maxAbs(a: ArrayLike<number>): number {
