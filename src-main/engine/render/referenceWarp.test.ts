@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IDENTITY4, intrinsicsFromFovY, type FrameCamera } from '../camera/conventions';
+import { IDENTITY4, intrinsicsFromFovY, type FrameCamera, type Mat4 } from '../camera/conventions';
 import { sigmasForSteps } from '../schedule/sigmas';
 import { poseAt } from '../scene/poses';
 import { renderScene, sampleScene } from '../scene/scene';
@@ -8,7 +8,7 @@ import { referenceTwoViewTable, referenceWarpTrack } from './referenceWarp';
 
 const K = intrinsicsFromFovY(50, 64, 48);
 const scene = sampleScene();
-function shot(c2w: number[]) {
+function shot(c2w: Mat4) {
   const r = renderScene(scene, { c2w, intrinsics: K });
   return { image: r.image, depth: r.depth.map((z) => (z > 0 ? z : 50)), intrinsics: K, c2w };
 }
