@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SvdPipeline } from '../models/svdPipeline';
 import type { LambdaDoc } from '../project/schema';
 import { renderProject, type RenderProgress } from '../render/render';
 import { readSidecar, readSidecarLambda } from '../render/sidecar';
@@ -25,6 +26,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });
+afterEach(() => vi.restoreAllMocks());
 
 const STEPS = 2,
   FRAMES = 20;
@@ -52,6 +54,7 @@ describe('windows with the tiny SVD model', () => {
     const docA = await writeTinyProject(dirA, { frames: FRAMES, degreesPerFrame: 0.5, render, lambda: table(1) });
     const outA = path.join(root, 'a.mp4');
     const progress: RenderProgress[] = [];
+    const conditioned = vi.spyOn(SvdPipeline.prototype, 'conditioning');
     const a = await renderProject({ projectDir: dirA, doc: docA, out: outA, onProgress: (p) => progress.push(p) });
     expect(await probeVideo(outA)).toMatchObject({ codec: 'h264', frames: FRAMES, width: 64, height: 64 });
     const side = await readSidecar(a.sidecarPath);
@@ -66,6 +69,9 @@ describe('windows with the tiny SVD model', () => {
     });
     expect(side.windows!.seeds![0]).toBe(side.settings.seed);
     expect(side.windows!.seeds![1]).not.toBe(side.settings.seed);
+    // Each window is conditioned (its augmentation noise) with its own seed, as recorded.
+    expect(conditioned.mock.calls.map((c) => c[1])).toEqual(side.windows!.seeds);
+    conditioned.mockRestore();
     expect(side.model.family).toBe('svd-xt');
     // The per-window lambda columns round-trip through the sidecar (inline or in its lambda file).
     expect(Array.from((await readSidecarLambda(a.sidecarPath, side)).data)).toEqual(docA.lambda.values);
