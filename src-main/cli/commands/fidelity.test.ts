@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sampleProjectDir } from '../../engine/render/testProject';
+import { sampleProjectDir } from '../../test/tinyProject';
 import { runCli } from '../../test/cli';
 
 describe('camtrack render --fidelity', () => {

@@ -26,7 +26,6 @@ export function fminbound(f: (x: number) => number, x1: number, x2: number, xato
   let x = xf;
   let fx = f(x);
   let num = 1;
-  let fu = Infinity;
   let ffulc = fx;
   let fnfc = fx;
   let xm = 0.5 * (a + b);
@@ -56,7 +55,7 @@ export function fminbound(f: (x: number) => number, x1: number, x2: number, xato
       rat = goldenMean * e;
     }
     x = xf + (sign(rat) + (rat === 0 ? 1 : 0)) * Math.max(Math.abs(rat), tol1);
-    fu = f(x);
+    const fu = f(x);
     num++;
     if (fu <= fx) {
       if (x >= xf) a = xf;

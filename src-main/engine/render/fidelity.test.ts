@@ -10,7 +10,7 @@ import { tinyModelDir } from '../../test/tinySvd';
 import { applyFidelity, REFERENCE_STEPS } from './fidelity';
 import { renderProject } from './render';
 import { readSidecar } from './sidecar';
-import { writeTinyProject } from './testProject';
+import { writeTinyProject } from '../../test/tinyProject';
 
 let root: string;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { glPoseToCv, rigidInverse, type FrameCamera } from '../camera/conventions';
+import { glPoseToCv, rigidInverse, type FrameCamera } from '../geometry/conventions';
 import { referenceTwoViewDistances, referenceTwoViewLambda } from '../lambda/twoView';
 import type { LambdaDoc } from '../project/schema';
 import { referenceTwoViewSource } from '../sources/referenceTwoView';

@@ -82,7 +82,6 @@ export function applyReferenceGuidance(input: ReferenceGuidanceInput): Reference
   const bits = scratch.keyBits;
   const keys = scratch.keys;
   const ob = new Uint32Array(out.buffer, out.byteOffset, n);
-  const db = new Uint32Array(d.buffer, d.byteOffset, n);
   const wb = new Uint32Array(w.buffer, w.byteOffset, n);
   if (out !== d) out.set(d);
   const rm = input.replacedMask;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IDENTITY4, intrinsicsFromFovY, type Mat4 } from '../camera/conventions';
+import { IDENTITY4, intrinsicsFromFovY, type Mat4 } from '../geometry/conventions';
 import { psnr } from '../image/types';
 import { poseAt } from '../scene/poses';
 import { renderScene, sampleScene } from '../scene/scene';

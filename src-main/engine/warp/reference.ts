@@ -1,4 +1,4 @@
-import { relativeCvTransform, type Intrinsics } from '../camera/conventions';
+import { relativeCvTransform, type Intrinsics } from '../geometry/conventions';
 import { dilateBox, latentHoleMask, type WarpedFrame, type WarpSource, type WarpTarget } from './forward';
 
 /**

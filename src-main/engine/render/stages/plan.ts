@@ -1,4 +1,4 @@
-import type { FrameCamera } from '../../camera/conventions';
+import type { FrameCamera } from '../../geometry/conventions';
 import { lambdaTableFromDoc } from '../../lambda/doc';
 import type { LambdaTable } from '../../lambda/table';
 import { latentSizeFor, type ModelManifest } from '../../models/manifest';
