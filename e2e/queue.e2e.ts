@@ -81,6 +81,18 @@ describe('render queue in browser mode', () => {
     await menu(page, 'Edit', 'Redo');
     await expect.poll(() => page.getByTestId('render-seed').inputValue()).toBe('1000');
 
+    // Fidelity: Reference says what a model render then does; one undo step brings Studio back.
+    const fidelity = page.getByTestId('render-fidelity');
+    await expect(fidelity.getByRole('radio', { name: 'Studio' }).isChecked()).resolves.toBe(true);
+    await fidelity.getByRole('radio', { name: 'Reference' }).click();
+    await expect
+      .poll(() => page.getByTestId('render-fidelity-note').textContent())
+      .toMatch(/100 steps with the reference's lambda table/);
+    await shot(page.getByTestId('render-panel'), 'render-fidelity');
+    await menu(page, 'Edit', 'Undo');
+    await expect.poll(() => page.getByTestId('render-fidelity-note').count()).toBe(0);
+    await expect(fidelity.getByRole('radio', { name: 'Studio' }).isChecked()).resolves.toBe(true);
+
     // A model folder is checked before it is used; the document keeps the draft model.
     await page.getByTestId('render-model-kind').getByRole('radio', { name: 'Model folder' }).click();
     await page.getByTestId('render-model-path').fill(path.join(studio.workspace, 'no-such-model'));

@@ -8,7 +8,7 @@ const FLOORS = [
   ['geometry', 'util', 'npy'],
   ['project', 'camera', 'lambda', 'sampler', 'schedule', 'image'],
   ['models', 'warp', 'depth', 'video', 'kernels', 'scene', 'preview'],
-  ['render', 'queue', 'farm', 'sources', 'video-input', 'windows', 'transcode'],
+  ['render', 'queue', 'farm', 'sources', 'video-input', 'windows', 'transcode', 'verify'],
 ];
 
 // The pure modules: the engine modules the studio UI may import and the modules they need, as path
@@ -23,7 +23,7 @@ const PURE = [
   'src-main/engine/depth/(shapes|defaults|mapping|types)\\.ts',
   'src-main/engine/project/(schema|create|parse|migrate)\\.ts',
   'src-main/engine/lambda/(table|search|doc|summary|resample|formats)\\.ts',
-  'src-main/engine/windows/(index|plan|lambda)\\.ts',
+  'src-main/engine/windows/(index|plan|lambda|seeds)\\.ts',
   'src-main/engine/schedule/(sigmas|karras)\\.ts',
   'src-main/engine/npy/(npy|float16)\\.ts',
   'src-main/engine/image/fit\\.ts',

@@ -3,7 +3,7 @@ import { warpBenchmark } from './warp.bench';
 import { lambdaBenchmark } from './lambda.bench';
 import { exportBenchmark } from './export.bench';
 import { projectBenchmark } from './project.bench';
-import { guidanceBenchmark, samplerBenchmark } from './sampler.bench';
+import { guidanceBenchmark, referenceGuidanceBenchmark, samplerBenchmark } from './sampler.bench';
 import { modelsBenchmark } from './models.bench';
 import { cameraBenchmark } from './camera.bench';
 import { heatmapBenchmark } from './heatmap.bench';
@@ -19,6 +19,7 @@ export const benchmarks: Benchmark[] = [
   projectBenchmark,
   modelsBenchmark,
   guidanceBenchmark,
+  referenceGuidanceBenchmark,
   samplerBenchmark,
   cameraBenchmark,
   heatmapBenchmark,

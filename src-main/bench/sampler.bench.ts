@@ -12,6 +12,7 @@ import {
 } from '../engine/sampler/guidance';
 import { Xoshiro128ss, gaussianNoise } from '../engine/sampler/rng';
 import { guidedSample } from '../engine/sampler/sampler';
+import { applyReferenceGuidance, referenceEulerStep } from '../engine/sampler/reference';
 import type { LatentShape } from '../engine/sampler/shape';
 
 /**
@@ -129,6 +130,59 @@ export const guidanceBenchmark: Benchmark = {
         value: onePass,
         unit: 'ms',
         baseline: { label: 'guidance step', value: selectedCpu },
+      },
+    ];
+  },
+};
+
+export const referenceGuidanceBenchmark: Benchmark = {
+  name: 'reference-guidance',
+  description:
+    "the reference fidelity's guidance step (the reference's DGS count and ties, then its float32 Euler step) beside the studio's, 25 x 4 x 72 x 128, ~20% holes, lambda 0.7",
+  async run(): Promise<BenchFigure[]> {
+    const { d, w, source, holes } = fixtures();
+    const out = new Float32Array(N);
+    const x = Float32Array.from(d);
+    const lambdas = new Float64Array(SHAPE.frames).fill(0.7);
+    const scratch = new GuidanceScratch();
+    const targets = Float32Array.from(w);
+    targets.set(source, 0);
+    const studio = () => {
+      applyPosteriorGuidance({
+        shape: SHAPE,
+        denoised: d,
+        warped: w,
+        source,
+        holes,
+        lambdas,
+        lambdaMin: 0,
+        out,
+        scratch,
+      });
+      // The studio's Euler step (float64 coefficient, as sampler.ts).
+      const r = (545.7 - 700) / 700;
+      for (let j = 0; j < N; j++) x[j] += r * (x[j] - out[j]);
+    };
+    const reference = () => {
+      applyReferenceGuidance({ shape: SHAPE, denoised: d, targets, holes, lambdas, rule: 'single', out, scratch });
+      referenceEulerStep(x, out, 700, 545.7);
+    };
+    const studioCpu = await cpuMs(studio, 15, 3);
+    const referenceCpu = await cpuMs(reference, 15, 3);
+    const studioWall = await timeMs(studio, 15, 3);
+    const referenceWall = await timeMs(reference, 15, 3);
+    return [
+      {
+        label: `reference guidance + Euler step, 25 x 4 x 72 x 128, CPU time, ${load()}`,
+        value: referenceCpu,
+        unit: 'ms',
+        baseline: { label: 'studio guidance + Euler step', value: studioCpu },
+      },
+      {
+        label: `reference guidance + Euler step, wall time, ${load()}`,
+        value: referenceWall,
+        unit: 'ms',
+        baseline: { label: 'studio guidance + Euler step', value: studioWall },
       },
     ];
   },

@@ -40,6 +40,10 @@ export const commandModules: CommandModule[] = [
     load: async () => (await import('./warp')).registerWarp,
   },
   {
+    commands: { verify: 'prove this build reproduces the NVS-Solver reference, from golden outputs of its code' },
+    load: async () => (await import('./verify')).registerVerify,
+  },
+  {
     commands: { doctor: 'report ffmpeg, execution providers, NVIDIA GPU, models found, and versions' },
     load: async () => (await import('./doctor')).registerDoctor,
   },

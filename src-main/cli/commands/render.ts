@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { parseProviderChoice } from '../../engine/models/providers';
 import { openProject } from '../../engine/project/store';
-import { OutputFormat, type ExecutionProviderName } from '../../engine/project/schema';
+import { Fidelity, OutputFormat, type ExecutionProviderName } from '../../engine/project/schema';
 import {
   applyRenderOverrides,
   renderFromSidecar,
@@ -29,9 +29,17 @@ interface RenderFlags {
   height?: string;
   windowFrames?: string;
   windowOverlap?: string;
+  fidelity?: string;
 }
 
 const EXTENSION_FORMAT: Record<string, OutputFormat> = { '.mp4': 'mp4', '.webm': 'webm', '.gif': 'gif' };
+
+function fidelityChoice(value: string): Fidelity {
+  const r = Fidelity.safeParse(value);
+  if (!r.success)
+    throw new CamtrackError('bad-input', `--fidelity must be studio or reference (got ${JSON.stringify(value)}).`);
+  return r.data;
+}
 
 function wholeNumber(flag: string, value: string, range: Range): number {
   const n = Number(value);
@@ -131,6 +139,10 @@ export function registerRender(program: Command): void {
       'a preview longer than this many frames renders in overlapping windows, each from the last frame of the one before (default: one window)',
     )
     .option('--window-overlap <n>', 'frames consecutive windows share at least, cross-faded (default 4)')
+    .option(
+      '--fidelity <mode>',
+      "studio (the studio's own warp and guidance, default) or reference (the NVS-Solver reference code step for step: its warp and masks, DGS count, 100 steps; docs/reference-deviations.md)",
+    )
     .action(async (target: string, flags: RenderFlags) => {
       const executionProvider =
         flags.ep !== undefined ? (parseProviderChoice(flags.ep) as ExecutionProviderName) : undefined;
@@ -168,11 +180,12 @@ export function registerRender(program: Command): void {
             flags.width !== undefined ||
             flags.height !== undefined ||
             flags.windowFrames !== undefined ||
-            flags.windowOverlap !== undefined
+            flags.windowOverlap !== undefined ||
+            flags.fidelity !== undefined
           )
             throw new CamtrackError(
               'bad-input',
-              'A sidecar re-renders exactly what it records: --steps, --seed, --format, --preview, --width, --height, --window-frames and --window-overlap do not apply.',
+              'A sidecar re-renders exactly what it records: --steps, --seed, --format, --preview, --width, --height, --window-frames, --window-overlap and --fidelity do not apply.',
             );
           const r = await renderFromSidecar(target, {
             out: flags.out,
@@ -200,6 +213,7 @@ export function registerRender(program: Command): void {
               : path.resolve(flags.model),
           executionProvider,
           format,
+          ...(flags.fidelity !== undefined && { fidelity: fidelityChoice(flags.fidelity) }),
           ...(flags.steps !== undefined && { steps: wholeNumber('--steps', flags.steps, LIMITS.steps) }),
           ...(flags.seed !== undefined && { seed: wholeNumber('--seed', flags.seed, { min: 0, max: 2 ** 32 - 1 }) }),
           ...(flags.width !== undefined && { width: wholeNumber('--width', flags.width, LIMITS.renderSide) }),

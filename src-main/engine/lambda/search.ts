@@ -20,10 +20,10 @@ import { makeLambdaTable, type LambdaTable } from './table';
  * The arithmetic below keeps the reference's operation order ((2k)v1, ((4k)v1)(kv1 + Qb), ...),
  * so results agree to the last bit except where libm's pow(x, 0.5) and sqrt differ (<= 1 ulp).
  */
-const K = 0.8;
+export const K = 0.8;
 const B = -0.2;
-const K2 = 2 * K;
-const K4 = 4 * K;
+export const K2 = 2 * K;
+export const K4 = 4 * K;
 
 /** numpy.linspace(0.001, 0.009, 9): start + i * step, the endpoint set exactly. */
 export const SEARCH_V1: readonly number[] = Array.from({ length: 9 }, (_, i) =>
@@ -45,7 +45,7 @@ export interface DefaultLambda {
  * One entry of the table for t >= 1, or NaN when no candidate is accepted.
  * `tv1` = 2 v1, `kv1` = k v1, `k2v1` = 2 k v1, `k4v1` = 4 k v1 (precomputed per v1).
  */
-function entry(Q: number, tv1: number, kv1: number, k2v1: number, k4v1: number): number {
+export function entry(Q: number, tv1: number, kv1: number, k2v1: number, k4v1: number): number {
   const kQ = K * Q;
   const qb = Q * B;
   // a = +v1: accept a root > 1.
@@ -74,7 +74,7 @@ function entry(Q: number, tv1: number, kv1: number, k2v1: number, k4v1: number):
 }
 
 /** Normalised sigmas of the rows (schedule without its final 0, divided by their max). */
-function rowSigmas(sigmas: ArrayLike<number>): Float64Array {
+export function rowSigmas(sigmas: ArrayLike<number>): Float64Array {
   validateSigmas(sigmas);
   const n = sigmas.length - 1;
   let max = -Infinity;

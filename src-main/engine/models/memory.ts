@@ -168,6 +168,11 @@ export interface MemoryPlan {
   /** The estimates the plan was made from. */
   unetBatch2PeakBytes: number;
   decodeBytesPerFrame: number;
+  /**
+   * What the UNet still holds when the decoder runs (its weights and the activation pool of the
+   * passes chosen): the decode chunk is planned in the free memory less this.
+   */
+  unetHeldBytes: number;
 }
 
 export interface MemoryPlanInput {
@@ -187,25 +192,33 @@ export interface MemoryPlanInput {
 
 /** The CFG split and the decode chunk for one render (pure). */
 export function planMemory(m: MemoryPlanInput): MemoryPlan {
-  const unetBatch2PeakBytes = estimateUnetPeakBytes({
-    batch: 2,
-    frames: m.frames,
-    latentHeight: m.latentHeight,
-    latentWidth: m.latentWidth,
-    bytesPerValue: m.unetBytesPerValue,
-    weightsBytes: m.unetWeightsBytes,
-    attention: m.attention,
-  });
+  const unetPeak = (batch: number) =>
+    estimateUnetPeakBytes({
+      batch,
+      frames: m.frames,
+      latentHeight: m.latentHeight,
+      latentWidth: m.latentWidth,
+      bytesPerValue: m.unetBytesPerValue,
+      weightsBytes: m.unetWeightsBytes,
+      attention: m.attention,
+    });
+  const unetBatch2PeakBytes = unetPeak(2);
   const cfg = m.withUncond
     ? chooseCfgPasses(m.cfgMode, unetBatch2PeakBytes, m.freeBytes)
     : { twoPass: false, reason: 'no unconditional pass (max guidance 1)' };
   const decodeBytesPerFrame = estimateDecodeBytesPerFrame(m.latentHeight, m.latentWidth, m.decoderBytesPerValue);
+  // The free memory is measured before the UNet runs, and its session stays open through the decode
+  // (a long track samples and decodes window after window): its weights and its allocator's pool
+  // (onnxruntime keeps a run's activations allocated for the next) are gone from what the decoder has.
+  const unetHeldBytes = m.withUncond && !cfg.twoPass ? unetBatch2PeakBytes : unetPeak(1);
+  const decodeFree = m.freeBytes === null ? null : Math.max(0, m.freeBytes - unetHeldBytes);
   return {
     cfgTwoPass: cfg.twoPass,
     cfgReason: cfg.reason,
-    decodeChunk: chooseDecodeChunk(m.requestedDecodeChunk, m.frames, decodeBytesPerFrame, m.freeBytes),
+    decodeChunk: chooseDecodeChunk(m.requestedDecodeChunk, m.frames, decodeBytesPerFrame, decodeFree),
     freeBytes: m.freeBytes,
     unetBatch2PeakBytes,
     decodeBytesPerFrame,
+    unetHeldBytes,
   };
 }

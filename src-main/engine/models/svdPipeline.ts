@@ -21,6 +21,7 @@ import {
   cfgNeedsUnconditional,
   denoiseFromModelOutput,
   gaussianNoise,
+  referenceDenoise,
   svdPreconditioning,
   SD_LATENT_RGB,
   type LatentRgbProjection,
@@ -65,7 +66,15 @@ export interface GuidanceSettings {
    * batch 1 each, which needs about half the activation memory for the same result.
    */
   cfgTwoPass?: boolean;
+  /**
+   * 'reference': D from the UNet's v-prediction in float32 as the reference's scheduler computes it
+   * (sampler/reference.ts referenceDenoise); default the studio's preconditioning.
+   */
+  prediction?: 'studio' | 'reference';
 }
+
+/** The reference divides every guidance latent by 5.6 (its factor_s), where the studio multiplies by the model's latent scale. */
+export const REFERENCE_LATENT_DIVISOR = 5.6;
 
 export interface ConditioningOptions {
   /** noise_aug_strength; the model folder's value when not given. */
@@ -175,11 +184,17 @@ export class SvdPipeline {
     return out;
   }
 
-  /** Warped views -> latents scaled by the latent scale, [F][4][h][w]. */
-  async encodeViews(views: RgbImage[]): Promise<Float32Array> {
+  /**
+   * Warped views -> latents, [F][4][h][w], multiplied by the latent scale, or (`reference`) divided
+   * by the reference's 5.6.
+   */
+  async encodeViews(views: RgbImage[], reference = false): Promise<Float32Array> {
     const z = await this.encodeMode(views);
-    const k = this.manifest.latentScale;
-    for (let i = 0; i < z.length; i++) z[i] *= k;
+    if (reference) for (let i = 0; i < z.length; i++) z[i] /= REFERENCE_LATENT_DIVISOR;
+    else {
+      const k = this.manifest.latentScale;
+      for (let i = 0; i < z.length; i++) z[i] *= k;
+    }
     return z;
   }
 
@@ -324,7 +339,9 @@ export class SvdPipeline {
         });
       }
       const modelOut = guidedOut ? applyFrameCfg(uncondOut!, condOut!, scales, shape, guidedOut) : condOut!;
-      return denoiseFromModelOutput(x, modelOut, sigma, dOut);
+      return settings.prediction === 'reference'
+        ? referenceDenoise(x, modelOut, sigma, dOut)
+        : denoiseFromModelOutput(x, modelOut, sigma, dOut);
     };
   }
 

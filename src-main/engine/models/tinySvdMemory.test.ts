@@ -11,6 +11,7 @@ import {
   estimateDecodeBytesPerFrame,
   estimateUnetPeakBytes,
   MEMORY_HEADROOM,
+  planMemory,
 } from './memory';
 import { SvdPipeline, type Conditioning } from './svdPipeline';
 
@@ -36,6 +37,32 @@ describe('memory estimates and choices (pure)', () => {
     expect(chooseCfgPasses('two-pass', 1, 24 * GB).twoPass).toBe(true);
     expect(chooseCfgPasses('batch', 100 * GB, 24 * GB).twoPass).toBe(false);
     expect(chooseCfgPasses('auto', 23 * GB, 24 * GB).reason).toMatch(/two batch-1 passes.*23\.0 GB.*24\.0 GB/);
+  });
+
+  it('decode chunk is planned in what the UNet leaves: SVD-XT fp16 on a 16 GB card decodes fewer frames at a time', () => {
+    const base = {
+      cfgMode: 'auto' as const,
+      withUncond: true,
+      requestedDecodeChunk: 25,
+      frames: 25,
+      latentHeight: 72,
+      latentWidth: 128,
+      unetBytesPerValue: 2,
+      decoderBytesPerValue: 2,
+      unetWeightsBytes: 3 * GB,
+      attention: 'fused' as const,
+    };
+    const plan = planMemory({ ...base, freeBytes: 16 * GB });
+    expect(plan.cfgTwoPass).toBe(false);
+    expect(plan.unetHeldBytes).toBe(plan.unetBatch2PeakBytes);
+    // Counting the whole 16 GB for the decoder (the old plan) would allow more frames than fit beside the UNet.
+    const blind = chooseDecodeChunk(25, 25, plan.decodeBytesPerFrame, 16 * GB);
+    const fits = Math.floor(((16 * GB - plan.unetHeldBytes) * MEMORY_HEADROOM) / plan.decodeBytesPerFrame);
+    expect(plan.decodeChunk).toBe(fits);
+    expect(plan.decodeChunk).toBeLessThan(blind);
+    console.log(
+      `SVD-XT fp16, 16 GB free: UNet holds ${(plan.unetHeldBytes / GB).toFixed(1)} GB; decode chunk ${plan.decodeChunk} (was ${blind})`,
+    );
   });
 
   it('decode chunk: the request, lowered to what the usable memory holds, never below 1 or above the frames', () => {
@@ -83,9 +110,10 @@ describe('memory knobs on the tiny SVD (fp32, CPU)', () => {
       freeBytes: roomy.unetBatch2PeakBytes * 0.9,
     });
     expect(tight.cfgTwoPass).toBe(true);
-    const forChunk3 = (3.5 * tight.decodeBytesPerFrame) / MEMORY_HEADROOM;
+    // Room for 3.5 decoded frames once the (two-pass) UNet's weights and pool are counted out.
+    const forChunk3 = (3.5 * tight.decodeBytesPerFrame) / MEMORY_HEADROOM + tight.unetHeldBytes;
     const plan = await pipe.memoryPlan(shape, {
-      cfgMode: 'auto',
+      cfgMode: 'two-pass',
       maxGuidance: 3,
       decodeChunk: 8,
       freeBytes: forChunk3,

@@ -33,6 +33,79 @@ export const NPY_MAX_ELEMENTS = 2 ** 32;
 
 /** Parses a .npy file. `name` is used in messages (a file name, or a description). */
 export function readNpy(bytes: Uint8Array, name = 'the .npy file'): NpyArray {
+  const raw = readNpyLayout(bytes, name, (descr) => {
+    if (!DTYPES.includes(descr))
+      throw new CamtrackError(
+        'bad-file',
+        `${name} holds dtype '${descr}'; only float16, float32 and float64 arrays are supported ('<f2', '<f4', '<f8' or big-endian '>').`,
+      );
+    return Number(descr[2]);
+  });
+  const dtype = raw.descr as NpyDtype;
+  const littleEndian = dtype[0] === '<';
+  const data = decode(raw.view, raw.dataStart, raw.count, raw.itemSize, littleEndian);
+  return { dtype, shape: raw.shape, data, littleEndian };
+}
+
+/** Integer and boolean dtypes `readNpyNumbers` reads besides the floats (numpy's own spelling). */
+export type NpyIntDtype = '|u1' | '|b1' | '<i8' | '<i4';
+const INT_ITEM: Readonly<Record<NpyIntDtype, number>> = { '|u1': 1, '|b1': 1, '<i8': 8, '<i4': 4 };
+
+export interface NpyNumbers {
+  dtype: NpyDtype | NpyIntDtype;
+  shape: number[];
+  /** uint8 and bool as Uint8Array (0/1 for bool), int32/int64 as Float64Array (exact up to 2^53), floats as readNpy. */
+  data: Float32Array | Float64Array | Uint8Array;
+}
+
+/**
+ * Like readNpy, and also uint8, bool, int32 and int64 arrays (as reference outputs store masks and
+ * frame numbers). An int64 beyond 2^53 cannot be held exactly as a number and is refused.
+ */
+export function readNpyNumbers(bytes: Uint8Array, name = 'the .npy file'): NpyNumbers {
+  const raw = readNpyLayout(bytes, name, (descr) => {
+    if (DTYPES.includes(descr)) return Number(descr[2]);
+    if (descr in INT_ITEM) return INT_ITEM[descr as NpyIntDtype];
+    throw new CamtrackError(
+      'bad-file',
+      `${name} holds dtype '${descr}'; floats ('<f2', '<f4', '<f8'), '|u1', '|b1', '<i4' and '<i8' are supported.`,
+    );
+  });
+  const { view, dataStart, count } = raw;
+  if (DTYPES.includes(raw.descr)) {
+    const dtype = raw.descr as NpyDtype;
+    return { dtype, shape: raw.shape, data: decode(view, dataStart, count, raw.itemSize, dtype[0] === '<') };
+  }
+  const dtype = raw.descr as NpyIntDtype;
+  if (raw.itemSize === 1) {
+    const data = new Uint8Array(view.buffer, view.byteOffset + dataStart, count).slice();
+    if (dtype === '|b1') for (let i = 0; i < count; i++) data[i] = data[i] !== 0 ? 1 : 0;
+    return { dtype, shape: raw.shape, data };
+  }
+  const data = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    if (raw.itemSize === 4) data[i] = view.getInt32(dataStart + 4 * i, true);
+    else {
+      const v = view.getBigInt64(dataStart + 8 * i, true);
+      if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER))
+        throw new CamtrackError('bad-file', `${name} holds the int64 ${v}, beyond what a number holds exactly (2^53).`);
+      data[i] = Number(v);
+    }
+  }
+  return { dtype, shape: raw.shape, data };
+}
+
+interface NpyLayout {
+  descr: string;
+  shape: number[];
+  view: DataView;
+  dataStart: number;
+  count: number;
+  itemSize: number;
+}
+
+/** The header checks every reader shares; `itemSizeOf` accepts a dtype (returning its size) or throws. */
+function readNpyLayout(bytes: Uint8Array, name: string, itemSizeOf: (descr: string) => number): NpyLayout {
   const bad = (what: string) => new CamtrackError('bad-file', `${name} is not a readable .npy file: ${what}.`);
   if (bytes.length < 6) throw bad(`it is only ${bytes.length} bytes long`);
   if (MAGIC.some((m, i) => bytes[i] !== m)) throw bad('it does not start with the NumPy magic "\\x93NUMPY"');
@@ -59,12 +132,7 @@ export function readNpy(bytes: Uint8Array, name = 'the .npy file'): NpyArray {
 
   const descr = dict.descr;
   if (typeof descr !== 'string') throw bad(`the header's 'descr' is ${describe(descr)}, not a simple dtype`);
-  if (!DTYPES.includes(descr)) {
-    throw new CamtrackError(
-      'bad-file',
-      `${name} holds dtype '${descr}'; only float16, float32 and float64 arrays are supported ('<f2', '<f4', '<f8' or big-endian '>').`,
-    );
-  }
+  const itemSize = itemSizeOf(descr);
   if (typeof dict.fortran_order !== 'boolean') throw bad("the header's 'fortran_order' is not True or False");
   if (dict.fortran_order) {
     throw new CamtrackError(
@@ -74,8 +142,6 @@ export function readNpy(bytes: Uint8Array, name = 'the .npy file'): NpyArray {
   }
   const shape = dict.shape;
   if (!Array.isArray(shape)) throw bad(`the header's 'shape' is ${describe(shape)}, not a tuple`);
-  const dtype = descr as NpyDtype;
-  const itemSize = Number(dtype[2]);
   if (shape.length > NPY_MAX_DIMS) throw bad(`its shape has ${shape.length} dimensions (at most ${NPY_MAX_DIMS})`);
   // Every axis is checked, not only the product: a zero-sized axis beside a huge one is refused too.
   for (const d of shape) {
@@ -90,18 +156,16 @@ export function readNpy(bytes: Uint8Array, name = 'the .npy file'): NpyArray {
   if (have < need) {
     throw new CamtrackError(
       'bad-file',
-      `${name} is truncated: shape (${shape.join(', ')}) of ${dtype} needs ${need} bytes of data, the file has ${have}.`,
+      `${name} is truncated: shape (${shape.join(', ')}) of ${descr} needs ${need} bytes of data, the file has ${have}.`,
     );
   }
   if (have > need) {
     throw new CamtrackError(
       'bad-file',
-      `${name} does not fit its shape: shape (${shape.join(', ')}) of ${dtype} needs ${need} bytes of data, the file has ${have}.`,
+      `${name} does not fit its shape: shape (${shape.join(', ')}) of ${descr} needs ${need} bytes of data, the file has ${have}.`,
     );
   }
-  const littleEndian = dtype[0] === '<';
-  const data = decode(view, dataStart, count, itemSize, littleEndian);
-  return { dtype, shape, data, littleEndian };
+  return { descr, shape, view, dataStart, count, itemSize };
 }
 
 function decode(

@@ -105,7 +105,18 @@ type Step = (doc: Record<string, unknown>) => Record<string, unknown>;
  */
 const migrate3to4DepthShapes: Step = (doc) => doc;
 
-export const MIGRATE_3_TO_4: readonly Step[] = [migrate3to4DepthShapes];
+/**
+ * The render fidelity setting: a version-3 project rendered with the studio's own guidance, warp and
+ * steps, so it keeps 'studio' (a re-render gives the same video).
+ */
+export const migrate3to4Fidelity: Step = (doc) => {
+  const render = doc.render;
+  if (typeof render !== 'object' || render === null || Array.isArray(render))
+    throw new CamtrackError('bad-file', 'This version-3 project is damaged: its render settings are not an object.');
+  return { ...doc, render: { ...(render as Record<string, unknown>), fidelity: 'studio' } };
+};
+
+export const MIGRATE_3_TO_4: readonly Step[] = [migrate3to4DepthShapes, migrate3to4Fidelity];
 
 function migrateV3toV4(raw: unknown): unknown {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))

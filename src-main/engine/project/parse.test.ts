@@ -122,6 +122,18 @@ describe('decode', () => {
     expect(isDirty(doc, r.doc)).toBe(false);
   });
 
+  it('migrates a version-3 project to version 4 with render fidelity "studio", what it rendered with', () => {
+    const v3 = { ...doc, schemaVersion: 3, render: { ...doc.render } } as Record<string, unknown>;
+    delete (v3.render as Record<string, unknown>).fidelity;
+    const r = parseProjectText(JSON.stringify(v3), 'old.json');
+    expect(r.migratedFrom).toBe(3);
+    expect(r.doc.schemaVersion).toBe(4);
+    expect(r.doc.render.fidelity).toBe('studio');
+    expect(isDirty(doc, r.doc)).toBe(false);
+    const e = caught(() => parseProjectText(JSON.stringify({ ...v3, render: 7 }), 'old.json'));
+    expect(e.message).toContain('render settings are not an object');
+  });
+
   it('reports a damaged version-0 file in its own vocabulary', () => {
     const v0 = toV0(doc) as { lambda: { rows: number[][] } };
     v0.lambda.rows[3] = v0.lambda.rows[3].slice(1);

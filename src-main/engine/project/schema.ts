@@ -241,6 +241,15 @@ export type ExecutionProviderName = z.infer<typeof ExecutionProviderName>;
 export const OutputFormat = z.enum(['mp4', 'png', 'webm', 'gif']);
 export type OutputFormat = z.infer<typeof OutputFormat>;
 
+/**
+ * How faithfully a model render follows the NVS-Solver reference code: 'reference' reproduces it
+ * step for step (its warp and masks, its DGS count, latents / 5.6, the noise-augmented frame 0, its
+ * two-view and video rules, 100 steps with its lambda table); 'studio' keeps the studio's choices
+ * where they are better (docs/reference-deviations.md lists each difference with its measure).
+ */
+export const Fidelity = z.enum(['studio', 'reference']);
+export type Fidelity = z.infer<typeof Fidelity>;
+
 export const RenderSettings = z.object({
   /** Denoising steps N (the lambda table has N rows). */
   steps: whole(LIMITS.steps),
@@ -287,6 +296,7 @@ export const RenderSettings = z.object({
   windowFrames: whole(LIMITS.windowFrames).optional(),
   /** Frames consecutive windows share at least (cross-faded); default 4. */
   windowOverlap: whole(LIMITS.windowOverlap).optional(),
+  fidelity: Fidelity.default('studio'),
 });
 export type RenderSettings = z.infer<typeof RenderSettings>;
 
@@ -330,6 +340,7 @@ export const DEFAULT_RENDER_SETTINGS: RenderSettings = {
   decodeChunk: 8,
   format: 'mp4',
   crf: 18,
+  fidelity: 'studio',
 };
 
 /**

@@ -39,11 +39,13 @@ describe('render fingerprints', () => {
     other.lambda.preset = { kind: 'custom' };
     other.render.seed = 7;
     other.render.guidanceMax = 2.5;
+    other.render.fidelity = 'reference';
     other.render.width = 512;
     const b = renderFingerprint(other);
     const previews = compareRenders(a, b, { aPreview: true, bPreview: true });
     expect(previews.changes).toEqual([`size: ${a.size} → 512x${doc.render.height}`]);
-    expect(previews.noEffect.map((d) => d.split(':')[0])).toEqual(['seed', 'guidance', 'λ table']);
+    expect(previews.noEffect.map((d) => d.split(':')[0])).toEqual(['seed', 'guidance', 'fidelity', 'λ table']);
+    expect(previews.noEffect).toContain('fidelity: studio → reference');
     const models = compareRenders(a, b, { aPreview: false, bPreview: false });
     expect(models.noEffect).toEqual([]);
     expect(models.changes).toEqual(renderDifferences(a, b));

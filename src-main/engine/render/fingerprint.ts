@@ -1,4 +1,4 @@
-import type { ProjectDoc } from '../project/schema';
+import type { Fidelity, ProjectDoc } from '../project/schema';
 
 /**
  * What makes two renders of a project differ, in a few short fields a person can compare: the
@@ -15,6 +15,8 @@ export interface RenderFingerprint {
   size: string;
   fps: number;
   guidance: string;
+  /** 'studio' or 'reference' (the NVS-Solver reference step for step). */
+  fidelity: Fidelity;
   /** e.g. "default #1a2b3c4d" or "painted #…", with the floor when set. */
   lambda: string;
   /** e.g. "3 keys #…". */
@@ -49,6 +51,7 @@ export function renderFingerprint(doc: ProjectDoc): RenderFingerprint {
     size: `${r.width}x${r.height}`,
     fps: doc.track.fps,
     guidance: `${r.guidanceMin}-${r.guidanceMax}`,
+    fidelity: r.fidelity,
     lambda: `${lambdaKind} #${shortHash(JSON.stringify([doc.lambda.steps, doc.lambda.frames, doc.lambda.values, doc.lambda.lambdaMin]))}${floor}`,
     track: `${keys} key${keys === 1 ? '' : 's'} #${shortHash(JSON.stringify(doc.track))}`,
     depth: doc.depth ? `${doc.depth.mapping.kind} #${shortHash(JSON.stringify(doc.depth))}` : 'none',
@@ -64,6 +67,7 @@ const LABELS: Record<keyof RenderFingerprint, string> = {
   size: 'size',
   fps: 'fps',
   guidance: 'guidance',
+  fidelity: 'fidelity',
   lambda: 'λ table',
   track: 'track',
   depth: 'depth',
@@ -85,9 +89,15 @@ function describe(k: keyof RenderFingerprint, a: RenderFingerprint, b: RenderFin
 
 /**
  * What a preview render does not read: it runs no model, so the seed, the denoising steps, the
- * classifier-free guidance and the λ table leave its frames exactly as they are.
+ * classifier-free guidance, the fidelity and the λ table leave its frames exactly as they are.
  */
-export const PREVIEW_IGNORES: ReadonlySet<keyof RenderFingerprint> = new Set(['seed', 'steps', 'guidance', 'lambda']);
+export const PREVIEW_IGNORES: ReadonlySet<keyof RenderFingerprint> = new Set([
+  'seed',
+  'steps',
+  'guidance',
+  'fidelity',
+  'lambda',
+]);
 
 /**
  * The differences between two renders split by whether they can show in the picture: between two

@@ -124,5 +124,12 @@ export async function renderFromSidecar(sidecarPath: string, opts: RenderFromSid
     doc,
     overrides: { model, ...(executionProvider && { executionProvider }) },
     sigmas: Float32Array.from(sidecar.schedule.sigmas),
+    ...(sidecar.windows && { windowSeeds: sidecarWindowSeeds(sidecar) }),
   });
+}
+
+/** The seeds a windowed render used: recorded, or (older sidecars) the render seed for every window. */
+export function sidecarWindowSeeds(sidecar: RenderSidecar): number[] | undefined {
+  if (!sidecar.windows) return undefined;
+  return sidecar.windows.seeds ?? sidecar.windows.list.map(() => sidecar.settings.seed);
 }

@@ -12,5 +12,6 @@ export {
 } from './render';
 export { renderFromSidecar, docFromSidecar, type RenderFromSidecarOptions } from './fromSidecar';
 export { applyRenderOverrides, lambdaForSteps, type RenderOverrides } from './overrides';
+export { applyFidelity } from './fidelity';
 export { loadRenderInputs, renderIntrinsics, type RenderInputs } from './inputs';
 export { readSidecar, sidecarPathFor, writeSidecar, type RenderSidecar } from './sidecar';

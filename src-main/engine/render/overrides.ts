@@ -2,7 +2,7 @@ import { lambdaDocFromTable, lambdaTableFromDoc } from '../lambda/doc';
 import { resampleLambda } from '../lambda/resample';
 import { constantLambda, rampLambda } from '../lambda/summary';
 import { defaultLambdaDoc } from '../project/create';
-import type { ExecutionProviderName, LambdaDoc, OutputFormat, ProjectDoc } from '../project/schema';
+import type { ExecutionProviderName, Fidelity, LambdaDoc, OutputFormat, ProjectDoc } from '../project/schema';
 import { sigmasForSteps } from '../schedule/sigmas';
 import { CamtrackError } from '../util/errors';
 import { inRange, LIMITS, rangeText, renderSizeProblem } from '../util/limits';
@@ -21,6 +21,8 @@ export interface RenderOverrides {
   /** Tracks longer than the model: frames per window and the least overlap (engine/windows). */
   windowFrames?: number;
   windowOverlap?: number;
+  /** 'reference' reproduces the NVS-Solver reference code; 'studio' the studio's own choices (render/fidelity.ts). */
+  fidelity?: Fidelity;
 }
 
 /**
@@ -78,6 +80,7 @@ export function applyRenderOverrides(
     render.seed = overrides.seed;
   }
   if (overrides.model !== undefined) render.model = overrides.model;
+  if (overrides.fidelity !== undefined) render.fidelity = overrides.fidelity;
   if (overrides.executionProvider !== undefined) render.executionProvider = overrides.executionProvider;
   if (overrides.format !== undefined) render.format = overrides.format;
   for (const axis of ['width', 'height'] as const) {

@@ -44,7 +44,7 @@ export async function renderProject(opts: RenderOptions): Promise<RenderResult> 
   clock.progress('load', 0);
   const { inputs, scene } = await clock.time('load', () => loadScene(opts.projectDir, job.doc, opts.assetsDir ?? null));
   // 3. Plan the settings as rendered, the sizes and the windows (a model render reads its manifest).
-  const plan = await planRender(job, scene);
+  const plan = await planRender(job, scene, inputs.cameras);
   // 4. Warp the first window's views (a later window's are warped from what the one before made).
   const warp = windowWarper(plan, scene, inputs.cameras, clock, opts.signal);
   clock.progress('warp', 0);
@@ -105,12 +105,14 @@ async function modelFrames(
   const live = { onPreview: opts.onPreview, intervalMs: opts.previewIntervalMs, maxSide: opts.previewMaxSide };
   try {
     clock.progress('encode', 0);
+    const { fidelity } = settings;
     const made = await windowByWindow(windows, scene.photo.image, first, warp, async (k, w, image) => {
       const progress = clock.forWindow(k, windows.length);
       const views = w.frames.map((f) => ({ width: f.width, height: f.height, data: f.image }));
-      const { seed } = settings;
+      // Each window draws its own initial and augmentation noise.
+      const seed = plan.seeds[k];
       const conditioned = await clock.time('encode', () =>
-        conditionWindow(pipeline, { image, views, seed, noiseAugStrength: c.noiseAugStrength, progress }),
+        conditionWindow(pipeline, { image, views, seed, noiseAugStrength: c.noiseAugStrength, fidelity, progress }),
       );
       progress('denoise', 0, { step: 0, steps: job.steps });
       // The window's own columns of the track's lambda table (overlap columns serve both windows: engine/windows/lambda.ts).
@@ -124,6 +126,7 @@ async function modelFrames(
           holes: windowHoles(w.frames, w.anchors, shape),
           seed,
           guidance,
+          ...(plan.reference && { reference: plan.reference }),
           onStep: stepReporter(shape, progress, live),
           signal,
         }),

@@ -192,6 +192,16 @@ export const RenderSidecar = z
       .object({
         overlap: z.number().int().min(1),
         list: z.array(z.object({ start: z.number().int().min(0), end: z.number().int().min(1) })).min(2),
+        /** Each window's seed (initial and augmentation noise). Absent in sidecars written before windows had their own: every window then used the render seed. */
+        seeds: z
+          .array(
+            z
+              .number()
+              .int()
+              .min(0)
+              .max(2 ** 32 - 1),
+          )
+          .optional(),
       })
       .optional(),
   })
@@ -219,6 +229,8 @@ export const RenderSidecar = z
         ['windows', 'list'],
         `the windows end at frame ${s.windows.list.at(-1)!.end}, the track has ${s.camera.evaluatedFrames}`,
       );
+    if (s.windows?.seeds && s.windows.seeds.length !== s.windows.list.length)
+      bad(['windows', 'seeds'], `${s.windows.seeds.length} seeds for ${s.windows.list.length} windows`);
     if (s.output.frames !== s.camera.evaluatedFrames)
       bad(['output', 'frames'], `the output has ${s.output.frames} frames, the track ${s.camera.evaluatedFrames}`);
     if (s.camera.poses && s.camera.poses.length !== s.camera.evaluatedFrames)

@@ -46,6 +46,8 @@ export interface RenderOptions {
   assetsDir?: string;
   /** The sigma schedule, when not the Karras schedule of the step count (re-rendering from a sidecar). */
   sigmas?: Float32Array;
+  /** Each window's seed (re-rendering from a sidecar); default windowSeeds(seed, windows). */
+  windowSeeds?: readonly number[];
 }
 
 export interface StageTiming {

@@ -6,8 +6,9 @@ import { type KthResult, SelectScratch, selectKth, topBucket } from './select';
 const HOLE_KEY = 0xffffffff;
 
 /**
- * NVS-Solver's posterior guidance (docs/design.md, "Guidance"): the guided estimate D~ from the model's
- * D(x; sigma), the warped views W and the source latent, for latents laid out [F][C][h][w].
+ * NVS-Solver's posterior guidance (docs/design.md, "Guidance"), the studio's rule: the guided
+ * estimate D~ from the model's D(x; sigma), the warped views W and the source latent, for latents
+ * laid out [F][C][h][w].
  *
  * - frame 0: D~ = the source latent;
  * - frame f >= 1: over the valid elements V_f (pixels that are not holes, all C channels of each),
@@ -20,13 +21,16 @@ const HOLE_KEY = 0xffffffff;
  * - the same: holes per latent pixel, shared by all channels (it averages its per-channel mask
  *   over channels and thresholds at 0.5); |.| per element; frame 0 replaced whole by the source
  *   latent; lam clamped to at most 1. Its single-view DGS path passes weight_clamp=None, so no
- *   floor: lambda_min 0 reproduces it (a higher lambda_min is a user option; the reference's 0.2 to
+ *   floor, as lambda_min 0 here (a higher lambda_min is a user option; the reference's 0.2 to
  *   0.4 belong to its gradient variant and to step_multi_dgs, which hard-codes 0.4).
- * - different (docs/design.md, "Guidance"): it zeroes the hole elements, sorts all C*h*w differences and
- *   takes the value at int(lam * (C*h*w - holePixels)) + holePixels - 1 as a cutoff, counting the
- *   holes once per pixel although C*holePixels zeros sort first, and then replaces every valid
- *   element <= that cutoff, so ties can push it past the count. Here exactly floor(lam * |V_f|)
- *   elements are replaced, |V_f| = C * valid pixels, with the index tie-break above.
+ * - different on purpose (docs/design.md, "Guidance"; the reference fidelity mode reproduces the
+ *   reference's rule, reference.ts): it zeroes the hole elements, sorts all C*h*w differences and takes the value at
+ *   int(lam * (C*h*w - holePixels)) + holePixels - 1 as a cutoff, counting the holes once per pixel
+ *   although C*holePixels zeros sort first, and then replaces every valid element <= that cutoff, so
+ *   ties can push it past the count; at lam = 0 on a frame without holes the index wraps and it
+ *   replaces everything. Here exactly floor(lam * |V_f|) elements are replaced, |V_f| = C * valid
+ *   pixels, with the index tie-break above: lambda means the share of the seen elements that are
+ *   guided, at every hole fraction.
  */
 
 /**

@@ -9,3 +9,4 @@ export * from './oracle';
 export * from './sampler';
 export * from './preview';
 export * from './euler';
+export * from './reference';

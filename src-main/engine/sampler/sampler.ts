@@ -8,6 +8,7 @@ import {
   assertHoleMasks,
 } from './guidance';
 import { initNoiseSigma } from './precondition';
+import { type ReferenceRule, applyReferenceGuidance, referenceEulerStep } from './reference';
 import { fillGaussian } from './rng';
 import { type LatentShape, assertLatentShape, assertLength, frameSize, latentSize } from './shape';
 
@@ -63,6 +64,12 @@ export interface GuidedSampleOptions {
   readonly signal?: AbortSignal;
   /** Cutoff method of the guidance; 'sort' is the slow baseline, for benchmarks. */
   readonly cutoff?: CutoffMethod;
+  /**
+   * Reference fidelity: the NVS-Solver reference's DGS step for this rule (reference.ts) instead of
+   * the studio's guidance (lambdaMin is then unused: the rule has its own floor), and its float32
+   * Euler step, the last one computed rather than copied. `sourceLatent` is then its frame-0 target.
+   */
+  readonly reference?: ReferenceRule;
 }
 
 export function assertSigmas(sigmas: Float32Array, where: string): void {
@@ -129,6 +136,12 @@ export async function guidedSample(opts: GuidedSampleOptions): Promise<Float32Ar
   const x = initialLatent(shape, sigmas[0], opts.start);
   const guided = new Float32Array(n);
   const scratch = new GuidanceScratch();
+  // The reference's targets: frame 0 the source latent, frames 1.. the warped views.
+  let targets: Float32Array | null = null;
+  if (opts.reference) {
+    targets = Float32Array.from(opts.warpedLatents);
+    targets.set(opts.sourceLatent, 0);
+  }
 
   for (let i = 0; i < steps; i++) {
     throwIfAborted(signal, i, steps);
@@ -142,22 +155,38 @@ export async function guidedSample(opts: GuidedSampleOptions): Promise<Float32Ar
         `The denoiser returned ${d instanceof Float32Array ? `${d.length} values` : 'something other than float32 values'} at step ${i + 1}; the latent has ${n}.`,
       );
     }
-    const replaced = applyPosteriorGuidance({
-      shape,
-      denoised: d,
-      warped: opts.warpedLatents,
-      source: opts.sourceLatent,
-      holes: opts.holes,
-      lambdas: lambda.data.subarray(i * F, (i + 1) * F),
-      lambdaMin,
-      out: guided,
-      scratch,
-      cutoff: opts.cutoff,
-    });
-    if (next === 0) x.set(guided);
-    else {
-      const r = (next - sigma) / sigma;
-      for (let j = 0; j < n; j++) x[j] += r * (x[j] - guided[j]);
+    const lambdas = lambda.data.subarray(i * F, (i + 1) * F);
+    let replaced: Int32Array;
+    if (opts.reference) {
+      replaced = applyReferenceGuidance({
+        shape,
+        denoised: d,
+        targets: targets!,
+        holes: opts.holes,
+        lambdas,
+        rule: opts.reference,
+        out: guided,
+        scratch,
+      }).replaced;
+      referenceEulerStep(x, guided, sigma, next);
+    } else {
+      replaced = applyPosteriorGuidance({
+        shape,
+        denoised: d,
+        warped: opts.warpedLatents,
+        source: opts.sourceLatent,
+        holes: opts.holes,
+        lambdas,
+        lambdaMin,
+        out: guided,
+        scratch,
+        cutoff: opts.cutoff,
+      });
+      if (next === 0) x.set(guided);
+      else {
+        const r = (next - sigma) / sigma;
+        for (let j = 0; j < n; j++) x[j] += r * (x[j] - guided[j]);
+      }
     }
     if (opts.onStep) await opts.onStep({ step: i, steps, sigma, x, denoised: guided, replaced });
   }

@@ -4,8 +4,11 @@ import { cameraDistance } from './fuse';
 
 /**
  * Guidance with several source views. NVS-Solver's two-view mode puts the two photos at the first
- * and last frame and keeps both as they are; it also floors every weight at 0.4 (step_multi_dgs
- * hard-codes weight_clamp 0.4, where the single-view path has no floor). Here any number of views:
+ * and last frame; it keeps the first as frame 0 but leaves the last frame to the model (its
+ * step_multi_dgs guides frames 1..F-2 only, so the second photo's latent is never used there), and
+ * floors every weight at 0.4 (weight_clamp 0.4 hard-coded, where the single-view path has no floor).
+ * The reference fidelity mode does exactly that (render/referenceWarp.ts, sampler/reference.ts).
+ * The studio instead takes any number of views:
  * - a frame whose camera coincides with an enabled source camera (see ANCHOR_TOLERANCE) is
  *   anchored: its warped view, which at a source camera reproduces that photo, replaces the
  *   model's estimate everywhere (lambda 1 in every step, no holes), as frame 0 is the photo;

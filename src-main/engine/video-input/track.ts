@@ -1,7 +1,7 @@
 import type { FrameCamera, Mat4 } from '../geometry/conventions';
 import { fillWarpedFrame } from '../preview';
 import { CamtrackError } from '../util/errors';
-import { prepareSource, warpFrame, type PreparedSource, type WarpedFrame } from '../warp/forward';
+import { prepareSource, warpFrame, type WarpedFrame, type WarpSource } from '../warp/forward';
 import type { VideoSourceLoader } from './inputs';
 import { sourceFrameFor } from './frames';
 
@@ -22,6 +22,8 @@ export interface VideoWarpOptions {
   withDepth?: boolean;
   /** The track frame of cameras[0] when they are a later window's (default 0): frame f is warped from its own source frame. */
   firstFrame?: number;
+  /** How one frame is warped from its source frame (the reference fidelity's splatting); default the studio's splat. */
+  warp?(source: WarpSource, camera: FrameCamera): WarpedFrame;
   onFrame?(): void;
   signal?: AbortSignal;
 }
@@ -33,18 +35,31 @@ export async function warpTrackFromVideo(
   opts: VideoWarpOptions,
 ): Promise<WarpedFrame[]> {
   const out: WarpedFrame[] = [];
+  const options = { withDepth: !!opts.fill || !!opts.withDepth };
   let heldK = -1;
-  let held: PreparedSource | null = null;
+  let held: ((camera: FrameCamera) => WarpedFrame) | null = null;
   for (let f = 0; f < cameras.length; f++) {
     if (opts.signal?.aborted) throw new CamtrackError('cancelled', 'The render was cancelled (warp).');
     const k = sourceFrameFor((opts.firstFrame ?? 0) + f, loader.count);
     if (!held || heldK !== k) {
-      held = prepareSource({ ...(await loader.load(k)), c2w: opts.sourcePose });
+      const source = { ...(await loader.load(k)), c2w: opts.sourcePose };
+      held = warpFrom(source, opts.warp, options);
       heldK = k;
     }
-    const w = warpFrame(held, cameras[f], { withDepth: !!opts.fill || !!opts.withDepth });
+    const w = held(cameras[f]);
     out.push(opts.fill ? fillWarpedFrame(w) : w);
     opts.onFrame?.();
   }
   return out;
+}
+
+/** One source frame's warp into a camera: `warp` when given, else the studio's splat of it prepared once. */
+function warpFrom(
+  source: WarpSource,
+  warp: VideoWarpOptions['warp'],
+  options: { withDepth: boolean },
+): (camera: FrameCamera) => WarpedFrame {
+  if (warp) return (c) => warp(source, c);
+  const prepared = prepareSource(source);
+  return (c) => warpFrame(prepared, c, options);
 }

@@ -13,3 +13,4 @@ export {
   type FrameData,
 } from './plan';
 export { windowLambda, windowsAt, mirrorColumns, shareAcrossWindows, type TableRect } from './lambda';
+export { windowSeed, windowSeeds } from './seeds';

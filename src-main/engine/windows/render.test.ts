@@ -4,11 +4,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meanAbs, median } from '../../test/frameStats';
 import type { ProjectDoc } from '../project/schema';
-import { renderFromSidecar } from '../render/fromSidecar';
+import { renderFromSidecar, sidecarWindowSeeds } from '../render/fromSidecar';
 import { renderProject, type RenderProgress } from '../render/render';
 import { readSidecar } from '../render/sidecar';
 import { writeTinyProject } from '../../test/tinyProject';
 import { probeVideo } from '../video';
+import { windowSeeds } from './seeds';
 
 /**
  * A 60-frame orbit of the sample project (the ray-cast sample scene) as a preview with a 25-frame
@@ -112,7 +113,16 @@ describe('a draft-model render longer than its window', () => {
         { start: 21, end: 46 },
         { start: 35, end: 60 },
       ],
+      seeds: windowSeeds(side.settings.seed, 3),
     });
+    expect(new Set(side.windows!.seeds).size).toBe(3);
+    // A sidecar written before windows had their own seeds re-renders with the render seed in every window.
+    const seed = side.settings.seed;
+    expect(sidecarWindowSeeds({ ...side, windows: { ...side.windows!, seeds: undefined } })).toEqual([
+      seed,
+      seed,
+      seed,
+    ]);
     expect([
       ...new Set(progress.filter((p) => p.stage === 'denoise' && p.window).map((p) => `${p.window}/${p.windows}`)),
     ]).toEqual(['1/3', '2/3', '3/3']);

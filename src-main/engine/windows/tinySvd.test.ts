@@ -1,12 +1,14 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SvdPipeline } from '../models/svdPipeline';
 import type { LambdaDoc } from '../project/schema';
 import { renderProject, type RenderProgress } from '../render/render';
 import { readSidecar, readSidecarLambda } from '../render/sidecar';
 import { writeTinyProject } from '../../test/tinyProject';
 import { probeVideo } from '../video';
+import { windowSeeds } from './seeds';
 import { tinyModelDir } from '../../test/tinySvd';
 
 /**
@@ -24,6 +26,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });
+afterEach(() => vi.restoreAllMocks());
 
 const STEPS = 2,
   FRAMES = 20;
@@ -51,6 +54,7 @@ describe('windows with the tiny SVD model', () => {
     const docA = await writeTinyProject(dirA, { frames: FRAMES, degreesPerFrame: 0.5, render, lambda: table(1) });
     const outA = path.join(root, 'a.mp4');
     const progress: RenderProgress[] = [];
+    const conditioned = vi.spyOn(SvdPipeline.prototype, 'conditioning');
     const a = await renderProject({ projectDir: dirA, doc: docA, out: outA, onProgress: (p) => progress.push(p) });
     expect(await probeVideo(outA)).toMatchObject({ codec: 'h264', frames: FRAMES, width: 64, height: 64 });
     const side = await readSidecar(a.sidecarPath);
@@ -60,7 +64,14 @@ describe('windows with the tiny SVD model', () => {
         { start: 0, end: 14 },
         { start: 6, end: 20 },
       ],
+      // Window 1 keeps the render seed; window 2 draws its own noise (recorded, so a re-render is the same).
+      seeds: windowSeeds(side.settings.seed, 2),
     });
+    expect(side.windows!.seeds![0]).toBe(side.settings.seed);
+    expect(side.windows!.seeds![1]).not.toBe(side.settings.seed);
+    // Each window is conditioned (its augmentation noise) with its own seed, as recorded.
+    expect(conditioned.mock.calls.map((c) => c[1])).toEqual(side.windows!.seeds);
+    conditioned.mockRestore();
     expect(side.model.family).toBe('svd-xt');
     // The per-window lambda columns round-trip through the sidecar (inline or in its lambda file).
     expect(Array.from((await readSidecarLambda(a.sidecarPath, side)).data)).toEqual(docA.lambda.values);

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../api/contract';
 import { writeTinyProject } from '../../test/tinyProject';
 import { tempDir } from '../../test/tmp';
+import { createProject } from '../../engine/project/create';
+import type { Job } from '../../engine/queue/model';
 import { createEngineService } from '../service';
+import { jobView } from './renderQueue';
 
 /** An engine host on its own workspace with a tiny draft-model project; its job updates are recorded. */
 async function host(name: string) {
@@ -94,4 +97,28 @@ describe('the render queue runner (a service of the host, ctx.renders)', () => {
     expect(notices.join(' ')).toMatch(/interrupted when the engine stopped/);
     await next.stop();
   }, 120_000);
+});
+
+describe('a job as the queue shows it', () => {
+  it('a reference-fidelity model render shows the 100 steps it samples and its fidelity; a preview and a studio render their own', () => {
+    const view = (render: Partial<Job['project']['render']>) => {
+      const project = createProject('p');
+      project.render = { ...project.render, ...render };
+      const job = {
+        id: 'j',
+        label: 'j',
+        createdAt: new Date(0).toISOString(),
+        status: 'queued',
+        project,
+        overrides: {},
+      };
+      return jobView('/nowhere', job as unknown as Job);
+    };
+    const reference = view({ fidelity: 'reference', steps: 25 });
+    expect(reference.steps).toBe(100);
+    expect(reference.fingerprint).toMatchObject({ steps: 100, fidelity: 'reference' });
+    expect(view({ fidelity: 'studio', steps: 25 })).toMatchObject({ steps: 25, fingerprint: { fidelity: 'studio' } });
+    // A preview runs no model: it samples nothing, whatever the fidelity says.
+    expect(view({ fidelity: 'reference', steps: 25, model: 'preview' }).steps).toBe(25);
+  });
 });

@@ -5,7 +5,7 @@ import type { JobView } from '../../api/contract';
 import { projectPaths } from '../../engine/project/layout';
 import { effectiveProject, type Job } from '../../engine/queue/model';
 import { RenderQueueStore } from '../../engine/queue/store';
-import { renderProject, sidecarPathFor, type RenderProgress } from '../../engine/render';
+import { applyFidelity, renderProject, sidecarPathFor, type RenderProgress } from '../../engine/render';
 import { CamtrackError, toErrorInfo } from '../../engine/util/errors';
 import { resolveModelRef } from '../../engine/models/modelFolder';
 import { removeStalePartials } from '../../engine/video';
@@ -46,7 +46,9 @@ export function checkJobModel(
 const rel = (dir: string, file: string) => path.relative(dir, file).split(path.sep).join('/');
 
 export function jobView(dir: string, job: Job): JobView {
-  const doc = effectiveProject(job);
+  const effective = effectiveProject(job);
+  // A reference-fidelity model render samples the reference's steps and table: the card and Compare show those.
+  const doc = isPreviewModel(effective.render.model) ? effective : applyFidelity(effective).doc;
   const view: JobView = {
     project: dir,
     id: job.id,

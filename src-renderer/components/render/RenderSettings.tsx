@@ -6,6 +6,7 @@ import { useProject } from '../../state/projectStore';
 import type { AppInfo } from '../../../src-main/api/contract';
 import {
   ExecutionProviderName,
+  type Fidelity,
   type OutputFormat,
   type RenderSettings as Settings,
 } from '../../../src-main/engine/project/schema';
@@ -46,8 +47,29 @@ export function RenderSettings({ model, app }: { model: ModelState; app: AppInfo
       <h4 className="rsettings__group">Sampling</h4>
       {isPreviewModel(r.model) && (
         <p className="rsettings__note rsettings__note--ignored" data-testid="render-preview-ignores">
-          A preview runs no model: the steps, the seed, the guidance, the decode chunk and the SVD conditioning here,
-          and the λ table, do not change it. They apply when you render with a model.
+          A preview runs no model: the steps, the seed, the fidelity, the guidance, the decode chunk and the SVD
+          conditioning here, and the λ table, do not change it. They apply when you render with a model.
+        </p>
+      )}
+      <Row
+        label="Fidelity"
+        hint="Studio: the studio's own warp and guidance (better where they differ). Reference: the NVS-Solver reference code step for step, with 100 steps and its own lambda table (docs/reference-deviations.md lists every difference)."
+      >
+        <Segmented<Fidelity>
+          label="Fidelity"
+          testId="render-fidelity"
+          value={r.fidelity}
+          options={[
+            { value: 'studio', label: 'Studio' },
+            { value: 'reference', label: 'Reference' },
+          ]}
+          onChange={(fidelity) => set({ fidelity })}
+        />
+      </Row>
+      {r.fidelity === 'reference' && (
+        <p className="rsettings__note" data-testid="render-fidelity-note">
+          A model render samples 100 steps with the reference&apos;s lambda table; the steps and table below are kept
+          for studio renders.
         </p>
       )}
       <Row label="Steps" hint="Denoising steps: the lambda table has one row per step.">

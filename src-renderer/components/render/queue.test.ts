@@ -194,6 +194,7 @@ describe('job settings line', () => {
       size: '1024x576',
       fps: 7,
       guidance: '1-3',
+      fidelity: 'studio' as const,
       lambda: 'default #0',
       track: '2 keys #0',
       depth: 'none',
@@ -201,5 +202,10 @@ describe('job settings line', () => {
     };
     expect(jobSettings({ ...base, preview: true, fingerprint: fp })).toBe('preview · 14 frames · 1024x576');
     expect(jobSettings({ ...base, preview: true })).toBe('preview · 14 frames');
+    // A reference-fidelity render says so; a studio one says nothing more.
+    expect(jobSettings({ ...base, fingerprint: fp })).toBe('seed 42 · 25 steps · 14 frames');
+    expect(jobSettings({ ...base, steps: 100, fingerprint: { ...fp, fidelity: 'reference' } })).toBe(
+      'seed 42 · 100 steps · reference fidelity · 14 frames',
+    );
   });
 });

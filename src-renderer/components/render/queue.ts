@@ -138,10 +138,12 @@ export function baseName(file: string): string {
 }
 
 /**
- * A job's one-line settings: "seed 42 · 25 steps · 14 frames" for a model render; a preview has no
- * seed or denoising steps, so it shows its frames and size instead.
+ * A job's one-line settings: "seed 42 · 25 steps · 14 frames" for a model render (with "reference
+ * fidelity" when it renders the NVS-Solver reference); a preview has no seed or denoising steps, so
+ * it shows its frames and size instead.
  */
 export function jobSettings(job: Pick<JobView, 'seed' | 'steps' | 'frames' | 'preview' | 'fingerprint'>): string {
   if (job.preview) return `preview · ${job.frames} frames${job.fingerprint ? ` · ${job.fingerprint.size}` : ''}`;
-  return `seed ${job.seed} · ${job.steps} steps · ${job.frames} frames`;
+  const fidelity = job.fingerprint?.fidelity === 'reference' ? ' · reference fidelity' : '';
+  return `seed ${job.seed} · ${job.steps} steps${fidelity} · ${job.frames} frames`;
 }

@@ -5,6 +5,7 @@ import { isPreviewModel, renderSizeError } from '../../preview';
 import type { ProjectDoc } from '../../project/schema';
 import { sigmasForSteps } from '../../schedule/sigmas';
 import { CamtrackError } from '../../util/errors';
+import { applyFidelity } from '../fidelity';
 import { applyRenderOverrides, type RenderOverrides } from '../overrides';
 
 /** What a render is asked to make, checked: the preview needs no lambda table, a model render one that fits exactly. */
@@ -18,11 +19,14 @@ export type RenderJob = {
   steps: number;
   /** steps + 1 sigmas. */
   sigmas: Float32Array;
+  /** Each window's seed when they are given (re-rendering from a sidecar); else the plan derives them from the seed. */
+  windowSeeds?: readonly number[];
 } & ({ kind: 'preview' } | { kind: 'model'; lambda: LambdaTable });
 
 /**
- * Stage 1, check inputs: the overrides applied, then everything that can be refused before a file
- * is read: the sigma schedule against the step count, the lambda table against steps x frames,
+ * Stage 1, check inputs: the overrides applied, and for a model render its fidelity (reference
+ * fidelity samples the reference's steps and table), then everything that can be refused before a
+ * file is read: the sigma schedule against the step count, the lambda table against steps x frames,
  * and the render size against the model's multiples (a preview takes any even size).
  */
 export function checkInputs(opts: {
@@ -30,8 +34,15 @@ export function checkInputs(opts: {
   doc: ProjectDoc;
   overrides?: RenderOverrides;
   sigmas?: Float32Array;
+  windowSeeds?: readonly number[];
 }): RenderJob {
-  const { doc: overridden, notes } = applyRenderOverrides(opts.doc, opts.overrides);
+  const overrides = applyRenderOverrides(opts.doc, opts.overrides);
+  // A preview runs no model: its fidelity changes nothing.
+  const fidelity = isPreviewModel(overrides.doc.render.model)
+    ? { doc: overrides.doc, notes: [] }
+    : applyFidelity(overrides.doc);
+  const overridden = fidelity.doc;
+  const notes = [...overrides.notes, ...fidelity.notes];
   const model = overridden.render.model;
   // A model folder is relative to the project; the sidecar records it absolute, so it re-renders from anywhere.
   const doc =
@@ -46,7 +57,7 @@ export function checkInputs(opts: {
       'shape-mismatch',
       `The sigma schedule has ${sigmas.length - 1} steps, the render ${steps}.`,
     );
-  const base = { doc, notes, frames, steps, sigmas };
+  const base = { doc, notes, frames, steps, sigmas, ...(opts.windowSeeds && { windowSeeds: opts.windowSeeds }) };
   // The table must fit a model render exactly (a preview does not use it).
   const job: RenderJob = isPreviewModel(model)
     ? { ...base, kind: 'preview' }

@@ -1,14 +1,17 @@
+import type { FrameCamera } from '../../geometry/conventions';
+import { lambdaTableFromDoc } from '../../lambda/doc';
 import type { LambdaTable } from '../../lambda/table';
 import { latentSizeFor, type ModelManifest } from '../../models/manifest';
 import { readManifest, resolveModelRef } from '../../models/modelFolder';
-import type { RenderSettings } from '../../project/schema';
-import type { LatentShape } from '../../sampler';
+import type { LambdaDoc, RenderSettings } from '../../project/schema';
+import type { LatentShape, ReferenceRule } from '../../sampler';
 import { lambdaFloor } from '../../sources/anchors';
 import { CamtrackError } from '../../util/errors';
-import { DEFAULT_OVERLAP, renderWindowPlan, type FrameWindow } from '../../windows';
+import { DEFAULT_OVERLAP, renderWindowPlan, windowSeeds, type FrameWindow } from '../../windows';
+import { referenceTwoViewTable } from '../referenceWarp';
 import type { SidecarConditioning } from '../sidecar';
 import type { RenderJob } from './check';
-import type { WarpScene } from './warp';
+import { referencePipelineFor, type WarpScene } from './warp';
 
 interface PlanCommon {
   /** The settings as rendered (the draft model renders at guidance 1). */
@@ -32,7 +35,13 @@ export type RenderPlan =
       manifest: ModelManifest;
       /** The latent shape of one window. */
       shape: LatentShape;
+      /** The lambda table as sampled, and as the sidecar records it (the project's, or the reference's two-view table). */
       lambda: LambdaTable;
+      lambdaDoc: LambdaDoc;
+      /** Each window's seed, for its initial noise and its augmentation noise (window 0 keeps the render seed). */
+      seeds: readonly number[];
+      /** Reference fidelity: the reference's DGS rule (its latents, frame 0 and step); null for the studio's guidance. */
+      reference: ReferenceRule | null;
       /** What the model is conditioned on: the settings' values, else the model folder's. */
       conditioning: SidecarConditioning;
     });
@@ -66,7 +75,11 @@ export function resolveConditioning(
  * it renders from the photo alone. A preview is windowed only by render.windowFrames, and a
  * video preview never: each frame is warped from its own source frame.
  */
-export async function planRender(job: RenderJob, scene: WarpScene): Promise<RenderPlan> {
+export async function planRender(
+  job: RenderJob,
+  scene: WarpScene,
+  cameras: readonly FrameCamera[],
+): Promise<RenderPlan> {
   const F = job.frames;
   const views = scene.kind === 'views' ? scene.views.length : 0;
   const common = {
@@ -111,18 +124,60 @@ export async function planRender(job: RenderJob, scene: WarpScene): Promise<Rend
       'bad-input',
       `This model (${manifest.name}) makes ${fc.join(' or ')} frames; the track has ${F}${windows.length > 1 ? ` (windows of ${W})` : ''}.`,
     );
+  const seeds = job.windowSeeds ?? windowSeeds(settings.seed, windows.length);
+  if (seeds.length !== windows.length)
+    throw new CamtrackError(
+      'shape-mismatch',
+      `The render has ${windows.length} windows but ${seeds.length} window seeds were given.`,
+    );
+  const sampling =
+    settings.fidelity === 'reference'
+      ? referenceSampling(job, scene, cameras, windows.length)
+      : { reference: null, lambdaDoc: job.doc.lambda, lambda: job.lambda, notes: [] };
   return {
     ...common,
     kind: 'model',
     settings,
     windows,
-    notes,
+    notes: [...notes, ...sampling.notes],
     modelDir,
     manifest,
     shape: { frames: W, channels: 4, height: lat.height, width: lat.width },
-    lambda: job.lambda,
+    lambda: sampling.lambda,
+    lambdaDoc: sampling.lambdaDoc,
+    seeds: [...seeds],
+    reference: sampling.reference,
     // SVD's conditioning comes from the model folder unless the settings override it; never
     // from the export frame rate (SVD-XT is told fps 7 whatever the video plays at).
     conditioning: resolveConditioning(manifest.conditioning, settings),
+  };
+}
+
+/**
+ * What reference fidelity samples with: the reference's rule for the scene's pipeline, in one
+ * window (the reference has no windows); with two photos, the two-image script's lambda table,
+ * searched from each camera's distance to the nearer photo instead of frame times.
+ */
+function referenceSampling(
+  job: Extract<RenderJob, { kind: 'model' }>,
+  scene: WarpScene,
+  cameras: readonly FrameCamera[],
+  windows: number,
+): { reference: ReferenceRule; lambdaDoc: LambdaDoc; lambda: LambdaTable; notes: string[] } {
+  const pipeline = referencePipelineFor(scene, job.frames);
+  if (windows > 1)
+    throw new CamtrackError(
+      'bad-input',
+      `Reference fidelity renders one window, as the reference does; this track of ${job.frames} frames needs ${windows} windows of this model. Shorten the track or use Studio fidelity.`,
+    );
+  if (pipeline !== 'two-view') return { reference: 'single', lambdaDoc: job.doc.lambda, lambda: job.lambda, notes: [] };
+  const lambdaDoc = referenceTwoViewTable(cameras, job.sigmas);
+  return {
+    reference: 'two-view',
+    lambdaDoc,
+    lambda: lambdaTableFromDoc(lambdaDoc, { steps: job.steps, frames: job.frames }),
+    notes: [
+      "Reference fidelity with two photos: the two-image script's lambda table (from each camera's distance to the nearer photo) is used.",
+    ],
   };
 }

@@ -6,6 +6,7 @@ import {
   makeHoleMasks,
   type HoleMasks,
   type LatentShape,
+  type ReferenceRule,
   type SamplerStep,
 } from '../../sampler';
 import type { WarpedFrame } from '../../warp/forward';
@@ -26,7 +27,9 @@ export function windowHoles(frames: readonly WarpedFrame[], anchors: readonly nu
 /**
  * Stage 6, sample: NVS-Solver's guided sampler from seeded noise, through the model's denoiser
  * (preconditioning and the CFG ramp), the warped latents guiding the valid elements by the lambda
- * table with its floor lambdaMin. Returns the clean latent x0, [F][4][h][w].
+ * table with its floor lambdaMin. With a `reference` rule, the reference's own DGS step, float32
+ * Euler step and v-prediction instead (lambdaMin unused: the rule has its own floor). Returns the
+ * clean latent x0, [F][4][h][w].
  */
 export async function sampleWindow(
   pipeline: SvdPipeline,
@@ -39,6 +42,8 @@ export async function sampleWindow(
     holes: HoleMasks;
     seed: number;
     guidance: GuidanceSettings;
+    /** Reference fidelity's DGS rule; absent for the studio's guidance. */
+    reference?: ReferenceRule;
     onStep?(step: SamplerStep): void;
     signal?: AbortSignal;
   },
@@ -48,11 +53,15 @@ export async function sampleWindow(
     lambda: o.lambda,
     lambdaMin: o.lambdaMin,
     shape: o.shape,
-    sourceLatent: conditioned.cond.sourceLatent,
+    sourceLatent: conditioned.sourceLatent,
     warpedLatents: conditioned.warpedLatents,
     holes: o.holes,
     start: { seed: o.seed },
-    denoise: pipeline.denoiser(conditioned.cond, o.shape, o.guidance),
+    reference: o.reference,
+    denoise: pipeline.denoiser(conditioned.cond, o.shape, {
+      ...o.guidance,
+      prediction: o.reference ? 'reference' : 'studio',
+    }),
     signal: o.signal,
     onStep: o.onStep,
   });

@@ -46,6 +46,8 @@ export function describeRender(r: {
   const { plan, video, madeBy } = r;
   const { settings } = plan;
   const memory = madeBy.memory;
+  // The table as sampled (reference fidelity with two photos samples the reference's own).
+  const lambda = plan.kind === 'model' ? plan.lambdaDoc : doc.lambda;
   return {
     createdAt: new Date().toISOString(),
     output: {
@@ -69,9 +71,9 @@ export function describeRender(r: {
     lambda: {
       steps,
       frames,
-      values: doc.lambda.values,
-      lambdaMin: doc.lambda.lambdaMin,
-      preset: doc.lambda.preset,
+      values: lambda.values,
+      lambdaMin: lambda.lambdaMin,
+      preset: lambda.preset,
     },
     settings,
     ...(plan.kind === 'model' && { conditioning: plan.conditioning }),
@@ -86,7 +88,13 @@ export function describeRender(r: {
     model: madeBy.record,
     executionProvider: madeBy.executionProvider,
     ...(plan.kind === 'preview' && { renderKind: 'preview' as const }),
-    ...(plan.windows.length > 1 && { windows: { overlap: plan.overlap, list: plan.windows } }),
+    ...(plan.windows.length > 1 && {
+      windows: {
+        overlap: plan.overlap,
+        list: plan.windows,
+        ...(plan.kind === 'model' && { seeds: [...plan.seeds] }),
+      },
+    }),
     timings: r.timings,
     projectDir: path.resolve(r.projectDir),
   };

@@ -2,14 +2,17 @@ import { availableParallelism } from 'node:os';
 import type { FrameCamera } from '../../geometry/conventions';
 import type { RgbImage } from '../../image/types';
 import { fillWarpedFrame } from '../../preview';
+import type { Fidelity } from '../../project/schema';
 import { prepareSources, warpFused } from '../../sources/fuse';
 import { warpTrackFromViews } from '../../sources/track';
 import { CamtrackError } from '../../util/errors';
 import { warpTrackFromVideo, type VideoSourceLoader } from '../../video-input';
 import { prepareSource, warpFrame, type WarpedFrame, type WarpSource } from '../../warp/forward';
 import { createWarpPool, WARP_IN_THREAD_BELOW } from '../../warp/pool';
+import { referenceWarpFrame } from '../../warp/reference';
 import type { FrameWindow } from '../../windows';
 import { filledDepth } from '../../windows/depth';
+import { referenceTwoViewFrame } from '../referenceWarp';
 
 /** What a track is warped from: the photo, and the project's further source views or its video. */
 export type WarpScene =
@@ -36,8 +39,14 @@ export interface WarpTrackOptions {
   start?: WindowStart;
   /** Fill each frame's holes as well (the preview render); the frames then carry their depth. */
   fill: boolean;
+  /**
+   * 'reference': the NVS-Solver reference's warp and masks, by the reference pipeline the scene
+   * calls for (referencePipelineFor); a model render's setting, never a preview's (which fills).
+   * Default 'studio'.
+   */
+  fidelity?: Fidelity;
   // The seam for how one frame is warped (a render.warp method; today's bilinear splatting is
-  // 'splat') and which reference rules apply (a render.fidelity mode): add them here, choose in
+  // 'splat') and which reference rules apply (render.fidelity, above): add them here, choose in
   // chooseWarpRoute, and pass them to the per-frame warps the routes call (warpEach on this
   // thread, the pool's workers, sources/track.ts, video-input/track.ts).
   onFrame?(): void;
@@ -55,23 +64,61 @@ export interface WarpedTrack {
 
 type FrameOptions = Pick<WarpTrackOptions, 'fill' | 'onFrame' | 'signal'>;
 
-/** The five ways a window's frames are warped, each with what it warps from besides the photo. */
+/**
+ * The ways a window's frames are warped, each with what it warps from besides the photo: the
+ * studio's five, and the reference fidelity's three (one photo, two photos, a video).
+ */
 export type WarpRoute =
   | { kind: 'photo-in-thread' }
   | { kind: 'photo-pool' }
   | { kind: 'views'; views: readonly WarpSource[] }
   | { kind: 'video'; video: VideoSourceLoader }
-  | { kind: 'later-window'; start: WindowStart };
+  | { kind: 'later-window'; start: WindowStart }
+  | { kind: 'reference-photo' }
+  | { kind: 'reference-two-view'; view: WarpSource }
+  | { kind: 'reference-video'; video: VideoSourceLoader };
+
+/** The reference's pipelines: svd_interpolate_single_img, _two_img and _dyn_img. */
+export type ReferencePipeline = 'single' | 'two-view' | 'video';
 
 /**
- * The one place a route is chosen. A video project warps every frame from its own video frame,
+ * The reference pipeline a scene calls for: a video's, the two-image one for one further view, the
+ * single-image one for the photo alone. The reference has no pipeline for more photos, and its
+ * two-image one needs a frame between the photos.
+ */
+export function referencePipelineFor(scene: WarpScene, frames: number): ReferencePipeline {
+  if (scene.kind === 'video') return 'video';
+  if (scene.kind === 'photo') return 'single';
+  if (scene.views.length > 1)
+    throw new CamtrackError(
+      'bad-input',
+      `Reference fidelity renders from one photo or from two (the reference's two-view mode); this project has ${scene.views.length + 1}. Turn views off or use Studio fidelity.`,
+    );
+  if (frames < 3)
+    throw new CamtrackError('bad-input', `Reference fidelity with two photos needs at least 3 frames (got ${frames}).`);
+  return 'two-view';
+}
+
+/**
+ * The one place a route is chosen. Reference fidelity warps by the reference pipeline of the scene,
+ * in one window. A video project warps every frame from its own video frame,
  * in every window (the scene goes on moving; a later window only takes its conditioning image from
  * the window before). A later window of a photo project warps from the frame the previous window
  * made and the photo. Sparse views fuse all sources in one z-buffer. A lone photo warps on this
  * thread when the window is small, else in the worker pool.
  */
-export function chooseWarpRoute(o: Pick<WarpTrackOptions, 'scene' | 'window' | 'start'>): WarpRoute {
+export function chooseWarpRoute(
+  o: Pick<WarpTrackOptions, 'scene' | 'window' | 'start'> & Partial<Pick<WarpTrackOptions, 'fill' | 'fidelity'>>,
+): WarpRoute {
   const { scene } = o;
+  if (o.fidelity === 'reference') {
+    // The plan never asks for these (a preview has no fidelity; a reference render has one window).
+    if (o.fill || o.start) throw new Error('A reference warp is of a model render in one window, never filled.');
+    if (scene.kind === 'video') return { kind: 'reference-video', video: scene.video };
+    // Refuses what the reference has no pipeline for (more than two photos, two photos and no frame between).
+    referencePipelineFor(scene, o.window.end - o.window.start);
+    return scene.kind === 'views' ? { kind: 'reference-two-view', view: scene.views[0] } : { kind: 'reference-photo' };
+  }
   if (scene.kind === 'video') return { kind: 'video', video: scene.video };
   if (o.start) return { kind: 'later-window', start: o.start };
   if (scene.kind === 'views') return { kind: 'views', views: scene.views };
@@ -104,6 +151,17 @@ export async function warpTrack(o: WarpTrackOptions): Promise<WarpedTrack> {
     }
     case 'later-window':
       return warpLaterWindow(photo, cameras, route.start, each);
+    case 'reference-photo':
+      return { ...plain, frames: eachFrame(cameras, each, (c) => referenceWarpFrame(photo, c, 'single')) };
+    case 'reference-two-view': {
+      const two = (c: FrameCamera, f: number) => referenceTwoViewFrame(photo, route.view, c, f, cameras.length);
+      return { ...plain, frames: eachFrame(cameras, each, two) };
+    }
+    case 'reference-video': {
+      const from = { sourcePose: photo.c2w, firstFrame: o.window.start };
+      const warp = (s: WarpSource, c: FrameCamera) => referenceWarpFrame(s, c, 'video');
+      return { ...plain, frames: await warpTrackFromVideo(route.video, cameras, { ...each, ...from, warp }) };
+    }
   }
 }
 
@@ -140,9 +198,18 @@ function warpEach(
   const options = { withDepth: o.fill || !!o.withDepth };
   const one = sources.length === 1 ? prepareSource(sources[0]) : null;
   const fused = one ? null : prepareSources(sources);
-  return cameras.map((c) => {
+  return eachFrame(cameras, o, (c) => (one ? warpFrame(one, c, options) : warpFused(fused!, c, options)));
+}
+
+/** Each camera warped on this thread by `warp` (given the camera's index in the window), with cancel, report and fill. */
+function eachFrame(
+  cameras: readonly FrameCamera[],
+  o: FrameOptions,
+  warp: (camera: FrameCamera, index: number) => WarpedFrame,
+): WarpedFrame[] {
+  return cameras.map((c, i) => {
     if (o.signal?.aborted) throw new CamtrackError('cancelled', 'The render was cancelled (warp).');
-    const w = one ? warpFrame(one, c, options) : warpFused(fused!, c, options);
+    const w = warp(c, i);
     o.onFrame?.();
     return o.fill ? fillWarpedFrame(w) : w;
   });

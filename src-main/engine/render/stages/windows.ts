@@ -33,6 +33,8 @@ export function windowWarper(
         window: windows[k],
         start,
         fill: plan.kind === 'preview',
+        // A preview has no fidelity: its frames are the studio's filled warps.
+        fidelity: plan.kind === 'model' ? plan.settings.fidelity : 'studio',
         signal,
         onFrame:
           k < reported.length
