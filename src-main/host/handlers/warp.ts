@@ -2,12 +2,11 @@ import type { Handlers } from '../context';
 import { projectDir } from './project';
 import type { ProjectDoc } from '../../engine/project/schema';
 import { createTrackEvaluator } from '../../engine/camera/evaluate';
-import { photoIntrinsics, sourceIntrinsics } from '../../engine/camera/intrinsics';
+import { photoIntrinsics, renderIntrinsics } from '../../engine/camera/intrinsics';
 import type { Intrinsics } from '../../engine/geometry/conventions';
 import { IDENTITY4 } from '../../engine/geometry/conventions';
 import { composePlacements, placeIntrinsics, stretchPlacement, type Placement } from '../../engine/image/fit';
 import { readCheckedAsset } from '../../engine/project/assets';
-import { renderIntrinsics } from '../../engine/render/inputs';
 import { decodeImage } from '../../engine/image/load';
 import { resampleImage } from '../../engine/image/resample';
 import type { RgbImage } from '../../engine/image/types';
@@ -24,17 +23,6 @@ import { previewSize, readDepthAsset } from './depth';
  */
 
 const DEFAULT_PREVIEW_SIDE = 512;
-
-/** The source camera of the track at the render's size and fit (the camera frame 0 renders with): the render's own renderIntrinsics. */
-export function renderSourceIntrinsics(doc: ProjectDoc): { intrinsics: Intrinsics; fit: Placement } {
-  if (!doc.image) {
-    // No photo yet: a default camera at the render size (the UI's 3D view uses the same).
-    const { width, height } = doc.render;
-    return { intrinsics: sourceIntrinsics(width, height), fit: stretchPlacement(width, height, width, height) };
-  }
-  const { intrinsics, placement } = renderIntrinsics(doc);
-  return { intrinsics, fit: placement };
-}
 
 let imageCache: { key: string; image: Promise<RgbImage> } | null = null;
 let sourceCache: { key: string; source: PreparedSource } | null = null;
@@ -93,7 +81,7 @@ export const warpHandlers: Handlers = {
       );
     }
     if (!doc.image) throw new CamtrackError('bad-input', 'Import a photo first: the look-through preview warps it.');
-    const { intrinsics: renderK, fit } = renderSourceIntrinsics(doc);
+    const { intrinsics: renderK, placement: fit } = renderIntrinsics(doc);
     const size = previewSize(doc.render.width, doc.render.height, input.maxSide ?? DEFAULT_PREVIEW_SIDE);
     const shrink = stretchPlacement(doc.render.width, doc.render.height, size.width, size.height);
     const placement = composePlacements(fit, shrink);
