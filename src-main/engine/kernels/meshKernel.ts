@@ -128,12 +128,35 @@ class MeshMemory {
 
   constructor() {
     this.k = instantiateKernel<MeshExports>('mesh', WASM_BASE64);
+    this.layout(0);
   }
 
   /** Clears the z-buffer for a width x height target (laying the memory out anew for a new size). */
   begin(width: number, height: number): void {
     const pixels = width * height;
-    if (pixels !== this.pixels) {
+    this.layout(pixels);
+    this.width = width;
+    this.height = height;
+    this.drawnWidth = 0;
+    new Float32Array(this.k.memory.buffer, this.zbufPtr, pixels).fill(0);
+  }
+
+  /**
+   * Which neighbours each pixel of a depth map is joined to, as the mesh joins them: bits right 1,
+   * down 2, down-right 4, down-left 8, and 16 on an edge pixel (kernels/assembly/mesh.ts).
+   */
+  links(depth: Float32Array, width: number, height: number, threshold: number, sharper: number): Uint8Array {
+    const layer = { rgb: new Float32Array(width * height * 3), depth, threshold, sharper };
+    this.reserveSource(width, height);
+    const r = this.resident(layer, 0, width, height);
+    const out = new Uint8Array(this.k.memory.buffer, r.linksPtr, width * height).slice();
+    this.slots[0] = null;
+    return out;
+  }
+
+  /** Lays the target's arrays out for `pixels` pixels (the sources after them are dropped when it changes). */
+  private layout(pixels: number): void {
+    if (pixels !== this.pixels || this.tPtr === 0) {
       this.pixels = pixels;
       this.zbufPtr = align(this.k.heapBase());
       this.fragPtr = align(this.zbufPtr + pixels * 4);
@@ -148,10 +171,19 @@ class MeshMemory {
       this.slots = [null, null];
       growTo(this.k.memory, this.tPtr + T_AND_SCRATCH);
     }
-    this.width = width;
-    this.height = height;
-    this.drawnWidth = 0;
-    new Float32Array(this.k.memory.buffer, this.zbufPtr, pixels).fill(0);
+  }
+
+  /** Room for a source of sw x sh pixels after the target's arrays (what was resident goes when it grows). */
+  private reserveSource(sw: number, sh: number): void {
+    const sn = sw * sh;
+    if (sn > this.srcPixels || sw > this.srcColumns) {
+      this.srcPixels = Math.max(sn, this.srcPixels);
+      this.srcColumns = Math.max(sw, this.srcColumns);
+      this.rayPtr = align(this.tPtr + T_AND_SCRATCH);
+      this.vertsPtr = align(this.rayPtr + this.srcColumns * 8);
+      this.slots = [null, null];
+      growTo(this.k.memory, this.slotBase(2));
+    }
   }
 
   /**
@@ -169,14 +201,7 @@ class MeshMemory {
     if (this.drawnWidth !== 0 && this.drawnWidth !== sw)
       throw new Error('mesh kernel: the layers of one frame must be the same size');
     this.drawnWidth = sw;
-    if (sn > this.srcPixels || sw > this.srcColumns) {
-      this.srcPixels = Math.max(sn, this.srcPixels);
-      this.srcColumns = Math.max(sw, this.srcColumns);
-      this.rayPtr = align(this.tPtr + T_AND_SCRATCH);
-      this.vertsPtr = align(this.rayPtr + this.srcColumns * 8);
-      this.slots = [null, null];
-      growTo(this.k.memory, this.slotBase(2));
-    }
+    this.reserveSource(sw, sh);
     const resident = this.resident(layer, slot, sw, sh);
     const buf = this.k.memory.buffer;
     const tv = new Float64Array(buf, this.tPtr, 12);

@@ -1,0 +1,222 @@
+import { relativeCvTransform, type FrameCamera } from '../camera/conventions';
+import { meshKernel } from '../kernels/meshKernel';
+import { EDGE_THRESHOLD, SHARPER } from '../warp/mesh';
+import type { WarpSource } from '../warp/forward';
+
+/**
+ * The preview's hidden layer: what lies behind the photo's foreground edges, invented once in the
+ * photo's own view (a layered depth image, after Shih et al., "3D Photography using Context-aware
+ * Layered Depth Inpainting", CVPR 2020, without its learned networks).
+ *
+ *  - Occluding edges are where the mesh warp tears (warp/mesh.ts, the same rule): of two torn
+ *    neighbours the nearer is the foreground's edge, the farther the background's.
+ *  - From each foreground edge pixel a band grows into the foreground (4-connected steps), over the
+ *    pixels nearer than the background it hides, `radius` pixels deep: the part of the background
+ *    a camera move can uncover (layerRadius sizes it for a track).
+ *  - The band is filled from the far side only: every band pixel takes the nearest seam pixel
+ *    (the background side of a torn pair, reached through the band) as its exemplar, with its
+ *    depth (at least 2 x EDGE_THRESHOLD behind the foreground pixel it lies under) and the mean
+ *    colour of its 3x3 pixels on the background's surface. No foreground colour can leak in.
+ *  - The layer is the band plus the seam pixels themselves (copies), so its mesh joins the
+ *    background's surface where it leaves it.
+ * The warp draws it as a second mesh behind the photo in every frame: what a move uncovers there is
+ * the same invented surface from every camera, instead of a fill made anew per frame that swims.
+ */
+export interface HiddenLayer {
+  /** RGB, the photo's size; only where depth > 0. */
+  rgb: Float32Array;
+  /** z-depth, 0 where the layer has nothing. */
+  depth: Float32Array;
+  /** Pixels the layer invents (the band), and the band's depth in pixels. */
+  invented: number;
+  radius: number;
+}
+
+/** The band's depth when no cameras are given, and the most it may be, as fractions of the photo's larger side. */
+export const DEFAULT_RADIUS_FRACTION = 0.04;
+export const MAX_RADIUS_FRACTION = 0.25;
+
+export function buildHiddenLayer(src: WarpSource, opts: { radius?: number; threshold?: number } = {}): HiddenLayer {
+  const { width: w, height: h } = src.image;
+  const n = w * h;
+  const z = src.depth;
+  const threshold = opts.threshold ?? EDGE_THRESHOLD;
+  const links = meshKernel().links(z, w, h, threshold, SHARPER);
+  const edges = occludingEdges(z, links, w, h);
+  const radius = Math.max(1, Math.round(opts.radius ?? DEFAULT_RADIUS_FRACTION * Math.max(w, h)));
+
+  // The band: from each foreground edge pixel, `radius` steps into the pixels nearer than the background it hides.
+  const dist = new Int32Array(n).fill(-1);
+  const hidden = new Float32Array(n);
+  const queue = new Int32Array(n);
+  let head = 0,
+    tail = 0;
+  for (let p = 0; p < n; p++) {
+    if (edges.behind[p] > 0) {
+      dist[p] = 1;
+      hidden[p] = edges.behind[p];
+      queue[tail++] = p;
+    }
+  }
+  while (head < tail) {
+    const p = queue[head++];
+    if (dist[p] >= radius) continue;
+    for (const q of neighbours4(p, w, n)) {
+      if (q < 0 || dist[q] !== -1) continue;
+      if (!(z[q] > 0 && z[q] * (1 + threshold) < hidden[p])) continue;
+      dist[q] = dist[p] + 1;
+      hidden[q] = hidden[p];
+      queue[tail++] = q;
+    }
+  }
+
+  // Each band pixel takes the background from the nearest seam pixel (the background side of a torn
+  // pair), reached through the band: its 3x3 background mean colour and its depth, extended unchanged.
+  const from = new Int32Array(n).fill(-1);
+  head = tail = 0;
+  for (let p = 0; p < n; p++) {
+    if (edges.seam[p] && dist[p] === -1) {
+      from[p] = p;
+      queue[tail++] = p;
+    }
+  }
+  while (head < tail) {
+    const p = queue[head++];
+    for (const q of neighbours8(p, w, n)) {
+      if (q < 0 || from[q] !== -1 || !(dist[q] > 0)) continue;
+      from[q] = from[p];
+      queue[tail++] = q;
+    }
+  }
+  const rgb = new Float32Array(n * 3);
+  const depth = new Float32Array(n);
+  let invented = 0;
+  for (let p = 0; p < n; p++) {
+    if (!(dist[p] > 0) || from[p] < 0) continue;
+    invented++;
+    const s = from[p];
+    depth[p] = Math.max(z[s], z[p] * (1 + 2 * threshold));
+    backgroundMean(src.image.data, z, s, w, n, threshold, rgb, p);
+  }
+  // The seam itself, as it is, so the layer's mesh joins the background's surface where it leaves it.
+  for (let p = 0; p < n; p++) {
+    if (depth[p] > 0 || !edges.seam[p] || dist[p] !== -1) continue;
+    depth[p] = z[p];
+    rgb.set(src.image.data.subarray(p * 3, p * 3 + 3), p * 3);
+  }
+  return { rgb, depth, invented, radius };
+}
+
+function neighbours4(p: number, w: number, n: number): number[] {
+  const x = p % w;
+  return [x > 0 ? p - 1 : -1, x + 1 < w ? p + 1 : -1, p >= w ? p - w : -1, p + w < n ? p + w : -1];
+}
+
+function neighbours8(p: number, w: number, n: number): number[] {
+  const x = p % w;
+  const out: number[] = [];
+  for (let dy = -w; dy <= w; dy += w)
+    for (let dx = -1; dx <= 1; dx++) {
+      const q = p + dy + dx;
+      out.push(q === p || q < 0 || q >= n || x + dx < 0 || x + dx >= w ? -1 : q);
+    }
+  return out;
+}
+
+/** The mean colour of the 3x3 pixels around seam pixel s that lie on its surface or behind it, into out at pixel p. */
+function backgroundMean(
+  image: Float32Array,
+  z: Float32Array,
+  s: number,
+  w: number,
+  n: number,
+  threshold: number,
+  out: Float32Array,
+  p: number,
+): void {
+  let r = 0,
+    g = 0,
+    b = 0,
+    k = 0;
+  for (const q of [s, ...neighbours8(s, w, n)]) {
+    if (q < 0 || !(z[q] * (1 + threshold) >= z[s])) continue;
+    r += image[q * 3];
+    g += image[q * 3 + 1];
+    b += image[q * 3 + 2];
+    k++;
+  }
+  out[p * 3] = r / k;
+  out[p * 3 + 1] = g / k;
+  out[p * 3 + 2] = b / k;
+}
+
+/**
+ * The foreground side of every torn pair of neighbours with depth: `behind[p]` is the largest depth
+ * of a torn neighbour behind p (0: p is no foreground edge).
+ */
+function occludingEdges(
+  z: Float32Array,
+  links: Uint8Array,
+  w: number,
+  h: number,
+): { behind: Float32Array; seam: Uint8Array } {
+  const behind = new Float32Array(w * h);
+  const seam = new Uint8Array(w * h);
+  const pair = (p: number, q: number) => {
+    if (!(z[p] > 0 && z[q] > 0)) return;
+    const [near, far] = z[p] < z[q] ? [p, q] : [q, p];
+    if (z[near] === z[far]) return;
+    behind[near] = Math.max(behind[near], z[far]);
+    seam[far] = 1;
+  };
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x;
+      const l = links[p];
+      if (x + 1 < w && !(l & 1)) pair(p, p + 1);
+      if (y + 1 < h) {
+        if (!(l & 2)) pair(p, p + w);
+        if (x + 1 < w && !(l & 4)) pair(p, p + w + 1);
+        if (x > 0 && !(l & 8)) pair(p, p + w - 1);
+      }
+    }
+  }
+  return { behind, seam };
+}
+
+/**
+ * How deep the band must be for a track: the widest gap any foreground edge opens in any of the
+ * cameras (an edge pixel at its own depth and at the depth behind it, both projected), plus 2,
+ * within [1, MAX_RADIUS_FRACTION of the photo's larger side].
+ */
+export function layerRadius(src: WarpSource, cameras: readonly FrameCamera[], threshold = EDGE_THRESHOLD): number {
+  const { width: w, height: h } = src.image;
+  const z = src.depth;
+  const { behind } = occludingEdges(z, meshKernel().links(z, w, h, threshold, SHARPER), w, h);
+  const edge: number[] = [];
+  for (let p = 0; p < w * h; p++) if (behind[p] > 0) edge.push(p);
+  // A strided sample of the edges is plenty for the widest gap.
+  const step = Math.max(1, Math.floor(edge.length / 4000));
+  const k = src.intrinsics;
+  let widest = 0;
+  for (const cam of cameras) {
+    const T = relativeCvTransform(src.c2w, cam.c2w);
+    const t = cam.intrinsics;
+    const project = (rx: number, ry: number, d: number): [number, number] | null => {
+      const X = T[0] * rx * d + T[1] * ry * d + T[2] * d + T[3];
+      const Y = T[4] * rx * d + T[5] * ry * d + T[6] * d + T[7];
+      const Z = T[8] * rx * d + T[9] * ry * d + T[10] * d + T[11];
+      return Z > 1e-6 ? [(t.fx * X) / Z, (t.fy * Y) / Z] : null;
+    };
+    for (let i = 0; i < edge.length; i += step) {
+      const p = edge[i];
+      const rx = ((p % w) + 0.5 - k.cx) / k.fx,
+        ry = (Math.floor(p / w) + 0.5 - k.cy) / k.fy;
+      const a = project(rx, ry, z[p]),
+        b = project(rx, ry, behind[p]);
+      if (a && b) widest = Math.max(widest, Math.hypot(a[0] - b[0], a[1] - b[1]));
+    }
+  }
+  const cap = Math.round(MAX_RADIUS_FRACTION * Math.max(w, h));
+  return Math.max(1, Math.min(cap, Math.ceil(widest) + 2));
+}
