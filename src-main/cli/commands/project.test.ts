@@ -103,7 +103,7 @@ describe('camtrack project', () => {
       ),
     ).toBe(0);
     expect(lines()[0]).toMatchObject({ track: { numFrames: 5, fps: 12, keyframes: 5 }, lambda: { frames: 5 } });
-    expect(lines()[0].notes.join(' ')).toMatch(/first camera stands at \(1, 2, 3\).*re-based onto it/);
+    expect((lines()[0].notes as string[]).join(' ')).toMatch(/first camera stands at \(1, 2, 3\).*re-based onto it/);
     const { doc } = await openProject(`${dir}.camtrack`);
     expect(doc.track.keyframes[0].fovY).toBeCloseTo(40, 6);
     // The path's field of view is the photo's camera: frames 0 to 4 all render 40 degrees tall (no jump at frame 1).

@@ -1,4 +1,4 @@
-import type { Intrinsics } from '../camera/conventions';
+import type { Intrinsics } from '../geometry/conventions';
 import { WASM_BASE64 } from './mesh.wasm';
 import { align16 as align, growTo, instantiateKernel, type KernelExports } from './wasm';
 

@@ -1,7 +1,8 @@
-import { relativeCvTransform, type FrameCamera } from '../camera/conventions';
+import { relativeCvTransform, type FrameCamera } from '../geometry/conventions';
 import { meshKernel } from '../kernels/meshKernel';
 import { EDGE_THRESHOLD, SHARPER } from '../warp/mesh';
 import type { WarpSource } from '../warp/forward';
+import { prepareWarp, type PreparedWarp, type WarpMethod } from '../warp/method';
 
 /**
  * The preview's hidden layer: what lies behind the photo's foreground edges, invented once in the
@@ -219,4 +220,22 @@ export function layerRadius(src: WarpSource, cameras: readonly FrameCamera[], th
   }
   const cap = Math.round(MAX_RADIUS_FRACTION * Math.max(w, h));
   return Math.max(1, Math.min(cap, Math.ceil(widest) + 2));
+}
+
+/**
+ * The photo prepared for the preview frames of `cameras`: the mesh warp with its hidden layer
+ * (sized for those cameras), or the splatting warp as it is.
+ */
+export function preparePreview(photo: WarpSource, cameras: readonly FrameCamera[], method: WarpMethod): PreparedWarp {
+  if (method !== 'mesh') return prepareWarp(photo, method);
+  return prepareWarp(photo, method, { behind: hiddenLayerFor(photo, cameras) });
+}
+
+/** The hidden layer a preview of `cameras` draws behind the photo (as mesh source arrays). */
+export function hiddenLayerFor(
+  photo: WarpSource,
+  cameras: readonly FrameCamera[],
+): { rgb: Float32Array; depth: Float32Array } {
+  const layer = buildHiddenLayer(photo, { radius: layerRadius(photo, cameras) });
+  return { rgb: layer.rgb, depth: layer.depth };
 }

@@ -7,7 +7,7 @@ import { fixture } from '../../test/fixtures';
 import { openProject, saveProjectAs } from '../project/store';
 import { PROJECT_SCHEMA_VERSION } from '../project/schema';
 import { renderProject } from './render';
-import { sampleProjectDir } from './testProject';
+import { sampleProjectDir } from '../../test/tinyProject';
 
 /**
  * Projects saved before schema version 4 render exactly the picture they rendered before. The

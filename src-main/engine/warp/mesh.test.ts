@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IDENTITY4, intrinsicsFromFovY, type FrameCamera } from '../camera/conventions';
+import { IDENTITY4, intrinsicsFromFovY, type FrameCamera } from '../geometry/conventions';
 import { psnr, type RgbImage } from '../image/types';
 import { poseAt } from '../scene/poses';
 import { renderScene, sampleScene, type Scene } from '../scene/scene';

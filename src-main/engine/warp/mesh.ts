@@ -1,4 +1,4 @@
-import { relativeCvTransform } from '../camera/conventions';
+import { relativeCvTransform } from '../geometry/conventions';
 import { meshKernel } from '../kernels/meshKernel';
 import { finishFrame, type WarpedFrame, type WarpOptions, type WarpSource, type WarpTarget } from './forward';
 
