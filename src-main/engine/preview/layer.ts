@@ -37,13 +37,23 @@ export interface HiddenLayer {
 export const DEFAULT_RADIUS_FRACTION = 0.04;
 export const MAX_RADIUS_FRACTION = 0.25;
 
-export function buildHiddenLayer(src: WarpSource, opts: { radius?: number; threshold?: number } = {}): HiddenLayer {
+/** The foreground side of every torn pair of neighbours, and the background side (the seam). */
+export interface Occlusions {
+  /** The largest depth of a torn neighbour behind each pixel (0: the pixel is no foreground edge). */
+  behind: Float32Array;
+  /** 1 on the background side of a torn pair. */
+  seam: Uint8Array;
+}
+
+export function buildHiddenLayer(
+  src: WarpSource,
+  opts: { radius?: number; threshold?: number; edges?: Occlusions } = {},
+): HiddenLayer {
   const { width: w, height: h } = src.image;
   const n = w * h;
   const z = src.depth;
   const threshold = opts.threshold ?? EDGE_THRESHOLD;
-  const links = meshKernel().links(z, w, h, threshold, SHARPER);
-  const edges = occludingEdges(z, links, w, h);
+  const edges = opts.edges ?? occlusions(src, threshold);
   const radius = Math.max(1, Math.round(opts.radius ?? DEFAULT_RADIUS_FRACTION * Math.max(w, h)));
 
   // The band: from each foreground edge pixel, `radius` steps into the pixels nearer than the background it hides.
@@ -62,8 +72,10 @@ export function buildHiddenLayer(src: WarpSource, opts: { radius?: number; thres
   while (head < tail) {
     const p = queue[head++];
     if (dist[p] >= radius) continue;
-    for (const q of neighbours4(p, w, n)) {
-      if (q < 0 || dist[q] !== -1) continue;
+    const x = p % w;
+    for (let k = 0; k < 4; k++) {
+      const q = k === 0 ? (x > 0 ? p - 1 : -1) : k === 1 ? (x + 1 < w ? p + 1 : -1) : k === 2 ? p - w : p + w;
+      if (q < 0 || q >= n || dist[q] !== -1) continue;
       if (!(z[q] > 0 && z[q] * (1 + threshold) < hidden[p])) continue;
       dist[q] = dist[p] + 1;
       hidden[q] = hidden[p];
@@ -83,11 +95,14 @@ export function buildHiddenLayer(src: WarpSource, opts: { radius?: number; thres
   }
   while (head < tail) {
     const p = queue[head++];
-    for (const q of neighbours8(p, w, n)) {
-      if (q < 0 || from[q] !== -1 || !(dist[q] > 0)) continue;
-      from[q] = from[p];
-      queue[tail++] = q;
-    }
+    const x = p % w;
+    for (let dy = -w; dy <= w; dy += w)
+      for (let dx = -1; dx <= 1; dx++) {
+        const q = p + dy + dx;
+        if (q < 0 || q >= n || x + dx < 0 || x + dx >= w || from[q] !== -1 || !(dist[q] > 0)) continue;
+        from[q] = from[p];
+        queue[tail++] = q;
+      }
   }
   const rgb = new Float32Array(n * 3);
   const depth = new Float32Array(n);
@@ -108,22 +123,6 @@ export function buildHiddenLayer(src: WarpSource, opts: { radius?: number; thres
   return { rgb, depth, invented, radius };
 }
 
-function neighbours4(p: number, w: number, n: number): number[] {
-  const x = p % w;
-  return [x > 0 ? p - 1 : -1, x + 1 < w ? p + 1 : -1, p >= w ? p - w : -1, p + w < n ? p + w : -1];
-}
-
-function neighbours8(p: number, w: number, n: number): number[] {
-  const x = p % w;
-  const out: number[] = [];
-  for (let dy = -w; dy <= w; dy += w)
-    for (let dx = -1; dx <= 1; dx++) {
-      const q = p + dy + dx;
-      out.push(q === p || q < 0 || q >= n || x + dx < 0 || x + dx >= w ? -1 : q);
-    }
-  return out;
-}
-
 /** The mean colour of the 3x3 pixels around seam pixel s that lie on its surface or behind it, into out at pixel p. */
 function backgroundMean(
   image: Float32Array,
@@ -139,34 +138,31 @@ function backgroundMean(
     g = 0,
     b = 0,
     k = 0;
-  for (const q of [s, ...neighbours8(s, w, n)]) {
-    if (q < 0 || !(z[q] * (1 + threshold) >= z[s])) continue;
-    r += image[q * 3];
-    g += image[q * 3 + 1];
-    b += image[q * 3 + 2];
-    k++;
-  }
+  const x = s % w;
+  for (let dy = -w; dy <= w; dy += w)
+    for (let dx = -1; dx <= 1; dx++) {
+      const q = s + dy + dx;
+      if (q < 0 || q >= n || x + dx < 0 || x + dx >= w || !(z[q] * (1 + threshold) >= z[s])) continue;
+      r += image[q * 3];
+      g += image[q * 3 + 1];
+      b += image[q * 3 + 2];
+      k++;
+    }
   out[p * 3] = r / k;
   out[p * 3 + 1] = g / k;
   out[p * 3 + 2] = b / k;
 }
 
-/**
- * The foreground side of every torn pair of neighbours with depth: `behind[p]` is the largest depth
- * of a torn neighbour behind p (0: p is no foreground edge).
- */
-function occludingEdges(
-  z: Float32Array,
-  links: Uint8Array,
-  w: number,
-  h: number,
-): { behind: Float32Array; seam: Uint8Array } {
+/** Where the photo's mesh tears (warp/mesh.ts, the same rule), as foreground and background sides. */
+export function occlusions(src: WarpSource, threshold = EDGE_THRESHOLD): Occlusions {
+  const { width: w, height: h } = src.image;
+  const z = src.depth;
+  const links = meshKernel().links(z, w, h, threshold, SHARPER);
   const behind = new Float32Array(w * h);
   const seam = new Uint8Array(w * h);
   const pair = (p: number, q: number) => {
-    if (!(z[p] > 0 && z[q] > 0)) return;
+    if (!(z[p] > 0 && z[q] > 0) || z[p] === z[q]) return;
     const [near, far] = z[p] < z[q] ? [p, q] : [q, p];
-    if (z[near] === z[far]) return;
     behind[near] = Math.max(behind[near], z[far]);
     seam[far] = 1;
   };
@@ -190,10 +186,14 @@ function occludingEdges(
  * cameras (an edge pixel at its own depth and at the depth behind it, both projected), plus 2,
  * within [1, MAX_RADIUS_FRACTION of the photo's larger side].
  */
-export function layerRadius(src: WarpSource, cameras: readonly FrameCamera[], threshold = EDGE_THRESHOLD): number {
+export function layerRadius(
+  src: WarpSource,
+  cameras: readonly FrameCamera[],
+  edges: Occlusions = occlusions(src),
+): number {
   const { width: w, height: h } = src.image;
   const z = src.depth;
-  const { behind } = occludingEdges(z, meshKernel().links(z, w, h, threshold, SHARPER), w, h);
+  const { behind } = edges;
   const edge: number[] = [];
   for (let p = 0; p < w * h; p++) if (behind[p] > 0) edge.push(p);
   // A strided sample of the edges is plenty for the widest gap.
@@ -202,20 +202,21 @@ export function layerRadius(src: WarpSource, cameras: readonly FrameCamera[], th
   let widest = 0;
   for (const cam of cameras) {
     const T = relativeCvTransform(src.c2w, cam.c2w);
-    const t = cam.intrinsics;
-    const project = (rx: number, ry: number, d: number): [number, number] | null => {
-      const X = T[0] * rx * d + T[1] * ry * d + T[2] * d + T[3];
-      const Y = T[4] * rx * d + T[5] * ry * d + T[6] * d + T[7];
-      const Z = T[8] * rx * d + T[9] * ry * d + T[10] * d + T[11];
-      return Z > 1e-6 ? [(t.fx * X) / Z, (t.fy * Y) / Z] : null;
-    };
+    const { fx, fy } = cam.intrinsics;
     for (let i = 0; i < edge.length; i += step) {
       const p = edge[i];
       const rx = ((p % w) + 0.5 - k.cx) / k.fx,
         ry = (Math.floor(p / w) + 0.5 - k.cy) / k.fy;
-      const a = project(rx, ry, z[p]),
-        b = project(rx, ry, behind[p]);
-      if (a && b) widest = Math.max(widest, Math.hypot(a[0] - b[0], a[1] - b[1]));
+      // The ray's point at depth d lands at (A d + B) / (C d + D) on each axis (T applied to (rx d, ry d, d)).
+      const ax = T[0] * rx + T[1] * ry + T[2],
+        ay = T[4] * rx + T[5] * ry + T[6],
+        az = T[8] * rx + T[9] * ry + T[10];
+      const za = az * z[p] + T[11],
+        zb = az * behind[p] + T[11];
+      if (!(za > 1e-6 && zb > 1e-6)) continue;
+      const dx = fx * ((ax * z[p] + T[3]) / za - (ax * behind[p] + T[3]) / zb),
+        dy = fy * ((ay * z[p] + T[7]) / za - (ay * behind[p] + T[7]) / zb);
+      widest = Math.max(widest, Math.hypot(dx, dy));
     }
   }
   const cap = Math.round(MAX_RADIUS_FRACTION * Math.max(w, h));
@@ -236,6 +237,7 @@ export function hiddenLayerFor(
   photo: WarpSource,
   cameras: readonly FrameCamera[],
 ): { rgb: Float32Array; depth: Float32Array } {
-  const layer = buildHiddenLayer(photo, { radius: layerRadius(photo, cameras) });
+  const edges = occlusions(photo);
+  const layer = buildHiddenLayer(photo, { radius: layerRadius(photo, cameras, edges), edges });
   return { rgb: layer.rgb, depth: layer.depth };
 }

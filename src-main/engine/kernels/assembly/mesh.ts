@@ -168,33 +168,34 @@ export function projectVertices(
   if (maxX > tw - 1) maxX = tw - 1;
   if (maxY > th - 1) maxY = th - 1;
   if (minX > maxX || minY > maxY) return;
-  const X0 = <f64>x0, Y0 = <f64>y0, X1 = <f64>x1, Y1 = <f64>y1, X2 = <f64>x2, Y2 = <f64>y2;
-  const area = (X1 - X0) * (Y2 - Y0) - (Y1 - Y0) * (X2 - X0);
+  const area = (x1 - x0) * (y2 - y0) - (y1 - y0) * (x2 - x0);
   if (area == 0) return;
-  // Inside: every edge function has the sign of the area (either winding: a fold seen from behind still covers).
-  const sgn: f64 = area > 0 ? 1 : -1;
-  const W0 = <f64>w0, W1 = <f64>w1, W2 = <f64>w2;
+  // Inside: every edge function has the sign of the area (either winding: a fold seen from behind still
+  // covers). float32 is exact enough: vertex positions are float32, and an edge function evaluated
+  // from the two triangles sharing the edge is exactly negated in either precision.
+  const sgn: f32 = area > 0 ? 1 : -1;
   for (let y = minY; y <= maxY; y++) {
-    const py = <f64>y;
+    const py = <f32>y;
     for (let x = minX; x <= maxX; x++) {
-      const px = <f64>x;
+      const px = <f32>x;
       // e_k: twice the signed area opposite corner k, as (a - p) x (b - p) over the edge a -> b.
-      const e0 = ((X1 - px) * (Y2 - py) - (Y1 - py) * (X2 - px)) * sgn;
+      const e0 = ((x1 - px) * (y2 - py) - (y1 - py) * (x2 - px)) * sgn;
       if (e0 < 0) continue;
-      const e1 = ((X2 - px) * (Y0 - py) - (Y2 - py) * (X0 - px)) * sgn;
+      const e1 = ((x2 - px) * (y0 - py) - (y2 - py) * (x0 - px)) * sgn;
       if (e1 < 0) continue;
-      const e2 = ((X0 - px) * (Y1 - py) - (Y0 - py) * (X1 - px)) * sgn;
+      const e2 = ((x0 - px) * (y1 - py) - (y0 - py) * (x1 - px)) * sgn;
       if (e2 < 0) continue;
       // 1/z is linear in the image: its barycentric mean; the area cancels from the perspective-correct weights.
-      const m = e0 * W0 + e1 * W1 + e2 * W2;
+      const m = e0 * w0 + e1 * w1 + e2 * w2;
       const iz = m / (area * sgn);
       const p = <usize>(y * tw + x);
-      if (<f32>iz <= load<f32>(zbuf + (p << 2))) continue;
-      store<f32>(zbuf + (p << 2), <f32>iz);
+      if (iz <= load<f32>(zbuf + (p << 2))) continue;
+      store<f32>(zbuf + (p << 2), iz);
       store<i32>(frag + (p << 2), code);
-      const s = flat ? 0 : 1 / m;
-      store<f32>(bary + (p << 3), <f32>(e1 * W1 * s));
-      store<f32>(bary + (p << 3), <f32>(e2 * W2 * s), 4);
+      // In float64: a weight of exactly 1 (a pixel on a corner) must come out exactly 1.
+      const s: f64 = flat ? 0 : 1 / <f64>m;
+      store<f32>(bary + (p << 3), <f32>(<f64>e1 * <f64>w1 * s));
+      store<f32>(bary + (p << 3), <f32>(<f64>e2 * <f64>w2 * s), 4);
     }
   }
 }
