@@ -323,6 +323,18 @@ export const RenderSettings = z.object({
 });
 export type RenderSettings = z.infer<typeof RenderSettings>;
 
+/**
+ * A change to some render settings (a queued job's overrides): every field optional and none
+ * defaulted, so a patch that names only the seed changes only the seed (`.partial()` would fill
+ * the defaulted fields in, and so reset them).
+ */
+export const RenderSettingsPatch: z.ZodType<Partial<RenderSettings>> = z.object(
+  Object.fromEntries(
+    Object.entries(RenderSettings.shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? v.unwrap() : v).optional()]),
+  ),
+) as unknown as z.ZodType<Partial<RenderSettings>>;
+export type RenderSettingsPatch = Partial<RenderSettings>;
+
 export const ProjectDoc = z
   .object({
     schemaVersion: z.literal(PROJECT_SCHEMA_VERSION),

@@ -44,7 +44,8 @@ export const useScene = create<SceneState>()(() => ({
 
 function depthKey(dir: string | null, doc: ProjectDoc | null): string | null {
   if (!dir || !doc?.image || !doc.depth) return null;
-  return JSON.stringify([dir, doc.image.asset.sha256, doc.depth.source, doc.depth.mapping]);
+  // The photo's camera too: the mesh is the depth unprojected through it (it changes with --fov, a path, the source key).
+  return JSON.stringify([dir, doc.image.asset.sha256, doc.image.intrinsics, doc.depth.source, doc.depth.mapping]);
 }
 
 /** Keeps useScene in step with the document: mount once (the viewport does). Mapping edits are debounced. */
