@@ -1,6 +1,6 @@
 import type { Intrinsics } from '../geometry/conventions';
 import { WASM_BASE64 } from './mesh.wasm';
-import { align16 as align, growTo, instantiateKernel, type KernelExports } from './wasm';
+import { align16 as align, frameArrays, growTo, instantiateKernel, type KernelExports } from './wasm';
 
 /**
  * The mesh warp's kernel (assembly/mesh.ts) and its memory, one per thread (each warp pool worker
@@ -286,10 +286,7 @@ class MeshMemory {
     const buf = this.k.memory.buffer;
     new Uint8Array(buf, this.holesPtr, this.pixels).set(holes);
     const holeCount = this.k.applyHoles(this.imagePtr, this.holesPtr, this.pixels, withDepth ? this.zPtr : 0);
-    const image = new Float32Array(buf, this.imagePtr, this.pixels * 3).slice();
-    return withDepth
-      ? { image, holeCount, depth: new Float32Array(buf, this.zPtr, this.pixels).slice() }
-      : { image, holeCount };
+    return frameArrays(this.k.memory, this.imagePtr, this.zPtr, this.pixels, holeCount, withDepth);
   }
 
   /** Where slot k's arrays start (after the shared vertices), for the current source capacity. */

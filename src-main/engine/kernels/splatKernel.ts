@@ -1,6 +1,6 @@
 import type { Intrinsics } from '../geometry/conventions';
 import { WASM_BASE64 } from './splat.wasm';
-import { align16 as align, growTo, instantiateKernel, type KernelExports } from './wasm';
+import { align16 as align, frameArrays, growTo, instantiateKernel, type KernelExports } from './wasm';
 
 /**
  * The forward warp's splatting kernel (assembly/splat.ts) and its memory, one per thread (the warp
@@ -188,10 +188,7 @@ class SplatMemory {
       withDepth ? this.zaccPtr : 0,
       this.zPtr,
     );
-    const image = new Float32Array(buf, this.imagePtr, this.pixels * 3).slice();
-    return withDepth
-      ? { image, holeCount, depth: new Float32Array(buf, this.zPtr, this.pixels).slice() }
-      : { image, holeCount };
+    return frameArrays(this.k.memory, this.imagePtr, this.zPtr, this.pixels, holeCount, withDepth);
   }
 }
 

@@ -35,3 +35,18 @@ export function growTo(memory: WebAssembly.Memory, end: number): void {
   const have = memory.buffer.byteLength;
   if (end > have) memory.grow(Math.ceil((end - have) / 65536));
 }
+
+/** A resolved frame, copied out of a kernel's memory: float RGB colours (and z) of `pixels` pixels. */
+export function frameArrays(
+  memory: WebAssembly.Memory,
+  imagePtr: number,
+  zPtr: number,
+  pixels: number,
+  holeCount: number,
+  withDepth: boolean,
+): { image: Float32Array; holeCount: number; depth?: Float32Array } {
+  const image = new Float32Array(memory.buffer, imagePtr, pixels * 3).slice();
+  return withDepth
+    ? { image, holeCount, depth: new Float32Array(memory.buffer, zPtr, pixels).slice() }
+    : { image, holeCount };
+}

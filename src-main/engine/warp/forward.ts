@@ -95,13 +95,19 @@ export function depthMaxLog(depth: Float32Array): number {
  * their soft z-buffer factors would not compare (engine/sources).
  */
 export function prepareSource(src: WarpSource, sharedMaxLog?: number): PreparedSource {
+  checkWarpSource(src);
+  return sharedMaxLog === undefined ? src : { ...src, maxLog: sharedMaxLog };
+}
+
+/** A source's depth and intrinsics must be for its image's size (either warp); returns its pixel count. */
+export function checkWarpSource(src: WarpSource): number {
   const { width, height } = src.image;
   const n = width * height;
   if (src.depth.length !== n)
     throw new Error(`warp: depth has ${src.depth.length} values for a ${width}x${height} image`);
   if (src.intrinsics.width !== width || src.intrinsics.height !== height)
     throw new Error('warp: source intrinsics are for another size');
-  return sharedMaxLog === undefined ? src : { ...src, maxLog: sharedMaxLog };
+  return n;
 }
 
 /**

@@ -1,6 +1,13 @@
 import { relativeCvTransform } from '../geometry/conventions';
 import { meshKernel } from '../kernels/meshKernel';
-import { finishFrame, type WarpedFrame, type WarpOptions, type WarpSource, type WarpTarget } from './forward';
+import {
+  checkWarpSource,
+  finishFrame,
+  type WarpedFrame,
+  type WarpOptions,
+  type WarpSource,
+  type WarpTarget,
+} from './forward';
 
 /**
  * The mesh warp: the photo carried into another camera as the 3D view shows it, a surface rather
@@ -43,11 +50,7 @@ export function prepareMeshSource(
   opts: { threshold?: number; sharper?: number; behind?: MeshSource['behind'] } = {},
 ): MeshSource {
   const { width, height } = src.image;
-  const n = width * height;
-  if (src.depth.length !== n)
-    throw new Error(`warp: depth has ${src.depth.length} values for a ${width}x${height} image`);
-  if (src.intrinsics.width !== width || src.intrinsics.height !== height)
-    throw new Error('warp: source intrinsics are for another size');
+  const n = checkWarpSource(src);
   if (opts.behind && (opts.behind.rgb.length !== n * 3 || opts.behind.depth.length !== n))
     throw new Error(`warp: the layer behind a ${width}x${height} photo must be ${width}x${height}`);
   const threshold = opts.threshold ?? EDGE_THRESHOLD;
