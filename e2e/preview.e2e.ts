@@ -223,6 +223,26 @@ describe('the 3D view, the camera view, the warp inset and the rendered frame ag
     },
   );
 
+  it("the source key's field of view sets the photo's camera: frame 0 of the exported path follows, one undo step", async () => {
+    const { page } = studio;
+    await page.locator('.ruler .diamond').first().click();
+    await page.getByTestId('key-fov').fill('40');
+    await page.getByTestId('key-fov').press('Enter');
+    const exported = async () => {
+      const download = page.waitForEvent('download');
+      await page.getByTestId('export-nerfstudio').click();
+      const file = path.join(studio.scratch, `exported-${Date.now()}.json`);
+      await (await download).saveAs(file);
+      return JSON.parse(await fs.readFile(file, 'utf8')).camera_path.map((c: { fov: number }) => c.fov) as number[];
+    };
+    const fovs = await exported();
+    expect(fovs[0]).toBeCloseTo(40, 6);
+    expect(fovs[1]).toBeCloseTo(50, 6);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.getByTestId('key-fov').inputValue()).toBe('50');
+    expect((await exported())[0]).toBeCloseTo(50, 6);
+  });
+
   it('had no page errors', () => {
     expect(studio.errors).toEqual([]);
   });
