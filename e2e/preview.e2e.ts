@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { IDENTITY4, intrinsicsFromFovY } from '../src-main/engine/camera/conventions';
+import { IDENTITY4, intrinsicsFromFovY } from '../src-main/engine/geometry/conventions';
 import { computeFit } from '../src-main/engine/image/fit';
 import { encodePng } from '../src-main/engine/image/encode';
 import { writeNpy } from '../src-main/engine/npy/npy';

@@ -7,7 +7,7 @@ import { lambdaDocFromTable } from '../lambda/doc';
 import { sigmasForSteps } from '../schedule/sigmas';
 import { CamtrackError } from '../util/errors';
 import { probeVideo } from '../video';
-import { prepareWarp, previewWarpOptions, warpPrepared } from '../warp/method';
+import { prepareWarp, warpPrepared } from '../warp/method';
 import type { ProjectDoc } from '../project/schema';
 import { loadRenderInputs } from './inputs';
 import { renderFromSidecar } from './fromSidecar';
