@@ -1,6 +1,13 @@
 import type { Intrinsics } from '../geometry/conventions';
 import { WASM_BASE64 } from './mesh.wasm';
-import { align16 as align, frameArrays, growTo, instantiateKernel, type KernelExports } from './wasm';
+import {
+  align16 as align,
+  frameArrays,
+  growTo,
+  instantiateKernel,
+  writeTransformAndRays,
+  type KernelExports,
+} from './wasm';
 
 /**
  * The mesh warp's kernel (assembly/mesh.ts) and its memory, one per thread (each warp pool worker
@@ -203,11 +210,7 @@ class MeshMemory {
     this.drawnWidth = sw;
     this.reserveSource(sw, sh);
     const resident = this.resident(layer, slot, sw, sh);
-    const buf = this.k.memory.buffer;
-    const tv = new Float64Array(buf, this.tPtr, 12);
-    for (let i = 0; i < 12; i++) tv[i] = T[i];
-    const ray = new Float64Array(buf, this.rayPtr, sw);
-    for (let u = 0; u < sw; u++) ray[u] = (u + 0.5 - sk.cx) / sk.fx;
+    writeTransformAndRays(this.k.memory, this.tPtr, this.rayPtr, T, sk);
     // Target pixel-index coordinates: the centre of pixel i is at i + 0.5 in K's coordinates.
     this.k.projectVertices(
       resident.depthPtr,

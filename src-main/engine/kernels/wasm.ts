@@ -50,3 +50,20 @@ export function frameArrays(
     ? { image, holeCount, depth: new Float32Array(memory.buffer, zPtr, pixels).slice() }
     : { image, holeCount };
 }
+
+/**
+ * A warp's per-source inputs into kernel memory: the 3x4 source-to-target transform (float64 x 12)
+ * at tPtr, and each source column's ray (u + 0.5 - cx) / fx at rayPtr.
+ */
+export function writeTransformAndRays(
+  memory: WebAssembly.Memory,
+  tPtr: number,
+  rayPtr: number,
+  T: ArrayLike<number>,
+  sk: { width: number; cx: number; fx: number },
+): void {
+  const tv = new Float64Array(memory.buffer, tPtr, 12);
+  for (let i = 0; i < 12; i++) tv[i] = T[i];
+  const ray = new Float64Array(memory.buffer, rayPtr, sk.width);
+  for (let u = 0; u < sk.width; u++) ray[u] = (u + 0.5 - sk.cx) / sk.fx;
+}
