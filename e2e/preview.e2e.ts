@@ -107,14 +107,8 @@ describe('the 3D view, the camera view, the warp inset and the rendered frame ag
     const dir = studio.scratch;
     const shot = renderScene(scene, { c2w: IDENTITY4, intrinsics: K }, 2);
     await fs.writeFile(path.join(dir, 'scene.png'), await encodePng(shot.image));
-    // Disparity 10000 / z: the studio's default depth mapping reads it back as z.
-    await fs.writeFile(
-      path.join(dir, 'scene_depth.npy'),
-      writeNpy(
-        shot.depth.map((z) => 10000 / z),
-        [H, W],
-      ),
-    );
+    // z-depth as float32 .npy: the studio's default mapping for a float depth file reads it as it is.
+    await fs.writeFile(path.join(dir, 'scene_depth.npy'), writeNpy(shot.depth, [H, W]));
     const cameras = RELATIVE.map((rel) => ({ camera_to_world: at(rel), fov: FOV, aspect: W / H }));
     await fs.writeFile(
       path.join(dir, 'camera_path.json'),
