@@ -153,12 +153,14 @@ class MeshMemory {
    * down 2, down-right 4, down-left 8, and 16 on an edge pixel (kernels/assembly/mesh.ts).
    */
   links(depth: Float32Array, width: number, height: number, threshold: number, sharper: number): Uint8Array {
-    const layer = { rgb: new Float32Array(width * height * 3), depth, threshold, sharper };
     this.reserveSource(width, height);
-    const r = this.resident(layer, 0, width, height);
-    const out = new Uint8Array(this.k.memory.buffer, r.linksPtr, width * height).slice();
+    // In slot 0's room (its depth and links), without its colours: the slot holds no layer afterwards.
     this.slots[0] = null;
-    return out;
+    const depthPtr = this.slotBase(0) + align(this.srcPixels * 12);
+    const linksPtr = depthPtr + align(this.srcPixels * 4);
+    new Float32Array(this.k.memory.buffer, depthPtr, width * height).set(depth);
+    this.k.computeLinks(depthPtr, width, height, threshold, sharper, linksPtr);
+    return new Uint8Array(this.k.memory.buffer, linksPtr, width * height).slice();
   }
 
   /** Lays the target's arrays out for `pixels` pixels (the sources after them are dropped when it changes). */

@@ -12,8 +12,8 @@ import { prepareWarp, type PreparedWarp, type WarpMethod } from '../warp/method'
  *  - Occluding edges are where the mesh warp tears (warp/mesh.ts, the same rule): of two torn
  *    neighbours the nearer is the foreground's edge, the farther the background's.
  *  - From each foreground edge pixel a band grows into the foreground (4-connected steps), over the
- *    pixels nearer than the background it hides, `radius` pixels deep: the part of the background
- *    a camera move can uncover (layerRadius sizes it for a track).
+ *    pixels nearer than the background it hides, as deep as that edge's widest gap in the track's
+ *    cameras (edgeReach): the part of the background a camera move can uncover there.
  *  - The band is filled from the far side only: every band pixel takes the nearest seam pixel
  *    (the background side of a torn pair, reached through the band) as its exemplar, with its
  *    depth (at least 2 x EDGE_THRESHOLD behind the foreground pixel it lies under) and the mean
@@ -28,7 +28,7 @@ export interface HiddenLayer {
   rgb: Float32Array;
   /** z-depth, 0 where the layer has nothing. */
   depth: Float32Array;
-  /** Pixels the layer invents (the band), and the band's depth in pixels. */
+  /** Pixels the layer invents (the band), and the band's depth in pixels (its deepest, with per-edge reaches). */
   invented: number;
   radius: number;
 }
@@ -47,7 +47,7 @@ export interface Occlusions {
 
 export function buildHiddenLayer(
   src: WarpSource,
-  opts: { radius?: number; threshold?: number; edges?: Occlusions } = {},
+  opts: { radius?: number; reach?: Int32Array; threshold?: number; edges?: Occlusions } = {},
 ): HiddenLayer {
   const { width: w, height: h } = src.image;
   const n = w * h;
@@ -56,22 +56,27 @@ export function buildHiddenLayer(
   const edges = opts.edges ?? occlusions(src, threshold);
   const radius = Math.max(1, Math.round(opts.radius ?? DEFAULT_RADIUS_FRACTION * Math.max(w, h)));
 
-  // The band: from each foreground edge pixel, `radius` steps into the pixels nearer than the background it hides.
+  // The band: from each foreground edge pixel, its reach (or `radius`) in steps into the pixels nearer
+  // than the background it hides.
   const dist = new Int32Array(n).fill(-1);
   const hidden = new Float32Array(n);
+  const limit = new Int32Array(n);
   const queue = new Int32Array(n);
   let head = 0,
     tail = 0;
   for (let p = 0; p < n; p++) {
-    if (edges.behind[p] > 0) {
+    if (edges.behind[p] > 0 && (!opts.reach || opts.reach[p] > 0)) {
       dist[p] = 1;
       hidden[p] = edges.behind[p];
+      limit[p] = opts.reach ? opts.reach[p] : radius;
       queue[tail++] = p;
     }
   }
+  let deepest = 0;
   while (head < tail) {
     const p = queue[head++];
-    if (dist[p] >= radius) continue;
+    if (dist[p] > deepest) deepest = dist[p];
+    if (dist[p] >= limit[p]) continue;
     const x = p % w;
     for (let k = 0; k < 4; k++) {
       const q = k === 0 ? (x > 0 ? p - 1 : -1) : k === 1 ? (x + 1 < w ? p + 1 : -1) : k === 2 ? p - w : p + w;
@@ -79,6 +84,7 @@ export function buildHiddenLayer(
       if (!(z[q] > 0 && z[q] * (1 + threshold) < hidden[p])) continue;
       dist[q] = dist[p] + 1;
       hidden[q] = hidden[p];
+      limit[q] = limit[p];
       queue[tail++] = q;
     }
   }
@@ -106,13 +112,22 @@ export function buildHiddenLayer(
   }
   const rgb = new Float32Array(n * 3);
   const depth = new Float32Array(n);
+  // Each seam pixel's background colour, made once for all the band pixels that take it.
+  const mean = new Float32Array(n * 3);
+  const meanDone = new Uint8Array(n);
   let invented = 0;
   for (let p = 0; p < n; p++) {
     if (!(dist[p] > 0) || from[p] < 0) continue;
     invented++;
     const s = from[p];
     depth[p] = Math.max(z[s], z[p] * (1 + 2 * threshold));
-    backgroundMean(src.image.data, z, s, w, n, threshold, rgb, p);
+    if (!meanDone[s]) {
+      backgroundMean(src.image.data, z, s, w, n, threshold, mean, s);
+      meanDone[s] = 1;
+    }
+    rgb[p * 3] = mean[s * 3];
+    rgb[p * 3 + 1] = mean[s * 3 + 1];
+    rgb[p * 3 + 2] = mean[s * 3 + 2];
   }
   // The seam itself, as it is, so the layer's mesh joins the background's surface where it leaves it.
   for (let p = 0; p < n; p++) {
@@ -120,7 +135,7 @@ export function buildHiddenLayer(
     depth[p] = z[p];
     rgb.set(src.image.data.subarray(p * 3, p * 3 + 3), p * 3);
   }
-  return { rgb, depth, invented, radius };
+  return { rgb, depth, invented, radius: opts.reach ? deepest : radius };
 }
 
 /** The mean colour of the 3x3 pixels around seam pixel s that lie on its surface or behind it, into out at pixel p. */
@@ -182,29 +197,28 @@ export function occlusions(src: WarpSource, threshold = EDGE_THRESHOLD): Occlusi
 }
 
 /**
- * How deep the band must be for a track: the widest gap any foreground edge opens in any of the
- * cameras (an edge pixel at its own depth and at the depth behind it, both projected), plus 2,
- * within [1, MAX_RADIUS_FRACTION of the photo's larger side].
+ * How deep the band must reach from each foreground edge pixel for a track: the widest gap that
+ * edge opens in any of the cameras (the pixel at its own depth and at the depth behind it, both
+ * projected), plus 2, within [1, MAX_RADIUS_FRACTION of the photo's larger side]; 0 elsewhere.
+ * Each edge gets what its own parallax needs: a far edge a short band, a near one a deep band.
  */
-export function layerRadius(
+export function edgeReach(
   src: WarpSource,
   cameras: readonly FrameCamera[],
   edges: Occlusions = occlusions(src),
-): number {
+): Int32Array {
   const { width: w, height: h } = src.image;
   const z = src.depth;
   const { behind } = edges;
+  const k = src.intrinsics;
+  const cap = Math.round(MAX_RADIUS_FRACTION * Math.max(w, h));
+  const widest = new Float32Array(w * h);
   const edge: number[] = [];
   for (let p = 0; p < w * h; p++) if (behind[p] > 0) edge.push(p);
-  // A strided sample of the edges is plenty for the widest gap.
-  const step = Math.max(1, Math.floor(edge.length / 4000));
-  const k = src.intrinsics;
-  let widest = 0;
   for (const cam of cameras) {
     const T = relativeCvTransform(src.c2w, cam.c2w);
     const { fx, fy } = cam.intrinsics;
-    for (let i = 0; i < edge.length; i += step) {
-      const p = edge[i];
+    for (const p of edge) {
       const rx = ((p % w) + 0.5 - k.cx) / k.fx,
         ry = (Math.floor(p / w) + 0.5 - k.cy) / k.fy;
       // The ray's point at depth d lands at (A d + B) / (C d + D) on each axis (T applied to (rx d, ry d, d)).
@@ -216,11 +230,25 @@ export function layerRadius(
       if (!(za > 1e-6 && zb > 1e-6)) continue;
       const dx = fx * ((ax * z[p] + T[3]) / za - (ax * behind[p] + T[3]) / zb),
         dy = fy * ((ay * z[p] + T[7]) / za - (ay * behind[p] + T[7]) / zb);
-      widest = Math.max(widest, Math.hypot(dx, dy));
+      const gap = Math.hypot(dx, dy);
+      if (gap > widest[p]) widest[p] = gap;
     }
   }
-  const cap = Math.round(MAX_RADIUS_FRACTION * Math.max(w, h));
-  return Math.max(1, Math.min(cap, Math.ceil(widest) + 2));
+  const reach = new Int32Array(w * h);
+  for (const p of edge) reach[p] = Math.max(1, Math.min(cap, Math.ceil(widest[p]) + 2));
+  return reach;
+}
+
+/** The deepest band a track needs anywhere (edgeReach's largest). */
+export function layerRadius(
+  src: WarpSource,
+  cameras: readonly FrameCamera[],
+  edges: Occlusions = occlusions(src),
+): number {
+  return Math.max(
+    1,
+    edgeReach(src, cameras, edges).reduce((m, r) => Math.max(m, r), 0),
+  );
 }
 
 /**
@@ -238,6 +266,6 @@ export function hiddenLayerFor(
   cameras: readonly FrameCamera[],
 ): { rgb: Float32Array; depth: Float32Array } {
   const edges = occlusions(photo);
-  const layer = buildHiddenLayer(photo, { radius: layerRadius(photo, cameras, edges), edges });
+  const layer = buildHiddenLayer(photo, { reach: edgeReach(photo, cameras, edges), edges });
   return { rgb: layer.rgb, depth: layer.depth };
 }

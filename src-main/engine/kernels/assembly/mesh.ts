@@ -170,33 +170,101 @@ export function projectVertices(
   if (minX > maxX || minY > maxY) return;
   const area = (x1 - x0) * (y2 - y0) - (y1 - y0) * (x2 - x0);
   if (area == 0) return;
+  for (let y = minY; y <= maxY; y++)
+    for (let x = minX; x <= maxX; x++)
+      fragment(x, y, x0, y0, w0, x1, y1, w1, x2, y2, w2, area, code, flat, tw, zbuf, frag, bary);
+}
+
+/**
+ * The pixel centre (x, y) against the triangle (x0, y0, w0), (x1, y1, w1), (x2, y2, w2) of signed
+ * `area`: when inside or on its edges, and nearer than what the pixel holds, the pixel takes it.
+ * Returns whether the centre is inside.
+ */
+@inline function fragment(
+  x: i32, y: i32, x0: f32, y0: f32, w0: f32, x1: f32, y1: f32, w1: f32, x2: f32, y2: f32, w2: f32, area: f32,
+  code: i32, flat: bool, tw: i32, zbuf: usize, frag: usize, bary: usize,
+): bool {
   // Inside: every edge function has the sign of the area (either winding: a fold seen from behind still
   // covers). float32 is exact enough: vertex positions are float32, and an edge function evaluated
   // from the two triangles sharing the edge is exactly negated in either precision.
   const sgn: f32 = area > 0 ? 1 : -1;
-  for (let y = minY; y <= maxY; y++) {
-    const py = <f32>y;
-    for (let x = minX; x <= maxX; x++) {
-      const px = <f32>x;
-      // e_k: twice the signed area opposite corner k, as (a - p) x (b - p) over the edge a -> b.
-      const e0 = ((x1 - px) * (y2 - py) - (y1 - py) * (x2 - px)) * sgn;
-      if (e0 < 0) continue;
-      const e1 = ((x2 - px) * (y0 - py) - (y2 - py) * (x0 - px)) * sgn;
-      if (e1 < 0) continue;
-      const e2 = ((x0 - px) * (y1 - py) - (y0 - py) * (x1 - px)) * sgn;
-      if (e2 < 0) continue;
-      // 1/z is linear in the image: its barycentric mean; the area cancels from the perspective-correct weights.
-      const m = e0 * w0 + e1 * w1 + e2 * w2;
-      const iz = m / (area * sgn);
-      const p = <usize>(y * tw + x);
-      if (iz <= load<f32>(zbuf + (p << 2))) continue;
-      store<f32>(zbuf + (p << 2), iz);
-      store<i32>(frag + (p << 2), code);
-      // In float64: a weight of exactly 1 (a pixel on a corner) must come out exactly 1.
-      const s: f64 = flat ? 0 : 1 / <f64>m;
-      store<f32>(bary + (p << 3), <f32>(<f64>e1 * <f64>w1 * s));
-      store<f32>(bary + (p << 3), <f32>(<f64>e2 * <f64>w2 * s), 4);
+  const px = <f32>x, py = <f32>y;
+  // e_k: twice the signed area opposite corner k, as (a - p) x (b - p) over the edge a -> b.
+  const e0 = ((x1 - px) * (y2 - py) - (y1 - py) * (x2 - px)) * sgn;
+  if (e0 < 0) return false;
+  const e1 = ((x2 - px) * (y0 - py) - (y2 - py) * (x0 - px)) * sgn;
+  if (e1 < 0) return false;
+  const e2 = ((x0 - px) * (y1 - py) - (y0 - py) * (x1 - px)) * sgn;
+  if (e2 < 0) return false;
+  // 1/z is linear in the image: its barycentric mean; the area cancels from the perspective-correct weights.
+  const m = e0 * w0 + e1 * w1 + e2 * w2;
+  const iz = m / (area * sgn);
+  const p = <usize>(y * tw + x);
+  if (iz <= load<f32>(zbuf + (p << 2))) return true;
+  store<f32>(zbuf + (p << 2), iz);
+  store<i32>(frag + (p << 2), code);
+  // In float64: a weight of exactly 1 (a pixel on a corner) must come out exactly 1.
+  const s: f64 = flat ? 0 : 1 / <f64>m;
+  store<f32>(bary + (p << 3), <f32>(<f64>e1 * <f64>w1 * s));
+  store<f32>(bary + (p << 3), <f32>(<f64>e2 * <f64>w2 * s), 4);
+  return true;
+}
+
+/**
+ * A quad's two triangles (corners a, b, c, d; split along b-c, T0 = (a, b, c) and T1 = (b, d, c),
+ * or along a-d, T2 = (a, b, d) and T3 = (a, d, c)) with one bounding box and one pass: each pixel
+ * centre is tried against the first triangle, then the second. The common case (a surface's
+ * inside), so it shares the setup that drawing them one by one repeats.
+ */
+@inline function drawQuad(
+  verts: usize, a: usize, b: usize, c: usize, d: usize, alongAD: bool, code: i32,
+  tw: i32, th: i32, maxExtent: f32, zbuf: usize, frag: usize, bary: usize,
+): void {
+  const pa = verts + a * 12, pb = verts + b * 12, pc = verts + c * 12, pd = verts + d * 12;
+  const wa = load<f32>(pa, 8), wb = load<f32>(pb, 8), wc = load<f32>(pc, 8), wd = load<f32>(pd, 8);
+  if (wa == 0 || wb == 0 || wc == 0 || wd == 0) {
+    // A corner behind the camera: each triangle on its own (each drops itself).
+    if (alongAD) {
+      drawTriangle(verts, a, b, d, code | (2 << 1), false, tw, th, maxExtent, zbuf, frag, bary);
+      drawTriangle(verts, a, d, c, code | (3 << 1), false, tw, th, maxExtent, zbuf, frag, bary);
+    } else {
+      drawTriangle(verts, a, b, c, code, false, tw, th, maxExtent, zbuf, frag, bary);
+      drawTriangle(verts, b, d, c, code | (1 << 1), false, tw, th, maxExtent, zbuf, frag, bary);
     }
+    return;
+  }
+  const xa = load<f32>(pa), ya = load<f32>(pa, 4), xb = load<f32>(pb), yb = load<f32>(pb, 4);
+  const xc = load<f32>(pc), yc = load<f32>(pc, 4), xd = load<f32>(pd), yd = load<f32>(pd, 4);
+  const loX = min(min(xa, xb), min(xc, xd)), hiX = max(max(xa, xb), max(xc, xd));
+  const loY = min(min(ya, yb), min(yc, yd)), hiY = max(max(ya, yb), max(yc, yd));
+  if (hiX - loX > maxExtent || hiY - loY > maxExtent) return;
+  let minX = <i32>Mathf.ceil(loX), maxX = <i32>Mathf.floor(hiX);
+  let minY = <i32>Mathf.ceil(loY), maxY = <i32>Mathf.floor(hiY);
+  if (minX < 0) minX = 0;
+  if (minY < 0) minY = 0;
+  if (maxX > tw - 1) maxX = tw - 1;
+  if (maxY > th - 1) maxY = th - 1;
+  if (minX > maxX || minY > maxY) return;
+  if (alongAD) {
+    const area2 = (xb - xa) * (yd - ya) - (yb - ya) * (xd - xa);
+    const area3 = (xd - xa) * (yc - ya) - (yd - ya) * (xc - xa);
+    const c2 = code | (2 << 1), c3 = code | (3 << 1);
+    for (let y = minY; y <= maxY; y++)
+      for (let x = minX; x <= maxX; x++) {
+        if (area2 != 0 && fragment(x, y, xa, ya, wa, xb, yb, wb, xd, yd, wd, area2, c2, false, tw, zbuf, frag, bary))
+          continue;
+        if (area3 != 0) fragment(x, y, xa, ya, wa, xd, yd, wd, xc, yc, wc, area3, c3, false, tw, zbuf, frag, bary);
+      }
+  } else {
+    const area0 = (xb - xa) * (yc - ya) - (yb - ya) * (xc - xa);
+    const area1 = (xd - xb) * (yc - yb) - (yd - yb) * (xc - xb);
+    const c1 = code | (1 << 1);
+    for (let y = minY; y <= maxY; y++)
+      for (let x = minX; x <= maxX; x++) {
+        if (area0 != 0 && fragment(x, y, xa, ya, wa, xb, yb, wb, xc, yc, wc, area0, code, false, tw, zbuf, frag, bary))
+          continue;
+        if (area1 != 0) fragment(x, y, xb, yb, wb, xd, yd, wd, xc, yc, wc, area1, c1, false, tw, zbuf, frag, bary);
+      }
   }
 }
 
@@ -238,6 +306,10 @@ export function rasterise(
       if (t == 0) continue;
       const b = a + 1, c = a + ssw, d = c + 1;
       const code = <i32>(a << 3) | layer;
+      if (t == 0b0011 || t == 0b1100) {
+        drawQuad(verts, a, b, c, d, t == 0b1100, code, tw, th, maxExtent, zbuf, frag, bary);
+        continue;
+      }
       if (t & 1) drawTriangle(verts, a, b, c, code, false, tw, th, maxExtent, zbuf, frag, bary);
       if (t & 2) drawTriangle(verts, b, d, c, code | (1 << 1), false, tw, th, maxExtent, zbuf, frag, bary);
       if (t & 4) drawTriangle(verts, a, b, d, code | (2 << 1), false, tw, th, maxExtent, zbuf, frag, bary);
