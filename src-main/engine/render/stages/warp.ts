@@ -56,7 +56,8 @@ export interface WarpTrackOptions {
   /**
    * How one frame is warped by the studio's routes (render.warp, engine/warp/method.ts): every one
    * passes it to its per-frame warps. A mesh preview of the photo alone also draws the photo's
-   * hidden layer (preview/layer.ts), built once for the window's cameras, behind it. Reference
+   * hidden layer (preview/layer.ts) behind it, built for the whole track's cameras, so a window's
+   * frames are the frames of the track in one piece. Reference
    * fidelity ignores it: its routes are the reference's splatting.
    */
   method: WarpMethod;
@@ -151,11 +152,11 @@ export async function warpTrack(o: WarpTrackOptions): Promise<WarpedTrack> {
   const route = chooseWarpRoute(o);
   switch (route.kind) {
     case 'photo-in-thread':
-      return { ...plain, frames: warpEach([photo], cameras, { ...each, behind: hiddenLayer(photo, cameras, each) }) };
+      return { ...plain, frames: warpEach([photo], cameras, { ...each, behind: hiddenLayer(photo, o.cameras, each) }) };
     case 'photo-pool':
       return {
         ...plain,
-        frames: await warpInPool(photo, cameras, { ...each, behind: hiddenLayer(photo, cameras, each) }),
+        frames: await warpInPool(photo, cameras, { ...each, behind: hiddenLayer(photo, o.cameras, each) }),
       };
     case 'views':
       return { ...warpTrackFromViews(photo, route.views, cameras, each), source: null };
@@ -205,7 +206,7 @@ function warpLaterWindow(
   return { frames: warpEach([photo, source], cameras, o), anchors: [], source };
 }
 
-/** The photo's hidden layer for a mesh preview of `cameras`; none for anything else. */
+/** The photo's hidden layer for a mesh preview of a track of `cameras`; none for anything else. */
 function hiddenLayer(photo: WarpSource, cameras: readonly FrameCamera[], o: FrameOptions): Behind | undefined {
   return o.fill && o.method === 'mesh' ? hiddenLayerFor(photo, cameras) : undefined;
 }
