@@ -152,6 +152,11 @@ describe('the 3D view, the camera view, the warp inset and the rendered frame ag
     }
     await page.getByTestId('render-format').getByRole('radio', { name: 'PNG' }).click();
     await expect(page.getByTestId('render-warp').getByRole('radio', { name: 'Mesh' }).isChecked()).resolves.toBe(true);
+    // The notes of the imports dismissed, so the settings show.
+    const dismiss = page.locator('.toast').getByRole('button', { name: 'Dismiss' });
+    while ((await dismiss.count()) > 0) await dismiss.first().click();
+    await page.getByTestId('render-warp').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await page.getByTestId('render-panel').screenshot({ path: path.join(ARTIFACTS, 'preview-render-settings.png') });
     await page.getByTestId('render-tab-queue').click();
     await expect(page.getByTestId('render-button').textContent()).resolves.toBe('Render preview');
     await page.getByTestId('render-button').click();
