@@ -142,7 +142,9 @@ describe('depth shapes and the depth mapping in the studio', () => {
       `room preview: SSIM(frame 0, frame 13) = ${ssim.toFixed(3)}, mean abs RGB difference ${diff.toFixed(1)}`,
     );
     expect(frameSimilarity(first, first, width, height)).toBe(1);
-    expect(ssim).toBeLessThan(0.8);
+    // A move of a few degrees takes SSIM well below 0.9 (preview/similarity.ts); the mesh warp keeps the
+    // room's walls whole where the splatting cracked them, so its frames stay more alike than that warp's (0.81).
+    expect(ssim).toBeLessThan(0.9);
     expect(diff).toBeGreaterThan(10);
     await studio.screenshot('depth-room-rendered');
   }, 180_000);

@@ -317,6 +317,11 @@ export interface DepthPreview {
 
 export interface ImportedTrack {
   track: ProjectDoc['track'];
+  /**
+   * A nerfstudio path's first camera is the photo's camera: the photo with that camera, to store
+   * with the track (absent for a Camtrack track file, or a project without a photo).
+   */
+  image?: NonNullable<ProjectDoc['image']>;
   /** What the import assumed or changed (render size, fps, dropped fields...). */
   notes: string[];
 }

@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { presetTrack } from '../engine/camera/presets';
-import { fovYFromFocal } from '../engine/camera/intrinsics';
+import { sourceFovY } from '../engine/camera/intrinsics';
 import { openProject } from '../engine/project/store';
 import { writeProjectFromFiles } from '../engine/sources/fromFiles';
 import { depthAsset, type LambdaDoc, type ProjectDoc, type RenderSettings } from '../engine/project/schema';
 import { appPath } from '../engine/util/appRoot';
-import { renderIntrinsics } from '../engine/render/inputs';
 
 /** The committed sample project (scripts/make-sample-project.ts). */
 export function sampleProjectDir(): string {
@@ -38,10 +37,14 @@ export async function writeTinyProject(dir: string, opts: TinyProjectOptions = {
     decodeChunk: 3,
     ...opts.render,
   };
-  const k = renderIntrinsics({ ...sample.doc, render: { ...sample.doc.render, ...render } }).intrinsics;
   const track = presetTrack(
     { kind: 'orbit', degreesPerFrame: opts.degreesPerFrame ?? 2 },
-    { numFrames: frames, fps: 7, sourceFovY: fovYFromFocal(k.fy, k.height), targetDepth: 5.8 },
+    {
+      numFrames: frames,
+      fps: 7,
+      sourceFovY: sourceFovY({ ...sample.doc, render: { ...sample.doc.render, ...render } }),
+      targetDepth: 5.8,
+    },
   );
   const assets = path.join(sample.dir, 'assets');
   const saved = await writeProjectFromFiles(dir, {

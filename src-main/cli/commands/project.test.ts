@@ -8,6 +8,7 @@ import { fixture } from '../../test/fixtures';
 import { intrinsicsFromFovY, mat4Multiply, rigidInverse } from '../../engine/geometry/conventions';
 import { cameraPathFromFrames, stringifyCameraPath } from '../../engine/camera/nerfstudio';
 import { evaluateTrack } from '../../engine/camera/evaluate';
+import { focalFromFovY, fovYFromFocal, renderIntrinsics } from '../../engine/camera/intrinsics';
 import { poseAt } from '../../engine/scene/poses';
 import { openProject } from '../../engine/project/store';
 import { sampleProjectDir } from '../../test/tinyProject';
@@ -102,8 +103,13 @@ describe('camtrack project', () => {
       ),
     ).toBe(0);
     expect(lines()[0]).toMatchObject({ track: { numFrames: 5, fps: 12, keyframes: 5 }, lambda: { frames: 5 } });
+    expect((lines()[0].notes as string[]).join(' ')).toMatch(/first camera stands at \(1, 2, 3\).*re-based onto it/);
     const { doc } = await openProject(`${dir}.camtrack`);
     expect(doc.track.keyframes[0].fovY).toBeCloseTo(40, 6);
+    // The path's field of view is the photo's camera: frames 0 to 4 all render 40 degrees tall (no jump at frame 1).
+    const source = renderIntrinsics(doc).intrinsics;
+    expect(source.fy).toBeCloseTo(focalFromFovY(40, doc.render.height), 6);
+    for (const c of evaluateTrack(doc.track, source)) expect(c.intrinsics.fy).toBeCloseTo(source.fy, 6);
     // Relative to the first camera: the track reproduces each camera's pose relative to camera 0.
     const cams = evaluateTrack(doc.track, intrinsicsFromFovY(40, 1600, 1200));
     const rel = (i: number) => mat4Multiply(rigidInverse(frames[0].c2w), frames[i].c2w);
@@ -138,6 +144,32 @@ describe('camtrack project', () => {
       ),
     ).toBe(1);
     expect(err).toMatch(/non-empty list of cameras/);
+  });
+
+  it("new --fov sets the photo's camera (frame 0 renders that tall), and is refused where it cannot apply", async () => {
+    const dir = path.join(tmp, 'Narrow');
+    const image = fixture('dtu_scan1', '000001.jpg');
+    expect(await run('project', 'new', dir, '--image', image, '--fov', '30')).toBe(0);
+    const { doc } = await openProject(`${dir}.camtrack`);
+    // 1600x1200 cropped to 1024x576: 30 degrees tall at the render size, the principal point still centred.
+    const k = renderIntrinsics(doc).intrinsics;
+    expect(fovYFromFocal(k.fy, k.height)).toBeCloseTo(30, 9);
+    expect([k.fx / k.fy, k.cx, k.cy]).toEqual([1, 512, 288]);
+    expect(doc.image!.intrinsics.fy).toBeCloseTo(focalFromFovY(30, 576) / (1024 / 1600), 6);
+    // Without --fov: the default camera, 60 degrees across the photo.
+    await run('project', 'new', path.join(tmp, 'Plain'), '--image', image);
+    const plain = (await openProject(path.join(tmp, 'Plain.camtrack'))).doc.image!.intrinsics;
+    expect(plain.fx).toBeCloseTo(800 / Math.tan(Math.PI / 6), 9);
+    for (const [args, message] of [
+      [['--fov', '30'], /--fov sets the photo's camera: give --image/],
+      [['--image', image, '--fov', '30', '--camera-path', 'x.json'], /--camera-path brings the photo's camera/],
+      [['--image', image, '--fov', '200'], /between 1 and 179 degrees \(got 200\)/],
+    ] as const) {
+      err = '';
+      expect(await run('project', 'new', path.join(tmp, 'Refused'), ...args)).toBe(1);
+      expect(err).toMatch(message);
+    }
+    await expect(fs.stat(path.join(tmp, 'Refused.camtrack'))).rejects.toThrow();
   });
 
   it('validate reports a corrupt project with its code and exits non-zero without changing it', async () => {

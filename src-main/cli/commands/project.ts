@@ -192,8 +192,8 @@ async function withOrbit(
   return saveProject(saved.dir, await orbit360Doc(saved.dir, saved.doc));
 }
 
-/** A camera_path.json as a track at the photo's size (render_width/height in the file win). */
-async function cameraPathTrack(file: string, image: string): Promise<Track> {
+/** A camera_path.json as a track at the photo's size (render_width/height in the file win), and what the import changed. */
+async function cameraPathTrack(file: string, image: string): Promise<{ track: Track; notes: string[] }> {
   const text = await readRegularText(file).catch((e: unknown) => {
     if (e instanceof CamtrackError) throw e;
     throw new CamtrackError('not-found', `The camera path ${file} cannot be read: ${toErrorInfo(e).message}`);
@@ -209,7 +209,9 @@ async function cameraPathTrack(file: string, image: string): Promise<Track> {
     meta && (meta.orientation ?? 1) >= 5
       ? { width: meta.height, height: meta.width }
       : { width: meta?.width, height: meta?.height };
-  return importCameraPath(text, { width: upright.width, height: upright.height }).track;
+  const { track, notes } = importCameraPath(text, { width: upright.width, height: upright.height });
+  notes.push(`the photo's camera is the path's first camera (${+track.keyframes[0].fovY.toFixed(2)}° vertical)`);
+  return { track, notes };
 }
 
 export function registerProject(program: Command): void {
@@ -281,7 +283,11 @@ export function registerProject(program: Command): void {
       'z-depth per unit of a 16-bit depth PNG of --video-depth (default 0.001: millimetres)',
       num('depth-unit-scale'),
     )
-    .option('--fov <degrees>', 'vertical field of view of the source camera (default 50)', num('fov'))
+    .option(
+      '--fov <degrees>',
+      "the photo's camera: frame 0's vertical field of view at the render size (default: 60° across the photo)",
+      num('fov'),
+    )
     .option('--estimate-depth', 'estimate the depth with Depth Anything V2 (the installed model, or --depth-model)')
     .option('--depth-model <file>', 'the Depth Anything V2 model.onnx for --estimate-depth')
     .option(
@@ -314,6 +320,20 @@ export function registerProject(program: Command): void {
       }
       if (o.depth && !o.image)
         throw new CamtrackError('bad-input', '--depth needs --image: a depth file belongs to a photo.');
+      if (o.fov !== undefined) {
+        if (o.cameraPath)
+          throw new CamtrackError(
+            'bad-input',
+            "--camera-path brings the photo's camera (its first camera's field of view): leave out --fov.",
+          );
+        if (o.transforms || o.mvsnet)
+          throw new CamtrackError(
+            'bad-input',
+            `${o.transforms ? '--transforms' : '--mvsnet'} brings calibrated cameras: leave out --fov.`,
+          );
+        if (!o.image && !o.video)
+          throw new CamtrackError('bad-input', "--fov sets the photo's camera: give --image (or --video) too.");
+      }
       if (o.depthKind !== undefined && o.depthKind !== 'depth' && o.depthKind !== 'disparity') {
         throw new CamtrackError('bad-input', `--depth-kind must be "depth" or "disparity" (got "${o.depthKind}").`);
       }
@@ -370,6 +390,7 @@ export function registerProject(program: Command): void {
           ...(o.frames !== undefined && { numFrames: o.frames }),
           ...(o.fps !== undefined && { fps: o.fps }),
           ...(o.steps !== undefined && { render: { steps: o.steps } }),
+          ...(o.fov !== undefined && { fovY: o.fov }),
           ...(o.name && { name: o.name }),
         });
         printJson(projectSummary({ dir: saved.dir, doc: saved.doc }));
@@ -416,7 +437,9 @@ export function registerProject(program: Command): void {
         );
       if (o.cameraPath && !o.image)
         throw new CamtrackError('bad-input', "--camera-path needs --image: the path is imported at the photo's size.");
-      const track = o.cameraPath ? await cameraPathTrack(o.cameraPath, o.image!) : undefined;
+      const imported = o.cameraPath ? await cameraPathTrack(o.cameraPath, o.image!) : undefined;
+      const track = imported?.track;
+      const notes = imported ? { notes: imported.notes } : {};
       if (o.estimateDepth) {
         if (!o.image) throw new CamtrackError('bad-input', '--estimate-depth needs --image.');
         if (o.depth) throw new CamtrackError('bad-input', 'Give --depth or --estimate-depth, not both.');
@@ -439,6 +462,7 @@ export function registerProject(program: Command): void {
           const done = await withOrbit(saved, o.orbit);
           printJson({
             ...projectSummary({ dir: done.dir, doc: done.doc }),
+            ...notes,
             depthEstimateMs: Math.round(est.timings.loadMs + est.timings.estimateMs),
           });
         } finally {
@@ -462,7 +486,7 @@ export function registerProject(program: Command): void {
         );
       warnDepth(saved.depthReport);
       const done = await withOrbit(saved, o.orbit);
-      printJson(projectSummary({ dir: done.dir, doc: done.doc }));
+      printJson({ ...projectSummary({ dir: done.dir, doc: done.doc }), ...notes });
     });
 
   project

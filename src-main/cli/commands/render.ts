@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { parseProviderChoice } from '../../engine/models/providers';
 import { openProject } from '../../engine/project/store';
-import { Fidelity, OutputFormat, type ExecutionProviderName } from '../../engine/project/schema';
+import { Fidelity, OutputFormat, type ExecutionProviderName, type WarpMethod } from '../../engine/project/schema';
 import {
   applyRenderOverrides,
   renderFromSidecar,
@@ -30,6 +30,7 @@ interface RenderFlags {
   windowFrames?: string;
   windowOverlap?: string;
   fidelity?: string;
+  warp?: string;
 }
 
 const EXTENSION_FORMAT: Record<string, OutputFormat> = { '.mp4': 'mp4', '.webm': 'webm', '.gif': 'gif' };
@@ -143,6 +144,10 @@ export function registerRender(program: Command): void {
       '--fidelity <mode>',
       "studio (the studio's own warp and guidance, default) or reference (the NVS-Solver reference code step for step: its warp and masks, DGS count, 100 steps; docs/reference-deviations.md)",
     )
+    .option(
+      '--warp <method>',
+      "mesh | splat: the photo as a surface torn at depth edges, or the reference's splatting (default: the project setting; reference fidelity always splats)",
+    )
     .action(async (target: string, flags: RenderFlags) => {
       const executionProvider =
         flags.ep !== undefined ? (parseProviderChoice(flags.ep) as ExecutionProviderName) : undefined;
@@ -181,11 +186,12 @@ export function registerRender(program: Command): void {
             flags.height !== undefined ||
             flags.windowFrames !== undefined ||
             flags.windowOverlap !== undefined ||
-            flags.fidelity !== undefined
+            flags.fidelity !== undefined ||
+            flags.warp !== undefined
           )
             throw new CamtrackError(
               'bad-input',
-              'A sidecar re-renders exactly what it records: --steps, --seed, --format, --preview, --width, --height, --window-frames, --window-overlap and --fidelity do not apply.',
+              'A sidecar re-renders exactly what it records: --steps, --seed, --format, --preview, --width, --height, --window-frames, --window-overlap, --fidelity and --warp do not apply.',
             );
           const r = await renderFromSidecar(target, {
             out: flags.out,
@@ -221,6 +227,7 @@ export function registerRender(program: Command): void {
           ...(flags.windowFrames !== undefined && {
             windowFrames: wholeNumber('--window-frames', flags.windowFrames, LIMITS.windowFrames),
           }),
+          ...(flags.warp !== undefined && { warp: flags.warp as WarpMethod }),
           ...(flags.windowOverlap !== undefined && {
             windowOverlap: wholeNumber('--window-overlap', flags.windowOverlap, LIMITS.windowOverlap),
           }),

@@ -1,7 +1,8 @@
-import type { Keyframe, Track } from '../project/schema';
+import type { Keyframe, ProjectDoc, Track } from '../project/schema';
 import { CamtrackError } from '../util/errors';
 import type { Intrinsics } from '../geometry/conventions';
 import { createTrackEvaluator } from './evaluate';
+import { photoCameraForFovY, sourceFovY } from './intrinsics';
 import { newKeyId, validateTrack } from './keyframes';
 import { qnormalize, quatToMat3 } from './math';
 import { lookAtRotation, WORLD_UP } from './pose';
@@ -210,4 +211,21 @@ function checkFrame(track: Track, frame: number, what: string): void {
 function lookAtOrientation(target: [number, number, number], up: [number, number, number]): Keyframe['orientation'] {
   const isWorldUp = Math.abs(up[0]) < 1e-9 && Math.abs(up[1] - 1) < 1e-9 && Math.abs(up[2]) < 1e-9;
   return isWorldUp ? { kind: 'lookAt', target } : { kind: 'lookAt', target, up };
+}
+
+/**
+ * The document with the photo's camera set so that frame 0 is `fovY` degrees tall at the render
+ * size (photoCameraForFovY), and the frame-0 key's fovY showing the same (nothing reads that
+ * copy: frame 0 always renders the photo's camera). Refuses a document without a photo.
+ */
+export function withSourceFovY<D extends Pick<ProjectDoc, 'image' | 'render' | 'track'>>(doc: D, fovY: number): D {
+  if (!doc.image)
+    throw new CamtrackError(
+      'bad-input',
+      "Frame 0's field of view is the photo's camera: import a photo before setting it.",
+    );
+  const image = { ...doc.image, intrinsics: photoCameraForFovY(doc.image, doc.render, fovY) };
+  const shown = sourceFovY({ image, render: doc.render });
+  const keyframes = doc.track.keyframes.map((k) => (k.frame === 0 ? { ...k, fovY: shown } : k));
+  return { ...doc, image, track: { ...doc.track, keyframes } };
 }

@@ -23,8 +23,9 @@ import { catmullRomSegment, evalCatmullRom, type CatmullRomSegment } from './spl
  * Evaluating a track: the camera at every frame, exactly as the renderer and the UI use it.
  *
  * Rules:
- * - Frame 0 is always the source camera (identity pose, the source intrinsics), whatever a key
- *   says. A key on frame 0 only lends the first segment its easing, and its look-at target when
+ * - Frame 0 is always the source camera (identity pose, the source intrinsics: the photo's camera
+ *   at the render size, camera/intrinsics.ts renderIntrinsics), whatever a key says: a key's fovY
+ *   on frame 0 is not read. A key on frame 0 only lends the first segment its easing, and its look-at target when
  *   that target is straight ahead (so the camera keeps aiming at it). Without a key on frame 0 the
  *   source camera is the first key anyway: the track always starts from the photo.
  * - Positions: centripetal Catmull-Rom through the key positions (spline.ts), each segment's

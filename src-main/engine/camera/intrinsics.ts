@@ -1,4 +1,5 @@
 import { CamtrackError } from '../util/errors';
+import { computeFit, placeIntrinsics, stretchPlacement, type FitMode, type Placement } from '../image/fit';
 import type { Intrinsics } from '../geometry/conventions';
 
 /**
@@ -115,13 +116,76 @@ function checkSize(width: number, height: number): void {
   }
 }
 
-/** The intrinsics of a stored photo: its calibrated K when the project has one, else sourceIntrinsics' assumption. */
-export function photoIntrinsics(image: {
-  width: number;
-  height: number;
-  intrinsics?: { fx: number; fy: number; cx: number; cy: number };
-}): Intrinsics {
-  return image.intrinsics
-    ? { width: image.width, height: image.height, ...image.intrinsics }
-    : sourceIntrinsics(image.width, image.height);
+/** A pinhole K of a photo at its stored size, without the size (what a project stores). */
+export interface PhotoCamera {
+  fx: number;
+  fy: number;
+  cx: number;
+  cy: number;
+}
+
+/** The photo's camera when nothing is known about its lens: DEFAULT_FOV_X_DEG across, principal point at the centre. */
+export function defaultPhotoCamera(width: number, height: number): PhotoCamera {
+  const { fx, fy, cx, cy } = sourceIntrinsics(width, height);
+  return { fx, fy, cx, cy };
+}
+
+/**
+ * A photo record with its camera: the one it has, else defaultPhotoCamera. Every build before
+ * schema version 4 assumed exactly this default when a photo had no K, so filling it in keeps
+ * what an old project, sidecar or farm job renders.
+ */
+export function withPhotoCamera<T extends { width: number; height: number; intrinsics?: PhotoCamera }>(
+  image: T,
+): T & { intrinsics: PhotoCamera } {
+  return { ...image, intrinsics: image.intrinsics ?? defaultPhotoCamera(image.width, image.height) };
+}
+
+/** The intrinsics of a stored photo: its camera at its own size. */
+export function photoIntrinsics(image: { width: number; height: number; intrinsics: PhotoCamera }): Intrinsics {
+  return { width: image.width, height: image.height, ...image.intrinsics };
+}
+
+/** What the source camera depends on: the photo (and its camera) and the render's size and fit. */
+export interface SourceCameraDoc {
+  image: { width: number; height: number; intrinsics: PhotoCamera } | null;
+  render: { width: number; height: number; fit: FitMode };
+}
+
+/**
+ * THE source camera: frame 0's intrinsics at the render size, the photo's camera placed on the
+ * render grid (crop or pad), and that placement. Everything that shows or renders frame 0 takes it
+ * from here (3D view, camera view, warps, preview and model renders, sidecar, track export), so
+ * they cannot disagree. Without a photo: a DEFAULT_FOV_X_DEG camera at the render size.
+ */
+export function renderIntrinsics(doc: SourceCameraDoc): { intrinsics: Intrinsics; placement: Placement } {
+  const { width, height, fit } = doc.render;
+  if (!doc.image)
+    return { intrinsics: sourceIntrinsics(width, height), placement: stretchPlacement(width, height, width, height) };
+  const placement = computeFit(doc.image.width, doc.image.height, width, height, fit);
+  return { intrinsics: placeIntrinsics(photoIntrinsics(doc.image), placement), placement };
+}
+
+/** Frame 0's vertical field of view in degrees at the render size (what the source key shows). */
+export function sourceFovY(doc: SourceCameraDoc): number {
+  const k = renderIntrinsics(doc).intrinsics;
+  return fovYFromFocal(k.fy, k.height);
+}
+
+/**
+ * The photo's camera rescaled so that frame 0 is `fovY` degrees tall at the render size and fit
+ * (the unit every key's fovY is in): principal point and pixel aspect (fx / fy) kept. This is how
+ * `--fov`, an imported path's first camera and the source key's field set the photo's camera.
+ */
+export function photoCameraForFovY(
+  image: { width: number; height: number; intrinsics: PhotoCamera },
+  render: SourceCameraDoc['render'],
+  fovY: number,
+): PhotoCamera {
+  if (!(fovY > 1 && fovY < 179))
+    throw new CamtrackError('bad-input', `The vertical field of view must be between 1 and 179 degrees (got ${fovY}).`);
+  const placement = computeFit(image.width, image.height, render.width, render.height, render.fit);
+  const fy = focalFromFovY(fovY, render.height) / placement.scaleY;
+  const k = image.intrinsics;
+  return { fx: fy * (k.fx / k.fy), fy, cx: k.cx, cy: k.cy };
 }

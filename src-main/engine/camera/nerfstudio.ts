@@ -1,6 +1,13 @@
 import { Track, type Keyframe } from '../project/schema';
 import { CamtrackError } from '../util/errors';
-import { mat4Multiply, rigidInverse, type FrameCamera, type Intrinsics, type Mat4 } from '../geometry/conventions';
+import {
+  IDENTITY4,
+  mat4Multiply,
+  rigidInverse,
+  type FrameCamera,
+  type Intrinsics,
+  type Mat4,
+} from '../geometry/conventions';
 import { evaluateTrack } from './evaluate';
 import { intrinsicsFromPerspective, perspectiveFromIntrinsics } from './intrinsics';
 import { poseFromPositionQuaternion, positionQuaternionFromPose, rigidPoseProblem } from './pose';
@@ -13,7 +20,10 @@ import { LIMITS, positionProblem } from '../util/limits';
  * camera axes: our pose exactly), `fov` (vertical, degrees) and `aspect`.
  *
  * On import the path's FIRST camera is the one that took the photo: every pose is re-expressed
- * relative to it (it becomes the identity), which is what our frame 0 means.
+ * relative to it (it becomes the identity), which is what our frame 0 means. A path whose first
+ * camera is elsewhere is therefore re-based, not refused: the whole path moves with its first
+ * camera, so every camera keeps where it stands relative to the photo (importCameraPath says so
+ * in its notes). Its field of view becomes the photo's camera (the project's frame 0).
  */
 
 export interface NerfstudioCamera {
@@ -105,6 +115,8 @@ export interface ParseCameraPathOptions {
 export interface ParsedCameraPath {
   /** One camera per entry, relative to `origin` (by default the first: frames[0].c2w is the identity). */
   frames: FrameCamera[];
+  /** The file's pose of the camera that became the origin (the identity when the file already started there). */
+  origin: Mat4;
   fps: number;
   width: number;
   height: number;
@@ -137,13 +149,14 @@ export function parseCameraPath(text: string, opts: ParseCameraPathOptions = {})
   const fps = fpsOf(o, list.length);
 
   const raw = list.map((cam, i) => cameraEntry(cam, i, width, height));
-  const toFirst = rigidInverse(opts.origin ?? raw[0].c2w);
+  const origin = opts.origin ?? raw[0].c2w;
+  const toFirst = rigidInverse(origin);
   // Through position + quaternion: exactly rigid even when the file's rotations were rounded.
   const frames = raw.map((f) => {
     const { position, quaternion } = positionQuaternionFromPose(mat4Multiply(toFirst, f.c2w));
     return { c2w: poseFromPositionQuaternion(position, quaternion), intrinsics: f.intrinsics };
   });
-  return { frames, fps, width, height };
+  return { frames, origin: [...origin], fps, width, height };
 }
 
 /** The cameras of a camera_path.json, relative to its first camera (what `camtrack warp` needs). */
@@ -151,15 +164,19 @@ export function parseCameraPathFile(text: string, opts: ParseCameraPathOptions =
   return parseCameraPath(text, opts).frames;
 }
 
+/** How far (scene units, or radians) a first camera may be from the identity and still count as at the origin. */
+const AT_ORIGIN = 1e-9;
+
 /**
  * A camera path as an editable track: one quaternion key per camera, relative to the first, and
- * the source intrinsics (the first camera's field of view at the render size).
- * evaluateTrack(track, source) reproduces every imported camera.
+ * the source intrinsics (the first camera's field of view at the render size: the photo's camera).
+ * evaluateTrack(track, source) reproduces every imported camera. `notes` says when the path was
+ * re-based onto its first camera.
  */
 export function importCameraPath(
   text: string,
   opts: ParseCameraPathOptions = {},
-): { track: Track; source: Intrinsics } {
+): { track: Track; source: Intrinsics; notes: string[] } {
   const parsed = parseCameraPath(text, {
     ...opts,
     maxCameras: Math.min(opts.maxCameras ?? MAX_TRACK_FRAMES, MAX_TRACK_FRAMES),
@@ -186,7 +203,14 @@ export function importCameraPath(
     const issues = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(track)'}: ${i.message}`);
     throw bad(`the track made from it is not valid (${issues.join('; ')})`);
   }
-  return { track: r.data, source: parsed.frames[0].intrinsics };
+  const notes: string[] = [];
+  if (!opts.origin && IDENTITY4.some((v, i) => Math.abs(parsed.origin[i] - v) > AT_ORIGIN)) {
+    const [x, y, z] = [parsed.origin[3], parsed.origin[7], parsed.origin[11]].map((v) => +v.toFixed(3));
+    notes.push(
+      `the path's first camera stands at (${x}, ${y}, ${z}), not at the photo's camera: the path was re-based onto it (every camera moved with it, so it is frame 0)`,
+    );
+  }
+  return { track: r.data, source: parsed.frames[0].intrinsics, notes };
 }
 
 function cameraEntry(cam: unknown, i: number, width: number, height: number): FrameCamera {

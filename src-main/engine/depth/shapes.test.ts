@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { photoIntrinsics } from '../camera/intrinsics';
+import { photoIntrinsics, withPhotoCamera } from '../camera/intrinsics';
 import type { RoomShape } from '../project/schema';
 import { isCamtrackError } from '../util/errors';
 import {
@@ -27,7 +27,7 @@ const ROOM: RoomShape = {
 };
 const W = 320;
 const H = 180;
-const K = photoIntrinsics({ width: W, height: H });
+const K = photoIntrinsics(withPhotoCamera({ width: W, height: H }));
 
 /** The camera-frame point (OpenCV axes) that pixel (x, y) of a baked grid sees. */
 function unproject(z: number, x: number, y: number): [number, number, number] {

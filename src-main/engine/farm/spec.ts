@@ -3,7 +3,7 @@ import { z } from '../util/zod';
 import {
   LambdaDoc,
   RenderSettings,
-  SourceImage,
+  SourceImageV3,
   Depth,
   Track,
   PROJECT_SCHEMA_VERSION,
@@ -14,6 +14,7 @@ import {
 import { CamtrackError, type ErrorCode } from '../util/errors';
 import { LIMITS, renderPixelsProblem } from '../util/limits';
 import { FARM_ASSETS_DIR, FARM_RENDERS_DIR } from './paths';
+import { withPhotoCamera } from '../camera/intrinsics';
 
 /**
  * A farm job: everything a sidecar records that decides the frames (photo and depth by hash,
@@ -52,8 +53,9 @@ export const FarmJobSpec = z
     /** Where the output goes, relative to the farm root (renders/NAME.mp4, or a folder for png). */
     output: FarmPath,
     assets: z.object({ image: FarmAsset, depth: FarmAsset }),
-    // The working copy is for the studio's views: a render reads the photo itself.
-    source: SourceImage.omit({ asset: true, working: true }),
+    // The working copy is for the studio's views: a render reads the photo itself. A spec from
+    // before schema 4 may lack the photo's camera: the default one, which it rendered with.
+    source: SourceImageV3.omit({ asset: true, working: true }).transform(withPhotoCamera),
     depth: z.object({
       source: z.discriminatedUnion('type', [
         z.object({ type: z.literal('file'), originalName: z.string().max(1024) }),

@@ -1,6 +1,13 @@
 import type { Intrinsics } from '../geometry/conventions';
 import { WASM_BASE64 } from './splat.wasm';
-import { align16 as align, growTo, instantiateKernel, type KernelExports } from './wasm';
+import {
+  align16 as align,
+  frameArrays,
+  growTo,
+  instantiateKernel,
+  writeTransformAndRays,
+  type KernelExports,
+} from './wasm';
 
 /**
  * The forward warp's splatting kernel (assembly/splat.ts) and its memory, one per thread (the warp
@@ -137,10 +144,7 @@ class SplatMemory {
       new Float32Array(buf, this.depthPtr, sn).set(depth);
       this.resident = { rgb, depth };
     }
-    const tv = new Float64Array(buf, this.tPtr, 12);
-    for (let i = 0; i < 12; i++) tv[i] = T[i];
-    const ray = new Float64Array(buf, this.rayPtr, sw);
-    for (let u = 0; u < sw; u++) ray[u] = (u + 0.5 - sk.cx) / sk.fx;
+    writeTransformAndRays(this.k.memory, this.tPtr, this.rayPtr, T, sk);
     const maxZ = this.k.targetDepths(this.depthPtr, sw, sh, sk.fy, sk.cy, this.tPtr, this.rayPtr, this.ztPtr);
     this.k.softZWeights(this.ztPtr, this.zwPtr, sn, scale(maxZ));
     this.k.splatPoints(
@@ -188,10 +192,7 @@ class SplatMemory {
       withDepth ? this.zaccPtr : 0,
       this.zPtr,
     );
-    const image = new Float32Array(buf, this.imagePtr, this.pixels * 3).slice();
-    return withDepth
-      ? { image, holeCount, depth: new Float32Array(buf, this.zPtr, this.pixels).slice() }
-      : { image, holeCount };
+    return frameArrays(this.k.memory, this.imagePtr, this.zPtr, this.pixels, holeCount, withDepth);
   }
 }
 

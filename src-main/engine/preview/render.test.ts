@@ -10,7 +10,8 @@ import { readSidecar } from '../render/sidecar';
 import { writeTinyProject } from '../../test/tinyProject';
 import { CamtrackError } from '../util/errors';
 import { probeVideo } from '../video';
-import { prepareSource, warpFrame } from '../warp/forward';
+import { prepareWarp, previewWarpOptions, warpPrepared } from '../warp/method';
+import { hiddenLayerFor } from './layer';
 import { frameSimilarity } from './similarity';
 
 let root: string;
@@ -50,17 +51,19 @@ describe('preview render (no model)', () => {
 
     // The oracle: the same warp on this thread. Pixels the warp saw are exactly its colours; frame 0 is the photo.
     const inputs = await loadRenderInputs(projectDir, { ...doc, render: { ...doc.render } });
-    const prepared = prepareSource({
+    const photo = {
       image: inputs.image,
       depth: inputs.depth,
       intrinsics: inputs.intrinsics,
       c2w: inputs.cameras[0].c2w,
-    });
+    };
+    // The project's warp (new projects: the mesh, with its hidden layer), as the render makes it.
+    const prepared = prepareWarp(photo, doc.render.warp, { behind: hiddenLayerFor(photo, inputs.cameras) });
     let holes = 0,
       holeBlack = 0,
       mismatched = 0;
     for (let f = 0; f < 6; f++) {
-      const w = warpFrame(prepared, inputs.cameras[f]);
+      const w = warpPrepared(prepared, inputs.cameras[f], previewWarpOptions(doc.render.warp));
       for (let p = 0; p < w.width * w.height; p++) {
         if (w.holes[p]) {
           holes++;

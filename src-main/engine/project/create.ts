@@ -8,9 +8,11 @@ import {
   type LambdaDoc,
   type ProjectDoc,
   type RenderSettings,
-  type SourceImage,
+  type SourceImageV3,
 } from './schema';
 import { assertValidDoc } from './parse';
+import { withSourceFovY } from '../camera/edit';
+import { sourceFovY, withPhotoCamera } from '../camera/intrinsics';
 
 /**
  * A new project document with working defaults. No file I/O (the UI's File > New uses it too).
@@ -26,26 +28,31 @@ import { assertValidDoc } from './parse';
  */
 export const DEFAULT_NUM_FRAMES = 25;
 export const DEFAULT_FPS = 7;
-/** Vertical field of view of the source camera when nothing better is known (a normal lens). */
-export const DEFAULT_FOV_Y = 50;
 export const DEFAULT_LAMBDA_MIN = 0;
 
 export interface CreateProjectOptions {
   numFrames?: number;
   fps?: number;
-  /** Vertical field of view of the source camera, in degrees. */
+  /**
+   * Frame 0's vertical field of view in degrees at the render size: sets the photo's camera
+   * (needs `image`). Without it the photo keeps the camera it has, else the default (camera/intrinsics).
+   */
   fovY?: number;
   lambdaMin?: number;
   /** Overrides of DEFAULT_RENDER_SETTINGS (`steps` also sets the lambda table's rows). */
   render?: Partial<RenderSettings>;
-  image?: SourceImage | null;
+  /** The photo; one without a camera gets the default one. */
+  image?: SourceImageV3 | null;
   depth?: Depth | null;
   /** Clock for createdAt/modifiedAt (tests). */
   now?: Date;
 }
 
-/** The source camera: frame 0, at the origin, looking down -Z with +Y up (camera conventions). */
-export function sourceCameraKey(fovY: number = DEFAULT_FOV_Y): Keyframe {
+/**
+ * The source key: frame 0, at the origin, looking down -Z with +Y up (camera conventions). Its
+ * fovY shows the photo's camera; frame 0 renders that camera whatever the key says.
+ */
+export function sourceCameraKey(fovY: number): Keyframe {
   return {
     id: 'source',
     frame: 0,
@@ -72,18 +79,20 @@ export function createProject(name: string, opts: CreateProjectOptions = {}): Pr
   const now = (opts.now ?? new Date()).toISOString();
   const render: RenderSettings = { ...DEFAULT_RENDER_SETTINGS, ...opts.render };
   const numFrames = opts.numFrames ?? DEFAULT_NUM_FRAMES;
-  const doc: ProjectDoc = {
+  const image = opts.image ? withPhotoCamera(opts.image) : null;
+  let doc: ProjectDoc = {
     schemaVersion: PROJECT_SCHEMA_VERSION,
     name,
     createdAt: now,
     modifiedAt: now,
-    image: opts.image ?? null,
+    image,
     depth: opts.depth ?? null,
     sources: [],
-    track: { numFrames, fps: opts.fps ?? DEFAULT_FPS, keyframes: [sourceCameraKey(opts.fovY)] },
+    track: { numFrames, fps: opts.fps ?? DEFAULT_FPS, keyframes: [sourceCameraKey(sourceFovY({ image, render }))] },
     lambda: defaultLambdaDoc(render.steps, numFrames, opts.lambdaMin),
     render,
   };
+  if (opts.fovY !== undefined) doc = withSourceFovY(doc, opts.fovY);
   // Options come from people and the CLI: refuse a bad value here, not at the first save.
   return assertValidDoc(doc, `The new project "${name}" is not valid`);
 }

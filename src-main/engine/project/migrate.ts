@@ -4,12 +4,13 @@ import {
   DepthMapping,
   Track,
   RenderSettings,
-  SourceImage,
+  SourceImageV3,
   DepthSource,
   LambdaPreset,
   PROJECT_SCHEMA_VERSION,
 } from './schema';
 import { formatIssues } from '../util/issues';
+import { withPhotoCamera } from '../camera/intrinsics';
 
 /**
  * Schema migrations, run in memory on open: an older project is read, migrated step by step to
@@ -28,7 +29,7 @@ export const ProjectDocV0 = z.object({
   name: z.string(),
   createdAt: z.string(),
   modifiedAt: z.string(),
-  image: SourceImage.nullable(),
+  image: SourceImageV3.nullable(),
   depth: z.object({ source: DepthSource, mapping: DepthMapping }).nullable(),
   track: Track,
   lambda: z.object({
@@ -116,7 +117,32 @@ export const migrate3to4Fidelity: Step = (doc) => {
   return { ...doc, render: { ...(render as Record<string, unknown>), fidelity: 'studio' } };
 };
 
-export const MIGRATE_3_TO_4: readonly Step[] = [migrate3to4DepthShapes, migrate3to4Fidelity];
+/**
+ * The photo's camera stored once: a version-3 photo without a K rendered with the default camera
+ * (DEFAULT_FOV_X_DEG across, whatever its source key said), so exactly that camera is written into
+ * the photo and the project renders the picture it rendered before.
+ */
+export const migrate3to4SourceCamera: Step = (doc) => {
+  const image = doc.image as { width?: unknown; height?: unknown; intrinsics?: unknown } | null | undefined;
+  if (!image || typeof image !== 'object' || image.intrinsics !== undefined) return doc;
+  if (!(Number.isInteger(image.width) && Number.isInteger(image.height) && (image.width as number) > 0))
+    throw new CamtrackError('bad-file', 'This version-3 project is damaged: its photo has no valid width and height.');
+  return { ...doc, image: withPhotoCamera(image as { width: number; height: number }) };
+};
+
+/** The mesh warp: a version-3 project was warped by splatting, so it keeps `render.warp: 'splat'`. */
+export const migrate3to4Warp: Step = (doc) => {
+  const render = doc.render;
+  if (typeof render !== 'object' || render === null || Array.isArray(render)) return doc;
+  return { ...doc, render: { warp: 'splat', ...(render as Record<string, unknown>) } };
+};
+
+export const MIGRATE_3_TO_4: readonly Step[] = [
+  migrate3to4DepthShapes,
+  migrate3to4Fidelity,
+  migrate3to4SourceCamera,
+  migrate3to4Warp,
+];
 
 function migrateV3toV4(raw: unknown): unknown {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))

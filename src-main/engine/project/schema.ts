@@ -42,8 +42,13 @@ export const SourceImage = z.object({
   /** Size of the stored (EXIF-oriented) image in pixels. */
   width: imageSide,
   height: imageSide,
-  /** The camera's K when known (an imported calibrated camera); else a 60 degree horizontal fov is assumed. */
-  intrinsics: PixelIntrinsics.optional(),
+  /**
+   * The photo's camera: K at the stored size. Stored once, here; every frame-0 camera (3D view,
+   * warps, renders, exports) comes from it through camera/intrinsics.ts renderIntrinsics. A
+   * calibrated K, the first camera of an imported path, `--fov` or the source key's field of view
+   * set it; a photo that says nothing gets DEFAULT_FOV_X_DEG across.
+   */
+  intrinsics: PixelIntrinsics,
   /**
    * A downscaled upright copy (JPEG, at most WORKING_COPY_SIDE on its long side) that the 3D view
    * and the look-through preview show instead of a large photo; renders always read `asset`.
@@ -52,6 +57,10 @@ export const SourceImage = z.object({
   working: AssetRef.optional(),
 });
 export type SourceImage = z.infer<typeof SourceImage>;
+
+/** A photo as schema versions 0-3 (and sidecars and farm specs of those builds) stored it: K only when calibrated. */
+export const SourceImageV3 = SourceImage.extend({ intrinsics: PixelIntrinsics.optional() });
+export type SourceImageV3 = z.infer<typeof SourceImageV3>;
 
 /**
  * How depth values in the file become metric z-depth along the optical axis:
@@ -142,7 +151,7 @@ export const Pose = z.array(finite).length(16, 'a pose has 16 numbers (a row-maj
 export const SourceView = z.object({
   id: z.string().min(1),
   name: z.string(),
-  image: SourceImage.required({ intrinsics: true }),
+  image: SourceImage,
   depth: Depth,
   c2w: Pose,
   /** Off: kept in the project, left out of warps and renders. */
@@ -194,7 +203,11 @@ export const Keyframe = z.object({
   /** World position (GL world, +Y up). */
   position: Vec3,
   orientation: Orientation,
-  /** Vertical field of view in degrees (the focal length, independent of resolution). */
+  /**
+   * Vertical field of view in degrees of the render frame (the focal length, independent of
+   * resolution). On frame 0 it only shows the photo's camera (`image.intrinsics`), which is what
+   * frame 0 renders.
+   */
   fovY: finite.refine((v) => v > 1 && v < 179, 'fovY must be between 1 and 179 degrees'),
   /** Easing of the segment that starts at this key. */
   easing: Easing.default('linear'),
@@ -237,6 +250,9 @@ export type LambdaDoc = z.infer<typeof LambdaDoc>;
 
 export const ExecutionProviderName = z.enum(['auto', 'cuda', 'dml', 'coreml', 'webgpu', 'cpu']);
 export type ExecutionProviderName = z.infer<typeof ExecutionProviderName>;
+
+export const WarpMethod = z.enum(['mesh', 'splat']);
+export type WarpMethod = z.infer<typeof WarpMethod>;
 
 export const OutputFormat = z.enum(['mp4', 'png', 'webm', 'gif']);
 export type OutputFormat = z.infer<typeof OutputFormat>;
@@ -297,8 +313,27 @@ export const RenderSettings = z.object({
   /** Frames consecutive windows share at least (cross-faded); default 4. */
   windowOverlap: whole(LIMITS.windowOverlap).optional(),
   fidelity: Fidelity.default('studio'),
+  /**
+   * How the photo is carried into each frame's camera (engine/warp): 'mesh' renders it as a
+   * triangle mesh torn at depth edges (no cracks when the camera moves in), 'splat' splats every
+   * pixel bilinearly as the NVS-Solver reference does. Absent: written before the mesh warp, so
+   * rendered as then ('splat'); new projects take 'mesh'.
+   */
+  warp: WarpMethod.default('splat'),
 });
 export type RenderSettings = z.infer<typeof RenderSettings>;
+
+/**
+ * A change to some render settings (a queued job's overrides): every field optional and none
+ * defaulted, so a patch that names only the seed changes only the seed (`.partial()` would fill
+ * the defaulted fields in, and so reset them).
+ */
+export const RenderSettingsPatch: z.ZodType<Partial<RenderSettings>> = z.object(
+  Object.fromEntries(
+    Object.entries(RenderSettings.shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? v.unwrap() : v).optional()]),
+  ),
+) as unknown as z.ZodType<Partial<RenderSettings>>;
+export type RenderSettingsPatch = Partial<RenderSettings>;
 
 export const ProjectDoc = z
   .object({
@@ -341,6 +376,7 @@ export const DEFAULT_RENDER_SETTINGS: RenderSettings = {
   format: 'mp4',
   crf: 18,
   fidelity: 'studio',
+  warp: 'mesh',
 };
 
 /**

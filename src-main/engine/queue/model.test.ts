@@ -3,6 +3,7 @@ import { createProject, defaultLambdaDoc } from '../project/create';
 import type { ProjectDoc } from '../project/schema';
 import { CamtrackError } from '../util/errors';
 import {
+  JobOverrides,
   QueueState,
   cancelJob,
   effectiveProject,
@@ -73,6 +74,17 @@ describe('render queue model', () => {
     expect(p.lambda.lambdaMin).toBe(0.4);
     expect(p.render.width).toBe(project.render.width);
     expect(q.jobs[0].project.render.seed).toBe(project.render.seed);
+  });
+
+  it('an override that names the seed, parsed as the API parses it, changes only the seed', () => {
+    const own = {
+      ...project,
+      render: { ...project.render, conditioningFps: 6, cfgMode: 'two-pass' as const, warp: 'splat' as const },
+    };
+    const overrides = JobOverrides.parse({ render: { seed: 7 } });
+    expect(overrides.render).toEqual({ seed: 7 });
+    const p = effectiveProject({ project: own, overrides });
+    expect(p.render).toEqual({ ...own.render, seed: 7 });
   });
 
   it('refuses a job whose lambda table does not fit its steps and frames', () => {

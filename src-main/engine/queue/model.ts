@@ -1,5 +1,5 @@
 import { z } from '../util/zod';
-import { LambdaDoc, OutputFormat, ProjectDoc, RenderSettings } from '../project/schema';
+import { LambdaDoc, OutputFormat, ProjectDoc, RenderSettingsPatch } from '../project/schema';
 import { CamtrackError, type ErrorInfo } from '../util/errors';
 
 /**
@@ -17,7 +17,7 @@ const IsoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be 
 
 /** Per-job changes to the project snapshot: e.g. another seed, or another lambda table. */
 export const JobOverrides = z.object({
-  render: RenderSettings.partial().optional(),
+  render: RenderSettingsPatch.optional(),
   lambda: LambdaDoc.optional(),
 });
 export type JobOverrides = z.infer<typeof JobOverrides>;

@@ -13,5 +13,5 @@ export {
 export { renderFromSidecar, docFromSidecar, type RenderFromSidecarOptions } from './fromSidecar';
 export { applyRenderOverrides, lambdaForSteps, type RenderOverrides } from './overrides';
 export { applyFidelity } from './fidelity';
-export { loadRenderInputs, renderIntrinsics, type RenderInputs } from './inputs';
+export { loadRenderInputs, type RenderInputs } from './inputs';
 export { readSidecar, sidecarPathFor, writeSidecar, type RenderSidecar } from './sidecar';

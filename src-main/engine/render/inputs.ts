@@ -1,10 +1,10 @@
 import type { FrameCamera, Intrinsics } from '../geometry/conventions';
 import { evaluateTrack } from '../camera/evaluate';
-import { photoIntrinsics } from '../camera/intrinsics';
+import { renderIntrinsics } from '../camera/intrinsics';
 import type { DepthReport } from '../depth/mapping';
 import { depthForRender } from '../depth/prepare';
 import { readDepthSource } from '../depth/source';
-import { computeFit, placeIntrinsics, type Placement } from '../image/fit';
+import type { Placement } from '../image/fit';
 import { decodeImage } from '../image/load';
 import { resampleImage } from '../image/resample';
 import type { RgbImage } from '../image/types';
@@ -28,14 +28,6 @@ export interface RenderInputs {
   intrinsics: Intrinsics;
   cameras: FrameCamera[];
   depthReport: DepthReport;
-}
-
-/** The photo's intrinsics at the render size and fit (what frame 0 renders with). */
-export function renderIntrinsics(doc: ProjectDoc): { intrinsics: Intrinsics; placement: Placement } {
-  if (!doc.image) throw new CamtrackError('bad-input', 'The project has no photo: import one before rendering.');
-  const { width, height, fit } = doc.render;
-  const placement = computeFit(doc.image.width, doc.image.height, width, height, fit);
-  return { intrinsics: placeIntrinsics(photoIntrinsics(doc.image), placement), placement };
 }
 
 export async function loadRenderInputs(

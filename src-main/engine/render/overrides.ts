@@ -2,7 +2,14 @@ import { lambdaDocFromTable, lambdaTableFromDoc } from '../lambda/doc';
 import { resampleLambda } from '../lambda/resample';
 import { constantLambda, rampLambda } from '../lambda/summary';
 import { defaultLambdaDoc } from '../project/create';
-import type { ExecutionProviderName, Fidelity, LambdaDoc, OutputFormat, ProjectDoc } from '../project/schema';
+import {
+  WarpMethod,
+  type ExecutionProviderName,
+  type Fidelity,
+  type LambdaDoc,
+  type OutputFormat,
+  type ProjectDoc,
+} from '../project/schema';
 import { sigmasForSteps } from '../schedule/sigmas';
 import { CamtrackError } from '../util/errors';
 import { inRange, LIMITS, rangeText, renderSizeProblem } from '../util/limits';
@@ -23,6 +30,8 @@ export interface RenderOverrides {
   windowOverlap?: number;
   /** 'reference' reproduces the NVS-Solver reference code; 'studio' the studio's own choices (render/fidelity.ts). */
   fidelity?: Fidelity;
+  /** How the photo is warped into each frame (engine/warp/method.ts). */
+  warp?: WarpMethod;
 }
 
 /**
@@ -83,6 +92,11 @@ export function applyRenderOverrides(
   if (overrides.fidelity !== undefined) render.fidelity = overrides.fidelity;
   if (overrides.executionProvider !== undefined) render.executionProvider = overrides.executionProvider;
   if (overrides.format !== undefined) render.format = overrides.format;
+  if (overrides.warp !== undefined) {
+    if (!WarpMethod.safeParse(overrides.warp).success)
+      throw new CamtrackError('bad-input', `The warp is "mesh" or "splat" (got "${overrides.warp}").`);
+    render.warp = overrides.warp;
+  }
   for (const axis of ['width', 'height'] as const) {
     const v = overrides[axis];
     if (v === undefined) continue;

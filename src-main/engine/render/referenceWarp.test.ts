@@ -50,6 +50,7 @@ describe('reference warps of a render', () => {
       cameras,
       window: { start: 0, end: 4 },
       fill: false,
+      method: 'splat',
       fidelity: 'reference',
       onFrame: () => reported++,
     });
@@ -62,6 +63,7 @@ describe('reference warps of a render', () => {
       cameras,
       window: { start: 0, end: 4 },
       fill: false,
+      method: 'splat',
     });
     expect(pixels(r.frames[3])).not.toEqual(pixels(studio.frames[3]));
   });
@@ -85,6 +87,7 @@ describe('reference warps of a render', () => {
       cameras,
       window: { start: 0, end: 5 },
       fill: false,
+      method: 'splat',
       fidelity: 'reference',
     });
     expect(loaded).toEqual([0, 1, 2]); // frames 3 and 4 hold the last video frame
@@ -108,6 +111,7 @@ describe('reference warps of a render', () => {
       cameras,
       window: { start: 0, end: F },
       fill: false,
+      method: 'splat',
       fidelity: 'reference',
     });
     expect(r.frames).toHaveLength(F);
@@ -140,6 +144,7 @@ describe('reference warps of a render', () => {
         cameras: orbit(frames),
         window: { start: 0, end: frames },
         fill: false,
+        method: 'splat',
         fidelity: 'reference',
       });
     await expect(warp([photo, photo], 3)).rejects.toThrow(/one photo or from two .* this project has 3/);

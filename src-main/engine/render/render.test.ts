@@ -7,7 +7,7 @@ import { lambdaDocFromTable } from '../lambda/doc';
 import { sigmasForSteps } from '../schedule/sigmas';
 import { CamtrackError } from '../util/errors';
 import { probeVideo } from '../video';
-import { prepareSource, warpFrame } from '../warp/forward';
+import { prepareWarp, warpPrepared } from '../warp/method';
 import type { ProjectDoc } from '../project/schema';
 import { loadRenderInputs } from './inputs';
 import { renderFromSidecar } from './fromSidecar';
@@ -73,15 +73,18 @@ describe('renderProject with the draft model', () => {
 
     // The oracle: the photo warped into each camera on this thread, averaged over 8x8 blocks.
     const inputs = await loadRenderInputs(projectDir, doc);
-    const prepared = prepareSource({
-      image: inputs.image,
-      depth: inputs.depth,
-      intrinsics: inputs.intrinsics,
-      c2w: inputs.cameras[0].c2w,
-    });
+    const prepared = prepareWarp(
+      {
+        image: inputs.image,
+        depth: inputs.depth,
+        intrinsics: inputs.intrinsics,
+        c2w: inputs.cameras[0].c2w,
+      },
+      doc.render.warp,
+    );
     let compared = 0;
     for (let f = 0; f < 4; f++) {
-      const w = warpFrame(prepared, inputs.cameras[f]);
+      const w = warpPrepared(prepared, inputs.cameras[f]);
       for (let ly = 0; ly < w.latentHeight; ly++) {
         for (let lx = 0; lx < w.latentWidth; lx++) {
           if (f > 0 && w.latentHoles[ly * w.latentWidth + lx]) continue;

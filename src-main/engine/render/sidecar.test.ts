@@ -37,7 +37,13 @@ function input(steps: number, frames: number): RenderSidecarInput {
     app: { name: 'Camtrack Studio', version: '0.1.0' },
     createdAt: '2026-11-25T17:30:00.000Z',
     output: { format: 'mp4', width: 1024, height: 576, frames, fps: 7, crf: 18, bytes: 123456 },
-    source: { asset: { file: `${SHA_A}.jpg`, sha256: SHA_A }, originalName: 'porch.jpg', width: 1600, height: 900 },
+    source: {
+      asset: { file: `${SHA_A}.jpg`, sha256: SHA_A },
+      originalName: 'porch.jpg',
+      width: 1600,
+      height: 900,
+      intrinsics: { fx: 1386, fy: 1386, cx: 800, cy: 450 },
+    },
     depth: {
       source: { type: 'file', asset: { file: `${SHA_B}.npy`, sha256: SHA_B }, originalName: 'porch_depth.npy' },
       mapping: { kind: 'disparity', scale: 10000, near: 1e-4, far: 500 },

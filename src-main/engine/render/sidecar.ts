@@ -8,13 +8,14 @@ import {
   ExecutionProviderName,
   LambdaPreset,
   RenderSettings,
-  SourceImage,
+  SourceImageV3,
   SourceView,
   Track,
   VideoInput,
 } from '../project/schema';
 import { RHO, SIGMA_MAX, SIGMA_MIN } from '../schedule/karras';
 import { appVersion } from '../util/appRoot';
+import { withPhotoCamera } from '../camera/intrinsics';
 import { tempPathBeside, writeFileAtomic } from '../util/atomic';
 import { commitGroup, discardStaged, type StagedFile } from '../video/commit';
 import { CamtrackError, toErrorInfo } from '../util/errors';
@@ -162,7 +163,8 @@ export const RenderSidecar = z
     app: z.object({ name: z.string().min(1), version: z.string().min(1) }),
     createdAt: IsoTime,
     output: SidecarOutput,
-    source: SourceImage,
+    /** The photo with its camera; sidecars written before schema 4 have no K for an uncalibrated photo: the default one, which they used. */
+    source: SourceImageV3.transform(withPhotoCamera),
     depth: Depth,
     /** Further source views (sparse views), as the project held them; absent or empty for one photo. */
     sources: z.array(SourceView).optional(),

@@ -36,6 +36,8 @@ describe('writeProjectFromFiles', () => {
       originalName: '000001.jpg',
       width: 1600,
       height: 1200,
+      // Nothing is known of its lens: the default camera, 60 degrees across (half width / tan 30).
+      intrinsics: { fx: 800 / Math.tan(Math.PI / 6), fy: 800 / Math.tan(Math.PI / 6), cx: 800, cy: 600 },
     });
     expect(doc.depth?.source).toEqual({
       type: 'file',

@@ -22,6 +22,7 @@ import { createProject } from '../project/create';
 import { saveProject, type SavedProject } from '../project/store';
 import { assetFileName, sha256Hex, type NewAsset } from '../project/assets';
 import { projectNameFromDir } from '../project/layout';
+import { defaultPhotoCamera } from '../camera/intrinsics';
 
 /**
  * Makes a project folder from an image file and (optionally) a depth file, e.g. for samples, the
@@ -38,10 +39,11 @@ export interface ProjectFromFilesOptions {
   mapping?: Partial<DepthMapping>;
   /** Without a depth file: a depth shape (engine/depth/shapes.ts); without either the project has no depth. */
   shape?: DepthShape;
-  /** A whole track; else createProject's default with `numFrames`, `fps` and `fovY`. */
+  /** A whole track; else createProject's default with `numFrames` and `fps`. */
   track?: Track;
   numFrames?: number;
   fps?: number;
+  /** Frame 0's vertical field of view at the render size: the photo's camera (createProject's fovY). */
   fovY?: number;
   /** A lambda table; else the reference default for the render steps and the track's frames. */
   lambda?: LambdaDoc;
@@ -84,6 +86,7 @@ export async function imageAssetFromFile(imagePath: string): Promise<{ asset: Ne
       originalName: path.basename(imagePath),
       width: decoded.image.width,
       height: decoded.image.height,
+      intrinsics: defaultPhotoCamera(decoded.image.width, decoded.image.height),
     },
   };
 }

@@ -3,7 +3,8 @@ import type { FrameCamera } from '../geometry/conventions';
 import { psnr } from '../image/types';
 import { poseAt } from '../scene/poses';
 import { renderScene, sampleScene } from '../scene/scene';
-import { prepareSource, warpFrame, type WarpedFrame } from '../warp/forward';
+import type { WarpedFrame, WarpSource } from '../warp/forward';
+import { prepareWarp, warpPrepared } from '../warp/method';
 import { prepareSources, warpFused } from './fuse';
 
 const K = { width: 192, height: 128, fx: 150, fy: 150, cx: 96, cy: 64 };
@@ -19,15 +20,16 @@ const source = (v: (typeof views)[number]) => ({ image: v.image, depth: v.depth,
 const img = (w: WarpedFrame) => ({ width: w.width, height: w.height, data: w.image });
 const holes = (w: WarpedFrame) => w.holes.reduce((a, b) => a + b, 0);
 
-describe('sparse views: one z-buffer across sources', () => {
-  const fused = prepareSources(views.map(source));
+describe.each(['splat', 'mesh'] as const)('sparse views, %s warp: one z-buffer across sources', (method) => {
+  const fused = prepareSources(views.map(source), method);
+  const single = (v: WarpSource, c: FrameCamera) => warpPrepared(prepareWarp(v, method), c);
 
   it('the fused warp of the middle camera has fewer holes and a higher PSNR than either view alone', () => {
     const both = warpFused(fused, middle);
-    const alone = views.map((v) => warpFrame(prepareSource(source(v)), middle));
+    const alone = views.map((v) => single(source(v), middle));
     const p = (w: WarpedFrame) => psnr(img(w), truth.image);
     console.log(
-      `middle camera: fused ${holes(both)} holes, ${p(both).toFixed(2)} dB; left alone ${holes(alone[0])} holes, ${p(alone[0]).toFixed(2)} dB; right alone ${holes(alone[1])} holes, ${p(alone[1]).toFixed(2)} dB`,
+      `${method}, middle camera: fused ${holes(both)} holes, ${p(both).toFixed(2)} dB; left alone ${holes(alone[0])} holes, ${p(alone[0]).toFixed(2)} dB; right alone ${holes(alone[1])} holes, ${p(alone[1]).toFixed(2)} dB`,
     );
     for (const a of alone) {
       expect(holes(both)).toBeLessThan(holes(a));
@@ -51,9 +53,9 @@ describe('sparse views: one z-buffer across sources', () => {
   });
 
   it('with one source it is the single-view warp exactly, and a source toggled off takes no part', () => {
-    const one = prepareSources([source(views[0])]);
+    const one = prepareSources([source(views[0])], method);
     const a = warpFused(one, middle);
-    const b = warpFrame(prepareSource(source(views[0])), middle);
+    const b = single(source(views[0]), middle);
     // Typed arrays compared element by element (a failing toEqual would print megabytes).
     expect(a.image.every((v, i) => v === b.image[i])).toBe(true);
     expect(a.holes.every((v, i) => v === b.holes[i])).toBe(true);
@@ -66,7 +68,7 @@ describe('sparse views: one z-buffer across sources', () => {
     // one of its surfaces lies behind the left view's. Fused at the left camera, the left view wins.
     const near = source(views[0]);
     const far = { ...near, depth: near.depth.map((z) => z + 3), c2w: left.c2w };
-    const w = warpFused(prepareSources([far, near]), left);
+    const w = warpFused(prepareSources([far, near], method), left);
     expect(psnr(img(w), views[0].image)).toBeGreaterThan(40);
   });
 });

@@ -2,7 +2,7 @@ import type { Mat4 } from '../geometry/conventions';
 import {
   beginAccumulation,
   depthMaxLog,
-  prepareSource,
+  finishFrame,
   resolveFrame,
   splatSource,
   type PreparedSource,
@@ -11,6 +11,8 @@ import {
   type WarpSource,
   type WarpTarget,
 } from '../warp/forward';
+import { EDGE_THRESHOLD, meshWarpFrame, type MeshSource } from '../warp/mesh';
+import { prepareWarp, type WarpMethod } from '../warp/method';
 
 /**
  * Sparse views: several photos, each with its depth and camera, warped into one frame camera with
@@ -22,22 +24,37 @@ import {
  * Where several sources see the same surface their colours blend, weighted by how near each
  * source camera is to the frame's camera (`blendWeights`): at a source camera that source's
  * photo dominates and the frame reproduces it, between two sources both contribute.
+ *
+ * With the mesh warp (warp/mesh.ts) each source's mesh is drawn into a frame of its own; then each
+ * pixel takes the nearest surface any source drew there, its colour blended over the sources
+ * whose surface there lies within EDGE_THRESHOLD of it, by the same weights.
  */
 
-export interface FusedSources {
-  readonly sources: readonly PreparedSource[];
-  /** Typical scene depth (median over the sources' pixels with depth), the unit of `blendWeights`. */
-  readonly sceneDepth: number;
-}
+export type FusedSources =
+  | {
+      readonly method: 'splat';
+      readonly sources: readonly PreparedSource[];
+      /** Typical scene depth (median over the sources' pixels with depth), the unit of `blendWeights`. */
+      readonly sceneDepth: number;
+    }
+  | { readonly method: 'mesh'; readonly sources: readonly MeshSource[]; readonly sceneDepth: number };
 
 /**
- * Prepares every source with one shared soft z-buffer scale (from their depths; a single source
- * keeps the single-view warp's per-frame scale from its target depths, exactly).
+ * Prepares every source for `method` (default 'splat'): splatting with one shared soft z-buffer
+ * scale (from their depths; a single source keeps the single-view warp's per-frame scale from its
+ * target depths, exactly).
  */
-export function prepareSources(sources: readonly WarpSource[]): FusedSources {
+export function prepareSources(sources: readonly WarpSource[], method: WarpMethod = 'splat'): FusedSources {
   if (sources.length === 0) throw new Error('fuse: no sources');
+  const sceneDepth = medianDepth(sources);
+  if (method === 'mesh')
+    return { method, sources: sources.map((s) => prepareWarp(s, 'mesh').source as MeshSource), sceneDepth };
   const maxLog = sources.length === 1 ? undefined : Math.max(...sources.map((s) => depthMaxLog(s.depth)));
-  return { sources: sources.map((s) => prepareSource(s, maxLog)), sceneDepth: medianDepth(sources) };
+  return {
+    method,
+    sources: sources.map((s) => prepareWarp(s, 'splat', { sharedMaxLog: maxLog }).source as PreparedSource),
+    sceneDepth,
+  };
 }
 
 /**
@@ -71,13 +88,64 @@ export function warpFused(
   options: WarpOptions = {},
   enabled?: readonly boolean[],
 ): WarpedFrame {
-  const acc = beginAccumulation(target, options.withDepth ?? false);
   const blend = blendWeights(fused, target.c2w);
+  if (fused.method === 'mesh') return meshFused(fused.sources, target, options, blend, enabled);
+  const acc = beginAccumulation(target, options.withDepth ?? false);
   fused.sources.forEach((s, i) => {
     if (enabled && !enabled[i]) return;
     splatSource(s, acc, blend[i]);
   });
   return resolveFrame(acc, options);
+}
+
+/** Each source's mesh in a frame of its own, then per pixel the nearest surface, blended over the sources that drew it. */
+function meshFused(
+  sources: readonly MeshSource[],
+  target: WarpTarget,
+  options: WarpOptions,
+  blend: readonly number[],
+  enabled?: readonly boolean[],
+): WarpedFrame {
+  const { width, height } = target.intrinsics;
+  const n = width * height;
+  const drawn = sources.flatMap((s, i) =>
+    enabled && !enabled[i] ? [] : [{ f: meshWarpFrame(s, target, { withDepth: true, dilateRadius: 0 }), b: blend[i] }],
+  );
+  const image = new Float32Array(n * 3);
+  const depth = new Float32Array(n);
+  const raw = new Uint8Array(n).fill(1);
+  for (let p = 0; p < n; p++) {
+    let nearest = Infinity;
+    for (const { f } of drawn) if (!f.holes[p] && f.depth![p] < nearest) nearest = f.depth![p];
+    if (nearest === Infinity) continue;
+    let r = 0,
+      g = 0,
+      b = 0,
+      z = 0,
+      wsum = 0;
+    for (const { f, b: wt } of drawn) {
+      if (f.holes[p] || f.depth![p] > nearest * (1 + EDGE_THRESHOLD)) continue;
+      r += wt * f.image[p * 3];
+      g += wt * f.image[p * 3 + 1];
+      b += wt * f.image[p * 3 + 2];
+      z += wt * f.depth![p];
+      wsum += wt;
+    }
+    image[p * 3] = r / wsum;
+    image[p * 3 + 1] = g / wsum;
+    image[p * 3 + 2] = b / wsum;
+    depth[p] = z / wsum;
+    raw[p] = 0;
+  }
+  return finishFrame(raw, width, height, options, (holes) => {
+    let holeCount = 0;
+    for (let p = 0; p < n; p++) {
+      if (!holes[p]) continue;
+      holeCount++;
+      image[p * 3] = image[p * 3 + 1] = image[p * 3 + 2] = depth[p] = 0;
+    }
+    return options.withDepth ? { image, holeCount, depth } : { image, holeCount };
+  });
 }
 
 /** Camera-centre distance plus the optical-axis angle (radians) times `depth`. Poses are GL camera-to-world. */

@@ -2,6 +2,7 @@ import type { FrameCamera } from '../geometry/conventions';
 import { fillWarpedFrame } from '../preview';
 import { CamtrackError } from '../util/errors';
 import type { WarpedFrame, WarpSource } from '../warp/forward';
+import { previewWarpOptions, type WarpMethod } from '../warp/method';
 import { anchoredFrames } from './anchors';
 import { prepareSources, warpFused } from './fuse';
 
@@ -15,12 +16,13 @@ export function warpTrackFromViews(
   photo: WarpSource,
   views: readonly WarpSource[],
   cameras: readonly FrameCamera[],
-  opts: { fill?: boolean; onFrame?: () => void; signal?: AbortSignal } = {},
+  opts: { fill?: boolean; method?: WarpMethod; onFrame?: () => void; signal?: AbortSignal } = {},
 ): { frames: WarpedFrame[]; anchors: number[] } {
-  const fused = prepareSources([photo, ...views]);
+  const method = opts.method ?? 'splat';
+  const fused = prepareSources([photo, ...views], method);
   const frames = cameras.map((c) => {
     if (opts.signal?.aborted) throw new CamtrackError('cancelled', 'The render was cancelled (warp).');
-    const w = warpFused(fused, c, { withDepth: !!opts.fill });
+    const w = warpFused(fused, c, opts.fill ? previewWarpOptions(method) : {});
     opts.onFrame?.();
     return opts.fill ? fillWarpedFrame(w) : w;
   });

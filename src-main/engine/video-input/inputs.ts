@@ -1,7 +1,6 @@
-import { photoIntrinsics } from '../camera/intrinsics';
+import { renderIntrinsics } from '../camera/intrinsics';
 import { IDENTITY4 } from '../geometry/conventions';
 import { depthForRender } from '../depth/prepare';
-import { computeFit, placeIntrinsics } from '../image/fit';
 import { decodeImage } from '../image/load';
 import { resampleImage } from '../image/resample';
 import type { ProjectDoc } from '../project/schema';
@@ -29,9 +28,8 @@ export function videoSourceLoader(
 ): VideoSourceLoader | null {
   const video = doc.video;
   if (!video || !doc.image) return null;
-  const { width, height, fit } = doc.render;
-  const placement = computeFit(video.width, video.height, width, height, fit);
-  const intrinsics = placeIntrinsics(photoIntrinsics(doc.image), placement);
+  // The video's frames are the photo's size: every one is placed as the photo is, seen by its camera.
+  const { intrinsics, placement } = renderIntrinsics(doc);
   return {
     count: video.frames.length,
     async load(k) {

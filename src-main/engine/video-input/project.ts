@@ -38,6 +38,8 @@ export interface ProjectFromVideoOptions {
   /** Frames of the track (without a camera path); only the first this many video frames are imported. */
   numFrames?: number;
   fps?: number;
+  /** Frame 0's vertical field of view at the render size: the camera the video was shot with (a camera path's first camera sets it too). */
+  fovY?: number;
   render?: Partial<RenderSettings>;
   name?: string;
   now?: Date;
@@ -161,7 +163,7 @@ async function importVideo(
       ...(fps !== undefined && { fps }),
       ...(opts.render && { render: opts.render }),
       ...(opts.now && { now: opts.now }),
-      ...(track && { fovY: track.keyframes[0].fovY }),
+      ...(track ? { fovY: track.keyframes[0].fovY } : opts.fovY !== undefined && { fovY: opts.fovY }),
       image: { asset: first!.image, originalName: `${videoName} frame 0`, width, height },
       depth: estimator
         ? { source: { type: 'model', asset: first!.depth, model: estimator.model }, mapping: mapping }

@@ -1,7 +1,8 @@
 import type { FrameCamera, Mat4 } from '../geometry/conventions';
 import { fillWarpedFrame } from '../preview';
 import { CamtrackError } from '../util/errors';
-import { prepareSource, warpFrame, type WarpedFrame, type WarpSource } from '../warp/forward';
+import type { WarpedFrame, WarpOptions, WarpSource } from '../warp/forward';
+import { prepareWarp, previewWarpOptions, warpPrepared, type WarpMethod } from '../warp/method';
 import type { VideoSourceLoader } from './inputs';
 import { sourceFrameFor } from './frames';
 
@@ -22,8 +23,10 @@ export interface VideoWarpOptions {
   withDepth?: boolean;
   /** The track frame of cameras[0] when they are a later window's (default 0): frame f is warped from its own source frame. */
   firstFrame?: number;
-  /** How one frame is warped from its source frame (the reference fidelity's splatting); default the studio's splat. */
+  /** How one frame is warped from its source frame (the reference fidelity's splatting); default the studio's warp by `method`. */
   warp?(source: WarpSource, camera: FrameCamera): WarpedFrame;
+  /** The studio's warp (default 'splat'). Every source frame serves a frame or a few, so the mesh gets no hidden layer here. */
+  method?: WarpMethod;
   onFrame?(): void;
   signal?: AbortSignal;
 }
@@ -35,7 +38,8 @@ export async function warpTrackFromVideo(
   opts: VideoWarpOptions,
 ): Promise<WarpedFrame[]> {
   const out: WarpedFrame[] = [];
-  const options = { withDepth: !!opts.fill || !!opts.withDepth };
+  const method = opts.method ?? 'splat';
+  const options: WarpOptions = opts.fill ? previewWarpOptions(method) : { withDepth: !!opts.withDepth };
   let heldK = -1;
   let held: ((camera: FrameCamera) => WarpedFrame) | null = null;
   for (let f = 0; f < cameras.length; f++) {
@@ -43,7 +47,7 @@ export async function warpTrackFromVideo(
     const k = sourceFrameFor((opts.firstFrame ?? 0) + f, loader.count);
     if (!held || heldK !== k) {
       const source = { ...(await loader.load(k)), c2w: opts.sourcePose };
-      held = warpFrom(source, opts.warp, options);
+      held = warpFrom(source, opts.warp, method, options);
       heldK = k;
     }
     const w = held(cameras[f]);
@@ -53,13 +57,14 @@ export async function warpTrackFromVideo(
   return out;
 }
 
-/** One source frame's warp into a camera: `warp` when given, else the studio's splat of it prepared once. */
+/** One source frame's warp into a camera: `warp` when given, else the studio's warp of it by `method`, prepared once. */
 function warpFrom(
   source: WarpSource,
   warp: VideoWarpOptions['warp'],
-  options: { withDepth: boolean },
+  method: WarpMethod,
+  options: WarpOptions,
 ): (camera: FrameCamera) => WarpedFrame {
   if (warp) return (c) => warp(source, c);
-  const prepared = prepareSource(source);
-  return (c) => warpFrame(prepared, c, options);
+  const prepared = prepareWarp(source, method);
+  return (c) => warpPrepared(prepared, c, options);
 }

@@ -16,7 +16,7 @@ import { renderFromSidecar } from '../render/fromSidecar';
 import { specFromDoc } from '../farm/spec';
 import { parseProjectText, referencedAssets } from '../project/parse';
 import { depthAsset, PROJECT_SCHEMA_VERSION, type Keyframe, type ProjectDoc } from '../project/schema';
-import { renderIntrinsics } from '../render/inputs';
+import { renderIntrinsics } from '../camera/intrinsics';
 import { renderProject } from '../render/render';
 import { readSidecar } from '../render/sidecar';
 import { poseAt } from '../scene/poses';

@@ -95,13 +95,19 @@ export function depthMaxLog(depth: Float32Array): number {
  * their soft z-buffer factors would not compare (engine/sources).
  */
 export function prepareSource(src: WarpSource, sharedMaxLog?: number): PreparedSource {
+  checkWarpSource(src);
+  return sharedMaxLog === undefined ? src : { ...src, maxLog: sharedMaxLog };
+}
+
+/** A source's depth and intrinsics must be for its image's size (either warp); returns its pixel count. */
+export function checkWarpSource(src: WarpSource): number {
   const { width, height } = src.image;
   const n = width * height;
   if (src.depth.length !== n)
     throw new Error(`warp: depth has ${src.depth.length} values for a ${width}x${height} image`);
   if (src.intrinsics.width !== width || src.intrinsics.height !== height)
     throw new Error('warp: source intrinsics are for another size');
-  return sharedMaxLog === undefined ? src : { ...src, maxLog: sharedMaxLog };
+  return n;
 }
 
 /**
@@ -142,14 +148,27 @@ export function splatSource(src: PreparedSource, acc: Accumulation, blend = 1): 
 
 /** Colours, holes (dilated), the latent hole mask and the hole fraction from a filled accumulator. */
 export function resolveFrame(accumulation: Accumulation, options: WarpOptions = {}): WarpedFrame {
-  const tw = accumulation.target.intrinsics.width;
-  const th = accumulation.target.intrinsics.height;
+  const { width, height } = accumulation.target.intrinsics;
   const kernel = splatKernel();
   const raw = kernel.resolveColours(options.coverageThreshold ?? 0.01);
-  const holes = dilateBox(raw, tw, th, options.dilateRadius ?? 2);
-  const { image, holeCount, depth } = kernel.applyHoles(holes, accumulation.withDepth);
-  const latent = latentHoleMask(holes, tw, th, options.latentBlock ?? 8, options.latentHoleFraction ?? 0.2);
-  const frame: WarpedFrame = { width: tw, height: th, image, holes, ...latent, holeFraction: holeCount / (tw * th) };
+  return finishFrame(raw, width, height, options, (holes) => kernel.applyHoles(holes, accumulation.withDepth));
+}
+
+/**
+ * A warped frame from its raw holes, for either warp: the holes dilated, the colours (and depth)
+ * zeroed in them by `applyHoles`, and the latent hole mask.
+ */
+export function finishFrame(
+  raw: Uint8Array,
+  width: number,
+  height: number,
+  options: WarpOptions,
+  applyHoles: (holes: Uint8Array) => { image: Float32Array; holeCount: number; depth?: Float32Array },
+): WarpedFrame {
+  const holes = dilateBox(raw, width, height, options.dilateRadius ?? 2);
+  const { image, holeCount, depth } = applyHoles(holes);
+  const latent = latentHoleMask(holes, width, height, options.latentBlock ?? 8, options.latentHoleFraction ?? 0.2);
+  const frame: WarpedFrame = { width, height, image, holes, ...latent, holeFraction: holeCount / (width * height) };
   if (depth) frame.depth = depth;
   return frame;
 }

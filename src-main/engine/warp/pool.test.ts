@@ -4,6 +4,9 @@ import { renderScene, sampleScene } from '../scene/scene';
 import { prepareSource, warpFrame } from './forward';
 import { poseAt } from '../scene/poses';
 import { createWarpPool } from './pool';
+import { prepareWarp, previewWarpOptions, warpPrepared } from './method';
+import { buildHiddenLayer, layerRadius } from '../preview/layer';
+import { fillWarpedFrame } from '../preview/frame';
 
 const K = intrinsicsFromFovY(50, 128, 72);
 const pool = createWarpPool(2);
@@ -28,5 +31,20 @@ describe('warp pool', () => {
     // The pool can run a second track on the same workers.
     const again = await pool.warpFrames(source, targets.slice(0, 1));
     expect(again.frames[0].holeFraction).toBe(0);
+  });
+
+  it('runs the mesh warp with its hidden layer and the fill as this thread does', async () => {
+    const a = renderScene(sampleScene(), { c2w: IDENTITY4, intrinsics: K }, 1);
+    const source = { image: a.image, depth: a.depth, intrinsics: K, c2w: IDENTITY4 };
+    const targets = [1, 2, 3].map((i) => ({ c2w: poseAt([0.08 * i, 0, 0]), intrinsics: K }));
+    const behind = buildHiddenLayer(source, { radius: layerRadius(source, targets) });
+    const options = previewWarpOptions('mesh');
+    const { frames } = await pool.warpFrames(source, targets, { ...options, fill: true, method: 'mesh', behind });
+    const here = prepareWarp(source, 'mesh', { behind });
+    targets.forEach((t, i) => {
+      const ref = fillWarpedFrame(warpPrepared(here, t, options));
+      expect(Buffer.from(frames[i].image.buffer).equals(Buffer.from(ref.image.buffer))).toBe(true);
+      expect(Buffer.from(frames[i].holes).equals(Buffer.from(ref.holes))).toBe(true);
+    });
   });
 });

@@ -5,14 +5,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { toSharedImage } from '../image/types';
 import { CamtrackError } from '../util/errors';
-import { prepareSource, type WarpedFrame, type WarpOptions, type WarpSource, type WarpTarget } from './forward';
+import type { WarpedFrame, WarpOptions, WarpSource, WarpTarget } from './forward';
+import { prepareWarp, type PrepareWarpOptions, type WarpMethod } from './method';
 import type { WorkerReply, WorkerRequest } from './protocol';
 import { WARP_WORKER_BUNDLE } from './worker-entry';
 
 /**
- * A pool of worker threads that warp the frames of a track in parallel. The photo, its depth and
- * the soft z-buffer factors are put in SharedArrayBuffers once per source and read by every
- * worker without copies; each warped frame comes back as transferred buffers. Frames are handed
+ * A pool of worker threads that warp the frames of a track in parallel, by either warp
+ * (method.ts). The photo, its depth and a mesh's hidden layer are put in SharedArrayBuffers once
+ * per source and read by every worker without copies; each warped frame comes back as transferred buffers. Frames are handed
  * out one at a time as workers free up, so uneven frames balance themselves.
  */
 export interface WarpPool {
@@ -27,8 +28,11 @@ export interface WarpPool {
   close(): Promise<void>;
 }
 
-/** The warp's options, and `fill`: the workers also fill each frame's holes (the preview render). */
-export type PoolOptions = WarpOptions & { fill?: boolean };
+/**
+ * The warp's options, and `fill`: the workers also fill each frame's holes (the preview render);
+ * `method` picks the warp (default 'splat') and `behind` gives the mesh warp its hidden layer.
+ */
+export type PoolOptions = WarpOptions & { fill?: boolean; method?: WarpMethod; behind?: PrepareWarpOptions['behind'] };
 
 export interface WarpResult {
   frames: WarpedFrame[];
@@ -56,14 +60,14 @@ export function createWarpPool(size = availableParallelism()): WarpPool {
     if (closed) throw new Error('warp pool is closed');
     if (busy) throw new Error('warp pool is busy with another track');
     busy = true;
-    const { fill, ...options } = poolOptions;
+    const { fill, method = 'splat', behind, ...options } = poolOptions;
     try {
-      const image = toSharedImage(source.image);
-      const depth = new Float32Array(new SharedArrayBuffer(source.depth.length * 4));
-      depth.set(source.depth);
-      const prepared = prepareSource({ ...source, image, depth });
+      const shared = { ...source, image: toSharedImage(source.image), depth: sharedCopy(source.depth) };
+      const prepare = behind ? { behind: { rgb: sharedCopy(behind.rgb), depth: sharedCopy(behind.depth) } } : {};
+      prepareWarp(shared, method, prepare); // checks the source here, before any worker sees it
       const sourceId = ++sourceCounter;
-      for (const w of workers) w.postMessage({ type: 'source', sourceId, source: prepared } satisfies WorkerRequest);
+      for (const w of workers)
+        w.postMessage({ type: 'source', sourceId, source: shared, method, prepare } satisfies WorkerRequest);
       const frames = new Array<WarpedFrame>(targets.length);
       const frameMs = new Array<number>(targets.length).fill(0);
       let next = 0;
@@ -131,6 +135,14 @@ export function createWarpPool(size = availableParallelism()): WarpPool {
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };
+}
+
+/** A copy of `a` in a SharedArrayBuffer, which every worker reads without a copy of its own. */
+function sharedCopy(a: Float32Array): Float32Array {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const out = new Float32Array(new SharedArrayBuffer(a.length * 4));
+  out.set(a);
+  return out;
 }
 
 /** Warps a whole track with a temporary pool (one worker per core, at most one per frame). */

@@ -1,24 +1,25 @@
 import { parentPort } from 'node:worker_threads';
-import { warpFrame, type PreparedSource, type WarpOptions, type WarpTarget } from './forward';
+import type { WarpOptions, WarpTarget } from './forward';
+import { prepareWarp, warpPrepared, type PreparedWarp } from './method';
 import { fillWarpedFrame } from '../preview/frame';
 import type { WorkerReply, WorkerRequest } from './protocol';
 
 /** Worker thread of the warp pool: holds the shared source, warps the frames it is sent (and fills their holes for a preview). */
 const port = parentPort;
 if (!port) throw new Error('warp.worker must run in a worker thread');
-let source: PreparedSource | null = null;
+let source: PreparedWarp | null = null;
 let sourceId = -1;
 
 port.on('message', (msg: WorkerRequest) => {
   if (msg.type === 'source') {
-    source = msg.source;
+    source = prepareWarp(msg.source, msg.method, msg.prepare);
     sourceId = msg.sourceId;
     return;
   }
   try {
     if (!source || sourceId !== msg.sourceId) throw new Error('warp worker: frame for an unknown source');
     const t0 = performance.now();
-    const warped = warpFrame(source, msg.target as WarpTarget, {
+    const warped = warpPrepared(source, msg.target as WarpTarget, {
       ...(msg.options as WarpOptions),
       withDepth: msg.fill || (msg.options as WarpOptions).withDepth,
     });

@@ -6,7 +6,7 @@ import { createEngineService } from '../service';
 import type { ApiOutputs } from '../../api/contract';
 import type { ProjectDoc } from '../../engine/project/schema';
 import { writeNpy } from '../../engine/npy/npy';
-import { fovYFromFocal, sourceIntrinsics } from '../../engine/camera/intrinsics';
+import { fovYFromFocal, renderIntrinsics, sourceFovY, sourceIntrinsics } from '../../engine/camera/intrinsics';
 import { presetTrack } from '../../engine/camera/presets';
 import { evaluateTrack } from '../../engine/camera/evaluate';
 
@@ -147,6 +147,21 @@ describe('track designer calls', () => {
       for (let i = 0; i < 16; i++) expect(Math.abs(a[f].c2w[i] - b[f].c2w[i])).toBeLessThan(1e-6);
       expect(b[f].intrinsics.fy).toBeCloseTo(a[f].intrinsics.fy, 6);
     }
+    // The path's first camera is the photo's: exported and imported back, the photo keeps its camera.
+    expect(sourceFovY({ ...d, image: back.image! })).toBeCloseTo(sourceFovY(d), 9);
+    // A path of another field of view gives the photo that camera: frame 0 and frame 1 render alike (no jump).
+    const wide = JSON.parse(ns.text);
+    for (const c of wide.camera_path) c.fov = 50;
+    const imported = (await svc.handle('track.import', {
+      name: 'camera_path.json',
+      text: JSON.stringify(wide),
+      doc: d,
+    })) as ApiOutputs['track.import'];
+    expect(imported.notes.join('. ')).toMatch(/the photo's camera is its first camera \(50° vertical, was 46.8°\)/);
+    const after = { ...d, track: imported.track, image: imported.image! };
+    const cams = evaluateTrack(after.track, renderIntrinsics(after).intrinsics);
+    expect(fovYFromFocal(cams[0].intrinsics.fy, cams[0].intrinsics.height)).toBeCloseTo(50, 9);
+    expect(cams[1].intrinsics.fy).toBeCloseTo(cams[0].intrinsics.fy, 9);
     const own = (await svc.handle('track.export', { doc: d, format: 'camtrack' })) as ApiOutputs['track.export'];
     expect(own.fileName).toBe('Untitled.track.json');
     const ownBack = (await svc.handle('track.import', {

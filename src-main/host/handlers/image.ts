@@ -2,6 +2,7 @@ import type { Handlers } from '../context';
 import { preparePhoto } from '../../engine/image/importPhoto';
 import { storeAsset } from '../../engine/project/assets';
 import { CamtrackError } from '../../engine/util/errors';
+import { withPhotoCamera } from '../../engine/camera/intrinsics';
 import { projectDir } from './project';
 
 /** Imports running per project folder: 'image.cancel' stops one, a newer import replaces an older one. */
@@ -36,13 +37,13 @@ export const imageHandlers: Handlers = {
       check();
       progress('done', 1);
       return {
-        image: {
+        image: withPhotoCamera({
           asset,
           originalName: input.name,
           width: photo.width,
           height: photo.height,
           ...(working && { working }),
-        },
+        }),
         notes: photo.notes,
       };
     } finally {

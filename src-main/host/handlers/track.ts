@@ -3,9 +3,9 @@ import { exportCameraPath, importCameraPath, stringifyCameraPath } from '../../e
 import { parseTrack, stringifyTrack } from '../../engine/camera/track-json';
 import { validateTrack } from '../../engine/camera/keyframes';
 import { Track } from '../../engine/project/schema';
-import { fovYFromFocal } from '../../engine/camera/intrinsics';
 import { CamtrackError } from '../../engine/util/errors';
-import { renderSourceIntrinsics } from './warp';
+import { renderIntrinsics, sourceFovY } from '../../engine/camera/intrinsics';
+import { withSourceFovY } from '../../engine/camera/edit';
 
 /**
  * Track files: nerfstudio's camera_path.json and the studio's own track JSON, as text (the UI
@@ -49,6 +49,8 @@ function checkedTrack(track: Track): Track {
   return r.data;
 }
 
+const fovText = (deg: number) => `${+deg.toFixed(1)}°`;
+
 const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'track';
 
 export const trackHandlers: Handlers = {
@@ -60,24 +62,23 @@ export const trackHandlers: Handlers = {
       notes.push(`${track.keyframes.length} keys, ${track.numFrames} frames at ${track.fps} fps`);
       return { track, notes };
     }
-    const { intrinsics: k } = renderSourceIntrinsics(input.doc);
     const imported = importCameraPath(input.text, { width: input.doc.render.width, height: input.doc.render.height });
     const track = checkedTrack(imported.track);
     const source = imported.source;
-    notes.push(`${track.numFrames} cameras at ${+track.fps.toFixed(3)} fps; the first is the photo's camera`);
-    const fileFov = fovYFromFocal(source.fy, source.height);
-    const photoFov = fovYFromFocal(k.fy, k.height);
-    if (Math.abs(fileFov - photoFov) > 0.5) {
-      notes.push(
-        `its first camera has a ${fileFov.toFixed(1)}° vertical field of view, the photo ${photoFov.toFixed(1)}°: frame 0 uses the photo's`,
-      );
-    }
+    notes.push(`${track.numFrames} cameras at ${+track.fps.toFixed(3)} fps`, ...imported.notes);
     if (source.width / source.height !== input.doc.render.width / input.doc.render.height) {
       notes.push(
         `it was made for ${source.width}x${source.height}, the render is ${input.doc.render.width}x${input.doc.render.height}`,
       );
     }
-    return { track, notes };
+    if (!input.doc.image) return { track, notes };
+    // Its first camera took the photo: the photo's camera takes its field of view, so frame 0 and frame 1 agree.
+    const before = sourceFovY(input.doc);
+    const { image } = withSourceFovY({ ...input.doc, track }, track.keyframes[0].fovY);
+    const after = sourceFovY({ ...input.doc, image });
+    const was = Math.abs(after - before) > 0.05 ? `, was ${fovText(before)}` : '';
+    notes.push(`the photo's camera is its first camera (${fovText(after)} vertical${was})`);
+    return { track, notes, image: image! };
   },
 
   async 'track.export'(input) {
@@ -89,7 +90,7 @@ export const trackHandlers: Handlers = {
         text: stringifyTrack(doc.track),
       };
     }
-    const { intrinsics } = renderSourceIntrinsics(doc);
+    const { intrinsics } = renderIntrinsics(doc);
     return {
       fileName: 'camera_path.json',
       mime: 'application/json',

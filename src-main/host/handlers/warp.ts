@@ -2,42 +2,30 @@ import type { Handlers } from '../context';
 import { projectDir } from './project';
 import type { ProjectDoc } from '../../engine/project/schema';
 import { createTrackEvaluator } from '../../engine/camera/evaluate';
-import { photoIntrinsics, sourceIntrinsics } from '../../engine/camera/intrinsics';
+import { photoIntrinsics, renderIntrinsics } from '../../engine/camera/intrinsics';
 import type { Intrinsics } from '../../engine/geometry/conventions';
 import { IDENTITY4 } from '../../engine/geometry/conventions';
 import { composePlacements, placeIntrinsics, stretchPlacement, type Placement } from '../../engine/image/fit';
 import { readCheckedAsset } from '../../engine/project/assets';
-import { renderIntrinsics } from '../../engine/render/inputs';
 import { decodeImage } from '../../engine/image/load';
 import { resampleImage } from '../../engine/image/resample';
 import type { RgbImage } from '../../engine/image/types';
 import { encodeMaskPng, encodePng } from '../../engine/image/encode';
 import { depthForRender } from '../../engine/depth/prepare';
-import { prepareSource, warpFrame, type PreparedSource } from '../../engine/warp/forward';
+import { prepareWarp, warpPrepared, type PreparedWarp } from '../../engine/warp/method';
 import { CamtrackError } from '../../engine/util/errors';
 import { previewSize, readDepthAsset } from './depth';
 
 /**
- * The look-through preview: the engine's own warp of the photo into one frame of the track, at
+ * The look-through preview: the engine's own warp (the project's, render.warp) of the photo into one frame of the track, at
  * the render's framing (size and crop/pad fit) scaled down to at most maxSide. The track is
  * evaluated against the render-size source intrinsics, as the render does.
  */
 
 const DEFAULT_PREVIEW_SIDE = 512;
 
-/** The source camera of the track at the render's size and fit (the camera frame 0 renders with): the render's own renderIntrinsics. */
-export function renderSourceIntrinsics(doc: ProjectDoc): { intrinsics: Intrinsics; fit: Placement } {
-  if (!doc.image) {
-    // No photo yet: a default camera at the render size (the UI's 3D view uses the same).
-    const { width, height } = doc.render;
-    return { intrinsics: sourceIntrinsics(width, height), fit: stretchPlacement(width, height, width, height) };
-  }
-  const { intrinsics, placement } = renderIntrinsics(doc);
-  return { intrinsics, fit: placement };
-}
-
 let imageCache: { key: string; image: Promise<RgbImage> } | null = null;
-let sourceCache: { key: string; source: PreparedSource } | null = null;
+let sourceCache: { key: string; source: PreparedWarp } | null = null;
 
 /**
  * The photo, decoded: the original, or (`working`) its downscaled working copy when it has one. It
@@ -60,21 +48,23 @@ export function readPhoto(dir: string, doc: ProjectDoc, which: 'original' | 'wor
   return imageCache.image;
 }
 
-/** Photo and depth on the preview grid, with the soft z-buffer weights (cached: only the camera changes between frames). */
-async function previewSource(
-  dir: string,
-  doc: ProjectDoc,
-  placement: Placement,
-  k: Intrinsics,
-): Promise<PreparedSource> {
-  const key = JSON.stringify([dir, doc.image!.asset, doc.depth!.source, doc.depth!.mapping, placement]);
+/** Photo and depth on the preview grid, prepared for the project's warp (cached: only the camera changes between frames). */
+async function previewSource(dir: string, doc: ProjectDoc, placement: Placement, k: Intrinsics): Promise<PreparedWarp> {
+  const key = JSON.stringify([
+    dir,
+    doc.image!.asset,
+    doc.depth!.source,
+    doc.depth!.mapping,
+    placement,
+    doc.render.warp,
+  ]);
   if (sourceCache?.key === key) return sourceCache.source;
   // The working copy of a large photo is plenty for a preview grid: placed over the original's grid first.
   const [photo, raw] = await Promise.all([readPhoto(dir, doc, 'working'), readDepthAsset(dir, doc)]);
   const onOriginal = stretchPlacement(photo.width, photo.height, doc.image!.width, doc.image!.height);
   const image = resampleImage(photo, composePlacements(onOriginal, placement));
   const { depth } = depthForRender(raw, doc.depth!.mapping, placement);
-  const source = prepareSource({ image, depth: depth.z, intrinsics: k, c2w: IDENTITY4 });
+  const source = prepareWarp({ image, depth: depth.z, intrinsics: k, c2w: IDENTITY4 }, doc.render.warp);
   sourceCache = { key, source };
   return source;
 }
@@ -93,7 +83,7 @@ export const warpHandlers: Handlers = {
       );
     }
     if (!doc.image) throw new CamtrackError('bad-input', 'Import a photo first: the look-through preview warps it.');
-    const { intrinsics: renderK, fit } = renderSourceIntrinsics(doc);
+    const { intrinsics: renderK, placement: fit } = renderIntrinsics(doc);
     const size = previewSize(doc.render.width, doc.render.height, input.maxSide ?? DEFAULT_PREVIEW_SIDE);
     const shrink = stretchPlacement(doc.render.width, doc.render.height, size.width, size.height);
     const placement = composePlacements(fit, shrink);
@@ -104,7 +94,7 @@ export const warpHandlers: Handlers = {
       placeIntrinsics(photoIntrinsics(doc.image!), placement),
     );
     const cam = createTrackEvaluator(doc.track, renderK).at(input.frame);
-    const warped = warpFrame(source, { c2w: cam.c2w, intrinsics: placeIntrinsics(cam.intrinsics, shrink) });
+    const warped = warpPrepared(source, { c2w: cam.c2w, intrinsics: placeIntrinsics(cam.intrinsics, shrink) });
     const [png, maskPng] = await Promise.all([
       encodePng({ width: warped.width, height: warped.height, data: warped.image }),
       encodeMaskPng(warped.holes, warped.width, warped.height),

@@ -4,7 +4,8 @@ import { add, quatToMat3, type Vec3 } from '../../../src-main/engine/camera/math
 import { useProject } from '../../state/projectStore';
 import { useUi } from '../../state/uiStore';
 import { deleteSelectedKey, editTrack, EASINGS } from '../timeline/Timeline';
-import { moveKey, updateKey, type KeyPatch } from '../../../src-main/engine/camera/edit';
+import { moveKey, updateKey, withSourceFovY, type KeyPatch } from '../../../src-main/engine/camera/edit';
+import { sourceFovY } from '../../../src-main/engine/camera/intrinsics';
 import { useSceneDepth } from '../viewport/sceneStore';
 import { NumberField } from '../ui/NumberField';
 import { focalMmFromFovY, fovYFromFocalMm } from '../../../src-main/engine/camera/lens';
@@ -14,6 +15,8 @@ export function KeyframeFields() {
   const id = useUi((s) => s.selectedKeyId);
   const key = useProject((s) => s.doc?.track.keyframes.find((k) => k.id === id) ?? null);
   const depth = useSceneDepth();
+  // Frame 0's field of view is the photo's camera (stored once, in the photo): shown and set through it.
+  const sourceFov = useProject((s) => (s.doc?.image ? sourceFovY(s.doc) : null));
   // The frame the track renders into: its aspect turns fovY into a 35 mm focal length.
   const aspect = useProject((s) => (s.doc ? s.doc.render.width / s.doc.render.height : 16 / 9));
   if (!key) {
@@ -28,12 +31,22 @@ export function KeyframeFields() {
   const vec = (v: readonly number[], i: number, x: number): [number, number, number] =>
     v.map((c, j) => (j === i ? x : c)) as [number, number, number];
   const source = key.frame === 0;
+  const fovY = source && sourceFov !== null ? sourceFov : key.fovY;
+  const setFovY = (v: number) => {
+    if (!source) return edit({ fovY: v });
+    try {
+      useProject.getState().update((d) => withSourceFovY(d, v));
+    } catch (e) {
+      useUi.getState().toast('error', (e as Error).message);
+    }
+  };
 
   return (
     <div className="insp-fields" data-testid="keyframe-fields">
       {source && (
         <p className="muted insp-hint">
-          Frame 0 is the source camera: its pose stays the photo's; this key only sets the first segment's easing.
+          Frame 0 is the source camera: its pose stays the photo's and its field of view is the photo's camera (set
+          here, by --fov or by an imported path); this key also sets the first segment's easing.
         </p>
       )}
       <div className="field">
@@ -111,10 +124,10 @@ export function KeyframeFields() {
       <div className="field">
         <span>fovY (deg)</span>
         <NumberField
-          value={key.fovY}
+          value={Math.round(fovY * 1e4) / 1e4}
           label="Vertical field of view"
           testId="key-fov"
-          onCommit={(v) => edit({ fovY: v })}
+          onCommit={setFovY}
         />
       </div>
       <div
@@ -123,11 +136,11 @@ export function KeyframeFields() {
       >
         <span>Focal (mm)</span>
         <NumberField
-          value={Math.round(focalMmFromFovY(key.fovY, aspect) * 100) / 100}
+          value={Math.round(focalMmFromFovY(fovY, aspect) * 100) / 100}
           label="Focal length in mm (36 mm sensor)"
           testId="key-focal-mm"
           check={(mm) => (mm > 0 ? null : 'The focal length must be above 0 mm.')}
-          onCommit={(mm) => edit({ fovY: Math.round(fovYFromFocalMm(mm, aspect) * 1e4) / 1e4 })}
+          onCommit={(mm) => setFovY(Math.round(fovYFromFocalMm(mm, aspect) * 1e4) / 1e4)}
         />
       </div>
       <div className="field">

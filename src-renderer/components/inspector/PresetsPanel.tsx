@@ -1,13 +1,13 @@
 import { useMemo, useState } from 'react';
 import { PRESET_KINDS, presetTrack, type PresetKind, type PresetSpec } from '../../../src-main/engine/camera/presets';
 import { defaults, PRESET_PARAMS, specFromValues, type Values } from './presetParams';
-import { fovYFromFocal } from '../../../src-main/engine/camera/intrinsics';
 import { beginGesture, endGesture, useProject } from '../../state/projectStore';
 import { isPreviewModel } from '../../../src-main/engine/preview/kind';
 import { SVD_FRAME_COUNTS } from '../../../src-main/engine/camera/frame-count';
 import { useUi } from '../../state/uiStore';
 import { editTrack } from '../timeline/Timeline';
-import { renderSourceIntrinsics, useSceneDepth } from '../viewport/sceneStore';
+import { useSceneDepth } from '../viewport/sceneStore';
+import { fovYFromFocal, renderIntrinsics } from '../../../src-main/engine/camera/intrinsics';
 
 /**
  * Presets: each of the engine's camera moves with its parameters. Apply replaces the track's
@@ -32,7 +32,7 @@ export function PresetsPanel() {
       useUi.getState().toast('error', (e as Error).message);
       return;
     }
-    const k = renderSourceIntrinsics(doc);
+    const k = renderIntrinsics(doc).intrinsics;
     // One undo step, the track and (for the 360° showcase) the window setting together.
     beginGesture();
     const ok = editTrack((t) => ({

@@ -15,7 +15,8 @@ export async function importTrackFile(file: File): Promise<void> {
     projectDirOrThrow();
     const text = await file.text();
     const r = await engine.call('track.import', { name: file.name, text, doc });
-    useProject.getState().update((d) => ({ ...d, track: r.track }));
+    // One undo step: the track, and the photo's camera when the path's first camera brought one.
+    useProject.getState().update((d) => ({ ...d, track: r.track, ...(r.image && d.image && { image: r.image }) }));
     useUi.getState().set({ selectedKeyId: null, frame: 0 });
     useUi.getState().toast('success', [`Imported the track from ${file.name}`, ...r.notes].join('. '));
   });

@@ -161,6 +161,21 @@ export function RenderSettings({ model, app }: { model: ModelState; app: AppInfo
           onChange={(fit) => set({ fit })}
         />
       </Row>
+      <Row
+        label="Warp"
+        hint="How the photo is carried into each frame: Mesh, a surface torn only at depth edges (no cracks when the camera moves in); Splat, the NVS-Solver reference's points."
+      >
+        <Segmented
+          label="Warp"
+          testId="render-warp"
+          value={r.warp}
+          options={[
+            { value: 'mesh', label: 'Mesh' },
+            { value: 'splat', label: 'Splat' },
+          ]}
+          onChange={(warp) => set({ warp })}
+        />
+      </Row>
 
       <h4 className="rsettings__group">Output</h4>
       <Row label="Format">

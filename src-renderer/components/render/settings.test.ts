@@ -40,7 +40,13 @@ function readyDoc(): ProjectDoc {
   const asset = { file: 'a.png', sha256: 'a'.repeat(64) };
   return ProjectDoc.parse({
     ...doc,
-    image: { asset, originalName: 'a.png', width: 512, height: 288 },
+    image: {
+      asset,
+      originalName: 'a.png',
+      width: 512,
+      height: 288,
+      intrinsics: { fx: 443, fy: 443, cx: 256, cy: 144 },
+    },
     depth: {
       source: { type: 'file', asset: { file: 'd.npy', sha256: 'b'.repeat(64) }, originalName: 'd.npy' },
       mapping: { kind: 'depth', scale: 1, near: 0.0001, far: 1000 },

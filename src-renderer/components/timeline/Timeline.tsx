@@ -6,7 +6,7 @@ import type { Easing, Track } from '../../../src-main/engine/project/schema';
 import { engine } from '../../api/client';
 import { beginGesture, endGesture, useProject } from '../../state/projectStore';
 import { useUi } from '../../state/uiStore';
-import { renderSourceIntrinsics } from '../viewport/sceneStore';
+import { renderIntrinsics } from '../../../src-main/engine/camera/intrinsics';
 import { NumberField } from '../ui/NumberField';
 import { frameCountView } from './frameCount';
 import {
@@ -52,7 +52,7 @@ function setFps(t: Track, fps: number): Track {
 export function insertKeyAtCurrentFrame(): void {
   const { doc } = useProject.getState();
   if (!doc) return;
-  const source = renderSourceIntrinsics(doc);
+  const source = renderIntrinsics(doc).intrinsics;
   const frame = useUi.getState().frame;
   const existing = doc.track.keyframes.find((k) => k.frame === frame);
   if (existing) {

@@ -7,9 +7,7 @@ import type { ProjectDoc, SourceView, Track } from '../../../src-main/engine/pro
 import { engine } from '../../api/client';
 import { useProject } from '../../state/projectStore';
 import { buildDepthGeometry, type DepthGeometry } from './sceneMath';
-import { renderSourceIntrinsics } from './docCamera';
-
-export { renderSourceIntrinsics };
+import { renderIntrinsics } from '../../../src-main/engine/camera/intrinsics';
 
 /**
  * What the 3D view, the inspector and the timeline share beyond the document: the depth at
@@ -46,7 +44,8 @@ export const useScene = create<SceneState>()(() => ({
 
 function depthKey(dir: string | null, doc: ProjectDoc | null): string | null {
   if (!dir || !doc?.image || !doc.depth) return null;
-  return JSON.stringify([dir, doc.image.asset.sha256, doc.depth.source, doc.depth.mapping]);
+  // The photo's camera too: the mesh is the depth unprojected through it (it changes with --fov, a path, the source key).
+  return JSON.stringify([dir, doc.image.asset.sha256, doc.image.intrinsics, doc.depth.source, doc.depth.mapping]);
 }
 
 /** Keeps useScene in step with the document: mount once (the viewport does). Mapping edits are debounced. */
@@ -110,7 +109,7 @@ export function useDepthPreviewSync(): void {
 export function useRenderSource(): Intrinsics | null {
   const image = useProject((s) => s.doc?.image ?? null);
   const render = useProject((s) => s.doc?.render ?? null);
-  return useMemo(() => (render ? renderSourceIntrinsics({ image, render } as ProjectDoc) : null), [image, render]);
+  return useMemo(() => (render ? renderIntrinsics({ image, render }).intrinsics : null), [image, render]);
 }
 
 /** The engine's evaluator of the current track (memoised on the track), or the reason it cannot be evaluated. */

@@ -7,11 +7,15 @@ import { CamtrackError } from '../../util/errors';
 import type { VideoSourceLoader } from '../../video-input';
 import { prepareSource, warpFrame, type WarpedFrame, type WarpSource } from '../../warp/forward';
 import { filledDepth } from '../../windows/depth';
+import { prepareWarp, previewWarpOptions, warpPrepared } from '../../warp/method';
+import { hiddenLayerFor } from '../../preview/layer';
 import { chooseWarpRoute, warpTrack, type WarpScene } from './warp';
 
 /**
  * warpTrack, the render's one warp: each route against the plain single-threaded warp of the same
- * source (the oracle), bit for bit, and the route chosen for each kind of scene and window.
+ * source (the oracle), bit for bit, and the route chosen for each kind of scene and window. The
+ * routes are checked with the splatting warp (its oracle is warpFrame), and a mesh preview's in
+ * the thread and the pool against the mesh warp with its hidden layer.
  */
 function sceneAt(width: number, height: number, frames: number) {
   const K = intrinsicsFromFovY(50, width, height);
@@ -54,6 +58,7 @@ describe('warpTrack routes', () => {
       cameras: small.cameras,
       window: { start: 2, end: 5 },
       fill: false,
+      method: 'splat',
       onFrame: () => reported++,
     });
     const prepared = prepareSource(small.photo);
@@ -75,16 +80,51 @@ describe('warpTrack routes', () => {
       cameras: big.cameras,
       window: { start: 0, end: 16 },
       fill: true,
+      method: 'splat',
       onFrame: () => reported++,
     });
     expect(reported).toBe(16);
     pooled.frames.forEach((f, i) => expect(same(f, oracle[i])).toBe(true));
-    const threaded = await warpTrack({ scene, cameras: big.cameras, window: { start: 0, end: 2 }, fill: true });
+    const threaded = await warpTrack({
+      scene,
+      cameras: big.cameras,
+      window: { start: 0, end: 2 },
+      fill: true,
+      method: 'splat',
+    });
     threaded.frames.forEach((f, i) => {
       expect(same(f, oracle[i])).toBe(true);
       expect(f.depth).toBeInstanceOf(Float32Array);
     });
     expect(oracle[5].holeFraction).toBeGreaterThan(0); // the camera moved: there were holes to fill
+  });
+
+  it('a mesh preview draws the hidden layer behind the photo and fills the rest, in the thread and the pool alike', async () => {
+    const big = sceneAt(512, 256, 16);
+    const layered = prepareWarp(big.photo, 'mesh', { behind: hiddenLayerFor(big.photo, big.cameras) });
+    const options = previewWarpOptions('mesh');
+    const oracle = big.cameras.map((c) => fillWarpedFrame(warpPrepared(layered, c, options)));
+    const scene: WarpScene = { kind: 'photo', photo: big.photo };
+    const pooled = await warpTrack({
+      scene,
+      cameras: big.cameras,
+      window: { start: 0, end: 16 },
+      fill: true,
+      method: 'mesh',
+    });
+    pooled.frames.forEach((f, i) => expect(same(f, oracle[i])).toBe(true));
+    // A window of two draws the layer built for the whole track: its frames are the track's.
+    const threaded = await warpTrack({
+      scene,
+      cameras: big.cameras,
+      window: { start: 0, end: 2 },
+      fill: true,
+      method: 'mesh',
+    });
+    threaded.frames.forEach((f, i) => expect(same(f, oracle[i])).toBe(true));
+    // The layer covered what the mesh alone leaves open: fewer holes for the fill to guess.
+    const alone = warpPrepared(prepareWarp(big.photo, 'mesh'), big.cameras[15], options);
+    expect(pooled.frames[15].holeFraction).toBeLessThan(alone.holeFraction);
   });
 
   it('a video window warps each frame from its own video frame, counted from the track start', async () => {
@@ -110,6 +150,7 @@ describe('warpTrack routes', () => {
       window: { start: 2, end: 6 },
       start,
       fill: false,
+      method: 'splat',
     });
     expect(loaded).toEqual([2, 3]); // frames 4 and 5 hold the last source frame, loaded once
     frames.forEach((f, i) => {
@@ -130,6 +171,7 @@ describe('warpTrack routes', () => {
         window: { start: 3, end: 6 },
         start: { image, previous: null, view },
         fill: false,
+        method: 'splat',
       });
     const w = await laterWindow();
     expect(w.frames).toHaveLength(3);
@@ -165,7 +207,14 @@ describe('warpTrack routes', () => {
       [photoScene, small.cameras, 6],
       [{ kind: 'photo', photo: big.photo } as WarpScene, big.cameras, 16],
     ] as const) {
-      const e = await warpTrack({ scene, cameras, window: { start: 0, end }, fill: false, signal }).catch((x) => x);
+      const e = await warpTrack({
+        scene,
+        cameras,
+        window: { start: 0, end },
+        fill: false,
+        method: 'splat',
+        signal,
+      }).catch((x) => x);
       expect(e).toBeInstanceOf(CamtrackError);
       expect((e as CamtrackError).code).toBe('cancelled');
     }

@@ -7,7 +7,15 @@ import { prepareSources, warpFused } from '../../sources/fuse';
 import { warpTrackFromViews } from '../../sources/track';
 import { CamtrackError } from '../../util/errors';
 import { warpTrackFromVideo, type VideoSourceLoader } from '../../video-input';
-import { prepareSource, warpFrame, type WarpedFrame, type WarpSource } from '../../warp/forward';
+import type { WarpedFrame, WarpSource } from '../../warp/forward';
+import {
+  prepareWarp,
+  previewWarpOptions,
+  warpPrepared,
+  type PrepareWarpOptions,
+  type WarpMethod,
+} from '../../warp/method';
+import { hiddenLayerFor } from '../../preview/layer';
 import { createWarpPool, WARP_IN_THREAD_BELOW } from '../../warp/pool';
 import { referenceWarpFrame } from '../../warp/reference';
 import type { FrameWindow } from '../../windows';
@@ -45,10 +53,14 @@ export interface WarpTrackOptions {
    * Default 'studio'.
    */
   fidelity?: Fidelity;
-  // The seam for how one frame is warped (a render.warp method; today's bilinear splatting is
-  // 'splat') and which reference rules apply (render.fidelity, above): add them here, choose in
-  // chooseWarpRoute, and pass them to the per-frame warps the routes call (warpEach on this
-  // thread, the pool's workers, sources/track.ts, video-input/track.ts).
+  /**
+   * How one frame is warped by the studio's routes (render.warp, engine/warp/method.ts): every one
+   * passes it to its per-frame warps. A mesh preview of the photo alone also draws the photo's
+   * hidden layer (preview/layer.ts) behind it, built for the whole track's cameras, so a window's
+   * frames are the frames of the track in one piece. Reference
+   * fidelity ignores it: its routes are the reference's splatting.
+   */
+  method: WarpMethod;
   onFrame?(): void;
   signal?: AbortSignal;
 }
@@ -62,7 +74,7 @@ export interface WarpedTrack {
   source: WarpSource | null;
 }
 
-type FrameOptions = Pick<WarpTrackOptions, 'fill' | 'onFrame' | 'signal'>;
+type FrameOptions = Pick<WarpTrackOptions, 'fill' | 'method' | 'onFrame' | 'signal'>;
 
 /**
  * The ways a window's frames are warped, each with what it warps from besides the photo: the
@@ -135,14 +147,17 @@ export function chooseWarpRoute(
 export async function warpTrack(o: WarpTrackOptions): Promise<WarpedTrack> {
   const cameras = o.cameras.slice(o.window.start, o.window.end);
   const { photo } = o.scene;
-  const each = { fill: o.fill, onFrame: o.onFrame, signal: o.signal };
+  const each = { fill: o.fill, method: o.method, onFrame: o.onFrame, signal: o.signal };
   const plain = { anchors: [], source: null };
   const route = chooseWarpRoute(o);
   switch (route.kind) {
     case 'photo-in-thread':
-      return { ...plain, frames: warpEach([photo], cameras, each) };
+      return { ...plain, frames: warpEach([photo], cameras, { ...each, behind: hiddenLayer(photo, o.cameras, each) }) };
     case 'photo-pool':
-      return { ...plain, frames: await warpInPool(photo, cameras, each) };
+      return {
+        ...plain,
+        frames: await warpInPool(photo, cameras, { ...each, behind: hiddenLayer(photo, o.cameras, each) }),
+      };
     case 'views':
       return { ...warpTrackFromViews(photo, route.views, cameras, each), source: null };
     case 'video': {
@@ -179,7 +194,9 @@ function warpLaterWindow(
 ): WarpedTrack {
   const first = cameras[0];
   const before = start.previous ? [photo, start.previous] : [photo];
-  const atFirst = start.view?.depth ? start.view : warpEach(before, [first], { fill: false, withDepth: true })[0];
+  const atFirst = start.view?.depth
+    ? start.view
+    : warpEach(before, [first], { fill: false, method: o.method, withDepth: true })[0];
   const source: WarpSource = {
     image: start.image,
     depth: filledDepth(atFirst),
@@ -189,16 +206,23 @@ function warpLaterWindow(
   return { frames: warpEach([photo, source], cameras, o), anchors: [], source };
 }
 
-/** Frames warped on this thread from one source, or from several with one z-buffer. */
+/** The photo's hidden layer for a mesh preview of a track of `cameras`; none for anything else. */
+function hiddenLayer(photo: WarpSource, cameras: readonly FrameCamera[], o: FrameOptions): Behind | undefined {
+  return o.fill && o.method === 'mesh' ? hiddenLayerFor(photo, cameras) : undefined;
+}
+
+type Behind = PrepareWarpOptions['behind'];
+
+/** Frames warped on this thread from one source (with its hidden layer, if any), or from several with one z-buffer. */
 function warpEach(
   sources: readonly WarpSource[],
   cameras: readonly FrameCamera[],
-  o: FrameOptions & { withDepth?: boolean },
+  o: FrameOptions & { withDepth?: boolean; behind?: Behind },
 ): WarpedFrame[] {
-  const options = { withDepth: o.fill || !!o.withDepth };
-  const one = sources.length === 1 ? prepareSource(sources[0]) : null;
-  const fused = one ? null : prepareSources(sources);
-  return eachFrame(cameras, o, (c) => (one ? warpFrame(one, c, options) : warpFused(fused!, c, options)));
+  const options = o.fill ? previewWarpOptions(o.method) : { withDepth: !!o.withDepth };
+  const one = sources.length === 1 ? prepareWarp(sources[0], o.method, { behind: o.behind }) : null;
+  const fused = one ? null : prepareSources(sources, o.method);
+  return eachFrame(cameras, o, (c) => (one ? warpPrepared(one, c, options) : warpFused(fused!, c, options)));
 }
 
 /** Each camera warped on this thread by `warp` (given the camera's index in the window), with cancel, report and fill. */
@@ -216,7 +240,11 @@ function eachFrame(
 }
 
 /** Frames warped from the photo in a pool of workers (each fills its frames too, for a preview). */
-async function warpInPool(photo: WarpSource, cameras: FrameCamera[], o: FrameOptions): Promise<WarpedFrame[]> {
+async function warpInPool(
+  photo: WarpSource,
+  cameras: FrameCamera[],
+  o: FrameOptions & { behind?: Behind },
+): Promise<WarpedFrame[]> {
   const pool = createWarpPool(Math.min(cameras.length, availableParallelism()));
   // A cancel stops the warp at once: the workers are terminated and the frames in flight dropped.
   let onAbort = () => {};
@@ -226,8 +254,13 @@ async function warpInPool(photo: WarpSource, cameras: FrameCamera[], o: FrameOpt
     else o.signal?.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    return (await Promise.race([pool.warpFrames(photo, cameras, { fill: o.fill }, () => o.onFrame?.()), aborted]))
-      .frames;
+    const options = {
+      ...(o.fill ? previewWarpOptions(o.method) : {}),
+      fill: o.fill,
+      method: o.method,
+      behind: o.behind,
+    };
+    return (await Promise.race([pool.warpFrames(photo, cameras, options, () => o.onFrame?.()), aborted])).frames;
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
     await pool.close();

@@ -35,6 +35,7 @@ export function windowWarper(
         fill: plan.kind === 'preview',
         // A preview has no fidelity: its frames are the studio's filled warps.
         fidelity: plan.kind === 'model' ? plan.settings.fidelity : 'studio',
+        method: plan.settings.warp,
         signal,
         onFrame:
           k < reported.length
