@@ -395,7 +395,7 @@ def main():
     for rel in (SINGLE, TWO, DYN, SCHEDULER):
         with open(os.path.join(a.ref, rel), 'rb') as f:
             sha[rel] = hashlib.sha256(f.read()).hexdigest()
-    meta = {'set': os.path.basename(os.path.normpath(out)), 'command': ' '.join('NVS_SOLVER_CHECKOUT' if x == a.ref else x for x in sys.argv), 'seed': a.seed,
+    meta = {'set': os.path.basename(os.path.normpath(out)), 'command': ' '.join(['python scripts/make-guidance-goldens.py'] + ['NVS_SOLVER_CHECKOUT' if x == a.ref else x for x in sys.argv[1:]]), 'seed': a.seed,
             'height': h, 'width': w, 'latent': [lh, lw], 'frames': FRAMES, 'steps': a.steps, 'picks': picks,
             'degrees_per_frame': a.degrees, 'major_radius': a.major, 'minor_radius': a.minor,
             'reference': {'repo': 'https://github.com/ZHU-Zhiyu/NVS_Solver', 'sha256': sha, 'functions': used},
