@@ -5,6 +5,7 @@ import type { Locator, Page } from 'playwright-core';
 import { launchStudio, menu, idle, answerUnsaved, canvasColours, ARTIFACTS, type Studio } from './harness';
 import { computeLayout } from '../src-renderer/components/lambda/raster';
 import { probeVideo } from '../src-main/engine/video/probe';
+import { writeSlowDraftModel } from '../src-main/test/slowDraftModel';
 
 /**
  * The artist's round (issue 25) in Chromium, from the welcome view's sample: λ explained (Help
@@ -200,9 +201,15 @@ describe('the artist round', () => {
   });
 
   it('a reload returns to the project with its running render, shown in the header while its card is out of sight', async () => {
-    // A slow render: the draft model with many steps.
+    // A render still running after the reload on any machine: 1000 steps of a slow variant of the
+    // draft model (the same output, a few hundred milliseconds a step).
+    const slow = path.join(studio.workspace, 'slow-draft');
+    await writeSlowDraftModel(slow, 300);
     await page.getByTestId('render-tab-settings').click();
-    await page.getByTestId('render-model-kind').getByRole('radio', { name: /Draft/ }).click();
+    await page.getByTestId('render-model-kind').getByRole('radio', { name: 'Model folder' }).click();
+    await page.getByTestId('render-model-path').fill(slow);
+    await page.getByTestId('render-model-use').click();
+    await expect.poll(() => page.getByTestId('render-model-card').textContent()).toMatch(/slow test variant/);
     const steps = page.getByTestId('render-steps');
     await steps.fill('1000');
     await steps.press('Enter');

@@ -8,6 +8,7 @@ import { connectBridge } from '../src-main/test/bridgeClient';
 import { readSidecar } from '../src-main/engine/render/sidecar';
 import { probeVideo } from '../src-main/engine/video';
 import { startServer, type RunningServer } from '../src-main/server/serve';
+import { writeSlowDraftModel } from '../src-main/test/slowDraftModel';
 import { ROOT } from './harness';
 
 /**
@@ -134,7 +135,15 @@ describe('render queue through the engine host', () => {
     for (const f of ['project.json', ...done.flatMap((j) => [j.output!, j.sidecar!, j.thumbnail!])])
       hashes.set(f, await sha(path.join(project, f)));
 
-    const c = await client.call<JobView>('render.enqueue', { project, doc, overrides: { render: { seed: 3 } } });
+    // A slow variant of the draft model (the same output, more work a step): its denoising lasts
+    // seconds on any machine, so the kill lands in it.
+    const slow = path.join(base, 'workspace', 'slow-draft');
+    await writeSlowDraftModel(slow, 100);
+    const c = await client.call<JobView>('render.enqueue', {
+      project,
+      doc,
+      overrides: { render: { seed: 3, model: slow } },
+    });
     await waitFor(c.id, (j) => j.status === 'running' && j.stage === 'denoise', 60_000);
     const restarts = client.events.filter((e) => e.event === 'engine.restarted').length;
     server.relay.crashForTest();

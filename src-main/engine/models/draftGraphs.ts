@@ -109,11 +109,19 @@ export function buildDraftImageEncoder(dtype: ModelDtype): OnnxGraph {
   return g;
 }
 
-export function buildDraftUnet(
-  dtype: ModelDtype,
-  dataStd = DRAFT_DATA_STD,
-  latentScale = DRAFT_LATENT_SCALE,
-): OnnxGraph {
+export interface DraftUnetOptions {
+  dataStd?: number;
+  latentScale?: number;
+  /**
+   * Extra work per call that leaves the output unchanged: that many 3x3 convolutions over the
+   * sample, summed and multiplied by zero. Only for tests that must catch a render while it runs
+   * (the built-in model has none).
+   */
+  busyConvs?: number;
+}
+
+export function buildDraftUnet(dtype: ModelDtype, options: DraftUnetOptions = {}): OnnxGraph {
+  const { dataStd = DRAFT_DATA_STD, latentScale = DRAFT_LATENT_SCALE, busyConvs = 0 } = options;
   const g = new OnnxGraph('draft_unet');
   const sample = floatInput(g, 'sample', dtype, ['B', 'F', 8, 'h', 'w']);
   const timestep = g.input('timestep', 'float32', ['B']);
@@ -146,9 +154,31 @@ export function buildDraftUnet(
   const dStar = g.op('Div', [g.op('Add', [g.op('Mul', [x, s2]), g.op('Mul', [mu, sig2])]), g.op('Add', [sig2, s2])]);
   const cSkip = g.op('Div', [one, sig2p1]);
   const cOut = g.op('Neg', [g.op('Div', [sig, root])]);
-  const out = g.op('Div', [g.op('Sub', [dStar, g.op('Mul', [x, cSkip])]), cOut]);
+  let out = g.op('Div', [g.op('Sub', [dStar, g.op('Mul', [x, cSkip])]), cOut]);
+  if (busyConvs > 0) out = g.op('Add', [out, busyZero(g, xIn, busyConvs)]);
   floatOutput(g, out, 'out_sample', dtype, ['B', 'F', 4, 'h', 'w']);
   return g;
+}
+
+/**
+ * 0, after `count` box-blur convolutions of the frames of x [B, F, 4, h, w] (seen as B*F images):
+ * work the runtime cannot skip, since the zero is a product computed at run time.
+ */
+function busyZero(g: OnnxGraph, x: string, count: number): string {
+  const shape = g.op('Shape', [x]);
+  const hw = g.op('Slice', [
+    shape,
+    g.constant('busy_hw_start', 'int64', [1], [3]),
+    g.constant('busy_hw_end', 'int64', [1], [5]),
+  ]);
+  const images = g.op('Concat', [g.constant('busy_lead', 'int64', [2], [-1, 4]), hw], { axis: attr.int(0) });
+  let y = g.op('Reshape', [x, images]);
+  const w = new Float32Array(4 * 4 * 9);
+  for (let c = 0; c < 4; c++) for (let k = 0; k < 9; k++) w[(c * 4 + c) * 9 + k] = 1 / 9;
+  const weight = g.constant('busy_w', 'float32', [4, 4, 3, 3], w);
+  for (let i = 0; i < count; i++) y = g.op('Conv', [y, weight], { pads: attr.ints([1, 1, 1, 1]) });
+  const total = g.op('ReduceSum', [y], { keepdims: attr.int(0) });
+  return g.op('Mul', [total, g.constant('busy_zero', 'float32', [], [0])]);
 }
 
 export function buildDraftComponents(dtype: ModelDtype): Record<ComponentName, OnnxGraph> {
