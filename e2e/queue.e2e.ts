@@ -57,8 +57,8 @@ describe('render queue in browser mode', () => {
     await expect(card.textContent()).resolves.toMatch(/frames any count/);
 
     await page.getByTestId('render-size-preset').selectOption('draft');
-    await expect(page.getByTestId('render-width').inputValue()).resolves.toBe('256');
-    await expect(page.getByTestId('render-height').inputValue()).resolves.toBe('128');
+    await expect.poll(() => page.getByTestId('render-width').inputValue()).toBe('256');
+    await expect.poll(() => page.getByTestId('render-height').inputValue()).toBe('128');
 
     // A width that is not a multiple of 64 is refused with the neighbours to use.
     await setField(page, 'render-width', '300');

@@ -34,10 +34,14 @@ export function NumberField({
 }) {
   const [text, setText] = useState(fmt(value));
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
+  // A new value from the document (an edit elsewhere, undo, a preset) replaces the text in the same
+  // render, not an effect later: the field never shows the old number next to the new state.
+  const [shown, setShown] = useState(value);
+  if (!Object.is(shown, value)) {
+    setShown(value);
     setText(fmt(value));
     setError(null);
-  }, [value]);
+  }
   useEffect(() => {
     if (!error) return;
     const t = setTimeout(() => setError(null), ERROR_MS);
