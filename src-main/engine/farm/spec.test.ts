@@ -30,6 +30,11 @@ describe('farm job specs', () => {
     expect(back.lambda).toEqual(doc.lambda);
     expect(back.depth!.mapping).toEqual(doc.depth!.mapping);
     expect(back.render).toEqual({ ...doc.render, model: '/models/m' });
+    // A job queued before the mesh warp names none: it splatted, and renders so on the worker.
+    const old = JSON.parse(JSON.stringify(spec));
+    delete old.settings.warp;
+    expect(docFromSpec(parseFarmSpec(old), '/models/m').render.warp).toBe('splat');
+    expect(back.render.warp).toBe(doc.render.warp);
     expect(back.image).toEqual({
       ...doc.image,
       asset: { file: `${doc.image!.asset.sha256}.png`, sha256: doc.image!.asset.sha256 },

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from '../util/zod';
 import {
   LambdaDoc,
-  RenderSettings,
+  RecordedRenderSettings,
   SourceImageV3,
   Depth,
   Track,
@@ -66,7 +66,7 @@ export const FarmJobSpec = z
     track: Track,
     lambda: LambdaDoc,
     /** The project's render settings; `model` is replaced by the worker's own copy of `model`. */
-    settings: RenderSettings,
+    settings: RecordedRenderSettings,
     /** The sigma schedule (steps + 1 values), as a sidecar records it. */
     sigmas: z
       .array(z.number())

@@ -134,6 +134,16 @@ describe('decode', () => {
     expect(e.message).toContain('render settings are not an object');
   });
 
+  it('a version-4 project that does not name its warp renders with the mesh; a version-3 one keeps the splatting it rendered with', () => {
+    const { warp: _w, ...render } = doc.render;
+    const v4 = parseProjectText(JSON.stringify({ ...doc, render }), 'hand-written.json');
+    expect(v4.migratedFrom).toBeUndefined();
+    expect(v4.doc.render.warp).toBe('mesh');
+    const v3 = parseProjectText(JSON.stringify({ ...doc, schemaVersion: 3, render }), 'old.json');
+    expect(v3.migratedFrom).toBe(3);
+    expect(v3.doc.render.warp).toBe('splat');
+  });
+
   it('reports a damaged version-0 file in its own vocabulary', () => {
     const v0 = toV0(doc) as { lambda: { rows: number[][] } };
     v0.lambda.rows[3] = v0.lambda.rows[3].slice(1);

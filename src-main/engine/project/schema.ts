@@ -316,12 +316,18 @@ export const RenderSettings = z.object({
   /**
    * How the photo is carried into each frame's camera (engine/warp): 'mesh' renders it as a
    * triangle mesh torn at depth edges (no cracks when the camera moves in), 'splat' splats every
-   * pixel bilinearly as the NVS-Solver reference does. Absent: written before the mesh warp, so
-   * rendered as then ('splat'); new projects take 'mesh'.
+   * pixel bilinearly as the NVS-Solver reference does. Absent: 'mesh' (projects from before the
+   * mesh warp get 'splat' written by their migration, so they keep their picture).
    */
-  warp: WarpMethod.default('splat'),
+  warp: WarpMethod.default('mesh'),
 });
 export type RenderSettings = z.infer<typeof RenderSettings>;
+
+/**
+ * Render settings as a render recorded them (its sidecar, a farm job). Those written before the
+ * mesh warp name no warp: they splatted, and render so again.
+ */
+export const RecordedRenderSettings = RenderSettings.extend({ warp: WarpMethod.default('splat') });
 
 /**
  * A change to some render settings (a queued job's overrides): every field optional and none

@@ -50,6 +50,9 @@ describe('render fidelity', () => {
     expect(r.doc.render.steps).toBe(REFERENCE_STEPS);
     expect(r.doc.lambda).toMatchObject({ steps: 100, frames: doc.track.numFrames, lambdaMin: 0 });
     expect(r.doc.lambda.preset.kind).toBe('default');
+    // The reference's warp is its splatting, whatever the project's.
+    expect(doc.render.warp).toBe('mesh');
+    expect(r.doc.render.warp).toBe('splat');
     expect(r.notes.join(' ')).toMatch(/100 denoising steps.*the project asks 25.*lambda table for 100 steps/s);
     // Applied twice, nothing more changes.
     expect(applyFidelity(r.doc).notes).toEqual([]);
@@ -59,7 +62,14 @@ describe('render fidelity', () => {
     const dir = path.join(root, 'ref.camtrack');
     await writeTinyProject(dir, {
       frames: 14,
-      render: { model: tinyModelDir('fp32'), width: 64, height: 64, decodeChunk: 7, fidelity: 'reference' },
+      render: {
+        model: tinyModelDir('fp32'),
+        width: 64,
+        height: 64,
+        decodeChunk: 7,
+        fidelity: 'reference',
+        warp: 'mesh',
+      },
     });
     const { openProject } = await import('../project/store');
     const { doc } = await openProject(dir);
@@ -70,6 +80,8 @@ describe('render fidelity', () => {
     const side = await readSidecar(r.sidecarPath);
     expect(side.settings.fidelity).toBe('reference');
     expect(side.settings.steps).toBe(100);
+    // It warped by the reference's splatting (the project asks for the mesh): the record says what was used.
+    expect(side.settings.warp).toBe('splat');
     expect(side.schedule.steps).toBe(100);
     expect(side.lambda).toMatchObject({ steps: 100, frames: 14, lambdaMin: 0 });
     expect(spy.encodeFlags).toEqual([true]);

@@ -6,7 +6,8 @@ import type { Fidelity, LambdaDoc, ProjectDoc } from '../project/schema';
  * the masks, the latent scale, frame 0 and the guidance step, see docs/reference-deviations.md).
  * The reference samples 100 steps with the table its search_hypers makes for them (no floor in the
  * single-view and video paths; the two-view floor of 0.4 is in its step), whatever the project's own
- * steps and table: a reference render replaces both, says so, and its sidecar records what it used.
+ * steps and table: a reference render replaces both, says so, and its sidecar records what it used,
+ * its splatting warp included.
  */
 export const REFERENCE_STEPS = 100;
 
@@ -34,5 +35,8 @@ export function applyFidelity(doc: ProjectDoc): { doc: ProjectDoc; notes: string
       `Reference fidelity: the reference's own lambda table for ${REFERENCE_STEPS} steps x ${F} frames (its search_hypers, no floor) replaces the project's.`,
     );
   }
+  // The reference splats every pixel (its warp is part of its rule): the settings as rendered,
+  // and so the sidecar, say so whatever the project's own warp.
+  if (render.warp !== 'splat') render = { ...render, warp: 'splat' };
   return { doc: { ...doc, render, lambda }, notes };
 }

@@ -118,6 +118,14 @@ describe('render sidecar', () => {
     expect(w.sidecar.host).toEqual({ platform: process.platform, arch: process.arch, node: process.version });
   });
 
+  it('a sidecar that does not name its warp was written before the mesh warp: it re-renders with the splatting it used', async () => {
+    const w = await writeSidecar(path.join(dir, 'warp.mp4'), input(3, 2));
+    const raw = JSON.parse(await fs.readFile(w.path, 'utf8'));
+    expect(validateSidecar(raw, 'new.json').settings.warp).toBe('mesh');
+    delete raw.settings.warp;
+    expect(validateSidecar(raw, 'old.json').settings.warp).toBe('splat');
+  });
+
   it('the hash is of the values, not of how they are stored', () => {
     expect(lambdaValuesSha256([1, 0.5])).toBe(lambdaValuesSha256(new Float64Array([1, 0.5])));
     expect(lambdaValuesSha256([1, 0.5])).not.toBe(lambdaValuesSha256([0.5, 1]));

@@ -7,6 +7,7 @@ import {
   Depth,
   ExecutionProviderName,
   LambdaPreset,
+  RecordedRenderSettings,
   RenderSettings,
   SourceImageV3,
   SourceView,
@@ -175,8 +176,8 @@ export const RenderSidecar = z
     camera: SidecarCamera,
     schedule: SidecarSchedule,
     lambda: SidecarLambda,
-    /** The project's render settings as rendered (seed, steps, size, fit, fps source, motion bucket, noise aug, guidance range...). */
-    settings: RenderSettings,
+    /** The project's render settings as rendered (seed, steps, size, fit, fps source, motion bucket, noise aug, guidance range, warp...). */
+    settings: RecordedRenderSettings,
     /** SVD conditioning used (absent in sidecars written before it was recorded). */
     conditioning: SidecarConditioning.optional(),
     memory: SidecarMemory.optional(),
