@@ -19,6 +19,7 @@ export const STATED = {
   videoFrames: 1000,
   imageSide: 65_535,
   translation: 1e6,
+  scenePoint: 2e6,
 } as const;
 
 function whole(v: unknown, [lo, hi]: readonly [number, number], what: string): void {
@@ -30,9 +31,14 @@ function whole(v: unknown, [lo, hi]: readonly [number, number], what: string): v
 
 type Loose = Record<string, unknown>;
 
-/** A track: its frame count. */
+/** A track: its frame count, and where its keys are and look. */
 export function expectTrackWithinLimits(track: Loose): void {
   whole(track.numFrames, STATED.frames, 'track.numFrames');
+  for (const [i, key] of (track.keyframes as Loose[]).entries()) {
+    const points = [key.position, (key.orientation as Loose).target].filter((p) => p !== undefined) as number[][];
+    for (const p of points)
+      for (const v of p) expect(Math.abs(v), `track.keyframes[${i}] at ${v}`).toBeLessThanOrEqual(STATED.scenePoint);
+  }
 }
 
 /** Render settings, whole or partial (job overrides): sides, steps and windows. */

@@ -107,6 +107,15 @@ describe('track importers, property-based', () => {
     );
   });
 
+  it('track JSON: a key 1e308 away (found by the property below) is refused, naming the limit', () => {
+    const far = JSON.parse(stringifyTrack(dolly));
+    far.track.keyframes[1].position = [1e308, 0, -1];
+    expect(() => parseTrack(JSON.stringify(far))).toThrow(/1\.00e\+308 units from the origin; positions beyond ±2e\+6/);
+    far.track.keyframes[1].position = [0, 0, -1];
+    far.track.keyframes[1].orientation = { kind: 'lookAt', target: [0, -1e300, 0] };
+    expect(() => parseTrack(JSON.stringify(far))).toThrow(/positions beyond ±2e\+6/);
+  });
+
   it('track JSON: every mutated or random file parses as a schema-valid track or is refused clearly', async () => {
     const seeds = [orbit, dolly].flatMap((t) => [JSON.parse(stringifyTrack(t)) as unknown, t]);
     await checkAll(mutatedJsonText(seeds), (text) =>

@@ -1,4 +1,4 @@
-import { LIMITS, renderPixelsProblem, type Range } from '../util/limits';
+import { LIMITS, positionProblem, renderPixelsProblem, type Range } from '../util/limits';
 import { z } from '../util/zod';
 
 /**
@@ -16,6 +16,14 @@ const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const whole = (r: Range) => z.number().int().min(r.min).max(r.max);
 const imageSide = z.number().int().positive().max(LIMITS.imageSide);
 export const Vec3 = z.tuple([finite, finite, finite]);
+/**
+ * A point of the scene a camera is at or looks at, within ±LIMITS.scenePoint on every axis (far
+ * beyond, evaluating the track overflows, and poses lose all precision long before).
+ */
+export const ScenePoint = Vec3.superRefine((p, ctx) => {
+  const problem = positionProblem('the point', p, LIMITS.scenePoint);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 export const Quat = z.tuple([finite, finite, finite, finite]);
 
 /** An image or depth file stored inside the project folder, content-addressed by sha256. */
@@ -187,7 +195,7 @@ export type VideoInput = z.infer<typeof VideoInput>;
 
 export const Orientation = z.discriminatedUnion('kind', [
   /** Look at a target point, +Y world up unless `up` says otherwise. */
-  z.object({ kind: z.literal('lookAt'), target: Vec3, up: Vec3.optional() }),
+  z.object({ kind: z.literal('lookAt'), target: ScenePoint, up: Vec3.optional() }),
   /** Camera-to-world rotation (GL camera axes) as a unit quaternion [x, y, z, w]. */
   z.object({ kind: z.literal('quaternion'), q: Quat }),
 ]);
@@ -201,7 +209,7 @@ export const Keyframe = z.object({
   /** Frame index on the timeline; frame 0 is the source camera. */
   frame: z.number().int().min(0),
   /** World position (GL world, +Y up). */
-  position: Vec3,
+  position: ScenePoint,
   orientation: Orientation,
   /**
    * Vertical field of view in degrees of the render frame (the focal length, independent of

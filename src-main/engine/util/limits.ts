@@ -35,6 +35,11 @@ export const LIMITS = {
   imageSide: 65_535,
   /** Largest |coordinate| of a camera position (scene units): beyond it relative poses lose all precision. */
   translation: 1e6,
+  /**
+   * Largest |coordinate| of a point in a project's track (a key's position, a look-at target):
+   * twice the translation, since an imported path re-based onto its first camera moves by up to it.
+   */
+  scenePoint: 2e6,
   /** A lambda table file (CSV or JSON): a full 1000 x 1000 table at 17 digits a cell fits in 32 MiB. */
   lambdaFileBytes: 32 * 2 ** 20,
   /** One CSV cell: the longest float64 written in full ("-2.2250738585072014e-308") is 24 characters. */
@@ -71,9 +76,13 @@ export function renderPixelsProblem(width: number, height: number, frames: numbe
   return null;
 }
 
-/** Why a camera position is refused (`where` names the camera), or null: past ±LIMITS.translation on any axis, or not finite. */
-export function positionProblem(where: string, position: readonly number[]): string | null {
+/** Why a camera position is refused (`where` names the camera), or null: past ±limit (LIMITS.translation) on any axis, or not finite. */
+export function positionProblem(
+  where: string,
+  position: readonly number[],
+  limit: number = LIMITS.translation,
+): string | null {
   const far = Math.max(...position.map(Math.abs));
-  if (far <= LIMITS.translation) return null;
-  return `${where} is ${Number.isFinite(far) ? far.toExponential(2) : far} units from the origin; positions beyond ±${LIMITS.translation.toExponential(0)} are refused`;
+  if (far <= limit) return null;
+  return `${where} is ${Number.isFinite(far) ? far.toExponential(2) : far} units from the origin; positions beyond ±${limit.toExponential(0)} are refused`;
 }
