@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { evaluateTrack } from '../../engine/camera/evaluate';
-import { sourceIntrinsics } from '../../engine/camera/intrinsics';
+import { renderIntrinsics, sourceIntrinsics } from '../../engine/camera/intrinsics';
 import { parseCameraPath } from '../../engine/camera/nerfstudio';
 import { parseTrack } from '../../engine/camera/track-json';
 import { writeTinyProject } from '../../test/tinyProject';
@@ -289,6 +289,41 @@ describe('camtrack track preset defaults (frames, fps, target depth)', () => {
     const help = await run('track', 'preset', '--help');
     expect(help.out.replace(/\s+/g, ' ')).toMatch(/--frames <n> number of frames \(default: the --project's, else 25/);
     expect(help.out.replace(/\s+/g, ' ')).toMatch(/--target-depth <d>.*default: the scene's focus depth/);
+  });
+
+  it("--apply makes the preset the project's track, saved, with the lambda table remade for its frame count", async () => {
+    const project = path.join(dir, 'apply.camtrack');
+    await writeTinyProject(project, { frames: 9 });
+    const before = (await openProject(project)).doc;
+    const r = await run(
+      'track',
+      'preset',
+      'dolly',
+      '--distance',
+      '2',
+      '--frames',
+      '12',
+      '--project',
+      project,
+      '--apply',
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ applied: project, out: null, frames: 12 });
+    expect(JSON.parse(r.out).notes.join(' ')).toMatch(/recomputed for 4 steps x 12 frames/);
+    const { doc } = await openProject(project);
+    expect(doc.track.numFrames).toBe(12);
+    expect([doc.lambda.steps, doc.lambda.frames]).toEqual([4, 12]);
+    // The camera moves 2 units forward (-z), from the photo's camera, which is unchanged.
+    const cams = evaluateTrack(doc.track, renderIntrinsics(doc).intrinsics);
+    expect(cams[0].c2w[11]).toBeCloseTo(0, 12);
+    expect(cams[11].c2w[11]).toBeCloseTo(-2, 12);
+    expect(doc.image).toEqual(before.image);
+    // --apply needs the project, and one of --out and --apply is needed.
+    const noProject = await run('track', 'preset', 'orbit', '--apply');
+    expect(noProject.code).not.toBe(0);
+    expect(noProject.err).toMatch(/--apply makes the move a project's track: name it with --project/);
+    const nowhere = await run('track', 'preset', 'orbit', '--project', project);
+    expect(nowhere.err).toMatch(/--out camera_path\.json, or --apply/);
   });
 
   it("turns around the scene's focus depth (the median depth) of --depth or --project when --target-depth is left out", async () => {

@@ -13,7 +13,8 @@ import {
 } from '../../engine/camera/presets';
 import { parseTrack, stringifyTrack } from '../../engine/camera/track-json';
 import { DEFAULT_RENDER_SETTINGS, type Easing, type Track } from '../../engine/project/schema';
-import { openProject } from '../../engine/project/store';
+import { openProject, saveProject } from '../../engine/project/store';
+import { lambdaForSteps } from '../../engine/render/overrides';
 import { PROJECT_EXTENSION, PROJECT_FILE } from '../../engine/project/layout';
 import type { ProjectDoc } from '../../engine/project/schema';
 import { readDepthFile } from '../../engine/depth/read';
@@ -43,7 +44,8 @@ interface SourceOpts {
 interface PresetOpts extends SourceOpts {
   frames?: number;
   fps?: number;
-  out: string;
+  out?: string;
+  apply?: boolean;
   trackOut?: string;
   targetDepth?: number;
   depth?: string;
@@ -83,7 +85,11 @@ export function registerTrack(program: Command): void {
       `frames per second of the video (default: the --project's, else ${DEFAULT_FPS})`,
       floatOption('fps'),
     )
-    .requiredOption('--out <camera_path.json>', 'where to write the nerfstudio camera path')
+    .option('--out <camera_path.json>', 'where to write the nerfstudio camera path')
+    .option(
+      '--apply',
+      "make it the --project's track (saved in the project; a lambda table of another frame count is remade or resampled)",
+    )
     .option('--track-out <track.json>', 'also write the editable Camtrack track (keyframes)')
     .option(
       '--target-depth <d>',
@@ -133,6 +139,13 @@ export function registerTrack(program: Command): void {
     .action(async (kind: string, opts: PresetOpts) => {
       if (!PRESET_KINDS.includes(kind as PresetKind))
         throw new CamtrackError('bad-input', `Unknown preset "${kind}". Known: ${PRESET_KINDS.join(', ')}.`);
+      if (!opts.out && !opts.apply)
+        throw new CamtrackError(
+          'bad-input',
+          "Say where the move goes: --out camera_path.json, or --apply with --project to make it the project's track.",
+        );
+      if (opts.apply && !opts.project)
+        throw new CamtrackError('bad-input', "--apply makes the move a project's track: name it with --project.");
       const project = opts.project ? await openProject(opts.project) : null;
       const source = sourceFor(opts, project?.doc ?? null);
       const spec = presetSpec(kind as PresetKind, opts);
@@ -143,11 +156,14 @@ export function registerTrack(program: Command): void {
         sourceFovY: fovYFromFocal(source.fy, source.height),
         targetDepth: target.depth,
       });
-      await writeFileAtomic(opts.out, stringifyCameraPath(exportCameraPath(t, source)));
+      if (opts.out) await writeFileAtomic(opts.out, stringifyCameraPath(exportCameraPath(t, source)));
       if (opts.trackOut) await writeFileAtomic(opts.trackOut, stringifyTrack(t));
+      const applied = opts.apply && project ? await applyTrack(project.dir, project.doc, t) : null;
       printJson({
         preset: kind,
-        out: opts.out,
+        out: opts.out ?? null,
+        applied: applied?.dir ?? null,
+        ...(applied && applied.notes.length > 0 && { notes: applied.notes }),
         trackOut: opts.trackOut ?? null,
         frames: t.numFrames,
         fps: t.fps,
@@ -179,6 +195,23 @@ export function registerTrack(program: Command): void {
       await writeFileAtomic(opts.out, stringifyCameraPath(exportCameraPath(t, source)));
       printJson({ out: opts.out, frames: t.numFrames, fps: t.fps, keys: t.keyframes.length });
     });
+}
+
+/**
+ * A preset as the project's track, saved: the photo's camera is the preset's first key already
+ * (both come from the project's photo camera); a lambda table made for another frame count is
+ * remade (a preset) or resampled (a painted one), as the studio does when the track length changes.
+ */
+async function applyTrack(dir: string, doc: ProjectDoc, track: Track): Promise<{ dir: string; notes: string[] }> {
+  const notes: string[] = [];
+  let lambda = doc.lambda;
+  if (lambda.frames !== track.numFrames) {
+    const remade = lambdaForSteps(lambda, doc.render.steps, track.numFrames);
+    lambda = remade.lambda;
+    notes.push(remade.note);
+  }
+  await saveProject(dir, { ...doc, track, lambda });
+  return { dir, notes };
 }
 
 /** The photo's camera options shared by the subcommands. */

@@ -42,7 +42,7 @@ export function checkInputs(opts: {
     ? { doc: overrides.doc, notes: [] }
     : applyFidelity(overrides.doc);
   const overridden = fidelity.doc;
-  const notes = [...overrides.notes, ...fidelity.notes];
+  const notes = [...overrides.notes, ...fidelity.notes, ...stillCameraNote(fidelity.doc)];
   const model = overridden.render.model;
   // A model folder is relative to the project; the sidecar records it absolute, so it re-renders from anywhere.
   const doc =
@@ -65,4 +65,16 @@ export function checkInputs(opts: {
   const sizeError = renderSizeError(doc.render.model, width, height);
   if (sizeError) throw new CamtrackError('bad-input', sizeError);
   return job;
+}
+
+/**
+ * A track of one key holds the photo's camera in every frame: the render is the photo, still (a
+ * video's own motion aside). Not an error (a locked-off shot of a video is one), but a first render
+ * from a new project is usually meant to move, so the render says how to give it a move.
+ */
+function stillCameraNote(doc: ProjectDoc): string[] {
+  if (doc.video || doc.track.keyframes.length > 1 || doc.track.numFrames < 2) return [];
+  return [
+    "The camera does not move: the track has one key, the photo's camera. Add keys in the camera designer, or apply a preset (camtrack track preset orbit --project PROJECT --apply).",
+  ];
 }
