@@ -67,6 +67,10 @@ describe('depth shapes and the depth mapping in the studio', () => {
     );
     await expect(page.getByTestId('depth-shape-plane').getAttribute('aria-pressed')).resolves.toBe('true');
     await expect.poll(() => page.getByTestId('render-button').isDisabled()).toBe(false);
+    // A new photo's track is its camera alone: the render panel says the camera does not move yet.
+    await expect(page.getByTestId('render-still-camera').textContent()).resolves.toMatch(
+      /The camera does not move yet.*Track presets/,
+    );
     await expect.poll(() => page.getByTestId('depth-median').textContent(), { timeout: 20_000 }).toBe('4');
     await expect
       .poll(() => canvasColours(page, '[data-testid="viewport"] canvas'), { timeout: 20_000, interval: 500 })
@@ -119,6 +123,7 @@ describe('depth shapes and the depth mapping in the studio', () => {
     await deg.press('Enter');
     await page.getByTestId('apply-preset').click();
     await expect.poll(() => page.locator('.ruler .diamond').count()).toBeGreaterThan(1);
+    await expect(page.getByTestId('render-still-camera').count()).resolves.toBe(0);
     await expect(page.getByTestId('render-button').textContent()).resolves.toBe('Render preview');
     await page.getByTestId('render-button').click();
     const job = page.getByTestId('history-list').getByTestId('job').first();

@@ -4,6 +4,7 @@ import { run } from '../../actions';
 import { useProject, projectDirOrThrow } from '../../state/projectStore';
 import { useUi } from '../../state/uiStore';
 import type { JobView } from '../../../src-main/api/contract';
+import type { ProjectDoc } from '../../../src-main/engine/project/schema';
 import { RenderSettings } from './RenderSettings';
 import { JobItem, type JobAction } from './JobItem';
 import { CompareModal, PlayModal, SidecarModal } from './ResultModals';
@@ -247,6 +248,12 @@ export function RenderPanel() {
             ))}
           </ul>
         )}
+        {doc && blockers.length === 0 && stillCamera(doc) && (
+          <p className="render__still" data-testid="render-still-camera">
+            The camera does not move yet: every frame is the photo. Add a key on the timeline, or pick a move in
+            Inspector › Track presets.
+          </p>
+        )}
         {dir && notices.length > 0 && (
           <div className="render__notice" role="alert" data-testid="queue-notice">
             <ul>
@@ -387,4 +394,9 @@ function useOutOfView(
     return () => io.disconnect();
   }, [panel, top, jobId, tab]);
   return hidden;
+}
+
+/** A track of one key (no video of its own): the render would be the photo in every frame. */
+function stillCamera(doc: ProjectDoc): boolean {
+  return !doc.video && doc.track.keyframes.length < 2;
 }
