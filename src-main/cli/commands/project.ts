@@ -6,7 +6,8 @@ import { saveProject, openProject, type OpenedProject } from '../../engine/proje
 import { writeProjectFromFiles } from '../../engine/sources/fromFiles';
 import { withProjectExtension, projectNameFromDir } from '../../engine/project/layout';
 import type { DepthMapping, DepthShape, ProjectDoc } from '../../engine/project/schema';
-import { checkShape, defaultPlane, defaultRoom, shapeName } from '../../engine/depth/shapes';
+import { shapeName } from '../../engine/depth/shapes';
+import { addDepthShapeFlags, depthShapeFromFlags, type DepthShapeFlags } from '../depthShapeFlags';
 import { depthWarnings } from '../../engine/depth/defaults';
 import type { DepthReport } from '../../engine/depth/mapping';
 import { readDepthSource } from '../../engine/depth/source';
@@ -97,7 +98,7 @@ export function projectSummary(p: OpenedProject): Record<string, unknown> {
   };
 }
 
-interface NewOptions {
+interface NewOptions extends DepthShapeFlags {
   name?: string;
   image?: string;
   depth?: string;
@@ -119,63 +120,17 @@ interface NewOptions {
   estimateDepth?: boolean;
   depthModel?: string;
   orbit?: string;
-  depthShape?: string;
-  vanishingPoint?: string;
-  backWall?: string;
-  planeDistance?: number;
-  backWallDistance?: number;
 }
 
-/** "0.4,0.5" -> [0.4, 0.5]: `count` numbers separated by commas. */
-function fractions(flag: string, value: string, count: number): number[] {
-  const parts = value.split(',').map((s) => s.trim());
-  const nums = parts.map(Number);
-  if (parts.length !== count || parts.some((s) => s === '') || nums.some((n) => !Number.isFinite(n)))
-    throw new CamtrackError(
-      'bad-input',
-      `${flag} takes ${count} numbers separated by commas, fractions of the photo (got "${value}").`,
-    );
-  return nums;
-}
-
-/**
- * The depth shape of the options (--depth-shape and its parameters), the default plane for a photo
- * given nothing else (so a new project renders at once), or null where depth comes from a file or
- * a model.
- */
+/** The depth shape of the options, or the default plane for a photo given nothing else (cli/depthShapeFlags.ts). */
 function shapeOption(o: NewOptions): DepthShape | null {
-  const roomOnly = o.vanishingPoint !== undefined || o.backWall !== undefined || o.backWallDistance !== undefined;
-  if (o.depthShape === undefined) {
-    if (roomOnly || o.planeDistance !== undefined)
-      throw new CamtrackError(
-        'bad-input',
-        '--vanishing-point, --back-wall, --back-wall-distance and --plane-distance shape the depth: give --depth-shape room or plane too.',
-      );
-    // Views and videos bring their own depth (and refuse --image with their own message).
-    const own = o.depth || o.estimateDepth || o.video || o.transforms || o.mvsnet;
-    return o.image && !own ? defaultPlane() : null;
-  }
-  if (o.depth || o.estimateDepth)
-    throw new CamtrackError('bad-input', 'Give --depth, --estimate-depth or --depth-shape: one source of depth.');
-  if (!o.image) throw new CamtrackError('bad-input', '--depth-shape needs --image: the shape is the depth of a photo.');
-  if (o.depthShape === 'plane') {
-    if (roomOnly)
-      throw new CamtrackError(
-        'bad-input',
-        '--vanishing-point, --back-wall and --back-wall-distance shape a room: use --depth-shape room.',
-      );
-    return defaultPlane(o.planeDistance);
-  }
-  if (o.depthShape === 'room') {
-    if (o.planeDistance !== undefined)
-      throw new CamtrackError('bad-input', "--plane-distance is a plane's: a room's is --back-wall-distance.");
-    const [x, y] = o.vanishingPoint === undefined ? [0.5, 0.5] : fractions('--vanishing-point', o.vanishingPoint, 2);
-    const room = defaultRoom({ x, y }, o.backWallDistance);
-    if (o.backWall === undefined) return room;
-    const [left, top, right, bottom] = fractions('--back-wall', o.backWall, 4);
-    return checkShape({ ...room, backWall: { left, top, right, bottom } });
-  }
-  throw new CamtrackError('bad-input', `--depth-shape must be plane or room (got "${o.depthShape}").`);
+  // Views and videos bring their own depth (and refuse --image with their own message).
+  const ownDepth = !!(o.depth || o.estimateDepth || o.video || o.transforms || o.mvsnet);
+  return depthShapeFromFlags(o, {
+    image: !!o.image,
+    ownDepth: o.depthShape === undefined ? ownDepth : !!(o.depth || o.estimateDepth),
+    sources: '--depth, --estimate-depth',
+  });
 }
 
 /** The plausibility check of a depth file's mapping, on stderr (engine/depth/defaults.ts). */
@@ -217,44 +172,28 @@ async function cameraPathTrack(file: string, image: string): Promise<{ track: Tr
 export function registerProject(program: Command): void {
   const project = program.command('project').description('create, inspect and check NAME.camtrack project folders');
 
-  project
-    .command('new')
-    .description(
-      'create a project folder (".camtrack" is added to the name), optionally from an image and a depth file',
-    )
-    .argument('<path>', 'the project folder to create')
-    .option('--name <name>', 'display name (default: the folder name)')
-    .option('--image <file>', 'source photo (PNG, JPEG or WebP)')
-    .option('--depth <file>', 'depth file (.npy, PFM, 16-bit PNG or TIFF); needs --image')
-    .option(
-      '--depth-kind <kind>',
-      "what the depth file holds: depth or disparity (default by the file: float .npy/.pfm/TIFF and 16-bit PNG hold depth, an 8-bit PNG and a depth model's output disparity)",
-    )
-    .option(
-      '--depth-scale <n>',
-      'z = scale * v (depth; default 1, 0.001 for a 16-bit PNG: millimetres) or scale / v (disparity; default: the median pixel at 4 units)',
-      num('depth-scale'),
-    )
-    .option('--near <n>', 'nearest z kept (default 1e-4 for depth, 0.05 for disparity)', num('near'))
-    .option('--far <n>', 'farthest z kept (default 1e6 for depth, 1000 for disparity)', num('far'))
-    .option(
-      '--depth-shape <shape>',
-      'depth without a file or model: plane (the photo as a card) or room (a box, "Tour Into the Picture"); a photo given nothing else gets a plane at 4 units',
-    )
-    .option(
-      '--vanishing-point <x,y>',
-      'room: where its floor, ceiling and wall lines meet, as fractions of the photo (default 0.5,0.5, the centre)',
-    )
-    .option(
-      '--back-wall <l,t,r,b>',
-      "room: the back wall's left, top, right and bottom edges as fractions of the photo (default: a third of the photo around the vanishing point)",
-    )
-    .option(
-      '--back-wall-distance <d>',
-      "room: the back wall's distance in scene units (default 8)",
-      num('back-wall-distance'),
-    )
-    .option('--plane-distance <d>', 'plane: its distance in scene units (default 4)', num('plane-distance'))
+  addDepthShapeFlags(
+    project
+      .command('new')
+      .description(
+        'create a project folder (".camtrack" is added to the name), optionally from an image and a depth file',
+      )
+      .argument('<path>', 'the project folder to create')
+      .option('--name <name>', 'display name (default: the folder name)')
+      .option('--image <file>', 'source photo (PNG, JPEG or WebP)')
+      .option('--depth <file>', 'depth file (.npy, PFM, 16-bit PNG or TIFF); needs --image')
+      .option(
+        '--depth-kind <kind>',
+        "what the depth file holds: depth or disparity (default by the file: float .npy/.pfm/TIFF and 16-bit PNG hold depth, an 8-bit PNG and a depth model's output disparity)",
+      )
+      .option(
+        '--depth-scale <n>',
+        'z = scale * v (depth; default 1, 0.001 for a 16-bit PNG: millimetres) or scale / v (disparity; default: the median pixel at 4 units)',
+        num('depth-scale'),
+      )
+      .option('--near <n>', 'nearest z kept (default 1e-4 for depth, 0.05 for disparity)', num('near'))
+      .option('--far <n>', 'farthest z kept (default 1e6 for depth, 1000 for disparity)', num('far')),
+  )
     .option('--frames <n>', 'frames of the track (default 25)', rangeOption('frames', LIMITS.frames))
     .option('--fps <n>', 'frames per second (default 7)', num('fps'))
     .option('--steps <n>', 'denoising steps (default 25)', rangeOption('steps', LIMITS.steps))

@@ -118,6 +118,47 @@ describe('camtrack warp', () => {
     expect(summary.holeFraction[0]).toBe(0);
   });
 
+  it('warps a photo with no depth as a plane at 4 units (as project new), saying so: a sideways step of d moves it by fx d / 4 pixels', async () => {
+    // Camera 1 steps right by the distance that shifts a plane at 4 units by exactly 8 pixels.
+    const d = (8 * 4) / K.fx;
+    const sideways = [IDENTITY4, poseAt([d, 0, 0], 0)].map((c2w) => ({ c2w, intrinsics: K }));
+    await fs.writeFile(file('sideways.json'), stringifyCameraPath(cameraPathFromFrames(sideways, 10)));
+    const dir = file('plane');
+    const args = ['--image', file('photo.png'), '--camera-path', file('sideways.json'), '--out', dir];
+    expect(await run(...args)).toBe(0);
+    expect(err).toMatch(/No depth given: the photo is a plane at 4 units/);
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toMatchObject({
+      frames: 2,
+      depthShape: 'a plane at 4 units',
+      warp: 'mesh',
+      depthMapping: { kind: 'depth', scale: 1 },
+    });
+    const photo = (await decodeImage(await fs.readFile(file('photo.png')))).image;
+    const f1 = (await decodeImage(await fs.readFile(path.join(dir, 'frame_0001.png')))).image;
+    const mask = (await decodeImage(await fs.readFile(path.join(dir, 'mask_0001.png')))).image;
+    const ch = photo.data.length / (96 * 64);
+    const mch = mask.data.length / (96 * 64);
+    let worst = 0;
+    for (let y = 0; y < 64; y++)
+      for (let x = 0; x < 96; x++) {
+        const hole = mask.data[(y * 96 + x) * mch] > 0.5;
+        // The photo ends 8 pixels before the right edge: only there are holes, widened by the
+        // 5x5 dilation every guidance mask gets (as in a model render), so from column 86.
+        expect(hole, `pixel ${x},${y}`).toBe(x >= 86);
+        if (hole) continue;
+        for (let c = 0; c < 3; c++)
+          worst = Math.max(worst, Math.abs(f1.data[(y * 96 + x) * ch + c] - photo.data[(y * 96 + x + 8) * ch + c]));
+      }
+    expect(worst).toBeLessThanOrEqual(1 / 255);
+
+    // The room, splatted on request: named in the summary.
+    expect(await run(...args.slice(0, -1), file('room'), '--depth-shape', 'room', '--warp', 'splat')).toBe(0);
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toMatchObject({
+      depthShape: expect.stringMatching(/^a room, back wall at 8 units/),
+      warp: 'splat',
+    });
+  });
+
   it('refuses bad inputs with a readable message and exit code 1', async () => {
     const cases: [string[], RegExp][] = [
       [
@@ -155,9 +196,15 @@ describe('camtrack warp', () => {
         /Camera path not found: .*nope\.json \[not-found\]/,
       ],
       [
-        ['--image', file('photo.png'), '--camera-path', file('path.json'), '--out', file('x')],
+        [...base(), '--depth-model', file('depth-model.onnx'), '--out', file('x')],
         /Give the depth either as a file \(--depth FILE\) or as a model/,
       ],
+      [[...base(), '--depth-shape', 'room', '--out', file('x')], /Give --depth, --depth-model or --depth-shape: one/],
+      [
+        ['--image', file('photo.png'), '--camera-path', file('path.json'), '--near', '2', '--out', file('x')],
+        /--near and --far map a depth file's values; a depth shape is in scene units/,
+      ],
+      [[...base(), '--warp', 'voxels', '--out', file('x')], /--warp must be mesh or splat \(got "voxels"\)/],
     ];
     for (const [args, message] of cases) {
       err = '';

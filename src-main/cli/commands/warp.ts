@@ -6,9 +6,11 @@ import { computeFit, placeIntrinsics } from '../../engine/image/fit';
 import type { DepthMapping } from '../../engine/project/schema';
 import { CamtrackError } from '../../engine/util/errors';
 import { runWarpJob } from '../../engine/warp/job';
-import { printJson, progressLine, warnLine } from '../io';
+import { noteLine, printJson, progressLine, warnLine } from '../io';
+import { addDepthShapeFlags, depthShapeFromFlags, type DepthShapeFlags } from '../depthShapeFlags';
+import { shapeName } from '../../engine/depth/shapes';
 
-interface WarpOptions {
+interface WarpOptions extends DepthShapeFlags {
   image: string;
   depth?: string;
   depthModel?: string;
@@ -21,6 +23,7 @@ interface WarpOptions {
   width?: string;
   height?: string;
   fit: string;
+  warp: string;
 }
 
 /**
@@ -28,7 +31,7 @@ interface WarpOptions {
  * camera took the photo), with hole masks and a warp.json summary.
  */
 export function registerWarp(program: Command): void {
-  program
+  const warp = program
     .command('warp')
     .description(
       'warp a photo with its depth into every camera of a camera path: frame_NNNN.png, mask_NNNN.png (white = hole), warp.json',
@@ -58,63 +61,91 @@ export function registerWarp(program: Command): void {
       'how the photo fills the render: crop (cover, centred) or pad (contain, black bars)',
       'crop',
     )
-    .action(async (opts: WarpOptions) => {
-      if (opts.fit !== 'crop' && opts.fit !== 'pad')
-        throw new CamtrackError('bad-input', `--fit must be crop or pad (got "${opts.fit}").`);
-      if ((opts.depth === undefined) === (opts.depthModel === undefined))
-        throw new CamtrackError(
-          'bad-input',
-          'Give the depth either as a file (--depth FILE) or as a model to estimate it with (--depth-model PATH), not both.',
-        );
-      if (opts.depthKind !== undefined && opts.depthKind !== 'depth' && opts.depthKind !== 'disparity')
-        throw new CamtrackError('bad-input', `--depth-kind must be depth or disparity (got "${opts.depthKind}").`);
-      let text: string;
-      try {
-        text = await readRegularText(opts.cameraPath);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-          throw new CamtrackError('not-found', `Camera path not found: ${opts.cameraPath}`, { cause: e });
-        throw e;
-      }
-      let cameras = parseCameraPathFile(text);
-      const w0 = cameras[0].intrinsics.width;
-      const h0 = cameras[0].intrinsics.height;
-      const width = opts.width !== undefined ? positiveInt('--width', opts.width) : w0;
-      const height = opts.height !== undefined ? positiveInt('--height', opts.height) : h0;
-      if (width !== w0 || height !== h0) {
-        // Another render size: the path's view, centre-cropped to the new aspect and scaled.
-        const p = computeFit(w0, h0, width, height, 'crop');
-        cameras = cameras.map((c) => ({ c2w: c.c2w, intrinsics: placeIntrinsics(c.intrinsics, p) }));
-      }
-      const mapping: Partial<DepthMapping> = {
-        kind: opts.depthKind as DepthMapping['kind'] | undefined,
-        scale: optionalNumber('--depth-scale', opts.depthScale),
-        near: optionalNumber('--near', opts.near),
-        far: optionalNumber('--far', opts.far),
-      };
-      const summary = await runWarpJob({
-        imagePath: opts.image,
-        depth:
-          opts.depth !== undefined ? { kind: 'file', path: opts.depth } : { kind: 'model', path: opts.depthModel! },
-        mapping,
-        cameras,
-        fit: opts.fit,
-        outDir: opts.out,
-        onProgress: (done, total) => progressLine(`warped ${done}/${total}`),
-      });
-      for (const w of summary.depthWarnings) warnLine(w);
-      printJson({
-        out: path.resolve(opts.out),
-        frames: summary.frames,
-        width: summary.width,
-        height: summary.height,
-        depthInvalid: summary.depth.total - summary.depth.valid,
-        depthMapping: summary.depth.mapping,
-        meanHoleFraction: summary.holeFraction.reduce((a, b) => a + b, 0) / summary.frames,
-        warpMs: Math.round(summary.timings.warpMs),
-        totalMs: Math.round(summary.timings.totalMs),
-      });
+    .option(
+      '--warp <method>',
+      "mesh (the photo as a surface torn at depth edges, the studio's default) or splat (the NVS-Solver reference's splatting)",
+      'mesh',
+    );
+  addDepthShapeFlags(warp).action(async (opts: WarpOptions) => {
+    if (opts.fit !== 'crop' && opts.fit !== 'pad')
+      throw new CamtrackError('bad-input', `--fit must be crop or pad (got "${opts.fit}").`);
+    if (opts.depth !== undefined && opts.depthModel !== undefined)
+      throw new CamtrackError(
+        'bad-input',
+        'Give the depth either as a file (--depth FILE) or as a model to estimate it with (--depth-model PATH), not both.',
+      );
+    if (opts.warp !== 'mesh' && opts.warp !== 'splat')
+      throw new CamtrackError('bad-input', `--warp must be mesh or splat (got "${opts.warp}").`);
+    // No depth given: a shape, the default plane at 4 units unless --depth-shape says otherwise (as project new).
+    const shape = depthShapeFromFlags(opts, {
+      image: true,
+      ownDepth: opts.depth !== undefined || opts.depthModel !== undefined,
+      sources: '--depth, --depth-model',
     });
+    if (shape && [opts.depthKind, opts.depthScale, opts.near, opts.far].some((v) => v !== undefined))
+      throw new CamtrackError(
+        'bad-input',
+        "--depth-kind, --depth-scale, --near and --far map a depth file's values; a depth shape is in scene units already.",
+      );
+    if (shape && opts.depthShape === undefined)
+      noteLine(
+        'No depth given: the photo is a plane at 4 units, a shape (the camera moves, the photo stays flat). For real depth give --depth FILE or --depth-model PATH; for a box with parallax, --depth-shape room.',
+      );
+    if (opts.depthKind !== undefined && opts.depthKind !== 'depth' && opts.depthKind !== 'disparity')
+      throw new CamtrackError('bad-input', `--depth-kind must be depth or disparity (got "${opts.depthKind}").`);
+    let text: string;
+    try {
+      text = await readRegularText(opts.cameraPath);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new CamtrackError('not-found', `Camera path not found: ${opts.cameraPath}`, { cause: e });
+      throw e;
+    }
+    let cameras = parseCameraPathFile(text);
+    const w0 = cameras[0].intrinsics.width;
+    const h0 = cameras[0].intrinsics.height;
+    const width = opts.width !== undefined ? positiveInt('--width', opts.width) : w0;
+    const height = opts.height !== undefined ? positiveInt('--height', opts.height) : h0;
+    if (width !== w0 || height !== h0) {
+      // Another render size: the path's view, centre-cropped to the new aspect and scaled.
+      const p = computeFit(w0, h0, width, height, 'crop');
+      cameras = cameras.map((c) => ({ c2w: c.c2w, intrinsics: placeIntrinsics(c.intrinsics, p) }));
+    }
+    const mapping: Partial<DepthMapping> = {
+      kind: opts.depthKind as DepthMapping['kind'] | undefined,
+      scale: optionalNumber('--depth-scale', opts.depthScale),
+      near: optionalNumber('--near', opts.near),
+      far: optionalNumber('--far', opts.far),
+    };
+    const summary = await runWarpJob({
+      imagePath: opts.image,
+      depth: shape
+        ? { kind: 'shape', shape }
+        : opts.depth !== undefined
+          ? { kind: 'file', path: opts.depth }
+          : { kind: 'model', path: opts.depthModel! },
+      mapping,
+      method: opts.warp,
+      cameras,
+      fit: opts.fit,
+      outDir: opts.out,
+      onProgress: (done, total) => progressLine(`warped ${done}/${total}`),
+    });
+    for (const w of summary.depthWarnings) warnLine(w);
+    printJson({
+      out: path.resolve(opts.out),
+      frames: summary.frames,
+      width: summary.width,
+      height: summary.height,
+      depthInvalid: summary.depth.total - summary.depth.valid,
+      depthMapping: summary.depth.mapping,
+      ...(shape && { depthShape: shapeName(shape) }),
+      warp: summary.method,
+      meanHoleFraction: summary.holeFraction.reduce((a, b) => a + b, 0) / summary.frames,
+      warpMs: Math.round(summary.timings.warpMs),
+      totalMs: Math.round(summary.timings.totalMs),
+    });
+  });
 }
 
 function positiveInt(name: string, v: string): number {

@@ -13,10 +13,11 @@ import { computeFit, type FitMode, type Placement } from '../image/fit';
 import { loadImageFile, type LoadedImage } from '../image/load';
 import { resampleImage } from '../image/resample';
 import type { RgbImage } from '../image/types';
-import type { DepthMapping } from '../project/schema';
+import type { DepthMapping, DepthShape, WarpMethod } from '../project/schema';
+import { bakeShape, bakeSize, SHAPE_MAPPING } from '../depth/shapes';
 import { writeFileAtomic } from '../util/atomic';
 import { CamtrackError } from '../util/errors';
-import { prepareSource, warpFrame } from './forward';
+import { prepareWarp, warpPrepared } from './method';
 import { createWarpPool, WARP_IN_THREAD_BELOW, type WarpResult } from './pool';
 
 /**
@@ -27,10 +28,12 @@ import { createWarpPool, WARP_IN_THREAD_BELOW, type WarpResult } from './pool';
  */
 export interface WarpJob {
   imagePath: string;
-  /** A depth file, or an ONNX depth model (Depth Anything V2 contract) to estimate it with. */
-  depth: { kind: 'file'; path: string } | { kind: 'model'; path: string };
-  /** The mapping; what is left out takes the defaults of depth/defaults.ts (a model's output is disparity). */
+  /** A depth file, an ONNX depth model (Depth Anything V2 contract) to estimate it with, or a depth shape. */
+  depth: { kind: 'file'; path: string } | { kind: 'model'; path: string } | { kind: 'shape'; shape: DepthShape };
+  /** The mapping; what is left out takes the defaults of depth/defaults.ts (a model's output is disparity). A shape is in scene units: no mapping. */
   mapping?: Partial<DepthMapping>;
+  /** 'mesh' (the default, as in new projects) or 'splat' (the NVS-Solver reference's splatting). */
+  method?: WarpMethod;
   cameras: FrameCamera[];
   fit: FitMode;
   outDir: string;
@@ -43,6 +46,7 @@ export interface WarpSummary {
   latentWidth: number;
   latentHeight: number;
   fit: FitMode;
+  method: WarpMethod;
   frames: number;
   image: {
     file: string;
@@ -85,10 +89,21 @@ export async function runWarpJob(job: WarpJob): Promise<WarpSummary> {
     }
   }
   const loaded = await loadImageFile(job.imagePath);
-  const raw =
-    job.depth.kind === 'file' ? await readDepthFile(job.depth.path) : await estimateWith(job.depth.path, loaded.image);
-  // The same default as `project new` and the studio: by how the values are stored, a model's output as disparity.
-  const mapping = resolveDepthMapping(raw, definedOnly(job.mapping ?? {}), job.depth.kind);
+  const method = job.method ?? 'mesh';
+  let raw: RawDepth;
+  let mapping: DepthMapping;
+  if (job.depth.kind === 'shape') {
+    const size = bakeSize(loaded.image.width, loaded.image.height);
+    raw = bakeShape(job.depth.shape, size.width, size.height);
+    mapping = { ...SHAPE_MAPPING };
+  } else {
+    raw =
+      job.depth.kind === 'file'
+        ? await readDepthFile(job.depth.path)
+        : await estimateWith(job.depth.path, loaded.image);
+    // The same default as `project new` and the studio: by how the values are stored, a model's output as disparity.
+    mapping = resolveDepthMapping(raw, definedOnly(job.mapping ?? {}), job.depth.kind);
+  }
   const placement = computeFit(loaded.image.width, loaded.image.height, width, height, job.fit);
   const image = resampleImage(loaded.image, placement);
   const t1 = performance.now();
@@ -102,11 +117,11 @@ export async function runWarpJob(job: WarpJob): Promise<WarpSummary> {
   let workers = 0;
   if (job.cameras.length * width * height < WARP_IN_THREAD_BELOW) {
     // Small jobs: starting workers would cost more than it saves.
-    const prepared = prepareSource(source);
+    const prepared = prepareWarp(source, method);
     const frameMs: number[] = [];
     const frames = job.cameras.map((c) => {
       const s = performance.now();
-      const f = warpFrame(prepared, c);
+      const f = warpPrepared(prepared, c);
       frameMs.push(performance.now() - s);
       progress();
       return f;
@@ -116,7 +131,7 @@ export async function runWarpJob(job: WarpJob): Promise<WarpSummary> {
     const pool = createWarpPool(Math.min(job.cameras.length, availableParallelism()));
     workers = pool.size;
     try {
-      result = await pool.warpFrames(source, job.cameras, {}, progress);
+      result = await pool.warpFrames(source, job.cameras, { method }, progress);
     } finally {
       await pool.close();
     }
@@ -148,6 +163,7 @@ export async function runWarpJob(job: WarpJob): Promise<WarpSummary> {
     latentWidth: first.latentWidth,
     latentHeight: first.latentHeight,
     fit: job.fit,
+    method,
     frames: result.frames.length,
     image: {
       file: job.imagePath,
