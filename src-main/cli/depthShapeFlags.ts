@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { numberOption } from './io';
 import { checkShape, defaultPlane, defaultRoom } from '../engine/depth/shapes';
 import type { DepthShape } from '../engine/project/schema';
 import { CamtrackError } from '../engine/util/errors';
@@ -14,16 +15,6 @@ export interface DepthShapeFlags {
   backWall?: string;
   planeDistance?: number;
   backWallDistance?: number;
-}
-
-/** A number flag; whether it makes a shape is the shape's own check (depth/shapes.ts). */
-function distance(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n))
-      throw new InvalidArgumentError(`--${name} must be a number (got "${v}").`);
-    return n;
-  };
 }
 
 export function addDepthShapeFlags(cmd: Command): Command {
@@ -43,9 +34,9 @@ export function addDepthShapeFlags(cmd: Command): Command {
     .option(
       '--back-wall-distance <d>',
       "room: the back wall's distance in scene units (default 8)",
-      distance('back-wall-distance'),
+      numberOption('back-wall-distance'),
     )
-    .option('--plane-distance <d>', 'plane: its distance in scene units (default 4)', distance('plane-distance'));
+    .option('--plane-distance <d>', 'plane: its distance in scene units (default 4)', numberOption('plane-distance'));
 }
 
 /** "0.4,0.5" -> [0.4, 0.5]: `count` numbers separated by commas. */

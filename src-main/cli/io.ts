@@ -40,6 +40,16 @@ export function transferFlags(o: { allowHttp?: boolean }): {
   };
 }
 
+/** Any finite number, refused as the flag is read (what it must be beyond that is its user's check). */
+export function numberOption(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n))
+      throw new InvalidArgumentError(`--${name} must be a number (got "${value}").`);
+    return n;
+  };
+}
+
 /** A whole number inside one of the limits (engine/util/limits.ts), refused as the flag is read. */
 export function rangeOption(name: string, range: Range) {
   return (value: string): number => {

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { readCheckedAsset } from '../../engine/project/assets';
 import { CamtrackError, toErrorInfo } from '../../engine/util/errors';
 import { createProject } from '../../engine/project/create';
@@ -11,7 +11,7 @@ import { addDepthShapeFlags, depthShapeFromFlags, type DepthShapeFlags } from '.
 import { depthWarnings } from '../../engine/depth/defaults';
 import type { DepthReport } from '../../engine/depth/mapping';
 import { readDepthSource } from '../../engine/depth/source';
-import { noteLine, printJson, rangeOption, warnLine } from '../io';
+import { noteLine, numberOption, printJson, rangeOption, warnLine } from '../io';
 import { promises as fs } from 'node:fs';
 import sharp from 'sharp';
 import os from 'node:os';
@@ -28,14 +28,6 @@ import { writeProjectFromVideo } from '../../engine/video-input';
 import { orbit360Doc, ORBIT360_DEFAULT_FRAMES } from '../../engine/render/orbitShowcase';
 import { LIMITS } from '../../engine/util/limits';
 
-function num(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n))
-      throw new InvalidArgumentError(`--${name} must be a number (got "${value}").`);
-    return n;
-  };
-}
 /** What `project info` prints: the facts a person or a script checks, not the whole document. */
 export function projectSummary(p: OpenedProject): Record<string, unknown> {
   const d: ProjectDoc = p.doc;
@@ -124,11 +116,13 @@ interface NewOptions extends DepthShapeFlags {
 
 /** The depth shape of the options, or the default plane for a photo given nothing else (cli/depthShapeFlags.ts). */
 function shapeOption(o: NewOptions): DepthShape | null {
-  // Views and videos bring their own depth (and refuse --image with their own message).
-  const ownDepth = !!(o.depth || o.estimateDepth || o.video || o.transforms || o.mvsnet);
+  // A shape beside a depth file or an estimate is refused here; views and videos bring their own
+  // depth too, but a shape beside them is refused by the caller, with its own message.
+  const fileOrModel = !!(o.depth || o.estimateDepth);
+  const viewsOrVideo = !!(o.video || o.transforms || o.mvsnet);
   return depthShapeFromFlags(o, {
     image: !!o.image,
-    ownDepth: o.depthShape === undefined ? ownDepth : !!(o.depth || o.estimateDepth),
+    ownDepth: fileOrModel || (o.depthShape === undefined && viewsOrVideo),
     sources: '--depth, --estimate-depth',
   });
 }
@@ -189,13 +183,13 @@ export function registerProject(program: Command): void {
       .option(
         '--depth-scale <n>',
         'z = scale * v (depth; default 1, 0.001 for a 16-bit PNG: millimetres) or scale / v (disparity; default: the median pixel at 4 units)',
-        num('depth-scale'),
+        numberOption('depth-scale'),
       )
-      .option('--near <n>', 'nearest z kept (default 1e-4 for depth, 0.05 for disparity)', num('near'))
-      .option('--far <n>', 'farthest z kept (default 1e6 for depth, 1000 for disparity)', num('far')),
+      .option('--near <n>', 'nearest z kept (default 1e-4 for depth, 0.05 for disparity)', numberOption('near'))
+      .option('--far <n>', 'farthest z kept (default 1e6 for depth, 1000 for disparity)', numberOption('far')),
   )
     .option('--frames <n>', 'frames of the track (default 25)', rangeOption('frames', LIMITS.frames))
-    .option('--fps <n>', 'frames per second (default 7)', num('fps'))
+    .option('--fps <n>', 'frames per second (default 7)', numberOption('fps'))
     .option('--steps <n>', 'denoising steps (default 25)', rangeOption('steps', LIMITS.steps))
     .option(
       '--transforms <file>',
@@ -220,12 +214,12 @@ export function registerProject(program: Command): void {
     .option(
       '--depth-unit-scale <n>',
       'z-depth per unit of a 16-bit depth PNG of --video-depth (default 0.001: millimetres)',
-      num('depth-unit-scale'),
+      numberOption('depth-unit-scale'),
     )
     .option(
       '--fov <degrees>',
       "the photo's camera: frame 0's vertical field of view at the render size (default: 60° across the photo)",
-      num('fov'),
+      numberOption('fov'),
     )
     .option('--estimate-depth', 'estimate the depth with Depth Anything V2 (the installed model, or --depth-model)')
     .option('--depth-model <file>', 'the Depth Anything V2 model.onnx for --estimate-depth')
