@@ -105,17 +105,31 @@ export function bakeShape(shape: DepthShape, width: number, height: number): Raw
   return { width, height, values, origin: shapeName(s), encoding: 'float' };
 }
 
-/** The grid a shape is baked on for a photo: the photo's own, or its aspect at SHAPE_BAKE_SIDE on the long side. */
-export function bakeSize(photoWidth: number, photoHeight: number): { width: number; height: number } {
-  const s = Math.min(1, SHAPE_BAKE_SIDE / Math.max(photoWidth, photoHeight));
+/** The grid a shape is baked on for a photo: the photo's own, or its aspect at `side` on the long side. */
+export function bakeSize(
+  photoWidth: number,
+  photoHeight: number,
+  side: number = SHAPE_BAKE_SIDE,
+): { width: number; height: number } {
+  const s = Math.min(1, side / Math.max(photoWidth, photoHeight));
   return { width: Math.max(1, Math.round(photoWidth * s)), height: Math.max(1, Math.round(photoHeight * s)) };
+}
+
+/** The shape baked over a photo of this size, on the grid bakeSize gives: the depth every render, warp and farm job reads. */
+export function bakeShapeForPhoto(
+  shape: DepthShape,
+  photoWidth: number,
+  photoHeight: number,
+  side: number = SHAPE_BAKE_SIDE,
+): RawDepth {
+  const size = bakeSize(photoWidth, photoHeight, side);
+  return bakeShape(shape, size.width, size.height);
 }
 
 /** The median z of a shape over a photo of this size (its focus depth), from a grid of at most 256 on the long side. */
 export function shapeMedian(shape: DepthShape, photoWidth: number, photoHeight: number): number {
   if (shape.kind === 'plane') return shape.distance;
-  const s = Math.min(1, 256 / Math.max(photoWidth, photoHeight));
-  const raw = bakeShape(shape, Math.max(1, Math.round(photoWidth * s)), Math.max(1, Math.round(photoHeight * s)));
+  const raw = bakeShapeForPhoto(shape, photoWidth, photoHeight, 256);
   const sorted = Float32Array.from(raw.values).sort();
   return sorted[sorted.length >> 1];
 }

@@ -1,6 +1,6 @@
 import type { AssetRef, Depth } from '../project/schema';
 import { decodeDepth } from './read';
-import { bakeShape, bakeSize } from './shapes';
+import { bakeShapeForPhoto } from './shapes';
 import type { RawDepth } from './types';
 
 /**
@@ -15,9 +15,6 @@ export async function readDepthSource(
   name?: string,
 ): Promise<RawDepth> {
   const s = depth.source;
-  if (s.type === 'shape') {
-    const size = bakeSize(photo.width, photo.height);
-    return bakeShape(s.shape, size.width, size.height);
-  }
+  if (s.type === 'shape') return bakeShapeForPhoto(s.shape, photo.width, photo.height);
   return decodeDepth(await readAsset(s.asset), name ?? s.asset.file);
 }

@@ -9,7 +9,7 @@ import { resolveModelRef } from '../models/modelFolder';
 import { copyFileAtomic, storeAsset } from '../project/assets';
 import { assetPath } from '../project/layout';
 import { depthAsset, type ProjectDoc } from '../project/schema';
-import { bakeShape, bakeSize, shapeName } from '../depth/shapes';
+import { bakeShapeForPhoto, shapeName } from '../depth/shapes';
 import { writeNpy } from '../npy/npy';
 import { applyRenderOverrides, type RenderOverrides } from '../render/overrides';
 import { sigmasForSteps } from '../schedule/sigmas';
@@ -113,8 +113,7 @@ export async function prepareFarmJob(opts: SubmitOptions): Promise<{ jobId: stri
 async function withBakedShape(projectDir: string, doc: ProjectDoc): Promise<ProjectDoc> {
   const d = doc.depth;
   if (!d || d.source.type !== 'shape' || !doc.image) return doc;
-  const size = bakeSize(doc.image.width, doc.image.height);
-  const raw = bakeShape(d.source.shape, size.width, size.height);
+  const raw = bakeShapeForPhoto(d.source.shape, doc.image.width, doc.image.height);
   const asset = await storeAsset(projectDir, 'depth', writeNpy(raw.values, [raw.height, raw.width]), 'npy');
   const originalName = `${shapeName(d.source.shape)} (baked)`;
   return { ...doc, depth: { source: { type: 'file', asset, originalName }, mapping: d.mapping } };

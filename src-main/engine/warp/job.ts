@@ -14,7 +14,7 @@ import { loadImageFile, type LoadedImage } from '../image/load';
 import { resampleImage } from '../image/resample';
 import type { RgbImage } from '../image/types';
 import type { DepthMapping, DepthShape, WarpMethod } from '../project/schema';
-import { bakeShape, bakeSize, SHAPE_MAPPING } from '../depth/shapes';
+import { bakeShapeForPhoto, SHAPE_MAPPING } from '../depth/shapes';
 import { writeFileAtomic } from '../util/atomic';
 import { CamtrackError } from '../util/errors';
 import { prepareWarp, warpPrepared } from './method';
@@ -93,8 +93,7 @@ export async function runWarpJob(job: WarpJob): Promise<WarpSummary> {
   let raw: RawDepth;
   let mapping: DepthMapping;
   if (job.depth.kind === 'shape') {
-    const size = bakeSize(loaded.image.width, loaded.image.height);
-    raw = bakeShape(job.depth.shape, size.width, size.height);
+    raw = bakeShapeForPhoto(job.depth.shape, loaded.image.width, loaded.image.height);
     mapping = { ...SHAPE_MAPPING };
   } else {
     raw =
