@@ -1,10 +1,18 @@
-import type { Easing, Keyframe, Track } from '../project/schema';
+import type { Easing, Keyframe, ProjectDoc, Track } from '../project/schema';
 import { CamtrackError } from '../util/errors';
 import { distance, norm, type Vec3 } from './math';
 
 /**
  * Keyframe ordering, validation and easing: the rules every track obeys before it is evaluated.
  */
+
+/**
+ * Whether the camera holds still: a track of one key keeps the photo's camera in every frame, so a
+ * render is the photo (a video's own motion aside: a locked-off shot of a video is a real shot).
+ */
+export function isStillCamera(doc: Pick<ProjectDoc, 'track' | 'video'>): boolean {
+  return !doc.video && doc.track.keyframes.length < 2;
+}
 
 /** Keyframes sorted by frame. Refuses two keys on one frame, naming the frame and both ids. */
 export function normalizeKeyframes(keys: readonly Keyframe[]): Keyframe[] {

@@ -4,7 +4,7 @@ import { run } from '../../actions';
 import { useProject, projectDirOrThrow } from '../../state/projectStore';
 import { useUi } from '../../state/uiStore';
 import type { JobView } from '../../../src-main/api/contract';
-import type { ProjectDoc } from '../../../src-main/engine/project/schema';
+import { isStillCamera } from '../../../src-main/engine/camera/keyframes';
 import { RenderSettings } from './RenderSettings';
 import { JobItem, type JobAction } from './JobItem';
 import { CompareModal, PlayModal, SidecarModal } from './ResultModals';
@@ -248,7 +248,7 @@ export function RenderPanel() {
             ))}
           </ul>
         )}
-        {doc && blockers.length === 0 && stillCamera(doc) && (
+        {doc && blockers.length === 0 && isStillCamera(doc) && (
           <p className="render__still" data-testid="render-still-camera">
             The camera does not move yet: every frame is the photo. Add a key on the timeline, or pick a move in
             Inspector › Track presets.
@@ -394,9 +394,4 @@ function useOutOfView(
     return () => io.disconnect();
   }, [panel, top, jobId, tab]);
   return hidden;
-}
-
-/** A track of one key (no video of its own): the render would be the photo in every frame. */
-function stillCamera(doc: ProjectDoc): boolean {
-  return !doc.video && doc.track.keyframes.length < 2;
 }

@@ -1,3 +1,4 @@
+import { isStillCamera } from '../../camera/keyframes';
 import { lambdaTableFromDoc } from '../../lambda/doc';
 import type { LambdaTable } from '../../lambda/table';
 import { resolveModelRef } from '../../models/modelFolder';
@@ -67,13 +68,9 @@ export function checkInputs(opts: {
   return job;
 }
 
-/**
- * A track of one key holds the photo's camera in every frame: the render is the photo, still (a
- * video's own motion aside). Not an error (a locked-off shot of a video is one), but a first render
- * from a new project is usually meant to move, so the render says how to give it a move.
- */
+/** A still camera is not an error, but a first render from a new project is usually meant to move: say how. */
 function stillCameraNote(doc: ProjectDoc): string[] {
-  if (doc.video || doc.track.keyframes.length > 1 || doc.track.numFrames < 2) return [];
+  if (!isStillCamera(doc)) return [];
   return [
     "The camera does not move: the track has one key, the photo's camera. Add keys in the camera designer, or apply a preset (camtrack track preset orbit --project PROJECT --apply).",
   ];
