@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { launchStudio, menu, idle, ARTIFACTS, ROOT, type Studio } from './harness';
+import { writeSlowDraftModel } from '../src-main/test/slowDraftModel';
 
 /**
  * The render panel in browser mode: settings on the sample project (the built-in draft model),
@@ -279,7 +280,15 @@ describe('render queue in browser mode', () => {
   }, 240_000);
 
   it('reorders queued renders, cancels one and removes it', async () => {
+    // Renders of seconds each on any machine (a slow variant of the draft model: the same frames,
+    // more work a step), so the two behind the first are still waiting when they are reordered and cancelled.
+    const slow = path.join(studio.workspace, 'slow-draft');
+    await writeSlowDraftModel(slow, 1000);
     await page.getByTestId('render-tab-settings').click();
+    await page.getByTestId('render-model-kind').getByRole('radio', { name: 'Model folder' }).click();
+    await page.getByTestId('render-model-path').fill(slow);
+    await page.getByTestId('render-model-use').click();
+    await expect.poll(() => page.getByTestId('render-model-card').textContent()).toMatch(/slow test variant/);
     await setField(page, 'render-steps', '25');
     await setField(page, 'render-seed', '2000');
     await page.getByTestId('render-tab-queue').click();
@@ -303,7 +312,9 @@ describe('render queue in browser mode', () => {
     await expect.poll(() => last.getAttribute('data-status'), { timeout: 10_000 }).toBe('cancelled');
     await expect(last.getByTestId('job-restart').count()).resolves.toBe(1);
     await last.getByTestId('job-remove').click();
-    await expect.poll(() => last.count()).toBe(0);
+    // Creating an ONNX Runtime session holds the engine host's thread (about 1 s for this model's
+    // 1000 extra convolutions, measured): the removal may land after the next render's load.
+    await expect.poll(() => last.count(), { timeout: 30_000 }).toBe(0);
 
     // The others render in the new order: both end up done, 2000 then 2002, so the history (newest
     // first) starts with 2002.
@@ -311,6 +322,9 @@ describe('render queue in browser mode', () => {
     await expect.poll(() => page.getByTestId('queue-list').count(), { timeout: 120_000, interval: 500 }).toBe(0);
     const done = await history.evaluateAll((els) => els.map((e) => /seed (\d+)/.exec(e.textContent ?? '')?.[1]));
     expect(done.slice(0, 2)).toEqual(['2002', '2000']);
+    await page.getByTestId('render-tab-settings').click();
+    await page.getByTestId('render-model-kind').getByRole('radio', { name: /Draft/ }).click();
+    await expect.poll(() => page.getByTestId('render-model-card').textContent()).toMatch(/DRAFT/);
   }, 180_000);
 
   it('shows the engine’s message on a failed render, and restarts it once the cause is fixed', async () => {
